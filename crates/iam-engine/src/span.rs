@@ -1,0 +1,191 @@
+//! Byte spans into the user's text, and their conversion to the line/column pairs people read.
+
+use serde::{Deserialize, Serialize};
+
+/// A half-open byte range `start..end` into the text the user typed.
+///
+/// Spans are byte offsets so that slicing the source is cheap and exact; the UI and the CLI turn
+/// them into one-based line and column numbers with [`LineIndex`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: usize,
+    /// Offset one past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`; the ends are swapped if given in the wrong order.
+    pub fn new(start: usize, end: usize) -> Self {
+        if start <= end {
+            Span { start, end }
+        } else {
+            Span {
+                start: end,
+                end: start,
+            }
+        }
+    }
+
+    /// An empty span at `offset`, for "something is missing here".
+    pub fn point(offset: usize) -> Self {
+        Span {
+            start: offset,
+            end: offset,
+        }
+    }
+
+    /// The number of bytes covered.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Whether the span covers no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The smallest span covering both `self` and `other`.
+    pub fn join(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// The covered text, or `""` when the span does not fit `source` (never panics).
+    pub fn slice<'a>(&self, source: &'a str) -> &'a str {
+        source.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// A one-based line and column, the way editors and AWS's simulator (`StartPosition`) count.
+///
+/// Columns count Unicode scalar values, not bytes, so a caret lines up under non-ASCII text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LineCol {
+    /// One-based line number.
+    pub line: usize,
+    /// One-based column number, in characters.
+    pub column: usize,
+}
+
+/// Precomputed line starts of a text, for converting many offsets cheaply.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    source: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `source`. Lines end at `\n`; a `\r` before it belongs to the line.
+    pub fn new(source: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex {
+            source,
+            line_starts,
+        }
+    }
+
+    /// The line and column of a byte offset. Offsets past the end clamp to the end, and an
+    /// offset inside a multi-byte character counts as that character.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.source.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let line_start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let column = self
+            .source
+            .get(line_start..)
+            .unwrap_or("")
+            .char_indices()
+            .take_while(|&(i, _)| line_start + i < offset)
+            .count()
+            + 1;
+        LineCol { line, column }
+    }
+
+    /// The byte offset of a one-based line and column, clamped to the text.
+    pub fn offset(&self, pos: LineCol) -> usize {
+        let Some(&line_start) = self.line_starts.get(pos.line.saturating_sub(1)) else {
+            return self.source.len();
+        };
+        let line_end = self
+            .line_starts
+            .get(pos.line)
+            .map(|&s| s.saturating_sub(1))
+            .unwrap_or(self.source.len());
+        let line_text = self.source.get(line_start..line_end).unwrap_or("");
+        line_text
+            .char_indices()
+            .nth(pos.column.saturating_sub(1))
+            .map(|(i, _)| line_start + i)
+            .unwrap_or(line_end)
+    }
+
+    /// The text of a one-based line without its line ending.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|&s| s.saturating_sub(1))
+            .unwrap_or(self.source.len());
+        self.source
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
+
+    /// The number of lines (a text without newlines has one).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_and_in_characters() {
+        let text = "{\n  \"Sid\": \"é1\"\n}";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(2), LineCol { line: 2, column: 1 });
+        let after_e = text.find('1').unwrap();
+        assert_eq!(idx.line_col(after_e), LineCol { line: 2, column: 12 });
+        assert_eq!(idx.line_col(10_000), LineCol { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn offset_inverts_line_col() {
+        let text = "ab\ncdé\nf";
+        let idx = LineIndex::new(text);
+        for offset in [0, 1, 3, 4, 5, 8, 9] {
+            assert_eq!(idx.offset(idx.line_col(offset)), offset, "offset {offset}");
+        }
+        assert_eq!(idx.line_text(2), "cdé");
+        assert_eq!(idx.line_count(), 3);
+    }
+
+    #[test]
+    fn span_slice_never_panics() {
+        let s = Span::new(5, 2);
+        assert_eq!(s, Span { start: 2, end: 5 });
+        assert_eq!(Span::new(0, 100).slice("abc"), "");
+        assert_eq!(Span::new(1, 3).slice("abcd"), "bc");
+    }
+}

@@ -1,0 +1,4 @@
+//! The app's components, one small file each.
+
+pub mod app;
+pub mod shell;

@@ -1,0 +1,28 @@
+//! The IAM policy playground's web app: a thin Yew view over the `iam-engine` crate.
+//!
+//! The app owns no IAM logic: it keeps the user's state, asks the engine for answers and shows
+//! them. See `ARCHITECTURE.md` for the map.
+
+pub mod components;
+
+
+pub use components::app::App;
+
+/// Mounts the app on the page's `#app` element (or the body when that element is missing).
+pub fn start() {
+    let root = gloo::utils::document().get_element_by_id("app");
+    match root {
+        Some(root) => {
+            yew::Renderer::<App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}
+
+/// Convenience re-export so components can `use crate::prelude::*`.
+pub mod prelude {
+    pub use yew::prelude::*;
+}
+
