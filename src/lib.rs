@@ -5,7 +5,6 @@
 
 pub mod components;
 
-
 pub use components::app::App;
 
 /// Mounts the app on the page's `#app` element (or the body when that element is missing).
@@ -25,4 +24,3 @@ pub fn start() {
 pub mod prelude {
     pub use yew::prelude::*;
 }
-

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// Spans are byte offsets so that slicing the source is cheap and exact; the UI and the CLI turn
 /// them into one-based line and column numbers with [`LineIndex`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     /// Offset of the first byte.
     pub start: usize,
@@ -166,7 +168,13 @@ mod tests {
         assert_eq!(idx.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(idx.line_col(2), LineCol { line: 2, column: 1 });
         let after_e = text.find('1').unwrap();
-        assert_eq!(idx.line_col(after_e), LineCol { line: 2, column: 12 });
+        assert_eq!(
+            idx.line_col(after_e),
+            LineCol {
+                line: 2,
+                column: 12
+            }
+        );
         assert_eq!(idx.line_col(10_000), LineCol { line: 3, column: 2 });
     }
 

@@ -1,0 +1,119 @@
+// Shared harness of the end-to-end suite: a static server for the release build in dist/, served
+// under a sub-path the way a static host (GitHub Pages) would, and Debian's Chromium driven by
+// playwright-core. Nothing here downloads a browser or reaches beyond 127.0.0.1.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DIST = path.join(root, 'dist');
+/** The sub-path the app is served under, to prove it works away from the site root. */
+export const BASE_PATH = '/playground/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+};
+
+/**
+ * Serves dist/ under BASE_PATH on 127.0.0.1. The port comes from E2E_PORT when set (and a busy
+ * port is a clear error), otherwise the operating system picks a free one.
+ */
+export async function startServer() {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (!url.pathname.startsWith(BASE_PATH)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    let rel = decodeURIComponent(url.pathname.slice(BASE_PATH.length)) || 'index.html';
+    const file = path.resolve(DIST, rel);
+    if (!file.startsWith(DIST)) {
+      res.writeHead(403).end('forbidden');
+      return;
+    }
+    try {
+      const info = await stat(file);
+      const target = info.isDirectory() ? path.join(file, 'index.html') : file;
+      const body = await readFile(target);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  const wanted = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : 0;
+  await new Promise((resolve, reject) => {
+    server.once('error', (err) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new Error(`E2E_PORT ${wanted} on 127.0.0.1 is already in use; set E2E_PORT to a free port or unset it`));
+      } else {
+        reject(err);
+      }
+    });
+    server.listen(wanted, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}${BASE_PATH}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Launches Debian's Chromium headless with a fresh profile; returns { browser, close }. */
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'iam-playground-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1366, height: 768 },
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens a page that records console errors, page errors and failed or off-origin requests, so a
+ * test can assert the page loaded cleanly and sent nothing anywhere else.
+ */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const problems = [];
+  const origin = new URL(url).origin;
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('request', (req) => {
+    const u = req.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) {
+      problems.push(`off-origin request: ${u}`);
+    }
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, problems };
+}

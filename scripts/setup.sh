@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Installs whatever this project needs and is missing, and skips what is already present at the
+# right version. Safe to run again and again: scripts/serve.sh and scripts/test.sh call it first.
+#
+# What it installs (on a Debian machine with rustup, Node/npm and Python):
+#   - the Rust target wasm32-unknown-unknown (rustup)
+#   - Debian's chromium and chromium-driver (apt-get) for browser tests
+#   - trunk at TRUNK_VERSION and wasm-bindgen-cli at the version in Cargo.lock (cargo install)
+#   - the npm packages in package-lock.json (npm ci): playwright-core, binaryen (wasm-opt)
+# It never downloads a browser or a prebuilt tool: Trunk runs offline with the tools above.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+
+TRUNK_VERSION=0.21.14
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif have sudo; then sudo "$@"; else
+    log "need root for: $*"; return 1
+  fi
+}
+
+# 1. The Rust toolchain and the wasm target.
+if ! have cargo; then
+  log "cargo not found: install Rust with rustup first (this project targets the stable toolchain)."
+  exit 1
+fi
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  log "adding the Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. Debian packages: Chromium and its WebDriver for the browser tests.
+apt_missing=()
+[ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
+if ((${#apt_missing[@]})); then
+  log "installing Debian packages: ${apt_missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
+
+# 3. Trunk, pinned to a release that builds with this machine's rustc.
+if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+  log "installing trunk $TRUNK_VERSION (cargo install; about 10 minutes on 2 cores)"
+  cargo install --locked --quiet trunk --version "$TRUNK_VERSION"
+fi
+
+# 4. wasm-bindgen-cli at exactly the version Cargo.lock resolved for the wasm-bindgen crate.
+wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ -z "$wbg_version" ]; then
+  log "could not read the wasm-bindgen version from Cargo.lock"
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg_version" ]; then
+  log "installing wasm-bindgen-cli $wbg_version (cargo install; a few minutes)"
+  # --locked can fail when the registry no longer serves one of the CLI's locked dependencies;
+  # the unlocked install still builds the exact CLI version, which is what must match.
+  cargo install --locked --quiet wasm-bindgen-cli --version "$wbg_version" 2>/dev/null ||
+    cargo install --quiet wasm-bindgen-cli --version "$wbg_version"
+fi
+
+# 5. npm packages: playwright-core (drives Debian's Chromium; it never downloads a browser) and
+#    binaryen (wasm-opt for release builds), exactly as package-lock.json records them.
+if ! have npm; then
+  log "npm not found: install Node.js and npm"
+  exit 1
+fi
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.package-lock.json.src 2>/dev/null; then
+  log "installing npm packages (npm ci)"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  cp package-lock.json node_modules/.package-lock.json.src
+fi
+
+# 6. Cargo dependencies, fetched once so that offline Trunk builds find them.
+cargo fetch --locked --quiet
+
+log "ready: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), $(node_modules/.bin/wasm-opt --version 2>/dev/null | head -n1), $(/usr/bin/chromium --version 2>/dev/null)"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Sets up whatever is missing, then runs every check and test of the project, stopping at the
+# first failure: formatting, clippy (native and wasm32), native tests, the app's browser tests
+# (wasm-bindgen-test in headless Chromium), the release build and its size report, and the
+# end-to-end journeys (Playwright driving Debian's Chromium against the release build).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+"$here/scripts/setup.sh"
+# shellcheck source=scripts/env.sh
+. "$here/scripts/env.sh"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+step "cargo fmt --all --check"
+cargo fmt --all --check
+
+step "clippy, native"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy, wasm32 (the app and the engine)"
+cargo clippy -p iam-playground-app -p iam-engine --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+
+step "the engine builds for wasm32"
+cargo build -p iam-engine --locked --target wasm32-unknown-unknown
+
+step "native tests"
+cargo test --workspace --locked
+
+step "browser tests of the app (wasm-bindgen-test, headless Chromium)"
+cargo test -p iam-playground-app --locked --target wasm32-unknown-unknown
+
+step "release build (trunk, offline, wasm-opt)"
+rm -rf dist
+trunk build --release
+
+step "size report"
+"$here/scripts/size-report.sh"
+
+step "end-to-end journeys (Playwright, Debian's Chromium)"
+node --test --test-concurrency=1 e2e/
+
+printf '\nall checks passed in %ss\n' "$(($(date +%s) - started))"

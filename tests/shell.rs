@@ -1,0 +1,37 @@
+//! Browser tests of the app shell, run by wasm-bindgen-test in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use iam_playground_app::App;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app into a fresh element and returns that element.
+fn mount() -> web_sys::Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn shell_renders_header_workspace_and_footer() {
+    let root = mount();
+    yew::scheduler::flush().await;
+
+    let title = root.query_selector("header h1").unwrap().unwrap();
+    assert!(
+        title
+            .text_content()
+            .unwrap()
+            .contains("IAM Policy Playground")
+    );
+    assert!(root.query_selector("main#workspace").unwrap().is_some());
+
+    let footer = root.query_selector("footer .version").unwrap().unwrap();
+    assert_eq!(
+        footer.text_content().unwrap(),
+        format!("Version {}", iam_engine::VERSION)
+    );
+}
