@@ -36,10 +36,11 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. Debian packages: Chromium and its WebDriver for the browser tests.
+# 2. Debian packages: Chromium and its WebDriver for the browser tests, brotli for the size report.
 apt_missing=()
 [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
+command -v brotli >/dev/null 2>&1 || apt_missing+=(brotli)
 if ((${#apt_missing[@]})); then
   log "installing Debian packages: ${apt_missing[*]}"
   as_root apt-get update -qq
