@@ -1,5 +1,7 @@
 //! Browser tests of the app shell, run by wasm-bindgen-test in headless Chromium.
 #![cfg(target_arch = "wasm32")]
+// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use iam_playground_app::App;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
