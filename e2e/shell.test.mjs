@@ -35,7 +35,7 @@ test('the shell renders from a sub-path with no console error', async () => {
   await page.close();
 });
 
-test('the page is keyboard reachable and declares a content security policy', async () => {
+test('the page declares its language and a content security policy that keeps it offline', async () => {
   const { page } = await openPage(browser.context, server.url);
   await page.locator('header h1').waitFor({ state: 'visible', timeout: 15000 });
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
