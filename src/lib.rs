@@ -4,6 +4,7 @@
 //! them. See `ARCHITECTURE.md` for the map.
 
 pub mod components;
+pub mod data;
 
 pub use components::app::App;
 

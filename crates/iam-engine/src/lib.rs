@@ -7,6 +7,8 @@
 //! a pure function of its inputs.
 #![deny(clippy::indexing_slicing)]
 
+pub mod catalog;
+pub mod root_tasks;
 pub mod span;
 
 /// The engine's version, shown in the app's footer and by `iam-playground --version`.

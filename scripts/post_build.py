@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Trunk post-build hook: ship the data assets compressed, and keep the CSP strict.
+
+1. Data assets. Each `static/data/*.txt` (the AWS action catalog, the managed policies) is
+   written to the build as `data/<name>-<hash>.txt.gz` (gzip -9, reproducible), and index.html
+   gets a `<meta name="iam-data:<name>" content="data/<name>-<hash>.txt.gz">` tag so the app knows
+   where to fetch it after the first render. The content hash in the name lets hosts cache the
+   file forever; the app decompresses it with the browser's own DecompressionStream, so any static
+   host serves it compressed without configuration.
+2. Content-Security-Policy. Trunk injects a small inline <script type="module"> that loads the
+   wasm. The page allows scripts from its own origin only ('self'), which blocks inline scripts;
+   rather than allowing every inline script ('unsafe-inline'), the SHA-256 of each inline script
+   in the built index.html is added to script-src, and nothing else.
+
+It works on the staged build (TRUNK_STAGING_DIR, set by Trunk) or on a folder given as argument.
+"""
+import base64
+import gzip
+import hashlib
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA_DIR = os.path.join(ROOT, "static", "data")
+SCRIPT_RE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+CSP_RE = re.compile(r'(http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.S)
+
+
+def write_data_assets(out_dir: str) -> list[str]:
+    """Compresses every data asset into out_dir/data and returns the meta tags that name them."""
+    metas = []
+    if not os.path.isdir(DATA_DIR):
+        return metas
+    os.makedirs(os.path.join(out_dir, "data"), exist_ok=True)
+    for name in sorted(os.listdir(DATA_DIR)):
+        if not name.endswith(".txt"):
+            continue
+        with open(os.path.join(DATA_DIR, name), "rb") as f:
+            raw = f.read()
+        stem = name[: -len(".txt")]
+        digest = hashlib.sha256(raw).hexdigest()[:16]
+        rel = f"data/{stem}-{digest}.txt.gz"
+        with open(os.path.join(out_dir, rel), "wb") as f:
+            # mtime=0 and no file name keep the output byte-for-byte reproducible.
+            with gzip.GzipFile(filename="", mode="wb", fileobj=f, compresslevel=9, mtime=0) as gz:
+                gz.write(raw)
+        metas.append(f'<meta name="iam-data:{stem}" content="{rel}" />')
+    return metas
+
+
+def add_script_hashes(html: str) -> str:
+    hashes = []
+    for body in SCRIPT_RE.findall(html):
+        digest = hashlib.sha256(body.encode("utf-8")).digest()
+        hashes.append("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
+    if not hashes:
+        return html
+
+    def patch(match: "re.Match[str]") -> str:
+        directives = [d.strip() for d in match.group(2).split(";") if d.strip()]
+        out = []
+        for d in directives:
+            if d.startswith("script-src"):
+                parts = [p for p in d.split() if not p.startswith("'sha256-")]
+                d = " ".join(parts + hashes)
+            out.append(d)
+        return match.group(1) + "; ".join(out) + match.group(3)
+
+    patched, count = CSP_RE.subn(patch, html)
+    if count != 1:
+        raise SystemExit("post_build: expected exactly one Content-Security-Policy meta tag")
+    return patched
+
+
+def main() -> int:
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.environ["TRUNK_STAGING_DIR"]
+    index = os.path.join(out_dir, "index.html")
+    with open(index, encoding="utf-8") as f:
+        html = f.read()
+    metas = write_data_assets(out_dir)
+    if metas:
+        html = html.replace("</head>", "    " + "\n    ".join(metas) + "\n  </head>", 1)
+    html = add_script_hashes(html)
+    with open(index, "w", encoding="utf-8") as f:
+        f.write(html)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+//! Lazy loading of the AWS data assets (the action catalog, the managed policies).
+//!
+//! The assets are not in the wasm: the build writes them compressed beside the page
+//! (`scripts/post_build.py`) and names them in `<meta name="iam-data:NAME">` tags. After the first
+//! render the app fetches one from the page's own origin, decompresses it with the browser's
+//! `DecompressionStream`, and hands the text to the engine's parser. Until then the app works
+//! without it.
+
+use std::rc::Rc;
+
+use iam_engine::catalog::Catalog;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+export async function fetch_gunzip_text(url) {
+  const response = await fetch(url, { credentials: 'same-origin' });
+  if (!response.ok) {
+    throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+  }
+  const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
+  return await new Response(stream).text();
+}
+"#)]
+extern "C" {
+    /// Fetches a gzip file from the page's origin and returns its decompressed text.
+    #[wasm_bindgen(catch)]
+    async fn fetch_gunzip_text(url: &str) -> Result<JsValue, JsValue>;
+}
+
+/// Where a data asset is, as the build recorded it in the page's `<meta name="iam-data:NAME">`.
+pub fn asset_url(name: &str) -> Option<String> {
+    let selector = format!("meta[name=\"iam-data:{name}\"]");
+    gloo::utils::document()
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))
+}
+
+/// The state of a lazily loaded asset, as the UI shows it.
+#[derive(Clone, Debug, Default)]
+pub enum Loadable<T> {
+    /// Not requested yet, or on its way.
+    #[default]
+    Loading,
+    /// Loaded and parsed.
+    Ready(Rc<T>),
+    /// It could not be loaded; the message says why, in words for the user.
+    Failed(String),
+}
+
+impl<T> PartialEq for Loadable<T> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Loadable::Loading, Loadable::Loading) => true,
+            (Loadable::Ready(a), Loadable::Ready(b)) => Rc::ptr_eq(a, b),
+            (Loadable::Failed(a), Loadable::Failed(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Describes a JavaScript error in words.
+fn js_error_text(err: &JsValue) -> String {
+    err.as_string()
+        .or_else(|| {
+            err.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+/// Fetches and parses the action catalog.
+pub async fn load_catalog() -> Loadable<Catalog> {
+    let Some(url) = asset_url("iam-catalog") else {
+        return Loadable::Failed(
+            "This build of the page does not name an action catalog.".to_owned(),
+        );
+    };
+    let text = match fetch_gunzip_text(&url).await {
+        Ok(value) => value.as_string().unwrap_or_default(),
+        Err(err) => {
+            return Loadable::Failed(format!(
+                "The action catalog could not be loaded ({}).",
+                js_error_text(&err)
+            ));
+        }
+    };
+    match Catalog::parse(&text) {
+        Ok(catalog) => Loadable::Ready(Rc::new(catalog)),
+        Err(err) => Loadable::Failed(format!("The action catalog is damaged: {err}.")),
+    }
+}
