@@ -25,6 +25,10 @@ test('the shell renders from a sub-path with no console error', async () => {
   assert.ok(await page.locator('main#workspace').isVisible(), 'the workspace area is visible');
   assert.match(await page.locator('footer .version').innerText(), /^Version \d+\.\d+\.\d+/);
   assert.equal(await page.title(), 'IAM Policy Playground');
+  // The action catalog arrives after the first render, compressed, from the page's own origin.
+  const status = page.locator('footer .data-status[data-state="ready"]');
+  await status.waitFor({ state: 'visible', timeout: 15000 });
+  assert.match(await status.innerText(), /AWS data of \d{4}-\d{2}-\d{2}: \d{3} services, \d{2},\d{3} actions/);
   assert.deepEqual(problems, []);
   if (process.env.E2E_SCREENSHOTS) {
     mkdirSync(process.env.E2E_SCREENSHOTS, { recursive: true });

@@ -38,7 +38,7 @@ pub fn asset_url(name: &str) -> Option<String> {
 }
 
 /// The state of a lazily loaded asset, as the UI shows it.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub enum Loadable<T> {
     /// Not requested yet, or on its way.
     #[default]
@@ -47,6 +47,17 @@ pub enum Loadable<T> {
     Ready(Rc<T>),
     /// It could not be loaded; the message says why, in words for the user.
     Failed(String),
+}
+
+// Written out because a derive would require `T: Clone`; only the `Rc` is cloned.
+impl<T> Clone for Loadable<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Loadable::Loading => Loadable::Loading,
+            Loadable::Ready(value) => Loadable::Ready(Rc::clone(value)),
+            Loadable::Failed(message) => Loadable::Failed(message.clone()),
+        }
+    }
 }
 
 impl<T> PartialEq for Loadable<T> {

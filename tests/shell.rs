@@ -1,7 +1,7 @@
 //! Browser tests of the app shell, run by wasm-bindgen-test in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 // A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use iam_playground_app::App;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -36,4 +36,24 @@ async fn shell_renders_header_workspace_and_footer() {
         footer.text_content().unwrap(),
         format!("Version {}", iam_engine::VERSION)
     );
+}
+
+#[wasm_bindgen_test]
+async fn footer_says_when_the_page_names_no_catalog() {
+    // The test page has no <meta name="iam-data:iam-catalog">, so loading must fail with a
+    // message for the user instead of hanging or panicking.
+    let root = mount();
+    let mut state = String::new();
+    for _ in 0..100 {
+        yew::scheduler::flush().await;
+        if let Some(el) = root.query_selector("footer .data-status").unwrap() {
+            state = el.get_attribute("data-state").unwrap_or_default();
+            if state == "failed" {
+                assert!(el.text_content().unwrap().contains("does not name an action catalog"));
+                return;
+            }
+        }
+        gloo::timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("the footer never reported the missing catalog (last state {state:?})");
 }

@@ -9,9 +9,6 @@ use super::{
 use crate::span::Span;
 use std::cmp::Ordering;
 
-/// The largest asset the parser accepts; byte offsets are stored as `u32`.
-const MAX_LEN: usize = u32::MAX as usize;
-
 fn err(code: &'static str, message: impl Into<String>, start: usize, len: usize) -> CatalogError {
     CatalogError::new(code, message, Span::new(start, start + len))
 }
@@ -484,7 +481,8 @@ impl Catalog {
     /// order and the header's counts), so a stale, truncated or hand-edited asset is an error
     /// rather than a catalog that answers wrongly.
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
-        if text.len() > MAX_LEN {
+        // Offsets are stored as u32; on wasm32 every length fits, natively it may not.
+        if u32::try_from(text.len()).is_err() {
             return Err(err("catalog-too-large", "the catalog is too large", 0, 0));
         }
         let (fields, body_start) = parse_header(text, CATALOG_MAGIC, CATALOG_FORMAT_VERSION)?;
