@@ -49,7 +49,11 @@ async fn footer_says_when_the_page_names_no_catalog() {
         if let Some(el) = root.query_selector("footer .data-status").unwrap() {
             state = el.get_attribute("data-state").unwrap_or_default();
             if state == "failed" {
-                assert!(el.text_content().unwrap().contains("does not name an action catalog"));
+                assert!(
+                    el.text_content()
+                        .unwrap()
+                        .contains("does not name an action catalog")
+                );
                 return;
             }
         }
