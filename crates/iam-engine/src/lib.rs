@@ -8,8 +8,23 @@
 #![deny(clippy::indexing_slicing)]
 
 pub mod catalog;
+pub mod condition;
+pub mod context;
+pub mod diagnostic;
+pub mod eval;
+pub mod json;
+pub mod matching;
+pub mod policy;
 pub mod root_tasks;
+/// The scenario model (one account with its identities, policies, resources and saved tests),
+/// its versioned JSON format, editing operations, findings and the examples gallery.
+pub mod scenario;
+pub mod share;
+pub mod simulate;
 pub mod span;
+/// Policy validation: Access Analyzer-grade findings, offline.
+pub mod validate;
+pub mod variables;
 
 /// The engine's version, shown in the app's footer and by `iam-playground --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -5,9 +5,13 @@
 //! real account with the same input. Exit status: 0 success, 1 a finding or decision the command
 //! reports as failure, 2 unusable input.
 
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
+mod validate;
+
 use clap::{Parser, Subcommand};
+use iam_engine::simulate::{SimulateCustomPolicyInput, simulate};
 
 /// Command-line IAM policy playground: the same engine as the web app, offline.
 #[derive(Debug, Parser)]
@@ -21,6 +25,26 @@ struct Cli {
 enum Command {
     /// Print the engine and data versions.
     Version,
+    /// Simulate policies like `aws iam simulate-custom-policy`, with explanations.
+    ///
+    /// Reads the JSON that `aws iam simulate-custom-policy --cli-input-json` takes (plus
+    /// `OrderedOrganizationPolicyInputList` and `OrderedResourceControlPolicyInputList`) and
+    /// prints AWS's response shape with an `Explanation` in each result.
+    SimulateCustomPolicy {
+        /// The request: a path, `file://path`, or `-` for standard input.
+        #[arg(
+            long = "cli-input-json",
+            value_name = "FILE",
+            required_unless_present = "batch"
+        )]
+        cli_input_json: Option<String>,
+        /// Read one request per line on standard input and write one response per line.
+        #[arg(long)]
+        batch: bool,
+    },
+    /// Validate a policy like IAM Access Analyzer: errors, security warnings, warnings and
+    /// suggestions, with the offending line underlined (or `--json`).
+    Validate(validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +54,17 @@ fn main() -> ExitCode {
             println!("iam-playground {}", iam_engine::VERSION);
             ExitCode::SUCCESS
         }
+        Some(Command::SimulateCustomPolicy {
+            cli_input_json,
+            batch,
+        }) => {
+            if batch {
+                run_batch()
+            } else {
+                run_single(cli_input_json.as_deref().unwrap_or("-"))
+            }
+        }
+        Some(Command::Validate(args)) => validate::run(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;
@@ -40,5 +75,99 @@ fn main() -> ExitCode {
             println!();
             ExitCode::SUCCESS
         }
+    }
+}
+
+/// Reads the input named by `--cli-input-json`: a path, `file://path` or `-`.
+fn read_input(source: &str) -> Result<String, String> {
+    if source == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(text);
+    }
+    let path = source.strip_prefix("file://").unwrap_or(source);
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))
+}
+
+/// Parses and simulates one request, returning the response as one line of JSON.
+fn simulate_text(text: &str) -> Result<String, String> {
+    let input: SimulateCustomPolicyInput =
+        serde_json::from_str(text).map_err(|e| format!("invalid input JSON: {e}"))?;
+    let output = simulate(&input).map_err(|e| format!("invalid input: {e}"))?;
+    serde_json::to_string(&output).map_err(|e| format!("cannot write the response: {e}"))
+}
+
+fn run_single(source: &str) -> ExitCode {
+    let text = match read_input(source) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("iam-playground: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let input: SimulateCustomPolicyInput = match serde_json::from_str(&text) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("iam-playground: invalid input JSON: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let output = match simulate(&input) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("iam-playground: invalid input: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match serde_json::to_string_pretty(&output) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("iam-playground: cannot write the response: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// One request per line in, one response per line out. A bad line gets an error on stderr
+/// (with its line number) and a `{"Error": ...}` line on stdout, so outputs stay aligned with
+/// inputs; the exit status is 2 if any line was bad.
+fn run_batch() -> ExitCode {
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut failed = false;
+    for (n, line) in stdin.lock().lines().enumerate() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("iam-playground: cannot read standard input: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let response = match simulate_text(&line) {
+            Ok(json) => json,
+            Err(e) => {
+                failed = true;
+                eprintln!("iam-playground: line {}: {e}", n + 1);
+                serde_json::json!({ "Error": e }).to_string()
+            }
+        };
+        if writeln!(out, "{response}").is_err() {
+            return ExitCode::from(2);
+        }
+    }
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
     }
 }

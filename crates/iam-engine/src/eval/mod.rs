@@ -1,0 +1,45 @@
+//! Evaluation: AWS's decision for one request, with its reasons.
+//!
+//! Policies are compiled once ([`CompiledPolicy::compile`]) and grouped per principal in a
+//! [`PolicySet`]; [`evaluate`] then answers a [`Request`] with an [`Evaluation`] (decision,
+//! chain of steps, deciding statements, why each candidate did not apply, missing context keys
+//! and anything uncertain), and [`decide`] answers with the bare [`Decision`] without
+//! allocating, for bulk use.
+//!
+//! The combination follows the IAM User Guide's policy evaluation logic
+//! (`reference_policies_evaluation-logic.html`, its cross-account page and the permissions
+//! boundaries page):
+//! 1. A Deny that applies in any policy (identity, boundary, session, SCP, RCP, resource)
+//!    decides `explicitDeny`.
+//! 2. Every RCP level of the resource's account must allow (the management account is
+//!    exempt), and every SCP level of the principal's account likewise.
+//! 3. The account root user may then do anything in its own account, except the KMS key
+//!    policy rule below.
+//! 4. In the same account, a resource-based policy that names the caller's user ARN or session
+//!    ARN grants on its own (boundaries and session policies do not limit it); one that names
+//!    the role ARN of a session grants if the boundary and session policies allow; one that
+//!    names the account delegates to the identity policies.
+//! 5. Otherwise an identity-based Allow is needed, then the boundary must allow, then the
+//!    session policies.
+//! 6. Cross-account requests need both the resource policy and the identity side.
+//! 7. Role trust policies and KMS key policies must allow explicitly, even in the same account.
+//! 8. Tasks only the root user can do (see [`crate::root_tasks`]) are refused to every other
+//!    principal whatever the policies say.
+//!
+//! Choices where AWS documents nothing: `Principal: "*"` in a same-account resource policy
+//! counts as naming the caller directly; a condition whose operator is unknown, or whose
+//! policy value cannot be read, does not match, and the evaluation lists it under
+//! `uncertain` so the decision never silently relies on it.
+
+mod combine;
+mod compile;
+mod glue;
+mod request;
+mod result;
+
+pub use combine::{decide, evaluate};
+pub use compile::{CompiledPolicy, PolicySource};
+pub use request::{Caller, CallerKind, PolicySet, Request, ResourcePolicyKind};
+pub use result::{
+    Candidate, Decision, Evaluation, Miss, StatementRef, Step, StepKind, Uncertainty, Verdict,
+};

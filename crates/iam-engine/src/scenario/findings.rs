@@ -1,0 +1,754 @@
+//! Findings for a whole scenario: validation problems (names, references, quotas, policy
+//! grammar) and account-level best practices from the seed documents, each pointing at the
+//! entity (and, for policy text, the document and span) the UI should jump to; plus quota
+//! meters.
+//!
+//! # Best-practice findings
+//! | code | severity | when |
+//! |---|---|---|
+//! | `root-no-mfa` | security warning | the root user has a password but no MFA device |
+//! | `root-access-keys` | security warning | root access keys exist |
+//! | `user-direct-policies` | warning | a user has policies attached directly instead of through a group |
+//! | `admin-granted-to-user` | security warning | full administrator access is attached to a user directly |
+//! | `admin-granted-broadly` | security warning | more than [`ADMIN_PRINCIPALS_THRESHOLD`] users and roles hold full administrator access |
+//! | `console-user-no-mfa` | security warning | a user with a console password has no MFA device |
+//! | `console-user-no-password-reset` | suggestion | a console password that is not set to be changed at the next sign-in (right for new users) |
+//! | `stale-access-key` | warning | an active access key older than [`STALE_ACCESS_KEY_DAYS`] days |
+//! | `empty-group` | suggestion | a group without members |
+//! | `group-without-policies` | suggestion | a group that grants nothing |
+//! | `role-trusts-anyone` | security warning | a trust policy allows `*` to assume the role without a condition |
+//! | `user-console-and-keys` | suggestion | a user with both a console password and access keys (people and programs are better as separate identities) |
+//!
+//! **Full administrator access** is the AWS-managed `AdministratorAccess` policy, or any
+//! policy (inline or customer-managed) with an `Allow` statement whose `Action` lists `*` (or
+//! `*:*`), whose `Resource` lists `*`, and which has no `Condition`; the statement is read with
+//! the engine's policy parser, so formatting and single-string forms do not matter. Boundaries
+//! and SCPs are not subtracted: the finding is about what was granted.
+
+use serde::Serialize;
+
+use crate::diagnostic::Severity;
+use crate::policy::{PolicyType, PrincipalKind, PrincipalValue, parse_policy};
+use crate::span::Span;
+
+use super::names::{
+    ADMIN_PRINCIPALS_THRESHOLD, GROUP_INLINE_MAX, GROUPS_MAX, GROUPS_PER_USER, MANAGED_PER_ENTITY,
+    MANAGED_POLICY_MAX, ORG_POLICY_MAX, POLICIES_MAX, Problem, RAISABLE_NOTE, ROLE_INLINE_MAX,
+    ROLES_MAX, STALE_ACCESS_KEY_DAYS, TAGS_MAX, TRUST_POLICY_MAX, USER_INLINE_MAX, USERS_MAX,
+    policy_size,
+};
+use super::{AWS_MANAGED_PREFIX, InlinePolicy, PolicyRef, ResourceKind, Scenario};
+
+/// The entity a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Target {
+    /// The account (id, alias, Region).
+    Account,
+    /// The account root user.
+    RootUser,
+    /// The organization.
+    Organization,
+    /// A user.
+    User {
+        /// The user's name.
+        name: String,
+    },
+    /// A group.
+    Group {
+        /// The group's name.
+        name: String,
+    },
+    /// A role.
+    Role {
+        /// The role's name.
+        name: String,
+    },
+    /// A customer-managed policy.
+    Policy {
+        /// The policy's name.
+        name: String,
+    },
+    /// A resource.
+    Resource {
+        /// The resource's kind.
+        #[serde(rename = "resourceKind")]
+        resource_kind: ResourceKind,
+        /// The resource's name.
+        name: String,
+    },
+    /// A principal of another account.
+    ExternalPrincipal {
+        /// Its ARN.
+        arn: String,
+    },
+    /// A saved test.
+    Test {
+        /// The test's position in the list.
+        index: usize,
+    },
+}
+
+/// Which policy text of the target a finding is in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum DocumentRef {
+    /// An inline policy of a user, group or role.
+    Inline {
+        /// The inline policy's name.
+        name: String,
+    },
+    /// The customer-managed policy's document.
+    Managed,
+    /// A role's trust policy.
+    Trust,
+    /// A resource's resource-based policy.
+    ResourcePolicy,
+    /// A service control policy of the organization.
+    Scp {
+        /// The level (0 = the organization root).
+        level: usize,
+        /// The policy's position at that level.
+        index: usize,
+    },
+    /// A resource control policy of the organization.
+    Rcp {
+        /// The level.
+        level: usize,
+        /// The policy's position at that level.
+        index: usize,
+    },
+}
+
+/// One finding about a scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// A stable code (`root-no-mfa`, `name-duplicate`, or a policy diagnostic's code).
+    pub code: String,
+    /// How serious it is, in IAM Access Analyzer's vocabulary.
+    pub severity: Severity,
+    /// One or two sentences.
+    pub message: String,
+    /// The entity to jump to.
+    pub target: Target,
+    /// The policy text, when the finding is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<DocumentRef>,
+    /// The span in that text, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+impl Finding {
+    fn new(code: &str, severity: Severity, message: impl Into<String>, target: Target) -> Self {
+        Finding {
+            code: code.to_string(),
+            severity,
+            message: message.into(),
+            target,
+            document: None,
+            span: None,
+        }
+    }
+
+    fn from_problem(p: Problem, target: &Target) -> Self {
+        Finding::new(p.code, Severity::Error, p.message, target.clone())
+    }
+}
+
+/// One quota: how much is used of what AWS allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuotaMeter {
+    /// What is counted, e.g. "Managed policies attached".
+    pub label: &'static str,
+    /// How much is used.
+    pub used: usize,
+    /// AWS's limit.
+    pub limit: usize,
+    /// A note, e.g. that the quota can be raised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
+}
+
+impl QuotaMeter {
+    fn new(label: &'static str, used: usize, limit: usize) -> Self {
+        QuotaMeter {
+            label,
+            used,
+            limit,
+            note: None,
+        }
+    }
+
+    /// Whether the limit is exceeded.
+    pub fn exceeded(&self) -> bool {
+        self.used > self.limit
+    }
+}
+
+fn inline_size(policies: &[InlinePolicy]) -> usize {
+    policies.iter().map(|p| policy_size(&p.document)).sum()
+}
+
+/// Whether a policy text grants full administrator access (see the module docs).
+pub(crate) fn grants_full_admin(text: &str) -> bool {
+    let parsed = parse_policy(text, PolicyType::Identity);
+    parsed.document.statements.iter().any(|s| {
+        let allow = s
+            .effect
+            .as_ref()
+            .is_some_and(|e| e.value == crate::policy::Effect::Allow);
+        let star = |el: &Option<crate::policy::ListElement>, also: &str| {
+            el.as_ref().is_some_and(|l| {
+                !l.negated && l.items.iter().any(|i| i.value == "*" || i.value == also)
+            })
+        };
+        allow && s.condition.is_empty() && star(&s.action, "*:*") && star(&s.resource, "*")
+    })
+}
+
+impl Scenario {
+    /// Every finding: validation problems first, then best practices.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = self.validate();
+        out.extend(self.best_practices());
+        out
+    }
+
+    /// Whether the scenario has no validation error.
+    pub fn is_valid(&self) -> bool {
+        !self
+            .validate()
+            .iter()
+            .any(|f| f.severity == Severity::Error)
+    }
+
+    /// Validation: names, paths, duplicates, references, quotas, and the grammar of every
+    /// policy text (each diagnostic of the policy parser, with its span).
+    pub fn validate(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let account = Target::Account;
+        if let Err(p) = super::names::check_account_id(&self.account.id) {
+            out.push(Finding::from_problem(p, &account));
+        }
+        if let Some(alias) = &self.account.alias
+            && let Err(p) = super::names::check_alias(alias)
+        {
+            out.push(Finding::from_problem(p, &account));
+        }
+        if let Some(org) = &self.organization {
+            for p in Scenario::organization_problems(org) {
+                out.push(Finding::from_problem(p, &Target::Organization));
+            }
+            for (level, l) in org.levels.iter().enumerate() {
+                for (index, p) in l.scps.iter().enumerate() {
+                    policy_diagnostics(
+                        &mut out,
+                        &p.document,
+                        PolicyType::Scp,
+                        &Target::Organization,
+                        DocumentRef::Scp { level, index },
+                    );
+                }
+                for (index, p) in l.rcps.iter().enumerate() {
+                    policy_diagnostics(
+                        &mut out,
+                        &p.document,
+                        PolicyType::Rcp,
+                        &Target::Organization,
+                        DocumentRef::Rcp { level, index },
+                    );
+                }
+            }
+        }
+        for (i, u) in self.users.iter().enumerate() {
+            let t = Target::User {
+                name: u.name.clone(),
+            };
+            out.extend(
+                self.user_problems(u, Some(i))
+                    .into_iter()
+                    .map(|p| Finding::from_problem(p, &t)),
+            );
+            inline_diagnostics(&mut out, &u.inline_policies, &t);
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            let t = Target::Group {
+                name: g.name.clone(),
+            };
+            out.extend(
+                self.group_problems(g, Some(i))
+                    .into_iter()
+                    .map(|p| Finding::from_problem(p, &t)),
+            );
+            inline_diagnostics(&mut out, &g.inline_policies, &t);
+        }
+        for (i, r) in self.roles.iter().enumerate() {
+            let t = Target::Role {
+                name: r.name.clone(),
+            };
+            out.extend(
+                self.role_problems(r, Some(i))
+                    .into_iter()
+                    .map(|p| Finding::from_problem(p, &t)),
+            );
+            policy_diagnostics(
+                &mut out,
+                &r.trust_policy,
+                PolicyType::Trust,
+                &t,
+                DocumentRef::Trust,
+            );
+            inline_diagnostics(&mut out, &r.inline_policies, &t);
+        }
+        for (i, p) in self.policies.iter().enumerate() {
+            let t = Target::Policy {
+                name: p.name.clone(),
+            };
+            out.extend(
+                self.policy_problems(p, Some(i))
+                    .into_iter()
+                    .map(|p| Finding::from_problem(p, &t)),
+            );
+            // A policy used as a boundary is checked with the boundary grammar, which is the
+            // identity grammar: both forbid Principal.
+            policy_diagnostics(
+                &mut out,
+                &p.document,
+                PolicyType::Identity,
+                &t,
+                DocumentRef::Managed,
+            );
+        }
+        for (i, r) in self.resources.iter().enumerate() {
+            let t = Target::Resource {
+                resource_kind: r.kind,
+                name: r.name.clone(),
+            };
+            out.extend(
+                self.resource_problems(r, Some(i))
+                    .into_iter()
+                    .map(|p| Finding::from_problem(p, &t)),
+            );
+            if let Some(policy) = &r.policy {
+                policy_diagnostics(
+                    &mut out,
+                    policy,
+                    PolicyType::Resource,
+                    &t,
+                    DocumentRef::ResourcePolicy,
+                );
+            }
+        }
+        for (i, e) in self.external_principals.iter().enumerate() {
+            let t = Target::ExternalPrincipal { arn: e.arn.clone() };
+            out.extend(
+                self.external_problems(e, Some(i))
+                    .into_iter()
+                    .map(|p| Finding::from_problem(p, &t)),
+            );
+            inline_diagnostics(&mut out, &e.policies, &t);
+        }
+        for (index, test) in self.tests.iter().enumerate() {
+            let t = Target::Test { index };
+            out.extend(
+                self.test_problems(test)
+                    .into_iter()
+                    .map(|p| Finding::from_problem(p, &t)),
+            );
+        }
+        out
+    }
+
+    /// References to AWS-managed policies that the managed-policy list does not know (for
+    /// example a misspelt name). [`Scenario::validate`] checks only the ARN's form, because the
+    /// list is a separate asset that may not be loaded yet; call this once it is.
+    pub fn unknown_aws_policies(&self, managed: &crate::catalog::ManagedPolicies) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut check = |r: &PolicyRef, target: &Target| {
+            if let PolicyRef::Aws(arn) = r
+                && managed.get(arn).is_none()
+            {
+                out.push(Finding::new(
+                    "unknown-aws-policy",
+                    Severity::Error,
+                    format!("There is no AWS-managed policy {arn}."),
+                    target.clone(),
+                ));
+            }
+        };
+        for u in &self.users {
+            let t = Target::User {
+                name: u.name.clone(),
+            };
+            u.managed_policies
+                .iter()
+                .chain(&u.permissions_boundary)
+                .for_each(|r| check(r, &t));
+        }
+        for g in &self.groups {
+            let t = Target::Group {
+                name: g.name.clone(),
+            };
+            g.managed_policies.iter().for_each(|r| check(r, &t));
+        }
+        for r in &self.roles {
+            let t = Target::Role {
+                name: r.name.clone(),
+            };
+            r.managed_policies
+                .iter()
+                .chain(&r.permissions_boundary)
+                .for_each(|p| check(p, &t));
+        }
+        out
+    }
+
+    /// Whether an identity's attached policies grant full administrator access.
+    fn grants_admin(&self, inline: &[InlinePolicy], managed: &[PolicyRef]) -> bool {
+        inline.iter().any(|p| grants_full_admin(&p.document))
+            || managed.iter().any(|r| match r {
+                PolicyRef::Aws(arn) => arn == &format!("{AWS_MANAGED_PREFIX}AdministratorAccess"),
+                PolicyRef::Customer(name) => self
+                    .policy(name)
+                    .is_some_and(|p| grants_full_admin(&p.document)),
+            })
+    }
+
+    /// Account-level best practices from the seed documents (see the module docs).
+    pub fn best_practices(&self) -> Vec<Finding> {
+        use Severity::{SecurityWarning, Suggestion, Warning};
+        let mut out = Vec::new();
+        let root = &self.root_user;
+        if root.password && !root.mfa {
+            out.push(Finding::new(
+                "root-no-mfa",
+                SecurityWarning,
+                "The root user has no MFA device. Enable MFA on the root user: it can do anything in the account, including closing it.",
+                Target::RootUser,
+            ));
+        }
+        if root.access_keys {
+            out.push(Finding::new(
+                "root-access-keys",
+                SecurityWarning,
+                "The root user has access keys. Delete them and use IAM users or roles for programmatic access.",
+                Target::RootUser,
+            ));
+        }
+        let group_admin: Vec<bool> = self
+            .groups
+            .iter()
+            .map(|g| self.grants_admin(&g.inline_policies, &g.managed_policies))
+            .collect();
+        let mut admins: Vec<String> = Vec::new();
+        for u in &self.users {
+            let t = Target::User {
+                name: u.name.clone(),
+            };
+            let direct = !u.inline_policies.is_empty() || !u.managed_policies.is_empty();
+            if direct {
+                out.push(Finding::new(
+                    "user-direct-policies",
+                    Warning,
+                    format!(
+                        "User {} has policies attached directly. Grant permissions through groups so that people with the same job get the same access.",
+                        u.name
+                    ),
+                    t.clone(),
+                ));
+            }
+            let direct_admin = self.grants_admin(&u.inline_policies, &u.managed_policies);
+            if direct_admin {
+                out.push(Finding::new(
+                    "admin-granted-to-user",
+                    SecurityWarning,
+                    format!(
+                        "User {} has full administrator access attached directly. Put administrators in an administrators group instead.",
+                        u.name
+                    ),
+                    t.clone(),
+                ));
+            }
+            let via_group = u.groups.iter().any(|g| {
+                self.groups
+                    .iter()
+                    .zip(&group_admin)
+                    .any(|(group, admin)| *admin && group.name.eq_ignore_ascii_case(g))
+            });
+            if direct_admin || via_group {
+                admins.push(format!("user {}", u.name));
+            }
+            if u.login_profile.is_some() && !u.mfa {
+                out.push(Finding::new(
+                    "console-user-no-mfa",
+                    SecurityWarning,
+                    format!(
+                        "User {} can sign in to the console without MFA. Assign an MFA device.",
+                        u.name
+                    ),
+                    t.clone(),
+                ));
+            }
+            if u.login_profile.is_some_and(|l| !l.password_reset_required) {
+                out.push(Finding::new(
+                    "console-user-no-password-reset",
+                    Suggestion,
+                    format!(
+                        "User {}'s password is not set to be changed at the next sign-in. For a new user, require a reset so that only the user knows the password (and attach IAMUserChangePassword).",
+                        u.name
+                    ),
+                    t.clone(),
+                ));
+            }
+            for (i, key) in u.access_keys.iter().enumerate() {
+                if key.active && key.age_days > STALE_ACCESS_KEY_DAYS {
+                    out.push(Finding::new(
+                        "stale-access-key",
+                        Warning,
+                        format!(
+                            "Access key {} of user {} is {} days old. Rotate access keys at least every {STALE_ACCESS_KEY_DAYS} days.",
+                            i + 1,
+                            u.name,
+                            key.age_days
+                        ),
+                        t.clone(),
+                    ));
+                }
+            }
+            if u.login_profile.is_some() && !u.access_keys.is_empty() {
+                out.push(Finding::new(
+                    "user-console-and-keys",
+                    Suggestion,
+                    format!(
+                        "User {} has both a console password and access keys. Give people console access and programs their own identities (preferably roles).",
+                        u.name
+                    ),
+                    t,
+                ));
+            }
+        }
+        for r in &self.roles {
+            if self.grants_admin(&r.inline_policies, &r.managed_policies) {
+                admins.push(format!("role {}", r.name));
+            }
+            if trusts_anyone(&r.trust_policy) {
+                out.push(Finding::new(
+                    "role-trusts-anyone",
+                    SecurityWarning,
+                    format!(
+                        "Role {}'s trust policy lets any principal (\"*\") assume it without a condition. Name the accounts or principals that may assume it, or add a condition such as sts:ExternalId.",
+                        r.name
+                    ),
+                    Target::Role {
+                        name: r.name.clone(),
+                    },
+                ));
+            }
+        }
+        if admins.len() > ADMIN_PRINCIPALS_THRESHOLD {
+            out.push(Finding::new(
+                "admin-granted-broadly",
+                SecurityWarning,
+                format!(
+                    "{} principals have full administrator access ({}). Keep administrators to a few people and grant others least privilege.",
+                    admins.len(),
+                    admins.join(", ")
+                ),
+                Target::Account,
+            ));
+        }
+        for g in &self.groups {
+            let t = Target::Group {
+                name: g.name.clone(),
+            };
+            if self.members_of(&g.name).next().is_none() {
+                out.push(Finding::new(
+                    "empty-group",
+                    Suggestion,
+                    format!(
+                        "Group {} has no members. Delete groups you do not use.",
+                        g.name
+                    ),
+                    t.clone(),
+                ));
+            }
+            if g.inline_policies.is_empty() && g.managed_policies.is_empty() {
+                out.push(Finding::new(
+                    "group-without-policies",
+                    Suggestion,
+                    format!(
+                        "Group {} has no policies, so membership grants nothing.",
+                        g.name
+                    ),
+                    t,
+                ));
+            }
+        }
+        out
+    }
+
+    /// The quota meters of an entity (or of the account, for [`Target::Account`]).
+    pub fn quota_meters(&self, target: &Target) -> Vec<QuotaMeter> {
+        let raisable = |mut m: QuotaMeter| {
+            m.note = Some(RAISABLE_NOTE);
+            m
+        };
+        match target {
+            Target::Account => vec![
+                QuotaMeter::new("Users in the account", self.users.len(), USERS_MAX),
+                QuotaMeter::new("Groups in the account", self.groups.len(), GROUPS_MAX),
+                QuotaMeter::new("Roles in the account", self.roles.len(), ROLES_MAX),
+                QuotaMeter::new(
+                    "Customer-managed policies",
+                    self.policies.len(),
+                    POLICIES_MAX,
+                ),
+            ],
+            Target::User { name } => match self.user(name) {
+                Some(u) => vec![
+                    QuotaMeter::new("Groups", u.groups.len(), GROUPS_PER_USER),
+                    raisable(QuotaMeter::new(
+                        "Managed policies attached",
+                        u.managed_policies.len(),
+                        MANAGED_PER_ENTITY,
+                    )),
+                    QuotaMeter::new(
+                        "Inline policy characters (no whitespace)",
+                        inline_size(&u.inline_policies),
+                        USER_INLINE_MAX,
+                    ),
+                    QuotaMeter::new("Access keys", u.access_keys.len(), 2),
+                    QuotaMeter::new("Tags", u.tags.len(), TAGS_MAX),
+                ],
+                None => Vec::new(),
+            },
+            Target::Group { name } => match self.group(name) {
+                Some(g) => vec![
+                    QuotaMeter::new(
+                        "Managed policies attached",
+                        g.managed_policies.len(),
+                        MANAGED_PER_ENTITY,
+                    ),
+                    QuotaMeter::new(
+                        "Inline policy characters (no whitespace)",
+                        inline_size(&g.inline_policies),
+                        GROUP_INLINE_MAX,
+                    ),
+                ],
+                None => Vec::new(),
+            },
+            Target::Role { name } => match self.role(name) {
+                Some(r) => vec![
+                    raisable(QuotaMeter::new(
+                        "Managed policies attached",
+                        r.managed_policies.len(),
+                        MANAGED_PER_ENTITY,
+                    )),
+                    QuotaMeter::new(
+                        "Inline policy characters (no whitespace)",
+                        inline_size(&r.inline_policies),
+                        ROLE_INLINE_MAX,
+                    ),
+                    QuotaMeter {
+                        note: Some(
+                            "AWS's default quota; it can be raised to 4,096 through Service Quotas.",
+                        ),
+                        ..QuotaMeter::new(
+                            "Trust policy characters (no whitespace)",
+                            policy_size(&r.trust_policy),
+                            TRUST_POLICY_MAX,
+                        )
+                    },
+                    QuotaMeter::new("Tags", r.tags.len(), TAGS_MAX),
+                ],
+                None => Vec::new(),
+            },
+            Target::Policy { name } => match self.policy(name) {
+                Some(p) => vec![QuotaMeter::new(
+                    "Policy characters (no whitespace)",
+                    policy_size(&p.document),
+                    MANAGED_POLICY_MAX,
+                )],
+                None => Vec::new(),
+            },
+            Target::Organization => match &self.organization {
+                Some(org) => org
+                    .levels
+                    .iter()
+                    .flat_map(|l| l.scps.iter().chain(&l.rcps))
+                    .map(|p| {
+                        QuotaMeter::new(
+                            "Organization policy characters (with whitespace)",
+                            p.document.chars().count(),
+                            ORG_POLICY_MAX,
+                        )
+                    })
+                    .collect(),
+                None => Vec::new(),
+            },
+            Target::RootUser
+            | Target::Resource { .. }
+            | Target::ExternalPrincipal { .. }
+            | Target::Test { .. } => Vec::new(),
+        }
+    }
+}
+
+fn inline_diagnostics(out: &mut Vec<Finding>, policies: &[InlinePolicy], target: &Target) {
+    for p in policies {
+        policy_diagnostics(
+            out,
+            &p.document,
+            PolicyType::Identity,
+            target,
+            DocumentRef::Inline {
+                name: p.name.clone(),
+            },
+        );
+    }
+}
+
+/// Adds the policy parser's diagnostics for one document.
+fn policy_diagnostics(
+    out: &mut Vec<Finding>,
+    text: &str,
+    policy_type: PolicyType,
+    target: &Target,
+    document: DocumentRef,
+) {
+    for d in parse_policy(text, policy_type).diagnostics {
+        out.push(Finding {
+            code: d.code,
+            severity: d.severity,
+            message: d.message,
+            target: target.clone(),
+            document: Some(document.clone()),
+            span: Some(d.span),
+        });
+    }
+}
+
+/// Whether a trust policy lets anyone assume the role: an `Allow` statement without a
+/// condition whose principal is `"*"` or `{"AWS": "*"}`.
+fn trusts_anyone(text: &str) -> bool {
+    let parsed = parse_policy(text, PolicyType::Trust);
+    parsed.document.statements.iter().any(|s| {
+        let allow = s
+            .effect
+            .as_ref()
+            .is_some_and(|e| e.value == crate::policy::Effect::Allow);
+        let anyone = s.principal.as_ref().is_some_and(|p| {
+            !p.negated
+                && match &p.value {
+                    PrincipalValue::Anyone => true,
+                    PrincipalValue::Map(entries) => entries.iter().any(|(kind, values)| {
+                        *kind == PrincipalKind::Aws && values.iter().any(|v| v.value == "*")
+                    }),
+                }
+        });
+        allow && anyone && s.condition.is_empty()
+    })
+}

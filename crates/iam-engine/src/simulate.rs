@@ -1,0 +1,506 @@
+//! AWS `SimulateCustomPolicy` request and response shapes, and the simulation that connects
+//! them to the evaluator.
+//!
+//! [`SimulateCustomPolicyInput`] reads exactly the JSON that `aws iam simulate-custom-policy
+//! --cli-input-json` takes (PascalCase keys, policies as JSON strings), plus AWS's
+//! `OrderedOrganizationPolicyInputList` (levels of `ServiceControlPolicyInputList`) and this
+//! project's `OrderedResourceControlPolicyInputList` in the same form. [`simulate`] answers
+//! with AWS's response shape ([`SimulateCustomPolicyOutput`]) and adds the playground's
+//! explanation under `Explanation` in each result, so the app and the CLI print the same JSON.
+//!
+//! Choices where AWS's documentation is silent:
+//! - Policy ids are `PolicyInputList.N`, `PermissionsBoundaryPolicyInputList.N`,
+//!   `ResourcePolicy`, `ServiceControlPolicy.L.N` and `ResourceControlPolicy.L.N` (one-based).
+//! - `SourcePolicyType` is `IAM Policy` for identity and boundary inputs, `Resource Policy` for the
+//!   resource policy, `Organizations Policy` for SCPs and RCPs.
+//! - Line and column numbers are one-based and count characters.
+//! - Without `CallerArn`, the caller is an IAM user `arn:aws:iam::123456789012:user/Simulated`
+//!   in the resource owner's account (or in 123456789012), as AWS simulates a user.
+//! - The organization's levels apply as given: the caller's account is treated as a member.
+//! - An action whose service is `sts` and name starts with `AssumeRole` evaluates the resource
+//!   policy as a role trust policy; `kms:` actions evaluate it as a key policy.
+
+use serde::{Deserialize, Serialize};
+
+use crate::context::{ContextEntry, RequestContext};
+use crate::diagnostic::Diagnostic;
+use crate::eval::{
+    self, Caller, CompiledPolicy, Evaluation, PolicySet, Request, ResourcePolicyKind,
+};
+use crate::policy::PolicyType;
+use crate::span::LineIndex;
+
+/// The input of `aws iam simulate-custom-policy`, as `--cli-input-json` reads it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SimulateCustomPolicyInput {
+    /// Identity-based policies, each a JSON document in a string.
+    pub policy_input_list: Vec<String>,
+    /// Permissions boundaries, each a JSON document in a string.
+    #[serde(default)]
+    pub permissions_boundary_policy_input_list: Vec<String>,
+    /// Actions to simulate.
+    pub action_names: Vec<String>,
+    /// Resources to simulate; `*` when absent.
+    #[serde(default)]
+    pub resource_arns: Vec<String>,
+    /// The resource-based policy, a JSON document in a string.
+    #[serde(default)]
+    pub resource_policy: Option<String>,
+    /// The account owning the resource (an account id or `arn:aws:iam::ACCOUNT:root`).
+    #[serde(default)]
+    pub resource_owner: Option<String>,
+    /// The caller's ARN.
+    #[serde(default)]
+    pub caller_arn: Option<String>,
+    /// Context keys and values.
+    #[serde(default)]
+    pub context_entries: Vec<ContextEntry>,
+    /// AWS's resource handling option (accepted and ignored: it names EC2 scenarios).
+    #[serde(default)]
+    pub resource_handling_option: Option<String>,
+    /// Paging (accepted and ignored: every result is returned).
+    #[serde(default)]
+    pub max_items: Option<u32>,
+    /// Paging (accepted and ignored).
+    #[serde(default)]
+    pub marker: Option<String>,
+    /// SCP levels from the organization root to the account.
+    #[serde(default)]
+    pub ordered_organization_policy_input_list: Vec<ScpLevel>,
+    /// RCP levels from the organization root to the account (this project's extension).
+    #[serde(default)]
+    pub ordered_resource_control_policy_input_list: Vec<RcpLevel>,
+}
+
+/// One level of SCPs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ScpLevel {
+    /// The SCPs attached at this level, each a JSON document in a string.
+    #[serde(default)]
+    pub service_control_policy_input_list: Vec<String>,
+}
+
+/// One level of RCPs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct RcpLevel {
+    /// The RCPs attached at this level, each a JSON document in a string.
+    #[serde(default)]
+    pub resource_control_policy_input_list: Vec<String>,
+}
+
+/// The response of `SimulateCustomPolicy`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SimulateCustomPolicyOutput {
+    /// One result per action and resource.
+    pub evaluation_results: Vec<EvaluationResult>,
+    /// Always false: nothing is paged.
+    pub is_truncated: bool,
+    /// Grammar diagnostics of the input policies, keyed by policy id (our extension).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy_diagnostics: Vec<PolicyDiagnostics>,
+}
+
+/// The diagnostics of one input policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyDiagnostics {
+    /// The policy's id.
+    pub source_policy_id: String,
+    /// Its diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One simulated action on one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EvaluationResult {
+    /// The action.
+    pub eval_action_name: String,
+    /// The resource.
+    pub eval_resource_name: String,
+    /// `allowed`, `explicitDeny` or `implicitDeny`.
+    pub eval_decision: String,
+    /// The statements that decided.
+    pub matched_statements: Vec<MatchedStatement>,
+    /// Context keys the policies use that the request did not supply.
+    pub missing_context_values: Vec<String>,
+    /// Whether the SCPs allowed, when any were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizations_decision_detail: Option<OrganizationsDecisionDetail>,
+    /// Whether the boundary allowed, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary_decision_detail: Option<PermissionsBoundaryDecisionDetail>,
+    /// The playground's explanation (our extension).
+    pub explanation: Evaluation,
+}
+
+/// A statement in AWS's response shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MatchedStatement {
+    /// The policy's id.
+    pub source_policy_id: String,
+    /// The policy's kind.
+    pub source_policy_type: String,
+    /// Where the statement starts.
+    pub start_position: Position,
+    /// Where it ends.
+    pub end_position: Position,
+}
+
+/// A one-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Position {
+    /// Line.
+    pub line: usize,
+    /// Column.
+    pub column: usize,
+}
+
+/// AWS's `OrganizationsDecisionDetail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OrganizationsDecisionDetail {
+    /// Whether the SCPs allowed the request.
+    pub allowed_by_organizations: bool,
+}
+
+/// AWS's `PermissionsBoundaryDecisionDetail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PermissionsBoundaryDecisionDetail {
+    /// Whether the boundary allowed the request.
+    pub allowed_by_permissions_boundary: bool,
+}
+
+/// A problem with the input itself (not with a policy): the CLI exits with status 2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulateError {
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for SimulateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SimulateError {}
+
+struct Source {
+    id: String,
+    aws_type: &'static str,
+    text: String,
+}
+
+/// Runs the simulation. Policy problems become diagnostics in the output; only unusable input
+/// (no action, a caller ARN that is not a principal, a bad context entry) is an error.
+pub fn simulate(
+    input: &SimulateCustomPolicyInput,
+) -> Result<SimulateCustomPolicyOutput, SimulateError> {
+    if input.action_names.is_empty() {
+        return Err(SimulateError {
+            message: "ActionNames must list at least one action.".to_string(),
+        });
+    }
+    // AWS accepts at most one permissions boundary, as an IAM entity has at most one.
+    if input.permissions_boundary_policy_input_list.len() > 1 {
+        return Err(SimulateError {
+            message: "PermissionsBoundaryPolicyInputList takes at most one policy.".to_string(),
+        });
+    }
+    let owner = match input.resource_owner.as_deref() {
+        None | Some("") => None,
+        Some(o) => Some(account_of(o).ok_or_else(|| SimulateError {
+            message: format!("ResourceOwner \"{o}\" is neither an account ID nor an account ARN."),
+        })?),
+    };
+    let caller = match input.caller_arn.as_deref() {
+        Some(arn) => Caller::from_arn(arn).ok_or_else(|| SimulateError {
+            message: format!(
+                "CallerArn \"{arn}\" is not a user, role, assumed-role session, federated user or root ARN."
+            ),
+        })?,
+        None => {
+            let account = owner.clone().unwrap_or_else(|| "123456789012".to_string());
+            Caller::from_arn(&format!("arn:aws:iam::{account}:user/Simulated")).ok_or_else(
+                || SimulateError {
+                    message: "ResourceOwner is not a valid account.".to_string(),
+                },
+            )?
+        }
+    };
+    let context: RequestContext = input.context_entries.iter().cloned().collect();
+    let mut sources: Vec<Source> = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut compile = |id: String, aws_type: &'static str, text: &str, t: PolicyType| {
+        let (policy, diags) = CompiledPolicy::from_text(id.clone(), text, t);
+        if !diags.is_empty() {
+            diagnostics.push(PolicyDiagnostics {
+                source_policy_id: id.clone(),
+                diagnostics: diags,
+            });
+        }
+        sources.push(Source {
+            id,
+            aws_type,
+            text: text.to_string(),
+        });
+        policy
+    };
+    let mut set = PolicySet::default();
+    for (i, text) in input.policy_input_list.iter().enumerate() {
+        set.identity.push(compile(
+            format!("PolicyInputList.{}", i + 1),
+            "IAM Policy",
+            text,
+            PolicyType::Identity,
+        ));
+    }
+    for (i, text) in input
+        .permissions_boundary_policy_input_list
+        .iter()
+        .enumerate()
+    {
+        set.permissions_boundary = Some(compile(
+            format!("PermissionsBoundaryPolicyInputList.{}", i + 1),
+            "IAM Policy",
+            text,
+            PolicyType::PermissionsBoundary,
+        ));
+    }
+    for (l, level) in input
+        .ordered_organization_policy_input_list
+        .iter()
+        .enumerate()
+    {
+        let mut policies = Vec::new();
+        for (i, text) in level.service_control_policy_input_list.iter().enumerate() {
+            policies.push(compile(
+                format!("ServiceControlPolicy.{}.{}", l + 1, i + 1),
+                "Organizations Policy",
+                text,
+                PolicyType::Scp,
+            ));
+        }
+        set.scp_levels.push(policies);
+    }
+    for (l, level) in input
+        .ordered_resource_control_policy_input_list
+        .iter()
+        .enumerate()
+    {
+        let mut policies = Vec::new();
+        for (i, text) in level.resource_control_policy_input_list.iter().enumerate() {
+            policies.push(compile(
+                format!("ResourceControlPolicy.{}.{}", l + 1, i + 1),
+                "Organizations Policy",
+                text,
+                PolicyType::Rcp,
+            ));
+        }
+        set.rcp_levels.push(policies);
+    }
+    let resources: Vec<String> = if input.resource_arns.is_empty() {
+        vec!["*".to_string()]
+    } else {
+        input.resource_arns.clone()
+    };
+
+    let mut results = Vec::new();
+    for action in &input.action_names {
+        let kind = resource_policy_kind(action);
+        let policy_type = if kind == ResourcePolicyKind::RoleTrust {
+            PolicyType::Trust
+        } else {
+            PolicyType::Resource
+        };
+        set.resource_policy_kind = kind;
+        set.resource_policy = input.resource_policy.as_deref().map(|text| {
+            let (p, diags) = CompiledPolicy::from_text("ResourcePolicy", text, policy_type);
+            if !diagnostics
+                .iter()
+                .any(|d| d.source_policy_id == "ResourcePolicy")
+                && !diags.is_empty()
+            {
+                diagnostics.push(PolicyDiagnostics {
+                    source_policy_id: "ResourcePolicy".to_string(),
+                    diagnostics: diags,
+                });
+            }
+            p
+        });
+        for resource in &resources {
+            let request = Request {
+                caller: caller.clone(),
+                action: action.clone(),
+                resource: resource.clone(),
+                resource_account: owner.clone(),
+                context: context.clone(),
+            };
+            let evaluation = eval::evaluate(&set, &request);
+            results.push(to_result(action, resource, evaluation, &sources, input));
+        }
+    }
+    Ok(SimulateCustomPolicyOutput {
+        evaluation_results: results,
+        is_truncated: false,
+        policy_diagnostics: diagnostics,
+    })
+}
+
+fn resource_policy_kind(action: &str) -> ResourcePolicyKind {
+    let lower = action.to_ascii_lowercase();
+    if lower.starts_with("sts:assumerole") {
+        ResourcePolicyKind::RoleTrust
+    } else if lower.starts_with("kms:") {
+        ResourcePolicyKind::KmsKey
+    } else {
+        ResourcePolicyKind::Ordinary
+    }
+}
+
+/// Reads `111122223333` or `arn:aws:iam::111122223333:root` as an account id.
+fn account_of(owner: &str) -> Option<String> {
+    let is_account = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
+    if is_account(owner) {
+        return Some(owner.to_string());
+    }
+    let parts: Vec<&str> = owner.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", _, _, _, account, _] if is_account(account) => Some((*account).to_string()),
+        _ => None,
+    }
+}
+
+fn to_result(
+    action: &str,
+    resource: &str,
+    evaluation: Evaluation,
+    sources: &[Source],
+    input: &SimulateCustomPolicyInput,
+) -> EvaluationResult {
+    let matched_statements = evaluation
+        .matched_statements
+        .iter()
+        .map(|s| {
+            let (aws_type, text) = match sources.iter().find(|src| src.id == s.policy_id) {
+                Some(src) => (src.aws_type, src.text.as_str()),
+                None => (
+                    "Resource Policy",
+                    input.resource_policy.as_deref().unwrap_or(""),
+                ),
+            };
+            let index = LineIndex::new(text);
+            let start = index.line_col(s.span.start);
+            let end = index.line_col(s.span.end);
+            MatchedStatement {
+                source_policy_id: s.policy_id.clone(),
+                source_policy_type: aws_type.to_string(),
+                start_position: Position {
+                    line: start.line,
+                    column: start.column,
+                },
+                end_position: Position {
+                    line: end.line,
+                    column: end.column,
+                },
+            }
+        })
+        .collect();
+    EvaluationResult {
+        eval_action_name: action.to_string(),
+        eval_resource_name: resource.to_string(),
+        eval_decision: evaluation.decision.as_aws_str().to_string(),
+        matched_statements,
+        missing_context_values: evaluation.missing_context_keys.clone(),
+        organizations_decision_detail: evaluation.allowed_by_organizations.map(|a| {
+            OrganizationsDecisionDetail {
+                allowed_by_organizations: a,
+            }
+        }),
+        permissions_boundary_decision_detail: evaluation.allowed_by_permissions_boundary.map(|a| {
+            PermissionsBoundaryDecisionDetail {
+                allowed_by_permissions_boundary: a,
+            }
+        }),
+        explanation: evaluation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(json: serde_json::Value) -> SimulateCustomPolicyInput {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn owner_forms_and_policy_kinds() {
+        assert_eq!(account_of("111122223333").as_deref(), Some("111122223333"));
+        assert_eq!(
+            account_of("arn:aws:iam::111122223333:root").as_deref(),
+            Some("111122223333")
+        );
+        assert_eq!(account_of("me"), None);
+        assert_eq!(
+            resource_policy_kind("sts:AssumeRoleWithSAML"),
+            ResourcePolicyKind::RoleTrust
+        );
+        assert_eq!(
+            resource_policy_kind("KMS:Decrypt"),
+            ResourcePolicyKind::KmsKey
+        );
+        assert_eq!(
+            resource_policy_kind("s3:GetObject"),
+            ResourcePolicyKind::Ordinary
+        );
+    }
+
+    #[test]
+    fn one_result_per_action_and_resource_with_positions() {
+        let out = simulate(&input(serde_json::json!({
+            "PolicyInputList": ["{\n \"Version\": \"2012-10-17\",\n \"Statement\": {\"Effect\": \"Deny\", \"Action\": \"s3:Delete*\", \"Resource\": \"*\"}\n}"],
+            "ActionNames": ["s3:DeleteObject", "s3:GetObject"],
+            "ResourceArns": ["arn:aws:s3:::a/1", "arn:aws:s3:::a/2"],
+        })))
+        .unwrap();
+        assert_eq!(out.evaluation_results.len(), 4);
+        let first = &out.evaluation_results[0];
+        assert_eq!(first.eval_decision, "explicitDeny");
+        let m = &first.matched_statements[0];
+        assert_eq!(
+            m.start_position,
+            Position {
+                line: 3,
+                column: 15
+            }
+        );
+        assert_eq!(m.end_position.line, 3);
+        assert_eq!(out.evaluation_results[2].eval_decision, "implicitDeny");
+    }
+
+    #[test]
+    fn input_errors() {
+        let two_boundaries = input(serde_json::json!({
+            "PolicyInputList": [],
+            "PermissionsBoundaryPolicyInputList": ["{}", "{}"],
+            "ActionNames": ["s3:GetObject"],
+        }));
+        assert!(
+            simulate(&two_boundaries)
+                .unwrap_err()
+                .message
+                .contains("at most one")
+        );
+        let no_action = input(serde_json::json!({"PolicyInputList": [], "ActionNames": []}));
+        assert!(simulate(&no_action).is_err());
+    }
+}

@@ -1,0 +1,216 @@
+//! `iam-playground validate`: policy validation findings for a file or standard input.
+//!
+//! The action catalog is embedded in the binary (the CLI is native, so the megabyte costs
+//! nothing at start-up that matters and the command works with no data files around it).
+//! Exit status: 0 when no finding is an error, 1 when one is, 2 when the input is unusable.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use iam_engine::catalog::Catalog;
+use iam_engine::policy::PolicyType;
+use iam_engine::span::LineIndex;
+use iam_engine::validate::{Finding, Quota, ValidateOptions, validate_with};
+use serde::Serialize;
+
+/// The committed catalog asset, the same file the web app fetches.
+const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// What kind of policy the file holds.
+    #[arg(long, value_enum, default_value_t = PolicyKind::Identity)]
+    policy_type: PolicyKind,
+    /// The size quota to check against (default: the usual one for the policy type).
+    #[arg(long, value_enum)]
+    quota: Option<QuotaKind>,
+    /// Skip the checks that need the AWS action catalog.
+    #[arg(long)]
+    no_catalog: bool,
+    /// Print the findings as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// The policy file, or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    file: String,
+}
+
+/// The policy types the command accepts.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PolicyKind {
+    Identity,
+    Resource,
+    Trust,
+    Boundary,
+    Scp,
+    Rcp,
+    Session,
+}
+
+impl From<PolicyKind> for PolicyType {
+    fn from(k: PolicyKind) -> PolicyType {
+        match k {
+            PolicyKind::Identity => PolicyType::Identity,
+            PolicyKind::Resource => PolicyType::Resource,
+            PolicyKind::Trust => PolicyType::Trust,
+            PolicyKind::Boundary => PolicyType::PermissionsBoundary,
+            PolicyKind::Scp => PolicyType::Scp,
+            PolicyKind::Rcp => PolicyType::Rcp,
+            PolicyKind::Session => PolicyType::Session,
+        }
+    }
+}
+
+/// The size quotas the command accepts.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum QuotaKind {
+    Managed,
+    UserInline,
+    GroupInline,
+    RoleInline,
+    TrustPolicy,
+    Scp,
+    Rcp,
+    None,
+}
+
+/// A finding with its one-based positions, as `--json` prints it.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    start: iam_engine::span::LineCol,
+    end: iam_engine::span::LineCol,
+}
+
+/// The whole `--json` answer.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    file: &'a str,
+    policy_type: PolicyType,
+    catalog: bool,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+fn read(source: &str) -> Result<String, String> {
+    if source == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(text);
+    }
+    let bytes = std::fs::read(source).map_err(|e| format!("cannot read {source}: {e}"))?;
+    String::from_utf8(bytes).map_err(|_| format!("{source} is not UTF-8 text"))
+}
+
+/// Runs the command.
+pub fn run(args: ValidateArgs) -> ExitCode {
+    let text = match read(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("iam-playground: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let catalog = if args.no_catalog {
+        None
+    } else {
+        match Catalog::parse(CATALOG) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                // The embedded asset is checked by tests; if it ever fails, validate without it.
+                eprintln!(
+                    "iam-playground: the embedded catalog did not load ({e}); catalog checks skipped"
+                );
+                None
+            }
+        }
+    };
+    let policy_type = PolicyType::from(args.policy_type);
+    let quota = match args.quota {
+        None => Quota::default_for(policy_type),
+        Some(QuotaKind::None) => None,
+        Some(QuotaKind::Managed) => Some(Quota::Managed),
+        Some(QuotaKind::UserInline) => Some(Quota::UserInline),
+        Some(QuotaKind::GroupInline) => Some(Quota::GroupInline),
+        Some(QuotaKind::RoleInline) => Some(Quota::RoleInline),
+        Some(QuotaKind::TrustPolicy) => Some(Quota::TrustPolicy),
+        Some(QuotaKind::Scp) => Some(Quota::Scp),
+        Some(QuotaKind::Rcp) => Some(Quota::Rcp),
+    };
+    let options = ValidateOptions {
+        policy_type,
+        catalog: catalog.as_ref(),
+        quota,
+    };
+    let findings = validate_with(&text, &options);
+    let name = if args.file == "-" {
+        "<stdin>"
+    } else {
+        args.file.as_str()
+    };
+    if args.json {
+        let index = LineIndex::new(&text);
+        let report = JsonReport {
+            file: name,
+            policy_type,
+            catalog: catalog.is_some(),
+            findings: findings
+                .iter()
+                .map(|f| JsonFinding {
+                    finding: f,
+                    start: index.line_col(f.span.start),
+                    end: index.line_col(f.span.end),
+                })
+                .collect(),
+        };
+        match serde_json::to_string_pretty(&report) {
+            Ok(json) => emit(&json),
+            Err(e) => {
+                eprintln!("iam-playground: cannot write the findings: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        let rendered: Vec<String> = findings.iter().map(|f| f.render(&text, name)).collect();
+        if !rendered.is_empty() {
+            emit(&rendered.join("\n"));
+        }
+        emit(&summary(&findings));
+    }
+    if findings.iter().any(Finding::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes a line to standard output. A closed pipe (`| head`) is not an error worth a
+/// message: the reader has what it wanted, and the exit status still reports the findings.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+}
+
+/// `2 errors, 1 security warning, 0 warnings, 3 suggestions`.
+fn summary(findings: &[Finding]) -> String {
+    use iam_engine::diagnostic::Severity;
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "{}, {}, {}, {}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::SecurityWarning), "security warning"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Suggestion), "suggestion"),
+    )
+}
