@@ -47,10 +47,15 @@ if ((${#apt_missing[@]})); then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${apt_missing[@]}" >/dev/null
 fi
 
+# Build tools are compiled for build speed, not run speed: they spend their time waiting on
+# rustc and the file system, and a cold setup is dominated by compiling them.
+tool_profile=(env CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=0)
+
 # 3. Trunk, pinned to a release that builds with this machine's rustc.
 if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
   log "installing trunk $TRUNK_VERSION (cargo install; about 10 minutes on 2 cores)"
-  cargo install --locked --quiet trunk --version "$TRUNK_VERSION"
+  "${tool_profile[@]}" cargo install --locked --quiet trunk --version "$TRUNK_VERSION"
 fi
 
 # 4. wasm-bindgen-cli at exactly the version Cargo.lock resolved for the wasm-bindgen crate.
@@ -63,8 +68,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg_version
   log "installing wasm-bindgen-cli $wbg_version (cargo install; a few minutes)"
   # --locked can fail when the registry no longer serves one of the CLI's locked dependencies;
   # the unlocked install still builds the exact CLI version, which is what must match.
-  cargo install --locked --quiet wasm-bindgen-cli --version "$wbg_version" 2>/dev/null ||
-    cargo install --quiet wasm-bindgen-cli --version "$wbg_version"
+  "${tool_profile[@]}" cargo install --locked --quiet wasm-bindgen-cli --version "$wbg_version" 2>/dev/null ||
+    "${tool_profile[@]}" cargo install --quiet wasm-bindgen-cli --version "$wbg_version"
 fi
 
 # 5. npm packages: playwright-core (drives Debian's Chromium; it never downloads a browser) and

@@ -52,6 +52,23 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Version) => {
             println!("iam-playground {}", iam_engine::VERSION);
+            // The embedded catalog's header names its source and date; a damaged asset is
+            // reported rather than hidden.
+            match iam_engine::catalog::Catalog::parse(validate::CATALOG) {
+                Ok(catalog) => {
+                    let h = catalog.header();
+                    println!(
+                        "AWS data: {} {} of {} ({}), {} services, {} actions",
+                        h.source,
+                        h.source_version,
+                        h.data_date,
+                        h.licence,
+                        h.counts.services,
+                        h.counts.actions
+                    );
+                }
+                Err(err) => println!("AWS data: unusable ({err})"),
+            }
             ExitCode::SUCCESS
         }
         Some(Command::SimulateCustomPolicy {

@@ -15,7 +15,7 @@ use iam_engine::validate::{Finding, Quota, ValidateOptions, validate_with};
 use serde::Serialize;
 
 /// The committed catalog asset, the same file the web app fetches.
-const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
+pub(crate) const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
 
 /// Arguments of `validate`.
 #[derive(Debug, Args)]

