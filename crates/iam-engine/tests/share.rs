@@ -449,3 +449,31 @@ proptest! {
         prop_assert!(result.is_err(), "{} decoded to {:?}", changed, result);
     }
 }
+
+/// Every gallery example survives a share link unchanged, and the links stay short enough to
+/// paste: the seed documents' admin example must be under 1,500 characters. The lengths are
+/// printed (`cargo test --test share -- --nocapture`) so a change that bloats links shows.
+#[test]
+fn gallery_examples_round_trip_through_short_links() {
+    use iam_engine::scenario::{FORMAT_VERSION, Scenario, gallery};
+    let base = "https://example.com/playground/";
+    for entry in gallery() {
+        let text = entry.scenario.to_json();
+        let payload = SharePayload::new(text, FORMAT_VERSION, "2026-09-26");
+        let data = share::encode(&payload).unwrap();
+        let url = share::share_url(base, &data);
+        println!("{:<28} {:>5} characters", entry.id, url.len());
+
+        let back = share::decode(&url).unwrap();
+        assert_eq!(back.versions.scenario_format, FORMAT_VERSION);
+        let scenario = Scenario::from_json(&back.scenario).unwrap();
+        assert_eq!(scenario, entry.scenario, "{} changed on the way", entry.id);
+        if entry.id == "seed-admin-template" {
+            assert!(
+                url.len() < 1_500,
+                "the seed admin link is {} characters",
+                url.len()
+            );
+        }
+    }
+}

@@ -8,6 +8,7 @@
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
+mod share;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,10 @@ enum Command {
     /// Validate a policy like IAM Access Analyzer: errors, security warnings, warnings and
     /// suggestions, with the offending line underlined (or `--json`).
     Validate(validate::ValidateArgs),
+    /// Turn a scenario file into a share link (or, with `--embed`, an iframe snippet).
+    Share(share::ShareArgs),
+    /// Print the scenario a share link holds, as scenario JSON.
+    Open(share::OpenArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +87,8 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Validate(args)) => validate::run(args),
+        Some(Command::Share(args)) => share::run_share(args),
+        Some(Command::Open(args)) => share::run_open(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;
