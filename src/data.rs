@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use iam_engine::catalog::Catalog;
+use iam_engine::catalog::{Catalog, ManagedPolicies};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
@@ -81,24 +81,52 @@ fn js_error_text(err: &JsValue) -> String {
         .unwrap_or_else(|| "unknown error".to_owned())
 }
 
-/// Fetches and parses the action catalog.
-pub async fn load_catalog() -> Loadable<Catalog> {
-    let Some(url) = asset_url("iam-catalog") else {
-        return Loadable::Failed(
-            "This build of the page does not name an action catalog.".to_owned(),
-        );
+/// Fetches the asset the build named `name` and parses it; `what` names it in messages.
+async fn load_asset<T, E: std::fmt::Display>(
+    name: &str,
+    what: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Loadable<T> {
+    let Some(url) = asset_url(name) else {
+        return Loadable::Failed(format!("This build of the page does not name {what}."));
     };
     let text = match fetch_gunzip_text(&url).await {
         Ok(value) => value.as_string().unwrap_or_default(),
         Err(err) => {
             return Loadable::Failed(format!(
-                "The action catalog could not be loaded ({}).",
+                "{} could not be loaded ({}).",
+                capitalised(what),
                 js_error_text(&err)
             ));
         }
     };
-    match Catalog::parse(&text) {
-        Ok(catalog) => Loadable::Ready(Rc::new(catalog)),
-        Err(err) => Loadable::Failed(format!("The action catalog is damaged: {err}.")),
+    match parse(&text) {
+        Ok(value) => Loadable::Ready(Rc::new(value)),
+        Err(err) => Loadable::Failed(format!("{} is damaged: {err}.", capitalised(what))),
     }
+}
+
+/// `what` with its first letter in upper case, to start a sentence.
+fn capitalised(what: &str) -> String {
+    let mut chars = what.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Fetches and parses the action catalog.
+pub async fn load_catalog() -> Loadable<Catalog> {
+    load_asset("iam-catalog", "the action catalog", Catalog::parse).await
+}
+
+/// Fetches and parses the AWS-managed policies (about 470 KB compressed, so only when a view
+/// needs them).
+pub async fn load_managed_policies() -> Loadable<ManagedPolicies> {
+    load_asset(
+        "managed-policies",
+        "the AWS-managed policies",
+        ManagedPolicies::parse,
+    )
+    .await
 }

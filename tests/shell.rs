@@ -52,7 +52,7 @@ async fn footer_says_when_the_page_names_no_catalog() {
                 assert!(
                     el.text_content()
                         .unwrap()
-                        .contains("does not name an action catalog")
+                        .contains("does not name the action catalog")
                 );
                 return;
             }
@@ -60,4 +60,34 @@ async fn footer_says_when_the_page_names_no_catalog() {
         gloo::timers::future::TimeoutFuture::new(10).await;
     }
     panic!("the footer never reported the missing catalog (last state {state:?})");
+}
+
+#[wasm_bindgen_test]
+async fn gallery_lists_every_example_and_selects_one() {
+    let root = mount();
+    yew::scheduler::flush().await;
+    let links = root
+        .query_selector_all(".gallery-list .example-link")
+        .unwrap();
+    assert_eq!(
+        links.length() as usize,
+        iam_engine::scenario::gallery().len()
+    );
+    let current = root
+        .query_selector(".example-link[aria-current=\"true\"]")
+        .unwrap()
+        .unwrap();
+    let id = current.get_attribute("data-example").unwrap();
+    let article = root
+        .query_selector(&format!("article[data-example=\"{id}\"]"))
+        .unwrap();
+    assert!(article.is_some(), "the selected example {id} is shown");
+}
+
+#[wasm_bindgen_test]
+fn counts_read_as_words() {
+    use iam_playground_app::components::gallery::count;
+    assert_eq!(count(1, "group", "groups"), "1 group");
+    assert_eq!(count(0, "group", "groups"), "0 groups");
+    assert_eq!(count(3, "group", "groups"), "3 groups");
 }

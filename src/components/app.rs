@@ -3,6 +3,7 @@
 use iam_engine::catalog::Catalog;
 use yew::prelude::*;
 
+use super::gallery::Gallery;
 use super::shell::{Footer, Header};
 use crate::data::{Loadable, load_catalog};
 
@@ -24,10 +25,7 @@ pub fn App() -> Html {
             <div class="shell">
                 <Header />
                 <main id="workspace" class="workspace" aria-label="Workspace">
-                    <section class="empty-state">
-                        <h2>{ "Your account is empty" }</h2>
-                        <p>{ "Add the root user's settings, IAM users, groups, roles and policies, then ask what each of them can do." }</p>
-                    </section>
+                    <Gallery />
                 </main>
                 <Footer />
             </div>

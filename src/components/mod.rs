@@ -1,4 +1,5 @@
 //! The app's components, one small file each.
 
 pub mod app;
+pub mod gallery;
 pub mod shell;

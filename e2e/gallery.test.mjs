@@ -1,0 +1,77 @@
+// The examples gallery as a reader meets it: every example's saved tests run in the browser and
+// pass, and the root-only tasks say that the root user can close the account and an IAM user with
+// AdministratorAccess cannot.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { startServer, launchBrowser, openPage } from './lib/harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('every example runs its saved tests in the browser, and all pass', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  const links = page.locator('.gallery-list .example-link');
+  await links.first().waitFor({ state: 'visible', timeout: 15000 });
+  const count = await links.count();
+  assert.ok(count >= 8, `at least 8 examples, found ${count}`);
+  for (let i = 0; i < count; i++) {
+    const id = await links.nth(i).getAttribute('data-example');
+    await links.nth(i).click();
+    assert.equal(await links.nth(i).getAttribute('aria-current'), 'true');
+    const summary = page.locator(`article[data-example="${id}"] .tests-summary`);
+    // The first example waits for the AWS-managed policies to arrive.
+    await summary.waitFor({ state: 'visible', timeout: 15000 });
+    const passed = await summary.getAttribute('data-passed');
+    const total = await summary.getAttribute('data-total');
+    assert.ok(Number(total) > 0, `${id} has saved tests`);
+    assert.equal(passed, total, `${id}: ${await summary.innerText()}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('only the root user can close the account, even next to an administrator', async () => {
+  const { page } = await openPage(browser.context, server.url);
+  await page.locator('.example-link[data-example="root-vs-admin"]').click();
+  const task = page.locator('.root-task[data-task="close-account"]');
+  await task.waitFor({ state: 'visible', timeout: 15000 });
+  assert.match(await task.locator('li[data-caller="root user"] .decision').innerText(), /^Allowed$/);
+  const users = task.locator('li[data-caller^="user "]');
+  assert.ok((await users.count()) >= 1, 'the example has IAM users');
+  for (let i = 0; i < (await users.count()); i++) {
+    assert.match(await users.nth(i).locator('.decision').innerText(), /^Implicit deny$/);
+    assert.match(await users.nth(i).locator('.why').innerText(), /not even AdministratorAccess/);
+  }
+  if (process.env.E2E_SCREENSHOTS) {
+    mkdirSync(process.env.E2E_SCREENSHOTS, { recursive: true });
+    await page.locator('.tests-summary').waitFor({ state: 'visible', timeout: 15000 });
+    await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/gallery-laptop.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/gallery-phone.png`, fullPage: true });
+  }
+  await page.close();
+});
+
+test('the examples are reachable with the keyboard alone', async () => {
+  const { page } = await openPage(browser.context, server.url);
+  await page.locator('.gallery-list .example-link').first().waitFor({ state: 'visible', timeout: 15000 });
+  // Tab from the top of the page reaches the first example, Tab again the second; Enter opens it.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-example'));
+  assert.ok(focused, 'focus is on an example link');
+  await page.keyboard.press('Enter');
+  await page.locator(`article[data-example="${focused}"]`).waitFor({ state: 'visible', timeout: 5000 });
+  await page.close();
+});

@@ -1,0 +1,282 @@
+//! The examples gallery: every claim of the guides the playground grew from, as a scenario with
+//! saved tests that run in the browser, and the root-only tasks it is about.
+
+use std::rc::Rc;
+
+use iam_engine::catalog::ManagedPolicies;
+use iam_engine::eval::{Caller, Decision, evaluate_root_task};
+use iam_engine::root_tasks::root_only_task;
+use iam_engine::scenario::simulate::{TestOutcome, run_tests};
+use iam_engine::scenario::{ExpectedDecision, GalleryEntry, PrincipalRef, gallery};
+use yew::prelude::*;
+
+use crate::data::{Loadable, load_managed_policies};
+
+/// How a decision reads to people: words first, colour second.
+pub fn decision_label(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Allowed => "Allowed",
+        Decision::ExplicitDeny => "Explicit deny",
+        Decision::ImplicitDeny => "Implicit deny",
+    }
+}
+
+/// The CSS class of a decision badge.
+fn decision_class(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Allowed => "decision decision-allowed",
+        Decision::ExplicitDeny => "decision decision-explicit",
+        Decision::ImplicitDeny => "decision decision-implicit",
+    }
+}
+
+/// The decision a test expects, as the evaluator's type.
+fn expected_decision(expected: ExpectedDecision) -> Decision {
+    match expected {
+        ExpectedDecision::Allowed => Decision::Allowed,
+        ExpectedDecision::ExplicitDeny => Decision::ExplicitDeny,
+        ExpectedDecision::ImplicitDeny => Decision::ImplicitDeny,
+    }
+}
+
+/// `1 user`, `2 users`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A principal as the tests table shows it.
+fn principal_label(principal: &PrincipalRef) -> String {
+    match principal {
+        PrincipalRef::Root => "root user".to_owned(),
+        PrincipalRef::User(name) => format!("user {name}"),
+        PrincipalRef::Role(name) => format!("role {name}"),
+        PrincipalRef::Other(text) => text.clone(),
+    }
+}
+
+/// The gallery: a list of examples and the selected one.
+#[component]
+pub fn Gallery() -> Html {
+    let entries = use_memo((), |_| Rc::new(gallery()));
+    let selected = use_state(|| 0usize);
+    let managed = use_state(Loadable::<ManagedPolicies>::default);
+    {
+        // The managed policies are only needed here; fetch them once the gallery is shown.
+        let managed = managed.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                managed.set(load_managed_policies().await);
+            });
+        });
+    }
+    let list = entries.iter().enumerate().map(|(i, entry)| {
+        let onclick = {
+            let selected = selected.clone();
+            Callback::from(move |_| selected.set(i))
+        };
+        let current = *selected == i;
+        html! {
+            <li>
+                <button type="button" class={classes!("example-link", current.then_some("current"))}
+                    aria-current={current.then_some("true")} data-example={entry.id} {onclick}>
+                    { entry.title.clone() }
+                </button>
+            </li>
+        }
+    });
+    let body = match entries.get(*selected) {
+        Some(entry) => {
+            html! { <Example entry={Rc::new(entry.clone())} managed={(*managed).clone()} /> }
+        }
+        None => html! {},
+    };
+    html! {
+        <div class="gallery">
+            <nav class="gallery-list" aria-label="Examples">
+                <h2>{ "Examples" }</h2>
+                <ul>{ for list }</ul>
+            </nav>
+            <section class="example" aria-live="polite">{ body }</section>
+        </div>
+    }
+}
+
+/// Props of [`Example`].
+#[derive(Properties, PartialEq)]
+pub struct ExampleProps {
+    /// The example shown.
+    pub entry: Rc<GalleryEntry>,
+    /// The AWS-managed policies, which most examples attach.
+    pub managed: Loadable<ManagedPolicies>,
+}
+
+/// One example: its claim, what it holds, its saved tests and its root-only tasks.
+#[component]
+pub fn Example(props: &ExampleProps) -> Html {
+    let entry = &props.entry;
+    let scenario = &entry.scenario;
+    let counts = format!(
+        "Account {} · {} · {} · {} · {} · {}",
+        scenario.account.id,
+        count(scenario.users.len(), "user", "users"),
+        count(scenario.groups.len(), "group", "groups"),
+        count(scenario.roles.len(), "role", "roles"),
+        count(
+            scenario.policies.len(),
+            "customer-managed policy",
+            "customer-managed policies"
+        ),
+        count(scenario.resources.len(), "resource", "resources"),
+    );
+    html! {
+        <article data-example={entry.id}>
+            <h2>{ entry.title.clone() }</h2>
+            <blockquote class="claim">
+                <p>{ entry.claim }</p>
+            </blockquote>
+            <p>{ entry.summary.clone() }</p>
+            <p class="muted">{ counts }</p>
+            <Tests entry={entry.clone()} managed={props.managed.clone()} />
+            <RootTasks entry={entry.clone()} />
+        </article>
+    }
+}
+
+/// The saved tests of an example, run against its scenario.
+#[component]
+fn Tests(props: &ExampleProps) -> Html {
+    let entry = &props.entry;
+    let managed = match &props.managed {
+        Loadable::Ready(managed) => Some(managed.clone()),
+        _ => None,
+    };
+    let outcomes = use_memo((entry.clone(), props.managed.clone()), move |(entry, _)| {
+        managed.map(|m| run_tests(&entry.scenario, Some(&m)))
+    });
+    let Some(outcomes) = outcomes.as_ref() else {
+        let status = match &props.managed {
+            Loadable::Failed(message) => {
+                html! { <p class="status status-error" role="status">{ message.clone() }</p> }
+            }
+            _ => {
+                html! { <p class="status" role="status">{ "Loading the AWS-managed policies these tests attach…" }</p> }
+            }
+        };
+        return html! {
+            <section class="tests" aria-labelledby="tests-heading">
+                <h3 id="tests-heading">{ "Saved tests" }</h3>
+                { status }
+            </section>
+        };
+    };
+    let passed = outcomes.iter().filter(|o| o.passed).count();
+    let rows = outcomes
+        .iter()
+        .zip(&entry.scenario.tests)
+        .map(|(outcome, test)| test_row(outcome, test));
+    html! {
+        <section class="tests" aria-labelledby="tests-heading">
+            <h3 id="tests-heading">{ "Saved tests" }</h3>
+            <p class="tests-summary" data-passed={passed.to_string()} data-total={outcomes.len().to_string()}>
+                { format!("{passed} of {} pass", outcomes.len()) }
+            </p>
+            <div class="table-scroll">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Test" }</th>
+                            <th scope="col">{ "Who" }</th>
+                            <th scope="col">{ "Action and resource" }</th>
+                            <th scope="col">{ "Expected" }</th>
+                            <th scope="col">{ "Decision" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// One row of the tests table, with the evaluator's one-sentence reason under the decision.
+fn test_row(outcome: &TestOutcome, test: &iam_engine::scenario::TestCase) -> Html {
+    let expected = expected_decision(outcome.expected);
+    let (decision, why) = match (&outcome.actual, &outcome.evaluation, &outcome.error) {
+        (Some(actual), Some(evaluation), _) => (
+            html! { <span class={decision_class(*actual)}>{ decision_label(*actual) }</span> },
+            evaluation.evaluation.summary.clone(),
+        ),
+        (_, _, Some(error)) => (
+            html! { <span class="decision">{ "Not evaluated" }</span> },
+            error.clone(),
+        ),
+        _ => (html! {}, String::new()),
+    };
+    let verdict = if outcome.passed {
+        html! { <span class="verdict pass">{ "✓ pass" }</span> }
+    } else {
+        html! { <span class="verdict fail">{ "✗ fail" }</span> }
+    };
+    html! {
+        <tr class={if outcome.passed { "pass" } else { "fail" }}>
+            <td>{ outcome.label.clone() }</td>
+            <td>{ principal_label(&test.principal) }</td>
+            <td><code>{ test.action.clone() }</code><br /><code class="arn">{ test.resource.clone() }</code></td>
+            <td data-label="Expected"><span class={decision_class(expected)}>{ decision_label(expected) }</span></td>
+            <td data-label="Decision">{ decision }{ " " }{ verdict }<div class="why">{ why }</div></td>
+        </tr>
+    }
+}
+
+/// Props of [`RootTasks`].
+#[derive(Properties, PartialEq)]
+struct RootTasksProps {
+    entry: Rc<GalleryEntry>,
+}
+
+/// The root-only tasks an example is about: who of its principals can do each.
+#[component]
+fn RootTasks(props: &RootTasksProps) -> Html {
+    let entry = &props.entry;
+    if entry.root_only_tasks.is_empty() {
+        return html! {};
+    }
+    let scenario = &entry.scenario;
+    let account = &scenario.account.id;
+    let mut callers = vec![format!("arn:aws:iam::{account}:root")];
+    callers.extend(
+        scenario
+            .users
+            .iter()
+            .map(|u| format!("arn:aws:iam::{account}:user{}{}", u.path, u.name)),
+    );
+    let tasks = entry.root_only_tasks.iter().filter_map(|id| root_only_task(id)).map(|task| {
+        let answers = callers.iter().filter_map(|arn| {
+            let caller = Caller::from_arn(arn)?;
+            let answer = evaluate_root_task(&caller, task.id)?;
+            let who = if caller.arn.ends_with(":root") { "root user".to_owned() } else {
+                caller.arn.rsplit('/').next().map(|n| format!("user {n}")).unwrap_or_default()
+            };
+            Some(html! {
+                <li data-caller={who.clone()}>
+                    <span class="who">{ who }</span>{ " " }
+                    <span class={decision_class(answer.decision)}>{ decision_label(answer.decision) }</span>
+                    <div class="why">{ answer.reason }</div>
+                </li>
+            })
+        });
+        html! {
+            <li class="root-task" data-task={task.id}>
+                <h4>{ task.title }</h4>
+                <ul class="root-task-answers">{ for answers }</ul>
+            </li>
+        }
+    });
+    html! {
+        <section class="root-tasks" aria-labelledby="root-tasks-heading">
+            <h3 id="root-tasks-heading">{ "Tasks only the root user can do" }</h3>
+            <p class="muted">{ "These are console operations that no IAM policy can grant, not even AdministratorAccess." }</p>
+            <ul>{ for tasks }</ul>
+        </section>
+    }
+}
