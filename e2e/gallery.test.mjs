@@ -75,3 +75,35 @@ test('the examples are reachable with the keyboard alone', async () => {
   await page.locator(`article[data-example="${focused}"]`).waitFor({ state: 'visible', timeout: 5000 });
   await page.close();
 });
+
+test('asking a question updates the decision live, with the deciding statement', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await page.locator('.example-link[data-example="root-vs-admin"]').click();
+  const answer = page.locator('article[data-example="root-vs-admin"] .explanation');
+  await answer.waitFor({ state: 'visible', timeout: 15000 });
+
+  // alice has AdministratorAccess, but the bucket policy's explicit Deny wins.
+  await page.selectOption('select[name="principal"]', 'user/alice');
+  await page.fill('input[name="action"]', 's3:DeleteBucket');
+  await page.fill('input[name="resource"]', 'arn:aws:s3:::example-corp-audit-logs');
+  await page.waitForFunction(() => document.querySelector('.explanation')?.dataset.decision === 'explicitDeny');
+  assert.match(await answer.locator('.matched').innerText(), /NobodyDeletesTheAuditLogs/);
+
+  // bob has no policy: an implicit deny, and the chain says which step did not allow.
+  await page.selectOption('select[name="principal"]', 'user/bob');
+  await page.fill('input[name="action"]', 'iam:CreateUser');
+  await page.fill('input[name="resource"]', '*');
+  await page.waitForFunction(() => document.querySelector('.explanation')?.dataset.decision === 'implicitDeny');
+  assert.match(await answer.locator('.steps').innerText(), /Identity-based policies\s+does not allow/);
+
+  // A half-typed action gets a hint instead of an answer, and nothing breaks.
+  await page.fill('input[name="action"]', 'iam');
+  await page.locator('.answer .status').waitFor({ state: 'visible', timeout: 5000 });
+  assert.match(await page.locator('.answer .status').innerText(), /service:Action/);
+  assert.deepEqual(problems, []);
+  if (process.env.E2E_SCREENSHOTS) {
+    await page.fill('input[name="action"]', 'iam:CreateUser');
+    await page.locator('.explanation').screenshot({ path: `${process.env.E2E_SCREENSHOTS}/ask-answer.png` });
+  }
+  await page.close();
+});

@@ -91,3 +91,37 @@ fn counts_read_as_words() {
     assert_eq!(count(0, "group", "groups"), "0 groups");
     assert_eq!(count(3, "group", "groups"), "3 groups");
 }
+
+#[wasm_bindgen_test]
+async fn ask_lists_the_scenario_principals_and_waits_for_the_managed_policies() {
+    use iam_playground_app::components::ask::{Ask, AskProps};
+    use iam_playground_app::data::Loadable;
+    use std::rc::Rc;
+
+    let entry = iam_engine::scenario::gallery_entry("root-vs-admin").unwrap();
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = AskProps {
+        scenario: Rc::new(entry.scenario.clone()),
+        managed: Loadable::Loading,
+    };
+    yew::Renderer::<Ask>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+
+    let options = root
+        .query_selector_all("select[name=\"principal\"] option")
+        .unwrap();
+    // The root user, then every user and role of the scenario.
+    assert_eq!(
+        options.length() as usize,
+        1 + entry.scenario.users.len() + entry.scenario.roles.len()
+    );
+    let status = root.query_selector(".answer .status").unwrap().unwrap();
+    assert!(
+        status
+            .text_content()
+            .unwrap()
+            .contains("Loading the AWS-managed policies")
+    );
+}

@@ -10,6 +10,7 @@ use iam_engine::scenario::simulate::{TestOutcome, run_tests};
 use iam_engine::scenario::{ExpectedDecision, GalleryEntry, PrincipalRef, gallery};
 use yew::prelude::*;
 
+use super::ask::Ask;
 use crate::data::{Loadable, load_managed_policies};
 
 /// How a decision reads to people: words first, colour second.
@@ -22,7 +23,7 @@ pub fn decision_label(decision: Decision) -> &'static str {
 }
 
 /// The CSS class of a decision badge.
-fn decision_class(decision: Decision) -> &'static str {
+pub fn decision_class(decision: Decision) -> &'static str {
     match decision {
         Decision::Allowed => "decision decision-allowed",
         Decision::ExplicitDeny => "decision decision-explicit",
@@ -115,6 +116,8 @@ pub struct ExampleProps {
 pub fn Example(props: &ExampleProps) -> Html {
     let entry = &props.entry;
     let scenario = &entry.scenario;
+    // One shared copy per example, so the request panel compares by pointer, not by value.
+    let shared_scenario = use_memo(entry.clone(), |entry| entry.scenario.clone());
     let counts = format!(
         "Account {} · {} · {} · {} · {} · {}",
         scenario.account.id,
@@ -137,6 +140,7 @@ pub fn Example(props: &ExampleProps) -> Html {
             <p>{ entry.summary.clone() }</p>
             <p class="muted">{ counts }</p>
             <Tests entry={entry.clone()} managed={props.managed.clone()} />
+            <Ask key={entry.id} scenario={shared_scenario} managed={props.managed.clone()} />
             <RootTasks entry={entry.clone()} />
         </article>
     }

@@ -257,7 +257,7 @@ impl Explain {
             let s = &closest.statement;
             summary.push_str(&format!(
                 " Closest statement: {} of {}: {why}",
-                s.sid.clone().unwrap_or_else(|| format!("#{}", s.index)),
+                s.sid.clone().unwrap_or_else(|| format!("#{}", s.index + 1)),
                 s.policy_id
             ));
         }
@@ -302,7 +302,7 @@ fn summarize(decision: Decision, steps: &[Step], matched: &[StatementRef]) -> St
         Decision::ExplicitDeny => match matched.first() {
             Some(s) => format!(
                 "Explicitly denied by statement {} of {}.",
-                s.sid.clone().unwrap_or_else(|| format!("#{}", s.index)),
+                s.sid.clone().unwrap_or_else(|| format!("#{}", s.index + 1)),
                 s.policy_id
             ),
             None => "Explicitly denied.".to_string(),
@@ -310,7 +310,7 @@ fn summarize(decision: Decision, steps: &[Step], matched: &[StatementRef]) -> St
         Decision::Allowed => match matched.first() {
             Some(s) => format!(
                 "Allowed by statement {} of {}.",
-                s.sid.clone().unwrap_or_else(|| format!("#{}", s.index)),
+                s.sid.clone().unwrap_or_else(|| format!("#{}", s.index + 1)),
                 s.policy_id
             ),
             None => steps
