@@ -12,6 +12,8 @@ pub mod condition;
 pub mod context;
 pub mod diagnostic;
 pub mod eval;
+/// Exports of a scenario to run against a real account: CloudFormation templates.
+pub mod export;
 pub mod json;
 pub mod matching;
 pub mod policy;

@@ -8,6 +8,7 @@
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
+mod export;
 mod share;
 mod validate;
 
@@ -50,6 +51,8 @@ enum Command {
     Share(share::ShareArgs),
     /// Print the scenario a share link holds, as scenario JSON.
     Open(share::OpenArgs),
+    /// Export a scenario as a CloudFormation template (YAML or JSON).
+    Export(export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Share(args)) => share::run_share(args),
         Some(Command::Open(args)) => share::run_open(args),
+        Some(Command::Export(args)) => export::run(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;
