@@ -199,75 +199,11 @@ fn gallery_policies_draw_no_errors() {
     let mut errors = Vec::new();
     let mut documents = 0;
     for entry in iam_engine::scenario::gallery() {
-        let s = &entry.scenario;
-        let mut docs: Vec<(String, PolicyType, &str)> = Vec::new();
-        for u in &s.users {
-            for p in &u.inline_policies {
-                docs.push((
-                    format!("user {} {}", u.name, p.name),
-                    PolicyType::Identity,
-                    &p.document,
-                ));
-            }
-        }
-        for g in &s.groups {
-            for p in &g.inline_policies {
-                docs.push((
-                    format!("group {} {}", g.name, p.name),
-                    PolicyType::Identity,
-                    &p.document,
-                ));
-            }
-        }
-        for r in &s.roles {
-            docs.push((
-                format!("role {} trust", r.name),
-                PolicyType::Trust,
-                &r.trust_policy,
-            ));
-            for p in &r.inline_policies {
-                docs.push((
-                    format!("role {} {}", r.name, p.name),
-                    PolicyType::Identity,
-                    &p.document,
-                ));
-            }
-        }
-        for p in &s.policies {
-            docs.push((
-                format!("policy {}", p.name),
-                PolicyType::Identity,
-                &p.document,
-            ));
-        }
-        for r in &s.resources {
-            if let Some(p) = &r.policy {
-                docs.push((format!("resource {}", r.name), PolicyType::Resource, p));
-            }
-        }
-        for x in &s.external_principals {
-            for p in &x.policies {
-                docs.push((
-                    format!("external {} {}", x.arn, p.name),
-                    PolicyType::Identity,
-                    &p.document,
-                ));
-            }
-        }
-        if let Some(org) = &s.organization {
-            for level in &org.levels {
-                for p in &level.scps {
-                    docs.push((format!("scp {}", p.name), PolicyType::Scp, &p.document));
-                }
-                for p in &level.rcps {
-                    docs.push((format!("rcp {}", p.name), PolicyType::Rcp, &p.document));
-                }
-            }
-        }
-        for (name, policy_type, text) in docs {
+        for doc in entry.scenario.policy_texts() {
+            let (text, name) = (doc.text, format!("{:?} {:?}", doc.target, doc.document));
             documents += 1;
             let options = ValidateOptions {
-                policy_type,
+                policy_type: doc.policy_type,
                 catalog: Some(&catalog),
                 quota: None,
             };

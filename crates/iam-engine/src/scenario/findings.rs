@@ -140,6 +140,56 @@ pub struct Finding {
     pub span: Option<Span>,
 }
 
+/// One policy text of a scenario (see [`Scenario::policy_texts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyText<'a> {
+    /// The entity the text belongs to.
+    pub target: Target,
+    /// Which of the entity's documents it is.
+    pub document: DocumentRef,
+    /// The grammar the text is read with.
+    pub policy_type: PolicyType,
+    /// The text as the user typed it.
+    pub text: &'a str,
+}
+
+fn user_target(name: &str) -> Target {
+    Target::User {
+        name: name.to_string(),
+    }
+}
+
+fn group_target(name: &str) -> Target {
+    Target::Group {
+        name: name.to_string(),
+    }
+}
+
+fn role_target(name: &str) -> Target {
+    Target::Role {
+        name: name.to_string(),
+    }
+}
+
+fn policy_target(name: &str) -> Target {
+    Target::Policy {
+        name: name.to_string(),
+    }
+}
+
+fn resource_target(resource_kind: ResourceKind, name: &str) -> Target {
+    Target::Resource {
+        resource_kind,
+        name: name.to_string(),
+    }
+}
+
+fn external_target(arn: &str) -> Target {
+    Target::ExternalPrincipal {
+        arn: arn.to_string(),
+    }
+}
+
 impl Finding {
     fn new(code: &str, severity: Severity, message: impl Into<String>, target: Target) -> Self {
         Finding {
@@ -226,7 +276,8 @@ impl Scenario {
     }
 
     /// Validation: names, paths, duplicates, references, quotas, and the grammar of every
-    /// policy text (each diagnostic of the policy parser, with its span).
+    /// policy text (each diagnostic of the policy parser, with its span). Entity problems come
+    /// first, then the diagnostics of each text in [`Scenario::policy_texts`] order.
     pub fn validate(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         let account = Target::Account;
@@ -242,122 +293,148 @@ impl Scenario {
             for p in Scenario::organization_problems(org) {
                 out.push(Finding::from_problem(p, &Target::Organization));
             }
-            for (level, l) in org.levels.iter().enumerate() {
-                for (index, p) in l.scps.iter().enumerate() {
-                    policy_diagnostics(
-                        &mut out,
-                        &p.document,
-                        PolicyType::Scp,
-                        &Target::Organization,
-                        DocumentRef::Scp { level, index },
-                    );
-                }
-                for (index, p) in l.rcps.iter().enumerate() {
-                    policy_diagnostics(
-                        &mut out,
-                        &p.document,
-                        PolicyType::Rcp,
-                        &Target::Organization,
-                        DocumentRef::Rcp { level, index },
-                    );
-                }
-            }
         }
-        for (i, u) in self.users.iter().enumerate() {
-            let t = Target::User {
-                name: u.name.clone(),
-            };
+        let mut problems = |problems: Vec<_>, target: Target| {
             out.extend(
-                self.user_problems(u, Some(i))
+                problems
                     .into_iter()
-                    .map(|p| Finding::from_problem(p, &t)),
+                    .map(|p| Finding::from_problem(p, &target)),
             );
-            inline_diagnostics(&mut out, &u.inline_policies, &t);
+        };
+        for (i, u) in self.users.iter().enumerate() {
+            problems(self.user_problems(u, Some(i)), user_target(&u.name));
         }
         for (i, g) in self.groups.iter().enumerate() {
-            let t = Target::Group {
-                name: g.name.clone(),
-            };
-            out.extend(
-                self.group_problems(g, Some(i))
-                    .into_iter()
-                    .map(|p| Finding::from_problem(p, &t)),
-            );
-            inline_diagnostics(&mut out, &g.inline_policies, &t);
+            problems(self.group_problems(g, Some(i)), group_target(&g.name));
         }
         for (i, r) in self.roles.iter().enumerate() {
-            let t = Target::Role {
-                name: r.name.clone(),
-            };
-            out.extend(
-                self.role_problems(r, Some(i))
-                    .into_iter()
-                    .map(|p| Finding::from_problem(p, &t)),
-            );
-            policy_diagnostics(
-                &mut out,
-                &r.trust_policy,
-                PolicyType::Trust,
-                &t,
-                DocumentRef::Trust,
-            );
-            inline_diagnostics(&mut out, &r.inline_policies, &t);
+            problems(self.role_problems(r, Some(i)), role_target(&r.name));
         }
         for (i, p) in self.policies.iter().enumerate() {
-            let t = Target::Policy {
-                name: p.name.clone(),
-            };
-            out.extend(
-                self.policy_problems(p, Some(i))
-                    .into_iter()
-                    .map(|p| Finding::from_problem(p, &t)),
-            );
-            // A policy used as a boundary is checked with the boundary grammar, which is the
-            // identity grammar: both forbid Principal.
-            policy_diagnostics(
-                &mut out,
-                &p.document,
-                PolicyType::Identity,
-                &t,
-                DocumentRef::Managed,
-            );
+            problems(self.policy_problems(p, Some(i)), policy_target(&p.name));
         }
         for (i, r) in self.resources.iter().enumerate() {
-            let t = Target::Resource {
-                resource_kind: r.kind,
-                name: r.name.clone(),
-            };
-            out.extend(
-                self.resource_problems(r, Some(i))
-                    .into_iter()
-                    .map(|p| Finding::from_problem(p, &t)),
+            problems(
+                self.resource_problems(r, Some(i)),
+                resource_target(r.kind, &r.name),
             );
-            if let Some(policy) = &r.policy {
-                policy_diagnostics(
-                    &mut out,
-                    policy,
-                    PolicyType::Resource,
-                    &t,
-                    DocumentRef::ResourcePolicy,
-                );
-            }
         }
         for (i, e) in self.external_principals.iter().enumerate() {
-            let t = Target::ExternalPrincipal { arn: e.arn.clone() };
-            out.extend(
-                self.external_problems(e, Some(i))
-                    .into_iter()
-                    .map(|p| Finding::from_problem(p, &t)),
-            );
-            inline_diagnostics(&mut out, &e.policies, &t);
+            problems(self.external_problems(e, Some(i)), external_target(&e.arn));
         }
         for (index, test) in self.tests.iter().enumerate() {
-            let t = Target::Test { index };
-            out.extend(
-                self.test_problems(test)
-                    .into_iter()
-                    .map(|p| Finding::from_problem(p, &t)),
-            );
+            problems(self.test_problems(test), Target::Test { index });
+        }
+        for doc in self.policy_texts() {
+            for d in parse_policy(doc.text, doc.policy_type).diagnostics {
+                out.push(Finding {
+                    code: d.code,
+                    severity: d.severity,
+                    message: d.message,
+                    target: doc.target.clone(),
+                    document: Some(doc.document.clone()),
+                    span: Some(d.span),
+                });
+            }
+        }
+        out
+    }
+
+    /// Every policy text of the scenario, with the entity it belongs to, which of its
+    /// documents it is and the grammar it is read with: SCPs and RCPs of each organization
+    /// level, then users' inline policies, groups' inline policies, roles' trust and inline
+    /// policies, customer-managed policies, resource policies and external principals'
+    /// policies. A customer-managed policy is read with the identity grammar, which is also the
+    /// boundary grammar: both forbid `Principal`.
+    pub fn policy_texts(&self) -> Vec<PolicyText<'_>> {
+        fn text<'a>(
+            target: &Target,
+            document: DocumentRef,
+            policy_type: PolicyType,
+            text: &'a str,
+        ) -> PolicyText<'a> {
+            PolicyText {
+                target: target.clone(),
+                document,
+                policy_type,
+                text,
+            }
+        }
+        fn inline<'a>(
+            out: &mut Vec<PolicyText<'a>>,
+            target: &Target,
+            policies: &'a [InlinePolicy],
+        ) {
+            out.extend(policies.iter().map(|p| {
+                let name = p.name.clone();
+                text(
+                    target,
+                    DocumentRef::Inline { name },
+                    PolicyType::Identity,
+                    &p.document,
+                )
+            }));
+        }
+        let mut out = Vec::new();
+        let levels = self.organization.iter().flat_map(|o| o.levels.iter());
+        for (level, l) in levels.enumerate() {
+            for (index, p) in l.scps.iter().enumerate() {
+                let document = DocumentRef::Scp { level, index };
+                out.push(text(
+                    &Target::Organization,
+                    document,
+                    PolicyType::Scp,
+                    &p.document,
+                ));
+            }
+            for (index, p) in l.rcps.iter().enumerate() {
+                let document = DocumentRef::Rcp { level, index };
+                out.push(text(
+                    &Target::Organization,
+                    document,
+                    PolicyType::Rcp,
+                    &p.document,
+                ));
+            }
+        }
+        for u in &self.users {
+            inline(&mut out, &user_target(&u.name), &u.inline_policies);
+        }
+        for g in &self.groups {
+            inline(&mut out, &group_target(&g.name), &g.inline_policies);
+        }
+        for r in &self.roles {
+            let t = role_target(&r.name);
+            out.push(text(
+                &t,
+                DocumentRef::Trust,
+                PolicyType::Trust,
+                &r.trust_policy,
+            ));
+            inline(&mut out, &t, &r.inline_policies);
+        }
+        for p in &self.policies {
+            let t = policy_target(&p.name);
+            out.push(text(
+                &t,
+                DocumentRef::Managed,
+                PolicyType::Identity,
+                &p.document,
+            ));
+        }
+        for r in &self.resources {
+            if let Some(policy) = &r.policy {
+                let t = resource_target(r.kind, &r.name);
+                out.push(text(
+                    &t,
+                    DocumentRef::ResourcePolicy,
+                    PolicyType::Resource,
+                    policy,
+                ));
+            }
+        }
+        for e in &self.external_principals {
+            inline(&mut out, &external_target(&e.arn), &e.policies);
         }
         out
     }
@@ -694,40 +771,6 @@ impl Scenario {
             | Target::ExternalPrincipal { .. }
             | Target::Test { .. } => Vec::new(),
         }
-    }
-}
-
-fn inline_diagnostics(out: &mut Vec<Finding>, policies: &[InlinePolicy], target: &Target) {
-    for p in policies {
-        policy_diagnostics(
-            out,
-            &p.document,
-            PolicyType::Identity,
-            target,
-            DocumentRef::Inline {
-                name: p.name.clone(),
-            },
-        );
-    }
-}
-
-/// Adds the policy parser's diagnostics for one document.
-fn policy_diagnostics(
-    out: &mut Vec<Finding>,
-    text: &str,
-    policy_type: PolicyType,
-    target: &Target,
-    document: DocumentRef,
-) {
-    for d in parse_policy(text, policy_type).diagnostics {
-        out.push(Finding {
-            code: d.code,
-            severity: d.severity,
-            message: d.message,
-            target: target.clone(),
-            document: Some(document.clone()),
-            span: Some(d.span),
-        });
     }
 }
 

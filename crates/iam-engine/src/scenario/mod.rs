@@ -163,7 +163,7 @@ use serde::{Deserialize, Serialize};
 use crate::context::ContextKeyType;
 
 pub use edit::{EditError, IdentityRef};
-pub use findings::{DocumentRef, Finding, QuotaMeter, Target};
+pub use findings::{DocumentRef, Finding, PolicyText, QuotaMeter, Target};
 pub use gallery::{GalleryEntry, gallery, gallery_entry, gallery_json};
 pub use names::{
     ADMIN_PRINCIPALS_THRESHOLD, MAX_SCENARIO_BYTES, STALE_ACCESS_KEY_DAYS, policy_size,

@@ -1241,69 +1241,18 @@ fn every_gallery_example_loads_validates_and_round_trips() {
 
 #[test]
 fn gallery_policies_parse_without_errors() {
-    use crate::policy::{PolicyType, parse_policy};
+    use crate::policy::parse_policy;
     for e in gallery() {
-        let s = &e.scenario;
-        let mut docs: Vec<(&str, PolicyType)> = Vec::new();
-        for u in &s.users {
-            docs.extend(
-                u.inline_policies
-                    .iter()
-                    .map(|p| (p.document.as_str(), PolicyType::Identity)),
-            );
-        }
-        for g in &s.groups {
-            docs.extend(
-                g.inline_policies
-                    .iter()
-                    .map(|p| (p.document.as_str(), PolicyType::Identity)),
-            );
-        }
-        for r in &s.roles {
-            docs.push((r.trust_policy.as_str(), PolicyType::Trust));
-            docs.extend(
-                r.inline_policies
-                    .iter()
-                    .map(|p| (p.document.as_str(), PolicyType::Identity)),
-            );
-        }
-        docs.extend(
-            s.policies
-                .iter()
-                .map(|p| (p.document.as_str(), PolicyType::Identity)),
-        );
-        docs.extend(
-            s.resources
-                .iter()
-                .filter_map(|r| r.policy.as_deref())
-                .map(|d| (d, PolicyType::Resource)),
-        );
-        for l in s.organization.iter().flat_map(|o| &o.levels) {
-            docs.extend(
-                l.scps
-                    .iter()
-                    .map(|p| (p.document.as_str(), PolicyType::Scp)),
-            );
-            docs.extend(
-                l.rcps
-                    .iter()
-                    .map(|p| (p.document.as_str(), PolicyType::Rcp)),
-            );
-        }
-        for e2 in &s.external_principals {
-            docs.extend(
-                e2.policies
-                    .iter()
-                    .map(|p| (p.document.as_str(), PolicyType::Identity)),
-            );
-        }
-        for (text, t) in docs {
-            let parsed = parse_policy(text, t);
+        for doc in e.scenario.policy_texts() {
+            let parsed = parse_policy(doc.text, doc.policy_type);
             assert!(
                 parsed.diagnostics.is_empty(),
-                "{}: {:#?}\n{text}",
+                "{} {:?} {:?}: {:#?}\n{}",
                 e.id,
-                parsed.diagnostics
+                doc.target,
+                doc.document,
+                parsed.diagnostics,
+                doc.text
             );
         }
     }
