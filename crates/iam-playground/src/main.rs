@@ -15,6 +15,10 @@ mod validate;
 use clap::{Parser, Subcommand};
 use iam_engine::simulate::{SimulateCustomPolicyInput, simulate};
 
+/// The committed AWS action catalog, the same file the web app fetches, embedded so the binary
+/// works on its own (`validate`, `share`, `version` read it).
+pub(crate) const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
+
 /// Command-line IAM policy playground: the same engine as the web app, offline.
 #[derive(Debug, Parser)]
 #[command(name = "iam-playground", version = iam_engine::VERSION, about, long_about = None)]
@@ -62,7 +66,7 @@ fn main() -> ExitCode {
             println!("iam-playground {}", iam_engine::VERSION);
             // The embedded catalog's header names its source and date; a damaged asset is
             // reported rather than hidden.
-            match iam_engine::catalog::Catalog::parse(validate::CATALOG) {
+            match iam_engine::catalog::Catalog::parse(CATALOG) {
                 Ok(catalog) => {
                     let h = catalog.header();
                     println!(

@@ -11,7 +11,7 @@ use iam_engine::catalog::Catalog;
 use iam_engine::scenario::{FORMAT_VERSION, Scenario};
 use iam_engine::share::{self, EmbedOptions, SharePayload, Theme, ViewState};
 
-use crate::validate::CATALOG;
+use crate::CATALOG;
 
 /// Where the playground is served when no `--base-url` is given: the local `scripts/serve.sh`.
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";

@@ -9,13 +9,12 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use iam_engine::catalog::Catalog;
+
+use crate::CATALOG;
 use iam_engine::policy::PolicyType;
 use iam_engine::span::LineIndex;
 use iam_engine::validate::{Finding, Quota, ValidateOptions, validate_with};
 use serde::Serialize;
-
-/// The committed catalog asset, the same file the web app fetches.
-pub(crate) const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
 
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
