@@ -32,8 +32,9 @@ cargo test --workspace --locked
 step "cfn-lint on the exported templates (every gallery example and the every-feature scenario)"
 # The golden files are byte-compared with the exporter's output by the native tests above, so
 # linting them lints what the playground exports. No rule is disabled.
-.tools/venv/bin/cfn-lint --include-checks I -- crates/iam-engine/tests/golden/cfn/*.yaml crates/iam-engine/tests/golden/cfn/*.json
-echo "cfn-lint: $(ls crates/iam-engine/tests/golden/cfn/*.yaml crates/iam-engine/tests/golden/cfn/*.json | wc -l) templates, no errors or warnings"
+templates=(crates/iam-engine/tests/golden/cfn/*.yaml crates/iam-engine/tests/golden/cfn/*.json)
+.tools/venv/bin/cfn-lint --include-checks I -- "${templates[@]}"
+echo "cfn-lint: ${#templates[@]} templates, no errors or warnings"
 
 step "browser tests of the app (wasm-bindgen-test, headless Chromium)"
 cargo test -p iam-playground-app --locked --target wasm32-unknown-unknown

@@ -7,7 +7,7 @@ use iam_engine::catalog::ManagedPolicies;
 use iam_engine::eval::{Caller, Decision, evaluate_root_task};
 use iam_engine::root_tasks::root_only_task;
 use iam_engine::scenario::simulate::{TestOutcome, run_tests};
-use iam_engine::scenario::{ExpectedDecision, GalleryEntry, PrincipalRef, gallery};
+use iam_engine::scenario::{GalleryEntry, PrincipalRef, gallery};
 use yew::prelude::*;
 
 use super::ask::Ask;
@@ -28,15 +28,6 @@ pub fn decision_class(decision: Decision) -> &'static str {
         Decision::Allowed => "decision decision-allowed",
         Decision::ExplicitDeny => "decision decision-explicit",
         Decision::ImplicitDeny => "decision decision-implicit",
-    }
-}
-
-/// The decision a test expects, as the evaluator's type.
-fn expected_decision(expected: ExpectedDecision) -> Decision {
-    match expected {
-        ExpectedDecision::Allowed => Decision::Allowed,
-        ExpectedDecision::ExplicitDeny => Decision::ExplicitDeny,
-        ExpectedDecision::ImplicitDeny => Decision::ImplicitDeny,
     }
 }
 
@@ -204,7 +195,7 @@ fn Tests(props: &ExampleProps) -> Html {
 
 /// One row of the tests table, with the evaluator's one-sentence reason under the decision.
 fn test_row(outcome: &TestOutcome, test: &iam_engine::scenario::TestCase) -> Html {
-    let expected = expected_decision(outcome.expected);
+    let expected = Decision::from(outcome.expected);
     let (decision, why) = match (&outcome.actual, &outcome.evaluation, &outcome.error) {
         (Some(actual), Some(evaluation), _) => (
             html! { <span class={decision_class(*actual)}>{ decision_label(*actual) }</span> },
@@ -246,24 +237,20 @@ fn RootTasks(props: &RootTasksProps) -> Html {
         return html! {};
     }
     let scenario = &entry.scenario;
-    let account = &scenario.account.id;
-    let mut callers = vec![format!("arn:aws:iam::{account}:root")];
+    // Who is asked: the root user and every IAM user of the example, labelled as the tests are.
+    let mut callers = vec![("root user".to_owned(), scenario.root_arn())];
     callers.extend(
         scenario
             .users
             .iter()
-            .map(|u| format!("arn:aws:iam::{account}:user{}{}", u.path, u.name)),
+            .map(|u| (format!("user {}", u.name), scenario.user_arn(u))),
     );
     let tasks = entry.root_only_tasks.iter().filter_map(|id| root_only_task(id)).map(|task| {
-        let answers = callers.iter().filter_map(|arn| {
-            let caller = Caller::from_arn(arn)?;
-            let answer = evaluate_root_task(&caller, task.id)?;
-            let who = if caller.arn.ends_with(":root") { "root user".to_owned() } else {
-                caller.arn.rsplit('/').next().map(|n| format!("user {n}")).unwrap_or_default()
-            };
+        let answers = callers.iter().filter_map(|(who, arn)| {
+            let answer = evaluate_root_task(&Caller::from_arn(arn)?, task.id)?;
             Some(html! {
                 <li data-caller={who.clone()}>
-                    <span class="who">{ who }</span>{ " " }
+                    <span class="who">{ who.clone() }</span>{ " " }
                     <span class={decision_class(answer.decision)}>{ decision_label(answer.decision) }</span>
                     <div class="why">{ answer.reason }</div>
                 </li>

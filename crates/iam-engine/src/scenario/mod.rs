@@ -745,6 +745,16 @@ pub enum ExpectedDecision {
     ImplicitDeny,
 }
 
+impl From<ExpectedDecision> for crate::eval::Decision {
+    fn from(expected: ExpectedDecision) -> Self {
+        match expected {
+            ExpectedDecision::Allowed => crate::eval::Decision::Allowed,
+            ExpectedDecision::ExplicitDeny => crate::eval::Decision::ExplicitDeny,
+            ExpectedDecision::ImplicitDeny => crate::eval::Decision::ImplicitDeny,
+        }
+    }
+}
+
 impl ExpectedDecision {
     /// AWS's spelling.
     pub fn as_str(self) -> &'static str {
