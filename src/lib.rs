@@ -5,6 +5,8 @@
 
 pub mod components;
 pub mod data;
+pub mod storage;
+pub mod store;
 
 pub use components::app::App;
 

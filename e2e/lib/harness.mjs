@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DIST = path.join(root, 'dist');
+/** The build to serve: dist/, or the directory E2E_DIST names (a debug build while developing). */
+export const DIST = process.env.E2E_DIST ? path.resolve(process.env.E2E_DIST) : path.join(root, 'dist');
 /** The sub-path the app is served under, to prove it works away from the site root. */
 export const BASE_PATH = '/playground/';
 

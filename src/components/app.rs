@@ -1,34 +1,237 @@
-//! The root component.
+//! The root component: loads the AWS data, holds the [`Store`](crate::store::Store), and lays
+//! out the header (scenario switcher, undo/redo), the tabs and the open view.
 
-use iam_engine::catalog::Catalog;
+use std::rc::Rc;
+
+use iam_engine::catalog::{Catalog, ManagedPolicies};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::export::ExportView;
+use super::findings::FindingsView;
 use super::gallery::Gallery;
+use super::scenarios::ScenarioSwitcher;
+use super::share::ShareView;
 use super::shell::{Footer, Header};
-use crate::data::{Loadable, load_catalog};
+use super::simulator::Simulator;
+use super::workspace::Workspace;
+use crate::data::{Loadable, load_catalog, load_managed_policies};
+use crate::store::{Action, Notice, NoticeLevel, StoreHandle, View};
 
-/// The whole page: header, workspace, footer. It starts loading the action catalog after the
-/// first render and shares it with every component through a context.
+/// The whole page. It restores the last scenario (or opens a shared link) before the first
+/// render, starts loading the action catalog and the managed policies after it, and shares
+/// both through contexts.
 #[component]
 pub fn App() -> Html {
+    let store = use_reducer(crate::storage::startup);
     let catalog = use_state(Loadable::<Catalog>::default);
+    let managed = use_state(Loadable::<ManagedPolicies>::default);
     {
         let catalog = catalog.clone();
+        let managed = managed.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 catalog.set(load_catalog().await);
+                managed.set(load_managed_policies().await);
             });
         });
     }
+    {
+        // Autosave on every change of the scenario.
+        let store = store.clone();
+        use_effect_with((store.revision, store.slot.clone()), move |_| {
+            crate::storage::autosave(&store);
+        });
+    }
+    use_keyboard_shortcuts(store.clone());
+    if super::embed::is_embed() {
+        return html! {
+            <ContextProvider<StoreHandle> context={store.clone()}>
+            <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
+            <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
+                <super::embed::EmbedView />
+            </ContextProvider<Loadable<ManagedPolicies>>>
+            </ContextProvider<Loadable<Catalog>>>
+            </ContextProvider<StoreHandle>>
+        };
+    }
+    let view = store.view;
+    let body = match view {
+        View::Workspace => html! { <Workspace /> },
+        View::Simulate => html! { <Simulator /> },
+        View::Findings => html! { <FindingsView /> },
+        View::Export => html! { <ExportView /> },
+        View::Share => html! { <ShareView /> },
+        View::Examples => html! { <Gallery /> },
+    };
     html! {
+        <ContextProvider<StoreHandle> context={store.clone()}>
         <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
+        <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
             <div class="shell">
                 <Header />
-                <main id="workspace" class="workspace" aria-label="Workspace">
-                    <Gallery />
+                <div class="toolbar" role="toolbar" aria-label="Scenario">
+                    <ScenarioSwitcher />
+                    <UndoRedo />
+                </div>
+                <Tabs />
+                <NoticeBar />
+                <main id="workspace" class={classes!("workspace", format!("view-{}", view.id()))}
+                    aria-label={view.label()} data-view={view.id()}>
+                    { body }
                 </main>
                 <Footer />
             </div>
+        </ContextProvider<Loadable<ManagedPolicies>>>
         </ContextProvider<Loadable<Catalog>>>
+        </ContextProvider<StoreHandle>>
+    }
+}
+
+/// Ctrl+Z / Cmd+Z undoes, Ctrl+Shift+Z / Ctrl+Y redoes, everywhere on the page (text fields
+/// included: every edit, typing too, goes through the app's history, so the browser's own
+/// field undo would disagree with it).
+#[hook]
+fn use_keyboard_shortcuts(store: StoreHandle) {
+    use_effect_with((), move |_| {
+        let listener = gloo::events::EventListener::new_with_options(
+            &gloo::utils::document(),
+            "keydown",
+            gloo::events::EventListenerOptions::enable_prevent_default(),
+            move |event| {
+                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if !(event.ctrl_key() || event.meta_key()) || event.alt_key() {
+                    return;
+                }
+                let key = event.key().to_lowercase();
+                let action = match (key.as_str(), event.shift_key()) {
+                    ("z", false) => Action::Undo,
+                    ("z", true) | ("y", false) => Action::Redo,
+                    _ => return,
+                };
+                event.prevent_default();
+                store.dispatch(action);
+            },
+        );
+        move || drop(listener)
+    });
+}
+
+/// The undo and redo buttons, named after the step they would take.
+#[component]
+fn UndoRedo() -> Html {
+    let Some(store) = crate::store::use_store() else {
+        return html! {};
+    };
+    let undo = {
+        let store = store.clone();
+        Callback::from(move |_| store.dispatch(Action::Undo))
+    };
+    let redo = {
+        let store = store.clone();
+        Callback::from(move |_| store.dispatch(Action::Redo))
+    };
+    let undo_title = store
+        .undo_label()
+        .map(|l| format!("Undo: {l} (Ctrl+Z)"))
+        .unwrap_or_else(|| "Nothing to undo".to_owned());
+    let redo_title = store
+        .redo_label()
+        .map(|l| format!("Redo: {l} (Ctrl+Shift+Z)"))
+        .unwrap_or_else(|| "Nothing to redo".to_owned());
+    html! {
+        <div class="undo-redo">
+            <button type="button" class="btn" data-action="undo" onclick={undo}
+                disabled={!store.can_undo()} title={undo_title.clone()} aria-label={undo_title}>
+                { "↶ Undo" }
+            </button>
+            <button type="button" class="btn" data-action="redo" onclick={redo}
+                disabled={!store.can_redo()} title={redo_title.clone()} aria-label={redo_title}>
+                { "↷ Redo" }
+            </button>
+        </div>
+    }
+}
+
+/// The view tabs: a WAI-ARIA tab list (arrow keys move between tabs).
+#[component]
+fn Tabs() -> Html {
+    let Some(store) = crate::store::use_store() else {
+        return html! {};
+    };
+    let findings = use_memo(store.revision, {
+        let scenario = Rc::clone(&store.scenario);
+        move |_| scenario.findings().len()
+    });
+    let tabs = View::ALL.iter().enumerate().map(|(i, &view)| {
+        let current = store.view == view;
+        let onclick = {
+            let store = store.clone();
+            Callback::from(move |_| store.dispatch(Action::SetView(view)))
+        };
+        let onkeydown = {
+            let store = store.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                let n = View::ALL.len();
+                let next = match e.key().as_str() {
+                    "ArrowRight" => (i + 1) % n,
+                    "ArrowLeft" => (i + n - 1) % n,
+                    "Home" => 0,
+                    "End" => n - 1,
+                    _ => return,
+                };
+                e.prevent_default();
+                if let Some(&v) = View::ALL.get(next) {
+                    store.dispatch(Action::SetView(v));
+                    focus_tab(v);
+                }
+            })
+        };
+        let badge = (view == View::Findings && *findings > 0)
+            .then(|| html! { <span class="badge" aria-label={format!("{} findings", *findings)}>{ *findings }</span> });
+        html! {
+            <button type="button" role="tab" id={format!("tab-{}", view.id())}
+                class={classes!("tab", current.then_some("current"))}
+                aria-selected={if current { "true" } else { "false" }}
+                aria-controls="workspace" tabindex={if current { "0" } else { "-1" }}
+                data-view={view.id()} {onclick} {onkeydown}>
+                { view.label() }{ badge }
+            </button>
+        }
+    });
+    html! { <nav class="tabs" role="tablist" aria-label="Views">{ for tabs }</nav> }
+}
+
+/// Moves keyboard focus to a view's tab.
+fn focus_tab(view: View) {
+    if let Some(el) = gloo::utils::document().get_element_by_id(&format!("tab-{}", view.id()))
+        && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+    {
+        let _ = el.focus();
+    }
+}
+
+/// The app-wide message, with a button to dismiss it.
+#[component]
+fn NoticeBar() -> Html {
+    let Some(store) = crate::store::use_store() else {
+        return html! {};
+    };
+    let Some(Notice { level, text }) = store.notice.clone() else {
+        return html! {};
+    };
+    let (class, role) = match level {
+        NoticeLevel::Info => ("notice notice-info", "status"),
+        NoticeLevel::Warning => ("notice notice-warning", "status"),
+        NoticeLevel::Error => ("notice notice-error", "alert"),
+    };
+    let dismiss = Callback::from(move |_| store.dispatch(Action::SetNotice(None)));
+    html! {
+        <div class={class} {role} data-notice={format!("{level:?}").to_lowercase()}>
+            <span>{ text }</span>
+            <button type="button" class="btn btn-quiet" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
+        </div>
     }
 }

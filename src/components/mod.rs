@@ -1,6 +1,15 @@
-//! The app's components, one small file each.
+//! The app's components. Each view has its own module; shared widgets (the policy editor) have
+//! theirs.
 
 pub mod app;
 pub mod ask;
+pub mod editor;
+pub mod embed;
+pub mod export;
+pub mod findings;
 pub mod gallery;
+pub mod scenarios;
+pub mod share;
 pub mod shell;
+pub mod simulator;
+pub mod workspace;

@@ -267,6 +267,33 @@ impl Scenario {
         out
     }
 
+    /// Every finding, with each policy text checked by the full validator (the catalog checks
+    /// included when `catalog` is given: unknown actions, condition keys, resource formats)
+    /// instead of the grammar alone. This is what the app's findings list shows.
+    pub fn findings_with_catalog(&self, catalog: Option<&crate::catalog::Catalog>) -> Vec<Finding> {
+        let mut out = self.entity_problems();
+        for doc in self.policy_texts() {
+            // Quotas are checked per entity above, so the per-text size check is left out.
+            let options = crate::validate::ValidateOptions {
+                policy_type: doc.policy_type,
+                catalog,
+                quota: None,
+            };
+            for f in crate::validate::validate_with(doc.text, &options) {
+                out.push(Finding {
+                    code: f.code,
+                    severity: f.severity,
+                    message: f.message,
+                    target: doc.target.clone(),
+                    document: Some(doc.document.clone()),
+                    span: Some(f.span),
+                });
+            }
+        }
+        out.extend(self.best_practices());
+        out
+    }
+
     /// Whether the scenario has no validation error.
     pub fn is_valid(&self) -> bool {
         !self
@@ -279,6 +306,25 @@ impl Scenario {
     /// policy text (each diagnostic of the policy parser, with its span). Entity problems come
     /// first, then the diagnostics of each text in [`Scenario::policy_texts`] order.
     pub fn validate(&self) -> Vec<Finding> {
+        let mut out = self.entity_problems();
+        for doc in self.policy_texts() {
+            for d in parse_policy(doc.text, doc.policy_type).diagnostics {
+                out.push(Finding {
+                    code: d.code,
+                    severity: d.severity,
+                    message: d.message,
+                    target: doc.target.clone(),
+                    document: Some(doc.document.clone()),
+                    span: Some(d.span),
+                });
+            }
+        }
+        out
+    }
+
+    /// The problems of the entities themselves (names, paths, duplicates, references, quotas),
+    /// without the policy texts' diagnostics.
+    fn entity_problems(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         let account = Target::Account;
         if let Err(p) = super::names::check_account_id(&self.account.id) {
@@ -324,18 +370,6 @@ impl Scenario {
         }
         for (index, test) in self.tests.iter().enumerate() {
             problems(self.test_problems(test), Target::Test { index });
-        }
-        for doc in self.policy_texts() {
-            for d in parse_policy(doc.text, doc.policy_type).diagnostics {
-                out.push(Finding {
-                    code: d.code,
-                    severity: d.severity,
-                    message: d.message,
-                    target: doc.target.clone(),
-                    document: Some(doc.document.clone()),
-                    span: Some(d.span),
-                });
-            }
         }
         out
     }

@@ -1,0 +1,174 @@
+//! The findings list: every validation problem of the scenario (entity names, quotas,
+//! references, and the full policy validator on every text, with the catalog when it has
+//! arrived) followed by the account-level best practices of the guides. Each finding has a
+//! button that opens the offending entity, and for a policy finding, selects its span in the
+//! policy editor.
+
+use std::rc::Rc;
+
+use iam_engine::catalog::Catalog;
+use iam_engine::diagnostic::Severity;
+use iam_engine::scenario::{DocumentRef, Finding, Scenario, Target};
+use yew::prelude::*;
+
+use crate::data::Loadable;
+use crate::store::{Action, Selection, use_store};
+
+/// The words a severity is shown with.
+pub fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "Error",
+        Severity::SecurityWarning => "Security warning",
+        Severity::Warning => "Warning",
+        Severity::Suggestion => "Suggestion",
+    }
+}
+
+/// The CSS modifier of a severity.
+pub fn severity_class(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "sev-error",
+        Severity::SecurityWarning => "sev-security",
+        Severity::Warning => "sev-warning",
+        Severity::Suggestion => "sev-suggestion",
+    }
+}
+
+/// An entity in words: "user alice", "the root user".
+pub fn target_label(target: &Target) -> String {
+    match target {
+        Target::Account => "the account".to_owned(),
+        Target::RootUser => "the root user".to_owned(),
+        Target::Organization => "the organization".to_owned(),
+        Target::User { name } => format!("user {name}"),
+        Target::Group { name } => format!("group {name}"),
+        Target::Role { name } => format!("role {name}"),
+        Target::Policy { name } => format!("policy {name}"),
+        Target::Resource {
+            resource_kind,
+            name,
+        } => format!("{} {name}", resource_kind.describe()),
+        Target::ExternalPrincipal { arn } => format!("external principal {arn}"),
+        Target::Test { index } => format!("saved test {}", index + 1),
+    }
+}
+
+/// A policy text of an entity in words: "inline policy AllowS3", "trust policy".
+pub fn document_label(document: &DocumentRef) -> String {
+    match document {
+        DocumentRef::Inline { name } => format!("inline policy {name}"),
+        DocumentRef::Managed => "policy document".to_owned(),
+        DocumentRef::Trust => "trust policy".to_owned(),
+        DocumentRef::ResourcePolicy => "resource-based policy".to_owned(),
+        DocumentRef::Scp { level, index } => format!("SCP {} at level {level}", index + 1),
+        DocumentRef::Rcp { level, index } => format!("RCP {} at level {level}", index + 1),
+    }
+}
+
+/// The text a finding's span is in, to turn the span into a line and column.
+fn finding_text<'a>(scenario: &'a Scenario, finding: &Finding) -> Option<&'a str> {
+    let document = finding.document.as_ref()?;
+    scenario
+        .policy_texts()
+        .into_iter()
+        .find(|t| t.target == finding.target && &t.document == document)
+        .map(|t| t.text)
+}
+
+/// The findings view.
+#[component]
+pub fn FindingsView() -> Html {
+    let Some(store) = use_store() else {
+        return html! {};
+    };
+    let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
+    let catalog_ready = matches!(catalog, Loadable::Ready(_));
+    let findings = use_memo((store.revision, catalog_ready), {
+        let scenario = Rc::clone(&store.scenario);
+        let catalog = catalog.clone();
+        move |_| {
+            let catalog = match &catalog {
+                Loadable::Ready(c) => Some(Rc::clone(c)),
+                _ => None,
+            };
+            scenario.findings_with_catalog(catalog.as_deref())
+        }
+    });
+    let counts = [
+        Severity::Error,
+        Severity::SecurityWarning,
+        Severity::Warning,
+        Severity::Suggestion,
+    ]
+    .map(|s| (s, findings.iter().filter(|f| f.severity == s).count()));
+    let summary = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {}", severity_label(*s).to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = findings.iter().enumerate().map(|(i, f)| {
+        let place = match (&f.document, finding_text(&store.scenario, f), f.span) {
+            (Some(doc), Some(text), Some(span)) => {
+                let lc = iam_engine::span::LineIndex::new(text).line_col(span.start);
+                format!(
+                    "{}, {}, line {}, column {}",
+                    target_label(&f.target),
+                    document_label(doc),
+                    lc.line,
+                    lc.column
+                )
+            }
+            (Some(doc), _, _) => format!("{}, {}", target_label(&f.target), document_label(doc)),
+            _ => target_label(&f.target),
+        };
+        let onclick = {
+            let store = store.clone();
+            let f = f.clone();
+            Callback::from(move |_| {
+                let selection = match &f.document {
+                    Some(doc) => Selection::document(f.target.clone(), doc.clone(), f.span),
+                    None => Selection::entity(f.target.clone()),
+                };
+                if matches!(f.target, Target::Test { .. }) {
+                    store.dispatch(Action::Select {
+                        selection,
+                        show: false,
+                    });
+                    store.dispatch(Action::SetView(crate::store::View::Simulate));
+                } else {
+                    store.dispatch(Action::Select {
+                        selection,
+                        show: true,
+                    });
+                }
+            })
+        };
+        html! {
+            <li class={classes!("finding", severity_class(f.severity))} data-code={f.code.clone()} key={i}>
+                <span class="finding-severity">{ severity_label(f.severity) }</span>
+                <div class="finding-body">
+                    <p class="finding-message">{ f.message.clone() }</p>
+                    <p class="finding-place muted">
+                        <code>{ f.code.clone() }</code>{ " · " }{ place.clone() }
+                    </p>
+                </div>
+                <button type="button" class="btn finding-go" {onclick}
+                    aria-label={format!("Show {place}")}>{ "Show" }</button>
+            </li>
+        }
+    });
+    html! {
+        <section class="findings-view" aria-labelledby="findings-title">
+            <h2 id="findings-title">{ "Findings" }</h2>
+            if findings.is_empty() {
+                <p class="empty" role="status">{ "No findings: every name, quota and policy checks out, and the account follows the guides' best practices." }</p>
+            } else {
+                <p class="muted" role="status">{ format!("{} findings: {summary}.", findings.len()) }
+                    if !catalog_ready { { " Action and condition-key checks run once the AWS catalog has loaded." } }
+                </p>
+                <ul class="findings-list">{ for rows }</ul>
+            }
+        </section>
+    }
+}

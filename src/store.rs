@@ -1,0 +1,616 @@
+//! The app's state: the scenario being edited, its undo history, what is selected and which
+//! view is open. Every component reads it from a context and changes it by dispatching an
+//! [`Action`]; the reducer is plain Rust, so its logic is tested natively (see the tests below).
+//!
+//! Edits are whole-scenario snapshots: a component clones the current scenario, applies one of
+//! the engine's edit operations (`Scenario::add_user`, `put_inline_policy`, ...) and, only when
+//! that succeeds, dispatches the result. A failed edit therefore never reaches the state: the
+//! component shows the engine's message where the user typed and the previous valid scenario
+//! stays. Snapshots are `Rc`s, so the history costs one scenario per step, and scenarios are
+//! small (a few kilobytes of JSON).
+
+use std::rc::Rc;
+
+use iam_engine::scenario::{ContextValue, DocumentRef, EditError, Scenario, Target};
+use iam_engine::span::Span;
+use yew::prelude::*;
+
+/// How many undo steps are kept. Older steps are dropped first.
+pub const HISTORY_LIMIT: usize = 200;
+
+/// The top-level views (tabs) of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum View {
+    /// The account as cards, with the inspector of the selected entity.
+    #[default]
+    Workspace,
+    /// The request panel, saved tests and the access matrix.
+    Simulate,
+    /// Every finding of the scenario.
+    Findings,
+    /// CloudFormation export and import.
+    Export,
+    /// Share links and embed code.
+    Share,
+    /// The examples gallery.
+    Examples,
+}
+
+impl View {
+    /// Every view, in tab order.
+    pub const ALL: [View; 6] = [
+        View::Workspace,
+        View::Simulate,
+        View::Findings,
+        View::Export,
+        View::Share,
+        View::Examples,
+    ];
+
+    /// The stable name used in URLs, share links and test selectors.
+    pub fn id(self) -> &'static str {
+        match self {
+            View::Workspace => "workspace",
+            View::Simulate => "simulate",
+            View::Findings => "findings",
+            View::Export => "export",
+            View::Share => "share",
+            View::Examples => "examples",
+        }
+    }
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Workspace => "Workspace",
+            View::Simulate => "Simulator",
+            View::Findings => "Findings",
+            View::Export => "Export & import",
+            View::Share => "Share & embed",
+            View::Examples => "Examples",
+        }
+    }
+
+    /// Reads a view name; unknown names give `None`.
+    pub fn from_id(id: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.id() == id)
+    }
+}
+
+/// A place in the scenario: an entity, optionally one of its policy texts and a span in it.
+/// The inspector shows the entity; the policy editor opens the document and selects the span.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// The entity, or `None` for nothing selected.
+    pub target: Option<Target>,
+    /// The policy text of the entity to open, if any.
+    pub document: Option<DocumentRef>,
+    /// The span to select and scroll to in that text (a finding's span, a statement).
+    pub span: Option<Span>,
+}
+
+impl Selection {
+    /// Selects an entity.
+    pub fn entity(target: Target) -> Selection {
+        Selection {
+            target: Some(target),
+            document: None,
+            span: None,
+        }
+    }
+
+    /// Selects a span of one of an entity's policy texts.
+    pub fn document(target: Target, document: DocumentRef, span: Option<Span>) -> Selection {
+        Selection {
+            target: Some(target),
+            document: Some(document),
+            span,
+        }
+    }
+}
+
+/// What a highlight in a policy editor means (the editor colours and labels it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HighlightKind {
+    /// A statement that allowed the simulated request.
+    Allow,
+    /// A statement that denied it.
+    Deny,
+    /// A statement that nearly applied (a nearest miss).
+    Miss,
+}
+
+/// A span to highlight in one policy text of the scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    /// The entity that holds the text.
+    pub target: Target,
+    /// Which of its texts.
+    pub document: DocumentRef,
+    /// The span in the text.
+    pub span: Span,
+    /// What it means.
+    pub kind: HighlightKind,
+    /// A short explanation shown on hover (e.g. "Denies: statement DenyDelete").
+    pub label: String,
+}
+
+/// The simulator's current request. It lives here, not in the simulator component, so it
+/// survives switching views and goes into share links.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RequestState {
+    /// The principal as a [`iam_engine::scenario::PrincipalRef`] string (`root`, `user/alice`,
+    /// `role/Admin`, or an ARN / service principal / `*`).
+    pub principal: String,
+    /// The action, e.g. `s3:DeleteBucket` (wildcards expand into several rows).
+    pub action: String,
+    /// The resource ARN.
+    pub resource: String,
+    /// Context keys the user set. Keys absent here are absent from the request unless the
+    /// simulator supplies a shown default.
+    pub context: Vec<ContextValue>,
+}
+
+/// A short message for the whole app (a link could not be opened, a scenario was imported).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// `info`, `warning` or `error`: the CSS modifier and the ARIA role it gets.
+    pub level: NoticeLevel,
+    /// The message, in words for the user.
+    pub text: String,
+}
+
+/// How important a [`Notice`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    /// Something happened as asked.
+    Info,
+    /// Something happened, but the user should know a caveat.
+    Warning,
+    /// Something could not be done; nothing was changed.
+    Error,
+}
+
+/// One step of the undo history.
+#[derive(Debug, Clone, PartialEq)]
+struct Step {
+    scenario: Rc<Scenario>,
+    label: String,
+}
+
+/// The app's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Store {
+    /// The scenario being edited.
+    pub scenario: Rc<Scenario>,
+    /// Increases on every change of `scenario` (edit, undo, redo, load): cheap memo key.
+    pub revision: u64,
+    /// The local slot (named scenario) the scenario is saved in.
+    pub slot: String,
+    /// Whether the scenario came from a link or an example and is not saved locally yet.
+    pub unsaved_copy: bool,
+    /// The open view.
+    pub view: View,
+    /// What is selected.
+    pub selection: Selection,
+    /// Spans the simulator wants highlighted in policy editors.
+    pub highlights: Rc<Vec<Highlight>>,
+    /// The simulator's request.
+    pub request: RequestState,
+    /// The message shown at the top, if any.
+    pub notice: Option<Notice>,
+    past: Vec<Step>,
+    future: Vec<Step>,
+    /// The coalescing key of the last edit: consecutive edits with the same key (typing in
+    /// one policy) make one undo step.
+    last_key: Option<String>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new(Scenario::new("123456789012"), "My scenario".to_owned())
+    }
+}
+
+/// Everything that changes the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Replaces the scenario with an edited copy, as one undo step named `label`.
+    /// Consecutive edits with the same `Some(coalesce)` key merge into one step.
+    Edit {
+        /// What the edit did, for the undo button's tooltip ("Add user alice").
+        label: String,
+        /// The scenario after the edit.
+        scenario: Rc<Scenario>,
+        /// Merges typing bursts: the policy editor passes the document's identity.
+        coalesce: Option<String>,
+    },
+    /// Goes one step back.
+    Undo,
+    /// Goes one step forward again.
+    Redo,
+    /// Opens another scenario (a saved one, an example, a link, an import). The history
+    /// starts afresh; the previous scenario is saved in its own slot by the caller.
+    Open {
+        /// The scenario.
+        scenario: Rc<Scenario>,
+        /// The slot it lives in.
+        slot: String,
+        /// Whether it still has to be saved to be kept.
+        unsaved_copy: bool,
+    },
+    /// Marks the open scenario as saved in `slot`.
+    Saved {
+        /// The slot name.
+        slot: String,
+    },
+    /// Switches views.
+    SetView(View),
+    /// Changes the selection (and switches to the workspace when `show` is set).
+    Select {
+        /// The new selection.
+        selection: Selection,
+        /// Whether to switch to the workspace view to show it.
+        show: bool,
+    },
+    /// Replaces the simulator's highlights.
+    SetHighlights(Rc<Vec<Highlight>>),
+    /// Replaces the simulator's request.
+    SetRequest(RequestState),
+    /// Shows or clears the app-wide message.
+    SetNotice(Option<Notice>),
+    /// Ends a typing burst (an editor lost focus): the next edit with the same coalescing key
+    /// starts a new undo step.
+    EndBurst,
+}
+
+impl Store {
+    /// A fresh state holding `scenario` in slot `slot`.
+    pub fn new(scenario: Scenario, slot: String) -> Store {
+        Store {
+            scenario: Rc::new(scenario),
+            revision: 0,
+            slot,
+            unsaved_copy: false,
+            view: View::default(),
+            selection: Selection::default(),
+            highlights: Rc::new(Vec::new()),
+            request: RequestState::default(),
+            notice: None,
+            past: Vec::new(),
+            future: Vec::new(),
+            last_key: None,
+        }
+    }
+
+    /// Whether there is a step to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.past.is_empty()
+    }
+
+    /// Whether there is a step to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.future.is_empty()
+    }
+
+    /// The label of the step Undo would take back.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.past.last().map(|s| s.label.as_str())
+    }
+
+    /// The label of the step Redo would apply again.
+    pub fn redo_label(&self) -> Option<&str> {
+        self.future.last().map(|s| s.label.as_str())
+    }
+
+    /// Applies one action; the reducer's logic, kept apart from Yew for native tests.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Edit {
+                label,
+                scenario,
+                coalesce,
+            } => {
+                if *scenario == *self.scenario {
+                    return;
+                }
+                let merge = coalesce.is_some() && coalesce == self.last_key;
+                if !merge {
+                    self.past.push(Step {
+                        scenario: Rc::clone(&self.scenario),
+                        label,
+                    });
+                    if self.past.len() > HISTORY_LIMIT {
+                        self.past.remove(0);
+                    }
+                }
+                self.future.clear();
+                self.last_key = coalesce;
+                self.set_scenario(scenario);
+            }
+            Action::Undo => {
+                self.last_key = None;
+                if let Some(step) = self.past.pop() {
+                    let current = std::mem::replace(&mut self.scenario, Rc::clone(&step.scenario));
+                    self.future.push(Step {
+                        scenario: current,
+                        label: step.label,
+                    });
+                    self.changed();
+                }
+            }
+            Action::Redo => {
+                self.last_key = None;
+                if let Some(step) = self.future.pop() {
+                    let current = std::mem::replace(&mut self.scenario, Rc::clone(&step.scenario));
+                    self.past.push(Step {
+                        scenario: current,
+                        label: step.label,
+                    });
+                    self.changed();
+                }
+            }
+            Action::Open {
+                scenario,
+                slot,
+                unsaved_copy,
+            } => {
+                self.past.clear();
+                self.future.clear();
+                self.slot = slot;
+                self.unsaved_copy = unsaved_copy;
+                self.selection = Selection::default();
+                self.request = RequestState::default();
+                self.set_scenario(scenario);
+            }
+            Action::Saved { slot } => {
+                self.slot = slot;
+                self.unsaved_copy = false;
+            }
+            Action::SetView(view) => self.view = view,
+            Action::Select { selection, show } => {
+                self.selection = selection;
+                if show {
+                    self.view = View::Workspace;
+                }
+            }
+            Action::SetHighlights(highlights) => self.highlights = highlights,
+            Action::SetRequest(request) => self.request = request,
+            Action::SetNotice(notice) => self.notice = notice,
+            Action::EndBurst => self.last_key = None,
+        }
+    }
+
+    fn set_scenario(&mut self, scenario: Rc<Scenario>) {
+        self.scenario = scenario;
+        self.changed();
+    }
+
+    /// After any change of the scenario: bump the revision, end the typing burst, and drop a
+    /// selection whose entity no longer exists (it was deleted, renamed or undone).
+    fn changed(&mut self) {
+        self.revision += 1;
+        if let Some(target) = &self.selection.target
+            && !target_exists(&self.scenario, target)
+        {
+            self.selection = Selection::default();
+        }
+    }
+}
+
+/// Whether the entity a target names is in the scenario.
+pub fn target_exists(scenario: &Scenario, target: &Target) -> bool {
+    match target {
+        Target::Account | Target::RootUser => true,
+        Target::Organization => scenario.organization.is_some(),
+        Target::User { name } => scenario.user(name).is_some(),
+        Target::Group { name } => scenario.group(name).is_some(),
+        Target::Role { name } => scenario.role(name).is_some(),
+        Target::Policy { name } => scenario.policy(name).is_some(),
+        Target::Resource {
+            resource_kind,
+            name,
+        } => scenario.resource(*resource_kind, name).is_some(),
+        Target::ExternalPrincipal { arn } => {
+            scenario.external_principals.iter().any(|e| &e.arn == arn)
+        }
+        Target::Test { index } => *index < scenario.tests.len(),
+    }
+}
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+/// The handle components get from the context.
+pub type StoreHandle = UseReducerHandle<Store>;
+
+/// Reads the store from the context. Components outside the provider (only tests) get `None`.
+#[hook]
+pub fn use_store() -> Option<StoreHandle> {
+    use_context::<StoreHandle>()
+}
+
+/// Applies an engine edit to a copy of the current scenario and, when it succeeds, dispatches
+/// it as one undo step. On failure nothing changes and the engine's error comes back for the
+/// component to show beside the field.
+pub fn edit(
+    store: &StoreHandle,
+    label: impl Into<String>,
+    f: impl FnOnce(&mut Scenario) -> Result<(), EditError>,
+) -> Result<(), EditError> {
+    edit_with(store, label, None, f)
+}
+
+/// Like [`edit`], merging consecutive edits with the same `coalesce` key into one undo step.
+pub fn edit_with(
+    store: &StoreHandle,
+    label: impl Into<String>,
+    coalesce: Option<String>,
+    f: impl FnOnce(&mut Scenario) -> Result<(), EditError>,
+) -> Result<(), EditError> {
+    let mut copy = (*store.scenario).clone();
+    f(&mut copy)?;
+    store.dispatch(Action::Edit {
+        label: label.into(),
+        scenario: Rc::new(copy),
+        coalesce,
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iam_engine::scenario::{Group, User};
+
+    fn edited(store: &Store, f: impl FnOnce(&mut Scenario)) -> Rc<Scenario> {
+        let mut s = (*store.scenario).clone();
+        f(&mut s);
+        Rc::new(s)
+    }
+
+    fn add_user(store: &mut Store, name: &str, key: Option<&str>) {
+        let scenario = edited(store, |s| s.users.push(User::new(name)));
+        store.apply(Action::Edit {
+            label: format!("Add user {name}"),
+            scenario,
+            coalesce: key.map(str::to_owned),
+        });
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_history() {
+        let mut store = Store::default();
+        add_user(&mut store, "alice", None);
+        add_user(&mut store, "bob", None);
+        assert_eq!(store.scenario.users.len(), 2);
+        assert_eq!(store.undo_label(), Some("Add user bob"));
+        store.apply(Action::Undo);
+        assert_eq!(store.scenario.users.len(), 1);
+        assert_eq!(store.redo_label(), Some("Add user bob"));
+        store.apply(Action::Undo);
+        assert!(store.scenario.users.is_empty());
+        assert!(!store.can_undo());
+        store.apply(Action::Redo);
+        store.apply(Action::Redo);
+        assert_eq!(store.scenario.users.len(), 2);
+        assert!(!store.can_redo());
+    }
+
+    #[test]
+    fn a_new_edit_clears_redo() {
+        let mut store = Store::default();
+        add_user(&mut store, "alice", None);
+        store.apply(Action::Undo);
+        add_user(&mut store, "carol", None);
+        assert!(!store.can_redo());
+        assert_eq!(store.scenario.users[0].name, "carol");
+    }
+
+    #[test]
+    fn typing_bursts_coalesce_into_one_step() {
+        let mut store = Store::default();
+        add_user(&mut store, "a", Some("doc"));
+        add_user(&mut store, "b", Some("doc"));
+        add_user(&mut store, "c", Some("doc"));
+        store.apply(Action::Undo);
+        assert!(store.scenario.users.is_empty());
+        store.apply(Action::Redo);
+        add_user(&mut store, "d", Some("other"));
+        store.apply(Action::Undo);
+        assert_eq!(store.scenario.users.len(), 3);
+    }
+
+    #[test]
+    fn ending_a_burst_starts_a_new_step() {
+        let mut store = Store::default();
+        add_user(&mut store, "a", Some("doc"));
+        store.apply(Action::EndBurst);
+        add_user(&mut store, "b", Some("doc"));
+        store.apply(Action::Undo);
+        assert_eq!(store.scenario.users.len(), 1);
+    }
+
+    #[test]
+    fn an_edit_that_changes_nothing_is_not_a_step() {
+        let mut store = Store::default();
+        let same = Rc::clone(&store.scenario);
+        store.apply(Action::Edit {
+            label: "nothing".into(),
+            scenario: same,
+            coalesce: None,
+        });
+        assert!(!store.can_undo());
+        assert_eq!(store.revision, 0);
+    }
+
+    #[test]
+    fn history_is_capped() {
+        let mut store = Store::default();
+        for i in 0..HISTORY_LIMIT + 5 {
+            add_user(&mut store, &format!("u{i}"), None);
+        }
+        let mut undone = 0;
+        while store.can_undo() {
+            store.apply(Action::Undo);
+            undone += 1;
+        }
+        assert_eq!(undone, HISTORY_LIMIT);
+        assert_eq!(store.scenario.users.len(), 5);
+    }
+
+    #[test]
+    fn undo_drops_a_selection_that_no_longer_exists() {
+        let mut store = Store::default();
+        add_user(&mut store, "alice", None);
+        store.apply(Action::Select {
+            selection: Selection::entity(Target::User {
+                name: "alice".into(),
+            }),
+            show: true,
+        });
+        assert!(store.selection.target.is_some());
+        store.apply(Action::Undo);
+        assert_eq!(store.selection, Selection::default());
+    }
+
+    #[test]
+    fn opening_a_scenario_resets_history_and_request() {
+        let mut store = Store::default();
+        add_user(&mut store, "alice", None);
+        store.apply(Action::SetRequest(RequestState {
+            principal: "user/alice".into(),
+            ..RequestState::default()
+        }));
+        let mut other = Scenario::new("111122223333");
+        other.groups.push(Group::new("Admins"));
+        store.apply(Action::Open {
+            scenario: Rc::new(other),
+            slot: "Linked".into(),
+            unsaved_copy: true,
+        });
+        assert!(!store.can_undo());
+        assert_eq!(store.request, RequestState::default());
+        assert_eq!(store.slot, "Linked");
+        assert!(store.unsaved_copy);
+        store.apply(Action::Saved {
+            slot: "Linked".into(),
+        });
+        assert!(!store.unsaved_copy);
+    }
+
+    #[test]
+    fn views_round_trip_their_ids() {
+        for v in View::ALL {
+            assert_eq!(View::from_id(v.id()), Some(v));
+        }
+        assert_eq!(View::from_id("nope"), None);
+    }
+}
