@@ -229,8 +229,8 @@ pub enum Action {
     Undo,
     /// Goes one step forward again.
     Redo,
-    /// Opens another scenario (a saved one, an example, a link, an import). The history
-    /// starts afresh; the previous scenario is saved in its own slot by the caller.
+    /// Opens another scenario (a saved one, an example, a link, an import) in the workspace
+    /// view. The history starts afresh; the previous scenario stays saved in its own slot.
     Open {
         /// The scenario.
         scenario: Rc<Scenario>,
@@ -361,6 +361,8 @@ impl Store {
                 self.unsaved_copy = unsaved_copy;
                 self.selection = Selection::default();
                 self.request = RequestState::default();
+                self.highlights = Rc::new(Vec::new());
+                self.view = View::Workspace;
                 self.set_scenario(scenario);
             }
             Action::Saved { slot } => {

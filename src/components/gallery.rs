@@ -130,10 +130,41 @@ pub fn Example(props: &ExampleProps) -> Html {
             </blockquote>
             <p>{ entry.summary.clone() }</p>
             <p class="muted">{ counts }</p>
+            <OpenExample entry={entry.clone()} />
             <Tests entry={entry.clone()} managed={props.managed.clone()} />
             <Ask key={entry.id} scenario={shared_scenario} managed={props.managed.clone()} />
             <RootTasks entry={entry.clone()} />
         </article>
+    }
+}
+
+/// Props of [`OpenExample`].
+#[derive(Properties, PartialEq)]
+pub struct OpenExampleProps {
+    /// The example to open.
+    pub entry: Rc<GalleryEntry>,
+}
+
+/// "Open in the workspace": copies the example into a new local scenario, so the reader can
+/// change it; the scenario that was open stays saved under its own name.
+#[component]
+pub fn OpenExample(props: &OpenExampleProps) -> Html {
+    let Some(store) = crate::store::use_store() else {
+        return html! {};
+    };
+    let onclick = {
+        let entry = props.entry.clone();
+        Callback::from(move |_| {
+            crate::storage::open_as_new(&store, entry.scenario.clone(), &entry.title);
+        })
+    };
+    html! {
+        <p class="example-actions">
+            <button type="button" class="btn btn-primary" data-action="open-example" {onclick}>
+                { "Open in the workspace" }
+            </button>
+            <span class="muted">{ " A copy is saved in this browser; the example itself stays as it is." }</span>
+        </p>
     }
 }
 
