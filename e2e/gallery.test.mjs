@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { startServer, launchBrowser, openPage } from './lib/harness.mjs';
+import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
 
 let server;
 let browser;
@@ -21,6 +21,7 @@ after(async () => {
 
 test('every example runs its saved tests in the browser, and all pass', async () => {
   const { page, problems } = await openPage(browser.context, server.url);
+  await showView(page, 'examples');
   const links = page.locator('.gallery-list .example-link');
   await links.first().waitFor({ state: 'visible', timeout: 15000 });
   const count = await links.count();
@@ -43,6 +44,7 @@ test('every example runs its saved tests in the browser, and all pass', async ()
 
 test('only the root user can close the account, even next to an administrator', async () => {
   const { page } = await openPage(browser.context, server.url);
+  await showView(page, 'examples');
   await page.locator('.example-link[data-example="root-vs-admin"]').click();
   const task = page.locator('.root-task[data-task="close-account"]');
   await task.waitFor({ state: 'visible', timeout: 15000 });
@@ -65,8 +67,17 @@ test('only the root user can close the account, even next to an administrator', 
 
 test('the examples are reachable with the keyboard alone', async () => {
   const { page } = await openPage(browser.context, server.url);
-  await page.locator('.gallery-list .example-link').first().waitFor({ state: 'visible', timeout: 15000 });
-  // Tab from the top of the page reaches the first example, Tab again the second; Enter opens it.
+  await page.locator('.tabs [role="tab"]').first().waitFor({ state: 'visible', timeout: 15000 });
+  // Tab reaches the view tabs; End moves to the last tab (Examples) and opens it.
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement?.getAttribute('role') === 'tab')) break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'tab', 'Tab reaches the view tabs');
+  await page.keyboard.press('End');
+  await page.locator('main[data-view="examples"]').waitFor({ state: 'visible', timeout: 5000 });
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-view')), 'examples');
+  // Tab from the Examples tab reaches the first example, Tab again the second; Enter opens it.
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-example'));
@@ -78,6 +89,7 @@ test('the examples are reachable with the keyboard alone', async () => {
 
 test('asking a question updates the decision live, with the deciding statement', async () => {
   const { page, problems } = await openPage(browser.context, server.url);
+  await showView(page, 'examples');
   await page.locator('.example-link[data-example="root-vs-admin"]').click();
   const answer = page.locator('article[data-example="root-vs-admin"] .explanation');
   await answer.waitFor({ state: 'visible', timeout: 15000 });

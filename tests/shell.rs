@@ -64,7 +64,15 @@ async fn footer_says_when_the_page_names_no_catalog() {
 
 #[wasm_bindgen_test]
 async fn gallery_lists_every_example_and_selects_one() {
+    use wasm_bindgen::JsCast;
     let root = mount();
+    yew::scheduler::flush().await;
+    root.query_selector(".tabs [data-view=\"examples\"]")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
     yew::scheduler::flush().await;
     let links = root
         .query_selector_all(".gallery-list .example-link")

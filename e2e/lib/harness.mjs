@@ -118,3 +118,11 @@ export async function openPage(context, url) {
   await page.goto(url, { waitUntil: 'load' });
   return { page, problems };
 }
+
+/** Opens one of the app's views by its tab (`workspace`, `simulate`, `findings`, `export`, `share`, `examples`). */
+export async function showView(page, id) {
+  const tab = page.locator(`.tabs [data-view="${id}"]`);
+  await tab.waitFor({ state: 'visible', timeout: 15000 });
+  await tab.click();
+  await page.locator(`main[data-view="${id}"]`).waitFor({ state: 'visible', timeout: 15000 });
+}

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::export::ExportView;
-use super::findings::FindingsView;
+use super::findings::{FindingsView, ScenarioFindings};
 use super::gallery::Gallery;
 use super::scenarios::ScenarioSwitcher;
 use super::share::ShareView;
@@ -43,13 +43,27 @@ pub fn App() -> Html {
             crate::storage::autosave(&store);
         });
     }
+    let catalog_ready = matches!(*catalog, Loadable::Ready(_));
+    let findings = use_memo((store.revision, catalog_ready), {
+        let scenario = Rc::clone(&store.scenario);
+        let catalog = (*catalog).clone();
+        move |_| {
+            let catalog = match &catalog {
+                Loadable::Ready(c) => Some(Rc::clone(c)),
+                _ => None,
+            };
+            ScenarioFindings(Rc::new(scenario.findings_with_catalog(catalog.as_deref())))
+        }
+    });
     use_keyboard_shortcuts(store.clone());
     if super::embed::is_embed() {
         return html! {
             <ContextProvider<StoreHandle> context={store.clone()}>
             <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
             <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
+            <ContextProvider<ScenarioFindings> context={(*findings).clone()}>
                 <super::embed::EmbedView />
+            </ContextProvider<ScenarioFindings>>
             </ContextProvider<Loadable<ManagedPolicies>>>
             </ContextProvider<Loadable<Catalog>>>
             </ContextProvider<StoreHandle>>
@@ -68,11 +82,14 @@ pub fn App() -> Html {
         <ContextProvider<StoreHandle> context={store.clone()}>
         <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
         <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
+        <ContextProvider<ScenarioFindings> context={(*findings).clone()}>
             <div class="shell">
-                <Header />
-                <div class="toolbar" role="toolbar" aria-label="Scenario">
-                    <ScenarioSwitcher />
-                    <UndoRedo />
+                <div class="topbar">
+                    <Header />
+                    <div class="toolbar" role="toolbar" aria-label="Scenario">
+                        <ScenarioSwitcher />
+                        <UndoRedo />
+                    </div>
                 </div>
                 <Tabs />
                 <NoticeBar />
@@ -82,6 +99,7 @@ pub fn App() -> Html {
                 </main>
                 <Footer />
             </div>
+        </ContextProvider<ScenarioFindings>>
         </ContextProvider<Loadable<ManagedPolicies>>>
         </ContextProvider<Loadable<Catalog>>>
         </ContextProvider<StoreHandle>>
@@ -161,10 +179,9 @@ fn Tabs() -> Html {
     let Some(store) = crate::store::use_store() else {
         return html! {};
     };
-    let findings = use_memo(store.revision, {
-        let scenario = Rc::clone(&store.scenario);
-        move |_| scenario.findings().len()
-    });
+    let findings = use_context::<ScenarioFindings>()
+        .map(|f| f.0.len())
+        .unwrap_or_default();
     let tabs = View::ALL.iter().enumerate().map(|(i, &view)| {
         let current = store.view == view;
         let onclick = {
@@ -189,8 +206,9 @@ fn Tabs() -> Html {
                 }
             })
         };
-        let badge = (view == View::Findings && *findings > 0)
-            .then(|| html! { <span class="badge" aria-label={format!("{} findings", *findings)}>{ *findings }</span> });
+        let badge = (view == View::Findings && findings > 0).then(|| {
+            html! { <span class="badge" aria-label={super::gallery::count(findings, "finding", "findings")}>{ findings }</span> }
+        });
         html! {
             <button type="button" role="tab" id={format!("tab-{}", view.id())}
                 class={classes!("tab", current.then_some("current"))}

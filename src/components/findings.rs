@@ -75,6 +75,12 @@ fn finding_text<'a>(scenario: &'a Scenario, finding: &Finding) -> Option<&'a str
         .map(|t| t.text)
 }
 
+/// Every finding of the open scenario, computed once per change by the app (with the catalog
+/// checks once the catalog has arrived) and shared with the tab badge, this view and the
+/// inspector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScenarioFindings(pub Rc<Vec<Finding>>);
+
 /// The findings view.
 #[component]
 pub fn FindingsView() -> Html {
@@ -83,17 +89,7 @@ pub fn FindingsView() -> Html {
     };
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
     let catalog_ready = matches!(catalog, Loadable::Ready(_));
-    let findings = use_memo((store.revision, catalog_ready), {
-        let scenario = Rc::clone(&store.scenario);
-        let catalog = catalog.clone();
-        move |_| {
-            let catalog = match &catalog {
-                Loadable::Ready(c) => Some(Rc::clone(c)),
-                _ => None,
-            };
-            scenario.findings_with_catalog(catalog.as_deref())
-        }
-    });
+    let findings = use_context::<ScenarioFindings>().unwrap_or_default().0;
     let counts = [
         Severity::Error,
         Severity::SecurityWarning,
@@ -164,7 +160,7 @@ pub fn FindingsView() -> Html {
             if findings.is_empty() {
                 <p class="empty" role="status">{ "No findings: every name, quota and policy checks out, and the account follows the guides' best practices." }</p>
             } else {
-                <p class="muted" role="status">{ format!("{} findings: {summary}.", findings.len()) }
+                <p class="muted" role="status">{ format!("{}: {summary}.", super::gallery::count(findings.len(), "finding", "findings")) }
                     if !catalog_ready { { " Action and condition-key checks run once the AWS catalog has loaded." } }
                 </p>
                 <ul class="findings-list">{ for rows }</ul>
