@@ -104,6 +104,80 @@ fn same_name(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
+/// An entity kept in a list and found by name without regard to case (users, groups, roles,
+/// customer-managed policies): the lookups every edit of these kinds starts with.
+trait Named: Clone {
+    /// The error code when no entity has the name.
+    const UNKNOWN: &'static str;
+    /// The kind in words, for messages.
+    const WHAT: &'static str;
+    fn name(&self) -> &str;
+    fn set_name(&mut self, name: &str);
+}
+
+macro_rules! named {
+    ($t:ty, $unknown:literal, $what:literal) => {
+        impl Named for $t {
+            const UNKNOWN: &'static str = $unknown;
+            const WHAT: &'static str = $what;
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn set_name(&mut self, name: &str) {
+                self.name = name.to_string();
+            }
+        }
+    };
+}
+
+named!(User, "unknown-user", "user");
+named!(Group, "unknown-group", "group");
+named!(Role, "unknown-role", "role");
+named!(ManagedPolicy, "unknown-policy", "customer-managed policy");
+
+fn unknown<T: Named, R>(name: &str) -> Result<R, EditError> {
+    fail(
+        T::UNKNOWN,
+        format!("There is no {} named \"{name}\".", T::WHAT),
+    )
+}
+
+/// The position of the entity named `name`.
+fn index_of<T: Named>(items: &[T], name: &str) -> Result<usize, EditError> {
+    match items.iter().position(|x| same_name(x.name(), name)) {
+        Some(i) => Ok(i),
+        None => unknown::<T, _>(name),
+    }
+}
+
+/// The entity named `name`, to change in place.
+fn entry<'a, T: Named>(items: &'a mut [T], name: &str) -> Result<&'a mut T, EditError> {
+    match items.iter_mut().find(|x| same_name(x.name(), name)) {
+        Some(x) => Ok(x),
+        None => unknown::<T, _>(name),
+    }
+}
+
+/// A copy of the entity named `name`, carrying `new_name` (for renames and duplicates).
+fn renamed<T: Named>(items: &[T], name: &str, new_name: &str) -> Result<T, EditError> {
+    match items.iter().find(|x| same_name(x.name(), name)) {
+        Some(x) => {
+            let mut copy = x.clone();
+            copy.set_name(new_name);
+            Ok(copy)
+        }
+        None => unknown::<T, _>(name),
+    }
+}
+
+/// Replaces the entity at `i` (found by `index_of`) and returns the old one.
+fn replace_at<T: Named>(items: &mut [T], i: usize, name: &str, new: T) -> Result<T, EditError> {
+    match items.get_mut(i) {
+        Some(slot) => Ok(std::mem::replace(slot, new)),
+        None => unknown::<T, _>(name),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checks shared with validation.
 
@@ -613,46 +687,6 @@ impl Scenario {
 // The operations.
 
 impl Scenario {
-    fn user_index(&self, name: &str) -> Result<usize, EditError> {
-        match self.users.iter().position(|u| same_name(&u.name, name)) {
-            Some(i) => Ok(i),
-            None => fail(
-                "unknown-user",
-                format!("There is no user named \"{name}\"."),
-            ),
-        }
-    }
-
-    fn group_index(&self, name: &str) -> Result<usize, EditError> {
-        match self.groups.iter().position(|g| same_name(&g.name, name)) {
-            Some(i) => Ok(i),
-            None => fail(
-                "unknown-group",
-                format!("There is no group named \"{name}\"."),
-            ),
-        }
-    }
-
-    fn role_index(&self, name: &str) -> Result<usize, EditError> {
-        match self.roles.iter().position(|r| same_name(&r.name, name)) {
-            Some(i) => Ok(i),
-            None => fail(
-                "unknown-role",
-                format!("There is no role named \"{name}\"."),
-            ),
-        }
-    }
-
-    fn policy_index(&self, name: &str) -> Result<usize, EditError> {
-        match self.policies.iter().position(|p| same_name(&p.name, name)) {
-            Some(i) => Ok(i),
-            None => fail(
-                "unknown-policy",
-                format!("There is no customer-managed policy named \"{name}\"."),
-            ),
-        }
-    }
-
     fn resource_index(&self, kind: ResourceKind, name: &str) -> Result<usize, EditError> {
         match self
             .resources
@@ -753,16 +787,10 @@ impl Scenario {
     /// Replaces the user named `name` (setting any of its fields); a new name renames it and
     /// rewrites the tests that name it.
     pub fn update_user(&mut self, name: &str, user: User) -> Result<(), EditError> {
-        let i = self.user_index(name)?;
+        let i = index_of(&self.users, name)?;
         first(self.user_problems(&user, Some(i)))?;
-        let Some(slot) = self.users.get_mut(i) else {
-            return fail(
-                "unknown-user",
-                format!("There is no user named \"{name}\"."),
-            );
-        };
-        let old = std::mem::replace(slot, user);
-        let new_name = slot.name.clone();
+        let new_name = user.name.clone();
+        let old = replace_at(&mut self.users, i, name, user)?;
         if old.name != new_name {
             for test in &mut self.tests {
                 if let PrincipalRef::User(n) = &mut test.principal
@@ -777,15 +805,13 @@ impl Scenario {
 
     /// Renames a user, rewriting every reference to it.
     pub fn rename_user(&mut self, name: &str, new_name: &str) -> Result<(), EditError> {
-        let i = self.user_index(name)?;
-        let mut user = self.users.get(i).cloned().unwrap_or_default();
-        user.name = new_name.to_string();
+        let user = renamed(&self.users, name, new_name)?;
         self.update_user(name, user)
     }
 
     /// Deletes a user.
     pub fn delete_user(&mut self, name: &str) -> Result<(), EditError> {
-        let i = self.user_index(name)?;
+        let i = index_of(&self.users, name)?;
         self.users.remove(i);
         Ok(())
     }
@@ -793,9 +819,7 @@ impl Scenario {
     /// Adds a copy of a user under a new name, with the same path, tags, groups and policies
     /// but none of its credentials (password, MFA device, access keys are personal).
     pub fn duplicate_user(&mut self, name: &str, new_name: &str) -> Result<(), EditError> {
-        let i = self.user_index(name)?;
-        let mut copy = self.users.get(i).cloned().unwrap_or_default();
-        copy.name = new_name.to_string();
+        let mut copy = renamed(&self.users, name, new_name)?;
         copy.login_profile = None;
         copy.mfa = false;
         copy.access_keys.clear();
@@ -819,16 +843,10 @@ impl Scenario {
 
     /// Replaces the group named `name`; a new name renames it in every member's group list.
     pub fn update_group(&mut self, name: &str, group: Group) -> Result<(), EditError> {
-        let i = self.group_index(name)?;
+        let i = index_of(&self.groups, name)?;
         first(self.group_problems(&group, Some(i)))?;
-        let Some(slot) = self.groups.get_mut(i) else {
-            return fail(
-                "unknown-group",
-                format!("There is no group named \"{name}\"."),
-            );
-        };
-        let old = std::mem::replace(slot, group);
-        let new_name = slot.name.clone();
+        let new_name = group.name.clone();
+        let old = replace_at(&mut self.groups, i, name, group)?;
         if old.name != new_name {
             for user in &mut self.users {
                 for g in &mut user.groups {
@@ -843,15 +861,13 @@ impl Scenario {
 
     /// Renames a group, rewriting every membership.
     pub fn rename_group(&mut self, name: &str, new_name: &str) -> Result<(), EditError> {
-        let i = self.group_index(name)?;
-        let mut group = self.groups.get(i).cloned().unwrap_or_default();
-        group.name = new_name.to_string();
+        let group = renamed(&self.groups, name, new_name)?;
         self.update_group(name, group)
     }
 
     /// Deletes a group and removes it from its members.
     pub fn delete_group(&mut self, name: &str) -> Result<(), EditError> {
-        let i = self.group_index(name)?;
+        let i = index_of(&self.groups, name)?;
         let removed = self.groups.remove(i);
         for user in &mut self.users {
             user.groups.retain(|g| !same_name(g, &removed.name));
@@ -861,27 +877,15 @@ impl Scenario {
 
     /// Adds a copy of a group (its path and policies, not its members) under a new name.
     pub fn duplicate_group(&mut self, name: &str, new_name: &str) -> Result<(), EditError> {
-        let i = self.group_index(name)?;
-        let mut copy = self.groups.get(i).cloned().unwrap_or_default();
-        copy.name = new_name.to_string();
+        let copy = renamed(&self.groups, name, new_name)?;
         self.add_group(copy)
     }
 
     /// Puts a user in a group.
     pub fn add_user_to_group(&mut self, user: &str, group: &str) -> Result<(), EditError> {
-        let u = self.user_index(user)?;
-        let g = self.group_index(group)?;
-        let group_name = self
-            .groups
-            .get(g)
-            .map(|g| g.name.clone())
-            .unwrap_or_default();
-        let Some(user) = self.users.get_mut(u) else {
-            return fail(
-                "unknown-user",
-                format!("There is no user named \"{user}\"."),
-            );
-        };
+        index_of(&self.users, user)?;
+        let group_name = entry(&mut self.groups, group)?.name.clone();
+        let user = entry(&mut self.users, user)?;
         if user.groups.iter().any(|x| same_name(x, &group_name)) {
             return fail(
                 "already-member",
@@ -903,13 +907,7 @@ impl Scenario {
 
     /// Takes a user out of a group.
     pub fn remove_user_from_group(&mut self, user: &str, group: &str) -> Result<(), EditError> {
-        let u = self.user_index(user)?;
-        let Some(user) = self.users.get_mut(u) else {
-            return fail(
-                "unknown-user",
-                format!("There is no user named \"{user}\"."),
-            );
-        };
+        let user = entry(&mut self.users, user)?;
         let Some(pos) = user.groups.iter().position(|g| same_name(g, group)) else {
             return fail(
                 "not-member",
@@ -938,17 +936,11 @@ impl Scenario {
     /// Replaces the role named `name`; a new name or path rewrites the tests that name the role
     /// or use its ARN as their resource.
     pub fn update_role(&mut self, name: &str, role: Role) -> Result<(), EditError> {
-        let i = self.role_index(name)?;
+        let i = index_of(&self.roles, name)?;
         first(self.role_problems(&role, Some(i)))?;
         let new_arn = self.role_arn(&role);
-        let Some(slot) = self.roles.get_mut(i) else {
-            return fail(
-                "unknown-role",
-                format!("There is no role named \"{name}\"."),
-            );
-        };
-        let old = std::mem::replace(slot, role);
-        let new_name = slot.name.clone();
+        let new_name = role.name.clone();
+        let old = replace_at(&mut self.roles, i, name, role)?;
         let old_arn = self.role_arn(&old);
         if old.name != new_name {
             for test in &mut self.tests {
@@ -965,46 +957,26 @@ impl Scenario {
 
     /// Renames a role, rewriting every reference to it.
     pub fn rename_role(&mut self, name: &str, new_name: &str) -> Result<(), EditError> {
-        let i = self.role_index(name)?;
-        let Some(mut role) = self.roles.get(i).cloned() else {
-            return fail(
-                "unknown-role",
-                format!("There is no role named \"{name}\"."),
-            );
-        };
-        role.name = new_name.to_string();
+        let role = renamed(&self.roles, name, new_name)?;
         self.update_role(name, role)
     }
 
     /// Deletes a role.
     pub fn delete_role(&mut self, name: &str) -> Result<(), EditError> {
-        let i = self.role_index(name)?;
+        let i = index_of(&self.roles, name)?;
         self.roles.remove(i);
         Ok(())
     }
 
     /// Adds a copy of a role under a new name.
     pub fn duplicate_role(&mut self, name: &str, new_name: &str) -> Result<(), EditError> {
-        let i = self.role_index(name)?;
-        let Some(mut copy) = self.roles.get(i).cloned() else {
-            return fail(
-                "unknown-role",
-                format!("There is no role named \"{name}\"."),
-            );
-        };
-        copy.name = new_name.to_string();
+        let copy = renamed(&self.roles, name, new_name)?;
         self.add_role(copy)
     }
 
     /// Replaces a role's trust policy text.
     pub fn set_trust_policy(&mut self, role: &str, document: &str) -> Result<(), EditError> {
-        let i = self.role_index(role)?;
-        let Some(r) = self.roles.get_mut(i) else {
-            return fail(
-                "unknown-role",
-                format!("There is no role named \"{role}\"."),
-            );
-        };
+        let r = entry(&mut self.roles, role)?;
         names::check_size(
             &format!("Role {}'s trust policy", r.name),
             document,
@@ -1032,16 +1004,10 @@ impl Scenario {
 
     /// Replaces the policy named `name`; a new name rewrites every attachment and boundary.
     pub fn update_policy(&mut self, name: &str, policy: ManagedPolicy) -> Result<(), EditError> {
-        let i = self.policy_index(name)?;
+        let i = index_of(&self.policies, name)?;
         first(self.policy_problems(&policy, Some(i)))?;
-        let Some(slot) = self.policies.get_mut(i) else {
-            return fail(
-                "unknown-policy",
-                format!("There is no policy named \"{name}\"."),
-            );
-        };
-        let old = std::mem::replace(slot, policy);
-        let new_name = slot.name.clone();
+        let new_name = policy.name.clone();
+        let old = replace_at(&mut self.policies, i, name, policy)?;
         if old.name != new_name {
             let rename = |r: &mut PolicyRef| {
                 if let PolicyRef::Customer(n) = r
@@ -1071,21 +1037,14 @@ impl Scenario {
 
     /// Renames a customer-managed policy, rewriting every attachment and boundary.
     pub fn rename_policy(&mut self, name: &str, new_name: &str) -> Result<(), EditError> {
-        let i = self.policy_index(name)?;
-        let Some(mut policy) = self.policies.get(i).cloned() else {
-            return fail(
-                "unknown-policy",
-                format!("There is no policy named \"{name}\"."),
-            );
-        };
-        policy.name = new_name.to_string();
+        let policy = renamed(&self.policies, name, new_name)?;
         self.update_policy(name, policy)
     }
 
     /// Deletes a customer-managed policy, detaching it everywhere (AWS requires detaching
     /// first; the playground does both in one step).
     pub fn delete_policy(&mut self, name: &str) -> Result<(), EditError> {
-        let i = self.policy_index(name)?;
+        let i = index_of(&self.policies, name)?;
         let removed = self.policies.remove(i);
         let gone = PolicyRef::Customer(removed.name);
         for u in &mut self.users {
@@ -1114,26 +1073,13 @@ impl Scenario {
 
     /// Adds a copy of a customer-managed policy under a new name.
     pub fn duplicate_policy(&mut self, name: &str, new_name: &str) -> Result<(), EditError> {
-        let i = self.policy_index(name)?;
-        let Some(mut copy) = self.policies.get(i).cloned() else {
-            return fail(
-                "unknown-policy",
-                format!("There is no policy named \"{name}\"."),
-            );
-        };
-        copy.name = new_name.to_string();
+        let copy = renamed(&self.policies, name, new_name)?;
         self.add_policy(copy)
     }
 
     /// Replaces a customer-managed policy's text.
     pub fn set_policy_document(&mut self, name: &str, document: &str) -> Result<(), EditError> {
-        let i = self.policy_index(name)?;
-        let Some(p) = self.policies.get_mut(i) else {
-            return fail(
-                "unknown-policy",
-                format!("There is no policy named \"{name}\"."),
-            );
-        };
+        let p = entry(&mut self.policies, name)?;
         names::check_size(
             &format!("Policy {}", p.name),
             document,
@@ -1238,49 +1184,31 @@ impl Scenario {
     fn slots(&mut self, target: &IdentityRef) -> Result<Slots<'_>, EditError> {
         match target {
             IdentityRef::User(name) => {
-                let i = self.user_index(name)?;
-                match self.users.get_mut(i) {
-                    Some(u) => Ok(Slots {
-                        inline: &mut u.inline_policies,
-                        managed: &mut u.managed_policies,
-                        boundary: Some(&mut u.permissions_boundary),
-                        inline_max: USER_INLINE_MAX,
-                    }),
-                    None => fail(
-                        "unknown-user",
-                        format!("There is no user named \"{name}\"."),
-                    ),
-                }
+                let u = entry(&mut self.users, name)?;
+                Ok(Slots {
+                    inline: &mut u.inline_policies,
+                    managed: &mut u.managed_policies,
+                    boundary: Some(&mut u.permissions_boundary),
+                    inline_max: USER_INLINE_MAX,
+                })
             }
             IdentityRef::Group(name) => {
-                let i = self.group_index(name)?;
-                match self.groups.get_mut(i) {
-                    Some(g) => Ok(Slots {
-                        inline: &mut g.inline_policies,
-                        managed: &mut g.managed_policies,
-                        boundary: None,
-                        inline_max: GROUP_INLINE_MAX,
-                    }),
-                    None => fail(
-                        "unknown-group",
-                        format!("There is no group named \"{name}\"."),
-                    ),
-                }
+                let g = entry(&mut self.groups, name)?;
+                Ok(Slots {
+                    inline: &mut g.inline_policies,
+                    managed: &mut g.managed_policies,
+                    boundary: None,
+                    inline_max: GROUP_INLINE_MAX,
+                })
             }
             IdentityRef::Role(name) => {
-                let i = self.role_index(name)?;
-                match self.roles.get_mut(i) {
-                    Some(r) => Ok(Slots {
-                        inline: &mut r.inline_policies,
-                        managed: &mut r.managed_policies,
-                        boundary: Some(&mut r.permissions_boundary),
-                        inline_max: ROLE_INLINE_MAX,
-                    }),
-                    None => fail(
-                        "unknown-role",
-                        format!("There is no role named \"{name}\"."),
-                    ),
-                }
+                let r = entry(&mut self.roles, name)?;
+                Ok(Slots {
+                    inline: &mut r.inline_policies,
+                    managed: &mut r.managed_policies,
+                    boundary: Some(&mut r.permissions_boundary),
+                    inline_max: ROLE_INLINE_MAX,
+                })
             }
         }
     }
