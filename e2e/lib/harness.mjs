@@ -14,6 +14,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 export const DIST = process.env.E2E_DIST ? path.resolve(process.env.E2E_DIST) : path.join(root, 'dist');
 /** The sub-path the app is served under, to prove it works away from the site root. */
 export const BASE_PATH = '/playground/';
+/** A documentation-like host page embedding playgrounds (e2e/embed.html), served beside the app. */
+export const EMBED_HOST_PATH = '/docs/embed.html';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -34,6 +36,12 @@ const TYPES = {
 export async function startServer() {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
+    if (url.pathname === EMBED_HOST_PATH) {
+      const body = await readFile(path.join(root, 'e2e', 'embed.html'));
+      res.writeHead(200, { 'content-type': TYPES['.html'] });
+      res.end(body);
+      return;
+    }
     if (!url.pathname.startsWith(BASE_PATH)) {
       res.writeHead(404).end('not found');
       return;
@@ -66,7 +74,11 @@ export async function startServer() {
     server.listen(wanted, '127.0.0.1', resolve);
   });
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${BASE_PATH}`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}${BASE_PATH}`,
+    embedHostUrl: `http://127.0.0.1:${port}${EMBED_HOST_PATH}`,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 /** Launches Debian's Chromium headless with a fresh profile; returns { browser, close }. */

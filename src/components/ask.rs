@@ -1,17 +1,18 @@
-//! "Can this principal do this?": a request on the selected scenario, answered live with the
-//! decision, the evaluation chain, the statements that decided and, for an implicit deny, the
-//! statements that nearly allowed and what they missed.
+//! "Can this principal do this?": the gallery's small request panel on an example, answered
+//! live with the simulator's explanation (`simulator::result::Explanation`): the decision, the
+//! evaluation chain, the statements that decided and, for an implicit deny, the statements
+//! that nearly allowed and what they missed.
 
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::eval::{Evaluation, Miss, StepKind, Verdict};
+use iam_engine::scenario::request::{access_denied_message, caller_arn};
 use iam_engine::scenario::simulate::evaluate_request;
 use iam_engine::scenario::{PrincipalRef, Scenario};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::gallery::{decision_class, decision_label};
+use super::simulator::result::Explanation;
 use crate::data::Loadable;
 
 /// Props of [`Ask`].
@@ -124,7 +125,7 @@ pub fn Ask(props: &AskProps) -> Html {
 
 /// Evaluates the request and shows the answer, or says what is missing from the question.
 fn answer(
-    scenario: &Scenario,
+    scenario: &Rc<Scenario>,
     managed: &ManagedPolicies,
     principal: &str,
     action: &str,
@@ -138,94 +139,12 @@ fn answer(
     }
     let principal = PrincipalRef::from(principal.to_owned());
     match evaluate_request(scenario, Some(managed), &principal, action, resource, &[]) {
-        Ok(result) => explanation(&result.evaluation, &result.warnings),
+        Ok(result) => {
+            let denied = caller_arn(scenario, &principal)
+                .and_then(|arn| access_denied_message(&result.evaluation, &arn, action, resource))
+                .map(AttrValue::from);
+            html! { <Explanation scenario={Rc::clone(scenario)} result={Rc::new(result)} denied_message={denied} /> }
+        }
         Err(err) => html! { <p class="status status-error" role="status">{ err.message }</p> },
-    }
-}
-
-/// The name of an evaluation step, in the order AWS evaluates.
-fn step_name(kind: StepKind) -> &'static str {
-    match kind {
-        StepKind::RootUser => "Root user",
-        StepKind::DenyCheck => "Explicit deny check",
-        StepKind::Rcp => "Resource control policies",
-        StepKind::Scp => "Service control policies",
-        StepKind::ResourcePolicy => "Resource-based policy",
-        StepKind::Identity => "Identity-based policies",
-        StepKind::PermissionsBoundary => "Permissions boundary",
-        StepKind::Session => "Session policy",
-    }
-}
-
-/// A step's verdict in words, with its CSS class.
-fn verdict(verdict: Verdict) -> (&'static str, &'static str) {
-    match verdict {
-        Verdict::Allow => ("allows", "verdict-allow"),
-        Verdict::Deny => ("denies", "verdict-deny"),
-        Verdict::NoAllow => ("does not allow", "verdict-noallow"),
-        Verdict::NotApplicable => ("not applicable", "verdict-na"),
-    }
-}
-
-/// What a statement missed, in a sentence.
-fn miss_text(miss: &Miss) -> String {
-    match miss {
-        Miss::Invalid { message } => message.clone(),
-        Miss::Action { message, .. } => format!("its Action does not match: {message}"),
-        Miss::Resource { message, .. } => format!("its Resource does not match: {message}"),
-        Miss::Principal { message, .. } => format!("its Principal does not match: {message}"),
-        Miss::Condition { message, .. } => format!("its Condition is not met: {message}"),
-    }
-}
-
-/// The decision with its reasons.
-fn explanation(evaluation: &Evaluation, warnings: &[String]) -> Html {
-    let steps = evaluation.steps.iter().map(|step| {
-        let (word, class) = verdict(step.verdict);
-        html! {
-            <li class={classes!("step", class)}>
-                <span class="step-name">{ step_name(step.kind) }</span>{ " " }
-                <span class="step-verdict">{ word }</span>
-                <div class="why">{ step.detail.clone() }</div>
-            </li>
-        }
-    });
-    let matched = evaluation.matched_statements.iter().map(|s| {
-        let name = s.sid.clone().unwrap_or_else(|| format!("#{}", s.index + 1));
-        html! { <li><code>{ name }</code>{ format!(" in {}", s.policy_id) }</li> }
-    });
-    let candidates = evaluation.candidates.iter().map(|c| {
-        let name = c
-            .statement
-            .sid
-            .clone()
-            .unwrap_or_else(|| format!("#{}", c.statement.index + 1));
-        html! {
-            <li>
-                { "Statement " }<code>{ name }</code>{ format!(" in {} would allow this, but {}", c.statement.policy_id, miss_text(&c.miss)) }
-            </li>
-        }
-    });
-    html! {
-        <div class="explanation" data-decision={evaluation.decision.as_aws_str()}>
-            <p class="verdict-line">
-                <span class={decision_class(evaluation.decision)}>{ decision_label(evaluation.decision) }</span>
-                { " " }{ evaluation.summary.clone() }
-            </p>
-            if !evaluation.matched_statements.is_empty() {
-                <h4>{ "Deciding statements" }</h4>
-                <ul class="matched">{ for matched }</ul>
-            }
-            if !evaluation.candidates.is_empty() {
-                <h4>{ "Nearest misses" }</h4>
-                <ul class="candidates">{ for candidates }</ul>
-            }
-            if !evaluation.missing_context_keys.is_empty() {
-                <p class="muted">{ format!("Context keys the policies use that this request did not set: {}", evaluation.missing_context_keys.join(", ")) }</p>
-            }
-            { for warnings.iter().map(|w| html! { <p class="status status-error">{ w.clone() }</p> }) }
-            <h4>{ "How AWS got there" }</h4>
-            <ol class="steps">{ for steps }</ol>
-        </div>
     }
 }

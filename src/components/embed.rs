@@ -1,14 +1,351 @@
 //! Embed mode (`?embed`): the playground without its chrome, for iframes in documentation.
+//!
+//! The URL is the one [`iam_engine::share::embed_url`] makes: the playground's own address with
+//! `?embed` and these optional query parameters, then the share link's `#s=...` fragment:
+//!
+//! | parameter | values | effect |
+//! | --- | --- | --- |
+//! | `view` | `policy` (or `workspace`), `simulate`, `tests`, `findings`, `export` | shows only that view; without it the policies and the simulation are shown one above the other |
+//! | `readonly` | `1` (also `true` or bare) | every control that would edit the scenario is disabled |
+//! | `theme` | `light`, `dark` (`auto` or absent: the reader's system preference) | sets `data-theme` on the `<html>` element |
+//!
+//! Embed mode never reads or writes the reader's saved scenarios (see [`crate::storage`]).
+//!
+//! ## Messages to and from the host page
+//!
+//! - To the parent, on load and whenever the embed's content changes size (a
+//!   `ResizeObserver`): `{ type: "iam-playground:height", height: <CSS pixels, an integer> }`,
+//!   posted with target origin `*` (the height is not a secret, and the embed cannot know where
+//!   it is embedded). A host sizes its iframe with it:
+//!
+//!   ```js
+//!   addEventListener('message', (e) => {
+//!     if (e.data?.type !== 'iam-playground:height') return;
+//!     for (const f of document.querySelectorAll('iframe'))
+//!       if (f.contentWindow === e.source) f.style.height = `${e.data.height}px`;
+//!   });
+//!   ```
+//! - From the parent (optional): `{ type: "iam-playground:theme", theme: "light" | "dark" | "auto" }`
+//!   switches the theme later, for hosts with their own light/dark toggle.
 
+use iam_engine::catalog::Catalog;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
-/// Whether the page was opened in embed mode.
+use super::export::ExportView;
+use super::findings::FindingsView;
+use super::simulator::Simulator;
+use super::workspace::Workspace;
+use crate::data::Loadable;
+use crate::store::NoticeLevel;
+
+/// The `type` of the height message the embed posts to its parent.
+pub const HEIGHT_MESSAGE: &str = "iam-playground:height";
+
+/// The `type` of the message a host may post to change the theme.
+pub const THEME_MESSAGE: &str = "iam-playground:theme";
+
+/// Whether the page was opened in embed mode: its query has an `embed` parameter.
 pub fn is_embed() -> bool {
-    false
+    query_param("embed").is_some()
+}
+
+/// The value of a parameter of the page's query string (`Some("")` for a bare `?embed`).
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(name)
+}
+
+/// What an embed shows, read from its `view` parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbedContent {
+    /// The workspace (policies) and the simulator, one above the other.
+    PolicyAndSimulation,
+    /// Only the workspace with its policy editors.
+    Policy,
+    /// Only the simulator (its saved tests included).
+    Simulate,
+    /// Only the findings.
+    Findings,
+    /// Only the CloudFormation export.
+    Export,
+}
+
+impl EmbedContent {
+    /// Reads a `view` parameter; `None` for a name no embed knows.
+    pub fn from_param(view: Option<&str>) -> Option<EmbedContent> {
+        match view.map(str::trim) {
+            None | Some("") => Some(EmbedContent::PolicyAndSimulation),
+            Some("policy" | "policies" | "workspace") => Some(EmbedContent::Policy),
+            Some("simulate" | "simulator" | "tests") => Some(EmbedContent::Simulate),
+            Some("findings") => Some(EmbedContent::Findings),
+            Some("export") => Some(EmbedContent::Export),
+            Some(_) => None,
+        }
+    }
+
+    /// The stable name put on the embed's root (`data-view`) for host pages and tests.
+    pub fn id(self) -> &'static str {
+        match self {
+            EmbedContent::PolicyAndSimulation => "policy-simulate",
+            EmbedContent::Policy => "policy",
+            EmbedContent::Simulate => "simulate",
+            EmbedContent::Findings => "findings",
+            EmbedContent::Export => "export",
+        }
+    }
+}
+
+/// Whether a `readonly` parameter value turns read-only on (`1`, `true`, `yes` or bare).
+pub fn readonly_param(value: Option<&str>) -> bool {
+    matches!(
+        value.map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+        Some("" | "1" | "true" | "yes")
+    )
+}
+
+/// The `data-theme` value for a `theme` parameter: `light` or `dark`, else none (follow the
+/// reader's system).
+pub fn theme_param(value: Option<&str>) -> Option<&'static str> {
+    match value.map(str::trim) {
+        Some("light") => Some("light"),
+        Some("dark") => Some("dark"),
+        _ => None,
+    }
+}
+
+/// Reads the height from an embed's message, if it is one: `{type: "iam-playground:height",
+/// height}` with a finite, non-negative height (rounded up to whole pixels).
+pub fn height_from_message(data: &wasm_bindgen::JsValue) -> Option<u32> {
+    let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok();
+    if !data.is_object() || field("type")?.as_string()? != HEIGHT_MESSAGE {
+        return None;
+    }
+    let height = field("height")?.as_f64()?;
+    (height.is_finite() && height >= 0.0).then(|| height.ceil().min(f64::from(u32::MAX)) as u32)
+}
+
+/// Sets or clears `data-theme` on the `<html>` element.
+fn apply_theme(theme: Option<&str>) {
+    if let Some(html) = gloo::utils::document().document_element() {
+        let _ = match theme {
+            Some(theme) => html.set_attribute("data-theme", theme),
+            None => html.remove_attribute("data-theme"),
+        };
+    }
+}
+
+/// Posts the element's height to the parent page (when there is one).
+fn post_height(element: &web_sys::Element) {
+    let window = gloo::utils::window();
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    if js_sys::Object::is(parent.as_ref(), window.as_ref()) {
+        return;
+    }
+    let height = element.get_bounding_client_rect().height().ceil();
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"type".into(), &HEIGHT_MESSAGE.into());
+    let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+    let _ = parent.post_message(&message, "*");
+}
+
+/// The non-embed playground URL with the same share fragment: where "Open in the playground"
+/// leads.
+pub fn playground_url() -> String {
+    let location = gloo::utils::window().location();
+    format!(
+        "{}{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+        location.hash().unwrap_or_default()
+    )
 }
 
 /// The embedded view.
 #[component]
 pub fn EmbedView() -> Html {
-    html! { <div class="embed-view"></div> }
+    let store = crate::store::use_store();
+    let catalog = use_context::<Loadable<Catalog>>();
+    let root = use_node_ref();
+    let params = use_memo((), |_| {
+        let view = query_param("view");
+        (
+            EmbedContent::from_param(view.as_deref()),
+            view,
+            readonly_param(query_param("readonly").as_deref()),
+            theme_param(query_param("theme").as_deref()),
+        )
+    });
+    let (content, view_param, readonly, theme) = (*params).clone();
+
+    use_effect_with(theme, |theme| {
+        apply_theme(*theme);
+        // A host may switch the theme later by posting a theme message.
+        let listener =
+            gloo::events::EventListener::new(&gloo::utils::window(), "message", |event| {
+                let Some(data) = event.dyn_ref::<web_sys::MessageEvent>().map(|e| e.data()) else {
+                    return;
+                };
+                let field = |name: &str| {
+                    js_sys::Reflect::get(&data, &name.into())
+                        .ok()
+                        .and_then(|v| v.as_string())
+                };
+                if data.is_object() && field("type").as_deref() == Some(THEME_MESSAGE) {
+                    apply_theme(theme_param(field("theme").as_deref()));
+                }
+            });
+        move || drop(listener)
+    });
+    {
+        let root = root.clone();
+        use_effect_with((), move |_| {
+            let element = root.cast::<web_sys::Element>();
+            let observer = element.as_ref().and_then(|element| {
+                post_height(element);
+                let observed = element.clone();
+                let callback = Closure::<dyn FnMut()>::new(move || post_height(&observed));
+                let observer =
+                    web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+                observer.observe(element);
+                Some((observer, callback))
+            });
+            move || {
+                if let Some((observer, callback)) = observer {
+                    observer.disconnect();
+                    drop(callback);
+                }
+            }
+        });
+    }
+    {
+        let ready = match &catalog {
+            Some(Loadable::Ready(c)) => Some(c.header().data_date.clone()),
+            _ => None,
+        };
+        let store = store.clone();
+        use_effect_with(ready, move |ready| {
+            if let (Some(date), Some(store)) = (ready, store) {
+                crate::storage::check_link_data_version(&store, date);
+            }
+        });
+    }
+
+    {
+        // The disabled fieldset stops every form control; this also takes back any edit that
+        // reaches the store another way (dragging a card, a keyboard shortcut). The embed's
+        // history starts empty, so anything to undo is an edit the reader made.
+        let store = store.clone();
+        let revision = store.as_ref().map(|s| s.revision);
+        use_effect_with(revision, move |_| {
+            if let Some(store) = store
+                && readonly
+                && store.can_undo()
+            {
+                store.dispatch(crate::store::Action::Undo);
+            }
+        });
+    }
+
+    let Some(store) = store else {
+        return html! {};
+    };
+    let title = if store.scenario.title.trim().is_empty() {
+        store.slot.clone()
+    } else {
+        store.scenario.title.clone()
+    };
+    let notice = store.notice.clone().map(|notice| {
+        let (class, role) = match notice.level {
+            NoticeLevel::Info => ("notice notice-info", "status"),
+            NoticeLevel::Warning => ("notice notice-warning", "status"),
+            NoticeLevel::Error => ("notice notice-error", "alert"),
+        };
+        html! { <div class={class} {role}><span>{ notice.text }</span></div> }
+    });
+    let unknown_view = content.is_none().then(|| {
+        html! {
+            <p class="notice notice-warning" role="status">
+                { format!(
+                    "This embed asks for a view named “{}”, which the playground does not have; it shows the policies and the simulation instead.",
+                    view_param.clone().unwrap_or_default()
+                ) }
+            </p>
+        }
+    });
+    let content = content.unwrap_or(EmbedContent::PolicyAndSimulation);
+    let body = match content {
+        EmbedContent::PolicyAndSimulation => html! {
+            <>
+                <section class="embed-part" aria-label="Policies"><Workspace /></section>
+                <section class="embed-part" aria-label="Simulation"><Simulator /></section>
+            </>
+        },
+        EmbedContent::Policy => html! { <Workspace /> },
+        EmbedContent::Simulate => html! { <Simulator /> },
+        EmbedContent::Findings => html! { <FindingsView /> },
+        EmbedContent::Export => html! { <ExportView /> },
+    };
+    html! {
+        <div class="embed-view" ref={root} data-view={content.id()}
+            data-readonly={if readonly { "true" } else { "false" }}>
+            <div class="embed-bar">
+                <span class="embed-title">{ title }</span>
+                if readonly {
+                    <span class="embed-readonly-badge">{ "Read-only" }</span>
+                }
+                <a class="open-in-playground" href={playground_url()} target="_blank" rel="noopener">
+                    { "Open in the playground" }
+                    <span class="visually-hidden">{ " (opens in a new tab)" }</span>
+                    <span aria-hidden="true">{ " ↗" }</span>
+                </a>
+            </div>
+            { notice }
+            { unknown_view }
+            // A disabled fieldset disables every form control inside it: the reader can look
+            // and scroll, but nothing that edits the scenario responds.
+            <fieldset class="embed-body" disabled={readonly}>
+                <legend class="visually-hidden">{ if readonly { "Scenario (read-only)" } else { "Scenario" } }</legend>
+                { body }
+            </fieldset>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn view_parameters() {
+        assert_eq!(
+            EmbedContent::from_param(None),
+            Some(EmbedContent::PolicyAndSimulation)
+        );
+        assert_eq!(
+            EmbedContent::from_param(Some("policy")),
+            Some(EmbedContent::Policy)
+        );
+        assert_eq!(
+            EmbedContent::from_param(Some("tests")),
+            Some(EmbedContent::Simulate)
+        );
+        assert_eq!(EmbedContent::from_param(Some("nope")), None);
+    }
+
+    #[test]
+    fn readonly_and_theme_parameters() {
+        assert!(readonly_param(Some("1")));
+        assert!(readonly_param(Some("")));
+        assert!(readonly_param(Some("TRUE")));
+        assert!(!readonly_param(Some("0")));
+        assert!(!readonly_param(None));
+        assert_eq!(theme_param(Some("dark")), Some("dark"));
+        assert_eq!(theme_param(Some("auto")), None);
+        assert_eq!(theme_param(Some("purple")), None);
+    }
 }

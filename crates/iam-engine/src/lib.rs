@@ -11,9 +11,12 @@ pub mod catalog;
 pub mod condition;
 pub mod context;
 pub mod diagnostic;
+/// Editor support: highlighting tokens, autocomplete, format document and span-preserving edits.
+pub mod editing;
 pub mod eval;
 /// Exports of a scenario to run against a real account: CloudFormation templates.
 pub mod export;
+pub mod import;
 pub mod json;
 pub mod matching;
 pub mod policy;

@@ -9,6 +9,7 @@ use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 mod export;
+mod import;
 mod share;
 mod validate;
 
@@ -57,6 +58,12 @@ enum Command {
     Open(share::OpenArgs),
     /// Export a scenario as a CloudFormation template (YAML or JSON).
     Export(export::ExportArgs),
+    /// Turn a CloudFormation template (YAML or JSON) or the output of `aws iam
+    /// get-account-authorization-details` into a scenario file.
+    ///
+    /// Prints the scenario JSON on standard output; what the scenario cannot hold (and the
+    /// assumptions made, such as the account id) goes to standard error, with line numbers.
+    Import(import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -97,6 +104,7 @@ fn main() -> ExitCode {
         Some(Command::Share(args)) => share::run_share(args),
         Some(Command::Open(args)) => share::run_open(args),
         Some(Command::Export(args)) => export::run(args),
+        Some(Command::Import(args)) => import::run(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;
@@ -111,7 +119,7 @@ fn main() -> ExitCode {
 }
 
 /// Reads the input named by `--cli-input-json`: a path, `file://path` or `-`.
-fn read_input(source: &str) -> Result<String, String> {
+pub(crate) fn read_input(source: &str) -> Result<String, String> {
     if source == "-" {
         let mut text = String::new();
         std::io::stdin()

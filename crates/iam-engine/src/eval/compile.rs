@@ -53,6 +53,9 @@ struct CompiledStatement {
     action: List<ActionMatcher>,
     /// The union of the Action entries' service fingerprints (all bits for NotAction).
     action_mask: u64,
+    /// For long Action lists: the entries by service, so an action is matched against the
+    /// entries of its own service (and those with a wildcard service) only.
+    action_index: Option<ActionIndex>,
     resource: List<ResourceMatcher>,
     /// `None` when the policy type takes no principal (the attachment decides).
     principal: Option<PrincipalCheck>,
@@ -499,6 +502,8 @@ fn compile_statement(
             .iter()
             .fold(0, |mask, m| mask | m.service_mask())
     };
+    let action_index =
+        (action.items.len() > ACTION_INDEX_MIN).then(|| ActionIndex::new(a_texts(s)));
     let resource = match &s.resource {
         Some(r) => List {
             negated: r.negated,
@@ -554,9 +559,66 @@ fn compile_statement(
         invalid,
         action,
         action_mask,
+        action_index,
         resource,
         principal,
         conditions,
+    }
+}
+
+/// Action lists longer than this get a per-service index (see `CompiledStatement`).
+const ACTION_INDEX_MIN: usize = 16;
+
+/// The texts of a statement's Action (or NotAction) entries, in order.
+fn a_texts(s: &crate::policy::Statement) -> Vec<&str> {
+    s.action
+        .as_ref()
+        .map(|a| a.items.iter().map(|i| i.value.as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// A statement's Action entries by lower-case service prefix.
+#[derive(Debug, Clone)]
+struct ActionIndex {
+    /// Sorted by service; each with the positions of its entries.
+    by_service: Vec<(Box<str>, Vec<u32>)>,
+    /// Entries whose service part has a wildcard (or that have no colon): checked always.
+    wild: Vec<u32>,
+}
+
+impl ActionIndex {
+    fn new(texts: Vec<&str>) -> ActionIndex {
+        let mut by_service: Vec<(Box<str>, Vec<u32>)> = Vec::new();
+        let mut wild = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let lower = text.to_ascii_lowercase();
+            match lower.split_once(':') {
+                Some((service, _)) if !service.contains(['*', '?']) => {
+                    match by_service.binary_search_by(|(s, _)| (**s).cmp(service)) {
+                        Ok(at) => {
+                            if let Some((_, v)) = by_service.get_mut(at) {
+                                v.push(i as u32);
+                            }
+                        }
+                        Err(at) => by_service.insert(at, (service.into(), vec![i as u32])),
+                    }
+                }
+                _ => wild.push(i as u32),
+            }
+        }
+        ActionIndex { by_service, wild }
+    }
+
+    /// The positions of the entries that can match an action of `service` (lower case).
+    fn candidates<'a>(&'a self, service: &str) -> impl Iterator<Item = u32> + 'a {
+        let own = self
+            .by_service
+            .binary_search_by(|(s, _)| (**s).cmp(service))
+            .ok()
+            .and_then(|at| self.by_service.get(at))
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[]);
+        own.iter().chain(self.wild.iter()).copied()
     }
 }
 
@@ -700,7 +762,25 @@ impl CompiledStatement {
         if let Some(why) = self.invalid {
             return Err(MissAt::Invalid(why));
         }
-        let action_hit = self.action.items.iter().any(|m| m.matches(cx.action_lower));
+        // An entry whose service fingerprint lacks the action's bit cannot match, so short
+        // lists skip most entries with an AND; long lists (AWS-managed policies name thousands
+        // of actions) look only at the entries of the action's service.
+        let action_hit = match &self.action_index {
+            Some(index) => {
+                let service = cx.action_lower.split_once(':').map_or("", |(s, _)| s);
+                index.candidates(service).any(|i| {
+                    self.action
+                        .items
+                        .get(i as usize)
+                        .is_some_and(|m| m.matches(cx.action_lower))
+                })
+            }
+            None => self
+                .action
+                .items
+                .iter()
+                .any(|m| m.service_mask() & cx.action_bit != 0 && m.matches(cx.action_lower)),
+        };
         if action_hit == self.action.negated {
             return Err(MissAt::Action);
         }

@@ -39,7 +39,7 @@
 //! everything but ASCII letters and digits removed (`UserAdmin`, `GroupAdministrators`,
 //! `PolicyDeveloperAccess`). Two names that give the same id get `2`, `3`, … in scenario order.
 
-mod node;
+pub(crate) mod node;
 
 use serde::Serialize;
 

@@ -199,6 +199,36 @@ pub fn evaluate_request(
     resource: &str,
     context: &[ContextValue],
 ) -> Result<ScenarioEvaluation, SimulationError> {
+    let prepared = prepare_request(scenario, managed, principal, action, resource, context)?;
+    Ok(ScenarioEvaluation {
+        evaluation: eval::evaluate(&prepared.set, &prepared.request),
+        warnings: prepared.warnings,
+    })
+}
+
+/// The evaluator's inputs for one request of the scenario: the compiled policies and the
+/// request with its derived context. Bulk callers (the access matrix) prepare once per
+/// principal and then change only the request's action, because compiling is the costly part.
+#[derive(Debug, Clone)]
+pub struct PreparedRequest {
+    /// The policies that apply, compiled.
+    pub set: PolicySet,
+    /// The request, with the keys AWS derives from the principal and the resource.
+    pub request: Request,
+    /// Policies that could not be included.
+    pub warnings: Vec<String>,
+}
+
+/// Builds the evaluator's inputs for one request without evaluating it (see
+/// [`evaluate_request`], which is this followed by [`eval::evaluate`]).
+pub fn prepare_request(
+    scenario: &Scenario,
+    managed: Option<&ManagedPolicies>,
+    principal: &PrincipalRef,
+    action: &str,
+    resource: &str,
+    context: &[ContextValue],
+) -> Result<PreparedRequest, SimulationError> {
     let account = scenario.account.id.as_str();
     let mut b = Builder {
         scenario,
@@ -295,7 +325,7 @@ pub fn evaluate_request(
                     _ => None,
                 };
                 if let Some(p) = same {
-                    return evaluate_request(scenario, managed, &p, action, resource, context);
+                    return prepare_request(scenario, managed, &p, action, resource, context);
                 }
             }
             let caller = Caller::from_arn(text).ok_or_else(|| {
@@ -467,8 +497,9 @@ pub fn evaluate_request(
         resource_account: Some(resource_account),
         context: ctx,
     };
-    Ok(ScenarioEvaluation {
-        evaluation: eval::evaluate(&set, &request),
+    Ok(PreparedRequest {
+        set,
+        request,
         warnings: b.warnings,
     })
 }

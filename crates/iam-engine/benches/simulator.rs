@@ -1,0 +1,138 @@
+//! The simulator's bulk work, natively: re-running every saved test of a 10-user scenario
+//! (what the app does after each keystroke) and the access matrix of 25 principals × every
+//! action of the catalog.
+//!
+//! Run with `cargo bench -p iam-engine --bench simulator`. A plain `main` timed with
+//! `std::time::Instant` that prints the numbers; it asserts nothing about time. The browser
+//! numbers come from `scripts/bench-browser.sh`.
+
+// Benchmark helpers may panic on broken fixtures: that is how they fail.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use iam_engine::catalog::{Catalog, ManagedPolicies};
+use iam_engine::context::ContextKeyType;
+use iam_engine::scenario::ExpectedDecision::{Allowed, ExplicitDeny, ImplicitDeny};
+use iam_engine::scenario::matrix::{compute_matrix, matrix_principals};
+use iam_engine::scenario::simulate::run_tests;
+use iam_engine::scenario::{
+    ContextValue, Group, InlinePolicy, PolicyRef, PrincipalRef, Role, Scenario, TestCase, User,
+};
+
+const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
+const MANAGED: &str = include_str!("../../../static/data/managed-policies.txt");
+
+/// A scenario with `users` users in three groups (one with AdministratorAccess, one with
+/// ReadOnlyAccess, one with an inline policy with conditions), `roles` roles and three saved
+/// tests per user.
+fn scenario(users: usize, roles: usize) -> Scenario {
+    let mut s = Scenario::new("111122223333");
+    let mut admins = Group::new("Admins");
+    admins
+        .managed_policies
+        .push(PolicyRef::aws("AdministratorAccess"));
+    let mut auditors = Group::new("Auditors");
+    auditors
+        .managed_policies
+        .push(PolicyRef::aws("ReadOnlyAccess"));
+    let mut devs = Group::new("Developers");
+    devs.inline_policies.push(InlinePolicy {
+        name: "AllowS3".into(),
+        document: r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowS3","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::app-${aws:username}/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},{"Sid":"DenyDelete","Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]}"#.into(),
+    });
+    for g in [admins, auditors, devs] {
+        s.add_group(g).unwrap();
+    }
+    for i in 0..users {
+        let mut u = User::new(format!("user{i}"));
+        u.groups
+            .push(["Admins", "Auditors", "Developers"][i % 3].to_string());
+        u.inline_policies.push(InlinePolicy {
+            name: "Own".into(),
+            document: format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iam:*AccessKey*","Resource":"arn:aws:iam::111122223333:user/user{i}"}}]}}"#),
+        });
+        s.add_user(u).unwrap();
+        // What AWS decides for each group: AdministratorAccess allows all three,
+        // ReadOnlyAccess only the read, the developers' policy reads over TLS and denies deletes.
+        let expected = match i % 3 {
+            0 => [Allowed, Allowed, Allowed],
+            1 => [Allowed, ImplicitDeny, ImplicitDeny],
+            _ => [Allowed, ExplicitDeny, ImplicitDeny],
+        };
+        let requests = [
+            ("s3:GetObject", format!("arn:aws:s3:::app-user{i}/a")),
+            ("s3:DeleteObject", "arn:aws:s3:::app-user0/x".to_string()),
+            (
+                "iam:CreateUser",
+                "arn:aws:iam::111122223333:user/x".to_string(),
+            ),
+        ];
+        for ((action, resource), expected) in requests.into_iter().zip(expected) {
+            s.add_test(TestCase {
+                label: format!("user{i} {action}"),
+                principal: PrincipalRef::User(format!("user{i}")),
+                action: action.into(),
+                resource,
+                context: vec![ContextValue {
+                    key: "aws:SecureTransport".into(),
+                    ty: ContextKeyType::Boolean,
+                    values: vec!["true".into()],
+                }],
+                expected,
+            })
+            .unwrap();
+        }
+    }
+    for i in 0..roles {
+        let mut r = Role::new(
+            format!("role{i}"),
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        );
+        r.managed_policies.push(PolicyRef::aws("ReadOnlyAccess"));
+        s.add_role(r).unwrap();
+    }
+    s
+}
+
+fn main() {
+    let catalog = Catalog::parse(CATALOG).unwrap();
+    let managed = ManagedPolicies::parse(MANAGED).unwrap();
+
+    let ten = scenario(10, 0);
+    let outcomes = run_tests(&ten, Some(&managed));
+    assert!(
+        outcomes.iter().all(|o| o.passed),
+        "the fixture's tests pass"
+    );
+    let runs = 20;
+    let start = Instant::now();
+    for _ in 0..runs {
+        black_box(run_tests(black_box(&ten), Some(&managed)));
+    }
+    let per = start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
+    println!(
+        "saved tests: {} tests of a 10-user scenario re-run in {per:.2} ms",
+        ten.tests.len()
+    );
+
+    let big = scenario(20, 4);
+    let principals = matrix_principals(&big);
+    let actions: Vec<String> = catalog.actions().map(|a| a.full_name()).collect();
+    let start = Instant::now();
+    let m = compute_matrix(&big, Some(&managed), &principals, &actions, "*", true);
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let (a, e, i) = m.counts();
+    println!(
+        "access matrix: {} principals x {} actions = {} cells in {ms:.1} ms ({a} allowed, {e} explicit deny, {i} implicit deny)",
+        principals.len(),
+        actions.len(),
+        m.cells.len()
+    );
+}

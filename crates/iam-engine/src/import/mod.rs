@@ -1,0 +1,368 @@
+//! Imports into a scenario: CloudFormation templates (YAML or JSON), the output of
+//! `aws iam get-account-authorization-details` (JSON or YAML), and scenario files.
+//!
+//! [`detect_and_import`] looks at the text and picks the reader:
+//!
+//! - a JSON object with `formatVersion` is a scenario file ([`Scenario::from_json`]);
+//! - a mapping with `UserDetailList`, `GroupDetailList`, `RoleDetailList` or `Policies` is
+//!   authorization details: users, groups, roles and customer-managed policies (the default
+//!   version of each), with documents given as JSON objects (the CLI's output) or URL-encoded
+//!   strings (the raw API's). AWS-managed policies are attached by ARN, not copied;
+//! - a mapping with `Resources` or `AWSTemplateFormatVersion` is a CloudFormation template. The
+//!   reader inverts [`crate::export::cloudformation`] exactly and reads hand-written templates
+//!   too: YAML short forms (`!Ref`, `!Sub`, `!GetAtt`, `!Join`), `Fn::Sub` with its variable
+//!   map, `Fn::GetAtt`, `Fn::Join`, `Ref` of parameters (their `Default`), of pseudo parameters
+//!   and of the template's resources, and the IAM resource types `User`, `Group`, `Role`,
+//!   `ManagedPolicy`, `Policy`, `UserPolicy`, `GroupPolicy`, `RolePolicy`,
+//!   `UserToGroupAddition` and `AccessKey`, plus buckets, queues, topics, keys and their
+//!   policies. A console password read from a Secrets Manager dynamic reference becomes a
+//!   login profile (the password itself is never in a template).
+//!
+//! Nothing is dropped silently: every resource type, property, section or value the
+//! playground cannot represent is listed in [`Imported::skipped`] with its line, and every
+//! assumption (the account id a template does not carry, a generated name) in
+//! [`Imported::notes`]. Malformed text is an [`ImportError`] with a line and column.
+//!
+//! # What a round trip keeps
+//!
+//! A template carries less than a scenario. Scenario → template → scenario gives back
+//! [`template_view`] of the original: the title, users (name, path, login profile with its
+//! reset flag, groups, inline and managed policies, boundary, tags), groups, roles (name, path,
+//! description, trust policy, session duration, policies, boundary, tags), customer-managed
+//! policies (name, path, description, document) and resources (kind, name, tags, policy).
+//! It does not keep what CloudFormation does not create or a template does not say: the
+//! description, account alias and Region, the root user, the organization, users' MFA and
+//! access keys, resources' Regions, external principals and saved tests (the export lists
+//! most of these in the template's `Metadata`, which the import reports as skipped). The
+//! account id comes from [`ImportOptions::account_id`], as templates say `${AWS::AccountId}`.
+//! Policy documents are compared as JSON (key order kept), not as text: a template holds them
+//! as data, so the import writes them pretty-printed ([`canonical_document`]); a KMS key
+//! policy equal to AWS's default key policy reads back as "no policy of its own", which AWS
+//! treats the same; and a reference written in another case than its target's name reads back
+//! in the target's spelling.
+
+mod authz;
+mod cfn;
+mod tree;
+
+use serde::Serialize;
+
+use crate::export::node::Node;
+use crate::scenario::{MAX_SCENARIO_BYTES, PolicyRef, ResourceKind, Scenario};
+
+/// The account id used when neither the options nor the text give one (AWS's documentation
+/// account).
+pub const DEFAULT_ACCOUNT_ID: &str = "111122223333";
+
+/// The largest text accepted, the same bound as a scenario file.
+pub const MAX_IMPORT_BYTES: usize = MAX_SCENARIO_BYTES;
+
+/// What an import may be told.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The account id to give the scenario when the text does not name one (a template says
+    /// `${AWS::AccountId}`); [`DEFAULT_ACCOUNT_ID`] when absent.
+    pub account_id: Option<String>,
+}
+
+/// Which reader took the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Source {
+    /// A CloudFormation template in YAML.
+    CloudFormationYaml,
+    /// A CloudFormation template in JSON.
+    CloudFormationJson,
+    /// The output of `aws iam get-account-authorization-details`.
+    AuthorizationDetails,
+    /// A playground scenario file.
+    Scenario,
+}
+
+impl Source {
+    /// The source in words, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::CloudFormationYaml => "CloudFormation template (YAML)",
+            Source::CloudFormationJson => "CloudFormation template (JSON)",
+            Source::AuthorizationDetails => "account authorization details",
+            Source::Scenario => "scenario file",
+        }
+    }
+}
+
+/// Something in the text the scenario could not take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Skipped {
+    /// What was left out (`resource LambdaRole (AWS::Lambda::Function)`).
+    pub what: String,
+    /// Why, in a sentence.
+    pub why: String,
+    /// The 1-based line where it is, when known.
+    pub line: Option<usize>,
+}
+
+/// A successful import.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Imported {
+    /// Which reader took the text.
+    pub source: Source,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// What was left out, in source order.
+    pub skipped: Vec<Skipped>,
+    /// Assumptions the import made (the account id, generated names).
+    pub notes: Vec<String>,
+}
+
+/// Why a text could not be imported at all, as plain data for the UI and the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportError {
+    /// A stable code (`import-yaml-syntax`, `import-json-syntax`, `import-unknown`, …).
+    pub code: &'static str,
+    /// What is wrong, in words for the user.
+    pub message: String,
+    /// The 1-based line of the mistake, when known.
+    pub line: Option<usize>,
+    /// The 1-based column (in characters) of the mistake, when known.
+    pub column: Option<usize>,
+}
+
+impl ImportError {
+    fn new(code: &'static str, message: impl Into<String>) -> ImportError {
+        ImportError {
+            code,
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    fn at(code: &'static str, message: impl Into<String>, line: usize, column: usize) -> Self {
+        ImportError {
+            code,
+            message: message.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Reads a template, authorization details or a scenario file (see the [module docs](self)).
+pub fn detect_and_import(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(ImportError::new(
+            "import-too-large",
+            format!(
+                "The text is {} bytes; at most {MAX_IMPORT_BYTES} bytes can be imported.",
+                text.len()
+            ),
+        ));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ImportError::new(
+            "import-empty",
+            "There is nothing to import.",
+        ));
+    }
+    // JSON is read by the spanned JSON reader, whose errors are precise; a template in YAML's
+    // flow style (`{Resources: …}`) is rare enough to be read as the JSON it is not.
+    let json = text.trim_start().starts_with('{');
+    let tree = if json {
+        tree::from_json(text)?
+    } else {
+        tree::from_yaml(text)?
+    };
+    if tree.map().is_none() {
+        return Err(ImportError::new(
+            "import-unknown",
+            "The text is not a CloudFormation template, authorization details or a scenario: its top level is not a mapping.",
+        ));
+    }
+    let has = |k: &str| tree.get(k).is_some();
+    if has("formatVersion") {
+        let scenario = if json {
+            Scenario::from_json(text)
+        } else {
+            let value = serde_json::to_value(tree_to_node(&tree)).unwrap_or_default();
+            Scenario::from_json(&value.to_string())
+        }
+        .map_err(|e| ImportError {
+            code: "import-scenario",
+            message: e.message,
+            line: e.line,
+            column: e.column,
+        })?;
+        return Ok(Imported {
+            source: Source::Scenario,
+            scenario,
+            skipped: Vec::new(),
+            notes: Vec::new(),
+        });
+    }
+    if [
+        "UserDetailList",
+        "GroupDetailList",
+        "RoleDetailList",
+        "Policies",
+    ]
+    .iter()
+    .any(|k| has(k))
+    {
+        return Ok(authz::import(&tree, text, options));
+    }
+    if has("Resources") || has("AWSTemplateFormatVersion") {
+        let source = if json {
+            Source::CloudFormationJson
+        } else {
+            Source::CloudFormationYaml
+        };
+        return cfn::import(&tree, text, options, source);
+    }
+    Err(ImportError::new(
+        "import-unknown",
+        "The text is not a CloudFormation template (no Resources), authorization details (no UserDetailList, GroupDetailList, RoleDetailList or Policies) or a scenario (no formatVersion).",
+    ))
+}
+
+/// A tree as JSON data, without evaluating anything (authorization details, scenario files).
+fn tree_to_node(t: &tree::Tree) -> Node {
+    use tree::Kind;
+    match &t.kind {
+        Kind::Null => Node::Null,
+        Kind::Bool(b) => Node::Bool(*b),
+        Kind::Number(n) => Node::Number(n.clone()),
+        Kind::Str(s) => Node::Str(s.clone()),
+        Kind::Seq(items) => Node::Seq(items.iter().map(tree_to_node).collect()),
+        Kind::Map(members) => {
+            let mut node = Node::map();
+            for (k, _, v) in members {
+                node.insert(k.clone(), tree_to_node(v));
+            }
+            node
+        }
+    }
+}
+
+/// A policy document as an import writes it: the JSON re-printed with two-space indentation,
+/// keys in their order (a repeated key keeps its first place and its last value). Text that is
+/// not JSON comes back unchanged.
+pub fn canonical_document(text: &str) -> String {
+    match serde_json::from_str::<Node>(text) {
+        Ok(node) => pretty(&node),
+        Err(_) => text.to_string(),
+    }
+}
+
+/// Pretty JSON of a document tree.
+fn pretty(node: &Node) -> String {
+    serde_json::to_string_pretty(node).unwrap_or_default()
+}
+
+/// AWS's default key policy for an account, as the export writes it for a key without one.
+fn default_key_policy(account: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"EnableIAMUserPermissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+    )
+}
+
+/// The part of a scenario a CloudFormation template carries (see the module docs): what
+/// scenario → template → scenario gives back, given the same account id.
+pub fn template_view(scenario: &Scenario) -> Scenario {
+    let mut view = Scenario::new(scenario.account.id.clone());
+    view.title = scenario.title.clone();
+    let policy_ref = |r: &PolicyRef| match r {
+        PolicyRef::Customer(name) => match scenario.policy(name) {
+            Some(p) => PolicyRef::Customer(p.name.clone()),
+            None => r.clone(),
+        },
+        PolicyRef::Aws(_) => r.clone(),
+    };
+    let inline = |list: &[crate::scenario::InlinePolicy]| {
+        list.iter()
+            .map(|p| crate::scenario::InlinePolicy {
+                name: p.name.clone(),
+                document: canonical_document(&p.document),
+            })
+            .collect::<Vec<_>>()
+    };
+    view.policies = scenario
+        .policies
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            p.document = canonical_document(&p.document);
+            p
+        })
+        .collect();
+    view.groups = scenario
+        .groups
+        .iter()
+        .map(|g| {
+            let mut g = g.clone();
+            g.inline_policies = inline(&g.inline_policies);
+            g.managed_policies = g.managed_policies.iter().map(policy_ref).collect();
+            g
+        })
+        .collect();
+    view.users = scenario
+        .users
+        .iter()
+        .map(|u| {
+            let mut u = u.clone();
+            u.mfa = false;
+            u.access_keys.clear();
+            u.groups = u
+                .groups
+                .iter()
+                .map(|g| scenario.group(g).map_or(g.clone(), |g| g.name.clone()))
+                .collect();
+            u.inline_policies = inline(&u.inline_policies);
+            u.managed_policies = u.managed_policies.iter().map(policy_ref).collect();
+            u.permissions_boundary = u.permissions_boundary.as_ref().map(policy_ref);
+            u
+        })
+        .collect();
+    view.roles = scenario
+        .roles
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.trust_policy = canonical_document(&r.trust_policy);
+            r.inline_policies = inline(&r.inline_policies);
+            r.managed_policies = r.managed_policies.iter().map(policy_ref).collect();
+            r.permissions_boundary = r.permissions_boundary.as_ref().map(policy_ref);
+            r
+        })
+        .collect();
+    let default_key = canonical_document(&default_key_policy(&scenario.account.id));
+    view.resources = scenario
+        .resources
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.region = None;
+            r.policy = r.policy.as_deref().map(canonical_document);
+            if r.kind == ResourceKind::KmsKey && r.policy.as_deref() == Some(default_key.as_str()) {
+                r.policy = None;
+            }
+            r
+        })
+        .collect();
+    view
+}

@@ -1,0 +1,127 @@
+//! `iam-playground import`: templates and authorization details to scenario files.
+
+// Test helpers may panic on broken fixtures: that is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use iam_engine::import::template_view;
+use iam_engine::scenario::Scenario;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_iam-playground"))
+}
+
+const ENGINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../iam-engine/");
+
+fn with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_golden_template_imports_to_its_scenario() {
+    let seed =
+        std::fs::read_to_string(format!("{ENGINE}examples-data/seed-admin-template.json")).unwrap();
+    let seed = Scenario::from_json(&seed).unwrap();
+    for ext in ["yaml", "json"] {
+        let path = format!("{ENGINE}tests/golden/cfn/seed-admin-template.{ext}");
+        let out = bin()
+            .args(["import", "--account-id", &seed.account.id, &path])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let scenario = Scenario::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
+        assert_eq!(scenario, template_view(&seed), "{ext}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains("imported a CloudFormation template"),
+            "{stderr}"
+        );
+        // The Metadata's "not created" notes are listed with their lines.
+        assert!(stderr.contains("skipped (line "), "{stderr}");
+    }
+}
+
+#[test]
+fn skipped_items_go_to_stderr_and_stdin_works() {
+    let text =
+        std::fs::read_to_string(format!("{ENGINE}tests/import/template-short-forms.yaml")).unwrap();
+    let out = with_stdin(&["import", "-"], &text);
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("skipped (line 92): resource Notifier (AWS::Lambda::Function)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("note: "), "{stderr}");
+    let scenario = Scenario::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    assert_eq!(scenario.account.id, "111122223333");
+    assert!(scenario.user("maria").is_some());
+}
+
+#[test]
+fn authorization_details_import_with_their_account() {
+    let path = format!("file://{ENGINE}tests/import/authorization-details.json");
+    let out = bin().args(["import", &path]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scenario = Scenario::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    assert_eq!(scenario.account.id, "210987654321");
+    assert_eq!(scenario.users.len(), 2);
+}
+
+#[test]
+fn bad_input_exits_2_with_line_and_column() {
+    let path = format!("{ENGINE}tests/import/bad-unclosed.yaml");
+    let out = bin().args(["import", &path]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("bad-unclosed.yaml:7:11: The YAML is malformed"),
+        "{stderr}"
+    );
+
+    let out = with_stdin(&["import", "-"], "hello: world\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("<stdin>: The text is not")
+    );
+
+    let out = bin()
+        .args(["import", "/nonexistent/template.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_lists_import() {
+    let out = bin().arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("import"), "{help}");
+    assert!(help.contains("get-account-authorization-details"), "{help}");
+}

@@ -1,0 +1,133 @@
+// Embed mode as a documentation page meets it: e2e/embed.html embeds two playgrounds; both render
+// without the app's chrome in their own theme and view, size their iframes to their content
+// through postMessage (again when the page's width changes), and "Open in the playground" opens
+// the same scenario in the full app, unsaved. Nothing is sent anywhere.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const shots = process.env.E2E_SCREENSHOTS;
+if (shots) mkdirSync(shots, { recursive: true });
+
+/** Waits until the iframe's height equals the height its embed reports, and returns it. */
+async function sizedToContent(page, id, previous = null) {
+  await page.waitForFunction(
+    ([frameId, prev]) => {
+      const frame = document.getElementById(frameId);
+      const reported = Number(frame?.dataset.reportedHeight);
+      return reported > 0 && reported !== prev && Math.abs(frame.getBoundingClientRect().height - reported) <= 1;
+    },
+    [id, previous],
+    { timeout: 15000 },
+  );
+  return page.evaluate((frameId) => Number(document.getElementById(frameId).dataset.reportedHeight), id);
+}
+
+test('a documentation page embeds two playgrounds that render, size themselves and link back', async () => {
+  const { page, problems } = await openPage(browser.context, server.embedHostUrl);
+
+  const first = page.frameLocator('#embed-root-vs-admin');
+  const second = page.frameLocator('#embed-mfa');
+  const firstView = first.locator('.embed-view');
+  const secondView = second.locator('.embed-view');
+  await firstView.waitFor({ state: 'visible', timeout: 15000 });
+  await secondView.waitFor({ state: 'visible', timeout: 15000 });
+
+  // No chrome: no app header, tabs, toolbar or footer inside the frames.
+  for (const frame of [first, second]) {
+    assert.equal(await frame.locator('.app-header, .tabs, .toolbar, .app-footer, .scenario-switcher').count(), 0);
+  }
+  // The first shows the policies and the simulation, read-only, light.
+  assert.equal(await firstView.getAttribute('data-view'), 'policy-simulate');
+  assert.equal(await firstView.getAttribute('data-readonly'), 'true');
+  assert.equal(await first.locator('html').getAttribute('data-theme'), 'light');
+  assert.equal(await first.locator('fieldset.embed-body[disabled]').count(), 1);
+  await first.locator('.card-name', { hasText: 'alice' }).first().waitFor({ state: 'visible', timeout: 15000 });
+  await first.locator('.sim-result .explanation').first().waitFor({ state: 'visible', timeout: 15000 });
+  // The second shows only the simulator, editable, dark.
+  assert.equal(await secondView.getAttribute('data-view'), 'simulate');
+  assert.equal(await secondView.getAttribute('data-readonly'), 'false');
+  assert.equal(await second.locator('html').getAttribute('data-theme'), 'dark');
+  await second.locator('.sim-form input[name="action"]').waitFor({ state: 'visible', timeout: 15000 });
+  assert.equal(await second.locator('.card-name').count(), 0, 'no workspace in a simulate-only embed');
+  const background = await second.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+  assert.equal(background, 'rgb(17, 20, 24)', 'the dark palette applies');
+
+  // Both frames are sized to what they show (the snippets start at 480 px).
+  const firstHeight = await sizedToContent(page, 'embed-root-vs-admin');
+  const secondHeight = await sizedToContent(page, 'embed-mfa');
+  for (const [id, height] of [['embed-root-vs-admin', firstHeight], ['embed-mfa', secondHeight]]) {
+    const frame = id === 'embed-root-vs-admin' ? first : second;
+    const content = await frame.locator('.embed-view').evaluate((el) => Math.ceil(el.getBoundingClientRect().height));
+    assert.ok(Math.abs(content - height) <= 1, `${id}: frame ${height} px, content ${content} px`);
+    assert.notEqual(height, 480, `${id} reported its own height`);
+  }
+  if (shots) await page.screenshot({ path: `${shots}/embed-host-laptop.png`, fullPage: true });
+
+  // A narrower page reflows the embeds, which post their new heights.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const narrower = await sizedToContent(page, 'embed-mfa', secondHeight);
+  assert.ok(narrower > secondHeight, `taller when narrow: ${secondHeight} -> ${narrower}`);
+  if (shots) await page.screenshot({ path: `${shots}/embed-host-phone.png`, fullPage: false });
+  await page.setViewportSize({ width: 1366, height: 768 });
+
+  // "Open in the playground" opens the full app on the same scenario, as an unsaved copy.
+  const link = first.locator('a.open-in-playground');
+  assert.equal(await link.getAttribute('target'), '_blank');
+  const href = await link.getAttribute('href');
+  assert.match(href, /\/playground\/#s=/);
+  assert.doesNotMatch(href, /embed/);
+  const [opened] = await Promise.all([browser.context.waitForEvent('page'), link.click()]);
+  await opened.waitForLoadState('load');
+  const name = opened.locator('.scenario-switcher .scenario-name');
+  await name.waitFor({ state: 'visible', timeout: 15000 });
+  assert.equal(await name.innerText(), 'Root user versus an administrator');
+  await opened.locator('.keep-scenario').waitFor({ state: 'visible', timeout: 5000 });
+  await opened.locator('.tabs').waitFor({ state: 'visible', timeout: 5000 });
+  await opened.close();
+
+  // The embeds never touched the reader's saved scenarios.
+  const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('iam-playground:')));
+  assert.deepEqual(keys, []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the share view makes embed code whose live preview reports its height', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await showView(page, 'examples');
+  await page.locator('.example-link[data-example="mfa-required"]').click();
+  await page.locator('[data-action="open-example"]').click();
+  await showView(page, 'share');
+  const code = page.locator('textarea.embed-code');
+  await code.waitFor({ state: 'visible', timeout: 15000 });
+  await page.selectOption('select.embed-view-option', 'simulate');
+  await page.selectOption('select.embed-theme-option', 'dark');
+  const snippet = await code.inputValue();
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/playground\/\?embed&amp;view=simulate&amp;readonly=1&amp;theme=dark#s=[A-Za-z0-9_-]+" title="[^"]+" width="100%" height="480" loading="lazy" style="border: 0;"><\/iframe>$/);
+  const preview = page.locator('iframe.embed-preview');
+  await page.waitForFunction(() => Number(document.querySelector('iframe.embed-preview')?.dataset.reportedHeight) > 0, null, { timeout: 15000 });
+  const src = await preview.getAttribute('src');
+  assert.equal(snippet.includes(src.replaceAll('&', '&amp;')), true, 'the preview shows what the code embeds');
+  await page.frameLocator('iframe.embed-preview').locator('.embed-view[data-view="simulate"]').waitFor({ state: 'visible', timeout: 15000 });
+  if (shots) {
+    await page.locator('.share-view').screenshot({ path: `${shots}/share-embed-options.png` });
+  }
+  // Each option change reloads the preview, which aborts the previous frame's loads: expected.
+  assert.deepEqual(problems.filter((p) => !p.endsWith('net::ERR_ABORTED')), []);
+  await page.close();
+});

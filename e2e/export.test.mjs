@@ -1,0 +1,169 @@
+// The export and import view as a reader meets it: an example exported as a CloudFormation
+// template in YAML and JSON, downloaded as a file, and a pasted template imported as a new
+// scenario with what was left out listed; bad text shows where it is wrong and changes nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Ops:
+    Type: AWS::IAM::Group
+    Properties:
+      GroupName: ops
+  Dana:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: dana
+      Groups: [!Ref Ops]
+      ManagedPolicyArns:
+        - !Sub arn:\${AWS::Partition}:iam::aws:policy/ReadOnlyAccess
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: jobs
+      VisibilityTimeout: 60
+  Fn:
+    Type: AWS::Lambda::Function
+`;
+
+async function shoot(page, name) {
+  if (!process.env.E2E_SCREENSHOTS) return;
+  mkdirSync(process.env.E2E_SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}-laptop.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 768 });
+}
+
+test('an example exports as YAML and JSON and downloads as a file', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await showView(page, 'examples');
+  await page.locator('.example-link[data-example="root-vs-admin"]').click();
+  await page.locator('[data-action="open-example"]').click();
+  await showView(page, 'export');
+  const code = page.locator('pre.export-code').first();
+  await code.waitFor({ state: 'visible', timeout: 15000 });
+  assert.equal(await code.getAttribute('data-format'), 'yaml');
+  assert.match(await code.innerText(), /Type: AWS::IAM::User/);
+  assert.ok((await code.locator('.tok-key').count()) > 0, 'keys are coloured');
+  assert.match(await page.locator('.export-left-out').innerText(), /root user/);
+  await shoot(page, 'export');
+
+  // Copy puts the template on the clipboard (or, where the browser refuses, selects it and says so).
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+  await page.locator('.export-copy').click();
+  const status = page.locator('.export-status').first();
+  await page.waitForFunction(() => document.querySelector('.export-status')?.textContent !== '', null, { timeout: 5000 });
+  const said = await status.innerText();
+  if (said === 'Copied.') {
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await code.innerText());
+  } else {
+    assert.match(said, /text is selected/);
+  }
+
+  // Without a simulator request, the AWS CLI section points to the Simulator.
+  await page.locator('.export-open-simulator').click();
+  await page.locator('main[data-view="simulate"]').waitFor({ state: 'visible', timeout: 5000 });
+  // A request made there appears here as AWS's simulate-custom-policy input.
+  await page.locator('input[name="action"]').fill('iam:CreateUser');
+  await page.locator('input[name="action"]').blur();
+  await showView(page, 'export');
+  const cli = page.locator('pre.export-cli');
+  await cli.waitFor({ state: 'visible', timeout: 5000 });
+  const input = JSON.parse(await cli.innerText());
+  assert.deepEqual(input.ActionNames, ['iam:CreateUser']);
+  assert.ok(Array.isArray(input.PolicyInputList));
+  await page.locator('.export-cli').scrollIntoViewIfNeeded();
+  await shoot(page, 'export-cli');
+
+  await page.locator('button[data-format="json"]').click();
+  await page.locator('pre.export-code[data-format="json"]').waitFor({ state: 'visible', timeout: 5000 });
+  const json = JSON.parse(await page.locator('pre.export-code').first().innerText());
+  assert.ok(Object.values(json.Resources).some((r) => r.Type === 'AWS::IAM::User'));
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 10000 }),
+    page.locator('.export-download').click(),
+  ]);
+  assert.match(download.suggestedFilename(), /\.json$/);
+  const saved = readFileSync(await download.path(), 'utf8');
+  assert.deepEqual(JSON.parse(saved), json);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a pasted template opens as a new scenario and lists what was left out', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await showView(page, 'export');
+  const area = page.locator('textarea.export-import-text');
+  await area.fill(TEMPLATE);
+  await page.locator('.export-import-run').click();
+  // Opening switches to the workspace; the notice names the skipped items with their lines.
+  const notice = page.locator('[data-notice="warning"]');
+  await notice.waitFor({ state: 'visible', timeout: 5000 });
+  const text = await notice.innerText();
+  assert.match(text, /Left out \(2\)/);
+  assert.match(text, /Queue property VisibilityTimeout \(line 18\)/);
+  assert.match(text, /AWS::Lambda::Function/);
+  await showView(page, 'export');
+  await page.locator('button[data-format="json"]').click();
+  const exported = JSON.parse(await page.locator('pre.export-code').first().innerText());
+  const names = Object.values(exported.Resources).map((r) => r.Properties?.UserName).filter(Boolean);
+  assert.deepEqual(names, ['dana']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a file opened with the picker imports authorization details in the browser', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await showView(page, 'export');
+  const fixture = new URL('../crates/iam-engine/tests/import/authorization-details.json', import.meta.url);
+  await page.locator('.export-file-input').setInputFiles({
+    name: 'authorization-details.json',
+    mimeType: 'application/json',
+    buffer: readFileSync(fixture),
+  });
+  const notice = page.locator('[data-notice="warning"]');
+  await notice.waitFor({ state: 'visible', timeout: 5000 });
+  assert.match(await notice.innerText(), /Imported the account authorization details/);
+  assert.match(await notice.innerText(), /role web-server instance profiles/);
+  assert.match(await page.locator('.scenario-name').first().innerText(), /Account authorization details/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('bad import text shows its line and column and changes nothing', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await showView(page, 'export');
+  await page.locator('pre.export-code, .export-error').first().waitFor({ state: 'visible', timeout: 15000 });
+  const before = await page.locator('.export-view').first().innerText();
+  const area = page.locator('textarea.export-import-text');
+  await area.fill('Resources:\n  A: [unclosed\n  B: 1\n');
+  await page.locator('.export-import-run').click();
+  const error = page.locator('.export-import-error[role="alert"]');
+  await error.waitFor({ state: 'visible', timeout: 5000 });
+  assert.match(await error.innerText(), /^Line \d+, column \d+: /);
+  assert.equal(await area.inputValue(), 'Resources:\n  A: [unclosed\n  B: 1\n');
+  assert.equal(await page.locator('main[data-view="export"]').count(), 1, 'still on the export view');
+  await shoot(page, 'export-import-error');
+  // Nothing changed: the template is the same as before the attempt.
+  const after = await page.locator('.export-view').first().innerText();
+  assert.equal(after.split('Import')[0], before.split('Import')[0]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,275 @@
+//! The access matrix: principals × actions as a heatmap of the three decisions (with letters
+//! and a legend, not colour alone), each cell a button that loads its request into the panel
+//! and explains it. The root user's row also shows the root-only tasks no IAM principal can do.
+//!
+//! The matrix follows edits after a short pause in typing (a debounce), so a keystroke never
+//! waits for a whole matrix to compute and render.
+
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
+use iam_engine::catalog::{Catalog, ManagedPolicies};
+use iam_engine::eval::Decision;
+use iam_engine::scenario::PrincipalRef;
+use iam_engine::scenario::matrix::{
+    AccessMatrix, compute_matrix, matrix_principals, mentioned_actions,
+};
+use iam_engine::scenario::request::ROOT_TASK_PREFIX;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::ready;
+use super::result::decision_label;
+use super::tests_panel::focus_result;
+use crate::data::Loadable;
+use crate::store::{Action, RequestState, use_store};
+
+/// The most action columns rendered; the rest are counted.
+pub const MAX_COLUMNS: usize = 300;
+
+/// How long typing must pause before the matrix follows, in milliseconds.
+const DEBOUNCE_MS: u32 = 150;
+
+/// A decision as one letter for a cell (the legend spells them out).
+fn letter(d: Decision) -> &'static str {
+    match d {
+        Decision::Allowed => "A",
+        Decision::ExplicitDeny => "E",
+        Decision::ImplicitDeny => "I",
+    }
+}
+
+fn cell_class(d: Decision) -> &'static str {
+    match d {
+        Decision::Allowed => "cell cell-allowed",
+        Decision::ExplicitDeny => "cell cell-explicit",
+        Decision::ImplicitDeny => "cell cell-implicit",
+    }
+}
+
+/// A principal in words.
+fn principal_label(p: &PrincipalRef) -> String {
+    match p {
+        PrincipalRef::Root => "Root user".to_string(),
+        PrincipalRef::User(n) => format!("User {n}"),
+        PrincipalRef::Role(n) => format!("Role {n}"),
+        PrincipalRef::Other(t) => t.clone(),
+    }
+}
+
+/// The matrix panel.
+#[component]
+pub fn MatrixPanel() -> Html {
+    let Some(store) = use_store() else {
+        return html! {};
+    };
+    let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
+    let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
+    let catalog = ready(&catalog);
+    let managed = ready(&managed);
+    // "" = the actions the policies mention; otherwise a service prefix.
+    let source = use_state(String::new);
+    let filter = use_state(String::new);
+    let resource = use_state(|| "*".to_string());
+    // The scenario the matrix shows, following the store after a pause in typing.
+    let shown = use_state(|| (store.revision, Rc::clone(&store.scenario)));
+    {
+        let shown = shown.clone();
+        let scenario = Rc::clone(&store.scenario);
+        use_effect_with(store.revision, move |revision| {
+            let revision = *revision;
+            let timeout = (shown.0 != revision)
+                .then(|| Timeout::new(DEBOUNCE_MS, move || shown.set((revision, scenario))));
+            move || drop(timeout)
+        });
+    }
+    let matrix = use_memo(
+        (
+            shown.0,
+            (*source).clone(),
+            (*filter).clone(),
+            (*resource).clone(),
+            catalog.is_some(),
+            managed.is_some(),
+        ),
+        {
+            let scenario = Rc::clone(&shown.1);
+            let catalog = catalog.clone();
+            let managed = managed.clone();
+            move |(_, source, filter, resource, _, _)| {
+                let mut actions: Vec<String> = if source.is_empty() {
+                    mentioned_actions(&scenario, managed.as_deref(), catalog.as_deref())
+                } else {
+                    catalog
+                        .as_deref()
+                        .and_then(|c| c.service(source))
+                        .map(|s| s.actions().map(|a| a.full_name()).collect())
+                        .unwrap_or_default()
+                };
+                let needle = filter.trim().to_ascii_lowercase();
+                if !needle.is_empty() {
+                    actions.retain(|a| a.to_ascii_lowercase().contains(&needle));
+                }
+                let total = actions.len();
+                actions.truncate(MAX_COLUMNS);
+                let resource = if resource.trim().is_empty() {
+                    "*"
+                } else {
+                    resource.trim()
+                };
+                let principals = matrix_principals(&scenario);
+                let m = compute_matrix(
+                    &scenario,
+                    managed.as_deref(),
+                    &principals,
+                    &actions,
+                    resource,
+                    true,
+                );
+                (m, total)
+            }
+        },
+    );
+    let (m, total): &(AccessMatrix, usize) = &matrix;
+
+    let on_source = {
+        let source = source.clone();
+        Callback::from(move |e: Event| {
+            source.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_resource = {
+        let resource = resource.clone();
+        Callback::from(move |e: InputEvent| {
+            resource.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let services: Vec<(String, String)> = catalog
+        .as_deref()
+        .map(|c| {
+            c.services()
+                .map(|s| (s.prefix().to_string(), s.name().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let open_cell = {
+        let store = store.clone();
+        let resource = (*resource).clone();
+        Callback::from(move |(principal, action): (PrincipalRef, String)| {
+            let res = if action.starts_with(ROOT_TASK_PREFIX) || resource.trim().is_empty() {
+                "*".to_string()
+            } else {
+                resource.trim().to_string()
+            };
+            store.dispatch(Action::SetRequest(RequestState {
+                principal: String::from(principal),
+                action,
+                resource: res,
+                context: Vec::new(),
+            }));
+            focus_result();
+        })
+    };
+
+    let header_actions = m
+        .actions
+        .iter()
+        .map(|a| html! { <th scope="col" class="col-action"><span>{ a.clone() }</span></th> });
+    let header_tasks = m.root_tasks.iter().map(|t| html! {
+        <th scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
+    });
+    let body = m.principals.iter().enumerate().map(|(r, p)| {
+        let label = principal_label(p);
+        let error = m.errors.iter().find(|(i, _)| *i == r).map(|(_, e)| e.clone());
+        let cells: Vec<Html> = (0..m.width()).map(|c| {
+            let Some(d) = m.cell(r, c) else { return html! { <td /> } };
+            let (column, action) = match m.actions.get(c) {
+                Some(a) => (a.clone(), a.clone()),
+                None => {
+                    let t = m.root_tasks.get(c - m.actions.len());
+                    (
+                        t.map(|t| format!("root-only task \"{}\"", t.title)).unwrap_or_default(),
+                        t.map(|t| format!("{ROOT_TASK_PREFIX}{}", t.id)).unwrap_or_default(),
+                    )
+                }
+            };
+            let text = format!("{label}, {column}: {}", decision_label(d));
+            let onclick = {
+                let open_cell = open_cell.clone();
+                let p = p.clone();
+                Callback::from(move |_| open_cell.emit((p.clone(), action.clone())))
+            };
+            html! {
+                <td><button type="button" class={cell_class(d)} title={text.clone()} aria-label={text}
+                    data-decision={d.as_aws_str()} {onclick}>{ letter(d) }</button></td>
+            }
+        }).collect();
+        html! {
+            <tr data-principal={String::from(p.clone())}>
+                <th scope="row">{ label.clone() }{ error.map(|e| html! { <span class="status-error">{ format!(" ({e})") }</span> }).unwrap_or_default() }</th>
+                { for cells }
+            </tr>
+        }
+    });
+    let (a, e, i) = m.counts();
+    let note = if m.actions.is_empty() {
+        if source.is_empty() {
+            "No policy of the scenario mentions an action yet (a bare * is not expanded). Pick a service instead.".to_string()
+        } else if catalog.is_none() {
+            "The action catalog is loading.".to_string()
+        } else {
+            "No action matches.".to_string()
+        }
+    } else if *total > m.actions.len() {
+        format!(
+            "Showing {} of {total} actions; type a filter to narrow them.",
+            m.actions.len()
+        )
+    } else {
+        format!("{} actions.", m.actions.len())
+    };
+    html! {
+        <section class="sim-matrix" aria-labelledby="sim-matrix-heading">
+            <h3 id="sim-matrix-heading">{ "Access matrix" }</h3>
+            <form class="matrix-controls" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <label>
+                    <span>{ "Actions" }</span>
+                    <select name="matrix-source" onchange={on_source}>
+                        <option value="" selected={source.is_empty()}>{ "The actions the policies mention" }</option>
+                        { for services.iter().map(|(prefix, name)| html! {
+                            <option value={prefix.clone()} selected={*prefix == *source}>{ format!("{prefix} ({name})") }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>
+                    <span>{ "Filter" }</span>
+                    <input type="text" name="matrix-filter" value={(*filter).clone()} oninput={on_filter} placeholder="e.g. Delete" />
+                </label>
+                <label>
+                    <span>{ "Resource" }</span>
+                    <input type="text" name="matrix-resource" value={(*resource).clone()} oninput={on_resource} spellcheck="false" />
+                </label>
+            </form>
+            <p class="matrix-legend">
+                <span class="cell cell-allowed">{ "A" }</span>{ format!(" allowed ({a}) · ") }
+                <span class="cell cell-explicit">{ "E" }</span>{ format!(" explicit deny ({e}) · ") }
+                <span class="cell cell-implicit">{ "I" }</span>{ format!(" implicit deny ({i}) · ") }
+                { note }
+                { " Select a cell to see why." }
+            </p>
+            <div class="matrix-scroll" tabindex="0" role="region" aria-label="Access matrix, scrolls sideways">
+                <table class="matrix">
+                    <thead><tr><th scope="col">{ "Principal" }</th>{ for header_actions }{ for header_tasks }</tr></thead>
+                    <tbody>{ for body }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

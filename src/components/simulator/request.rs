@@ -1,0 +1,358 @@
+//! The request panel: who, what action (autocomplete; wildcards expand into rows; root-only
+//! tasks), on which resource (suggested), with which context keys (every key the relevant
+//! policies read, typed, with the shown default, and an explicit absent / empty / set state).
+
+use std::rc::Rc;
+
+use iam_engine::catalog::Catalog;
+use iam_engine::context::ContextKeyType;
+use iam_engine::root_tasks::root_only_tasks;
+use iam_engine::scenario::request::{
+    ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, resource_suggestions, set_override,
+    setting_for,
+};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::ready;
+use crate::data::Loadable;
+use crate::store::{Action, RequestState, use_store};
+
+/// Props of [`RequestPanel`].
+#[derive(Properties, PartialEq)]
+pub struct RequestPanelProps {
+    /// The context keys to list.
+    pub rows: Rc<Vec<ContextKeyRow>>,
+    /// The request time shown as the `aws:CurrentTime` default.
+    pub now: AttrValue,
+    /// Sets the request time to now again.
+    pub on_now: Callback<()>,
+}
+
+/// How many action suggestions the autocomplete lists.
+const SUGGESTIONS: usize = 30;
+
+/// The request panel.
+#[component]
+pub fn RequestPanel(props: &RequestPanelProps) -> Html {
+    let Some(store) = use_store() else {
+        return html! {};
+    };
+    let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
+    let catalog = ready(&catalog);
+    let request = store.request.clone();
+    let scenario = store.scenario.clone();
+
+    let update = {
+        let store = store.clone();
+        move |f: Box<dyn Fn(&mut RequestState)>| {
+            let mut r = store.request.clone();
+            f(&mut r);
+            store.dispatch(Action::SetRequest(r));
+        }
+    };
+
+    // Principals: the root user, users, roles, external principals, a service, anonymous.
+    let mut principals: Vec<(String, String)> = vec![("root".into(), "Root user".into())];
+    principals.extend(
+        scenario
+            .users
+            .iter()
+            .map(|u| (format!("user/{}", u.name), format!("User {}", u.name))),
+    );
+    principals.extend(scenario.roles.iter().map(|r| {
+        (
+            format!("role/{}", r.name),
+            format!("Role {} (a session)", r.name),
+        )
+    }));
+    principals.extend(
+        scenario
+            .external_principals
+            .iter()
+            .map(|e| (e.arn.clone(), format!("External {}", e.arn))),
+    );
+    principals.push((
+        "ec2.amazonaws.com".into(),
+        "Service principal ec2.amazonaws.com".into(),
+    ));
+    principals.push(("*".into(), "Anonymous caller".into()));
+    let known = principals.iter().any(|(v, _)| *v == request.principal);
+    if !known && !request.principal.is_empty() {
+        principals.push((
+            request.principal.clone(),
+            format!("Other: {}", request.principal),
+        ));
+    }
+
+    let on_principal = {
+        let update = update.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            update(Box::new(move |r| r.principal = v.clone()));
+        })
+    };
+    let on_principal_text = {
+        let update = update.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            update(Box::new(move |r| r.principal = v.clone()));
+        })
+    };
+    let on_action = {
+        let update = update.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            update(Box::new(move |r| r.action = v.clone()));
+        })
+    };
+    let on_root_task = {
+        let update = update.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if !v.is_empty() {
+                update(Box::new(move |r| {
+                    r.action = format!("{ROOT_TASK_PREFIX}{v}")
+                }));
+            }
+        })
+    };
+    let on_resource = {
+        let update = update.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            update(Box::new(move |r| r.resource = v.clone()));
+        })
+    };
+
+    // A select keeps the option the user last picked even when its `selected` attributes
+    // change, so the chosen values are also set as properties after each render.
+    let principal_select = use_node_ref();
+    let task_select = use_node_ref();
+    {
+        let principal_select = principal_select.clone();
+        let task_select = task_select.clone();
+        let principal = request.principal.clone();
+        let task = request
+            .action
+            .trim()
+            .strip_prefix(ROOT_TASK_PREFIX)
+            .unwrap_or("")
+            .to_string();
+        use_effect(move || {
+            if let Some(el) = principal_select.cast::<HtmlSelectElement>() {
+                el.set_value(&principal);
+            }
+            if let Some(el) = task_select.cast::<HtmlSelectElement>() {
+                el.set_value(&task);
+            }
+        });
+    }
+    let action_text = request.action.trim();
+    let action_options: Vec<(String, String)> = match &catalog {
+        Some(c) if !action_text.is_empty() && !action_text.starts_with(ROOT_TASK_PREFIX) => c
+            .search_actions(action_text, SUGGESTIONS)
+            .into_iter()
+            .map(|a| (a.full_name(), a.access_level().as_str().to_string()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let root_task_options = root_only_tasks().iter().map(|t| {
+        (
+            format!("{ROOT_TASK_PREFIX}{}", t.id),
+            format!("Root-only task: {}", t.title),
+        )
+    });
+    let resources = resource_suggestions(&scenario, catalog.as_deref(), action_text);
+    let current_task = action_text.strip_prefix(ROOT_TASK_PREFIX).unwrap_or("");
+    let is_task = action_text.starts_with(ROOT_TASK_PREFIX);
+
+    let key_rows = props.rows.iter().map(|row| {
+        html! { <KeyRow key={row.key.clone()} row={row.clone()} setting={setting_for(&request.context, &row.key)} /> }
+    });
+
+    html! {
+        <section class="sim-request" aria-labelledby="sim-request-heading">
+            <h3 id="sim-request-heading">{ "Request" }</h3>
+            <form class="sim-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <label>
+                    <span>{ "Principal" }</span>
+                    <select name="principal" onchange={on_principal} ref={principal_select}>
+                        { for principals.iter().map(|(value, label)| html! {
+                            <option value={value.clone()} selected={*value == request.principal}>{ label.clone() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>
+                    <span>{ "Or any caller ARN, service principal or *" }</span>
+                    <input name="principal-text" type="text" spellcheck="false" autocomplete="off"
+                        value={request.principal.clone()} oninput={on_principal_text} />
+                </label>
+                <label>
+                    <span>{ "Action" }</span>
+                    <input name="action" type="text" spellcheck="false" autocomplete="off"
+                        list="sim-action-options" value={request.action.clone()} oninput={on_action}
+                        placeholder="s3:GetObject, s3:Get* or root-task:close-account" />
+                    <datalist id="sim-action-options">
+                        { for action_options.iter().map(|(name, level)| html! {
+                            <option value={name.clone()}>{ level.clone() }</option>
+                        }) }
+                        { for root_task_options.clone().map(|(value, label)| html! { <option {value}>{ label }</option> }) }
+                    </datalist>
+                </label>
+                <label>
+                    <span>{ "Or a root-only task" }</span>
+                    <select name="root-task" onchange={on_root_task} ref={task_select}>
+                        <option value="" selected={!is_task}>{ "(an IAM action)" }</option>
+                        { for root_only_tasks().iter().map(|t| html! {
+                            <option value={t.id} selected={t.id == current_task}>{ t.title }</option>
+                        }) }
+                    </select>
+                </label>
+                <label class="wide">
+                    <span>{ "Resource" }</span>
+                    <input name="resource" type="text" spellcheck="false" autocomplete="off"
+                        list="sim-resource-options" value={request.resource.clone()} oninput={on_resource}
+                        disabled={is_task} placeholder="arn:aws:s3:::bucket/key or *" />
+                    <datalist id="sim-resource-options">
+                        { for resources.iter().map(|r| html! { <option value={r.clone()} /> }) }
+                    </datalist>
+                </label>
+            </form>
+            if !is_task {
+                <details class="sim-context" open=true>
+                    <summary>{ format!("Context keys ({})", props.rows.len()) }</summary>
+                    <p class="muted">
+                        { "Keys the policies read come first. Each is absent, empty (present with no values) or set; the default is shown. " }
+                        <button type="button" class="btn btn-quiet" onclick={props.on_now.reform(|_| ())}>{ "Use the current time" }</button>
+                    </p>
+                    <table class="context-keys">
+                        <thead><tr><th scope="col">{ "Key" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "State" }</th><th scope="col">{ "Value" }</th></tr></thead>
+                        <tbody>{ for key_rows }</tbody>
+                    </table>
+                </details>
+            }
+        </section>
+    }
+}
+
+/// Props of [`KeyRow`].
+#[derive(Properties, PartialEq)]
+struct KeyRowProps {
+    row: ContextKeyRow,
+    setting: KeySetting,
+}
+
+/// The default's state in words.
+fn default_state(row: &ContextKeyRow) -> &'static str {
+    match &row.default {
+        None => "absent",
+        Some(v) if v.is_empty() => "empty",
+        Some(_) => "set",
+    }
+}
+
+/// One context key: its type, state and value, editable.
+#[component]
+fn KeyRow(props: &KeyRowProps) -> Html {
+    let Some(store) = use_store() else {
+        return html! {};
+    };
+    let row = &props.row;
+    let ty = row.ty;
+    let key = row.key.clone();
+    let set = {
+        let store = store.clone();
+        let key = key.clone();
+        move |s: KeySetting| {
+            let mut r = store.request.clone();
+            set_override(&mut r.context, &key, ty, s);
+            store.dispatch(Action::SetRequest(r));
+        }
+    };
+    let shown: Vec<String> = match &props.setting {
+        KeySetting::Default => row.default.clone().unwrap_or_default(),
+        KeySetting::Set(v) => v.clone(),
+        KeySetting::Absent | KeySetting::Empty => Vec::new(),
+    };
+    let state_value = match &props.setting {
+        KeySetting::Default => "default",
+        KeySetting::Absent => "absent",
+        KeySetting::Empty => "empty",
+        KeySetting::Set(_) => "set",
+    };
+    let on_state = {
+        let set = set.clone();
+        let shown = shown.clone();
+        let default = row.default.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            set(match v.as_str() {
+                "absent" => KeySetting::Absent,
+                "empty" => KeySetting::Empty,
+                "set" => KeySetting::Set(if shown.is_empty() {
+                    default
+                        .clone()
+                        .filter(|d| !d.is_empty())
+                        .unwrap_or_else(|| vec![String::new()])
+                } else {
+                    shown.clone()
+                }),
+                _ => KeySetting::Default,
+            })
+        })
+    };
+    let on_value = {
+        let set = set.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            let values: Vec<String> = if ty.is_list() {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            } else {
+                vec![v]
+            };
+            set(KeySetting::Set(values));
+        })
+    };
+    let origin = match row.origin {
+        KeyOrigin::Principal => "from the principal",
+        KeyOrigin::Resource => "from the resource",
+        KeyOrigin::Request => "from the request",
+        KeyOrigin::Policy => "read by a policy",
+    };
+    let disabled_value = matches!(props.setting, KeySetting::Absent | KeySetting::Empty);
+    let placeholder = match ty {
+        ContextKeyType::Date => "2026-01-01T00:00:00Z",
+        ContextKeyType::Ip => "203.0.113.10",
+        ContextKeyType::Boolean => "true or false",
+        ContextKeyType::Numeric => "0",
+        _ if ty.is_list() => "value, value",
+        _ => "value",
+    };
+    html! {
+        <tr data-key={row.key.clone()} class={classes!(row.referenced.then_some("referenced"))}>
+            <th scope="row">
+                <code>{ row.key.clone() }</code>
+                <div class="muted key-note">
+                    { if row.referenced { "Read by a policy · " } else { "" } }{ origin }{ ". " }{ row.note.clone() }
+                </div>
+            </th>
+            <td><code>{ ty.as_str() }</code></td>
+            <td>
+                <select aria-label={format!("State of {}", row.key)} onchange={on_state} data-role="state">
+                    <option value="default" selected={state_value == "default"}>{ format!("default ({})", default_state(row)) }</option>
+                    <option value="absent" selected={state_value == "absent"}>{ "absent" }</option>
+                    <option value="empty" selected={state_value == "empty"}>{ "empty" }</option>
+                    <option value="set" selected={state_value == "set"}>{ "set" }</option>
+                </select>
+            </td>
+            <td>
+                <input type="text" spellcheck="false" autocomplete="off" aria-label={format!("Value of {}", row.key)}
+                    value={shown.join(", ")} oninput={on_value} disabled={disabled_value} {placeholder} />
+            </td>
+        </tr>
+    }
+}

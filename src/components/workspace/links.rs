@@ -1,0 +1,487 @@
+//! What the workspace canvas draws, as plain data: the cards (one per entity), the links between
+//! them (group membership, policy attachments, permissions boundaries) and the curve of a link
+//! between two measured card rectangles. Nothing here touches the DOM, so it is tested natively.
+
+use iam_engine::scenario::{IdentityRef, PolicyRef, ResourceKind, Scenario, Target};
+
+/// One card of the canvas. AWS-managed policies are cards too, though the scenario has no
+/// entity for them (only references), so this is not simply a [`Target`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CardKey {
+    /// The account root user.
+    Root,
+    /// The organization the account belongs to.
+    Organization,
+    /// An IAM user, by name.
+    User(String),
+    /// An IAM group, by name.
+    Group(String),
+    /// An IAM role, by name.
+    Role(String),
+    /// A customer-managed policy, by name.
+    Policy(String),
+    /// An AWS-managed policy, by ARN.
+    Aws(String),
+    /// A resource with a resource-based policy.
+    Resource(ResourceKind, String),
+}
+
+impl CardKey {
+    /// The text of the card's `data-card` attribute: unique per card, and how the canvas finds
+    /// a card's element again to measure it or to move focus to it. IAM names never contain a
+    /// double quote or a backslash, so the text is safe inside an attribute selector.
+    pub fn dom_key(&self) -> String {
+        match self {
+            CardKey::Root => "root".to_owned(),
+            CardKey::Organization => "organization".to_owned(),
+            CardKey::User(n) => format!("user:{n}"),
+            CardKey::Group(n) => format!("group:{n}"),
+            CardKey::Role(n) => format!("role:{n}"),
+            CardKey::Policy(n) => format!("policy:{n}"),
+            CardKey::Aws(arn) => format!("aws:{arn}"),
+            CardKey::Resource(kind, n) => format!("resource:{kind:?}:{n}"),
+        }
+    }
+
+    /// The entity the inspector shows for this card; AWS-managed policies have none.
+    pub fn target(&self) -> Option<Target> {
+        Some(match self {
+            CardKey::Root => Target::RootUser,
+            CardKey::Organization => Target::Organization,
+            CardKey::User(name) => Target::User { name: name.clone() },
+            CardKey::Group(name) => Target::Group { name: name.clone() },
+            CardKey::Role(name) => Target::Role { name: name.clone() },
+            CardKey::Policy(name) => Target::Policy { name: name.clone() },
+            CardKey::Resource(kind, name) => Target::Resource {
+                resource_kind: *kind,
+                name: name.clone(),
+            },
+            CardKey::Aws(_) => return None,
+        })
+    }
+
+    /// The identity policies attach to, for users, groups and roles.
+    pub fn identity(&self) -> Option<IdentityRef> {
+        match self {
+            CardKey::User(n) => Some(IdentityRef::User(n.clone())),
+            CardKey::Group(n) => Some(IdentityRef::Group(n.clone())),
+            CardKey::Role(n) => Some(IdentityRef::Role(n.clone())),
+            _ => None,
+        }
+    }
+
+    /// The managed policy this card stands for, for customer-managed and AWS-managed policies.
+    pub fn policy(&self) -> Option<PolicyRef> {
+        match self {
+            CardKey::Policy(n) => Some(PolicyRef::customer(n)),
+            CardKey::Aws(arn) => Some(PolicyRef::aws(arn)),
+            _ => None,
+        }
+    }
+
+    /// The card's name as people read it ("alice", "AdministratorAccess").
+    pub fn name(&self) -> &str {
+        match self {
+            CardKey::Root => "root user",
+            CardKey::Organization => "organization",
+            CardKey::User(n)
+            | CardKey::Group(n)
+            | CardKey::Role(n)
+            | CardKey::Policy(n)
+            | CardKey::Resource(_, n) => n,
+            CardKey::Aws(arn) => arn.rsplit('/').next().unwrap_or(arn),
+        }
+    }
+
+    /// What kind of card this is, in words ("user", "AWS-managed policy").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CardKey::Root => "root user",
+            CardKey::Organization => "organization",
+            CardKey::User(_) => "user",
+            CardKey::Group(_) => "group",
+            CardKey::Role(_) => "role",
+            CardKey::Policy(_) => "customer-managed policy",
+            CardKey::Aws(_) => "AWS-managed policy",
+            CardKey::Resource(kind, _) => kind.describe(),
+        }
+    }
+}
+
+/// What a link means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    /// The user (`from`) is a member of the group (`to`).
+    Member,
+    /// The policy (`from`) is attached to the identity (`to`).
+    Attached,
+    /// The policy (`from`) is the permissions boundary of the user or role (`to`).
+    Boundary,
+}
+
+impl LinkKind {
+    /// The CSS modifier and the `data-link` value of the drawn line.
+    pub fn id(self) -> &'static str {
+        match self {
+            LinkKind::Member => "member",
+            LinkKind::Attached => "attached",
+            LinkKind::Boundary => "boundary",
+        }
+    }
+}
+
+/// One link between two cards.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Link {
+    /// The user (membership) or the policy (attachment, boundary).
+    pub from: CardKey,
+    /// The group (membership) or the identity (attachment, boundary).
+    pub to: CardKey,
+    /// What the link means.
+    pub kind: LinkKind,
+}
+
+impl Link {
+    /// Whether the link touches a card.
+    pub fn touches(&self, card: &CardKey) -> bool {
+        &self.from == card || &self.to == card
+    }
+}
+
+/// The card of a policy reference, with a customer policy's own spelling of its name; `None`
+/// for a customer policy the scenario does not have (validation reports that reference).
+fn policy_card(scenario: &Scenario, reference: &PolicyRef) -> Option<CardKey> {
+    match reference {
+        PolicyRef::Aws(arn) => Some(CardKey::Aws(arn.clone())),
+        PolicyRef::Customer(name) => scenario
+            .policy(name)
+            .map(|p| CardKey::Policy(p.name.clone())),
+    }
+}
+
+/// Every link of the scenario: memberships, then attachments and boundaries of users, groups
+/// and roles, in the scenario's order. References to missing entities draw no line.
+pub fn links(scenario: &Scenario) -> Vec<Link> {
+    let mut out = Vec::new();
+    for user in &scenario.users {
+        for group in &user.groups {
+            if let Some(g) = scenario.group(group) {
+                out.push(Link {
+                    from: CardKey::User(user.name.clone()),
+                    to: CardKey::Group(g.name.clone()),
+                    kind: LinkKind::Member,
+                });
+            }
+        }
+    }
+    let mut attach = |to: CardKey, managed: &[PolicyRef], boundary: Option<&PolicyRef>| {
+        for reference in managed {
+            if let Some(from) = policy_card(scenario, reference) {
+                out.push(Link {
+                    from,
+                    to: to.clone(),
+                    kind: LinkKind::Attached,
+                });
+            }
+        }
+        if let Some(from) = boundary.and_then(|b| policy_card(scenario, b)) {
+            out.push(Link {
+                from,
+                to,
+                kind: LinkKind::Boundary,
+            });
+        }
+    };
+    for user in &scenario.users {
+        attach(
+            CardKey::User(user.name.clone()),
+            &user.managed_policies,
+            user.permissions_boundary.as_ref(),
+        );
+    }
+    for group in &scenario.groups {
+        attach(
+            CardKey::Group(group.name.clone()),
+            &group.managed_policies,
+            None,
+        );
+    }
+    for role in &scenario.roles {
+        attach(
+            CardKey::Role(role.name.clone()),
+            &role.managed_policies,
+            role.permissions_boundary.as_ref(),
+        );
+    }
+    out
+}
+
+/// The ARNs of the AWS-managed policies the scenario attaches anywhere (as a managed policy or
+/// a boundary), each once, sorted by policy name.
+pub fn aws_in_use(scenario: &Scenario) -> Vec<String> {
+    let mut arns: Vec<String> = Vec::new();
+    let users = scenario.users.iter().map(|u| {
+        (
+            u.managed_policies.as_slice(),
+            u.permissions_boundary.as_ref(),
+        )
+    });
+    let groups = scenario
+        .groups
+        .iter()
+        .map(|g| (g.managed_policies.as_slice(), None));
+    let roles = scenario.roles.iter().map(|r| {
+        (
+            r.managed_policies.as_slice(),
+            r.permissions_boundary.as_ref(),
+        )
+    });
+    for (managed, boundary) in users.chain(groups).chain(roles) {
+        for reference in managed.iter().chain(boundary) {
+            if let PolicyRef::Aws(arn) = reference
+                && !arns.contains(arn)
+            {
+                arns.push(arn.clone());
+            }
+        }
+    }
+    arns.sort_by_key(|arn| {
+        let name = arn.rsplit('/').next().unwrap_or(arn);
+        (name.to_ascii_lowercase(), arn.clone())
+    });
+    arns
+}
+
+/// A name for a copy of `base` that `taken` does not refuse: `base-copy`, then `base-copy-2`,
+/// ... The base is shortened so the name stays within `max` characters.
+pub fn copy_name(base: &str, max: usize, taken: impl Fn(&str) -> bool) -> String {
+    for n in 1..1000u32 {
+        let suffix = if n == 1 {
+            "-copy".to_owned()
+        } else {
+            format!("-copy-{n}")
+        };
+        let room = max.saturating_sub(suffix.chars().count());
+        let stem: String = base.chars().take(room).collect();
+        let name = format!("{stem}{suffix}");
+        if !taken(&name) {
+            return name;
+        }
+    }
+    // A thousand copies of one entity exceed every IAM quota, so the engine refuses this one.
+    format!("{base}-copy")
+}
+
+/// A card's rectangle, measured relative to the canvas (CSS pixels).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl Rect {
+    fn right(&self) -> f64 {
+        self.x + self.w
+    }
+
+    fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+
+    fn mid_x(&self) -> f64 {
+        self.x + self.w / 2.0
+    }
+
+    fn mid_y(&self) -> f64 {
+        self.y + self.h / 2.0
+    }
+}
+
+/// The SVG path (`d` attribute) of a link from card `a` to card `b`: a cubic curve between the
+/// facing sides. Cards side by side (lanes in one row) join left and right edges; cards one
+/// above the other (lanes wrapped into rows, or one lane) join bottom and top edges.
+pub fn curve(a: &Rect, b: &Rect) -> String {
+    let side_by_side = a.right() <= b.x || b.right() <= a.x;
+    let (x1, y1, x2, y2, horizontal) = if side_by_side {
+        if a.right() <= b.x {
+            (a.right(), a.mid_y(), b.x, b.mid_y(), true)
+        } else {
+            (a.x, a.mid_y(), b.right(), b.mid_y(), true)
+        }
+    } else if a.bottom() <= b.y {
+        (a.mid_x(), a.bottom(), b.mid_x(), b.y, false)
+    } else if b.bottom() <= a.y {
+        (a.mid_x(), a.y, b.mid_x(), b.bottom(), false)
+    } else {
+        // Overlapping rectangles (only while a layout settles): a straight line is enough.
+        (a.mid_x(), a.mid_y(), b.mid_x(), b.mid_y(), false)
+    };
+    let (c1x, c1y, c2x, c2y) = if horizontal {
+        let bend = ((x2 - x1).abs() / 2.0).max(24.0);
+        let dir = if x2 >= x1 { 1.0 } else { -1.0 };
+        (x1 + dir * bend, y1, x2 - dir * bend, y2)
+    } else {
+        let bend = ((y2 - y1).abs() / 2.0).max(24.0);
+        let dir = if y2 >= y1 { 1.0 } else { -1.0 };
+        (x1, y1 + dir * bend, x2, y2 - dir * bend)
+    };
+    format!("M{x1:.1} {y1:.1} C{c1x:.1} {c1y:.1} {c2x:.1} {c2y:.1} {x2:.1} {y2:.1}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iam_engine::scenario::{Group, ManagedPolicy, Role, User};
+
+    fn admin_setup() -> Scenario {
+        let mut s = Scenario::new("123456789012");
+        let mut group = Group::new("administrators");
+        group
+            .managed_policies
+            .push(PolicyRef::aws("AdministratorAccess"));
+        s.groups.push(group);
+        let mut user = User::new("admin");
+        user.groups.push("Administrators".into());
+        user.managed_policies
+            .push(PolicyRef::aws("IAMUserChangePassword"));
+        user.permissions_boundary = Some(PolicyRef::customer("bound"));
+        s.users.push(user);
+        s.policies.push(ManagedPolicy::new("Bound", "{}"));
+        let mut role = Role::new("ops", "{}");
+        role.managed_policies
+            .push(PolicyRef::aws("AdministratorAccess"));
+        role.managed_policies.push(PolicyRef::customer("missing"));
+        s.roles.push(role);
+        s
+    }
+
+    #[test]
+    fn links_cover_membership_attachments_and_boundaries() {
+        let s = admin_setup();
+        let all = links(&s);
+        let admin_arn = "arn:aws:iam::aws:policy/AdministratorAccess".to_owned();
+        assert_eq!(
+            all,
+            vec![
+                Link {
+                    from: CardKey::User("admin".into()),
+                    to: CardKey::Group("administrators".into()),
+                    kind: LinkKind::Member,
+                },
+                Link {
+                    from: CardKey::Aws("arn:aws:iam::aws:policy/IAMUserChangePassword".into()),
+                    to: CardKey::User("admin".into()),
+                    kind: LinkKind::Attached,
+                },
+                Link {
+                    from: CardKey::Policy("Bound".into()),
+                    to: CardKey::User("admin".into()),
+                    kind: LinkKind::Boundary,
+                },
+                Link {
+                    from: CardKey::Aws(admin_arn.clone()),
+                    to: CardKey::Group("administrators".into()),
+                    kind: LinkKind::Attached,
+                },
+                Link {
+                    from: CardKey::Aws(admin_arn),
+                    to: CardKey::Role("ops".into()),
+                    kind: LinkKind::Attached,
+                },
+            ]
+        );
+        assert!(all[0].touches(&CardKey::Group("administrators".into())));
+        assert!(!all[0].touches(&CardKey::Role("ops".into())));
+    }
+
+    #[test]
+    fn aws_policies_in_use_are_listed_once_by_name() {
+        let s = admin_setup();
+        assert_eq!(
+            aws_in_use(&s),
+            vec![
+                "arn:aws:iam::aws:policy/AdministratorAccess".to_owned(),
+                "arn:aws:iam::aws:policy/IAMUserChangePassword".to_owned(),
+            ]
+        );
+        assert!(aws_in_use(&Scenario::new("123456789012")).is_empty());
+    }
+
+    #[test]
+    fn card_keys_name_their_entities() {
+        let aws = CardKey::Aws("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess".into());
+        assert_eq!(aws.name(), "ViewOnlyAccess");
+        assert_eq!(aws.target(), None);
+        assert_eq!(
+            aws.policy(),
+            Some(PolicyRef::Aws(
+                "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess".into()
+            ))
+        );
+        assert_eq!(CardKey::User("a".into()).dom_key(), "user:a");
+        assert_eq!(
+            CardKey::Resource(ResourceKind::S3Bucket, "b".into()).dom_key(),
+            "resource:S3Bucket:b"
+        );
+        assert_eq!(
+            CardKey::Group("g".into()).identity(),
+            Some(IdentityRef::Group("g".into()))
+        );
+        assert_eq!(CardKey::Policy("p".into()).identity(), None);
+    }
+
+    #[test]
+    fn copies_get_free_names_within_the_limit() {
+        let taken = ["alice-copy".to_owned(), "alice-copy-2".to_owned()];
+        assert_eq!(
+            copy_name("alice", 64, |n| taken
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(n))),
+            "alice-copy-3"
+        );
+        let long = "x".repeat(64);
+        let name = copy_name(&long, 64, |_| false);
+        assert_eq!(name.chars().count(), 64);
+        assert!(name.ends_with("-copy"));
+    }
+
+    #[test]
+    fn curves_join_facing_sides() {
+        let left = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 40.0,
+        };
+        let right = Rect {
+            x: 200.0,
+            y: 100.0,
+            w: 100.0,
+            h: 40.0,
+        };
+        assert_eq!(
+            curve(&left, &right),
+            "M100.0 20.0 C150.0 20.0 150.0 120.0 200.0 120.0"
+        );
+        assert_eq!(
+            curve(&right, &left),
+            "M200.0 120.0 C150.0 120.0 150.0 20.0 100.0 20.0"
+        );
+        let below = Rect {
+            x: 50.0,
+            y: 300.0,
+            w: 100.0,
+            h: 40.0,
+        };
+        assert_eq!(
+            curve(&below, &left),
+            "M100.0 300.0 C100.0 170.0 50.0 170.0 50.0 40.0"
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! Browser tests of the export and import view: the template in both formats with colouring,
+//! the simulate-custom-policy input for the simulator's request, and imports that open a new
+//! scenario or, for bad text, show the error's place and change nothing.
+#![cfg(target_arch = "wasm32")]
+// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use iam_engine::scenario::{Scenario, gallery_entry};
+use iam_playground_app::components::export::ExportView;
+use iam_playground_app::store::{Action, RequestState, Store, StoreHandle};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+thread_local! {
+    /// The mounted host's store, so tests can read what the view changed.
+    static STORE: RefCell<Option<StoreHandle>> = const { RefCell::new(None) };
+}
+
+#[derive(Properties, PartialEq)]
+struct HostProps {
+    scenario: Rc<Scenario>,
+}
+
+#[component]
+fn Host(props: &HostProps) -> Html {
+    let store = use_reducer({
+        let scenario = props.scenario.clone();
+        move || Store::new((*scenario).clone(), "Export test".to_owned())
+    });
+    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
+    html! {
+        <ContextProvider<StoreHandle> context={store}>
+            <ExportView />
+        </ContextProvider<StoreHandle>>
+    }
+}
+
+fn store() -> StoreHandle {
+    STORE.with(|s| s.borrow().clone()).unwrap()
+}
+
+fn example() -> Scenario {
+    gallery_entry("root-vs-admin").unwrap().scenario
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        yew::scheduler::flush().await;
+        gloo::timers::future::TimeoutFuture::new(5).await;
+    }
+}
+
+async fn mount(scenario: Scenario) -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        HostProps {
+            scenario: Rc::new(scenario),
+        },
+    )
+    .render();
+    settle().await;
+    root
+}
+
+fn q(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matched {selector}"))
+}
+
+async fn click(el: &Element) {
+    el.dyn_ref::<HtmlElement>().unwrap().click();
+    settle().await;
+}
+
+async fn type_into(el: &Element, text: &str) {
+    el.dyn_ref::<HtmlTextAreaElement>().unwrap().set_value(text);
+    let event = web_sys::InputEvent::new("input").unwrap();
+    el.dispatch_event(&event).unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_template_shows_in_yaml_and_json_with_colours() {
+    let root = mount(example()).await;
+    let code = q(&root, "pre.export-code");
+    assert_eq!(code.get_attribute("data-format").as_deref(), Some("yaml"));
+    let text = code.text_content().unwrap();
+    assert!(text.contains("Type: AWS::IAM::User"), "{text}");
+    assert!(
+        root.query_selector("pre.export-code .tok-key")
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        root.query_selector("pre.export-code .tok-comment")
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        q(&root, "[data-format=yaml]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+
+    click(&q(&root, "button[data-format=json]")).await;
+    let code = q(&root, "pre.export-code");
+    assert_eq!(code.get_attribute("data-format").as_deref(), Some("json"));
+    assert!(code.text_content().unwrap().contains("\"AWS::IAM::User\""));
+    assert!(
+        q(&root, ".export-download")
+            .text_content()
+            .unwrap()
+            .contains(".json")
+    );
+    // The note names what a template cannot create.
+    let note = q(&root, ".export-left-out").text_content().unwrap();
+    assert!(note.contains("root user"), "{note}");
+}
+
+#[wasm_bindgen_test]
+async fn the_cli_input_follows_the_simulator_request() {
+    let root = mount(example()).await;
+    assert!(
+        q(&root, ".export-cli-empty")
+            .text_content()
+            .unwrap()
+            .contains("no request")
+    );
+    let user = store().scenario.users[0].name.clone();
+    store().dispatch(Action::SetRequest(RequestState {
+        principal: format!("user/{user}"),
+        action: "iam:CreateUser".to_owned(),
+        resource: String::new(),
+        context: Vec::new(),
+    }));
+    settle().await;
+    let json = q(&root, "pre.export-cli").text_content().unwrap();
+    let input: iam_engine::simulate::SimulateCustomPolicyInput =
+        serde_json::from_str(&json).unwrap();
+    assert_eq!(input.action_names, vec!["iam:CreateUser"]);
+    assert!(
+        input
+            .caller_arn
+            .unwrap()
+            .ends_with(&format!(":user/{user}"))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn bad_import_text_shows_its_place_and_changes_nothing() {
+    let root = mount(example()).await;
+    let before = Rc::clone(&store().scenario);
+    let area = q(&root, "textarea.export-import-text");
+    type_into(&area, "Resources:\n  A: [unclosed\n  B: 1\n").await;
+    click(&q(&root, ".export-import-run")).await;
+    let error = q(&root, ".export-import-error");
+    assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
+    let message = error.text_content().unwrap();
+    assert!(message.starts_with("Line 3, column"), "{message}");
+    assert_eq!(store().scenario, before);
+    assert!(store().notice.is_none());
+    // The typed text stays for the user to fix.
+    assert!(
+        area.dyn_ref::<HtmlTextAreaElement>()
+            .unwrap()
+            .value()
+            .contains("unclosed")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_pasted_template_opens_as_a_new_scenario_with_the_skipped_list() {
+    let root = mount(example()).await;
+    let template = "Resources:\n  Dev:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: dev\n  Fn:\n    Type: AWS::Lambda::Function\n";
+    type_into(&q(&root, "textarea.export-import-text"), template).await;
+    click(&q(&root, ".export-import-run")).await;
+    let s = store();
+    assert!(s.scenario.user("dev").is_some(), "{:?}", s.scenario.users);
+    assert!(s.slot.starts_with("Imported"), "{}", s.slot);
+    let notice = s.notice.clone().unwrap();
+    assert!(notice.text.contains("Left out (1)"), "{}", notice.text);
+    assert!(
+        notice.text.contains("AWS::Lambda::Function"),
+        "{}",
+        notice.text
+    );
+    assert!(notice.text.contains("line 6"), "{}", notice.text);
+}

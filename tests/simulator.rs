@@ -1,0 +1,316 @@
+//! Browser tests of the simulator view: the request panel and its answer, root-only tasks,
+//! edits in the "policies in play" editors flipping the decision live with the deciding
+//! statement highlighted, the saved tests as a suite, and the access matrix's click-through.
+#![cfg(target_arch = "wasm32")]
+// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use iam_engine::catalog::{Catalog, ManagedPolicies};
+use iam_engine::scenario::{Scenario, gallery_entry};
+use iam_playground_app::components::simulator::Simulator;
+use iam_playground_app::data::Loadable;
+use iam_playground_app::store::{Action, RequestState, Store, StoreHandle};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CATALOG: &str = include_str!("../static/data/iam-catalog.txt");
+const MANAGED: &str = include_str!("../static/data/managed-policies.txt");
+
+thread_local! {
+    /// The mounted host's store, so tests can set the request and read the state.
+    static STORE: RefCell<Option<StoreHandle>> = const { RefCell::new(None) };
+    /// The parsed assets, shared by the tests of this file (parsing them takes a moment).
+    static ASSETS: RefCell<Option<(Rc<Catalog>, Rc<ManagedPolicies>)>> = const { RefCell::new(None) };
+}
+
+fn assets() -> (Rc<Catalog>, Rc<ManagedPolicies>) {
+    ASSETS.with(|a| {
+        a.borrow_mut()
+            .get_or_insert_with(|| {
+                (
+                    Rc::new(Catalog::parse(CATALOG).unwrap()),
+                    Rc::new(ManagedPolicies::parse(MANAGED).unwrap()),
+                )
+            })
+            .clone()
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct HostProps {
+    scenario: Rc<Scenario>,
+}
+
+/// Provides a store with the scenario, the catalog and the AWS-managed policies.
+#[component]
+fn Host(props: &HostProps) -> Html {
+    let store = use_reducer({
+        let scenario = props.scenario.clone();
+        move || Store::new((*scenario).clone(), "Test".to_owned())
+    });
+    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
+    let (catalog, managed) = assets();
+    html! {
+        <ContextProvider<StoreHandle> context={store}>
+        <ContextProvider<Loadable<Catalog>> context={Loadable::Ready(catalog)}>
+        <ContextProvider<Loadable<ManagedPolicies>> context={Loadable::Ready(managed)}>
+            <Simulator />
+        </ContextProvider<Loadable<ManagedPolicies>>>
+        </ContextProvider<Loadable<Catalog>>>
+        </ContextProvider<StoreHandle>>
+    }
+}
+
+fn store() -> StoreHandle {
+    STORE.with(|s| s.borrow().clone()).unwrap()
+}
+
+async fn mount(example: &str) -> Element {
+    let scenario = gallery_entry(example).unwrap().scenario;
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        HostProps {
+            scenario: Rc::new(scenario),
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    root
+}
+
+/// Waits (polling) until `selector` matches inside `root`.
+async fn find(root: &Element, selector: &str) -> Element {
+    for _ in 0..300 {
+        yew::scheduler::flush().await;
+        if let Some(el) = root.query_selector(selector).unwrap() {
+            return el;
+        }
+        gloo::timers::future::TimeoutFuture::new(5).await;
+    }
+    panic!("nothing matched {selector}");
+}
+
+/// Waits until the answer's decision is `decision` (AWS spelling).
+async fn decision(root: &Element, decision: &str) -> Element {
+    find(
+        root,
+        &format!(".sim-result .explanation[data-decision=\"{decision}\"]"),
+    )
+    .await
+}
+
+fn ask(principal: &str, action: &str, resource: &str) {
+    store().dispatch(Action::SetRequest(RequestState {
+        principal: principal.into(),
+        action: action.into(),
+        resource: resource.into(),
+        context: Vec::new(),
+    }));
+}
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+fn type_into(area: &HtmlTextAreaElement, text: &str) {
+    area.set_value(text);
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    init.set_input_type("insertFromPaste");
+    let event = web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap();
+    area.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn opens_on_the_first_saved_test_with_the_context_keys_shown() {
+    let root = mount("seed-admin-template").await;
+    let answer = decision(&root, "allowed").await;
+    assert_eq!(store().request.principal, "user/admin");
+    assert_eq!(store().request.action, "iam:ChangePassword");
+    assert!(answer.text_content().unwrap().contains("Allowed"));
+    // The chain lists every step in AWS's order.
+    let steps = root.query_selector_all(".eval-chain .step").unwrap();
+    assert_eq!(steps.length(), 7);
+    // The context keys: the principal's name and a shown, editable time.
+    find(&root, "tr[data-key=\"aws:username\"]").await;
+    let time = find(&root, "tr[data-key=\"aws:CurrentTime\"] input").await;
+    let time: web_sys::HtmlInputElement = time.dyn_into().unwrap();
+    assert!(time.value().ends_with('Z'), "{}", time.value());
+}
+
+#[wasm_bindgen_test]
+async fn only_the_root_user_can_close_the_account() {
+    let root = mount("seed-admin-template").await;
+    ask("user/admin", "root-task:close-account", "*");
+    let answer = decision(&root, "implicitDeny").await;
+    assert_eq!(
+        answer.get_attribute("data-root-task").as_deref(),
+        Some("close-account")
+    );
+    assert!(
+        answer
+            .text_content()
+            .unwrap()
+            .contains("not even AdministratorAccess")
+    );
+    ask("root", "root-task:close-account", "*");
+    decision(&root, "allowed").await;
+    // Root-only tasks cannot become saved tests.
+    let add = find(&root, "[data-action=\"add-test\"]").await;
+    assert!(add.has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn a_group_deny_typed_in_place_flips_the_decision_and_is_highlighted() {
+    let root = mount("seed-admin-template").await;
+    ask("user/admin", "iam:CreateUser", "*");
+    decision(&root, "allowed").await;
+    click(
+        &root,
+        "[data-action=\"add-inline-policy\"][data-owner=\"group administrators\"]",
+    );
+    let area: HtmlTextAreaElement = find(
+        &root,
+        "textarea[aria-label=\"Inline policy Simulator of group administrators\"]",
+    )
+    .await
+    .dyn_into()
+    .unwrap();
+    type_into(
+        &area,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoNewUsers","Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#,
+    );
+    let answer = decision(&root, "explicitDeny").await;
+    assert!(answer.text_content().unwrap().contains("NoNewUsers"));
+    assert!(
+        answer
+            .text_content()
+            .unwrap()
+            .contains("with an explicit deny in an identity-based policy")
+    );
+    // The store carries the highlight for every editor of that text, at the statement's span.
+    let highlights = store().highlights.clone();
+    let h = highlights.first().expect("a highlight");
+    assert_eq!(h.kind, iam_playground_app::store::HighlightKind::Deny);
+    let text = area.value();
+    let statement = text.get(h.span.start..h.span.end).unwrap();
+    assert!(
+        statement.starts_with('{') && statement.contains("NoNewUsers"),
+        "{statement}"
+    );
+    find(&root, ".played-policy .hl-deny").await;
+    // One undo step takes the whole edit back, and the decision follows.
+    store().dispatch(Action::Undo);
+    decision(&root, "allowed").await;
+}
+
+#[wasm_bindgen_test]
+async fn saved_tests_run_as_a_suite_and_load_into_the_panel() {
+    let root = mount("least-privilege-groups").await;
+    let summary = find(&root, ".sim-tests .tests-summary").await;
+    for _ in 0..100 {
+        if summary.text_content().unwrap() == "8 of 8 pass" {
+            break;
+        }
+        gloo::timers::future::TimeoutFuture::new(5).await;
+    }
+    assert_eq!(summary.text_content().unwrap(), "8 of 8 pass");
+    // Load the fourth test (dev-dana cannot delete the database) into the request panel.
+    let rows = root.query_selector_all(".sim-tests .test-case").unwrap();
+    let load = rows
+        .item(3)
+        .unwrap()
+        .dyn_into::<Element>()
+        .unwrap()
+        .query_selector("[data-action=\"load-test\"]")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<HtmlElement>()
+        .unwrap();
+    load.click();
+    let answer = decision(&root, "implicitDeny").await;
+    assert_eq!(store().request.principal, "user/dev-dana");
+    // The nearest miss names the statement and what it missed.
+    let miss = find(&root, ".candidates li[data-statement=\"LookAtDatabases\"]").await;
+    assert!(
+        miss.text_content()
+            .unwrap()
+            .contains("its Action does not match")
+    );
+    assert!(
+        answer
+            .text_content()
+            .unwrap()
+            .contains("because no identity-based policy allows the rds:DeleteDBInstance action")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_matrix_cell_explains_itself() {
+    let root = mount("least-privilege-groups").await;
+    decision(&root, "allowed").await;
+    let cell = find(
+        &root,
+        ".sim-matrix tr[data-principal=\"user/auditor-ana\"] button[aria-label*=\"rds:DeleteDBInstance\"]",
+    )
+    .await;
+    assert_eq!(
+        cell.get_attribute("data-decision").as_deref(),
+        Some("implicitDeny")
+    );
+    cell.dyn_into::<HtmlElement>().unwrap().click();
+    decision(&root, "implicitDeny").await;
+    assert_eq!(store().request.principal, "user/auditor-ana");
+    assert_eq!(store().request.action, "rds:DeleteDBInstance");
+    // The root user's row holds the root-only tasks.
+    let task = find(
+        &root,
+        ".sim-matrix tr[data-principal=\"root\"] button[aria-label*=\"Close your AWS account\"]",
+    )
+    .await;
+    assert_eq!(
+        task.get_attribute("data-decision").as_deref(),
+        Some("allowed")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_wildcard_expands_into_rows_and_a_row_explains_itself() {
+    let root = mount("least-privilege-groups").await;
+    ask("user/auditor-ana", "s3:Delete*", "*");
+    let rows = find(&root, ".action-rows").await;
+    let buttons = rows.query_selector_all("button").unwrap();
+    assert!(buttons.length() > 5, "{}", buttons.length());
+    let second = buttons.item(1).unwrap().dyn_into::<HtmlElement>().unwrap();
+    let second_action = second
+        .query_selector("code")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    second.click();
+    yew::scheduler::flush().await;
+    let current = find(&root, ".action-row.current code").await;
+    assert_eq!(current.text_content().unwrap(), second_action);
+    let why = find(&root, ".sim-result h4:nth-of-type(2)").await;
+    assert!(why.text_content().unwrap().contains(&second_action));
+    // Typing nonsense gives a hint, not a panic.
+    ask("user/auditor-ana", "s3:NoSuch*", "*");
+    let hint = find(&root, ".sim-result .status").await;
+    assert!(hint.text_content().unwrap().contains("matches no action"));
+}

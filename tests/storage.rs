@@ -1,0 +1,506 @@
+//! Browser tests of local saving, share links opened at startup and the scenario switcher, run by
+//! wasm-bindgen-test in headless Chromium against the real `localStorage`.
+#![cfg(target_arch = "wasm32")]
+// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use iam_engine::scenario::{FORMAT_VERSION, Scenario, User};
+use iam_engine::share::{self, SharePayload, ViewState};
+use iam_playground_app::App;
+use iam_playground_app::storage::{self, PREFIX, SLOT_PREFIX};
+use iam_playground_app::store::{Action, NoticeLevel, StoreHandle, View};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn local() -> web_sys::Storage {
+    gloo::utils::window().local_storage().unwrap().unwrap()
+}
+
+thread_local! {
+    /// Whether a test holds the page's storage (see [`exclusive`]).
+    static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Releases the storage lock when a test ends, even when it fails.
+struct Exclusive;
+
+impl Drop for Exclusive {
+    fn drop(&mut self) {
+        BUSY.with(|b| b.set(false));
+    }
+}
+
+/// Waits until no other test uses the page's storage and fragment: asynchronous tests may
+/// interleave at their await points, and they all share one `localStorage`.
+async fn exclusive() -> Exclusive {
+    while BUSY.with(|b| b.replace(true)) {
+        gloo::timers::future::TimeoutFuture::new(5).await;
+    }
+    Exclusive
+}
+
+/// Lets queued DOM events (a `<details>` element's `toggle`) fire, then renders.
+async fn settle() {
+    gloo::timers::future::TimeoutFuture::new(10).await;
+    yew::scheduler::flush().await;
+}
+
+/// Removes every key the playground wrote, and any fragment, so each test starts clean.
+fn reset() {
+    let storage = local();
+    let keys: Vec<String> = (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .filter(|k| k.starts_with(PREFIX))
+        .collect();
+    for key in keys {
+        storage.remove_item(&key).unwrap();
+    }
+    set_hash("");
+}
+
+fn set_hash(hash: &str) {
+    let window = gloo::utils::window();
+    let location = window.location();
+    let url = format!(
+        "{}{}{}",
+        location.pathname().unwrap(),
+        location.search().unwrap(),
+        hash
+    );
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+}
+
+fn saved(name: &str) -> Option<String> {
+    local().get_item(&format!("{SLOT_PREFIX}{name}")).unwrap()
+}
+
+fn link_for(scenario: &Scenario, view: ViewState) -> String {
+    let payload =
+        SharePayload::new(scenario.to_json(), FORMAT_VERSION, "2026-09-26").with_view(view);
+    format!("#s={}", share::encode(&payload).unwrap())
+}
+
+/// Where a [`Harness`] puts its store handle; one per mounted harness, so that an older harness
+/// re-rendering later never hands its store to a newer test.
+#[derive(Clone, Default)]
+struct Sink(Rc<RefCell<Option<StoreHandle>>>);
+
+impl PartialEq for Sink {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HarnessProps {
+    sink: Sink,
+}
+
+/// A component that starts the store like the app does and hands its handle to the test.
+#[component]
+fn Harness(props: &HarnessProps) -> Html {
+    let store = use_reducer(storage::startup);
+    *props.sink.0.borrow_mut() = Some(store.clone());
+    html! {}
+}
+
+/// Mounts a harness (which runs `startup` like a page load) and returns its sink.
+async fn harness() -> Sink {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let sink = Sink::default();
+    yew::Renderer::<Harness>::with_root_and_props(root, HarnessProps { sink: sink.clone() })
+        .render();
+    yew::scheduler::flush().await;
+    sink
+}
+
+impl Sink {
+    /// The store as it is now, after pending renders.
+    async fn store(&self) -> StoreHandle {
+        yew::scheduler::flush().await;
+        self.0.borrow().clone().unwrap()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn autosave_writes_the_slot_and_startup_restores_it() {
+    let _lock = exclusive().await;
+    reset();
+    let sink = harness().await;
+    let store = sink.store().await;
+    assert_eq!(store.slot, storage::DEFAULT_NAME);
+    iam_playground_app::store::edit(&store, "Add user alice", |s| {
+        s.users.push(User::new("alice"));
+        Ok(())
+    })
+    .unwrap();
+    let store = sink.store().await;
+    storage::autosave(&store);
+    storage::flush_autosave();
+    assert!(saved(storage::DEFAULT_NAME).unwrap().contains("alice"));
+    assert_eq!(
+        local().get_item(storage::LAST_KEY).unwrap().as_deref(),
+        Some(storage::DEFAULT_NAME)
+    );
+    let index = local().get_item(storage::INDEX_KEY).unwrap().unwrap();
+    assert!(index.contains("\"updated\""), "{index}");
+
+    // What a reload does.
+    let restored = storage::startup();
+    assert_eq!(restored.slot, storage::DEFAULT_NAME);
+    assert_eq!(restored.scenario.users[0].name, "alice");
+    assert_eq!(restored.notice, None);
+}
+
+#[wasm_bindgen_test]
+async fn a_link_opens_as_an_unsaved_copy_and_leaves_the_fragment() {
+    let _lock = exclusive().await;
+    reset();
+    let sink = harness().await;
+    let store = sink.store().await;
+    storage::autosave(&store);
+    storage::flush_autosave();
+    let mut linked = Scenario::new("111122223333");
+    linked.title = "Linked demo".into();
+    linked.users.push(User::new("bob"));
+    set_hash(&link_for(
+        &linked,
+        ViewState {
+            view: Some("simulate".into()),
+            principal: Some("user/bob".into()),
+            action: Some("s3:ListAllMyBuckets".into()),
+            resource: Some("*".into()),
+        },
+    ));
+
+    let opened = storage::startup();
+    assert_eq!(opened.slot, "Linked demo");
+    assert!(opened.unsaved_copy);
+    assert_eq!(opened.view, View::Simulate);
+    assert_eq!(opened.request.principal, "user/bob");
+    assert_eq!(opened.scenario.users[0].name, "bob");
+    assert_eq!(opened.notice.as_ref().unwrap().level, NoticeLevel::Info);
+    // The fragment is gone, so a reload does not import the link again.
+    assert_eq!(gloo::utils::window().location().hash().unwrap(), "");
+    // Nothing was written for the link, and the local scenario is untouched.
+    assert_eq!(saved("Linked demo"), None);
+    assert!(saved(storage::DEFAULT_NAME).is_some());
+    assert_eq!(
+        storage::startup().slot,
+        storage::DEFAULT_NAME,
+        "a reload opens the local scenario again"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_link_says_why_and_keeps_local_work() {
+    let _lock = exclusive().await;
+    reset();
+    let sink = harness().await;
+    let store = sink.store().await;
+    iam_playground_app::store::edit(&store, "Add user carol", |s| {
+        s.users.push(User::new("carol"));
+        Ok(())
+    })
+    .unwrap();
+    let store = sink.store().await;
+    storage::autosave(&store);
+    storage::flush_autosave();
+    let before = saved(storage::DEFAULT_NAME).unwrap();
+
+    let good = link_for(&Scenario::new("111122223333"), ViewState::default());
+    // Eight characters are six whole bytes: the checksum goes missing, not a base64 group.
+    let truncated = good.get(..good.len() - 8).unwrap().to_owned();
+    let mut tampered: Vec<char> = good.chars().collect();
+    let middle = tampered.len() / 2;
+    tampered[middle] = if tampered[middle] == 'A' { 'B' } else { 'A' };
+    let tampered: String = tampered.into_iter().collect();
+    let oversized = format!("#s={}", "A".repeat(share::MAX_LINK_CHARS + 1));
+    for (link, words) in [
+        ("#s=not*a*link".to_owned(), "damaged"),
+        (truncated, "incomplete"),
+        (tampered, "damaged"),
+        (oversized, "too long"),
+    ] {
+        set_hash(&link);
+        let opened = storage::startup();
+        let notice = opened.notice.clone().unwrap();
+        assert_eq!(notice.level, NoticeLevel::Error, "{}", notice.text);
+        assert!(notice.text.contains(words), "{words}: {}", notice.text);
+        assert_eq!(opened.slot, storage::DEFAULT_NAME);
+        assert_eq!(opened.scenario.users[0].name, "carol");
+        assert!(!opened.unsaved_copy);
+        assert_eq!(saved(storage::DEFAULT_NAME).unwrap(), before);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn keep_saves_a_linked_scenario_beside_the_local_one() {
+    let _lock = exclusive().await;
+    reset();
+    let sink = harness().await;
+    let store = sink.store().await;
+    storage::autosave(&store);
+    storage::flush_autosave();
+    let mut linked = Scenario::new("111122223333");
+    linked.title = storage::DEFAULT_NAME.into();
+    set_hash(&link_for(&linked, ViewState::default()));
+    // A second harness starts from the link, as a new page would.
+    let sink = harness().await;
+    let store = sink.store().await;
+    assert!(store.unsaved_copy);
+    assert_eq!(
+        store.slot, "My scenario (2)",
+        "the name never reuses a saved one"
+    );
+    storage::autosave(&store);
+    storage::flush_autosave();
+    assert_eq!(
+        saved("My scenario (2)"),
+        None,
+        "autosave skips an unsaved copy"
+    );
+    storage::keep(&store, &store.slot).unwrap();
+    let store = sink.store().await;
+    assert!(!store.unsaved_copy);
+    assert!(saved("My scenario (2)").unwrap().contains("111122223333"));
+    assert!(
+        saved(storage::DEFAULT_NAME)
+            .unwrap()
+            .contains("123456789012")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_index_and_an_unreadable_slot_give_notices_not_panics() {
+    let _lock = exclusive().await;
+    reset();
+    local()
+        .set_item(
+            &format!("{SLOT_PREFIX}Broken"),
+            "{\"formatVersion\": 1, \"account\"",
+        )
+        .unwrap();
+    local().set_item(storage::LAST_KEY, "Broken").unwrap();
+    local()
+        .set_item(storage::INDEX_KEY, "]]] not json")
+        .unwrap();
+    let opened = storage::startup();
+    let notice = opened.notice.unwrap();
+    assert_eq!(notice.level, NoticeLevel::Warning);
+    assert!(notice.text.contains("rebuilt"), "{}", notice.text);
+    assert!(notice.text.contains("could not be read"), "{}", notice.text);
+    assert_eq!(opened.slot, storage::DEFAULT_NAME);
+    // The unreadable text is still there for the user to deal with.
+    assert_eq!(
+        saved("Broken").unwrap(),
+        "{\"formatVersion\": 1, \"account\""
+    );
+}
+
+fn click(root: &web_sys::Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn the_switcher_renames_creates_opens_and_deletes() {
+    let _lock = exclusive().await;
+    reset();
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let name = || {
+        root.query_selector(".scenario-name")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(name(), storage::DEFAULT_NAME);
+
+    // Rename.
+    click(&root, ".scenario-summary");
+    settle().await;
+    let input = root
+        .query_selector("#scenario-name-input")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap();
+    input.set_value("Bucket policies");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    click(&root, ".rename-form button[type=submit]");
+    yew::scheduler::flush().await;
+    assert_eq!(name(), "Bucket policies");
+    assert!(saved("Bucket policies").is_some());
+    assert_eq!(saved(storage::DEFAULT_NAME), None);
+
+    // A new empty scenario; the renamed one stays listed.
+    click(&root, ".scenario-new");
+    settle().await;
+    // The rename was written a moment ago, so this write may wait for the autosave interval.
+    storage::flush_autosave();
+    assert_eq!(name(), storage::DEFAULT_NAME);
+    assert!(saved(storage::DEFAULT_NAME).is_some(), "autosaved");
+    click(&root, ".scenario-summary");
+    settle().await;
+    assert!(
+        root.query_selector(".slot[data-slot=\"Bucket policies\"]")
+            .unwrap()
+            .is_some()
+    );
+
+    // A taken name is refused beside the field, and nothing changes.
+    let input = root
+        .query_selector("#scenario-name-input")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap();
+    input.set_value("Bucket policies");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    click(&root, ".rename-form button[type=submit]");
+    yew::scheduler::flush().await;
+    let error = root.query_selector(".rename-form [role=alert]").unwrap();
+    assert!(error.unwrap().text_content().unwrap().contains("already"));
+    assert_eq!(name(), storage::DEFAULT_NAME);
+
+    // Open the other one, then delete the empty one with a confirmation.
+    click(&root, ".slot[data-slot=\"Bucket policies\"] .slot-open");
+    yew::scheduler::flush().await;
+    assert_eq!(name(), "Bucket policies");
+    click(&root, ".scenario-summary");
+    settle().await;
+    click(&root, ".slot[data-slot=\"My scenario\"] .slot-delete");
+    yew::scheduler::flush().await;
+    assert!(
+        saved(storage::DEFAULT_NAME).is_some(),
+        "not before confirming"
+    );
+    click(
+        &root,
+        ".slot[data-slot=\"My scenario\"] .slot-delete-confirm",
+    );
+    yew::scheduler::flush().await;
+    assert_eq!(saved(storage::DEFAULT_NAME), None);
+    assert_eq!(name(), "Bucket policies");
+}
+
+#[wasm_bindgen_test]
+async fn a_link_pasted_into_an_open_page_opens_too() {
+    let _lock = exclusive().await;
+    reset();
+    let sink = harness().await;
+    let store = sink.store().await;
+    storage::autosave(&store);
+    storage::flush_autosave();
+    let mut linked = Scenario::new("444455556666");
+    linked.title = "Pasted".into();
+    set_hash(&link_for(&linked, ViewState::default()));
+    storage::open_link_from_location(&store);
+    let store = sink.store().await;
+    assert_eq!(store.slot, "Pasted");
+    assert!(store.unsaved_copy);
+    assert_eq!(gloo::utils::window().location().hash().unwrap(), "");
+    store.dispatch(Action::SetNotice(None));
+}
+
+#[wasm_bindgen_test]
+async fn autosaving_a_megabyte_scenario_stays_quick() {
+    use iam_engine::scenario::ManagedPolicy;
+    let _lock = exclusive().await;
+    reset();
+    let sink = harness().await;
+    let store = sink.store().await;
+    // A policy text of about 1 MB, as a large paste would make it.
+    let statement = "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket/key\"},";
+    let mut document = String::from("{\"Version\":\"2012-10-17\",\"Statement\":[");
+    while document.len() < 1_000_000 {
+        document.push_str(statement);
+    }
+    document.push_str("{}]}");
+    iam_playground_app::store::edit(&store, "Paste", |s| {
+        s.policies.push(ManagedPolicy::new("Big", document.clone()));
+        Ok(())
+    })
+    .unwrap();
+    let store = sink.store().await;
+    let performance = gloo::utils::window().performance().unwrap();
+    let start = performance.now();
+    storage::autosave(&store);
+    storage::flush_autosave();
+    let first = performance.now() - start;
+    let start = performance.now();
+    storage::autosave(&store);
+    storage::flush_autosave();
+    let unchanged = performance.now() - start;
+    let start = performance.now();
+    let restored = storage::startup();
+    let reload = performance.now() - start;
+    wasm_bindgen_test::console_log!(
+        "1 MB scenario: autosave {first:.1} ms, unchanged autosave {unchanged:.1} ms, startup {reload:.1} ms"
+    );
+    assert_eq!(restored.scenario.policies[0].document.len(), document.len());
+    // Generous bounds for a debug build on a shared machine; the numbers are printed above.
+    assert!(first < 1000.0, "autosave took {first} ms");
+    assert!(unchanged < 1000.0, "unchanged autosave took {unchanged} ms");
+    reset();
+}
+
+#[wasm_bindgen_test]
+async fn a_burst_of_changes_is_written_together_and_flushed_on_demand() {
+    let _lock = exclusive().await;
+    reset();
+    let sink = harness().await;
+    // Let the interval since any earlier write pass, so the first change is written at once.
+    gloo::timers::future::TimeoutFuture::new(storage::AUTOSAVE_INTERVAL_MS + 20).await;
+    for name in ["u1", "u2", "u3"] {
+        let store = sink.store().await;
+        iam_playground_app::store::edit(&store, "Add user", |s| {
+            s.users.push(User::new(name));
+            Ok(())
+        })
+        .unwrap();
+        storage::autosave(&sink.store().await);
+    }
+    let text = saved(storage::DEFAULT_NAME).unwrap();
+    assert!(text.contains("u1") && !text.contains("u3"), "{text}");
+    // The trailing write comes by itself after the interval...
+    gloo::timers::future::TimeoutFuture::new(storage::AUTOSAVE_INTERVAL_MS + 50).await;
+    assert!(saved(storage::DEFAULT_NAME).unwrap().contains("u3"));
+    // ...or at once when flushed (the page is hidden, another scenario opens).
+    let store = sink.store().await;
+    iam_playground_app::store::edit(&store, "Add user", |s| {
+        s.users.push(User::new("u4"));
+        Ok(())
+    })
+    .unwrap();
+    storage::autosave(&sink.store().await);
+    storage::flush_autosave();
+    assert!(saved(storage::DEFAULT_NAME).unwrap().contains("u4"));
+}
