@@ -58,6 +58,8 @@ test('a documentation page embeds two playgrounds that render, size themselves a
   assert.equal(await first.locator('fieldset.embed-body[disabled]').count(), 1);
   await first.locator('.card-name', { hasText: 'alice' }).first().waitFor({ state: 'visible', timeout: 15000 });
   await first.locator('.sim-result .explanation').first().waitFor({ state: 'visible', timeout: 15000 });
+  assert.equal(await first.locator('[data-lane="users"] .lane-add').isDisabled(), true, 'read-only: no adding');
+  assert.equal(await first.locator('.sim-form input[name="action"]').isDisabled(), true, 'read-only: a fixed request');
   // The second shows only the simulator, editable, dark.
   assert.equal(await secondView.getAttribute('data-view'), 'simulate');
   assert.equal(await secondView.getAttribute('data-readonly'), 'false');
@@ -66,6 +68,12 @@ test('a documentation page embeds two playgrounds that render, size themselves a
   assert.equal(await second.locator('.card-name').count(), 0, 'no workspace in a simulate-only embed');
   const background = await second.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
   assert.equal(background, 'rgb(17, 20, 24)', 'the dark palette applies');
+
+  // A host with its own light/dark switch can change the theme later.
+  await page.evaluate(() => document.getElementById('embed-mfa').contentWindow.postMessage({ type: 'iam-playground:theme', theme: 'light' }, '*'));
+  await second.locator('html[data-theme="light"]').waitFor({ state: 'attached', timeout: 5000 });
+  await page.evaluate(() => document.getElementById('embed-mfa').contentWindow.postMessage({ type: 'iam-playground:theme', theme: 'dark' }, '*'));
+  await second.locator('html[data-theme="dark"]').waitFor({ state: 'attached', timeout: 5000 });
 
   // Both frames are sized to what they show (the snippets start at 480 px).
   const firstHeight = await sizedToContent(page, 'embed-root-vs-admin');

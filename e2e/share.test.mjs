@@ -285,3 +285,27 @@ async function addUserInLane(page, name) {
   await page.locator('.add-form [data-action="add-confirm"]').click();
   await page.locator('.card-name', { hasText: name }).first().waitFor({ state: 'visible', timeout: 5000 });
 }
+
+test('without a clipboard, Copy link selects the link and says how to copy it', async () => {
+  const browser = await launchBrowser();
+  try {
+    // Pages served over plain HTTP from another host have no navigator.clipboard.
+    await browser.context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'clipboard', { configurable: true, get: () => undefined });
+    });
+    const { page, problems } = await openPage(browser.context, server.url);
+    await showView(page, 'share');
+    const field = page.locator('textarea.share-link');
+    await field.waitFor({ state: 'visible', timeout: 15000 });
+    await page.locator('.copy-link').click();
+    await page.locator('.share-status', { hasText: 'press Ctrl+C' }).first().waitFor({ timeout: 5000 });
+    const selected = await page.evaluate(() => {
+      const area = document.querySelector('textarea.share-link');
+      return document.activeElement === area && area.selectionStart === 0 && area.selectionEnd === area.value.length;
+    });
+    assert.equal(selected, true, 'the whole link is selected and focused');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

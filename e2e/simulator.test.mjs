@@ -123,10 +123,13 @@ test('a Deny put into a group flips the decision to an explicit deny, highlighte
   // The whole chain stays visible: the steps after the deny check were not reached.
   assert.match(await answer.locator('.eval-chain [data-step="identity"]').innerText(), /not reached/);
   // The matrix follows too: the group's Deny mentions iam:CreateUser, and the admin's cell
-  // for it is an explicit deny.
-  const denyCell = page.locator('.sim-matrix tr[data-principal="user/admin"] button[aria-label*="iam:CreateUser"]');
-  await denyCell.waitFor({ state: 'visible', timeout: 5000 });
-  assert.equal(await denyCell.getAttribute('data-decision'), 'explicitDeny');
+  // for it turns into an explicit deny once typing pauses.
+  await page.waitForFunction(
+    () => document.querySelector('.sim-matrix tr[data-principal="user/admin"] button[aria-label*="iam:CreateUser:"]')
+      ?.dataset.decision === 'explicitDeny',
+    null,
+    { timeout: 5000 },
+  );
   await screenshot(page, 'simulator-explicit-deny');
   assert.deepEqual(problems, []);
   await page.close();

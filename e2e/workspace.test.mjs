@@ -267,6 +267,11 @@ test('rename refuses bad and duplicate names with the engine message; duplicate 
     assert.ok(await focusedMatches(page, '[data-card="user:bob"]'));
     await page.keyboard.press('ArrowUp');
     assert.ok(await focusedMatches(page, '[data-card="user:carol"]'));
+    // Left and right move between lanes, skipping empty ones: the root user is left of users.
+    await page.keyboard.press('ArrowLeft');
+    assert.ok(await focusedMatches(page, '[data-card="root"]'));
+    await page.keyboard.press('ArrowRight');
+    assert.ok(await focusedMatches(page, '[data-card="user:carol"]'));
 
     // Duplicate from the card's menu.
     await tabTo(page, '[data-card="user:carol"] [data-action="card-menu"]');

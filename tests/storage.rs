@@ -504,3 +504,59 @@ async fn a_burst_of_changes_is_written_together_and_flushed_on_demand() {
     storage::flush_autosave();
     assert!(saved(storage::DEFAULT_NAME).unwrap().contains("u4"));
 }
+
+#[wasm_bindgen_test]
+async fn a_link_from_older_aws_data_warns_once_the_catalog_is_known() {
+    let _lock = exclusive().await;
+    reset();
+    let payload = SharePayload::new(
+        Scenario::new("111122223333").to_json(),
+        FORMAT_VERSION,
+        "2020-01-01",
+    );
+    set_hash(&format!("#s={}", share::encode(&payload).unwrap()));
+    let sink = harness().await;
+    let store = sink.store().await;
+    assert_eq!(store.notice.as_ref().unwrap().level, NoticeLevel::Info);
+    // What the switcher does when the catalog has loaded.
+    storage::check_link_data_version(&store, "2026-09-26");
+    let store = sink.store().await;
+    let notice = store.notice.clone().unwrap();
+    assert_eq!(notice.level, NoticeLevel::Warning);
+    assert!(
+        notice
+            .text
+            .contains("an older version of the playground (AWS data 2020-01-01, here 2026-09-26)"),
+        "{}",
+        notice.text
+    );
+    // Only once per link.
+    store.dispatch(Action::SetNotice(None));
+    storage::check_link_data_version(&sink.store().await, "2026-09-26");
+    assert_eq!(sink.store().await.notice, None);
+}
+
+#[wasm_bindgen_test]
+fn height_messages_are_read_strictly() {
+    use iam_playground_app::components::embed::height_from_message;
+    let message = |kind: &str, height: wasm_bindgen::JsValue| {
+        let object = js_sys::Object::new();
+        js_sys::Reflect::set(&object, &"type".into(), &kind.into()).unwrap();
+        js_sys::Reflect::set(&object, &"height".into(), &height).unwrap();
+        wasm_bindgen::JsValue::from(object)
+    };
+    assert_eq!(
+        height_from_message(&message("iam-playground:height", 612.2.into())),
+        Some(613)
+    );
+    assert_eq!(height_from_message(&message("other", 612.0.into())), None);
+    assert_eq!(
+        height_from_message(&message("iam-playground:height", "612".into())),
+        None
+    );
+    assert_eq!(
+        height_from_message(&message("iam-playground:height", f64::NAN.into())),
+        None
+    );
+    assert_eq!(height_from_message(&"iam-playground:height".into()), None);
+}

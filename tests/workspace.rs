@@ -462,9 +462,11 @@ async fn a_large_account_renders_and_highlights_in_bounded_time() {
     gloo::console::log!(format!(
         "large account: first render {rendered:.0} ms, highlight {highlighted:.0} ms"
     ));
-    assert!(rendered < 8000.0, "first render took {rendered:.0} ms");
+    // Generous bounds for a debug build on a busy machine: they catch work that grows with the
+    // square of the account (seconds turning into minutes), not a few milliseconds.
+    assert!(rendered < 20000.0, "first render took {rendered:.0} ms");
     assert!(
-        highlighted < 4000.0,
+        highlighted < 5000.0,
         "highlighting took {highlighted:.0} ms"
     );
 }

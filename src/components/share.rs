@@ -186,6 +186,16 @@ pub fn ShareView() -> Html {
         },
     );
     let base = page_base_url();
+    {
+        // "Copied." speaks of the link as it was; once the link changes it would mislead.
+        let link_status = link_status.clone();
+        let embed_status = embed_status.clone();
+        let current = (*encoded).clone().and_then(Result::ok);
+        use_effect_with(current, move |_| {
+            link_status.set(String::new());
+            embed_status.set(String::new());
+        });
+    }
 
     let link_section = match &*encoded {
         None => html! {

@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
 use iam_engine::scenario::request::{ContextKeyRow, ROOT_TASK_PREFIX, test_context};
-use iam_engine::scenario::simulate::{expected_of, run_tests};
+use iam_engine::scenario::simulate::expected_of;
+use iam_engine::scenario::test_runs::TestRunCache;
 use iam_engine::scenario::{ExpectedDecision, PrincipalRef, TestCase};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -61,10 +62,13 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
     };
     let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
     let managed_ready = ready(&managed);
+    // Outcomes are kept between edits, so a keystroke re-evaluates only the tests whose
+    // principal's policies (or shared inputs) it changed.
+    let cache = use_mut_ref(TestRunCache::new);
     let outcomes = use_memo((store.revision, managed_ready.is_some()), {
         let scenario = Rc::clone(&store.scenario);
         let managed = managed_ready.clone();
-        move |_| run_tests(&scenario, managed.as_deref())
+        move |_| cache.borrow_mut().run(&scenario, managed.as_deref()).0
     });
     let label = use_state(String::new);
     let add_error = use_state(|| None::<String>);

@@ -32,10 +32,6 @@ pub struct CanvasCtx {
     pub on_drag: Callback<Option<CardKey>>,
     /// A card (first) was dropped onto another (second).
     pub on_drop: Callback<(CardKey, CardKey)>,
-    /// The card whose links are highlighted.
-    pub active: Option<CardKey>,
-    /// The cards linked to the active one (computed once per render, not once per card).
-    pub lit: Rc<HashSet<CardKey>>,
     /// Highlights a card's links (`None` clears).
     pub on_active: Callback<Option<CardKey>>,
     /// Every link of the scenario.
@@ -596,8 +592,6 @@ pub fn Canvas() -> Html {
         dragging: (*dragging).clone(),
         on_drag: handles.on_drag.clone(),
         on_drop: handles.on_drop.clone(),
-        active: (*active).clone(),
-        lit: Rc::clone(&lit),
         on_active: handles.on_active.clone(),
         links: Rc::clone(&links_now),
         announce: announce.clone(),
@@ -683,7 +677,9 @@ pub fn Canvas() -> Html {
                 <div class="lane-cards">
                     { for cards.into_iter().map(|card| {
                         let key = card.dom_key();
-                        html! { <Card {key} {card} /> }
+                        let linked_to = lit.contains(&card).then(|| (*active).clone()).flatten();
+                        let is_active = active.as_ref() == Some(&card);
+                        html! { <Card {key} {card} {linked_to} active={is_active} /> }
                     }) }
                     if count == 0 {
                         <p class="lane-empty muted">{ lane.empty_text() }</p>
@@ -743,7 +739,8 @@ pub fn Canvas() -> Html {
             .then(|| html! { <Card card={CardKey::Organization} /> });
         html! {
             <section class="account-strip" aria-label="Account">
-                <Card card={CardKey::Root} />
+                <Card card={CardKey::Root} active={active.as_ref() == Some(&CardKey::Root)}
+                    linked_to={None::<CardKey>} />
                 { org }
             </section>
         }

@@ -25,6 +25,14 @@ const COPY_NAME_MAX: usize = 64;
 pub struct CardProps {
     /// Which entity the card shows.
     pub card: CardKey,
+    /// The card under the pointer or focus when it is linked to this one (its links and this
+    /// card's chips naming it are highlighted). A prop rather than context, so hovering
+    /// re-renders only the cards it changes.
+    #[prop_or_default]
+    pub linked_to: Option<CardKey>,
+    /// Whether this card is the one under the pointer or focus.
+    #[prop_or_default]
+    pub active: bool,
 }
 
 /// Which picker a card has open.
@@ -743,8 +751,8 @@ pub fn Card(props: &CardProps) -> Html {
         .dragging
         .as_ref()
         .is_some_and(|src| *src != card && ctx.accepts(src, &card));
-    let linked = ctx.lit.contains(&card);
-    let is_active = ctx.active.as_ref() == Some(&card);
+    let linked = props.linked_to.is_some();
+    let is_active = props.active;
 
     let set_mode = |m: Mode| {
         let mode = mode.clone();
@@ -1066,7 +1074,7 @@ pub fn Card(props: &CardProps) -> Html {
             _ => html! {},
         }
     } else {
-        let active_key = ctx.active.clone();
+        let active_key = props.linked_to.clone();
         html! {
             <ul class="chips" aria-label={format!("Links of {} {}", card.kind(), card.name())}>
                 { for chip_list.into_iter().map(|chip| {

@@ -591,9 +591,16 @@ impl ActionIndex {
         let mut by_service: Vec<(Box<str>, Vec<u32>)> = Vec::new();
         let mut wild = Vec::new();
         for (i, text) in texts.iter().enumerate() {
-            let lower = text.to_ascii_lowercase();
-            match lower.split_once(':') {
-                Some((service, _)) if !service.contains(['*', '?']) => {
+            // Service prefixes are nearly always lower case already: fold only when needed.
+            let service = text.split_once(':').map(|(s, _)| {
+                if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                    std::borrow::Cow::Owned(s.to_ascii_lowercase())
+                } else {
+                    std::borrow::Cow::Borrowed(s)
+                }
+            });
+            match service.as_deref() {
+                Some(service) if !service.contains(['*', '?']) => {
                     match by_service.binary_search_by(|(s, _)| (**s).cmp(service)) {
                         Ok(at) => {
                             if let Some((_, v)) = by_service.get_mut(at) {

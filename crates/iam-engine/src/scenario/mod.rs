@@ -157,6 +157,7 @@ pub mod matrix;
 mod names;
 pub mod request;
 pub mod simulate;
+pub mod test_runs;
 
 #[cfg(test)]
 mod tests;

@@ -619,42 +619,57 @@ pub fn locate_policy(scenario: &Scenario, id: &str) -> Option<PolicyLocation> {
 
 /// Runs every saved test of the scenario.
 pub fn run_tests(scenario: &Scenario, managed: Option<&ManagedPolicies>) -> Vec<TestOutcome> {
-    scenario
-        .tests
-        .iter()
-        .enumerate()
-        .map(|(index, test)| {
-            let result = evaluate_request(
-                scenario,
-                managed,
-                &test.principal,
-                &test.action,
-                &test.resource,
-                &test.context,
-            );
-            match result {
-                Ok(e) => {
-                    let actual = e.evaluation.decision;
-                    TestOutcome {
-                        index,
-                        label: test.label.clone(),
-                        expected: test.expected,
-                        actual: Some(actual),
-                        passed: expected_of(actual) == test.expected,
-                        error: None,
-                        evaluation: Some(e),
-                    }
-                }
-                Err(err) => TestOutcome {
-                    index,
-                    label: test.label.clone(),
-                    expected: test.expected,
-                    actual: None,
-                    passed: false,
-                    error: Some(err.message),
-                    evaluation: None,
-                },
-            }
-        })
+    (0..scenario.tests.len())
+        .map(|index| run_tests_at(scenario, managed, index))
         .collect()
+}
+
+/// Runs the saved test at `index` (an out-of-range index gives a failed outcome saying so).
+pub fn run_tests_at(
+    scenario: &Scenario,
+    managed: Option<&ManagedPolicies>,
+    index: usize,
+) -> TestOutcome {
+    let Some(test) = scenario.tests.get(index) else {
+        return TestOutcome {
+            index,
+            label: String::new(),
+            expected: ExpectedDecision::Allowed,
+            actual: None,
+            passed: false,
+            error: Some(format!("There is no saved test {}.", index + 1)),
+            evaluation: None,
+        };
+    };
+    let result = evaluate_request(
+        scenario,
+        managed,
+        &test.principal,
+        &test.action,
+        &test.resource,
+        &test.context,
+    );
+    match result {
+        Ok(e) => {
+            let actual = e.evaluation.decision;
+            TestOutcome {
+                index,
+                label: test.label.clone(),
+                expected: test.expected,
+                actual: Some(actual),
+                passed: expected_of(actual) == test.expected,
+                error: None,
+                evaluation: Some(e),
+            }
+        }
+        Err(err) => TestOutcome {
+            index,
+            label: test.label.clone(),
+            expected: test.expected,
+            actual: None,
+            passed: false,
+            error: Some(err.message),
+            evaluation: None,
+        },
+    }
 }

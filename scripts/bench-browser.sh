@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Prints the simulator's performance numbers: in headless Chromium (a release build of the
+# wasm-bindgen-test benchmark tests/bench_simulator.rs, timed with performance.now()) and
+# natively (cargo bench -p iam-engine --bench simulator). It reports; it asserts nothing about
+# time. Not part of scripts/test.sh: the release wasm build takes a few minutes (the test
+# command's debug build compiles the benchmark file to nothing).
+#
+#   saved tests after a keystroke  the incremental run the app does on every edit (target < 16 ms)
+#   saved tests, full run          every test of the 10-user scenario evaluated from scratch
+#   access matrix                  25 principals x every action of the catalog (target < 250 ms)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/env.sh
+source "$here/scripts/env.sh"
+cd "$here"
+
+echo "== headless Chromium (release wasm) =="
+cargo test -p iam-playground-app --locked --release --target wasm32-unknown-unknown \
+  --test bench_simulator -- --nocapture 2>&1 | grep '^BENCH' | sed 's/^BENCH /  /'
+
+echo "== native (release) =="
+cargo bench -p iam-engine --locked --bench simulator 2>/dev/null | sed 's/^/  /'
