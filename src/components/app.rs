@@ -179,6 +179,15 @@ fn Tabs() -> Html {
     let Some(store) = crate::store::use_store() else {
         return html! {};
     };
+    // Keep the current tab visible in the scrolling tab row (phones), without moving the page.
+    use_effect_with(store.view, |view| {
+        if let Some(el) = gloo::utils::document().get_element_by_id(&format!("tab-{}", view.id())) {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            options.set_inline(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
     let findings = use_context::<ScenarioFindings>()
         .map(|f| f.0.len())
         .unwrap_or_default();

@@ -369,3 +369,113 @@ mod result_panel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use iam_engine::scenario::gallery_entry;
+
+    fn managed() -> ManagedPolicies {
+        ManagedPolicies::parse(include_str!("../../../static/data/managed-policies.txt")).unwrap()
+    }
+
+    fn request(principal: &str, action: &str, resource: &str) -> RequestState {
+        RequestState {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            context: Vec::new(),
+        }
+    }
+
+    fn rows(s: &Scenario, m: &ManagedPolicies, r: &RequestState) -> Vec<ContextKeyRow> {
+        context_keys(
+            s,
+            Some(m),
+            None,
+            &PrincipalRef::from(r.principal.clone()),
+            &r.resource,
+            "2026-11-23T10:00:00Z",
+        )
+    }
+
+    #[test]
+    fn the_panel_opens_on_the_first_saved_test() {
+        let s = gallery_entry("seed-admin-template").unwrap().scenario;
+        let r = initial_request(&s);
+        assert_eq!(r.principal, "user/admin");
+        assert_eq!(r.action, "iam:ChangePassword");
+        let empty = Scenario::new("111122223333");
+        assert_eq!(initial_request(&empty).principal, "root");
+    }
+
+    #[test]
+    fn root_only_tasks_are_answered_without_policies() {
+        let s = gallery_entry("seed-admin-template").unwrap().scenario;
+        let m = managed();
+        let ask = |p: &str| {
+            let r = request(p, "root-task:close-account", "*");
+            answer(&s, Some(&m), None, &r, &rows(&s, &m, &r), 0)
+        };
+        match ask("user/admin") {
+            Answer::RootTask(a) => assert_eq!(a.decision, Decision::ImplicitDeny),
+            other => panic!("{other:?}"),
+        }
+        match ask("root") {
+            Answer::RootTask(a) => assert_eq!(a.decision, Decision::Allowed),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(ask("user/ghost"), Answer::Error(_)));
+    }
+
+    #[test]
+    fn denied_requests_carry_the_access_denied_message_and_bad_input_a_hint() {
+        let s = gallery_entry("least-privilege-groups").unwrap().scenario;
+        let m = managed();
+        let r = request(
+            "user/dev-dana",
+            "rds:DeleteDBInstance",
+            "arn:aws:rds:us-east-1:111122223333:db:orders",
+        );
+        match answer(&s, Some(&m), None, &r, &rows(&s, &m, &r), 0) {
+            Answer::Rows {
+                rows,
+                denied_message,
+                detail,
+                ..
+            } => {
+                assert_eq!(
+                    rows,
+                    vec![("rds:DeleteDBInstance".to_string(), Decision::ImplicitDeny)]
+                );
+                assert!(denied_message.unwrap().ends_with(
+                    "because no identity-based policy allows the rds:DeleteDBInstance action"
+                ));
+                assert!(!detail.evaluation.candidates.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+        for (p, a, res) in [
+            ("", "s3:GetObject", "*"),
+            ("root", "s3", "*"),
+            ("root", "s3:GetObject", " "),
+        ] {
+            let r = request(p, a, res);
+            assert!(
+                matches!(
+                    answer(&s, Some(&m), None, &r, &[], 0),
+                    Answer::Incomplete(_)
+                ),
+                "{p} {a} {res}"
+            );
+        }
+        // A wildcard waits for the catalog instead of guessing.
+        let r = request("root", "s3:Get*", "*");
+        assert!(matches!(
+            answer(&s, Some(&m), None, &r, &[], 0),
+            Answer::Incomplete(_)
+        ));
+    }
+}
