@@ -2,26 +2,13 @@
 // without the app's chrome in their own theme and view, size their iframes to their content
 // through postMessage (again when the page's width changes), and "Open in the playground" opens
 // the same scenario in the full app, unsaved. Nothing is sent anywhere.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
+import { useApp, openPage, showView, screenshotDir, openExample } from './lib/harness.mjs';
 
-let server;
-let browser;
+const app = useApp();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const shots = process.env.E2E_SCREENSHOTS;
-if (shots) mkdirSync(shots, { recursive: true });
+const shots = screenshotDir();
 
 /** Waits until the iframe's height equals the height its embed reports, and returns it. */
 async function sizedToContent(page, id, previous = null) {
@@ -38,7 +25,7 @@ async function sizedToContent(page, id, previous = null) {
 }
 
 test('a documentation page embeds two playgrounds that render, size themselves and link back', async () => {
-  const { page, problems } = await openPage(browser.context, server.embedHostUrl);
+  const { page, problems } = await openPage(app.browser.context, app.server.embedHostUrl);
 
   const first = page.frameLocator('#embed-root-vs-admin');
   const second = page.frameLocator('#embed-mfa');
@@ -99,7 +86,7 @@ test('a documentation page embeds two playgrounds that render, size themselves a
   const href = await link.getAttribute('href');
   assert.match(href, /\/playground\/#s=/);
   assert.doesNotMatch(href, /embed/);
-  const [opened] = await Promise.all([browser.context.waitForEvent('page'), link.click()]);
+  const [opened] = await Promise.all([app.browser.context.waitForEvent('page'), link.click()]);
   await opened.waitForLoadState('load');
   const name = opened.locator('.scenario-switcher .scenario-name');
   await name.waitFor({ state: 'visible', timeout: 15000 });
@@ -116,10 +103,8 @@ test('a documentation page embeds two playgrounds that render, size themselves a
 });
 
 test('the share view makes embed code whose live preview reports its height', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
-  await showView(page, 'examples');
-  await page.locator('.example-link[data-example="mfa-required"]').click();
-  await page.locator('[data-action="open-example"]').click();
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await openExample(page, 'mfa-required');
   await showView(page, 'share');
   const code = page.locator('textarea.embed-code');
   await code.waitFor({ state: 'visible', timeout: 15000 });

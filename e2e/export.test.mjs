@@ -1,23 +1,12 @@
 // The export and import view as a reader meets it: an example exported as a CloudFormation
 // template in YAML and JSON, downloaded as a file, and a pasted template imported as a new
 // scenario with what was left out listed; bad text shows where it is wrong and changes nothing.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
+import { readFileSync } from 'node:fs';
+import { useApp, openPage, showView, shootLaptopAndPhone, openExample } from './lib/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -41,20 +30,9 @@ Resources:
     Type: AWS::Lambda::Function
 `;
 
-async function shoot(page, name) {
-  if (!process.env.E2E_SCREENSHOTS) return;
-  mkdirSync(process.env.E2E_SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}-laptop.png`, fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}-phone.png`, fullPage: true });
-  await page.setViewportSize({ width: 1366, height: 768 });
-}
-
 test('an example exports as YAML and JSON and downloads as a file', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
-  await showView(page, 'examples');
-  await page.locator('.example-link[data-example="root-vs-admin"]').click();
-  await page.locator('[data-action="open-example"]').click();
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await openExample(page, 'root-vs-admin');
   await showView(page, 'export');
   const code = page.locator('pre.export-code').first();
   await code.waitFor({ state: 'visible', timeout: 15000 });
@@ -62,10 +40,10 @@ test('an example exports as YAML and JSON and downloads as a file', async () => 
   assert.match(await code.innerText(), /Type: AWS::IAM::User/);
   assert.ok((await code.locator('.tok-key').count()) > 0, 'keys are coloured');
   assert.match(await page.locator('.export-left-out').innerText(), /root user/);
-  await shoot(page, 'export');
+  await shootLaptopAndPhone(page, 'export');
 
   // Copy puts the template on the clipboard (or, where the browser refuses, selects it and says so).
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+  await app.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.server.url).origin });
   await page.locator('.export-copy').click();
   const status = page.locator('.export-status').first();
   await page.waitForFunction(() => document.querySelector('.export-status')?.textContent !== '', null, { timeout: 5000 });
@@ -89,7 +67,7 @@ test('an example exports as YAML and JSON and downloads as a file', async () => 
   assert.deepEqual(input.ActionNames, ['iam:CreateUser']);
   assert.ok(Array.isArray(input.PolicyInputList));
   await page.locator('.export-cli').scrollIntoViewIfNeeded();
-  await shoot(page, 'export-cli');
+  await shootLaptopAndPhone(page, 'export-cli');
 
   await page.locator('button[data-format="json"]').click();
   await page.locator('pre.export-code[data-format="json"]').waitFor({ state: 'visible', timeout: 5000 });
@@ -108,7 +86,7 @@ test('an example exports as YAML and JSON and downloads as a file', async () => 
 });
 
 test('a pasted template opens as a new scenario and lists what was left out', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'export');
   const area = page.locator('textarea.export-import-text');
   await area.fill(TEMPLATE);
@@ -130,7 +108,7 @@ test('a pasted template opens as a new scenario and lists what was left out', as
 });
 
 test('a file opened with the picker imports authorization details in the browser', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'export');
   const fixture = new URL('../crates/iam-engine/tests/import/authorization-details.json', import.meta.url);
   await page.locator('.export-file-input').setInputFiles({
@@ -148,7 +126,7 @@ test('a file opened with the picker imports authorization details in the browser
 });
 
 test('bad import text shows its line and column and changes nothing', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'export');
   await page.locator('pre.export-code, .export-error').first().waitFor({ state: 'visible', timeout: 15000 });
   const before = await page.locator('.export-view').first().innerText();
@@ -160,7 +138,7 @@ test('bad import text shows its line and column and changes nothing', async () =
   assert.match(await error.innerText(), /^Line \d+, column \d+: /);
   assert.equal(await area.inputValue(), 'Resources:\n  A: [unclosed\n  B: 1\n');
   assert.equal(await page.locator('main[data-view="export"]').count(), 1, 'still on the export view');
-  await shoot(page, 'export-import-error');
+  await shootLaptopAndPhone(page, 'export-import-error');
   // Nothing changed: the template is the same as before the attempt.
   const after = await page.locator('.export-view').first().innerText();
   assert.equal(after.split('Import')[0], before.split('Import')[0]);

@@ -1,26 +1,14 @@
 // The examples gallery as a reader meets it: every example's saved tests run in the browser and
 // pass, and the root-only tasks say that the root user can close the account and an IAM user with
 // AdministratorAccess cannot.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
+import { useApp, openPage, showView, screenshotDir } from './lib/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 test('every example runs its saved tests in the browser, and all pass', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'examples');
   const links = page.locator('.gallery-list .example-link');
   await links.first().waitFor({ state: 'visible', timeout: 15000 });
@@ -43,7 +31,7 @@ test('every example runs its saved tests in the browser, and all pass', async ()
 });
 
 test('only the root user can close the account, even next to an administrator', async () => {
-  const { page } = await openPage(browser.context, server.url);
+  const { page } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'examples');
   await page.locator('.example-link[data-example="root-vs-admin"]').click();
   const task = page.locator('.root-task[data-task="close-account"]');
@@ -55,8 +43,7 @@ test('only the root user can close the account, even next to an administrator', 
     assert.match(await users.nth(i).locator('.decision').innerText(), /^Implicit deny$/);
     assert.match(await users.nth(i).locator('.why').innerText(), /not even AdministratorAccess/);
   }
-  if (process.env.E2E_SCREENSHOTS) {
-    mkdirSync(process.env.E2E_SCREENSHOTS, { recursive: true });
+  if (screenshotDir()) {
     await page.locator('.tests-summary').waitFor({ state: 'visible', timeout: 15000 });
     await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/gallery-laptop.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -66,7 +53,7 @@ test('only the root user can close the account, even next to an administrator', 
 });
 
 test('the examples are reachable with the keyboard alone', async () => {
-  const { page } = await openPage(browser.context, server.url);
+  const { page } = await openPage(app.browser.context, app.server.url);
   await page.locator('.tabs [role="tab"]').first().waitFor({ state: 'visible', timeout: 15000 });
   // Tab reaches the view tabs; End moves to the last tab (Examples) and opens it.
   for (let i = 0; i < 40; i++) {
@@ -88,7 +75,7 @@ test('the examples are reachable with the keyboard alone', async () => {
 });
 
 test('asking a question updates the decision live, with the deciding statement', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'examples');
   await page.locator('.example-link[data-example="root-vs-admin"]').click();
   const answer = page.locator('article[data-example="root-vs-admin"] .explanation');

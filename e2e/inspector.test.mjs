@@ -2,23 +2,11 @@
 // JSON and see the problem listed at the right line and column with an underline at that place;
 // a name with markup or a duplicate name is refused beside the field and the typed text stays;
 // quota meters show their numbers in words; a megabyte paste is refused without freezing.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
+import { useApp, openPage, showView, screenshotDir } from './lib/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const inspector = '.inspector';
 
@@ -34,13 +22,13 @@ async function addThroughPanel(page, kind, name) {
 }
 
 async function shoot(page, name) {
-  if (!process.env.E2E_SCREENSHOTS) return;
-  mkdirSync(process.env.E2E_SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png`, fullPage: true });
+  const dir = screenshotDir();
+  if (!dir) return;
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }
 
 test('type an invalid policy and see the underline at the right place', async (t) => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'workspace');
   const user = `alice${Date.now() % 100000}`;
   await addThroughPanel(page, 'user', user);
@@ -129,7 +117,7 @@ test('type an invalid policy and see the underline at the right place', async (t
 });
 
 test('a name with markup and a duplicate name are refused beside the field, keeping the text', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'workspace');
   await addThroughPanel(page, 'user', 'carol');
   await page.locator(`${inspector} [data-panel="user"]`).waitFor({ state: 'visible', timeout: 15000 });
@@ -172,7 +160,7 @@ test('a name with markup and a duplicate name are refused beside the field, keep
 });
 
 test('the inspector at 390 px: compact sections, quota meters, simulate as this principal', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await page.setViewportSize({ width: 390, height: 844 });
   await showView(page, 'workspace');
   await addThroughPanel(page, 'role', 'Deployer');

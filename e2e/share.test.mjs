@@ -1,23 +1,13 @@
 // Local saving and share links as a user meets them: work survives a reload, several named
 // scenarios are kept, a shared link opens the same scenario and decision in a fresh browser
 // profile without touching anything saved there, and a damaged link says why and changes nothing.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
+import { useApp, launchBrowser, openPage, showView, screenshotDir, openExample, withFreshBrowser } from './lib/harness.mjs';
 
-let server;
+const app = useApp({ browser: false });
 
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  await server?.close();
-});
-
-const shots = process.env.E2E_SCREENSHOTS;
-if (shots) mkdirSync(shots, { recursive: true });
+const shots = screenshotDir();
 
 /** The open scenario's name, as the toolbar's switcher shows it. */
 async function scenarioName(page) {
@@ -54,9 +44,8 @@ async function savedSlots(page) {
 }
 
 test('work survives a reload, and a second named scenario is kept beside the first', async () => {
-  const browser = await launchBrowser();
-  try {
-    const { page, problems } = await openPage(browser.context, server.url);
+  await withFreshBrowser(async (browser) => {
+    const { page, problems } = await openPage(browser.context, app.server.url);
     assert.equal(await scenarioName(page), 'My scenario');
     await addUser(page, 'alice');
 
@@ -103,9 +92,7 @@ test('work survives a reload, and a second named scenario is kept beside the fir
     assert.deepEqual(await savedSlots(page), ['My scenario']);
     assert.deepEqual(problems, []);
     await page.close();
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('a shared link opens the same scenario and decision in a fresh profile, without touching local work', async () => {
@@ -113,10 +100,8 @@ test('a shared link opens the same scenario and decision in a fresh profile, wit
   const receiver = await launchBrowser();
   try {
     // The sender opens an example, asks a question and copies the link.
-    const { page, problems } = await openPage(sender.context, server.url);
-    await showView(page, 'examples');
-    await page.locator('.example-link[data-example="root-vs-admin"]').click();
-    await page.locator('[data-action="open-example"]').click();
+    const { page, problems } = await openPage(sender.context, app.server.url);
+    await openExample(page, 'root-vs-admin');
     const title = await scenarioName(page);
     await showView(page, 'simulate');
     await page.selectOption('.sim-form select[name="principal"]', 'user/alice');
@@ -131,7 +116,7 @@ test('a shared link opens the same scenario and decision in a fresh profile, wit
     const chars = Number(await page.locator('.share-length').getAttribute('data-chars'));
     assert.equal(chars, link.length);
     // Copy link puts exactly the link on the clipboard.
-    await sender.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    await sender.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.server.url).origin });
     await page.locator('.copy-link').click();
     await page.locator('.share-status', { hasText: 'Copied' }).first().waitFor({ timeout: 5000 });
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
@@ -143,7 +128,7 @@ test('a shared link opens the same scenario and decision in a fresh profile, wit
     assert.deepEqual(problems, []);
 
     // The receiver has local work of their own.
-    const { page: other, problems: otherProblems } = await openPage(receiver.context, server.url);
+    const { page: other, problems: otherProblems } = await openPage(receiver.context, app.server.url);
     await addUser(other, 'carol');
     const before = await savedSlots(other);
     await other.close();
@@ -176,9 +161,8 @@ test('a shared link opens the same scenario and decision in a fresh profile, wit
 });
 
 test('a corrupt, truncated or tampered link shows why and keeps local work', async () => {
-  const browser = await launchBrowser();
-  try {
-    const { page, problems } = await openPage(browser.context, server.url);
+  await withFreshBrowser(async (browser) => {
+    const { page, problems } = await openPage(browser.context, app.server.url);
     await addUser(page, 'dana');
     const slots = await savedSlots(page);
     const stored = await page.evaluate(() => localStorage.getItem('iam-playground:v1:slot:My scenario'));
@@ -190,9 +174,9 @@ test('a corrupt, truncated or tampered link shows why and keeps local work', asy
     const data = good.split('#s=')[1];
     const flipped = data[40] === 'A' ? 'B' : 'A';
     const cases = [
-      [`${server.url}#s=${data.slice(0, data.length - 8)}`, /incomplete/],
-      [`${server.url}#s=${data.slice(0, 40)}${flipped}${data.slice(41)}`, /damaged/],
-      [`${server.url}#s=this-is-not*a-link`, /damaged/],
+      [`${app.server.url}#s=${data.slice(0, data.length - 8)}`, /incomplete/],
+      [`${app.server.url}#s=${data.slice(0, 40)}${flipped}${data.slice(41)}`, /damaged/],
+      [`${app.server.url}#s=this-is-not*a-link`, /damaged/],
     ];
     for (const [url, message] of cases) {
       const { page: opened, problems: openedProblems } = await openPage(browser.context, url);
@@ -219,14 +203,11 @@ test('a corrupt, truncated or tampered link shows why and keeps local work', asy
     assert.equal(await scenarioName(page), 'Shared scenario');
     assert.deepEqual(await savedSlots(page), slots);
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('without storage (private browsing) the page works in memory and says so', async () => {
-  const browser = await launchBrowser();
-  try {
+  await withFreshBrowser(async (browser) => {
     // Some private modes and sandboxes throw on any use of localStorage.
     await browser.context.addInitScript(() => {
       Object.defineProperty(window, 'localStorage', {
@@ -236,7 +217,7 @@ test('without storage (private browsing) the page works in memory and says so', 
         },
       });
     });
-    const { page, problems } = await openPage(browser.context, server.url);
+    const { page, problems } = await openPage(browser.context, app.server.url);
     const notice = page.locator('.notice-warning');
     await notice.waitFor({ state: 'visible', timeout: 15000 });
     assert.match(await notice.innerText(), /does not let the playground save anything/);
@@ -248,15 +229,12 @@ test('without storage (private browsing) the page works in memory and says so', 
     await page.locator('.slot[data-slot="My scenario"] .slot-open').click();
     await page.locator('.card-name', { hasText: 'erin' }).first().waitFor({ state: 'visible', timeout: 5000 });
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('a full storage quota is a notice, and the work stays on the page', async () => {
-  const browser = await launchBrowser();
-  try {
-    const { page, problems } = await openPage(browser.context, server.url);
+  await withFreshBrowser(async (browser) => {
+    const { page, problems } = await openPage(browser.context, app.server.url);
     await addUser(page, 'frank');
     const stored = await page.evaluate(() => localStorage.getItem('iam-playground:v1:slot:My scenario'));
     // From now on every write fails the way a full quota does.
@@ -273,9 +251,7 @@ test('a full storage quota is a notice, and the work stays on the page', async (
     // The last good save is intact.
     assert.equal(await page.evaluate(() => localStorage.getItem('iam-playground:v1:slot:My scenario')), stored);
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 /** Adds a user through the users lane's "+ Add user" (when the scenario already has users). */
@@ -287,13 +263,12 @@ async function addUserInLane(page, name) {
 }
 
 test('without a clipboard, Copy link selects the link and says how to copy it', async () => {
-  const browser = await launchBrowser();
-  try {
+  await withFreshBrowser(async (browser) => {
     // Pages served over plain HTTP from another host have no navigator.clipboard.
     await browser.context.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, 'clipboard', { configurable: true, get: () => undefined });
     });
-    const { page, problems } = await openPage(browser.context, server.url);
+    const { page, problems } = await openPage(browser.context, app.server.url);
     await showView(page, 'share');
     const field = page.locator('textarea.share-link');
     await field.waitFor({ state: 'visible', timeout: 15000 });
@@ -305,7 +280,5 @@ test('without a clipboard, Copy link selects the link and says how to copy it', 
     });
     assert.equal(selected, true, 'the whole link is selected and focused');
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-  }
+  });
 });

@@ -1,31 +1,15 @@
 // The simulator as a new user meets it: open an example, ask who can close the account, put a
 // Deny into a group and watch the decision flip, and fix an implicit deny by following the
 // nearest-miss hint. Every answer updates as the user types, without a button.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
+import { useApp, openPage, showView, shootLaptopAndPhone, openExample } from './lib/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const shots = process.env.E2E_SCREENSHOTS;
+const app = useApp();
 
 /** Opens a gallery example in the workspace, then the simulator view. */
 async function openExampleInSimulator(page, id) {
-  await showView(page, 'examples');
-  await page.locator(`.example-link[data-example="${id}"]`).click();
-  await page.locator(`article[data-example="${id}"] [data-action="open-example"]`).click();
+  await openExample(page, id);
   await showView(page, 'simulate');
   await page.locator('.sim-request select[name="principal"]').waitFor({ state: 'visible', timeout: 15000 });
 }
@@ -39,17 +23,8 @@ async function waitForDecision(page, decision) {
   );
 }
 
-async function screenshot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: `${shots}/${name}-laptop.png`, fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: `${shots}/${name}-phone.png`, fullPage: true });
-  await page.setViewportSize({ width: 1366, height: 768 });
-}
-
 test('the admin IAM user cannot close the account; the root user can', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await openExampleInSimulator(page, 'seed-admin-template');
 
   await page.selectOption('.sim-request select[name="principal"]', 'user/admin');
@@ -77,13 +52,13 @@ test('the admin IAM user cannot close the account; the root user can', async () 
   await adminCell.click();
   await waitForDecision(page, 'implicitDeny');
   assert.equal(await page.locator('.sim-request select[name="principal"]').inputValue(), 'user/admin');
-  await screenshot(page, 'simulator-root-task');
+  await shootLaptopAndPhone(page, 'simulator-root-task');
   assert.deepEqual(problems, []);
   await page.close();
 });
 
 test('a Deny put into a group flips the decision to an explicit deny, highlighted', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await openExampleInSimulator(page, 'seed-admin-template');
 
   await page.selectOption('.sim-request select[name="principal"]', 'user/admin');
@@ -130,13 +105,13 @@ test('a Deny put into a group flips the decision to an explicit deny, highlighte
     null,
     { timeout: 5000 },
   );
-  await screenshot(page, 'simulator-explicit-deny');
+  await shootLaptopAndPhone(page, 'simulator-explicit-deny');
   assert.deepEqual(problems, []);
   await page.close();
 });
 
 test('an implicit deny is fixed by following the nearest-miss hint', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await openExampleInSimulator(page, 'least-privilege-groups');
 
   await page.selectOption('.sim-request select[name="principal"]', 'user/dev-dana');
@@ -162,13 +137,13 @@ test('an implicit deny is fixed by following the nearest-miss hint', async () =>
   await waitForDecision(page, 'allowed');
   assert.match(await answer.locator('.matched').innerText(), /LookAtDatabases/);
   assert.equal(await answer.locator('.denied-message').count(), 0);
-  await screenshot(page, 'simulator-fixed');
+  await shootLaptopAndPhone(page, 'simulator-fixed');
   assert.deepEqual(problems, []);
   await page.close();
 });
 
 test('saved tests are added from the request, edited, loaded and deleted', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
   await openExampleInSimulator(page, 'seed-admin-template');
   await page.selectOption('.sim-request select[name="principal"]', 'user/admin');
   await page.fill('.sim-request input[name="action"]', 's3:Get*');

@@ -4,28 +4,19 @@
 // IAMUserChangePassword attached) once with the mouse only and once with the keyboard only;
 // undo and redo it; rename, duplicate and delete cards; and look at the result on a laptop and
 // on a phone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, showView } from './lib/harness.mjs';
+import { useApp, launchBrowser, openPage, showView, openExample, screenshotDir, withFreshBrowser } from './lib/harness.mjs';
 
 const ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const CHANGE_PASSWORD_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
 
-let server;
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  await server?.close();
-});
+const app = useApp({ browser: false });
 
 /** A fresh browser profile (so the app starts with a new empty scenario) and its page. */
 async function freshWorkspace(viewport = { width: 1366, height: 768 }) {
   const browser = await launchBrowser();
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(browser.context, app.server.url);
   await page.setViewportSize(viewport);
   await showView(page, 'workspace');
   await page.locator('.canvas-empty').waitFor({ state: 'visible', timeout: 15000 });
@@ -68,6 +59,29 @@ async function assertAdminSetup(page) {
   assert.equal(await page.locator('.links-layer path').count(), 3);
   const d = await line('member', 'user:admin', 'group:administrators').getAttribute('d');
   assert.match(d, /^M[\d.]+ [\d.]+ C/, 'the line has measured geometry');
+}
+
+/** Adds users one by one with the users lane's add button, typing each name and pressing Enter. */
+async function addUsersWithEnter(page, names) {
+  for (const name of names) {
+    await page.locator('[data-action="add-user"]').click();
+    await page.locator('[data-lane="users"] .add-input').fill(name);
+    await page.keyboard.press('Enter');
+    await card(page, `user:${name}`).waitFor({ state: 'visible', timeout: 5000 });
+  }
+}
+
+/**
+ * Attaches the AWS-managed policy `arn` to a card from the keyboard: Tab to its "Attach policy…"
+ * button, Enter, type `name`, wait for the option, Enter.
+ */
+async function attachWithKeyboard(page, cardId, name, arn) {
+  await tabTo(page, `[data-card="${cardId}"] [data-action="attach-policy"]`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(name);
+  await page.locator(`[data-card="${cardId}"] .picker-option[data-value="${arn}"]`).waitFor({ timeout: 5000 });
+  await page.keyboard.press('Enter');
+  await card(page, cardId).locator('.chip-attached').waitFor({ state: 'visible', timeout: 5000 });
 }
 
 test('mouse only: the admin setup from an empty scenario, by clicking and dragging', async () => {
@@ -150,19 +164,9 @@ test('keyboard only: the admin setup from an empty scenario, with Tab, Enter and
     await card(page, 'user:admin').locator('.chip-member').waitFor({ state: 'visible', timeout: 5000 });
 
     // Attachments with the Attach policy… pickers, by name.
-    await tabTo(page, '[data-card="user:admin"] [data-action="attach-policy"]');
-    await kb.press('Enter');
-    await kb.type('IAMUserChangePassword');
-    await page.locator(`[data-card="user:admin"] .picker-option[data-value="${CHANGE_PASSWORD_ARN}"]`).waitFor({ timeout: 5000 });
-    await kb.press('Enter');
-    await card(page, 'user:admin').locator('.chip-attached').waitFor({ state: 'visible', timeout: 5000 });
+    await attachWithKeyboard(page, 'user:admin', 'IAMUserChangePassword', CHANGE_PASSWORD_ARN);
 
-    await tabTo(page, '[data-card="group:administrators"] [data-action="attach-policy"]');
-    await kb.press('Enter');
-    await kb.type('AdministratorAccess');
-    await page.locator(`[data-card="group:administrators"] .picker-option[data-value="${ADMIN_ARN}"]`).waitFor({ timeout: 5000 });
-    await kb.press('Enter');
-    await card(page, 'group:administrators').locator('.chip-attached').waitFor({ state: 'visible', timeout: 5000 });
+    await attachWithKeyboard(page, 'group:administrators', 'AdministratorAccess', ADMIN_ARN);
 
     // Select the user with Enter on its card; the inspector shows it; Space ticks the box.
     await tabTo(page, '[data-card="user:admin"]');
@@ -189,12 +193,7 @@ test('keyboard only: the admin setup from an empty scenario, with Tab, Enter and
 test('undo and redo with the buttons and with Ctrl+Z / Ctrl+Shift+Z', async () => {
   const { browser, page, problems } = await freshWorkspace();
   try {
-    for (const name of ['alice', 'bob']) {
-      await page.locator('[data-action="add-user"]').click();
-      await page.locator('[data-lane="users"] .add-input').fill(name);
-      await page.keyboard.press('Enter');
-      await card(page, `user:${name}`).waitFor({ state: 'visible', timeout: 5000 });
-    }
+    await addUsersWithEnter(page, ['alice', 'bob']);
     const undo = page.locator('[data-action="undo"]');
     const redo = page.locator('[data-action="redo"]');
     assert.match(await undo.getAttribute('title'), /Add user bob/);
@@ -224,12 +223,7 @@ test('undo and redo with the buttons and with Ctrl+Z / Ctrl+Shift+Z', async () =
 test('rename refuses bad and duplicate names with the engine message; duplicate and delete work from the keyboard', async () => {
   const { browser, page, problems } = await freshWorkspace();
   try {
-    for (const name of ['alice', 'bob']) {
-      await page.locator('[data-action="add-user"]').click();
-      await page.locator('[data-lane="users"] .add-input').fill(name);
-      await page.keyboard.press('Enter');
-      await card(page, `user:${name}`).waitFor({ state: 'visible', timeout: 5000 });
-    }
+    await addUsersWithEnter(page, ['alice', 'bob']);
     // An invalid name in the add field: the engine's message, the text kept.
     await page.locator('[data-action="add-user"]').click();
     const add = page.locator('[data-lane="users"] .add-input');
@@ -296,8 +290,7 @@ test('rename refuses bad and duplicate names with the engine message; duplicate 
 });
 
 test('screenshots of the workspace on a laptop and on a phone', { skip: !process.env.E2E_SCREENSHOTS }, async () => {
-  const dir = process.env.E2E_SCREENSHOTS;
-  mkdirSync(dir, { recursive: true });
+  const dir = screenshotDir();
   for (const [label, viewport] of [
     ['laptop', { width: 1366, height: 768 }],
     ['phone', { width: 390, height: 844 }],
@@ -338,9 +331,7 @@ test('screenshots of the workspace on a laptop and on a phone', { skip: !process
       await page.emulateMedia({ colorScheme: 'light' });
       // Examples with an organization, a permissions boundary and resources.
       for (const id of ['scp-guardrail', 'permissions-boundary', 'cross-account-role']) {
-        await showView(page, 'examples');
-        await page.locator(`.example-link[data-example="${id}"]`).click();
-        await page.locator('[data-action="open-example"]').click();
+        await openExample(page, id);
         await page.locator('main[data-view="workspace"] .canvas').waitFor({ state: 'visible', timeout: 5000 });
         await page.waitForTimeout(100);
         await page.screenshot({ path: `${dir}/workspace-${id}-${label}.png`, fullPage: true });
@@ -353,15 +344,12 @@ test('screenshots of the workspace on a laptop and on a phone', { skip: !process
 });
 
 test('the workspace view is the one a fresh profile opens', async () => {
-  const browser = await launchBrowser();
-  try {
-    const { page } = await openPage(browser.context, server.url);
+  await withFreshBrowser(async (browser) => {
+    const { page } = await openPage(browser.context, app.server.url);
     await page.locator('main[data-view="workspace"] .canvas').waitFor({ state: 'visible', timeout: 15000 });
     assert.match(await page.locator('.canvas-empty').innerText(), /Start by adding a user or a group, or open an example/);
     await page.locator('[data-action="open-examples"]').click();
     await page.locator('main[data-view="examples"]').waitFor({ state: 'visible', timeout: 5000 });
     await showView(page, 'workspace');
-  } finally {
-    await browser.close();
-  }
+  });
 });

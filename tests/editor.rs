@@ -5,6 +5,8 @@
 // A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::rc::Rc;
 
 use iam_engine::catalog::Catalog;
@@ -69,11 +71,28 @@ fn Wrapper(props: &WrapperProps) -> Html {
 }
 
 fn mount(props: WrapperProps) -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<Wrapper>::with_root_and_props(root.clone(), props).render();
+    common::mount::<Wrapper>(props)
+}
+
+/// Mounts an editable editor holding `text`, and renders it.
+async fn mount_text(text: impl Into<String>) -> Element {
+    let root = mount(WrapperProps {
+        text: text.into(),
+        ..Default::default()
+    });
+    yew::scheduler::flush().await;
     root
+}
+
+/// Clicks the element `selector` matches, and renders.
+async fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    yew::scheduler::flush().await;
 }
 
 fn area(root: &Element) -> HtmlTextAreaElement {
@@ -138,13 +157,7 @@ fn stored(root: &Element) -> String {
 
 #[wasm_bindgen_test]
 async fn invalid_json_is_underlined_and_listed_at_its_line_and_column() {
-    let root = mount(WrapperProps {
-        text: "{}".into(),
-        highlights: vec![],
-        refuse: false,
-        ..Default::default()
-    });
-    yew::scheduler::flush().await;
+    let root = mount_text("{}").await;
     type_text(
         &root,
         "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [1,]\n}",
@@ -176,13 +189,7 @@ async fn invalid_json_is_underlined_and_listed_at_its_line_and_column() {
 
 #[wasm_bindgen_test]
 async fn typing_an_action_prefix_suggests_actions_with_their_access_level() {
-    let root = mount(WrapperProps {
-        text: "{}".into(),
-        highlights: vec![],
-        refuse: false,
-        ..Default::default()
-    });
-    yew::scheduler::flush().await;
+    let root = mount_text("{}").await;
     let text = "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:Get\"}]}";
     let caret = text.find("s3:Get").unwrap() as u32 + 6;
     type_text(&root, text, Some(caret), Some("t"));
@@ -240,20 +247,8 @@ async fn typing_an_action_prefix_suggests_actions_with_their_access_level() {
 
 #[wasm_bindgen_test]
 async fn format_pretty_prints_keeping_key_order() {
-    let root = mount(WrapperProps {
-        text: r#"{"Statement":[{"Resource":"*","Effect":"Allow","Action":"s3:ListBucket"}],"Version":"2012-10-17"}"#.into(),
-        highlights: vec![],
-        refuse: false,
-        ..Default::default()
-    });
-    yew::scheduler::flush().await;
-    root.query_selector(".pe-format")
-        .unwrap()
-        .unwrap()
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::scheduler::flush().await;
+    let root = mount_text(r#"{"Statement":[{"Resource":"*","Effect":"Allow","Action":"s3:ListBucket"}],"Version":"2012-10-17"}"#).await;
+    click(&root, ".pe-format").await;
     let expected = "{\n    \"Statement\": [\n        {\n            \"Resource\": \"*\",\n            \"Effect\": \"Allow\",\n            \"Action\": \"s3:ListBucket\"\n        }\n    ],\n    \"Version\": \"2012-10-17\"\n}";
     assert_eq!(area(&root).value(), expected);
     assert_eq!(stored(&root), expected);
@@ -302,7 +297,6 @@ async fn highlights_show_a_band_a_label_and_a_gutter_letter() {
 async fn a_refused_change_keeps_the_users_text_and_shows_why() {
     let root = mount(WrapperProps {
         text: "{}".into(),
-        highlights: vec![],
         refuse: true,
         ..Default::default()
     });
@@ -326,13 +320,7 @@ async fn a_refused_change_keeps_the_users_text_and_shows_why() {
 
 #[wasm_bindgen_test]
 async fn a_one_megabyte_paste_stays_responsive_and_is_reported() {
-    let root = mount(WrapperProps {
-        text: "{}".into(),
-        highlights: vec![],
-        refuse: false,
-        ..Default::default()
-    });
-    yew::scheduler::flush().await;
+    let root = mount_text("{}").await;
     let statement = "{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"},\n";
     let mut big = String::from("{\"Statement\": [\n");
     while big.len() < 1024 * 1024 {
@@ -368,13 +356,7 @@ async fn a_one_megabyte_paste_stays_responsive_and_is_reported() {
 #[wasm_bindgen_test]
 async fn the_visual_editor_edits_the_same_text_in_place() {
     let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"*\"\n    }\n  ]\n}";
-    let root = mount(WrapperProps {
-        text: text.into(),
-        highlights: vec![],
-        refuse: false,
-        ..Default::default()
-    });
-    yew::scheduler::flush().await;
+    let root = mount_text(text).await;
     let visual = root
         .query_selector(".pe-views button:nth-child(2)")
         .unwrap()
@@ -393,13 +375,7 @@ async fn the_visual_editor_edits_the_same_text_in_place() {
     yew::scheduler::flush().await;
     assert_eq!(stored(&root), text.replace("\"Allow\"", "\"Deny\""));
     // Removing the action chip leaves an empty list, in place.
-    root.query_selector(".ve-chip-remove")
-        .unwrap()
-        .unwrap()
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::scheduler::flush().await;
+    click(&root, ".ve-chip-remove").await;
     assert_eq!(
         stored(&root),
         text.replace("\"Allow\"", "\"Deny\"")

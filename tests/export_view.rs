@@ -5,89 +5,35 @@
 // A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::cell::RefCell;
+mod common;
+
+use common::{click, mount_with_store, settle, store, type_into};
 use std::rc::Rc;
 
 use iam_engine::scenario::{Scenario, gallery_entry};
 use iam_playground_app::components::export::ExportView;
-use iam_playground_app::store::{Action, RequestState, Store, StoreHandle};
+use iam_playground_app::store::{Action, RequestState, Selection};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-thread_local! {
-    /// The mounted host's store, so tests can read what the view changed.
-    static STORE: RefCell<Option<StoreHandle>> = const { RefCell::new(None) };
-}
-
-#[derive(Properties, PartialEq)]
-struct HostProps {
-    scenario: Rc<Scenario>,
-}
-
-#[component]
-fn Host(props: &HostProps) -> Html {
-    let store = use_reducer({
-        let scenario = props.scenario.clone();
-        move || Store::new((*scenario).clone(), "Export test".to_owned())
-    });
-    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
-    html! {
-        <ContextProvider<StoreHandle> context={store}>
-            <ExportView />
-        </ContextProvider<StoreHandle>>
-    }
-}
-
-fn store() -> StoreHandle {
-    STORE.with(|s| s.borrow().clone()).unwrap()
+async fn mount(scenario: Scenario) -> Element {
+    let root = mount_with_store(scenario, Selection::default(), html! { <ExportView /> }).await;
+    settle().await;
+    root
 }
 
 fn example() -> Scenario {
     gallery_entry("root-vs-admin").unwrap().scenario
 }
 
-async fn settle() {
-    for _ in 0..3 {
-        yew::scheduler::flush().await;
-        gloo::timers::future::TimeoutFuture::new(5).await;
-    }
-}
-
-async fn mount(scenario: Scenario) -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<Host>::with_root_and_props(
-        root.clone(),
-        HostProps {
-            scenario: Rc::new(scenario),
-        },
-    )
-    .render();
-    settle().await;
-    root
-}
-
 fn q(root: &Element, selector: &str) -> Element {
     root.query_selector(selector)
         .unwrap()
         .unwrap_or_else(|| panic!("nothing matched {selector}"))
-}
-
-async fn click(el: &Element) {
-    el.dyn_ref::<HtmlElement>().unwrap().click();
-    settle().await;
-}
-
-async fn type_into(el: &Element, text: &str) {
-    el.dyn_ref::<HtmlTextAreaElement>().unwrap().set_value(text);
-    let event = web_sys::InputEvent::new("input").unwrap();
-    el.dispatch_event(&event).unwrap();
-    settle().await;
 }
 
 #[wasm_bindgen_test]

@@ -5,99 +5,19 @@
 // A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::cell::RefCell;
-use std::rc::Rc;
+mod common;
+
+use common::{click, find, mount_with_store, settle, store, type_into};
 
 use iam_engine::scenario::{DocumentRef, InlinePolicy, Role, Scenario, Target, User};
 use iam_playground_app::components::workspace::inspector::Inspector;
-use iam_playground_app::store::{Selection, Store, StoreHandle, View};
+use iam_playground_app::store::{Selection, View};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-thread_local! {
-    /// The mounted host's store, so tests can read the state the inspector changed.
-    static STORE: RefCell<Option<StoreHandle>> = const { RefCell::new(None) };
-}
-
-#[derive(Properties, PartialEq)]
-struct HostProps {
-    scenario: Rc<Scenario>,
-    selection: Selection,
-}
-
-/// Provides a store holding the given scenario and selection to an inspector.
-#[component]
-fn Host(props: &HostProps) -> Html {
-    let store = use_reducer({
-        let (scenario, selection) = (props.scenario.clone(), props.selection.clone());
-        move || {
-            let mut store = Store::new((*scenario).clone(), "Test".to_owned());
-            store.selection = selection;
-            store
-        }
-    });
-    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
-    html! {
-        <ContextProvider<StoreHandle> context={store}>
-            <Inspector />
-        </ContextProvider<StoreHandle>>
-    }
-}
-
-fn store() -> StoreHandle {
-    STORE.with(|s| s.borrow().clone()).unwrap()
-}
-
-async fn mount(scenario: Scenario, selection: Selection) -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<Host>::with_root_and_props(
-        root.clone(),
-        HostProps {
-            scenario: Rc::new(scenario),
-            selection,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-/// Waits (polling, never sleeping blindly) until `selector` matches inside `root`.
-async fn find(root: &Element, selector: &str) -> Element {
-    for _ in 0..200 {
-        yew::scheduler::flush().await;
-        if let Some(el) = root.query_selector(selector).unwrap() {
-            return el;
-        }
-        gloo::timers::future::TimeoutFuture::new(5).await;
-    }
-    panic!("nothing matched {selector}");
-}
-
-async fn settle() {
-    for _ in 0..3 {
-        yew::scheduler::flush().await;
-        gloo::timers::future::TimeoutFuture::new(5).await;
-    }
-}
-
-/// Types `text` into an input or textarea the way a user's paste does: value, then `input`.
-async fn type_into(el: &Element, text: &str) {
-    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
-        input.set_value(text);
-    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
-        area.set_value(text);
-    }
-    let event = web_sys::InputEvent::new("input").unwrap();
-    el.dispatch_event(&event).unwrap();
-    settle().await;
-}
 
 async fn press(el: &Element, key: &str) {
     let init = web_sys::KeyboardEventInit::new();
@@ -109,17 +29,16 @@ async fn press(el: &Element, key: &str) {
     settle().await;
 }
 
-async fn click(el: &Element) {
-    el.dyn_ref::<HtmlElement>().unwrap().click();
-    settle().await;
-}
-
 fn value(el: &Element) -> String {
     el.dyn_ref::<HtmlInputElement>().unwrap().value()
 }
 
 fn text(el: &Element) -> String {
     el.text_content().unwrap_or_default()
+}
+
+async fn mount(scenario: Scenario, selection: Selection) -> Element {
+    mount_with_store(scenario, selection, html! { <Inspector /> }).await
 }
 
 fn two_users() -> Scenario {

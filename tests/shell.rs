@@ -3,23 +3,17 @@
 // A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::mount;
 use iam_playground_app::App;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh element and returns that element.
-fn mount() -> web_sys::Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
-}
-
 #[wasm_bindgen_test]
 async fn shell_renders_header_workspace_and_footer() {
-    let root = mount();
+    let root = mount::<App>(());
     yew::scheduler::flush().await;
 
     let title = root.query_selector("header h1").unwrap().unwrap();
@@ -42,7 +36,7 @@ async fn shell_renders_header_workspace_and_footer() {
 async fn footer_says_when_the_page_names_no_catalog() {
     // The test page has no <meta name="iam-data:iam-catalog">, so loading must fail with a
     // message for the user instead of hanging or panicking.
-    let root = mount();
+    let root = mount::<App>(());
     let mut state = String::new();
     for _ in 0..100 {
         yew::scheduler::flush().await;
@@ -65,7 +59,7 @@ async fn footer_says_when_the_page_names_no_catalog() {
 #[wasm_bindgen_test]
 async fn gallery_lists_every_example_and_selects_one() {
     use wasm_bindgen::JsCast;
-    let root = mount();
+    let root = mount::<App>(());
     yew::scheduler::flush().await;
     root.query_selector(".tabs [data-view=\"examples\"]")
         .unwrap()
@@ -107,14 +101,10 @@ async fn ask_lists_the_scenario_principals_and_waits_for_the_managed_policies() 
     use std::rc::Rc;
 
     let entry = iam_engine::scenario::gallery_entry("root-vs-admin").unwrap();
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let props = AskProps {
+    let root = mount::<Ask>(AskProps {
         scenario: Rc::new(entry.scenario.clone()),
         managed: Loadable::Loading,
-    };
-    yew::Renderer::<Ask>::with_root_and_props(root.clone(), props).render();
+    });
     yew::scheduler::flush().await;
 
     let options = root

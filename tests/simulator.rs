@@ -5,14 +5,17 @@
 // A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{find, mount_with_store, store};
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::scenario::{Scenario, gallery_entry};
+use iam_engine::scenario::gallery_entry;
 use iam_playground_app::components::simulator::Simulator;
 use iam_playground_app::data::Loadable;
-use iam_playground_app::store::{Action, RequestState, Store, StoreHandle};
+use iam_playground_app::store::{Action, RequestState, Selection};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
@@ -24,8 +27,6 @@ const CATALOG: &str = include_str!("../static/data/iam-catalog.txt");
 const MANAGED: &str = include_str!("../static/data/managed-policies.txt");
 
 thread_local! {
-    /// The mounted host's store, so tests can set the request and read the state.
-    static STORE: RefCell<Option<StoreHandle>> = const { RefCell::new(None) };
     /// The parsed assets, shared by the tests of this file (parsing them takes a moment).
     static ASSETS: RefCell<Option<(Rc<Catalog>, Rc<ManagedPolicies>)>> = const { RefCell::new(None) };
 }
@@ -43,61 +44,18 @@ fn assets() -> (Rc<Catalog>, Rc<ManagedPolicies>) {
     })
 }
 
-#[derive(Properties, PartialEq)]
-struct HostProps {
-    scenario: Rc<Scenario>,
-}
-
-/// Provides a store with the scenario, the catalog and the AWS-managed policies.
-#[component]
-fn Host(props: &HostProps) -> Html {
-    let store = use_reducer({
-        let scenario = props.scenario.clone();
-        move || Store::new((*scenario).clone(), "Test".to_owned())
-    });
-    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
+/// Mounts the simulator for a gallery example, with the catalog and the AWS-managed policies.
+async fn mount(example: &str) -> Element {
+    let scenario = gallery_entry(example).unwrap().scenario;
     let (catalog, managed) = assets();
-    html! {
-        <ContextProvider<StoreHandle> context={store}>
+    let view = html! {
         <ContextProvider<Loadable<Catalog>> context={Loadable::Ready(catalog)}>
         <ContextProvider<Loadable<ManagedPolicies>> context={Loadable::Ready(managed)}>
             <Simulator />
         </ContextProvider<Loadable<ManagedPolicies>>>
         </ContextProvider<Loadable<Catalog>>>
-        </ContextProvider<StoreHandle>>
-    }
-}
-
-fn store() -> StoreHandle {
-    STORE.with(|s| s.borrow().clone()).unwrap()
-}
-
-async fn mount(example: &str) -> Element {
-    let scenario = gallery_entry(example).unwrap().scenario;
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<Host>::with_root_and_props(
-        root.clone(),
-        HostProps {
-            scenario: Rc::new(scenario),
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-/// Waits (polling) until `selector` matches inside `root`.
-async fn find(root: &Element, selector: &str) -> Element {
-    for _ in 0..300 {
-        yew::scheduler::flush().await;
-        if let Some(el) = root.query_selector(selector).unwrap() {
-            return el;
-        }
-        gloo::timers::future::TimeoutFuture::new(5).await;
-    }
-    panic!("nothing matched {selector}");
+    };
+    mount_with_store(scenario, Selection::default(), view).await
 }
 
 /// Waits until the answer's decision is `decision` (AWS spelling).

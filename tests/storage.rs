@@ -4,6 +4,8 @@
 // A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -43,6 +45,19 @@ async fn exclusive() -> Exclusive {
         gloo::timers::future::TimeoutFuture::new(5).await;
     }
     Exclusive
+}
+
+/// Takes the page's storage for this test (see [`exclusive`]) and clears it.
+async fn clean_start() -> Exclusive {
+    let lock = exclusive().await;
+    reset();
+    lock
+}
+
+/// Autosaves the store's scenario and writes it out at once.
+fn save_now(store: &StoreHandle) {
+    storage::autosave(store);
+    storage::flush_autosave();
 }
 
 /// Lets queued DOM events (a `<details>` element's `toggle`) fire, then renders.
@@ -116,12 +131,8 @@ fn Harness(props: &HarnessProps) -> Html {
 
 /// Mounts a harness (which runs `startup` like a page load) and returns its sink.
 async fn harness() -> Sink {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
     let sink = Sink::default();
-    yew::Renderer::<Harness>::with_root_and_props(root, HarnessProps { sink: sink.clone() })
-        .render();
+    common::mount::<Harness>(HarnessProps { sink: sink.clone() });
     yew::scheduler::flush().await;
     sink
 }
@@ -136,8 +147,7 @@ impl Sink {
 
 #[wasm_bindgen_test]
 async fn autosave_writes_the_slot_and_startup_restores_it() {
-    let _lock = exclusive().await;
-    reset();
+    let _lock = clean_start().await;
     let sink = harness().await;
     let store = sink.store().await;
     assert_eq!(store.slot, storage::DEFAULT_NAME);
@@ -147,8 +157,7 @@ async fn autosave_writes_the_slot_and_startup_restores_it() {
     })
     .unwrap();
     let store = sink.store().await;
-    storage::autosave(&store);
-    storage::flush_autosave();
+    save_now(&store);
     assert!(saved(storage::DEFAULT_NAME).unwrap().contains("alice"));
     assert_eq!(
         local().get_item(storage::LAST_KEY).unwrap().as_deref(),
@@ -166,12 +175,10 @@ async fn autosave_writes_the_slot_and_startup_restores_it() {
 
 #[wasm_bindgen_test]
 async fn a_link_opens_as_an_unsaved_copy_and_leaves_the_fragment() {
-    let _lock = exclusive().await;
-    reset();
+    let _lock = clean_start().await;
     let sink = harness().await;
     let store = sink.store().await;
-    storage::autosave(&store);
-    storage::flush_autosave();
+    save_now(&store);
     let mut linked = Scenario::new("111122223333");
     linked.title = "Linked demo".into();
     linked.users.push(User::new("bob"));
@@ -206,8 +213,7 @@ async fn a_link_opens_as_an_unsaved_copy_and_leaves_the_fragment() {
 
 #[wasm_bindgen_test]
 async fn a_corrupt_link_says_why_and_keeps_local_work() {
-    let _lock = exclusive().await;
-    reset();
+    let _lock = clean_start().await;
     let sink = harness().await;
     let store = sink.store().await;
     iam_playground_app::store::edit(&store, "Add user carol", |s| {
@@ -216,8 +222,7 @@ async fn a_corrupt_link_says_why_and_keeps_local_work() {
     })
     .unwrap();
     let store = sink.store().await;
-    storage::autosave(&store);
-    storage::flush_autosave();
+    save_now(&store);
     let before = saved(storage::DEFAULT_NAME).unwrap();
 
     let good = link_for(&Scenario::new("111122223333"), ViewState::default());
@@ -248,12 +253,10 @@ async fn a_corrupt_link_says_why_and_keeps_local_work() {
 
 #[wasm_bindgen_test]
 async fn keep_saves_a_linked_scenario_beside_the_local_one() {
-    let _lock = exclusive().await;
-    reset();
+    let _lock = clean_start().await;
     let sink = harness().await;
     let store = sink.store().await;
-    storage::autosave(&store);
-    storage::flush_autosave();
+    save_now(&store);
     let mut linked = Scenario::new("111122223333");
     linked.title = storage::DEFAULT_NAME.into();
     set_hash(&link_for(&linked, ViewState::default()));
@@ -265,8 +268,7 @@ async fn keep_saves_a_linked_scenario_beside_the_local_one() {
         store.slot, "My scenario (2)",
         "the name never reuses a saved one"
     );
-    storage::autosave(&store);
-    storage::flush_autosave();
+    save_now(&store);
     assert_eq!(
         saved("My scenario (2)"),
         None,
@@ -285,8 +287,7 @@ async fn keep_saves_a_linked_scenario_beside_the_local_one() {
 
 #[wasm_bindgen_test]
 async fn a_damaged_index_and_an_unreadable_slot_give_notices_not_panics() {
-    let _lock = exclusive().await;
-    reset();
+    let _lock = clean_start().await;
     local()
         .set_item(
             &format!("{SLOT_PREFIX}Broken"),
@@ -319,14 +320,27 @@ fn click(root: &web_sys::Element, selector: &str) {
         .click();
 }
 
+/// Types `name` into the open switcher's rename field and submits it.
+async fn rename_to(root: &web_sys::Element, name: &str) {
+    let input = root
+        .query_selector("#scenario-name-input")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap();
+    input.set_value(name);
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    click(root, ".rename-form button[type=submit]");
+    yew::scheduler::flush().await;
+}
+
 #[wasm_bindgen_test]
 async fn the_switcher_renames_creates_opens_and_deletes() {
-    let _lock = exclusive().await;
-    reset();
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let _lock = clean_start().await;
+    let root = common::mount::<App>(());
     yew::scheduler::flush().await;
     let name = || {
         root.query_selector(".scenario-name")
@@ -340,19 +354,7 @@ async fn the_switcher_renames_creates_opens_and_deletes() {
     // Rename.
     click(&root, ".scenario-summary");
     settle().await;
-    let input = root
-        .query_selector("#scenario-name-input")
-        .unwrap()
-        .unwrap()
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .unwrap();
-    input.set_value("Bucket policies");
-    input
-        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
-        .unwrap();
-    yew::scheduler::flush().await;
-    click(&root, ".rename-form button[type=submit]");
-    yew::scheduler::flush().await;
+    rename_to(&root, "Bucket policies").await;
     assert_eq!(name(), "Bucket policies");
     assert!(saved("Bucket policies").is_some());
     assert_eq!(saved(storage::DEFAULT_NAME), None);
@@ -373,19 +375,7 @@ async fn the_switcher_renames_creates_opens_and_deletes() {
     );
 
     // A taken name is refused beside the field, and nothing changes.
-    let input = root
-        .query_selector("#scenario-name-input")
-        .unwrap()
-        .unwrap()
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .unwrap();
-    input.set_value("Bucket policies");
-    input
-        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
-        .unwrap();
-    yew::scheduler::flush().await;
-    click(&root, ".rename-form button[type=submit]");
-    yew::scheduler::flush().await;
+    rename_to(&root, "Bucket policies").await;
     let error = root.query_selector(".rename-form [role=alert]").unwrap();
     assert!(error.unwrap().text_content().unwrap().contains("already"));
     assert_eq!(name(), storage::DEFAULT_NAME);
@@ -413,12 +403,10 @@ async fn the_switcher_renames_creates_opens_and_deletes() {
 
 #[wasm_bindgen_test]
 async fn a_link_pasted_into_an_open_page_opens_too() {
-    let _lock = exclusive().await;
-    reset();
+    let _lock = clean_start().await;
     let sink = harness().await;
     let store = sink.store().await;
-    storage::autosave(&store);
-    storage::flush_autosave();
+    save_now(&store);
     let mut linked = Scenario::new("444455556666");
     linked.title = "Pasted".into();
     set_hash(&link_for(&linked, ViewState::default()));
@@ -433,8 +421,7 @@ async fn a_link_pasted_into_an_open_page_opens_too() {
 #[wasm_bindgen_test]
 async fn autosaving_a_megabyte_scenario_stays_quick() {
     use iam_engine::scenario::ManagedPolicy;
-    let _lock = exclusive().await;
-    reset();
+    let _lock = clean_start().await;
     let sink = harness().await;
     let store = sink.store().await;
     // A policy text of about 1 MB, as a large paste would make it.
@@ -452,12 +439,10 @@ async fn autosaving_a_megabyte_scenario_stays_quick() {
     let store = sink.store().await;
     let performance = gloo::utils::window().performance().unwrap();
     let start = performance.now();
-    storage::autosave(&store);
-    storage::flush_autosave();
+    save_now(&store);
     let first = performance.now() - start;
     let start = performance.now();
-    storage::autosave(&store);
-    storage::flush_autosave();
+    save_now(&store);
     let unchanged = performance.now() - start;
     let start = performance.now();
     let restored = storage::startup();
@@ -474,8 +459,7 @@ async fn autosaving_a_megabyte_scenario_stays_quick() {
 
 #[wasm_bindgen_test]
 async fn a_burst_of_changes_is_written_together_and_flushed_on_demand() {
-    let _lock = exclusive().await;
-    reset();
+    let _lock = clean_start().await;
     let sink = harness().await;
     // Let the interval since any earlier write pass, so the first change is written at once.
     gloo::timers::future::TimeoutFuture::new(storage::AUTOSAVE_INTERVAL_MS + 20).await;
@@ -507,8 +491,7 @@ async fn a_burst_of_changes_is_written_together_and_flushed_on_demand() {
 
 #[wasm_bindgen_test]
 async fn a_link_from_older_aws_data_warns_once_the_catalog_is_known() {
-    let _lock = exclusive().await;
-    reset();
+    let _lock = clean_start().await;
     let payload = SharePayload::new(
         Scenario::new("111122223333").to_json(),
         FORMAT_VERSION,

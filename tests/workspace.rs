@@ -5,6 +5,8 @@
 // A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::rc::Rc;
 
 use iam_engine::scenario::{Group, PolicyRef, Scenario, User};
@@ -37,17 +39,9 @@ fn Host(props: &HostProps) -> Html {
 }
 
 fn mount(scenario: Scenario) -> web_sys::Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<Host>::with_root_and_props(
-        root.clone(),
-        HostProps {
-            scenario: Rc::new(scenario),
-        },
-    )
-    .render();
-    root
+    common::mount::<Host>(HostProps {
+        scenario: Rc::new(scenario),
+    })
 }
 
 /// Lets Yew render and the canvas's zero-delay focus moves run.
@@ -249,6 +243,24 @@ async fn adding_refuses_a_bad_name_with_the_engine_message_then_adds_and_selects
     );
 }
 
+/// Opens the admin card's picker behind `action`, types `text` into it, and returns its input.
+async fn pick_in_admin_card(
+    root: &web_sys::Element,
+    action: &str,
+    text: &str,
+) -> web_sys::HtmlElement {
+    find(
+        root,
+        &format!("[data-card=\"user:admin\"] [data-action=\"{action}\"]"),
+    )
+    .click();
+    settle().await;
+    let input = find(root, "[data-card=\"user:admin\"] .picker-input");
+    type_into(&input, text);
+    settle().await;
+    input
+}
+
 #[wasm_bindgen_test]
 async fn pickers_add_memberships_and_attach_policies_by_name() {
     let mut s = Scenario::new("123456789012");
@@ -257,15 +269,7 @@ async fn pickers_add_memberships_and_attach_policies_by_name() {
     s.groups.push(Group::new("developers"));
     let root = mount(s);
     settle().await;
-    find(
-        &root,
-        "[data-card=\"user:admin\"] [data-action=\"add-to-group\"]",
-    )
-    .click();
-    settle().await;
-    let input = find(&root, "[data-card=\"user:admin\"] .picker-input");
-    type_into(&input, "admin");
-    settle().await;
+    let input = pick_in_admin_card(&root, "add-to-group", "admin").await;
     assert_eq!(
         texts(&root, "[data-card=\"user:admin\"] .picker-label"),
         ["administrators"],
@@ -275,16 +279,8 @@ async fn pickers_add_memberships_and_attach_policies_by_name() {
     settle().await;
     assert_eq!(scenario_of(&root).users[0].groups, ["administrators"]);
 
-    find(
-        &root,
-        "[data-card=\"user:admin\"] [data-action=\"attach-policy\"]",
-    )
-    .click();
-    settle().await;
-    let input = find(&root, "[data-card=\"user:admin\"] .picker-input");
     // Without the AWS-managed policy list (not loaded here) the typed name is offered as is.
-    type_into(&input, "IAMUserChangePassword");
-    settle().await;
+    let input = pick_in_admin_card(&root, "attach-policy", "IAMUserChangePassword").await;
     key(&input, "Enter");
     settle().await;
     assert_eq!(
@@ -292,15 +288,7 @@ async fn pickers_add_memberships_and_attach_policies_by_name() {
         [PolicyRef::aws("IAMUserChangePassword")]
     );
     // The same pick again is refused by the engine, shown beside the picker.
-    find(
-        &root,
-        "[data-card=\"user:admin\"] [data-action=\"attach-policy\"]",
-    )
-    .click();
-    settle().await;
-    let input = find(&root, "[data-card=\"user:admin\"] .picker-input");
-    type_into(&input, "IAMUserChangePassword");
-    settle().await;
+    let input = pick_in_admin_card(&root, "attach-policy", "IAMUserChangePassword").await;
     assert!(
         texts(&root, "[data-card=\"user:admin\"] .picker-option").is_empty(),
         "an attached policy is not offered again"

@@ -1,9 +1,10 @@
 // Shared harness of the end-to-end suite: a static server for the release build in dist/, served
 // under a sub-path the way a static host (GitHub Pages) would, and Debian's Chromium driven by
 // playwright-core. Nothing here downloads a browser or reaches beyond 127.0.0.1.
+import { before, after } from 'node:test';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,4 +138,70 @@ export async function showView(page, id) {
   await tab.waitFor({ state: 'visible', timeout: 15000 });
   await tab.click();
   await page.locator(`main[data-view="${id}"]`).waitFor({ state: 'visible', timeout: 15000 });
+}
+
+/**
+ * Registers the hooks a test file shares: the static server before its tests (and, unless
+ * `browser` is false, one Chromium profile for all of them), closed after them. Returns getters,
+ * since both exist only once the `before` hook has run: `app.server.url`, `app.browser.context`.
+ */
+export function useApp({ browser = true } = {}) {
+  let server;
+  let shared;
+  before(async () => {
+    server = await startServer();
+    if (browser) shared = await launchBrowser();
+  });
+  after(async () => {
+    await shared?.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      return server;
+    },
+    get browser() {
+      return shared;
+    },
+  };
+}
+
+/**
+ * Runs `fn` with a browser of its own (a fresh profile: empty storage, no permissions granted),
+ * and closes that browser afterwards even when `fn` fails.
+ */
+export async function withFreshBrowser(fn) {
+  const browser = await launchBrowser();
+  try {
+    return await fn(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The directory E2E_SCREENSHOTS names, created; undefined when screenshots are not wanted. */
+export function screenshotDir() {
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (dir) mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Saves full-page screenshots `<name>-laptop.png` (1366x768) and `<name>-phone.png` (390x844)
+ * when E2E_SCREENSHOTS is set, and leaves the page at the laptop size.
+ */
+export async function shootLaptopAndPhone(page, name) {
+  const dir = screenshotDir();
+  if (!dir) return;
+  await page.screenshot({ path: `${dir}/${name}-laptop.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${dir}/${name}-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 768 });
+}
+
+/** Opens the gallery example `id` as the current scenario, from the Examples tab. */
+export async function openExample(page, id) {
+  await showView(page, 'examples');
+  await page.locator(`.example-link[data-example="${id}"]`).click();
+  await page.locator(`article[data-example="${id}"] [data-action="open-example"]`).click();
 }

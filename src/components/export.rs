@@ -340,42 +340,6 @@ pub fn import_error_text(e: &ImportError) -> String {
     }
 }
 
-/// Copies `text`; when the clipboard is not available, selects the code block instead and
-/// says how to copy it.
-fn copy_text(text: String, code: NodeRef, status: UseStateHandle<String>) {
-    let select_instead = {
-        let status = status.clone();
-        move || {
-            if let (Some(el), Some(sel)) = (
-                code.cast::<web_sys::Element>(),
-                gloo::utils::window().get_selection().ok().flatten(),
-            ) {
-                let _ = sel.select_all_children(&el);
-            }
-            status.set(
-                "The browser did not allow copying; the text is selected: press Ctrl+C (⌘C on a Mac) to copy it."
-                    .to_owned(),
-            );
-        }
-    };
-    let navigator = gloo::utils::window().navigator();
-    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
-        .ok()
-        .filter(|c| !c.is_undefined() && !c.is_null())
-        .map(|c| c.unchecked_into::<web_sys::Clipboard>());
-    let Some(clipboard) = clipboard else {
-        select_instead();
-        return;
-    };
-    let promise = clipboard.write_text(&text);
-    wasm_bindgen_futures::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => status.set("Copied.".to_owned()),
-            Err(_) => select_instead(),
-        }
-    });
-}
-
 /// Offers `text` as a file download named `name`.
 fn download(text: &str, name: &str, mime: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
@@ -462,7 +426,9 @@ pub fn ExportView() -> Html {
                 let text = text.clone();
                 let code = code_ref.clone();
                 let status = copy_status.clone();
-                Callback::from(move |_| copy_text(text.clone(), code.clone(), status.clone()))
+                Callback::from(move |_| {
+                    crate::clipboard::copy_text(text.clone(), code.clone(), status.clone())
+                })
             };
             let on_download = {
                 let text = text.clone();
@@ -540,7 +506,9 @@ pub fn ExportView() -> Html {
                     let json = input.json.clone();
                     let code = cli_ref.clone();
                     let status = cli_status.clone();
-                    Callback::from(move |_| copy_text(json.clone(), code.clone(), status.clone()))
+                    Callback::from(move |_| {
+                        crate::clipboard::copy_text(json.clone(), code.clone(), status.clone())
+                    })
                 };
                 let notes = input
                     .notes

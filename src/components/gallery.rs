@@ -11,25 +11,8 @@ use iam_engine::scenario::{GalleryEntry, PrincipalRef, gallery};
 use yew::prelude::*;
 
 use super::ask::Ask;
+use super::simulator::result::{decision_class, decision_label};
 use crate::data::{Loadable, load_managed_policies};
-
-/// How a decision reads to people: words first, colour second.
-pub fn decision_label(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Allowed => "Allowed",
-        Decision::ExplicitDeny => "Explicit deny",
-        Decision::ImplicitDeny => "Implicit deny",
-    }
-}
-
-/// The CSS class of a decision badge.
-pub fn decision_class(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Allowed => "decision decision-allowed",
-        Decision::ExplicitDeny => "decision decision-explicit",
-        Decision::ImplicitDeny => "decision decision-implicit",
-    }
-}
 
 /// `1 user`, `2 users`.
 pub fn count(n: usize, one: &str, many: &str) -> String {

@@ -67,43 +67,6 @@ pub fn view_state(view: &str, request: &RequestState, include_request: bool) -> 
     }
 }
 
-/// Copies `text` to the clipboard; when the browser offers no clipboard (an insecure page) or
-/// refuses, selects the text in `field` so the user can copy it with the keyboard. The outcome
-/// goes to `status` in words.
-fn copy_text(text: String, field: NodeRef, status: UseStateHandle<String>) {
-    let select_instead = {
-        let field = field.clone();
-        let status = status.clone();
-        move || {
-            if let Some(area) = field.cast::<web_sys::HtmlTextAreaElement>() {
-                let _ = area.focus();
-                area.select();
-            }
-            status.set(
-                "The browser did not allow copying; the text is selected: press Ctrl+C (⌘C on a \
-                 Mac) to copy it."
-                    .to_owned(),
-            );
-        }
-    };
-    let navigator = gloo::utils::window().navigator();
-    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
-        .ok()
-        .filter(|c| !c.is_undefined() && !c.is_null())
-        .map(|c| c.unchecked_into::<web_sys::Clipboard>());
-    let Some(clipboard) = clipboard else {
-        select_instead();
-        return;
-    };
-    let promise = clipboard.write_text(&text);
-    wasm_bindgen_futures::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => status.set("Copied.".to_owned()),
-            Err(_) => select_instead(),
-        }
-    });
-}
-
 /// The share and embed view.
 #[component]
 pub fn ShareView() -> Html {
@@ -213,7 +176,9 @@ pub fn ShareView() -> Html {
                 let url = url.clone();
                 let field = link_field.clone();
                 let status = link_status.clone();
-                Callback::from(move |_| copy_text(url.clone(), field.clone(), status.clone()))
+                Callback::from(move |_| {
+                    crate::clipboard::copy_text(url.clone(), field.clone(), status.clone())
+                })
             };
             let long = (chars > LONG_LINK_CHARS).then(|| html! {
                 <p class="share-warning">
@@ -259,7 +224,9 @@ pub fn ShareView() -> Html {
                 let snippet = snippet.clone();
                 let field = embed_field.clone();
                 let status = embed_status.clone();
-                Callback::from(move |_| copy_text(snippet.clone(), field.clone(), status.clone()))
+                Callback::from(move |_| {
+                    crate::clipboard::copy_text(snippet.clone(), field.clone(), status.clone())
+                })
             };
             // Sized like a host page would size it, up to a height that keeps the options and
             // the code in reach; the preview scrolls beyond that.

@@ -245,6 +245,29 @@ fn names(pool: &'static [&'static str], max: usize) -> impl Strategy<Value = Vec
         .prop_map(|v| v.into_iter().map(str::to_string).collect())
 }
 
+/// Entities with distinct names: up to `max` names from `pool`, each with its own draw of
+/// `parts`, made into an entity by `build`.
+fn named<S, T>(
+    pool: &'static [&'static str],
+    max: usize,
+    parts: impl Fn() -> S,
+    build: fn(String, S::Value) -> T,
+) -> impl Strategy<Value = Vec<T>>
+where
+    S: Strategy,
+    T: std::fmt::Debug,
+{
+    names(pool, max).prop_flat_map(move |ns| {
+        let n = ns.len();
+        (Just(ns), prop::collection::vec(parts(), n)).prop_map(move |(ns, parts)| {
+            ns.into_iter()
+                .zip(parts)
+                .map(|(name, p)| build(name, p))
+                .collect()
+        })
+    })
+}
+
 const USER_NAMES: &[&str] = &["alice", "bob", "build-bot", "build_bot", "a.b@c", "X"];
 const GROUP_NAMES: &[&str] = &["Admins", "dev-ops", "dev_ops", "Readers"];
 const ROLE_NAMES: &[&str] = &["DeployRole", "app", "App2"];
@@ -303,155 +326,116 @@ fn inline(account: &'static str) -> impl Strategy<Value = Vec<InlinePolicy>> {
 }
 
 fn users(account: &'static str) -> impl Strategy<Value = Vec<User>> {
-    names(USER_NAMES, 3).prop_flat_map(move |ns| {
-        let n = ns.len();
-        (
-            Just(ns),
-            prop::collection::vec(
-                (
-                    prop::sample::select(PATHS.to_vec()),
-                    prop::option::of(any::<bool>()),
-                    any::<bool>(),
-                    prop::collection::vec(
-                        prop::sample::select(vec!["Admins", "admins", "dev_ops", "Elsewhere"]),
-                        0..3,
-                    ),
-                    inline(account),
-                    prop::collection::vec(policy_ref(), 0..3),
-                    prop::option::of(policy_ref()),
-                    tags(),
+    named(
+        USER_NAMES,
+        3,
+        move || {
+            (
+                prop::sample::select(PATHS.to_vec()),
+                prop::option::of(any::<bool>()),
+                any::<bool>(),
+                prop::collection::vec(
+                    prop::sample::select(vec!["Admins", "admins", "dev_ops", "Elsewhere"]),
+                    0..3,
                 ),
-                n,
-            ),
-        )
-            .prop_map(|(ns, parts)| {
-                ns.into_iter()
-                    .zip(parts)
-                    .map(
-                        |(name, (path, login, mfa, groups, inline, managed, boundary, tags))| {
-                            let mut u = User::new(name);
-                            u.path = path.to_string();
-                            u.login_profile = login.map(|r| LoginProfile {
-                                password_reset_required: r,
-                            });
-                            u.mfa = mfa;
-                            if mfa {
-                                u.access_keys.push(AccessKey {
-                                    age_days: 120,
-                                    active: true,
-                                });
-                            }
-                            u.groups = groups.into_iter().map(str::to_string).collect();
-                            u.inline_policies = inline;
-                            u.managed_policies = managed;
-                            u.permissions_boundary = boundary;
-                            u.tags = tags;
-                            u
-                        },
-                    )
-                    .collect()
-            })
-    })
+                inline(account),
+                prop::collection::vec(policy_ref(), 0..3),
+                prop::option::of(policy_ref()),
+                tags(),
+            )
+        },
+        |name, (path, login, mfa, groups, inline, managed, boundary, tags)| {
+            let mut u = User::new(name);
+            u.path = path.to_string();
+            u.login_profile = login.map(|r| LoginProfile {
+                password_reset_required: r,
+            });
+            u.mfa = mfa;
+            if mfa {
+                u.access_keys.push(AccessKey {
+                    age_days: 120,
+                    active: true,
+                });
+            }
+            u.groups = groups.into_iter().map(str::to_string).collect();
+            u.inline_policies = inline;
+            u.managed_policies = managed;
+            u.permissions_boundary = boundary;
+            u.tags = tags;
+            u
+        },
+    )
 }
 
 fn groups(account: &'static str) -> impl Strategy<Value = Vec<Group>> {
-    names(GROUP_NAMES, 3).prop_flat_map(move |ns| {
-        let n = ns.len();
-        (
-            Just(ns),
-            prop::collection::vec(
-                (
-                    prop::sample::select(PATHS.to_vec()),
-                    inline(account),
-                    prop::collection::vec(policy_ref(), 0..3),
-                ),
-                n,
-            ),
-        )
-            .prop_map(|(ns, parts)| {
-                ns.into_iter()
-                    .zip(parts)
-                    .map(|(name, (path, inline, managed))| {
-                        let mut g = Group::new(name);
-                        g.path = path.to_string();
-                        g.inline_policies = inline;
-                        g.managed_policies = managed;
-                        g
-                    })
-                    .collect()
-            })
-    })
+    named(
+        GROUP_NAMES,
+        3,
+        move || {
+            (
+                prop::sample::select(PATHS.to_vec()),
+                inline(account),
+                prop::collection::vec(policy_ref(), 0..3),
+            )
+        },
+        |name, (path, inline, managed)| {
+            let mut g = Group::new(name);
+            g.path = path.to_string();
+            g.inline_policies = inline;
+            g.managed_policies = managed;
+            g
+        },
+    )
 }
 
 fn roles(account: &'static str) -> impl Strategy<Value = Vec<Role>> {
-    names(ROLE_NAMES, 2).prop_flat_map(move |ns| {
-        let n = ns.len();
-        (
-            Just(ns),
-            prop::collection::vec(
-                (
-                    prop::sample::select(PATHS.to_vec()),
-                    tricky(),
-                    document(account, true),
-                    prop::sample::select(vec![3600u32, 7200, 43_200]),
-                    inline(account),
-                    prop::collection::vec(policy_ref(), 0..2),
-                    prop::option::of(policy_ref()),
-                    tags(),
-                ),
-                n,
-            ),
-        )
-            .prop_map(|(ns, parts)| {
-                ns.into_iter()
-                    .zip(parts)
-                    .map(
-                        |(
-                            name,
-                            (path, description, trust, max, inline, managed, boundary, tags),
-                        )| {
-                            let mut r = Role::new(name, trust);
-                            r.path = path.to_string();
-                            r.description = description;
-                            r.max_session_duration = max;
-                            r.inline_policies = inline;
-                            r.managed_policies = managed;
-                            r.permissions_boundary = boundary;
-                            r.tags = tags;
-                            r
-                        },
-                    )
-                    .collect()
-            })
-    })
+    named(
+        ROLE_NAMES,
+        2,
+        move || {
+            (
+                prop::sample::select(PATHS.to_vec()),
+                tricky(),
+                document(account, true),
+                prop::sample::select(vec![3600u32, 7200, 43_200]),
+                inline(account),
+                prop::collection::vec(policy_ref(), 0..2),
+                prop::option::of(policy_ref()),
+                tags(),
+            )
+        },
+        |name, (path, description, trust, max, inline, managed, boundary, tags)| {
+            let mut r = Role::new(name, trust);
+            r.path = path.to_string();
+            r.description = description;
+            r.max_session_duration = max;
+            r.inline_policies = inline;
+            r.managed_policies = managed;
+            r.permissions_boundary = boundary;
+            r.tags = tags;
+            r
+        },
+    )
 }
 
 fn policies(account: &'static str) -> impl Strategy<Value = Vec<ManagedPolicy>> {
-    names(POLICY_NAMES, 3).prop_flat_map(move |ns| {
-        let n = ns.len();
-        (
-            Just(ns),
-            prop::collection::vec(
-                (
-                    prop::sample::select(PATHS.to_vec()),
-                    tricky(),
-                    document(account, false),
-                ),
-                n,
-            ),
-        )
-            .prop_map(|(ns, parts)| {
-                ns.into_iter()
-                    .zip(parts)
-                    .map(|(name, (path, description, doc))| {
-                        let mut p = ManagedPolicy::new(name, doc);
-                        p.path = path.to_string();
-                        p.description = description;
-                        p
-                    })
-                    .collect()
-            })
-    })
+    named(
+        POLICY_NAMES,
+        3,
+        move || {
+            (
+                prop::sample::select(PATHS.to_vec()),
+                tricky(),
+                document(account, false),
+            )
+        },
+        |name, (path, description, doc)| {
+            let mut p = ManagedPolicy::new(name, doc);
+            p.path = path.to_string();
+            p.description = description;
+            p
+        },
+    )
 }
 
 fn resources(account: &'static str) -> impl Strategy<Value = Vec<Resource>> {

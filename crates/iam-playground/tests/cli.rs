@@ -9,31 +9,11 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::{assert_success, bin, with_stdin};
 
 use serde_json::{Value, json};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_iam-playground"))
-}
-
-fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 fn request() -> Value {
     json!({
@@ -69,11 +49,7 @@ fn simulates_a_file_request_like_aws() {
             .args(["simulate-custom-policy", "--cli-input-json", &arg])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         let results = v["EvaluationResults"].as_array().unwrap();
         assert_eq!(results.len(), 2);
@@ -101,7 +77,7 @@ fn simulates_a_file_request_like_aws() {
 
 #[test]
 fn reads_standard_input_with_dash() {
-    let out = run_with_stdin(
+    let out = with_stdin(
         &["simulate-custom-policy", "--cli-input-json", "-"],
         &request().to_string(),
     );
@@ -117,7 +93,7 @@ fn batch_mode_answers_one_line_per_request() {
         "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}"
     ]);
     let input = format!("{}\n\n{}\nnot json\n", request(), deny);
-    let out = run_with_stdin(&["simulate-custom-policy", "--batch"], &input);
+    let out = with_stdin(&["simulate-custom-policy", "--batch"], &input);
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -173,7 +149,7 @@ fn bad_input_exits_2_with_a_message() {
         ),
     ];
     for (input, expected) in cases {
-        let out = run_with_stdin(&["simulate-custom-policy", "--cli-input-json", "-"], &input);
+        let out = with_stdin(&["simulate-custom-policy", "--cli-input-json", "-"], &input);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{input}: {stderr}");
         assert!(
@@ -200,7 +176,7 @@ fn malformed_policy_text_is_a_diagnostic_not_an_error() {
         "PolicyInputList": ["{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\",}]}"],
         "ActionNames": ["s3:GetObject"]
     });
-    let out = run_with_stdin(
+    let out = with_stdin(
         &["simulate-custom-policy", "--cli-input-json", "-"],
         &input.to_string(),
     );

@@ -3,39 +3,14 @@
 // Test helpers may panic on broken fixtures: that is how they fail.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_iam-playground"))
-}
-
-const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../iam-engine/examples-data/seed-admin-template.json"
-);
+use common::{SEED, assert_success, bin, with_stdin};
 
 const GOLDEN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../iam-engine/tests/golden/cfn/"
 );
-
-fn with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 #[test]
 fn yaml_and_json_match_the_engine_golden_files() {
@@ -44,11 +19,7 @@ fn yaml_and_json_match_the_engine_golden_files() {
             .args(["export", "--format", format, SEED])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         let expected =
             std::fs::read_to_string(format!("{GOLDEN}seed-admin-template.{ext}")).unwrap();
         assert_eq!(String::from_utf8(out.stdout).unwrap(), expected, "{format}");
@@ -59,11 +30,7 @@ fn yaml_and_json_match_the_engine_golden_files() {
 fn reads_the_scenario_from_standard_input() {
     let seed = std::fs::read_to_string(SEED).unwrap();
     let out = with_stdin(&["export", "--format", "cfn-json", "-"], &seed);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let template: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(template["Resources"]["UserAdmin"]["Type"], "AWS::IAM::User");
 }

@@ -3,39 +3,16 @@
 // Test helpers may panic on broken fixtures: that is how they fail.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::{ENGINE, SEED, assert_success, bin, with_stdin};
 
 use iam_engine::import::template_view;
 use iam_engine::scenario::Scenario;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_iam-playground"))
-}
-
-const ENGINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../iam-engine/");
-
-fn with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn a_golden_template_imports_to_its_scenario() {
-    let seed =
-        std::fs::read_to_string(format!("{ENGINE}examples-data/seed-admin-template.json")).unwrap();
+    let seed = std::fs::read_to_string(SEED).unwrap();
     let seed = Scenario::from_json(&seed).unwrap();
     for ext in ["yaml", "json"] {
         let path = format!("{ENGINE}tests/golden/cfn/seed-admin-template.{ext}");
@@ -43,11 +20,7 @@ fn a_golden_template_imports_to_its_scenario() {
             .args(["import", "--account-id", &seed.account.id, &path])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         let scenario = Scenario::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
         assert_eq!(scenario, template_view(&seed), "{ext}");
         let stderr = String::from_utf8(out.stderr).unwrap();
@@ -81,11 +54,7 @@ fn skipped_items_go_to_stderr_and_stdin_works() {
 fn authorization_details_import_with_their_account() {
     let path = format!("file://{ENGINE}tests/import/authorization-details.json");
     let out = bin().args(["import", &path]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let scenario = Scenario::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
     assert_eq!(scenario.account.id, "210987654321");
     assert_eq!(scenario.users.len(), 2);

@@ -3,25 +3,13 @@
 // Test helpers may panic on broken fixtures: that is how they fail.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_iam-playground"))
-}
-
-const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../iam-engine/examples-data/seed-admin-template.json"
-);
+use common::{SEED, assert_success, bin, with_stdin};
 
 fn share(args: &[&str]) -> String {
     let out = bin().arg("share").arg(SEED).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
@@ -39,11 +27,7 @@ fn a_link_opens_back_into_the_same_scenario() {
     );
 
     let out = bin().arg("open").arg(&link).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let opened =
         iam_engine::scenario::Scenario::from_json(&String::from_utf8_lossy(&out.stdout)).unwrap();
     let original =
@@ -54,19 +38,7 @@ fn a_link_opens_back_into_the_same_scenario() {
 #[test]
 fn open_reads_a_link_from_standard_input() {
     let link = share(&[]);
-    let mut child = bin()
-        .args(["open", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{link}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_stdin(&["open", "-"], &format!("{link}\n"));
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"formatVersion\": 1"));
 }

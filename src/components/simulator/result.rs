@@ -8,9 +8,7 @@ use iam_engine::catalog::ManagedPolicies;
 use iam_engine::eval::{Decision, Evaluation, Miss, RootTaskEvaluation, StepKind, Verdict};
 use iam_engine::policy::PolicyType;
 use iam_engine::scenario::simulate::{PolicyLocation, ScenarioEvaluation, locate_policy};
-use iam_engine::scenario::{
-    DocumentRef, IdentityRef, PolicyRef, PrincipalRef, ResourceKind, Scenario, Target,
-};
+use iam_engine::scenario::{DocumentRef, IdentityRef, PolicyRef, PrincipalRef, Scenario, Target};
 use yew::prelude::*;
 
 use crate::components::editor::{EditorHighlight, PolicyEditor};
@@ -429,13 +427,9 @@ fn policies_in_play(
         PrincipalRef::Root | PrincipalRef::Other(_) => {}
     }
     for r in &scenario.resources {
-        let arn = r.arn(&scenario.account);
-        let hit = resource == arn
-            || (r.kind == ResourceKind::S3Bucket
-                && resource
-                    .strip_prefix(arn.as_str())
-                    .is_some_and(|rest| rest.starts_with('/')));
-        if hit && let Some(p) = &r.policy {
+        if r.covers(&scenario.account, resource)
+            && let Some(p) = &r.policy
+        {
             out.push(PlayedPolicy {
                 place: Some((
                     Target::Resource {

@@ -17,7 +17,7 @@ use super::floor_char_boundary;
 use super::tokens::{Token, TokenKind, string_content, tokenize};
 use crate::catalog::Catalog;
 use crate::condition::BaseOperator;
-use crate::policy::{PolicyType, parse_policy};
+use crate::policy::{PolicyType, STATEMENT_ELEMENTS, TOP_ELEMENTS, parse_policy};
 use crate::span::Span;
 
 /// The most suggestions returned at once.
@@ -239,21 +239,8 @@ pub fn complete(text: &str, offset: usize, catalog: Option<&Catalog>) -> Complet
             | CompletionContext::ConditionKey
     );
     let mut items = match &context {
-        CompletionContext::TopKey => fixed(&["Version", "Id", "Statement"], ItemKind::Element),
-        CompletionContext::StatementKey => fixed(
-            &[
-                "Sid",
-                "Effect",
-                "Principal",
-                "NotPrincipal",
-                "Action",
-                "NotAction",
-                "Resource",
-                "NotResource",
-                "Condition",
-            ],
-            ItemKind::Element,
-        ),
+        CompletionContext::TopKey => fixed(TOP_ELEMENTS, ItemKind::Element),
+        CompletionContext::StatementKey => fixed(STATEMENT_ELEMENTS, ItemKind::Element),
         CompletionContext::PrincipalKey => fixed(
             &["AWS", "Service", "Federated", "CanonicalUser"],
             ItemKind::Element,

@@ -348,28 +348,25 @@ fn insert_member(
         members.last()
     };
     match anchor {
-        Some(anchor) if first => {
-            let at = anchor.key_span.start;
-            let separator = if starts_line(text, at) {
-                format!(",\n{}", line_indent(text, at))
-            } else {
-                ", ".to_string()
-            };
-            TextEdit {
-                span: Span::point(at),
-                insert: format!("{entry}{separator}"),
-            }
-        }
         Some(anchor) => {
+            // The new member is laid out like the anchor: on its own line at the anchor's
+            // indent when the anchor starts a line, otherwise inline.
             let at = anchor.key_span.start;
             let separator = if starts_line(text, at) {
                 format!(",\n{}", line_indent(text, at))
             } else {
                 ", ".to_string()
             };
-            TextEdit {
-                span: Span::point(anchor.value.span.end),
-                insert: format!("{separator}{entry}"),
+            if first {
+                TextEdit {
+                    span: Span::point(at),
+                    insert: format!("{entry}{separator}"),
+                }
+            } else {
+                TextEdit {
+                    span: Span::point(anchor.value.span.end),
+                    insert: format!("{separator}{entry}"),
+                }
             }
         }
         None => {

@@ -251,7 +251,8 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
         };
     }
 
-    // The root user in its own account.
+    // The root user in its own account. This is the only branch that allows without an
+    // applying statement: `ReachSet::known_decision` relies on that.
     if caller.kind == CallerKind::Root && !cross_account {
         if set.resource_policy_kind == ResourcePolicyKind::KmsKey && !resource.matched {
             step(&mut ex, StepKind::RootUser, Verdict::NoAllow, || {

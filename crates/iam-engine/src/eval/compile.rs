@@ -392,6 +392,35 @@ impl CompiledPolicy {
         )
     }
 
+    /// The Action element of every statement that can apply (valid ones): its effect, whether
+    /// it is a `NotAction`, and its entries. A statement whose element does not match an action
+    /// can never apply to that action, whatever the rest of the request.
+    pub(crate) fn action_elements(
+        &self,
+    ) -> impl Iterator<Item = (Effect, bool, &[ActionMatcher])> + '_ {
+        self.statements
+            .iter()
+            .filter_map(|s| match (s.invalid, s.effect) {
+                (None, Some(effect)) => Some((effect, s.action.negated, s.action.items.as_slice())),
+                _ => None,
+            })
+    }
+
+    /// For each statement of [`CompiledPolicy::action_elements`], in the same order: whether
+    /// it is an Allow statement that applies to the request apart from its action (Resource,
+    /// Principal and every condition match). The action is not looked at, so `cx` may carry
+    /// any action; the answer then holds for every action the statement's Action element
+    /// matches.
+    pub(crate) fn allows_apart_from_action<'a>(
+        &'a self,
+        cx: &'a Cx<'_>,
+    ) -> impl Iterator<Item = bool> + 'a {
+        self.statements
+            .iter()
+            .filter(|s| s.invalid.is_none() && s.effect.is_some())
+            .map(|s| s.effect == Some(Effect::Allow) && s.applies_apart_from_action(cx))
+    }
+
     /// The number of statements.
     pub fn statement_count(&self) -> usize {
         self.statements.len()
@@ -851,6 +880,25 @@ impl CompiledStatement {
             Some((i, outcome)) => Err(MissAt::Condition(i, Some(outcome))),
             None => Ok(named),
         }
+    }
+
+    /// The bare check of [`CompiledStatement::check`] without the validity and action steps:
+    /// the same Resource, Principal and condition tests, in the same way.
+    fn applies_apart_from_action(&self, cx: &Cx<'_>) -> bool {
+        let resource_hit = self
+            .resource
+            .items
+            .iter()
+            .any(|m| m.matches(&cx.request.resource, cx) == Some(true));
+        if resource_hit == self.resource.negated {
+            return false;
+        }
+        if let Some(p) = &self.principal
+            && p.check(cx) == Named::Nothing
+        {
+            return false;
+        }
+        self.conditions.iter().all(|c| c.matches(cx))
     }
 
     fn reference(&self, policy: &CompiledPolicy, effect: Effect) -> StatementRef {

@@ -15,25 +15,46 @@ use super::compile::Cx;
 use super::request::Request;
 
 /// A compiled `Action`/`NotAction` entry.
+///
+/// Equal matchers match the same actions, which lets bulk callers share work between
+/// identical policies (see [`super::reach`]). Everything in a matcher derives from its
+/// lower-case text, so equality and hashing look at that text only.
 #[derive(Debug, Clone)]
 pub struct ActionMatcher {
     /// The pattern in lower case, matched against the lower-cased action (actions compare
     /// case-insensitively and are ASCII, so folding once per request is enough).
     pattern: Pattern,
     service_mask: u64,
+    /// The pattern text in lower case, kept so the service prefix can be read without another
+    /// allocation.
+    lower: Box<str>,
+    /// The length of the service prefix when it has no wildcard: the pattern then matches
+    /// only actions of that service.
+    service_len: Option<usize>,
 }
 
 impl ActionMatcher {
     pub(crate) fn new(text: &str) -> Self {
-        let lower = text.to_ascii_lowercase();
-        let service_mask = match lower.split_once(':') {
-            Some((service, _)) if !service.contains(['*', '?']) => service_bit(service),
-            _ => u64::MAX,
+        let lower = text.to_ascii_lowercase().into_boxed_str();
+        let service_len = match lower.split_once(':') {
+            Some((service, _)) if !service.contains(['*', '?']) => Some(service.len()),
+            _ => None,
         };
+        let service_mask = service_len
+            .and_then(|n| lower.get(..n))
+            .map_or(u64::MAX, service_bit);
         ActionMatcher {
             pattern: Pattern::glob(&lower),
             service_mask,
+            lower,
+            service_len,
         }
+    }
+
+    /// The service the pattern is limited to (lower case), or `None` when its service part
+    /// has a wildcard or it has no colon (it may then match actions of any service).
+    pub(crate) fn service(&self) -> Option<&str> {
+        self.service_len.and_then(|n| self.lower.get(..n))
     }
 
     /// A one-bit fingerprint of the pattern's service (all bits when the service has a
@@ -42,9 +63,28 @@ impl ActionMatcher {
         self.service_mask
     }
 
+    /// Whether the pattern matches every action (it is made of `*` only).
+    pub(crate) fn matches_everything(&self) -> bool {
+        self.pattern.matches_everything()
+    }
+
     /// Whether the lower-cased action matches.
     pub(crate) fn matches(&self, action_lower: &str) -> bool {
         self.pattern.matches(action_lower, false)
+    }
+}
+
+impl PartialEq for ActionMatcher {
+    fn eq(&self, other: &Self) -> bool {
+        self.lower == other.lower
+    }
+}
+
+impl Eq for ActionMatcher {}
+
+impl std::hash::Hash for ActionMatcher {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.lower.hash(state);
     }
 }
 

@@ -34,12 +34,14 @@
 mod combine;
 mod compile;
 mod glue;
+mod reach;
 mod request;
 mod result;
 mod root_task;
 
 pub use combine::{decide, evaluate};
 pub use compile::{CompiledPolicy, PolicySource};
+pub use reach::{ActionReach, ReachSet};
 pub use request::{Caller, CallerKind, PolicySet, Request, ResourcePolicyKind};
 pub use result::{
     Candidate, Decision, Evaluation, Miss, StatementRef, Step, StepKind, Uncertainty, Verdict,

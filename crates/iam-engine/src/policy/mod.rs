@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::span::Span;
 
 pub use parse::{ParsedPolicy, parse_policy};
+pub(crate) use parse::{STATEMENT_ELEMENTS, TOP_ELEMENTS};
 
 /// Which kind of policy a document is; the grammar and the evaluation role depend on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

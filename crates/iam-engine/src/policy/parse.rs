@@ -147,8 +147,10 @@ struct Cx<'a> {
     diags: &'a mut Vec<Diagnostic>,
 }
 
-const TOP_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
-const STATEMENT_ELEMENTS: &[&str] = &[
+/// The elements a policy document may have, in the order AWS documents them.
+pub(crate) const TOP_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
+/// The elements a statement may have, in the order AWS documents them.
+pub(crate) const STATEMENT_ELEMENTS: &[&str] = &[
     "Sid",
     "Effect",
     "Principal",

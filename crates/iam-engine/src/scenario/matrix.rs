@@ -2,14 +2,17 @@
 //!
 //! A cell is the same decision [`evaluate_request`](super::simulate::evaluate_request) gives,
 //! but computed in bulk: each principal's policies are compiled once (per kind of resource
-//! policy the actions need) and only the request's action changes between cells, so a row
-//! costs one [`eval::decide`] per action and no allocation. The tests check every cell against
-//! `evaluate_request`.
+//! policy the actions need) and only the request's action changes between cells. Most cells
+//! need no evaluation at all: the columns are matched once against each distinct policy's
+//! Action elements ([`ActionReach`]), which tells per row which actions no statement can match
+//! (an implicit deny for everyone but the root user) and which an identity-based Allow surely
+//! grants; only the other cells cost an [`eval::decide`]. The tests check every cell against
+//! deciding each request in full and against `evaluate_request`.
 
 use serde::Serialize;
 
 use crate::catalog::{Catalog, ManagedPolicies};
-use crate::eval::{self, CallerKind, Decision};
+use crate::eval::{self, ActionReach, CallerKind, Decision, ReachSet};
 use crate::policy::{PolicyType, parse_policy};
 use crate::root_tasks::{RootTask, root_only_tasks};
 
@@ -155,13 +158,36 @@ pub fn mentioned_actions(
 /// The resource-policy context an action needs: role trust for `sts:AssumeRole*`, the key
 /// policy for `kms:`, nothing otherwise (the same split the simulation glue makes).
 fn preparation_class(action: &str) -> usize {
-    let lower = action.get(..15).unwrap_or(action).to_ascii_lowercase();
-    if lower.starts_with("sts:assumerole") {
+    let starts_with = |prefix: &str| {
+        action
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    if starts_with("sts:assumerole") {
         1
-    } else if lower.starts_with("kms:") {
+    } else if starts_with("kms:") {
         2
     } else {
         0
+    }
+}
+
+/// The columns of a matrix, prepared once for all its rows: each action's preparation class
+/// and the index that tells, per row, which actions no statement can match (see
+/// [`ActionReach`]).
+#[derive(Debug)]
+pub struct MatrixColumns {
+    classes: Vec<usize>,
+    reach: ActionReach,
+}
+
+impl MatrixColumns {
+    /// Prepares `actions`, the matrix's action columns in order.
+    pub fn new(actions: &[String]) -> MatrixColumns {
+        MatrixColumns {
+            classes: actions.iter().map(|a| preparation_class(a)).collect(),
+            reach: ActionReach::new(actions),
+        }
     }
 }
 
@@ -172,6 +198,9 @@ pub struct MatrixRowPlan {
     resource: String,
     context: Vec<ContextValue>,
     prepared: [Option<PreparedRequest>; 3],
+    /// Per prepared slot, the actions its policies may match (filled by
+    /// [`MatrixRowPlan::decide_columns`]).
+    reach: [Option<ReachSet>; 3],
 }
 
 impl MatrixRowPlan {
@@ -198,6 +227,7 @@ impl MatrixRowPlan {
             resource: resource.to_string(),
             context: context.to_vec(),
             prepared: [Some(first), None, None],
+            reach: [None, None, None],
         })
     }
 
@@ -211,7 +241,8 @@ impl MatrixRowPlan {
             .is_some_and(|p| p.request.caller.kind == CallerKind::Root)
     }
 
-    /// Decides each action, appending to `out`.
+    /// Decides each action, appending to `out`. For a few actions; a whole matrix row is
+    /// quicker with [`MatrixRowPlan::decide_columns`].
     pub fn decide_into(
         &mut self,
         scenario: &Scenario,
@@ -221,30 +252,76 @@ impl MatrixRowPlan {
     ) {
         for action in actions {
             let class = preparation_class(action);
-            let Some(slot) = self.prepared.get_mut(class) else {
-                out.push(Decision::ImplicitDeny);
-                continue;
-            };
-            if slot.is_none() {
-                *slot = prepare_request(
-                    scenario,
-                    managed,
-                    &self.principal,
-                    action,
-                    &self.resource,
-                    &self.context,
-                )
-                .ok();
-            }
-            match slot {
+            let decision = match self.slot(scenario, managed, class, action) {
                 Some(p) => {
                     p.request.action.clear();
                     p.request.action.push_str(action);
-                    out.push(eval::decide(&p.set, &p.request));
+                    eval::decide(&p.set, &p.request)
                 }
-                None => out.push(Decision::ImplicitDeny),
-            }
+                None => Decision::ImplicitDeny,
+            };
+            out.push(decision);
         }
+    }
+
+    /// Decides each action of `columns` (which must be made from `actions`), appending to
+    /// `out`. Cells whose decision is known from what the principal's policies can match are
+    /// filled without evaluating (see [`ReachSet::known_decision`]); the others with
+    /// [`eval::decide`], so every cell is what [`MatrixRowPlan::decide_into`] gives.
+    pub fn decide_columns(
+        &mut self,
+        scenario: &Scenario,
+        managed: Option<&ManagedPolicies>,
+        actions: &[String],
+        columns: &mut MatrixColumns,
+        out: &mut Vec<Decision>,
+    ) {
+        for (column, (action, &class)) in actions.iter().zip(&columns.classes).enumerate() {
+            if self.slot(scenario, managed, class, action).is_none() {
+                out.push(Decision::ImplicitDeny);
+                continue;
+            }
+            let (Some(Some(p)), Some(reach)) =
+                (self.prepared.get_mut(class), self.reach.get_mut(class))
+            else {
+                out.push(Decision::ImplicitDeny);
+                continue;
+            };
+            let reach = reach.get_or_insert_with(|| columns.reach.reachable(&p.set, &p.request));
+            let decision = match reach.known_decision(column) {
+                Some(known) => known,
+                None => {
+                    p.request.action.clear();
+                    p.request.action.push_str(action);
+                    eval::decide(&p.set, &p.request)
+                }
+            };
+            out.push(decision);
+        }
+    }
+
+    /// The prepared request of a preparation class, preparing it on first use with `action`
+    /// (any action of the class gives the same policies); `None` when it cannot be prepared.
+    fn slot(
+        &mut self,
+        scenario: &Scenario,
+        managed: Option<&ManagedPolicies>,
+        class: usize,
+        action: &str,
+    ) -> Option<&mut PreparedRequest> {
+        let slot = self.prepared.get_mut(class)?;
+        if slot.is_none() {
+            *slot = prepare_request(
+                scenario,
+                managed,
+                &self.principal,
+                action,
+                &self.resource,
+                &self.context,
+            )
+            .ok();
+        }
+        slot.as_mut()
     }
 
     /// The decision for each root-only task: allowed for the root user, refused to every
@@ -325,10 +402,11 @@ pub fn compute_matrix(
     let width = actions.len() + root_tasks.len();
     let mut cells = Vec::with_capacity(principals.len() * width);
     let mut errors = Vec::new();
+    let mut columns = MatrixColumns::new(actions);
     for (i, p) in principals.iter().enumerate() {
         match MatrixRowPlan::new(scenario, managed, p, resource, &[]) {
             Ok(mut plan) => {
-                plan.decide_into(scenario, managed, actions, &mut cells);
+                plan.decide_columns(scenario, managed, actions, &mut columns, &mut cells);
                 if with_root_tasks {
                     cells.extend(plan.root_tasks());
                 }
@@ -449,6 +527,341 @@ mod tests {
         );
         assert_eq!(m.errors.len(), 1);
         assert_eq!(m.cell(1, 0), Some(Decision::Allowed));
+    }
+
+    fn doc(statements: &str) -> String {
+        format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
+    }
+
+    fn inline(name: &str, statements: &str) -> crate::scenario::InlinePolicy {
+        crate::scenario::InlinePolicy {
+            name: name.into(),
+            document: doc(statements),
+        }
+    }
+
+    /// A scenario made to trip the matrix's shortcuts: NotAction in Allow and Deny statements,
+    /// wildcard services, conditions met and not met, statements limited to other resources,
+    /// permissions boundaries, AWS-managed policies, resource policies (bucket, queue, KMS keys
+    /// with and without a key policy, role trust), external principals and, by `org`, SCPs
+    /// and RCPs (0: none, 1: member account, 2: management account).
+    fn stress_scenario(org: u8) -> Scenario {
+        use crate::scenario::{
+            ExternalPrincipal, ManagedPolicy, OrgLevel, OrgPolicy, Organization, Resource,
+            ResourceKind, Role, User,
+        };
+        let mut s = Scenario::new("111122223333");
+        let user = |name: &str, statements: &[(&str, &str)]| {
+            let mut u = User::new(name);
+            for (n, st) in statements {
+                u.inline_policies.push(inline(n, st));
+            }
+            u
+        };
+        let mut users = vec![
+            user(
+                "notaction",
+                &[(
+                    "p",
+                    r#"{"Effect":"Allow","NotAction":["iam:*","s3:Get*"],"Resource":"*"},{"Effect":"Deny","NotAction":["ec2:*","s3:*","kms:*","sts:*"],"Resource":"*"}"#,
+                )],
+            ),
+            user(
+                "wild",
+                &[(
+                    "p",
+                    r#"{"Effect":"Allow","Action":["*:Get*","s3:?ut*","*:List*"],"Resource":"*"},{"Effect":"Deny","Action":"*:GetBucket*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}},{"Effect":"Deny","Action":"ec2:Describe*","Resource":"*"}"#,
+                )],
+            ),
+            user(
+                "cond",
+                &[
+                    (
+                        "met",
+                        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:username":"cond"}}}"#,
+                    ),
+                    (
+                        "partial",
+                        r#"{"Effect":"Allow","Action":"sqs:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"other"}}},{"Effect":"Allow","Action":"sns:*","Resource":"arn:aws:sns:*:*:topic"},{"Effect":"Allow","Action":"s3:List*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"nobody"}}}"#,
+                    ),
+                ],
+            ),
+            user(
+                "bounded",
+                &[(
+                    "all",
+                    r#"{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}"#,
+                )],
+            ),
+            user(
+                "mixedcase",
+                &[(
+                    "p",
+                    r#"{"Effect":"Allow","Action":["S3:GetObject","IAM:list*","KMS:Decrypt","sts:AssumeRole","NoColon"],"Resource":"*"}"#,
+                )],
+            ),
+            user("nobody", &[]),
+            user(
+                "own-bucket",
+                &[(
+                    "p",
+                    r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::bucket-${aws:username}/*"},{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::shared-bucket"}"#,
+                )],
+            ),
+            user(
+                "admin",
+                &[(
+                    "deny",
+                    r#"{"Effect":"Deny","Action":["iam:Delete*","organizations:*"],"Resource":"*"}"#,
+                )],
+            ),
+            user("readonly", &[]),
+        ];
+        for u in &mut users {
+            match u.name.as_str() {
+                "bounded" => {
+                    u.permissions_boundary = Some(PolicyRef::customer("Boundary"));
+                }
+                "admin" => u
+                    .managed_policies
+                    .push(PolicyRef::aws("AdministratorAccess")),
+                "readonly" => u.managed_policies.push(PolicyRef::aws("ReadOnlyAccess")),
+                _ => {}
+            }
+        }
+        s.users = users;
+        s.policies.push(ManagedPolicy::new(
+            "Boundary",
+            doc(r#"{"Effect":"Allow","Action":["s3:*","kms:*","iam:Get*","sts:AssumeRole"],"Resource":"*"}"#),
+        ));
+        s.policies.push(ManagedPolicy::new(
+            "Shared",
+            doc(r#"{"Effect":"Allow","Action":["dynamodb:*","sqs:*"],"Resource":"*"},{"Effect":"Deny","NotAction":"dynamodb:Get*","Resource":"arn:aws:dynamodb:*:*:table/locked"}"#),
+        ));
+        let mut app = Role::new(
+            "app",
+            doc(
+                r#"{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}"#,
+            ),
+        );
+        app.inline_policies.push(inline(
+            "p",
+            r#"{"Effect":"Allow","Action":["sts:AssumeRole","kms:*"],"Resource":"*"}"#,
+        ));
+        app.managed_policies.push(PolicyRef::customer("Shared"));
+        let assumable = Role::new(
+            "assumable",
+            doc(
+                r#"{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::111122223333:user/nobody"]},"Action":["sts:AssumeRole","sts:TagSession"]}"#,
+            ),
+        );
+        s.roles = vec![app, assumable];
+        let mut bucket = Resource::new(ResourceKind::S3Bucket, "shared-bucket");
+        bucket.policy = Some(doc(
+            r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/nobody"},"Action":"s3:*","Resource":["arn:aws:s3:::shared-bucket","arn:aws:s3:::shared-bucket/*"]},{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}"#,
+        ));
+        let mut queue = Resource::new(ResourceKind::SqsQueue, "q");
+        queue.policy = Some(doc(
+            r#"{"Effect":"Allow","Principal":"*","NotAction":"sqs:Delete*","Resource":"*"},{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sqs:DeleteMessage","Resource":"*"}"#,
+        ));
+        let default_key = Resource::new(ResourceKind::KmsKey, "k1");
+        let mut key = Resource::new(ResourceKind::KmsKey, "k2");
+        key.policy = Some(doc(
+            r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":["kms:Decrypt","kms:Describe*"],"Resource":"*"}"#,
+        ));
+        s.resources = vec![bucket, queue, default_key, key];
+        s.external_principals.push(ExternalPrincipal {
+            arn: "arn:aws:iam::999988887777:user/ext".into(),
+            policies: vec![inline(
+                "p",
+                r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#,
+            )],
+        });
+        let org_policy = |name: &str, statements: &str| OrgPolicy {
+            name: name.into(),
+            document: doc(statements),
+        };
+        if org > 0 {
+            s.organization = Some(Organization {
+                management_account: org == 2,
+                levels: vec![
+                    OrgLevel {
+                        name: "Root".into(),
+                        scps: vec![org_policy(
+                            "Full",
+                            r#"{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}"#,
+                        )],
+                        rcps: vec![org_policy(
+                            "NoPublic",
+                            r#"{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalAccount":"111122223333"}}}"#,
+                        )],
+                    },
+                    OrgLevel {
+                        name: "Workloads".into(),
+                        scps: vec![org_policy(
+                            "AllowList",
+                            r#"{"Effect":"Allow","Action":["s3:*","kms:*","sts:*","iam:*","ec2:Describe*","sqs:*","*:List*"],"Resource":"*"},{"Effect":"Deny","NotAction":["s3:*","iam:*","kms:*","sts:*"],"Resource":"*","Condition":{"StringEquals":{"aws:username":"wild"}}}"#,
+                        )],
+                        rcps: Vec::new(),
+                    },
+                ],
+            });
+        }
+        s
+    }
+
+    /// Every cell of the matrix (with its shortcuts) is what deciding each request in full
+    /// gives, on the stress scenario in every organization setup, on several resources and for
+    /// every kind of caller; a sample of cells is also checked against `evaluate_request`.
+    #[test]
+    fn shortcut_cells_match_full_decisions() {
+        let catalog = catalog();
+        let managed = managed();
+        let mut actions: Vec<String> = catalog
+            .actions()
+            .step_by(13)
+            .map(|a| a.full_name())
+            .collect();
+        for task in root_only_tasks() {
+            actions.extend(task.actions.iter().map(|a| a.to_string()));
+        }
+        for extra in [
+            "NoColon",
+            "",
+            "S3:GETOBJECT",
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:DeleteBucket",
+            "s3:GetBucketPolicy",
+            "sts:AssumeRole",
+            "STS:AssumeRoleWithSAML",
+            "sts:TagSession",
+            "kms:Decrypt",
+            "kms:DescribeKey",
+            "kms:Encrypt",
+            "iam:CreateUser",
+            "iam:DeleteUser",
+            "iam:GetUser",
+            "iam:ListUsers",
+            "ec2:DescribeInstances",
+            "ec2:RunInstances",
+            "sqs:SendMessage",
+            "sqs:DeleteMessage",
+            "sqs:DeleteQueue",
+            "sns:Publish",
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "organizations:LeaveOrganization",
+            "s3express:CreateSession",
+            "unknownservice:DoThing",
+        ] {
+            actions.push(extra.to_string());
+        }
+        let resources = [
+            "*",
+            "arn:aws:s3:::shared-bucket/key",
+            "arn:aws:s3:::bucket-own-bucket/key",
+            "arn:aws:sqs:us-east-1:111122223333:q",
+            "arn:aws:kms:us-east-1:111122223333:key/k1",
+            "arn:aws:kms:us-east-1:111122223333:key/k2",
+            "arn:aws:iam::111122223333:role/assumable",
+            "arn:aws:sqs:us-east-1:999988887777:other",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/locked",
+        ];
+        let mut shortcut_allowed = 0;
+        let mut checked = 0;
+        for org in 0..3 {
+            let s = stress_scenario(org);
+            let mut principals = matrix_principals(&s);
+            principals.extend(
+                [
+                    "ec2.amazonaws.com",
+                    "*",
+                    "arn:aws:iam::999988887777:user/ext",
+                    "arn:aws:sts::111122223333:assumed-role/app/s1",
+                ]
+                .map(|p| PrincipalRef::Other(p.to_string())),
+            );
+            for resource in resources {
+                let m = compute_matrix(&s, Some(&managed), &principals, &actions, resource, true);
+                assert!(m.errors.is_empty(), "{:?}", m.errors);
+                for (r, p) in principals.iter().enumerate() {
+                    let mut plan =
+                        MatrixRowPlan::new(&s, Some(&managed), p, resource, &[]).unwrap();
+                    let mut full = Vec::new();
+                    plan.decide_into(&s, Some(&managed), &actions, &mut full);
+                    for (c, a) in actions.iter().enumerate() {
+                        let got = m.cell(r, c);
+                        assert_eq!(got, full.get(c).copied(), "org {org} {p:?} {a} {resource}");
+                        if got == Some(Decision::Allowed) {
+                            shortcut_allowed += 1;
+                        }
+                        if (r * actions.len() + c).is_multiple_of(127) {
+                            let want = evaluate_request(&s, Some(&managed), p, a, resource, &[])
+                                .unwrap()
+                                .evaluation
+                                .decision;
+                            assert_eq!(got, Some(want), "org {org} {p:?} {a} {resource}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(shortcut_allowed > 0 && checked > 500, "{checked}");
+    }
+
+    /// The known decisions really are taken as shortcuts on the scenario's rows (so the test
+    /// above exercises them), and the root row is decided in full when an SCP is in play.
+    #[test]
+    fn known_decisions_cover_most_cells() {
+        let catalog = catalog();
+        let managed = managed();
+        let actions: Vec<String> = catalog
+            .actions()
+            .step_by(7)
+            .map(|a| a.full_name())
+            .collect();
+        let s = stress_scenario(0);
+        let mut columns = MatrixColumns::new(&actions);
+        let mut known = 0;
+        let mut total = 0;
+        for p in matrix_principals(&s) {
+            let mut plan = MatrixRowPlan::new(&s, Some(&managed), &p, "*", &[]).unwrap();
+            let mut out = Vec::new();
+            plan.decide_columns(&s, Some(&managed), &actions, &mut columns, &mut out);
+            let Some(Some(prepared)) = plan.prepared.first() else {
+                panic!("the first slot is prepared");
+            };
+            let Some(Some(reach)) = plan.reach.first() else {
+                panic!("the first slot has its reach");
+            };
+            for (c, a) in actions.iter().enumerate() {
+                if preparation_class(a) == 0 {
+                    total += 1;
+                    if let Some(d) = reach.known_decision(c) {
+                        known += 1;
+                        assert_eq!(out.get(c), Some(&d));
+                    }
+                }
+            }
+            if p == PrincipalRef::Root {
+                assert!(prepared.set.identity.is_empty());
+            }
+        }
+        // Most cells are known; the rest (NotAction and broad Deny statements, boundaries,
+        // conditions that fail) are decided.
+        assert!(known * 3 > total * 2, "{known} of {total}");
+        // With SCPs the root row is decided in full.
+        let s = stress_scenario(1);
+        let mut plan =
+            MatrixRowPlan::new(&s, Some(&managed), &PrincipalRef::Root, "*", &[]).unwrap();
+        let mut out = Vec::new();
+        plan.decide_columns(&s, Some(&managed), &actions, &mut columns, &mut out);
+        let Some(Some(reach)) = plan.reach.first() else {
+            panic!("the first slot has its reach");
+        };
+        assert!((0..actions.len()).all(|c| reach.known_decision(c).is_none()));
     }
 
     #[test]

@@ -695,6 +695,18 @@ impl Resource {
             ResourceKind::KmsKey => format!("arn:aws:kms:{region}:{id}:key/{name}"),
         }
     }
+
+    /// Whether a request for `arn` is on this resource, so its resource policy applies: its
+    /// own ARN, or for a bucket also an object in it (`arn:aws:s3:::bucket/key`), which the
+    /// bucket policy governs.
+    pub fn covers(&self, account: &Account, arn: &str) -> bool {
+        let own = self.arn(account);
+        arn == own
+            || (self.kind == ResourceKind::S3Bucket
+                && arn
+                    .strip_prefix(own.as_str())
+                    .is_some_and(|rest| rest.starts_with('/')))
+    }
 }
 
 /// Who makes a saved test's request.

@@ -21,7 +21,7 @@ use crate::policy::{PolicyType, parse_policy};
 use crate::root_tasks::{RootTask, root_only_task};
 
 use super::simulate::{ScenarioEvaluation, SimulationError, prepare_request};
-use super::{ContextValue, PolicyRef, PrincipalRef, ResourceKind, Scenario};
+use super::{ContextValue, InlinePolicy, PolicyRef, PrincipalRef, ResourceKind, Scenario};
 
 /// How the panel writes a root-only task into the action field: `root-task:close-account`.
 /// Root-only tasks are console operations without an IAM action, so they get their own prefix
@@ -262,26 +262,25 @@ pub fn relevant_policy_texts<'a>(
             }
         }
     };
+    // An identity's own policies: its inline texts and the managed policies attached to it.
+    let identity = |inline: &'a [InlinePolicy],
+                    attached: &'a [PolicyRef],
+                    out: &mut Vec<(&'a str, PolicyType)>| {
+        out.extend(
+            inline
+                .iter()
+                .map(|p| (p.document.as_str(), PolicyType::Identity)),
+        );
+        for r in attached {
+            refs(r, PolicyType::Identity, out);
+        }
+    };
     match principal {
         PrincipalRef::User(name) => {
             if let Some(user) = scenario.user(name) {
-                out.extend(
-                    user.inline_policies
-                        .iter()
-                        .map(|p| (p.document.as_str(), PolicyType::Identity)),
-                );
-                for r in &user.managed_policies {
-                    refs(r, PolicyType::Identity, &mut out);
-                }
+                identity(&user.inline_policies, &user.managed_policies, &mut out);
                 for g in user.groups.iter().filter_map(|g| scenario.group(g)) {
-                    out.extend(
-                        g.inline_policies
-                            .iter()
-                            .map(|p| (p.document.as_str(), PolicyType::Identity)),
-                    );
-                    for r in &g.managed_policies {
-                        refs(r, PolicyType::Identity, &mut out);
-                    }
+                    identity(&g.inline_policies, &g.managed_policies, &mut out);
                 }
                 if let Some(b) = &user.permissions_boundary {
                     refs(b, PolicyType::PermissionsBoundary, &mut out);
@@ -290,14 +289,7 @@ pub fn relevant_policy_texts<'a>(
         }
         PrincipalRef::Role(name) => {
             if let Some(role) = scenario.role(name) {
-                out.extend(
-                    role.inline_policies
-                        .iter()
-                        .map(|p| (p.document.as_str(), PolicyType::Identity)),
-                );
-                for r in &role.managed_policies {
-                    refs(r, PolicyType::Identity, &mut out);
-                }
+                identity(&role.inline_policies, &role.managed_policies, &mut out);
                 if let Some(b) = &role.permissions_boundary {
                     refs(b, PolicyType::PermissionsBoundary, &mut out);
                 }
@@ -322,13 +314,9 @@ pub fn relevant_policy_texts<'a>(
         }
     }
     for r in &scenario.resources {
-        let arn = r.arn(&scenario.account);
-        let hit = resource == arn
-            || (r.kind == ResourceKind::S3Bucket
-                && resource
-                    .strip_prefix(arn.as_str())
-                    .is_some_and(|rest| rest.starts_with('/')));
-        if hit && let Some(p) = &r.policy {
+        if r.covers(&scenario.account, resource)
+            && let Some(p) = &r.policy
+        {
             out.push((p.as_str(), PolicyType::Resource));
         }
     }
@@ -1169,44 +1157,31 @@ mod tests {
         );
     }
 
+    /// The access-denied message for `p` reading `arn:aws:s3:::logs/a`, if it is denied.
+    fn get_logs_denied(s: &Scenario, p: &PrincipalRef, arn: &str) -> Option<String> {
+        let (action, resource) = ("s3:GetObject", "arn:aws:s3:::logs/a");
+        let e = evaluate_panel_request(s, None, p, action, resource, &[], &[])
+            .unwrap()
+            .evaluation;
+        access_denied_message(&e, arn, action, resource)
+    }
+
     #[test]
     fn access_denied_messages_follow_aws_wording() {
         let s = scenario();
         let p = PrincipalRef::User("alice".into());
         let arn = caller_arn(&s, &p).unwrap();
         assert_eq!(arn, "arn:aws:iam::111122223333:user/alice");
-        let e = evaluate_panel_request(
-            &s,
-            None,
-            &p,
-            "s3:GetObject",
-            "arn:aws:s3:::logs/a",
-            &[],
-            &[],
-        )
-        .unwrap()
-        .evaluation;
         assert_eq!(
-            access_denied_message(&e, &arn, "s3:GetObject", "arn:aws:s3:::logs/a").as_deref(),
+            get_logs_denied(&s, &p, &arn).as_deref(),
             Some(
                 "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::logs/a because no identity-based policy allows the s3:GetObject action"
             )
         );
         let mut s2 = s.clone();
         s2.groups[0].inline_policies[0].document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#.into();
-        let e = evaluate_panel_request(
-            &s2,
-            None,
-            &p,
-            "s3:GetObject",
-            "arn:aws:s3:::logs/a",
-            &[],
-            &[],
-        )
-        .unwrap()
-        .evaluation;
         assert_eq!(
-            access_denied_message(&e, &arn, "s3:GetObject", "arn:aws:s3:::logs/a").as_deref(),
+            get_logs_denied(&s2, &p, &arn).as_deref(),
             Some(
                 "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::logs/a with an explicit deny in an identity-based policy"
             )

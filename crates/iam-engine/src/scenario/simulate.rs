@@ -355,14 +355,10 @@ pub fn prepare_request(
         .roles
         .iter()
         .find(|r| is_assume && scenario.role_arn(r) == resource);
-    let scenario_resource = scenario.resources.iter().find(|r| {
-        let arn = r.arn(&scenario.account);
-        resource == arn
-            || (r.kind == ResourceKind::S3Bucket
-                && resource
-                    .strip_prefix(arn.as_str())
-                    .is_some_and(|rest| rest.starts_with('/')))
-    });
+    let scenario_resource = scenario
+        .resources
+        .iter()
+        .find(|r| r.covers(&scenario.account, resource));
     let resource_account = if role_target.is_some() || scenario_resource.is_some() {
         account.to_string()
     } else {

@@ -11,6 +11,8 @@ use iam_engine::scenario::{EditError, QuotaMeter, Scenario};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+/// Quota meters and sizes show numbers the way the rest of the UI does ("2,345").
+pub use crate::components::shell::thousands;
 use crate::store::{StoreHandle, use_store};
 
 /// The longest message shown beside a field. Engine messages quote what was typed, and a
@@ -65,19 +67,6 @@ pub fn clip(message: &str) -> String {
 pub fn next_id(prefix: &str) -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
-}
-
-/// A number with thousands separators, as quota meters show it ("2,345").
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Props of [`TextField`].

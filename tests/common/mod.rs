@@ -1,0 +1,129 @@
+//! Helpers the app's browser tests share: mounting a component into a fresh element, a host
+//! that provides a store for one scenario, waiting for the page to render, and firing the
+//! events a user's clicks and typing fire.
+//!
+//! Every test file compiles this module on its own, so an item that some files do not use is
+//! marked `#[allow(dead_code)]`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use iam_engine::scenario::Scenario;
+use iam_playground_app::store::{Selection, Store, StoreHandle};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// Renders component `C` with `props` into a fresh `<div>` appended to the page, and returns
+/// that element.
+pub fn mount<C>(props: C::Properties) -> Element
+where
+    C: BaseComponent,
+{
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    root
+}
+
+thread_local! {
+    /// The mounted host's store, so tests can change the state and read what a view changed.
+    static STORE: RefCell<Option<StoreHandle>> = const { RefCell::new(None) };
+}
+
+/// The properties of [`StoreHost`].
+#[allow(dead_code)]
+#[derive(Properties, PartialEq)]
+pub struct StoreHostProps {
+    /// The scenario the store starts with.
+    pub scenario: Rc<Scenario>,
+    /// The selection the store starts with.
+    #[prop_or_default]
+    pub selection: Selection,
+    /// The view under test, rendered inside the store's context.
+    pub children: Html,
+}
+
+/// Provides a store holding the given scenario and selection to its children, and keeps the
+/// store's handle for [`store`].
+#[allow(dead_code)]
+#[component]
+pub fn StoreHost(props: &StoreHostProps) -> Html {
+    let store = use_reducer({
+        let (scenario, selection) = (props.scenario.clone(), props.selection.clone());
+        move || {
+            let mut store = Store::new((*scenario).clone(), "Test".to_owned());
+            store.selection = selection;
+            store
+        }
+    });
+    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
+    html! {
+        <ContextProvider<StoreHandle> context={store}>
+            { props.children.clone() }
+        </ContextProvider<StoreHandle>>
+    }
+}
+
+/// Mounts `view` inside a [`StoreHost`] for `scenario` and `selection`, and renders once.
+#[allow(dead_code)]
+pub async fn mount_with_store(scenario: Scenario, selection: Selection, view: Html) -> Element {
+    let root = mount::<StoreHost>(StoreHostProps {
+        scenario: Rc::new(scenario),
+        selection,
+        children: view,
+    });
+    yew::scheduler::flush().await;
+    root
+}
+
+/// The store of the last mounted [`StoreHost`].
+#[allow(dead_code)]
+pub fn store() -> StoreHandle {
+    STORE.with(|s| s.borrow().clone()).unwrap()
+}
+
+/// Waits (polling, never sleeping blindly) until `selector` matches inside `root`, or fails
+/// after about one and a half seconds of timers.
+#[allow(dead_code)]
+pub async fn find(root: &Element, selector: &str) -> Element {
+    for _ in 0..300 {
+        yew::scheduler::flush().await;
+        if let Some(el) = root.query_selector(selector).unwrap() {
+            return el;
+        }
+        gloo::timers::future::TimeoutFuture::new(5).await;
+    }
+    panic!("nothing matched {selector}");
+}
+
+/// Lets Yew render and the timers a view starts (focus moves, debounces) run.
+#[allow(dead_code)]
+pub async fn settle() {
+    for _ in 0..3 {
+        yew::scheduler::flush().await;
+        gloo::timers::future::TimeoutFuture::new(5).await;
+    }
+}
+
+/// Clicks an element, then lets the page settle.
+#[allow(dead_code)]
+pub async fn click(el: &Element) {
+    el.dyn_ref::<HtmlElement>().unwrap().click();
+    settle().await;
+}
+
+/// Types `text` into an input or textarea the way a user's paste does: value, then `input`,
+/// then lets the page settle.
+#[allow(dead_code)]
+pub async fn type_into(el: &Element, text: &str) {
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        input.set_value(text);
+    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        area.set_value(text);
+    }
+    let event = web_sys::InputEvent::new("input").unwrap();
+    el.dispatch_event(&event).unwrap();
+    settle().await;
+}
