@@ -83,6 +83,8 @@ pub fn Picker(props: &PickerProps) -> Html {
         let options = options.clone();
         let on_pick = props.on_pick.clone();
         let on_close = props.on_close.clone();
+        let options_for = props.options.clone();
+        let rendered_query = (*query).clone();
         Callback::from(move |e: KeyboardEvent| {
             let n = options.len();
             match e.key().as_str() {
@@ -98,8 +100,20 @@ pub fn Picker(props: &PickerProps) -> Html {
                 "End" if n > 0 && e.ctrl_key() => active.set(n - 1),
                 "Enter" => {
                     e.prevent_default();
-                    if let Some(option) = options.get(current) {
-                        on_pick.emit(option.clone());
+                    // A fast typist's Enter can arrive before the list re-rendered for the last
+                    // keystroke: then pick from the field's text as it is now, not the old list.
+                    let typed = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        .map(|el| el.value());
+                    let picked = match typed {
+                        Some(typed) if typed != rendered_query => {
+                            options_for.emit(typed).into_iter().next()
+                        }
+                        _ => options.get(current).cloned(),
+                    };
+                    if let Some(option) = picked {
+                        on_pick.emit(option);
                     }
                 }
                 "Escape" => {
