@@ -10,14 +10,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::context::ContextKeyType;
-use iam_engine::scenario::ExpectedDecision::{Allowed, ExplicitDeny, ImplicitDeny};
 use iam_engine::scenario::matrix::{compute_matrix, matrix_principals};
 use iam_engine::scenario::simulate::run_tests;
 use iam_engine::scenario::test_runs::TestRunCache;
-use iam_engine::scenario::{
-    ContextValue, Group, InlinePolicy, PolicyRef, PrincipalRef, Role, Scenario, TestCase, User,
-};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -29,77 +24,9 @@ fn now() -> f64 {
     web_sys::window().unwrap().performance().unwrap().now()
 }
 
-/// The same scenario as the engine's native `simulator` bench: `users` users in three groups
-/// (AdministratorAccess, ReadOnlyAccess, an inline policy with a condition and a Deny), each
-/// with an inline policy and three saved tests, and `roles` roles with ReadOnlyAccess.
-fn scenario(users: usize, roles: usize) -> Scenario {
-    let mut s = Scenario::new("111122223333");
-    let mut admins = Group::new("Admins");
-    admins
-        .managed_policies
-        .push(PolicyRef::aws("AdministratorAccess"));
-    let mut auditors = Group::new("Auditors");
-    auditors
-        .managed_policies
-        .push(PolicyRef::aws("ReadOnlyAccess"));
-    let mut devs = Group::new("Developers");
-    devs.inline_policies.push(InlinePolicy {
-        name: "AllowS3".into(),
-        document: r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowS3","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::app-${aws:username}/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},{"Sid":"DenyDelete","Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]}"#.into(),
-    });
-    for g in [admins, auditors, devs] {
-        s.add_group(g).unwrap();
-    }
-    for i in 0..users {
-        let mut u = User::new(format!("user{i}"));
-        u.groups
-            .push(["Admins", "Auditors", "Developers"][i % 3].to_string());
-        u.inline_policies.push(InlinePolicy {
-            name: "Own".into(),
-            document: format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iam:*AccessKey*","Resource":"arn:aws:iam::111122223333:user/user{i}"}}]}}"#),
-        });
-        s.add_user(u).unwrap();
-        // What AWS decides for each group: AdministratorAccess allows all three,
-        // ReadOnlyAccess only the read, the developers' policy reads over TLS and denies deletes.
-        let expected = match i % 3 {
-            0 => [Allowed, Allowed, Allowed],
-            1 => [Allowed, ImplicitDeny, ImplicitDeny],
-            _ => [Allowed, ExplicitDeny, ImplicitDeny],
-        };
-        let requests = [
-            ("s3:GetObject", format!("arn:aws:s3:::app-user{i}/a")),
-            ("s3:DeleteObject", "arn:aws:s3:::app-user0/x".to_string()),
-            (
-                "iam:CreateUser",
-                "arn:aws:iam::111122223333:user/x".to_string(),
-            ),
-        ];
-        for ((action, resource), expected) in requests.into_iter().zip(expected) {
-            s.add_test(TestCase {
-                label: format!("user{i} {action}"),
-                principal: PrincipalRef::User(format!("user{i}")),
-                action: action.into(),
-                resource,
-                context: vec![ContextValue {
-                    key: "aws:SecureTransport".into(),
-                    ty: ContextKeyType::Boolean,
-                    values: vec!["true".into()],
-                }],
-                expected,
-            })
-            .unwrap();
-        }
-    }
-    for i in 0..roles {
-        let mut r = Role::new(
-            format!("role{i}"),
-            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
-        );
-        r.managed_policies.push(PolicyRef::aws("ReadOnlyAccess"));
-        s.add_role(r).unwrap();
-    }
-    s
-}
+#[path = "../crates/iam-engine/benches/shared/bench_scenario.rs"]
+mod bench_scenario;
+use bench_scenario::scenario;
 
 fn print(line: String) {
     web_sys::console::log_1(&line.into());

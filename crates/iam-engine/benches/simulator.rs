@@ -19,89 +19,17 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::context::ContextKeyType;
-use iam_engine::scenario::ExpectedDecision::{Allowed, ExplicitDeny, ImplicitDeny};
+use iam_engine::scenario::Scenario;
 use iam_engine::scenario::matrix::{compute_matrix, matrix_principals};
 use iam_engine::scenario::simulate::run_tests;
 use iam_engine::scenario::test_runs::TestRunCache;
-use iam_engine::scenario::{
-    ContextValue, Group, InlinePolicy, PolicyRef, PrincipalRef, Role, Scenario, TestCase, User,
-};
 
 const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
 const MANAGED: &str = include_str!("../../../static/data/managed-policies.txt");
 
-/// A scenario with `users` users in three groups (one with AdministratorAccess, one with
-/// ReadOnlyAccess, one with an inline policy with conditions), `roles` roles and three saved
-/// tests per user.
-fn scenario(users: usize, roles: usize) -> Scenario {
-    let mut s = Scenario::new("111122223333");
-    let mut admins = Group::new("Admins");
-    admins
-        .managed_policies
-        .push(PolicyRef::aws("AdministratorAccess"));
-    let mut auditors = Group::new("Auditors");
-    auditors
-        .managed_policies
-        .push(PolicyRef::aws("ReadOnlyAccess"));
-    let mut devs = Group::new("Developers");
-    devs.inline_policies.push(InlinePolicy {
-        name: "AllowS3".into(),
-        document: r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowS3","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::app-${aws:username}/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},{"Sid":"DenyDelete","Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]}"#.into(),
-    });
-    for g in [admins, auditors, devs] {
-        s.add_group(g).unwrap();
-    }
-    for i in 0..users {
-        let mut u = User::new(format!("user{i}"));
-        u.groups
-            .push(["Admins", "Auditors", "Developers"][i % 3].to_string());
-        u.inline_policies.push(InlinePolicy {
-            name: "Own".into(),
-            document: format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iam:*AccessKey*","Resource":"arn:aws:iam::111122223333:user/user{i}"}}]}}"#),
-        });
-        s.add_user(u).unwrap();
-        // What AWS decides for each group: AdministratorAccess allows all three,
-        // ReadOnlyAccess only the read, the developers' policy reads over TLS and denies deletes.
-        let expected = match i % 3 {
-            0 => [Allowed, Allowed, Allowed],
-            1 => [Allowed, ImplicitDeny, ImplicitDeny],
-            _ => [Allowed, ExplicitDeny, ImplicitDeny],
-        };
-        let requests = [
-            ("s3:GetObject", format!("arn:aws:s3:::app-user{i}/a")),
-            ("s3:DeleteObject", "arn:aws:s3:::app-user0/x".to_string()),
-            (
-                "iam:CreateUser",
-                "arn:aws:iam::111122223333:user/x".to_string(),
-            ),
-        ];
-        for ((action, resource), expected) in requests.into_iter().zip(expected) {
-            s.add_test(TestCase {
-                label: format!("user{i} {action}"),
-                principal: PrincipalRef::User(format!("user{i}")),
-                action: action.into(),
-                resource,
-                context: vec![ContextValue {
-                    key: "aws:SecureTransport".into(),
-                    ty: ContextKeyType::Boolean,
-                    values: vec!["true".into()],
-                }],
-                expected,
-            })
-            .unwrap();
-        }
-    }
-    for i in 0..roles {
-        let mut r = Role::new(
-            format!("role{i}"),
-            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
-        );
-        r.managed_policies.push(PolicyRef::aws("ReadOnlyAccess"));
-        s.add_role(r).unwrap();
-    }
-    s
-}
+#[path = "shared/bench_scenario.rs"]
+mod bench_scenario;
+use bench_scenario::scenario;
 
 fn main() {
     let catalog = Catalog::parse(CATALOG).unwrap();
