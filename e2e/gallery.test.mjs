@@ -3,7 +3,7 @@
 // AdministratorAccess cannot.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openPage, showView, screenshotDir } from './lib/harness.mjs';
+import { useApp, openPage, showView, screenshotDir, focusIsOn } from './lib/harness.mjs';
 
 const app = useApp();
 
@@ -63,10 +63,11 @@ test('the examples are reachable with the keyboard alone', async () => {
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'tab', 'Tab reaches the view tabs');
   await page.keyboard.press('End');
   await page.locator('main[data-view="examples"]').waitFor({ state: 'visible', timeout: 5000 });
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-view')), 'examples');
+  assert.ok(await focusIsOn(page, '[role="tab"][data-view="examples"]'), 'the Examples tab has the focus');
   // Tab from the Examples tab reaches the first example, Tab again the second; Enter opens it.
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
+  assert.ok(await focusIsOn(page, '[data-example]'), 'focus is on an example link');
   const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-example'));
   assert.ok(focused, 'focus is on an example link');
   await page.keyboard.press('Enter');

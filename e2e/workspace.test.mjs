@@ -6,7 +6,7 @@
 // on a phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, launchBrowser, openPage, showView, openExample, screenshotDir, withFreshBrowser } from './lib/harness.mjs';
+import { useApp, launchBrowser, openPage, showView, openExample, screenshotDir, withFreshBrowser, focusIsOn } from './lib/harness.mjs';
 
 const ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const CHANGE_PASSWORD_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
@@ -34,9 +34,7 @@ async function tabTo(page, selector, max = 400) {
   throw new Error(`Tab never reached ${selector}`);
 }
 
-async function focusedMatches(page, selector) {
-  return page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
-}
+const focusedMatches = focusIsOn;
 
 async function chipTexts(page, key) {
   return card(page, key).locator('.chip-text').allInnerTexts();

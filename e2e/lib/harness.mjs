@@ -205,3 +205,17 @@ export async function openExample(page, id) {
   await page.locator(`.example-link[data-example="${id}"]`).click();
   await page.locator(`article[data-example="${id}"] [data-action="open-example"]`).click();
 }
+
+/**
+ * Waits (up to `timeout` ms) until the focused element matches `selector` and says whether it did.
+ * The app moves focus in an effect after the next render, so a check made at once can run a
+ * frame too early on a busy machine.
+ */
+export async function focusIsOn(page, selector, timeout = 5000) {
+  try {
+    await page.waitForFunction((s) => document.activeElement?.matches(s) ?? false, selector, { timeout });
+    return true;
+  } catch {
+    return false;
+  }
+}
