@@ -10,8 +10,15 @@ cd "$here"
 # shellcheck source=scripts/env.sh
 . "$here/scripts/env.sh"
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 started=$(date +%s)
+step_started=$started
+# Each step's heading also says how long the previous step took, so a slow CI run shows where.
+step() {
+  local now
+  now=$(date +%s)
+  printf '\n\033[1m==> %s\033[0m  (%ss in the previous step, %ss so far)\n' "$*" "$((now - step_started))" "$((now - started))"
+  step_started=$now
+}
 
 step "cargo fmt --all --check"
 cargo fmt --all --check
