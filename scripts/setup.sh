@@ -7,12 +7,14 @@
 #   - Debian's chromium and chromium-driver (apt-get) for browser tests
 #   - trunk at TRUNK_VERSION and wasm-bindgen-cli at the version in Cargo.lock (cargo install)
 #   - the npm packages in package-lock.json (npm ci): playwright-core, binaryen (wasm-opt)
-#   - cfn-lint from PyPI, pinned, in .tools/venv
+#   - cfn-lint from PyPI, pinned, in a virtual environment in the cache folder (scripts/env.sh)
 # It never downloads a browser or a prebuilt tool: Trunk runs offline with the tools above.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
+# shellcheck source=scripts/env.sh
+. "$here/scripts/env.sh"
 
 TRUNK_VERSION=0.21.14
 
@@ -85,17 +87,18 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
   cp package-lock.json node_modules/.package-lock.json.src
 fi
 
-# 6. cfn-lint, pinned, in a project-local virtual environment: the test command lints the
+# 6. cfn-lint, pinned, in its own virtual environment: the test command lints the
 #    CloudFormation templates the playground exports.
 CFN_LINT_VERSION=1.58.0
-if [ "$(.tools/venv/bin/cfn-lint --version 2>/dev/null | awk '{print $2}')" != "$CFN_LINT_VERSION" ]; then
-  log "installing cfn-lint $CFN_LINT_VERSION (pip, in .tools/venv)"
-  rm -rf .tools/venv
-  python3 -m venv .tools/venv
-  .tools/venv/bin/pip install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
+if [ "$("$CFN_LINT" --version 2>/dev/null | awk '{print $2}')" != "$CFN_LINT_VERSION" ]; then
+  log "installing cfn-lint $CFN_LINT_VERSION (pip, in a virtual environment)"
+  rm -rf "$CFN_LINT_VENV"
+  mkdir -p "$(dirname "$CFN_LINT_VENV")"
+  python3 -m venv "$CFN_LINT_VENV"
+  "$CFN_LINT_VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
 fi
 
 # 7. Cargo dependencies, fetched once so that offline Trunk builds find them.
 cargo fetch --locked --quiet
 
-log "ready: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), $(node_modules/.bin/wasm-opt --version 2>/dev/null | head -n1), $(/usr/bin/chromium --version 2>/dev/null), $(.tools/venv/bin/cfn-lint --version)"
+log "ready: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), $(node_modules/.bin/wasm-opt --version 2>/dev/null | head -n1), $(/usr/bin/chromium --version 2>/dev/null), $("$CFN_LINT" --version)"

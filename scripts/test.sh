@@ -30,9 +30,6 @@ step "clippy, wasm32 (the app with its browser tests, and the engine library it 
 # The engine's own tests use native-only dev-dependencies (proptest); they are linted natively.
 cargo clippy -p iam-playground-app --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 
-step "the engine builds for wasm32"
-cargo build -p iam-engine --locked --target wasm32-unknown-unknown
-
 step "native tests"
 cargo test --workspace --locked
 
@@ -40,11 +37,13 @@ step "cfn-lint on the exported templates (every gallery example and the every-fe
 # The golden files are byte-compared with the exporter's output by the native tests above, so
 # linting them lints what the playground exports. No rule is disabled.
 templates=(crates/iam-engine/tests/golden/cfn/*.yaml crates/iam-engine/tests/golden/cfn/*.json)
-.tools/venv/bin/cfn-lint --include-checks I -- "${templates[@]}"
+"$CFN_LINT" --include-checks I -- "${templates[@]}"
 echo "cfn-lint: ${#templates[@]} templates, no errors or warnings"
 
-step "browser tests of the app (wasm-bindgen-test, headless Chromium)"
-cargo test -p iam-playground-app --locked --target wasm32-unknown-unknown
+step "browser tests of the app (wasm-bindgen-test, headless Chromium; builds the engine for wasm32 too)"
+# One test binary (tests/browser/). The lib's and bin's unit tests are native-only and ran above;
+# tests/bench_simulator.rs is a release-only benchmark (scripts/bench-browser.sh).
+cargo test -p iam-playground-app --locked --target wasm32-unknown-unknown --test browser
 
 step "release build (trunk, offline, wasm-opt)"
 rm -rf dist

@@ -1,11 +1,8 @@
 //! Browser tests of the simulator view: the request panel and its answer, root-only tasks,
 //! edits in the "policies in play" editors flipping the decision live with the deciding
 //! statement highlighted, the saved tests as a suite, and the access matrix's click-through.
-#![cfg(target_arch = "wasm32")]
-// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{find, mount_with_store, store};
 use std::cell::RefCell;
@@ -17,14 +14,11 @@ use iam_playground_app::components::simulator::Simulator;
 use iam_playground_app::data::Loadable;
 use iam_playground_app::store::{Action, RequestState, Selection};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-const CATALOG: &str = include_str!("../static/data/iam-catalog.txt");
-const MANAGED: &str = include_str!("../static/data/managed-policies.txt");
+use crate::common::{CATALOG, MANAGED};
 
 thread_local! {
     /// The parsed assets, shared by the tests of this file (parsing them takes a moment).

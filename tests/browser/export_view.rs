@@ -1,11 +1,8 @@
 //! Browser tests of the export and import view: the template in both formats with colouring,
 //! the simulate-custom-policy input for the simulator's request, and imports that open a new
 //! scenario or, for bad text, show the error's place and change nothing.
-#![cfg(target_arch = "wasm32")]
-// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{click, mount_with_store, settle, store, type_into};
 use std::rc::Rc;
@@ -14,11 +11,9 @@ use iam_engine::scenario::{Scenario, gallery_entry};
 use iam_playground_app::components::export::ExportView;
 use iam_playground_app::store::{Action, RequestState, Selection};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 async fn mount(scenario: Scenario) -> Element {
     let root = mount_with_store(scenario, Selection::default(), html! { <ExportView /> }).await;

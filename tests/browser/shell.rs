@@ -1,18 +1,14 @@
 //! Browser tests of the app shell, run by wasm-bindgen-test in headless Chromium.
-#![cfg(target_arch = "wasm32")]
-// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
-use common::mount;
+use common::{clean_start, mount};
 use iam_playground_app::App;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-
-wasm_bindgen_test_configure!(run_in_browser);
+use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]
 async fn shell_renders_header_workspace_and_footer() {
+    let _lock = clean_start().await;
     let root = mount::<App>(());
     yew::scheduler::flush().await;
 
@@ -36,6 +32,7 @@ async fn shell_renders_header_workspace_and_footer() {
 async fn footer_says_when_the_page_names_no_catalog() {
     // The test page has no <meta name="iam-data:iam-catalog">, so loading must fail with a
     // message for the user instead of hanging or panicking.
+    let _lock = clean_start().await;
     let root = mount::<App>(());
     let mut state = String::new();
     for _ in 0..100 {
@@ -59,6 +56,7 @@ async fn footer_says_when_the_page_names_no_catalog() {
 #[wasm_bindgen_test]
 async fn gallery_lists_every_example_and_selects_one() {
     use wasm_bindgen::JsCast;
+    let _lock = clean_start().await;
     let root = mount::<App>(());
     yew::scheduler::flush().await;
     root.query_selector(".tabs [data-view=\"examples\"]")

@@ -1,11 +1,8 @@
 //! Browser tests of the workspace inspector: the right panel for the selection, validation as
 //! you type with the engine's messages, refused edits that keep the typed text and leave the
 //! scenario unchanged, quota meters, and "Simulate as this principal".
-#![cfg(target_arch = "wasm32")]
-// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{click, find, mount_with_store, settle, store, type_into};
 
@@ -13,11 +10,9 @@ use iam_engine::scenario::{DocumentRef, InlinePolicy, Role, Scenario, Target, Us
 use iam_playground_app::components::workspace::inspector::Inspector;
 use iam_playground_app::store::{Selection, View};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 async fn press(el: &Element, key: &str) {
     let init = web_sys::KeyboardEventInit::new();

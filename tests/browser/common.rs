@@ -2,17 +2,22 @@
 //! that provides a store for one scenario, waiting for the page to render, and firing the
 //! events a user's clicks and typing fire.
 //!
-//! Every test file compiles this module on its own, so an item that some files do not use is
-//! marked `#[allow(dead_code)]`.
+//! It also keeps tests that use the page's `localStorage` and fragment from overlapping.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use iam_engine::scenario::Scenario;
+use iam_playground_app::storage::PREFIX;
 use iam_playground_app::store::{Selection, Store, StoreHandle};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+/// The action catalog the app serves, for tests that need the real catalog.
+pub const CATALOG: &str = include_str!("../../static/data/iam-catalog.txt");
+/// The AWS-managed policies the app serves.
+pub const MANAGED: &str = include_str!("../../static/data/managed-policies.txt");
 
 /// Renders component `C` with `props` into a fresh `<div>` appended to the page, and returns
 /// that element.
@@ -33,7 +38,6 @@ thread_local! {
 }
 
 /// The properties of [`StoreHost`].
-#[allow(dead_code)]
 #[derive(Properties, PartialEq)]
 pub struct StoreHostProps {
     /// The scenario the store starts with.
@@ -47,7 +51,6 @@ pub struct StoreHostProps {
 
 /// Provides a store holding the given scenario and selection to its children, and keeps the
 /// store's handle for [`store`].
-#[allow(dead_code)]
 #[component]
 pub fn StoreHost(props: &StoreHostProps) -> Html {
     let store = use_reducer({
@@ -67,7 +70,6 @@ pub fn StoreHost(props: &StoreHostProps) -> Html {
 }
 
 /// Mounts `view` inside a [`StoreHost`] for `scenario` and `selection`, and renders once.
-#[allow(dead_code)]
 pub async fn mount_with_store(scenario: Scenario, selection: Selection, view: Html) -> Element {
     let root = mount::<StoreHost>(StoreHostProps {
         scenario: Rc::new(scenario),
@@ -79,14 +81,12 @@ pub async fn mount_with_store(scenario: Scenario, selection: Selection, view: Ht
 }
 
 /// The store of the last mounted [`StoreHost`].
-#[allow(dead_code)]
 pub fn store() -> StoreHandle {
     STORE.with(|s| s.borrow().clone()).unwrap()
 }
 
 /// Waits (polling, never sleeping blindly) until `selector` matches inside `root`, or fails
 /// after about one and a half seconds of timers.
-#[allow(dead_code)]
 pub async fn find(root: &Element, selector: &str) -> Element {
     for _ in 0..300 {
         yew::scheduler::flush().await;
@@ -99,7 +99,6 @@ pub async fn find(root: &Element, selector: &str) -> Element {
 }
 
 /// Lets Yew render and the timers a view starts (focus moves, debounces) run.
-#[allow(dead_code)]
 pub async fn settle() {
     for _ in 0..3 {
         yew::scheduler::flush().await;
@@ -108,7 +107,6 @@ pub async fn settle() {
 }
 
 /// Clicks an element, then lets the page settle.
-#[allow(dead_code)]
 pub async fn click(el: &Element) {
     el.dyn_ref::<HtmlElement>().unwrap().click();
     settle().await;
@@ -116,7 +114,6 @@ pub async fn click(el: &Element) {
 
 /// Types `text` into an input or textarea the way a user's paste does: value, then `input`,
 /// then lets the page settle.
-#[allow(dead_code)]
 pub async fn type_into(el: &Element, text: &str) {
     if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
         input.set_value(text);
@@ -126,4 +123,72 @@ pub async fn type_into(el: &Element, text: &str) {
     let event = web_sys::InputEvent::new("input").unwrap();
     el.dispatch_event(&event).unwrap();
     settle().await;
+}
+
+// --- The page's storage and fragment, one test at a time ---
+
+pub fn local() -> web_sys::Storage {
+    gloo::utils::window().local_storage().unwrap().unwrap()
+}
+
+thread_local! {
+    /// Whether a test holds the page's storage (see [`exclusive`]).
+    static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Releases the storage lock when a test ends, even when it fails.
+pub struct Exclusive;
+
+impl Drop for Exclusive {
+    fn drop(&mut self) {
+        BUSY.with(|b| b.set(false));
+    }
+}
+
+/// Waits until no other test uses the page's storage and fragment: asynchronous tests may
+/// interleave at their await points, and they all share one `localStorage`.
+pub async fn exclusive() -> Exclusive {
+    while BUSY.with(|b| b.replace(true)) {
+        gloo::timers::future::TimeoutFuture::new(5).await;
+    }
+    Exclusive
+}
+
+/// Takes the page's storage for this test (see [`exclusive`]) and clears it: every test that
+/// mounts the app, which reads and writes `localStorage` and the fragment, starts with it.
+pub async fn clean_start() -> Exclusive {
+    let lock = exclusive().await;
+    // A write an earlier test's app still has pending lands now, before the clearing.
+    iam_playground_app::storage::flush_autosave();
+    reset();
+    lock
+}
+
+/// Removes every key the playground wrote, and any fragment, so each test starts clean.
+pub fn reset() {
+    let storage = local();
+    let keys: Vec<String> = (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .filter(|k| k.starts_with(PREFIX))
+        .collect();
+    for key in keys {
+        storage.remove_item(&key).unwrap();
+    }
+    set_hash("");
+}
+
+pub fn set_hash(hash: &str) {
+    let window = gloo::utils::window();
+    let location = window.location();
+    let url = format!(
+        "{}{}{}",
+        location.pathname().unwrap(),
+        location.search().unwrap(),
+        hash
+    );
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
 }

@@ -1,10 +1,7 @@
 //! Browser tests of local saving, share links opened at startup and the scenario switcher, run by
 //! wasm-bindgen-test in headless Chromium against the real `localStorage`.
-#![cfg(target_arch = "wasm32")]
-// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common::{self, clean_start, local, reset, set_hash};
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,47 +9,11 @@ use std::rc::Rc;
 use iam_engine::scenario::{FORMAT_VERSION, Scenario, User};
 use iam_engine::share::{self, SharePayload, ViewState};
 use iam_playground_app::App;
-use iam_playground_app::storage::{self, PREFIX, SLOT_PREFIX};
+use iam_playground_app::storage::{self, SLOT_PREFIX};
 use iam_playground_app::store::{Action, NoticeLevel, StoreHandle, View};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
-
-fn local() -> web_sys::Storage {
-    gloo::utils::window().local_storage().unwrap().unwrap()
-}
-
-thread_local! {
-    /// Whether a test holds the page's storage (see [`exclusive`]).
-    static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Releases the storage lock when a test ends, even when it fails.
-struct Exclusive;
-
-impl Drop for Exclusive {
-    fn drop(&mut self) {
-        BUSY.with(|b| b.set(false));
-    }
-}
-
-/// Waits until no other test uses the page's storage and fragment: asynchronous tests may
-/// interleave at their await points, and they all share one `localStorage`.
-async fn exclusive() -> Exclusive {
-    while BUSY.with(|b| b.replace(true)) {
-        gloo::timers::future::TimeoutFuture::new(5).await;
-    }
-    Exclusive
-}
-
-/// Takes the page's storage for this test (see [`exclusive`]) and clears it.
-async fn clean_start() -> Exclusive {
-    let lock = exclusive().await;
-    reset();
-    lock
-}
 
 /// Autosaves the store's scenario and writes it out at once.
 fn save_now(store: &StoreHandle) {
@@ -64,35 +25,6 @@ fn save_now(store: &StoreHandle) {
 async fn settle() {
     gloo::timers::future::TimeoutFuture::new(10).await;
     yew::scheduler::flush().await;
-}
-
-/// Removes every key the playground wrote, and any fragment, so each test starts clean.
-fn reset() {
-    let storage = local();
-    let keys: Vec<String> = (0..storage.length().unwrap())
-        .filter_map(|i| storage.key(i).unwrap())
-        .filter(|k| k.starts_with(PREFIX))
-        .collect();
-    for key in keys {
-        storage.remove_item(&key).unwrap();
-    }
-    set_hash("");
-}
-
-fn set_hash(hash: &str) {
-    let window = gloo::utils::window();
-    let location = window.location();
-    let url = format!(
-        "{}{}{}",
-        location.pathname().unwrap(),
-        location.search().unwrap(),
-        hash
-    );
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-        .unwrap();
 }
 
 fn saved(name: &str) -> Option<String> {

@@ -1,11 +1,8 @@
 //! Browser tests of the workspace canvas: cards, chips and drawn links for a scenario, and the
 //! edits its controls make (add, rename refusals, pickers, drag and drop, delete) read back from
 //! the store. Run by wasm-bindgen-test in headless Chromium.
-#![cfg(target_arch = "wasm32")]
-// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::rc::Rc;
 
@@ -14,10 +11,8 @@ use iam_playground_app::components::workspace::canvas::Canvas;
 use iam_playground_app::store::{Store, StoreHandle};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 #[derive(Properties, PartialEq)]
 struct HostProps {

@@ -1,11 +1,8 @@
 //! Browser tests of the policy editor, mounted alone in a small wrapper that stores the text
 //! (or refuses it) and provides the action catalog, run by wasm-bindgen-test in headless
 //! Chromium.
-#![cfg(target_arch = "wasm32")]
-// A failed lookup in a test should fail the test loudly; clippy only knows `#[test]` functions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::rc::Rc;
 
@@ -16,13 +13,11 @@ use iam_playground_app::components::editor::{EditorHighlight, PolicyEditor};
 use iam_playground_app::data::Loadable;
 use iam_playground_app::store::HighlightKind;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-const CATALOG: &str = include_str!("../static/data/iam-catalog.txt");
+use crate::common::CATALOG;
 
 thread_local! {
     static PARSED: Rc<Catalog> = Rc::new(Catalog::parse(CATALOG).unwrap());
