@@ -127,6 +127,20 @@ test('mouse only: the admin setup from an empty scenario, by clicking and draggi
     assert.ok(await reset.isChecked());
 
     await assertAdminSetup(page);
+
+    // An AWS-managed card opens AWS's document (read-only) and where it is used; a copy of it
+    // becomes a customer-managed policy to edit.
+    await card(page, `aws:${ADMIN_ARN}`).locator('.card-name').click();
+    const panel = page.locator('.inspector [data-panel="aws-policy"]');
+    await panel.waitFor({ state: 'visible', timeout: 5000 });
+    const doc = panel.locator('textarea');
+    await doc.waitFor({ state: 'visible', timeout: 5000 });
+    assert.match(await doc.inputValue(), /"Action": "\*"/);
+    assert.ok(await doc.evaluate((el) => el.readOnly), 'AWS\'s document is read-only');
+    assert.match(await panel.locator('[data-section="attached"]').innerText(), /group administrators/);
+    await panel.locator('[data-action="copy-aws-policy"]').click();
+    await card(page, 'policy:AdministratorAccess-copy').waitFor({ state: 'visible', timeout: 5000 });
+    await page.locator('.inspector [data-panel="policy"]').waitFor({ state: 'visible', timeout: 5000 });
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

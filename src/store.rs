@@ -11,7 +11,9 @@
 
 use std::rc::Rc;
 
-use iam_engine::scenario::{ContextValue, DocumentRef, EditError, Scenario, Target};
+use iam_engine::scenario::{
+    AWS_MANAGED_PREFIX, ContextValue, DocumentRef, EditError, Scenario, Target,
+};
 use iam_engine::span::Span;
 use yew::prelude::*;
 
@@ -409,6 +411,9 @@ pub fn target_exists(scenario: &Scenario, target: &Target) -> bool {
         Target::Group { name } => scenario.group(name).is_some(),
         Target::Role { name } => scenario.role(name).is_some(),
         Target::Policy { name } => scenario.policy(name).is_some(),
+        // AWS's policies exist whether or not the scenario uses them (the canvas can show one
+        // before it is attached); the panel says when the data has no such policy.
+        Target::AwsPolicy { arn } => arn.starts_with(AWS_MANAGED_PREFIX),
         Target::Resource {
             resource_kind,
             name,

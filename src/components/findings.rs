@@ -44,6 +44,10 @@ pub fn target_label(target: &Target) -> String {
         Target::Group { name } => format!("group {name}"),
         Target::Role { name } => format!("role {name}"),
         Target::Policy { name } => format!("policy {name}"),
+        Target::AwsPolicy { arn } => format!(
+            "AWS-managed policy {}",
+            arn.rsplit('/').next().unwrap_or(arn)
+        ),
         Target::Resource {
             resource_kind,
             name,

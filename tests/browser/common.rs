@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::Scenario;
 use iam_playground_app::storage::PREFIX;
 use iam_playground_app::store::{Selection, Store, StoreHandle};
@@ -18,6 +19,25 @@ use yew::prelude::*;
 pub const CATALOG: &str = include_str!("../../static/data/iam-catalog.txt");
 /// The AWS-managed policies the app serves.
 pub const MANAGED: &str = include_str!("../../static/data/managed-policies.txt");
+
+thread_local! {
+    /// The parsed assets, shared by the tests (parsing them takes a moment).
+    static ASSETS: RefCell<Option<(Rc<Catalog>, Rc<ManagedPolicies>)>> = const { RefCell::new(None) };
+}
+
+/// The parsed catalog and AWS-managed policies, parsed on first use.
+pub fn assets() -> (Rc<Catalog>, Rc<ManagedPolicies>) {
+    ASSETS.with(|a| {
+        a.borrow_mut()
+            .get_or_insert_with(|| {
+                (
+                    Rc::new(Catalog::parse(CATALOG).unwrap()),
+                    Rc::new(ManagedPolicies::parse(MANAGED).unwrap()),
+                )
+            })
+            .clone()
+    })
+}
 
 /// Renders component `C` with `props` into a fresh `<div>` appended to the page, and returns
 /// that element.

@@ -6,8 +6,12 @@ use crate::common;
 
 use common::{click, find, mount_with_store, settle, store, type_into};
 
-use iam_engine::scenario::{DocumentRef, InlinePolicy, Role, Scenario, Target, User};
+use iam_engine::catalog::ManagedPolicies;
+use iam_engine::scenario::{
+    DocumentRef, Group, IdentityRef, InlinePolicy, PolicyRef, Role, Scenario, Target, User,
+};
 use iam_playground_app::components::workspace::inspector::Inspector;
+use iam_playground_app::data::Loadable;
 use iam_playground_app::store::{Selection, View};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -431,4 +435,88 @@ async fn a_jump_opens_a_collapsed_section() {
     .await;
     settle().await;
     assert!(section.has_attribute("open"));
+}
+
+/// Mounts the inspector with the AWS-managed policies loaded, as the app provides them.
+async fn mount_with_managed(scenario: Scenario, selection: Selection) -> Element {
+    let (_, managed) = common::assets();
+    let view = html! {
+        <ContextProvider<Loadable<ManagedPolicies>> context={Loadable::Ready(managed)}>
+            <Inspector />
+        </ContextProvider<Loadable<ManagedPolicies>>>
+    };
+    mount_with_store(scenario, selection, view).await
+}
+
+const ADMIN_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+#[wasm_bindgen_test]
+async fn an_aws_managed_policy_shows_its_document_and_users_and_copies_into_an_editable_one() {
+    let mut scenario = two_users();
+    scenario.add_group(Group::new("administrators")).unwrap();
+    for identity in [
+        IdentityRef::Group("administrators".into()),
+        IdentityRef::User("alice".into()),
+    ] {
+        scenario
+            .attach_policy(&identity, PolicyRef::Aws(ADMIN_ACCESS.into()))
+            .unwrap();
+    }
+    let selection = Selection::entity(Target::AwsPolicy {
+        arn: ADMIN_ACCESS.into(),
+    });
+    let root = mount_with_managed(scenario, selection).await;
+    let panel = find(&root, "[data-panel=\"aws-policy\"]").await;
+    assert!(text(&panel).contains("AdministratorAccess"));
+    // AWS's document, read-only.
+    let area = find(&panel, "textarea").await;
+    let area = area.dyn_ref::<HtmlTextAreaElement>().unwrap();
+    assert!(area.read_only());
+    assert!(
+        area.value().contains("\"Action\": \"*\""),
+        "{}",
+        area.value()
+    );
+    // Who uses it, each with a way there.
+    let attached = find(&panel, "[data-section=\"attached\"]").await;
+    let listed = text(&attached);
+    assert!(listed.contains("group administrators"), "{listed}");
+    assert!(listed.contains("user alice"), "{listed}");
+
+    // The copy is a customer-managed policy with the same document, and the panel moves to it.
+    let copy = find(&panel, "[data-action=\"copy-aws-policy\"]").await;
+    click(&copy).await;
+    let s = store();
+    let policy = s.scenario.policy("AdministratorAccess-copy").unwrap();
+    assert_eq!(policy.document, area.value());
+    assert!(policy.description.contains("AdministratorAccess"));
+    assert_eq!(
+        s.selection.target,
+        Some(Target::Policy {
+            name: "AdministratorAccess-copy".into()
+        })
+    );
+    find(&root, "[data-panel=\"policy\"]").await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_aws_managed_policy_says_so() {
+    let selection = Selection::entity(Target::AwsPolicy {
+        arn: "arn:aws:iam::aws:policy/NoSuchPolicyEver".into(),
+    });
+    let root = mount_with_managed(two_users(), selection).await;
+    let panel = find(&root, "[data-panel=\"aws-policy\"]").await;
+    let alert = find(&panel, "[role=\"alert\"]").await;
+    assert!(
+        text(&alert).contains("has no policy with this ARN"),
+        "{}",
+        text(&alert)
+    );
+    assert!(
+        panel
+            .query_selector("[data-action=\"copy-aws-policy\"]")
+            .unwrap()
+            .is_none()
+    );
+    assert!(panel.query_selector("textarea").unwrap().is_none());
 }

@@ -5,8 +5,6 @@
 use crate::common;
 
 use common::{find, mount_with_store, store};
-use std::cell::RefCell;
-use std::rc::Rc;
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::gallery_entry;
@@ -18,25 +16,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::common::{CATALOG, MANAGED};
-
-thread_local! {
-    /// The parsed assets, shared by the tests of this file (parsing them takes a moment).
-    static ASSETS: RefCell<Option<(Rc<Catalog>, Rc<ManagedPolicies>)>> = const { RefCell::new(None) };
-}
-
-fn assets() -> (Rc<Catalog>, Rc<ManagedPolicies>) {
-    ASSETS.with(|a| {
-        a.borrow_mut()
-            .get_or_insert_with(|| {
-                (
-                    Rc::new(Catalog::parse(CATALOG).unwrap()),
-                    Rc::new(ManagedPolicies::parse(MANAGED).unwrap()),
-                )
-            })
-            .clone()
-    })
-}
+use crate::common::assets;
 
 /// Mounts the simulator for a gallery example, with the catalog and the AWS-managed policies.
 async fn mount(example: &str) -> Element {

@@ -43,7 +43,7 @@ impl CardKey {
         }
     }
 
-    /// The entity the inspector shows for this card; AWS-managed policies have none.
+    /// The entity the inspector shows for this card.
     pub fn target(&self) -> Option<Target> {
         Some(match self {
             CardKey::Root => Target::RootUser,
@@ -56,7 +56,7 @@ impl CardKey {
                 resource_kind: *kind,
                 name: name.clone(),
             },
-            CardKey::Aws(_) => return None,
+            CardKey::Aws(arn) => Target::AwsPolicy { arn: arn.clone() },
         })
     }
 

@@ -69,6 +69,11 @@ pub enum Target {
         /// The policy's name.
         name: String,
     },
+    /// An AWS-managed policy the scenario refers to (read-only: AWS maintains it).
+    AwsPolicy {
+        /// Its ARN, such as `arn:aws:iam::aws:policy/AdministratorAccess`.
+        arn: String,
+    },
     /// A resource.
     Resource {
         /// The resource's kind.
@@ -801,6 +806,7 @@ impl Scenario {
                 None => Vec::new(),
             },
             Target::RootUser
+            | Target::AwsPolicy { .. }
             | Target::Resource { .. }
             | Target::ExternalPrincipal { .. }
             | Target::Test { .. } => Vec::new(),

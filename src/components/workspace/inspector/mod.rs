@@ -8,6 +8,7 @@
 //! the selection's span as the editor's `jump` (how a finding leads to its place).
 
 mod account;
+mod aws_policy;
 mod document;
 mod external;
 mod fields;
@@ -47,6 +48,9 @@ pub fn Inspector() -> Html {
         }
         Target::Policy { name } => {
             html! { <policy::PolicyPanel key={format!("policy/{name}")} name={name.clone()} /> }
+        }
+        Target::AwsPolicy { arn } => {
+            html! { <aws_policy::AwsPolicyPanel key={format!("aws/{arn}")} arn={arn.clone()} /> }
         }
         Target::Resource {
             resource_kind,

@@ -9,7 +9,7 @@ use super::document::DocEditor;
 use super::fields::{ActionButton, Apply, QuotaMeters, Section, TextField};
 use super::sections::open_document;
 use crate::components::findings::target_label;
-use crate::store::use_store;
+use crate::store::{StoreHandle, use_store};
 
 /// Changes one policy through the engine's whole-policy update.
 fn with_policy(
@@ -25,23 +25,23 @@ fn with_policy(
     s.update_policy(name, policy)
 }
 
-/// Where a customer-managed policy is used: as a permissions policy or as a boundary.
-fn uses(scenario: &Scenario, name: &str) -> Vec<(Target, &'static str)> {
-    let me = PolicyRef::customer(name);
+/// Where a managed policy (customer- or AWS-managed) is used: as a permissions policy or as a
+/// boundary.
+pub(super) fn uses(scenario: &Scenario, me: &PolicyRef) -> Vec<(Target, &'static str)> {
     let mut out = Vec::new();
     for u in &scenario.users {
         let t = Target::User {
             name: u.name.clone(),
         };
-        if u.managed_policies.iter().any(|r| r.same(&me)) {
+        if u.managed_policies.iter().any(|r| r.same(me)) {
             out.push((t.clone(), "permissions"));
         }
-        if u.permissions_boundary.as_ref().is_some_and(|b| b.same(&me)) {
+        if u.permissions_boundary.as_ref().is_some_and(|b| b.same(me)) {
             out.push((t, "boundary"));
         }
     }
     for g in &scenario.groups {
-        if g.managed_policies.iter().any(|r| r.same(&me)) {
+        if g.managed_policies.iter().any(|r| r.same(me)) {
             out.push((
                 Target::Group {
                     name: g.name.clone(),
@@ -54,14 +54,40 @@ fn uses(scenario: &Scenario, name: &str) -> Vec<(Target, &'static str)> {
         let t = Target::Role {
             name: r.name.clone(),
         };
-        if r.managed_policies.iter().any(|p| p.same(&me)) {
+        if r.managed_policies.iter().any(|p| p.same(me)) {
             out.push((t.clone(), "permissions"));
         }
-        if r.permissions_boundary.as_ref().is_some_and(|b| b.same(&me)) {
+        if r.permissions_boundary.as_ref().is_some_and(|b| b.same(me)) {
             out.push((t, "boundary"));
         }
     }
     out
+}
+
+/// The "Attached to" section's body: each identity that uses the policy, with a button that
+/// opens it.
+pub(super) fn attached_list(store: &StoreHandle, used: Vec<(Target, &'static str)>) -> Html {
+    if used.is_empty() {
+        return html! { <p class="muted">{ "Not attached to anything." }</p> };
+    }
+    let rows = used.into_iter().map(|(t, how)| {
+        let label = target_label(&t);
+        let open = {
+            let store = store.clone();
+            Callback::from(move |()| {
+                open_document(&store, t.clone(), None);
+                None
+            })
+        };
+        html! {
+            <li>
+                <ActionButton label={label.clone()} class="btn-quiet" on_click={open}
+                    aria_label={format!("Open {label}")} />
+                <span class="tag-kind">{ if how == "boundary" { "as permissions boundary" } else { "as permissions policy" } }</span>
+            </li>
+        }
+    });
+    html! { <ul class="entity-list compact">{ for rows }</ul> }
 }
 
 /// Props of [`PolicyPanel`].
@@ -84,7 +110,7 @@ pub fn PolicyPanel(props: &PolicyPanelProps) -> Html {
     let target = Target::Policy { name: name.clone() };
     let meters = store.scenario.quota_meters(&target);
     let arn = store.scenario.policy_arn(&policy);
-    let used = uses(&store.scenario, &name);
+    let used = uses(&store.scenario, &PolicyRef::customer(&name));
 
     let rename = {
         let old = name.clone();
@@ -116,24 +142,6 @@ pub fn PolicyPanel(props: &PolicyPanelProps) -> Html {
             .map(|e| e.message)
         })
     };
-    let rows = used.into_iter().map(|(t, how)| {
-        let label = target_label(&t);
-        let open = {
-            let store = store.clone();
-            Callback::from(move |()| {
-                open_document(&store, t.clone(), None);
-                None
-            })
-        };
-        html! {
-            <li>
-                <ActionButton label={label.clone()} class="btn-quiet" on_click={open}
-                    aria_label={format!("Open {label}")} />
-                <span class="tag-kind">{ if how == "boundary" { "as permissions boundary" } else { "as permissions policy" } }</span>
-            </li>
-        }
-    });
-    let unused = rows.len() == 0;
     html! {
         <div class="panel" data-panel="policy">
             <header class="panel-head">
@@ -159,11 +167,7 @@ pub fn PolicyPanel(props: &PolicyPanelProps) -> Html {
                     label={format!("Policy document of {name}")} apply={document} />
             </Section>
             <Section title="Attached to" id="attached">
-                if unused {
-                    <p class="muted">{ "Not attached to anything." }</p>
-                } else {
-                    <ul class="entity-list compact">{ for rows }</ul>
-                }
+                { attached_list(&store, used) }
             </Section>
             <Section title="Quotas" id="quotas">
                 <QuotaMeters {meters} />

@@ -417,25 +417,25 @@ pub fn ManagedSection(props: &ManagedSectionProps) -> Html {
                 .map(|e| e.message)
             })
         };
-        let (kind, open) = match r {
-            PolicyRef::Aws(_) => ("AWS managed", None),
+        let (kind, target) = match r {
+            PolicyRef::Aws(arn) => ("AWS managed", Target::AwsPolicy { arn: arn.clone() }),
             PolicyRef::Customer(name) => {
-                let (store, name) = (store.clone(), name.clone());
-                let open = Callback::from(move |()| {
-                    open_document(&store, Target::Policy { name: name.clone() }, None);
-                    None
-                });
-                ("Customer managed", Some(open))
+                ("Customer managed", Target::Policy { name: name.clone() })
             }
+        };
+        let open = {
+            let store = store.clone();
+            Callback::from(move |()| {
+                open_document(&store, target.clone(), None);
+                None
+            })
         };
         html! {
             <li key={r.as_str().to_owned()} data-policy={r.name().to_owned()}>
                 <span class="entity-name" title={r.as_str().to_owned()}>{ r.name() }</span>
                 <span class="tag-kind">{ kind }</span>
-                if let Some(open) = open {
-                    <ActionButton label="Open" class="btn-quiet" on_click={open}
-                        aria_label={format!("Open policy {}", r.name())} />
-                }
+                <ActionButton label="Open" class="btn-quiet" on_click={open}
+                    aria_label={format!("Open policy {}", r.name())} />
                 <ActionButton label="Detach" class="btn-quiet" on_click={detach}
                     action="detach" aria_label={format!("Detach {}", r.name())} />
             </li>
