@@ -95,6 +95,38 @@ test('work survives a reload, and a second named scenario is kept beside the fir
   });
 });
 
+test('two tabs with the same scenario stay in step, and Undo brings back the other version', async () => {
+  await withFreshBrowser(async (browser) => {
+    const first = await openPage(browser.context, app.server.url);
+    await addUser(first.page, 'alice');
+    // A second tab of the same browser opens the same (last) scenario.
+    const second = await openPage(browser.context, app.server.url);
+    assert.equal(await scenarioName(second.page), 'My scenario');
+    await second.page.locator('.card-name', { hasText: 'alice' }).first().waitFor({ state: 'visible', timeout: 15000 });
+
+    // An edit in the second tab shows in the first, with a notice, as an undoable step.
+    await second.page.locator('[data-action="add-user"]').click();
+    await second.page.locator('[data-lane="users"] .add-input').fill('bob');
+    await second.page.keyboard.press('Enter');
+    await second.page.locator('.card-name', { hasText: 'bob' }).first().waitFor({ state: 'visible', timeout: 5000 });
+    await first.page.locator('.card-name', { hasText: 'bob' }).first().waitFor({ state: 'visible', timeout: 5000 });
+    assert.match(await first.page.locator('[data-notice="info"]').innerText(), /changed in another tab/);
+
+    // Undo in the first tab brings its version back, and the second tab follows that in turn.
+    await first.page.locator('[data-action="undo"]').click();
+    await first.page.locator('.card-name', { hasText: 'bob' }).waitFor({ state: 'detached', timeout: 5000 });
+    await second.page.locator('.card-name', { hasText: 'bob' }).waitFor({ state: 'detached', timeout: 5000 });
+    assert.match(await second.page.locator('[data-notice="info"]').innerText(), /changed in another tab/);
+
+    // Both reload to the same saved scenario.
+    await second.page.reload({ waitUntil: 'load' });
+    await second.page.locator('.card-name', { hasText: 'alice' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    assert.equal(await second.page.locator('.card-name', { hasText: 'bob' }).count(), 0);
+    assert.deepEqual(first.problems, []);
+    assert.deepEqual(second.problems, []);
+  });
+});
+
 test('a shared link opens the same scenario and decision in a fresh profile, without touching local work', async () => {
   const sender = await launchBrowser();
   const receiver = await launchBrowser();

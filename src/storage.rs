@@ -36,6 +36,9 @@
 //! - A shared link opens as a new, unsaved scenario: nothing local is written until the user
 //!   keeps it, and the previously open slot stays untouched. The link is then removed from the
 //!   address bar so that a reload does not open it again.
+//! - Two tabs with the same scenario open stay in step: when one saves it, the other shows that
+//!   version as an undoable step ([`follow_other_tabs`]), so neither overwrites the other
+//!   unseen.
 //! - Embed mode (`?embed`) never reads or writes local storage: a documentation page must not
 //!   change the reader's own scenarios.
 //!
@@ -601,6 +604,42 @@ pub fn merge_notices(notes: Vec<Notice>) -> Option<Notice> {
     Some(Notice { level, text })
 }
 
+/// What a write by another tab of this browser (a `storage` event) means for the scenario open
+/// in this one.
+#[derive(Debug, PartialEq)]
+pub enum OtherTab {
+    /// Nothing to do: another key, the same content, or the open scenario is not saved here.
+    Ignore,
+    /// The other tab saved a different version of the open scenario.
+    Changed(Rc<Scenario>),
+    /// The other tab deleted (or renamed) the open scenario's slot.
+    Removed,
+}
+
+/// Decides what a write by another tab means for the scenario open here: the open scenario's
+/// slot `slot` (not yet saved when `unsaved_copy`), holding `current`; the event's `key` and
+/// `new_value` (`None` for a removal, and a `None` key for a cleared storage).
+pub fn other_tab_write(
+    slot: &str,
+    unsaved_copy: bool,
+    current: &Scenario,
+    key: Option<&str>,
+    new_value: Option<&str>,
+) -> OtherTab {
+    if unsaved_copy || key != Some(slot_key(slot).as_str()) {
+        return OtherTab::Ignore;
+    }
+    let Some(text) = new_value else {
+        return OtherTab::Removed;
+    };
+    match Scenario::from_json(text) {
+        Ok(theirs) if theirs != *current => OtherTab::Changed(Rc::new(theirs)),
+        // The same content, or text this version cannot read (a newer tab's format): this tab
+        // keeps what it shows, and its next change saves it.
+        _ => OtherTab::Ignore,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The browser glue.
 
@@ -926,6 +965,92 @@ fn save_now(store: &StoreHandle) {
     }
 }
 
+thread_local! {
+    /// The page's store as last rendered, for the listener of other tabs' writes.
+    static FOLLOWED: RefCell<Option<StoreHandle>> = const { RefCell::new(None) };
+    /// Whether that listener is installed.
+    static FOLLOWING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Keeps this tab in step with other tabs of the same browser that have the same scenario open:
+/// when one of them saves it, this tab shows their version as an undoable step (Undo brings this
+/// tab's back, and saving it then updates the other tab the same way), so the last edit made in
+/// any tab is what is saved and nothing is silently overwritten. Called after every render with
+/// the current store.
+pub fn follow_other_tabs(store: &StoreHandle) {
+    if crate::components::embed::is_embed() {
+        return;
+    }
+    FOLLOWED.with(|f| *f.borrow_mut() = Some(store.clone()));
+    if FOLLOWING.with(|f| f.replace(true)) {
+        return;
+    }
+    gloo::events::EventListener::new(&gloo::utils::window(), "storage", |event| {
+        use wasm_bindgen::JsCast;
+        let Some(event) = event.dyn_ref::<web_sys::StorageEvent>() else {
+            return;
+        };
+        if let Some(store) = FOLLOWED.with(|f| f.borrow().clone()) {
+            apply_other_tab_write(&store, event.key().as_deref(), event.new_value().as_deref());
+        }
+    })
+    .forget();
+}
+
+/// Applies another tab's write of `key` (see [`other_tab_write`]) to `store`.
+pub fn apply_other_tab_write(store: &StoreHandle, key: Option<&str>, new_value: Option<&str>) {
+    match other_tab_write(
+        &store.slot,
+        store.unsaved_copy,
+        &store.scenario,
+        key,
+        new_value,
+    ) {
+        OtherTab::Ignore => {}
+        OtherTab::Changed(theirs) => {
+            // A write this tab still has pending is older than the other tab's: it is dropped
+            // here and stays one Undo away.
+            let ours = PENDING_SAVE.with(|p| {
+                p.borrow()
+                    .as_ref()
+                    .is_some_and(|pending| pending.slot == store.slot)
+            });
+            if ours {
+                if let Some(timer) = SAVE_TIMER.with(|t| t.borrow_mut().take()) {
+                    timer.cancel();
+                }
+                PENDING_SAVE.with(|p| p.borrow_mut().take());
+            }
+            // What the other tab saved is what the slot holds: autosave need not write it back.
+            LAST_SAVED.with(|l| *l.borrow_mut() = Some((store.slot.clone(), Rc::clone(&theirs))));
+            store.dispatch(Action::Edit {
+                label: "Changes from another tab".to_owned(),
+                scenario: theirs,
+                coalesce: None,
+            });
+            store.dispatch(Action::SetNotice(Some(Notice {
+                level: NoticeLevel::Info,
+                text: format!(
+                    "“{}” was changed in another tab, and this tab now shows those changes. \
+                     Undo (Ctrl+Z) brings back this tab's version.",
+                    store.slot
+                ),
+            })));
+        }
+        OtherTab::Removed => {
+            LAST_SAVED.with(|l| l.borrow_mut().take());
+            store.dispatch(Action::SetNotice(Some(Notice {
+                level: NoticeLevel::Warning,
+                text: format!(
+                    "“{}” was deleted or renamed in another tab. This tab still shows it, and \
+                     your next change here saves it again under this name.",
+                    store.slot
+                ),
+            })));
+        }
+    }
+}
+
 /// A slot name based on `base` that no saved scenario uses yet ("Imported", "Imported (2)").
 pub fn unique_slot_name(base: &str) -> String {
     let (kv, _) = backend();
@@ -1059,6 +1184,56 @@ mod tests {
             s.users.push(User::new(*u));
         }
         s
+    }
+
+    #[test]
+    fn another_tab_s_save_of_the_open_slot_is_followed_and_nothing_else_is() {
+        let mine = scenario(&["alice"]);
+        let theirs = scenario(&["alice", "bob"]);
+        let key = slot_key("A");
+        let text = theirs.to_json();
+        // Their different version of my slot.
+        assert_eq!(
+            other_tab_write("A", false, &mine, Some(&key), Some(&text)),
+            OtherTab::Changed(Rc::new(theirs.clone()))
+        );
+        // The same content (my own save echoed, or theirs equal to mine): nothing to do.
+        assert_eq!(
+            other_tab_write("A", false, &theirs, Some(&key), Some(&text)),
+            OtherTab::Ignore
+        );
+        // Another slot, the index, the last-open key, a cleared storage: not about my scenario.
+        for other in [slot_key("B"), INDEX_KEY.to_owned(), LAST_KEY.to_owned()] {
+            assert_eq!(
+                other_tab_write("A", false, &mine, Some(&other), Some(&text)),
+                OtherTab::Ignore
+            );
+        }
+        assert_eq!(
+            other_tab_write("A", false, &mine, None, None),
+            OtherTab::Ignore
+        );
+        // A linked copy not kept yet lives in no slot, even if its name matches.
+        assert_eq!(
+            other_tab_write("A", true, &mine, Some(&key), Some(&text)),
+            OtherTab::Ignore
+        );
+        // Deleted or renamed over there.
+        assert_eq!(
+            other_tab_write("A", false, &mine, Some(&key), None),
+            OtherTab::Removed
+        );
+        // Text this version cannot read is left alone; this tab keeps what it shows.
+        assert_eq!(
+            other_tab_write(
+                "A",
+                false,
+                &mine,
+                Some(&key),
+                Some("{\"formatVersion\": 99")
+            ),
+            OtherTab::Ignore
+        );
     }
 
     #[test]

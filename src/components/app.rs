@@ -43,6 +43,11 @@ pub fn App() -> Html {
             crate::storage::autosave(&store);
         });
     }
+    {
+        // Follow other tabs' saves of the open scenario with the store as rendered now.
+        let store = store.clone();
+        use_effect(move || crate::storage::follow_other_tabs(&store));
+    }
     let catalog_ready = matches!(*catalog, Loadable::Ready(_));
     let findings = use_memo((store.revision, catalog_ready), {
         let scenario = Rc::clone(&store.scenario);

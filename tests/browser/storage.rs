@@ -475,3 +475,59 @@ fn height_messages_are_read_strictly() {
     );
     assert_eq!(height_from_message(&"iam-playground:height".into()), None);
 }
+
+/// Fires the `storage` event another tab's write fires in this one.
+fn storage_event_from_another_tab(key: &str, new_value: Option<&str>) {
+    let init = web_sys::StorageEventInit::new();
+    init.set_key(Some(key));
+    init.set_new_value(new_value);
+    let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+    gloo::utils::window().dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_s_save_is_shown_here_as_an_undoable_step() {
+    let _lock = clean_start().await;
+    let sink = harness().await;
+    let store = sink.store().await;
+    save_now(&store);
+    storage::follow_other_tabs(&store);
+    let mine = (*store.scenario).clone();
+    let slot = store.slot.clone();
+
+    // The other tab adds a user and saves.
+    let mut theirs = mine.clone();
+    theirs.add_user(User::new("from-the-other-tab")).unwrap();
+    let text = theirs.to_json();
+    local()
+        .set_item(&format!("{SLOT_PREFIX}{slot}"), &text)
+        .unwrap();
+    storage_event_from_another_tab(&format!("{SLOT_PREFIX}{slot}"), Some(&text));
+    let store = sink.store().await;
+    assert_eq!(*store.scenario, theirs);
+    let notice = store.notice.clone().unwrap();
+    assert!(
+        notice.text.contains("changed in another tab"),
+        "{}",
+        notice.text
+    );
+    // Autosaving after following it leaves exactly what the other tab wrote in the slot.
+    save_now(&store);
+    assert_eq!(saved(&slot).unwrap(), text);
+
+    // Undo brings this tab's version back, and saves it for the other tab to follow.
+    store.dispatch(Action::Undo);
+    let store = sink.store().await;
+    assert_eq!(*store.scenario, mine);
+    save_now(&store);
+    assert_eq!(Scenario::from_json(&saved(&slot).unwrap()).unwrap(), mine);
+
+    // Another slot's write changes nothing here; a removal of this one is a warning.
+    storage_event_from_another_tab(&format!("{SLOT_PREFIX}elsewhere"), Some(&text));
+    assert_eq!(*sink.store().await.scenario, mine);
+    storage_event_from_another_tab(&format!("{SLOT_PREFIX}{slot}"), None);
+    let store = sink.store().await;
+    assert_eq!(store.notice.clone().unwrap().level, NoticeLevel::Warning);
+    assert_eq!(*store.scenario, mine);
+    store.dispatch(Action::SetNotice(None));
+}

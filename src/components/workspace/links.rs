@@ -417,7 +417,12 @@ mod tests {
     fn card_keys_name_their_entities() {
         let aws = CardKey::Aws("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess".into());
         assert_eq!(aws.name(), "ViewOnlyAccess");
-        assert_eq!(aws.target(), None);
+        assert_eq!(
+            aws.target(),
+            Some(Target::AwsPolicy {
+                arn: "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess".into()
+            })
+        );
         assert_eq!(
             aws.policy(),
             Some(PolicyRef::Aws(
