@@ -7,7 +7,7 @@ use crate::common;
 use common::{find, mount_with_store, store};
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::scenario::gallery_entry;
+use iam_engine::scenario::{Target, gallery_entry};
 use iam_playground_app::components::simulator::Simulator;
 use iam_playground_app::data::Loadable;
 use iam_playground_app::store::{Action, RequestState, Selection};
@@ -245,4 +245,35 @@ async fn a_wildcard_expands_into_rows_and_a_row_explains_itself() {
     ask("user/auditor-ana", "s3:NoSuch*", "*");
     let hint = find(&root, ".sim-result .status").await;
     assert!(hint.text_content().unwrap().contains("matches no action"));
+}
+
+#[wasm_bindgen_test]
+async fn an_aws_managed_policy_that_decides_is_shown_laid_out_with_the_statement_highlighted() {
+    let root = mount("seed-admin-template").await;
+    ask("user/admin", "iam:CreateUser", "*");
+    decision(&root, "allowed").await;
+    // The store names AWS's policy as the holder of the deciding statement.
+    let highlight = store()
+        .highlights
+        .iter()
+        .find(|h| {
+            h.target
+                == Target::AwsPolicy {
+                    arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+                }
+        })
+        .cloned()
+        .expect("a highlight in AdministratorAccess");
+    // Its read-only editor shows the document laid out, opened, with the band on the statement.
+    let played = find(&root, "details.played-managed[open]").await;
+    let area = find(&played, "textarea").await;
+    let text = area.dyn_ref::<HtmlTextAreaElement>().unwrap().value();
+    assert!(text.lines().count() > 5, "laid out:\n{text}");
+    find(&played, ".hl-allow").await;
+    let band = played
+        .query_selector_all(".pe-line.hl-allow")
+        .unwrap()
+        .length();
+    assert!(band >= 5, "the band covers the statement's lines ({band})");
+    assert!(highlight.span.start > 0);
 }

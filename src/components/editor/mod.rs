@@ -102,6 +102,10 @@ pub struct PolicyEditorProps {
     /// the underlines stay.
     #[prop_or_default]
     pub hide_diagnostics: bool,
+    /// Skips validation altogether: for AWS's own read-only policies, where advice to change
+    /// the text could not be followed.
+    #[prop_or_default]
+    pub no_validation: bool,
     /// Which view opens first: the JSON text (default) or the visual statement editor.
     #[prop_or_default]
     pub start_visual: bool,
@@ -194,8 +198,16 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
         });
     }
     let findings = use_memo(
-        ((*checked).clone(), props.policy_type, catalog_ctx.clone()),
-        |(text, policy_type, catalog)| {
+        (
+            (*checked).clone(),
+            props.policy_type,
+            catalog_ctx.clone(),
+            props.no_validation,
+        ),
+        |(text, policy_type, catalog, skip)| {
+            if *skip {
+                return Vec::new();
+            }
             let catalog = match catalog {
                 Loadable::Ready(c) => Some(&**c),
                 _ => None,

@@ -5,10 +5,13 @@
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
+use iam_engine::editing::format::{carry_span, format_document};
 use iam_engine::eval::{Decision, Evaluation, Miss, RootTaskEvaluation, StepKind, Verdict};
 use iam_engine::policy::PolicyType;
 use iam_engine::scenario::simulate::{PolicyLocation, ScenarioEvaluation, locate_policy};
-use iam_engine::scenario::{DocumentRef, IdentityRef, PolicyRef, PrincipalRef, Scenario, Target};
+use iam_engine::scenario::{
+    AWS_MANAGED_PREFIX, DocumentRef, IdentityRef, PolicyRef, PrincipalRef, Scenario, Target,
+};
 use yew::prelude::*;
 
 use crate::components::editor::{EditorHighlight, PolicyEditor};
@@ -106,13 +109,22 @@ pub fn policy_place(scenario: &Scenario, policy_id: &str) -> String {
 /// missed).
 pub fn highlights_of(scenario: &Scenario, evaluation: &Evaluation) -> Vec<Highlight> {
     let mut out = Vec::new();
+    // Where a text of the evaluation is shown: the scenario's own, or an AWS-managed policy.
+    let place = |id: &str| match locate_policy(scenario, id)? {
+        PolicyLocation::Scenario { target, document } => Some((target, document)),
+        PolicyLocation::AwsManaged { name } => Some((
+            Target::AwsPolicy {
+                arn: format!("{AWS_MANAGED_PREFIX}{name}"),
+            },
+            DocumentRef::Managed,
+        )),
+        PolicyLocation::Implicit { .. } => None,
+    };
     let name = |sid: &Option<String>, index: usize| {
         sid.clone().unwrap_or_else(|| format!("#{}", index + 1))
     };
     for s in &evaluation.matched_statements {
-        if let Some(PolicyLocation::Scenario { target, document }) =
-            locate_policy(scenario, &s.policy_id)
-        {
+        if let Some((target, document)) = place(&s.policy_id) {
             let kind = match s.effect {
                 iam_engine::policy::Effect::Deny => HighlightKind::Deny,
                 iam_engine::policy::Effect::Allow => HighlightKind::Allow,
@@ -127,9 +139,7 @@ pub fn highlights_of(scenario: &Scenario, evaluation: &Evaluation) -> Vec<Highli
         }
     }
     for c in &evaluation.candidates {
-        if let Some(PolicyLocation::Scenario { target, document }) =
-            locate_policy(scenario, &c.statement.policy_id)
-        {
+        if let Some((target, document)) = place(&c.statement.policy_id) {
             let span = match &c.miss {
                 Miss::Invalid { .. } => c.statement.span,
                 Miss::Action { span, .. }
@@ -293,8 +303,11 @@ pub fn RootTaskAnswer(props: &RootTaskAnswerProps) -> Html {
 /// One policy text the principal's request runs through.
 #[derive(Debug, Clone, PartialEq)]
 struct PlayedPolicy {
-    /// Where it lives; `None` for AWS-managed texts (read-only).
+    /// Where it lives (the highlights name it the same way).
     place: Option<(Target, DocumentRef)>,
+    /// For an AWS-managed policy (read-only): the compact text AWS's data holds, which the
+    /// evaluation's spans refer to; `text` is that text laid out for reading.
+    aws_original: Option<String>,
     /// Its accessible name and heading.
     label: String,
     /// Its text.
@@ -334,6 +347,7 @@ fn policies_in_play(
                     )),
                     label: format!("Customer-managed policy {}{what}", p.name),
                     text: p.document.clone(),
+                    aws_original: None,
                     policy_type: t,
                 });
             }
@@ -343,9 +357,11 @@ fn policies_in_play(
                 let label = format!("AWS-managed policy {}{what}", p.name);
                 if !out.iter().any(|o| o.label == label) {
                     out.push(PlayedPolicy {
-                        place: None,
+                        place: Some((Target::AwsPolicy { arn: arn.clone() }, DocumentRef::Managed)),
                         label,
-                        text: p.document.to_string(),
+                        text: format_document(p.document)
+                            .unwrap_or_else(|_| p.document.to_string()),
+                        aws_original: Some(p.document.to_string()),
                         policy_type: t,
                     });
                 }
@@ -363,6 +379,7 @@ fn policies_in_play(
                 )),
                 label: format!("Inline policy {} of {who}", p.name),
                 text: p.document.clone(),
+                aws_original: None,
                 policy_type: PolicyType::Identity,
             })
             .collect::<Vec<_>>()
@@ -440,6 +457,7 @@ fn policies_in_play(
                 )),
                 label: format!("Resource policy of {}", r.name),
                 text: p.clone(),
+                aws_original: None,
                 policy_type: PolicyType::Resource,
             });
         }
@@ -502,23 +520,27 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
             .iter()
             .filter(|h| p.place.as_ref().is_some_and(|(t, d)| *t == h.target && *d == h.document))
             .map(|h| EditorHighlight {
-                span: h.span,
+                // An AWS-managed text is shown laid out; its spans are carried over to it.
+                span: match &p.aws_original {
+                    Some(original) => carry_span(original, &p.text, h.span),
+                    None => h.span,
+                },
                 kind: h.kind,
                 label: h.label.clone(),
             })
             .collect();
-        match p.place.clone() {
-            Some((target, document)) => html! {
+        match (p.place.clone(), p.aws_original.is_some()) {
+            (Some((target, document)), false) => html! {
                 <PlayEditor key={p.label.clone()} label={p.label.clone()} text={p.text.clone()}
                     policy_type={p.policy_type} {target} {document} {highlights} />
             },
-            None => {
+            _ => {
                 let open = !highlights.is_empty();
                 html! {
                     <details key={p.label.clone()} class="played-managed" {open}>
                         <summary>{ format!("{} (read-only)", p.label) }</summary>
                         <PolicyEditor text={p.text.clone()} policy_type={p.policy_type} readonly=true
-                            label={p.label.clone()} {highlights} />
+                            no_validation=true label={p.label.clone()} {highlights} />
                     </details>
                 }
             }

@@ -9,6 +9,7 @@
 
 use super::EditError;
 use crate::json::{self, Kind, Value};
+use crate::span::Span;
 
 /// One level of indentation.
 pub const INDENT: &str = "    ";
@@ -81,6 +82,55 @@ fn print(text: &str, value: &Value, depth: usize, out: &mut String) {
     }
 }
 
+/// The byte offsets of a JSON text's significant characters: everything but the whitespace
+/// between tokens (whitespace inside strings counts).
+fn significant(text: &str) -> Vec<usize> {
+    let (mut in_string, mut escaped) = (false, false);
+    let mut out = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        if in_string {
+            out.push(at);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if !c.is_whitespace() {
+            out.push(at);
+            in_string = c == '"';
+        }
+    }
+    out
+}
+
+/// Carries `span` of `original` over to `formatted`, the same JSON laid out again by
+/// [`format_document`] (only whitespace between tokens differs), so that it covers the same
+/// tokens there: how a highlight found in a compact document is shown in its formatted view.
+/// A span that is empty, or holds only whitespace, becomes an empty span at the next token.
+pub fn carry_span(original: &str, formatted: &str, span: Span) -> Span {
+    let (from, to) = (significant(original), significant(formatted));
+    // Texts that differ in more than layout have no faithful mapping; keep the span in range.
+    if from.len() != to.len() {
+        let clamp =
+            |o: usize| crate::editing::floor_char_boundary(formatted, o.min(formatted.len()));
+        return Span::new(clamp(span.start), clamp(span.end));
+    }
+    let first = from.partition_point(|&o| o < span.start);
+    let past = from.partition_point(|&o| o < span.end);
+    let start = to.get(first).copied().unwrap_or(formatted.len());
+    match past.checked_sub(1).and_then(|i| to.get(i)) {
+        Some(&last) if past > first => {
+            let width = formatted
+                .get(last..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(0, char::len_utf8);
+            Span::new(start, last + width)
+        }
+        _ => Span::point(start),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +168,38 @@ mod tests {
         let err = format_document("{\n  \"a\": [1,]\n}").err();
         assert!(err.is_some_and(|e| e.code == "json-invalid" && e.message.contains("line 2")));
         assert!(format_document("   ").is_err());
+    }
+
+    #[test]
+    fn spans_carry_over_to_the_formatted_text() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A b","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"Esc\"aped","Effect":"Deny","NotAction":["iam:*", "sts:*"],"Resource":"*"}]}"#;
+        let formatted = format_document(text).unwrap();
+        let parsed = crate::policy::parse_policy(text, crate::policy::PolicyType::Identity);
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        let mut carried = 0;
+        for statement in &parsed.document.statements {
+            let span = statement.span;
+            let moved = carry_span(text, &formatted, span);
+            assert_eq!(squeeze(moved.slice(&formatted)), squeeze(span.slice(text)));
+            assert!(
+                moved.slice(&formatted).starts_with('{') && moved.slice(&formatted).ends_with('}')
+            );
+            carried += 1;
+        }
+        assert_eq!(carried, 2);
+        // A value inside a string with spaces and an escaped quote keeps its exact text.
+        let at = text.find("Esc").unwrap();
+        let span = Span::new(at - 1, at + r#"Esc\"aped""#.len());
+        assert_eq!(
+            carry_span(text, &formatted, span).slice(&formatted),
+            r#""Esc\"aped""#
+        );
+        // An empty span stays empty, at the same token.
+        let point = carry_span(text, &formatted, Span::point(1));
+        assert!(point.is_empty());
+        assert!(formatted[point.start..].starts_with("\"Version\""));
+        // Texts that are not layouts of each other never give an out-of-range span.
+        let odd = carry_span(text, "{}", Span::new(5, 400));
+        assert!(odd.end <= 2);
     }
 }

@@ -3,7 +3,7 @@
 //! copy to edit (AWS maintains its own policies; nobody can change them).
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::editing::format::format_document;
+use iam_engine::editing::format::{carry_span, format_document};
 use iam_engine::policy::PolicyType;
 use iam_engine::scenario::{ManagedPolicy, PolicyRef, Target};
 use yew::prelude::*;
@@ -11,10 +11,10 @@ use yew::prelude::*;
 use super::fields::{ActionButton, Section};
 use super::policy::{attached_list, uses};
 use super::sections::open_document;
-use crate::components::editor::PolicyEditor;
+use crate::components::editor::{EditorHighlight, PolicyEditor};
 use crate::components::workspace::links::copy_name;
 use crate::data::Loadable;
-use crate::store::use_store;
+use crate::store::{Highlight, use_store};
 
 /// IAM's limit on a customer-managed policy's name.
 const POLICY_NAME_MAX: usize = 128;
@@ -60,6 +60,7 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
                 Some((
                     format_document(p.document).unwrap_or_else(|_| p.document.to_owned()),
                     p.version_id.to_owned(),
+                    p.document.to_owned(),
                 )),
             ),
             None => (
@@ -73,7 +74,7 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
         },
     };
 
-    let copy = document.as_ref().map(|(text, version)| {
+    let copy = document.as_ref().map(|(text, version, _)| {
         let (store, text, name) = (store.clone(), text.clone(), name.clone());
         let description = format!("Copy of the AWS-managed policy {name} ({version}).");
         Callback::from(move |()| {
@@ -111,9 +112,10 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
             <Section title="Details" id="details">
                 { details }
             </Section>
-            if let Some((text, _)) = document {
+            if let Some((text, _, original)) = document {
                 <Section title="Policy document (read-only)" id="document">
-                    <PolicyEditor {text} policy_type={PolicyType::Identity} readonly=true
+                    <PolicyEditor highlights={simulator_highlights(&store.highlights, &arn, &original, &text)}
+                        {text} policy_type={PolicyType::Identity} readonly=true no_validation=true
                         label={format!("Policy document of the AWS-managed policy {name}")} />
                 </Section>
             }
@@ -127,4 +129,23 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
 /// The date part of an ISO 8601 time, as the data gives it.
 fn date_of(time: &str) -> String {
     time.split('T').next().unwrap_or(time).to_owned()
+}
+
+/// The simulator's highlights in this policy, carried from AWS's compact text (which the
+/// evaluation read) over to the laid-out `text` shown here.
+fn simulator_highlights(
+    highlights: &[Highlight],
+    arn: &str,
+    original: &str,
+    text: &str,
+) -> Vec<EditorHighlight> {
+    highlights
+        .iter()
+        .filter(|h| matches!(&h.target, Target::AwsPolicy { arn: a } if a == arn))
+        .map(|h| EditorHighlight {
+            span: carry_span(original, text, h.span),
+            kind: h.kind,
+            label: h.label.clone(),
+        })
+        .collect()
 }
