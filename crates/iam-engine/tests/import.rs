@@ -70,9 +70,17 @@ fn short_form_template_is_evaluated() {
         .resource(ResourceKind::S3Bucket, "example-corp-site")
         .unwrap();
     assert!(bucket.policy.is_some());
-    // The topic's policy uses Fn::If: it is left out and says so, with its line.
+    // The topic's policy uses Fn::If on a condition decided by a parameter's default.
     let topic = s.resource(ResourceKind::SnsTopic, "site-alerts").unwrap();
-    assert_eq!(topic.policy, None);
+    assert_eq!(
+        json(topic.policy.as_deref().unwrap())["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"],
+        "arn:aws:cloudwatch:us-east-1:111122223333:alarm:*"
+    );
+    assert!(
+        i.notes
+            .iter()
+            .any(|n| n == "The condition IsProd is true with the parameters' defaults.")
+    );
     let listed: Vec<(&str, Option<usize>)> = i
         .skipped
         .iter()
@@ -81,14 +89,11 @@ fn short_form_template_is_evaluated() {
     assert_eq!(
         listed,
         vec![
-            ("the template's Conditions section", Some(12)),
             ("SiteBucket property VersioningConfiguration", Some(79)),
             ("resource Notifier (AWS::Lambda::Function)", Some(92)),
-            ("policy WebTopicPolicy PolicyDocument", Some(112)),
             ("the template's Outputs section", Some(118)),
         ]
     );
-    assert!(i.skipped.iter().any(|k| k.why.contains("Fn::If")));
     // The account id comes from the options when given.
     let other = detect_and_import(
         &fixture("template-short-forms.yaml"),
@@ -305,4 +310,50 @@ fn other_metadata_and_sections_are_listed() {
         ]
     );
     assert_eq!(i.skipped[0].line, Some(2));
+}
+
+#[test]
+fn conditions_are_decided_with_the_parameters_defaults() {
+    let text = "\
+Parameters:
+  Env: {Type: String, Default: test}
+  Team: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsPlatform: !Equals [!Ref Team, platform]
+Resources:
+  Breakglass:
+    Type: AWS::IAM::User
+    Condition: IsProd
+    Properties: {UserName: breakglass}
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: !If [IsProd, prod-dev, test-dev]
+      Path: !If [IsPlatform, /platform/, /]
+      PermissionsBoundary: !If [IsProd, !Sub 'arn:${AWS::Partition}:iam::aws:policy/PowerUserAccess', !Ref AWS::NoValue]
+";
+    let i = import(text);
+    let s = &i.scenario;
+    // The resource whose condition is false is left out, and the notes say why.
+    assert!(s.user("breakglass").is_none());
+    assert!(i.notes.iter().any(|n| n.contains("Breakglass is left out")));
+    let dev = s.user("test-dev").unwrap();
+    assert_eq!(dev.permissions_boundary, None, "AWS::NoValue removes it");
+    // A condition on a parameter without a default cannot be decided: listed with its line,
+    // and what it guards is listed as it always was.
+    let listed: Vec<(&str, Option<usize>)> = i
+        .skipped
+        .iter()
+        .map(|k| (k.what.as_str(), k.line))
+        .collect();
+    assert!(
+        listed.contains(&("the condition IsPlatform", Some(6))),
+        "{listed:?}"
+    );
+    assert!(
+        i.skipped.iter().any(|k| k.why.contains("Fn::If")),
+        "{:?}",
+        i.skipped
+    );
 }

@@ -1,7 +1,8 @@
 //! `import`: a CloudFormation template or account authorization details to a scenario file.
 //!
 //! `iam-playground import template.yaml > scenario.json` reads a template (YAML or JSON, with
-//! `!Ref`, `!Sub`, `!GetAtt` and `Fn::Join`), the output of `aws iam
+//! `!Ref`, `!Sub`, `!GetAtt`, `Fn::Join`, and conditions decided with the parameters'
+//! defaults), the output of `aws iam
 //! get-account-authorization-details`, or a scenario file, and prints the scenario JSON. What
 //! the scenario cannot hold is listed on standard error, one line each, never dropped silently
 //! (see `iam_engine::import`). Exit status 2 on unusable input, with the line and column.

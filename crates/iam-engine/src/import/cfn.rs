@@ -65,6 +65,14 @@ pub(super) fn import(
     c.notes.push(format!(
         "The template names the account as ${{AWS::AccountId}}; the scenario uses the account {account}."
     ));
+    // Conditions, Fn::If, Fn::Select, Fn::FindInMap and AWS::NoValue are decided first, with
+    // the parameters' defaults; the rest of the reader sees the template they leave.
+    let folded = super::conditions::fold(tree, &account, DEFAULT_REGION);
+    let tree = &folded.tree;
+    c.notes.extend(folded.notes.iter().cloned());
+    for (what, why, at) in &folded.undecided {
+        c.skip(what.clone(), why, *at);
+    }
     let Some(resources) = tree.get("Resources").and_then(Tree::map) else {
         return Err(c.error(
             "import-cfn-resources",
@@ -157,7 +165,16 @@ pub(super) fn import(
         let props = e.props;
         let (id, at) = (e.id.clone(), e.at);
         // Entities were made from `resources` in order, so the same index is the same resource.
-        if let Some(cond) = resources.get(i).and_then(|(_, _, r)| r.get("Condition")) {
+        // A resource whose condition is false was left out by the folding; one whose condition
+        // could not be decided is imported, and says so.
+        if let Some(cond) = resources.get(i).and_then(|(_, _, r)| r.get("Condition"))
+            && !folded.notes.iter().any(|n| {
+                n.starts_with(&format!(
+                    "The condition {} is true",
+                    cond.as_str().unwrap_or("?")
+                ))
+            })
+        {
             c.notes.push(format!(
                 "{id} is created only when the condition {} holds; it is imported as if it does.",
                 cond.as_str().unwrap_or("?")
@@ -456,10 +473,14 @@ impl<'a> Cfn<'a> {
             "AWS::KMS::Key" => "Description",
             _ => return (id, "/".to_string()),
         };
-        let path = props
-            .and_then(|p| p.get("Path"))
-            .and_then(|p| self.resolve(p).ok())
-            .unwrap_or_else(|| "/".to_string());
+        let path = match props.and_then(|p| p.get("Path")).map(|p| self.resolve(p)) {
+            Some(Ok(path)) => path,
+            Some(Err((why, at))) => {
+                self.skip(format!("{id} Path"), &why, at);
+                "/".to_string()
+            }
+            None => "/".to_string(),
+        };
         let value = props.and_then(|p| p.get(key)).map(|v| self.resolve(v));
         let name = match (key, value) {
             ("Description", Some(Ok(d))) => d

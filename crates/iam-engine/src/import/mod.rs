@@ -12,7 +12,8 @@
 //!   reader inverts [`crate::export::cloudformation`] exactly and reads hand-written templates
 //!   too: YAML short forms (`!Ref`, `!Sub`, `!GetAtt`, `!Join`), `Fn::Sub` with its variable
 //!   map, `Fn::GetAtt`, `Fn::Join`, `Ref` of parameters (their `Default`), of pseudo parameters
-//!   and of the template's resources, and the IAM resource types `User`, `Group`, `Role`,
+//!   and of the template's resources, conditions decided with the parameters' defaults
+//!   (`Conditions`, `Fn::If`, `Fn::Select`, `Fn::FindInMap`, `AWS::NoValue`; see `conditions`), and the IAM resource types `User`, `Group`, `Role`,
 //!   `ManagedPolicy`, `Policy`, `UserPolicy`, `GroupPolicy`, `RolePolicy`,
 //!   `UserToGroupAddition` and `AccessKey`, plus buckets, queues, topics, keys and their
 //!   policies. A console password read from a Secrets Manager dynamic reference becomes a
@@ -43,6 +44,7 @@
 
 mod authz;
 mod cfn;
+mod conditions;
 mod tree;
 
 use serde::Serialize;

@@ -1,0 +1,341 @@
+//! A template's conditions, evaluated before the import reads its resources, the way
+//! CloudFormation would with the parameters' defaults: `Conditions` (`Fn::Equals`, `Fn::And`,
+//! `Fn::Or`, `Fn::Not`, `Condition`), then `Fn::If` picks its branch, `Ref: AWS::NoValue`
+//! removes the property or list item it stands for, `Fn::Select` with a known index picks
+//! from its list, `Fn::FindInMap` reads `Mappings`, and a resource whose `Condition` is false
+//! is left out.
+//!
+//! What cannot be decided without deploying (a parameter without a default, a value only the
+//! stack knows) stays as written, so the reader lists it as before; nothing is guessed.
+
+use std::collections::BTreeMap;
+
+use super::tree::{Kind, Tree};
+
+/// A template with its conditions folded in, and what the folding decided.
+pub(super) struct Folded {
+    /// The template without `Conditions` and `Mappings`, conditional values decided.
+    pub tree: Tree,
+    /// Sentences for the import's notes: each condition's value, the resources left out.
+    pub notes: Vec<String>,
+    /// What could not be decided: (what, why, offset).
+    pub undecided: Vec<(String, String, usize)>,
+}
+
+struct Folder<'a> {
+    params: BTreeMap<&'a str, &'a Tree>,
+    mappings: Option<&'a Tree>,
+    conditions: BTreeMap<&'a str, &'a Tree>,
+    decided: BTreeMap<String, Option<bool>>,
+    /// Conditions being evaluated, to stop a condition that names itself.
+    open: Vec<String>,
+    account: &'a str,
+    region: &'a str,
+}
+
+/// Folds the conditions of `template` (see the module docs); `account` and `region` are what
+/// `AWS::AccountId` and `AWS::Region` stand for.
+pub(super) fn fold(template: &Tree, account: &str, region: &str) -> Folded {
+    let section = |name: &str| template.get(name).and_then(Tree::map).unwrap_or_default();
+    let mut f = Folder {
+        params: section("Parameters")
+            .iter()
+            .filter_map(|(name, _, p)| p.get("Default").map(|d| (name.as_str(), d)))
+            .collect(),
+        mappings: template.get("Mappings"),
+        conditions: section("Conditions")
+            .iter()
+            .map(|(name, _, c)| (name.as_str(), c))
+            .collect(),
+        decided: BTreeMap::new(),
+        open: Vec::new(),
+        account,
+        region,
+    };
+    let mut notes = Vec::new();
+    let mut undecided = Vec::new();
+    for (name, at, _) in section("Conditions") {
+        match f.condition(name) {
+            Some(value) => notes.push(format!(
+                "The condition {name} is {value} with the parameters' defaults."
+            )),
+            None => undecided.push((
+                format!("the condition {name}"),
+                "it depends on a value known only when the stack is deployed (a parameter \
+                 without a default, or a resource); what it guards is imported as written"
+                    .to_string(),
+                *at,
+            )),
+        }
+    }
+    let Kind::Map(members) = &template.kind else {
+        return Folded {
+            tree: template.clone(),
+            notes,
+            undecided,
+        };
+    };
+    let mut out = Vec::with_capacity(members.len());
+    for (key, at, value) in members {
+        match key.as_str() {
+            "Conditions" | "Mappings" => {}
+            "Resources" if value.map().is_some() => {
+                let mut kept = Vec::new();
+                for (id, at, r) in value.map().unwrap_or_default() {
+                    if let Some(name) = r.get("Condition").and_then(Tree::as_str)
+                        && f.condition(name) == Some(false)
+                    {
+                        notes.push(format!(
+                            "{id} is left out: its condition {name} is false with the \
+                             parameters' defaults."
+                        ));
+                        continue;
+                    }
+                    if let Some(r) = f.value(r) {
+                        kept.push((id.clone(), *at, r));
+                    }
+                }
+                out.push((
+                    key.clone(),
+                    *at,
+                    Tree {
+                        kind: Kind::Map(kept),
+                        at: value.at,
+                    },
+                ));
+            }
+            _ => out.push((key.clone(), *at, value.clone())),
+        }
+    }
+    Folded {
+        tree: Tree {
+            kind: Kind::Map(out),
+            at: template.at,
+        },
+        notes,
+        undecided,
+    }
+}
+
+/// The one function of a `{ "Fn::X": argument }` mapping.
+fn function(t: &Tree) -> Option<(&str, &Tree)> {
+    match t.map()? {
+        [(name, _, arg)] => Some((name.as_str(), arg)),
+        _ => None,
+    }
+}
+
+impl Folder<'_> {
+    /// The value of a named condition, once decided.
+    fn condition(&mut self, name: &str) -> Option<bool> {
+        if let Some(known) = self.decided.get(name) {
+            return *known;
+        }
+        if self.open.iter().any(|n| n == name) {
+            return None;
+        }
+        let body = self.conditions.get(name).copied()?;
+        self.open.push(name.to_string());
+        let value = self.truth(body);
+        self.open.pop();
+        self.decided.insert(name.to_string(), value);
+        value
+    }
+
+    /// A condition function's value.
+    fn truth(&mut self, t: &Tree) -> Option<bool> {
+        if let Kind::Bool(b) = t.kind {
+            return Some(b);
+        }
+        let (name, arg) = function(t)?;
+        let items = arg.seq().unwrap_or_default();
+        match name {
+            "Fn::Equals" => match items {
+                [a, b] => Some(self.scalar(a)? == self.scalar(b)?),
+                _ => None,
+            },
+            "Fn::Not" => match items {
+                [a] => self.truth(a).map(|v| !v),
+                _ => None,
+            },
+            "Fn::And" | "Fn::Or" => {
+                let all = name == "Fn::And";
+                let mut unknown = false;
+                for item in items {
+                    match self.truth(item) {
+                        Some(v) if v != all => return Some(v),
+                        Some(_) => {}
+                        None => unknown = true,
+                    }
+                }
+                (!unknown).then_some(all)
+            }
+            "Condition" => self.condition(arg.as_str()?),
+            _ => None,
+        }
+    }
+
+    /// A value as the text CloudFormation compares, when it is known before deploying.
+    fn scalar(&mut self, t: &Tree) -> Option<String> {
+        let t = self.value(t)?;
+        match &t.kind {
+            Kind::Str(s) => Some(s.clone()),
+            Kind::Number(n) => Some(n.to_string()),
+            Kind::Bool(b) => Some(b.to_string()),
+            Kind::Map(_) => match function(&t)? {
+                ("Ref", name) => match name.as_str()? {
+                    "AWS::AccountId" => Some(self.account.to_string()),
+                    "AWS::Region" => Some(self.region.to_string()),
+                    "AWS::Partition" => Some("aws".to_string()),
+                    "AWS::URLSuffix" => Some("amazonaws.com".to_string()),
+                    param => {
+                        let default = self.params.get(param).copied()?;
+                        self.scalar(default)
+                    }
+                },
+                _ => None,
+            },
+            Kind::Null | Kind::Seq(_) => None,
+        }
+    }
+
+    /// A value with its conditional parts decided; `None` for `Ref: AWS::NoValue` (or an
+    /// `Fn::If` that chose it), which removes the property or list item.
+    fn value(&mut self, t: &Tree) -> Option<Tree> {
+        if let Some((name, arg)) = function(t) {
+            let items = arg.seq().unwrap_or_default();
+            match (name, items) {
+                ("Ref", _) if arg.as_str() == Some("AWS::NoValue") => return None,
+                ("Fn::If", [cond, yes, no]) => {
+                    if let Some(v) = cond.as_str().and_then(|c| self.condition(c)) {
+                        return self.value(if v { yes } else { no });
+                    }
+                }
+                ("Fn::Select", [index, list]) => {
+                    let index = self.scalar(index).and_then(|i| i.parse::<usize>().ok());
+                    let list = self.value(list);
+                    if let (Some(i), Some(list)) = (index, list)
+                        && let Some(item) = list.seq().and_then(|s| s.get(i))
+                    {
+                        return self.value(item);
+                    }
+                }
+                ("Fn::FindInMap", [map, top, second]) => {
+                    let keys = (self.scalar(map), self.scalar(top), self.scalar(second));
+                    if let (Some(m), Some(a), Some(b)) = keys
+                        && let Some(found) = self
+                            .mappings
+                            .and_then(|t| t.get(&m))
+                            .and_then(|t| t.get(&a))
+                            .and_then(|t| t.get(&b))
+                    {
+                        return self.value(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let kind = match &t.kind {
+            Kind::Seq(items) => Kind::Seq(items.iter().filter_map(|i| self.value(i)).collect()),
+            Kind::Map(members) => Kind::Map(
+                members
+                    .iter()
+                    .filter_map(|(k, at, v)| self.value(v).map(|v| (k.clone(), *at, v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        Some(Tree { kind, at: t.at })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::import::tree::from_yaml as parse_yaml;
+
+    fn folded(text: &str) -> Folded {
+        fold(&parse_yaml(text).unwrap(), "111122223333", "eu-west-1")
+    }
+
+    fn at<'t>(t: &'t Tree, path: &[&str]) -> Option<&'t Tree> {
+        path.iter().try_fold(t, |t, key| t.get(key))
+    }
+
+    const TEMPLATE: &str = "
+Parameters:
+  Env: {Type: String, Default: test}
+  Owner: {Type: String}
+Mappings:
+  Sizes:
+    test: {Session: 3600}
+    prod: {Session: 43200}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsTest: !Not [!Condition IsProd]
+  InIreland: !Equals [!Ref 'AWS::Region', eu-west-1]
+  Both: !And [!Condition IsTest, !Condition InIreland]
+  Either: !Or [!Condition IsProd, !Equals [!Ref Owner, me]]
+  Loop: !Condition Loop
+Resources:
+  ProdOnly:
+    Type: AWS::IAM::Group
+    Condition: IsProd
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [IsProd, prod-role, !Select [1, [a, test-role]]]
+      MaxSessionDuration: !FindInMap [Sizes, !Ref Env, Session]
+      PermissionsBoundary: !If [Both, !Ref 'AWS::NoValue', arn:aws:iam::aws:policy/X]
+      Tags:
+        - !If [IsTest, !Ref 'AWS::NoValue', {Key: a, Value: b}]
+        - {Key: env, Value: !Ref Env}
+      Description: !If [Either, yes, no]
+";
+
+    #[test]
+    fn conditions_decide_values_and_resources() {
+        let f = folded(TEMPLATE);
+        let resources = f.tree.get("Resources").unwrap();
+        assert!(
+            resources.get("ProdOnly").is_none(),
+            "left out: IsProd is false"
+        );
+        assert!(f.notes.iter().any(|n| n.contains("ProdOnly is left out")));
+        assert!(
+            f.notes
+                .iter()
+                .any(|n| n == "The condition IsProd is false with the parameters' defaults.")
+        );
+        assert!(f.notes.iter().any(|n| n.contains("Both is true")));
+        let props = at(resources, &["Role", "Properties"]).unwrap();
+        assert_eq!(props.get("RoleName").unwrap().as_str(), Some("test-role"));
+        assert!(matches!(
+            &props.get("MaxSessionDuration").unwrap().kind,
+            Kind::Number(n) if n.to_string() == "3600"
+        ));
+        assert!(
+            props.get("PermissionsBoundary").is_none(),
+            "AWS::NoValue removes it"
+        );
+        assert_eq!(props.get("Tags").unwrap().seq().unwrap().len(), 1);
+        // Either depends on a parameter without a default: undecided, kept as written.
+        let undecided: Vec<&str> = f.undecided.iter().map(|(w, _, _)| w.as_str()).collect();
+        assert_eq!(undecided, ["the condition Either", "the condition Loop"]);
+        assert!(function(props.get("Description").unwrap()).is_some_and(|(n, _)| n == "Fn::If"));
+        // The sections that were evaluated are gone; the rest stays.
+        assert!(f.tree.get("Conditions").is_none() && f.tree.get("Mappings").is_none());
+        assert!(f.tree.get("Parameters").is_some());
+    }
+
+    #[test]
+    fn a_template_without_conditions_is_unchanged() {
+        let text = "Resources:\n  G:\n    Type: AWS::IAM::Group\n    Properties: {GroupName: !Sub '${AWS::StackName}-g'}\n";
+        let tree = parse_yaml(text).unwrap();
+        let f = fold(&tree, "111122223333", "us-east-1");
+        assert_eq!(f.tree, tree);
+        assert!(f.notes.is_empty() && f.undecided.is_empty());
+    }
+}
