@@ -21,6 +21,14 @@ fn json(document: &str) -> serde_json::Value {
     serde_json::from_str(document).unwrap()
 }
 
+/// What an import left out, each with its line.
+fn skipped_lines(i: &Imported) -> Vec<(&str, Option<usize>)> {
+    i.skipped
+        .iter()
+        .map(|k| (k.what.as_str(), k.line))
+        .collect()
+}
+
 #[test]
 fn short_form_template_is_evaluated() {
     let i = import(&fixture("template-short-forms.yaml"));
@@ -81,11 +89,7 @@ fn short_form_template_is_evaluated() {
             .iter()
             .any(|n| n == "The condition IsProd is true with the parameters' defaults.")
     );
-    let listed: Vec<(&str, Option<usize>)> = i
-        .skipped
-        .iter()
-        .map(|k| (k.what.as_str(), k.line))
-        .collect();
+    let listed = skipped_lines(&i);
     assert_eq!(
         listed,
         vec![
@@ -342,11 +346,7 @@ Resources:
     assert_eq!(dev.permissions_boundary, None, "AWS::NoValue removes it");
     // A condition on a parameter without a default cannot be decided: listed with its line,
     // and what it guards is listed as it always was.
-    let listed: Vec<(&str, Option<usize>)> = i
-        .skipped
-        .iter()
-        .map(|k| (k.what.as_str(), k.line))
-        .collect();
+    let listed = skipped_lines(&i);
     assert!(
         listed.contains(&("the condition IsPlatform", Some(6))),
         "{listed:?}"
