@@ -114,9 +114,54 @@ struct Builder<'a> {
     warnings: Vec<String>,
 }
 
+/// How many compiled policies [`compile_cached`] keeps, and how many bytes of policy text
+/// (a scenario's texts plus the AWS-managed policies it attaches fit many times over; typing
+/// adds a text per keystroke, so the cache starts afresh when it is full).
+const COMPILED_CACHE_LIMIT: usize = 256;
+const COMPILED_CACHE_BYTES: usize = 8 << 20;
+
+/// Compiled policies by (type, text), with the bytes of text they hold.
+#[derive(Default)]
+struct CompiledCache {
+    by_text: std::collections::HashMap<(PolicyType, String), CompiledPolicy>,
+    bytes: usize,
+}
+
+thread_local! {
+    /// The access matrix prepares every principal's policies, and principals share most of
+    /// them (an AWS-managed policy of 100 KB takes milliseconds to parse and compile); the
+    /// saved tests and the simulator prepare the same texts again on every keystroke.
+    static COMPILED: std::cell::RefCell<CompiledCache> = std::cell::RefCell::default();
+}
+
+/// [`CompiledPolicy::from_text`] without its diagnostics, remembered by text and type: the
+/// result depends on nothing else (the id is set on the copy), so a remembered one is exactly
+/// a fresh one.
+fn compile_cached(id: String, text: &str, t: PolicyType) -> CompiledPolicy {
+    let key = (t, text.to_string());
+    if let Some(mut hit) = COMPILED.with(|c| c.borrow().by_text.get(&key).cloned()) {
+        hit.source.id = id;
+        return hit;
+    }
+    let compiled = CompiledPolicy::from_text(id, text, t).0;
+    if text.len() <= COMPILED_CACHE_BYTES / 8 {
+        COMPILED.with(|c| {
+            let mut cache = c.borrow_mut();
+            if cache.by_text.len() >= COMPILED_CACHE_LIMIT
+                || cache.bytes + text.len() > COMPILED_CACHE_BYTES
+            {
+                *cache = CompiledCache::default();
+            }
+            cache.bytes += text.len();
+            cache.by_text.insert(key, compiled.clone());
+        });
+    }
+    compiled
+}
+
 impl Builder<'_> {
     fn compile(&self, id: String, text: &str, t: PolicyType) -> CompiledPolicy {
-        CompiledPolicy::from_text(id, text, t).0
+        compile_cached(id, text, t)
     }
 
     fn managed(&mut self, r: &PolicyRef, t: PolicyType, prefix: &str) -> Option<CompiledPolicy> {
@@ -667,5 +712,35 @@ pub fn run_tests_at(
             error: Some(err.message),
             evaluation: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod compile_cache_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    #[test]
+    fn a_remembered_compile_is_a_fresh_one_with_its_own_id() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:Get*","Resource":"*"},{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
+        let first = compile_cached("one".into(), text, PolicyType::Identity);
+        let second = compile_cached("two".into(), text, PolicyType::Identity);
+        let fresh = CompiledPolicy::from_text("two", text, PolicyType::Identity).0;
+        assert_eq!(first.source.id, "one");
+        assert_eq!(second.source.id, "two");
+        assert_eq!(format!("{second:?}"), format!("{fresh:?}"));
+        // The type is part of the key: the same text as a boundary is its own entry.
+        let boundary = compile_cached("b".into(), text, PolicyType::PermissionsBoundary);
+        assert_eq!(boundary.source.policy_type, PolicyType::PermissionsBoundary);
+        // Past the limits the cache starts afresh and keeps answering correctly.
+        for i in 0..(COMPILED_CACHE_LIMIT + 10) {
+            let t = text.replace("s3:Get*", &format!("s3:Get{i}"));
+            let c = compile_cached(format!("p{i}"), &t, PolicyType::Identity);
+            assert_eq!(c.source.id, format!("p{i}"));
+        }
+        COMPILED.with(|c| assert!(c.borrow().by_text.len() <= COMPILED_CACHE_LIMIT));
+        let again = compile_cached("two".into(), text, PolicyType::Identity);
+        assert_eq!(format!("{again:?}"), format!("{fresh:?}"));
     }
 }
