@@ -26,7 +26,7 @@ fn now() -> f64 {
 
 #[path = "../crates/iam-engine/benches/shared/bench_scenario.rs"]
 mod bench_scenario;
-use bench_scenario::scenario;
+use bench_scenario::{keystroke, scenario};
 
 fn print(line: String) {
     web_sys::console::log_1(&line.into());
@@ -61,13 +61,7 @@ fn bench_saved_tests_and_access_matrix() {
     let mut times = Vec::new();
     let mut evaluated = 0;
     for k in 0..20 {
-        let group = edited
-            .groups
-            .iter_mut()
-            .find(|g| g.name == "Developers")
-            .unwrap();
-        let policy = &mut group.inline_policies[0].document;
-        policy.push_str(if k % 2 == 0 { " " } else { "\n" });
+        keystroke(&mut edited, k);
         let start = now();
         let (outcomes, n) = cache.run(std::hint::black_box(&edited), Some(&managed));
         times.push(now() - start);

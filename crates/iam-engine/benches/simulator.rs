@@ -29,7 +29,7 @@ const MANAGED: &str = include_str!("../../../static/data/managed-policies.txt");
 
 #[path = "shared/bench_scenario.rs"]
 mod bench_scenario;
-use bench_scenario::scenario;
+use bench_scenario::{keystroke, scenario};
 
 fn main() {
     let catalog = Catalog::parse(CATALOG).unwrap();
@@ -58,13 +58,7 @@ fn main() {
     let mut evaluated = 0;
     let start = Instant::now();
     for k in 0..runs {
-        let group = edited
-            .groups
-            .iter_mut()
-            .find(|g| g.name == "Developers")
-            .unwrap();
-        let policy = &mut group.inline_policies[0].document;
-        policy.push_str(if k % 2 == 0 { " " } else { "\n" });
+        keystroke(&mut edited, k);
         evaluated = black_box(cache.run(black_box(&edited), Some(&managed))).1;
     }
     let per = start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);

@@ -80,3 +80,16 @@ pub fn scenario(users: usize, roles: usize) -> Scenario {
     }
     s
 }
+
+/// The `k`-th keystroke both benchmarks type: whitespace at the end of the Developers group's
+/// inline policy, so the text changes and its meaning does not.
+pub fn keystroke(s: &mut Scenario, k: u32) {
+    let Some(group) = s.groups.iter_mut().find(|g| g.name == "Developers") else {
+        return;
+    };
+    if let Some(policy) = group.inline_policies.first_mut() {
+        policy
+            .document
+            .push_str(if k.is_multiple_of(2) { " " } else { "\n" });
+    }
+}

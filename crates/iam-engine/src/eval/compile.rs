@@ -820,14 +820,7 @@ impl CompiledStatement {
         if action_hit == self.action.negated {
             return Err(MissAt::Action);
         }
-        // An entry whose variable cannot be resolved matches nothing, in Resource and in
-        // NotResource alike.
-        let resource_hit = self
-            .resource
-            .items
-            .iter()
-            .any(|m| m.matches(&cx.request.resource, cx) == Some(true));
-        if resource_hit == self.resource.negated {
+        if !self.resource_applies(cx) {
             if let Some(ex) = ex.as_deref_mut() {
                 // A variable the request does not supply is a missing context value.
                 for m in &self.resource.items {
@@ -882,15 +875,22 @@ impl CompiledStatement {
         }
     }
 
-    /// The bare check of [`CompiledStatement::check`] without the validity and action steps:
-    /// the same Resource, Principal and condition tests, in the same way.
-    fn applies_apart_from_action(&self, cx: &Cx<'_>) -> bool {
-        let resource_hit = self
+    /// Whether the request's resource passes the statement's Resource (or NotResource). An
+    /// entry whose variable cannot be resolved matches nothing, in Resource and in NotResource
+    /// alike.
+    fn resource_applies(&self, cx: &Cx<'_>) -> bool {
+        let hit = self
             .resource
             .items
             .iter()
             .any(|m| m.matches(&cx.request.resource, cx) == Some(true));
-        if resource_hit == self.resource.negated {
+        hit != self.resource.negated
+    }
+
+    /// The bare check of [`CompiledStatement::check`] without the validity and action steps:
+    /// the same Resource, Principal and condition tests, in the same way.
+    fn applies_apart_from_action(&self, cx: &Cx<'_>) -> bool {
+        if !self.resource_applies(cx) {
             return false;
         }
         if let Some(p) = &self.principal
