@@ -894,12 +894,17 @@ pub fn autosave(store: &StoreHandle) {
 
 /// Writes a pending autosave now (the page is being hidden, or another scenario opens).
 pub fn flush_autosave() {
+    if let Some(pending) = take_pending_save() {
+        save_now(&pending);
+    }
+}
+
+/// Cancels the trailing write's timer and hands back the state it would have written.
+fn take_pending_save() -> Option<StoreHandle> {
     if let Some(timer) = SAVE_TIMER.with(|t| t.borrow_mut().take()) {
         timer.cancel();
     }
-    if let Some(pending) = PENDING_SAVE.with(|p| p.borrow_mut().take()) {
-        save_now(&pending);
-    }
+    PENDING_SAVE.with(|p| p.borrow_mut().take())
 }
 
 /// Flushes pending writes when the page is hidden or unloaded (a reload, a closed tab).
@@ -1016,10 +1021,7 @@ pub fn apply_other_tab_write(store: &StoreHandle, key: Option<&str>, new_value: 
                     .is_some_and(|pending| pending.slot == store.slot)
             });
             if ours {
-                if let Some(timer) = SAVE_TIMER.with(|t| t.borrow_mut().take()) {
-                    timer.cancel();
-                }
-                PENDING_SAVE.with(|p| p.borrow_mut().take());
+                take_pending_save();
             }
             // What the other tab saved is what the slot holds: autosave need not write it back.
             LAST_SAVED.with(|l| *l.borrow_mut() = Some((store.slot.clone(), Rc::clone(&theirs))));

@@ -122,3 +122,31 @@ fn search_ranks_exact_then_prefix_then_substring() {
     );
     assert!(names.contains(&"AmazonS3FullAccess"));
 }
+
+#[test]
+fn documents_are_laid_out_once_on_request() {
+    let p = policies();
+    let compact = p.get("ReadOnlyAccess").expect("ReadOnlyAccess").document;
+    let laid_out = p
+        .laid_out_document("readonlyaccess")
+        .expect("found by name");
+    assert!(laid_out.lines().count() > compact.lines().count() + 100);
+    assert_eq!(
+        laid_out.split_whitespace().collect::<String>(),
+        compact.split_whitespace().collect::<String>(),
+        "only whitespace differs"
+    );
+    // The same text by ARN, and the same allocation the second time (made once).
+    let by_arn = p
+        .laid_out_document("arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .expect("found by ARN");
+    assert!(std::ptr::eq(by_arn, laid_out));
+    assert_eq!(
+        p.laid_out_document("arn:aws:iam::aws:policy/NoSuchPolicyEver"),
+        None
+    );
+    assert_eq!(
+        p.laid_out_document("arn:aws:iam::123456789012:policy/ReadOnlyAccess"),
+        None
+    );
+}

@@ -26,9 +26,10 @@ use gloo::timers::callback::Timeout;
 use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::Severity;
 use iam_engine::editing::complete::{Completion, complete};
-use iam_engine::editing::format::format_document;
+use iam_engine::editing::format::{carry_spans, format_document};
 use iam_engine::editing::{byte_to_utf16, span_to_utf16, utf16_to_byte};
 use iam_engine::policy::PolicyType;
+use iam_engine::scenario::{DocumentRef, Target};
 use iam_engine::span::{LineIndex, Span};
 use iam_engine::validate::{Finding, Quota, check_size, validate};
 use wasm_bindgen::JsCast;
@@ -36,7 +37,7 @@ use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::data::Loadable;
-use crate::store::HighlightKind;
+use crate::store::{Highlight, HighlightKind};
 
 /// Texts longer than this (in bytes) are shown without colours, underlines or bands: a policy
 /// is at most 10,240 characters, and drawing hundreds of thousands of spans would stall typing.
@@ -67,6 +68,34 @@ pub struct EditorHighlight {
     pub kind: HighlightKind,
     /// Shown on hover and to screen readers.
     pub label: String,
+}
+
+/// The simulator's highlights in one policy text (`target`'s `document`), as an editor of it
+/// shows them. `layout` is `(read, shown)` when the editor shows a laid-out copy of the text
+/// the evaluation read (an AWS-managed policy): the spans are carried over to the copy.
+pub fn highlights_in(
+    all: &[Highlight],
+    target: &Target,
+    document: &DocumentRef,
+    layout: Option<(&str, &str)>,
+) -> Vec<EditorHighlight> {
+    let mine: Vec<&Highlight> = all
+        .iter()
+        .filter(|h| h.target == *target && h.document == *document)
+        .collect();
+    let spans: Vec<Span> = mine.iter().map(|h| h.span).collect();
+    let spans = match layout {
+        Some((read, shown)) if !spans.is_empty() => carry_spans(read, shown, &spans),
+        _ => spans,
+    };
+    mine.into_iter()
+        .zip(spans)
+        .map(|(h, span)| EditorHighlight {
+            span,
+            kind: h.kind,
+            label: h.label.clone(),
+        })
+        .collect()
 }
 
 /// Props of [`PolicyEditor`].

@@ -5,7 +5,6 @@
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::editing::format::{carry_span, format_document};
 use iam_engine::eval::{Decision, Evaluation, Miss, RootTaskEvaluation, StepKind, Verdict};
 use iam_engine::policy::PolicyType;
 use iam_engine::scenario::simulate::{PolicyLocation, ScenarioEvaluation, locate_policy};
@@ -14,7 +13,7 @@ use iam_engine::scenario::{
 };
 use yew::prelude::*;
 
-use crate::components::editor::{EditorHighlight, PolicyEditor};
+use crate::components::editor::{EditorHighlight, PolicyEditor, highlights_in};
 use crate::data::Loadable;
 use crate::store::{Action, Highlight, HighlightKind, use_store};
 
@@ -304,7 +303,7 @@ pub fn RootTaskAnswer(props: &RootTaskAnswerProps) -> Html {
 #[derive(Debug, Clone, PartialEq)]
 struct PlayedPolicy {
     /// Where it lives (the highlights name it the same way).
-    place: Option<(Target, DocumentRef)>,
+    place: (Target, DocumentRef),
     /// For an AWS-managed policy (read-only): the compact text AWS's data holds, which the
     /// evaluation's spans refer to; `text` is that text laid out for reading.
     aws_original: Option<String>,
@@ -330,21 +329,21 @@ fn policies_in_play(
             if let Some(p) = scenario.policy(name)
                 && !out.iter().any(|o| {
                     o.place
-                        == Some((
+                        == (
                             Target::Policy {
                                 name: p.name.clone(),
                             },
                             DocumentRef::Managed,
-                        ))
+                        )
                 })
             {
                 out.push(PlayedPolicy {
-                    place: Some((
+                    place: (
                         Target::Policy {
                             name: p.name.clone(),
                         },
                         DocumentRef::Managed,
-                    )),
+                    ),
                     label: format!("Customer-managed policy {}{what}", p.name),
                     text: p.document.clone(),
                     aws_original: None,
@@ -357,10 +356,12 @@ fn policies_in_play(
                 let label = format!("AWS-managed policy {}{what}", p.name);
                 if !out.iter().any(|o| o.label == label) {
                     out.push(PlayedPolicy {
-                        place: Some((Target::AwsPolicy { arn: arn.clone() }, DocumentRef::Managed)),
+                        place: (Target::AwsPolicy { arn: arn.clone() }, DocumentRef::Managed),
                         label,
-                        text: format_document(p.document)
-                            .unwrap_or_else(|_| p.document.to_string()),
+                        text: managed
+                            .and_then(|m| m.laid_out_document(arn))
+                            .unwrap_or(p.document)
+                            .to_string(),
                         aws_original: Some(p.document.to_string()),
                         policy_type: t,
                     });
@@ -371,12 +372,12 @@ fn policies_in_play(
     let inline = |owner: Target, who: &str, docs: &[iam_engine::scenario::InlinePolicy]| {
         docs.iter()
             .map(|p| PlayedPolicy {
-                place: Some((
+                place: (
                     owner.clone(),
                     DocumentRef::Inline {
                         name: p.name.clone(),
                     },
-                )),
+                ),
                 label: format!("Inline policy {} of {who}", p.name),
                 text: p.document.clone(),
                 aws_original: None,
@@ -448,13 +449,13 @@ fn policies_in_play(
             && let Some(p) = &r.policy
         {
             out.push(PlayedPolicy {
-                place: Some((
+                place: (
                     Target::Resource {
                         resource_kind: r.kind,
                         name: r.name.clone(),
                     },
                     DocumentRef::ResourcePolicy,
-                )),
+                ),
                 label: format!("Resource policy of {}", r.name),
                 text: p.clone(),
                 aws_original: None,
@@ -515,22 +516,10 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
         }
     });
     let editors = played.into_iter().map(|p| {
-        let highlights: Vec<EditorHighlight> = store
-            .highlights
-            .iter()
-            .filter(|h| p.place.as_ref().is_some_and(|(t, d)| *t == h.target && *d == h.document))
-            .map(|h| EditorHighlight {
-                // An AWS-managed text is shown laid out; its spans are carried over to it.
-                span: match &p.aws_original {
-                    Some(original) => carry_span(original, &p.text, h.span),
-                    None => h.span,
-                },
-                kind: h.kind,
-                label: h.label.clone(),
-            })
-            .collect();
+        let layout = p.aws_original.as_deref().map(|read| (read, p.text.as_str()));
+        let highlights = highlights_in(&store.highlights, &p.place.0, &p.place.1, layout);
         match (p.place.clone(), p.aws_original.is_some()) {
-            (Some((target, document)), false) => html! {
+            ((target, document), false) => html! {
                 <PlayEditor key={p.label.clone()} label={p.label.clone()} text={p.text.clone()}
                     policy_type={p.policy_type} {target} {document} {highlights} />
             },

@@ -18,9 +18,11 @@ use super::parse::{check_checksum, header_field, parse_header};
 use super::text::{
     cmp_ignore_case, contains_ignore_case, split_with_offsets, starts_with_ignore_case,
 };
+use crate::editing::format::format_document;
 use crate::span::Span;
 use serde::Serialize;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The first line of a managed-policy asset, before the format version.
 pub const MANAGED_POLICIES_MAGIC: &str = "iam-managed-policies";
@@ -81,6 +83,9 @@ pub struct ManagedPolicies {
     text: String,
     header: ManagedPoliciesHeader,
     policies: Vec<PolicyRec>,
+    /// Each policy's document laid out for reading, made on first request (the asset keeps
+    /// documents compact; a view shows the same one on every render).
+    laid_out: Vec<OnceLock<String>>,
 }
 
 impl fmt::Debug for ManagedPolicies {
@@ -214,10 +219,12 @@ impl ManagedPolicies {
             policies: stated,
             checksum,
         };
+        let laid_out = policies.iter().map(|_| OnceLock::new()).collect();
         Ok(ManagedPolicies {
             text: text.to_owned(),
             header,
             policies,
+            laid_out,
         })
     }
 
@@ -268,16 +275,33 @@ impl ManagedPolicies {
 
     /// The policy with this name (case-insensitive, as IAM names are) or this exact ARN.
     pub fn get(&self, name_or_arn: &str) -> Option<ManagedPolicy<'_>> {
+        self.index_of(name_or_arn)
+            .and_then(|i| self.policies.get(i))
+            .map(|rec| self.view(rec))
+    }
+
+    /// The position of the policy [`ManagedPolicies::get`] finds.
+    fn index_of(&self, name_or_arn: &str) -> Option<usize> {
         let key = name_or_arn.trim();
         if key.starts_with("arn:") {
             let name = key.rsplit('/').next().unwrap_or("");
-            return self.get(name).filter(|p| p.arn == key);
+            let index = self.index_of(name)?;
+            let rec = self.policies.get(index)?;
+            return (self.view(rec).arn == key).then_some(index);
         }
-        let index = self
-            .policies
+        self.policies
             .binary_search_by(|rec| cmp_ignore_case(self.view(rec).name, key))
-            .ok()?;
-        self.policies.get(index).map(|rec| self.view(rec))
+            .ok()
+    }
+
+    /// The document of the policy [`ManagedPolicies::get`] finds, laid out for reading
+    /// ([`format_document`]), made once per policy. The evaluation reads the compact
+    /// [`ManagedPolicy::document`]; [`crate::editing::format::carry_spans`] moves its spans here.
+    pub fn laid_out_document(&self, name_or_arn: &str) -> Option<&str> {
+        let index = self.index_of(name_or_arn)?;
+        let compact = self.view(self.policies.get(index)?).document;
+        let cell = self.laid_out.get(index)?;
+        Some(cell.get_or_init(|| format_document(compact).unwrap_or_else(|_| compact.to_owned())))
     }
 
     /// Autocomplete over policy names, best first, at most `limit`: the exact name, then

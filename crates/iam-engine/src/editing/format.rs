@@ -104,31 +104,39 @@ fn significant(text: &str) -> Vec<usize> {
     out
 }
 
-/// Carries `span` of `original` over to `formatted`, the same JSON laid out again by
+/// Carries each span of `original` over to `formatted`, the same JSON laid out again by
 /// [`format_document`] (only whitespace between tokens differs), so that it covers the same
-/// tokens there: how a highlight found in a compact document is shown in its formatted view.
+/// tokens there: how a highlight found in a compact document is shown in its laid-out view.
 /// A span that is empty, or holds only whitespace, becomes an empty span at the next token.
-pub fn carry_span(original: &str, formatted: &str, span: Span) -> Span {
+/// Each text is read once, however many spans there are.
+pub fn carry_spans(original: &str, formatted: &str, spans: &[Span]) -> Vec<Span> {
     let (from, to) = (significant(original), significant(formatted));
-    // Texts that differ in more than layout have no faithful mapping; keep the span in range.
-    if from.len() != to.len() {
-        let clamp =
-            |o: usize| crate::editing::floor_char_boundary(formatted, o.min(formatted.len()));
-        return Span::new(clamp(span.start), clamp(span.end));
-    }
-    let first = from.partition_point(|&o| o < span.start);
-    let past = from.partition_point(|&o| o < span.end);
-    let start = to.get(first).copied().unwrap_or(formatted.len());
-    match past.checked_sub(1).and_then(|i| to.get(i)) {
-        Some(&last) if past > first => {
-            let width = formatted
-                .get(last..)
-                .and_then(|rest| rest.chars().next())
-                .map_or(0, char::len_utf8);
-            Span::new(start, last + width)
-        }
-        _ => Span::point(start),
-    }
+    spans
+        .iter()
+        .map(|span| {
+            // Texts that differ in more than layout have no faithful mapping; keep the span
+            // in range.
+            if from.len() != to.len() {
+                let clamp = |o: usize| {
+                    crate::editing::floor_char_boundary(formatted, o.min(formatted.len()))
+                };
+                return Span::new(clamp(span.start), clamp(span.end));
+            }
+            let first = from.partition_point(|&o| o < span.start);
+            let past = from.partition_point(|&o| o < span.end);
+            let start = to.get(first).copied().unwrap_or(formatted.len());
+            match past.checked_sub(1).and_then(|i| to.get(i)) {
+                Some(&last) if past > first => {
+                    let width = formatted
+                        .get(last..)
+                        .and_then(|rest| rest.chars().next())
+                        .map_or(0, char::len_utf8);
+                    Span::new(start, last + width)
+                }
+                _ => Span::point(start),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -168,6 +176,12 @@ mod tests {
         let err = format_document("{\n  \"a\": [1,]\n}").err();
         assert!(err.is_some_and(|e| e.code == "json-invalid" && e.message.contains("line 2")));
         assert!(format_document("   ").is_err());
+    }
+
+    fn carry_span(original: &str, formatted: &str, span: Span) -> Span {
+        let carried = carry_spans(original, formatted, &[span]);
+        assert_eq!(carried.len(), 1);
+        carried[0]
     }
 
     #[test]

@@ -3,18 +3,17 @@
 //! copy to edit (AWS maintains its own policies; nobody can change them).
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::editing::format::{carry_span, format_document};
 use iam_engine::policy::PolicyType;
-use iam_engine::scenario::{ManagedPolicy, PolicyRef, Target};
+use iam_engine::scenario::{DocumentRef, ManagedPolicy, PolicyRef, Target};
 use yew::prelude::*;
 
 use super::fields::{ActionButton, Section};
 use super::policy::{attached_list, uses};
 use super::sections::open_document;
-use crate::components::editor::{EditorHighlight, PolicyEditor};
+use crate::components::editor::{PolicyEditor, highlights_in};
 use crate::components::workspace::links::copy_name;
 use crate::data::Loadable;
-use crate::store::{Highlight, use_store};
+use crate::store::use_store;
 
 /// IAM's limit on a customer-managed policy's name.
 const POLICY_NAME_MAX: usize = 128;
@@ -58,7 +57,9 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
                 },
                 // The data keeps documents compact; people read (and copy) them laid out.
                 Some((
-                    format_document(p.document).unwrap_or_else(|_| p.document.to_owned()),
+                    data.laid_out_document(&arn)
+                        .unwrap_or(p.document)
+                        .to_owned(),
                     p.version_id.to_owned(),
                     p.document.to_owned(),
                 )),
@@ -114,7 +115,9 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
             </Section>
             if let Some((text, _, original)) = document {
                 <Section title="Policy document (read-only)" id="document">
-                    <PolicyEditor highlights={simulator_highlights(&store.highlights, &arn, &original, &text)}
+                    <PolicyEditor highlights={highlights_in(&store.highlights,
+                        &Target::AwsPolicy { arn: arn.clone() }, &DocumentRef::Managed,
+                        Some((original.as_str(), text.as_str())))}
                         {text} policy_type={PolicyType::Identity} readonly=true no_validation=true
                         label={format!("Policy document of the AWS-managed policy {name}")} />
                 </Section>
@@ -129,23 +132,4 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
 /// The date part of an ISO 8601 time, as the data gives it.
 fn date_of(time: &str) -> String {
     time.split('T').next().unwrap_or(time).to_owned()
-}
-
-/// The simulator's highlights in this policy, carried from AWS's compact text (which the
-/// evaluation read) over to the laid-out `text` shown here.
-fn simulator_highlights(
-    highlights: &[Highlight],
-    arn: &str,
-    original: &str,
-    text: &str,
-) -> Vec<EditorHighlight> {
-    highlights
-        .iter()
-        .filter(|h| matches!(&h.target, Target::AwsPolicy { arn: a } if a == arn))
-        .map(|h| EditorHighlight {
-            span: carry_span(original, text, h.span),
-            kind: h.kind,
-            label: h.label.clone(),
-        })
-        .collect()
 }

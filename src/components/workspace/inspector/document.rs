@@ -8,7 +8,7 @@ use iam_engine::scenario::{DocumentRef, Target};
 use yew::prelude::*;
 
 use super::fields::{Apply, clip};
-use crate::components::editor::{EditorHighlight, PolicyEditor};
+use crate::components::editor::{PolicyEditor, highlights_in};
 use crate::store::{Action, use_store};
 
 /// Props of [`DocEditor`].
@@ -100,16 +100,7 @@ pub fn DocEditor(props: &DocEditorProps) -> Html {
         let store = store.clone();
         Callback::from(move |()| store.dispatch(Action::EndBurst))
     };
-    let highlights: Vec<EditorHighlight> = store
-        .highlights
-        .iter()
-        .filter(|h| h.target == props.target && h.document == props.document)
-        .map(|h| EditorHighlight {
-            span: h.span,
-            kind: h.kind,
-            label: h.label.clone(),
-        })
-        .collect();
+    let highlights = highlights_in(&store.highlights, &props.target, &props.document, None);
     let (text, error) = match &*refused {
         Some((text, message)) => (
             AttrValue::from(text.clone()),
