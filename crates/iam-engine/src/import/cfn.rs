@@ -371,6 +371,18 @@ pub(super) fn import(
     })
 }
 
+/// The value of a pseudo parameter a template can know before deploying (`AWS::AccountId`,
+/// `AWS::Partition`, `AWS::Region`, `AWS::URLSuffix`) for the scenario's account and Region.
+pub(super) fn pseudo_parameter(name: &str, account: &str, region: &str) -> Option<String> {
+    match name {
+        "AWS::AccountId" => Some(account.to_string()),
+        "AWS::Partition" => Some("aws".to_string()),
+        "AWS::Region" => Some(region.to_string()),
+        "AWS::URLSuffix" => Some("amazonaws.com".to_string()),
+        _ => None,
+    }
+}
+
 /// Every logical id a value names (`Ref`, `Fn::GetAtt`, `${Id}` in `Fn::Sub`).
 fn mentioned_ids(t: &Tree, out: &mut Vec<String>) {
     match &t.kind {
@@ -528,12 +540,8 @@ impl<'a> Cfn<'a> {
 
     /// What `Ref` of a pseudo parameter, parameter or resource returns.
     fn reference(&self, name: &str, at: usize) -> Result<String, Unresolved> {
-        match name {
-            "AWS::AccountId" => return Ok(self.account.clone()),
-            "AWS::Partition" => return Ok("aws".to_string()),
-            "AWS::Region" => return Ok(self.region.clone()),
-            "AWS::URLSuffix" => return Ok("amazonaws.com".to_string()),
-            _ => {}
+        if let Some(value) = pseudo_parameter(name, &self.account, &self.region) {
+            return Ok(value);
         }
         if let Some((_, default)) = self.params.iter().find(|(p, _)| p == name) {
             // A default is a literal in CloudFormation; anything else (a default that refers

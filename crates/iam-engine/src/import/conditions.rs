@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use super::cfn::pseudo_parameter;
 use super::tree::{Kind, Tree};
 
 /// A template with its conditions folded in, and what the folding decided.
@@ -183,16 +184,21 @@ impl Folder<'_> {
             Kind::Number(n) => Some(n.to_string()),
             Kind::Bool(b) => Some(b.to_string()),
             Kind::Map(_) => match function(&t)? {
-                ("Ref", name) => match name.as_str()? {
-                    "AWS::AccountId" => Some(self.account.to_string()),
-                    "AWS::Region" => Some(self.region.to_string()),
-                    "AWS::Partition" => Some("aws".to_string()),
-                    "AWS::URLSuffix" => Some("amazonaws.com".to_string()),
-                    param => {
-                        let default = self.params.get(param).copied()?;
-                        self.scalar(default)
+                ("Ref", name) => {
+                    let name = name.as_str()?;
+                    if let Some(value) = pseudo_parameter(name, self.account, self.region) {
+                        return Some(value);
                     }
-                },
+                    // A default is a literal in CloudFormation; anything else (a default that
+                    // refers back to its own parameter, say) is not followed.
+                    let default = self.params.get(name).copied()?;
+                    match &default.kind {
+                        Kind::Str(s) => Some(s.clone()),
+                        Kind::Number(n) => Some(n.to_string()),
+                        Kind::Bool(b) => Some(b.to_string()),
+                        _ => None,
+                    }
+                }
                 _ => None,
             },
             Kind::Null | Kind::Seq(_) => None,
@@ -214,10 +220,11 @@ impl Folder<'_> {
                 ("Fn::Select", [index, list]) => {
                     let index = self.scalar(index).and_then(|i| i.parse::<usize>().ok());
                     let list = self.value(list);
+                    // The list is decided already, its items with it.
                     if let (Some(i), Some(list)) = (index, list)
                         && let Some(item) = list.seq().and_then(|s| s.get(i))
                     {
-                        return self.value(item);
+                        return Some(item.clone());
                     }
                 }
                 ("Fn::FindInMap", [map, top, second]) => {
@@ -229,7 +236,9 @@ impl Folder<'_> {
                             .and_then(|t| t.get(&a))
                             .and_then(|t| t.get(&b))
                     {
-                        return self.value(found);
+                        // Mapping values are literals in CloudFormation; one that is not stays
+                        // as written (following it could loop: a mapping naming itself).
+                        return Some(found.clone());
                     }
                 }
                 _ => {}
@@ -328,6 +337,30 @@ Resources:
         // The sections that were evaluated are gone; the rest stays.
         assert!(f.tree.get("Conditions").is_none() && f.tree.get("Mappings").is_none());
         assert!(f.tree.get("Parameters").is_some());
+    }
+
+    #[test]
+    fn values_that_name_themselves_end_instead_of_looping() {
+        let f = folded(
+            "
+Parameters:
+  Env: {Type: String, Default: !Ref Env}
+Mappings:
+  M:
+    a: {b: !FindInMap [M, a, b]}
+Conditions:
+  Same: !Equals [!Ref Env, prod]
+  Found: !Equals [!FindInMap [M, a, b], x]
+Resources:
+  G:
+    Type: AWS::IAM::Group
+    Properties: {GroupName: !If [Same, a, b], Path: !FindInMap [M, a, b]}
+",
+        );
+        let undecided: Vec<&str> = f.undecided.iter().map(|(w, _, _)| w.as_str()).collect();
+        assert_eq!(undecided, ["the condition Same", "the condition Found"]);
+        let props = at(f.tree.get("Resources").unwrap(), &["G", "Properties"]).unwrap();
+        assert!(function(props.get("Path").unwrap()).is_some_and(|(n, _)| n == "Fn::FindInMap"));
     }
 
     #[test]
