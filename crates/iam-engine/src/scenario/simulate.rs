@@ -123,7 +123,11 @@ const COMPILED_CACHE_BYTES: usize = 8 << 20;
 /// Compiled policies by (type, text), with the bytes of text they hold.
 #[derive(Default)]
 struct CompiledCache {
-    by_text: std::collections::HashMap<(PolicyType, String), CompiledPolicy>,
+    /// By type, then by text (looked up with the borrowed text: a hit copies nothing but the
+    /// compiled policy).
+    by_text:
+        std::collections::HashMap<PolicyType, std::collections::HashMap<String, CompiledPolicy>>,
+    entries: usize,
     bytes: usize,
 }
 
@@ -138,8 +142,14 @@ thread_local! {
 /// result depends on nothing else (the id is set on the copy), so a remembered one is exactly
 /// a fresh one.
 fn compile_cached(id: String, text: &str, t: PolicyType) -> CompiledPolicy {
-    let key = (t, text.to_string());
-    if let Some(mut hit) = COMPILED.with(|c| c.borrow().by_text.get(&key).cloned()) {
+    let hit = COMPILED.with(|c| {
+        c.borrow()
+            .by_text
+            .get(&t)
+            .and_then(|m| m.get(text))
+            .cloned()
+    });
+    if let Some(mut hit) = hit {
         hit.source.id = id;
         return hit;
     }
@@ -147,27 +157,32 @@ fn compile_cached(id: String, text: &str, t: PolicyType) -> CompiledPolicy {
     if text.len() <= COMPILED_CACHE_BYTES / 8 {
         COMPILED.with(|c| {
             let mut cache = c.borrow_mut();
-            if cache.by_text.len() >= COMPILED_CACHE_LIMIT
+            if cache.entries >= COMPILED_CACHE_LIMIT
                 || cache.bytes + text.len() > COMPILED_CACHE_BYTES
             {
                 *cache = CompiledCache::default();
             }
+            cache.entries += 1;
             cache.bytes += text.len();
-            cache.by_text.insert(key, compiled.clone());
+            cache
+                .by_text
+                .entry(t)
+                .or_default()
+                .insert(text.to_string(), compiled.clone());
         });
     }
     compiled
 }
 
 impl Builder<'_> {
-    fn compile(&self, id: String, text: &str, t: PolicyType) -> CompiledPolicy {
-        compile_cached(id, text, t)
-    }
-
     fn managed(&mut self, r: &PolicyRef, t: PolicyType, prefix: &str) -> Option<CompiledPolicy> {
         match r {
             PolicyRef::Customer(name) => match self.scenario.policy(name) {
-                Some(p) => Some(self.compile(format!("{prefix}policy/{}", p.name), &p.document, t)),
+                Some(p) => Some(compile_cached(
+                    format!("{prefix}policy/{}", p.name),
+                    &p.document,
+                    t,
+                )),
                 None => {
                     self.warnings.push(format!(
                         "The customer-managed policy {name} does not exist and was left out."
@@ -178,9 +193,11 @@ impl Builder<'_> {
             PolicyRef::Aws(arn) => {
                 let name = arn.strip_prefix(super::AWS_MANAGED_PREFIX).unwrap_or(arn);
                 match self.managed.and_then(|m| m.get(arn)) {
-                    Some(p) => {
-                        Some(self.compile(format!("{prefix}aws-managed/{name}"), p.document, t))
-                    }
+                    Some(p) => Some(compile_cached(
+                        format!("{prefix}aws-managed/{name}"),
+                        p.document,
+                        t,
+                    )),
                     None => {
                         let why = if self.managed.is_none() {
                             "the AWS-managed policies are not loaded"
@@ -205,7 +222,7 @@ impl Builder<'_> {
         out: &mut Vec<CompiledPolicy>,
     ) {
         for p in inline {
-            out.push(self.compile(
+            out.push(compile_cached(
                 format!("{owner}:inline/{}", p.name),
                 &p.document,
                 PolicyType::Identity,
@@ -383,7 +400,7 @@ pub fn prepare_request(
             });
             if let Some(e) = external {
                 for (i, p) in e.policies.iter().enumerate() {
-                    set.identity.push(b.compile(
+                    set.identity.push(compile_cached(
                         format!("external/{}/{i}", e.arn),
                         &p.document,
                         PolicyType::Identity,
@@ -410,7 +427,7 @@ pub fn prepare_request(
         arn_account(resource).unwrap_or(account).to_string()
     };
     if let Some(role) = role_target {
-        set.resource_policy = Some(b.compile(
+        set.resource_policy = Some(compile_cached(
             format!("role/{}:trust", role.name),
             &role.trust_policy,
             PolicyType::Trust,
@@ -438,7 +455,7 @@ pub fn prepare_request(
             }
             (None, _) => None,
         };
-        set.resource_policy = text.map(|t| b.compile(id, t, PolicyType::Resource));
+        set.resource_policy = text.map(|t| compile_cached(id, t, PolicyType::Resource));
         if r.kind == ResourceKind::KmsKey {
             set.resource_policy_kind = ResourcePolicyKind::KmsKey;
         }
@@ -458,7 +475,9 @@ pub fn prepare_request(
                     .scps
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| b.compile(format!("scp/{l}/{i}"), &p.document, PolicyType::Scp))
+                    .map(|(i, p)| {
+                        compile_cached(format!("scp/{l}/{i}"), &p.document, PolicyType::Scp)
+                    })
                     .collect();
                 set.scp_levels.push(policies);
             }
@@ -466,13 +485,17 @@ pub fn prepare_request(
         let rcps_in_use = org.levels.iter().any(|l| !l.rcps.is_empty());
         if rcps_in_use && resource_account == account {
             for (l, level) in org.levels.iter().enumerate() {
-                let mut policies = vec![b.compile(
+                let mut policies = vec![compile_cached(
                     format!("rcp/{l}/RCPFullAWSAccess"),
                     RCP_FULL_AWS_ACCESS,
                     PolicyType::Rcp,
                 )];
                 for (i, p) in level.rcps.iter().enumerate() {
-                    policies.push(b.compile(format!("rcp/{l}/{i}"), &p.document, PolicyType::Rcp));
+                    policies.push(compile_cached(
+                        format!("rcp/{l}/{i}"),
+                        &p.document,
+                        PolicyType::Rcp,
+                    ));
                 }
                 set.rcp_levels.push(policies);
             }
@@ -739,7 +762,12 @@ mod compile_cache_tests {
             let c = compile_cached(format!("p{i}"), &t, PolicyType::Identity);
             assert_eq!(c.source.id, format!("p{i}"));
         }
-        COMPILED.with(|c| assert!(c.borrow().by_text.len() <= COMPILED_CACHE_LIMIT));
+        COMPILED.with(|c| {
+            let cache = c.borrow();
+            let held: usize = cache.by_text.values().map(|m| m.len()).sum();
+            assert_eq!(held, cache.entries);
+            assert!(cache.entries <= COMPILED_CACHE_LIMIT);
+        });
         let again = compile_cached("two".into(), text, PolicyType::Identity);
         assert_eq!(format!("{again:?}"), format!("{fresh:?}"));
     }
