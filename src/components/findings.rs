@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::Severity;
-use iam_engine::scenario::{DocumentRef, Finding, Scenario, Target};
+use iam_engine::scenario::{DocumentRef, Finding, PolicyRef, Scenario, Target};
 use yew::prelude::*;
 
 use crate::data::Loadable;
@@ -44,10 +44,9 @@ pub fn target_label(target: &Target) -> String {
         Target::Group { name } => format!("group {name}"),
         Target::Role { name } => format!("role {name}"),
         Target::Policy { name } => format!("policy {name}"),
-        Target::AwsPolicy { arn } => format!(
-            "AWS-managed policy {}",
-            arn.rsplit('/').next().unwrap_or(arn)
-        ),
+        Target::AwsPolicy { arn } => {
+            format!("AWS-managed policy {}", PolicyRef::Aws(arn.clone()).name())
+        }
         Target::Resource {
             resource_kind,
             name,

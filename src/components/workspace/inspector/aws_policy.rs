@@ -33,8 +33,9 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
         return html! {};
     };
     let arn = props.arn.to_string();
-    let name = arn.rsplit('/').next().unwrap_or(&arn).to_owned();
-    let used = uses(&store.scenario, &PolicyRef::Aws(arn.clone()));
+    let me = PolicyRef::Aws(arn.clone());
+    let name = me.name().to_owned();
+    let used = uses(&store.scenario, &me);
 
     let (details, document) = match &managed {
         Loadable::Loading => (
