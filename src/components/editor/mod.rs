@@ -718,9 +718,12 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
                     <button type="button" class="btn btn-quiet pe-format" onclick={onformat}
                         title="Format document (Shift+Alt+F)" aria-keyshortcuts="Shift+Alt+F">{ "Format" }</button>
                 }
-                <span class={classes!("pe-summary", (errors > 0).then_some("has-errors"))} aria-live="polite">
-                    { if checking { "Checking…".to_string() } else { format!("{summary}{catalog_note}") } }
-                </span>
+                // An unvalidated text (AWS's own) claims no verdict.
+                if !props.no_validation {
+                    <span class={classes!("pe-summary", (errors > 0).then_some("has-errors"))} aria-live="polite">
+                        { if checking { "Checking…".to_string() } else { format!("{summary}{catalog_note}") } }
+                    </span>
+                }
             </div>
             if let Some(message) = &*notice {
                 <p class="pe-notice" role="alert">{ message.clone() }</p>
