@@ -17,10 +17,9 @@
 //! `missingContextKeys`, `uncertain`, `summaryContains`, `rootOnlyTask` and `steps`
 //! (`{stepKind: verdict}`). Every case also checks that `decide` agrees with `evaluate`.
 //!
-//! A fixture marked `"pending": "<reason>"` depends on an engine part that is not wired in yet
-//! (its reason says which). Pending cases still run, so a panic fails the test; their mismatches
-//! are listed but do not fail it, and the summary names pending cases that already pass so the
-//! mark can be removed.
+//! The fixtures are read into typed structs that refuse unknown fields, so a misspelled key
+//! fails the run instead of being ignored, and every mismatch fails it: there is no mode that
+//! only prints.
 
 // Test and benchmark helpers may panic on broken fixtures: that is how they fail.
 #![allow(
@@ -30,14 +29,102 @@
     clippy::indexing_slicing
 )]
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use iam_engine::context::{ContextEntry, ContextKeyType, RequestContext};
 use iam_engine::eval::{
-    self, Caller, CompiledPolicy, Evaluation, PolicySet, Request, ResourcePolicyKind,
+    self, Caller, CompiledPolicy, Decision, Evaluation, PolicySet, Request, ResourcePolicyKind,
+    StepKind, Verdict,
 };
 use iam_engine::policy::PolicyType;
-use serde_json::Value;
+use serde::Deserialize;
+
+/// One fixture file.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Fixture {
+    /// What the case shows; documentation for the reader, not checked.
+    #[allow(dead_code)]
+    description: String,
+    /// The rule in iam-semantics or the AWS page the case comes from; not checked.
+    #[allow(dead_code)]
+    source: String,
+    /// The request, whose fields variants may override. (The request fields are listed in
+    /// each struct rather than flattened in, because serde's `flatten` switches
+    /// `deny_unknown_fields` off.)
+    caller: Option<String>,
+    action: String,
+    resource: Option<String>,
+    resource_account: Option<String>,
+    context: Option<Vec<ContextField>>,
+    #[serde(default)]
+    identity: Vec<Policy>,
+    boundary: Option<Policy>,
+    #[serde(default)]
+    session: Vec<Policy>,
+    /// Levels from the root down, each a list of policies.
+    #[serde(default)]
+    scps: Vec<Vec<Policy>>,
+    #[serde(default)]
+    rcps: Vec<Vec<Policy>>,
+    resource_policy: Option<Policy>,
+    #[serde(default)]
+    resource_policy_kind: ResourcePolicyKind,
+    management_account: Option<String>,
+    expect: Expect,
+    #[serde(default)]
+    variants: Vec<Variant>,
+}
+
+/// A further request against the fixture's policies; a field left out is the fixture's.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Variant {
+    name: String,
+    caller: Option<String>,
+    action: Option<String>,
+    resource: Option<String>,
+    resource_account: Option<String>,
+    context: Option<Vec<ContextField>>,
+    expect: Expect,
+}
+
+/// One context entry, in the shape of the AWS CLI's `--context-entries`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextField {
+    key: String,
+    #[serde(rename = "type", default = "string_type")]
+    ty: String,
+    values: Vec<String>,
+}
+
+fn string_type() -> String {
+    "string".to_owned()
+}
+
+/// A policy as a JSON document, or as text when the exact characters matter.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Policy {
+    Text(String),
+    Document(serde_json::Map<String, serde_json::Value>),
+}
+
+/// What the evaluation must return.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Expect {
+    decision: Decision,
+    matched: Option<Vec<String>>,
+    miss: Option<String>,
+    missing_context_keys: Option<Vec<String>>,
+    uncertain: Option<bool>,
+    summary_contains: Option<String>,
+    root_only_task: Option<String>,
+    steps: Option<HashMap<StepKind, Verdict>>,
+}
 
 fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -54,43 +141,33 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn policy_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => serde_json::to_string_pretty(other).unwrap(),
-    }
+fn compile(id: &str, p: &Policy, t: PolicyType) -> CompiledPolicy {
+    let text = match p {
+        Policy::Text(s) => s.clone(),
+        Policy::Document(d) => serde_json::to_string_pretty(d).unwrap(),
+    };
+    CompiledPolicy::from_text(id, &text, t).0
 }
 
-fn compile(id: &str, v: &Value, t: PolicyType) -> CompiledPolicy {
-    CompiledPolicy::from_text(id, &policy_text(v), t).0
-}
-
-fn policy_list(case: &Value, key: &str) -> Vec<Value> {
-    match case.get(key) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a.clone(),
-        Some(other) => vec![other.clone()],
-    }
-}
-
-fn build_set(case: &Value) -> PolicySet {
+fn build_set(case: &Fixture) -> PolicySet {
     let mut set = PolicySet::default();
-    for (i, p) in policy_list(case, "identity").iter().enumerate() {
+    for (i, p) in case.identity.iter().enumerate() {
         set.identity
             .push(compile(&format!("identity.{i}"), p, PolicyType::Identity));
     }
-    if let Some(b) = case.get("boundary") {
+    if let Some(b) = &case.boundary {
         set.permissions_boundary = Some(compile("boundary", b, PolicyType::PermissionsBoundary));
     }
-    for (i, p) in policy_list(case, "session").iter().enumerate() {
+    for (i, p) in case.session.iter().enumerate() {
         set.session
             .push(compile(&format!("session.{i}"), p, PolicyType::Session));
     }
-    for (key, t) in [("scps", PolicyType::Scp), ("rcps", PolicyType::Rcp)] {
-        for (l, level) in policy_list(case, key).iter().enumerate() {
+    for (key, t, levels) in [
+        ("scps", PolicyType::Scp, &case.scps),
+        ("rcps", PolicyType::Rcp, &case.rcps),
+    ] {
+        for (l, level) in levels.iter().enumerate() {
             let policies = level
-                .as_array()
-                .unwrap_or_else(|| panic!("{key} must be a list of levels (lists of policies)"))
                 .iter()
                 .enumerate()
                 .map(|(i, p)| compile(&format!("{key}.{l}.{i}"), p, t))
@@ -102,98 +179,64 @@ fn build_set(case: &Value) -> PolicySet {
             }
         }
     }
-    let kind = match case.get("resourcePolicyKind").and_then(Value::as_str) {
-        None | Some("ordinary") => ResourcePolicyKind::Ordinary,
-        Some("roleTrust") => ResourcePolicyKind::RoleTrust,
-        Some("kmsKey") => ResourcePolicyKind::KmsKey,
-        Some(other) => panic!("unknown resourcePolicyKind {other}"),
-    };
-    set.resource_policy_kind = kind;
-    if let Some(r) = case.get("resourcePolicy") {
-        let t = if kind == ResourcePolicyKind::RoleTrust {
+    set.resource_policy_kind = case.resource_policy_kind;
+    if let Some(r) = &case.resource_policy {
+        let t = if case.resource_policy_kind == ResourcePolicyKind::RoleTrust {
             PolicyType::Trust
         } else {
             PolicyType::Resource
         };
         set.resource_policy = Some(compile("resource", r, t));
     }
-    set.management_account = case
-        .get("managementAccount")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    set.management_account.clone_from(&case.management_account);
     set
 }
 
-fn field<'a>(variant: &'a Value, case: &'a Value, key: &str) -> Option<&'a Value> {
-    variant.get(key).or_else(|| case.get(key))
-}
-
-fn build_request(case: &Value, variant: &Value) -> Request {
-    let caller_arn = field(variant, case, "caller")
-        .and_then(Value::as_str)
+fn build_request(case: &Fixture, variant: Option<&Variant>) -> Request {
+    let caller_arn = variant
+        .and_then(|v| v.caller.as_deref())
+        .or(case.caller.as_deref())
         .unwrap_or("arn:aws:iam::111122223333:user/alice");
     let caller = Caller::from_arn(caller_arn).unwrap_or_else(|| panic!("bad caller {caller_arn}"));
-    let context: Vec<(String, String, Vec<String>)> = field(variant, case, "context")
-        .and_then(Value::as_array)
-        .map(|entries| {
-            entries
-                .iter()
-                .map(|e| {
-                    let values = match &e["values"] {
-                        Value::Array(a) => {
-                            a.iter().map(|v| v.as_str().unwrap().to_string()).collect()
-                        }
-                        Value::String(s) => vec![s.clone()],
-                        other => panic!("bad context values {other}"),
-                    };
-                    (
-                        e["key"].as_str().unwrap().to_string(),
-                        e.get("type")
-                            .and_then(Value::as_str)
-                            .unwrap_or("string")
-                            .to_string(),
-                        values,
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let context: RequestContext = context
+    let context: RequestContext = variant
+        .and_then(|v| v.context.as_ref())
+        .or(case.context.as_ref())
         .into_iter()
-        .map(|(k, t, v)| {
-            let ty = ContextKeyType::parse(&t).unwrap_or_else(|| panic!("bad context type {t}"));
-            ContextEntry::new(k, ty, v)
+        .flatten()
+        .map(|e| {
+            let ty =
+                ContextKeyType::parse(&e.ty).unwrap_or_else(|| panic!("bad context type {}", e.ty));
+            ContextEntry::new(e.key.clone(), ty, e.values.clone())
         })
         .collect();
     Request {
         caller,
-        action: field(variant, case, "action")
-            .and_then(Value::as_str)
-            .expect("action")
-            .to_string(),
-        resource: field(variant, case, "resource")
-            .and_then(Value::as_str)
-            .unwrap_or("*")
-            .to_string(),
-        resource_account: field(variant, case, "resourceAccount")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        action: variant
+            .and_then(|v| v.action.clone())
+            .unwrap_or_else(|| case.action.clone()),
+        resource: variant
+            .and_then(|v| v.resource.clone())
+            .or_else(|| case.resource.clone())
+            .unwrap_or_else(|| "*".to_owned()),
+        resource_account: variant
+            .and_then(|v| v.resource_account.clone())
+            .or_else(|| case.resource_account.clone()),
         context,
     }
 }
 
-/// Compares an evaluation with the `expect` object; returns the mismatches.
-fn check(expect: &Value, got: &Evaluation) -> Vec<String> {
+/// Compares an evaluation with the expectation; returns the mismatches.
+fn check(expect: &Expect, got: &Evaluation) -> Vec<String> {
     let mut problems = Vec::new();
-    let decision = expect["decision"].as_str().expect("expect.decision");
-    if got.decision.as_aws_str() != decision {
+    if got.decision != expect.decision {
         problems.push(format!(
-            "decision: expected {decision}, got {} ({})",
+            "decision: expected {}, got {} ({})",
+            expect.decision.as_aws_str(),
             got.decision.as_aws_str(),
             got.summary
         ));
     }
-    if let Some(matched) = expect.get("matched").and_then(Value::as_array) {
+    if let Some(want) = &expect.matched {
         let got_matched: Vec<String> = got
             .matched_statements
             .iter()
@@ -202,15 +245,11 @@ fn check(expect: &Value, got: &Evaluation) -> Vec<String> {
                 None => format!("{}#{}", s.policy_id, s.index),
             })
             .collect();
-        let want: Vec<String> = matched
-            .iter()
-            .map(|m| m.as_str().unwrap().to_string())
-            .collect();
-        if got_matched != want {
+        if &got_matched != want {
             problems.push(format!("matched: expected {want:?}, got {got_matched:?}"));
         }
     }
-    if let Some(miss) = expect.get("miss").and_then(Value::as_str) {
+    if let Some(miss) = &expect.miss {
         let got_misses: Vec<String> = got
             .candidates
             .iter()
@@ -225,52 +264,45 @@ fn check(expect: &Value, got: &Evaluation) -> Vec<String> {
             ));
         }
     }
-    if let Some(keys) = expect.get("missingContextKeys").and_then(Value::as_array) {
-        let want: Vec<String> = keys
-            .iter()
-            .map(|k| k.as_str().unwrap().to_string())
-            .collect();
-        if got.missing_context_keys != want {
-            problems.push(format!(
-                "missingContextKeys: expected {want:?}, got {:?}",
-                got.missing_context_keys
-            ));
-        }
+    if let Some(want) = &expect.missing_context_keys
+        && &got.missing_context_keys != want
+    {
+        problems.push(format!(
+            "missingContextKeys: expected {want:?}, got {:?}",
+            got.missing_context_keys
+        ));
     }
-    if let Some(u) = expect.get("uncertain").and_then(Value::as_bool)
+    if let Some(u) = expect.uncertain
         && u == got.uncertain.is_empty()
     {
         problems.push(format!("uncertain: expected {u}, got {:?}", got.uncertain));
     }
-    if let Some(s) = expect.get("summaryContains").and_then(Value::as_str)
-        && !got.summary.contains(s)
+    if let Some(s) = &expect.summary_contains
+        && !got.summary.contains(s.as_str())
     {
         problems.push(format!(
             "summary: expected to contain {s:?}, got {:?}",
             got.summary
         ));
     }
-    if let Some(task) = expect.get("rootOnlyTask") {
-        let want = task.as_str().map(str::to_string);
-        if got.root_only_task != want {
-            problems.push(format!(
-                "rootOnlyTask: expected {want:?}, got {:?}",
-                got.root_only_task
-            ));
-        }
+    if let Some(want) = &expect.root_only_task
+        && got.root_only_task.as_ref() != Some(want)
+    {
+        problems.push(format!(
+            "rootOnlyTask: expected {want:?}, got {:?}",
+            got.root_only_task
+        ));
     }
-    if let Some(steps) = expect.get("steps").and_then(Value::as_object) {
-        for (kind, verdict) in steps {
-            let found = got
-                .steps
-                .iter()
-                .find(|s| serde_json::to_value(s.kind).unwrap().as_str() == Some(kind.as_str()));
-            let got_verdict = found.map(|s| serde_json::to_value(s.verdict).unwrap());
-            if got_verdict.as_ref() != Some(verdict) {
-                problems.push(format!(
-                    "step {kind}: expected {verdict}, got {got_verdict:?}"
-                ));
-            }
+    for (kind, verdict) in expect.steps.iter().flatten() {
+        let got_verdict = got
+            .steps
+            .iter()
+            .find(|s| s.kind == *kind)
+            .map(|s| s.verdict);
+        if got_verdict != Some(*verdict) {
+            problems.push(format!(
+                "step {kind:?}: expected {verdict:?}, got {got_verdict:?}"
+            ));
         }
     }
     problems
@@ -283,69 +315,39 @@ fn eval_fixtures() {
     fixture_files(&root, &mut files);
     let mut count = 0;
     let mut failures = Vec::new();
-    let mut pending_failing = Vec::new();
-    let mut pending_passing = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        let case: Value =
+        let case: Fixture =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let set = build_set(&case);
         let name = file.strip_prefix(&root).unwrap().display().to_string();
-        let pending = case.get("pending").and_then(Value::as_str).is_some();
-        let mut variants = vec![(
-            String::new(),
-            Value::Object(Default::default()),
-            case["expect"].clone(),
-        )];
-        if let Some(vs) = case.get("variants").and_then(Value::as_array) {
-            for (i, v) in vs.iter().enumerate() {
-                let label = v
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .map_or_else(|| format!(" [variant {i}]"), |n| format!(" [{n}]"));
-                variants.push((label, v.clone(), v["expect"].clone()));
-            }
-        }
+        let variants = std::iter::once((String::new(), None, &case.expect)).chain(
+            case.variants
+                .iter()
+                .map(|v| (format!(" [{}]", v.name), Some(v), &v.expect)),
+        );
         for (label, variant, expect) in variants {
-            if expect.is_null() {
-                continue;
-            }
             count += 1;
-            let request = build_request(&case, &variant);
+            let request = build_request(&case, variant);
             let got = eval::evaluate(&set, &request);
             // The fast path must agree with the explained one.
             let fast = eval::decide(&set, &request);
-            let mut problems = check(&expect, &got);
+            let mut problems = check(expect, &got);
             if fast != got.decision {
                 problems.push(format!(
                     "decide() returned {fast:?}, evaluate() {:?}",
                     got.decision
                 ));
             }
-            let report = format!("{name}{label}:\n    {}", problems.join("\n    "));
-            match (pending, problems.is_empty()) {
-                (false, true) => {}
-                (false, false) => failures.push(report),
-                (true, true) => {}
-                (true, false) => pending_failing.push(report),
+            if !problems.is_empty() {
+                failures.push(format!("{name}{label}:\n    {}", problems.join("\n    ")));
             }
-        }
-        if pending && !pending_failing.iter().any(|r| r.starts_with(&name)) {
-            pending_passing.push(name);
         }
     }
     println!(
-        "evaluation fixtures: {count} cases in {} files ({} pending and failing, {} pending files already passing)",
-        files.len(),
-        pending_failing.len(),
-        pending_passing.len()
+        "evaluation fixtures: {count} cases in {} files",
+        files.len()
     );
-    for p in &pending_failing {
-        println!("pending: {p}");
-    }
-    for p in &pending_passing {
-        println!("pending but already passing (remove the mark): {p}");
-    }
     assert!(
         failures.is_empty(),
         "{} of {count} cases failed:\n{}",

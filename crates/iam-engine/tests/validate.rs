@@ -30,6 +30,7 @@ use std::path::Path;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::policy::PolicyType;
 use iam_engine::validate::{CHECKS, Quota, ValidateOptions, check, validate_with};
+use serde::Deserialize;
 
 const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
 const MANAGED: &str = include_str!("../../../static/data/managed-policies.txt");
@@ -62,23 +63,37 @@ struct Case {
     near_miss: String,
 }
 
+/// A fixture's header lines (`key: value`), read strictly: a misspelled key fails the run
+/// instead of being ignored.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Header {
+    policy_type: Option<String>,
+    /// The trigger text the finding's primary span must cover, as a JSON string.
+    span: String,
+    quota: Option<String>,
+}
+
 fn read_case(path: &Path) -> Case {
     let text = std::fs::read_to_string(path).unwrap();
     let (header, rest) = text.split_once("=== trigger\n").expect("=== trigger");
     let (trigger, near_miss) = rest.split_once("=== near-miss\n").expect("=== near-miss");
-    let mut fields = BTreeMap::new();
+    let mut fields = serde_json::Map::new();
     for line in header.lines().filter(|l| !l.trim().is_empty()) {
         let (k, v) = line.split_once(':').expect("key: value");
-        fields.insert(k.trim().to_owned(), v.trim().to_owned());
+        let old = fields.insert(k.trim().to_owned(), v.trim().into());
+        assert!(old.is_none(), "{}: {k} given twice", path.display());
     }
-    let span = fields.get("span").expect("span");
-    let span: String = serde_json::from_str(span).expect("span is a JSON string");
-    let pt = policy_type(fields.get("policy-type").map_or("identity", String::as_str));
+    let header: Header =
+        serde_json::from_value(fields.into()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let span: String = serde_json::from_str(&header.span).expect("span is a JSON string");
+    let pt = policy_type(header.policy_type.as_deref().unwrap_or("identity"));
     Case {
         policy_type: pt,
-        quota: fields
-            .get("quota")
-            .map(|q| quota(q))
+        quota: header
+            .quota
+            .as_deref()
+            .map(quota)
             .or(Quota::default_for(pt)),
         span,
         trigger: trigger.strip_suffix('\n').unwrap_or(trigger).to_owned(),
