@@ -444,7 +444,14 @@ pub fn resource_matches(pattern: &Pattern, resource: &str) -> bool {
     pattern.matches(resource, false)
 }
 
-/// One-off glob match (compiles the pattern each call: prefer [`Pattern`] in loops).
+/// Whether policy text holds an IAM wildcard (`*` or `?`).
+pub fn has_wildcard(text: &str) -> bool {
+    text.contains(['*', '?'])
+}
+
+/// One-off glob match (compiles the pattern each call: prefer [`Pattern`] in loops). A `*` or
+/// `?` in `text` is an ordinary character; the validator's coverage checks rely on that when
+/// they match one policy entry against another.
 pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     Pattern::glob(pattern).matches(text, case_insensitive)
 }
@@ -819,6 +826,60 @@ mod tests {
     }
 
     #[test]
+    fn catalog_names_match_ignoring_case() {
+        // The catalog's action and service expansion (`Catalog::expand`).
+        let m = |p: &str, t: &str| Pattern::glob(p).matches(t, true);
+        assert!(m("Get*", "GetObject"));
+        assert!(m("get*", "GetObject"));
+        assert!(m("*", ""));
+        assert!(m("*Object", "GetObject"));
+        assert!(m("Get?bject", "GetObject"));
+        assert!(m("G*t*Acl", "GetObjectAcl"));
+        assert!(!m("G*t*Acl", "GetObjectAcls"));
+        assert!(!m("Get?", "Get"));
+        assert!(!m("Put*", "GetObject"));
+        assert!(m("**a**", "cba"));
+    }
+
+    #[test]
+    fn entries_match_entries_as_text() {
+        // The validator's coverage checks match one policy entry against another, whose `*`
+        // and `?` are then ordinary characters.
+        assert!(glob_match("s3:*", "s3:GetObject", true));
+        assert!(glob_match("s3:*", "s3:Get*", true));
+        assert!(!glob_match("s3:Get*", "s3:*", true));
+        assert!(glob_match("S3:get?bject", "s3:GetObject", true));
+        assert!(!glob_match("arn:aws:s3:::A*", "arn:aws:s3:::abc", false));
+        assert!(glob_match("", "", false));
+        assert!(!glob_match("", "x", false));
+        // `?` is one character, not one byte.
+        assert!(glob_match("caf?", "café", false));
+    }
+
+    #[test]
+    fn wildcards_are_found() {
+        assert!(has_wildcard("s3:Get*"));
+        assert!(has_wildcard("a?b"));
+        assert!(!has_wildcard("arn:aws:s3:::bucket/${aws:username}"));
+    }
+
+    /// A second, plainly recursive reference over the policy text itself (exponential, so only
+    /// for the small inputs of the property below).
+    fn naive(pattern: &[char], text: &[char], ci: bool) -> bool {
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some(('*', rest)) => (0..=text.len()).any(|i| naive(rest, &text[i..], ci)),
+            Some(('?', rest)) => !text.is_empty() && naive(rest, &text[1..], ci),
+            Some((&p, rest)) => match text.split_first() {
+                Some((&t, text_rest)) => {
+                    (p == t || (ci && fold_char(p) == fold_char(t))) && naive(rest, text_rest, ci)
+                }
+                None => false,
+            },
+        }
+    }
+
+    #[test]
     fn one_off_glob_match() {
         assert!(glob_match("a*", "abc", false));
         assert!(!glob_match("A*", "abc", false));
@@ -849,6 +910,13 @@ mod tests {
             }
             let p = b.build();
             prop_assert_eq!(p.matches(&text, ci), reference(&tokens, &text, ci));
+        }
+
+        #[test]
+        fn glob_text_agrees_with_naive_reference(pattern in "[abA*?é]{0,10}", text in "[abAé*]{0,12}", ci in any::<bool>()) {
+            let p: Vec<char> = pattern.chars().collect();
+            let t: Vec<char> = text.chars().collect();
+            prop_assert_eq!(Pattern::glob(&pattern).matches(&text, ci), naive(&p, &t, ci));
         }
 
         #[test]

@@ -2,14 +2,12 @@
 //! matching, answered with small copyable handles that borrow the catalog.
 
 use super::arn::arn_pattern_matches;
-use super::text::{
-    cmp_ignore_case, contains_ignore_case, glob_match_ignore_case, has_wildcard,
-    starts_with_ignore_case,
-};
+use super::text::{cmp_ignore_case, contains_ignore_case, starts_with_ignore_case};
 use super::{
     AccessLevel, ActionRec, ActionResourceRec, Catalog, ConditionKeyType, KeyRec, Range32,
     ResourceTypeRec, ServiceRec, action_hash,
 };
+use crate::matching::{Pattern, has_wildcard};
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -387,26 +385,26 @@ fn key_fits_pattern(pattern: &str, key: &str) -> bool {
     if !starts_with_ignore_case(key, head) {
         return false;
     }
-    // Turn the placeholders into `?*` (one or more) and reuse the glob matcher; literal `*`
-    // and `?` do not occur in AWS's key names.
-    let mut glob = String::with_capacity(pattern.len());
+    // Each placeholder becomes `?*` (one or more characters); the text around the placeholders
+    // is literal.
+    let mut pattern_builder = Pattern::builder();
     let mut rest = pattern;
     while let Some(at) = rest.find("${") {
-        glob.push_str(rest.get(..at).unwrap_or(""));
+        pattern_builder.literal(rest.get(..at).unwrap_or(""));
         let after = rest.get(at..).unwrap_or("");
         match after.find('}') {
             Some(close) => {
-                glob.push_str("?*");
+                pattern_builder.glob("?*");
                 rest = after.get(close + 1..).unwrap_or("");
             }
             None => {
-                glob.push_str(after);
+                pattern_builder.literal(after);
                 rest = "";
             }
         }
     }
-    glob.push_str(rest);
-    glob_match_ignore_case(&glob, key)
+    pattern_builder.literal(rest);
+    pattern_builder.build().matches(key, true)
 }
 
 /// The tier of an autocomplete match; lower is better.
@@ -543,8 +541,9 @@ impl Catalog {
             return Vec::new();
         };
         let services: Vec<ServiceRef<'_>> = if has_wildcard(service_pattern) {
+            let service_glob = Pattern::glob(service_pattern);
             self.services()
-                .filter(|s| glob_match_ignore_case(service_pattern, s.prefix()))
+                .filter(|s| service_glob.matches(s.prefix(), true))
                 .collect()
         } else {
             self.service(service_pattern).into_iter().collect()
@@ -556,6 +555,7 @@ impl Catalog {
             .unwrap_or(action_pattern.len());
         let head = action_pattern.get(..head_len).unwrap_or("");
         let exact = head_len == action_pattern.len();
+        let action_glob = Pattern::glob(action_pattern);
         let mut out = Vec::new();
         for service in services {
             for index in service.actions_with_prefix(head) {
@@ -566,7 +566,7 @@ impl Catalog {
                 let fits = if exact {
                     action.name().len() == head.len()
                 } else {
-                    glob_match_ignore_case(action_pattern, action.name())
+                    action_glob.matches(action.name(), true)
                 };
                 if fits {
                     out.push(action);

@@ -2,9 +2,10 @@
 //! in service names, actions that apply to none of the statement's resources (catalog),
 //! variables where IAM does not read them, and entries another entry already covers.
 
-use super::text::{arn_fits, glob, has_variable, has_wildcard};
+use super::text::{arn_fits, has_variable};
 use super::{Cx, Finding};
 use crate::catalog::{ActionRef, Catalog};
+use crate::matching::{glob_match, has_wildcard};
 use crate::policy::{ListElement, Statement};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
@@ -140,9 +141,9 @@ fn redundant(cx: &mut Cx<'_>, el: &ListElement) {
         let cover = same.iter().chain(open.iter()).copied().find(|&i| {
             el.items.get(i).is_some_and(|a| {
                 i != j
-                    && glob(&a.value, &b.value, true)
+                    && glob_match(&a.value, &b.value, true)
                     // Two entries that cover each other: only the later one is redundant.
-                    && !(glob(&b.value, &a.value, true) && i > j)
+                    && !(glob_match(&b.value, &a.value, true) && i > j)
             })
         });
         if let Some(a) = cover.and_then(|i| el.items.get(i)) {

@@ -11,9 +11,10 @@
 
 use std::net::IpAddr;
 
-use super::text::{has_variable, has_wildcard};
+use super::text::has_variable;
 use super::{Cx, Finding};
 use crate::catalog::{Catalog, ConditionValueType};
+use crate::matching::has_wildcard;
 use crate::policy::{ConditionEntry, Statement};
 
 /// The value type an operator compares.

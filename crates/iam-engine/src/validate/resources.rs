@@ -2,9 +2,10 @@
 //! and resource type (catalog), redundant entries, and policy variables (also in condition
 //! values).
 
-use super::text::{Var, arn_fits, glob, has_variable, has_wildcard, variables};
+use super::text::{Var, arn_fits, has_variable, variables};
 use super::{Cx, Finding};
 use crate::catalog::Catalog;
+use crate::matching::{glob_match, has_wildcard};
 use crate::policy::Spanned;
 
 /// The partitions AWS has (the `Partition` of every ARN).
@@ -200,8 +201,8 @@ fn redundant(cx: &mut Cx<'_>, items: &[Spanned<String>]) {
     for (j, b) in items.iter().enumerate() {
         let cover = items.iter().enumerate().find(|(i, a)| {
             *i != j
-                && glob(&a.value, &b.value, false)
-                && !(glob(&b.value, &a.value, false) && *i > j)
+                && glob_match(&a.value, &b.value, false)
+                && !(glob_match(&b.value, &a.value, false) && *i > j)
         });
         if let Some((_, a)) = cover {
             cx.push(

@@ -2,8 +2,8 @@
 //! every role, `NotResource`/`NotAction` with Allow, privilege-escalation actions granted on
 //! every resource, public principals and trust-policy pitfalls, and redundant statements.
 
-use super::text::glob;
 use super::{Cx, Finding, head};
+use crate::matching::glob_match;
 use crate::policy::{
     Effect, PolicyType, PrincipalElement, PrincipalKind, PrincipalValue, Statement,
 };
@@ -95,11 +95,11 @@ pub(super) fn check(cx: &mut Cx<'_>) {
 fn grants(s: &Statement, action: &str) -> Option<Span> {
     let el = s.action.as_ref()?;
     if el.negated {
-        (!el.items.iter().any(|i| glob(&i.value, action, true))).then_some(el.key_span)
+        (!el.items.iter().any(|i| glob_match(&i.value, action, true))).then_some(el.key_span)
     } else {
         el.items
             .iter()
-            .find(|i| glob(&i.value, action, true))
+            .find(|i| glob_match(&i.value, action, true))
             .map(|i| i.span)
     }
 }
@@ -438,9 +438,11 @@ fn covered(
     inner: &[crate::policy::Spanned<String>],
     ignore_case: bool,
 ) -> bool {
-    inner
-        .iter()
-        .all(|b| outer.iter().any(|a| glob(&a.value, &b.value, ignore_case)))
+    inner.iter().all(|b| {
+        outer
+            .iter()
+            .any(|a| glob_match(&a.value, &b.value, ignore_case))
+    })
 }
 
 /// Whether statement `a` grants or denies everything `b` does, under the same conditions.

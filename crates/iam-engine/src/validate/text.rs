@@ -1,51 +1,5 @@
-//! Small text helpers the checks share: IAM wildcard matching and `${...}` variable scanning.
-
-/// Matches `text` against an IAM wildcard `pattern` (`*` any run, `?` one character).
-///
-/// Used to decide whether one policy entry covers another: a `*` or `?` in `text` is then an
-/// ordinary character, which makes the test sound (it never claims coverage that is not
-/// there), if not complete.
-pub(crate) fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    // Policy text is mostly ASCII; bytes make the common case allocation-free, and a
-    // multi-byte character then compares byte by byte, which is exact for literals and makes
-    // `?` match one byte of it (the coverage test stays sound: it may only miss coverage).
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let eq = |a: u8, b: u8| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match (p.get(pi).copied(), t.get(ti).copied()) {
-            (Some(b'*'), _) => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            (Some(b'?'), Some(_)) => {
-                pi += 1;
-                ti += 1;
-            }
-            (Some(pc), Some(tc)) if eq(pc, tc) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
-}
+//! Small text helpers the checks share: ARN fitting and `${...}` variable scanning. (Wildcard
+//! matching is [`crate::matching::Pattern`]'s.)
 
 /// Whether the policy resource `resource` can name a resource of the ARN `pattern`, also
 /// accepting an empty region or account where the pattern has a placeholder: AWS-owned
@@ -67,11 +21,6 @@ pub(crate) fn arn_fits(pattern: &str, resource: &str) -> bool {
         }
     }
     changed && crate::catalog::arn_pattern_matches(pattern, &parts.join(":"))
-}
-
-/// Whether `s` holds an IAM wildcard.
-pub(crate) fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
 }
 
 /// A `${...}` occurrence in a string.
@@ -118,17 +67,6 @@ pub(crate) fn has_variable(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glob_covers_and_respects_case() {
-        assert!(glob("s3:*", "s3:GetObject", true));
-        assert!(glob("s3:*", "s3:Get*", true));
-        assert!(!glob("s3:Get*", "s3:*", true));
-        assert!(glob("S3:get?bject", "s3:GetObject", true));
-        assert!(!glob("arn:aws:s3:::A*", "arn:aws:s3:::abc", false));
-        assert!(glob("", "", false));
-        assert!(!glob("", "x", false));
-    }
 
     #[test]
     fn variables_are_found() {
