@@ -1,6 +1,6 @@
 //! Helpers the app's browser tests share: mounting a component into a fresh element, a host
-//! that provides a store for one scenario, waiting for the page to render, and firing the
-//! events a user's clicks and typing fire.
+//! that provides a store for one scenario and hands that store to the test that mounted it,
+//! waiting for the page to render, and firing the events a user's clicks and typing fire.
 //!
 //! It also keeps tests that use the page's `localStorage` and fragment from overlapping.
 
@@ -52,9 +52,37 @@ where
     root
 }
 
-thread_local! {
-    /// The mounted host's store, so tests can change the state and read what a view changed.
-    static STORE: RefCell<Option<StoreHandle>> = const { RefCell::new(None) };
+/// The store of one mounted [`StoreHost`], for its test alone: each host writes its store's
+/// latest handle here whenever it renders, so a test never reads the store of a host another
+/// test mounted (tests share one page and may interleave at their await points).
+#[derive(Clone, Default)]
+pub struct HostedStore(Rc<RefCell<Option<StoreHandle>>>);
+
+impl PartialEq for HostedStore {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl HostedStore {
+    /// The store as its host last rendered it.
+    pub fn get(&self) -> StoreHandle {
+        self.0
+            .borrow()
+            .clone()
+            .expect("the store host has not rendered yet")
+    }
+
+    /// The store after pending renders.
+    pub async fn current(&self) -> StoreHandle {
+        yew::scheduler::flush().await;
+        self.get()
+    }
+
+    /// Keeps `handle` as the host's store; a host calls it whenever it renders.
+    pub fn set(&self, handle: StoreHandle) {
+        *self.0.borrow_mut() = Some(handle);
+    }
 }
 
 /// The properties of [`StoreHost`].
@@ -65,12 +93,14 @@ pub struct StoreHostProps {
     /// The selection the store starts with.
     #[prop_or_default]
     pub selection: Selection,
+    /// Where the host puts its store's handle.
+    pub store: HostedStore,
     /// The view under test, rendered inside the store's context.
     pub children: Html,
 }
 
-/// Provides a store holding the given scenario and selection to its children, and keeps the
-/// store's handle for [`store`].
+/// Provides a store holding the given scenario and selection to its children, and hands the
+/// store's handle to the test through [`StoreHostProps::store`].
 #[component]
 pub fn StoreHost(props: &StoreHostProps) -> Html {
     let store = use_reducer({
@@ -81,7 +111,7 @@ pub fn StoreHost(props: &StoreHostProps) -> Html {
             store
         }
     });
-    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
+    props.store.set(store.clone());
     html! {
         <ContextProvider<StoreHandle> context={store}>
             { props.children.clone() }
@@ -89,20 +119,22 @@ pub fn StoreHost(props: &StoreHostProps) -> Html {
     }
 }
 
-/// Mounts `view` inside a [`StoreHost`] for `scenario` and `selection`, and renders once.
-pub async fn mount_with_store(scenario: Scenario, selection: Selection, view: Html) -> Element {
+/// Mounts `view` inside a [`StoreHost`] for `scenario` and `selection`, renders once, and
+/// returns the root element with the handle to this host's store.
+pub async fn mount_with_store(
+    scenario: Scenario,
+    selection: Selection,
+    view: Html,
+) -> (Element, HostedStore) {
+    let store = HostedStore::default();
     let root = mount::<StoreHost>(StoreHostProps {
         scenario: Rc::new(scenario),
         selection,
+        store: store.clone(),
         children: view,
     });
     yew::scheduler::flush().await;
-    root
-}
-
-/// The store of the last mounted [`StoreHost`].
-pub fn store() -> StoreHandle {
-    STORE.with(|s| s.borrow().clone()).unwrap()
+    (root, store)
 }
 
 /// Waits (polling, never sleeping blindly) until `selector` matches inside `root`, or fails

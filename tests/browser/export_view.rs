@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{click, mount_with_store, settle, store, type_into};
+use common::{HostedStore, click, mount_with_store, settle, type_into};
 use std::rc::Rc;
 
 use iam_engine::scenario::{Scenario, gallery_entry};
@@ -15,10 +15,10 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
-async fn mount(scenario: Scenario) -> Element {
-    let root = mount_with_store(scenario, Selection::default(), html! { <ExportView /> }).await;
+async fn mount(scenario: Scenario) -> (Element, HostedStore) {
+    let mounted = mount_with_store(scenario, Selection::default(), html! { <ExportView /> }).await;
     settle().await;
-    root
+    mounted
 }
 
 fn example() -> Scenario {
@@ -33,7 +33,7 @@ fn q(root: &Element, selector: &str) -> Element {
 
 #[wasm_bindgen_test]
 async fn the_template_shows_in_yaml_and_json_with_colours() {
-    let root = mount(example()).await;
+    let (root, _store) = mount(example()).await;
     let code = q(&root, "pre.export-code");
     assert_eq!(code.get_attribute("data-format").as_deref(), Some("yaml"));
     let text = code.text_content().unwrap();
@@ -72,15 +72,15 @@ async fn the_template_shows_in_yaml_and_json_with_colours() {
 
 #[wasm_bindgen_test]
 async fn the_cli_input_follows_the_simulator_request() {
-    let root = mount(example()).await;
+    let (root, store) = mount(example()).await;
     assert!(
         q(&root, ".export-cli-empty")
             .text_content()
             .unwrap()
             .contains("no request")
     );
-    let user = store().scenario.users[0].name.clone();
-    store().dispatch(Action::SetRequest(RequestState {
+    let user = store.get().scenario.users[0].name.clone();
+    store.get().dispatch(Action::SetRequest(RequestState {
         principal: format!("user/{user}"),
         action: "iam:CreateUser".to_owned(),
         resource: String::new(),
@@ -101,8 +101,8 @@ async fn the_cli_input_follows_the_simulator_request() {
 
 #[wasm_bindgen_test]
 async fn bad_import_text_shows_its_place_and_changes_nothing() {
-    let root = mount(example()).await;
-    let before = Rc::clone(&store().scenario);
+    let (root, store) = mount(example()).await;
+    let before = Rc::clone(&store.get().scenario);
     let area = q(&root, "textarea.export-import-text");
     type_into(&area, "Resources:\n  A: [unclosed\n  B: 1\n").await;
     click(&q(&root, ".export-import-run")).await;
@@ -110,8 +110,8 @@ async fn bad_import_text_shows_its_place_and_changes_nothing() {
     assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
     let message = error.text_content().unwrap();
     assert!(message.starts_with("Line 3, column"), "{message}");
-    assert_eq!(store().scenario, before);
-    assert!(store().notice.is_none());
+    assert_eq!(store.get().scenario, before);
+    assert!(store.get().notice.is_none());
     // The typed text stays for the user to fix.
     assert!(
         area.dyn_ref::<HtmlTextAreaElement>()
@@ -123,11 +123,11 @@ async fn bad_import_text_shows_its_place_and_changes_nothing() {
 
 #[wasm_bindgen_test]
 async fn a_pasted_template_opens_as_a_new_scenario_with_the_skipped_list() {
-    let root = mount(example()).await;
+    let (root, store) = mount(example()).await;
     let template = "Resources:\n  Dev:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: dev\n  Fn:\n    Type: AWS::Lambda::Function\n";
     type_into(&q(&root, "textarea.export-import-text"), template).await;
     click(&q(&root, ".export-import-run")).await;
-    let s = store();
+    let s = store.get();
     assert!(s.scenario.user("dev").is_some(), "{:?}", s.scenario.users);
     assert!(s.slot.starts_with("Imported"), "{}", s.slot);
     let notice = s.notice.clone().unwrap();

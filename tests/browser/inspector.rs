@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{click, find, mount_with_store, settle, store, type_into};
+use common::{HostedStore, click, find, mount_with_store, settle, type_into};
 
 use iam_engine::catalog::ManagedPolicies;
 use iam_engine::scenario::{
@@ -36,7 +36,7 @@ fn text(el: &Element) -> String {
     el.text_content().unwrap_or_default()
 }
 
-async fn mount(scenario: Scenario, selection: Selection) -> Element {
+async fn mount(scenario: Scenario, selection: Selection) -> (Element, HostedStore) {
     mount_with_store(scenario, selection, html! { <Inspector /> }).await
 }
 
@@ -55,7 +55,7 @@ fn user(name: &str) -> Selection {
 
 #[wasm_bindgen_test]
 async fn nothing_selected_shows_the_account() {
-    let root = mount(two_users(), Selection::default()).await;
+    let (root, store) = mount(two_users(), Selection::default()).await;
     find(&root, "[data-panel=\"account\"]").await;
     let id = find(&root, "[data-field=\"account-id\"] input").await;
     assert_eq!(value(&id), "111122223333");
@@ -64,7 +64,7 @@ async fn nothing_selected_shows_the_account() {
     let error = find(&root, "[data-field=\"account-id\"] .field-error").await;
     assert!(text(&error).contains("12 digits"), "{}", text(&error));
     press(&id, "Enter").await;
-    assert_eq!(store().scenario.account.id, "111122223333");
+    assert_eq!(store.get().scenario.account.id, "111122223333");
     assert_eq!(value(&id), "12345");
     // Escape puts the stored value back.
     press(&id, "Escape").await;
@@ -78,7 +78,7 @@ async fn nothing_selected_shows_the_account() {
 
 #[wasm_bindgen_test]
 async fn a_name_with_markup_is_refused_beside_the_field_and_kept() {
-    let root = mount(two_users(), user("alice")).await;
+    let (root, store) = mount(two_users(), user("alice")).await;
     let name = find(&root, "[data-panel=\"user\"] [data-field=\"name\"] input").await;
     type_into(&name, "<script>alert(1)</script>").await;
     let error = find(&root, "[data-field=\"name\"] .field-error").await;
@@ -92,7 +92,7 @@ async fn a_name_with_markup_is_refused_beside_the_field_and_kept() {
     // The message is text, not markup.
     assert!(error.query_selector("script").unwrap().is_none());
     press(&name, "Enter").await;
-    assert!(store().scenario.user("alice").is_some());
+    assert!(store.get().scenario.user("alice").is_some());
     assert_eq!(value(&name), "<script>alert(1)</script>");
     // IAM names are ASCII: a name in another script gets the same clear refusal.
     type_into(&name, "名前").await;
@@ -100,30 +100,30 @@ async fn a_name_with_markup_is_refused_beside_the_field_and_kept() {
     assert!(text(&error).contains("'名'"), "{}", text(&error));
     press(&name, "Enter").await;
     assert_eq!(value(&name), "名前");
-    assert!(!store().can_undo());
+    assert!(!store.get().can_undo());
 }
 
 #[wasm_bindgen_test]
 async fn a_duplicate_name_is_refused_with_the_engines_message() {
-    let root = mount(two_users(), user("bob")).await;
+    let (root, store) = mount(two_users(), user("bob")).await;
     let name = find(&root, "[data-panel=\"user\"] [data-field=\"name\"] input").await;
     type_into(&name, "ALICE").await;
     press(&name, "Enter").await;
     let error = find(&root, "[data-field=\"name\"] .field-error").await;
     assert!(text(&error).contains("already exists"), "{}", text(&error));
     assert_eq!(value(&name), "ALICE");
-    assert!(store().scenario.user("bob").is_some());
-    assert!(!store().can_undo());
+    assert!(store.get().scenario.user("bob").is_some());
+    assert!(!store.get().can_undo());
 }
 
 #[wasm_bindgen_test]
 async fn a_rename_follows_the_user() {
-    let root = mount(two_users(), user("bob")).await;
+    let (root, store) = mount(two_users(), user("bob")).await;
     let name = find(&root, "[data-panel=\"user\"] [data-field=\"name\"] input").await;
     type_into(&name, "robert").await;
     press(&name, "Enter").await;
-    assert!(store().scenario.user("robert").is_some());
-    assert_eq!(store().selection, user("robert"));
+    assert!(store.get().scenario.user("robert").is_some());
+    assert_eq!(store.get().selection, user("robert"));
     let heading = find(&root, "[data-panel=\"user\"] h2").await;
     assert!(text(&heading).contains("robert"));
 }
@@ -141,7 +141,7 @@ async fn an_oversized_inline_policy_keeps_the_text_and_shows_the_quota_message()
     )
     .unwrap();
     let selection = Selection::document(target, DocumentRef::Inline { name: "S3".into() }, None);
-    let root = mount(s, selection).await;
+    let (root, store) = mount(s, selection).await;
     let area = find(
         &root,
         "textarea[aria-label=\"Inline policy S3 of user alice\"]",
@@ -153,7 +153,7 @@ async fn an_oversized_inline_policy_keeps_the_text_and_shows_the_quota_message()
     assert!(text(&error).contains("2048"), "{}", text(&error));
     assert_eq!(area.dyn_ref::<HtmlTextAreaElement>().unwrap().value(), big);
     assert_eq!(
-        store().scenario.user("alice").unwrap().inline_policies,
+        store.get().scenario.user("alice").unwrap().inline_policies,
         vec![InlinePolicy {
             name: "S3".into(),
             document: "{\"Version\":\"2012-10-17\",\"Statement\":[]}".into()
@@ -162,7 +162,7 @@ async fn an_oversized_inline_policy_keeps_the_text_and_shows_the_quota_message()
     // A text within the quota is stored at once.
     type_into(&area, "{}").await;
     assert_eq!(
-        store().scenario.user("alice").unwrap().inline_policies[0].document,
+        store.get().scenario.user("alice").unwrap().inline_policies[0].document,
         "{}"
     );
     let meter = find(
@@ -175,18 +175,18 @@ async fn an_oversized_inline_policy_keeps_the_text_and_shows_the_quota_message()
 
 #[wasm_bindgen_test]
 async fn simulate_as_sets_the_principal_and_opens_the_simulator() {
-    let root = mount(two_users(), user("alice")).await;
+    let (root, store) = mount(two_users(), user("alice")).await;
     let button = find(&root, "[data-action=\"simulate-as\"]").await;
     click(&button).await;
-    assert_eq!(store().request.principal, "user/alice");
-    assert_eq!(store().view, View::Simulate);
+    assert_eq!(store.get().request.principal, "user/alice");
+    assert_eq!(store.get().view, View::Simulate);
 }
 
 #[wasm_bindgen_test]
 async fn a_session_longer_than_twelve_hours_is_refused() {
     let mut s = two_users();
     s.add_role(Role::new("Admin", "{}")).unwrap();
-    let root = mount(
+    let (root, store) = mount(
         s,
         Selection::entity(Target::Role {
             name: "Admin".into(),
@@ -200,14 +200,19 @@ async fn a_session_longer_than_twelve_hours_is_refused() {
     type_into(&hours, "2").await;
     press(&hours, "Enter").await;
     assert_eq!(
-        store().scenario.role("Admin").unwrap().max_session_duration,
+        store
+            .get()
+            .scenario
+            .role("Admin")
+            .unwrap()
+            .max_session_duration,
         7200
     );
 }
 
 #[wasm_bindgen_test]
 async fn the_account_panel_adds_a_user_and_opens_it() {
-    let root = mount(two_users(), Selection::default()).await;
+    let (root, store) = mount(two_users(), Selection::default()).await;
     let name = find(&root, "[data-field=\"add-name\"]").await;
     type_into(&name, "alice").await;
     let error = find(&root, ".add-entity .field-error").await;
@@ -219,7 +224,7 @@ async fn the_account_panel_adds_a_user_and_opens_it() {
             .is_none()
     );
     click(&find(&root, "[data-action=\"add-entity\"]").await).await;
-    assert!(store().scenario.user("carol").is_some());
+    assert!(store.get().scenario.user("carol").is_some());
     find(&root, "[data-panel=\"user\"]").await;
 }
 
@@ -233,7 +238,7 @@ async fn groups_per_user_are_capped_at_ten() {
     for i in 0..10 {
         s.add_user_to_group("alice", &format!("g{i}")).unwrap();
     }
-    let root = mount(s, user("alice")).await;
+    let (root, _store) = mount(s, user("alice")).await;
     click(&find(&root, "[data-action=\"join-group\"]").await).await;
     let error = find(&root, ".groups .field-error").await;
     assert!(text(&error).contains("10 groups"), "{}", text(&error));
@@ -265,7 +270,7 @@ async fn a_finding_opens_its_policy_and_selects_its_span() {
         DocumentRef::Inline { name: "S3".into() },
         Some(iam_engine::span::Span { start: 2, end: 9 }),
     );
-    let root = mount(s, selection).await;
+    let (root, _store) = mount(s, selection).await;
     let area = find(
         &root,
         "textarea[aria-label=\"Inline policy S3 of user alice\"]",
@@ -289,27 +294,27 @@ async fn click_action(root: &Element, action: &str) {
 
 #[wasm_bindgen_test]
 async fn tags_follow_aws_rules() {
-    let root = mount(two_users(), user("alice")).await;
+    let (root, store) = mount(two_users(), user("alice")).await;
     let key = find(&root, "[data-field=\"new-tag-key\"]").await;
     let value_input = find(&root, "[data-field=\"new-tag-value\"]").await;
     type_into(&key, "team").await;
     type_into(&value_input, "blue").await;
     click_action(&root, "add-tag").await;
-    assert_eq!(store().scenario.user("alice").unwrap().tags.len(), 1);
+    assert_eq!(store.get().scenario.user("alice").unwrap().tags.len(), 1);
     // Tag keys are unique without regard to case.
     type_into(&key, "TEAM").await;
     click_action(&root, "add-tag").await;
     let error = find(&root, ".tags .field-error").await;
     assert!(!text(&error).is_empty());
-    assert_eq!(store().scenario.user("alice").unwrap().tags.len(), 1);
+    assert_eq!(store.get().scenario.user("alice").unwrap().tags.len(), 1);
     assert_eq!(value(&key), "TEAM");
 }
 
 #[wasm_bindgen_test]
 async fn an_organization_level_keeps_at_least_one_scp() {
-    let root = mount(two_users(), Selection::default()).await;
+    let (root, store) = mount(two_users(), Selection::default()).await;
     click_action(&root, "join-org").await;
-    let org = store().scenario.organization.clone().unwrap();
+    let org = store.get().scenario.organization.clone().unwrap();
     assert_eq!(org.levels.len(), 2);
     let remove = find(
         &root,
@@ -323,7 +328,7 @@ async fn an_organization_level_keeps_at_least_one_scp() {
         "{}",
         text(&error)
     );
-    assert_eq!(store().scenario.organization.as_ref(), Some(&org));
+    assert_eq!(store.get().scenario.organization.as_ref(), Some(&org));
     // Open the SCP: the editor shows it with the SCP grammar.
     let edit = find(
         &root,
@@ -351,7 +356,7 @@ async fn renaming_a_policy_rewrites_its_attachments() {
         iam_engine::scenario::PolicyRef::customer("S3Read"),
     )
     .unwrap();
-    let root = mount(
+    let (root, store) = mount(
         s,
         Selection::entity(Target::Policy {
             name: "S3Read".into(),
@@ -364,11 +369,11 @@ async fn renaming_a_policy_rewrites_its_attachments() {
     type_into(&name, "S3ReadOnly").await;
     press(&name, "Enter").await;
     assert_eq!(
-        store().scenario.user("alice").unwrap().managed_policies,
+        store.get().scenario.user("alice").unwrap().managed_policies,
         vec![iam_engine::scenario::PolicyRef::customer("S3ReadOnly")]
     );
     assert_eq!(
-        store().selection,
+        store.get().selection,
         Selection::entity(Target::Policy {
             name: "S3ReadOnly".into()
         })
@@ -377,7 +382,7 @@ async fn renaming_a_policy_rewrites_its_attachments() {
 
 #[wasm_bindgen_test]
 async fn a_bucket_is_added_with_aws_naming_rules_and_gets_a_policy() {
-    let root = mount(two_users(), Selection::default()).await;
+    let (root, store) = mount(two_users(), Selection::default()).await;
     let kind = find(&root, "[data-field=\"add-kind\"]").await;
     kind.dyn_ref::<web_sys::HtmlSelectElement>()
         .unwrap()
@@ -397,7 +402,8 @@ async fn a_bucket_is_added_with_aws_naming_rules_and_gets_a_policy() {
         "textarea[aria-label=\"Resource-based policy of S3 bucket my-bucket\"]",
     )
     .await;
-    let bucket = store()
+    let bucket = store
+        .get()
         .scenario
         .resource(iam_engine::scenario::ResourceKind::S3Bucket, "my-bucket")
         .cloned()
@@ -414,20 +420,22 @@ async fn a_jump_opens_a_collapsed_section() {
         "{\"Version\":\"2012-10-17\"}",
     )
     .unwrap();
-    let root = mount(s, user("alice")).await;
+    let (root, store) = mount(s, user("alice")).await;
     let section = find(&root, "[data-section=\"policies\"]").await;
     // The user collapsed the section.
     section.remove_attribute("open").unwrap();
-    store().dispatch(iam_playground_app::store::Action::Select {
-        selection: Selection::document(
-            Target::User {
-                name: "alice".into(),
-            },
-            DocumentRef::Inline { name: "S3".into() },
-            Some(iam_engine::span::Span { start: 1, end: 10 }),
-        ),
-        show: true,
-    });
+    store
+        .get()
+        .dispatch(iam_playground_app::store::Action::Select {
+            selection: Selection::document(
+                Target::User {
+                    name: "alice".into(),
+                },
+                DocumentRef::Inline { name: "S3".into() },
+                Some(iam_engine::span::Span { start: 1, end: 10 }),
+            ),
+            show: true,
+        });
     find(
         &root,
         "textarea[aria-label=\"Inline policy S3 of user alice\"]",
@@ -438,7 +446,7 @@ async fn a_jump_opens_a_collapsed_section() {
 }
 
 /// Mounts the inspector with the AWS-managed policies loaded, as the app provides them.
-async fn mount_with_managed(scenario: Scenario, selection: Selection) -> Element {
+async fn mount_with_managed(scenario: Scenario, selection: Selection) -> (Element, HostedStore) {
     let (_, managed) = common::assets();
     let view = html! {
         <ContextProvider<Loadable<ManagedPolicies>> context={Loadable::Ready(managed)}>
@@ -465,7 +473,7 @@ async fn an_aws_managed_policy_shows_its_document_and_users_and_copies_into_an_e
     let selection = Selection::entity(Target::AwsPolicy {
         arn: ADMIN_ACCESS.into(),
     });
-    let root = mount_with_managed(scenario, selection).await;
+    let (root, store) = mount_with_managed(scenario, selection).await;
     let panel = find(&root, "[data-panel=\"aws-policy\"]").await;
     assert!(text(&panel).contains("AdministratorAccess"));
     // AWS's document, read-only.
@@ -486,7 +494,7 @@ async fn an_aws_managed_policy_shows_its_document_and_users_and_copies_into_an_e
     // The copy is a customer-managed policy with the same document, and the panel moves to it.
     let copy = find(&panel, "[data-action=\"copy-aws-policy\"]").await;
     click(&copy).await;
-    let s = store();
+    let s = store.get();
     let policy = s.scenario.policy("AdministratorAccess-copy").unwrap();
     assert_eq!(policy.document, area.value());
     assert!(policy.description.contains("AdministratorAccess"));
@@ -504,7 +512,7 @@ async fn an_unknown_aws_managed_policy_says_so() {
     let selection = Selection::entity(Target::AwsPolicy {
         arn: "arn:aws:iam::aws:policy/NoSuchPolicyEver".into(),
     });
-    let root = mount_with_managed(two_users(), selection).await;
+    let (root, _store) = mount_with_managed(two_users(), selection).await;
     let panel = find(&root, "[data-panel=\"aws-policy\"]").await;
     let alert = find(&panel, "[role=\"alert\"]").await;
     assert!(

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{find, mount_with_store, store};
+use common::{HostedStore, find, mount_with_store};
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::{Target, gallery_entry};
@@ -19,7 +19,7 @@ use yew::prelude::*;
 use crate::common::assets;
 
 /// Mounts the simulator for a gallery example, with the catalog and the AWS-managed policies.
-async fn mount(example: &str) -> Element {
+async fn mount(example: &str) -> (Element, HostedStore) {
     let scenario = gallery_entry(example).unwrap().scenario;
     let (catalog, managed) = assets();
     let view = html! {
@@ -41,8 +41,8 @@ async fn decision(root: &Element, decision: &str) -> Element {
     .await
 }
 
-fn ask(principal: &str, action: &str, resource: &str) {
-    store().dispatch(Action::SetRequest(RequestState {
+fn ask(store: &HostedStore, principal: &str, action: &str, resource: &str) {
+    store.get().dispatch(Action::SetRequest(RequestState {
         principal: principal.into(),
         action: action.into(),
         resource: resource.into(),
@@ -70,10 +70,10 @@ fn type_into(area: &HtmlTextAreaElement, text: &str) {
 
 #[wasm_bindgen_test]
 async fn opens_on_the_first_saved_test_with_the_context_keys_shown() {
-    let root = mount("seed-admin-template").await;
+    let (root, store) = mount("seed-admin-template").await;
     let answer = decision(&root, "allowed").await;
-    assert_eq!(store().request.principal, "user/admin");
-    assert_eq!(store().request.action, "iam:ChangePassword");
+    assert_eq!(store.get().request.principal, "user/admin");
+    assert_eq!(store.get().request.action, "iam:ChangePassword");
     assert!(answer.text_content().unwrap().contains("Allowed"));
     // The chain lists every step in AWS's order.
     let steps = root.query_selector_all(".eval-chain .step").unwrap();
@@ -87,8 +87,8 @@ async fn opens_on_the_first_saved_test_with_the_context_keys_shown() {
 
 #[wasm_bindgen_test]
 async fn only_the_root_user_can_close_the_account() {
-    let root = mount("seed-admin-template").await;
-    ask("user/admin", "root-task:close-account", "*");
+    let (root, store) = mount("seed-admin-template").await;
+    ask(&store, "user/admin", "root-task:close-account", "*");
     let answer = decision(&root, "implicitDeny").await;
     assert_eq!(
         answer.get_attribute("data-root-task").as_deref(),
@@ -100,7 +100,7 @@ async fn only_the_root_user_can_close_the_account() {
             .unwrap()
             .contains("not even AdministratorAccess")
     );
-    ask("root", "root-task:close-account", "*");
+    ask(&store, "root", "root-task:close-account", "*");
     decision(&root, "allowed").await;
     // Root-only tasks cannot become saved tests.
     let add = find(&root, "[data-action=\"add-test\"]").await;
@@ -109,8 +109,8 @@ async fn only_the_root_user_can_close_the_account() {
 
 #[wasm_bindgen_test]
 async fn a_group_deny_typed_in_place_flips_the_decision_and_is_highlighted() {
-    let root = mount("seed-admin-template").await;
-    ask("user/admin", "iam:CreateUser", "*");
+    let (root, store) = mount("seed-admin-template").await;
+    ask(&store, "user/admin", "iam:CreateUser", "*");
     decision(&root, "allowed").await;
     click(
         &root,
@@ -136,7 +136,7 @@ async fn a_group_deny_typed_in_place_flips_the_decision_and_is_highlighted() {
             .contains("with an explicit deny in an identity-based policy")
     );
     // The store carries the highlight for every editor of that text, at the statement's span.
-    let highlights = store().highlights.clone();
+    let highlights = store.get().highlights.clone();
     let h = highlights.first().expect("a highlight");
     assert_eq!(h.kind, iam_playground_app::store::HighlightKind::Deny);
     let text = area.value();
@@ -147,13 +147,13 @@ async fn a_group_deny_typed_in_place_flips_the_decision_and_is_highlighted() {
     );
     find(&root, ".played-policy .hl-deny").await;
     // One undo step takes the whole edit back, and the decision follows.
-    store().dispatch(Action::Undo);
+    store.get().dispatch(Action::Undo);
     decision(&root, "allowed").await;
 }
 
 #[wasm_bindgen_test]
 async fn saved_tests_run_as_a_suite_and_load_into_the_panel() {
-    let root = mount("least-privilege-groups").await;
+    let (root, store) = mount("least-privilege-groups").await;
     let summary = find(&root, ".sim-tests .tests-summary").await;
     for _ in 0..100 {
         if summary.text_content().unwrap() == "8 of 8 pass" {
@@ -176,7 +176,7 @@ async fn saved_tests_run_as_a_suite_and_load_into_the_panel() {
         .unwrap();
     load.click();
     let answer = decision(&root, "implicitDeny").await;
-    assert_eq!(store().request.principal, "user/dev-dana");
+    assert_eq!(store.get().request.principal, "user/dev-dana");
     // The nearest miss names the statement and what it missed.
     let miss = find(&root, ".candidates li[data-statement=\"LookAtDatabases\"]").await;
     assert!(
@@ -194,7 +194,7 @@ async fn saved_tests_run_as_a_suite_and_load_into_the_panel() {
 
 #[wasm_bindgen_test]
 async fn a_matrix_cell_explains_itself() {
-    let root = mount("least-privilege-groups").await;
+    let (root, store) = mount("least-privilege-groups").await;
     decision(&root, "allowed").await;
     let cell = find(
         &root,
@@ -207,8 +207,8 @@ async fn a_matrix_cell_explains_itself() {
     );
     cell.dyn_into::<HtmlElement>().unwrap().click();
     decision(&root, "implicitDeny").await;
-    assert_eq!(store().request.principal, "user/auditor-ana");
-    assert_eq!(store().request.action, "rds:DeleteDBInstance");
+    assert_eq!(store.get().request.principal, "user/auditor-ana");
+    assert_eq!(store.get().request.action, "rds:DeleteDBInstance");
     // The root user's row holds the root-only tasks.
     let task = find(
         &root,
@@ -223,8 +223,8 @@ async fn a_matrix_cell_explains_itself() {
 
 #[wasm_bindgen_test]
 async fn a_wildcard_expands_into_rows_and_a_row_explains_itself() {
-    let root = mount("least-privilege-groups").await;
-    ask("user/auditor-ana", "s3:Delete*", "*");
+    let (root, store) = mount("least-privilege-groups").await;
+    ask(&store, "user/auditor-ana", "s3:Delete*", "*");
     let rows = find(&root, ".action-rows").await;
     let buttons = rows.query_selector_all("button").unwrap();
     assert!(buttons.length() > 5, "{}", buttons.length());
@@ -242,18 +242,19 @@ async fn a_wildcard_expands_into_rows_and_a_row_explains_itself() {
     let why = find(&root, ".sim-result h4:nth-of-type(2)").await;
     assert!(why.text_content().unwrap().contains(&second_action));
     // Typing nonsense gives a hint, not a panic.
-    ask("user/auditor-ana", "s3:NoSuch*", "*");
+    ask(&store, "user/auditor-ana", "s3:NoSuch*", "*");
     let hint = find(&root, ".sim-result .status").await;
     assert!(hint.text_content().unwrap().contains("matches no action"));
 }
 
 #[wasm_bindgen_test]
 async fn an_aws_managed_policy_that_decides_is_shown_laid_out_with_the_statement_highlighted() {
-    let root = mount("seed-admin-template").await;
-    ask("user/admin", "iam:CreateUser", "*");
+    let (root, store) = mount("seed-admin-template").await;
+    ask(&store, "user/admin", "iam:CreateUser", "*");
     decision(&root, "allowed").await;
     // The store names AWS's policy as the holder of the deciding statement.
-    let highlight = store()
+    let highlight = store
+        .get()
         .highlights
         .iter()
         .find(|h| {

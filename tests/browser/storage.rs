@@ -1,10 +1,7 @@
 //! Browser tests of local saving, share links opened at startup and the scenario switcher, run by
 //! wasm-bindgen-test in headless Chromium against the real `localStorage`.
 
-use crate::common::{self, clean_start, local, reset, set_hash};
-
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::common::{self, HostedStore, clean_start, local, reset, set_hash};
 
 use iam_engine::scenario::{FORMAT_VERSION, Scenario, User};
 use iam_engine::share::{self, SharePayload, ViewState};
@@ -37,58 +34,41 @@ fn link_for(scenario: &Scenario, view: ViewState) -> String {
     format!("#s={}", share::encode(&payload).unwrap())
 }
 
-/// Where a [`Harness`] puts its store handle; one per mounted harness, so that an older harness
-/// re-rendering later never hands its store to a newer test.
-#[derive(Clone, Default)]
-struct Sink(Rc<RefCell<Option<StoreHandle>>>);
-
-impl PartialEq for Sink {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
 #[derive(Properties, PartialEq)]
 struct HarnessProps {
-    sink: Sink,
+    /// Where the harness puts its store handle; one per mounted harness, so that an older
+    /// harness re-rendering later never hands its store to a newer test.
+    sink: HostedStore,
 }
 
 /// A component that starts the store like the app does and hands its handle to the test.
 #[component]
 fn Harness(props: &HarnessProps) -> Html {
     let store = use_reducer(storage::startup);
-    *props.sink.0.borrow_mut() = Some(store.clone());
+    props.sink.set(store.clone());
     html! {}
 }
 
 /// Mounts a harness (which runs `startup` like a page load) and returns its sink.
-async fn harness() -> Sink {
-    let sink = Sink::default();
+async fn harness() -> HostedStore {
+    let sink = HostedStore::default();
     common::mount::<Harness>(HarnessProps { sink: sink.clone() });
     yew::scheduler::flush().await;
     sink
-}
-
-impl Sink {
-    /// The store as it is now, after pending renders.
-    async fn store(&self) -> StoreHandle {
-        yew::scheduler::flush().await;
-        self.0.borrow().clone().unwrap()
-    }
 }
 
 #[wasm_bindgen_test]
 async fn autosave_writes_the_slot_and_startup_restores_it() {
     let _lock = clean_start().await;
     let sink = harness().await;
-    let store = sink.store().await;
+    let store = sink.current().await;
     assert_eq!(store.slot, storage::DEFAULT_NAME);
     iam_playground_app::store::edit(&store, "Add user alice", |s| {
         s.users.push(User::new("alice"));
         Ok(())
     })
     .unwrap();
-    let store = sink.store().await;
+    let store = sink.current().await;
     save_now(&store);
     assert!(saved(storage::DEFAULT_NAME).unwrap().contains("alice"));
     assert_eq!(
@@ -109,7 +89,7 @@ async fn autosave_writes_the_slot_and_startup_restores_it() {
 async fn a_link_opens_as_an_unsaved_copy_and_leaves_the_fragment() {
     let _lock = clean_start().await;
     let sink = harness().await;
-    let store = sink.store().await;
+    let store = sink.current().await;
     save_now(&store);
     let mut linked = Scenario::new("111122223333");
     linked.title = "Linked demo".into();
@@ -147,13 +127,13 @@ async fn a_link_opens_as_an_unsaved_copy_and_leaves_the_fragment() {
 async fn a_corrupt_link_says_why_and_keeps_local_work() {
     let _lock = clean_start().await;
     let sink = harness().await;
-    let store = sink.store().await;
+    let store = sink.current().await;
     iam_playground_app::store::edit(&store, "Add user carol", |s| {
         s.users.push(User::new("carol"));
         Ok(())
     })
     .unwrap();
-    let store = sink.store().await;
+    let store = sink.current().await;
     save_now(&store);
     let before = saved(storage::DEFAULT_NAME).unwrap();
 
@@ -187,14 +167,14 @@ async fn a_corrupt_link_says_why_and_keeps_local_work() {
 async fn keep_saves_a_linked_scenario_beside_the_local_one() {
     let _lock = clean_start().await;
     let sink = harness().await;
-    let store = sink.store().await;
+    let store = sink.current().await;
     save_now(&store);
     let mut linked = Scenario::new("111122223333");
     linked.title = storage::DEFAULT_NAME.into();
     set_hash(&link_for(&linked, ViewState::default()));
     // A second harness starts from the link, as a new page would.
     let sink = harness().await;
-    let store = sink.store().await;
+    let store = sink.current().await;
     assert!(store.unsaved_copy);
     assert_eq!(
         store.slot, "My scenario (2)",
@@ -207,7 +187,7 @@ async fn keep_saves_a_linked_scenario_beside_the_local_one() {
         "autosave skips an unsaved copy"
     );
     storage::keep(&store, &store.slot).unwrap();
-    let store = sink.store().await;
+    let store = sink.current().await;
     assert!(!store.unsaved_copy);
     assert!(saved("My scenario (2)").unwrap().contains("111122223333"));
     assert!(
@@ -337,13 +317,13 @@ async fn the_switcher_renames_creates_opens_and_deletes() {
 async fn a_link_pasted_into_an_open_page_opens_too() {
     let _lock = clean_start().await;
     let sink = harness().await;
-    let store = sink.store().await;
+    let store = sink.current().await;
     save_now(&store);
     let mut linked = Scenario::new("444455556666");
     linked.title = "Pasted".into();
     set_hash(&link_for(&linked, ViewState::default()));
     storage::open_link_from_location(&store);
-    let store = sink.store().await;
+    let store = sink.current().await;
     assert_eq!(store.slot, "Pasted");
     assert!(store.unsaved_copy);
     assert_eq!(gloo::utils::window().location().hash().unwrap(), "");
@@ -355,7 +335,7 @@ async fn autosaving_a_megabyte_scenario_stays_quick() {
     use iam_engine::scenario::ManagedPolicy;
     let _lock = clean_start().await;
     let sink = harness().await;
-    let store = sink.store().await;
+    let store = sink.current().await;
     // A policy text of about 1 MB, as a large paste would make it.
     let statement = "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bucket/key\"},";
     let mut document = String::from("{\"Version\":\"2012-10-17\",\"Statement\":[");
@@ -368,7 +348,7 @@ async fn autosaving_a_megabyte_scenario_stays_quick() {
         Ok(())
     })
     .unwrap();
-    let store = sink.store().await;
+    let store = sink.current().await;
     let performance = gloo::utils::window().performance().unwrap();
     let start = performance.now();
     save_now(&store);
@@ -396,13 +376,13 @@ async fn a_burst_of_changes_is_written_together_and_flushed_on_demand() {
     // Let the interval since any earlier write pass, so the first change is written at once.
     gloo::timers::future::TimeoutFuture::new(storage::AUTOSAVE_INTERVAL_MS + 20).await;
     for name in ["u1", "u2", "u3"] {
-        let store = sink.store().await;
+        let store = sink.current().await;
         iam_playground_app::store::edit(&store, "Add user", |s| {
             s.users.push(User::new(name));
             Ok(())
         })
         .unwrap();
-        storage::autosave(&sink.store().await);
+        storage::autosave(&sink.current().await);
     }
     let text = saved(storage::DEFAULT_NAME).unwrap();
     assert!(text.contains("u1") && !text.contains("u3"), "{text}");
@@ -410,13 +390,13 @@ async fn a_burst_of_changes_is_written_together_and_flushed_on_demand() {
     gloo::timers::future::TimeoutFuture::new(storage::AUTOSAVE_INTERVAL_MS + 50).await;
     assert!(saved(storage::DEFAULT_NAME).unwrap().contains("u3"));
     // ...or at once when flushed (the page is hidden, another scenario opens).
-    let store = sink.store().await;
+    let store = sink.current().await;
     iam_playground_app::store::edit(&store, "Add user", |s| {
         s.users.push(User::new("u4"));
         Ok(())
     })
     .unwrap();
-    storage::autosave(&sink.store().await);
+    storage::autosave(&sink.current().await);
     storage::flush_autosave();
     assert!(saved(storage::DEFAULT_NAME).unwrap().contains("u4"));
 }
@@ -431,11 +411,11 @@ async fn a_link_from_older_aws_data_warns_once_the_catalog_is_known() {
     );
     set_hash(&format!("#s={}", share::encode(&payload).unwrap()));
     let sink = harness().await;
-    let store = sink.store().await;
+    let store = sink.current().await;
     assert_eq!(store.notice.as_ref().unwrap().level, NoticeLevel::Info);
     // What the switcher does when the catalog has loaded.
     storage::check_link_data_version(&store, "2026-09-26");
-    let store = sink.store().await;
+    let store = sink.current().await;
     let notice = store.notice.clone().unwrap();
     assert_eq!(notice.level, NoticeLevel::Warning);
     assert!(
@@ -447,8 +427,8 @@ async fn a_link_from_older_aws_data_warns_once_the_catalog_is_known() {
     );
     // Only once per link.
     store.dispatch(Action::SetNotice(None));
-    storage::check_link_data_version(&sink.store().await, "2026-09-26");
-    assert_eq!(sink.store().await.notice, None);
+    storage::check_link_data_version(&sink.current().await, "2026-09-26");
+    assert_eq!(sink.current().await.notice, None);
 }
 
 #[wasm_bindgen_test]
@@ -489,7 +469,7 @@ fn storage_event_from_another_tab(key: &str, new_value: Option<&str>) {
 async fn another_tab_s_save_is_shown_here_as_an_undoable_step() {
     let _lock = clean_start().await;
     let sink = harness().await;
-    let store = sink.store().await;
+    let store = sink.current().await;
     save_now(&store);
     storage::follow_other_tabs(&store);
     let mine = (*store.scenario).clone();
@@ -503,7 +483,7 @@ async fn another_tab_s_save_is_shown_here_as_an_undoable_step() {
         .set_item(&format!("{SLOT_PREFIX}{slot}"), &text)
         .unwrap();
     storage_event_from_another_tab(&format!("{SLOT_PREFIX}{slot}"), Some(&text));
-    let store = sink.store().await;
+    let store = sink.current().await;
     assert_eq!(*store.scenario, theirs);
     let notice = store.notice.clone().unwrap();
     assert!(
@@ -517,16 +497,16 @@ async fn another_tab_s_save_is_shown_here_as_an_undoable_step() {
 
     // Undo brings this tab's version back, and saves it for the other tab to follow.
     store.dispatch(Action::Undo);
-    let store = sink.store().await;
+    let store = sink.current().await;
     assert_eq!(*store.scenario, mine);
     save_now(&store);
     assert_eq!(Scenario::from_json(&saved(&slot).unwrap()).unwrap(), mine);
 
     // Another slot's write changes nothing here; a removal of this one is a warning.
     storage_event_from_another_tab(&format!("{SLOT_PREFIX}elsewhere"), Some(&text));
-    assert_eq!(*sink.store().await.scenario, mine);
+    assert_eq!(*sink.current().await.scenario, mine);
     storage_event_from_another_tab(&format!("{SLOT_PREFIX}{slot}"), None);
-    let store = sink.store().await;
+    let store = sink.current().await;
     assert_eq!(store.notice.clone().unwrap().level, NoticeLevel::Warning);
     assert_eq!(*store.scenario, mine);
     store.dispatch(Action::SetNotice(None));
