@@ -336,7 +336,7 @@ pub fn parse_denied(text: &str) -> Result<DeniedRequest, DeniedError> {
 /// The type the evaluation gives a context key the inputs carry.
 pub(crate) fn key_type(key: &str, values: usize) -> ContextKeyType {
     let k = key.to_ascii_lowercase();
-    let single = match k.as_str() {
+    match k.as_str() {
         "aws:sourceip" => ContextKeyType::Ip,
         "aws:multifactorauthpresent"
         | "aws:securetransport"
@@ -347,8 +347,7 @@ pub(crate) fn key_type(key: &str, values: usize) -> ContextKeyType {
         _ if k.starts_with("aws:tagkeys") => ContextKeyType::StringList,
         _ if values > 1 => ContextKeyType::StringList,
         _ => ContextKeyType::String,
-    };
-    single
+    }
 }
 
 /// Adds `key` with `values` to `context` unless it is already there.

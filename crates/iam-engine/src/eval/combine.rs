@@ -147,7 +147,7 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
             )
             .chain(set.scp_levels.iter().filter(|_| scps_apply).flatten())
             .chain(set.rcp_levels.iter().filter(|_| rcps_apply).flatten())
-            .chain(resource_policy.into_iter());
+            .chain(resource_policy);
         let s = scan_all(deniers, &cx, Effect::Deny, &mut ex);
         deny = deny || s.matched;
         step(
