@@ -10,6 +10,9 @@
 pub mod catalog;
 pub mod condition;
 pub mod context;
+/// "Why was I denied?": AccessDenied messages, decoded authorization messages and CloudTrail
+/// events read back into the request they describe.
+pub mod denied;
 pub mod diagnostic;
 /// Editor support: highlighting tokens, autocomplete, format document and span-preserving edits.
 pub mod editing;

@@ -6,6 +6,7 @@ use crate::root_tasks;
 use super::compile::{CompiledPolicy, Cx, Explain, LowerAction, Named, Scan};
 use super::request::{CallerKind, PolicySet, Request, ResourcePolicyKind};
 use super::result::{Decision, Evaluation, Step, StepKind, Verdict};
+use super::service_rules::{aws_refusal, is_kms_key_arn, needs_no_permission};
 
 /// The bare decision for a request, without explanations and without allocating.
 pub fn decide(set: &PolicySet, request: &Request) -> Decision {
@@ -54,6 +55,42 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
             caller.kind,
             CallerKind::RoleSession | CallerKind::FederatedUser
         );
+
+    // Requests AWS refuses whatever the policies say: noted beside the policy decision, which
+    // the rest of the evaluation computes unchanged (the bare decision skips the note).
+    if let Some(ex) = ex.as_deref_mut() {
+        ex.refused_by_aws = aws_refusal(lower.as_str(), &request.resource);
+    }
+
+    // `sts:GetCallerIdentity` needs no permission: AWS answers every signed-in caller, even
+    // one whose policies deny it explicitly. Unsigned (anonymous) requests are not answered,
+    // and services do not call it as themselves, so they are evaluated as usual.
+    if needs_no_permission(lower.as_str()) && (iam || caller.kind == CallerKind::Root) {
+        step(&mut ex, StepKind::DenyCheck, Verdict::Allow, || {
+            format!(
+                "{} needs no permission: AWS answers it for every signed-in caller, and not even an explicit deny stops it.",
+                request.action
+            )
+        });
+        return Decision::Allowed;
+    }
+
+    // A KMS key policy governs requests on its key only. Actions on no key (`kms:ListKeys`,
+    // `kms:CreateKey` on `*`) and requests on an alias ARN (the alias part of
+    // `kms:CreateAlias`) are authorized by IAM policies alone, so the key policy neither
+    // grants, denies nor is required for them.
+    let key_policy_skipped = set.resource_policy_kind == ResourcePolicyKind::KmsKey
+        && !is_kms_key_arn(&request.resource);
+    let resource_policy = if key_policy_skipped {
+        None
+    } else {
+        set.resource_policy.as_ref()
+    };
+    let resource_policy_kind = if key_policy_skipped {
+        ResourcePolicyKind::Ordinary
+    } else {
+        set.resource_policy_kind
+    };
 
     // Root-only tasks: no IAM principal may do them, whatever its policies say.
     let root_task = root_tasks::root_only_task_for_action(&request.action);
@@ -110,7 +147,7 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
             )
             .chain(set.scp_levels.iter().filter(|_| scps_apply).flatten())
             .chain(set.rcp_levels.iter().filter(|_| rcps_apply).flatten())
-            .chain(set.resource_policy.iter());
+            .chain(resource_policy);
         let s = scan_all(deniers, &cx, Effect::Deny, &mut ex);
         deny = deny || s.matched;
         step(
@@ -200,10 +237,10 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
 
     // 4. The resource-based policy.
     let explicit_needed = matches!(
-        set.resource_policy_kind,
+        resource_policy_kind,
         ResourcePolicyKind::RoleTrust | ResourcePolicyKind::KmsKey
     );
-    let resource = match &set.resource_policy {
+    let resource = match resource_policy {
         Some(p) => p.scan(&cx, Effect::Allow, ex.as_deref_mut()),
         None => Scan::default(),
     };
@@ -211,13 +248,17 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
     step(
         &mut ex,
         StepKind::ResourcePolicy,
-        match (&set.resource_policy, resource.matched) {
+        match (resource_policy, resource.matched) {
             (None, _) => Verdict::NotApplicable,
             (Some(_), true) => Verdict::Allow,
             (Some(_), false) => Verdict::NoAllow,
         },
         || {
-            match (&set.resource_policy, named) {
+            match (resource_policy, named) {
+            (None, _) if key_policy_skipped => format!(
+                "A KMS key policy governs requests on its key only; {} is not a KMS key, so IAM policies alone authorize {}.",
+                request.resource, request.action
+            ),
             (None, _) => "The resource has no resource-based policy.".to_string(),
             (Some(_), Named::Nothing) => {
                 "The resource-based policy does not allow the request.".to_string()
@@ -254,7 +295,7 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
     // The root user in its own account. This is the only branch that allows without an
     // applying statement: `ReachSet::known_decision` relies on that.
     if caller.kind == CallerKind::Root && !cross_account {
-        if set.resource_policy_kind == ResourcePolicyKind::KmsKey && !resource.matched {
+        if resource_policy_kind == ResourcePolicyKind::KmsKey && !resource.matched {
             step(&mut ex, StepKind::RootUser, Verdict::NoAllow, || {
                 "A KMS key policy must allow even the account root user.".to_string()
             });
@@ -327,7 +368,7 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
     if !resource_side_ok {
         let detail = if cross_account {
             "A cross-account request also needs the resource's account to allow it in the resource-based policy."
-        } else if set.resource_policy_kind == ResourcePolicyKind::RoleTrust {
+        } else if resource_policy_kind == ResourcePolicyKind::RoleTrust {
             "A role's trust policy must allow the request explicitly."
         } else {
             "A KMS key policy must allow the request explicitly."

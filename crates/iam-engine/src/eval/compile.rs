@@ -195,6 +195,7 @@ pub(crate) struct Explain {
     pub root_only_task: Option<String>,
     pub allowed_by_organizations: Option<bool>,
     pub allowed_by_permissions_boundary: Option<bool>,
+    pub refused_by_aws: Option<super::service_rules::AwsRefusal>,
 }
 
 impl Explain {
@@ -264,6 +265,14 @@ impl Explain {
                 s.policy_id
             ));
         }
+        if let Some(refusal) = &self.refused_by_aws {
+            // The refusal comes first: the request fails whatever the policies decide, and the
+            // policy decision follows for comparison with AWS's simulator.
+            summary = format!(
+                "AWS refuses this request whatever the policies say: {} Policy decision: {summary}",
+                refusal.reason
+            );
+        }
         let mut uncertain_seen = BTreeSet::new();
         let uncertain = self
             .uncertain
@@ -281,6 +290,7 @@ impl Explain {
             root_only_task: self.root_only_task,
             allowed_by_organizations: self.allowed_by_organizations,
             allowed_by_permissions_boundary: self.allowed_by_permissions_boundary,
+            refused_by_aws: self.refused_by_aws,
         }
     }
 }

@@ -25,6 +25,12 @@
 //! 7. Role trust policies and KMS key policies must allow explicitly, even in the same account.
 //! 8. Tasks only the root user can do (see [`crate::root_tasks`]) are refused to every other
 //!    principal whatever the policies say.
+//! 9. `sts:GetCallerIdentity` needs no permission: it is allowed to every signed-in caller,
+//!    even under an explicit deny. A KMS key policy governs requests on a key ARN only
+//!    (`kms:ListKeys` on `*`, or `kms:CreateAlias` on an alias ARN, need IAM policies alone).
+//!    Some requests AWS refuses whatever the policies say (an AWS managed policy, an IAM
+//!    Identity Center or service-linked role, an `alias/aws/` KMS alias): the evaluation keeps
+//!    the policy decision and adds [`AwsRefusal`] beside it (see the `service_rules` module).
 //!
 //! Choices where AWS documents nothing: `Principal: "*"` in a same-account resource policy
 //! counts as naming the caller directly; a condition whose operator is unknown, or whose
@@ -38,6 +44,7 @@ mod reach;
 mod request;
 mod result;
 mod root_task;
+mod service_rules;
 
 pub use combine::{decide, evaluate};
 pub use compile::{CompiledPolicy, PolicySource};
@@ -47,3 +54,4 @@ pub use result::{
     Candidate, Decision, Evaluation, Miss, StatementRef, Step, StepKind, Uncertainty, Verdict,
 };
 pub use root_task::{RootTaskEvaluation, evaluate_root_task};
+pub use service_rules::{AwsRefusal, AwsRefusalRule};

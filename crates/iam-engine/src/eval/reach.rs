@@ -25,6 +25,7 @@ use super::compile::{CompiledPolicy, Cx};
 use super::glue::ActionMatcher;
 use super::request::{CallerKind, PolicySet, Request, ResourcePolicyKind};
 use super::result::Decision;
+use super::service_rules::needs_no_permission;
 
 /// The Action elements of one policy: for each statement that can apply, its effect, whether
 /// it is a `NotAction`, and its entries.
@@ -54,6 +55,9 @@ pub struct ActionReach {
     by_service: HashMap<Box<str>, Vec<u32>>,
     /// The columns whose action is a root-only task (never granted to another principal).
     root_tasks: Vec<u64>,
+    /// The columns whose action needs no permission (`sts:GetCallerIdentity`), which every
+    /// IAM principal is allowed whatever its policies say.
+    no_permission: Vec<u64>,
     /// Bitset words per set.
     words: usize,
     /// What the policies seen so far may match, by a hash of their Action elements; the
@@ -99,6 +103,8 @@ impl ReachSet {
     ///   way.
     /// - The root user in its own account with no policy at all in play (no SCP, RCP or
     ///   resource policy) passes every step to that branch, which allows.
+    /// - An IAM principal is allowed an action that needs no permission
+    ///   (`sts:GetCallerIdentity`) whatever its policies say.
     /// - An IAM principal in its own account whose set has identity-based policies only (no
     ///   boundary, session policy, SCP, RCP or resource policy) is allowed when an Allow
     ///   statement whose Resource, Principal and conditions all hold for the request matches
@@ -132,10 +138,14 @@ impl ActionReach {
             }
         }
         let mut root_tasks = vec![0u64; words];
+        let mut no_permission = vec![0u64; words];
         for (i, a) in actions.iter().enumerate() {
-            // The same lookup `decide` makes with the request's action.
+            // The same lookups `decide` makes with the request's action.
             if root_only_task_for_action(a.as_ref()).is_some() {
                 set_bit(&mut root_tasks, i);
+            }
+            if lower.get(i).is_some_and(|l| needs_no_permission(l)) {
+                set_bit(&mut no_permission, i);
             }
         }
         ActionReach {
@@ -143,6 +153,7 @@ impl ActionReach {
             lower,
             by_service,
             root_tasks,
+            no_permission,
             cache: HashMap::new(),
         }
     }
@@ -188,18 +199,23 @@ impl ActionReach {
         let own_account = !request.is_cross_account();
         let root_allowed = root && own_account && identity_only && set.identity.is_empty();
         let mut allowed = Vec::new();
-        if identity_only && own_account && request.caller.is_iam_principal() {
-            let cx = Cx::new(request, "", false);
+        if request.caller.is_iam_principal() {
             allowed = vec![0u64; self.words];
-            for policy in &set.identity {
-                let applying: Vec<bool> = policy.allows_apart_from_action(&cx).collect();
-                if applying.iter().any(|a| *a) {
-                    or_into(&mut allowed, self.applying_allows(policy, applying));
+            if identity_only && own_account {
+                let cx = Cx::new(request, "", false);
+                for policy in &set.identity {
+                    let applying: Vec<bool> = policy.allows_apart_from_action(&cx).collect();
+                    if applying.iter().any(|a| *a) {
+                        or_into(&mut allowed, self.applying_allows(policy, applying));
+                    }
+                }
+                for ((a, d), t) in allowed.iter_mut().zip(&deny).zip(&self.root_tasks) {
+                    *a &= !(d | t);
                 }
             }
-            for ((a, d), t) in allowed.iter_mut().zip(&deny).zip(&self.root_tasks) {
-                *a &= !(d | t);
-            }
+            // Actions that need no permission are allowed whatever the set holds, denies
+            // included (the first thing `decide` checks after the caller's kind).
+            or_into(&mut allowed, &self.no_permission);
         }
         ReachSet {
             any,

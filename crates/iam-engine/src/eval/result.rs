@@ -188,4 +188,9 @@ pub struct Evaluation {
     /// Whether the permissions boundary allowed, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_by_permissions_boundary: Option<bool>,
+    /// Set when AWS refuses the request whatever the policies say (changing an AWS managed
+    /// policy, a service-linked role, ...): the request fails even when `decision` (the
+    /// policy decision, which AWS's simulator reports) is `allowed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_by_aws: Option<super::service_rules::AwsRefusal>,
 }
