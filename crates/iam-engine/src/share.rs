@@ -861,7 +861,10 @@ mod tests {
         assert!(wrapped.len() <= MAX_LINK_CHARS);
         assert_eq!(decode(&wrapped), Ok(p));
         // Only quotes: nothing is left, which is a missing link, not a hang.
-        assert_eq!(decode(&"\"".repeat(MAX_LINK_CHARS)), Err(ShareError::Missing));
+        assert_eq!(
+            decode(&"\"".repeat(MAX_LINK_CHARS)),
+            Err(ShareError::Missing)
+        );
     }
 
     #[test]
