@@ -553,6 +553,7 @@ pub fn ExportView() -> Html {
         Rc::new(move |text: String| {
             let options = ImportOptions {
                 account_id: Some(store.scenario.account.id.clone()),
+                ..ImportOptions::default()
             };
             match detect_and_import(&text, &options) {
                 Ok(imported) => {

@@ -503,19 +503,19 @@ fn link_data(input: &str) -> Result<String, ShareError> {
     // Percent-escapes first: a `#` or `=` may itself arrive escaped. The result is never longer
     // than the input, so the cap above also bounds it.
     let unescaped: Cow<'_, [u8]> = percent_encoding::percent_decode(input.as_bytes()).into();
-    let mut text: Vec<u8> = unescaped
+    let cleaned: Vec<u8> = unescaped
         .iter()
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
-    // Text wrapped in <...> or quotes by a mail client or a chat app.
-    while let (Some(first), Some(last)) = (text.first(), text.last()) {
-        let wrapped = matches!((first, last), (b'<', b'>') | (b'"', b'"') | (b'\'', b'\''));
-        if !wrapped || text.len() < 2 {
+    // Text wrapped in <...> or quotes by a mail client or a chat app. Unwrapping narrows a slice
+    // (removing the first byte of a vector would move the rest, quadratic over many layers).
+    let mut text: &[u8] = &cleaned;
+    while let [first, inner @ .., last] = text {
+        if !matches!((first, last), (b'<', b'>') | (b'"', b'"') | (b'\'', b'\'')) {
             break;
         }
-        text.pop();
-        text.remove(0);
+        text = inner;
     }
 
     let fragment: &[u8] = if let Some(hash) = text.iter().position(|&b| b == b'#') {
@@ -524,7 +524,7 @@ fn link_data(input: &str) -> Result<String, ShareError> {
         // A URL (or anything that is not link data) without a fragment.
         return Err(ShareError::Missing);
     } else {
-        &text
+        text
     };
 
     let param = fragment
@@ -840,6 +840,31 @@ mod tests {
         bytes.truncate(n);
         let sum = adler2::adler32_slice(bytes);
         bytes.extend_from_slice(&sum.to_be_bytes());
+    }
+
+    /// Regression: unwrapping removed the first byte of a vector per layer, quadratic in the
+    /// depth (2 MiB of quotes took 19 s). Nearly a megabyte of layers around a real link still
+    /// unwraps to the payload.
+    #[test]
+    fn deeply_quoted_link_unwraps() {
+        let p = payload();
+        let data = encode(&p).unwrap();
+        let layers = (MAX_LINK_CHARS - data.len()) / 2 - 8;
+        let half = layers / 2;
+        let wrapped = format!(
+            "{}{}{}{}",
+            "\"".repeat(half),
+            "<".repeat(layers - half),
+            data,
+            ">".repeat(layers - half)
+        ) + &"\"".repeat(half);
+        assert!(wrapped.len() <= MAX_LINK_CHARS);
+        assert_eq!(decode(&wrapped), Ok(p));
+        // Only quotes: nothing is left, which is a missing link, not a hang.
+        assert_eq!(
+            decode(&"\"".repeat(MAX_LINK_CHARS)),
+            Err(ShareError::Missing)
+        );
     }
 
     #[test]

@@ -276,3 +276,21 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn sixty_thousand_users_export_with_distinct_ids() {
+    // Regression: allocating ids and adding resources compared each with every earlier one;
+    // 60,000 users did not finish.
+    let mut scenario = Scenario::new("111122223333");
+    for n in 0..60_000 {
+        scenario
+            .users
+            .push(iam_engine::scenario::User::new(format!("user-{n}")));
+    }
+    let text = cloudformation(&scenario, Format::Json).unwrap();
+    let template: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let resources = template["Resources"].as_object().unwrap();
+    assert_eq!(resources.len(), 60_000);
+    assert!(resources.contains_key("UserUser0"));
+    assert!(resources.contains_key("UserUser59999"));
+}

@@ -103,6 +103,7 @@ fn short_form_template_is_evaluated() {
         &fixture("template-short-forms.yaml"),
         &ImportOptions {
             account_id: Some("999988887777".to_string()),
+            ..ImportOptions::default()
         },
     )
     .unwrap();
@@ -356,4 +357,157 @@ Resources:
         "{:?}",
         i.skipped
     );
+}
+
+/// Imports with a larger size limit, as the CLI does, for the inputs below that are larger
+/// than the page's limit.
+fn import_large(text: &str) -> Imported {
+    let options = ImportOptions {
+        max_bytes: Some(64 << 20),
+        ..ImportOptions::default()
+    };
+    detect_and_import(text, &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A user whose name is an `Fn::Sub` of `levels` nested `Fn::Sub`s, each using its one
+/// variable `uses` times, around `leaf`.
+fn nested_sub(levels: usize, uses: usize, leaf: &str) -> String {
+    let mut value = format!("\"{leaf}\"");
+    for _ in 0..levels {
+        value = format!(
+            "{{\"Fn::Sub\": [\"{}\", {{\"a\": {value}}}]}}",
+            "${a}".repeat(uses)
+        );
+    }
+    format!(
+        "{{\"Resources\": {{\"U\": {{\"Type\": \"AWS::IAM::User\", \"Properties\": {{\"UserName\": {value}}}}}}}}}"
+    )
+}
+
+#[test]
+fn fn_sub_expansion_stops_at_the_budget_with_its_place() {
+    // Regression: 555 bytes of nested `Fn::Sub` made a 16 MB user name (2^18 copies of 64
+    // bytes here, 16 MiB), 635 bytes 268 MB. The budget stops it and names the place.
+    let text = nested_sub(18, 2, &"x".repeat(64));
+    assert!(text.len() < 1_000);
+    let e = detect_and_import(&text, &ImportOptions::default()).unwrap_err();
+    assert_eq!(e.code, "import-expansion-budget", "{e}");
+    assert_eq!(e.line, Some(1));
+    assert!(e.column.is_some());
+    assert!(e.message.contains("bytes"), "{e}");
+    // Within the budget the same nesting is evaluated: 2^10 copies of 64 bytes.
+    let i = import(&nested_sub(10, 2, &"x".repeat(64)));
+    assert_eq!(i.scenario.users[0].name.len(), 64 << 10);
+}
+
+#[test]
+fn fn_sub_variables_are_resolved_once() {
+    // Regression: each use of a variable resolved it again, so 18 levels of a variable used 8
+    // times (8^18 evaluations) never finished although the value is empty.
+    let i = import(&nested_sub(18, 8, ""));
+    assert_eq!(i.scenario.users.len(), 1);
+    let i = import(&nested_sub(18, 8, "x").replace("${a}${a}${a}${a}${a}${a}${a}${a}", "-${a}-"));
+    assert_eq!(
+        i.scenario.users[0].name,
+        format!("{}x{}", "-".repeat(18), "-".repeat(18))
+    );
+}
+
+#[test]
+fn find_in_map_copies_count_against_the_budget() {
+    // A 40 KB mapping value copied by 2,000 `Fn::FindInMap`s would be 80 MB.
+    let mut text = format!(
+        "Mappings:\n  M:\n    K:\n      V: [{}]\nResources:\n",
+        vec!["abcdefghij"; 4_000].join(", ")
+    );
+    for n in 0..2_000 {
+        text.push_str(&format!(
+            "  U{n}:\n    Type: AWS::IAM::User\n    Properties: {{Tags: !FindInMap [M, K, V]}}\n"
+        ));
+    }
+    let e = detect_and_import(&text, &ImportOptions::default()).unwrap_err();
+    assert_eq!(e.code, "import-expansion-budget", "{e}");
+    assert!(e.line.is_some_and(|l| l > 5));
+}
+
+#[test]
+fn a_mapping_of_many_keys_is_built_in_linear_time() {
+    // Regression: each key was compared with every earlier one; a Condition of 100,000 keys
+    // took over 20 s.
+    let keys: Vec<String> = (0..100_000)
+        .map(|n| format!("\"aws:PrincipalTag/k{n}\": \"v\""))
+        .collect();
+    let document = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Condition\": {{\"StringEquals\": {{{}}}}}}}]}}",
+        keys.join(", ")
+    );
+    let template = format!(
+        "{{\"Resources\": {{\"P\": {{\"Type\": \"AWS::IAM::ManagedPolicy\", \"Properties\": {{\"ManagedPolicyName\": \"p\", \"PolicyDocument\": {document}}}}}}}}}"
+    );
+    let i = import(&template);
+    let doc = json(&i.scenario.policies[0].document);
+    let condition = doc["Statement"][0]["Condition"]["StringEquals"]
+        .as_object()
+        .unwrap();
+    assert_eq!(condition.len(), 100_000);
+    // The same in YAML authorization details, where a repeated key keeps its first place and
+    // its last value.
+    let mut yaml = String::from(
+        "Policies:\n- PolicyName: p\n  DefaultVersionId: v1\n  PolicyVersionList:\n  - VersionId: v1\n    IsDefaultVersion: true\n    Document:\n      Version: '2012-10-17'\n      Statement:\n      - Effect: Allow\n        Action: s3:*\n        Resource: '*'\n        Condition:\n          StringEquals:\n",
+    );
+    for n in 0..100_000 {
+        yaml.push_str(&format!("            k{n}: v\n"));
+    }
+    yaml.push_str("            k0: last\n");
+    let i = import_large(&yaml);
+    let doc = json(&i.scenario.policies[0].document);
+    let condition = doc["Statement"][0]["Condition"]["StringEquals"]
+        .as_object()
+        .unwrap();
+    assert_eq!(condition.len(), 100_000);
+    assert_eq!(condition["k0"], "last");
+}
+
+#[test]
+fn refs_to_one_group_from_many_users_are_one_lookup_each() {
+    // Regression: every `Ref` scanned the template's resources; 60,000 users naming one group
+    // (defined last) did not finish. A policy attached to all of them by `Users` too.
+    let n = 60_000;
+    let mut text = String::from("Resources:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  U{i}: {{Type: AWS::IAM::User, Properties: {{Groups: [!Ref G]}}}}\n"
+        ));
+    }
+    let users: Vec<String> = (0..n).map(|i| format!("!Ref U{i}")).collect();
+    text.push_str(&format!(
+        "  P: {{Type: AWS::IAM::Policy, Properties: {{PolicyName: p, PolicyDocument: {{Version: '2012-10-17', Statement: []}}, Users: [{}]}}}}\n",
+        users.join(", ")
+    ));
+    text.push_str("  G: {Type: AWS::IAM::Group}\n");
+    let i = import_large(&text);
+    assert_eq!(i.scenario.users.len(), n);
+    assert!(i.scenario.users.iter().all(|u| u.groups == ["G"]));
+    assert!(
+        i.scenario
+            .users
+            .iter()
+            .all(|u| u.inline_policies.len() == 1)
+    );
+}
+
+#[test]
+fn the_size_limit_can_be_raised() {
+    let mut text = String::from("Resources:\n");
+    while text.len() <= iam_engine::import::MAX_IMPORT_BYTES {
+        text.push_str("  # padding padding padding padding padding padding padding padding\n");
+    }
+    text.push_str("  G: {Type: AWS::IAM::Group}\n");
+    assert_eq!(
+        detect_and_import(&text, &ImportOptions::default())
+            .unwrap_err()
+            .code,
+        "import-too-large"
+    );
+    assert_eq!(import_large(&text).scenario.groups.len(), 1);
 }

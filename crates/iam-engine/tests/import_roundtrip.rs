@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 fn import_as(text: &str, account: &str) -> Imported {
     let options = ImportOptions {
         account_id: Some(account.to_string()),
+        ..ImportOptions::default()
     };
     detect_and_import(text, &options).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }

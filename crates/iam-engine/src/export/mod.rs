@@ -41,6 +41,8 @@
 
 pub(crate) mod node;
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use crate::scenario::{AWS_MANAGED_PREFIX, InlinePolicy, PolicyRef, ResourceKind, Scenario, Tag};
@@ -136,7 +138,11 @@ fn serialize_error(detail: &str) -> ExportError {
 /// Hands out logical ids: unique, alphanumeric, deterministic.
 #[derive(Default)]
 struct Ids {
-    taken: Vec<String>,
+    /// Every id handed out, lower-cased (ids are compared without regard to ASCII case).
+    taken: HashSet<String>,
+    /// For each lower-cased base, the next counter worth trying: every smaller one was found
+    /// taken, and stays taken, so many equal names cost one probe each instead of a rescan.
+    next: HashMap<String, u32>,
 }
 
 impl Ids {
@@ -148,13 +154,19 @@ impl Ids {
         base.push_str(&pascal_case(name));
         // Logical ids are at most 255 characters; leave room for a counter.
         let base: String = base.chars().take(240).collect();
+        let key = base.to_ascii_lowercase();
         let mut id = base.clone();
-        let mut n = 2u32;
-        while self.taken.iter().any(|t| t.eq_ignore_ascii_case(&id)) {
-            id = format!("{base}{n}");
-            n += 1;
+        if self.taken.contains(&key) {
+            let n = self.next.entry(key).or_insert(2);
+            loop {
+                id = format!("{base}{n}");
+                *n = n.saturating_add(1);
+                if !self.taken.contains(&id.to_ascii_lowercase()) {
+                    break;
+                }
+            }
         }
-        self.taken.push(id.clone());
+        self.taken.insert(id.to_ascii_lowercase());
         id
     }
 }
@@ -252,6 +264,10 @@ struct Ctx<'a> {
     scenario: &'a Scenario,
     policy_ids: Vec<(String, String)>,
     group_ids: Vec<(String, String)>,
+    /// Lower-cased policy and group names → their index in `policy_ids` and `group_ids` (the
+    /// first of equal names), so each reference is one lookup.
+    policy_index: HashMap<String, usize>,
+    group_index: HashMap<String, usize>,
 }
 
 impl Ctx<'_> {
@@ -271,9 +287,9 @@ impl Ctx<'_> {
             }
             PolicyRef::Customer(name) => {
                 match self
-                    .policy_ids
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .policy_index
+                    .get(&name.to_ascii_lowercase())
+                    .and_then(|&i| self.policy_ids.get(i))
                 {
                     Some((_, id)) => Node::reference(id),
                     // A policy the scenario names but does not hold already exists in the
@@ -289,9 +305,9 @@ impl Ctx<'_> {
 
     fn group(&self, name: &str) -> Node {
         match self
-            .group_ids
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .group_index
+            .get(&name.to_ascii_lowercase())
+            .and_then(|&i| self.group_ids.get(i))
         {
             Some((_, id)) => Node::reference(id),
             None => Node::str(name),
@@ -391,8 +407,17 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
             ids.allocate(prefix, &r.name)
         })
         .collect();
+    let index = |ids: &[(String, String)]| {
+        let mut map = HashMap::new();
+        for (i, (name, _)) in ids.iter().enumerate() {
+            map.entry(name.to_ascii_lowercase()).or_insert(i);
+        }
+        map
+    };
     let ctx = Ctx {
         scenario,
+        policy_index: index(&policy_ids),
+        group_index: index(&group_ids),
         policy_ids,
         group_ids,
     };
@@ -413,7 +438,7 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
             "PolicyDocument",
             document(&policy.document, &what, account)?,
         );
-        resources.insert(id.clone(), resource("AWS::IAM::ManagedPolicy", props));
+        resources.push_new(id.clone(), resource("AWS::IAM::ManagedPolicy", props));
     }
 
     for (group, (_, id)) in scenario.groups.iter().zip(&ctx.group_ids) {
@@ -429,7 +454,7 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
             &group.inline_policies,
             None,
         )?;
-        resources.insert(id.clone(), resource("AWS::IAM::Group", props));
+        resources.push_new(id.clone(), resource("AWS::IAM::Group", props));
     }
 
     for (user, id) in scenario.users.iter().zip(&user_ids) {
@@ -487,9 +512,9 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
         if !user.tags.is_empty() {
             props.insert("Tags", tags(&user.tags));
         }
-        resources.insert(id.clone(), resource("AWS::IAM::User", props));
+        resources.push_new(id.clone(), resource("AWS::IAM::User", props));
         if let Some((secret_id, secret)) = secret {
-            resources.insert(secret_id, secret);
+            resources.push_new(secret_id, secret);
         }
     }
 
@@ -527,7 +552,7 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
         if !role.tags.is_empty() {
             props.insert("Tags", tags(&role.tags));
         }
-        resources.insert(id.clone(), resource("AWS::IAM::Role", props));
+        resources.push_new(id.clone(), resource("AWS::IAM::Role", props));
     }
 
     for (res, id) in scenario.resources.iter().zip(&resource_ids) {
@@ -578,7 +603,7 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
         }
         // Buckets, queues, topics and keys hold data (a deleted key makes what it encrypted
         // unreadable), so deleting the stack keeps them.
-        resources.insert(id.clone(), stateful(kind, props, "Retain"));
+        resources.push_new(id.clone(), stateful(kind, props, "Retain"));
         if let (Some(policy), false) = (policy, policy_kind.is_empty()) {
             let mut p = Node::map();
             match res.kind {
@@ -588,7 +613,7 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
             }
             p.insert("PolicyDocument", policy);
             let policy_id = ids.allocate(policy_prefix, &res.name);
-            resources.insert(policy_id, resource(policy_kind, p));
+            resources.push_new(policy_id, resource(policy_kind, p));
         }
     }
 
@@ -719,6 +744,73 @@ mod tests {
         assert_eq!(ids.allocate("Group", "dev-ops"), "GroupDevOps");
         assert_eq!(ids.allocate("Group", "dev_ops"), "GroupDevOps2");
         assert_eq!(ids.allocate("Group", "DevOps"), "GroupDevOps3");
+    }
+
+    /// The allocator before it kept an index: every candidate compared with every id.
+    fn allocate_by_scanning(taken: &mut Vec<String>, prefix: &str, name: &str) -> String {
+        let base: String = format!("{prefix}{}", pascal_case(name))
+            .chars()
+            .take(240)
+            .collect();
+        let mut id = base.clone();
+        let mut n = 2u32;
+        while taken.iter().any(|t| t.eq_ignore_ascii_case(&id)) {
+            id = format!("{base}{n}");
+            n += 1;
+        }
+        taken.push(id.clone());
+        id
+    }
+
+    #[test]
+    fn indexed_ids_equal_the_scanned_ones() {
+        // Names whose ids collide with each other's numbered forms, in several orders.
+        let names = [
+            "dev-ops",
+            "dev-ops-2",
+            "DevOps",
+            "dev_ops",
+            "devops2",
+            "dev-ops-3",
+            "DEVOPS",
+            "dev-ops",
+            "a",
+            "a-2",
+            "A",
+            "a2",
+            "a_2",
+            "a-2-2",
+            "a",
+        ];
+        for rotation in 0..names.len() {
+            let mut ids = Ids::default();
+            let mut taken = Vec::new();
+            for name in names.iter().cycle().skip(rotation).take(names.len() * 2) {
+                for prefix in ["Group", "GroupDev", "User"] {
+                    assert_eq!(
+                        ids.allocate(prefix, name),
+                        allocate_by_scanning(&mut taken, prefix, name)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn many_colliding_names_get_distinct_ids() {
+        // Regression: each id was compared with every earlier one and each collision started
+        // again from 2 (cubic): 5,000 names that all become `UserAB`, and 2,000 equal names.
+        let mut ids = Ids::default();
+        let got: Vec<String> = (0..5_000)
+            .map(|n| ids.allocate("User", ["a-b", "a_b", "A.b", "a@B"][n % 4]))
+            .collect();
+        assert_eq!(got.first().map(String::as_str), Some("UserAB"));
+        assert_eq!(got.get(1).map(String::as_str), Some("UserAB2"));
+        assert_eq!(got.last().map(String::as_str), Some("UserAB5000"));
+        let distinct: HashSet<String> = got.iter().map(|i| i.to_ascii_lowercase()).collect();
+        assert_eq!(distinct.len(), 5_000);
+        let same: Vec<String> = (0..2_000).map(|_| ids.allocate("Group", "g")).collect();
+        assert_eq!(same.last().map(String::as_str), Some("GroupG2000"));
     }
 
     #[test]

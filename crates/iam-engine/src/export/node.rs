@@ -5,6 +5,8 @@
 //! would change every other user of serde_json; this small tree keeps insertion order instead
 //! and serializes through any serde serializer.
 
+use std::collections::HashMap;
+
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
@@ -47,6 +49,37 @@ impl Node {
                 members.push((key, value));
             }
         }
+    }
+
+    /// Adds a member whose key the caller knows is not in the object yet (a logical id from
+    /// the allocator, which hands out each id once), without looking for it: a template with
+    /// tens of thousands of resources would otherwise compare every key with every other.
+    pub(crate) fn push_new(&mut self, key: String, value: Node) {
+        if let Node::Map(members) = self {
+            members.push((key, value));
+        }
+    }
+
+    /// An object of members in order where a repeated key keeps its first position and its
+    /// last value (as [`Node::insert`] one by one would), found through a hash index so a
+    /// mapping of many keys is built in linear time.
+    pub(crate) fn from_members(members: impl IntoIterator<Item = (String, Node)>) -> Node {
+        let mut out: Vec<(String, Node)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (key, value) in members {
+            match index.get(&key) {
+                Some(&i) => {
+                    if let Some(slot) = out.get_mut(i) {
+                        slot.1 = value;
+                    }
+                }
+                None => {
+                    index.insert(key.clone(), out.len());
+                    out.push((key, value));
+                }
+            }
+        }
+        Node::Map(out)
     }
 
     /// `{"Ref": name}`.
@@ -140,10 +173,10 @@ impl<'de> Visitor<'de> for NodeVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
         // A duplicate key keeps its first position and its last value, as most JSON readers
         // (and IAM) keep the last occurrence.
-        let mut node = Node::map();
-        while let Some((key, value)) = map.next_entry::<String, Node>()? {
-            node.insert(key, value);
+        let mut members = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Node>()? {
+            members.push(entry);
         }
-        Ok(node)
+        Ok(Node::from_members(members))
     }
 }

@@ -10,6 +10,9 @@ use crate::scenario::{
     AWS_MANAGED_PREFIX, AccessKey, DEFAULT_REGION, Group, InlinePolicy, LoginProfile,
     ManagedPolicy, PolicyRef, Resource, ResourceKind, Role, Scenario, Tag, User,
 };
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+
 use crate::span::LineIndex;
 
 /// The suffix the export adds to the title in the template's `Description`.
@@ -31,12 +34,21 @@ struct Cfn<'a> {
     index: LineIndex<'a>,
     account: String,
     region: String,
-    params: Vec<(String, &'a Tree)>,
+    /// Parameters with a default, by name (the first, when a name repeats).
+    params: HashMap<String, &'a Tree>,
     entities: Vec<Entity<'a>>,
+    /// The index in `entities` of each logical id (the first, when an id repeats), so a `Ref`
+    /// costs one lookup however many resources the template has.
+    by_id: HashMap<String, usize>,
     skipped: Vec<Skipped>,
     notes: Vec<String>,
     /// Secrets read by a login profile: part of the profile, not skipped resources.
-    consumed: Vec<String>,
+    consumed: HashSet<String>,
+    /// What `Fn::Sub` and `Fn::Join` may produce in all, in bytes (see
+    /// [`super::expansion_budget`]), what they produced so far, and where the budget ran out.
+    budget: usize,
+    spent: Cell<usize>,
+    exceeded: Cell<Option<usize>>,
 }
 
 /// A value that cannot be evaluated without deploying, with the offset of the culprit.
@@ -56,18 +68,25 @@ pub(super) fn import(
         index: LineIndex::new(text),
         account: account.clone(),
         region: DEFAULT_REGION.to_string(),
-        params: Vec::new(),
+        params: HashMap::new(),
         entities: Vec::new(),
+        by_id: HashMap::new(),
         skipped: Vec::new(),
         notes: Vec::new(),
-        consumed: Vec::new(),
+        consumed: HashSet::new(),
+        budget: super::expansion_budget(text.len()),
+        spent: Cell::new(0),
+        exceeded: Cell::new(None),
     };
     c.notes.push(format!(
         "The template names the account as ${{AWS::AccountId}}; the scenario uses the account {account}."
     ));
     // Conditions, Fn::If, Fn::Select, Fn::FindInMap and AWS::NoValue are decided first, with
     // the parameters' defaults; the rest of the reader sees the template they leave.
-    let folded = super::conditions::fold(tree, &account, DEFAULT_REGION);
+    let folded = super::conditions::fold(tree, &account, DEFAULT_REGION, c.budget);
+    if let Some(at) = folded.exceeded {
+        return Err(c.over_budget(at));
+    }
     let tree = &folded.tree;
     c.notes.extend(folded.notes.iter().cloned());
     for (what, why, at) in &folded.undecided {
@@ -86,7 +105,7 @@ pub(super) fn import(
             "Parameters" => {
                 for (name, _, p) in section.map().unwrap_or_default() {
                     if let Some(default) = p.get("Default") {
-                        c.params.push((name.clone(), default));
+                        c.params.entry(name.clone()).or_insert(default);
                     }
                 }
             }
@@ -126,6 +145,7 @@ pub(super) fn import(
 
     // Pass 1: every resource's type and the name the scenario gives it.
     for (id, at, r) in resources {
+        c.by_id.entry(id.clone()).or_insert(c.entities.len());
         let ty = r
             .get("Type")
             .and_then(Tree::as_str)
@@ -168,12 +188,9 @@ pub(super) fn import(
         // A resource whose condition is false was left out by the folding; one whose condition
         // could not be decided is imported, and says so.
         if let Some(cond) = resources.get(i).and_then(|(_, _, r)| r.get("Condition"))
-            && !folded.notes.iter().any(|n| {
-                n.starts_with(&format!(
-                    "The condition {} is true",
-                    cond.as_str().unwrap_or("?")
-                ))
-            })
+            && cond
+                .as_str()
+                .is_none_or(|name| folded.decided.get(name) != Some(&Some(true)))
         {
             c.notes.push(format!(
                 "{id} is created only when the condition {} holds; it is imported as if it does.",
@@ -348,8 +365,9 @@ pub(super) fn import(
             ),
         }
     }
+    let mut names = Names::of(&s);
     for i in later {
-        c.attach(i, &mut s);
+        c.attach(i, &mut s, &mut names);
     }
     // Secrets that no login profile reads are resources the playground does not model.
     for e in &c.entities {
@@ -361,6 +379,9 @@ pub(super) fn import(
                 line,
             });
         }
+    }
+    if let Some(at) = c.exceeded.get() {
+        return Err(c.over_budget(at));
     }
     c.skipped.sort_by_key(|s| s.line.unwrap_or(0));
     Ok(Imported {
@@ -445,7 +466,43 @@ impl<'a> Cfn<'a> {
     }
 
     fn entity(&self, id: &str) -> Option<&Entity<'a>> {
-        self.entities.iter().find(|e| e.id == id)
+        self.entities.get(*self.by_id.get(id)?)
+    }
+
+    /// Counts `len` bytes of expanded text made at `at` against the budget; over it, the
+    /// value is not evaluated and the import stops with [`Cfn::over_budget`]. Every expansion
+    /// costs at least one byte, so empty values repeated without end are stopped too.
+    fn charge(&self, len: usize, at: usize) -> Result<(), Unresolved> {
+        let spent = self.spent.get().saturating_add(len).saturating_add(1);
+        self.spent.set(spent);
+        if spent > self.budget {
+            if self.exceeded.get().is_none() {
+                self.exceeded.set(Some(at));
+            }
+            return Err((
+                format!(
+                    "the template's values expand to more than {} bytes",
+                    self.budget
+                ),
+                at,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The error of a template whose `Fn::Sub`, `Fn::Join` or `Fn::FindInMap` values expand
+    /// past the budget, at the place where it ran out.
+    fn over_budget(&self, at: usize) -> ImportError {
+        self.error(
+            "import-expansion-budget",
+            &format!(
+                "The template's Fn::Sub, Fn::Join and Fn::FindInMap values expand to more than {} bytes ({} times the text's size, at least {} bytes); the import stops here.",
+                self.budget,
+                super::EXPANSION_FACTOR,
+                super::MIN_EXPANSION_BUDGET
+            ),
+            at,
+        )
     }
 
     /// Lists the properties of resource `i` the playground does not model.
@@ -543,7 +600,7 @@ impl<'a> Cfn<'a> {
         if let Some(value) = pseudo_parameter(name, &self.account, &self.region) {
             return Ok(value);
         }
-        if let Some((_, default)) = self.params.iter().find(|(p, _)| p == name) {
+        if let Some(&default) = self.params.get(name) {
             // A default is a literal in CloudFormation; anything else (a default that refers
             // back to its own parameter, say) is refused rather than followed.
             return match default.kind {
@@ -681,7 +738,9 @@ impl<'a> Cfn<'a> {
                             .iter()
                             .map(|i| self.resolve(i))
                             .collect::<Result<Vec<_>, _>>()?;
-                        Ok(parts.join(&delimiter))
+                        let joined = parts.join(&delimiter);
+                        self.charge(joined.len(), t.at)?;
+                        Ok(joined)
                     }
                     "Fn::Sub" => match &arg.kind {
                         Kind::Str(s) => self.substitute(s, &[], arg.at),
@@ -719,6 +778,14 @@ impl<'a> Cfn<'a> {
     ) -> Result<String, Unresolved> {
         let mut out = String::new();
         let mut rest = text;
+        // Each variable is resolved once however often the text uses it; a variable whose
+        // value is itself an `Fn::Sub` of variables would otherwise be evaluated once per use,
+        // exponential in the nesting.
+        let mut resolved: HashMap<&str, String> = HashMap::new();
+        let mut by_name: HashMap<&str, &Tree> = HashMap::new();
+        for (k, _, v) in vars {
+            by_name.entry(k.as_str()).or_insert(v);
+        }
         while let Some(start) = rest.find("${") {
             out.push_str(rest.get(..start).unwrap_or(""));
             let after = rest.get(start + 2..).unwrap_or("");
@@ -733,8 +800,12 @@ impl<'a> Cfn<'a> {
                 continue;
             };
             let name = after.get(..end).unwrap_or("").trim();
-            let value = if let Some((_, _, v)) = vars.iter().find(|(k, _, _)| k == name) {
-                self.resolve(v)?
+            let value = if let Some(value) = resolved.get(name) {
+                value.clone()
+            } else if let Some(v) = by_name.get(name) {
+                let value = self.resolve(v)?;
+                resolved.insert(name, value.clone());
+                value
             } else if let Some((id, attr)) = name.split_once('.')
                 && !name.starts_with("AWS::")
             {
@@ -742,10 +813,12 @@ impl<'a> Cfn<'a> {
             } else {
                 self.reference(name, at)?
             };
+            self.charge(value.len(), at)?;
             out.push_str(&value);
             rest = after.get(end + 1..).unwrap_or("");
         }
         out.push_str(rest);
+        self.charge(out.len(), at)?;
         Ok(out)
     }
 
@@ -807,11 +880,12 @@ impl<'a> Cfn<'a> {
                 {
                     return Ok(Node::Str(self.resolve(t)?));
                 }
-                let mut node = Node::map();
-                for (k, _, v) in members {
-                    node.insert(k.clone(), self.to_node(v, depth + 1)?);
-                }
-                node
+                Node::from_members(
+                    members
+                        .iter()
+                        .map(|(k, _, v)| Ok((k.clone(), self.to_node(v, depth + 1)?)))
+                        .collect::<Result<Vec<_>, Unresolved>>()?,
+                )
             }
         })
     }
@@ -923,7 +997,7 @@ impl<'a> Cfn<'a> {
 
     /// Resources that attach to others: standalone policies, group additions, access keys
     /// and resource policies.
-    fn attach(&mut self, i: usize, s: &mut Scenario) {
+    fn attach(&mut self, i: usize, s: &mut Scenario, names: &mut Names) {
         let Some(e) = self.entities.get(i) else {
             return;
         };
@@ -936,20 +1010,20 @@ impl<'a> Cfn<'a> {
                     for n in self.names_list(list(key), &id) {
                         let r = PolicyRef::Customer(name.clone());
                         let target = match kind {
-                            0 => s
+                            0 => names
                                 .users
-                                .iter_mut()
-                                .find(|u| u.name.eq_ignore_ascii_case(&n))
+                                .get(&n.to_ascii_lowercase())
+                                .and_then(|&i| s.users.get_mut(i))
                                 .map(|u| &mut u.managed_policies),
-                            1 => s
+                            1 => names
                                 .groups
-                                .iter_mut()
-                                .find(|g| g.name.eq_ignore_ascii_case(&n))
+                                .get(&n.to_ascii_lowercase())
+                                .and_then(|&i| s.groups.get_mut(i))
                                 .map(|g| &mut g.managed_policies),
-                            _ => s
+                            _ => names
                                 .roles
-                                .iter_mut()
-                                .find(|r| r.name.eq_ignore_ascii_case(&n))
+                                .get(&n.to_ascii_lowercase())
+                                .and_then(|&i| s.roles.get_mut(i))
                                 .map(|r| &mut r.managed_policies),
                         };
                         match target {
@@ -1005,20 +1079,20 @@ impl<'a> Cfn<'a> {
                         document: document.clone(),
                     };
                     let target = match kind {
-                        0 => s
+                        0 => names
                             .users
-                            .iter_mut()
-                            .find(|u| u.name.eq_ignore_ascii_case(&n))
+                            .get(&n.to_ascii_lowercase())
+                            .and_then(|&i| s.users.get_mut(i))
                             .map(|u| &mut u.inline_policies),
-                        1 => s
+                        1 => names
                             .groups
-                            .iter_mut()
-                            .find(|g| g.name.eq_ignore_ascii_case(&n))
+                            .get(&n.to_ascii_lowercase())
+                            .and_then(|&i| s.groups.get_mut(i))
                             .map(|g| &mut g.inline_policies),
-                        _ => s
+                        _ => names
                             .roles
-                            .iter_mut()
-                            .find(|r| r.name.eq_ignore_ascii_case(&n))
+                            .get(&n.to_ascii_lowercase())
+                            .and_then(|&i| s.roles.get_mut(i))
                             .map(|r| &mut r.inline_policies),
                     };
                     match target {
@@ -1034,7 +1108,11 @@ impl<'a> Cfn<'a> {
             "AWS::IAM::UserToGroupAddition" => {
                 let group = self.opt_string(props, "GroupName");
                 for n in self.names_list(list("Users"), &id) {
-                    match s.users.iter_mut().find(|u| u.name.eq_ignore_ascii_case(&n)) {
+                    match names
+                        .users
+                        .get(&n.to_ascii_lowercase())
+                        .and_then(|&i| s.users.get_mut(i))
+                    {
                         Some(u) => u.groups.push(group.clone()),
                         None => self.skip(
                             format!("{id} member {n}"),
@@ -1047,10 +1125,10 @@ impl<'a> Cfn<'a> {
             "AWS::IAM::AccessKey" => {
                 let user = self.opt_string(props, "UserName");
                 let active = self.opt_string(props, "Status") != "Inactive";
-                match s
+                match names
                     .users
-                    .iter_mut()
-                    .find(|u| u.name.eq_ignore_ascii_case(&user))
+                    .get(&user.to_ascii_lowercase())
+                    .and_then(|&i| s.users.get_mut(i))
                 {
                     Some(u) => {
                         u.access_keys.push(AccessKey {
@@ -1067,13 +1145,13 @@ impl<'a> Cfn<'a> {
                     ),
                 }
             }
-            _ => self.resource_policy(i, &ty, s),
+            _ => self.resource_policy(i, &ty, s, names),
         }
     }
 
     /// A bucket, queue or topic policy: attached to each resource it names (created when the
     /// template does not have it).
-    fn resource_policy(&mut self, i: usize, ty: &str, s: &mut Scenario) {
+    fn resource_policy(&mut self, i: usize, ty: &str, s: &mut Scenario, names: &mut Names) {
         let Some(e) = self.entities.get(i) else {
             return;
         };
@@ -1121,10 +1199,10 @@ impl<'a> Cfn<'a> {
                     }
                 },
             };
-            match s
+            match names
                 .resources
-                .iter_mut()
-                .find(|r| r.kind == kind && r.name == name)
+                .get(&(kind, name.clone()))
+                .and_then(|&i| s.resources.get_mut(i))
             {
                 Some(r) if r.policy.is_some() => self.skip(
                     format!("resource {id} ({ty})"),
@@ -1135,12 +1213,48 @@ impl<'a> Cfn<'a> {
                 None => {
                     let mut r = Resource::new(kind, name.clone());
                     r.policy = Some(document.clone());
+                    names
+                        .resources
+                        .entry((kind, name.clone()))
+                        .or_insert(s.resources.len());
                     s.resources.push(r);
                     self.notes.push(format!(
                         "{id} is the policy of {name}, which the template does not create; the scenario adds it."
                     ));
                 }
             }
+        }
+    }
+}
+
+/// Where each identity and resource of the scenario is, so attaching a policy or a member
+/// costs one lookup rather than a scan of every user. Identity names compare without regard to
+/// ASCII case (the key is lower-cased); the first of two equal names is the one found.
+struct Names {
+    users: HashMap<String, usize>,
+    groups: HashMap<String, usize>,
+    roles: HashMap<String, usize>,
+    resources: HashMap<(ResourceKind, String), usize>,
+}
+
+impl Names {
+    fn of(s: &Scenario) -> Names {
+        fn index<'n>(names: impl Iterator<Item = &'n String>) -> HashMap<String, usize> {
+            let mut map = HashMap::new();
+            for (i, name) in names.enumerate() {
+                map.entry(name.to_ascii_lowercase()).or_insert(i);
+            }
+            map
+        }
+        let mut resources = HashMap::new();
+        for (i, r) in s.resources.iter().enumerate() {
+            resources.entry((r.kind, r.name.clone())).or_insert(i);
+        }
+        Names {
+            users: index(s.users.iter().map(|u| &u.name)),
+            groups: index(s.groups.iter().map(|g| &g.name)),
+            roles: index(s.roles.iter().map(|r| &r.name)),
+            resources,
         }
     }
 }

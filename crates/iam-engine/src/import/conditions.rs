@@ -8,7 +8,7 @@
 //! What cannot be decided without deploying (a parameter without a default, a value only the
 //! stack knows) stays as written, so the reader lists it as before; nothing is guessed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::cfn::pseudo_parameter;
 use super::tree::{Kind, Tree};
@@ -21,11 +21,25 @@ pub(super) struct Folded {
     pub notes: Vec<String>,
     /// What could not be decided: (what, why, offset).
     pub undecided: Vec<(String, String, usize)>,
+    /// Each condition's value (`None`: it could not be decided).
+    pub decided: BTreeMap<String, Option<bool>>,
+    /// Where the values copied by `Fn::FindInMap` and `Fn::Select` first went over the
+    /// expansion budget, if they did; the import then stops there.
+    pub exceeded: Option<usize>,
 }
+
+/// The longest chain of conditions naming conditions that is followed; a longer one is left
+/// undecided rather than recursing as deep as the template is long.
+const MAX_CONDITION_DEPTH: usize = 64;
 
 struct Folder<'a> {
     params: BTreeMap<&'a str, &'a Tree>,
-    mappings: Option<&'a Tree>,
+    /// `Mappings` by (map, top-level key, second-level key), the last of repeated keys, so
+    /// each `Fn::FindInMap` is one lookup.
+    mappings: HashMap<(&'a str, &'a str, &'a str), &'a Tree>,
+    /// The bytes `Fn::FindInMap` and `Fn::Select` may still copy, and where they ran out.
+    budget: usize,
+    exceeded: Option<usize>,
     conditions: BTreeMap<&'a str, &'a Tree>,
     decided: BTreeMap<String, Option<bool>>,
     /// Conditions being evaluated, to stop a condition that names itself.
@@ -36,14 +50,16 @@ struct Folder<'a> {
 
 /// Folds the conditions of `template` (see the module docs); `account` and `region` are what
 /// `AWS::AccountId` and `AWS::Region` stand for.
-pub(super) fn fold(template: &Tree, account: &str, region: &str) -> Folded {
+pub(super) fn fold(template: &Tree, account: &str, region: &str, budget: usize) -> Folded {
     let section = |name: &str| template.get(name).and_then(Tree::map).unwrap_or_default();
     let mut f = Folder {
         params: section("Parameters")
             .iter()
             .filter_map(|(name, _, p)| p.get("Default").map(|d| (name.as_str(), d)))
             .collect(),
-        mappings: template.get("Mappings"),
+        mappings: mapping_index(template.get("Mappings")),
+        budget,
+        exceeded: None,
         conditions: section("Conditions")
             .iter()
             .map(|(name, _, c)| (name.as_str(), c))
@@ -74,6 +90,8 @@ pub(super) fn fold(template: &Tree, account: &str, region: &str) -> Folded {
             tree: template.clone(),
             notes,
             undecided,
+            decided: f.decided,
+            exceeded: f.exceeded,
         };
     };
     let mut out = Vec::with_capacity(members.len());
@@ -115,6 +133,35 @@ pub(super) fn fold(template: &Tree, account: &str, region: &str) -> Folded {
         },
         notes,
         undecided,
+        decided: f.decided,
+        exceeded: f.exceeded,
+    }
+}
+
+/// Indexes a `Mappings` section by its three levels of keys; a repeated key keeps its last
+/// value, as [`Tree::get`] reads it.
+fn mapping_index(mappings: Option<&Tree>) -> HashMap<(&str, &str, &str), &Tree> {
+    let mut index = HashMap::new();
+    for (map, _, top) in mappings.and_then(Tree::map).unwrap_or_default() {
+        for (a, _, second) in top.map().unwrap_or_default() {
+            for (b, _, value) in second.map().unwrap_or_default() {
+                index.insert((map.as_str(), a.as_str(), b.as_str()), value);
+            }
+        }
+    }
+    index
+}
+
+/// The size of a value in bytes as the budget counts it: its texts, and one per value.
+fn weight(t: &Tree) -> usize {
+    match &t.kind {
+        Kind::Str(s) => s.len().saturating_add(1),
+        Kind::Seq(items) => items.iter().map(weight).fold(1, usize::saturating_add),
+        Kind::Map(members) => members
+            .iter()
+            .map(|(k, _, v)| k.len().saturating_add(weight(v)))
+            .fold(1, usize::saturating_add),
+        Kind::Null | Kind::Bool(_) | Kind::Number(_) => 1,
     }
 }
 
@@ -132,7 +179,7 @@ impl Folder<'_> {
         if let Some(known) = self.decided.get(name) {
             return *known;
         }
-        if self.open.iter().any(|n| n == name) {
+        if self.open.len() >= MAX_CONDITION_DEPTH || self.open.iter().any(|n| n == name) {
             return None;
         }
         let body = self.conditions.get(name).copied()?;
@@ -174,6 +221,19 @@ impl Folder<'_> {
             "Condition" => self.condition(arg.as_str()?),
             _ => None,
         }
+    }
+
+    /// Counts a copy of `value` made at `at` against the budget: `false` (and the place noted
+    /// for the import's error) once the copies would exceed it.
+    fn charge(&mut self, value: &Tree, at: usize) -> bool {
+        let w = weight(value);
+        if w > self.budget {
+            self.budget = 0;
+            self.exceeded.get_or_insert(at);
+            return false;
+        }
+        self.budget -= w;
+        true
     }
 
     /// A value as the text CloudFormation compares, when it is known before deploying.
@@ -223,6 +283,7 @@ impl Folder<'_> {
                     // The list is decided already, its items with it.
                     if let (Some(i), Some(list)) = (index, list)
                         && let Some(item) = list.seq().and_then(|s| s.get(i))
+                        && self.charge(item, t.at)
                     {
                         return Some(item.clone());
                     }
@@ -230,11 +291,9 @@ impl Folder<'_> {
                 ("Fn::FindInMap", [map, top, second]) => {
                     let keys = (self.scalar(map), self.scalar(top), self.scalar(second));
                     if let (Some(m), Some(a), Some(b)) = keys
-                        && let Some(found) = self
-                            .mappings
-                            .and_then(|t| t.get(&m))
-                            .and_then(|t| t.get(&a))
-                            .and_then(|t| t.get(&b))
+                        && let Some(&found) =
+                            self.mappings.get(&(m.as_str(), a.as_str(), b.as_str()))
+                        && self.charge(found, t.at)
                     {
                         // Mapping values are literals in CloudFormation; one that is not stays
                         // as written (following it could loop: a mapping naming itself).
@@ -266,7 +325,12 @@ mod tests {
     use crate::import::tree::from_yaml as parse_yaml;
 
     fn folded(text: &str) -> Folded {
-        fold(&parse_yaml(text).unwrap(), "111122223333", "eu-west-1")
+        fold(
+            &parse_yaml(text).unwrap(),
+            "111122223333",
+            "eu-west-1",
+            1 << 20,
+        )
     }
 
     fn at<'t>(t: &'t Tree, path: &[&str]) -> Option<&'t Tree> {
@@ -367,7 +431,7 @@ Resources:
     fn a_template_without_conditions_is_unchanged() {
         let text = "Resources:\n  G:\n    Type: AWS::IAM::Group\n    Properties: {GroupName: !Sub '${AWS::StackName}-g'}\n";
         let tree = parse_yaml(text).unwrap();
-        let f = fold(&tree, "111122223333", "us-east-1");
+        let f = fold(&tree, "111122223333", "us-east-1", 1 << 20);
         assert_eq!(f.tree, tree);
         assert!(f.notes.is_empty() && f.undecided.is_empty());
     }

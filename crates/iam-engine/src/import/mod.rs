@@ -56,8 +56,27 @@ use crate::scenario::{MAX_SCENARIO_BYTES, PolicyRef, ResourceKind, Scenario};
 /// account).
 pub const DEFAULT_ACCOUNT_ID: &str = "111122223333";
 
-/// The largest text accepted, the same bound as a scenario file.
+/// The largest text accepted unless [`ImportOptions::max_bytes`] says otherwise: the same
+/// bound as a scenario file. The page uses it; the CLI, which reads real accounts' files of
+/// tens of megabytes, passes a larger one.
 pub const MAX_IMPORT_BYTES: usize = MAX_SCENARIO_BYTES;
+
+/// How many times its own size a template may grow while its `Fn::Sub`, `Fn::Join`,
+/// `Fn::FindInMap` and `Fn::Select` values are evaluated (with at least
+/// [`MIN_EXPANSION_BUDGET`]): ordinary templates stay far below it, while a template whose
+/// values nest to double at every level (a few hundred bytes that would expand to gigabytes)
+/// stops with an `import-expansion-budget` error naming the place. YAML aliases, the other
+/// way to expand, are refused outright.
+pub const EXPANSION_FACTOR: usize = 16;
+
+/// The least expansion budget, in bytes, so a small template may still be generous.
+pub const MIN_EXPANSION_BUDGET: usize = 4 * 1024 * 1024;
+
+/// The bytes of expanded values a text of `len` bytes may produce.
+fn expansion_budget(len: usize) -> usize {
+    len.saturating_mul(EXPANSION_FACTOR)
+        .max(MIN_EXPANSION_BUDGET)
+}
 
 /// What an import may be told.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,6 +84,8 @@ pub struct ImportOptions {
     /// The account id to give the scenario when the text does not name one (a template says
     /// `${AWS::AccountId}`); [`DEFAULT_ACCOUNT_ID`] when absent.
     pub account_id: Option<String>,
+    /// The largest text accepted, in bytes; [`MAX_IMPORT_BYTES`] when absent.
+    pub max_bytes: Option<usize>,
 }
 
 /// Which reader took the text.
@@ -166,11 +187,12 @@ impl std::error::Error for ImportError {}
 
 /// Reads a template, authorization details or a scenario file (see the [module docs](self)).
 pub fn detect_and_import(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
-    if text.len() > MAX_IMPORT_BYTES {
+    let max = options.max_bytes.unwrap_or(MAX_IMPORT_BYTES);
+    if text.len() > max {
         return Err(ImportError::new(
             "import-too-large",
             format!(
-                "The text is {} bytes; at most {MAX_IMPORT_BYTES} bytes can be imported.",
+                "The text is {} bytes; at most {max} bytes can be imported.",
                 text.len()
             ),
         ));
@@ -252,11 +274,7 @@ fn tree_to_node(t: &tree::Tree) -> Node {
         Kind::Str(s) => Node::Str(s.clone()),
         Kind::Seq(items) => Node::Seq(items.iter().map(tree_to_node).collect()),
         Kind::Map(members) => {
-            let mut node = Node::map();
-            for (k, _, v) in members {
-                node.insert(k.clone(), tree_to_node(v));
-            }
-            node
+            Node::from_members(members.iter().map(|(k, _, v)| (k.clone(), tree_to_node(v))))
         }
     }
 }
