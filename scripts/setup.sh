@@ -5,7 +5,8 @@
 # What it installs (on a Debian machine with rustup, Node/npm and Python):
 #   - the Rust target wasm32-unknown-unknown (rustup)
 #   - Debian's chromium and chromium-driver (apt-get) for browser tests
-#   - trunk at TRUNK_VERSION and wasm-bindgen-cli at the version in Cargo.lock (cargo install)
+#   - trunk at TRUNK_VERSION, wasm-bindgen-cli at the version in Cargo.lock and cargo-fuzz at
+#     CARGO_FUZZ_VERSION (cargo install)
 #   - the npm packages in package-lock.json (npm ci): playwright-core, binaryen (wasm-opt)
 #   - cfn-lint from PyPI, pinned, in a virtual environment in the cache folder (scripts/env.sh)
 # It never downloads a browser or a prebuilt tool: Trunk runs offline with the tools above.
@@ -73,6 +74,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg_version
   # the unlocked install still builds the exact CLI version, which is what must match.
   "${tool_profile[@]}" cargo install --locked --quiet wasm-bindgen-cli --version "$wbg_version" 2>/dev/null ||
     "${tool_profile[@]}" cargo install --quiet wasm-bindgen-cli --version "$wbg_version"
+fi
+
+# 4b. cargo-fuzz, pinned: the fuzz step of the test command. It runs on the stable toolchain
+#     with `--sanitizer none` (sanitizers would need nightly); libFuzzer is built from the
+#     libfuzzer-sys crate with the machine's C++ compiler.
+CARGO_FUZZ_VERSION=0.13.2
+if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+  log "installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo install; about 2 minutes)"
+  "${tool_profile[@]}" cargo install --locked --quiet cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 fi
 
 # 5. npm packages: playwright-core (drives Debian's Chromium; it never downloads a browser) and

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up whatever is missing, then runs every check and test of the project, stopping at the
-# first failure: formatting, clippy (native and wasm32), native tests, the app's browser tests
+# first failure: formatting, clippy (native and wasm32), native tests, a short run of every fuzz
+# target, the app's browser tests
 # (wasm-bindgen-test in headless Chromium), the release build and its size report, and the
 # end-to-end journeys (Playwright driving Debian's Chromium against the release build).
 set -euo pipefail
@@ -32,6 +33,10 @@ cargo clippy -p iam-playground-app --all-targets --locked --target wasm32-unknow
 
 step "native tests"
 cargo test --workspace --locked
+
+step "fuzzing: every fuzz target for 8 s from its seeds and past findings (about 60 s)"
+# Per-input limits: 1 s and a 512 MiB heap. scripts/fuzz.sh TARGET SECONDS runs them longer.
+"$here/scripts/fuzz.sh" --fresh all 8
 
 step "cfn-lint on the exported templates (every gallery example and the every-feature scenario)"
 # The golden files are byte-compared with the exporter's output by the native tests above, so

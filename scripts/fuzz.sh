@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs the coverage-guided fuzz targets (cargo-fuzz with libFuzzer, on the stable toolchain).
+#
+#   scripts/fuzz.sh [--fresh] [TARGET|all] [SECONDS]     (default: all, 60 seconds per target)
+#
+# Targets: policy_json, scenario, cfn_import, authorization_details, share_open (their bodies
+# are in crates/iam-fuzz). Each starts from its seeds (derived from the engine's fixtures,
+# golden files and gallery examples) and its past findings (crates/iam-fuzz/regressions/TARGET),
+# and fails on a panic, a broken invariant, an input that takes longer than FUZZ_TIMEOUT seconds
+# (default 1) or an input whose heap passes iam_fuzz::HEAP_CAP (512 MiB). Inputs are at most
+# FUZZ_MAX_LEN bytes (default 16384, above the largest seed).
+#
+# The corpus each target grows is kept in the cache folder (scripts/env.sh) for the next run;
+# --fresh (the test command's short run) starts from the seeds and past findings alone, so its
+# result never depends on what an earlier long run found.
+#
+# A failing input is written to fuzz/artifacts/TARGET/. Shrink it with
+# `cargo fuzz tmin -s none TARGET fuzz/artifacts/TARGET/FILE`, fix the engine, and keep the
+# input as crates/iam-fuzz/regressions/TARGET/WHAT-IT-FOUND: `cargo test -p iam-fuzz` replays it.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+# shellcheck source=scripts/env.sh
+. "$here/scripts/env.sh"
+
+fresh=false
+if [ "${1:-}" = "--fresh" ]; then
+  fresh=true
+  shift
+fi
+which=${1:-all}
+seconds=${2:-60}
+timeout=${FUZZ_TIMEOUT:-1}
+max_len=${FUZZ_MAX_LEN:-16384}
+all=(policy_json scenario cfn_import authorization_details share_open)
+if [ "$which" = all ]; then
+  targets=("${all[@]}")
+else
+  targets=("$which")
+fi
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "cargo-fuzz is not installed: scripts/setup.sh installs it" >&2
+  exit 1
+fi
+
+if $fresh; then
+  corpus_root=$(mktemp -d)
+  trap 'rm -rf "$corpus_root"' EXIT
+else
+  corpus_root=$IAM_PLAYGROUND_CACHE/fuzz-corpus
+fi
+cargo run --quiet --locked -p iam-fuzz --bin iam-fuzz-seeds -- "$corpus_root" "${targets[@]}"
+# One build of every target; `cargo fuzz run` below then finds it up to date.
+cargo fuzz build --sanitizer none >/dev/null 2>&1 || cargo fuzz build --sanitizer none
+
+logs=$(mktemp -d)
+failed=()
+for target in "${targets[@]}"; do
+  log=$logs/$target.log
+  if cargo fuzz run --sanitizer none "$target" "$corpus_root/$target" \
+    "crates/iam-fuzz/regressions/$target" -- \
+    -max_total_time="$seconds" -timeout="$timeout" -max_len="$max_len" \
+    -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1; then
+    result=ok
+  else
+    result=FAILED
+    failed+=("$target")
+  fi
+  runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
+  rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log")
+  corpus=$(find "$corpus_root/$target" -type f | wc -l)
+  printf '%-22s %s: %s executions in %ss (%s/s), corpus %s\n' "$target" "$result" \
+    "${runs:-?}" "$seconds" "${rate:-?}" "$corpus"
+  if [ "$result" = FAILED ]; then
+    grep -E 'ERROR: libFuzzer|panicked at|memory allocation|Test unit written|Failing input|SUMMARY' "$log" | head -n 20 >&2 || tail -n 40 "$log" >&2
+  fi
+done
+rm -rf "$logs"
+if ((${#failed[@]})); then
+  echo "fuzzing found failures in: ${failed[*]} (inputs in fuzz/artifacts/)" >&2
+  exit 1
+fi
