@@ -163,7 +163,7 @@ pub fn FindingsView() -> Html {
             if findings.is_empty() {
                 <p class="empty" role="status">{ "No findings: every name, quota and policy checks out, and the account follows the guides' best practices." }</p>
             } else {
-                <p class="muted" role="status">{ format!("{}: {summary}.", super::gallery::count(findings.len(), "finding", "findings")) }
+                <p class="muted" role="status">{ format!("{}: {summary}.", crate::text::count(findings.len(), "finding", "findings")) }
                     if !catalog_ready { { " Action and condition-key checks run once the AWS catalog has loaded." } }
                 </p>
                 <ul class="findings-list">{ for rows }</ul>

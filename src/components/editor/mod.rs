@@ -38,6 +38,7 @@ use yew::prelude::*;
 
 use crate::data::Loadable;
 use crate::store::{Highlight, HighlightKind};
+use crate::text::plural;
 
 /// Texts longer than this (in bytes) are shown without colours, underlines or bands: a policy
 /// is at most 10,240 characters, and drawing hundreds of thousands of spans would stall typing.
@@ -820,12 +821,4 @@ fn select_in(area: &HtmlTextAreaElement, sel: PendingSelection) {
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
