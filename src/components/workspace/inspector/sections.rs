@@ -43,7 +43,7 @@ impl Owner {
 
     /// The entity in words ("user alice").
     pub fn describe(&self) -> String {
-        crate::components::findings::target_label(&self.target())
+        self.target().to_string()
     }
 
     /// Changes the entity's inline policy list through the engine's whole-entity update, which
