@@ -6,8 +6,10 @@
 pub mod clipboard;
 pub mod components;
 pub mod data;
+pub mod page;
 pub mod storage;
 pub mod store;
+pub mod text;
 
 pub use components::app::App;
 

@@ -61,7 +61,7 @@ pub fn App() -> Html {
         }
     });
     use_keyboard_shortcuts(store.clone());
-    if super::embed::is_embed() {
+    if crate::page::is_embed() {
         return html! {
             <ContextProvider<StoreHandle> context={store.clone()}>
             <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
@@ -221,7 +221,7 @@ fn Tabs() -> Html {
             })
         };
         let badge = (view == View::Findings && findings > 0).then(|| {
-            html! { <span class="badge" aria-label={super::gallery::count(findings, "finding", "findings")}>{ findings }</span> }
+            html! { <span class="badge" aria-label={crate::text::count(findings, "finding", "findings")}>{ findings }</span> }
         });
         html! {
             <button type="button" role="tab" id={format!("tab-{}", view.id())}

@@ -38,6 +38,7 @@ use super::findings::FindingsView;
 use super::simulator::Simulator;
 use super::workspace::Workspace;
 use crate::data::Loadable;
+use crate::page::{playground_url, query_param};
 use crate::store::NoticeLevel;
 
 /// The `type` of the height message the embed posts to its parent.
@@ -45,18 +46,6 @@ pub const HEIGHT_MESSAGE: &str = "iam-playground:height";
 
 /// The `type` of the message a host may post to change the theme.
 pub const THEME_MESSAGE: &str = "iam-playground:theme";
-
-/// Whether the page was opened in embed mode: its query has an `embed` parameter.
-pub fn is_embed() -> bool {
-    query_param("embed").is_some()
-}
-
-/// The value of a parameter of the page's query string (`Some("")` for a bare `?embed`).
-pub fn query_param(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get(name)
-}
 
 /// What an embed shows, read from its `view` parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,18 +140,6 @@ fn post_height(element: &web_sys::Element) {
     let _ = js_sys::Reflect::set(&message, &"type".into(), &HEIGHT_MESSAGE.into());
     let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
     let _ = parent.post_message(&message, "*");
-}
-
-/// The non-embed playground URL with the same share fragment: where "Open in the playground"
-/// leads.
-pub fn playground_url() -> String {
-    let location = gloo::utils::window().location();
-    format!(
-        "{}{}{}",
-        location.origin().unwrap_or_default(),
-        location.pathname().unwrap_or_default(),
-        location.hash().unwrap_or_default()
-    )
 }
 
 /// The embedded view.

@@ -1,8 +1,9 @@
 //! The export and import view: CloudFormation templates and account authorization details.
 //!
 //! Export: the scenario as a CloudFormation template ([`iam_engine::export::cloudformation`])
-//! in YAML or JSON, shown read-only with light syntax colouring, with Copy and Download, and a
-//! note on what a template cannot create. Below it, the `aws iam simulate-custom-policy
+//! in YAML or JSON, shown read-only and coloured by the engine's tokens
+//! ([`iam_engine::editing::tokens`]), with Copy and Download, and the engine's list of what the
+//! template leaves out ([`iam_engine::export::left_out`], the same sentences as its `Metadata`). Below it, the `aws iam simulate-custom-policy
 //! --cli-input-json` input for the simulator's current request
 //! ([`iam_engine::scenario::cli_input`]), so the user can ask AWS the same question.
 //!
@@ -14,7 +15,8 @@
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::export::{Format, cloudformation};
+use iam_engine::editing::tokens::{TokenKind, mark_functions, tokenize, tokenize_yaml};
+use iam_engine::export::{Format, cloudformation, left_out};
 use iam_engine::import::{ImportError, ImportOptions, Imported, detect_and_import};
 use iam_engine::scenario::cli_input::simulate_custom_policy_input;
 use iam_engine::scenario::{PrincipalRef, Scenario};
@@ -28,187 +30,47 @@ use crate::store::{Action, Notice, NoticeLevel, View};
 /// megabyte template would make the page sluggish, and plain text reads the same.
 pub const HIGHLIGHT_LIMIT: usize = 200_000;
 
-/// The colour class of a piece of template text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Token {
-    /// Text shown as is (punctuation, indentation).
-    Plain,
-    /// A mapping key.
-    Key,
-    /// An intrinsic function (`Ref`, `Fn::Sub`) or a YAML tag (`!Ref`).
-    Function,
-    /// A string value.
-    Str,
-    /// A number, boolean or null.
-    Literal,
-    /// A YAML comment.
-    Comment,
-}
-
-impl Token {
-    fn class(self) -> &'static str {
-        match self {
-            Token::Plain => "",
-            Token::Key => "tok-key",
-            Token::Function => "tok-fn",
-            Token::Str => "tok-string",
-            Token::Literal => "tok-literal",
-            Token::Comment => "tok-comment",
-        }
+/// The export's colour class of a token (the editor's token kinds, folded into the few colours a
+/// template needs); `None` for text shown as is (punctuation).
+fn token_class(kind: TokenKind) -> Option<&'static str> {
+    match kind {
+        TokenKind::Key => Some("tok-key"),
+        TokenKind::Function => Some("tok-fn"),
+        TokenKind::String => Some("tok-string"),
+        TokenKind::Number | TokenKind::Keyword => Some("tok-literal"),
+        TokenKind::Comment => Some("tok-comment"),
+        TokenKind::Punctuation | TokenKind::Invalid => None,
     }
 }
 
-fn key_token(key: &str) -> Token {
-    let bare = key.trim_matches(|c| c == '"' || c == '\'');
-    if bare == "Ref" || bare.starts_with("Fn::") {
-        Token::Function
-    } else {
-        Token::Key
-    }
-}
-
-fn is_literal(value: &str) -> bool {
-    matches!(value, "true" | "false" | "null" | "~")
-        || (value
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_digit() || b == b'-')
-            && value.parse::<f64>().is_ok())
-}
-
-/// The first character boundary at or after `i` (skipping an escape may land inside a
-/// multi-byte character), clamped to the text.
-fn boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
-/// Splits YAML text into coloured pieces, line by line (the pieces join back to the text).
-pub fn highlight_yaml(text: &str) -> Vec<(Token, &str)> {
-    let mut out = Vec::new();
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let newline = &line[body.len()..];
-        let indent = body.len() - body.trim_start().len();
-        let (lead, mut rest) = body.split_at(indent);
-        if !lead.is_empty() {
-            out.push((Token::Plain, lead));
-        }
-        if rest.starts_with('#') {
-            out.push((Token::Comment, rest));
-            rest = "";
-        }
-        while let Some(after) = rest.strip_prefix("- ") {
-            out.push((Token::Plain, &rest[..2]));
-            rest = after;
-        }
-        // A key ends at the first `: ` (or a `:` ending the line) outside quotes.
-        let key_end = if rest.starts_with('"') || rest.starts_with('\'') {
-            let quote = rest.as_bytes()[0];
-            let mut i = 1;
-            let bytes = rest.as_bytes();
-            while i < bytes.len() && bytes[i] != quote {
-                i += if bytes[i] == b'\\' { 2 } else { 1 };
-            }
-            let close = boundary(rest, i + 1);
-            let after = rest.get(close..).unwrap_or("");
-            (after.starts_with(':') && (after.len() == 1 || after[1..].starts_with(' ')))
-                .then_some(close)
-        } else {
-            rest.find(": ")
-                .or_else(|| rest.ends_with(':').then(|| rest.len() - 1))
-        };
-        if let Some(end) = key_end {
-            out.push((key_token(&rest[..end]), &rest[..end]));
-            out.push((Token::Plain, &rest[end..end + 1]));
-            rest = &rest[end + 1..];
-            let spaces = rest.len() - rest.trim_start().len();
-            if spaces > 0 {
-                out.push((Token::Plain, &rest[..spaces]));
-                rest = &rest[spaces..];
-            }
-        }
-        if !rest.is_empty() {
-            let token = if rest.starts_with('!') {
-                Token::Function
-            } else if is_literal(rest) {
-                Token::Literal
-            } else {
-                Token::Str
-            };
-            out.push((token, rest));
-        }
-        if !newline.is_empty() {
-            out.push((Token::Plain, newline));
-        }
-    }
-    out
-}
-
-/// Splits JSON text into coloured pieces (the pieces join back to the text).
-pub fn highlight_json(text: &str) -> Vec<(Token, &str)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut plain_start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let start = i;
-        let token = if b == b'"' {
-            i += 1;
-            while i < bytes.len() && bytes[i] != b'"' {
-                i += if bytes[i] == b'\\' { 2 } else { 1 };
-            }
-            i = boundary(text, i + 1);
-            let after = text[i..].trim_start();
-            if after.starts_with(':') {
-                key_token(&text[start..i])
-            } else {
-                Token::Str
-            }
-        } else if b == b'-' || b.is_ascii_digit() || b == b't' || b == b'f' || b == b'n' {
-            while i < bytes.len()
-                && (bytes[i].is_ascii_alphanumeric() || b".+-".contains(&bytes[i]))
-            {
-                i += 1;
-            }
-            Token::Literal
-        } else {
-            i += 1;
-            continue;
-        };
-        if plain_start < start {
-            out.push((Token::Plain, &text[plain_start..start]));
-        }
-        out.push((token, &text[start..i]));
-        plain_start = i;
-    }
-    if plain_start < text.len() {
-        out.push((Token::Plain, &text[plain_start..]));
-    }
-    out
-}
-
-/// The coloured code view of a template or JSON text.
+/// The coloured code view of a template or JSON text, from the engine's tokens.
 fn code_view(text: &str, json: bool) -> Html {
     if text.len() > HIGHLIGHT_LIMIT {
         return html! { { text.to_owned() } };
     }
-    let pieces = if json {
-        highlight_json(text)
+    let tokens = if json {
+        let mut tokens = tokenize(text);
+        mark_functions(text, &mut tokens);
+        tokens
     } else {
-        highlight_yaml(text)
+        tokenize_yaml(text)
     };
-    pieces
-        .into_iter()
-        .map(|(token, piece)| match token {
-            Token::Plain => html! { { piece.to_owned() } },
-            t => html! { <span class={t.class()}>{ piece.to_owned() }</span> },
-        })
-        .collect()
+    let mut out: Vec<Html> = Vec::with_capacity(tokens.len() * 2 + 1);
+    let mut plain = 0;
+    for token in tokens {
+        let Some(class) = token_class(token.kind) else {
+            continue;
+        };
+        if let Some(between) = text.get(plain..token.span.start).filter(|t| !t.is_empty()) {
+            out.push(html! { { between.to_owned() } });
+        }
+        out.push(html! { <span class={class}>{ token.span.slice(text).to_owned() }</span> });
+        plain = token.span.end;
+    }
+    if let Some(tail) = text.get(plain..).filter(|t| !t.is_empty()) {
+        out.push(html! { { tail.to_owned() } });
+    }
+    out.into_iter().collect()
 }
 
 /// A file name for the scenario: its title (or slot) with anything but letters, digits, `-`,
@@ -233,68 +95,6 @@ pub fn file_name(title: &str, slot: &str, extension: &str) -> String {
     let name = if name.is_empty() { "scenario" } else { name };
     let name: String = name.chars().take(100).collect();
     format!("{name}.{extension}")
-}
-
-/// What the template leaves out for this scenario, in sentences.
-pub fn left_out(scenario: &Scenario) -> Vec<String> {
-    let mut out = vec![
-        "The root user: CloudFormation does not manage the root user's password, MFA or access keys; sign in as the root user for those.".to_owned(),
-    ];
-    if let Some(org) = &scenario.organization {
-        let names: Vec<String> = org
-            .levels
-            .iter()
-            .flat_map(|l| {
-                l.scps
-                    .iter()
-                    .chain(&l.rcps)
-                    .map(move |p| format!("{} ({})", p.name, l.name))
-            })
-            .collect();
-        out.push(format!(
-            "Organization policies are attached in the management account, not by a template in a member account: {}.",
-            if names.is_empty() { "none listed".to_owned() } else { names.join(", ") }
-        ));
-    } else {
-        out.push("Organization policies (SCPs and RCPs): this scenario has none; they would be attached in the management account.".to_owned());
-    }
-    let mfa: Vec<&str> = scenario
-        .users
-        .iter()
-        .filter(|u| u.mfa)
-        .map(|u| u.name.as_str())
-        .collect();
-    if !mfa.is_empty() {
-        out.push(format!(
-            "MFA devices, which each user registers: {}.",
-            mfa.join(", ")
-        ));
-    }
-    let keys: Vec<&str> = scenario
-        .users
-        .iter()
-        .filter(|u| !u.access_keys.is_empty())
-        .map(|u| u.name.as_str())
-        .collect();
-    if !keys.is_empty() {
-        out.push(format!(
-            "Access keys, so no secret lands in the stack: {}.",
-            keys.join(", ")
-        ));
-    }
-    if !scenario.external_principals.is_empty() {
-        out.push("External principals, which belong to other accounts.".to_owned());
-    }
-    if !scenario.tests.is_empty() {
-        out.push(format!(
-            "Saved tests ({}), which are playground data, not AWS resources.",
-            scenario.tests.len()
-        ));
-    }
-    if scenario.users.iter().any(|u| u.login_profile.is_some()) {
-        out.push("Console passwords: a Secrets Manager secret generates each one; read it there to hand it over.".to_owned());
-    }
-    out
 }
 
 /// The notice after a successful import: where it came from and what was left out.
@@ -469,7 +269,7 @@ pub fn ExportView() -> Html {
 
     let left_out_items = left_out(&store.scenario)
         .into_iter()
-        .map(|s| html! { <li>{ s }</li> })
+        .map(|item| html! { <li>{ item.sentence }</li> })
         .collect::<Html>();
 
     let cli_section = if store.request.action.trim().is_empty() {
@@ -676,55 +476,6 @@ pub fn ExportView() -> Html {
 mod tests {
     use super::*;
 
-    fn joined(pieces: &[(Token, &str)]) -> String {
-        pieces.iter().map(|(_, p)| *p).collect()
-    }
-
-    #[test]
-    fn yaml_pieces_rejoin_and_colour_keys_functions_and_comments() {
-        let text = "# note\nResources:\n  U:\n    Ref: X\n    \"Fn::Sub\": arn:${AWS::Partition}\n    - \"2012-10-17\"\n    N: 3600\n    T: !Ref Y\n";
-        let pieces = highlight_yaml(text);
-        assert_eq!(joined(&pieces), text);
-        assert!(pieces.contains(&(Token::Comment, "# note")));
-        assert!(pieces.contains(&(Token::Key, "Resources")));
-        assert!(pieces.contains(&(Token::Function, "Ref")));
-        assert!(pieces.contains(&(Token::Function, "\"Fn::Sub\"")));
-        assert!(pieces.contains(&(Token::Str, "\"2012-10-17\"")));
-        assert!(pieces.contains(&(Token::Literal, "3600")));
-        assert!(pieces.contains(&(Token::Function, "!Ref Y")));
-    }
-
-    #[test]
-    fn json_pieces_rejoin_and_tell_keys_from_strings() {
-        let text = "{\n  \"Ref\": \"X\",\n  \"A\": [1, true, \"s\\\"q\"]\n}\n";
-        let pieces = highlight_json(text);
-        assert_eq!(joined(&pieces), text);
-        assert!(pieces.contains(&(Token::Function, "\"Ref\"")));
-        assert!(pieces.contains(&(Token::Str, "\"X\"")));
-        assert!(pieces.contains(&(Token::Key, "\"A\"")));
-        assert!(pieces.contains(&(Token::Literal, "true")));
-        assert!(pieces.contains(&(Token::Str, "\"s\\\"q\"")));
-    }
-
-    #[test]
-    fn odd_text_never_panics() {
-        for text in [
-            "\"",
-            "\"abc\\",
-            "- ",
-            "key:",
-            "'unterminated: x",
-            "é: ü\n- - x",
-            "\r\n:",
-            "\"\\é\": 1",
-            "'\\é",
-            "\"\\é",
-        ] {
-            assert_eq!(joined(&highlight_yaml(text)), text);
-            assert_eq!(joined(&highlight_json(text)), text);
-        }
-    }
-
     #[test]
     fn file_names_are_safe() {
         assert_eq!(
@@ -733,20 +484,5 @@ mod tests {
         );
         assert_eq!(file_name("  ", "My slot", "json"), "My-slot.json");
         assert_eq!(file_name("../..", "", "yaml"), "scenario.yaml");
-    }
-
-    #[test]
-    fn the_left_out_list_names_org_policies_and_mfa() {
-        let entry = iam_engine::scenario::gallery()
-            .into_iter()
-            .find(|e| e.scenario.organization.is_some())
-            .map(|e| e.scenario);
-        let Some(s) = entry else { return };
-        let list = left_out(&s);
-        assert!(
-            list.iter()
-                .any(|l| l.contains("Organization policies are attached"))
-        );
-        assert!(list.first().is_some_and(|l| l.contains("root user")));
     }
 }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::Severity;
-use iam_engine::scenario::{DocumentRef, Finding, PolicyRef, Scenario, Target};
+use iam_engine::scenario::{Finding, Scenario, Target};
 use yew::prelude::*;
 
 use crate::data::Loadable;
@@ -31,40 +31,6 @@ pub fn severity_class(severity: Severity) -> &'static str {
         Severity::SecurityWarning => "sev-security",
         Severity::Warning => "sev-warning",
         Severity::Suggestion => "sev-suggestion",
-    }
-}
-
-/// An entity in words: "user alice", "the root user".
-pub fn target_label(target: &Target) -> String {
-    match target {
-        Target::Account => "the account".to_owned(),
-        Target::RootUser => "the root user".to_owned(),
-        Target::Organization => "the organization".to_owned(),
-        Target::User { name } => format!("user {name}"),
-        Target::Group { name } => format!("group {name}"),
-        Target::Role { name } => format!("role {name}"),
-        Target::Policy { name } => format!("policy {name}"),
-        Target::AwsPolicy { arn } => {
-            format!("AWS-managed policy {}", PolicyRef::Aws(arn.clone()).name())
-        }
-        Target::Resource {
-            resource_kind,
-            name,
-        } => format!("{} {name}", resource_kind.describe()),
-        Target::ExternalPrincipal { arn } => format!("external principal {arn}"),
-        Target::Test { index } => format!("saved test {}", index + 1),
-    }
-}
-
-/// A policy text of an entity in words: "inline policy AllowS3", "trust policy".
-pub fn document_label(document: &DocumentRef) -> String {
-    match document {
-        DocumentRef::Inline { name } => format!("inline policy {name}"),
-        DocumentRef::Managed => "policy document".to_owned(),
-        DocumentRef::Trust => "trust policy".to_owned(),
-        DocumentRef::ResourcePolicy => "resource-based policy".to_owned(),
-        DocumentRef::Scp { level, index } => format!("SCP {} at level {level}", index + 1),
-        DocumentRef::Rcp { level, index } => format!("RCP {} at level {level}", index + 1),
     }
 }
 
@@ -112,14 +78,14 @@ pub fn FindingsView() -> Html {
                 let lc = iam_engine::span::LineIndex::new(text).line_col(span.start);
                 format!(
                     "{}, {}, line {}, column {}",
-                    target_label(&f.target),
-                    document_label(doc),
+                    f.target,
+                    doc,
                     lc.line,
                     lc.column
                 )
             }
-            (Some(doc), _, _) => format!("{}, {}", target_label(&f.target), document_label(doc)),
-            _ => target_label(&f.target),
+            (Some(doc), _, _) => format!("{}, {}", f.target, doc),
+            _ => f.target.to_string(),
         };
         let onclick = {
             let store = store.clone();
@@ -163,7 +129,7 @@ pub fn FindingsView() -> Html {
             if findings.is_empty() {
                 <p class="empty" role="status">{ "No findings: every name, quota and policy checks out, and the account follows the guides' best practices." }</p>
             } else {
-                <p class="muted" role="status">{ format!("{}: {summary}.", super::gallery::count(findings.len(), "finding", "findings")) }
+                <p class="muted" role="status">{ format!("{}: {summary}.", crate::text::count(findings.len(), "finding", "findings")) }
                     if !catalog_ready { { " Action and condition-key checks run once the AWS catalog has loaded." } }
                 </p>
                 <ul class="findings-list">{ for rows }</ul>

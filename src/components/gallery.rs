@@ -13,11 +13,7 @@ use yew::prelude::*;
 use super::ask::Ask;
 use super::simulator::result::{decision_class, decision_label};
 use crate::data::{Loadable, load_managed_policies};
-
-/// `1 user`, `2 users`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::text::count;
 
 /// A principal as the tests table shows it.
 fn principal_label(principal: &PrincipalRef) -> String {

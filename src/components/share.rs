@@ -195,7 +195,7 @@ pub fn ShareView() -> Html {
                             { "Copy link" }
                         </button>
                         <span class="share-length" data-chars={chars.to_string()}>
-                            { format!("{} characters", crate::components::shell::thousands(chars)) }
+                            { format!("{} characters", crate::text::thousands(chars)) }
                         </span>
                         <span class="share-status" role="status">{ (*link_status).clone() }</span>
                     </div>

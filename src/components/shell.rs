@@ -4,6 +4,7 @@ use iam_engine::catalog::Catalog;
 use yew::prelude::*;
 
 use crate::data::Loadable;
+use crate::text::thousands;
 
 /// The product name, as shown in the header and the page title.
 pub const PRODUCT_NAME: &str = "IAM Policy Playground";
@@ -20,19 +21,6 @@ pub fn Header() -> Html {
             <p class="tagline">{ "Simulate AWS IAM decisions in your browser. Nothing leaves the page." }</p>
         </header>
     }
-}
-
-/// Formats a count with thousands separators, the way the UI shows numbers (22,091).
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The bottom bar with the engine version and whether the action catalog has arrived.
@@ -66,19 +54,5 @@ pub fn Footer() -> Html {
             { data }
             <span class="offline-note">{ "Runs entirely offline: no server, no account, no tracking." }</span>
         </footer>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn thousands_groups_digits_by_three() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(22091), "22,091");
-        assert_eq!(thousands(1234567), "1,234,567");
     }
 }

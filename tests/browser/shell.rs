@@ -86,7 +86,7 @@ async fn gallery_lists_every_example_and_selects_one() {
 
 #[wasm_bindgen_test]
 fn counts_read_as_words() {
-    use iam_playground_app::components::gallery::count;
+    use iam_playground_app::text::count;
     assert_eq!(count(1, "group", "groups"), "1 group");
     assert_eq!(count(0, "group", "groups"), "0 groups");
     assert_eq!(count(3, "group", "groups"), "3 groups");

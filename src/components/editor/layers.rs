@@ -13,38 +13,11 @@ use iam_engine::span::{LineIndex, Span};
 use iam_engine::validate::Finding;
 use yew::prelude::*;
 
-use super::EditorHighlight;
+use super::highlights::{EditorHighlight, highlight_class, highlight_letter, highlight_word};
 use crate::store::HighlightKind;
 
 /// Above this many lines the gutter is plain numbers (no per-line markers).
 const GUTTER_MARK_LIMIT: usize = 5000;
-
-/// The CSS class of a highlight kind.
-pub(super) fn highlight_class(kind: HighlightKind) -> &'static str {
-    match kind {
-        HighlightKind::Allow => "hl-allow",
-        HighlightKind::Deny => "hl-deny",
-        HighlightKind::Miss => "hl-miss",
-    }
-}
-
-/// The word shown with a highlight, so its meaning never rests on colour alone.
-pub(super) fn highlight_word(kind: HighlightKind) -> &'static str {
-    match kind {
-        HighlightKind::Allow => "Allows",
-        HighlightKind::Deny => "Denies",
-        HighlightKind::Miss => "Near miss",
-    }
-}
-
-/// The gutter letter of a highlight kind.
-fn highlight_letter(kind: HighlightKind) -> &'static str {
-    match kind {
-        HighlightKind::Allow => "A",
-        HighlightKind::Deny => "D",
-        HighlightKind::Miss => "M",
-    }
-}
 
 /// The CSS class of a severity.
 pub(super) fn severity_class(severity: Severity) -> &'static str {

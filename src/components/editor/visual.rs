@@ -20,8 +20,8 @@ use iam_engine::policy::{Effect, ListElement, PolicyType, Statement, parse_polic
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::layers::{highlight_class, highlight_word};
-use super::{EditorHighlight, NEXT_ID};
+use super::highlights::{EditorHighlight, highlight_class, highlight_word};
+use super::textarea::NEXT_ID;
 use crate::data::Loadable;
 
 /// Props of [`VisualEditor`].

@@ -93,6 +93,28 @@ impl CardKey {
         }
     }
 
+    /// The card of a user, group or role.
+    pub fn from_identity(identity: &IdentityRef) -> CardKey {
+        match identity {
+            IdentityRef::User(n) => CardKey::User(n.clone()),
+            IdentityRef::Group(n) => CardKey::Group(n.clone()),
+            IdentityRef::Role(n) => CardKey::Role(n.clone()),
+        }
+    }
+
+    /// The card of a managed policy a reference names (a customer-managed one under the
+    /// spelling the scenario gives it).
+    pub fn from_policy(scenario: &Scenario, reference: &PolicyRef) -> CardKey {
+        match reference {
+            PolicyRef::Aws(arn) => CardKey::Aws(arn.clone()),
+            PolicyRef::Customer(n) => CardKey::Policy(
+                scenario
+                    .policy(n)
+                    .map_or_else(|| n.clone(), |p| p.name.clone()),
+            ),
+        }
+    }
+
     /// What kind of card this is, in words ("user", "AWS-managed policy").
     pub fn kind(&self) -> &'static str {
         match self {
@@ -104,6 +126,17 @@ impl CardKey {
             CardKey::Policy(_) => "customer-managed policy",
             CardKey::Aws(_) => "AWS-managed policy",
             CardKey::Resource(kind, _) => kind.describe(),
+        }
+    }
+}
+
+impl std::fmt::Display for CardKey {
+    /// The card's entity in words, as the engine names it ("user alice", "AWS-managed policy
+    /// ReadOnlyAccess").
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.target() {
+            Some(target) => write!(f, "{target}"),
+            None => write!(f, "{} {}", self.kind(), self.name()),
         }
     }
 }
@@ -439,6 +472,19 @@ mod tests {
             Some(IdentityRef::Group("g".into()))
         );
         assert_eq!(CardKey::Policy("p".into()).identity(), None);
+        // In words, a card reads as its kind and name, the way the engine names entities.
+        for card in [
+            aws.clone(),
+            CardKey::User("a".into()),
+            CardKey::Policy("p".into()),
+            CardKey::Resource(ResourceKind::S3Bucket, "b".into()),
+        ] {
+            assert_eq!(card.to_string(), format!("{} {}", card.kind(), card.name()));
+        }
+        assert_eq!(
+            CardKey::from_identity(&IdentityRef::Role("r".into())),
+            CardKey::Role("r".into())
+        );
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! The workspace view: the account as cards, with the inspector of the selected entity.
 //!
-//! The canvas (`canvas`, `cards`, `picker`, `links`) shows every entity as a card in lanes and
-//! draws memberships and attachments between them; it tells the inspector what to show only
-//! through the store's selection.
+//! The canvas (`canvas`, `card/`, `picker`, `links`, `options`) shows every entity as a card in
+//! lanes and draws memberships and attachments between them; it tells the inspector what to
+//! show only through the store's selection. The canvas and its cards share `ctx` (the drag, the
+//! highlighted card, the links, the status line) and never import each other.
 
 pub mod canvas;
-pub mod cards;
+pub mod card;
+pub mod ctx;
 pub mod inspector;
 pub mod links;
+pub mod options;
 pub mod picker;
 
 use wasm_bindgen::JsCast;

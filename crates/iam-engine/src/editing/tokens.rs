@@ -4,6 +4,10 @@
 //! and text JSON does not allow becomes [`TokenKind::Invalid`] (the validator says why). A
 //! string without its closing quote ends at the end of its line, so one stray quote does not
 //! colour the rest of the document as a string. It runs in one linear pass.
+//!
+//! [`tokenize_yaml`] does the same for the block YAML of an exported CloudFormation template,
+//! line by line, and [`mark_functions`] tells intrinsic functions (`Ref`, `Fn::Sub`) from
+//! other keys in either format.
 
 use serde::Serialize;
 
@@ -26,6 +30,9 @@ pub enum TokenKind {
     Comment,
     /// Anything else: a bare word, a stray character.
     Invalid,
+    /// A CloudFormation intrinsic function: a `Ref` or `Fn::…` key, or a YAML tag such as
+    /// `!Ref` with its argument ([`mark_functions`], [`tokenize_yaml`]).
+    Function,
 }
 
 impl TokenKind {
@@ -39,6 +46,7 @@ impl TokenKind {
             TokenKind::Keyword => "keyword",
             TokenKind::Comment => "comment",
             TokenKind::Invalid => "invalid",
+            TokenKind::Function => "fn",
         }
     }
 }
@@ -200,6 +208,107 @@ pub fn string_content(text: &str, token: &Token, end: usize) -> String {
     out
 }
 
+/// Turns every key that names a CloudFormation intrinsic function (`Ref`, `Fn::…`, quoted or
+/// not) into a [`TokenKind::Function`].
+pub fn mark_functions(text: &str, tokens: &mut [Token]) {
+    for token in tokens.iter_mut() {
+        if token.kind != TokenKind::Key {
+            continue;
+        }
+        let bare = token.span.slice(text).trim_matches(['"', '\'']);
+        if bare == "Ref" || bare.starts_with("Fn::") {
+            token.kind = TokenKind::Function;
+        }
+    }
+}
+
+/// Splits block YAML (the export's templates: mappings, `- ` sequences, plain and quoted
+/// scalars, `#` comments, `!Tag` values) into tokens, line by line: the key of a line, its `:`,
+/// and its value as one token. Like [`tokenize`] it never fails, covers every byte that is not
+/// whitespace, and runs in one linear pass; flow collections and multi-line scalars are not
+/// parsed, only coloured as values.
+pub fn tokenize_yaml(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut push = |kind: TokenKind, start: usize, end: usize| {
+        if start < end {
+            out.push(Token {
+                kind,
+                span: Span::new(start, end),
+                unterminated: false,
+            });
+        }
+    };
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']).trim_end();
+        let mut rest = body.trim_start();
+        let mut pos = line_start + (body.len() - rest.len());
+        line_start += line.len();
+        if rest.starts_with('#') {
+            push(TokenKind::Comment, pos, pos + rest.len());
+            continue;
+        }
+        while let Some(after) = rest.strip_prefix('-') {
+            let item = after.trim_start();
+            if !(after.is_empty() || after.starts_with(' ')) {
+                break;
+            }
+            push(TokenKind::Punctuation, pos, pos + 1);
+            pos += 1 + (after.len() - item.len());
+            rest = item;
+        }
+        if let Some(end) = yaml_key_end(rest) {
+            push(TokenKind::Key, pos, pos + end);
+            push(TokenKind::Punctuation, pos + end, pos + end + 1);
+            let after = rest.get(end + 1..).unwrap_or("");
+            let value = after.trim_start();
+            pos += end + 1 + (after.len() - value.len());
+            rest = value;
+        }
+        let kind = if rest.starts_with('!') {
+            TokenKind::Function
+        } else if matches!(rest, "true" | "false" | "null" | "~") {
+            TokenKind::Keyword
+        } else if rest.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+            && rest.parse::<f64>().is_ok()
+        {
+            TokenKind::Number
+        } else {
+            TokenKind::String
+        };
+        push(kind, pos, pos + rest.len());
+    }
+    mark_functions(text, &mut out);
+    out
+}
+
+/// Where the key of a YAML line ends (the byte of its `:`), if the line has one: a quoted key
+/// followed by `:` and a space or the line's end, or plain text up to its first `: ` (or a
+/// final `:`).
+fn yaml_key_end(rest: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    match bytes.first() {
+        Some(&quote @ (b'"' | b'\'')) => {
+            let mut i = 1;
+            while let Some(&c) = bytes.get(i) {
+                if c == quote {
+                    break;
+                }
+                i += if c == b'\\' && quote == b'"' { 2 } else { 1 };
+            }
+            // The closing quote is ASCII, so one past it is a character boundary; without
+            // one, the key runs to the end of the line.
+            let close = (i + 1).min(rest.len());
+            let after = rest.get(close..)?;
+            let colon = after.strip_prefix(':')?;
+            (colon.is_empty() || colon.starts_with(' ')).then_some(close)
+        }
+        _ => rest
+            .find(": ")
+            .or_else(|| rest.strip_suffix(':').map(str::len)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +318,99 @@ mod tests {
             .iter()
             .map(|t| (t.kind, t.span.slice(text)))
             .collect()
+    }
+
+    fn yaml_kinds(text: &str) -> Vec<(TokenKind, &str)> {
+        tokenize_yaml(text)
+            .iter()
+            .map(|t| (t.kind, t.span.slice(text)))
+            .collect()
+    }
+
+    #[test]
+    fn yaml_keys_values_functions_and_comments() {
+        let text = "# note\nResources:\n  U:\n    Ref: X\n    \"Fn::Sub\": arn:${AWS::Partition}\n    - \"2012-10-17\"\n    N: 3600\n    T: !Ref Y\n    B: true\n";
+        let kinds = yaml_kinds(text);
+        for expected in [
+            (TokenKind::Comment, "# note"),
+            (TokenKind::Key, "Resources"),
+            (TokenKind::Punctuation, ":"),
+            (TokenKind::Function, "Ref"),
+            (TokenKind::String, "X"),
+            (TokenKind::Function, "\"Fn::Sub\""),
+            (TokenKind::String, "arn:${AWS::Partition}"),
+            (TokenKind::Punctuation, "-"),
+            (TokenKind::String, "\"2012-10-17\""),
+            (TokenKind::Number, "3600"),
+            (TokenKind::Function, "!Ref Y"),
+            (TokenKind::Keyword, "true"),
+        ] {
+            assert!(kinds.contains(&expected), "{expected:?} in {kinds:?}");
+        }
+        // A value with a colon inside is one string; a sequence of mappings keeps its keys.
+        assert_eq!(
+            yaml_kinds("- Effect: Allow\n  Action: s3:GetObject"),
+            [
+                (TokenKind::Punctuation, "-"),
+                (TokenKind::Key, "Effect"),
+                (TokenKind::Punctuation, ":"),
+                (TokenKind::String, "Allow"),
+                (TokenKind::Key, "Action"),
+                (TokenKind::Punctuation, ":"),
+                (TokenKind::String, "s3:GetObject"),
+            ]
+        );
+    }
+
+    #[test]
+    fn yaml_tokens_cover_every_byte_that_is_not_whitespace_and_never_panic() {
+        for text in [
+            "\"",
+            "\"abc\\",
+            "- ",
+            "-",
+            "key:",
+            "'unterminated: x",
+            "é: ü\n- - x",
+            "\r\n:",
+            "\"\\é\": 1",
+            "'\\é",
+            "\"\\é",
+            "-x: 1",
+        ] {
+            let tokens = tokenize_yaml(text);
+            let mut covered = vec![false; text.len()];
+            let mut last = 0;
+            for t in &tokens {
+                assert!(t.span.start >= last && t.span.end <= text.len(), "{text:?}");
+                assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
+                last = t.span.end;
+                for c in covered.iter_mut().take(t.span.end).skip(t.span.start) {
+                    *c = true;
+                }
+            }
+            for (i, b) in text.bytes().enumerate() {
+                assert!(
+                    b.is_ascii_whitespace() || covered.get(i) == Some(&true),
+                    "byte {i} of {text:?} is in no token"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn json_keys_that_name_functions_are_marked() {
+        let text = "{\"Ref\": \"X\", \"Fn::GetAtt\": [\"A\"], \"Type\": \"AWS::IAM::User\"}";
+        let mut tokens = tokenize(text);
+        mark_functions(text, &mut tokens);
+        let kinds: Vec<_> = tokens
+            .iter()
+            .map(|t| (t.kind, t.span.slice(text)))
+            .collect();
+        assert!(kinds.contains(&(TokenKind::Function, "\"Ref\"")));
+        assert!(kinds.contains(&(TokenKind::Function, "\"Fn::GetAtt\"")));
+        assert!(kinds.contains(&(TokenKind::Key, "\"Type\"")));
+        assert!(kinds.contains(&(TokenKind::String, "\"AWS::IAM::User\"")));
     }
 
     #[test]

@@ -150,6 +150,7 @@
 //! | 1 | The first published format. |
 
 pub mod cli_input;
+mod describe;
 mod edit;
 mod findings;
 mod gallery;
@@ -166,6 +167,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::ContextKeyType;
 
+pub use describe::PolicyPlace;
 pub use edit::{EditError, IdentityRef};
 pub use findings::{DocumentRef, Finding, PolicyText, QuotaMeter, Target};
 pub use gallery::{GalleryEntry, gallery, gallery_entry, gallery_json};

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::fields::{Apply, clip};
 use crate::components::editor::{PolicyEditor, highlights_in};
 use crate::store::{Action, use_store};
+use crate::text::sentence_case;
 
 /// Props of [`DocEditor`].
 #[derive(Properties, PartialEq)]
@@ -129,31 +130,4 @@ fn reveal(el: &web_sys::Element) {
     let options = web_sys::ScrollIntoViewOptions::new();
     options.set_block(web_sys::ScrollLogicalPosition::Nearest);
     el.scroll_into_view_with_scroll_into_view_options(&options);
-}
-
-/// "Inline policy S3 of user alice" as it reads after "Edit ": the first letter in lower case,
-/// unless the first word is an acronym ("SCP").
-fn sentence_case(label: &str) -> String {
-    let mut chars = label.chars();
-    match (chars.next(), label.chars().nth(1)) {
-        (Some(first), Some(second)) if second.is_lowercase() => {
-            first.to_lowercase().chain(chars).collect()
-        }
-        _ => label.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sentence_case;
-
-    #[test]
-    fn undo_labels_read_as_sentences() {
-        assert_eq!(
-            sentence_case("Inline policy S3 of user alice"),
-            "inline policy S3 of user alice"
-        );
-        assert_eq!(sentence_case("SCP Deny at level 1"), "SCP Deny at level 1");
-        assert_eq!(sentence_case(""), "");
-    }
 }

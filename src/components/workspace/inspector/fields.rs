@@ -11,9 +11,9 @@ use iam_engine::scenario::{EditError, QuotaMeter, Scenario};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// Quota meters and sizes show numbers the way the rest of the UI does ("2,345").
-pub use crate::components::shell::thousands;
 use crate::store::{StoreHandle, use_store};
+/// Quota meters and sizes show numbers the way the rest of the UI does ("2,345").
+use crate::text::thousands;
 
 /// The longest message shown beside a field. Engine messages quote what was typed, and a
 /// megabyte paste must not become a megabyte message.

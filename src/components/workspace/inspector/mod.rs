@@ -24,7 +24,6 @@ mod user;
 use iam_engine::scenario::Target;
 use yew::prelude::*;
 
-use crate::components::findings::target_label;
 use crate::store::{Action, Selection, use_store};
 
 /// The inspector of the selected entity.
@@ -77,7 +76,7 @@ pub fn Inspector() -> Html {
         })
     };
     html! {
-        <aside class="inspector" aria-label="Inspector" data-target={target_label(&target)}>
+        <aside class="inspector" aria-label="Inspector" data-target={target.to_string()}>
             if !showing_account {
                 <button type="button" class="btn btn-quiet inspector-back" onclick={back}>
                     { "← Account" }

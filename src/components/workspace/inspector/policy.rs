@@ -8,7 +8,6 @@ use yew::prelude::*;
 use super::document::DocEditor;
 use super::fields::{ActionButton, Apply, QuotaMeters, Section, TextField};
 use super::sections::open_document;
-use crate::components::findings::target_label;
 use crate::store::{StoreHandle, use_store};
 
 /// Changes one policy through the engine's whole-policy update.
@@ -71,7 +70,7 @@ pub(super) fn attached_list(store: &StoreHandle, used: Vec<(Target, &'static str
         return html! { <p class="muted">{ "Not attached to anything." }</p> };
     }
     let rows = used.into_iter().map(|(t, how)| {
-        let label = target_label(&t);
+        let label = t.to_string();
         let open = {
             let store = store.clone();
             Callback::from(move |()| {

@@ -13,9 +13,10 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::document::DocEditor;
-use super::fields::{ActionButton, Apply, TextField, next_id, thousands};
+use super::fields::{ActionButton, Apply, TextField, next_id};
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, Selection, StoreHandle, View, use_store};
+use crate::text::thousands;
 
 /// The text a new inline policy starts with: an empty allow statement for the user to fill.
 pub const NEW_POLICY_TEXT: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [],\n      \"Resource\": \"*\"\n    }\n  ]\n}\n";
@@ -42,7 +43,7 @@ impl Owner {
 
     /// The entity in words ("user alice").
     pub fn describe(&self) -> String {
-        crate::components::findings::target_label(&self.target())
+        self.target().to_string()
     }
 
     /// Changes the entity's inline policy list through the engine's whole-entity update, which

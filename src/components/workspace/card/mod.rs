@@ -1,0 +1,185 @@
+//! One card of the canvas: an entity with its state badges, its links written out as chips
+//! (each with a remove button), and its actions: pickers that add memberships and attachments,
+//! rename, duplicate and delete. A card is focusable, draggable when it can be dropped
+//! somewhere, and a drop target for what it accepts.
+//!
+//! The card is split the way Yew's todomvc splits its `Entry`: [`Card`] holds the shared state
+//! ([`state::use_card_state`]) and the element with its pointer and keyboard handlers
+//! (`keys`), and renders its parts, each a small component that reads the store and the
+//! canvas's context itself: the head with the menu button and the name or the rename form
+//! (`head`, `rename`), the menu (`menu`), the badges (`badges`), the chips (`chips`), the picker
+//! buttons and the picker (`pickers`) and the delete confirmation (`confirm`). Drag and drop is
+//! a hook (`drop_target`).
+
+mod badges;
+mod chips;
+mod confirm;
+mod drop_target;
+mod head;
+mod keys;
+mod menu;
+mod pickers;
+mod rename;
+mod state;
+
+use yew::prelude::*;
+
+use self::badges::Badges;
+use self::chips::Chips;
+use self::confirm::ConfirmDelete;
+use self::drop_target::use_drop_target;
+use self::head::{CardHead, capitalise};
+use self::menu::CardMenu;
+use self::pickers::{CardActions, CardPicker};
+use self::state::{Mode, use_card_state};
+use super::ctx::{CanvasCtx, select};
+use super::links::CardKey;
+use crate::store::use_store;
+
+/// Properties of a card.
+#[derive(Properties, PartialEq)]
+pub struct CardProps {
+    /// Which entity the card shows.
+    pub card: CardKey,
+    /// The card under the pointer or focus when it is linked to this one (its links and this
+    /// card's chips naming it are highlighted). A prop rather than context, so hovering
+    /// re-renders only the cards it changes.
+    #[prop_or_default]
+    pub linked_to: Option<CardKey>,
+    /// Whether this card is the one under the pointer or focus.
+    #[prop_or_default]
+    pub active: bool,
+}
+
+/// One card.
+#[component]
+pub fn Card(props: &CardProps) -> Html {
+    let store = use_store();
+    let ctx = use_context::<CanvasCtx>();
+    let state = use_card_state();
+    let card_ref = use_node_ref();
+    let drop = use_drop_target(&props.card, ctx.as_ref());
+    let (Some(store), Some(ctx)) = (store, ctx) else {
+        return html! {};
+    };
+    let card = props.card.clone();
+    let scenario = &store.scenario;
+    // The root user and the organization are one per account: their name is the account's.
+    let display_name = match &card {
+        CardKey::Root => format!(
+            "Account {}",
+            scenario
+                .account
+                .alias
+                .clone()
+                .unwrap_or_else(|| scenario.account.id.clone())
+        ),
+        CardKey::Organization => scenario
+            .organization
+            .as_ref()
+            .and_then(|o| o.levels.first())
+            .map_or_else(|| "Organization".to_owned(), |root| root.name.clone()),
+        _ => card.name().to_owned(),
+    };
+    let title = format!("{} {display_name}", capitalise(card.kind()));
+    let selected = card.target().is_some() && store.selection.target == card.target();
+    let editable = matches!(
+        card,
+        CardKey::User(_)
+            | CardKey::Group(_)
+            | CardKey::Role(_)
+            | CardKey::Policy(_)
+            | CardKey::Resource(..)
+    );
+    let draggable = matches!(
+        card,
+        CardKey::User(_) | CardKey::Group(_) | CardKey::Policy(_) | CardKey::Aws(_)
+    );
+
+    // Selection, hover and keyboard.
+    let onclick = {
+        let store = store.clone();
+        let card = card.clone();
+        Callback::from(move |_: MouseEvent| select(&store, &card))
+    };
+    let onmouseenter = {
+        let on_active = ctx.on_active.clone();
+        let card = card.clone();
+        Callback::from(move |_: MouseEvent| on_active.emit(Some(card.clone())))
+    };
+    let onmouseleave = {
+        let on_active = ctx.on_active.clone();
+        Callback::from(move |_: MouseEvent| on_active.emit(None))
+    };
+    let onfocusin = {
+        let on_active = ctx.on_active.clone();
+        let card = card.clone();
+        Callback::from(move |_: FocusEvent| on_active.emit(Some(card.clone())))
+    };
+    let onfocusout = {
+        let on_active = ctx.on_active.clone();
+        Callback::from(move |_: FocusEvent| on_active.emit(None))
+    };
+    let onkeydown = keys::on_key(&store, &card, &card_ref, &state, editable);
+
+    let mode = *state.mode;
+    let other_error = matches!(mode, Mode::Normal | Mode::Menu)
+        .then(|| (*state.error).clone())
+        .flatten()
+        .map(|message| html! { <p class="field-error" role="alert">{ message }</p> });
+    let drop_hint = drop.hint(ctx.dragging.as_ref(), &card);
+    let class = classes!(
+        "card",
+        format!("card-{}", card_class(&card)),
+        selected.then_some("selected"),
+        drop.ok.then_some("drop-ok"),
+        drop.hover.then_some("drop-hover"),
+        props.linked_to.is_some().then_some("linked"),
+        props.active.then_some("active"),
+        (ctx.dragging.as_ref() == Some(&card)).then_some("dragging")
+    );
+    let drop_target::DropTarget {
+        ondragstart,
+        ondragend,
+        ondragover,
+        ondragenter,
+        ondragleave,
+        ondrop,
+        ..
+    } = drop;
+    html! {
+        <article ref={card_ref} {class} data-card={card.dom_key()} tabindex="0" aria-label={title}
+            aria-current={selected.then_some("true")}
+            draggable={if draggable { "true" } else { "false" }}
+            {onclick} {onkeydown} {onmouseenter} {onmouseleave} {onfocusin} {onfocusout}
+            {ondragstart} {ondragend} {ondragover} {ondragenter} {ondragleave} {ondrop}>
+            <CardHead card={card.clone()} {display_name} {editable} state={state.clone()} />
+            if mode == Mode::Menu {
+                <CardMenu card={card.clone()} state={state.clone()} />
+            }
+            <Badges card={card.clone()} />
+            <Chips card={card.clone()} linked_to={props.linked_to.clone()} state={state.clone()} />
+            <CardActions card={card.clone()} state={state.clone()} />
+            <CardPicker card={card.clone()} state={state.clone()} />
+            if mode == Mode::ConfirmDelete {
+                <ConfirmDelete card={card.clone()} state={state.clone()} />
+            }
+            { for other_error }
+            { for drop_hint }
+        </article>
+    }
+}
+
+/// The card's CSS modifier.
+fn card_class(card: &CardKey) -> &'static str {
+    match card {
+        CardKey::Root => "root",
+        CardKey::Organization => "organization",
+        CardKey::User(_) => "user",
+        CardKey::Group(_) => "group",
+        CardKey::Role(_) => "role",
+        CardKey::Policy(_) => "policy",
+        CardKey::Aws(_) => "aws",
+        CardKey::Resource(..) => "resource",
+    }
+}

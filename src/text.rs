@@ -1,0 +1,69 @@
+//! Small text helpers the views share: counts in words and digits, and sentence case. Pure
+//! functions, so they are unit-tested natively and no view imports another for them.
+
+/// `1 user`, `2 users`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `1 error`, `2 errors`: [`count`] for a word whose plural adds an `s`.
+pub fn plural(n: usize, word: &str) -> String {
+    count(n, word, &format!("{word}s"))
+}
+
+/// Formats a count with thousands separators, the way the UI shows numbers (22,091).
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "Inline policy S3 of user alice" as it reads after "Edit ": the first letter in lower case,
+/// unless the first word is an acronym ("SCP").
+pub fn sentence_case(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), label.chars().nth(1)) {
+        (Some(first), Some(second)) if second.is_lowercase() => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => label.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(count(1, "user", "users"), "1 user");
+        assert_eq!(count(0, "policy", "policies"), "0 policies");
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(3, "error"), "3 errors");
+    }
+
+    #[test]
+    fn thousands_groups_digits_by_three() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(22091), "22,091");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn undo_labels_read_as_sentences() {
+        assert_eq!(
+            sentence_case("Inline policy S3 of user alice"),
+            "inline policy S3 of user alice"
+        );
+        assert_eq!(sentence_case("SCP Deny at level 1"), "SCP Deny at level 1");
+        assert_eq!(sentence_case(""), "");
+    }
+}
