@@ -4,7 +4,7 @@
 //! in YAML or JSON, shown read-only with light syntax colouring, with Copy and Download, and a
 //! note on what a template cannot create. Below it, the `aws iam simulate-custom-policy
 //! --cli-input-json` input for the simulator's current request
-//! ([`iam_engine::scenario::cli_input`]), so the user can ask AWS the same question.
+//! ([`iam_engine::workbench::cli_input`]), so the user can ask AWS the same question.
 //!
 //! Import: paste or open a template, authorization details or a scenario file
 //! ([`iam_engine::import::detect_and_import`]). A good text opens as a new scenario (the open
@@ -16,8 +16,8 @@ use std::rc::Rc;
 use iam_engine::catalog::ManagedPolicies;
 use iam_engine::export::{Format, cloudformation};
 use iam_engine::import::{ImportError, ImportOptions, Imported, detect_and_import};
-use iam_engine::scenario::cli_input::simulate_custom_policy_input;
-use iam_engine::scenario::{PrincipalRef, Scenario};
+use iam_engine::scenario::Scenario;
+use iam_engine::workbench::{CompileCache, Workbench};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -492,15 +492,12 @@ pub fn ExportView() -> Html {
             _ => None,
         };
         let request = &store.request;
-        let principal = PrincipalRef::from(request.principal.clone());
-        match simulate_custom_policy_input(
-            &store.scenario,
-            managed.as_deref(),
-            &principal,
-            request.action.trim(),
-            request.resource.trim(),
-            &request.context,
-        ) {
+        // The export view asks once per render; a cache of its own suffices.
+        let cache = CompileCache::new();
+        match Workbench::new(&store.scenario, &cache)
+            .with_managed(managed.as_deref())
+            .cli_input(request)
+        {
             Ok(input) => {
                 let on_copy = {
                     let json = input.json.clone();

@@ -75,12 +75,21 @@ fn main() {
     // The machine may be shared: the fastest of a few runs is the cost, the median shows the
     // noise.
     let mut times = Vec::new();
-    let mut m = compute_matrix(&big, Some(&managed), &compiled, &principals, &actions, "*", true);
+    let mut m = compute_matrix(
+        &big,
+        Some(&managed),
+        &compiled,
+        &principals,
+        &actions,
+        "*",
+        true,
+    );
     for _ in 0..7 {
         let start = Instant::now();
         m = black_box(compute_matrix(
             black_box(&big),
-            Some(&managed), &compiled,
+            Some(&managed),
+            &compiled,
             &principals,
             &actions,
             "*",

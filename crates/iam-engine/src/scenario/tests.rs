@@ -1,11 +1,11 @@
 //! Tests of the scenario model: the file format, the editing operations, the findings, the
 //! gallery (with its saved tests run through the evaluator) and property tests.
 
-use crate::workbench::simulate::{evaluate_request, run_tests};
 use super::*;
 use crate::catalog::ManagedPolicies;
 use crate::diagnostic::Severity;
 use crate::eval::Decision;
+use crate::workbench::simulate::{evaluate_request, run_tests};
 
 const MANAGED_ASSET: &str = include_str!("../../../../static/data/managed-policies.txt");
 
@@ -1264,7 +1264,11 @@ fn gallery_saved_tests_give_aws_decisions() {
     let mut failures = Vec::new();
     let mut count = 0;
     for e in gallery() {
-        for o in run_tests(&e.scenario, Some(&managed), &crate::workbench::CompileCache::new()) {
+        for o in run_tests(
+            &e.scenario,
+            Some(&managed),
+            &crate::workbench::CompileCache::new(),
+        ) {
             count += 1;
             let warnings = o
                 .evaluation
@@ -1330,7 +1334,11 @@ fn every_deciding_statement_can_be_located() {
     let managed = managed();
     let mut located = 0;
     for e in gallery() {
-        for o in run_tests(&e.scenario, Some(&managed), &crate::workbench::CompileCache::new()) {
+        for o in run_tests(
+            &e.scenario,
+            Some(&managed),
+            &crate::workbench::CompileCache::new(),
+        ) {
             let result = o.evaluation.unwrap();
             let ev = &result.evaluation;
             for st in ev
@@ -1425,10 +1433,28 @@ fn arns_of_scenario_principals_are_those_principals() {
     let s = gallery_entry("least-privilege-groups").unwrap().scenario;
     let m = managed();
     let by_arn = PrincipalRef::Other("arn:aws:iam::111122223333:user/dev-dana".into());
-    let e = evaluate_request(&s, Some(&m), &crate::workbench::CompileCache::new(), &by_arn, "ec2:RunInstances", "*", &[]).unwrap();
+    let e = evaluate_request(
+        &s,
+        Some(&m),
+        &crate::workbench::CompileCache::new(),
+        &by_arn,
+        "ec2:RunInstances",
+        "*",
+        &[],
+    )
+    .unwrap();
     assert_eq!(e.evaluation.decision, Decision::Allowed);
     let unknown = PrincipalRef::Other("arn:aws:iam::111122223333:user/stranger".into());
-    let e = evaluate_request(&s, Some(&m), &crate::workbench::CompileCache::new(), &unknown, "ec2:RunInstances", "*", &[]).unwrap();
+    let e = evaluate_request(
+        &s,
+        Some(&m),
+        &crate::workbench::CompileCache::new(),
+        &unknown,
+        "ec2:RunInstances",
+        "*",
+        &[],
+    )
+    .unwrap();
     assert_eq!(e.evaluation.decision, Decision::ImplicitDeny);
 }
 
@@ -1476,7 +1502,8 @@ fn missing_managed_policies_are_reported() {
     let s = gallery_entry("seed-admin-template").unwrap().scenario;
     let e = evaluate_request(
         &s,
-        None, &crate::workbench::CompileCache::new(),
+        None,
+        &crate::workbench::CompileCache::new(),
         &PrincipalRef::User("admin".into()),
         "iam:CreateUser",
         "*",
@@ -1493,7 +1520,8 @@ fn unknown_principals_are_errors() {
     let s = base();
     let err = evaluate_request(
         &s,
-        None, &crate::workbench::CompileCache::new(),
+        None,
+        &crate::workbench::CompileCache::new(),
         &PrincipalRef::User("ghost".into()),
         "s3:GetObject",
         "*",
@@ -1504,7 +1532,8 @@ fn unknown_principals_are_errors() {
     assert!(
         evaluate_request(
             &s,
-            None, &crate::workbench::CompileCache::new(),
+            None,
+            &crate::workbench::CompileCache::new(),
             &PrincipalRef::Role("ghost".into()),
             "s3:GetObject",
             "*",
@@ -1515,7 +1544,8 @@ fn unknown_principals_are_errors() {
     assert!(
         evaluate_request(
             &s,
-            None, &crate::workbench::CompileCache::new(),
+            None,
+            &crate::workbench::CompileCache::new(),
             &PrincipalRef::Other("nobody".into()),
             "s3:GetObject",
             "*",
@@ -1532,7 +1562,9 @@ fn unknown_principals_are_errors() {
         context: Vec::new(),
         expected: ExpectedDecision::Allowed,
     });
-    let outcome = run_tests(&s, None, &crate::workbench::CompileCache::new()).pop().unwrap();
+    let outcome = run_tests(&s, None, &crate::workbench::CompileCache::new())
+        .pop()
+        .unwrap();
     assert!(!outcome.passed && outcome.error.is_some() && outcome.actual.is_none());
 }
 
@@ -1563,10 +1595,18 @@ fn glue_uses_tags_resource_policies_kms_defaults_and_rcps() {
     s.add_resource(other).unwrap();
     let bob_ref = PrincipalRef::User("bob".into());
     let decide = |s: &Scenario, p: &PrincipalRef, action: &str, resource: &str| {
-        evaluate_request(s, None, &crate::workbench::CompileCache::new(), p, action, resource, &[])
-            .unwrap()
-            .evaluation
-            .decision
+        evaluate_request(
+            s,
+            None,
+            &crate::workbench::CompileCache::new(),
+            p,
+            action,
+            resource,
+            &[],
+        )
+        .unwrap()
+        .evaluation
+        .decision
     };
     assert_eq!(
         decide(
@@ -1629,10 +1669,18 @@ fn glue_uses_tags_resource_policies_kms_defaults_and_rcps() {
     let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let m = managed();
     let with_catalog = |s: &Scenario, p: &PrincipalRef, action: &str, resource: &str| {
-        evaluate_request(s, Some(&m), &crate::workbench::CompileCache::new(), p, action, resource, &[])
-            .unwrap()
-            .evaluation
-            .decision
+        evaluate_request(
+            s,
+            Some(&m),
+            &crate::workbench::CompileCache::new(),
+            p,
+            action,
+            resource,
+            &[],
+        )
+        .unwrap()
+        .evaluation
+        .decision
     };
     assert_eq!(
         with_catalog(&s, &alice, "kms:Decrypt", key),

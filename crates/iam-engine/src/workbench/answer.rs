@@ -340,8 +340,7 @@ pub(super) fn answer(
                 vec![(action.clone(), detail.evaluation.decision)]
             } else {
                 let mut out = Vec::with_capacity(actions.len());
-                match MatrixRowPlan::new(scenario, managed, cache, &principal, resource, &context)
-                {
+                match MatrixRowPlan::new(scenario, managed, cache, &principal, resource, &context) {
                     Ok(mut plan) => plan.decide_into(scenario, managed, cache, &actions, &mut out),
                     Err(e) => return Answer::Error(e.message),
                 }
@@ -595,14 +594,66 @@ mod tests {
             };
             wb.answer(&request, &[], 0)
         };
-        assert!(matches!(ask("", "s3:GetObject", "*"), Answer::Incomplete(_)));
+        assert!(matches!(
+            ask("", "s3:GetObject", "*"),
+            Answer::Incomplete(_)
+        ));
         assert!(matches!(ask("root", "s3", "*"), Answer::Incomplete(_)));
         assert!(matches!(ask("root", "s3:Get*", "*"), Answer::Incomplete(_)));
-        assert!(matches!(ask("user/ghost", "s3:GetObject", "*"), Answer::Error(_)));
+        assert!(matches!(
+            ask("user/ghost", "s3:GetObject", "*"),
+            Answer::Error(_)
+        ));
         match ask("root", "root-task:close-account", "*") {
             Answer::RootTask(a) => assert_eq!(a.decision, Decision::Allowed),
             other => panic!("{other:?}"),
         }
-        assert!(ask("root", "root-task:close-account", "*").highlights().is_empty());
+        assert!(
+            ask("root", "root-task:close-account", "*")
+                .highlights()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn denied_requests_carry_the_access_denied_message_and_their_misses() {
+        let s = crate::scenario::gallery_entry("least-privilege-groups")
+            .unwrap()
+            .scenario;
+        let managed =
+            ManagedPolicies::parse(include_str!("../../../../static/data/managed-policies.txt"))
+                .unwrap();
+        let cache = CompileCache::new();
+        let wb = Workbench::new(&s, &cache).with_managed(Some(&managed));
+        let request = SimulatorRequest {
+            principal: "user/dev-dana".into(),
+            action: "rds:DeleteDBInstance".into(),
+            resource: "arn:aws:rds:us-east-1:111122223333:db:orders".into(),
+            context: Vec::new(),
+        };
+        let rows = wb.context_keys(&request.principal, &request.resource, NOW);
+        match wb.answer(&request, &rows, 0) {
+            Answer::Decided(d) => {
+                assert_eq!(
+                    d.rows,
+                    vec![("rds:DeleteDBInstance".to_string(), Decision::ImplicitDeny)]
+                );
+                assert!(d.denied_message.unwrap().ends_with(
+                    "because no identity-based policy allows the rds:DeleteDBInstance action"
+                ));
+                assert!(!d.detail.evaluation.candidates.is_empty());
+                // Each nearest miss is drawn in a policy that is listed.
+                assert!(d.highlights.iter().any(|h| h.kind == HighlightKind::Miss));
+                for h in &d.highlights {
+                    assert!(
+                        d.in_play
+                            .iter()
+                            .any(|p| p.target == h.target && p.document == h.document),
+                        "{h:?}"
+                    );
+                }
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

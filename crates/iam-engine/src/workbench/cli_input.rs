@@ -15,10 +15,10 @@
 
 use super::cache::CompileCache;
 use super::simulate::{SimulationError, prepare_request};
-use crate::scenario::{ContextValue, PrincipalRef, Scenario};
 use crate::catalog::ManagedPolicies;
 use crate::eval::{CallerKind, CompiledPolicy};
 use crate::export::node::Node;
+use crate::scenario::{ContextValue, PrincipalRef, Scenario};
 
 /// The `--cli-input-json` document and what it leaves out.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -182,7 +182,8 @@ mod tests {
         }];
         let out = simulate_custom_policy_input(
             &s,
-            None, &crate::workbench::CompileCache::new(),
+            None,
+            &crate::workbench::CompileCache::new(),
             &PrincipalRef::User("alice".to_string()),
             "s3:GetObject",
             "arn:aws:s3:::data/report.csv",
@@ -239,7 +240,8 @@ mod tests {
         let s = scenario();
         let out = simulate_custom_policy_input(
             &s,
-            None, &crate::workbench::CompileCache::new(),
+            None,
+            &crate::workbench::CompileCache::new(),
             &PrincipalRef::Role("app".to_string()),
             "s3:GetObject",
             "arn:aws:s3:::data/x",
@@ -258,7 +260,8 @@ mod tests {
         assert!(
             simulate_custom_policy_input(
                 &s,
-                None, &crate::workbench::CompileCache::new(),
+                None,
+                &crate::workbench::CompileCache::new(),
                 &PrincipalRef::User("nobody".to_string()),
                 "s3:GetObject",
                 "*",
@@ -270,7 +273,8 @@ mod tests {
             for t in &entry.scenario.tests {
                 let out = simulate_custom_policy_input(
                     &entry.scenario,
-                    None, &crate::workbench::CompileCache::new(),
+                    None,
+                    &crate::workbench::CompileCache::new(),
                     &t.principal,
                     &t.action,
                     &t.resource,

@@ -468,14 +468,30 @@ mod tests {
             }
             let principals = matrix_principals(s);
             for resource in ["*", "arn:aws:s3:::example/key"] {
-                let m = compute_matrix(s, Some(&managed), &crate::workbench::CompileCache::new(), &principals, &actions, resource, true);
+                let m = compute_matrix(
+                    s,
+                    Some(&managed),
+                    &crate::workbench::CompileCache::new(),
+                    &principals,
+                    &actions,
+                    resource,
+                    true,
+                );
                 assert!(m.errors.is_empty());
                 for (r, p) in principals.iter().enumerate() {
                     for (c, a) in actions.iter().enumerate() {
-                        let want = evaluate_request(s, Some(&managed), &crate::workbench::CompileCache::new(), p, a, resource, &[])
-                            .unwrap()
-                            .evaluation
-                            .decision;
+                        let want = evaluate_request(
+                            s,
+                            Some(&managed),
+                            &crate::workbench::CompileCache::new(),
+                            p,
+                            a,
+                            resource,
+                            &[],
+                        )
+                        .unwrap()
+                        .evaluation
+                        .decision;
                         assert_eq!(
                             m.cell(r, c),
                             Some(want),
@@ -499,7 +515,8 @@ mod tests {
         let principals = matrix_principals(s);
         let m = compute_matrix(
             s,
-            Some(&managed), &crate::workbench::CompileCache::new(),
+            Some(&managed),
+            &crate::workbench::CompileCache::new(),
             &principals,
             &["iam:CreateUser".to_string()],
             "*",
@@ -527,7 +544,8 @@ mod tests {
         let s = Scenario::new("111122223333");
         let m = compute_matrix(
             &s,
-            None, &crate::workbench::CompileCache::new(),
+            None,
+            &crate::workbench::CompileCache::new(),
             &[PrincipalRef::User("ghost".into()), PrincipalRef::Root],
             &["s3:GetObject".to_string()],
             "*",
@@ -791,13 +809,34 @@ mod tests {
                 .map(|p| PrincipalRef::Other(p.to_string())),
             );
             for resource in resources {
-                let m = compute_matrix(&s, Some(&managed), &crate::workbench::CompileCache::new(), &principals, &actions, resource, true);
+                let m = compute_matrix(
+                    &s,
+                    Some(&managed),
+                    &crate::workbench::CompileCache::new(),
+                    &principals,
+                    &actions,
+                    resource,
+                    true,
+                );
                 assert!(m.errors.is_empty(), "{:?}", m.errors);
                 for (r, p) in principals.iter().enumerate() {
-                    let mut plan =
-                        MatrixRowPlan::new(&s, Some(&managed), &crate::workbench::CompileCache::new(), p, resource, &[]).unwrap();
+                    let mut plan = MatrixRowPlan::new(
+                        &s,
+                        Some(&managed),
+                        &crate::workbench::CompileCache::new(),
+                        p,
+                        resource,
+                        &[],
+                    )
+                    .unwrap();
                     let mut full = Vec::new();
-                    plan.decide_into(&s, Some(&managed), &crate::workbench::CompileCache::new(), &actions, &mut full);
+                    plan.decide_into(
+                        &s,
+                        Some(&managed),
+                        &crate::workbench::CompileCache::new(),
+                        &actions,
+                        &mut full,
+                    );
                     for (c, a) in actions.iter().enumerate() {
                         let got = m.cell(r, c);
                         assert_eq!(got, full.get(c).copied(), "org {org} {p:?} {a} {resource}");
@@ -805,10 +844,18 @@ mod tests {
                             shortcut_allowed += 1;
                         }
                         if (r * actions.len() + c).is_multiple_of(127) {
-                            let want = evaluate_request(&s, Some(&managed), &crate::workbench::CompileCache::new(), p, a, resource, &[])
-                                .unwrap()
-                                .evaluation
-                                .decision;
+                            let want = evaluate_request(
+                                &s,
+                                Some(&managed),
+                                &crate::workbench::CompileCache::new(),
+                                p,
+                                a,
+                                resource,
+                                &[],
+                            )
+                            .unwrap()
+                            .evaluation
+                            .decision;
                             assert_eq!(got, Some(want), "org {org} {p:?} {a} {resource}");
                             checked += 1;
                         }
@@ -835,9 +882,24 @@ mod tests {
         let mut known = 0;
         let mut total = 0;
         for p in matrix_principals(&s) {
-            let mut plan = MatrixRowPlan::new(&s, Some(&managed), &crate::workbench::CompileCache::new(), &p, "*", &[]).unwrap();
+            let mut plan = MatrixRowPlan::new(
+                &s,
+                Some(&managed),
+                &crate::workbench::CompileCache::new(),
+                &p,
+                "*",
+                &[],
+            )
+            .unwrap();
             let mut out = Vec::new();
-            plan.decide_columns(&s, Some(&managed), &crate::workbench::CompileCache::new(), &actions, &mut columns, &mut out);
+            plan.decide_columns(
+                &s,
+                Some(&managed),
+                &crate::workbench::CompileCache::new(),
+                &actions,
+                &mut columns,
+                &mut out,
+            );
             let Some(Some(prepared)) = plan.prepared.first() else {
                 panic!("the first slot is prepared");
             };
@@ -862,10 +924,24 @@ mod tests {
         assert!(known * 3 > total * 2, "{known} of {total}");
         // With SCPs the root row is decided in full.
         let s = stress_scenario(1);
-        let mut plan =
-            MatrixRowPlan::new(&s, Some(&managed), &crate::workbench::CompileCache::new(), &PrincipalRef::Root, "*", &[]).unwrap();
+        let mut plan = MatrixRowPlan::new(
+            &s,
+            Some(&managed),
+            &crate::workbench::CompileCache::new(),
+            &PrincipalRef::Root,
+            "*",
+            &[],
+        )
+        .unwrap();
         let mut out = Vec::new();
-        plan.decide_columns(&s, Some(&managed), &crate::workbench::CompileCache::new(), &actions, &mut columns, &mut out);
+        plan.decide_columns(
+            &s,
+            Some(&managed),
+            &crate::workbench::CompileCache::new(),
+            &actions,
+            &mut columns,
+            &mut out,
+        );
         let Some(Some(reach)) = plan.reach.first() else {
             panic!("the first slot has its reach");
         };

@@ -22,7 +22,9 @@ use crate::root_tasks::{RootTask, root_only_task};
 
 use super::cache::CompileCache;
 use super::simulate::{ScenarioEvaluation, SimulationError, prepare_request};
-use crate::scenario::{ContextValue, InlinePolicy, PolicyRef, PrincipalRef, ResourceKind, Scenario};
+use crate::scenario::{
+    ContextValue, InlinePolicy, PolicyRef, PrincipalRef, ResourceKind, Scenario,
+};
 
 /// How the panel writes a root-only task into the action field: `root-task:close-account`.
 /// Root-only tasks are console operations without an IAM action, so they get their own prefix
@@ -35,7 +37,6 @@ pub const DEFAULT_SOURCE_IP: &str = "203.0.113.10";
 
 /// The most rows a wildcard action expands into; more are counted but not listed.
 pub const MAX_ACTION_ROWS: usize = 200;
-
 
 /// What the action field asks about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,21 +189,40 @@ pub fn setting_for(values: &[ContextOverride], key: &str) -> KeySetting {
         .map_or(KeySetting::Default, |v| v.setting.clone())
 }
 
+/// A saved test's context as the panel's overrides: each entry sets its key (an entry with no
+/// values makes it empty).
+pub fn overrides_from_values(values: &[ContextValue]) -> Vec<ContextOverride> {
+    values
+        .iter()
+        .map(|v| ContextOverride {
+            key: v.key.clone(),
+            ty: v.ty,
+            setting: if v.values.is_empty() {
+                KeySetting::Empty
+            } else {
+                KeySetting::Set(v.values.clone())
+            },
+        })
+        .collect()
+}
+
 /// The overrides that put a key into the request (set or empty), as context values: what a
 /// request carries from the user alone, for the AWS CLI input.
 pub fn present_values(values: &[ContextOverride]) -> Vec<ContextValue> {
     values
         .iter()
-        .filter_map(|v| match &v.setting {
-            KeySetting::Set(values) => Some(values.clone()),
-            KeySetting::Empty => Some(Vec::new()),
-            KeySetting::Default | KeySetting::Absent => None,
-        }
-        .map(|values| ContextValue {
-            key: v.key.clone(),
-            ty: v.ty,
-            values,
-        }))
+        .filter_map(|v| {
+            match &v.setting {
+                KeySetting::Set(values) => Some(values.clone()),
+                KeySetting::Empty => Some(Vec::new()),
+                KeySetting::Default | KeySetting::Absent => None,
+            }
+            .map(|values| ContextValue {
+                key: v.key.clone(),
+                ty: v.ty,
+                values,
+            })
+        })
         .collect()
 }
 
@@ -889,8 +909,8 @@ pub fn caller_arn(
         "*",
         &[],
     )
-        .ok()
-        .map(|p| p.request.caller.arn)
+    .ok()
+    .map(|p| p.request.caller.arn)
 }
 
 #[cfg(test)]
@@ -925,7 +945,8 @@ mod tests {
         let s = scenario();
         let rows = context_keys(
             &s,
-            None, &crate::workbench::CompileCache::new(),
+            None,
+            &crate::workbench::CompileCache::new(),
             None,
             &PrincipalRef::User("alice".into()),
             "*",
@@ -962,7 +983,15 @@ mod tests {
     fn mfa_default_follows_the_credentials() {
         let mut s = scenario();
         s.root_user.mfa = true;
-        let rows = context_keys(&s, None, &crate::workbench::CompileCache::new(), None, &PrincipalRef::Root, "*", NOW);
+        let rows = context_keys(
+            &s,
+            None,
+            &crate::workbench::CompileCache::new(),
+            None,
+            &PrincipalRef::Root,
+            "*",
+            NOW,
+        );
         let mfa = rows
             .iter()
             .find(|r| r.key == "aws:MultiFactorAuthPresent")
@@ -1022,7 +1051,8 @@ mod tests {
         let s = scenario();
         let rows = context_keys(
             &s,
-            None, &crate::workbench::CompileCache::new(),
+            None,
+            &crate::workbench::CompileCache::new(),
             None,
             &PrincipalRef::User("alice".into()),
             "*",
@@ -1041,7 +1071,8 @@ mod tests {
         let s = scenario();
         let rows = context_keys(
             &s,
-            None, &crate::workbench::CompileCache::new(),
+            None,
+            &crate::workbench::CompileCache::new(),
             None,
             &PrincipalRef::User("alice".into()),
             "*",
@@ -1075,10 +1106,19 @@ mod tests {
         s.add_user(u).unwrap();
         let p = PrincipalRef::User("bob".into());
         let run = |ctx: &[ContextValue], absent: &[String]| {
-            evaluate_panel_request(&s, None, &crate::workbench::CompileCache::new(), &p, "s3:ListBucket", "*", ctx, absent)
-                .unwrap()
-                .evaluation
-                .decision
+            evaluate_panel_request(
+                &s,
+                None,
+                &crate::workbench::CompileCache::new(),
+                &p,
+                "s3:ListBucket",
+                "*",
+                ctx,
+                absent,
+            )
+            .unwrap()
+            .evaluation
+            .decision
         };
         assert_eq!(run(&[], &[]), Decision::Allowed);
         let set = |v: &[&str]| {
@@ -1094,10 +1134,19 @@ mod tests {
         let mut s2 = s.clone();
         s2.users[0].inline_policies[0].document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"Null":{"aws:username":"true"}}}]}"#.into();
         let d = |absent: &[String]| {
-            evaluate_panel_request(&s2, None, &crate::workbench::CompileCache::new(), &p, "s3:ListBucket", "*", &[], absent)
-                .unwrap()
-                .evaluation
-                .decision
+            evaluate_panel_request(
+                &s2,
+                None,
+                &crate::workbench::CompileCache::new(),
+                &p,
+                "s3:ListBucket",
+                "*",
+                &[],
+                absent,
+            )
+            .unwrap()
+            .evaluation
+            .decision
         };
         assert_eq!(d(&[]), Decision::ImplicitDeny);
         assert_eq!(d(&["aws:username".to_string()]), Decision::Allowed);
@@ -1184,9 +1233,18 @@ mod tests {
     /// The access-denied message for `p` reading `arn:aws:s3:::logs/a`, if it is denied.
     fn get_logs_denied(s: &Scenario, p: &PrincipalRef, arn: &str) -> Option<String> {
         let (action, resource) = ("s3:GetObject", "arn:aws:s3:::logs/a");
-        let e = evaluate_panel_request(s, None, &crate::workbench::CompileCache::new(), p, action, resource, &[], &[])
-            .unwrap()
-            .evaluation;
+        let e = evaluate_panel_request(
+            s,
+            None,
+            &crate::workbench::CompileCache::new(),
+            p,
+            action,
+            resource,
+            &[],
+            &[],
+        )
+        .unwrap()
+        .evaluation;
         access_denied_message(&e, arn, action, resource)
     }
 

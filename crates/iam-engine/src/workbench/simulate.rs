@@ -45,11 +45,11 @@ use crate::eval::{
 };
 use crate::scenario::IdentityRef;
 
-use crate::scenario::{DocumentRef, Target};
 use crate::scenario::{
     ContextValue, ExpectedDecision, InlinePolicy, PolicyRef, PrincipalRef, ResourceKind, Scenario,
     Tag,
 };
+use crate::scenario::{DocumentRef, Target};
 
 use super::cache::CompileCache;
 use super::source::{PolicySource, default_key_policy};
@@ -667,4 +667,3 @@ pub fn run_tests_at(
         },
     }
 }
-

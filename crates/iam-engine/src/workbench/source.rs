@@ -185,7 +185,9 @@ impl PolicySource {
                 PolicyRef::Customer(name) => {
                     (Target::Policy { name: name.clone() }, DocumentRef::Managed)
                 }
-                PolicyRef::Aws(arn) => (Target::AwsPolicy { arn: arn.clone() }, DocumentRef::Managed),
+                PolicyRef::Aws(arn) => {
+                    (Target::AwsPolicy { arn: arn.clone() }, DocumentRef::Managed)
+                }
             },
             PolicySource::External { arn, name, .. } => (
                 Target::ExternalPrincipal { arn: arn.clone() },
@@ -255,7 +257,10 @@ impl PolicySource {
                 ..
             } => borrowed(scenario.policy(name)?.document.as_str()),
             PolicySource::External { arn, index, .. } => {
-                let e = scenario.external_principals.iter().find(|e| e.arn == *arn)?;
+                let e = scenario
+                    .external_principals
+                    .iter()
+                    .find(|e| e.arn == *arn)?;
                 borrowed(e.policies.get(*index)?.document.as_str())
             }
             PolicySource::DefaultKeyPolicy { .. } => {
@@ -309,7 +314,13 @@ impl PolicySource {
                 .organization
                 .as_ref()
                 .and_then(|o| o.levels.get(level))
-                .and_then(|l| if scp { l.scps.get(index) } else { l.rcps.get(index) })
+                .and_then(|l| {
+                    if scp {
+                        l.scps.get(index)
+                    } else {
+                        l.rcps.get(index)
+                    }
+                })
                 .map(|p| p.name.clone())
                 .unwrap_or_else(|| format!("#{}", index + 1))
         };

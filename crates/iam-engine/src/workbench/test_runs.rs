@@ -156,8 +156,8 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
-    use crate::workbench::simulate::run_tests;
     use crate::scenario::{IdentityRef, gallery};
+    use crate::workbench::simulate::run_tests;
 
     fn managed() -> ManagedPolicies {
         ManagedPolicies::parse(include_str!("../../../../static/data/managed-policies.txt"))
@@ -173,11 +173,16 @@ mod tests {
             .unwrap()
             .scenario;
         let mut cache = TestRunCache::new();
-        let (first, evaluated) = cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
-        assert_eq!(first, run_tests(&s, Some(&managed), &crate::workbench::CompileCache::new()));
+        let (first, evaluated) =
+            cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
+        assert_eq!(
+            first,
+            run_tests(&s, Some(&managed), &crate::workbench::CompileCache::new())
+        );
         assert_eq!(evaluated, s.tests.len());
         // Nothing changed: nothing runs again.
-        let (again, evaluated) = cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
+        let (again, evaluated) =
+            cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
         assert_eq!(again, first);
         assert_eq!(evaluated, 0);
         // A Deny in the Developers group: only dev-dana's four tests run again.
@@ -187,8 +192,12 @@ mod tests {
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#,
         )
         .unwrap();
-        let (after, evaluated) = cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
-        assert_eq!(after, run_tests(&s, Some(&managed), &crate::workbench::CompileCache::new()));
+        let (after, evaluated) =
+            cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
+        assert_eq!(
+            after,
+            run_tests(&s, Some(&managed), &crate::workbench::CompileCache::new())
+        );
         assert_eq!(evaluated, 4);
         assert!(!after[0].passed, "dev-dana may no longer launch instances");
         // Without the AWS-managed policies, every test runs again.
@@ -198,7 +207,10 @@ mod tests {
         s.remove_test(0).unwrap();
         let (shifted, evaluated) = cache.run(&s, None, &crate::workbench::CompileCache::new());
         assert_eq!(evaluated, 0);
-        assert_eq!(shifted, run_tests(&s, None, &crate::workbench::CompileCache::new()));
+        assert_eq!(
+            shifted,
+            run_tests(&s, None, &crate::workbench::CompileCache::new())
+        );
     }
 
     #[test]
@@ -207,8 +219,18 @@ mod tests {
         for entry in gallery() {
             let mut cache = TestRunCache::new();
             assert_eq!(
-                cache.run(&entry.scenario, Some(&managed), &crate::workbench::CompileCache::new()).0,
-                run_tests(&entry.scenario, Some(&managed), &crate::workbench::CompileCache::new()),
+                cache
+                    .run(
+                        &entry.scenario,
+                        Some(&managed),
+                        &crate::workbench::CompileCache::new()
+                    )
+                    .0,
+                run_tests(
+                    &entry.scenario,
+                    Some(&managed),
+                    &crate::workbench::CompileCache::new()
+                ),
                 "{}",
                 entry.id
             );
