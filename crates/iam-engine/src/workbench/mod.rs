@@ -20,6 +20,7 @@ mod answer;
 mod cache;
 pub mod cli_input;
 pub mod matrix;
+pub mod principal_policy;
 pub mod request;
 pub mod simulate;
 mod source;
@@ -34,9 +35,11 @@ pub use source::{PolicySource, default_key_policy};
 
 use crate::catalog::{Catalog, ManagedPolicies};
 use crate::scenario::{Finding, PrincipalRef, Scenario};
+use crate::simulate::SimulateCustomPolicyOutput;
 
 use self::cli_input::CliInput;
 use self::matrix::AccessMatrix;
+use self::principal_policy::PrincipalPolicyInput;
 use self::request::ContextKeyRow;
 use self::simulate::{SimulationError, TestOutcome};
 use self::test_runs::TestRunCache;
@@ -158,5 +161,14 @@ impl<'a> Workbench<'a> {
             request.resource.trim(),
             &request::present_values(&request.context),
         )
+    }
+
+    /// `simulate-principal-policy` over the scenario: every action on every resource for a
+    /// user or role of the scenario, in AWS's response shape.
+    pub fn simulate_principal_policy(
+        &self,
+        input: &PrincipalPolicyInput,
+    ) -> Result<SimulateCustomPolicyOutput, SimulationError> {
+        principal_policy::simulate_principal_policy(self, input)
     }
 }
