@@ -223,7 +223,7 @@ fn a_failing_test_exits_1_and_the_junit_file_parses_with_its_failure() {
                 failure_text.push_str(&quick_xml::escape::unescape(&t.decode().unwrap()).unwrap())
             }
             Event::CData(t) if in_failure => {
-                failure_text.push_str(&String::from_utf8(t.into_inner().to_vec()).unwrap())
+                failure_text.push_str(std::str::from_utf8(&t.into_inner()).unwrap())
             }
             Event::End(e) if e.name().as_ref() == b"failure" => in_failure = false,
             Event::Eof => break,
