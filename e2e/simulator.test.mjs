@@ -169,3 +169,77 @@ test('saved tests are added from the request, edited, loaded and deleted', async
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** The text the highlight bands of an editor cover, in order (badges and gutter left out). */
+async function highlightedText(editor) {
+  return editor.evaluate((root) => Array.from(root.querySelectorAll('span.hl-allow, span.hl-deny, span.hl-miss'))
+    .filter((el) => !el.classList.contains('hl-badge'))
+    .map((el) => el.textContent)
+    .join(''));
+}
+
+test('a request decided by an SCP lists that SCP under "Policies in play", highlighted', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await openExampleInSimulator(page, 'scp-guardrail');
+
+  await page.selectOption('.sim-request select[name="principal"]', 'user/ops');
+  await page.fill('.sim-request input[name="action"]', 'organizations:LeaveOrganization');
+  await page.fill('.sim-request input[name="resource"]', '*');
+  await waitForDecision(page, 'explicitDeny');
+  // The organization's SCP is among the policies in play, in its own editor, with the
+  // deciding statement drawn as a deny and explained in words.
+  const inPlay = page.locator('.policies-in-play');
+  const scp = inPlay.locator('.played-policy', {
+    has: page.locator('textarea[aria-label="SCP Guardrails at Workloads (level 2)"]'),
+  });
+  await scp.waitFor({ state: 'visible', timeout: 15000 });
+  await scp.locator('span.hl-deny').first().waitFor({ state: 'visible', timeout: 5000 });
+  assert.match(await scp.innerText(), /decides this request/);
+  const statement = await highlightedText(scp);
+  assert.match(statement, /"Effect": "Deny"/);
+  assert.match(statement, /organizations:LeaveOrganization/);
+  // The user's own identity policy is listed too, and holds no deny band.
+  assert.ok(await inPlay.locator('.played-policy').count() >= 2);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('editing the deciding policy in the workspace never leaves a highlight at a stale place', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await openExampleInSimulator(page, 'least-privilege-groups');
+  await page.selectOption('.sim-request select[name="principal"]', 'user/dev-dana');
+  await page.fill('.sim-request input[name="action"]', 'rds:DeleteDBInstance');
+  await page.fill('.sim-request input[name="resource"]', 'arn:aws:rds:us-east-1:111122223333:db:orders');
+  await waitForDecision(page, 'implicitDeny');
+
+  // The nearest miss is drawn in the policy's document editor in the workspace, too.
+  await showView(page, 'workspace');
+  await page.locator('[data-card="policy:DeveloperAccess"]').click();
+  const doc = page.locator('.inspector .doc-editor');
+  await doc.locator('span.hl-miss').first().waitFor({ state: 'visible', timeout: 15000 });
+  const before = await highlightedText(doc);
+  assert.match(before, /rds:List\*/);
+
+  // Lines inserted above the statement move it; the band moves with it instead of staying at
+  // the old byte offsets.
+  const area = doc.locator('textarea');
+  const text = await area.inputValue();
+  await area.fill(`\n\n\n${text}`);
+  await page.waitForFunction(
+    (expected) => {
+      const root = document.querySelector('.inspector .doc-editor');
+      const area = root?.querySelector('textarea');
+      if (!area || !area.value.startsWith('\n\n\n')) return false;
+      const drawn = Array.from(root.querySelectorAll('span.hl-allow, span.hl-deny, span.hl-miss'))
+        .filter((el) => !el.classList.contains('hl-badge'))
+        .map((el) => el.textContent)
+        .join('');
+      return drawn === expected;
+    },
+    before,
+    { timeout: 10000 },
+  );
+  assert.equal(await highlightedText(doc), before);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

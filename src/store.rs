@@ -11,9 +11,7 @@
 
 use std::rc::Rc;
 
-use iam_engine::scenario::{
-    AWS_MANAGED_PREFIX, ContextValue, DocumentRef, EditError, Scenario, Target,
-};
+use iam_engine::scenario::{AWS_MANAGED_PREFIX, DocumentRef, EditError, Scenario, Target};
 use iam_engine::span::Span;
 use yew::prelude::*;
 
@@ -111,47 +109,15 @@ impl Selection {
     }
 }
 
-/// What a highlight in a policy editor means (the editor colours and labels it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HighlightKind {
-    /// A statement that allowed the simulated request.
-    Allow,
-    /// A statement that denied it.
-    Deny,
-    /// A statement that nearly applied (a nearest miss).
-    Miss,
-}
-
-/// A span to highlight in one policy text of the scenario.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Highlight {
-    /// The entity that holds the text.
-    pub target: Target,
-    /// Which of its texts.
-    pub document: DocumentRef,
-    /// The span in the text.
-    pub span: Span,
-    /// What it means.
-    pub kind: HighlightKind,
-    /// A short explanation shown on hover (e.g. "Denies: statement DenyDelete").
-    pub label: String,
-}
+// The simulator's highlights are derived from (scenario revision, request) by the engine's
+// facade and never stored here; editors compute them through memoization. The types are
+// re-exported for the editors that draw them.
+pub use iam_engine::workbench::{Highlight, HighlightKind};
 
 /// The simulator's current request. It lives here, not in the simulator component, so it
-/// survives switching views and goes into share links.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RequestState {
-    /// The principal as a [`iam_engine::scenario::PrincipalRef`] string (`root`, `user/alice`,
-    /// `role/Admin`, or an ARN / service principal / `*`).
-    pub principal: String,
-    /// The action, e.g. `s3:DeleteBucket` (wildcards expand into several rows).
-    pub action: String,
-    /// The resource ARN.
-    pub resource: String,
-    /// Context keys the user set. Keys absent here are absent from the request unless the
-    /// simulator supplies a shown default.
-    pub context: Vec<ContextValue>,
-}
+/// survives switching views and goes into share links. It is the engine's request type: the
+/// context keys the user changed are typed overrides (default, absent, empty or set).
+pub use iam_engine::workbench::SimulatorRequest as RequestState;
 
 /// A short message for the whole app (a link could not be opened, a scenario was imported).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,8 +161,6 @@ pub struct Store {
     pub view: View,
     /// What is selected.
     pub selection: Selection,
-    /// Spans the simulator wants highlighted in policy editors.
-    pub highlights: Rc<Vec<Highlight>>,
     /// The simulator's request.
     pub request: RequestState,
     /// The message shown at the top, if any.
@@ -255,8 +219,6 @@ pub enum Action {
         /// Whether to switch to the workspace view to show it.
         show: bool,
     },
-    /// Replaces the simulator's highlights.
-    SetHighlights(Rc<Vec<Highlight>>),
     /// Replaces the simulator's request.
     SetRequest(RequestState),
     /// Shows or clears the app-wide message.
@@ -276,7 +238,6 @@ impl Store {
             unsaved_copy: false,
             view: View::default(),
             selection: Selection::default(),
-            highlights: Rc::new(Vec::new()),
             request: RequestState::default(),
             notice: None,
             past: Vec::new(),
@@ -363,7 +324,6 @@ impl Store {
                 self.unsaved_copy = unsaved_copy;
                 self.selection = Selection::default();
                 self.request = RequestState::default();
-                self.highlights = Rc::new(Vec::new());
                 self.view = View::Workspace;
                 self.set_scenario(scenario);
             }
@@ -378,7 +338,6 @@ impl Store {
                     self.view = View::Workspace;
                 }
             }
-            Action::SetHighlights(highlights) => self.highlights = highlights,
             Action::SetRequest(request) => self.request = request,
             Action::SetNotice(notice) => self.notice = notice,
             Action::EndBurst => self.last_key = None,

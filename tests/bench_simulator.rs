@@ -10,9 +10,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::scenario::matrix::{compute_matrix, matrix_principals};
-use iam_engine::scenario::simulate::run_tests;
-use iam_engine::scenario::test_runs::TestRunCache;
+use iam_engine::workbench::matrix::{compute_matrix, matrix_principals};
+use iam_engine::workbench::simulate::run_tests;
+use iam_engine::workbench::test_runs::TestRunCache;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -34,17 +34,23 @@ fn print(line: String) {
 
 #[wasm_bindgen_test]
 fn bench_saved_tests_and_access_matrix() {
+    // One compile cache for the whole run, as the app keeps one for the page.
+    let compiled = iam_engine::workbench::CompileCache::new();
     let catalog = Catalog::parse(CATALOG).unwrap();
     let managed = ManagedPolicies::parse(MANAGED).unwrap();
 
     let ten = scenario(10, 0);
     // One warm-up run, then the average and the slowest of 20 keystrokes' worth of runs.
-    let outcomes = run_tests(&ten, Some(&managed));
+    let outcomes = run_tests(&ten, Some(&managed), &compiled);
     assert_eq!(outcomes.iter().filter(|o| o.passed).count(), outcomes.len());
     let mut times = Vec::new();
     for _ in 0..20 {
         let start = now();
-        std::hint::black_box(run_tests(std::hint::black_box(&ten), Some(&managed)));
+        std::hint::black_box(run_tests(
+            std::hint::black_box(&ten),
+            Some(&managed),
+            &compiled,
+        ));
         times.push(now() - start);
     }
     let mean = times.iter().sum::<f64>() / times.len() as f64;
@@ -57,13 +63,13 @@ fn bench_saved_tests_and_access_matrix() {
     // the Developers group's policy changed by one character each time.
     let mut cache = TestRunCache::new();
     let mut edited = ten.clone();
-    cache.run(&edited, Some(&managed));
+    cache.run(&edited, Some(&managed), &compiled);
     let mut times = Vec::new();
     let mut evaluated = 0;
     for k in 0..20 {
         keystroke(&mut edited, k);
         let start = now();
-        let (outcomes, n) = cache.run(std::hint::black_box(&edited), Some(&managed));
+        let (outcomes, n) = cache.run(std::hint::black_box(&edited), Some(&managed), &compiled);
         times.push(now() - start);
         evaluated = n;
         assert!(outcomes.iter().all(|o| o.passed));
@@ -79,7 +85,15 @@ fn bench_saved_tests_and_access_matrix() {
     let principals = matrix_principals(&big);
     let actions: Vec<String> = catalog.actions().map(|a| a.full_name()).collect();
     let start = now();
-    let m = compute_matrix(&big, Some(&managed), &principals, &actions, "*", true);
+    let m = compute_matrix(
+        &big,
+        Some(&managed),
+        &compiled,
+        &principals,
+        &actions,
+        "*",
+        true,
+    );
     let ms = now() - start;
     let (a, e, i) = m.counts();
     print(format!(

@@ -6,9 +6,10 @@
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::scenario::request::{access_denied_message, caller_arn};
-use iam_engine::scenario::simulate::evaluate_request;
 use iam_engine::scenario::{PrincipalRef, Scenario};
+use iam_engine::workbench::CompileCache;
+use iam_engine::workbench::request::{access_denied_message, caller_arn};
+use iam_engine::workbench::simulate::evaluate_request;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -138,9 +139,19 @@ fn answer(
         return html! { <p class="status" role="status">{ "Type a resource ARN, or * for actions that take none." }</p> };
     }
     let principal = PrincipalRef::from(principal.to_owned());
-    match evaluate_request(scenario, Some(managed), &principal, action, resource, &[]) {
+    // A cache for this one question: the gallery asks one request at a time.
+    let cache = CompileCache::new();
+    match evaluate_request(
+        scenario,
+        Some(managed),
+        &cache,
+        &principal,
+        action,
+        resource,
+        &[],
+    ) {
         Ok(result) => {
-            let denied = caller_arn(scenario, &principal)
+            let denied = caller_arn(scenario, &cache, &principal)
                 .and_then(|arn| access_denied_message(&result.evaluation, &arn, action, resource))
                 .map(AttrValue::from);
             html! { <Explanation scenario={Rc::clone(scenario)} result={Rc::new(result)} denied_message={denied} /> }

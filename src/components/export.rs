@@ -5,7 +5,7 @@
 //! ([`iam_engine::editing::tokens`]), with Copy and Download, and the engine's list of what the
 //! template leaves out ([`iam_engine::export::left_out`], the same sentences as its `Metadata`). Below it, the `aws iam simulate-custom-policy
 //! --cli-input-json` input for the simulator's current request
-//! ([`iam_engine::scenario::cli_input`]), so the user can ask AWS the same question.
+//! ([`iam_engine::workbench::cli_input`]), so the user can ask AWS the same question.
 //!
 //! Import: paste or open a template, authorization details or a scenario file
 //! ([`iam_engine::import::detect_and_import`]). A good text opens as a new scenario (the open
@@ -18,8 +18,8 @@ use iam_engine::catalog::ManagedPolicies;
 use iam_engine::editing::tokens::{TokenKind, mark_functions, tokenize, tokenize_yaml};
 use iam_engine::export::{Format, cloudformation, left_out};
 use iam_engine::import::{ImportError, ImportOptions, Imported, detect_and_import};
-use iam_engine::scenario::cli_input::simulate_custom_policy_input;
-use iam_engine::scenario::{PrincipalRef, Scenario};
+use iam_engine::scenario::Scenario;
+use iam_engine::workbench::{CompileCache, Workbench};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -292,15 +292,12 @@ pub fn ExportView() -> Html {
             _ => None,
         };
         let request = &store.request;
-        let principal = PrincipalRef::from(request.principal.clone());
-        match simulate_custom_policy_input(
-            &store.scenario,
-            managed.as_deref(),
-            &principal,
-            request.action.trim(),
-            request.resource.trim(),
-            &request.context,
-        ) {
+        // The export view asks once per render; a cache of its own suffices.
+        let cache = CompileCache::new();
+        match Workbench::new(&store.scenario, &cache)
+            .with_managed(managed.as_deref())
+            .cli_input(request)
+        {
             Ok(input) => {
                 let on_copy = {
                     let json = input.json.clone();

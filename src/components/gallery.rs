@@ -6,8 +6,9 @@ use std::rc::Rc;
 use iam_engine::catalog::ManagedPolicies;
 use iam_engine::eval::{Caller, Decision, evaluate_root_task};
 use iam_engine::root_tasks::root_only_task;
-use iam_engine::scenario::simulate::{TestOutcome, run_tests};
 use iam_engine::scenario::{GalleryEntry, PrincipalRef, gallery};
+use iam_engine::workbench::simulate::TestOutcome;
+use iam_engine::workbench::{CompileCache, Workbench};
 use yew::prelude::*;
 
 use super::ask::Ask;
@@ -156,7 +157,11 @@ fn Tests(props: &ExampleProps) -> Html {
         _ => None,
     };
     let outcomes = use_memo((entry.clone(), props.managed.clone()), move |(entry, _)| {
-        managed.map(|m| run_tests(&entry.scenario, Some(&m)))
+        managed.map(|m| {
+            Workbench::new(&entry.scenario, &CompileCache::new())
+                .with_managed(Some(&m))
+                .run_tests()
+        })
     });
     let Some(outcomes) = outcomes.as_ref() else {
         let status = match &props.managed {

@@ -18,6 +18,24 @@ use yew::prelude::*;
 
 use crate::common::assets;
 
+/// The highlights the simulator's answer draws, derived from the store's scenario and request
+/// through the engine's facade exactly as the views derive them (the store keeps none).
+fn highlights(store: &HostedStore) -> Vec<iam_playground_app::store::Highlight> {
+    use iam_engine::workbench::{CompileCache, Workbench};
+    let store = store.get();
+    let (catalog, managed) = assets();
+    let cache = CompileCache::new();
+    let wb = Workbench::new(&store.scenario, &cache)
+        .with_catalog(Some(&catalog))
+        .with_managed(Some(&managed));
+    let rows = wb.context_keys(
+        &store.request.principal,
+        &store.request.resource,
+        "2026-11-23T10:00:00Z",
+    );
+    wb.answer(&store.request, &rows, 0).highlights().to_vec()
+}
+
 /// Mounts the simulator for a gallery example, with the catalog and the AWS-managed policies.
 async fn mount(example: &str) -> (Element, HostedStore) {
     let scenario = gallery_entry(example).unwrap().scenario;
@@ -135,8 +153,8 @@ async fn a_group_deny_typed_in_place_flips_the_decision_and_is_highlighted() {
             .unwrap()
             .contains("with an explicit deny in an identity-based policy")
     );
-    // The store carries the highlight for every editor of that text, at the statement's span.
-    let highlights = store.get().highlights.clone();
+    // The answer carries the highlight for every editor of that text, at the statement's span.
+    let highlights = highlights(&store);
     let h = highlights.first().expect("a highlight");
     assert_eq!(h.kind, iam_playground_app::store::HighlightKind::Deny);
     let text = area.value();
@@ -252,10 +270,8 @@ async fn an_aws_managed_policy_that_decides_is_shown_laid_out_with_the_statement
     let (root, store) = mount("seed-admin-template").await;
     ask(&store, "user/admin", "iam:CreateUser", "*");
     decision(&root, "allowed").await;
-    // The store names AWS's policy as the holder of the deciding statement.
-    let highlight = store
-        .get()
-        .highlights
+    // The answer names AWS's policy as the holder of the deciding statement.
+    let highlight = highlights(&store)
         .iter()
         .find(|h| {
             h.target

@@ -20,9 +20,9 @@ use std::time::Instant;
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::Scenario;
-use iam_engine::scenario::matrix::{compute_matrix, matrix_principals};
-use iam_engine::scenario::simulate::run_tests;
-use iam_engine::scenario::test_runs::TestRunCache;
+use iam_engine::workbench::matrix::{compute_matrix, matrix_principals};
+use iam_engine::workbench::simulate::run_tests;
+use iam_engine::workbench::test_runs::TestRunCache;
 
 const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
 const MANAGED: &str = include_str!("../../../static/data/managed-policies.txt");
@@ -32,11 +32,13 @@ mod bench_scenario;
 use bench_scenario::{keystroke, scenario};
 
 fn main() {
+    // One compile cache for the whole run, as the app keeps one for the page.
+    let compiled = iam_engine::workbench::CompileCache::new();
     let catalog = Catalog::parse(CATALOG).unwrap();
     let managed = ManagedPolicies::parse(MANAGED).unwrap();
 
     let ten = scenario(10, 0);
-    let outcomes = run_tests(&ten, Some(&managed));
+    let outcomes = run_tests(&ten, Some(&managed), &compiled);
     assert!(
         outcomes.iter().all(|o| o.passed),
         "the fixture's tests pass"
@@ -44,7 +46,7 @@ fn main() {
     let runs = 20;
     let start = Instant::now();
     for _ in 0..runs {
-        black_box(run_tests(black_box(&ten), Some(&managed)));
+        black_box(run_tests(black_box(&ten), Some(&managed), &compiled));
     }
     let per = start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
     println!(
@@ -54,12 +56,12 @@ fn main() {
     // After a keystroke: the incremental run, the Developers group's policy changed each time.
     let mut cache = TestRunCache::new();
     let mut edited = ten.clone();
-    cache.run(&edited, Some(&managed));
+    cache.run(&edited, Some(&managed), &compiled);
     let mut evaluated = 0;
     let start = Instant::now();
     for k in 0..runs {
         keystroke(&mut edited, k);
-        evaluated = black_box(cache.run(black_box(&edited), Some(&managed))).1;
+        evaluated = black_box(cache.run(black_box(&edited), Some(&managed), &compiled)).1;
     }
     let per = start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
     println!(
@@ -73,12 +75,21 @@ fn main() {
     // The machine may be shared: the fastest of a few runs is the cost, the median shows the
     // noise.
     let mut times = Vec::new();
-    let mut m = compute_matrix(&big, Some(&managed), &principals, &actions, "*", true);
+    let mut m = compute_matrix(
+        &big,
+        Some(&managed),
+        &compiled,
+        &principals,
+        &actions,
+        "*",
+        true,
+    );
     for _ in 0..7 {
         let start = Instant::now();
         m = black_box(compute_matrix(
             black_box(&big),
             Some(&managed),
+            &compiled,
             &principals,
             &actions,
             "*",
@@ -103,17 +114,19 @@ fn main() {
 /// Times each row of the matrix apart: preparing the principal's policies, then deciding its
 /// cells (the columns prepared once, as `compute_matrix` does).
 fn per_row(big: &Scenario, managed: &ManagedPolicies, actions: &[String]) {
-    use iam_engine::scenario::matrix::{MatrixColumns, MatrixRowPlan};
+    // One compile cache for the whole run, as the app keeps one for the page.
+    let compiled = iam_engine::workbench::CompileCache::new();
+    use iam_engine::workbench::matrix::{MatrixColumns, MatrixRowPlan};
     let s = Instant::now();
     let mut cols = MatrixColumns::new(actions);
     println!("columns {:.1} ms", s.elapsed().as_secs_f64() * 1000.0);
     for p in matrix_principals(big) {
         let s = Instant::now();
-        let mut plan = MatrixRowPlan::new(big, Some(managed), &p, "*", &[]).unwrap();
+        let mut plan = MatrixRowPlan::new(big, Some(managed), &compiled, &p, "*", &[]).unwrap();
         let prep = s.elapsed().as_secs_f64() * 1000.0;
         let s = Instant::now();
         let mut out = Vec::new();
-        plan.decide_columns(big, Some(managed), actions, &mut cols, &mut out);
+        plan.decide_columns(big, Some(managed), &compiled, actions, &mut cols, &mut out);
         let ms = s.elapsed().as_secs_f64() * 1000.0;
         println!("{p:?}: prep {prep:.2} ms, row {ms:.1} ms");
     }

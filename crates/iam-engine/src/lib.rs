@@ -33,6 +33,9 @@ pub mod span;
 /// Policy validation: Access Analyzer-grade findings, offline.
 pub mod validate;
 pub mod variables;
+/// The use cases over a scenario: the simulator's request and its answer, the saved-test
+/// runs, the access matrix, findings and the AWS CLI input, behind one facade.
+pub mod workbench;
 
 /// The engine's version, shown in the app's footer and by `iam-playground --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

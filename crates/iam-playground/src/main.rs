@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 mod export;
 mod import;
+mod principal;
+mod saved_tests;
 mod share;
 mod validate;
 
@@ -64,6 +66,13 @@ enum Command {
     /// Prints the scenario JSON on standard output; what the scenario cannot hold (and the
     /// assumptions made, such as the account id) goes to standard error, with line numbers.
     Import(import::ImportArgs),
+    /// Simulate a user or role of a scenario like `aws iam simulate-principal-policy`.
+    ///
+    /// Prints AWS's response shape (`EvaluationResults`, one per action and resource) with an
+    /// `Explanation` in each result, exactly as `simulate-custom-policy` does.
+    SimulatePrincipalPolicy(principal::PrincipalPolicyArgs),
+    /// Run a scenario's saved tests: one line per test, exit status 1 if any fails.
+    Test(saved_tests::TestArgs),
 }
 
 fn main() -> ExitCode {
@@ -105,6 +114,8 @@ fn main() -> ExitCode {
         Some(Command::Open(args)) => share::run_open(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Import(args)) => import::run(args),
+        Some(Command::SimulatePrincipalPolicy(args)) => principal::run(args),
+        Some(Command::Test(args)) => saved_tests::run(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;

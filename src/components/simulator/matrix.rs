@@ -11,10 +11,9 @@ use gloo::timers::callback::Timeout;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::eval::Decision;
 use iam_engine::scenario::PrincipalRef;
-use iam_engine::scenario::matrix::{
-    AccessMatrix, compute_matrix, matrix_principals, mentioned_actions,
-};
-use iam_engine::scenario::request::ROOT_TASK_PREFIX;
+use iam_engine::workbench::Workbench;
+use iam_engine::workbench::matrix::{AccessMatrix, matrix_principals, mentioned_actions};
+use iam_engine::workbench::request::ROOT_TASK_PREFIX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -83,6 +82,7 @@ pub fn MatrixPanel() -> Html {
             move || drop(timeout)
         });
     }
+    let compiled = super::use_compile_cache();
     let matrix = use_memo(
         (
             shown.0,
@@ -96,6 +96,7 @@ pub fn MatrixPanel() -> Html {
             let scenario = Rc::clone(&shown.1);
             let catalog = catalog.clone();
             let managed = managed.clone();
+            let compiled = Rc::clone(&compiled);
             move |(_, source, filter, resource, _, _)| {
                 let mut actions: Vec<String> = if source.is_empty() {
                     mentioned_actions(&scenario, managed.as_deref(), catalog.as_deref())
@@ -118,14 +119,9 @@ pub fn MatrixPanel() -> Html {
                     resource.trim()
                 };
                 let principals = matrix_principals(&scenario);
-                let m = compute_matrix(
-                    &scenario,
-                    managed.as_deref(),
-                    &principals,
-                    &actions,
-                    resource,
-                    true,
-                );
+                let m = Workbench::new(&scenario, &compiled)
+                    .with_managed(managed.as_deref())
+                    .matrix(&principals, &actions, resource, true);
                 (m, total)
             }
         },

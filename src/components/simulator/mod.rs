@@ -3,8 +3,9 @@
 //! Everything is derived from the store on render and memoized on `store.revision` (plus the
 //! request and whether the catalog and the AWS-managed policies have loaded), so the answer,
 //! the tests and the matrix follow every keystroke in any policy editor without a button.
-//! The IAM logic is the engine's (`iam_engine::scenario::{request, matrix, simulate}`); this is
-//! the view.
+//! The IAM logic is the engine's facade ([`iam_engine::workbench::Workbench`]); this is the
+//! view. Nothing derived is stored: the policy editors that draw the simulator's highlights
+//! compute the answer through the same memoized hook ([`use_answer`]).
 
 pub mod matrix;
 pub mod request;
@@ -14,18 +15,13 @@ pub mod tests_panel;
 use std::rc::Rc;
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::eval::{Caller, Decision, RootTaskEvaluation, evaluate_root_task};
-use iam_engine::scenario::matrix::MatrixRowPlan;
-use iam_engine::scenario::request::{
-    ActionQuery, ContextKeyRow, absent_keys, access_denied_message, caller_arn, context_keys,
-    effective_context, evaluate_panel_request, parse_action,
-};
-use iam_engine::scenario::simulate::ScenarioEvaluation;
-use iam_engine::scenario::{PrincipalRef, Scenario};
+use iam_engine::scenario::Scenario;
+use iam_engine::workbench::request::ContextKeyRow;
+use iam_engine::workbench::{Answer, CompileCache, Workbench};
 use yew::prelude::*;
 
 use crate::data::Loadable;
-use crate::store::{Action, RequestState, use_store};
+use crate::store::{Action, RequestState, StoreHandle, use_store};
 
 /// The loaded value of a [`Loadable`], if any.
 pub fn ready<T>(l: &Loadable<T>) -> Option<Rc<T>> {
@@ -66,101 +62,80 @@ pub fn initial_request(scenario: &Scenario) -> RequestState {
     }
 }
 
-/// What the panel's request comes to.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
-    /// The request is not complete; the text says what is missing.
-    Incomplete(String),
-    /// The request could not be evaluated (unknown principal).
-    Error(String),
-    /// A root-only task.
-    RootTask(Rc<RootTaskEvaluation>),
-    /// One row per action, the selected one explained.
-    Rows {
-        /// Each action with its decision.
-        rows: Vec<(String, Decision)>,
-        /// How many actions the pattern matched in all.
-        total: usize,
-        /// The explained row.
-        selected: usize,
-        /// Its evaluation.
-        detail: Rc<ScenarioEvaluation>,
-        /// The AccessDenied message, when refused.
-        denied_message: Option<String>,
-    },
+/// A compile cache owned by the calling component for its lifetime (the engine keeps no
+/// hidden one).
+#[hook]
+pub fn use_compile_cache() -> Rc<CompileCache> {
+    use_memo((), |_| CompileCache::new())
 }
 
-/// Evaluates the panel's request (pure apart from the inputs; memoized by the caller).
-pub fn answer(
-    scenario: &Scenario,
-    managed: Option<&ManagedPolicies>,
-    catalog: Option<&Catalog>,
-    request: &RequestState,
-    rows: &[ContextKeyRow],
+/// The context keys the simulator lists for the store's request, and the answer to it, both
+/// memoized on the scenario's revision, the request, `now`, the explained row and whether the
+/// catalog and the AWS-managed policies have loaded: derived, never stored, so no edit can
+/// leave a stale answer or highlight.
+#[hook]
+pub fn use_answer(
+    store: &StoreHandle,
+    now: String,
     selected: usize,
-) -> Answer {
-    let principal = PrincipalRef::from(request.principal.trim().to_string());
-    if request.principal.trim().is_empty() {
-        return Answer::Incomplete("Choose who makes the request.".to_string());
-    }
-    let resource = request.resource.trim();
-    match parse_action(&request.action, catalog) {
-        ActionQuery::Incomplete(why) => Answer::Incomplete(why),
-        ActionQuery::RootTask(task) => {
-            let Some(arn) = caller_arn(scenario, &principal) else {
-                return Answer::Error(format!(
-                    "\"{}\" is not a principal of this scenario.",
-                    request.principal
-                ));
-            };
-            match Caller::from_arn(&arn).and_then(|c| evaluate_root_task(&c, task.id)) {
-                Some(a) => Answer::RootTask(Rc::new(a)),
-                None => Answer::Error(format!("{arn} cannot be read as a caller.")),
+) -> (Rc<Vec<ContextKeyRow>>, Rc<Answer>) {
+    let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
+    let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
+    let cache = use_compile_cache();
+    let catalog_ready = ready(&catalog);
+    let managed_ready = ready(&managed);
+    let rows = use_memo(
+        (
+            store.revision,
+            store.request.principal.clone(),
+            store.request.resource.clone(),
+            now,
+            catalog_ready.is_some(),
+            managed_ready.is_some(),
+        ),
+        {
+            let scenario = Rc::clone(&store.scenario);
+            let catalog = catalog_ready.clone();
+            let managed = managed_ready.clone();
+            let cache = Rc::clone(&cache);
+            move |(_, principal, resource, now, _, _)| {
+                Workbench::new(&scenario, &cache)
+                    .with_catalog(catalog.as_deref())
+                    .with_managed(managed.as_deref())
+                    .context_keys(principal, resource, now)
             }
-        }
-        ActionQuery::Actions {
-            rows: actions,
-            total,
-        } => {
-            if resource.is_empty() {
-                return Answer::Incomplete(
-                    "Type a resource ARN, or * for actions that take none.".to_string(),
-                );
+        },
+    );
+    let answer = use_memo(
+        (
+            store.revision,
+            store.request.clone(),
+            rows.clone(),
+            selected,
+            catalog_ready.is_some(),
+            managed_ready.is_some(),
+        ),
+        {
+            let scenario = Rc::clone(&store.scenario);
+            let cache = Rc::clone(&cache);
+            move |(_, request, rows, selected, _, _)| {
+                Workbench::new(&scenario, &cache)
+                    .with_catalog(catalog_ready.as_deref())
+                    .with_managed(managed_ready.as_deref())
+                    .answer(request, rows, *selected)
             }
-            let context = effective_context(rows, &request.context);
-            let absent = absent_keys(&request.context);
-            let selected = selected.min(actions.len().saturating_sub(1));
-            let Some(action) = actions.get(selected).cloned() else {
-                return Answer::Incomplete("The pattern matched no action.".to_string());
-            };
-            let action = &action;
-            let detail = match evaluate_panel_request(
-                scenario, managed, &principal, action, resource, &context, &absent,
-            ) {
-                Ok(d) => d,
-                Err(e) => return Answer::Error(e.message),
-            };
-            let decisions: Vec<(String, Decision)> = if actions.len() == 1 {
-                vec![(action.clone(), detail.evaluation.decision)]
-            } else {
-                let mut out = Vec::with_capacity(actions.len());
-                match MatrixRowPlan::new(scenario, managed, &principal, resource, &context) {
-                    Ok(mut plan) => plan.decide_into(scenario, managed, &actions, &mut out),
-                    Err(e) => return Answer::Error(e.message),
-                }
-                actions.into_iter().zip(out).collect()
-            };
-            let denied_message = caller_arn(scenario, &principal)
-                .and_then(|arn| access_denied_message(&detail.evaluation, &arn, action, resource));
-            Answer::Rows {
-                rows: decisions,
-                total,
-                selected,
-                detail: Rc::new(detail),
-                denied_message,
-            }
-        }
-    }
+        },
+    );
+    (rows, answer)
+}
+
+/// The simulator's answer as a policy editor outside the simulator sees it (the first action
+/// row explained, at the time the editor was opened): the same memoized computation, so its
+/// highlights follow every edit.
+#[hook]
+pub fn use_editor_answer(store: &StoreHandle) -> Rc<Answer> {
+    let now = use_state(current_time);
+    use_answer(store, (*now).clone(), 0).1
 }
 
 /// The simulator view.
@@ -169,8 +144,6 @@ pub fn Simulator() -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
-    let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
-    let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
     let now = use_state(current_time);
     let selected = use_state(|| 0usize);
     {
@@ -181,73 +154,7 @@ pub fn Simulator() -> Html {
             }
         });
     }
-    let catalog_ready = ready(&catalog);
-    let managed_ready = ready(&managed);
-    let rows = use_memo(
-        (
-            store.revision,
-            store.request.principal.clone(),
-            store.request.resource.clone(),
-            (*now).clone(),
-            catalog_ready.is_some(),
-            managed_ready.is_some(),
-        ),
-        {
-            let scenario = Rc::clone(&store.scenario);
-            let catalog = catalog_ready.clone();
-            let managed = managed_ready.clone();
-            move |(_, principal, resource, now, _, _)| {
-                context_keys(
-                    &scenario,
-                    managed.as_deref(),
-                    catalog.as_deref(),
-                    &PrincipalRef::from(principal.trim().to_string()),
-                    resource.trim(),
-                    now,
-                )
-            }
-        },
-    );
-    let answer = use_memo(
-        (
-            store.revision,
-            store.request.clone(),
-            rows.clone(),
-            *selected,
-            catalog_ready.is_some(),
-            managed_ready.is_some(),
-        ),
-        {
-            let scenario = Rc::clone(&store.scenario);
-            let catalog = catalog_ready.clone();
-            let managed = managed_ready.clone();
-            move |(_, request, rows, selected, _, _)| {
-                answer(
-                    &scenario,
-                    managed.as_deref(),
-                    catalog.as_deref(),
-                    request,
-                    rows,
-                    *selected,
-                )
-            }
-        },
-    );
-    // The deciding statements and nearest misses go to every policy editor through the store.
-    {
-        let store = store.clone();
-        let highlights = match &*answer {
-            Answer::Rows { detail, .. } => {
-                result::highlights_of(&store.scenario, &detail.evaluation)
-            }
-            _ => Vec::new(),
-        };
-        use_effect_with(highlights, move |h| {
-            if *store.highlights != *h {
-                store.dispatch(Action::SetHighlights(Rc::new(h.clone())));
-            }
-        });
-    }
+    let (rows, answer) = use_answer(&store, (*now).clone(), *selected);
     {
         // A new request explains its first row again.
         let selected = selected.clone();
@@ -285,7 +192,8 @@ mod result_panel {
 
     use yew::prelude::*;
 
-    use super::Answer;
+    use iam_engine::workbench::{Answer, Decided};
+
     use super::result::{
         Explanation, PoliciesInPlay, RootTaskAnswer, decision_class, decision_label,
     };
@@ -313,14 +221,16 @@ mod result_panel {
             Answer::Error(why) => {
                 html! { <p class="status status-error" role="alert">{ why.clone() }</p> }
             }
-            Answer::RootTask(a) => html! { <RootTaskAnswer answer={a.clone()} /> },
-            Answer::Rows {
-                rows,
-                total,
-                selected,
-                detail,
-                denied_message,
-            } => {
+            Answer::RootTask(a) => html! { <RootTaskAnswer answer={Rc::new(a.clone())} /> },
+            Answer::Decided(decided) => {
+                let Decided {
+                    rows,
+                    total,
+                    selected,
+                    detail,
+                    denied_message,
+                    ..
+                } = &**decided;
                 let list = (rows.len() > 1).then(|| {
                     let items = rows.iter().enumerate().map(|(i, (action, decision))| {
                         let onclick = {
@@ -353,10 +263,10 @@ mod result_panel {
                 html! {
                     <>
                         { list.unwrap_or_default() }
-                        <Explanation scenario={store.scenario.clone()} result={detail.clone()}
+                        <Explanation scenario={store.scenario.clone()} result={Rc::new(detail.clone())}
                             denied_message={denied_message.clone().map(AttrValue::from)} />
                         <PoliciesInPlay principal={store.request.principal.clone()}
-                            resource={store.request.resource.clone()} />
+                            answer={props.answer.clone()} />
                     </>
                 }
             }
@@ -377,30 +287,6 @@ mod tests {
     use super::*;
     use iam_engine::scenario::gallery_entry;
 
-    fn managed() -> ManagedPolicies {
-        ManagedPolicies::parse(include_str!("../../../static/data/managed-policies.txt")).unwrap()
-    }
-
-    fn request(principal: &str, action: &str, resource: &str) -> RequestState {
-        RequestState {
-            principal: principal.into(),
-            action: action.into(),
-            resource: resource.into(),
-            context: Vec::new(),
-        }
-    }
-
-    fn rows(s: &Scenario, m: &ManagedPolicies, r: &RequestState) -> Vec<ContextKeyRow> {
-        context_keys(
-            s,
-            Some(m),
-            None,
-            &PrincipalRef::from(r.principal.clone()),
-            &r.resource,
-            "2026-11-23T10:00:00Z",
-        )
-    }
-
     #[test]
     fn the_panel_opens_on_the_first_saved_test() {
         let s = gallery_entry("seed-admin-template").unwrap().scenario;
@@ -409,73 +295,5 @@ mod tests {
         assert_eq!(r.action, "iam:ChangePassword");
         let empty = Scenario::new("111122223333");
         assert_eq!(initial_request(&empty).principal, "root");
-    }
-
-    #[test]
-    fn root_only_tasks_are_answered_without_policies() {
-        let s = gallery_entry("seed-admin-template").unwrap().scenario;
-        let m = managed();
-        let ask = |p: &str| {
-            let r = request(p, "root-task:close-account", "*");
-            answer(&s, Some(&m), None, &r, &rows(&s, &m, &r), 0)
-        };
-        match ask("user/admin") {
-            Answer::RootTask(a) => assert_eq!(a.decision, Decision::ImplicitDeny),
-            other => panic!("{other:?}"),
-        }
-        match ask("root") {
-            Answer::RootTask(a) => assert_eq!(a.decision, Decision::Allowed),
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(ask("user/ghost"), Answer::Error(_)));
-    }
-
-    #[test]
-    fn denied_requests_carry_the_access_denied_message_and_bad_input_a_hint() {
-        let s = gallery_entry("least-privilege-groups").unwrap().scenario;
-        let m = managed();
-        let r = request(
-            "user/dev-dana",
-            "rds:DeleteDBInstance",
-            "arn:aws:rds:us-east-1:111122223333:db:orders",
-        );
-        match answer(&s, Some(&m), None, &r, &rows(&s, &m, &r), 0) {
-            Answer::Rows {
-                rows,
-                denied_message,
-                detail,
-                ..
-            } => {
-                assert_eq!(
-                    rows,
-                    vec![("rds:DeleteDBInstance".to_string(), Decision::ImplicitDeny)]
-                );
-                assert!(denied_message.unwrap().ends_with(
-                    "because no identity-based policy allows the rds:DeleteDBInstance action"
-                ));
-                assert!(!detail.evaluation.candidates.is_empty());
-            }
-            other => panic!("{other:?}"),
-        }
-        for (p, a, res) in [
-            ("", "s3:GetObject", "*"),
-            ("root", "s3", "*"),
-            ("root", "s3:GetObject", " "),
-        ] {
-            let r = request(p, a, res);
-            assert!(
-                matches!(
-                    answer(&s, Some(&m), None, &r, &[], 0),
-                    Answer::Incomplete(_)
-                ),
-                "{p} {a} {res}"
-            );
-        }
-        // A wildcard waits for the catalog instead of guessing.
-        let r = request("root", "s3:Get*", "*");
-        assert!(matches!(
-            answer(&s, Some(&m), None, &r, &[], 0),
-            Answer::Incomplete(_)
-        ));
     }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use iam_engine::catalog::Catalog;
 use iam_engine::context::ContextKeyType;
 use iam_engine::root_tasks::root_only_tasks;
-use iam_engine::scenario::request::{
+use iam_engine::workbench::request::{
     ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, resource_suggestions, set_override,
     setting_for,
 };

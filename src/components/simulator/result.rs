@@ -4,18 +4,17 @@
 
 use std::rc::Rc;
 
-use iam_engine::catalog::ManagedPolicies;
-use iam_engine::eval::{Decision, Evaluation, Miss, RootTaskEvaluation, StepKind, Verdict};
+use iam_engine::eval::{Decision, RootTaskEvaluation, StepKind, Verdict};
 use iam_engine::policy::PolicyType;
-use iam_engine::scenario::simulate::{PolicyLocation, ScenarioEvaluation, locate_policy};
-use iam_engine::scenario::{
-    AWS_MANAGED_PREFIX, DocumentRef, IdentityRef, PolicyRef, PrincipalRef, Scenario, Target,
-};
+use iam_engine::scenario::{DocumentRef, IdentityRef, PrincipalRef, Scenario, Target};
+use iam_engine::workbench::Answer;
+use iam_engine::workbench::simulate::{PolicyLocation, ScenarioEvaluation};
 use yew::prelude::*;
 
 use crate::components::editor::{EditorHighlight, PolicyEditor, highlights_in};
-use crate::data::Loadable;
-use crate::store::{Action, Highlight, HighlightKind, use_store};
+use crate::store::{Action, use_store};
+
+pub use iam_engine::workbench::miss_text;
 
 /// The decision in words.
 pub fn decision_label(decision: Decision) -> &'static str {
@@ -59,20 +58,9 @@ pub fn verdict(verdict: Verdict) -> (&'static str, &'static str) {
     }
 }
 
-/// What a statement missed, in a sentence.
-pub fn miss_text(miss: &Miss) -> String {
-    match miss {
-        Miss::Invalid { message } => message.clone(),
-        Miss::Action { message, .. } => format!("its Action does not match: {message}"),
-        Miss::Resource { message, .. } => format!("its Resource does not match: {message}"),
-        Miss::Principal { message, .. } => format!("its Principal does not match: {message}"),
-        Miss::Condition { message, .. } => format!("its Condition is not met: {message}"),
-    }
-}
-
 /// Where a policy of an evaluation lives, in words: "group Developers", "the SCP 1 of Root".
-pub fn policy_place(scenario: &Scenario, policy_id: &str) -> String {
-    match locate_policy(scenario, policy_id) {
+pub fn policy_place(result: &ScenarioEvaluation, policy_id: &str) -> String {
+    match result.locate(policy_id) {
         Some(PolicyLocation::Scenario { target, document }) => {
             let owner = match &target {
                 Target::User { name } => format!("user {name}"),
@@ -103,65 +91,6 @@ pub fn policy_place(scenario: &Scenario, policy_id: &str) -> String {
     }
 }
 
-/// The highlights an evaluation puts into policy editors: deciding statements (allow or
-/// deny) and nearest misses, at the exact span of the statement (or of the element that
-/// missed).
-pub fn highlights_of(scenario: &Scenario, evaluation: &Evaluation) -> Vec<Highlight> {
-    let mut out = Vec::new();
-    // Where a text of the evaluation is shown: the scenario's own, or an AWS-managed policy.
-    let place = |id: &str| match locate_policy(scenario, id)? {
-        PolicyLocation::Scenario { target, document } => Some((target, document)),
-        PolicyLocation::AwsManaged { name } => Some((
-            Target::AwsPolicy {
-                arn: format!("{AWS_MANAGED_PREFIX}{name}"),
-            },
-            DocumentRef::Managed,
-        )),
-        PolicyLocation::Implicit { .. } => None,
-    };
-    let name = |sid: &Option<String>, index: usize| {
-        sid.clone().unwrap_or_else(|| format!("#{}", index + 1))
-    };
-    for s in &evaluation.matched_statements {
-        if let Some((target, document)) = place(&s.policy_id) {
-            let kind = match s.effect {
-                iam_engine::policy::Effect::Deny => HighlightKind::Deny,
-                iam_engine::policy::Effect::Allow => HighlightKind::Allow,
-            };
-            out.push(Highlight {
-                target,
-                document,
-                span: s.span,
-                kind,
-                label: format!("statement {} decides this request", name(&s.sid, s.index)),
-            });
-        }
-    }
-    for c in &evaluation.candidates {
-        if let Some((target, document)) = place(&c.statement.policy_id) {
-            let span = match &c.miss {
-                Miss::Invalid { .. } => c.statement.span,
-                Miss::Action { span, .. }
-                | Miss::Resource { span, .. }
-                | Miss::Principal { span, .. }
-                | Miss::Condition { span, .. } => *span,
-            };
-            out.push(Highlight {
-                target,
-                document,
-                span,
-                kind: HighlightKind::Miss,
-                label: format!(
-                    "statement {} would allow this, but {}",
-                    name(&c.statement.sid, c.statement.index),
-                    miss_text(&c.miss)
-                ),
-            });
-        }
-    }
-    out
-}
-
 /// The evaluation chain in AWS's order.
 const CHAIN: [StepKind; 7] = [
     StepKind::DenyCheck,
@@ -189,7 +118,6 @@ pub struct ExplanationProps {
 #[component]
 pub fn Explanation(props: &ExplanationProps) -> Html {
     let evaluation = &props.result.evaluation;
-    let scenario = &props.scenario;
     let mut steps: Vec<Html> = evaluation
         .steps
         .iter()
@@ -226,7 +154,7 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         };
         html! {
             <li data-statement={name.clone()}>
-                { "Statement " }<code>{ name }</code>{ format!(" in {} {verb} this request.", policy_place(scenario, &s.policy_id)) }
+                { "Statement " }<code>{ name }</code>{ format!(" in {} {verb} this request.", policy_place(&props.result, &s.policy_id)) }
             </li>
         }
     });
@@ -239,7 +167,7 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         html! {
             <li class="miss" data-statement={name.clone()}>
                 { "Statement " }<code>{ name }</code>
-                { format!(" in {} would allow this, but {}", policy_place(scenario, &c.statement.policy_id), miss_text(&c.miss)) }
+                { format!(" in {} would allow this, but {}", policy_place(&props.result, &c.statement.policy_id), miss_text(&c.miss)) }
             </li>
         }
     });
@@ -299,180 +227,13 @@ pub fn RootTaskAnswer(props: &RootTaskAnswerProps) -> Html {
     }
 }
 
-/// One policy text the principal's request runs through.
-#[derive(Debug, Clone, PartialEq)]
-struct PlayedPolicy {
-    /// Where it lives (the highlights name it the same way).
-    place: (Target, DocumentRef),
-    /// For an AWS-managed policy (read-only): the compact text AWS's data holds, which the
-    /// evaluation's spans refer to; `text` is that text laid out for reading.
-    aws_original: Option<String>,
-    /// Its accessible name and heading.
-    label: String,
-    /// Its text.
-    text: String,
-    /// Its grammar.
-    policy_type: PolicyType,
-}
-
-/// The policies in play for a principal: its (and its groups') inline policies, attached
-/// customer-managed and AWS-managed policies, its boundary, the resource's policy.
-fn policies_in_play(
-    scenario: &Scenario,
-    managed: Option<&ManagedPolicies>,
-    principal: &PrincipalRef,
-    resource: &str,
-) -> Vec<PlayedPolicy> {
-    let mut out: Vec<PlayedPolicy> = Vec::new();
-    let attached = |r: &PolicyRef, t: PolicyType, what: &str, out: &mut Vec<PlayedPolicy>| match r {
-        PolicyRef::Customer(name) => {
-            if let Some(p) = scenario.policy(name)
-                && !out.iter().any(|o| {
-                    o.place
-                        == (
-                            Target::Policy {
-                                name: p.name.clone(),
-                            },
-                            DocumentRef::Managed,
-                        )
-                })
-            {
-                out.push(PlayedPolicy {
-                    place: (
-                        Target::Policy {
-                            name: p.name.clone(),
-                        },
-                        DocumentRef::Managed,
-                    ),
-                    label: format!("Customer-managed policy {}{what}", p.name),
-                    text: p.document.clone(),
-                    aws_original: None,
-                    policy_type: t,
-                });
-            }
-        }
-        PolicyRef::Aws(arn) => {
-            if let Some(p) = managed.and_then(|m| m.get(arn)) {
-                let label = format!("AWS-managed policy {}{what}", p.name);
-                if !out.iter().any(|o| o.label == label) {
-                    out.push(PlayedPolicy {
-                        place: (Target::AwsPolicy { arn: arn.clone() }, DocumentRef::Managed),
-                        label,
-                        text: managed
-                            .and_then(|m| m.laid_out_document(arn))
-                            .unwrap_or(p.document)
-                            .to_string(),
-                        aws_original: Some(p.document.to_string()),
-                        policy_type: t,
-                    });
-                }
-            }
-        }
-    };
-    let inline = |owner: Target, who: &str, docs: &[iam_engine::scenario::InlinePolicy]| {
-        docs.iter()
-            .map(|p| PlayedPolicy {
-                place: (
-                    owner.clone(),
-                    DocumentRef::Inline {
-                        name: p.name.clone(),
-                    },
-                ),
-                label: format!("Inline policy {} of {who}", p.name),
-                text: p.document.clone(),
-                aws_original: None,
-                policy_type: PolicyType::Identity,
-            })
-            .collect::<Vec<_>>()
-    };
-    match principal {
-        PrincipalRef::User(name) => {
-            if let Some(u) = scenario.user(name) {
-                out.extend(inline(
-                    Target::User {
-                        name: u.name.clone(),
-                    },
-                    &format!("user {}", u.name),
-                    &u.inline_policies,
-                ));
-                for r in &u.managed_policies {
-                    attached(r, PolicyType::Identity, "", &mut out);
-                }
-                for g in u.groups.iter().filter_map(|g| scenario.group(g)) {
-                    out.extend(inline(
-                        Target::Group {
-                            name: g.name.clone(),
-                        },
-                        &format!("group {}", g.name),
-                        &g.inline_policies,
-                    ));
-                    for r in &g.managed_policies {
-                        attached(r, PolicyType::Identity, "", &mut out);
-                    }
-                }
-                if let Some(b) = &u.permissions_boundary {
-                    attached(
-                        b,
-                        PolicyType::PermissionsBoundary,
-                        " (permissions boundary)",
-                        &mut out,
-                    );
-                }
-            }
-        }
-        PrincipalRef::Role(name) => {
-            if let Some(r) = scenario.role(name) {
-                out.extend(inline(
-                    Target::Role {
-                        name: r.name.clone(),
-                    },
-                    &format!("role {}", r.name),
-                    &r.inline_policies,
-                ));
-                for p in &r.managed_policies {
-                    attached(p, PolicyType::Identity, "", &mut out);
-                }
-                if let Some(b) = &r.permissions_boundary {
-                    attached(
-                        b,
-                        PolicyType::PermissionsBoundary,
-                        " (permissions boundary)",
-                        &mut out,
-                    );
-                }
-            }
-        }
-        PrincipalRef::Root | PrincipalRef::Other(_) => {}
-    }
-    for r in &scenario.resources {
-        if r.covers(&scenario.account, resource)
-            && let Some(p) = &r.policy
-        {
-            out.push(PlayedPolicy {
-                place: (
-                    Target::Resource {
-                        resource_kind: r.kind,
-                        name: r.name.clone(),
-                    },
-                    DocumentRef::ResourcePolicy,
-                ),
-                label: format!("Resource policy of {}", r.name),
-                text: p.clone(),
-                aws_original: None,
-                policy_type: PolicyType::Resource,
-            });
-        }
-    }
-    out
-}
-
 /// Props of [`PoliciesInPlay`].
 #[derive(Properties, PartialEq)]
 pub struct PoliciesInPlayProps {
     /// The request's principal.
     pub principal: AttrValue,
-    /// The request's resource.
-    pub resource: AttrValue,
+    /// The answer, whose policies in play and highlights are shown.
+    pub answer: Rc<Answer>,
 }
 
 /// The principal's policies, each in an editor with the simulator's highlights, editable in
@@ -482,17 +243,11 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
-    let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
-    let managed_ready = match &managed {
-        Loadable::Ready(m) => Some(m.clone()),
-        _ => None,
+    let played = match &*props.answer {
+        Answer::Decided(d) => d.in_play.as_slice(),
+        _ => &[],
     };
-    let played = policies_in_play(
-        &store.scenario,
-        managed_ready.as_deref(),
-        &PrincipalRef::from(props.principal.to_string()),
-        &props.resource,
-    );
+    let all_highlights = props.answer.highlights();
     let principal = PrincipalRef::from(props.principal.to_string());
     let owners = inline_owners(&store.scenario, &principal);
     if played.is_empty() && owners.is_empty() {
@@ -515,23 +270,24 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
             </button>
         }
     });
-    let editors = played.into_iter().map(|p| {
-        let layout = p.aws_original.as_deref().map(|read| (read, p.text.as_str()));
-        let highlights = highlights_in(&store.highlights, &p.place.0, &p.place.1, layout);
-        match (p.place.clone(), p.aws_original.is_some()) {
-            ((target, document), false) => html! {
-                <PlayEditor key={p.label.clone()} label={p.label.clone()} text={p.text.clone()}
-                    policy_type={p.policy_type} {target} {document} {highlights} />
-            },
-            _ => {
-                let open = !highlights.is_empty();
-                html! {
-                    <details key={p.label.clone()} class="played-managed" {open}>
-                        <summary>{ format!("{} (read-only)", p.label) }</summary>
-                        <PolicyEditor text={p.text.clone()} policy_type={p.policy_type} readonly=true
-                            no_validation=true label={p.label.clone()} {highlights} />
-                    </details>
-                }
+    let editors = played.iter().map(|p| {
+        let layout = p.laid_out.as_deref().map(|shown| (p.text.as_str(), shown));
+        let highlights = highlights_in(all_highlights, &p.target, &p.document, layout);
+        let text = p.laid_out.clone().unwrap_or_else(|| p.text.clone());
+        if p.read_only {
+            let open = !highlights.is_empty();
+            html! {
+                <details key={p.heading.clone()} class="played-managed" {open}>
+                    <summary>{ format!("{} (read-only)", p.heading) }</summary>
+                    <PolicyEditor {text} policy_type={p.policy_type} readonly=true
+                        no_validation=true label={p.heading.clone()} {highlights} />
+                </details>
+            }
+        } else {
+            html! {
+                <PlayEditor key={p.heading.clone()} label={p.heading.clone()} {text}
+                    policy_type={p.policy_type} target={p.target.clone()}
+                    document={p.document.clone()} {highlights} />
             }
         }
     });
@@ -687,6 +443,21 @@ fn set_document(
             },
             DocumentRef::ResourcePolicy,
         ) => s.set_resource_policy(*resource_kind, name, Some(text)),
+        (Target::Role { name }, DocumentRef::Trust) => s.set_trust_policy(name, text),
+        (
+            Target::Organization,
+            DocumentRef::Scp { level, index } | DocumentRef::Rcp { level, index },
+        ) => {
+            // The organization is replaced as a whole, so its checks run on the new text.
+            let mut org = s.organization.clone().ok_or_else(refused)?;
+            let list = org.levels.get_mut(*level).map(|l| match document {
+                DocumentRef::Scp { .. } => &mut l.scps,
+                _ => &mut l.rcps,
+            });
+            let policy = list.and_then(|l| l.get_mut(*index)).ok_or_else(refused)?;
+            policy.document = text.to_string();
+            s.set_organization(Some(org))
+        }
         _ => Err(refused()),
     }
 }

@@ -5,15 +5,18 @@
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::scenario::request::{ContextKeyRow, ROOT_TASK_PREFIX, test_context};
-use iam_engine::scenario::simulate::expected_of;
-use iam_engine::scenario::test_runs::TestRunCache;
 use iam_engine::scenario::{ExpectedDecision, PrincipalRef, TestCase};
+use iam_engine::workbench::request::{
+    ContextKeyRow, ROOT_TASK_PREFIX, overrides_from_values, test_context,
+};
+use iam_engine::workbench::simulate::expected_of;
+use iam_engine::workbench::test_runs::TestRunCache;
+use iam_engine::workbench::{Answer, Workbench};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::ready;
 use super::result::{decision_class, decision_label};
-use super::{Answer, ready};
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 
@@ -65,15 +68,21 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
     // Outcomes are kept between edits, so a keystroke re-evaluates only the tests whose
     // principal's policies (or shared inputs) it changed.
     let cache = use_mut_ref(TestRunCache::new);
+    let compiled = super::use_compile_cache();
     let outcomes = use_memo((store.revision, managed_ready.is_some()), {
         let scenario = Rc::clone(&store.scenario);
         let managed = managed_ready.clone();
-        move |_| cache.borrow_mut().run(&scenario, managed.as_deref()).0
+        move |_| {
+            Workbench::new(&scenario, &compiled)
+                .with_managed(managed.as_deref())
+                .run_tests_incrementally(&mut cache.borrow_mut())
+                .0
+        }
     });
     let label = use_state(String::new);
     let add_error = use_state(|| None::<String>);
     let current = match &*props.answer {
-        Answer::Rows { rows, selected, .. } => rows.get(*selected).map(|(a, d)| (a.clone(), *d)),
+        Answer::Decided(d) => d.rows.get(d.selected).map(|(a, d)| (a.clone(), *d)),
         _ => None,
     };
     let is_task = store.request.action.trim().starts_with(ROOT_TASK_PREFIX);
@@ -151,7 +160,7 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
                     principal: String::from(test.principal.clone()),
                     action: test.action.clone(),
                     resource: test.resource.clone(),
-                    context: test.context.clone(),
+                    context: overrides_from_values(&test.context),
                 }));
                 focus_result();
             })

@@ -149,16 +149,11 @@
 //! | 0 | The pre-release draft: customer-managed policies under `customerManagedPolicies`, a test's decision under `expect`. Loaded by migration. |
 //! | 1 | The first published format. |
 
-pub mod cli_input;
 mod describe;
 mod edit;
 mod findings;
 mod gallery;
-pub mod matrix;
 mod names;
-pub mod request;
-pub mod simulate;
-pub mod test_runs;
 
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,11 @@
 //! Tests of the scenario model: the file format, the editing operations, the findings, the
 //! gallery (with its saved tests run through the evaluator) and property tests.
 
-use super::simulate::{evaluate_request, run_tests};
 use super::*;
 use crate::catalog::ManagedPolicies;
 use crate::diagnostic::Severity;
 use crate::eval::Decision;
+use crate::workbench::simulate::{evaluate_request, run_tests};
 
 const MANAGED_ASSET: &str = include_str!("../../../../static/data/managed-policies.txt");
 
@@ -1264,7 +1264,11 @@ fn gallery_saved_tests_give_aws_decisions() {
     let mut failures = Vec::new();
     let mut count = 0;
     for e in gallery() {
-        for o in run_tests(&e.scenario, Some(&managed)) {
+        for o in run_tests(
+            &e.scenario,
+            Some(&managed),
+            &crate::workbench::CompileCache::new(),
+        ) {
             count += 1;
             let warnings = o
                 .evaluation
@@ -1326,69 +1330,54 @@ fn the_seed_template_is_what_the_template_intends() {
 
 #[test]
 fn every_deciding_statement_can_be_located() {
-    use super::simulate::{PolicyLocation, locate_policy};
+    use crate::workbench::simulate::PolicyLocation;
     let managed = managed();
     let mut located = 0;
     for e in gallery() {
-        for o in run_tests(&e.scenario, Some(&managed)) {
-            let ev = o.evaluation.unwrap().evaluation;
+        for o in run_tests(
+            &e.scenario,
+            Some(&managed),
+            &crate::workbench::CompileCache::new(),
+        ) {
+            let result = o.evaluation.unwrap();
+            let ev = &result.evaluation;
             for st in ev
                 .matched_statements
                 .iter()
                 .chain(ev.candidates.iter().map(|c| &c.statement))
             {
-                let loc = locate_policy(&e.scenario, &st.policy_id)
+                let loc = result
+                    .locate(&st.policy_id)
                     .unwrap_or_else(|| panic!("{}: cannot locate {}", e.id, st.policy_id));
                 if let PolicyLocation::Scenario { target, document } = &loc {
                     // The span lies inside the located text.
                     let text = document_text(&e.scenario, target, document).expect("text");
                     assert!(st.span.end <= text.len(), "{} {:?}", st.policy_id, st.span);
                 }
+                // The typed source's text is the located one.
+                let source = result.source(&st.policy_id).unwrap();
+                let text = source.text(&e.scenario, Some(&managed)).unwrap();
+                assert!(st.span.end <= text.len(), "{} {:?}", st.policy_id, st.span);
                 located += 1;
             }
         }
     }
     assert!(located > 40, "{located}");
+    // An id that no policy of the evaluation has is not located.
     let s = base();
-    assert_eq!(
-        locate_policy(&s, "aws-managed/job-function/ViewOnlyAccess"),
-        Some(PolicyLocation::AwsManaged {
-            name: "job-function/ViewOnlyAccess".into()
-        })
-    );
-    assert_eq!(
-        locate_policy(&s, "rcp/0/RCPFullAWSAccess"),
-        Some(PolicyLocation::Implicit {
-            name: "RCPFullAWSAccess".into()
-        })
-    );
-    assert_eq!(
-        locate_policy(&s, "boundary:policy/S3Full"),
-        Some(PolicyLocation::Scenario {
-            target: Target::Policy {
-                name: "S3Full".into()
-            },
-            document: DocumentRef::Managed
-        })
-    );
-    assert_eq!(
-        locate_policy(&s, "scp/1/2"),
-        Some(PolicyLocation::Scenario {
-            target: Target::Organization,
-            document: DocumentRef::Scp { level: 1, index: 2 }
-        })
-    );
-    for bad in [
-        "",
-        "nonsense",
-        "user/x",
-        "thing/x:inline/y",
-        "user/x:other",
-        "scp/a/b",
-        "resource/nope/x",
-        "external/x",
-    ] {
-        assert_eq!(locate_policy(&s, bad), None, "{bad}");
+    let cache = crate::workbench::CompileCache::new();
+    let result = evaluate_request(
+        &s,
+        Some(&managed),
+        &cache,
+        &PrincipalRef::Root,
+        "s3:ListBucket",
+        "*",
+        &[],
+    )
+    .unwrap();
+    for bad in ["", "nonsense", "user/x", "scp/a/b", "resource/nope/x"] {
+        assert_eq!(result.locate(bad), None, "{bad}");
     }
 }
 
@@ -1444,10 +1433,28 @@ fn arns_of_scenario_principals_are_those_principals() {
     let s = gallery_entry("least-privilege-groups").unwrap().scenario;
     let m = managed();
     let by_arn = PrincipalRef::Other("arn:aws:iam::111122223333:user/dev-dana".into());
-    let e = evaluate_request(&s, Some(&m), &by_arn, "ec2:RunInstances", "*", &[]).unwrap();
+    let e = evaluate_request(
+        &s,
+        Some(&m),
+        &crate::workbench::CompileCache::new(),
+        &by_arn,
+        "ec2:RunInstances",
+        "*",
+        &[],
+    )
+    .unwrap();
     assert_eq!(e.evaluation.decision, Decision::Allowed);
     let unknown = PrincipalRef::Other("arn:aws:iam::111122223333:user/stranger".into());
-    let e = evaluate_request(&s, Some(&m), &unknown, "ec2:RunInstances", "*", &[]).unwrap();
+    let e = evaluate_request(
+        &s,
+        Some(&m),
+        &crate::workbench::CompileCache::new(),
+        &unknown,
+        "ec2:RunInstances",
+        "*",
+        &[],
+    )
+    .unwrap();
     assert_eq!(e.evaluation.decision, Decision::ImplicitDeny);
 }
 
@@ -1485,7 +1492,7 @@ fn aws_managed_references_are_checked_against_the_list() {
 fn a_wrong_expectation_fails() {
     let mut s = gallery_entry("root-vs-admin").unwrap().scenario;
     s.tests[0].expected = ExpectedDecision::ImplicitDeny;
-    let outcomes = run_tests(&s, Some(&managed()));
+    let outcomes = run_tests(&s, Some(&managed()), &crate::workbench::CompileCache::new());
     assert!(!outcomes[0].passed);
     assert_eq!(outcomes[0].actual, Some(Decision::Allowed));
 }
@@ -1496,6 +1503,7 @@ fn missing_managed_policies_are_reported() {
     let e = evaluate_request(
         &s,
         None,
+        &crate::workbench::CompileCache::new(),
         &PrincipalRef::User("admin".into()),
         "iam:CreateUser",
         "*",
@@ -1513,6 +1521,7 @@ fn unknown_principals_are_errors() {
     let err = evaluate_request(
         &s,
         None,
+        &crate::workbench::CompileCache::new(),
         &PrincipalRef::User("ghost".into()),
         "s3:GetObject",
         "*",
@@ -1524,6 +1533,7 @@ fn unknown_principals_are_errors() {
         evaluate_request(
             &s,
             None,
+            &crate::workbench::CompileCache::new(),
             &PrincipalRef::Role("ghost".into()),
             "s3:GetObject",
             "*",
@@ -1535,6 +1545,7 @@ fn unknown_principals_are_errors() {
         evaluate_request(
             &s,
             None,
+            &crate::workbench::CompileCache::new(),
             &PrincipalRef::Other("nobody".into()),
             "s3:GetObject",
             "*",
@@ -1551,7 +1562,9 @@ fn unknown_principals_are_errors() {
         context: Vec::new(),
         expected: ExpectedDecision::Allowed,
     });
-    let outcome = run_tests(&s, None).pop().unwrap();
+    let outcome = run_tests(&s, None, &crate::workbench::CompileCache::new())
+        .pop()
+        .unwrap();
     assert!(!outcome.passed && outcome.error.is_some() && outcome.actual.is_none());
 }
 
@@ -1582,10 +1595,18 @@ fn glue_uses_tags_resource_policies_kms_defaults_and_rcps() {
     s.add_resource(other).unwrap();
     let bob_ref = PrincipalRef::User("bob".into());
     let decide = |s: &Scenario, p: &PrincipalRef, action: &str, resource: &str| {
-        evaluate_request(s, None, p, action, resource, &[])
-            .unwrap()
-            .evaluation
-            .decision
+        evaluate_request(
+            s,
+            None,
+            &crate::workbench::CompileCache::new(),
+            p,
+            action,
+            resource,
+            &[],
+        )
+        .unwrap()
+        .evaluation
+        .decision
     };
     assert_eq!(
         decide(
@@ -1648,10 +1669,18 @@ fn glue_uses_tags_resource_policies_kms_defaults_and_rcps() {
     let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let m = managed();
     let with_catalog = |s: &Scenario, p: &PrincipalRef, action: &str, resource: &str| {
-        evaluate_request(s, Some(&m), p, action, resource, &[])
-            .unwrap()
-            .evaluation
-            .decision
+        evaluate_request(
+            s,
+            Some(&m),
+            &crate::workbench::CompileCache::new(),
+            p,
+            action,
+            resource,
+            &[],
+        )
+        .unwrap()
+        .evaluation
+        .decision
     };
     assert_eq!(
         with_catalog(&s, &alice, "kms:Decrypt", key),

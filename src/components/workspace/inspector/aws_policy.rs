@@ -32,6 +32,8 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
+    // The simulator's highlights, recomputed from (revision, request): never stale.
+    let answer = crate::components::simulator::use_editor_answer(&store);
     let arn = props.arn.to_string();
     let me = PolicyRef::Aws(arn.clone());
     let name = me.name().to_owned();
@@ -116,7 +118,7 @@ pub fn AwsPolicyPanel(props: &AwsPolicyPanelProps) -> Html {
             </Section>
             if let Some((text, _, original)) = document {
                 <Section title="Policy document (read-only)" id="document">
-                    <PolicyEditor highlights={highlights_in(&store.highlights,
+                    <PolicyEditor highlights={highlights_in(answer.highlights(),
                         &Target::AwsPolicy { arn: arn.clone() }, &DocumentRef::Managed,
                         Some((original.as_str(), text.as_str())))}
                         {text} policy_type={PolicyType::Identity} readonly=true no_validation=true

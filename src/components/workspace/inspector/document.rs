@@ -72,6 +72,8 @@ pub fn DocEditor(props: &DocEditorProps) -> Html {
     let Some(store) = store else {
         return html! {};
     };
+    // The simulator's highlights, recomputed from (revision, request): never stale.
+    let answer = crate::components::simulator::use_editor_answer(&store);
     let key = burst_key(&props.target, &props.document);
     let on_change = {
         let (store, refused, apply, label) = (
@@ -101,7 +103,7 @@ pub fn DocEditor(props: &DocEditorProps) -> Html {
         let store = store.clone();
         Callback::from(move |()| store.dispatch(Action::EndBurst))
     };
-    let highlights = highlights_in(&store.highlights, &props.target, &props.document, None);
+    let highlights = highlights_in(answer.highlights(), &props.target, &props.document, None);
     let (text, error) = match &*refused {
         Some((text, message)) => (
             AttrValue::from(text.clone()),

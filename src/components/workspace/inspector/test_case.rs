@@ -30,7 +30,7 @@ pub fn TestPanel(props: &TestPanelProps) -> Html {
                 principal: test.principal.clone().into(),
                 action: test.action.clone(),
                 resource: test.resource.clone(),
-                context: test.context.clone(),
+                context: iam_engine::workbench::request::overrides_from_values(&test.context),
             }));
             store.dispatch(Action::SetView(View::Simulate));
             None

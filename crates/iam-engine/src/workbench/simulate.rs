@@ -30,11 +30,10 @@
 //!   `aws:SourceIp` or `aws:RequestedRegion`, are absent unless the test sets them — as for a
 //!   request signed with long-term access keys.
 //!
-//! Policy ids in the evaluation name where each policy lives: `user/NAME:inline/POLICY`,
-//! `group/NAME:inline/POLICY`, `role/NAME:inline/POLICY`, `policy/NAME` (customer-managed),
-//! `aws-managed/NAME`, `boundary:` followed by one of the managed forms, `role/NAME:trust`,
-//! `resource/KIND/NAME`, `scp/LEVEL/INDEX`, `rcp/LEVEL/INDEX`, `rcp/LEVEL/RCPFullAWSAccess`,
-//! `external/ARN/INDEX`.
+//! Every policy put into the evaluation is recorded with its typed [`PolicySource`]; the
+//! evaluation's string ids ([`PolicySource::id`]) are found again by looking them up in that
+//! list ([`ScenarioEvaluation::source`]), never by parsing them. Compiling goes through the
+//! caller's [`CompileCache`].
 
 use serde::Serialize;
 
@@ -44,13 +43,16 @@ use crate::eval::{
     self, Caller, CallerKind, CompiledPolicy, Decision, Evaluation, PolicySet, Request,
     ResourcePolicyKind,
 };
-use crate::policy::PolicyType;
+use crate::scenario::IdentityRef;
 
-use super::findings::{DocumentRef, Target};
-use super::{
+use crate::scenario::{
     ContextValue, ExpectedDecision, InlinePolicy, PolicyRef, PrincipalRef, ResourceKind, Scenario,
     Tag,
 };
+use crate::scenario::{DocumentRef, Target};
+
+use super::cache::CompileCache;
+use super::source::{PolicySource, default_key_policy};
 
 /// The session name used for a role's session.
 pub const SESSION_NAME: &str = "playground";
@@ -75,6 +77,23 @@ pub struct ScenarioEvaluation {
     pub evaluation: Evaluation,
     /// Policies that could not be included (an AWS-managed policy the asset does not know).
     pub warnings: Vec<String>,
+    /// Where each policy of the evaluation comes from, in the order they were put in: the
+    /// policies in play.
+    #[serde(skip)]
+    pub sources: Vec<PolicySource>,
+}
+
+impl ScenarioEvaluation {
+    /// The source of the policy the evaluation calls `policy_id` (a look-up in
+    /// [`ScenarioEvaluation::sources`]).
+    pub fn source(&self, policy_id: &str) -> Option<&PolicySource> {
+        self.sources.iter().find(|s| s.id() == policy_id)
+    }
+
+    /// Where the policy the evaluation calls `policy_id` lives.
+    pub fn locate(&self, policy_id: &str) -> Option<PolicyLocation> {
+        self.source(policy_id).map(PolicyLocation::of)
+    }
 }
 
 /// The outcome of one saved test.
@@ -111,78 +130,34 @@ pub fn expected_of(decision: Decision) -> ExpectedDecision {
 struct Builder<'a> {
     scenario: &'a Scenario,
     managed: Option<&'a ManagedPolicies>,
+    cache: &'a CompileCache,
     warnings: Vec<String>,
-}
-
-/// How many compiled policies [`compile_cached`] keeps, and how many bytes of policy text
-/// (a scenario's texts plus the AWS-managed policies it attaches fit many times over; typing
-/// adds a text per keystroke, so the cache starts afresh when it is full).
-const COMPILED_CACHE_LIMIT: usize = 256;
-const COMPILED_CACHE_BYTES: usize = 8 << 20;
-
-/// Compiled policies by (type, text), with the bytes of text they hold.
-#[derive(Default)]
-struct CompiledCache {
-    /// By type, then by text (looked up with the borrowed text: a hit copies nothing but the
-    /// compiled policy).
-    by_text:
-        std::collections::HashMap<PolicyType, std::collections::HashMap<String, CompiledPolicy>>,
-    entries: usize,
-    bytes: usize,
-}
-
-thread_local! {
-    /// The access matrix prepares every principal's policies, and principals share most of
-    /// them (an AWS-managed policy of 100 KB takes milliseconds to parse and compile); the
-    /// saved tests and the simulator prepare the same texts again on every keystroke.
-    static COMPILED: std::cell::RefCell<CompiledCache> = std::cell::RefCell::default();
-}
-
-/// [`CompiledPolicy::from_text`] without its diagnostics, remembered by text and type: the
-/// result depends on nothing else (the id is set on the copy), so a remembered one is exactly
-/// a fresh one.
-fn compile_cached(id: String, text: &str, t: PolicyType) -> CompiledPolicy {
-    let hit = COMPILED.with(|c| {
-        c.borrow()
-            .by_text
-            .get(&t)
-            .and_then(|m| m.get(text))
-            .cloned()
-    });
-    if let Some(mut hit) = hit {
-        hit.source.id = id;
-        return hit;
-    }
-    let compiled = CompiledPolicy::from_text(id, text, t).0;
-    if text.len() <= COMPILED_CACHE_BYTES / 8 {
-        COMPILED.with(|c| {
-            let mut cache = c.borrow_mut();
-            if cache.entries >= COMPILED_CACHE_LIMIT
-                || cache.bytes + text.len() > COMPILED_CACHE_BYTES
-            {
-                *cache = CompiledCache::default();
-            }
-            cache.entries += 1;
-            cache.bytes += text.len();
-            cache
-                .by_text
-                .entry(t)
-                .or_default()
-                .insert(text.to_string(), compiled.clone());
-        });
-    }
-    compiled
+    sources: Vec<PolicySource>,
 }
 
 impl Builder<'_> {
-    fn managed(&mut self, r: &PolicyRef, t: PolicyType, prefix: &str) -> Option<CompiledPolicy> {
+    /// Compiles a policy through the cache and records its source.
+    fn compile(&mut self, source: PolicySource, text: &str) -> CompiledPolicy {
+        let compiled = self.cache.compile(source.id(), text, source.policy_type());
+        self.sources.push(source);
+        compiled
+    }
+
+    /// A managed policy attached to `owner` (as its boundary when `boundary`).
+    fn managed(
+        &mut self,
+        r: &PolicyRef,
+        owner: &IdentityRef,
+        boundary: bool,
+    ) -> Option<CompiledPolicy> {
+        let source = PolicySource::Attached {
+            policy: r.clone(),
+            attached_to: owner.clone(),
+            boundary,
+        };
         match r {
             PolicyRef::Customer(name) => match self.scenario.policy(name) {
-                Some(p) => Some(compile_cached(
-                    format!("{prefix}policy/{}", p.name),
-                    &p.document,
-                    t,
-                )),
+                Some(p) => Some(self.compile(source, &p.document)),
                 None => {
                     self.warnings.push(format!(
                         "The customer-managed policy {name} does not exist and was left out."
@@ -191,13 +166,11 @@ impl Builder<'_> {
                 }
             },
             PolicyRef::Aws(arn) => {
-                let name = arn.strip_prefix(super::AWS_MANAGED_PREFIX).unwrap_or(arn);
+                let name = arn
+                    .strip_prefix(crate::scenario::AWS_MANAGED_PREFIX)
+                    .unwrap_or(arn);
                 match self.managed.and_then(|m| m.get(arn)) {
-                    Some(p) => Some(compile_cached(
-                        format!("{prefix}aws-managed/{name}"),
-                        p.document,
-                        t,
-                    )),
+                    Some(p) => Some(self.compile(source, p.document)),
                     None => {
                         let why = if self.managed.is_none() {
                             "the AWS-managed policies are not loaded"
@@ -216,20 +189,20 @@ impl Builder<'_> {
 
     fn identity(
         &mut self,
-        owner: &str,
+        owner: &IdentityRef,
         inline: &[InlinePolicy],
         managed: &[PolicyRef],
         out: &mut Vec<CompiledPolicy>,
     ) {
         for p in inline {
-            out.push(compile_cached(
-                format!("{owner}:inline/{}", p.name),
-                &p.document,
-                PolicyType::Identity,
-            ));
+            let source = PolicySource::Inline {
+                owner: owner.clone(),
+                name: p.name.clone(),
+            };
+            out.push(self.compile(source, &p.document));
         }
         for r in managed {
-            if let Some(p) = self.managed(r, PolicyType::Identity, "") {
+            if let Some(p) = self.managed(r, owner, false) {
                 out.push(p);
             }
         }
@@ -256,16 +229,16 @@ fn arn_account(arn: &str) -> Option<&str> {
 pub fn evaluate_request(
     scenario: &Scenario,
     managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
     principal: &PrincipalRef,
     action: &str,
     resource: &str,
     context: &[ContextValue],
 ) -> Result<ScenarioEvaluation, SimulationError> {
-    let prepared = prepare_request(scenario, managed, principal, action, resource, context)?;
-    Ok(ScenarioEvaluation {
-        evaluation: eval::evaluate(&prepared.set, &prepared.request),
-        warnings: prepared.warnings,
-    })
+    let prepared = prepare_request(
+        scenario, managed, cache, principal, action, resource, context,
+    )?;
+    Ok(prepared.evaluate())
 }
 
 /// The evaluator's inputs for one request of the scenario: the compiled policies and the
@@ -279,6 +252,24 @@ pub struct PreparedRequest {
     pub request: Request,
     /// Policies that could not be included.
     pub warnings: Vec<String>,
+    /// Where each compiled policy comes from.
+    pub sources: Vec<PolicySource>,
+}
+
+impl PreparedRequest {
+    /// The source of the policy the evaluation will call `policy_id`.
+    pub fn source(&self, policy_id: &str) -> Option<&PolicySource> {
+        self.sources.iter().find(|s| s.id() == policy_id)
+    }
+
+    /// Evaluates the prepared request.
+    pub fn evaluate(self) -> ScenarioEvaluation {
+        ScenarioEvaluation {
+            evaluation: eval::evaluate(&self.set, &self.request),
+            warnings: self.warnings,
+            sources: self.sources,
+        }
+    }
 }
 
 /// Builds the evaluator's inputs for one request without evaluating it (see
@@ -286,6 +277,7 @@ pub struct PreparedRequest {
 pub fn prepare_request(
     scenario: &Scenario,
     managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
     principal: &PrincipalRef,
     action: &str,
     resource: &str,
@@ -295,7 +287,9 @@ pub fn prepare_request(
     let mut b = Builder {
         scenario,
         managed,
+        cache,
         warnings: Vec::new(),
+        sources: Vec::new(),
     };
     let mut set = PolicySet::default();
     let mut ctx = RequestContext::new();
@@ -314,7 +308,7 @@ pub fn prepare_request(
             let user = scenario
                 .user(name)
                 .ok_or_else(|| unknown(format!("There is no user named \"{name}\".")))?;
-            let owner = format!("user/{}", user.name);
+            let owner = IdentityRef::User(user.name.clone());
             b.identity(
                 &owner,
                 &user.inline_policies,
@@ -323,7 +317,7 @@ pub fn prepare_request(
             );
             for g in &user.groups {
                 if let Some(group) = scenario.group(g) {
-                    let owner = format!("group/{}", group.name);
+                    let owner = IdentityRef::Group(group.name.clone());
                     b.identity(
                         &owner,
                         &group.inline_policies,
@@ -333,8 +327,7 @@ pub fn prepare_request(
                 }
             }
             if let Some(r) = &user.permissions_boundary {
-                set.permissions_boundary =
-                    b.managed(r, PolicyType::PermissionsBoundary, "boundary:");
+                set.permissions_boundary = b.managed(r, &owner, true);
             }
             ctx.set("aws:username", ContextKeyType::String, [user.name.clone()]);
             set_tags(&mut ctx, "aws:PrincipalTag/", &user.tags);
@@ -349,7 +342,7 @@ pub fn prepare_request(
             let role = scenario
                 .role(name)
                 .ok_or_else(|| unknown(format!("There is no role named \"{name}\".")))?;
-            let owner = format!("role/{}", role.name);
+            let owner = IdentityRef::Role(role.name.clone());
             b.identity(
                 &owner,
                 &role.inline_policies,
@@ -357,8 +350,7 @@ pub fn prepare_request(
                 &mut set.identity,
             );
             if let Some(r) = &role.permissions_boundary {
-                set.permissions_boundary =
-                    b.managed(r, PolicyType::PermissionsBoundary, "boundary:");
+                set.permissions_boundary = b.managed(r, &owner, true);
             }
             set_tags(&mut ctx, "aws:PrincipalTag/", &role.tags);
             Caller {
@@ -387,7 +379,9 @@ pub fn prepare_request(
                     _ => None,
                 };
                 if let Some(p) = same {
-                    return prepare_request(scenario, managed, &p, action, resource, context);
+                    return prepare_request(
+                        scenario, managed, cache, &p, action, resource, context,
+                    );
                 }
             }
             let caller = Caller::from_arn(text).ok_or_else(|| {
@@ -399,12 +393,14 @@ pub fn prepare_request(
                 e.arn == caller.arn || caller.role_arn.as_deref() == Some(e.arn.as_str())
             });
             if let Some(e) = external {
-                for (i, p) in e.policies.iter().enumerate() {
-                    set.identity.push(compile_cached(
-                        format!("external/{}/{i}", e.arn),
-                        &p.document,
-                        PolicyType::Identity,
-                    ));
+                for (index, p) in e.policies.iter().enumerate() {
+                    let source = PolicySource::External {
+                        arn: e.arn.clone(),
+                        index,
+                        name: p.name.clone(),
+                    };
+                    let compiled = b.compile(source, &p.document);
+                    set.identity.push(compiled);
                 }
             }
             caller
@@ -427,35 +423,30 @@ pub fn prepare_request(
         arn_account(resource).unwrap_or(account).to_string()
     };
     if let Some(role) = role_target {
-        set.resource_policy = Some(compile_cached(
-            format!("role/{}:trust", role.name),
-            &role.trust_policy,
-            PolicyType::Trust,
-        ));
+        let source = PolicySource::Trust {
+            role: role.name.clone(),
+        };
+        set.resource_policy = Some(b.compile(source, &role.trust_policy));
         set.resource_policy_kind = ResourcePolicyKind::RoleTrust;
     } else if is_assume {
         set.resource_policy_kind = ResourcePolicyKind::RoleTrust;
     } else if let Some(r) = scenario_resource {
-        let id = format!(
-            "resource/{}/{}",
-            serde_json::to_value(r.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            r.name
-        );
-        let default_key_policy;
-        let text = match (&r.policy, r.kind) {
-            (Some(text), _) => Some(text.as_str()),
+        set.resource_policy = match (&r.policy, r.kind) {
+            (Some(text), _) => {
+                let source = PolicySource::Resource {
+                    resource_kind: r.kind,
+                    name: r.name.clone(),
+                };
+                Some(b.compile(source, text))
+            }
             (None, ResourceKind::KmsKey) => {
-                default_key_policy = format!(
-                    r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
-                );
-                Some(default_key_policy.as_str())
+                let source = PolicySource::DefaultKeyPolicy {
+                    name: r.name.clone(),
+                };
+                Some(b.compile(source, &default_key_policy(account)))
             }
             (None, _) => None,
         };
-        set.resource_policy = text.map(|t| compile_cached(id, t, PolicyType::Resource));
         if r.kind == ResourceKind::KmsKey {
             set.resource_policy_kind = ResourcePolicyKind::KmsKey;
         }
@@ -475,9 +466,7 @@ pub fn prepare_request(
                     .scps
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| {
-                        compile_cached(format!("scp/{l}/{i}"), &p.document, PolicyType::Scp)
-                    })
+                    .map(|(i, p)| b.compile(PolicySource::Scp { level: l, index: i }, &p.document))
                     .collect();
                 set.scp_levels.push(policies);
             }
@@ -485,17 +474,12 @@ pub fn prepare_request(
         let rcps_in_use = org.levels.iter().any(|l| !l.rcps.is_empty());
         if rcps_in_use && resource_account == account {
             for (l, level) in org.levels.iter().enumerate() {
-                let mut policies = vec![compile_cached(
-                    format!("rcp/{l}/RCPFullAWSAccess"),
+                let mut policies = vec![b.compile(
+                    PolicySource::RcpFullAwsAccess { level: l },
                     RCP_FULL_AWS_ACCESS,
-                    PolicyType::Rcp,
                 )];
                 for (i, p) in level.rcps.iter().enumerate() {
-                    policies.push(compile_cached(
-                        format!("rcp/{l}/{i}"),
-                        &p.document,
-                        PolicyType::Rcp,
-                    ));
+                    policies.push(b.compile(PolicySource::Rcp { level: l, index: i }, &p.document));
                 }
                 set.rcp_levels.push(policies);
             }
@@ -565,6 +549,7 @@ pub fn prepare_request(
         set,
         request,
         warnings: b.warnings,
+        sources: b.sources,
     })
 }
 
@@ -593,98 +578,41 @@ pub enum PolicyLocation {
     },
 }
 
-/// Reads a policy id of an evaluation of this scenario.
-pub fn locate_policy(scenario: &Scenario, id: &str) -> Option<PolicyLocation> {
-    let id = id.strip_prefix("boundary:").unwrap_or(id);
-    let at =
-        |target: Target, document: DocumentRef| Some(PolicyLocation::Scenario { target, document });
-    if let Some(name) = id.strip_prefix("aws-managed/") {
-        return Some(PolicyLocation::AwsManaged {
-            name: name.to_string(),
-        });
-    }
-    if let Some(name) = id.strip_prefix("policy/") {
-        return at(
-            Target::Policy {
-                name: name.to_string(),
+impl PolicyLocation {
+    /// Where a policy of the given source lives.
+    pub fn of(source: &PolicySource) -> PolicyLocation {
+        match source {
+            PolicySource::Attached {
+                policy: PolicyRef::Aws(arn),
+                ..
+            } => PolicyLocation::AwsManaged {
+                name: arn
+                    .strip_prefix(crate::scenario::AWS_MANAGED_PREFIX)
+                    .unwrap_or(arn)
+                    .to_string(),
             },
-            DocumentRef::Managed,
-        );
-    }
-    if let Some(rest) = id.strip_prefix("external/") {
-        let (arn, index) = rest.rsplit_once('/')?;
-        let index: usize = index.parse().ok()?;
-        let e = scenario.external_principals.iter().find(|e| e.arn == arn)?;
-        let policy = e.policies.get(index)?;
-        return at(
-            Target::ExternalPrincipal {
-                arn: arn.to_string(),
-            },
-            DocumentRef::Inline {
-                name: policy.name.clone(),
-            },
-        );
-    }
-    if let Some(rest) = id.strip_prefix("resource/") {
-        let (kind, name) = rest.split_once('/')?;
-        let kind: ResourceKind =
-            serde_json::from_value(serde_json::Value::String(kind.to_string())).ok()?;
-        let r = scenario.resource(kind, name)?;
-        if r.policy.is_none() {
-            return Some(PolicyLocation::Implicit {
+            PolicySource::DefaultKeyPolicy { .. } => PolicyLocation::Implicit {
                 name: "the default key policy".to_string(),
-            });
-        }
-        return at(
-            Target::Resource {
-                resource_kind: kind,
-                name: name.to_string(),
             },
-            DocumentRef::ResourcePolicy,
-        );
-    }
-    for (prefix, is_scp) in [("scp/", true), ("rcp/", false)] {
-        if let Some(rest) = id.strip_prefix(prefix) {
-            let (level, index) = rest.split_once('/')?;
-            let level: usize = level.parse().ok()?;
-            if index == "RCPFullAWSAccess" {
-                return Some(PolicyLocation::Implicit {
-                    name: "RCPFullAWSAccess".to_string(),
-                });
-            }
-            let index: usize = index.parse().ok()?;
-            let document = if is_scp {
-                DocumentRef::Scp { level, index }
-            } else {
-                DocumentRef::Rcp { level, index }
-            };
-            return at(Target::Organization, document);
-        }
-    }
-    let (owner, part) = id.split_once(':')?;
-    let (kind, name) = owner.split_once('/')?;
-    let name = name.to_string();
-    let target = match kind {
-        "user" => Target::User { name },
-        "group" => Target::Group { name },
-        "role" => Target::Role { name },
-        _ => return None,
-    };
-    match part {
-        "trust" => at(target, DocumentRef::Trust),
-        _ => at(
-            target,
-            DocumentRef::Inline {
-                name: part.strip_prefix("inline/")?.to_string(),
+            PolicySource::RcpFullAwsAccess { .. } => PolicyLocation::Implicit {
+                name: "RCPFullAWSAccess".to_string(),
             },
-        ),
+            other => match other.place() {
+                Some((target, document)) => PolicyLocation::Scenario { target, document },
+                None => PolicyLocation::Implicit { name: other.id() },
+            },
+        }
     }
 }
 
 /// Runs every saved test of the scenario.
-pub fn run_tests(scenario: &Scenario, managed: Option<&ManagedPolicies>) -> Vec<TestOutcome> {
+pub fn run_tests(
+    scenario: &Scenario,
+    managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
+) -> Vec<TestOutcome> {
     (0..scenario.tests.len())
-        .map(|index| run_tests_at(scenario, managed, index))
+        .map(|index| run_tests_at(scenario, managed, cache, index))
         .collect()
 }
 
@@ -692,6 +620,7 @@ pub fn run_tests(scenario: &Scenario, managed: Option<&ManagedPolicies>) -> Vec<
 pub fn run_tests_at(
     scenario: &Scenario,
     managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
     index: usize,
 ) -> TestOutcome {
     let Some(test) = scenario.tests.get(index) else {
@@ -708,6 +637,7 @@ pub fn run_tests_at(
     let result = evaluate_request(
         scenario,
         managed,
+        cache,
         &test.principal,
         &test.action,
         &test.resource,
@@ -735,40 +665,5 @@ pub fn run_tests_at(
             error: Some(err.message),
             evaluation: None,
         },
-    }
-}
-
-#[cfg(test)]
-mod compile_cache_tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-    use super::*;
-
-    #[test]
-    fn a_remembered_compile_is_a_fresh_one_with_its_own_id() {
-        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:Get*","Resource":"*"},{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
-        let first = compile_cached("one".into(), text, PolicyType::Identity);
-        let second = compile_cached("two".into(), text, PolicyType::Identity);
-        let fresh = CompiledPolicy::from_text("two", text, PolicyType::Identity).0;
-        assert_eq!(first.source.id, "one");
-        assert_eq!(second.source.id, "two");
-        assert_eq!(format!("{second:?}"), format!("{fresh:?}"));
-        // The type is part of the key: the same text as a boundary is its own entry.
-        let boundary = compile_cached("b".into(), text, PolicyType::PermissionsBoundary);
-        assert_eq!(boundary.source.policy_type, PolicyType::PermissionsBoundary);
-        // Past the limits the cache starts afresh and keeps answering correctly.
-        for i in 0..(COMPILED_CACHE_LIMIT + 10) {
-            let t = text.replace("s3:Get*", &format!("s3:Get{i}"));
-            let c = compile_cached(format!("p{i}"), &t, PolicyType::Identity);
-            assert_eq!(c.source.id, format!("p{i}"));
-        }
-        COMPILED.with(|c| {
-            let cache = c.borrow();
-            let held: usize = cache.by_text.values().map(|m| m.len()).sum();
-            assert_eq!(held, cache.entries);
-            assert!(cache.entries <= COMPILED_CACHE_LIMIT);
-        });
-        let again = compile_cached("two".into(), text, PolicyType::Identity);
-        assert_eq!(format!("{again:?}"), format!("{fresh:?}"));
     }
 }

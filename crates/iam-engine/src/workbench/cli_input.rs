@@ -13,11 +13,12 @@
 //! resource control policies (the API has no parameter for them), and a `CallerArn` that is not
 //! an IAM user (AWS accepts only users; without a caller it also refuses a resource policy).
 
-use super::simulate::{PolicyLocation, SimulationError, locate_policy, prepare_request};
-use super::{ContextValue, PrincipalRef, Scenario};
+use super::cache::CompileCache;
+use super::simulate::{SimulationError, prepare_request};
 use crate::catalog::ManagedPolicies;
 use crate::eval::{CallerKind, CompiledPolicy};
 use crate::export::node::Node;
+use crate::scenario::{ContextValue, PrincipalRef, Scenario};
 
 /// The `--cli-input-json` document and what it leaves out.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -35,6 +36,7 @@ pub struct CliInput {
 pub fn simulate_custom_policy_input(
     scenario: &Scenario,
     managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
     principal: &PrincipalRef,
     action: &str,
     resource: &str,
@@ -45,9 +47,16 @@ pub fn simulate_custom_policy_input(
     } else {
         resource
     };
-    let prepared = prepare_request(scenario, managed, principal, action, resource, context)?;
+    let prepared = prepare_request(
+        scenario, managed, cache, principal, action, resource, context,
+    )?;
     let mut notes = prepared.warnings.clone();
-    let text = |p: &CompiledPolicy| policy_text(scenario, managed, &p.source.id);
+    let text = |p: &CompiledPolicy| {
+        prepared
+            .source(&p.source.id)?
+            .text(scenario, managed)
+            .map(|t| t.into_owned())
+    };
 
     let mut input = Node::map();
     let identity: Vec<Node> = prepared
@@ -127,22 +136,6 @@ pub fn simulate_custom_policy_input(
     Ok(CliInput { json, notes })
 }
 
-/// The text of a policy of the evaluation, from its id.
-fn policy_text(scenario: &Scenario, managed: Option<&ManagedPolicies>, id: &str) -> Option<String> {
-    match locate_policy(scenario, id)? {
-        PolicyLocation::Scenario { target, document } => scenario
-            .policy_texts()
-            .into_iter()
-            .find(|t| t.target == target && t.document == document)
-            .map(|t| t.text.to_string()),
-        PolicyLocation::AwsManaged { name } => managed?.get(&name).map(|p| p.document.to_string()),
-        PolicyLocation::Implicit { .. } => Some(format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#,
-            scenario.account.id
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +183,7 @@ mod tests {
         let out = simulate_custom_policy_input(
             &s,
             None,
+            &crate::workbench::CompileCache::new(),
             &PrincipalRef::User("alice".to_string()),
             "s3:GetObject",
             "arn:aws:s3:::data/report.csv",
@@ -247,6 +241,7 @@ mod tests {
         let out = simulate_custom_policy_input(
             &s,
             None,
+            &crate::workbench::CompileCache::new(),
             &PrincipalRef::Role("app".to_string()),
             "s3:GetObject",
             "arn:aws:s3:::data/x",
@@ -266,6 +261,7 @@ mod tests {
             simulate_custom_policy_input(
                 &s,
                 None,
+                &crate::workbench::CompileCache::new(),
                 &PrincipalRef::User("nobody".to_string()),
                 "s3:GetObject",
                 "*",
@@ -278,6 +274,7 @@ mod tests {
                 let out = simulate_custom_policy_input(
                     &entry.scenario,
                     None,
+                    &crate::workbench::CompileCache::new(),
                     &t.principal,
                     &t.action,
                     &t.resource,

@@ -14,8 +14,9 @@ use std::collections::HashMap;
 
 use crate::catalog::ManagedPolicies;
 
+use super::cache::CompileCache;
 use super::simulate::{TestOutcome, run_tests_at};
-use super::{PolicyRef, PrincipalRef, Scenario};
+use crate::scenario::{PolicyRef, PrincipalRef, Scenario};
 
 /// The outcomes of the last run, by the text of their inputs.
 #[derive(Debug, Default)]
@@ -36,6 +37,7 @@ impl TestRunCache {
         &mut self,
         scenario: &Scenario,
         managed: Option<&ManagedPolicies>,
+        cache: &CompileCache,
     ) -> (Vec<TestOutcome>, usize) {
         let shared = shared_inputs(scenario, managed.is_some());
         let mut next: HashMap<String, TestOutcome> = HashMap::new();
@@ -58,7 +60,7 @@ impl TestRunCache {
                 }
                 None => {
                     evaluated += 1;
-                    run_tests_at(scenario, managed, index)
+                    run_tests_at(scenario, managed, cache, index)
                 }
             };
             next.insert(key, outcome.clone());
@@ -154,8 +156,8 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
-    use crate::scenario::simulate::run_tests;
     use crate::scenario::{IdentityRef, gallery};
+    use crate::workbench::simulate::run_tests;
 
     fn managed() -> ManagedPolicies {
         ManagedPolicies::parse(include_str!("../../../../static/data/managed-policies.txt"))
@@ -171,11 +173,16 @@ mod tests {
             .unwrap()
             .scenario;
         let mut cache = TestRunCache::new();
-        let (first, evaluated) = cache.run(&s, Some(&managed));
-        assert_eq!(first, run_tests(&s, Some(&managed)));
+        let (first, evaluated) =
+            cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
+        assert_eq!(
+            first,
+            run_tests(&s, Some(&managed), &crate::workbench::CompileCache::new())
+        );
         assert_eq!(evaluated, s.tests.len());
         // Nothing changed: nothing runs again.
-        let (again, evaluated) = cache.run(&s, Some(&managed));
+        let (again, evaluated) =
+            cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
         assert_eq!(again, first);
         assert_eq!(evaluated, 0);
         // A Deny in the Developers group: only dev-dana's four tests run again.
@@ -185,18 +192,25 @@ mod tests {
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#,
         )
         .unwrap();
-        let (after, evaluated) = cache.run(&s, Some(&managed));
-        assert_eq!(after, run_tests(&s, Some(&managed)));
+        let (after, evaluated) =
+            cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
+        assert_eq!(
+            after,
+            run_tests(&s, Some(&managed), &crate::workbench::CompileCache::new())
+        );
         assert_eq!(evaluated, 4);
         assert!(!after[0].passed, "dev-dana may no longer launch instances");
         // Without the AWS-managed policies, every test runs again.
-        let (_, evaluated) = cache.run(&s, None);
+        let (_, evaluated) = cache.run(&s, None, &crate::workbench::CompileCache::new());
         assert_eq!(evaluated, s.tests.len());
         // Deleting a test shifts the others' indexes, which the outcomes follow.
         s.remove_test(0).unwrap();
-        let (shifted, evaluated) = cache.run(&s, None);
+        let (shifted, evaluated) = cache.run(&s, None, &crate::workbench::CompileCache::new());
         assert_eq!(evaluated, 0);
-        assert_eq!(shifted, run_tests(&s, None));
+        assert_eq!(
+            shifted,
+            run_tests(&s, None, &crate::workbench::CompileCache::new())
+        );
     }
 
     #[test]
@@ -205,8 +219,18 @@ mod tests {
         for entry in gallery() {
             let mut cache = TestRunCache::new();
             assert_eq!(
-                cache.run(&entry.scenario, Some(&managed)).0,
-                run_tests(&entry.scenario, Some(&managed)),
+                cache
+                    .run(
+                        &entry.scenario,
+                        Some(&managed),
+                        &crate::workbench::CompileCache::new()
+                    )
+                    .0,
+                run_tests(
+                    &entry.scenario,
+                    Some(&managed),
+                    &crate::workbench::CompileCache::new()
+                ),
                 "{}",
                 entry.id
             );

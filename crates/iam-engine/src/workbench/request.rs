@@ -2,8 +2,8 @@
 //! matter to it and what they default to, how a wildcard action becomes one row per action,
 //! which resource ARNs to suggest, and the AccessDenied message AWS would return.
 //!
-//! The panel stores only what the user changed ([`KeySetting`] per key, kept as
-//! [`ContextValue`]s: see [`settings_from_values`]); everything else is a shown default that
+//! The panel stores only what the user changed (a [`ContextOverride`] per key, holding its
+//! [`KeySetting`]); everything else is a shown default that
 //! this module computes from the principal, the scenario and a time the app passes in (the
 //! engine has no clock).
 //!
@@ -20,8 +20,11 @@ use crate::eval::{self, CallerKind, Decision, Evaluation, StepKind, Verdict};
 use crate::policy::{PolicyType, parse_policy};
 use crate::root_tasks::{RootTask, root_only_task};
 
+use super::cache::CompileCache;
 use super::simulate::{ScenarioEvaluation, SimulationError, prepare_request};
-use super::{ContextValue, InlinePolicy, PolicyRef, PrincipalRef, ResourceKind, Scenario};
+use crate::scenario::{
+    ContextValue, InlinePolicy, PolicyRef, PrincipalRef, ResourceKind, Scenario,
+};
 
 /// How the panel writes a root-only task into the action field: `root-task:close-account`.
 /// Root-only tasks are console operations without an IAM action, so they get their own prefix
@@ -34,11 +37,6 @@ pub const DEFAULT_SOURCE_IP: &str = "203.0.113.10";
 
 /// The most rows a wildcard action expands into; more are counted but not listed.
 pub const MAX_ACTION_ROWS: usize = 200;
-
-/// The prefix of a [`ContextValue`] key that marks the key as forced absent in the panel's
-/// stored overrides (`!aws:SourceIp`). Only the request panel writes it; it never reaches a
-/// saved test.
-pub const ABSENT_MARKER: char = '!';
 
 /// What the action field asks about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,42 +150,80 @@ pub enum KeySetting {
     Set(Vec<String>),
 }
 
-/// Reads the panel's stored overrides: an entry `!key` forces the key absent, an entry with
-/// no values makes it empty, any other entry sets it. Keys not listed use their default.
-pub fn settings_from_values(values: &[ContextValue]) -> Vec<(String, ContextKeyType, KeySetting)> {
-    values
-        .iter()
-        .map(|v| match v.key.strip_prefix(ABSENT_MARKER) {
-            Some(key) => (key.to_string(), v.ty, KeySetting::Absent),
-            None if v.values.is_empty() => (v.key.clone(), v.ty, KeySetting::Empty),
-            None => (v.key.clone(), v.ty, KeySetting::Set(v.values.clone())),
-        })
-        .collect()
+/// One context key the user changed in the panel: its type and what they chose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContextOverride {
+    /// The key as the user or a policy spells it.
+    pub key: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: ContextKeyType,
+    /// What the user chose.
+    pub setting: KeySetting,
 }
 
 /// Writes one override into the stored list (replacing any earlier one for the key);
 /// [`KeySetting::Default`] removes it.
-pub fn set_override(values: &mut Vec<ContextValue>, key: &str, ty: ContextKeyType, s: KeySetting) {
-    values.retain(|v| {
-        !v.key
-            .trim_start_matches(ABSENT_MARKER)
-            .eq_ignore_ascii_case(key)
-    });
-    let entry = |key: String, values: Vec<String>| ContextValue { key, ty, values };
-    match s {
-        KeySetting::Default => {}
-        KeySetting::Absent => values.push(entry(format!("{ABSENT_MARKER}{key}"), Vec::new())),
-        KeySetting::Empty => values.push(entry(key.to_string(), Vec::new())),
-        KeySetting::Set(v) => values.push(entry(key.to_string(), v)),
+pub fn set_override(
+    values: &mut Vec<ContextOverride>,
+    key: &str,
+    ty: ContextKeyType,
+    setting: KeySetting,
+) {
+    values.retain(|v| !v.key.eq_ignore_ascii_case(key));
+    if setting != KeySetting::Default {
+        values.push(ContextOverride {
+            key: key.to_string(),
+            ty,
+            setting,
+        });
     }
 }
 
 /// The setting the overrides hold for `key`.
-pub fn setting_for(values: &[ContextValue], key: &str) -> KeySetting {
-    settings_from_values(values)
-        .into_iter()
-        .find(|(k, _, _)| k.eq_ignore_ascii_case(key))
-        .map_or(KeySetting::Default, |(_, _, s)| s)
+pub fn setting_for(values: &[ContextOverride], key: &str) -> KeySetting {
+    values
+        .iter()
+        .find(|v| v.key.eq_ignore_ascii_case(key))
+        .map_or(KeySetting::Default, |v| v.setting.clone())
+}
+
+/// A saved test's context as the panel's overrides: each entry sets its key (an entry with no
+/// values makes it empty).
+pub fn overrides_from_values(values: &[ContextValue]) -> Vec<ContextOverride> {
+    values
+        .iter()
+        .map(|v| ContextOverride {
+            key: v.key.clone(),
+            ty: v.ty,
+            setting: if v.values.is_empty() {
+                KeySetting::Empty
+            } else {
+                KeySetting::Set(v.values.clone())
+            },
+        })
+        .collect()
+}
+
+/// The overrides that put a key into the request (set or empty), as context values: what a
+/// request carries from the user alone, for the AWS CLI input.
+pub fn present_values(values: &[ContextOverride]) -> Vec<ContextValue> {
+    values
+        .iter()
+        .filter_map(|v| {
+            match &v.setting {
+                KeySetting::Set(values) => Some(values.clone()),
+                KeySetting::Empty => Some(Vec::new()),
+                KeySetting::Default | KeySetting::Absent => None,
+            }
+            .map(|values| ContextValue {
+                key: v.key.clone(),
+                ty: v.ty,
+                values,
+            })
+        })
+        .collect()
 }
 
 /// The key's value after the user's choice: `None` for absent, `Some(vec![])` for empty.
@@ -474,6 +510,7 @@ pub fn epoch_seconds(iso: &str) -> Option<i64> {
 pub fn context_keys(
     scenario: &Scenario,
     managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
     catalog: Option<&Catalog>,
     principal: &PrincipalRef,
     resource: &str,
@@ -487,7 +524,7 @@ pub fn context_keys(
             }
         }
     }
-    let defaults = supplied_defaults(scenario, managed, principal, resource, now);
+    let defaults = supplied_defaults(scenario, managed, cache, principal, resource, now);
     let mut rows: Vec<ContextKeyRow> = Vec::new();
     for (key, op) in &referenced {
         let supplied = defaults.iter().find(|d| d.key.eq_ignore_ascii_case(key));
@@ -519,6 +556,7 @@ pub fn context_keys(
 fn supplied_defaults(
     scenario: &Scenario,
     managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
     principal: &PrincipalRef,
     resource: &str,
     now: &str,
@@ -537,6 +575,7 @@ fn supplied_defaults(
     if let Ok(prepared) = prepare_request(
         scenario,
         managed,
+        cache,
         principal,
         "sts:GetCallerIdentity",
         resource,
@@ -652,14 +691,13 @@ fn supplied_defaults(
 
 /// The context a request carries: every listed key's effective value after the user's
 /// overrides, plus overrides of keys that are not listed. Absent keys are left out.
-pub fn effective_context(rows: &[ContextKeyRow], overrides: &[ContextValue]) -> Vec<ContextValue> {
-    let settings = settings_from_values(overrides);
+pub fn effective_context(
+    rows: &[ContextKeyRow],
+    overrides: &[ContextOverride],
+) -> Vec<ContextValue> {
     let mut out: Vec<ContextValue> = Vec::new();
     for row in rows {
-        let setting = settings
-            .iter()
-            .find(|(k, _, _)| k.eq_ignore_ascii_case(&row.key))
-            .map_or(KeySetting::Default, |(_, _, s)| s.clone());
+        let setting = setting_for(overrides, &row.key);
         if let Some(values) = effective(row, &setting) {
             out.push(ContextValue {
                 key: row.key.clone(),
@@ -668,20 +706,12 @@ pub fn effective_context(rows: &[ContextKeyRow], overrides: &[ContextValue]) -> 
             });
         }
     }
-    for (key, ty, setting) in settings {
-        if rows.iter().any(|r| r.key.eq_ignore_ascii_case(&key)) {
-            continue;
-        }
-        match setting {
-            KeySetting::Set(values) => out.push(ContextValue { key, ty, values }),
-            KeySetting::Empty => out.push(ContextValue {
-                key,
-                ty,
-                values: Vec::new(),
-            }),
-            KeySetting::Default | KeySetting::Absent => {}
-        }
-    }
+    let unlisted: Vec<ContextOverride> = overrides
+        .iter()
+        .filter(|o| !rows.iter().any(|r| r.key.eq_ignore_ascii_case(&o.key)))
+        .cloned()
+        .collect();
+    out.extend(present_values(&unlisted));
     out
 }
 
@@ -689,7 +719,7 @@ pub fn effective_context(rows: &[ContextKeyRow], overrides: &[ContextValue]) -> 
 /// and the keys the user changed, with their effective values; keys AWS derives from the
 /// principal or the resource are left to the simulation unless the user changed them, so the
 /// test follows later edits of the principal (its tags, its name). Absent keys stay out.
-pub fn test_context(rows: &[ContextKeyRow], overrides: &[ContextValue]) -> Vec<ContextValue> {
+pub fn test_context(rows: &[ContextKeyRow], overrides: &[ContextOverride]) -> Vec<ContextValue> {
     let overridden = |key: &str| setting_for(overrides, key) != KeySetting::Default;
     effective_context(rows, overrides)
         .into_iter()
@@ -707,26 +737,31 @@ pub fn test_context(rows: &[ContextKeyRow], overrides: &[ContextValue]) -> Vec<C
 }
 
 /// The keys forced absent by the overrides (they are removed even where AWS would derive them).
-pub fn absent_keys(overrides: &[ContextValue]) -> Vec<String> {
+pub fn absent_keys(overrides: &[ContextOverride]) -> Vec<String> {
     overrides
         .iter()
-        .filter_map(|v| v.key.strip_prefix(ABSENT_MARKER).map(str::to_string))
+        .filter(|v| v.setting == KeySetting::Absent)
+        .map(|v| v.key.clone())
         .collect()
 }
 
 /// Evaluates one request of the panel: like
 /// [`evaluate_request`](super::simulate::evaluate_request), but keys forced absent are
 /// removed even where AWS would derive them, and present keys replace derived ones.
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate_panel_request(
     scenario: &Scenario,
     managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
     principal: &PrincipalRef,
     action: &str,
     resource: &str,
     context: &[ContextValue],
     absent: &[String],
 ) -> Result<ScenarioEvaluation, SimulationError> {
-    let mut prepared = prepare_request(scenario, managed, principal, action, resource, context)?;
+    let mut prepared = prepare_request(
+        scenario, managed, cache, principal, action, resource, context,
+    )?;
     for key in absent {
         prepared.request.context.remove(key);
     }
@@ -737,10 +772,7 @@ pub fn evaluate_panel_request(
             c.values.iter().cloned(),
         ));
     }
-    Ok(ScenarioEvaluation {
-        evaluation: eval::evaluate(&prepared.set, &prepared.request),
-        warnings: prepared.warnings,
-    })
+    Ok(prepared.evaluate())
 }
 
 /// Resource ARNs to suggest for `action`: the scenario's resources and roles whose ARN fits
@@ -863,10 +895,22 @@ pub fn access_denied_message(
 }
 
 /// The ARN AWS names as the caller in messages, for a principal of the scenario.
-pub fn caller_arn(scenario: &Scenario, principal: &PrincipalRef) -> Option<String> {
-    prepare_request(scenario, None, principal, "sts:GetCallerIdentity", "*", &[])
-        .ok()
-        .map(|p| p.request.caller.arn)
+pub fn caller_arn(
+    scenario: &Scenario,
+    cache: &CompileCache,
+    principal: &PrincipalRef,
+) -> Option<String> {
+    prepare_request(
+        scenario,
+        None,
+        cache,
+        principal,
+        "sts:GetCallerIdentity",
+        "*",
+        &[],
+    )
+    .ok()
+    .map(|p| p.request.caller.arn)
 }
 
 #[cfg(test)]
@@ -902,6 +946,7 @@ mod tests {
         let rows = context_keys(
             &s,
             None,
+            &crate::workbench::CompileCache::new(),
             None,
             &PrincipalRef::User("alice".into()),
             "*",
@@ -938,7 +983,15 @@ mod tests {
     fn mfa_default_follows_the_credentials() {
         let mut s = scenario();
         s.root_user.mfa = true;
-        let rows = context_keys(&s, None, None, &PrincipalRef::Root, "*", NOW);
+        let rows = context_keys(
+            &s,
+            None,
+            &crate::workbench::CompileCache::new(),
+            None,
+            &PrincipalRef::Root,
+            "*",
+            NOW,
+        );
         let mfa = rows
             .iter()
             .find(|r| r.key == "aws:MultiFactorAuthPresent")
@@ -999,6 +1052,7 @@ mod tests {
         let rows = context_keys(
             &s,
             None,
+            &crate::workbench::CompileCache::new(),
             None,
             &PrincipalRef::User("alice".into()),
             "*",
@@ -1018,6 +1072,7 @@ mod tests {
         let rows = context_keys(
             &s,
             None,
+            &crate::workbench::CompileCache::new(),
             None,
             &PrincipalRef::User("alice".into()),
             "*",
@@ -1051,10 +1106,19 @@ mod tests {
         s.add_user(u).unwrap();
         let p = PrincipalRef::User("bob".into());
         let run = |ctx: &[ContextValue], absent: &[String]| {
-            evaluate_panel_request(&s, None, &p, "s3:ListBucket", "*", ctx, absent)
-                .unwrap()
-                .evaluation
-                .decision
+            evaluate_panel_request(
+                &s,
+                None,
+                &crate::workbench::CompileCache::new(),
+                &p,
+                "s3:ListBucket",
+                "*",
+                ctx,
+                absent,
+            )
+            .unwrap()
+            .evaluation
+            .decision
         };
         assert_eq!(run(&[], &[]), Decision::Allowed);
         let set = |v: &[&str]| {
@@ -1070,10 +1134,19 @@ mod tests {
         let mut s2 = s.clone();
         s2.users[0].inline_policies[0].document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"Null":{"aws:username":"true"}}}]}"#.into();
         let d = |absent: &[String]| {
-            evaluate_panel_request(&s2, None, &p, "s3:ListBucket", "*", &[], absent)
-                .unwrap()
-                .evaluation
-                .decision
+            evaluate_panel_request(
+                &s2,
+                None,
+                &crate::workbench::CompileCache::new(),
+                &p,
+                "s3:ListBucket",
+                "*",
+                &[],
+                absent,
+            )
+            .unwrap()
+            .evaluation
+            .decision
         };
         assert_eq!(d(&[]), Decision::ImplicitDeny);
         assert_eq!(d(&["aws:username".to_string()]), Decision::Allowed);
@@ -1160,9 +1233,18 @@ mod tests {
     /// The access-denied message for `p` reading `arn:aws:s3:::logs/a`, if it is denied.
     fn get_logs_denied(s: &Scenario, p: &PrincipalRef, arn: &str) -> Option<String> {
         let (action, resource) = ("s3:GetObject", "arn:aws:s3:::logs/a");
-        let e = evaluate_panel_request(s, None, p, action, resource, &[], &[])
-            .unwrap()
-            .evaluation;
+        let e = evaluate_panel_request(
+            s,
+            None,
+            &crate::workbench::CompileCache::new(),
+            p,
+            action,
+            resource,
+            &[],
+            &[],
+        )
+        .unwrap()
+        .evaluation;
         access_denied_message(&e, arn, action, resource)
     }
 
@@ -1170,7 +1252,7 @@ mod tests {
     fn access_denied_messages_follow_aws_wording() {
         let s = scenario();
         let p = PrincipalRef::User("alice".into());
-        let arn = caller_arn(&s, &p).unwrap();
+        let arn = caller_arn(&s, &crate::workbench::CompileCache::new(), &p).unwrap();
         assert_eq!(arn, "arn:aws:iam::111122223333:user/alice");
         assert_eq!(
             get_logs_denied(&s, &p, &arn).as_deref(),

@@ -16,8 +16,9 @@ use crate::eval::{self, ActionReach, CallerKind, Decision, ReachSet};
 use crate::policy::{PolicyType, parse_policy};
 use crate::root_tasks::{RootTask, root_only_tasks};
 
+use super::cache::CompileCache;
 use super::simulate::{PreparedRequest, SimulationError, prepare_request};
-use super::{ContextValue, PolicyRef, PrincipalRef, Scenario};
+use crate::scenario::{ContextValue, PolicyRef, PrincipalRef, Scenario};
 
 /// The principals a matrix lists by default: the root user, every user, every role.
 pub fn matrix_principals(scenario: &Scenario) -> Vec<PrincipalRef> {
@@ -209,6 +210,7 @@ impl MatrixRowPlan {
     pub fn new(
         scenario: &Scenario,
         managed: Option<&ManagedPolicies>,
+        cache: &CompileCache,
         principal: &PrincipalRef,
         resource: &str,
         context: &[ContextValue],
@@ -217,6 +219,7 @@ impl MatrixRowPlan {
         let first = prepare_request(
             scenario,
             managed,
+            cache,
             principal,
             "matrix:Plan",
             resource,
@@ -247,12 +250,13 @@ impl MatrixRowPlan {
         &mut self,
         scenario: &Scenario,
         managed: Option<&ManagedPolicies>,
+        cache: &CompileCache,
         actions: &[String],
         out: &mut Vec<Decision>,
     ) {
         for action in actions {
             let class = preparation_class(action);
-            let decision = match self.slot(scenario, managed, class, action) {
+            let decision = match self.slot(scenario, managed, cache, class, action) {
                 Some(p) => {
                     p.request.action.clear();
                     p.request.action.push_str(action);
@@ -272,12 +276,13 @@ impl MatrixRowPlan {
         &mut self,
         scenario: &Scenario,
         managed: Option<&ManagedPolicies>,
+        cache: &CompileCache,
         actions: &[String],
         columns: &mut MatrixColumns,
         out: &mut Vec<Decision>,
     ) {
         for (column, (action, &class)) in actions.iter().zip(&columns.classes).enumerate() {
-            if self.slot(scenario, managed, class, action).is_none() {
+            if self.slot(scenario, managed, cache, class, action).is_none() {
                 out.push(Decision::ImplicitDeny);
                 continue;
             }
@@ -306,6 +311,7 @@ impl MatrixRowPlan {
         &mut self,
         scenario: &Scenario,
         managed: Option<&ManagedPolicies>,
+        cache: &CompileCache,
         class: usize,
         action: &str,
     ) -> Option<&mut PreparedRequest> {
@@ -314,6 +320,7 @@ impl MatrixRowPlan {
             *slot = prepare_request(
                 scenario,
                 managed,
+                cache,
                 &self.principal,
                 action,
                 &self.resource,
@@ -389,6 +396,7 @@ impl AccessMatrix {
 pub fn compute_matrix(
     scenario: &Scenario,
     managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
     principals: &[PrincipalRef],
     actions: &[String],
     resource: &str,
@@ -404,9 +412,9 @@ pub fn compute_matrix(
     let mut errors = Vec::new();
     let mut columns = MatrixColumns::new(actions);
     for (i, p) in principals.iter().enumerate() {
-        match MatrixRowPlan::new(scenario, managed, p, resource, &[]) {
+        match MatrixRowPlan::new(scenario, managed, cache, p, resource, &[]) {
             Ok(mut plan) => {
-                plan.decide_columns(scenario, managed, actions, &mut columns, &mut cells);
+                plan.decide_columns(scenario, managed, cache, actions, &mut columns, &mut cells);
                 if with_root_tasks {
                     cells.extend(plan.root_tasks());
                 }
@@ -431,7 +439,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
-    use crate::scenario::simulate::evaluate_request;
+    use crate::workbench::simulate::evaluate_request;
 
     fn catalog() -> Catalog {
         Catalog::parse(include_str!("../../../../static/data/iam-catalog.txt")).unwrap()
@@ -446,7 +454,7 @@ mod tests {
     fn every_cell_matches_evaluate_request_on_every_example() {
         let catalog = catalog();
         let managed = managed();
-        for entry in crate::scenario::gallery::gallery() {
+        for entry in crate::scenario::gallery() {
             let s = &entry.scenario;
             let mut actions = mentioned_actions(s, None, Some(&catalog));
             actions.truncate(60);
@@ -460,14 +468,30 @@ mod tests {
             }
             let principals = matrix_principals(s);
             for resource in ["*", "arn:aws:s3:::example/key"] {
-                let m = compute_matrix(s, Some(&managed), &principals, &actions, resource, true);
+                let m = compute_matrix(
+                    s,
+                    Some(&managed),
+                    &crate::workbench::CompileCache::new(),
+                    &principals,
+                    &actions,
+                    resource,
+                    true,
+                );
                 assert!(m.errors.is_empty());
                 for (r, p) in principals.iter().enumerate() {
                     for (c, a) in actions.iter().enumerate() {
-                        let want = evaluate_request(s, Some(&managed), p, a, resource, &[])
-                            .unwrap()
-                            .evaluation
-                            .decision;
+                        let want = evaluate_request(
+                            s,
+                            Some(&managed),
+                            &crate::workbench::CompileCache::new(),
+                            p,
+                            a,
+                            resource,
+                            &[],
+                        )
+                        .unwrap()
+                        .evaluation
+                        .decision;
                         assert_eq!(
                             m.cell(r, c),
                             Some(want),
@@ -483,7 +507,7 @@ mod tests {
     #[test]
     fn root_row_has_the_root_only_tasks_and_nobody_else_does() {
         let managed = managed();
-        let entry = crate::scenario::gallery::gallery()
+        let entry = crate::scenario::gallery()
             .into_iter()
             .find(|e| e.id == "seed-admin-template")
             .unwrap();
@@ -492,6 +516,7 @@ mod tests {
         let m = compute_matrix(
             s,
             Some(&managed),
+            &crate::workbench::CompileCache::new(),
             &principals,
             &["iam:CreateUser".to_string()],
             "*",
@@ -520,6 +545,7 @@ mod tests {
         let m = compute_matrix(
             &s,
             None,
+            &crate::workbench::CompileCache::new(),
             &[PrincipalRef::User("ghost".into()), PrincipalRef::Root],
             &["s3:GetObject".to_string()],
             "*",
@@ -783,13 +809,34 @@ mod tests {
                 .map(|p| PrincipalRef::Other(p.to_string())),
             );
             for resource in resources {
-                let m = compute_matrix(&s, Some(&managed), &principals, &actions, resource, true);
+                let m = compute_matrix(
+                    &s,
+                    Some(&managed),
+                    &crate::workbench::CompileCache::new(),
+                    &principals,
+                    &actions,
+                    resource,
+                    true,
+                );
                 assert!(m.errors.is_empty(), "{:?}", m.errors);
                 for (r, p) in principals.iter().enumerate() {
-                    let mut plan =
-                        MatrixRowPlan::new(&s, Some(&managed), p, resource, &[]).unwrap();
+                    let mut plan = MatrixRowPlan::new(
+                        &s,
+                        Some(&managed),
+                        &crate::workbench::CompileCache::new(),
+                        p,
+                        resource,
+                        &[],
+                    )
+                    .unwrap();
                     let mut full = Vec::new();
-                    plan.decide_into(&s, Some(&managed), &actions, &mut full);
+                    plan.decide_into(
+                        &s,
+                        Some(&managed),
+                        &crate::workbench::CompileCache::new(),
+                        &actions,
+                        &mut full,
+                    );
                     for (c, a) in actions.iter().enumerate() {
                         let got = m.cell(r, c);
                         assert_eq!(got, full.get(c).copied(), "org {org} {p:?} {a} {resource}");
@@ -797,10 +844,18 @@ mod tests {
                             shortcut_allowed += 1;
                         }
                         if (r * actions.len() + c).is_multiple_of(127) {
-                            let want = evaluate_request(&s, Some(&managed), p, a, resource, &[])
-                                .unwrap()
-                                .evaluation
-                                .decision;
+                            let want = evaluate_request(
+                                &s,
+                                Some(&managed),
+                                &crate::workbench::CompileCache::new(),
+                                p,
+                                a,
+                                resource,
+                                &[],
+                            )
+                            .unwrap()
+                            .evaluation
+                            .decision;
                             assert_eq!(got, Some(want), "org {org} {p:?} {a} {resource}");
                             checked += 1;
                         }
@@ -827,9 +882,24 @@ mod tests {
         let mut known = 0;
         let mut total = 0;
         for p in matrix_principals(&s) {
-            let mut plan = MatrixRowPlan::new(&s, Some(&managed), &p, "*", &[]).unwrap();
+            let mut plan = MatrixRowPlan::new(
+                &s,
+                Some(&managed),
+                &crate::workbench::CompileCache::new(),
+                &p,
+                "*",
+                &[],
+            )
+            .unwrap();
             let mut out = Vec::new();
-            plan.decide_columns(&s, Some(&managed), &actions, &mut columns, &mut out);
+            plan.decide_columns(
+                &s,
+                Some(&managed),
+                &crate::workbench::CompileCache::new(),
+                &actions,
+                &mut columns,
+                &mut out,
+            );
             let Some(Some(prepared)) = plan.prepared.first() else {
                 panic!("the first slot is prepared");
             };
@@ -854,10 +924,24 @@ mod tests {
         assert!(known * 3 > total * 2, "{known} of {total}");
         // With SCPs the root row is decided in full.
         let s = stress_scenario(1);
-        let mut plan =
-            MatrixRowPlan::new(&s, Some(&managed), &PrincipalRef::Root, "*", &[]).unwrap();
+        let mut plan = MatrixRowPlan::new(
+            &s,
+            Some(&managed),
+            &crate::workbench::CompileCache::new(),
+            &PrincipalRef::Root,
+            "*",
+            &[],
+        )
+        .unwrap();
         let mut out = Vec::new();
-        plan.decide_columns(&s, Some(&managed), &actions, &mut columns, &mut out);
+        plan.decide_columns(
+            &s,
+            Some(&managed),
+            &crate::workbench::CompileCache::new(),
+            &actions,
+            &mut columns,
+            &mut out,
+        );
         let Some(Some(reach)) = plan.reach.first() else {
             panic!("the first slot has its reach");
         };

@@ -1,0 +1,150 @@
+//! The compile cache: compiled policies remembered by (type, text), owned by the caller.
+//!
+//! The access matrix prepares every principal's policies, and principals share most of them
+//! (an AWS-managed policy of 100 KB takes milliseconds to parse and compile); the saved tests
+//! and the simulator prepare the same texts again on every keystroke. The cache is a value the
+//! caller creates and keeps (the app in a ref for the page's lifetime, the CLI for one run, a
+//! worker for its own), never hidden global state, so two callers never share or clear each
+//! other's entries and a test sees exactly the cache it made.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::eval::CompiledPolicy;
+use crate::policy::PolicyType;
+
+/// How many compiled policies a [`CompileCache`] keeps, and how many bytes of policy text
+/// (a scenario's texts plus the AWS-managed policies it attaches fit many times over; typing
+/// adds a text per keystroke, so the cache starts afresh when it is full).
+pub const COMPILED_CACHE_LIMIT: usize = 256;
+/// See [`COMPILED_CACHE_LIMIT`].
+pub const COMPILED_CACHE_BYTES: usize = 8 << 20;
+
+/// Compiled policies by (type, text), with the bytes of text they hold.
+#[derive(Debug, Default)]
+struct Entries {
+    /// By type, then by text (looked up with the borrowed text: a hit copies nothing but the
+    /// compiled policy).
+    by_text: HashMap<PolicyType, HashMap<String, CompiledPolicy>>,
+    entries: usize,
+    bytes: usize,
+}
+
+/// Compiled policies remembered by text and type, bounded by [`COMPILED_CACHE_LIMIT`] entries
+/// and [`COMPILED_CACHE_BYTES`] bytes of text. Shared by reference: compiling through it
+/// needs only `&self` (the entries sit in a `RefCell`), so one cache serves every use case of
+/// a [`super::Workbench`].
+#[derive(Debug, Default)]
+pub struct CompileCache {
+    inner: RefCell<Entries>,
+}
+
+impl CompileCache {
+    /// An empty cache.
+    pub fn new() -> CompileCache {
+        CompileCache::default()
+    }
+
+    /// [`CompiledPolicy::from_text`] without its diagnostics, remembered by text and type: the
+    /// result depends on nothing else (the id is set on the copy), so a remembered one is
+    /// exactly a fresh one.
+    pub fn compile(&self, id: String, text: &str, t: PolicyType) -> CompiledPolicy {
+        let hit = self
+            .inner
+            .try_borrow()
+            .ok()
+            .and_then(|c| c.by_text.get(&t).and_then(|m| m.get(text)).cloned());
+        if let Some(mut hit) = hit {
+            hit.source.id = id;
+            return hit;
+        }
+        let compiled = CompiledPolicy::from_text(id, text, t).0;
+        if text.len() <= COMPILED_CACHE_BYTES / 8
+            && let Ok(mut cache) = self.inner.try_borrow_mut()
+        {
+            if cache.entries >= COMPILED_CACHE_LIMIT
+                || cache.bytes + text.len() > COMPILED_CACHE_BYTES
+            {
+                *cache = Entries::default();
+            }
+            cache.entries += 1;
+            cache.bytes += text.len();
+            cache
+                .by_text
+                .entry(t)
+                .or_default()
+                .insert(text.to_string(), compiled.clone());
+        }
+        compiled
+    }
+
+    /// How many compiled policies the cache holds.
+    pub fn len(&self) -> usize {
+        self.inner.try_borrow().map_or(0, |c| c.entries)
+    }
+
+    /// Whether the cache holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    #[test]
+    fn a_remembered_compile_is_a_fresh_one_with_its_own_id() {
+        let cache = CompileCache::new();
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:Get*","Resource":"*"},{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
+        let first = cache.compile("one".into(), text, PolicyType::Identity);
+        let second = cache.compile("two".into(), text, PolicyType::Identity);
+        let fresh = CompiledPolicy::from_text("two", text, PolicyType::Identity).0;
+        assert_eq!(first.source.id, "one");
+        assert_eq!(second.source.id, "two");
+        assert_eq!(format!("{second:?}"), format!("{fresh:?}"));
+        assert_eq!(cache.len(), 1);
+        // The type is part of the key: the same text as a boundary is its own entry.
+        let boundary = cache.compile("b".into(), text, PolicyType::PermissionsBoundary);
+        assert_eq!(boundary.source.policy_type, PolicyType::PermissionsBoundary);
+        assert_eq!(cache.len(), 2);
+        // Past the limits the cache starts afresh and keeps answering correctly.
+        for i in 0..(COMPILED_CACHE_LIMIT + 10) {
+            let t = text.replace("s3:Get*", &format!("s3:Get{i}"));
+            let c = cache.compile(format!("p{i}"), &t, PolicyType::Identity);
+            assert_eq!(c.source.id, format!("p{i}"));
+        }
+        {
+            let entries = cache.inner.borrow();
+            let held: usize = entries.by_text.values().map(|m| m.len()).sum();
+            assert_eq!(held, entries.entries);
+            assert!(entries.entries <= COMPILED_CACHE_LIMIT);
+        }
+        let again = cache.compile("two".into(), text, PolicyType::Identity);
+        assert_eq!(format!("{again:?}"), format!("{fresh:?}"));
+    }
+
+    #[test]
+    fn two_caches_do_not_share_entries() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        let a = CompileCache::new();
+        let b = CompileCache::new();
+        a.compile("x".into(), text, PolicyType::Identity);
+        assert_eq!(a.len(), 1);
+        assert!(b.is_empty());
+    }
+
+    #[test]
+    fn a_text_larger_than_an_eighth_of_the_budget_is_compiled_but_not_kept() {
+        let cache = CompileCache::new();
+        let big = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"{}","Effect":"Allow","Action":"s3:*","Resource":"*"}}]}}"#,
+            "A".repeat(COMPILED_CACHE_BYTES / 8)
+        );
+        let c = cache.compile("big".into(), &big, PolicyType::Identity);
+        assert_eq!(c.source.id, "big");
+        assert!(cache.is_empty());
+    }
+}

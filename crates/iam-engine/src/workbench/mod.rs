@@ -1,0 +1,174 @@
+//! The use cases over a scenario, behind one facade: [`Workbench`].
+//!
+//! The scenario model ([`crate::scenario`]) says what an account holds and how it is edited;
+//! this module answers questions about it: the simulator's request and its [`Answer`] (the
+//! decision, its reasons, the policies in play with their typed [`PolicySource`]s, the deciding
+//! statements and the highlights), the saved-test runs, the access matrix, the findings and the
+//! input of `aws iam simulate-custom-policy`. The web app and the CLI call only this facade and
+//! the model, so each question is written once and tested natively.
+//!
+//! Invariants:
+//! - **Derived results are computed, never stored.** Every answer is a function of (scenario,
+//!   request, loaded data); callers memoize on the scenario's revision and the request, so no
+//!   edit can leave a stale decision or highlight behind.
+//! - **Caches belong to the caller.** The [`CompileCache`] is a value the caller creates and
+//!   keeps; nothing here has hidden global state.
+//! - **Typed sources.** Each policy of an evaluation is recorded with its [`PolicySource`];
+//!   the evaluator's string ids are looked up in that list, never parsed.
+
+mod answer;
+mod cache;
+pub mod cli_input;
+pub mod matrix;
+pub mod principal_policy;
+pub mod request;
+pub mod simulate;
+mod source;
+pub mod test_runs;
+
+pub use answer::{
+    Answer, Decided, DecidingStatement, Highlight, HighlightKind, PolicyInPlay, SimulatorRequest,
+    deciding_statements, highlights_of, miss_text, policies_in_play,
+};
+pub use cache::{COMPILED_CACHE_BYTES, COMPILED_CACHE_LIMIT, CompileCache};
+pub use source::{PolicySource, default_key_policy};
+
+use crate::catalog::{Catalog, ManagedPolicies};
+use crate::scenario::{Finding, PrincipalRef, Scenario};
+use crate::simulate::SimulateCustomPolicyOutput;
+
+use self::cli_input::CliInput;
+use self::matrix::AccessMatrix;
+use self::principal_policy::PrincipalPolicyInput;
+use self::request::ContextKeyRow;
+use self::simulate::{SimulationError, TestOutcome};
+use self::test_runs::TestRunCache;
+
+/// The facade: one scenario with the data it is read against (the action catalog and the
+/// AWS-managed policies, when loaded) and the caller's compile cache. Cheap to make; make one
+/// per question or per render.
+#[derive(Debug, Clone, Copy)]
+pub struct Workbench<'a> {
+    /// The scenario asked about.
+    pub scenario: &'a Scenario,
+    /// The action catalog: expands wildcard actions and types context keys.
+    pub catalog: Option<&'a Catalog>,
+    /// The AWS-managed policies: without them those policies are left out (and said so).
+    pub managed: Option<&'a ManagedPolicies>,
+    /// The caller's compile cache.
+    pub cache: &'a CompileCache,
+}
+
+impl<'a> Workbench<'a> {
+    /// A workbench over `scenario` with no catalog and no AWS-managed policies.
+    pub fn new(scenario: &'a Scenario, cache: &'a CompileCache) -> Workbench<'a> {
+        Workbench {
+            scenario,
+            catalog: None,
+            managed: None,
+            cache,
+        }
+    }
+
+    /// The same workbench with the action catalog.
+    pub fn with_catalog(self, catalog: Option<&'a Catalog>) -> Workbench<'a> {
+        Workbench { catalog, ..self }
+    }
+
+    /// The same workbench with the AWS-managed policies.
+    pub fn with_managed(self, managed: Option<&'a ManagedPolicies>) -> Workbench<'a> {
+        Workbench { managed, ..self }
+    }
+
+    /// The context keys the simulator lists for a request of `principal` on `resource`, with
+    /// their shown defaults; `now` is the request time as ISO 8601 UTC (the engine has no
+    /// clock).
+    pub fn context_keys(&self, principal: &str, resource: &str, now: &str) -> Vec<ContextKeyRow> {
+        request::context_keys(
+            self.scenario,
+            self.managed,
+            self.cache,
+            self.catalog,
+            &PrincipalRef::from(principal.trim().to_string()),
+            resource.trim(),
+            now,
+        )
+    }
+
+    /// The answer to the simulator's request: `rows` are the listed context keys (from
+    /// [`Workbench::context_keys`]) and `selected` the action row to explain.
+    pub fn answer(
+        &self,
+        request: &SimulatorRequest,
+        rows: &[ContextKeyRow],
+        selected: usize,
+    ) -> Answer {
+        answer::answer(
+            self.scenario,
+            self.managed,
+            self.catalog,
+            self.cache,
+            request,
+            rows,
+            selected,
+        )
+    }
+
+    /// Runs every saved test.
+    pub fn run_tests(&self) -> Vec<TestOutcome> {
+        simulate::run_tests(self.scenario, self.managed, self.cache)
+    }
+
+    /// Runs every saved test, evaluating only those whose inputs changed since `runs` last
+    /// ran; returns the outcomes and how many tests were evaluated.
+    pub fn run_tests_incrementally(&self, runs: &mut TestRunCache) -> (Vec<TestOutcome>, usize) {
+        runs.run(self.scenario, self.managed, self.cache)
+    }
+
+    /// The access matrix of `principals` × `actions` on `resource`.
+    pub fn matrix(
+        &self,
+        principals: &[PrincipalRef],
+        actions: &[String],
+        resource: &str,
+        with_root_tasks: bool,
+    ) -> AccessMatrix {
+        matrix::compute_matrix(
+            self.scenario,
+            self.managed,
+            self.cache,
+            principals,
+            actions,
+            resource,
+            with_root_tasks,
+        )
+    }
+
+    /// The scenario's findings, with the catalog's checks when it is loaded.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.scenario.findings_with_catalog(self.catalog)
+    }
+
+    /// The input of `aws iam simulate-custom-policy` for the request, so it can be asked of
+    /// AWS's own simulator.
+    pub fn cli_input(&self, request: &SimulatorRequest) -> Result<CliInput, SimulationError> {
+        cli_input::simulate_custom_policy_input(
+            self.scenario,
+            self.managed,
+            self.cache,
+            &PrincipalRef::from(request.principal.clone()),
+            request.action.trim(),
+            request.resource.trim(),
+            &request::present_values(&request.context),
+        )
+    }
+
+    /// `simulate-principal-policy` over the scenario: every action on every resource for a
+    /// user or role of the scenario, in AWS's response shape.
+    pub fn simulate_principal_policy(
+        &self,
+        input: &PrincipalPolicyInput,
+    ) -> Result<SimulateCustomPolicyOutput, SimulationError> {
+        principal_policy::simulate_principal_policy(self, input)
+    }
+}
