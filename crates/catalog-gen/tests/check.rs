@@ -5,7 +5,12 @@
 // Test helpers outside `#[test]` functions may fail loudly too.
 #![allow(clippy::expect_used)]
 
-use catalog_gen::{check_against, generate_catalog, generate_managed_policies};
+use catalog_gen::{
+    check_against, generate_catalog, generate_escalation_paths, generate_managed_policies,
+};
+use iam_engine::catalog::escalation::{
+    EscalationCatalog, ModelKind, Modelling, PathOrigin, PrerequisiteScope,
+};
 use iam_engine::catalog::{
     AccessLevel, Catalog, ConditionKeyType, ConditionValueType, ManagedPolicies,
 };
@@ -31,6 +36,114 @@ fn managed_policy_fixture_matches_expected_output() {
         &fixtures().join("expected/managed-policies.txt"),
     )
     .expect("up to date");
+}
+
+const FIXTURE_COMMIT: &str = "84dd65c97fc21dee54f4587be6dfd5b7b5fe320c";
+
+fn generate_escalation_fixture() -> String {
+    generate_escalation_paths(
+        &fixtures().join("pathfinding"),
+        FIXTURE_COMMIT,
+        "2025-12-17T15:59:26-05:00",
+    )
+    .expect("generates")
+}
+
+#[test]
+fn escalation_fixture_matches_expected_output() {
+    check_against(
+        &generate_escalation_fixture(),
+        &fixtures().join("expected/escalation-paths.txt"),
+    )
+    .expect("up to date");
+}
+
+#[test]
+fn generated_escalation_paths_keep_what_the_source_says() {
+    let catalog = EscalationCatalog::parse(&generate_escalation_fixture()).expect("parses");
+    let header = catalog.header();
+    assert_eq!(header.source, "DataDog/pathfinding.cloud");
+    assert_eq!(header.source_version, FIXTURE_COMMIT);
+    assert_eq!(header.data_date, "2025-12-17");
+    assert_eq!(header.licence, "Apache-2.0");
+    assert_eq!(header.paths, 5);
+    let from_catalog: Vec<&str> = catalog
+        .paths()
+        .iter()
+        .filter(|p| p.origin == PathOrigin::Catalog)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(
+        from_catalog,
+        ["iam-001", "iam-007", "iam-012", "lambda-001", "lambda-003"]
+    );
+
+    let lambda = catalog.get("lambda-001").expect("present");
+    let actions: Vec<&str> = lambda.required.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:InvokeFunction"
+        ]
+    );
+    assert_eq!(
+        lambda.required[0].note,
+        "Target role ARN must be in the Resource section"
+    );
+    assert_eq!(lambda.services, ["iam", "lambda"]);
+    // Block scalars keep their line breaks; the trailing one is trimmed.
+    assert!(lambda.recommendation.contains("\n```json\n{"));
+    assert!(!lambda.recommendation.ends_with('\n'));
+    assert!(
+        lambda
+            .references
+            .iter()
+            .any(|r| r.url.starts_with("https://"))
+    );
+    match &lambda.modelling {
+        Modelling::Modelled(model) => assert_eq!(
+            model.kind,
+            ModelKind::PassRoleToService {
+                service_principals: vec!["lambda.amazonaws.com".to_owned()]
+            }
+        ),
+        Modelling::Unmodelled { reason } => panic!("lambda-001 is not modelled: {reason}"),
+    }
+
+    // The older list form of prerequisites, with `{condition, type}` items, is kept as text
+    // that applies to both outcomes; a path without prerequisites has none.
+    let put_user_policy = catalog.get("iam-007").expect("present");
+    assert_eq!(put_user_policy.prerequisites.len(), 1);
+    assert_eq!(
+        put_user_policy.prerequisites[0].scope,
+        PrerequisiteScope::Both
+    );
+    assert_eq!(
+        put_user_policy.prerequisites[0].text,
+        "Principal must be a user (not a role)"
+    );
+    assert!(
+        catalog
+            .get("iam-012")
+            .expect("present")
+            .prerequisites
+            .is_empty()
+    );
+    assert!(!catalog.get("lambda-003").expect("present").is_modelled());
+}
+
+#[test]
+fn escalation_generator_rejects_bad_input() {
+    let source = fixtures().join("pathfinding");
+    assert!(generate_escalation_paths(&source, "not-a-commit", "2025-12-17").is_err());
+    assert!(generate_escalation_paths(&source, FIXTURE_COMMIT, "17/12/2025").is_err());
+    // A directory that is not a checkout of the repository has no LICENSE.
+    assert!(
+        generate_escalation_paths(&fixtures().join("iam-data"), FIXTURE_COMMIT, "2025-12-17")
+            .is_err()
+    );
 }
 
 #[test]
@@ -145,6 +258,41 @@ fn check_mode_accepts_current_and_rejects_stale_assets() {
         .arg(&stale)
         .output()
         .expect("runs");
+    std::fs::remove_file(&stale).ok();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is stale"));
+}
+
+#[test]
+fn check_mode_covers_the_escalation_paths() {
+    let bin = env!("CARGO_BIN_EXE_catalog-gen");
+    let run = |out: &Path, with_commit: bool| {
+        let mut command = Command::new(bin);
+        command
+            .args(["escalation-paths", "--check", "--source"])
+            .arg(fixtures().join("pathfinding"))
+            .arg("--out")
+            .arg(out)
+            .args(["--date", "2025-12-17T15:59:26-05:00"]);
+        if with_commit {
+            command.args(["--commit", FIXTURE_COMMIT]);
+        }
+        command.output().expect("runs")
+    };
+    let expected = fixtures().join("expected/escalation-paths.txt");
+    let ok = run(&expected, true);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let missing = run(&expected, false);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("--commit"));
+
+    let text = std::fs::read_to_string(&expected).expect("reads");
+    let stale = temp_copy("stale-escalation.txt", &text.replace("paths=5", "paths=4"));
+    let bad = run(&stale, true);
     std::fs::remove_file(&stale).ok();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is stale"));

@@ -46,6 +46,7 @@
 //! built at parse time, so looking one up costs one hash and one or two probes.
 
 mod arn;
+pub mod escalation;
 mod managed;
 mod parse;
 mod query;

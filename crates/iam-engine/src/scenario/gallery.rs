@@ -85,6 +85,18 @@ const SOURCES: &[Source] = &[
         root_only_tasks: &["close-account"],
         json: include_str!("../../examples-data/seed-admin-template.json"),
     },
+    Source {
+        id: "passrole-lambda-admin",
+        claim: "A user who may pass an admin role to a Lambda function can become an admin: privilege escalation is the most common way an account loses the special place of its admins.",
+        root_only_tasks: &[],
+        json: include_str!("../../examples-data/passrole-lambda-admin.json"),
+    },
+    Source {
+        id: "passrole-lambda-admin-fixed",
+        claim: "Restrict iam:PassRole to specific roles and to specific services with iam:PassedToService, so that no one can hand an administrator role to a service they control.",
+        root_only_tasks: &[],
+        json: include_str!("../../examples-data/passrole-lambda-admin-fixed.json"),
+    },
 ];
 
 /// The number of examples; the tests check that every one loads.

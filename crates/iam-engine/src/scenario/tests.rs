@@ -1202,6 +1202,8 @@ fn every_gallery_example_loads_validates_and_round_trips() {
         "permissions-boundary",
         "scp-guardrail",
         "seed-admin-template",
+        "passrole-lambda-admin",
+        "passrole-lambda-admin-fixed",
     ] {
         assert!(ids.contains(&id), "{id}");
         assert!(gallery_entry(id).is_some() && gallery_json(id).is_some());
@@ -1237,6 +1239,40 @@ fn every_gallery_example_loads_validates_and_round_trips() {
             e.id
         );
     }
+}
+
+#[test]
+fn the_passrole_examples_differ_only_where_the_fix_is() {
+    // The vulnerable example's findings (as the app lists them) flag iam:PassRole on "*"; its
+    // fixed twin's do not.
+    let codes = |id: &str| -> Vec<String> {
+        gallery_entry(id)
+            .unwrap()
+            .scenario
+            .findings_with_catalog(None)
+            .into_iter()
+            .map(|f| f.code)
+            .collect()
+    };
+    assert!(
+        codes("passrole-lambda-admin")
+            .iter()
+            .any(|c| c == "security-passrole-star")
+    );
+    assert!(
+        !codes("passrole-lambda-admin-fixed")
+            .iter()
+            .any(|c| c == "security-passrole-star")
+    );
+    // Both hold the same principals; only the developers' policy changes.
+    let vulnerable = gallery_entry("passrole-lambda-admin").unwrap().scenario;
+    let fixed = gallery_entry("passrole-lambda-admin-fixed")
+        .unwrap()
+        .scenario;
+    assert_eq!(vulnerable.users, fixed.users);
+    assert_eq!(vulnerable.groups, fixed.groups);
+    assert_eq!(vulnerable.roles, fixed.roles);
+    assert_ne!(vulnerable.policies, fixed.policies);
 }
 
 #[test]
