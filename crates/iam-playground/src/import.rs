@@ -36,6 +36,7 @@ pub fn run(args: ImportArgs) -> ExitCode {
     };
     let options = ImportOptions {
         account_id: args.account_id,
+        max_bytes: None,
     };
     let imported = match detect_and_import(&text, &options) {
         Ok(i) => i,
