@@ -447,6 +447,31 @@ mod tests {
         );
     }
 
+    /// The issue's example end to end: parse, rebuild the request, evaluate, compare.
+    #[test]
+    fn the_issue_example_agrees_and_a_fix_changes_the_answer() {
+        let denied = crate::denied::parse_denied(
+            "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: s3:DeleteBucket on resource: arn:aws:s3:::prod-logs because no identity-based policy allows the s3:DeleteBucket action",
+        )
+        .expect("the message");
+        let request = denied.to_request().expect("a request");
+        let mut set = PolicySet::default();
+        set.identity.push(policy(
+            "id",
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#,
+            PolicyType::Identity,
+        ));
+        let a = check_agreement(denied.claimed.as_ref(), &evaluate(&set, &request));
+        assert!(a.decision_agrees && a.reason_agrees, "{a:?}");
+        set.identity.push(policy(
+            "fix",
+            r#"{"Effect":"Allow","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::prod-logs"}"#,
+            PolicyType::Identity,
+        ));
+        let a = check_agreement(denied.claimed.as_ref(), &evaluate(&set, &request));
+        assert!(!a.decision_agrees);
+    }
+
     #[test]
     fn no_claim_compares_decisions_only() {
         let ev = run(&PolicySet::default());

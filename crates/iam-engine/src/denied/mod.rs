@@ -259,6 +259,28 @@ pub struct DeniedRequest {
     pub context: Vec<ContextEntry>,
 }
 
+impl DeniedRequest {
+    /// The request to evaluate: the principal as the caller, the resource (`*` when the input
+    /// names none; its account from the ARN when the ARN has one) and the context. `None` when
+    /// the principal is one the engine cannot evaluate as a caller.
+    pub fn to_request(&self) -> Option<crate::eval::Request> {
+        let caller = self.principal.to_caller()?;
+        let resource = self.resource.clone().unwrap_or_else(|| "*".to_string());
+        let resource_account = resource
+            .split(':')
+            .nth(4)
+            .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_string);
+        Some(crate::eval::Request {
+            caller,
+            action: self.action.clone(),
+            resource,
+            resource_account,
+            context: self.context.iter().cloned().collect(),
+        })
+    }
+}
+
 /// Why the input could not be read, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -399,6 +421,25 @@ mod tests {
         );
         assert_eq!(DeniedPrincipal::from_arn("arn:aws:s3:::bucket"), None);
         assert_eq!(DeniedPrincipal::from_arn("*"), None);
+    }
+
+    #[test]
+    fn requests_to_evaluate() {
+        let denied = parse_denied(
+            "User: arn:aws:sts::111122223333:assumed-role/app/s1 is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:444455556666:jobs",
+        )
+        .expect("a message");
+        let request = denied.to_request().expect("a request");
+        assert_eq!(request.caller.kind, CallerKind::RoleSession);
+        assert_eq!(request.resource_account.as_deref(), Some("444455556666"));
+        assert!(request.is_cross_account());
+        let bare = parse_denied(
+            "User: arn:aws:iam::111122223333:user/a is not authorized to perform: s3:ListAllMyBuckets",
+        )
+        .expect("a message");
+        let request = bare.to_request().expect("a request");
+        assert_eq!(request.resource, "*");
+        assert!(!request.is_cross_account());
     }
 
     #[test]

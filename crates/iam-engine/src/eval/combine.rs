@@ -310,6 +310,15 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
     // Same-account grants by the resource policy alone.
     if !cross_account && resource.matched {
         match named {
+            // A role trust policy is the exception: the IAM User Guide ("Update a role trust
+            // policy") says a user named in it still needs its permissions boundary to allow
+            // `sts:AssumeRole`.
+            Named::Direct
+                if resource_policy_kind == ResourcePolicyKind::RoleTrust
+                    && !boundary_allows(set, &cx, &mut ex) =>
+            {
+                return Decision::ImplicitDeny;
+            }
             Named::Direct => {
                 step(&mut ex, StepKind::Identity, Verdict::NotApplicable, || {
                     "A same-account resource-based policy naming the caller grants on its own; identity policies, the boundary and session policies do not limit it.".to_string()

@@ -22,7 +22,8 @@
 //! 5. Otherwise an identity-based Allow is needed, then the boundary must allow, then the
 //!    session policies.
 //! 6. Cross-account requests need both the resource policy and the identity side.
-//! 7. Role trust policies and KMS key policies must allow explicitly, even in the same account.
+//! 7. Role trust policies and KMS key policies must allow explicitly, even in the same account;
+//!    a trust policy naming the user still needs the user's permissions boundary to allow.
 //! 8. Tasks only the root user can do (see [`crate::root_tasks`]) are refused to every other
 //!    principal whatever the policies say.
 //! 9. `sts:GetCallerIdentity` needs no permission: it is allowed to every signed-in caller,
