@@ -1,16 +1,19 @@
-//! Catalog benchmark: parse time of the committed assets, action lookup, wildcard expansion
-//! and autocomplete, measured natively with `std::time::Instant` and printed.
+//! Catalog benchmark: parse time of the committed assets (catalog, managed policies, escalation
+//! paths), action lookup, wildcard expansion and autocomplete, measured natively with
+//! `std::time::Instant` and printed.
 //!
 //! Run with `cargo bench -p iam-engine --bench catalog`. The budgets from the issue are
 //! checked and printed next to each number: lookup of any action under 1 µs, expansion of `*`
 //! under 5 ms.
 
+use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
 const MANAGED: &str = include_str!("../../../static/data/managed-policies.txt");
+const ESCALATION: &str = include_str!("../../../static/data/escalation-paths.txt");
 
 /// Runs `f` `iterations` times and returns the mean time of one run.
 fn mean<T>(iterations: u32, mut f: impl FnMut() -> T) -> Duration {
@@ -41,6 +44,14 @@ fn main() {
         "managed policies parse ({} KB): {:>10.2?}",
         MANAGED.len() / 1024,
         managed
+    );
+    let escalation = mean(20, || {
+        EscalationCatalog::parse(black_box(ESCALATION)).map(|c| c.paths().len())
+    });
+    println!(
+        "escalation paths parse ({} KB): {:>10.2?}",
+        ESCALATION.len() / 1024,
+        escalation
     );
 
     let Ok(catalog) = Catalog::parse(CATALOG) else {

@@ -6,7 +6,8 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 use iam_engine::catalog::escalation::{
-    ActionTarget, EscalationCatalog, EscalationPath, ModelKind, Modelling, PathOrigin, Prerequisite,
+    ActionTarget, EscalationCatalog, EscalationPath, Hop, ModelKind, Modelling, PathOrigin,
+    Prerequisite,
 };
 
 const ASSET: &str = include_str!("../../../static/data/escalation-paths.txt");
@@ -78,7 +79,13 @@ fn the_asset_holds_what_its_header_says() {
 #[test]
 fn a_damaged_asset_does_not_load() {
     assert!(EscalationCatalog::parse(&ASSET.replacen("R\tiam:", "R\tiAm:", 1)).is_err());
-    assert!(EscalationCatalog::parse(&ASSET[..ASSET.len() / 2]).is_err());
+    // Truncated at a line boundary near the middle: the checksum no longer matches.
+    let half = ASSET.len() / 2;
+    let cut = ASSET
+        .get(half..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(half, |i| half + i);
+    assert!(EscalationCatalog::parse(ASSET.get(..cut).expect("a line boundary")).is_err());
     assert!(EscalationCatalog::parse("iam-catalog\t1\n\n").is_err());
 }
 
@@ -109,7 +116,7 @@ fn every_path_the_analysis_must_find_is_present_and_modelled() {
         let Modelling::Modelled(model) = &path.modelling else {
             unreachable!()
         };
-        assert_eq!(model.hops[0].1, ActionTarget::TargetUser);
+        assert_eq!(model.hops[0].target, ActionTarget::TargetUser);
         assert!(model.prerequisites.contains(&Prerequisite::UserExists));
     }
     let trust_edit = path_with(&catalog, &["iam:UpdateAssumeRolePolicy"]);
@@ -122,7 +129,10 @@ fn every_path_the_analysis_must_find_is_present_and_modelled() {
     // Both the caller's policies (the hop) and the trust policy (the prerequisite) must allow it.
     assert_eq!(
         model.hops,
-        [("sts:AssumeRole".to_owned(), ActionTarget::TargetRole)]
+        [Hop {
+            action: "sts:AssumeRole".to_owned(),
+            target: ActionTarget::TargetRole
+        }]
     );
     assert!(model.prerequisites.contains(&Prerequisite::RoleTrustsActor));
 
@@ -221,4 +231,106 @@ fn classification_summary() {
     assert_eq!(modelled, 47);
     assert_eq!(catalog.paths().len(), 66);
     assert_eq!(catalog.modelled().count(), 48);
+}
+
+fn model<'a>(
+    catalog: &'a EscalationCatalog,
+    id: &str,
+) -> &'a iam_engine::catalog::escalation::Model {
+    match &catalog.get(id).expect("present").modelling {
+        Modelling::Modelled(model) => model,
+        Modelling::Unmodelled { reason } => panic!("{id} is not modelled: {reason}"),
+    }
+}
+
+#[test]
+fn combined_paths_edit_the_principal_they_reach() {
+    let catalog = catalog();
+    // Attach a policy to a role, then assume it: the role's trust policy must allow the actor.
+    let attach_then_assume = model(&catalog, "iam-014");
+    assert_eq!(attach_then_assume.kind, ModelKind::RoleAssumption);
+    assert!(
+        attach_then_assume
+            .hops
+            .iter()
+            .all(|h| h.target == ActionTarget::TargetRole)
+    );
+    assert!(
+        attach_then_assume
+            .prerequisites
+            .contains(&Prerequisite::RoleTrustsActor)
+    );
+    assert!(
+        attach_then_assume
+            .prerequisites
+            .contains(&Prerequisite::AttachablePolicyExists)
+    );
+    // Rewriting the trust policy instead makes the role trust the actor.
+    let attach_then_rewrite_trust = model(&catalog, "iam-019");
+    assert!(
+        !attach_then_rewrite_trust
+            .prerequisites
+            .contains(&Prerequisite::RoleTrustsActor)
+    );
+    // Attach a policy to another user, then create its access key.
+    let attach_then_take_keys = model(&catalog, "iam-015");
+    assert_eq!(attach_then_take_keys.kind, ModelKind::CredentialTakeover);
+    assert!(
+        attach_then_take_keys
+            .hops
+            .iter()
+            .all(|h| h.target == ActionTarget::TargetUser)
+    );
+    // A new version of a policy attached to the role one then assumes.
+    let version_then_assume = model(&catalog, "iam-016");
+    assert_eq!(
+        version_then_assume.hops[0].target,
+        ActionTarget::AttachedPolicy
+    );
+    assert!(
+        version_then_assume
+            .prerequisites
+            .contains(&Prerequisite::PolicyAttachedToTarget)
+    );
+    // A group policy helps only a user in that group.
+    let group = model(&catalog, "iam-010");
+    assert_eq!(group.kind, ModelKind::SelfEdit);
+    assert!(
+        group
+            .prerequisites
+            .contains(&Prerequisite::ActorInTargetGroup)
+    );
+    assert!(group.prerequisites.contains(&Prerequisite::ActorIsUser));
+}
+
+#[test]
+fn pass_role_paths_keep_what_the_scenario_cannot_check_as_assumptions() {
+    let catalog = catalog();
+    let ec2 = model(&catalog, "ec2-001");
+    assert_eq!(
+        ec2.hops.iter().map(|h| h.target).collect::<Vec<_>>(),
+        [ActionTarget::PassedRole, ActionTarget::ServiceResource]
+    );
+    assert!(ec2.assumed.iter().any(|a| a.contains("instance profile")));
+    let ecs = model(&catalog, "ecs-004");
+    assert!(ecs.assumed.iter().any(|a| a.contains("ECS cluster")));
+    let lambda = model(&catalog, "lambda-001");
+    assert!(lambda.assumed.is_empty(), "{:?}", lambda.assumed);
+    assert_eq!(
+        lambda.prerequisites,
+        [Prerequisite::RoleTrustingService {
+            service_principals: vec!["lambda.amazonaws.com".to_owned()]
+        }]
+    );
+    let pipeline = model(&catalog, "datapipeline-001");
+    let ModelKind::PassRoleToService { service_principals } = &pipeline.kind else {
+        panic!("datapipeline-001 is a PassRole path");
+    };
+    assert_eq!(
+        service_principals,
+        &[
+            "datapipeline.amazonaws.com",
+            "elasticmapreduce.amazonaws.com"
+        ]
+    );
 }

@@ -281,13 +281,22 @@ pub enum Prerequisite {
     },
 }
 
+/// One action of a modelled path and what it must be allowed on: one request to simulate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// The action, such as `lambda:CreateFunction`.
+    pub action: String,
+    /// What the request's resource is.
+    pub target: ActionTarget,
+}
+
 /// How the analysis checks a modelled path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Model {
     /// The modelling category.
     pub kind: ModelKind,
     /// Each required action with what it must be allowed on, in the path's order.
-    pub hops: Vec<(String, ActionTarget)>,
+    pub hops: Vec<Hop>,
     /// What must hold in the scenario, checked by the analysis.
     pub prerequisites: Vec<Prerequisite>,
     /// The source's prerequisites about things the scenario does not model (an ECS cluster,
@@ -660,7 +669,10 @@ fn classify_pass_role(path: &EscalationPath) -> Modelling {
             } else {
                 ActionTarget::ServiceResource
             };
-            (r.action.clone(), target)
+            Hop {
+                action: r.action.clone(),
+                target,
+            }
         })
         .collect();
     // The prerequisites about the role (its trust, its permissions) are what the analysis
@@ -793,7 +805,10 @@ fn classify_iam(steps: &[IamStep], actions: &[&str]) -> Modelling {
                 ActionTarget::TargetRole
             }
         };
-        hops.push(((*action).to_owned(), target));
+        hops.push(Hop {
+            action: (*action).to_owned(),
+            target,
+        });
     }
     // A rewritten trust policy trusts the actor; otherwise the role's own must.
     if steps.contains(&S::AssumeRole) && !steps.contains(&S::UpdateAssumeRolePolicy) {
