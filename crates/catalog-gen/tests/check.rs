@@ -1,5 +1,5 @@
-//! The generator, run on the small committed fixtures (a trimmed copy of each upstream
-//! package's layout), must reproduce the committed expected outputs byte for byte, and its
+//! The generator, run on the small committed fixtures (each upstream source's layout, with
+//! small files of our own), must reproduce the committed expected outputs byte for byte, and its
 //! `--check` mode must notice any difference.
 
 // Test helpers outside `#[test]` functions may fail loudly too.
