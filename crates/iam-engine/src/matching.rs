@@ -453,7 +453,39 @@ pub fn has_wildcard(text: &str) -> bool {
 /// `?` in `text` is an ordinary character; the validator's coverage checks rely on that when
 /// they match one policy entry against another.
 pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    Pattern::glob(pattern).matches(text, case_insensitive)
+    // Most one-off comparisons (the validator's entry-against-entry checks) are decided by the
+    // pattern's literal head, without the compiled pattern, whose allocations would dominate
+    // such calls.
+    ascii_head(pattern.as_bytes(), text.as_bytes(), case_insensitive)
+        .unwrap_or_else(|| Pattern::glob(pattern).matches(text, case_insensitive))
+}
+
+/// Decides a match from the pattern's literal head, compared byte by byte while both sides
+/// are ASCII: `Some(false)` on a mismatch, `Some(answer)` when the whole pattern is an ASCII
+/// literal, and `None` (undecided) at the first wildcard or non-ASCII byte, where Unicode case
+/// folding may apply.
+fn ascii_head(p: &[u8], t: &[u8], case_insensitive: bool) -> Option<bool> {
+    for (i, &pc) in p.iter().enumerate() {
+        if pc == b'*' || pc == b'?' || !pc.is_ascii() {
+            return None;
+        }
+        // An ASCII pattern character needs one more character of the text.
+        let Some(&tc) = t.get(i) else {
+            return Some(false);
+        };
+        if !tc.is_ascii() {
+            return None;
+        }
+        let same = if case_insensitive {
+            pc.eq_ignore_ascii_case(&tc)
+        } else {
+            pc == tc
+        };
+        if !same {
+            return Some(false);
+        }
+    }
+    Some(t.len() == p.len())
 }
 
 /// Why a text is not an ARN.
@@ -854,6 +886,15 @@ mod tests {
         assert!(!glob_match("", "x", false));
         // `?` is one character, not one byte.
         assert!(glob_match("caf?", "café", false));
+        // The byte-wise head check hands non-ASCII text to the compiled pattern, which folds
+        // case by Unicode rules: the Kelvin sign lowercases to `k`.
+        assert_eq!(
+            glob_match("s3:k*", "s3:\u{212A}ey", true),
+            Pattern::glob("s3:k*").matches("s3:\u{212A}ey", true)
+        );
+        assert!(!glob_match("s3:Get", "s3:GetObject", true));
+        assert!(glob_match("S3:GET", "s3:get", true));
+        assert!(!glob_match("S3:GET", "s3:get", false));
     }
 
     #[test]
@@ -916,7 +957,9 @@ mod tests {
         fn glob_text_agrees_with_naive_reference(pattern in "[abA*?é]{0,10}", text in "[abAé*]{0,12}", ci in any::<bool>()) {
             let p: Vec<char> = pattern.chars().collect();
             let t: Vec<char> = text.chars().collect();
-            prop_assert_eq!(Pattern::glob(&pattern).matches(&text, ci), naive(&p, &t, ci));
+            let want = naive(&p, &t, ci);
+            prop_assert_eq!(Pattern::glob(&pattern).matches(&text, ci), want);
+            prop_assert_eq!(glob_match(&pattern, &text, ci), want);
         }
 
         #[test]

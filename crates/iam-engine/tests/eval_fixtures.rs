@@ -44,11 +44,9 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Fixture {
-    /// What the case shows; documentation for the reader, not checked.
-    #[allow(dead_code)]
+    /// What the case shows; printed with a failure.
     description: String,
-    /// The rule in iam-semantics or the AWS page the case comes from; not checked.
-    #[allow(dead_code)]
+    /// The rule in iam-semantics or the AWS page the case comes from; printed with a failure.
     source: String,
     /// The request, whose fields variants may override. (The request fields are listed in
     /// each struct rather than flattened in, because serde's `flatten` switches
@@ -340,7 +338,12 @@ fn eval_fixtures() {
                 ));
             }
             if !problems.is_empty() {
-                failures.push(format!("{name}{label}:\n    {}", problems.join("\n    ")));
+                failures.push(format!(
+                    "{name}{label} (source {}): {}\n    {}",
+                    case.source,
+                    case.description,
+                    problems.join("\n    ")
+                ));
             }
         }
     }
