@@ -16,6 +16,7 @@ Usage: scripts/import_cycles.py [--list] [SRC_DIR]
 
 import os
 import re
+import signal
 import sys
 
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -285,4 +286,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # Piped into `head`, the report ends quietly.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())

@@ -1,4 +1,4 @@
-//! Small text helpers the views share: counts in words and digits, and sentence case. Pure
+//! Small text helpers the views share: counts in words and digits, capitals and sentence case. Pure
 //! functions, so they are unit-tested natively and no view imports another for them.
 
 /// `1 user`, `2 users`.
@@ -22,6 +22,15 @@ pub fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
+}
+
+/// "user" → "User"; "AWS-managed policy" stays.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// "Inline policy S3 of user alice" as it reads after "Edit ": the first letter in lower case,
@@ -55,6 +64,13 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(22091), "22,091");
         assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn kinds_start_with_a_capital() {
+        assert_eq!(capitalise("user"), "User");
+        assert_eq!(capitalise("AWS-managed policy"), "AWS-managed policy");
+        assert_eq!(capitalise(""), "");
     }
 
     #[test]

@@ -5,10 +5,14 @@
 //! show only through the store's selection. The canvas and its cards share `ctx` (the drag, the
 //! highlighted card, the links, the status line) and never import each other.
 
+mod add_form;
+mod aws_finder;
 pub mod canvas;
 pub mod card;
 pub mod ctx;
 pub mod inspector;
+pub mod lanes;
+mod link_layer;
 pub mod links;
 pub mod options;
 pub mod picker;

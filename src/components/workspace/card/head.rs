@@ -6,6 +6,7 @@ use yew::prelude::*;
 use super::rename::RenameForm;
 use super::state::{CardState, Mode};
 use crate::components::workspace::links::CardKey;
+use crate::text::capitalise;
 
 /// Properties of [`CardHead`].
 #[derive(Properties, PartialEq)]
@@ -57,14 +58,5 @@ pub fn CardHead(props: &CardHeadProps) -> Html {
             </div>
             { name_part }
         </>
-    }
-}
-
-/// "user" → "User", "AWS-managed policy" stays.
-pub fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

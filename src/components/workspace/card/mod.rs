@@ -28,13 +28,14 @@ use self::badges::Badges;
 use self::chips::Chips;
 use self::confirm::ConfirmDelete;
 use self::drop_target::use_drop_target;
-use self::head::{CardHead, capitalise};
+use self::head::CardHead;
 use self::menu::CardMenu;
 use self::pickers::{CardActions, CardPicker};
 use self::state::{Mode, use_card_state};
 use super::ctx::{CanvasCtx, select};
 use super::links::CardKey;
 use crate::store::use_store;
+use crate::text::capitalise;
 
 /// Properties of a card.
 #[derive(Properties, PartialEq)]
