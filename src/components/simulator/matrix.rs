@@ -17,7 +17,7 @@ use iam_engine::workbench::request::ROOT_TASK_PREFIX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::ready;
+use super::hooks::ready;
 use super::result::decision_label;
 use super::tests_panel::focus_result;
 use crate::data::Loadable;
@@ -82,7 +82,7 @@ pub fn MatrixPanel() -> Html {
             move || drop(timeout)
         });
     }
-    let compiled = super::use_compile_cache();
+    let compiled = super::hooks::use_compile_cache();
     let matrix = use_memo(
         (
             shown.0,

@@ -7,136 +7,19 @@
 //! view. Nothing derived is stored: the policy editors that draw the simulator's highlights
 //! compute the answer through the same memoized hook ([`use_answer`]).
 
+pub mod hooks;
 pub mod matrix;
 pub mod request;
 pub mod result;
 pub mod tests_panel;
 
-use std::rc::Rc;
-
-use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::scenario::Scenario;
-use iam_engine::workbench::request::ContextKeyRow;
-use iam_engine::workbench::{Answer, CompileCache, Workbench};
 use yew::prelude::*;
 
-use crate::data::Loadable;
-use crate::store::{Action, RequestState, StoreHandle, use_store};
+use crate::store::{Action, use_store};
 
-/// The loaded value of a [`Loadable`], if any.
-pub fn ready<T>(l: &Loadable<T>) -> Option<Rc<T>> {
-    match l {
-        Loadable::Ready(v) => Some(Rc::clone(v)),
-        _ => None,
-    }
-}
-
-/// The current time as ISO 8601 UTC without milliseconds, the default `aws:CurrentTime`.
-pub fn current_time() -> String {
-    let iso: String = js_sys::Date::new_0().to_iso_string().into();
-    match iso.get(..19) {
-        Some(head) => format!("{head}Z"),
-        None => iso,
-    }
-}
-
-/// The request the panel opens with: the scenario's first saved test, or the root user
-/// listing buckets.
-pub fn initial_request(scenario: &Scenario) -> RequestState {
-    match scenario.tests.first() {
-        Some(t) => RequestState {
-            principal: String::from(t.principal.clone()),
-            action: t.action.clone(),
-            resource: t.resource.clone(),
-            context: Vec::new(),
-        },
-        None => RequestState {
-            principal: scenario
-                .users
-                .first()
-                .map_or_else(|| "root".to_string(), |u| format!("user/{}", u.name)),
-            action: "s3:ListAllMyBuckets".to_string(),
-            resource: "*".to_string(),
-            context: Vec::new(),
-        },
-    }
-}
-
-/// A compile cache owned by the calling component for its lifetime (the engine keeps no
-/// hidden one).
-#[hook]
-pub fn use_compile_cache() -> Rc<CompileCache> {
-    use_memo((), |_| CompileCache::new())
-}
-
-/// The context keys the simulator lists for the store's request, and the answer to it, both
-/// memoized on the scenario's revision, the request, `now`, the explained row and whether the
-/// catalog and the AWS-managed policies have loaded: derived, never stored, so no edit can
-/// leave a stale answer or highlight.
-#[hook]
-pub fn use_answer(
-    store: &StoreHandle,
-    now: String,
-    selected: usize,
-) -> (Rc<Vec<ContextKeyRow>>, Rc<Answer>) {
-    let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
-    let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
-    let cache = use_compile_cache();
-    let catalog_ready = ready(&catalog);
-    let managed_ready = ready(&managed);
-    let rows = use_memo(
-        (
-            store.revision,
-            store.request.principal.clone(),
-            store.request.resource.clone(),
-            now,
-            catalog_ready.is_some(),
-            managed_ready.is_some(),
-        ),
-        {
-            let scenario = Rc::clone(&store.scenario);
-            let catalog = catalog_ready.clone();
-            let managed = managed_ready.clone();
-            let cache = Rc::clone(&cache);
-            move |(_, principal, resource, now, _, _)| {
-                Workbench::new(&scenario, &cache)
-                    .with_catalog(catalog.as_deref())
-                    .with_managed(managed.as_deref())
-                    .context_keys(principal, resource, now)
-            }
-        },
-    );
-    let answer = use_memo(
-        (
-            store.revision,
-            store.request.clone(),
-            rows.clone(),
-            selected,
-            catalog_ready.is_some(),
-            managed_ready.is_some(),
-        ),
-        {
-            let scenario = Rc::clone(&store.scenario);
-            let cache = Rc::clone(&cache);
-            move |(_, request, rows, selected, _, _)| {
-                Workbench::new(&scenario, &cache)
-                    .with_catalog(catalog_ready.as_deref())
-                    .with_managed(managed_ready.as_deref())
-                    .answer(request, rows, *selected)
-            }
-        },
-    );
-    (rows, answer)
-}
-
-/// The simulator's answer as a policy editor outside the simulator sees it (the first action
-/// row explained, at the time the editor was opened): the same memoized computation, so its
-/// highlights follow every edit.
-#[hook]
-pub fn use_editor_answer(store: &StoreHandle) -> Rc<Answer> {
-    let now = use_state(current_time);
-    use_answer(store, (*now).clone(), 0).1
-}
+pub use hooks::{
+    current_time, initial_request, ready, use_answer, use_compile_cache, use_editor_answer,
+};
 
 /// The simulator view.
 #[component]
@@ -277,23 +160,5 @@ mod result_panel {
                 { body }
             </section>
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-    use super::*;
-    use iam_engine::scenario::gallery_entry;
-
-    #[test]
-    fn the_panel_opens_on_the_first_saved_test() {
-        let s = gallery_entry("seed-admin-template").unwrap().scenario;
-        let r = initial_request(&s);
-        assert_eq!(r.principal, "user/admin");
-        assert_eq!(r.action, "iam:ChangePassword");
-        let empty = Scenario::new("111122223333");
-        assert_eq!(initial_request(&empty).principal, "root");
     }
 }

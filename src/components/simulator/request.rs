@@ -14,7 +14,7 @@ use iam_engine::workbench::request::{
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::ready;
+use super::hooks::ready;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 

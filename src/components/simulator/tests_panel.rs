@@ -15,7 +15,7 @@ use iam_engine::workbench::{Answer, Workbench};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::ready;
+use super::hooks::ready;
 use super::result::{decision_class, decision_label};
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
@@ -68,7 +68,7 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
     // Outcomes are kept between edits, so a keystroke re-evaluates only the tests whose
     // principal's policies (or shared inputs) it changed.
     let cache = use_mut_ref(TestRunCache::new);
-    let compiled = super::use_compile_cache();
+    let compiled = super::hooks::use_compile_cache();
     let outcomes = use_memo((store.revision, managed_ready.is_some()), {
         let scenario = Rc::clone(&store.scenario);
         let managed = managed_ready.clone();

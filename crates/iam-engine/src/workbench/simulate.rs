@@ -94,6 +94,22 @@ impl ScenarioEvaluation {
     pub fn locate(&self, policy_id: &str) -> Option<PolicyLocation> {
         self.source(policy_id).map(PolicyLocation::of)
     }
+
+    /// Where the policy the evaluation calls `policy_id` lives, in words ("group Developers",
+    /// "SCP 1 at level 1"), as [`crate::scenario::PolicyPlace`] words every policy text; the
+    /// id itself only for a policy the evaluation does not know.
+    pub fn place_in_words(&self, policy_id: &str) -> String {
+        match self.locate(policy_id) {
+            Some(PolicyLocation::Scenario { target, document }) => crate::scenario::PolicyPlace {
+                target: &target,
+                document: &document,
+            }
+            .to_string(),
+            Some(PolicyLocation::AwsManaged { name }) => format!("AWS-managed policy {name}"),
+            Some(PolicyLocation::Implicit { name }) => name,
+            None => policy_id.to_string(),
+        }
+    }
 }
 
 /// The outcome of one saved test.
