@@ -58,8 +58,12 @@ logs=$(mktemp -d)
 failed=()
 for target in "${targets[@]}"; do
   log=$logs/$target.log
+  # Without a sanitizer libFuzzer gets no feedback from string comparisons, so each target's
+  # keywords come from a dictionary.
+  dict=()
+  [ -f "fuzz/dicts/$target.dict" ] && dict=(-dict="fuzz/dicts/$target.dict")
   if cargo fuzz run --sanitizer none "$target" "$corpus_root/$target" \
-    "crates/iam-fuzz/regressions/$target" -- \
+    "crates/iam-fuzz/regressions/$target" -- "${dict[@]}" \
     -max_total_time="$seconds" -timeout="$timeout" -max_len="$max_len" \
     -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1; then
     result=ok
