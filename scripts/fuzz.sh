@@ -51,17 +51,24 @@ else
   corpus_root=$IAM_PLAYGROUND_CACHE/fuzz-corpus
 fi
 cargo run --quiet --locked -p iam-fuzz --bin iam-fuzz-seeds -- "$corpus_root" "${targets[@]}"
-# One build of every target; `cargo fuzz run` below then finds it up to date.
+# One build of every target (cargo-fuzz's instrumented release build), then the binaries are
+# run directly: `cargo fuzz run` would call cargo again for each target.
 cargo fuzz build --sanitizer none >/dev/null 2>&1 || cargo fuzz build --sanitizer none
+bin_dir=$CARGO_TARGET_DIR/$(rustc -vV | sed -n 's/^host: //p')/release
 
 logs=$(mktemp -d)
 failed=()
 for target in "${targets[@]}"; do
   log=$logs/$target.log
-  if cargo fuzz run --sanitizer none "$target" "$corpus_root/$target" \
-    "crates/iam-fuzz/regressions/$target" -- \
-    -max_total_time="$seconds" -timeout="$timeout" -max_len="$max_len" \
-    -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1; then
+  # Without a sanitizer libFuzzer gets no feedback from string comparisons, so each target's
+  # keywords come from a dictionary.
+  dict=()
+  [ -f "fuzz/dicts/$target.dict" ] && dict=(-dict="fuzz/dicts/$target.dict")
+  mkdir -p "fuzz/artifacts/$target"
+  if "$bin_dir/$target" "$corpus_root/$target" "crates/iam-fuzz/regressions/$target" \
+    -artifact_prefix="fuzz/artifacts/$target/" "${dict[@]}" -max_total_time="$seconds" \
+    -timeout="$timeout" -max_len="$max_len" -rss_limit_mb=2048 -print_final_stats=1 \
+    >"$log" 2>&1; then
     result=ok
   else
     result=FAILED
@@ -73,7 +80,9 @@ for target in "${targets[@]}"; do
   printf '%-22s %s: %s executions in %ss (%s/s), corpus %s\n' "$target" "$result" \
     "${runs:-?}" "$seconds" "${rate:-?}" "$corpus"
   if [ "$result" = FAILED ]; then
-    grep -E 'ERROR: libFuzzer|panicked at|memory allocation|Test unit written|Failing input|SUMMARY' "$log" | head -n 20 >&2 || tail -n 40 "$log" >&2
+    grep -E 'ERROR: libFuzzer|panicked at|memory allocation|Test unit written|SUMMARY' "$log" |
+      head -n 20 >&2 || tail -n 40 "$log" >&2
+    echo "  reproduce: cargo fuzz run --sanitizer none $target fuzz/artifacts/$target/FILE" >&2
   fi
 done
 rm -rf "$logs"

@@ -49,7 +49,7 @@ static ALLOCATOR: Cap<std::alloc::System> = Cap::new(std::alloc::System, usize::
 const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
 
 /// How long one measurement (one size of one case, all its repetitions) may run.
-const BUDGET: Duration = Duration::from_secs(6);
+const BUDGET: Duration = Duration::from_secs(10);
 
 /// How much CPU time a measurement spends repeating its work.
 const REPEAT_FOR: Duration = Duration::from_millis(300);

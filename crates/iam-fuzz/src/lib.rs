@@ -32,8 +32,9 @@ pub const HEAP_CAP: usize = 512 << 20;
 /// The AWS action catalog the web app fetches, embedded as the CLI embeds it.
 const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
 
-/// The catalog, parsed once per process.
-fn catalog() -> Option<&'static Catalog> {
+/// The catalog, parsed once per process (`None` only if the embedded asset were broken, which
+/// the replay test rules out).
+pub fn catalog() -> Option<&'static Catalog> {
     static PARSED: OnceLock<Option<Catalog>> = OnceLock::new();
     PARSED.get_or_init(|| Catalog::parse(CATALOG).ok()).as_ref()
 }

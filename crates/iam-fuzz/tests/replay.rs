@@ -13,6 +13,17 @@ use iam_fuzz::{HEAP_CAP, Target};
 static ALLOCATOR: Cap<std::alloc::System> = Cap::new(std::alloc::System, HEAP_CAP);
 
 #[test]
+fn the_heap_cap_is_in_force() {
+    let mut too_much: Vec<u8> = Vec::new();
+    assert!(too_much.try_reserve_exact(HEAP_CAP).is_err());
+}
+
+#[test]
+fn the_catalog_checks_are_fuzzed_too() {
+    assert!(iam_fuzz::catalog().is_some_and(|c| c.actions().len() > 1000));
+}
+
+#[test]
 fn every_target_has_seeds_from_the_fixtures() {
     for target in Target::ALL {
         let seeds = target.seeds().unwrap();
