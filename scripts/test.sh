@@ -24,6 +24,9 @@ step() {
 step "cargo fmt --all --check"
 cargo fmt --all --check
 
+step "module layout: no import cycle among src/ files, no view imported from outside src/components/"
+python3 scripts/import_cycles.py
+
 step "clippy, native"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
