@@ -247,12 +247,13 @@ impl Finding {
     /// Renders the finding with the offending line underlined (the diagnostic renderer) and a
     /// closing "learn more" line.
     pub fn render(&self, source: &str, name: &str) -> String {
-        let mut out = self.to_diagnostic().render(source, name);
-        let width = crate::span::LineIndex::new(source)
-            .line_col(self.span.start)
-            .line
-            .to_string()
-            .len();
+        self.render_with(&crate::span::LineIndex::new(source), name)
+    }
+
+    /// [`Finding::render`] with an index of the source made once for all its findings.
+    pub fn render_with(&self, index: &crate::span::LineIndex<'_>, name: &str) -> String {
+        let mut out = self.to_diagnostic().render_with(index, name);
+        let width = index.line_col(self.span.start).line.to_string().len();
         out.push_str(&" ".repeat(width + 1));
         out.push_str("= learn more: ");
         out.push_str(&self.learn_more);
