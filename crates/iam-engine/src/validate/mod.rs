@@ -140,6 +140,7 @@
 //! | `redundant-action` | SUGGESTION |  | an action another entry already covers |
 //! | `redundant-resource` | SUGGESTION |  | a resource another entry already covers |
 //! | `redundant-statement` | SUGGESTION |  | a statement another statement already covers |
+//! | `redundancy-check-limited` | SUGGESTION |  | a policy too large to compare every pair of entries or statements |
 //! | `sid-empty` | SUGGESTION |  | an empty Sid |
 //! | `policy-size-quota` | ERROR |  | a policy longer than its AWS quota |
 //!
@@ -265,6 +266,24 @@ impl Finding {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// The most pairs of entries (or statements) one redundancy check compares. Entries without
+/// wildcards are matched through a hash map, so only wildcards are compared pairwise; a policy
+/// with more wildcard pairs than this gets a `redundancy-check-limited` finding instead of a
+/// check that takes seconds.
+pub(crate) const MAX_REDUNDANCY_PAIRS: usize = 1_000_000;
+
+/// The finding that says a redundancy check stopped at [`MAX_REDUNDANCY_PAIRS`].
+pub(crate) fn redundancy_limited(span: Span, what: &str) -> Finding {
+    Finding::new(
+        "redundancy-check-limited",
+        span,
+        format!(
+            "The {what} here are too many to compare each with every other ({MAX_REDUNDANCY_PAIRS} pairs at most), so redundant ones may not all be reported."
+        ),
+    )
+    .help("Split the policy, or check it in parts.")
 }
 
 /// What to validate a policy as.
