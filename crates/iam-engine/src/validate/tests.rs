@@ -161,3 +161,20 @@ fn many_entries_are_checked_through_a_hash_map() {
     );
     assert!(of("redundancy-check-limited").is_empty());
 }
+
+#[test]
+fn many_condition_values_are_checked_through_a_hash_set() {
+    // Regression: each value was compared with every earlier one.
+    let values: Vec<String> = (0..100_000).map(|i| format!("\"v{i}\"")).collect();
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"StringEquals":{{"aws:PrincipalTag/team":[{},"v5"]}}}}}}}}"#,
+        values.join(",")
+    );
+    let f = validate(&text, PolicyType::Identity, None);
+    let repeats: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.code == "redundant-condition-value")
+        .collect();
+    assert_eq!(repeats.len(), 1);
+    assert!(repeats[0].message.starts_with("\"v5\" is listed twice"));
+}
