@@ -104,6 +104,8 @@ impl<'a> LineIndex<'a> {
             block_chars.push(chars);
             chars += block.iter().filter(|&&b| !is_continuation(b)).count();
         }
+        // The end of a text whose length is a multiple of the block size starts a block of its own.
+        block_chars.push(chars);
         LineIndex {
             source,
             line_starts,
@@ -160,7 +162,10 @@ impl<'a> LineIndex<'a> {
             .unwrap_or(0);
         // Characters that start in `line_start..offset`: an offset inside a multi-byte
         // character counts as that character.
-        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
+        let column = self
+            .chars_before(offset)
+            .saturating_sub(self.chars_before(line_start))
+            + 1;
         LineCol { line, column }
     }
 
@@ -244,6 +249,8 @@ mod tests {
     #[test]
     fn columns_agree_with_counting_characters() {
         let text = "ab\n".to_string() + &"é,x🙂,".repeat(40) + "\r\nlast";
+        // A text of exactly two blocks ends where a third would start.
+        assert_eq!(LineIndex::new(&"a".repeat(128)).line_col(128).column, 129);
         let idx = LineIndex::new(&text);
         for offset in 0..=text.len() + 2 {
             let clamped = offset.min(text.len());
