@@ -495,6 +495,8 @@ pub fn minify_json(text: &str) -> String {
 
 /// Extracts the base64 text from whatever the user pasted, without decoding it.
 fn link_data(input: &str) -> Result<String, ShareError> {
+    // A byte-order mark from a text file the link was saved in is not part of the link.
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     if input.len() > MAX_LINK_CHARS {
         return Err(ShareError::TooLong {
             max_chars: MAX_LINK_CHARS,
@@ -860,6 +862,7 @@ mod tests {
         ) + &"\"".repeat(half);
         assert!(wrapped.len() <= MAX_LINK_CHARS);
         assert_eq!(decode(&wrapped), Ok(p));
+        assert_eq!(decode(&format!("\u{feff}{data}")), Ok(payload()));
         // Only quotes: nothing is left, which is a missing link, not a hang.
         assert_eq!(
             decode(&"\"".repeat(MAX_LINK_CHARS)),

@@ -134,8 +134,30 @@ pub struct EvaluationResult {
     /// Whether the boundary allowed, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary_decision_detail: Option<PermissionsBoundaryDecisionDetail>,
-    /// The playground's explanation (our extension).
+    /// The playground's explanation (our extension), listing at most
+    /// [`MAX_EXPLAINED_STATEMENTS`] statements of each kind.
     pub explanation: Evaluation,
+    /// How many statements the explanation left out of each list, when it left any out (our
+    /// extension): a policy of thousands of statements is summarized, not listed per result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation_omitted: Option<ExplanationOmitted>,
+}
+
+/// The most statements an explanation lists as matched, as candidates or as uncertain; the
+/// rest are counted in [`ExplanationOmitted`]. `MatchedStatements`, AWS's own field, lists
+/// every one.
+pub const MAX_EXPLAINED_STATEMENTS: usize = 20;
+
+/// The entries an explanation left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExplanationOmitted {
+    /// Matched statements past the first [`MAX_EXPLAINED_STATEMENTS`].
+    pub matched_statements: usize,
+    /// Candidate statements past the first [`MAX_EXPLAINED_STATEMENTS`].
+    pub candidates: usize,
+    /// Uncertain conditions past the first [`MAX_EXPLAINED_STATEMENTS`].
+    pub uncertain: usize,
 }
 
 /// A statement in AWS's response shape.
@@ -197,6 +219,28 @@ struct Source {
     id: String,
     aws_type: &'static str,
     text: String,
+}
+
+/// Where statements' positions are looked up: each policy's line index made once (not once per
+/// matched statement), found by policy id.
+struct Positions<'s> {
+    by_id: std::collections::HashMap<&'s str, (&'static str, LineIndex<'s>)>,
+    resource_policy: LineIndex<'s>,
+}
+
+impl<'s> Positions<'s> {
+    fn new(sources: &'s [Source], resource_policy: &'s str) -> Positions<'s> {
+        let mut by_id = std::collections::HashMap::new();
+        for src in sources {
+            by_id
+                .entry(src.id.as_str())
+                .or_insert_with(|| (src.aws_type, LineIndex::new(&src.text)));
+        }
+        Positions {
+            by_id,
+            resource_policy: LineIndex::new(resource_policy),
+        }
+    }
 }
 
 /// Runs the simulation. Policy problems become diagnostics in the output; only unusable input
@@ -313,6 +357,7 @@ pub fn simulate(
         input.resource_arns.clone()
     };
 
+    let positions = Positions::new(&sources, input.resource_policy.as_deref().unwrap_or(""));
     let mut results = Vec::new();
     for action in &input.action_names {
         let kind = resource_policy_kind(action);
@@ -345,7 +390,7 @@ pub fn simulate(
                 context: context.clone(),
             };
             let evaluation = eval::evaluate(&set, &request);
-            results.push(to_result(action, resource, evaluation, &sources, input));
+            results.push(to_result(action, resource, evaluation, &positions));
         }
     }
     Ok(SimulateCustomPolicyOutput {
@@ -382,22 +427,17 @@ fn account_of(owner: &str) -> Option<String> {
 fn to_result(
     action: &str,
     resource: &str,
-    evaluation: Evaluation,
-    sources: &[Source],
-    input: &SimulateCustomPolicyInput,
+    mut evaluation: Evaluation,
+    positions: &Positions<'_>,
 ) -> EvaluationResult {
     let matched_statements = evaluation
         .matched_statements
         .iter()
         .map(|s| {
-            let (aws_type, text) = match sources.iter().find(|src| src.id == s.policy_id) {
-                Some(src) => (src.aws_type, src.text.as_str()),
-                None => (
-                    "Resource Policy",
-                    input.resource_policy.as_deref().unwrap_or(""),
-                ),
+            let (aws_type, index) = match positions.by_id.get(s.policy_id.as_str()) {
+                Some((aws_type, index)) => (*aws_type, index),
+                None => ("Resource Policy", &positions.resource_policy),
             };
-            let index = LineIndex::new(text);
             let start = index.line_col(s.span.start);
             let end = index.line_col(s.span.end);
             MatchedStatement {
@@ -430,8 +470,25 @@ fn to_result(
                 allowed_by_permissions_boundary: a,
             }
         }),
+        explanation_omitted: summarize_explanation(&mut evaluation),
         explanation: evaluation,
     }
+}
+
+/// Cuts the explanation's lists to [`MAX_EXPLAINED_STATEMENTS`] entries, returning what was
+/// left out (`None` when nothing was).
+fn summarize_explanation(evaluation: &mut Evaluation) -> Option<ExplanationOmitted> {
+    fn cut<T>(list: &mut Vec<T>) -> usize {
+        let omitted = list.len().saturating_sub(MAX_EXPLAINED_STATEMENTS);
+        list.truncate(MAX_EXPLAINED_STATEMENTS);
+        omitted
+    }
+    let omitted = ExplanationOmitted {
+        matched_statements: cut(&mut evaluation.matched_statements),
+        candidates: cut(&mut evaluation.candidates),
+        uncertain: cut(&mut evaluation.uncertain),
+    };
+    (omitted.matched_statements + omitted.candidates + omitted.uncertain > 0).then_some(omitted)
 }
 
 #[cfg(test)]
@@ -502,5 +559,51 @@ mod tests {
         );
         let no_action = input(serde_json::json!({"PolicyInputList": [], "ActionNames": []}));
         assert!(simulate(&no_action).is_err());
+    }
+}
+
+#[cfg(test)]
+mod large {
+    use super::*;
+
+    #[test]
+    fn large_policies_are_summarized_per_result() {
+        // Regression: each result's explanation listed every statement (100 actions × 20,000
+        // statements printed 1.1 GB), and each matched statement indexed its whole policy.
+        let statements: Vec<String> = (0..20_000)
+            .map(|i| {
+                format!(
+                    r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b{i}/*"}}"#
+                )
+            })
+            .collect();
+        let policy = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            statements.join(",")
+        );
+        let input: SimulateCustomPolicyInput = serde_json::from_value(serde_json::json!({
+            "PolicyInputList": [policy],
+            "ActionNames": ["s3:GetObject", "s3:PutObject"],
+            "ResourceArns": ["arn:aws:s3:::b7/k", "arn:aws:s3:::other/k"],
+        }))
+        .unwrap();
+        let output = simulate(&input).unwrap();
+        assert_eq!(output.evaluation_results.len(), 4);
+        let allowed = &output.evaluation_results[0];
+        assert_eq!(allowed.eval_decision, "allowed");
+        assert_eq!(allowed.matched_statements.len(), 1);
+        assert_eq!(allowed.explanation_omitted, None);
+        let denied = &output.evaluation_results[3];
+        assert_eq!(denied.eval_decision, "implicitDeny");
+        assert_eq!(
+            denied.explanation.candidates.len(),
+            MAX_EXPLAINED_STATEMENTS
+        );
+        assert_eq!(
+            denied.explanation_omitted.as_ref().map(|o| o.candidates),
+            Some(20_000 - MAX_EXPLAINED_STATEMENTS)
+        );
+        let json = serde_json::to_string(&output).unwrap();
+        assert!(json.len() < 200_000, "{}", json.len());
     }
 }

@@ -30,18 +30,8 @@ pub struct ExportArgs {
     scenario: String,
 }
 
-/// Reads a file argument, or standard input for `-`.
-fn read_input(arg: &str) -> Result<String, String> {
-    if arg == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| format!("cannot read standard input: {e}"))
-    } else {
-        std::fs::read_to_string(arg).map_err(|e| format!("cannot read {arg}: {e}"))
-    }
-}
-
 fn export(args: &ExportArgs) -> Result<String, String> {
-    let text = read_input(&args.scenario)?;
+    let text = crate::read_input(&args.scenario)?;
     let scenario = Scenario::from_json(&text)
         .map_err(|e| format!("{} is not a usable scenario: {e}", args.scenario))?;
     let format = match args.format {
@@ -55,11 +45,11 @@ fn export(args: &ExportArgs) -> Result<String, String> {
 pub fn run(args: ExportArgs) -> ExitCode {
     match export(&args) {
         Ok(template) => {
-            print!("{template}");
+            crate::io::out(&template);
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("iam-playground: {message}");
+            eprintln!("iam-playground: {}", crate::io::short(&message));
             ExitCode::from(2)
         }
     }

@@ -34,9 +34,11 @@ pub fn run(args: ImportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The CLI reads real accounts' files of tens of megabytes: the import's limit is the
+    // input cap, not the page's.
     let options = ImportOptions {
         account_id: args.account_id,
-        max_bytes: None,
+        max_bytes: usize::try_from(crate::io::max_input_bytes()).ok(),
     };
     let imported = match detect_and_import(&text, &options) {
         Ok(i) => i,
@@ -63,6 +65,6 @@ pub fn run(args: ImportArgs) -> ExitCode {
             None => eprintln!("skipped: {}: {}", s.what, s.why),
         }
     }
-    println!("{}", imported.scenario.to_json_pretty());
+    crate::io::outln(&imported.scenario.to_json_pretty());
     ExitCode::SUCCESS
 }

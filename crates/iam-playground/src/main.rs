@@ -5,11 +5,11 @@
 //! real account with the same input. Exit status: 0 success, 1 a finding or decision the command
 //! reports as failure, 2 unusable input.
 
-use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 mod export;
 mod import;
+mod io;
 mod principal;
 mod saved_tests;
 mod share;
@@ -26,6 +26,10 @@ pub(crate) const CATALOG: &str = include_str!("../../../static/data/iam-catalog.
 #[derive(Debug, Parser)]
 #[command(name = "iam-playground", version = iam_engine::VERSION, about, long_about = None)]
 struct Cli {
+    /// The largest input read, in bytes (a file, standard input, or one `--batch` line);
+    /// larger input is refused with a message rather than filling memory.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = io::DEFAULT_MAX_INPUT_BYTES)]
+    max_input_bytes: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -77,15 +81,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    io::set_max_input_bytes(cli.max_input_bytes);
     match cli.command {
         Some(Command::Version) => {
-            println!("iam-playground {}", iam_engine::VERSION);
+            io::outln(&format!("iam-playground {}", iam_engine::VERSION));
             // The embedded catalog's header names its source and date; a damaged asset is
             // reported rather than hidden.
             match iam_engine::catalog::Catalog::parse(CATALOG) {
                 Ok(catalog) => {
                     let h = catalog.header();
-                    println!(
+                    io::outln(&format!(
                         "AWS data: {} {} of {} ({}), {} services, {} actions",
                         h.source,
                         h.source_version,
@@ -93,9 +98,9 @@ fn main() -> ExitCode {
                         h.licence,
                         h.counts.services,
                         h.counts.actions
-                    );
+                    ));
                 }
-                Err(err) => println!("AWS data: unusable ({err})"),
+                Err(err) => io::outln(&format!("AWS data: unusable ({err})")),
             }
             ExitCode::SUCCESS
         }
@@ -123,31 +128,23 @@ fn main() -> ExitCode {
             if cmd.print_help().is_err() {
                 return ExitCode::from(2);
             }
-            println!();
+            io::outln("");
             ExitCode::SUCCESS
         }
     }
 }
 
-/// Reads the input named by `--cli-input-json`: a path, `file://path` or `-`.
+/// Reads an input file: a path, `file://path` or `-`, capped and without a byte-order mark
+/// (see [`io::read_input`]).
 pub(crate) fn read_input(source: &str) -> Result<String, String> {
-    if source == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(text);
-    }
-    let path = source.strip_prefix("file://").unwrap_or(source);
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))
+    io::read_input(source)
 }
 
 /// Parses and simulates one request, returning the response as one line of JSON.
 fn simulate_text(text: &str) -> Result<String, String> {
     let input: SimulateCustomPolicyInput =
-        serde_json::from_str(text).map_err(|e| format!("invalid input JSON: {e}"))?;
-    let output = simulate(&input).map_err(|e| format!("invalid input: {e}"))?;
+        serde_json::from_str(text).map_err(|e| io::short(&format!("invalid input JSON: {e}")))?;
+    let output = simulate(&input).map_err(|e| io::short(&format!("invalid input: {e}")))?;
     serde_json::to_string(&output).map_err(|e| format!("cannot write the response: {e}"))
 }
 
@@ -162,20 +159,26 @@ fn run_single(source: &str) -> ExitCode {
     let input: SimulateCustomPolicyInput = match serde_json::from_str(&text) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("iam-playground: invalid input JSON: {e}");
+            eprintln!(
+                "iam-playground: {}",
+                io::short(&format!("invalid input JSON: {e}"))
+            );
             return ExitCode::from(2);
         }
     };
     let output = match simulate(&input) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("iam-playground: invalid input: {e}");
+            eprintln!(
+                "iam-playground: {}",
+                io::short(&format!("invalid input: {e}"))
+            );
             return ExitCode::from(2);
         }
     };
     match serde_json::to_string_pretty(&output) {
         Ok(json) => {
-            println!("{json}");
+            io::outln(&json);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -187,23 +190,25 @@ fn run_single(source: &str) -> ExitCode {
 
 /// One request per line in, one response per line out. A bad line gets an error on stderr
 /// (with its line number) and a `{"Error": ...}` line on stdout, so outputs stay aligned with
-/// inputs; the exit status is 2 if any line was bad.
+/// inputs; the exit status is 2 if any line was bad, or if there was no request at all.
 fn run_batch() -> ExitCode {
     let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut input = stdin.lock();
     let mut failed = false;
-    for (n, line) in stdin.lock().lines().enumerate() {
-        let line = match line {
-            Ok(l) => l,
+    let mut requests = 0usize;
+    for n in 0.. {
+        let line = match io::read_line(&mut input) {
+            Ok(Some(l)) => l,
+            Ok(None) => break,
             Err(e) => {
-                eprintln!("iam-playground: cannot read standard input: {e}");
+                eprintln!("iam-playground: line {}: {e}", n + 1);
                 return ExitCode::from(2);
             }
         };
         if line.trim().is_empty() {
             continue;
         }
+        requests += 1;
         let response = match simulate_text(&line) {
             Ok(json) => json,
             Err(e) => {
@@ -212,9 +217,16 @@ fn run_batch() -> ExitCode {
                 serde_json::json!({ "Error": e }).to_string()
             }
         };
-        if writeln!(out, "{response}").is_err() {
-            return ExitCode::from(2);
+        io::outln(&response);
+        if io::stdout_closed() {
+            break;
         }
+    }
+    if requests == 0 {
+        eprintln!(
+            "iam-playground: --batch read no requests: standard input held no line with a request (one JSON request per line)"
+        );
+        return ExitCode::from(2);
     }
     if failed {
         ExitCode::from(2)

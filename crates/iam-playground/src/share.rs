@@ -63,16 +63,6 @@ fn at(line: Option<usize>, column: Option<usize>) -> String {
     }
 }
 
-/// Reads a file argument, or standard input for `-`.
-fn read_input(arg: &str) -> Result<String, String> {
-    if arg == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| format!("cannot read standard input: {e}"))
-    } else {
-        std::fs::read_to_string(arg).map_err(|e| format!("cannot read {arg}: {e}"))
-    }
-}
-
 /// `iam-playground share`.
 pub fn run_share(args: ShareArgs) -> ExitCode {
     let theme = match args.theme.as_str() {
@@ -84,7 +74,7 @@ pub fn run_share(args: ShareArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let text = match read_input(&args.scenario) {
+    let text = match crate::read_input(&args.scenario) {
         Ok(text) => text,
         Err(message) => {
             eprintln!("error: {message}");
@@ -126,9 +116,9 @@ pub fn run_share(args: ShareArgs) -> ExitCode {
             theme,
             ..EmbedOptions::default()
         };
-        println!("{}", share::embed_snippet(&args.base_url, &data, &options));
+        crate::io::outln(&share::embed_snippet(&args.base_url, &data, &options));
     } else {
-        println!("{}", share::share_url(&args.base_url, &data));
+        crate::io::outln(&share::share_url(&args.base_url, &data));
     }
     ExitCode::SUCCESS
 }
@@ -136,7 +126,7 @@ pub fn run_share(args: ShareArgs) -> ExitCode {
 /// `iam-playground open`.
 pub fn run_open(args: OpenArgs) -> ExitCode {
     let link = if args.link == "-" {
-        match read_input("-") {
+        match crate::read_input("-") {
             Ok(text) => text,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -158,7 +148,7 @@ pub fn run_open(args: OpenArgs) -> ExitCode {
     }
     match Scenario::from_json(&payload.scenario) {
         Ok(scenario) => {
-            println!("{}", scenario.to_json_pretty());
+            crate::io::outln(&scenario.to_json_pretty());
             ExitCode::SUCCESS
         }
         Err(err) => {

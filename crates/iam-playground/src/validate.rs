@@ -4,11 +4,11 @@
 //! nothing at start-up that matters and the command works with no data files around it).
 //! Exit status: 0 when no finding is an error, 1 when one is, 2 when the input is unusable.
 
-use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use iam_engine::catalog::Catalog;
+use iam_engine::diagnostic::{cap_per_code, more_like_this};
 
 use crate::CATALOG;
 use iam_engine::policy::PolicyType;
@@ -91,23 +91,22 @@ struct JsonReport<'a> {
     policy_type: PolicyType,
     catalog: bool,
     findings: Vec<JsonFinding<'a>>,
+    /// Findings left out of `findings`: past the first
+    /// [`iam_engine::diagnostic::MAX_SHOWN_PER_CODE`] of a code, how many more there are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    omitted: Vec<Omitted>,
 }
 
-fn read(source: &str) -> Result<String, String> {
-    if source == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(text);
-    }
-    let bytes = std::fs::read(source).map_err(|e| format!("cannot read {source}: {e}"))?;
-    String::from_utf8(bytes).map_err(|_| format!("{source} is not UTF-8 text"))
+/// The findings of one code left out of the `--json` answer.
+#[derive(Serialize)]
+struct Omitted {
+    code: String,
+    count: usize,
 }
 
 /// Runs the command.
 pub fn run(args: ValidateArgs) -> ExitCode {
-    let text = match read(&args.file) {
+    let text = match crate::read_input(&args.file) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("iam-playground: {e}");
@@ -151,13 +150,23 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     } else {
         args.file.as_str()
     };
+    // At most MAX_SHOWN_PER_CODE findings of each code are printed, in text and in JSON: a
+    // mistake repeated on every line would otherwise print the text many times over.
+    let (shown, omitted) = cap_per_code(&findings, |f| f.code.as_str());
+    let index = LineIndex::new(&text);
     if args.json {
-        let index = LineIndex::new(&text);
         let report = JsonReport {
             file: name,
             policy_type,
             catalog: catalog.is_some(),
-            findings: findings
+            omitted: omitted
+                .iter()
+                .map(|(code, count)| Omitted {
+                    code: code.clone(),
+                    count: *count,
+                })
+                .collect(),
+            findings: shown
                 .iter()
                 .map(|f| JsonFinding {
                     finding: f,
@@ -174,7 +183,8 @@ pub fn run(args: ValidateArgs) -> ExitCode {
             }
         }
     } else {
-        let rendered: Vec<String> = findings.iter().map(|f| f.render(&text, name)).collect();
+        let mut rendered: Vec<String> = shown.iter().map(|f| f.render_with(&index, name)).collect();
+        rendered.extend(omitted.iter().map(|(code, n)| more_like_this(code, *n)));
         if !rendered.is_empty() {
             emit(&rendered.join("\n"));
         }
@@ -190,8 +200,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
 /// Writes a line to standard output. A closed pipe (`| head`) is not an error worth a
 /// message: the reader has what it wanted, and the exit status still reports the findings.
 fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    crate::io::outln(text);
 }
 
 /// `2 errors, 1 security warning, 0 warnings, 3 suggestions`.

@@ -315,19 +315,16 @@ impl Cx<'_> {
             Kind::Invalid => {}
             _ => self.type_error(&stmt.value, "an object or an array of objects", "Statement"),
         }
-        // Sids must be unique within a policy.
-        for (i, s) in doc.statements.iter().enumerate() {
+        // Sids must be unique within a policy; the first use of each is found by hashing, not
+        // by comparing every pair of statements.
+        let mut first_use: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
+        for s in &doc.statements {
             let Some(sid) = &s.sid else { continue };
             if sid.value.is_empty() {
                 continue;
             }
-            if let Some(first) = doc
-                .statements
-                .iter()
-                .take(i)
-                .filter_map(|t| t.sid.as_ref())
-                .find(|t| t.value == sid.value)
-            {
+            let first = *first_use.entry(sid.value.as_str()).or_insert(sid.span);
+            if first != sid.span {
                 self.diags.push(
                     Diagnostic::error(
                         "policy-duplicate-sid",
@@ -337,7 +334,7 @@ impl Cx<'_> {
                             sid.value
                         ),
                     )
-                    .with_related(first.span, "first used here"),
+                    .with_related(first, "first used here"),
                 );
             }
         }

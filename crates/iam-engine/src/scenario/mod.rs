@@ -864,11 +864,59 @@ impl ScenarioLoadError {
         }
         ScenarioLoadError {
             code,
-            message: format!("{context}{text}."),
+            message: crate::diagnostic::short_quotes(&format!("{context}{text}.")),
             line,
             column,
         }
     }
+}
+
+/// A serde_json error as a load error, naming a lone surrogate escape for what it is.
+fn json_error(
+    text: &str,
+    e: &serde_json::Error,
+    code: &'static str,
+    context: &str,
+) -> ScenarioLoadError {
+    let message = e.to_string();
+    let surrogate =
+        e.is_syntax() && (message.contains("hex escape") || message.contains("surrogate"));
+    surrogate
+        .then(|| lone_surrogate(text, e.line(), e.column()))
+        .flatten()
+        .unwrap_or_else(|| ScenarioLoadError::from_serde(code, e, context))
+}
+
+/// A `\uD800`–`\uDFFF` escape not part of a surrogate pair, at or just before the place a
+/// JSON error names (serde_json says "unexpected end of hex escape" or "lone leading
+/// surrogate", which does not say what to fix): the error says so, at the escape.
+fn lone_surrogate(text: &str, line: usize, column: usize) -> Option<ScenarioLoadError> {
+    let index = crate::span::LineIndex::new(text);
+    let at = index.offset(crate::span::LineCol { line, column });
+    let from = at.saturating_sub(12);
+    let window = text
+        .get(from..at.saturating_add(1).min(text.len()))
+        .or_else(|| text.get(from..at))?;
+    let mut found = None;
+    for (i, _) in window.match_indices("\\u") {
+        let hex = window.get(i + 2..i + 6)?;
+        if let Ok(unit) = u16::from_str_radix(hex, 16)
+            && (0xD800..=0xDFFF).contains(&unit)
+        {
+            found = Some((from + i, hex.to_string()));
+        }
+    }
+    let (offset, hex) = found?;
+    let lc = index.line_col(offset);
+    Some(ScenarioLoadError {
+        code: "scenario-syntax",
+        message: format!(
+            "The scenario is not valid JSON: lone surrogate \\u{hex} in a string at {}:{} (a \\uD800–\\uDBFF escape must be followed by a \\uDC00–\\uDFFF one).",
+            lc.line, lc.column
+        ),
+        line: Some(lc.line),
+        column: Some(lc.column),
+    })
 }
 
 impl Scenario {
@@ -901,6 +949,8 @@ impl Scenario {
     /// Loading checks the shape only; names, references and quotas are checked by
     /// [`Scenario::validate`], so a scenario with a mistake still opens and shows it.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioLoadError> {
+        // A byte-order mark, which some editors write, is not part of the JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(ScenarioLoadError::new(
                 "scenario-too-large",
@@ -932,9 +982,10 @@ impl Scenario {
             if e.is_data() {
                 ScenarioLoadError::from_serde("scenario-shape", &e, "This is not a scenario file: ")
             } else {
-                ScenarioLoadError::from_serde(
-                    "scenario-syntax",
+                json_error(
+                    text,
                     &e,
+                    "scenario-syntax",
                     "The scenario is not valid JSON: ",
                 )
             }
@@ -962,10 +1013,10 @@ impl Scenario {
         }
         if version == u64::from(FORMAT_VERSION) {
             return serde_json::from_str(text)
-                .map_err(|e| ScenarioLoadError::from_serde("scenario-shape", &e, ""));
+                .map_err(|e| json_error(text, &e, "scenario-shape", ""));
         }
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| ScenarioLoadError::from_serde("scenario-syntax", &e, ""))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| json_error(text, &e, "scenario-syntax", ""))?;
         // `version` is below FORMAT_VERSION here, so it fits in a u32.
         let from = u32::try_from(version).unwrap_or(0);
         let migrated = migrate(value, from)?;

@@ -2071,3 +2071,47 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let text = format!("\u{feff}{}", Scenario::new("111122223333").to_json_pretty());
+    assert_eq!(
+        Scenario::from_json(&text).map(|s| s.account.id),
+        Ok("111122223333".to_string())
+    );
+}
+
+#[test]
+fn a_lone_surrogate_is_named_with_its_place() {
+    for (escape, after) in [
+        ("\\uD800", "\""),
+        ("\\udc00", "x\""),
+        ("\\uD83D", "\\u0041\""),
+    ] {
+        let mut scenario = Scenario::new("111122223333");
+        scenario.title = "TITLE".to_string();
+        let text = scenario
+            .to_json_pretty()
+            .replace("\"TITLE\"", &format!("\"a{escape}{after}"));
+        let line = text.lines().position(|l| l.contains(escape)).unwrap() + 1;
+        let column = text.lines().nth(line - 1).unwrap().find(escape).unwrap() + 1;
+        let e = Scenario::from_json(&text).unwrap_err();
+        assert_eq!(e.code, "scenario-syntax");
+        assert!(
+            e.message.contains(&format!(
+                "lone surrogate {escape} in a string at {line}:{column}"
+            )),
+            "{escape}: {}",
+            e.message
+        );
+        assert_eq!((e.line, e.column), (Some(line), Some(column)));
+    }
+}
+
+#[test]
+fn errors_quote_a_short_prefix_of_the_input() {
+    let long = "x".repeat(1_000_000);
+    let text = format!("{{\"formatVersion\": 1, \"title\": 7, \"{long}\": 1}}");
+    let e = Scenario::from_json(&text).unwrap_err();
+    assert!(e.message.len() < 2_000, "{}", e.message.len());
+}

@@ -123,29 +123,57 @@ fn check_known(
 /// service), so a policy listing thousands of actions stays fast.
 fn redundant(cx: &mut Cx<'_>, el: &ListElement) {
     let service = |a: &str| a.split_once(':').map_or(a, |(s, _)| s).to_ascii_lowercase();
-    let mut by_service: std::collections::HashMap<String, Vec<usize>> =
-        std::collections::HashMap::new();
+    // Per service: its entries with a wildcard in the action name, and the first entry of
+    // each name without one (an entry without a wildcard covers only an equal one, so those
+    // are found through the map rather than compared).
+    let mut wild: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut open = Vec::new();
     for (i, item) in el.items.iter().enumerate() {
         let s = service(&item.value);
         if has_wildcard(&s) || !item.value.contains(':') {
             open.push(i);
         } else {
-            by_service.entry(s).or_default().push(i);
+            if has_wildcard(&item.value) {
+                wild.entry(s).or_default().push(i);
+            }
+            first.entry(item.value.to_ascii_lowercase()).or_insert(i);
         }
     }
+    let pairs = wild
+        .values()
+        .map(Vec::len)
+        .chain([open.len()])
+        .fold(0usize, |n, w| {
+            n.saturating_add(w.saturating_mul(el.items.len()))
+        });
+    if pairs > super::MAX_REDUNDANCY_PAIRS {
+        cx.push(super::redundancy_limited(el.span, "Action entries"));
+        return;
+    }
     for (j, b) in el.items.iter().enumerate() {
-        let same = by_service
-            .get(&service(&b.value))
-            .map_or(&[][..], Vec::as_slice);
-        let cover = same.iter().chain(open.iter()).copied().find(|&i| {
+        let covers = |i: usize| {
             el.items.get(i).is_some_and(|a| {
                 i != j
                     && glob_match(&a.value, &b.value, true)
                     // Two entries that cover each other: only the later one is redundant.
                     && !(glob_match(&b.value, &a.value, true) && i > j)
             })
-        });
+        };
+        // Entries of the same service first (an equal one earlier in the list, or the first
+        // wildcard), then entries with a wildcard in the service.
+        let equal = first
+            .get(&b.value.to_ascii_lowercase())
+            .copied()
+            .filter(|&i| i < j);
+        let same = wild
+            .get(&service(&b.value))
+            .and_then(|w| w.iter().copied().find(|&i| covers(i)));
+        let cover = match (equal, same) {
+            (Some(e), Some(w)) => Some(e.min(w)),
+            (e, w) => e.or(w),
+        }
+        .or_else(|| open.iter().copied().find(|&i| covers(i)));
         if let Some(a) = cover.and_then(|i| el.items.get(i)) {
             cx.push(
                 Finding::new(

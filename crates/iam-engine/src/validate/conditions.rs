@@ -119,8 +119,10 @@ pub(super) fn check(cx: &mut Cx<'_>) {
 
 /// Checks each value against the operator's type, Like wildcards, private IPs and repeats.
 fn values(cx: &mut Cx<'_>, c: &ConditionEntry, op: Operator, variables: bool) {
-    for (i, v) in c.values.iter().enumerate() {
-        if c.values.iter().take(i).any(|w| w.value == v.value) {
+    // Values seen so far, hashed: comparing each value with every earlier one was quadratic.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for v in &c.values {
+        if !seen.insert(v.value.as_str()) {
             cx.push(
                 Finding::new(
                     "redundant-condition-value",

@@ -140,6 +140,7 @@
 //! | `redundant-action` | SUGGESTION |  | an action another entry already covers |
 //! | `redundant-resource` | SUGGESTION |  | a resource another entry already covers |
 //! | `redundant-statement` | SUGGESTION |  | a statement another statement already covers |
+//! | `redundancy-check-limited` | SUGGESTION |  | a policy too large to compare every pair of entries or statements |
 //! | `sid-empty` | SUGGESTION |  | an empty Sid |
 //! | `policy-size-quota` | ERROR |  | a policy longer than its AWS quota |
 //!
@@ -247,12 +248,13 @@ impl Finding {
     /// Renders the finding with the offending line underlined (the diagnostic renderer) and a
     /// closing "learn more" line.
     pub fn render(&self, source: &str, name: &str) -> String {
-        let mut out = self.to_diagnostic().render(source, name);
-        let width = crate::span::LineIndex::new(source)
-            .line_col(self.span.start)
-            .line
-            .to_string()
-            .len();
+        self.render_with(&crate::span::LineIndex::new(source), name)
+    }
+
+    /// [`Finding::render`] with an index of the source made once for all its findings.
+    pub fn render_with(&self, index: &crate::span::LineIndex<'_>, name: &str) -> String {
+        let mut out = self.to_diagnostic().render_with(index, name);
+        let width = index.line_col(self.span.start).line.to_string().len();
         out.push_str(&" ".repeat(width + 1));
         out.push_str("= learn more: ");
         out.push_str(&self.learn_more);
@@ -264,6 +266,24 @@ impl Finding {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// The most pairs of entries (or statements) one redundancy check compares. Entries without
+/// wildcards are matched through a hash map, so only wildcards are compared pairwise; a policy
+/// with more wildcard pairs than this gets a `redundancy-check-limited` finding instead of a
+/// check that takes seconds.
+pub(crate) const MAX_REDUNDANCY_PAIRS: usize = 1_000_000;
+
+/// The finding that says a redundancy check stopped at [`MAX_REDUNDANCY_PAIRS`].
+pub(crate) fn redundancy_limited(span: Span, what: &str) -> Finding {
+    Finding::new(
+        "redundancy-check-limited",
+        span,
+        format!(
+            "The {what} here are too many to compare each with every other ({MAX_REDUNDANCY_PAIRS} pairs at most), so redundant ones may not all be reported."
+        ),
+    )
+    .help("Split the policy, or check it in parts.")
 }
 
 /// What to validate a policy as.

@@ -780,6 +780,13 @@ pub const CHECKS: &[Check] = &[
         "a statement another statement already covers",
     ),
     c(
+        "redundancy-check-limited",
+        G,
+        false,
+        aa!("suggestion-redundant-statement"),
+        "a policy too large to compare every pair of entries or statements",
+    ),
+    c(
         "sid-empty",
         G,
         false,

@@ -197,14 +197,40 @@ fn arn_catalog(cx: &mut Cx<'_>, catalog: &Catalog, item: &Spanned<String>) {
     }
 }
 
+/// Reports entries another entry covers. An entry without a wildcard covers only an equal
+/// one, so those are found through a hash map; only wildcard entries are compared with every
+/// entry, within [`super::MAX_REDUNDANCY_PAIRS`].
 fn redundant(cx: &mut Cx<'_>, items: &[Spanned<String>]) {
+    let wild: Vec<usize> = (0..items.len())
+        .filter(|&i| items.get(i).is_some_and(|a| has_wildcard(&a.value)))
+        .collect();
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, a) in items.iter().enumerate() {
+        first.entry(a.value.as_str()).or_insert(i);
+    }
+    if wild.len().saturating_mul(items.len()) > super::MAX_REDUNDANCY_PAIRS {
+        if let Some(a) = items.first() {
+            let span = items.last().map_or(a.span, |z| a.span.join(z.span));
+            cx.push(super::redundancy_limited(span, "Resource entries"));
+        }
+        return;
+    }
     for (j, b) in items.iter().enumerate() {
-        let cover = items.iter().enumerate().find(|(i, a)| {
-            *i != j
-                && glob_match(&a.value, &b.value, false)
-                && !(glob_match(&b.value, &a.value, false) && *i > j)
-        });
-        if let Some((_, a)) = cover {
+        let covers = |i: usize| {
+            items.get(i).is_some_and(|a| {
+                i != j
+                    && glob_match(&a.value, &b.value, false)
+                    && !(glob_match(&b.value, &a.value, false) && i > j)
+            })
+        };
+        // An equal entry earlier in the list (the first of them), and the first wildcard.
+        let equal = first.get(b.value.as_str()).copied().filter(|&i| i < j);
+        let wildcard = wild.iter().copied().find(|&i| covers(i));
+        let cover = match (equal, wildcard) {
+            (Some(e), Some(w)) => Some(e.min(w)),
+            (e, w) => e.or(w),
+        };
+        if let Some(a) = cover.and_then(|i| items.get(i)) {
             cx.push(
                 Finding::new(
                     "redundant-resource",

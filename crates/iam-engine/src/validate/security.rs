@@ -445,30 +445,82 @@ fn covered(
     })
 }
 
-/// Whether statement `a` grants or denies everything `b` does, under the same conditions.
+/// Whether statement `a` grants or denies everything `b` does, given that both have the same
+/// effect, principal and conditions (the caller groups statements by those).
 fn covers(a: &Statement, b: &Statement) -> bool {
     let (Some(aa), Some(ba), Some(ar), Some(br)) = (&a.action, &b.action, &a.resource, &b.resource)
     else {
         return false;
     };
-    a.effect.as_ref().map(|e| e.value) == b.effect.as_ref().map(|e| e.value)
-        && !aa.negated
+    !aa.negated
         && !ba.negated
         && !ar.negated
         && !br.negated
-        && principal_key(a) == principal_key(b)
-        && condition_key(a) == condition_key(b)
         && covered(&aa.items, &ba.items, true)
         && covered(&ar.items, &br.items, false)
 }
 
+/// What two statements must share for one to cover the other.
+type StatementKey = (
+    Option<String>,
+    Option<PrincipalKey>,
+    Vec<(String, String, Vec<String>)>,
+);
+
+/// Reports statements another statement covers. Only statements with the same effect,
+/// principal and conditions can cover each other, so statements are grouped by those (each
+/// key computed once) and compared within their group, up to
+/// [`super::MAX_REDUNDANCY_PAIRS`] entry comparisons in all.
 fn redundant_statements(cx: &mut Cx<'_>) {
     let doc = cx.doc;
     let stmts: Vec<&Statement> = doc.statements.iter().filter(|s| !s.has_errors).collect();
-    for (j, b) in stmts.iter().enumerate() {
-        let cover = stmts
+    let mut groups: std::collections::HashMap<StatementKey, Vec<usize>> =
+        std::collections::HashMap::new();
+    let mut group_of: Vec<usize> = Vec::with_capacity(stmts.len());
+    let mut keys: Vec<StatementKey> = Vec::new();
+    for (i, s) in stmts.iter().enumerate() {
+        let key: StatementKey = (
+            s.effect.as_ref().map(|e| format!("{:?}", e.value)),
+            principal_key(s),
+            condition_key(s),
+        );
+        let members = groups.entry(key.clone()).or_default();
+        if members.is_empty() {
+            keys.push(key);
+        }
+        members.push(i);
+        group_of.push(keys.len() - 1);
+    }
+    let size = |s: &Statement| {
+        s.action.as_ref().map_or(0, |a| a.items.len())
+            + s.resource.as_ref().map_or(0, |r| r.items.len())
+    };
+    let pairs = groups.values().fold(0usize, |n, members| {
+        let entries: usize = members
             .iter()
-            .enumerate()
+            .filter_map(|&i| stmts.get(i))
+            .map(|s| size(s))
+            .sum();
+        n.saturating_add(members.len().saturating_mul(entries))
+    });
+    if pairs > super::MAX_REDUNDANCY_PAIRS {
+        if let (Some(a), Some(z)) = (stmts.first(), stmts.last()) {
+            cx.push(super::redundancy_limited(
+                head(a.span).join(head(z.span)),
+                "statements",
+            ));
+        }
+        return;
+    }
+    for (j, b) in stmts.iter().enumerate() {
+        let members = group_of
+            .get(j)
+            .and_then(|&g| keys.get(g))
+            .and_then(|k| groups.get(k))
+            .map_or(&[][..], Vec::as_slice);
+        let cover = members
+            .iter()
+            .filter_map(|&i| stmts.get(i).map(|a| (i, a)))
             .find(|(i, a)| *i != j && covers(a, b) && !(covers(b, a) && *i > j));
         if let Some((_, a)) = cover {
             cx.push(
