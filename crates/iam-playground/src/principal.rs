@@ -40,12 +40,8 @@ pub struct PrincipalPolicyArgs {
 
 /// Reads a scenario file (or standard input for `-`); the error names the file and the place.
 pub fn read_scenario(path: &str) -> Result<Scenario, String> {
-    let text = if path == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| format!("cannot read standard input: {e}"))?
-    } else {
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?
-    };
+    // The same capped, byte-order-mark-tolerant reading as every other command.
+    let text = crate::io::read_input(path)?;
     Scenario::from_json(&text).map_err(|err| {
         let at = match (err.line, err.column) {
             (Some(line), Some(column)) => format!(":{line}:{column}"),
@@ -72,9 +68,7 @@ pub fn managed_policies() -> Option<ManagedPolicies> {
 pub fn parse_context_entries(arg: &str) -> Result<Vec<ContextEntry>, String> {
     let arg = arg.trim();
     let json = match arg.strip_prefix("file://") {
-        Some(path) => {
-            Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?)
-        }
+        Some(_) => Some(crate::io::read_input(arg)?),
         None if arg.starts_with('[') || arg.starts_with('{') => Some(arg.to_string()),
         None => None,
     };
@@ -187,7 +181,7 @@ pub fn run(args: PrincipalPolicyArgs) -> ExitCode {
     };
     match serde_json::to_string_pretty(&output) {
         Ok(json) => {
-            println!("{json}");
+            crate::io::outln(&json);
             ExitCode::SUCCESS
         }
         Err(e) => {

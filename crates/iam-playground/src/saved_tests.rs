@@ -197,10 +197,8 @@ pub fn run(args: TestArgs) -> ExitCode {
         .with_managed(managed.as_ref())
         .run_tests();
     let text = report(&scenario, &outcomes);
-    let mut stdout = std::io::stdout().lock();
     // A closed pipe (`… | head`) ends the output quietly; the exit status still tells.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    crate::io::out(&text);
     if let Some(path) = &args.junit {
         let suite = if scenario.title.trim().is_empty() {
             args.scenario.clone()
