@@ -991,7 +991,7 @@ mod tests {
         let actions = vec!["s3:GetObject".to_string()];
         let mut columns = MatrixColumns::new(&actions);
         let n = principals.len();
-        for range in [n..n + 4, n + 3..n + 9, 3..1] {
+        for range in [n..n + 4, n + 3..n + 9, n - 1..n - 3] {
             let band = compute_matrix_rows(
                 &s,
                 None,
