@@ -23,6 +23,7 @@ import base64
 import gzip
 import hashlib
 import os
+import shutil
 import re
 import sys
 
@@ -83,6 +84,8 @@ def hash_worker(out_dir: str) -> list[str]:
     os.replace(os.path.join(folder, js), os.path.join(folder, f"{stem}.js"))
     os.replace(os.path.join(folder, wasm), os.path.join(folder, f"{stem}_bg.wasm"))
     os.remove(loader)
+    # Trunk copies the app's JS snippets beside the worker too; the worker's glue loads none.
+    shutil.rmtree(os.path.join(folder, "snippets"), ignore_errors=True)
     with open(os.path.join(folder, f"{stem}_loader.js"), "w", encoding="utf-8") as f:
         f.write(f'importScripts("./{stem}.js");wasm_bindgen("./{stem}_bg.wasm");')
     return [f'<meta name="iam-worker" content="{WORKER_DIR}/{stem}_loader.js" />']

@@ -11,8 +11,8 @@ use std::rc::Rc;
 use gloo::timers::callback::Timeout;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::eval::Decision;
-use iam_engine::scenario::PrincipalRef;
 use iam_engine::root_tasks::root_only_tasks;
+use iam_engine::scenario::PrincipalRef;
 use iam_engine::scenario::matrix::mentioned_actions;
 use iam_engine::scenario::request::ROOT_TASK_PREFIX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -28,6 +28,11 @@ use crate::store::{Action, RequestState, use_store};
 
 /// The most action columns rendered; the rest are counted.
 pub const MAX_COLUMNS: usize = 300;
+
+/// How many principals' rows are rendered at first, and how many more each "Show more" adds.
+/// A row is up to 300 buttons; a table of every principal of a real account is hundreds of
+/// thousands of elements, whose layout alone held the page for seconds.
+pub const ROWS_PER_PAGE: usize = 50;
 
 /// How long typing must pause before the matrix follows, in milliseconds.
 const DEBOUNCE_MS: u32 = 150;
@@ -73,6 +78,8 @@ pub fn MatrixPanel() -> Html {
     let source = use_state(String::new);
     let filter = use_state(String::new);
     let resource = use_state(|| "*".to_string());
+    // How many rows are rendered (the legend counts every computed row).
+    let rows_shown = use_state(|| ROWS_PER_PAGE);
     // The scenario the matrix shows, following the store after a pause in typing.
     let shown = use_state(|| (store.revision, Rc::clone(&store.scenario)));
     {
@@ -188,7 +195,21 @@ pub fn MatrixPanel() -> Html {
     let header_tasks = root_tasks.iter().map(|t| html! {
         <th scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
     });
-    let body = progress.rows.iter().map(|row| {
+    let hidden = progress.total.saturating_sub(*rows_shown);
+    let show_more = (hidden > 0).then(|| {
+        let rows_shown = rows_shown.clone();
+        let more = hidden.min(ROWS_PER_PAGE);
+        html! {
+            <p class="matrix-more">
+                <button type="button" class="matrix-show-more"
+                    onclick={Callback::from(move |_| rows_shown.set(*rows_shown + ROWS_PER_PAGE))}>
+                    { format!("Show {} more principals", thousands(more)) }
+                </button>
+                { format!(" ({} not shown)", thousands(hidden)) }
+            </p>
+        }
+    });
+    let body = progress.rows.iter().take(*rows_shown).map(|row| {
         html! {
             <MatrixRowView key={String::from(row.principal.clone())} row={Rc::clone(row)}
                 actions={Rc::clone(&actions)} open_cell={open_cell.clone()} />
@@ -271,6 +292,7 @@ pub fn MatrixPanel() -> Html {
                     <tbody>{ for body }</tbody>
                 </table>
             </div>
+            { show_more }
         </section>
     }
 }
