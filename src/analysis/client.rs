@@ -45,7 +45,7 @@ enum Backend {
     /// In the analysis worker.
     Worker(WorkerBridge<AnalysisWorker>),
     /// On the page, a slice per task (the build ships no worker).
-    Page(Rc<RefCell<Option<(u64, MatrixJob)>>>),
+    Page(Rc<RefCell<HashMap<u64, MatrixJob>>>),
 }
 
 /// The page's connection to the worker.
@@ -83,7 +83,7 @@ fn client() -> Rc<Client> {
                         .callback(deliver)
                         .spawn_with_loader(&url),
                 ),
-                None => Backend::Page(Rc::new(RefCell::new(None))),
+                None => Backend::Page(Rc::new(RefCell::new(HashMap::new()))),
             };
             Rc::new(Client {
                 backend,
@@ -96,10 +96,10 @@ fn client() -> Rc<Client> {
 }
 
 /// Runs the next slice of the page's job `id`, then schedules the one after it.
-fn page_slice(current: Rc<RefCell<Option<(u64, MatrixJob)>>>, id: u64) {
+fn page_slice(jobs: Rc<RefCell<HashMap<u64, MatrixJob>>>, id: u64) {
     let answers = {
-        let mut slot = current.borrow_mut();
-        let Some((_, job)) = slot.as_mut().filter(|(j, _)| *j == id) else {
+        let mut running = jobs.borrow_mut();
+        let Some(job) = running.get_mut(&id) else {
             return;
         };
         let rows = job.step(PAGE_SLICE_MS, js_sys::Date::now);
@@ -109,11 +109,11 @@ fn page_slice(current: Rc<RefCell<Option<(u64, MatrixJob)>>>, id: u64) {
             band: rows.into(),
         }];
         if job.is_done() {
-            *slot = None;
+            running.remove(&id);
             answers.push(Response::Done { job: id });
         } else {
-            let current = Rc::clone(&current);
-            Timeout::new(0, move || page_slice(current, id)).forget();
+            let jobs = Rc::clone(&jobs);
+            Timeout::new(0, move || page_slice(jobs, id)).forget();
         }
         answers
     };
@@ -157,8 +157,8 @@ impl Client {
                     resource: query.resource.clone(),
                 }));
             }
-            Backend::Page(current) => {
-                *current.borrow_mut() = Some((
+            Backend::Page(jobs) => {
+                jobs.borrow_mut().insert(
                     job,
                     MatrixJob::new(
                         Rc::clone(&query.scenario),
@@ -166,9 +166,9 @@ impl Client {
                         query.actions.to_vec(),
                         query.resource.clone(),
                     ),
-                ));
-                let current = Rc::clone(current);
-                Timeout::new(0, move || page_slice(current, job)).forget();
+                );
+                let jobs = Rc::clone(jobs);
+                Timeout::new(0, move || page_slice(jobs, job)).forget();
             }
         }
         job
@@ -181,11 +181,8 @@ impl Client {
         }
         match &self.backend {
             Backend::Worker(bridge) => bridge.send(Request::Cancel { job }),
-            Backend::Page(current) => {
-                let mut current = current.borrow_mut();
-                if current.as_ref().is_some_and(|(j, _)| *j == job) {
-                    *current = None;
-                }
+            Backend::Page(jobs) => {
+                jobs.borrow_mut().remove(&job);
             }
         }
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// What the page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    /// Compute an access matrix; a newer one replaces the running job.
+    /// Compute an access matrix (the page cancels a job it no longer wants).
     Matrix(MatrixRequest),
     /// Stop the job `job` if it is still running (answered with [`Response::Cancelled`]).
     Cancel {

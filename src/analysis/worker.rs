@@ -4,9 +4,10 @@
 //! A worker handles one message at a time and only between tasks, so a long job is not one
 //! task: after each band of about [`BAND_MS`] the next band is scheduled with a zero-delay
 //! timeout (a new task), which lets a Cancel or a newer query that arrived meanwhile be handled
-//! first. Each band carries its job number, and a band of a job that is no longer the current
-//! one is dropped.
+//! first. Each band carries its job number. Several jobs may run at once (two matrix panels on
+//! one page); their bands take turns.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
@@ -43,8 +44,8 @@ pub struct AnalysisWorker {
     managed: Option<(String, Rc<ManagedPolicies>)>,
     /// The URL of the managed policies being fetched.
     loading: Option<String>,
-    /// The job being computed.
-    running: Option<Running>,
+    /// The jobs being computed, by number.
+    running: HashMap<u64, Running>,
 }
 
 /// The current job.
@@ -63,7 +64,7 @@ struct Running {
 /// The worker's messages to itself.
 #[derive(Debug)]
 pub enum Message {
-    /// Compute the next band of this job (if it is still the current one).
+    /// Compute the next band of this job (unless it was cancelled).
     Step(u64),
     /// The managed policies from this URL were fetched and parsed, or why not.
     Managed(String, Result<ManagedPolicies, String>),
@@ -112,14 +113,13 @@ async fn fetch_managed(url: &str) -> Result<ManagedPolicies, String> {
 }
 
 impl AnalysisWorker {
-    /// Starts `request`, replacing the running job.
+    /// Starts `request`.
     fn start(&mut self, scope: &WorkerScope<Self>, request: MatrixRequest, to: HandlerId) {
         let id = request.job;
         if let Some(json) = &request.scenario_json {
             match Scenario::from_json(json) {
                 Ok(s) => self.scenario = Some((request.scenario_id, Rc::new(s))),
                 Err(e) => {
-                    self.running = None;
                     let message = format!("The scenario could not be read in the worker: {e}");
                     scope.respond(to, Response::Failed { job: id, message });
                     return;
@@ -129,7 +129,6 @@ impl AnalysisWorker {
         let scenario = match &self.scenario {
             Some((sid, s)) if *sid == request.scenario_id => Rc::clone(s),
             _ => {
-                self.running = None;
                 let message = "The worker does not have this scenario.".to_string();
                 scope.respond(to, Response::Failed { job: id, message });
                 return;
@@ -146,7 +145,7 @@ impl AnalysisWorker {
                 Message::Managed(url, result)
             });
         }
-        let running = self.running.insert(Running {
+        let running = self.running.entry(id).or_insert(Running {
             id,
             to,
             request,
@@ -159,7 +158,7 @@ impl AnalysisWorker {
 
     /// Computes the next band of job `id`, if it is still the current one and can run.
     fn step(&mut self, scope: &WorkerScope<Self>, id: u64) {
-        let Some(running) = self.running.as_mut().filter(|r| r.id == id) else {
+        let Some(running) = self.running.get_mut(&id) else {
             return;
         };
         running.scheduled = false;
@@ -192,7 +191,7 @@ impl AnalysisWorker {
             },
         );
         if done {
-            self.running = None;
+            self.running.remove(&id);
             scope.respond(to, Response::Done { job: id });
         } else {
             schedule(scope, running);
@@ -219,19 +218,24 @@ impl Worker for AnalysisWorker {
                 match result {
                     Ok(m) => {
                         self.managed = Some((url, Rc::new(m)));
-                        if let Some(r) = self.running.as_mut() {
+                        for r in self.running.values_mut() {
                             schedule(scope, r);
                         }
                     }
                     Err(e) => {
-                        let waiting = self
+                        let waiting: Vec<u64> = self
                             .running
-                            .take_if(|r| r.request.managed_url.as_ref() == Some(&url));
-                        if let Some(r) = waiting {
-                            let message = format!(
-                                "The AWS-managed policies could not be loaded in the worker ({e})."
-                            );
-                            scope.respond(r.to, Response::Failed { job: r.id, message });
+                            .values()
+                            .filter(|r| r.request.managed_url.as_ref() == Some(&url))
+                            .map(|r| r.id)
+                            .collect();
+                        for id in waiting {
+                            if let Some(r) = self.running.remove(&id) {
+                                let message = format!(
+                                    "The AWS-managed policies could not be loaded in the worker ({e})."
+                                );
+                                scope.respond(r.to, Response::Failed { job: id, message });
+                            }
                         }
                     }
                 }
@@ -243,7 +247,7 @@ impl Worker for AnalysisWorker {
         match msg {
             Request::Matrix(request) => self.start(scope, request, id),
             Request::Cancel { job } => {
-                if let Some(r) = self.running.take_if(|r| r.id == job) {
+                if let Some(r) = self.running.remove(&job) {
                     scope.respond(r.to, Response::Cancelled { job });
                 }
             }
