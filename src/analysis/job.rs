@@ -10,7 +10,7 @@ use iam_engine::scenario::matrix::{
 use iam_engine::scenario::{PrincipalRef, Scenario};
 
 /// How many rows are computed between two looks at the clock.
-const ROWS_PER_LOOK: usize = 4;
+const ROWS_PER_LOOK: usize = 2;
 
 /// A matrix being computed: every principal of the scenario × the actions, with the root-only
 /// task columns.

@@ -25,6 +25,11 @@ use super::protocol::{MatrixRequest, Request, Response};
 /// rendering the bands costs the page little.
 pub const BAND_MS: f64 = 50.0;
 
+/// How long the first band of a job computes, in milliseconds; each next band doubles it up to
+/// [`BAND_MS`]. The first rows are the ones the page renders, a band at a time, so small first
+/// bands show rows sooner and keep each of the page's renders short.
+pub const FIRST_BAND_MS: f64 = 5.0;
+
 #[wasm_bindgen]
 extern "C" {
     /// The browser's gzip decompressor (web-sys has it behind its unstable APIs only).
@@ -59,6 +64,8 @@ struct Running {
     job: Option<MatrixJob>,
     /// Whether its next band is scheduled (so that a band is never scheduled twice).
     scheduled: bool,
+    /// How long the next band computes, in milliseconds.
+    band_ms: f64,
 }
 
 /// The worker's messages to itself.
@@ -152,6 +159,7 @@ impl AnalysisWorker {
             scenario,
             job: None,
             scheduled: false,
+            band_ms: FIRST_BAND_MS,
         });
         schedule(scope, running);
     }
@@ -178,7 +186,8 @@ impl AnalysisWorker {
                 running.request.resource.clone(),
             )
         });
-        let rows = job.step(BAND_MS, js_sys::Date::now);
+        let rows = job.step(running.band_ms, js_sys::Date::now);
+        running.band_ms = (running.band_ms * 2.0).min(BAND_MS);
         let total = job.total();
         let done = job.is_done();
         let to = running.to;

@@ -29,10 +29,12 @@ use crate::store::{Action, RequestState, use_store};
 /// The most action columns rendered; the rest are counted.
 pub const MAX_COLUMNS: usize = 300;
 
-/// How many principals' rows are rendered at first, and how many more each "Show more" adds.
-/// A row is up to 300 buttons; a table of every principal of a real account is hundreds of
-/// thousands of elements, whose layout alone held the page for seconds.
-pub const ROWS_PER_PAGE: usize = 50;
+/// How many principals' rows are rendered at first, and how many more each "Show more" adds:
+/// about what the matrix's scrolling box (70% of the window's height) shows. A row is up to 300
+/// buttons; a table of every principal of a real account is hundreds of thousands of elements,
+/// whose layout alone held the page for seconds, and each band of rows added to the table
+/// costs a layout of all the rows shown.
+pub const ROWS_PER_PAGE: usize = 25;
 
 /// How long typing must pause before the matrix follows, in milliseconds.
 const DEBOUNCE_MS: u32 = 150;
