@@ -74,7 +74,7 @@ pub enum Message {
     /// Compute the next band of this job (unless it was cancelled).
     Step(u64),
     /// The managed policies from this URL were fetched and parsed, or why not.
-    Managed(String, Result<ManagedPolicies, String>),
+    Managed(String, Result<Rc<ManagedPolicies>, String>),
 }
 
 /// Schedules the next band of `running` as a new task, unless it is scheduled already.
@@ -148,7 +148,7 @@ impl AnalysisWorker {
             self.loading = Some(url.clone());
             let url = url.clone();
             scope.send_future(async move {
-                let result = fetch_managed(&url).await;
+                let result = fetch_managed(&url).await.map(Rc::new);
                 Message::Managed(url, result)
             });
         }
@@ -226,7 +226,7 @@ impl Worker for AnalysisWorker {
                 }
                 match result {
                     Ok(m) => {
-                        self.managed = Some((url, Rc::new(m)));
+                        self.managed = Some((url, m));
                         for r in self.running.values_mut() {
                             schedule(scope, r);
                         }
