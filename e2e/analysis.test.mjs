@@ -121,7 +121,10 @@ test('the matrix arrives from the analysis worker, and the page shows how far it
   await openExample(page, 'seed-admin-template');
   await showView(page, 'simulate');
   await page.locator('.sim-matrix .matrix-progress[data-state="done"]').waitFor({ timeout: 30000 });
-  // The worker is the build's, from this page's origin.
+  // The worker is the build's, from this page's origin, and the only kind the CSP allows.
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /worker-src 'self';/);
+  assert.doesNotMatch(csp, /unsafe-inline|blob:/);
   const workers = page.workers().map((w) => w.url());
   assert.ok(workers.some((u) => /\/worker\/iam-playground-worker-[0-9a-f]+_loader\.js$/.test(u)), workers.join(', '));
   assert.match(await page.locator('.sim-matrix .matrix-progress').innerText(), /principals, computed in \d+ ms off the page/);
