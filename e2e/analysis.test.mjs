@@ -127,7 +127,7 @@ test('the matrix arrives from the analysis worker, and the page shows how far it
   assert.doesNotMatch(csp, /unsafe-inline|blob:/);
   const workers = page.workers().map((w) => w.url());
   assert.ok(workers.some((u) => /\/worker\/iam-playground-worker-[0-9a-f]+_loader\.js$/.test(u)), workers.join(', '));
-  assert.match(await page.locator('.sim-matrix .matrix-progress').innerText(), /principals, computed in \d+ ms off the page/);
+  assert.match(await page.locator('.sim-matrix .matrix-progress').innerText(), /principals, computed in \d+ ms in the background/);
   const cell = page.locator('.sim-matrix tr[data-principal="user/admin"] button[aria-label*="Close your AWS account"]');
   assert.equal(await cell.getAttribute('data-decision'), 'implicitDeny');
   assert.deepEqual(problems, []);
@@ -185,7 +185,7 @@ test('a 500-principal account: the matrix computes in the worker with progress, 
       `${whileRunning.toFixed(0)} ms while the rows arrived`,
   );
   // Every principal is computed; the first 25 rows are rendered, the rest on demand.
-  assert.match(text, /^500 principals, computed in \d+ ms off the page\.$/);
+  assert.match(text, /^500 principals, computed in \d+ ms in the background\.$/);
   assert.equal(rows, 25);
   assert.match(await page.locator('.sim-matrix .matrix-more').innerText(), /Show 25 more principals \(475 not shown\)/);
   await page.locator('.sim-matrix .matrix-show-more').click();

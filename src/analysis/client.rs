@@ -95,6 +95,12 @@ fn client() -> Rc<Client> {
     })
 }
 
+/// Whether the analyses run in the worker (rather than on the page, where the build ships no
+/// worker).
+pub fn uses_worker() -> bool {
+    matches!(client().backend, Backend::Worker(_))
+}
+
 /// Runs the next slice of the page's job `id`, then schedules the one after it.
 fn page_slice(jobs: Rc<RefCell<HashMap<u64, MatrixJob>>>, id: u64) {
     let answers = {

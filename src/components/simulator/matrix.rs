@@ -21,7 +21,7 @@ use yew::prelude::*;
 use super::ready;
 use super::result::decision_label;
 use super::tests_panel::focus_result;
-use crate::analysis::client::{JobStatus, MatrixQuery, MatrixRow, use_matrix};
+use crate::analysis::client::{JobStatus, MatrixQuery, MatrixRow, use_matrix, uses_worker};
 use crate::components::shell::thousands;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
@@ -246,7 +246,11 @@ pub fn MatrixPanel() -> Html {
         },
         JobStatus::Done => html! {
             <p class="matrix-progress" role="status" data-state="done">
-                { format!("{of} principals, computed in {:.0} ms off the page.", progress.elapsed_ms) }
+                { format!(
+                    "{of} principals, computed in {:.0} ms{}.",
+                    progress.elapsed_ms,
+                    if uses_worker() { " in the background" } else { "" }
+                ) }
             </p>
         },
         JobStatus::Cancelled => html! {
