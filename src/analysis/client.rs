@@ -260,6 +260,10 @@ pub struct MatrixProgress {
     pub counts: (usize, usize, usize),
     /// How long the job has run, or ran, in milliseconds.
     pub elapsed_ms: f64,
+    /// Whether `rows` and `counts` are still the previous job's, kept on screen until this
+    /// job's first band replaces them (only when the columns are the same, as after an edit
+    /// of the scenario), so the table does not empty and refill on every edit.
+    pub stale: bool,
 }
 
 impl MatrixProgress {
@@ -271,6 +275,16 @@ impl MatrixProgress {
             status: JobStatus::Running,
             counts: (0, 0, 0),
             elapsed_ms: 0.0,
+            stale: false,
+        }
+    }
+
+    /// Drops the previous job's rows, if they are still shown.
+    fn drop_stale(&mut self) {
+        if self.stale {
+            self.rows.clear();
+            self.counts = (0, 0, 0);
+            self.stale = false;
         }
     }
 
@@ -317,13 +331,26 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
         let update = update.clone();
         use_effect_with(query, move |query| {
             let principals = matrix_principals(&query.scenario);
-            *progress.borrow_mut() = MatrixProgress::new(Some(query.clone()), principals.len());
+            {
+                let mut p = progress.borrow_mut();
+                let same_columns = p.query.as_ref().is_some_and(|old| {
+                    old.actions == query.actions && old.resource == query.resource
+                });
+                let mut next = MatrixProgress::new(Some(query.clone()), principals.len());
+                if same_columns {
+                    next.rows = std::mem::take(&mut p.rows);
+                    next.counts = p.counts;
+                    next.stale = true;
+                }
+                *p = next;
+            }
             let started = js_sys::Date::now();
             let listener = {
                 let progress = Rc::clone(&progress);
                 let update = update.clone();
                 Callback::from(move |response: Response| {
                     let mut p = progress.borrow_mut();
+                    p.drop_stale();
                     match response {
                         Response::Rows { total, band, .. } => {
                             p.total = total;
@@ -353,6 +380,7 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
             let mut p = progress.borrow_mut();
             if p.status == JobStatus::Running {
                 p.status = JobStatus::Cancelled;
+                p.drop_stale();
             }
             drop(p);
             update.force_update();

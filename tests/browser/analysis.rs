@@ -156,3 +156,55 @@ async fn cancel_stops_the_job_and_keeps_the_rows_so_far() {
     assert_eq!(after.rows.len(), kept);
     assert_eq!(after.status, JobStatus::Cancelled);
 }
+
+thread_local! {
+    /// Sets the query of the mounted [`Switcher`].
+    static SWITCH: RefCell<Option<UseStateHandle<MatrixQuery>>> = const { RefCell::new(None) };
+}
+
+#[derive(Properties, PartialEq)]
+struct SwitcherProps {
+    first: MatrixQuery,
+}
+
+/// A probe whose query the test can change, as an edit of the scenario does.
+#[component]
+fn Switcher(props: &SwitcherProps) -> Html {
+    let query = use_state(|| props.first.clone());
+    SWITCH.with(|s| *s.borrow_mut() = Some(query.clone()));
+    html! { <Probe name="switched" query={(*query).clone()} /> }
+}
+
+#[wasm_bindgen_test]
+async fn after_an_edit_the_old_rows_stay_until_the_new_ones_arrive() {
+    let first = query(30);
+    mount::<Switcher>(SwitcherProps {
+        first: first.clone(),
+    });
+    let done = wait_for("switched", |p| p.status == JobStatus::Done).await;
+    assert_eq!(done.rows.len(), 31);
+    // The same columns over an edited scenario (one user fewer): until its first band, the
+    // previous rows stay on screen, marked stale.
+    let mut edited = (*first.scenario).clone();
+    edited.users.pop();
+    let next = MatrixQuery {
+        scenario: Rc::new(edited),
+        ..first.clone()
+    };
+    SWITCH.with(|s| s.borrow().clone()).unwrap().set(next);
+    yew::scheduler::flush().await;
+    let (kept, _) = seen("switched");
+    assert!(kept.stale && kept.rows.len() == 31 && kept.status == JobStatus::Running);
+    let done = wait_for("switched", |p| p.status == JobStatus::Done).await;
+    assert!(!done.stale);
+    assert_eq!(done.rows.len(), 30);
+    // Other columns: nothing of the previous matrix is kept.
+    let other = MatrixQuery {
+        actions: Rc::from(vec!["s3:GetObject".to_string()]),
+        ..done.query.clone().unwrap()
+    };
+    SWITCH.with(|s| s.borrow().clone()).unwrap().set(other);
+    yew::scheduler::flush().await;
+    let (fresh, _) = seen("switched");
+    assert!(!fresh.stale && fresh.rows.len() < 30);
+}
