@@ -11,6 +11,11 @@
    wasm. The page allows scripts from its own origin only ('self'), which blocks inline scripts;
    rather than allowing every inline script ('unsafe-inline'), the SHA-256 of each inline script
    in the built index.html is added to script-src, and nothing else.
+3. The analysis worker. Trunk writes the worker (`worker/iam-playground-worker.js`, its
+   `_bg.wasm` and the `_loader.js` that starts both) under fixed names, since a worker is named
+   at run time. They are renamed with a hash of their content, like Trunk's own files, so a
+   host may cache them forever, and index.html gets `<meta name="iam-worker" content="...">`
+   naming the loader, which the app starts on first use.
 
 It works on the staged build (TRUNK_STAGING_DIR, set by Trunk) or on a folder given as argument.
 """
@@ -18,6 +23,7 @@ import base64
 import gzip
 import hashlib
 import os
+import shutil
 import re
 import sys
 
@@ -49,6 +55,42 @@ def write_data_assets(out_dir: str) -> list[str]:
     return metas
 
 
+WORKER_DIR = "worker"
+WORKER_NAME = "iam-playground-worker"
+
+
+def hash_worker(out_dir: str) -> list[str]:
+    """Renames the worker's files with a content hash and returns the meta tag naming its loader."""
+    folder = os.path.join(out_dir, WORKER_DIR)
+    loader = os.path.join(folder, f"{WORKER_NAME}_loader.js")
+    if not os.path.isfile(loader):
+        return []
+    js, wasm = f"{WORKER_NAME}.js", f"{WORKER_NAME}_bg.wasm"
+    with open(loader, encoding="utf-8") as f:
+        shim = f.read()
+    # Trunk's loader names the files with the target folder in front ("./worker/..."), but a
+    # worker resolves importScripts against its own script, which is in that folder already;
+    # the loader is rewritten below with names relative to itself.
+    if shim not in (
+        f'importScripts("./{js}");wasm_bindgen("./{wasm}");',
+        f'importScripts("./{WORKER_DIR}/{js}");wasm_bindgen("./{WORKER_DIR}/{wasm}");',
+    ):
+        raise SystemExit(f"post_build: unexpected worker loader: {shim!r}")
+    digest = hashlib.sha256()
+    for name in (js, wasm):
+        with open(os.path.join(folder, name), "rb") as f:
+            digest.update(f.read())
+    stem = f"{WORKER_NAME}-{digest.hexdigest()[:16]}"
+    os.replace(os.path.join(folder, js), os.path.join(folder, f"{stem}.js"))
+    os.replace(os.path.join(folder, wasm), os.path.join(folder, f"{stem}_bg.wasm"))
+    os.remove(loader)
+    # Trunk copies the app's JS snippets beside the worker too; the worker's glue loads none.
+    shutil.rmtree(os.path.join(folder, "snippets"), ignore_errors=True)
+    with open(os.path.join(folder, f"{stem}_loader.js"), "w", encoding="utf-8") as f:
+        f.write(f'importScripts("./{stem}.js");wasm_bindgen("./{stem}_bg.wasm");')
+    return [f'<meta name="iam-worker" content="{WORKER_DIR}/{stem}_loader.js" />']
+
+
 def add_script_hashes(html: str) -> str:
     hashes = []
     for body in SCRIPT_RE.findall(html):
@@ -78,7 +120,7 @@ def main() -> int:
     index = os.path.join(out_dir, "index.html")
     with open(index, encoding="utf-8") as f:
         html = f.read()
-    metas = write_data_assets(out_dir)
+    metas = write_data_assets(out_dir) + hash_worker(out_dir)
     if metas:
         html = html.replace("</head>", "    " + "\n    ".join(metas) + "\n  </head>", 1)
     html = add_script_hashes(html)

@@ -21,9 +21,10 @@ while IFS= read -r f; do
   printf '%-52s %12d %12d %12s\n' "$rel" "$raw" "$gz" "$( ((have_brotli)) && echo "$br" || echo -)"
   total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
   # A first visit loads the page, its script, wasm, stylesheet and icon; data assets under
-  # data/ are fetched lazily after the first render, so they are counted apart.
+  # data/ are fetched lazily after the first render, and the analysis worker under worker/ when
+  # an analysis first runs, so they are counted apart.
   case "$rel" in
-    data/*) ;;
+    data/* | worker/*) ;;
     *) first_gz=$((first_gz + gz)) first_br=$((first_br + br)) ;;
   esac
 done < <(find "$dist" -type f | sort)

@@ -3,6 +3,7 @@
 //! The app owns no IAM logic: it keeps the user's state, asks the engine for answers and shows
 //! them. See `ARCHITECTURE.md` for the map.
 
+pub mod analysis;
 pub mod clipboard;
 pub mod components;
 pub mod data;

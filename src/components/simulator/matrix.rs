@@ -2,17 +2,18 @@
 //! and a legend, not colour alone), each cell a button that loads its request into the panel
 //! and explains it. The root user's row also shows the root-only tasks no IAM principal can do.
 //!
-//! The matrix follows edits after a short pause in typing (a debounce), so a keystroke never
-//! waits for a whole matrix to compute and render.
+//! The matrix follows edits after a short pause in typing (a debounce). Its cells are computed
+//! off the main thread, in the analysis worker (`crate::analysis`): rows appear a band at a
+//! time, with progress and a Cancel button, and a newer query stops the running one.
 
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::eval::Decision;
+use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::scenario::PrincipalRef;
-use iam_engine::workbench::Workbench;
-use iam_engine::workbench::matrix::{AccessMatrix, matrix_principals, mentioned_actions};
+use iam_engine::workbench::matrix::mentioned_actions;
 use iam_engine::workbench::request::ROOT_TASK_PREFIX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -20,11 +21,20 @@ use yew::prelude::*;
 use super::hooks::ready;
 use super::result::decision_label;
 use super::tests_panel::focus_result;
+use crate::analysis::client::{JobStatus, MatrixQuery, MatrixRow, use_matrix, uses_worker};
+use crate::text::thousands;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 
 /// The most action columns rendered; the rest are counted.
 pub const MAX_COLUMNS: usize = 300;
+
+/// How many principals' rows are rendered at first, and how many more each "Show more" adds:
+/// about what the matrix's scrolling box (70% of the window's height) shows. A row is up to 300
+/// buttons; a table of every principal of a real account is hundreds of thousands of elements,
+/// whose layout alone held the page for seconds, and each band of rows added to the table
+/// costs a layout of all the rows shown.
+pub const ROWS_PER_PAGE: usize = 25;
 
 /// How long typing must pause before the matrix follows, in milliseconds.
 const DEBOUNCE_MS: u32 = 150;
@@ -70,6 +80,8 @@ pub fn MatrixPanel() -> Html {
     let source = use_state(String::new);
     let filter = use_state(String::new);
     let resource = use_state(|| "*".to_string());
+    // How many rows are rendered (the legend counts every computed row).
+    let rows_shown = use_state(|| ROWS_PER_PAGE);
     // The scenario the matrix shows, following the store after a pause in typing.
     let shown = use_state(|| (store.revision, Rc::clone(&store.scenario)));
     {
@@ -82,13 +94,13 @@ pub fn MatrixPanel() -> Html {
             move || drop(timeout)
         });
     }
-    let compiled = super::hooks::use_compile_cache();
-    let matrix = use_memo(
+    // The columns are worked out here (quick); the cells, a row per principal, in the
+    // analysis worker (see crate::analysis), which sends them a band at a time.
+    let columns = use_memo(
         (
             shown.0,
             (*source).clone(),
             (*filter).clone(),
-            (*resource).clone(),
             catalog.is_some(),
             managed.is_some(),
         ),
@@ -96,8 +108,7 @@ pub fn MatrixPanel() -> Html {
             let scenario = Rc::clone(&shown.1);
             let catalog = catalog.clone();
             let managed = managed.clone();
-            let compiled = Rc::clone(&compiled);
-            move |(_, source, filter, resource, _, _)| {
+            move |(_, source, filter, _, _)| {
                 let mut actions: Vec<String> = if source.is_empty() {
                     mentioned_actions(&scenario, managed.as_deref(), catalog.as_deref())
                 } else {
@@ -113,20 +124,22 @@ pub fn MatrixPanel() -> Html {
                 }
                 let total = actions.len();
                 actions.truncate(MAX_COLUMNS);
-                let resource = if resource.trim().is_empty() {
-                    "*"
-                } else {
-                    resource.trim()
-                };
-                let principals = matrix_principals(&scenario);
-                let m = Workbench::new(&scenario, &compiled)
-                    .with_managed(managed.as_deref())
-                    .matrix(&principals, &actions, resource, true);
-                (m, total)
+                (Rc::<[String]>::from(actions), total)
             }
         },
     );
-    let (m, total): &(AccessMatrix, usize) = &matrix;
+    let (actions, total) = (Rc::clone(&columns.0), columns.1);
+    let (progress, cancel) = use_matrix(MatrixQuery {
+        scenario: Rc::clone(&shown.1),
+        managed: managed.clone(),
+        actions: Rc::clone(&actions),
+        resource: if resource.trim().is_empty() {
+            "*".to_string()
+        } else {
+            resource.trim().to_string()
+        },
+    });
+    let root_tasks = root_only_tasks();
 
     let on_source = {
         let source = source.clone();
@@ -155,67 +168,57 @@ pub fn MatrixPanel() -> Html {
         })
         .unwrap_or_default();
 
+    // Kept across renders (it changes with the resource only), so the rows already shown are
+    // not rendered again when a band arrives.
     let open_cell = {
         let store = store.clone();
-        let resource = (*resource).clone();
-        Callback::from(move |(principal, action): (PrincipalRef, String)| {
-            let res = if action.starts_with(ROOT_TASK_PREFIX) || resource.trim().is_empty() {
-                "*".to_string()
-            } else {
-                resource.trim().to_string()
-            };
-            store.dispatch(Action::SetRequest(RequestState {
-                principal: String::from(principal),
-                action,
-                resource: res,
-                context: Vec::new(),
-            }));
-            focus_result();
-        })
+        use_callback(
+            (*resource).clone(),
+            move |(principal, action): (PrincipalRef, String), resource| {
+                let res = if action.starts_with(ROOT_TASK_PREFIX) || resource.trim().is_empty() {
+                    "*".to_string()
+                } else {
+                    resource.trim().to_string()
+                };
+                store.dispatch(Action::SetRequest(RequestState {
+                    principal: String::from(principal),
+                    action,
+                    resource: res,
+                    context: Vec::new(),
+                }));
+                focus_result();
+            },
+        )
     };
 
-    let header_actions = m
-        .actions
+    let header_actions = actions
         .iter()
         .map(|a| html! { <th scope="col" class="col-action"><span>{ a.clone() }</span></th> });
-    let header_tasks = m.root_tasks.iter().map(|t| html! {
+    let header_tasks = root_tasks.iter().map(|t| html! {
         <th scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
     });
-    let body = m.principals.iter().enumerate().map(|(r, p)| {
-        let label = principal_label(p);
-        let error = m.errors.iter().find(|(i, _)| *i == r).map(|(_, e)| e.clone());
-        let cells: Vec<Html> = (0..m.width()).map(|c| {
-            let Some(d) = m.cell(r, c) else { return html! { <td /> } };
-            let (column, action) = match m.actions.get(c) {
-                Some(a) => (a.clone(), a.clone()),
-                None => {
-                    let t = m.root_tasks.get(c - m.actions.len());
-                    (
-                        t.map(|t| format!("root-only task \"{}\"", t.title)).unwrap_or_default(),
-                        t.map(|t| format!("{ROOT_TASK_PREFIX}{}", t.id)).unwrap_or_default(),
-                    )
-                }
-            };
-            let text = format!("{label}, {column}: {}", decision_label(d));
-            let onclick = {
-                let open_cell = open_cell.clone();
-                let p = p.clone();
-                Callback::from(move |_| open_cell.emit((p.clone(), action.clone())))
-            };
-            html! {
-                <td><button type="button" class={cell_class(d)} title={text.clone()} aria-label={text}
-                    data-decision={d.as_aws_str()} {onclick}>{ letter(d) }</button></td>
-            }
-        }).collect();
+    let hidden = progress.total.saturating_sub(*rows_shown);
+    let show_more = (hidden > 0).then(|| {
+        let rows_shown = rows_shown.clone();
+        let more = hidden.min(ROWS_PER_PAGE);
         html! {
-            <tr data-principal={String::from(p.clone())}>
-                <th scope="row">{ label.clone() }{ error.map(|e| html! { <span class="status-error">{ format!(" ({e})") }</span> }).unwrap_or_default() }</th>
-                { for cells }
-            </tr>
+            <p class="matrix-more">
+                <button type="button" class="matrix-show-more"
+                    onclick={Callback::from(move |_| rows_shown.set(*rows_shown + ROWS_PER_PAGE))}>
+                    { format!("Show {} more principals", thousands(more)) }
+                </button>
+                { format!(" ({} not shown)", thousands(hidden)) }
+            </p>
         }
     });
-    let (a, e, i) = m.counts();
-    let note = if m.actions.is_empty() {
+    let body = progress.rows.iter().take(*rows_shown).map(|row| {
+        html! {
+            <MatrixRowView key={String::from(row.principal.clone())} row={Rc::clone(row)}
+                actions={Rc::clone(&actions)} open_cell={open_cell.clone()} />
+        }
+    });
+    let (a, e, i) = progress.counts;
+    let note = if actions.is_empty() {
         if source.is_empty() {
             "No policy of the scenario mentions an action yet (a bare * is not expanded). Pick a service instead.".to_string()
         } else if catalog.is_none() {
@@ -223,13 +226,41 @@ pub fn MatrixPanel() -> Html {
         } else {
             "No action matches.".to_string()
         }
-    } else if *total > m.actions.len() {
+    } else if total > actions.len() {
         format!(
             "Showing {} of {total} actions; type a filter to narrow them.",
-            m.actions.len()
+            actions.len()
         )
     } else {
-        format!("{} actions.", m.actions.len())
+        format!("{} actions.", actions.len())
+    };
+    let done = thousands(progress.rows.len());
+    let of = thousands(progress.total);
+    let status = match &progress.status {
+        JobStatus::Running => html! {
+            <p class="matrix-progress" role="status" data-state="running">
+                <progress max={progress.total.to_string()} value={progress.rows.len().to_string()} />
+                { format!(" Computing {done} of {of} principals\u{2026} ") }
+                <button type="button" class="matrix-cancel" onclick={cancel.reform(|_| ())}>{ "Cancel" }</button>
+            </p>
+        },
+        JobStatus::Done => html! {
+            <p class="matrix-progress" role="status" data-state="done">
+                { format!(
+                    "{of} principals, computed in {:.0} ms{}.",
+                    progress.elapsed_ms,
+                    if uses_worker() { " in the background" } else { "" }
+                ) }
+            </p>
+        },
+        JobStatus::Cancelled => html! {
+            <p class="matrix-progress" role="status" data-state="cancelled">
+                { format!("Cancelled after {done} of {of} principals; change the query to compute it again.") }
+            </p>
+        },
+        JobStatus::Failed(message) => html! {
+            <p class="matrix-progress status-error" role="status" data-state="failed">{ message.clone() }</p>
+        },
     };
     html! {
         <section class="sim-matrix" aria-labelledby="sim-matrix-heading">
@@ -260,12 +291,62 @@ pub fn MatrixPanel() -> Html {
                 { note }
                 { " Select a cell to see why." }
             </p>
+            { status }
             <div class="matrix-scroll" tabindex="0" role="region" aria-label="Access matrix, scrolls sideways">
                 <table class="matrix">
                     <thead><tr><th scope="col">{ "Principal" }</th>{ for header_actions }{ for header_tasks }</tr></thead>
                     <tbody>{ for body }</tbody>
                 </table>
             </div>
+            { show_more }
         </section>
+    }
+}
+
+/// The properties of one row of the matrix.
+#[derive(Properties, PartialEq)]
+struct MatrixRowProps {
+    row: Rc<MatrixRow>,
+    actions: Rc<[String]>,
+    open_cell: Callback<(PrincipalRef, String)>,
+}
+
+/// One principal's row. A component of its own so that, as bands arrive, the rows already
+/// shown are left alone (their properties are equal).
+#[component]
+fn MatrixRowView(props: &MatrixRowProps) -> Html {
+    let row = &props.row;
+    let p = &row.principal;
+    let label = principal_label(p);
+    let tasks = root_only_tasks();
+    let cells = row.cells.iter().enumerate().map(|(c, &d)| {
+        let (column, action) = match props.actions.get(c) {
+            Some(a) => (a.clone(), a.clone()),
+            None => {
+                let t = tasks.get(c - props.actions.len());
+                (
+                    t.map(|t| format!("root-only task \"{}\"", t.title))
+                        .unwrap_or_default(),
+                    t.map(|t| format!("{ROOT_TASK_PREFIX}{}", t.id))
+                        .unwrap_or_default(),
+                )
+            }
+        };
+        let text = format!("{label}, {column}: {}", decision_label(d));
+        let onclick = {
+            let open_cell = props.open_cell.clone();
+            let p = p.clone();
+            Callback::from(move |_| open_cell.emit((p.clone(), action.clone())))
+        };
+        html! {
+            <td><button type="button" class={cell_class(d)} title={text.clone()} aria-label={text}
+                data-decision={d.as_aws_str()} {onclick}>{ letter(d) }</button></td>
+        }
+    });
+    html! {
+        <tr data-principal={String::from(p.clone())}>
+            <th scope="row">{ label.clone() }{ row.error.clone().map(|e| html! { <span class="status-error">{ format!(" ({e})") }</span> }).unwrap_or_default() }</th>
+            { for cells }
+        </tr>
     }
 }

@@ -407,14 +407,76 @@ pub fn compute_matrix(
     } else {
         Vec::new()
     };
-    let width = actions.len() + root_tasks.len();
-    let mut cells = Vec::with_capacity(principals.len() * width);
-    let mut errors = Vec::new();
     let mut columns = MatrixColumns::new(actions);
-    for (i, p) in principals.iter().enumerate() {
+    let rows = compute_matrix_rows(
+        scenario,
+        managed,
+        cache,
+        principals,
+        0..principals.len(),
+        actions,
+        &mut columns,
+        resource,
+        with_root_tasks,
+    );
+    AccessMatrix {
+        principals: principals.to_vec(),
+        actions: actions.to_vec(),
+        root_tasks,
+        cells: rows.cells,
+        errors: rows.errors,
+    }
+}
+
+/// A band of consecutive rows of a matrix, as [`compute_matrix_rows`] computes them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MatrixRows {
+    /// The index of the band's first row among the matrix's principals.
+    pub first: usize,
+    /// How many rows the band holds.
+    pub rows: usize,
+    /// Row-major decisions, `rows × width` (the action columns, then the root-only tasks when
+    /// asked for).
+    pub cells: Vec<Decision>,
+    /// Rows that could not be computed (an unknown principal), by row index in the whole
+    /// matrix, with why.
+    pub errors: Vec<(usize, String)>,
+}
+
+/// Computes the rows `range` of the matrix of `principals` × `actions` (see
+/// [`compute_matrix`]), so that a long matrix can be computed a band at a time, with progress
+/// shown and a chance to stop between bands. `columns` must be made from `actions` and is
+/// reused from band to band (it remembers what it learnt about the actions). The part of
+/// `range` past the end of `principals` is ignored. Put together in order, the bands give
+/// exactly the cells and errors of [`compute_matrix`].
+#[allow(clippy::too_many_arguments)]
+pub fn compute_matrix_rows(
+    scenario: &Scenario,
+    managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
+    principals: &[PrincipalRef],
+    range: std::ops::Range<usize>,
+    actions: &[String],
+    columns: &mut MatrixColumns,
+    resource: &str,
+    with_root_tasks: bool,
+) -> MatrixRows {
+    let tasks = if with_root_tasks {
+        root_only_tasks().len()
+    } else {
+        0
+    };
+    let width = actions.len() + tasks;
+    let first = range.start.min(principals.len());
+    let band = principals
+        .get(first..range.end.clamp(first, principals.len()))
+        .unwrap_or_default();
+    let mut cells = Vec::with_capacity(band.len() * width);
+    let mut errors = Vec::new();
+    for (i, p) in (first..).zip(band) {
         match MatrixRowPlan::new(scenario, managed, cache, p, resource, &[]) {
             Ok(mut plan) => {
-                plan.decide_columns(scenario, managed, cache, actions, &mut columns, &mut cells);
+                plan.decide_columns(scenario, managed, cache, actions, columns, &mut cells);
                 if with_root_tasks {
                     cells.extend(plan.root_tasks());
                 }
@@ -425,10 +487,9 @@ pub fn compute_matrix(
             }
         }
     }
-    AccessMatrix {
-        principals: principals.to_vec(),
-        actions: actions.to_vec(),
-        root_tasks,
+    MatrixRows {
+        first,
+        rows: band.len(),
         cells,
         errors,
     }
@@ -946,6 +1007,106 @@ mod tests {
             panic!("the first slot has its reach");
         };
         assert!((0..actions.len()).all(|c| reach.known_decision(c).is_none()));
+    }
+
+    /// Computing the matrix a band of rows at a time, with one `MatrixColumns` for all bands,
+    /// gives exactly the whole matrix's cells and errors, for every band size (one row, a
+    /// size that does not divide the rows, more than all rows), and with or without the
+    /// root-only tasks.
+    #[test]
+    fn bands_of_rows_put_together_are_the_whole_matrix() {
+        let catalog = catalog();
+        let managed = managed();
+        let mut actions: Vec<String> = catalog
+            .actions()
+            .step_by(29)
+            .map(|a| a.full_name())
+            .collect();
+        actions.extend(["sts:AssumeRole", "kms:Decrypt", "iam:CreateUser"].map(String::from));
+        let cache = crate::workbench::CompileCache::new();
+        for org in 0..3 {
+            let s = stress_scenario(org);
+            let mut principals = matrix_principals(&s);
+            // An unknown principal in the middle, to check the errors' row indexes.
+            principals.insert(2, PrincipalRef::User("ghost".into()));
+            for with_tasks in [true, false] {
+                for resource in ["*", "arn:aws:kms:us-east-1:111122223333:key/k1"] {
+                    let whole = compute_matrix(
+                        &s,
+                        Some(&managed),
+                        &cache,
+                        &principals,
+                        &actions,
+                        resource,
+                        with_tasks,
+                    );
+                    assert_eq!(whole.errors.len(), 1);
+                    for size in [1, 3, principals.len() + 5] {
+                        let mut columns = MatrixColumns::new(&actions);
+                        let mut cells = Vec::new();
+                        let mut errors = Vec::new();
+                        let mut start = 0;
+                        while start < principals.len() {
+                            let band = compute_matrix_rows(
+                                &s,
+                                Some(&managed),
+                                &cache,
+                                &principals,
+                                start..start + size,
+                                &actions,
+                                &mut columns,
+                                resource,
+                                with_tasks,
+                            );
+                            assert_eq!(band.first, start);
+                            assert_eq!(band.cells.len(), band.rows * whole.width());
+                            start += band.rows;
+                            cells.extend(band.cells);
+                            errors.extend(band.errors);
+                        }
+                        assert_eq!(cells, whole.cells, "org {org} size {size} {resource}");
+                        assert_eq!(errors, whole.errors);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A band past the end of the principals, or reversed, is empty rather than a panic.
+    #[test]
+    fn bands_out_of_range_are_empty() {
+        let s = stress_scenario(0);
+        let principals = matrix_principals(&s);
+        let actions = vec!["s3:GetObject".to_string()];
+        let mut columns = MatrixColumns::new(&actions);
+        let cache = crate::workbench::CompileCache::new();
+        let n = principals.len();
+        for range in [n..n + 4, n + 3..n + 9, n - 1..n - 3] {
+            let band = compute_matrix_rows(
+                &s,
+                None,
+                &cache,
+                &principals,
+                range,
+                &actions,
+                &mut columns,
+                "*",
+                true,
+            );
+            assert_eq!((band.rows, band.cells.len()), (0, 0));
+        }
+        let tail = compute_matrix_rows(
+            &s,
+            None,
+            &cache,
+            &principals,
+            n - 1..n + 4,
+            &actions,
+            &mut columns,
+            "*",
+            false,
+        );
+        assert_eq!((tail.first, tail.rows, tail.cells.len()), (n - 1, 1, 1));
     }
 
     #[test]

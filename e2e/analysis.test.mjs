@@ -1,0 +1,225 @@
+// Heavy analysis off the main thread: the access matrix is computed in the analysis worker and
+// arrives a band of rows at a time, with progress and a Cancel button. On a generated account of
+// 500 principals the journey prints how long the matrix took and the longest main-thread task
+// meanwhile (a long-task observer); it asserts what the worker must do, not how fast.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, openPage, showView, openExample } from './lib/harness.mjs';
+
+const app = useApp();
+const ACCOUNT = '123456789012';
+
+/** A small deterministic pseudo-random generator (mulberry32), so the account is reproducible. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SERVICES = {
+  s3: ['GetObject', 'PutObject', 'DeleteObject', 'ListBucket', 'GetBucketPolicy', 'PutBucketPolicy'],
+  ec2: ['DescribeInstances', 'RunInstances', 'TerminateInstances', 'StopInstances', 'CreateTags'],
+  iam: ['CreateUser', 'DeleteUser', 'AttachRolePolicy', 'PassRole', 'GetRole', 'ListRoles'],
+  dynamodb: ['GetItem', 'PutItem', 'DeleteTable', 'Query', 'Scan'],
+  sqs: ['SendMessage', 'ReceiveMessage', 'DeleteQueue'],
+  kms: ['Decrypt', 'Encrypt', 'CreateGrant'],
+  lambda: ['InvokeFunction', 'CreateFunction', 'UpdateFunctionCode'],
+};
+
+/**
+ * An `aws iam get-account-authorization-details` output of `users` users in groups and `roles`
+ * roles, with customer-managed policies, inline policies, boundaries and AWS-managed attachments.
+ */
+function authorizationDetails(users, roles, seed = 16) {
+  const rnd = random(seed);
+  const pick = (list) => list[Math.floor(rnd() * list.length)];
+  const statement = () => {
+    const service = pick(Object.keys(SERVICES));
+    const deny = rnd() < 0.15;
+    const action = rnd() < 0.2 ? `${service}:${pick(['Get', 'List', 'Describe', 'Put'])}*` : `${service}:${pick(SERVICES[service])}`;
+    const s = { Effect: deny ? 'Deny' : 'Allow', Action: [action, `${service}:${pick(SERVICES[service])}`], Resource: '*' };
+    if (rnd() < 0.2) s.Condition = { StringEquals: { 'aws:PrincipalTag/team': pick(['red', 'blue']) } };
+    return s;
+  };
+  const doc = (n) => ({ Version: '2012-10-17', Statement: Array.from({ length: n }, statement) });
+  const policies = Array.from({ length: 60 }, (_, i) => ({
+    PolicyName: `team-policy-${i}`,
+    PolicyId: `ANPA${String(i).padStart(16, '0')}`,
+    Arn: `arn:aws:iam::${ACCOUNT}:policy/teams/team-policy-${i}`,
+    Path: '/teams/',
+    DefaultVersionId: 'v2',
+    AttachmentCount: 1,
+    PermissionsBoundaryUsageCount: 0,
+    IsAttachable: true,
+    PolicyVersionList: [
+      { Document: doc(3), VersionId: 'v2', IsDefaultVersion: true },
+      { Document: doc(2), VersionId: 'v1', IsDefaultVersion: false },
+    ],
+  }));
+  const attach = (n) => Array.from({ length: n }, () => {
+    if (rnd() < 0.1) return { PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' };
+    const p = pick(policies);
+    return { PolicyName: p.PolicyName, PolicyArn: p.Arn };
+  });
+  const groups = Array.from({ length: 30 }, (_, i) => ({
+    Path: '/',
+    GroupName: `group-${i}`,
+    GroupId: `AGPA${String(i).padStart(16, '0')}`,
+    Arn: `arn:aws:iam::${ACCOUNT}:group/group-${i}`,
+    GroupPolicyList: [],
+    AttachedManagedPolicies: attach(2),
+  }));
+  const userList = Array.from({ length: users }, (_, i) => ({
+    Path: '/',
+    UserName: `user-${i}`,
+    UserId: `AIDA${String(i).padStart(16, '0')}`,
+    Arn: `arn:aws:iam::${ACCOUNT}:user/user-${i}`,
+    GroupList: [pick(groups).GroupName, pick(groups).GroupName].filter((g, j, a) => a.indexOf(g) === j),
+    UserPolicyList: rnd() < 0.3 ? [{ PolicyName: 'inline', PolicyDocument: doc(2) }] : [],
+    AttachedManagedPolicies: attach(1),
+    Tags: [{ Key: 'team', Value: pick(['red', 'blue']) }],
+  }));
+  const roleList = Array.from({ length: roles }, (_, i) => ({
+    Path: i % 3 === 0 ? '/aws-reserved/sso.amazonaws.com/' : '/',
+    RoleName: `role-${i}`,
+    RoleId: `AROA${String(i).padStart(16, '0')}`,
+    Arn: `arn:aws:iam::${ACCOUNT}:role/role-${i}`,
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    },
+    InstanceProfileList: [],
+    RolePolicyList: rnd() < 0.4 ? [{ PolicyName: 'inline', PolicyDocument: doc(2) }] : [],
+    AttachedManagedPolicies: attach(2),
+    Tags: [],
+  }));
+  return JSON.stringify({ UserDetailList: userList, GroupDetailList: groups, RoleDetailList: roleList, Policies: policies, IsTruncated: false }, null, 2);
+}
+
+/** Records every main-thread task over 50 ms (the long-task observer) from now on. */
+async function observeLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask' });
+  });
+}
+
+/** The longest main-thread task that started after `since` (page time, ms), 0 when none was long. */
+async function longestTaskSince(page, since) {
+  return page.evaluate((t) => Math.max(0, ...window.__longTasks.filter((e) => e.start >= t).map((e) => e.duration)), since);
+}
+
+test('the matrix arrives from the analysis worker, and the page shows how far it is', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await openExample(page, 'seed-admin-template');
+  await showView(page, 'simulate');
+  await page.locator('.sim-matrix .matrix-progress[data-state="done"]').waitFor({ timeout: 30000 });
+  // The worker is the build's, from this page's origin, and the only kind the CSP allows.
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /worker-src 'self';/);
+  assert.doesNotMatch(csp, /unsafe-inline|blob:/);
+  const workers = page.workers().map((w) => w.url());
+  assert.ok(workers.some((u) => /\/worker\/iam-playground-worker-[0-9a-f]+_loader\.js$/.test(u)), workers.join(', '));
+  assert.match(await page.locator('.sim-matrix .matrix-progress').innerText(), /principals, computed in \d+ ms in the background/);
+  const cell = page.locator('.sim-matrix tr[data-principal="user/admin"] button[aria-label*="Close your AWS account"]');
+  assert.equal(await cell.getAttribute('data-decision'), 'implicitDeny');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a 500-principal account: the matrix computes in the worker with progress, and Cancel stops it', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await observeLongTasks(page);
+  await showView(page, 'export');
+  await page.locator('.export-file-input').setInputFiles({
+    name: 'authorization-details.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(authorizationDetails(200, 299)),
+  });
+  await page.locator('[data-notice]').first().waitFor({ state: 'visible', timeout: 60000 });
+
+  const since = await page.evaluate(() => performance.now());
+  await page.evaluate(() => {
+    window.__trace = [];
+    let last = '';
+    const look = () => {
+      const p = document.querySelector('.sim-matrix .matrix-progress');
+      const now = `${p?.dataset.state} ${document.querySelectorAll('.sim-matrix tbody tr').length}`;
+      if (now !== last) { window.__trace.push([Math.round(performance.now()), now]); last = now; }
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+  const started = Date.now();
+  await showView(page, 'simulate');
+  const progress = page.locator('.sim-matrix .matrix-progress');
+  await progress.waitFor({ timeout: 30000 });
+  // Partial rows while it runs: some rows are shown before the last one is computed.
+  const partial = await page.waitForFunction(() => {
+    const p = document.querySelector('.sim-matrix .matrix-progress');
+    const rows = document.querySelectorAll('.sim-matrix tbody tr').length;
+    if (p?.dataset.state === 'done') return { rows, done: true, text: p.innerText };
+    if (p?.dataset.state === 'running' && rows > 0) return { rows, done: false, text: p.innerText };
+    return false;
+  }, null, { timeout: 60000, polling: 'raf' }).then((h) => h.jsonValue());
+  await page.locator('.sim-matrix .matrix-progress[data-state="done"]').waitFor({ timeout: 180000 });
+  const wall = Date.now() - started;
+  const rows = await page.locator('.sim-matrix tbody tr').count();
+  const columns = await page.locator('.sim-matrix thead th.col-action').count();
+  const longest = await longestTaskSince(page, since);
+  const text = await progress.innerText();
+  // The first frame that showed the job running: from then on the rows arrive.
+  const running = await page.evaluate(() => window.__trace.find(([, s]) => s.startsWith('running'))?.[0] ?? 0);
+  const whileRunning = await longestTaskSince(page, running);
+  console.log(
+    `matrix of 500 principals x ${columns} columns in the worker: "${text}"; ${wall} ms from opening the Simulator to the last row; ` +
+      `first seen ${partial.done ? 'done' : `running with ${partial.rows} rows ("${partial.text.trim()}")`}; ` +
+      `longest main-thread task ${longest.toFixed(0)} ms since opening the Simulator (its first render included), ` +
+      `${whileRunning.toFixed(0)} ms while the rows arrived`,
+  );
+  // Every principal is computed; the first 25 rows are rendered, the rest on demand.
+  assert.match(text, /^500 principals, computed in \d+ ms in the background\.$/);
+  assert.equal(rows, 25);
+  assert.match(await page.locator('.sim-matrix .matrix-more').innerText(), /Show 25 more principals \(475 not shown\)/);
+  await page.locator('.sim-matrix .matrix-show-more').click();
+  await page.waitForFunction(() => document.querySelectorAll('.sim-matrix tbody tr').length === 50);
+
+  // A new query (every EC2 action, 300 columns) starts a new job; Cancel stops it with the rows
+  // so far kept and says so.
+  const cancelSince = await page.evaluate(() => performance.now());
+  // The Cancel button is pressed in the first frame that shows the new job running (a click
+  // from the test could come after the last band on a fast machine).
+  const pressed = page.evaluate(() => new Promise((resolve) => {
+    const look = () => {
+      const p = document.querySelector('.sim-matrix .matrix-progress');
+      if (p?.dataset.state === 'running') {
+        const text = p.innerText;
+        document.querySelector('.sim-matrix .matrix-cancel').click();
+        resolve(text);
+      } else {
+        requestAnimationFrame(look);
+      }
+    };
+    requestAnimationFrame(look);
+  }));
+  await page.selectOption('.sim-matrix select[name="matrix-source"]', 'ec2');
+  assert.match(await pressed, /Computing [\d,]+ of 500 principals/);
+  await page.locator('.sim-matrix .matrix-progress[data-state="cancelled"]').waitFor({ timeout: 10000 });
+  const kept = await page.locator('.sim-matrix tbody tr').count();
+  const cancelled = await progress.innerText();
+  const after = Number(/^Cancelled after ([\d,]+) of 500 principals/.exec(cancelled)?.[1].replace(/,/g, ''));
+  assert.ok(after < 500, cancelled);
+  // Nothing more arrives after Cancel.
+  await page.waitForTimeout(1500);
+  assert.equal(await page.locator('.sim-matrix tbody tr').count(), kept);
+  console.log(`cancelled the 500 x 300 matrix after ${after} rows; longest main-thread task meanwhile ${(await longestTaskSince(page, cancelSince)).toFixed(0)} ms`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

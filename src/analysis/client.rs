@@ -1,0 +1,391 @@
+//! The page's side of the analysis worker: one worker per page, started on first use, and the
+//! [`use_matrix`] hook that runs a matrix query there and follows its progress.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use gloo::timers::callback::Timeout;
+use gloo::worker::{Spawnable, WorkerBridge};
+use iam_engine::catalog::ManagedPolicies;
+use iam_engine::eval::Decision;
+use iam_engine::workbench::matrix::matrix_principals;
+use iam_engine::scenario::{PrincipalRef, Scenario};
+use yew::prelude::*;
+
+use super::job::MatrixJob;
+use super::protocol::{Band, MatrixRequest, Request, Response, decision_of};
+use super::worker::AnalysisWorker;
+
+/// How long a slice of a job run on the page (where there is no worker) may take, in
+/// milliseconds: well under the 50 ms at which a task counts as long.
+const PAGE_SLICE_MS: f64 = 8.0;
+
+/// Where the build put the worker's loader script: `scripts/post_build.py` names it in
+/// `<meta name="iam-worker">`.
+fn worker_url() -> Option<String> {
+    gloo::utils::document()
+        .query_selector("meta[name=\"iam-worker\"]")
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))
+}
+
+/// `relative` as an absolute URL against the page's base URL (a worker resolves relative URLs
+/// against its own script instead).
+fn absolute(relative: &str) -> Option<String> {
+    let base = gloo::utils::document().base_uri().ok().flatten()?;
+    web_sys::Url::new_with_base(relative, &base)
+        .ok()
+        .map(|u| u.href())
+}
+
+/// Where the jobs run.
+enum Backend {
+    /// In the analysis worker.
+    Worker(WorkerBridge<AnalysisWorker>),
+    /// On the page, a slice per task (the build ships no worker).
+    Page(Rc<RefCell<HashMap<u64, MatrixJob>>>),
+}
+
+/// The page's connection to the worker.
+struct Client {
+    backend: Backend,
+    /// Who follows each job.
+    listeners: RefCell<HashMap<u64, Callback<Response>>>,
+    next_job: Cell<u64>,
+    /// The last scenario sent to the worker, with its number.
+    sent: RefCell<Option<(u64, Weak<Scenario>)>>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
+}
+
+/// Hands an answer to whoever follows its job.
+fn deliver(response: Response) {
+    let Some(client) = CLIENT.with(|c| c.borrow().clone()) else {
+        return;
+    };
+    let listener = client.listeners.borrow().get(&response.job()).cloned();
+    if let Some(listener) = listener {
+        listener.emit(response);
+    }
+}
+
+/// The page's client, started on first use.
+fn client() -> Rc<Client> {
+    CLIENT.with(|c| {
+        Rc::clone(c.borrow_mut().get_or_insert_with(|| {
+            let backend = match worker_url().and_then(|u| absolute(&u)) {
+                Some(url) => Backend::Worker(
+                    AnalysisWorker::spawner()
+                        .callback(deliver)
+                        .spawn_with_loader(&url),
+                ),
+                None => Backend::Page(Rc::new(RefCell::new(HashMap::new()))),
+            };
+            Rc::new(Client {
+                backend,
+                listeners: RefCell::new(HashMap::new()),
+                next_job: Cell::new(1),
+                sent: RefCell::new(None),
+            })
+        }))
+    })
+}
+
+/// Whether the analyses run in the worker (rather than on the page, where the build ships no
+/// worker).
+pub fn uses_worker() -> bool {
+    matches!(client().backend, Backend::Worker(_))
+}
+
+/// Runs the next slice of the page's job `id`, then schedules the one after it.
+fn page_slice(jobs: Rc<RefCell<HashMap<u64, MatrixJob>>>, id: u64) {
+    let answers = {
+        let mut running = jobs.borrow_mut();
+        let Some(job) = running.get_mut(&id) else {
+            return;
+        };
+        let rows = job.step(PAGE_SLICE_MS, js_sys::Date::now);
+        let mut answers = vec![Response::Rows {
+            job: id,
+            total: job.total(),
+            band: rows.into(),
+        }];
+        if job.is_done() {
+            running.remove(&id);
+            answers.push(Response::Done { job: id });
+        } else {
+            let jobs = Rc::clone(&jobs);
+            Timeout::new(0, move || page_slice(jobs, id)).forget();
+        }
+        answers
+    };
+    for answer in answers {
+        deliver(answer);
+    }
+}
+
+impl Client {
+    /// Starts the matrix of `query`, followed by `listener`; returns the job's number.
+    fn start(&self, query: &MatrixQuery, listener: Callback<Response>) -> u64 {
+        let job = self.next_job.get();
+        self.next_job.set(job + 1);
+        self.listeners.borrow_mut().insert(job, listener);
+        match &self.backend {
+            Backend::Worker(bridge) => {
+                let mut sent = self.sent.borrow_mut();
+                let known = sent
+                    .as_ref()
+                    .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, &query.scenario)))
+                    .map(|(id, _)| *id);
+                let (scenario_id, scenario_json) = match known {
+                    Some(id) => (id, None),
+                    None => {
+                        let id = job;
+                        *sent = Some((id, Rc::downgrade(&query.scenario)));
+                        (id, Some(query.scenario.to_json()))
+                    }
+                };
+                let managed_url = query
+                    .managed
+                    .as_ref()
+                    .and_then(|_| crate::data::asset_url("managed-policies"))
+                    .and_then(|u| absolute(&u));
+                bridge.send(Request::Matrix(MatrixRequest {
+                    job,
+                    scenario_id,
+                    scenario_json,
+                    managed_url,
+                    actions: query.actions.to_vec(),
+                    resource: query.resource.clone(),
+                }));
+            }
+            Backend::Page(jobs) => {
+                jobs.borrow_mut().insert(
+                    job,
+                    MatrixJob::new(
+                        Rc::clone(&query.scenario),
+                        query.managed.clone(),
+                        query.actions.to_vec(),
+                        query.resource.clone(),
+                    ),
+                );
+                let jobs = Rc::clone(jobs);
+                Timeout::new(0, move || page_slice(jobs, job)).forget();
+            }
+        }
+        job
+    }
+
+    /// Stops job `job` and forgets its listener.
+    fn cancel(&self, job: u64) {
+        if self.listeners.borrow_mut().remove(&job).is_none() {
+            return;
+        }
+        match &self.backend {
+            Backend::Worker(bridge) => bridge.send(Request::Cancel { job }),
+            Backend::Page(jobs) => {
+                jobs.borrow_mut().remove(&job);
+            }
+        }
+    }
+}
+
+/// A matrix query: every principal of `scenario` × `actions` on `resource`, with the
+/// root-only task columns.
+#[derive(Debug, Clone)]
+pub struct MatrixQuery {
+    /// The scenario (compared by identity: the store makes a new one on every change).
+    pub scenario: Rc<Scenario>,
+    /// The AWS-managed policies, once loaded (compared by identity).
+    pub managed: Option<Rc<ManagedPolicies>>,
+    /// The action columns.
+    pub actions: Rc<[String]>,
+    /// The resource of every cell.
+    pub resource: String,
+}
+
+impl PartialEq for MatrixQuery {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.scenario, &other.scenario)
+            && match (&self.managed, &other.managed) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+            && self.actions == other.actions
+            && self.resource == other.resource
+    }
+}
+
+/// One computed row of the matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixRow {
+    /// Whose row it is.
+    pub principal: PrincipalRef,
+    /// The action columns, then the root-only tasks.
+    pub cells: Vec<Decision>,
+    /// Why the row could not be computed, if it could not.
+    pub error: Option<String>,
+}
+
+/// Where a job is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobStatus {
+    /// Bands are arriving.
+    Running,
+    /// Every row is here.
+    Done,
+    /// Stopped by the user; the rows so far stay.
+    Cancelled,
+    /// It could not run; why, in words for the user.
+    Failed(String),
+}
+
+/// A matrix as it arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixProgress {
+    /// The query it answers.
+    pub query: Option<MatrixQuery>,
+    /// The rows so far, in order.
+    pub rows: Vec<Rc<MatrixRow>>,
+    /// How many rows the whole matrix has.
+    pub total: usize,
+    /// Where the job is.
+    pub status: JobStatus,
+    /// How many cells so far are (allowed, explicit deny, implicit deny).
+    pub counts: (usize, usize, usize),
+    /// How long the job has run, or ran, in milliseconds.
+    pub elapsed_ms: f64,
+    /// Whether `rows` and `counts` are still the previous job's, kept on screen until this
+    /// job's first band replaces them (only when the columns are the same, as after an edit
+    /// of the scenario), so the table does not empty and refill on every edit.
+    pub stale: bool,
+}
+
+impl MatrixProgress {
+    fn new(query: Option<MatrixQuery>, total: usize) -> MatrixProgress {
+        MatrixProgress {
+            query,
+            rows: Vec::new(),
+            total,
+            status: JobStatus::Running,
+            counts: (0, 0, 0),
+            elapsed_ms: 0.0,
+            stale: false,
+        }
+    }
+
+    /// Drops the previous job's rows, if they are still shown.
+    fn drop_stale(&mut self) {
+        if self.stale {
+            self.rows.clear();
+            self.counts = (0, 0, 0);
+            self.stale = false;
+        }
+    }
+
+    /// Adds a band of rows; `principals` names the rows.
+    fn add(&mut self, band: &Band, principals: &[PrincipalRef]) {
+        let width = band.cells.len().checked_div(band.rows).unwrap_or(0);
+        for (i, cells) in (band.first..).zip(band.cells.chunks(width.max(1))) {
+            let Some(principal) = principals.get(i) else {
+                break;
+            };
+            let cells: Vec<Decision> = cells.iter().map(|&c| decision_of(c)).collect();
+            for d in &cells {
+                match d {
+                    Decision::Allowed => self.counts.0 += 1,
+                    Decision::ExplicitDeny => self.counts.1 += 1,
+                    Decision::ImplicitDeny => self.counts.2 += 1,
+                }
+            }
+            let error = band
+                .errors
+                .iter()
+                .find(|(r, _)| *r == i)
+                .map(|(_, e)| e.clone());
+            self.rows.push(Rc::new(MatrixRow {
+                principal: principal.clone(),
+                cells,
+                error,
+            }));
+        }
+    }
+}
+
+/// Computes the matrix of `query` off the main thread, following every change of the query
+/// (a newer query stops the running one). Returns the matrix as it arrives, and a callback
+/// that stops it (the rows so far stay).
+#[hook]
+pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
+    let progress = use_mut_ref(|| MatrixProgress::new(None, 0));
+    let job = use_mut_ref(|| 0u64);
+    let update = use_force_update();
+    {
+        let progress = Rc::clone(&progress);
+        let job = Rc::clone(&job);
+        let update = update.clone();
+        use_effect_with(query, move |query| {
+            let principals = matrix_principals(&query.scenario);
+            {
+                let mut p = progress.borrow_mut();
+                let same_columns = p.query.as_ref().is_some_and(|old| {
+                    old.actions == query.actions && old.resource == query.resource
+                });
+                let mut next = MatrixProgress::new(Some(query.clone()), principals.len());
+                if same_columns {
+                    next.rows = std::mem::take(&mut p.rows);
+                    next.counts = p.counts;
+                    next.stale = true;
+                }
+                *p = next;
+            }
+            let started = js_sys::Date::now();
+            let listener = {
+                let progress = Rc::clone(&progress);
+                let update = update.clone();
+                Callback::from(move |response: Response| {
+                    let mut p = progress.borrow_mut();
+                    p.drop_stale();
+                    match response {
+                        Response::Rows { total, band, .. } => {
+                            p.total = total;
+                            p.add(&band, &principals);
+                        }
+                        Response::Done { .. } => p.status = JobStatus::Done,
+                        Response::Cancelled { .. } => p.status = JobStatus::Cancelled,
+                        Response::Failed { message, .. } => p.status = JobStatus::Failed(message),
+                    }
+                    p.elapsed_ms = js_sys::Date::now() - started;
+                    drop(p);
+                    update.force_update();
+                })
+            };
+            let client = client();
+            let id = client.start(query, listener);
+            *job.borrow_mut() = id;
+            update.force_update();
+            move || client.cancel(id)
+        });
+    }
+    let cancel = {
+        let progress = Rc::clone(&progress);
+        Callback::from(move |()| {
+            let id = *job.borrow();
+            client().cancel(id);
+            let mut p = progress.borrow_mut();
+            if p.status == JobStatus::Running {
+                p.status = JobStatus::Cancelled;
+                p.drop_stale();
+            }
+            drop(p);
+            update.force_update();
+        })
+    };
+    let snapshot = progress.borrow().clone();
+    (snapshot, cancel)
+}

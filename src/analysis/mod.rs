@@ -1,0 +1,18 @@
+//! Heavy analysis off the main thread.
+//!
+//! The access matrix of a real account (thousands of principals × hundreds of actions) takes
+//! seconds to compute; done on the page, it froze the page for as long. It runs instead in a
+//! Web Worker ([`worker::AnalysisWorker`], built by Trunk from `src/worker_main.rs` with the
+//! engine in its own wasm): the page sends the query ([`protocol::Request`]), the worker
+//! computes a band of rows at a time ([`job::MatrixJob`], over the engine's
+//! `compute_matrix_rows`) and posts each band as it is done, so the page shows progress and
+//! partial rows, and a newer query or a Cancel stops the running job between bands.
+//!
+//! The page side is [`client::use_matrix`]. Where the build ships no worker (the browser tests,
+//! which load the app as a library), the same job runs on the page in short slices between
+//! tasks, so the answer is the same and still arrives a band at a time.
+
+pub mod client;
+pub mod job;
+pub mod protocol;
+pub mod worker;
