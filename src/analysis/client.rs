@@ -9,8 +9,8 @@ use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
 use iam_engine::catalog::ManagedPolicies;
 use iam_engine::eval::Decision;
-use iam_engine::workbench::matrix::matrix_principals;
 use iam_engine::scenario::{PrincipalRef, Scenario};
+use iam_engine::workbench::matrix::matrix_principals;
 use yew::prelude::*;
 
 use super::job::MatrixJob;

@@ -4,11 +4,11 @@
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
+use iam_engine::scenario::{PrincipalRef, Scenario};
+use iam_engine::workbench::CompileCache;
 use iam_engine::workbench::matrix::{
     MatrixColumns, MatrixRows, compute_matrix_rows, matrix_principals,
 };
-use iam_engine::scenario::{PrincipalRef, Scenario};
-use iam_engine::workbench::CompileCache;
 
 /// How many rows are computed between two looks at the clock.
 const ROWS_PER_LOOK: usize = 2;

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use iam_engine::eval::Decision;
-use iam_engine::workbench::matrix::{compute_matrix, matrix_principals};
 use iam_engine::scenario::{InlinePolicy, Scenario, User};
+use iam_engine::workbench::matrix::{compute_matrix, matrix_principals};
 use iam_playground_app::analysis::client::{JobStatus, MatrixProgress, MatrixQuery, use_matrix};
 use wasm_bindgen_test::*;
 use yew::prelude::*;

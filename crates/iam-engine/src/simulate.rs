@@ -477,7 +477,7 @@ fn to_result(
 
 /// Cuts the explanation's lists to [`MAX_EXPLAINED_STATEMENTS`] entries, returning what was
 /// left out (`None` when nothing was).
-fn summarize_explanation(evaluation: &mut Evaluation) -> Option<ExplanationOmitted> {
+pub(crate) fn summarize_explanation(evaluation: &mut Evaluation) -> Option<ExplanationOmitted> {
     fn cut<T>(list: &mut Vec<T>) -> usize {
         let omitted = list.len().saturating_sub(MAX_EXPLAINED_STATEMENTS);
         list.truncate(MAX_EXPLAINED_STATEMENTS);

@@ -3,7 +3,6 @@
 //! per test, and exits 1 when any test fails. `--junit` also writes JUnit XML, which CI
 //! systems read.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;

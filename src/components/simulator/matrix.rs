@@ -22,9 +22,9 @@ use super::hooks::ready;
 use super::result::decision_label;
 use super::tests_panel::focus_result;
 use crate::analysis::client::{JobStatus, MatrixQuery, MatrixRow, use_matrix, uses_worker};
-use crate::text::thousands;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
+use crate::text::thousands;
 
 /// The most action columns rendered; the rest are counted.
 pub const MAX_COLUMNS: usize = 300;

@@ -88,7 +88,7 @@ fn to_result(
     resource: &str,
     result: ScenarioEvaluation,
 ) -> EvaluationResult {
-    let evaluation = result.evaluation;
+    let mut evaluation = result.evaluation;
     let matched_statements = evaluation
         .matched_statements
         .iter()
@@ -130,6 +130,7 @@ fn to_result(
                 allowed_by_permissions_boundary: a,
             }
         }),
+        explanation_omitted: crate::simulate::summarize_explanation(&mut evaluation),
         explanation: evaluation,
     }
 }
