@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::denied::agree::{Agreement, check_agreement};
 use crate::denied::{
-    DeniedError, DeniedPrincipal, DeniedRequest, Layer, PrincipalKind, parse_denied,
+    ClaimKind, DeniedError, DeniedPrincipal, DeniedRequest, Layer, PrincipalKind, parse_denied,
 };
 use crate::eval::{Decision, RootTaskEvaluation};
 use crate::policy::Effect;
@@ -302,6 +302,50 @@ pub fn explain_parsed(
     }
 }
 
+/// Advice from the input alone, when there is no scenario to simulate: what the reason AWS
+/// gave means and where to look.
+pub fn advice_from_claim(denied: &DeniedRequest) -> Vec<String> {
+    let action = &denied.action;
+    let on = denied
+        .resource
+        .as_deref()
+        .map_or(String::new(), |r| format!(" on {r}"));
+    let Some(claim) = &denied.claimed else {
+        return vec![format!(
+            "AWS gave no reason. Decode the authorization message (`aws sts decode-authorization-message`) or find the CloudTrail event for more, or load the account as a scenario to see which policy refuses {action}."
+        )];
+    };
+    let layer = claim.layer;
+    let words = layer.words();
+    let mut out = Vec::new();
+    match (claim.kind, layer) {
+        (ClaimKind::NoAllow | ClaimKind::ImplicitDeny, Layer::Identity) => out.push(format!(
+            "No identity-based policy of {} allows {action}{on}: allow it in a policy of the principal (or of one of its groups), as narrowly as the job needs.",
+            denied.principal.arn
+        )),
+        (ClaimKind::NoAllow | ClaimKind::ImplicitDeny, Layer::Resource) => out.push(format!(
+            "The resource's own policy (a bucket policy, a key policy, a trust policy) must allow this request: a cross-account request, a KMS key and a role's trust always need it. Add a statement allowing {} to do {action} to that policy.",
+            denied.principal.arn
+        )),
+        (ClaimKind::NoAllow | ClaimKind::ImplicitDeny, Layer::Unspecified) => out.push(format!(
+            "No policy allows {action}{on}; AWS does not say which type is missing."
+        )),
+        (ClaimKind::NoAllow | ClaimKind::ImplicitDeny, _) => out.push(format!(
+            "The {words} limits what the other policies can grant, and it does not allow {action}: an Allow in an identity-based policy is not enough until the {words} allows it too."
+        )),
+        (ClaimKind::ExplicitDeny, _) => out.push(format!(
+            "A Deny statement in {} {words} applies to this request: no Allow can override it. Find the statement whose Action matches {action} (and whose Condition holds for this request) and change it, or change the request.",
+            if matches!(layer, Layer::Identity) { "an" } else { "a" }
+        )),
+    }
+    if matches!(layer, Layer::Scp | Layer::Rcp) {
+        out.push(format!(
+            "The {words} is managed in AWS Organizations by the management account; ask its administrators, and note that AWS's message can say \"explicit deny\" even when the {words} merely allows nothing."
+        ));
+    }
+    out
+}
+
 /// The last segment of an ARN's resource part (`user/path/dev` gives `dev`).
 fn last_segment(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
@@ -405,15 +449,11 @@ fn missing(principal: String, step: FixStep, explanation: String) -> PrincipalMa
 /// A trust policy that lets principals of the account assume a role (what the console's
 /// "This account" choice writes).
 fn trust_account(account: &str) -> String {
-    let doc = serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
-            "Action": "sts:AssumeRole"
-        }]
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    let principal =
+        serde_json::to_string(&format!("arn:aws:iam::{account}:root")).unwrap_or_default();
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \"Principal\": {{ \"AWS\": {principal} }},\n      \"Action\": \"sts:AssumeRole\"\n    }}\n  ]\n}}"
+    )
 }
 
 /// The simulator's request for the denied one: its principal, action and resource, and the
@@ -563,16 +603,15 @@ fn reason_in_words(simulated: &Simulated, denied: &DeniedRequest) -> String {
 
 /// The inline policy allowing exactly the request.
 fn allow_policy(action: &str, resource: &str) -> String {
-    let doc = serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": sid_of(action),
-            "Effect": "Allow",
-            "Action": action,
-            "Resource": resource
-        }]
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    // Written by hand (each value quoted by serde_json) so the keys keep the order people
+    // write them in: serde_json's map sorts them.
+    let q = |v: &str| serde_json::to_string(v).unwrap_or_default();
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": {},\n      \"Effect\": \"Allow\",\n      \"Action\": {},\n      \"Resource\": {}\n    }}\n  ]\n}}",
+        q(&sid_of(action)),
+        q(action),
+        q(resource)
+    )
 }
 
 /// A statement id from an action (`s3:DeleteBucket` gives `AllowS3DeleteBucket`): Sids are
@@ -722,7 +761,6 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
-    use crate::denied::ClaimKind;
     use crate::scenario::InlinePolicy;
     use crate::workbench::CompileCache;
 
@@ -891,6 +929,33 @@ mod tests {
             &fix.steps[0],
             FixStep::PutInlinePolicy { identity: IdentityRef::Role(r), .. } if r == "Deployer"
         ));
+    }
+
+    #[test]
+    fn advice_from_the_message_alone_follows_the_claim() {
+        let denied = parse_denied(DONE_WHEN).unwrap();
+        let advice = advice_from_claim(&denied);
+        assert!(advice[0].contains("No identity-based policy"), "{advice:?}");
+        let scp = parse_denied("User: arn:aws:iam::123456789012:user/dev is not authorized to perform: s3:DeleteBucket on resource: arn:aws:s3:::prod-logs with an explicit deny in a service control policy").unwrap();
+        let advice = advice_from_claim(&scp);
+        assert!(
+            advice[0].contains("Deny statement in a service control policy"),
+            "{advice:?}"
+        );
+        assert!(advice[1].contains("AWS Organizations"), "{advice:?}");
+    }
+
+    #[test]
+    fn the_fix_policy_reads_in_the_usual_key_order() {
+        let doc = allow_policy("s3:DeleteBucket", "arn:aws:s3:::prod-logs");
+        let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert_eq!(v["Statement"][0]["Resource"], "arn:aws:s3:::prod-logs");
+        assert!(doc.find("Version") < doc.find("Statement"), "{doc}");
+        let trust: serde_json::Value = serde_json::from_str(&trust_account("1")).unwrap();
+        assert_eq!(
+            trust["Statement"][0]["Principal"]["AWS"],
+            "arn:aws:iam::1:root"
+        );
     }
 
     #[test]
