@@ -13,6 +13,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 
+mod denied;
 mod editor;
 mod export_view;
 mod inspector;
