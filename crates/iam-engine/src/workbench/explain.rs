@@ -285,6 +285,15 @@ pub fn explain_parsed(
         }
         _ => None,
     };
+    // A statement that allows the request but for its Condition is often the intended
+    // grant: the request, not the policy, may be what is wrong.
+    if let (Some(_), Simulated::Decided { nearest_misses, .. }) = (&fix, &simulated)
+        && nearest_misses
+            .iter()
+            .any(|m| m.contains("its Condition is not met"))
+    {
+        notes.push("A statement would allow this request but for its Condition. If the condition is intended (a network, MFA, a tag), make the request meet it rather than applying the fix, which allows the request without it.".to_string());
+    }
     if let (None, PrincipalMatch::Missing { add, .. }) = (&fix, &principal) {
         notes.push(format!(
             "{} Then the simulator can rebuild this request.",
@@ -956,6 +965,89 @@ mod tests {
             trust["Statement"][0]["Principal"]["AWS"],
             "arn:aws:iam::1:root"
         );
+    }
+
+    /// The S3 data event fixture (from 10.1.2.3, through a VPC endpoint) as pasted text.
+    fn s3_event() -> String {
+        let fixture: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/denied/events/s3-data-event.json"
+        ))
+        .unwrap();
+        fixture["input"].to_string()
+    }
+
+    /// Account 111122223333 where analyst may read the reports from `cidr` only.
+    fn analyst_from(cidr: &str) -> Scenario {
+        let mut s = Scenario::new("111122223333");
+        let mut analyst = User::new("analyst");
+        analyst.inline_policies.push(InlinePolicy {
+            name: "Reports".into(),
+            document: format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"FromTheOffice","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::finance-reports/*","Condition":{{"IpAddress":{{"aws:SourceIp":"{cidr}"}}}}}}]}}"#
+            ),
+        });
+        s.add_user(analyst).unwrap();
+        s
+    }
+
+    #[test]
+    fn an_event_carries_its_context_into_the_simulation() {
+        // From 10.1.2.3 the office-only statement does not apply: a nearest miss on its
+        // Condition, and a fix.
+        let e = explain(&analyst_from("192.0.2.0/24"), &s3_event());
+        assert_eq!(e.request.principal, "user/analyst");
+        assert_eq!(
+            e.request.resource,
+            "arn:aws:s3:::finance-reports/2026/q3.csv"
+        );
+        assert!(
+            e.request.context.iter().any(|c| c.key == "aws:SourceIp"
+                && c.setting == KeySetting::Set(vec!["10.1.2.3".into()])),
+            "{:?}",
+            e.request.context
+        );
+        let Simulated::Decided {
+            decision,
+            nearest_misses,
+            ..
+        } = &e.simulated
+        else {
+            panic!("{:?}", e.simulated)
+        };
+        assert_eq!(*decision, Decision::ImplicitDeny);
+        assert!(
+            nearest_misses
+                .iter()
+                .any(|m| m.contains("FromTheOffice") && m.contains("Condition")),
+            "{nearest_misses:?}"
+        );
+        assert!(e.fix.is_some_and(|f| f.verified));
+        assert!(
+            e.notes.iter().any(|n| n.contains("but for its Condition")),
+            "{:?}",
+            e.notes
+        );
+
+        // Allowing 10.0.0.0/8 allows the event's request (the panel's default address would
+        // not match): the scenario disagrees with AWS, said plainly, and there is nothing to
+        // fix here.
+        let e = explain(&analyst_from("10.0.0.0/8"), &s3_event());
+        let Simulated::Decided {
+            decision,
+            agreement,
+            ..
+        } = &e.simulated
+        else {
+            panic!("{:?}", e.simulated)
+        };
+        assert_eq!(*decision, Decision::Allowed);
+        assert!(!agreement.decision_agrees);
+        assert!(
+            agreement.message.contains("the scenario allows it"),
+            "{}",
+            agreement.message
+        );
+        assert_eq!(e.fix, None);
     }
 
     #[test]
