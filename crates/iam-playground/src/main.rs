@@ -7,6 +7,7 @@
 
 use std::process::ExitCode;
 
+mod explain;
 mod export;
 mod import;
 mod io;
@@ -77,6 +78,10 @@ enum Command {
     SimulatePrincipalPolicy(principal::PrincipalPolicyArgs),
     /// Run a scenario's saved tests: one line per test, exit status 1 if any fails.
     Test(saved_tests::TestArgs),
+    /// Explain an AccessDenied error: rebuild the request from the message (or a CloudTrail
+    /// event), name the policy layer that denies it and, with `--scenario`, propose a fix
+    /// verified by simulating again.
+    ExplainDenied(explain::ExplainArgs),
 }
 
 fn main() -> ExitCode {
@@ -121,6 +126,7 @@ fn main() -> ExitCode {
         Some(Command::Import(args)) => import::run(args),
         Some(Command::SimulatePrincipalPolicy(args)) => principal::run(args),
         Some(Command::Test(args)) => saved_tests::run(args),
+        Some(Command::ExplainDenied(args)) => explain::run(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;

@@ -7,6 +7,7 @@
 //! view. Nothing derived is stored: the policy editors that draw the simulator's highlights
 //! compute the answer through the same memoized hook ([`use_answer`]).
 
+pub mod denied;
 pub mod hooks;
 pub mod matrix;
 pub mod request;
@@ -59,6 +60,7 @@ pub fn Simulator() -> Html {
     };
     html! {
         <div class="simulator-view">
+            <denied::DeniedPanel />
             <div class="sim-top">
                 <request::RequestPanel rows={rows.clone()} now={(*now).clone()} {on_now} />
                 <result_panel::ResultPanel answer={answer.clone()} on_select={on_select_row} />

@@ -19,6 +19,7 @@
 mod answer;
 mod cache;
 pub mod cli_input;
+pub mod explain;
 pub mod matrix;
 pub mod principal_policy;
 pub mod request;
@@ -112,6 +113,17 @@ impl<'a> Workbench<'a> {
             rows,
             selected,
         )
+    }
+
+    /// Reads an AccessDenied message, decoded authorization message or CloudTrail event and
+    /// explains the denial against the scenario, with a verified fix when one is simple (see
+    /// [`explain::explain_denied`]); `now` is the request time when the input carries none.
+    pub fn explain_denied(
+        &self,
+        text: &str,
+        now: &str,
+    ) -> Result<explain::DeniedExplanation, crate::denied::DeniedError> {
+        explain::explain_denied(self, text, now)
     }
 
     /// Runs every saved test.
