@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use iam_engine::eval::{Decision, RootTaskEvaluation, StepKind, Verdict};
 use iam_engine::policy::PolicyType;
-use iam_engine::scenario::{DocumentRef, IdentityRef, PrincipalRef, Scenario, Target};
+use iam_engine::scenario::{IdentityRef, PrincipalRef, Scenario};
 use iam_engine::workbench::Answer;
-use iam_engine::workbench::simulate::{PolicyLocation, ScenarioEvaluation};
+use iam_engine::workbench::simulate::ScenarioEvaluation;
 use yew::prelude::*;
 
 use crate::components::editor::{EditorHighlight, PolicyEditor, highlights_in};
@@ -55,39 +55,6 @@ pub fn verdict(verdict: Verdict) -> (&'static str, &'static str) {
         Verdict::Deny => ("denies", "verdict-deny"),
         Verdict::NoAllow => ("does not allow", "verdict-noallow"),
         Verdict::NotApplicable => ("not applicable", "verdict-na"),
-    }
-}
-
-/// Where a policy of an evaluation lives, in words: "group Developers", "the SCP 1 of Root".
-pub fn policy_place(result: &ScenarioEvaluation, policy_id: &str) -> String {
-    match result.locate(policy_id) {
-        Some(PolicyLocation::Scenario { target, document }) => {
-            let owner = match &target {
-                Target::User { name } => format!("user {name}"),
-                Target::Group { name } => format!("group {name}"),
-                Target::Role { name } => format!("role {name}"),
-                Target::Policy { name } => format!("customer-managed policy {name}"),
-                Target::Resource { name, .. } => format!("resource {name}"),
-                Target::ExternalPrincipal { arn } => format!("external principal {arn}"),
-                Target::Organization => "the organization".to_string(),
-                _ => "the account".to_string(),
-            };
-            match document {
-                DocumentRef::Inline { name } => format!("inline policy {name} of {owner}"),
-                DocumentRef::Managed => owner,
-                DocumentRef::Trust => format!("the trust policy of {owner}"),
-                DocumentRef::ResourcePolicy => format!("the policy of {owner}"),
-                DocumentRef::Scp { level, index } => {
-                    format!("SCP {} at level {}", index + 1, level + 1)
-                }
-                DocumentRef::Rcp { level, index } => {
-                    format!("RCP {} at level {}", index + 1, level + 1)
-                }
-            }
-        }
-        Some(PolicyLocation::AwsManaged { name }) => format!("AWS-managed policy {name}"),
-        Some(PolicyLocation::Implicit { name }) => name,
-        None => policy_id.to_string(),
     }
 }
 
@@ -154,7 +121,7 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         };
         html! {
             <li data-statement={name.clone()}>
-                { "Statement " }<code>{ name }</code>{ format!(" in {} {verb} this request.", policy_place(&props.result, &s.policy_id)) }
+                { "Statement " }<code>{ name }</code>{ format!(" in {} {verb} this request.", props.result.place(&s.policy_id)) }
             </li>
         }
     });
@@ -167,7 +134,7 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         html! {
             <li class="miss" data-statement={name.clone()}>
                 { "Statement " }<code>{ name }</code>
-                { format!(" in {} would allow this, but {}", policy_place(&props.result, &c.statement.policy_id), miss_text(&c.miss)) }
+                { format!(" in {} would allow this, but {}", props.result.place(&c.statement.policy_id), miss_text(&c.miss)) }
             </li>
         }
     });
