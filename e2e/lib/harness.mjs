@@ -110,16 +110,25 @@ export async function launchBrowser() {
 }
 
 /**
- * Opens a page that records console errors, page errors and failed or off-origin requests, so a
- * test can assert the page loaded cleanly and sent nothing anywhere else.
+ * Records the console errors and warnings of `page` into `problems`: a warning is a problem too
+ * (a preload the browser ignores, a deprecated API), and none is filtered out.
+ */
+export function watchConsole(page, problems) {
+  page.on('console', (msg) => {
+    const type = msg.type();
+    if (type === 'error' || type === 'warning') problems.push(`console ${type}: ${msg.text()}`);
+  });
+}
+
+/**
+ * Opens a page that records console errors and warnings, page errors and failed or off-origin
+ * requests, so a test can assert the page loaded cleanly and sent nothing anywhere else.
  */
 export async function openPage(context, url) {
   const page = await context.newPage();
   const problems = [];
   const origin = new URL(url).origin;
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
+  watchConsole(page, problems);
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
   page.on('request', (req) => {

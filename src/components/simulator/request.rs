@@ -8,8 +8,8 @@ use iam_engine::catalog::Catalog;
 use iam_engine::context::ContextKeyType;
 use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::workbench::request::{
-    ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, resource_suggestions, set_override,
-    setting_for,
+    ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, principal_choices, resource_suggestions,
+    set_override, setting_for,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -52,38 +52,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
         }
     };
 
-    // Principals: the root user, users, roles, external principals, a service, anonymous.
-    let mut principals: Vec<(String, String)> = vec![("root".into(), "Root user".into())];
-    principals.extend(
-        scenario
-            .users
-            .iter()
-            .map(|u| (format!("user/{}", u.name), format!("User {}", u.name))),
-    );
-    principals.extend(scenario.roles.iter().map(|r| {
-        (
-            format!("role/{}", r.name),
-            format!("Role {} (a session)", r.name),
-        )
-    }));
-    principals.extend(
-        scenario
-            .external_principals
-            .iter()
-            .map(|e| (e.arn.clone(), format!("External {}", e.arn))),
-    );
-    principals.push((
-        "ec2.amazonaws.com".into(),
-        "Service principal ec2.amazonaws.com".into(),
-    ));
-    principals.push(("*".into(), "Anonymous caller".into()));
-    let known = principals.iter().any(|(v, _)| *v == request.principal);
-    if !known && !request.principal.is_empty() {
-        principals.push((
-            request.principal.clone(),
-            format!("Other: {}", request.principal),
-        ));
-    }
+    let principals = principal_choices(&scenario, &request.principal);
 
     let on_principal = {
         let update = update.clone();
@@ -178,8 +147,8 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                 <label>
                     <span>{ "Principal" }</span>
                     <select name="principal" onchange={on_principal} ref={principal_select}>
-                        { for principals.iter().map(|(value, label)| html! {
-                            <option value={value.clone()} selected={*value == request.principal}>{ label.clone() }</option>
+                        { for principals.iter().map(|c| html! {
+                            <option value={c.value.clone()} selected={c.value == request.principal}>{ c.label.clone() }</option>
                         }) }
                     </select>
                 </label>

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use iam_engine::eval::{Decision, RootTaskEvaluation, StepKind, Verdict};
 use iam_engine::policy::PolicyType;
-use iam_engine::scenario::{IdentityRef, PrincipalRef, Scenario};
+use iam_engine::scenario::{DocumentRef, IdentityRef, PrincipalRef, Scenario, Target};
 use iam_engine::workbench::Answer;
 use iam_engine::workbench::simulate::ScenarioEvaluation;
 use yew::prelude::*;
