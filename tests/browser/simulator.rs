@@ -294,3 +294,12 @@ async fn an_aws_managed_policy_that_decides_is_shown_laid_out_with_the_statement
     assert!(band >= 5, "the band covers the statement's lines ({band})");
     assert!(highlight.span.start > 0);
 }
+
+#[wasm_bindgen_test]
+async fn the_saved_tests_section_is_named_by_its_heading_alone() {
+    let (root, _store) = mount("seed-admin-template").await;
+    let section = find(&root, "section.sim-tests").await;
+    let id = section.get_attribute("aria-labelledby").unwrap();
+    let label = find(&root, &format!("#{id}")).await;
+    assert_eq!(label.text_content().unwrap(), "Saved tests");
+}
