@@ -10,6 +10,7 @@
 pub mod matrix;
 pub mod request;
 pub mod result;
+pub mod root_task_search;
 pub mod tests_panel;
 
 use std::rc::Rc;

@@ -15,6 +15,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::ready;
+use super::root_task_search::RootTaskSearch;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 
@@ -86,6 +87,12 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
             }
         })
     };
+    let on_task_found = {
+        let update = update.clone();
+        Callback::from(move |id: &'static str| {
+            update(Box::new(move |r| r.action = format!("{ROOT_TASK_PREFIX}{id}")));
+        })
+    };
     let on_resource = {
         let update = update.clone();
         Callback::from(move |e: InputEvent| {
@@ -129,7 +136,8 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     let root_task_options = root_only_tasks().iter().map(|t| {
         (
             format!("{ROOT_TASK_PREFIX}{}", t.id),
-            format!("Root-only task: {}", t.title),
+            // The synonyms let the browser's suggestions find the task by the words people use.
+            format!("Root-only task: {} ({})", t.title, t.synonyms.join(", ")),
         )
     });
     let resources = resource_suggestions(&scenario, catalog.as_deref(), action_text);
@@ -178,6 +186,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                         }) }
                     </select>
                 </label>
+                <RootTaskSearch on_pick={on_task_found} />
                 <label class="wide">
                     <span>{ "Resource" }</span>
                     <input name="resource" type="text" spellcheck="false" autocomplete="off"
