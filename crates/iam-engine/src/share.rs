@@ -43,6 +43,7 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::{Deserialize, Serialize};
 
 /// The link format this build writes and the newest one it reads.
@@ -441,8 +442,19 @@ pub fn decode(input: &str) -> Result<SharePayload, ShareError> {
 }
 
 /// Tells a link cut off in the middle of a base64 group (the common case: its last character
-/// then has stray bits or stands alone) from other damage, by reading the whole groups before it.
+/// then has stray bits or stands alone) from other damage.
+///
+/// A last character with stray bits is also what changing the last character of a whole link
+/// gives, so the stray bits are first ignored: when every byte the record announces is then
+/// present, nothing was cut off and the link was changed. Otherwise the whole groups before the
+/// last character are read, and a record that ends early there was cut off.
 fn diagnose_bad_tail(data: &str) -> ShareError {
+    if let Ok(bytes) = LENIENT.decode(data.as_bytes()) {
+        return match decode_bytes(&bytes) {
+            Err(ShareError::Truncated) => ShareError::Truncated,
+            _ => ShareError::Corrupt,
+        };
+    }
     let whole_groups = data.len() - data.len() % 4;
     let prefix = data.get(..whole_groups).unwrap_or_default();
     match URL_SAFE_NO_PAD
@@ -453,6 +465,16 @@ fn diagnose_bad_tail(data: &str) -> ShareError {
         _ => ShareError::Corrupt,
     }
 }
+
+/// The link alphabet, decoding a last character whose unused bits are set (which
+/// [`URL_SAFE_NO_PAD`] refuses): used only to tell a changed link from a cut-off one.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone),
+);
 
 /// Builds the full share URL: `base_url` without its own fragment, then `#s=` and the link
 /// data. `data` may also be given as [`fragment`] accepts it.
@@ -941,6 +963,20 @@ mod tests {
             );
         }
         assert_eq!(decode(&data[..data.len() - 8]), Err(ShareError::Truncated));
+    }
+
+    #[test]
+    fn a_changed_last_character_is_damage_not_a_cut() {
+        let data = encode(&payload()).unwrap();
+        let (head, last) = data.split_at(data.len() - 1);
+        let mut damaged = 0;
+        for c in "AQgwzZ09-_".chars().filter(|c| !last.starts_with(*c)) {
+            let changed = format!("{head}{c}");
+            let error = decode(&changed).unwrap_err();
+            assert_ne!(error, ShareError::Truncated, "{c}: {error:?}");
+            damaged += usize::from(error == ShareError::Corrupt);
+        }
+        assert!(damaged > 0);
     }
 
     #[test]
