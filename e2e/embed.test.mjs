@@ -117,6 +117,9 @@ test('the share view makes embed code whose live preview reports its height', as
   const src = await preview.getAttribute('src');
   assert.equal(snippet.includes(src.replaceAll('&', '&amp;')), true, 'the preview shows what the code embeds');
   await page.frameLocator('iframe.embed-preview').locator('.embed-view[data-view="simulate"]').waitFor({ state: 'visible', timeout: 15000 });
+  // The embed is named the same in its title bar and in the iframe's title.
+  const framed = await page.frameLocator('iframe.embed-preview').locator('.embed-title').innerText();
+  assert.equal(snippet.match(/ title="([^"]+)"/)[1], framed);
   if (shots) {
     await page.locator('.share-view').screenshot({ path: `${shots}/share-embed-options.png` });
   }

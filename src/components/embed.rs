@@ -231,11 +231,7 @@ pub fn EmbedView() -> Html {
     let Some(store) = store else {
         return html! {};
     };
-    let title = if store.scenario.title.trim().is_empty() {
-        store.slot.clone()
-    } else {
-        store.scenario.title.clone()
-    };
+    let title = iam_engine::share::embed_title(&store.scenario.title);
     let notice = store.notice.clone().map(|notice| {
         let (class, role) = match notice.level {
             NoticeLevel::Info => ("notice notice-info", "status"),

@@ -212,11 +212,7 @@ pub fn ShareView() -> Html {
                 readonly: *readonly,
                 theme: *theme,
                 height: *height,
-                title: if store.scenario.title.trim().is_empty() {
-                    format!("IAM policy playground: {}", store.slot)
-                } else {
-                    format!("IAM policy playground: {}", store.scenario.title)
-                },
+                title: share::embed_title(&store.scenario.title),
             };
             let snippet = share::embed_snippet(&base, data, &options);
             let src = share::embed_url(&base, data, &options);

@@ -781,6 +781,18 @@ impl Default for EmbedOptions {
     }
 }
 
+/// The name an embed goes by, the same in the embed's title bar and in its `<iframe>`'s title:
+/// the scenario's own title, or "Untitled scenario" when it has none. Only what the link
+/// carries may name it (a reader's browser knows nothing of the sharer's saved slots).
+pub fn embed_title(scenario_title: &str) -> String {
+    let title = scenario_title.trim();
+    if title.is_empty() {
+        "Untitled scenario".to_owned()
+    } else {
+        title.to_owned()
+    }
+}
+
 /// Characters escaped in a query value: everything except the RFC 3986 unreserved ones.
 const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
@@ -1156,6 +1168,12 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(text).unwrap();
         let minified: serde_json::Value = serde_json::from_str(&minify_json(text)).unwrap();
         assert_eq!(value, minified);
+    }
+
+    #[test]
+    fn embed_title_is_the_scenario_title_or_untitled() {
+        assert_eq!(embed_title("  Root versus admin "), "Root versus admin");
+        assert_eq!(embed_title(" "), "Untitled scenario");
     }
 
     #[test]
