@@ -15,6 +15,7 @@ mod common;
 
 mod editor;
 mod export_view;
+mod findings;
 mod inspector;
 mod shell;
 mod simulator;

@@ -69,7 +69,18 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Change the account name, email address, root user password or root user access keys on the account settings and security credentials pages while signed in as the root user. Other account settings, such as contact information, payment currency preference and AWS Regions, do not require root user credentials. For member accounts with centralized root access, a privileged root session can also delete the root user's credentials (task policy IAMDeleteRootUserCredentials) or let it recover its password (IAMCreateRootUserPassword).",
         needs_context: None,
         assume_root_task_policy: None,
-        synonyms: &["root password", "change the root password", "reset the root password", "root access keys", "delete root access keys", "root MFA", "root user MFA device", "root email address", "account name", "account email"],
+        synonyms: &[
+            "root password",
+            "change the root password",
+            "reset the root password",
+            "root access keys",
+            "delete root access keys",
+            "root MFA",
+            "root user MFA device",
+            "root email address",
+            "account name",
+            "account email",
+        ],
     },
     RootTask {
         id: "restore-iam-user-permissions",
@@ -79,7 +90,13 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Sign in as the root user to edit IAM policies and restore the permissions that the only IAM administrator accidentally revoked from themselves. The IAM actions involved are ordinary ones; what is root-only is being able to use them when no IAM principal is allowed to.",
         needs_context: None,
         assume_root_task_policy: None,
-        synonyms: &["restore permissions", "locked out", "lost administrator access", "regain access", "revoked my own permissions"],
+        synonyms: &[
+            "restore permissions",
+            "locked out",
+            "lost administrator access",
+            "regain access",
+            "revoked my own permissions",
+        ],
     },
     RootTask {
         id: "activate-iam-billing-access",
@@ -89,7 +106,11 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Turn on \"IAM user and role access to Billing information\" on the account settings page while signed in as the root user.",
         needs_context: None,
         assume_root_task_policy: None,
-        synonyms: &["billing access", "IAM access to billing", "billing console for IAM users"],
+        synonyms: &[
+            "billing access",
+            "IAM access to billing",
+            "billing console for IAM users",
+        ],
     },
     RootTask {
         id: "view-certain-tax-invoices",
@@ -109,7 +130,13 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Close a standalone account from the account settings page while signed in as the root user. (A management account can close member accounts through AWS Organizations, which is not this task.)",
         needs_context: None,
         assume_root_task_policy: None,
-        synonyms: &["close the account", "delete the account", "cancel the account", "terminate the account", "shut down the account"],
+        synonyms: &[
+            "close the account",
+            "delete the account",
+            "cancel the account",
+            "terminate the account",
+            "shut down the account",
+        ],
     },
     RootTask {
         id: "register-ri-marketplace-seller",
@@ -119,7 +146,11 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Complete the seller registration for the Reserved Instance Marketplace in the EC2 console while signed in as the root user. Listing reserved instances after registration is an ordinary EC2 action.",
         needs_context: None,
         assume_root_task_policy: None,
-        synonyms: &["reserved instance marketplace", "sell reserved instances", "RI seller"],
+        synonyms: &[
+            "reserved instance marketplace",
+            "sell reserved instances",
+            "RI seller",
+        ],
     },
     RootTask {
         id: "s3-enable-mfa-delete",
@@ -143,7 +174,11 @@ static ROOT_TASKS: &[RootTask] = &[
             "Root-only when the queue's current policy denies all principals and the request changes the Policy attribute.",
         ),
         assume_root_task_policy: Some("SQSUnlockQueuePolicy"),
-        synonyms: &["unlock a queue", "queue policy denies everyone", "locked SQS queue"],
+        synonyms: &[
+            "unlock a queue",
+            "queue policy denies everyone",
+            "locked SQS queue",
+        ],
     },
     RootTask {
         id: "s3-unlock-bucket-policy",
@@ -153,7 +188,11 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Edit or delete the bucket policy while signed in as the root user.",
         needs_context: Some("Root-only when the bucket's current policy denies all principals."),
         assume_root_task_policy: Some("S3UnlockBucketPolicy"),
-        synonyms: &["unlock a bucket", "bucket policy denies everyone", "locked S3 bucket"],
+        synonyms: &[
+            "unlock a bucket",
+            "bucket policy denies everyone",
+            "locked S3 bucket",
+        ],
     },
     RootTask {
         id: "sign-up-govcloud",
@@ -183,7 +222,12 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Contact AWS Support as the root user to recover a KMS key whose key policy no longer lets anyone manage it.",
         needs_context: None,
         assume_root_task_policy: None,
-        synonyms: &["recover a KMS key", "unmanageable KMS key", "locked KMS key", "key policy lockout"],
+        synonyms: &[
+            "recover a KMS key",
+            "unmanageable KMS key",
+            "locked KMS key",
+            "key policy lockout",
+        ],
     },
 ];
 
@@ -211,7 +255,9 @@ pub fn root_only_task(id: &str) -> Option<&'static RootTask> {
 
 /// Words a search ignores, so "change the root password" finds what "change root password"
 /// finds.
-const STOP_WORDS: &[&str] = &["the", "a", "an", "my", "your", "our", "of", "to", "for", "as"];
+const STOP_WORDS: &[&str] = &[
+    "the", "a", "an", "my", "your", "our", "of", "to", "for", "as",
+];
 
 /// The root-only tasks a search for `query` finds, in AWS's order: those whose title, id or
 /// synonyms hold every word of the query (case-insensitively, ignoring words such as "the").
@@ -355,7 +401,10 @@ mod tests {
         // The GovCloud account's root access keys are a task of their own, listed after.
         assert_eq!(
             ids("root access keys"),
-            ["change-account-settings", "request-govcloud-root-access-keys"]
+            [
+                "change-account-settings",
+                "request-govcloud-root-access-keys"
+            ]
         );
         assert_eq!(ids("close the account"), ["close-account"]);
         assert_eq!(ids("restore permissions"), ["restore-iam-user-permissions"]);

@@ -8,8 +8,8 @@ use iam_engine::catalog::Catalog;
 use iam_engine::context::ContextKeyType;
 use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::workbench::request::{
-    ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, principal_choices, resource_suggestions,
-    set_override, setting_for,
+    ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, principal_choices,
+    resource_suggestions, set_override, setting_for,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -90,7 +90,9 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     let on_task_found = {
         let update = update.clone();
         Callback::from(move |id: &'static str| {
-            update(Box::new(move |r| r.action = format!("{ROOT_TASK_PREFIX}{id}")));
+            update(Box::new(move |r| {
+                r.action = format!("{ROOT_TASK_PREFIX}{id}")
+            }));
         })
     };
     let on_resource = {

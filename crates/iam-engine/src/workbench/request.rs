@@ -1318,10 +1318,11 @@ mod tests {
     #[test]
     fn principal_choices_offer_external_principals_and_the_current_one() {
         let mut s = Scenario::new("111122223333");
-        s.external_principals.push(crate::scenario::ExternalPrincipal {
-            arn: "arn:aws:iam::444455556666:user/partner-auditor".into(),
-            policies: Vec::new(),
-        });
+        s.external_principals
+            .push(crate::scenario::ExternalPrincipal {
+                arn: "arn:aws:iam::444455556666:user/partner-auditor".into(),
+                policies: Vec::new(),
+            });
         let values = |current: &str| -> Vec<String> {
             principal_choices(&s, current)
                 .into_iter()
