@@ -4,7 +4,7 @@
 // the same scenario in the full app, unsaved. Nothing is sent anywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openPage, showView, screenshotDir, openExample } from './lib/harness.mjs';
+import { useApp, openPage, showView, screenshotDir, openExample, watchConsole } from './lib/harness.mjs';
 
 const app = useApp();
 
@@ -111,7 +111,7 @@ test('the share view makes embed code whose live preview reports its height', as
   await page.selectOption('select.embed-view-option', 'simulate');
   await page.selectOption('select.embed-theme-option', 'dark');
   const snippet = await code.inputValue();
-  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/playground\/\?embed&amp;view=simulate&amp;readonly=1&amp;theme=dark#s=[A-Za-z0-9_-]+" title="[^"]+" width="100%" height="480" loading="lazy" style="border: 0;"><\/iframe>$/);
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/playground\/\?embed&amp;view=simulate&amp;readonly=1&amp;theme=dark#s=[A-Za-z0-9_-]+" title="[^"]+" width="100%" height="480" loading="lazy" style="border: 0;"><\/iframe>\n<script src="http:\/\/127\.0\.0\.1:\d+\/playground\/embed\.js" async><\/script>$/);
   const preview = page.locator('iframe.embed-preview');
   await page.waitForFunction(() => Number(document.querySelector('iframe.embed-preview')?.dataset.reportedHeight) > 0, null, { timeout: 15000 });
   const src = await preview.getAttribute('src');
@@ -126,4 +126,79 @@ test('the share view makes embed code whose live preview reports its height', as
   // Each option change reloads the preview, which aborts the previous frame's loads: expected.
   assert.deepEqual(problems.filter((p) => !p.endsWith('net::ERR_ABORTED')), []);
   await page.close();
+});
+
+/**
+ * Serves `body` as a page of another origin (localhost, while the playground is on 127.0.0.1),
+ * with `csp` as its Content-Security-Policy header when given, and opens it in a page that
+ * records console errors and warnings, page errors and failed requests.
+ */
+async function openHostPage(context, port, name, body, csp) {
+  const page = await context.newPage();
+  const problems = [];
+  watchConsole(page, problems);
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  const url = `http://localhost:${port}/docs/${name}.html`;
+  await page.route(url, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      headers: csp ? { 'content-security-policy': csp } : {},
+      body,
+    }),
+  );
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, problems };
+}
+
+/** A plain documentation page around pasted embed code. */
+const docPage = (code) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Docs</title><link rel="icon" href="data:,"></head>
+<body style="max-width: 800px; margin: 1rem auto; font: 16px/1.5 system-ui, sans-serif">
+<h1>Who may do what</h1><p>The example below is live.</p>
+${code}
+<p id="after">After the embed.</p>
+</body></html>`;
+
+test('the embed code pasted alone into a page on another origin sizes its frame', async () => {
+  const { page: share } = await openPage(app.browser.context, app.server.url);
+  await openExample(share, 'mfa-required');
+  await showView(share, 'share');
+  const code = share.locator('textarea.embed-code');
+  await code.waitFor({ state: 'visible', timeout: 15000 });
+  const snippet = await code.inputValue();
+  await share.locator('details.embed-fixed summary').click();
+  const fixedCode = await share.locator('textarea.embed-code-fixed').inputValue();
+  await share.close();
+  const port = new URL(app.server.url).port;
+
+  // With the script: the frame takes the height its embed reports, which is not the 480 px the
+  // code starts it at.
+  const { page, problems } = await openHostPage(app.browser.context, port, 'pasted', docPage(snippet));
+  const frame = page.locator('iframe');
+  await page.waitForFunction(() => {
+    const f = document.querySelector('iframe');
+    const h = Number(f?.getAttribute('data-iam-playground-height'));
+    return h > 0 && Math.abs(f.getBoundingClientRect().height - h) <= 1;
+  }, null, { timeout: 20000 });
+  const sized = Number(await frame.getAttribute('data-iam-playground-height'));
+  assert.notEqual(sized, 480, 'the frame was sized to its content');
+  const inner = await page.frameLocator('iframe').locator('.embed-view').evaluate((e) => Math.ceil(e.getBoundingClientRect().height));
+  assert.ok(Math.abs(inner - sized) <= 1, `frame ${sized} px, content ${inner} px`);
+  // A message from this page itself (not one of its frames) resizes nothing.
+  await page.evaluate(() => window.postMessage({ type: 'iam-playground:height', height: 5 }, '*'));
+  await page.waitForTimeout(200);
+  assert.equal(Math.round(await frame.evaluate((f) => f.getBoundingClientRect().height)), sized);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  // Without the script, on a page whose policy forbids scripts: the frame keeps its height and
+  // the embed still works.
+  const strict = await openHostPage(app.browser.context, port, 'strict', docPage(fixedCode), "default-src 'none'; frame-src http://127.0.0.1:*; img-src data:");
+  await strict.page.frameLocator('iframe').locator('.embed-view').waitFor({ state: 'visible', timeout: 20000 });
+  assert.equal(await strict.page.locator('iframe').getAttribute('height'), '480');
+  assert.equal(Math.round(await strict.page.locator('iframe').evaluate((f) => f.getBoundingClientRect().height)), 480);
+  assert.deepEqual(strict.problems, []);
+  await strict.page.close();
 });

@@ -826,14 +826,46 @@ pub fn embed_url(base_url: &str, data: &str, options: &EmbedOptions) -> String {
 
 /// An `<iframe>` element embedding the playground, for documentation pages: the [`embed_url`],
 /// a title, full width, the configured height and lazy loading. Every attribute value is
-/// HTML-escaped.
-pub fn embed_snippet(base_url: &str, data: &str, options: &EmbedOptions) -> String {
+/// HTML-escaped. On its own it keeps the configured height (for pages whose
+/// Content-Security-Policy forbids scripts); [`embed_snippet`] adds the script that sizes it.
+pub fn embed_iframe(base_url: &str, data: &str, options: &EmbedOptions) -> String {
     format!(
         "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{}\" loading=\"lazy\" \
          style=\"border: 0;\"></iframe>",
         escape_attribute(&embed_url(base_url, data, options)),
         escape_attribute(&options.title),
         options.height,
+    )
+}
+
+/// The address of `embed.js`, the script served beside the playground that sizes every
+/// playground iframe of a host page to its content: `base_url`'s folder (its query, fragment
+/// and last path segment after the final `/` dropped) followed by `embed.js`.
+pub fn embed_script_url(base_url: &str) -> String {
+    let base = base_url.split(['#', '?']).next().unwrap_or(base_url);
+    // The folder ends at the last `/` after the scheme's `//`, so a bare origin keeps its host.
+    let path_start = base.find("//").map_or(0, |i| i + 2);
+    let folder = match base.get(path_start..).and_then(|rest| rest.rfind('/')) {
+        Some(slash) => base
+            .get(..path_start + slash + 1)
+            .unwrap_or(base)
+            .to_owned(),
+        None => format!("{base}/"),
+    };
+    format!("{folder}{EMBED_SCRIPT}")
+}
+
+/// The file name of the host pages' auto-height script, at the root of the built site.
+pub const EMBED_SCRIPT: &str = "embed.js";
+
+/// The embed code for documentation pages: the [`embed_iframe`] and one `<script async>` that
+/// loads [`embed_script_url`], which sizes the frame (and every other playground frame on the
+/// page) to its content. Pasting it several times is harmless: the script listens once.
+pub fn embed_snippet(base_url: &str, data: &str, options: &EmbedOptions) -> String {
+    format!(
+        "{}\n<script src=\"{}\" async></script>",
+        embed_iframe(base_url, data, options),
+        escape_attribute(&embed_script_url(base_url)),
     )
 }
 
@@ -1171,6 +1203,24 @@ mod tests {
     }
 
     #[test]
+    fn the_embed_script_sits_beside_the_playground() {
+        for (base, script) in [
+            (
+                "https://example.com/play/",
+                "https://example.com/play/embed.js",
+            ),
+            (
+                "https://example.com/play/index.html?x=1#s=a",
+                "https://example.com/play/embed.js",
+            ),
+            ("https://example.com", "https://example.com/embed.js"),
+            ("/playground/", "/playground/embed.js"),
+        ] {
+            assert_eq!(embed_script_url(base), script, "{base}");
+        }
+    }
+
+    #[test]
     fn embed_title_is_the_scenario_title_or_untitled() {
         assert_eq!(embed_title("  Root versus admin "), "Root versus admin");
         assert_eq!(embed_title(" "), "Untitled scenario");
@@ -1190,7 +1240,11 @@ mod tests {
             url,
             "https://example.com/play/?embed&view=simulate&readonly=1&theme=dark#s=abc"
         );
-        let snippet = embed_snippet("https://example.com/play/?lang=en", "abc", &options);
+        let snippet = embed_iframe("https://example.com/play/?lang=en", "abc", &options);
+        assert_eq!(
+            embed_snippet("https://example.com/play/?lang=en", "abc", &options),
+            format!("{snippet}\n<script src=\"https://example.com/play/embed.js\" async></script>")
+        );
         assert_eq!(
             snippet,
             "<iframe src=\"https://example.com/play/?lang=en&amp;embed&amp;view=simulate&amp;\
