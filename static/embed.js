@@ -22,9 +22,20 @@
       return null;
     }
   };
+  // Whether the frame shows its src yet: a frame still on its initial about:blank document
+  // belongs to this page's origin, and posting to it with the src's origin would only warn.
+  // A document of another origin is hidden from this page (contentDocument is null).
+  const shown = (frame) => {
+    try {
+      const doc = frame.contentDocument;
+      return !doc || (doc.URL !== 'about:blank' && doc.readyState === 'complete');
+    } catch {
+      return true;
+    }
+  };
   const ask = (frame) => {
     const origin = originOf(frame);
-    if (origin && origin !== 'null' && frame.contentWindow) {
+    if (origin && origin !== 'null' && frame.contentWindow && shown(frame)) {
       frame.contentWindow.postMessage({ type: ASK }, origin);
     }
   };
