@@ -4,7 +4,7 @@
 // the same scenario in the full app, unsaved. Nothing is sent anywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openPage, showView, screenshotDir, openExample } from './lib/harness.mjs';
+import { useApp, openPage, showView, screenshotDir, openExample, watchConsole, hostPage, HOST_PAGES_PATH } from './lib/harness.mjs';
 
 const app = useApp();
 
@@ -111,16 +111,92 @@ test('the share view makes embed code whose live preview reports its height', as
   await page.selectOption('select.embed-view-option', 'simulate');
   await page.selectOption('select.embed-theme-option', 'dark');
   const snippet = await code.inputValue();
-  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/playground\/\?embed&amp;view=simulate&amp;readonly=1&amp;theme=dark#s=[A-Za-z0-9_-]+" title="[^"]+" width="100%" height="480" loading="lazy" style="border: 0;"><\/iframe>$/);
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/playground\/\?embed&amp;view=simulate&amp;readonly=1&amp;theme=dark#s=[A-Za-z0-9_-]+" title="[^"]+" width="100%" height="480" loading="lazy" style="border: 0;"><\/iframe>\n<script src="http:\/\/127\.0\.0\.1:\d+\/playground\/embed\.js" async><\/script>$/);
   const preview = page.locator('iframe.embed-preview');
   await page.waitForFunction(() => Number(document.querySelector('iframe.embed-preview')?.dataset.reportedHeight) > 0, null, { timeout: 15000 });
   const src = await preview.getAttribute('src');
   assert.equal(snippet.includes(src.replaceAll('&', '&amp;')), true, 'the preview shows what the code embeds');
   await page.frameLocator('iframe.embed-preview').locator('.embed-view[data-view="simulate"]').waitFor({ state: 'visible', timeout: 15000 });
+  // The embed is named the same in its title bar and in the iframe's title.
+  const framed = await page.frameLocator('iframe.embed-preview').locator('.embed-title').innerText();
+  assert.equal(snippet.match(/ title="([^"]+)"/)[1], framed);
   if (shots) {
     await page.locator('.share-view').screenshot({ path: `${shots}/share-embed-options.png` });
   }
   // Each option change reloads the preview, which aborts the previous frame's loads: expected.
   assert.deepEqual(problems.filter((p) => !p.endsWith('net::ERR_ABORTED')), []);
   await page.close();
+});
+
+/**
+ * Serves `body` as a page of another origin (localhost, while the playground is on 127.0.0.1),
+ * with `csp` as its Content-Security-Policy header when given, and opens it in a page that
+ * records console errors and warnings, page errors and failed requests.
+ */
+async function openHostPage(context, port, name, body, csp) {
+  hostPage(name, body, csp);
+  const page = await context.newPage();
+  const problems = [];
+  watchConsole(page, problems);
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  await page.goto(`http://localhost:${port}${HOST_PAGES_PATH}${name}.html`, { waitUntil: 'load' });
+  return { page, problems };
+}
+
+/** A plain documentation page around pasted embed code. */
+const docPage = (code) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Docs</title><link rel="icon" href="data:,"></head>
+<body style="max-width: 800px; margin: 1rem auto; font: 16px/1.5 system-ui, sans-serif">
+<h1>Who may do what</h1><p>The example below is live.</p>
+${code}
+<p id="after">After the embed.</p>
+</body></html>`;
+
+test('the embed code pasted alone into a page on another origin sizes its frame', async () => {
+  const { page: share } = await openPage(app.browser.context, app.server.url);
+  await openExample(share, 'mfa-required');
+  await showView(share, 'share');
+  const code = share.locator('textarea.embed-code');
+  await code.waitFor({ state: 'visible', timeout: 15000 });
+  const snippet = await code.inputValue();
+  await share.locator('details.embed-fixed summary').click();
+  const fixedCode = await share.locator('textarea.embed-code-fixed').inputValue();
+  await share.close();
+  const port = new URL(app.server.url).port;
+
+  // With the script: the frame takes the height its embed reports, which is not the 480 px the
+  // code starts it at.
+  const { page, problems } = await openHostPage(app.browser.context, port, 'pasted', docPage(snippet));
+  const frame = page.locator('iframe');
+  const content = page.frameLocator('iframe').locator('html');
+  // The embed grows while its data arrives; wait until the frame holds all of it.
+  let sized = 0;
+  let inner = 0;
+  for (let i = 0; i < 100; i++) {
+    sized = Number(await frame.getAttribute('data-iam-playground-height'));
+    const shown = await frame.evaluate((f) => f.getBoundingClientRect().height);
+    inner = sized > 0 ? await content.evaluate((e) => e.scrollHeight) : 0;
+    if (sized > 0 && Math.abs(shown - sized) <= 1 && inner <= sized + 1) break;
+    await page.waitForTimeout(200);
+  }
+  assert.ok(sized > 0, 'the script sized the frame');
+  assert.notEqual(sized, 480, 'the frame was sized to its content');
+  // The whole embed fits: nothing scrolls inside the frame.
+  assert.ok(inner <= sized + 1, `frame ${sized} px, content ${inner} px`);
+  // A message from this page itself (not one of its frames) resizes nothing.
+  await page.evaluate(() => window.postMessage({ type: 'iam-playground:height', height: 5 }, '*'));
+  await page.waitForTimeout(200);
+  assert.ok((await frame.evaluate((f) => f.getBoundingClientRect().height)) > 100, 'the page itself cannot resize the frame');
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  // Without the script, on a page whose policy forbids scripts: the frame keeps its height and
+  // the embed still works.
+  const strict = await openHostPage(app.browser.context, port, 'strict', docPage(fixedCode), "default-src 'none'; frame-src http://127.0.0.1:*; img-src data:; style-src 'unsafe-inline'");
+  await strict.page.frameLocator('iframe').locator('.embed-view').waitFor({ state: 'visible', timeout: 20000 });
+  assert.equal(await strict.page.locator('iframe').getAttribute('height'), '480');
+  assert.equal(Math.round(await strict.page.locator('iframe').evaluate((f) => f.getBoundingClientRect().height)), 480);
+  assert.deepEqual(strict.problems, []);
+  await strict.page.close();
 });

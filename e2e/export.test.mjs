@@ -30,6 +30,9 @@ Resources:
     Type: AWS::Lambda::Function
 `;
 
+/** The action of root-vs-admin's first saved test, the Simulator's opening request. */
+const FIRST_TEST_ACTION = 'iam:CreateUser';
+
 test('an example exports as YAML and JSON and downloads as a file', async () => {
   const { page, problems } = await openPage(app.browser.context, app.server.url);
   await openExample(page, 'root-vs-admin');
@@ -54,17 +57,21 @@ test('an example exports as YAML and JSON and downloads as a file', async () => 
     assert.match(said, /text is selected/);
   }
 
-  // Without a simulator request, the AWS CLI section points to the Simulator.
-  await page.locator('.export-open-simulator').click();
-  await page.locator('main[data-view="simulate"]').waitFor({ state: 'visible', timeout: 5000 });
+  // Before the Simulator is visited, "Check the answer with AWS" already holds the input for
+  // the request the Simulator opens with (the example's first saved test).
+  const opening = page.locator('pre.export-cli');
+  await opening.waitFor({ state: 'visible', timeout: 5000 });
+  assert.deepEqual(JSON.parse(await opening.innerText()).ActionNames, [FIRST_TEST_ACTION]);
+  assert.equal(await page.locator('.export-cli-empty').count(), 0);
+  await showView(page, 'simulate');
   // A request made there appears here as AWS's simulate-custom-policy input.
-  await page.locator('input[name="action"]').fill('iam:CreateUser');
+  await page.locator('input[name="action"]').fill('iam:ListUsers');
   await page.locator('input[name="action"]').blur();
   await showView(page, 'export');
   const cli = page.locator('pre.export-cli');
   await cli.waitFor({ state: 'visible', timeout: 5000 });
   const input = JSON.parse(await cli.innerText());
-  assert.deepEqual(input.ActionNames, ['iam:CreateUser']);
+  assert.deepEqual(input.ActionNames, ['iam:ListUsers']);
   assert.ok(Array.isArray(input.PolicyInputList));
   await page.locator('.export-cli').scrollIntoViewIfNeeded();
   await shootLaptopAndPhone(page, 'export-cli');

@@ -107,3 +107,47 @@ test('asking a question updates the decision live, with the deciding statement',
   }
   await page.close();
 });
+
+test('Ask a question offers the principal it answers about, and names policies in plain words', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await showView(page, 'examples');
+  await page.locator('.example-link[data-example="cross-account-role"]').click();
+  const article = page.locator('article[data-example="cross-account-role"]');
+  await article.locator('.explanation').waitFor({ state: 'visible', timeout: 15000 });
+  // The panel opens on the first saved test: the partner's auditor, with the external id.
+  const who = article.locator('select[name="principal"]');
+  const shown = await who.evaluate((s) => s.options[s.selectedIndex]?.value);
+  assert.equal(shown, 'arn:aws:iam::444455556666:user/partner-auditor');
+  assert.equal(await article.locator('.explanation').getAttribute('data-decision'), 'allowed');
+
+  // The headline names the deciding policy as the list of deciding statements does.
+  await page.locator('.example-link[data-example="root-vs-admin"]').click();
+  const admin = page.locator('article[data-example="root-vs-admin"]');
+  await admin.locator('.explanation').waitFor({ state: 'visible', timeout: 15000 });
+  await admin.locator('select[name="principal"]').selectOption('user/alice');
+  await admin.locator('input[name="action"]').fill('iam:CreateUser');
+  await admin.locator('input[name="resource"]').fill('*');
+  await page.waitForFunction(() => document.querySelector('.explanation')?.dataset.decision === 'allowed');
+  const headline = await admin.locator('.verdict-line').innerText();
+  assert.match(headline, /AWS-managed policy AdministratorAccess/);
+  assert.doesNotMatch(headline, /aws-managed\/|:inline\/|scp\/\d/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('at 1366 px no example\'s saved-tests table scrolls sideways', async () => {
+  const { page } = await openPage(app.browser.context, app.server.url);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await showView(page, 'examples');
+  const links = page.locator('.gallery-list .example-link');
+  await links.first().waitFor({ state: 'visible', timeout: 15000 });
+  for (let i = 0; i < (await links.count()); i++) {
+    const id = await links.nth(i).getAttribute('data-example');
+    await links.nth(i).click();
+    const scroller = page.locator(`article[data-example="${id}"] .table-scroll`);
+    await scroller.waitFor({ state: 'visible', timeout: 15000 });
+    const { scroll, client } = await scroller.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(scroll <= client, `${id}: the table is ${scroll} px wide in ${client} px`);
+  }
+  await page.close();
+});

@@ -16,6 +16,9 @@
    at run time. They are renamed with a hash of their content, like Trunk's own files, so a
    host may cache them forever, and index.html gets `<meta name="iam-worker" content="...">`
    naming the loader, which the app starts on first use.
+4. The wasm preload. Trunk puts an `integrity` attribute on `<link rel="preload" as="fetch">`
+   for the wasm, which Chromium ignores for preload destinations and warns about on every page
+   load; the attribute is removed there (and only there: the module preloads keep theirs).
 
 It works on the staged build (TRUNK_STAGING_DIR, set by Trunk) or on a folder given as argument.
 """
@@ -30,6 +33,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_DIR = os.path.join(ROOT, "static", "data")
 SCRIPT_RE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+PRELOAD_RE = re.compile(r'<link\b[^>]*\brel="preload"[^>]*>')
+INTEGRITY_RE = re.compile(r'\s+integrity="[^"]*"')
 CSP_RE = re.compile(r'(http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.S)
 
 
@@ -115,6 +120,11 @@ def add_script_hashes(html: str) -> str:
     return patched
 
 
+def drop_preload_integrity(html: str) -> str:
+    """Removes the integrity attribute of plain preload links, which browsers ignore."""
+    return PRELOAD_RE.sub(lambda m: INTEGRITY_RE.sub("", m.group(0)), html)
+
+
 def main() -> int:
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.environ["TRUNK_STAGING_DIR"]
     index = os.path.join(out_dir, "index.html")
@@ -123,6 +133,7 @@ def main() -> int:
     metas = write_data_assets(out_dir) + hash_worker(out_dir)
     if metas:
         html = html.replace("</head>", "    " + "\n    ".join(metas) + "\n  </head>", 1)
+    html = drop_preload_integrity(html)
     html = add_script_hashes(html)
     with open(index, "w", encoding="utf-8") as f:
         f.write(html)

@@ -12,7 +12,7 @@ have_brotli=0
 command -v brotli >/dev/null 2>&1 && have_brotli=1
 
 printf '%-52s %12s %12s %12s\n' "file" "raw" "gzip -9" "brotli"
-total_raw=0 total_gz=0 total_br=0 first_gz=0 first_br=0
+total_raw=0 total_gz=0 total_br=0 first_raw=0 first_gz=0 first_br=0
 while IFS= read -r f; do
   rel=${f#"$dist"/}
   raw=$(wc -c <"$f")
@@ -25,9 +25,11 @@ while IFS= read -r f; do
   # an analysis first runs, so they are counted apart.
   case "$rel" in
     data/* | worker/*) ;;
-    *) first_gz=$((first_gz + gz)) first_br=$((first_br + br)) ;;
+    *) first_raw=$((first_raw + raw)) first_gz=$((first_gz + gz)) first_br=$((first_br + br)) ;;
   esac
 done < <(find "$dist" -type f | sort)
 printf '%-52s %12d %12d %12s\n' "TOTAL" "$total_raw" "$total_gz" "$( ((have_brotli)) && echo "$total_br" || echo -)"
 printf 'first visit transfers (before lazy data): %d bytes gzip%s\n' "$first_gz" \
   "$( ((have_brotli)) && echo ", $first_br bytes brotli" || echo "")"
+# What a host that does not compress sends: the reason the README asks hosts to compress.
+printf 'from a host that does not compress: %d bytes\n' "$first_raw"

@@ -30,6 +30,21 @@ const TYPES = {
   '.png': 'image/png',
 };
 
+/** Host pages a test registers with `hostPage`, served under HOST_PAGES_PATH. */
+const hostPages = new Map();
+/** Where `hostPage` pages are served. */
+export const HOST_PAGES_PATH = '/docs/pages/';
+
+/**
+ * Registers a documentation page a test built (embed code pasted into HTML), served at
+ * HOST_PAGES_PATH + `name` + '.html' with `csp` as its Content-Security-Policy header when
+ * given. Open it through `localhost` to put it on another origin than the playground, which
+ * is served on 127.0.0.1.
+ */
+export function hostPage(name, html, csp) {
+  hostPages.set(`${HOST_PAGES_PATH}${name}.html`, { html, csp });
+}
+
 /**
  * Serves dist/ under BASE_PATH on 127.0.0.1. The port comes from E2E_PORT when set (and a busy
  * port is a clear error), otherwise the operating system picks a free one.
@@ -41,6 +56,14 @@ export async function startServer() {
       const body = await readFile(path.join(root, 'e2e', 'embed.html'));
       res.writeHead(200, { 'content-type': TYPES['.html'] });
       res.end(body);
+      return;
+    }
+    const hosted = hostPages.get(url.pathname);
+    if (hosted) {
+      const headers = { 'content-type': TYPES['.html'] };
+      if (hosted.csp) headers['content-security-policy'] = hosted.csp;
+      res.writeHead(200, headers);
+      res.end(hosted.html);
       return;
     }
     if (!url.pathname.startsWith(BASE_PATH)) {
@@ -110,16 +133,25 @@ export async function launchBrowser() {
 }
 
 /**
- * Opens a page that records console errors, page errors and failed or off-origin requests, so a
- * test can assert the page loaded cleanly and sent nothing anywhere else.
+ * Records the console errors and warnings of `page` into `problems`: a warning is a problem too
+ * (a preload the browser ignores, a deprecated API), and none is filtered out.
+ */
+export function watchConsole(page, problems) {
+  page.on('console', (msg) => {
+    const type = msg.type();
+    if (type === 'error' || type === 'warning') problems.push(`console ${type}: ${msg.text()}`);
+  });
+}
+
+/**
+ * Opens a page that records console errors and warnings, page errors and failed or off-origin
+ * requests, so a test can assert the page loaded cleanly and sent nothing anywhere else.
  */
 export async function openPage(context, url) {
   const page = await context.newPage();
   const problems = [];
   const origin = new URL(url).origin;
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
+  watchConsole(page, problems);
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
   page.on('request', (req) => {

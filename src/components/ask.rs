@@ -6,9 +6,9 @@
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::scenario::{PrincipalRef, Scenario};
+use iam_engine::scenario::{ContextValue, PrincipalRef, Scenario};
 use iam_engine::workbench::CompileCache;
-use iam_engine::workbench::request::{access_denied_message, caller_arn};
+use iam_engine::workbench::request::{access_denied_message, caller_arn, principal_choices};
 use iam_engine::workbench::simulate::evaluate_request;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -47,19 +47,16 @@ pub fn Ask(props: &AskProps) -> Html {
             .unwrap_or_else(|| "*".to_owned())
     });
 
-    let mut principals = vec![("root".to_owned(), "the root user".to_owned())];
-    principals.extend(
-        scenario
-            .users
-            .iter()
-            .map(|u| (format!("user/{}", u.name), format!("user {}", u.name))),
-    );
-    principals.extend(scenario.roles.iter().map(|r| {
-        (
-            format!("role/{}", r.name),
-            format!("role {} (a session)", r.name),
-        )
-    }));
+    let principals = principal_choices(&scenario, &principal);
+    // The first saved test's context goes with its own question only.
+    let context = first
+        .filter(|t| {
+            String::from(t.principal.clone()) == *principal
+                && t.action == *action
+                && t.resource == *resource
+        })
+        .map(|t| t.context.clone())
+        .unwrap_or_default();
 
     let on_principal = {
         let principal = principal.clone();
@@ -87,6 +84,7 @@ pub fn Ask(props: &AskProps) -> Html {
             &principal,
             action.trim(),
             resource.trim(),
+            &context,
         ),
         Loadable::Loading => {
             html! { <p class="status" role="status">{ "Loading the AWS-managed policies…" }</p> }
@@ -103,8 +101,8 @@ pub fn Ask(props: &AskProps) -> Html {
                 <label>
                     <span>{ "Who" }</span>
                     <select name="principal" onchange={on_principal}>
-                        { for principals.iter().map(|(value, label)| html! {
-                            <option value={value.clone()} selected={*value == *principal}>{ label.clone() }</option>
+                        { for principals.iter().map(|c| html! {
+                            <option value={c.value.clone()} selected={c.value == *principal}>{ c.label.clone() }</option>
                         }) }
                     </select>
                 </label>
@@ -131,6 +129,7 @@ fn answer(
     principal: &str,
     action: &str,
     resource: &str,
+    context: &[ContextValue],
 ) -> Html {
     if action.is_empty() || !action.contains(':') {
         return html! { <p class="status" role="status">{ "Type an action as service:Action, for example s3:GetObject." }</p> };
@@ -148,7 +147,7 @@ fn answer(
         &principal,
         action,
         resource,
-        &[],
+        context,
     ) {
         Ok(result) => {
             let denied = caller_arn(scenario, &cache, &principal)

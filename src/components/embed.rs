@@ -16,15 +16,10 @@
 //! - To the parent, on load and whenever the embed's content changes size (a
 //!   `ResizeObserver`): `{ type: "iam-playground:height", height: <CSS pixels, an integer> }`,
 //!   posted with target origin `*` (the height is not a secret, and the embed cannot know where
-//!   it is embedded). A host sizes its iframe with it:
-//!
-//!   ```js
-//!   addEventListener('message', (e) => {
-//!     if (e.data?.type !== 'iam-playground:height') return;
-//!     for (const f of document.querySelectorAll('iframe'))
-//!       if (f.contentWindow === e.source) f.style.height = `${e.data.height}px`;
-//!   });
-//!   ```
+//!   it is embedded). The script served beside the app, `embed.js` (from `static/embed.js`),
+//!   sizes the iframe that sent it; the embed snippet loads it.
+//! - From the parent: `{ type: "iam-playground:height-request" }` asks for the height again
+//!   (`embed.js` sends it when it starts, in case it missed the first post).
 //! - From the parent (optional): `{ type: "iam-playground:theme", theme: "light" | "dark" | "auto" }`
 //!   switches the theme later, for hosts with their own light/dark toggle.
 
@@ -43,6 +38,10 @@ use crate::store::NoticeLevel;
 
 /// The `type` of the height message the embed posts to its parent.
 pub const HEIGHT_MESSAGE: &str = "iam-playground:height";
+
+/// The `type` of the message a host (the served `embed.js`) posts to ask for the height again,
+/// when it starts after the embed has already posted it.
+pub const HEIGHT_REQUEST_MESSAGE: &str = "iam-playground:height-request";
 
 /// The `type` of the message a host may post to change the theme.
 pub const THEME_MESSAGE: &str = "iam-playground:theme";
@@ -189,12 +188,31 @@ pub fn EmbedView() -> Html {
                 let observer =
                     web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
                 observer.observe(element);
-                Some((observer, callback))
+                // A host script that starts late asks for the height again.
+                let asked = element.clone();
+                let listener = gloo::events::EventListener::new(
+                    &gloo::utils::window(),
+                    "message",
+                    move |event| {
+                        let Some(data) = event.dyn_ref::<web_sys::MessageEvent>().map(|e| e.data())
+                        else {
+                            return;
+                        };
+                        let kind = js_sys::Reflect::get(&data, &"type".into())
+                            .ok()
+                            .and_then(|v| v.as_string());
+                        if data.is_object() && kind.as_deref() == Some(HEIGHT_REQUEST_MESSAGE) {
+                            post_height(&asked);
+                        }
+                    },
+                );
+                Some((observer, callback, listener))
             });
             move || {
-                if let Some((observer, callback)) = observer {
+                if let Some((observer, callback, listener)) = observer {
                     observer.disconnect();
                     drop(callback);
+                    drop(listener);
                 }
             }
         });
@@ -231,11 +249,7 @@ pub fn EmbedView() -> Html {
     let Some(store) = store else {
         return html! {};
     };
-    let title = if store.scenario.title.trim().is_empty() {
-        store.slot.clone()
-    } else {
-        store.scenario.title.clone()
-    };
+    let title = iam_engine::share::embed_title(&store.scenario.title);
     let notice = store.notice.clone().map(|notice| {
         let (class, role) = match notice.level {
             NoticeLevel::Info => ("notice notice-info", "status"),

@@ -272,7 +272,16 @@ pub fn ExportView() -> Html {
         .map(|item| html! { <li>{ item.sentence }</li> })
         .collect::<Html>();
 
-    let cli_section = if store.request.action.trim().is_empty() {
+    let managed = match &managed {
+        Loadable::Ready(m) => Some(Rc::clone(m)),
+        _ => None,
+    };
+    // The export view asks once per render; a cache of its own suffices.
+    let cache = CompileCache::new();
+    let workbench = Workbench::new(&store.scenario, &cache).with_managed(managed.as_deref());
+    // The simulator's question, or the one it opens with when it has not been visited yet.
+    let request = workbench.current_request(&store.request);
+    let cli_section = if request.action.trim().is_empty() {
         let open_simulator = {
             let store = store.clone();
             Callback::from(move |_| store.dispatch(Action::SetView(View::Simulate)))
@@ -287,17 +296,7 @@ pub fn ExportView() -> Html {
             </p>
         }
     } else {
-        let managed = match &managed {
-            Loadable::Ready(m) => Some(Rc::clone(m)),
-            _ => None,
-        };
-        let request = &store.request;
-        // The export view asks once per render; a cache of its own suffices.
-        let cache = CompileCache::new();
-        match Workbench::new(&store.scenario, &cache)
-            .with_managed(managed.as_deref())
-            .cli_input(request)
-        {
+        match workbench.cli_input(&request) {
             Ok(input) => {
                 let on_copy = {
                     let json = input.json.clone();

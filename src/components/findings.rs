@@ -8,11 +8,11 @@ use std::rc::Rc;
 
 use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::Severity;
-use iam_engine::scenario::{Finding, Scenario, Target};
+use iam_engine::scenario::{Finding, Fix, Scenario, Target};
 use yew::prelude::*;
 
 use crate::data::Loadable;
-use crate::store::{Action, Selection, use_store};
+use crate::store::{Action, Notice, NoticeLevel, Selection, edit, use_store};
 
 /// The words a severity is shown with.
 pub fn severity_label(severity: Severity) -> &'static str {
@@ -118,8 +118,13 @@ pub fn FindingsView() -> Html {
                         <code>{ f.code.clone() }</code>{ " · " }{ place.clone() }
                     </p>
                 </div>
-                <button type="button" class="btn finding-go" {onclick}
-                    aria-label={format!("Show {place}")}>{ "Show" }</button>
+                <div class="finding-actions">
+                    if let Some(fix) = &f.fix {
+                        <FixButton fix={fix.clone()} />
+                    }
+                    <button type="button" class="btn finding-go" {onclick}
+                        aria-label={format!("Show {place}")}>{ "Show" }</button>
+                </div>
             </li>
         }
     });
@@ -135,5 +140,38 @@ pub fn FindingsView() -> Html {
                 <ul class="findings-list">{ for rows }</ul>
             }
         </section>
+    }
+}
+
+/// Props of [`FixButton`].
+#[derive(Properties, PartialEq)]
+struct FixButtonProps {
+    /// The engine's fix of the finding.
+    fix: Fix,
+}
+
+/// "Fix": applies the finding's fix as one undoable step (labelled with the fix's words); the
+/// finding then leaves the list, since findings are computed from the scenario.
+#[component]
+fn FixButton(props: &FixButtonProps) -> Html {
+    let Some(store) = use_store() else {
+        return html! {};
+    };
+    let label = props.fix.label();
+    let onclick = {
+        let fix = props.fix.clone();
+        let label = label.clone();
+        Callback::from(move |_| {
+            if let Err(e) = edit(&store, label.clone(), |s| s.apply_fix(&fix)) {
+                store.dispatch(Action::SetNotice(Some(Notice {
+                    level: NoticeLevel::Error,
+                    text: e.message,
+                })));
+            }
+        })
+    };
+    html! {
+        <button type="button" class="btn btn-primary finding-fix" {onclick} title={label.clone()}
+            aria-label={label}>{ "Fix" }</button>
     }
 }

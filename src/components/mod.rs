@@ -5,6 +5,7 @@ pub mod app;
 pub mod ask;
 pub mod editor;
 pub mod embed;
+pub mod embed_code;
 pub mod export;
 pub mod findings;
 pub mod gallery;

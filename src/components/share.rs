@@ -17,6 +17,7 @@ use iam_engine::share::{self, EmbedOptions, SharePayload, Theme, ViewState};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::embed_code::EmbedCode;
 use crate::data::Loadable;
 use crate::store::RequestState;
 
@@ -88,9 +89,7 @@ pub fn ShareView() -> Html {
     let theme = use_state(|| Theme::Auto);
     let height = use_state(|| share::DEFAULT_EMBED_HEIGHT);
     let link_status = use_state(String::new);
-    let embed_status = use_state(String::new);
     let link_field = use_node_ref();
-    let embed_field = use_node_ref();
     let preview = use_node_ref();
     let reported_height = use_state(|| None::<u32>);
 
@@ -152,11 +151,9 @@ pub fn ShareView() -> Html {
     {
         // "Copied." speaks of the link as it was; once the link changes it would mislead.
         let link_status = link_status.clone();
-        let embed_status = embed_status.clone();
         let current = (*encoded).clone().and_then(Result::ok);
         use_effect_with(current, move |_| {
             link_status.set(String::new());
-            embed_status.set(String::new());
         });
     }
 
@@ -212,35 +209,28 @@ pub fn ShareView() -> Html {
                 readonly: *readonly,
                 theme: *theme,
                 height: *height,
-                title: if store.scenario.title.trim().is_empty() {
-                    format!("IAM policy playground: {}", store.slot)
-                } else {
-                    format!("IAM policy playground: {}", store.scenario.title)
-                },
+                title: share::embed_title(&store.scenario.title),
             };
             let snippet = share::embed_snippet(&base, data, &options);
+            let fixed = share::embed_iframe(&base, data, &options);
             let src = share::embed_url(&base, data, &options);
-            let on_copy = {
-                let snippet = snippet.clone();
-                let field = embed_field.clone();
-                let status = embed_status.clone();
-                Callback::from(move |_| {
-                    crate::clipboard::copy_text(snippet.clone(), field.clone(), status.clone())
-                })
-            };
             // Sized like a host page would size it, up to a height that keeps the options and
             // the code in reach; the preview scrolls beyond that.
             let preview_height = reported_height.unwrap_or(*height).min(PREVIEW_MAX_HEIGHT);
             html! {
                 <>
-                    <textarea class="embed-code" readonly=true ref={embed_field.clone()}
-                        aria-label="Embed code" rows="4" value={snippet} />
-                    <div class="share-row">
-                        <button type="button" class="btn btn-primary copy-embed" onclick={on_copy}>
-                            { "Copy embed code" }
-                        </button>
-                        <span class="share-status" role="status">{ (*embed_status).clone() }</span>
-                    </div>
+                    <EmbedCode code={snippet} class="embed-code" label="Embed code"
+                        button="Copy embed code" button_class="copy-embed" />
+                    <details class="embed-fixed">
+                        <summary>{ "For pages that allow no scripts" }</summary>
+                        <p class="muted">
+                            { "Where the page's Content-Security-Policy forbids scripts from other \
+                               origins, paste the frame alone: it keeps the height chosen above and \
+                               scrolls inside if the content is taller." }
+                        </p>
+                        <EmbedCode code={fixed} class="embed-code-fixed" label="Embed code without a script"
+                            button="Copy the frame alone" button_class="copy-embed-fixed" />
+                    </details>
                     <h3>{ "Preview" }</h3>
                     <p class="muted">
                         { match *reported_height {
@@ -365,8 +355,9 @@ pub fn ShareView() -> Html {
             <section class="share-section" aria-labelledby="embed-heading">
                 <h2 id="embed-heading">{ "Embed in a web page" }</h2>
                 <p class="muted">
-                    { "Paste the code into documentation: the playground shows without its toolbar, \
-                       posts its height so the page can size the frame, and links back here." }
+                    { "Paste the code into documentation: the playground shows without its toolbar \
+                       and links back here, and the small script beside the frame (embed.js, served \
+                       with the playground) sizes the frame to its content." }
                 </p>
                 <div class="share-options">
                     <label>

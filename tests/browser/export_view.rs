@@ -73,12 +73,13 @@ async fn the_template_shows_in_yaml_and_json_with_colours() {
 #[wasm_bindgen_test]
 async fn the_cli_input_follows_the_simulator_request() {
     let (root, store) = mount(example()).await;
-    assert!(
-        q(&root, ".export-cli-empty")
-            .text_content()
-            .unwrap()
-            .contains("no request")
-    );
+    // Before the Simulator is visited, the input is for the request it opens with.
+    let opening = RequestState::opening(&store.get().scenario);
+    let json = q(&root, "pre.export-cli").text_content().unwrap();
+    let input: iam_engine::simulate::SimulateCustomPolicyInput =
+        serde_json::from_str(&json).unwrap();
+    assert_eq!(input.action_names, vec![opening.action]);
+    assert!(root.query_selector(".export-cli-empty").unwrap().is_none());
     let user = store.get().scenario.users[0].name.clone();
     store.get().dispatch(Action::SetRequest(RequestState {
         principal: format!("user/{user}"),

@@ -17,6 +17,7 @@ mod denied;
 mod analysis;
 mod editor;
 mod export_view;
+mod findings;
 mod inspector;
 mod shell;
 mod simulator;

@@ -108,11 +108,12 @@ async fn ask_lists_the_scenario_principals_and_waits_for_the_managed_policies() 
     let options = root
         .query_selector_all("select[name=\"principal\"] option")
         .unwrap();
-    // The root user, then every user and role of the scenario.
-    assert_eq!(
-        options.length() as usize,
-        1 + entry.scenario.users.len() + entry.scenario.roles.len()
-    );
+    // The engine's choices: the root user, every user, role and external principal of the
+    // scenario, a service principal and the anonymous caller.
+    let first = String::from(entry.scenario.tests[0].principal.clone());
+    let choices = iam_engine::workbench::request::principal_choices(&entry.scenario, &first);
+    assert_eq!(options.length() as usize, choices.len());
+    assert!(choices.len() >= 3 + entry.scenario.users.len() + entry.scenario.roles.len());
     let status = root.query_selector(".answer .status").unwrap().unwrap();
     assert!(
         status

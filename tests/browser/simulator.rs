@@ -294,3 +294,30 @@ async fn an_aws_managed_policy_that_decides_is_shown_laid_out_with_the_statement
     assert!(band >= 5, "the band covers the statement's lines ({band})");
     assert!(highlight.span.start > 0);
 }
+
+#[wasm_bindgen_test]
+async fn the_saved_tests_section_is_named_by_its_heading_alone() {
+    let (root, _store) = mount("seed-admin-template").await;
+    let section = find(&root, "section.sim-tests").await;
+    let id = section.get_attribute("aria-labelledby").unwrap();
+    let label = find(&root, &format!("#{id}")).await;
+    assert_eq!(label.text_content().unwrap(), "Saved tests");
+}
+
+#[wasm_bindgen_test]
+async fn a_root_only_task_is_found_by_the_words_people_use() {
+    let (root, store) = mount("seed-admin-template").await;
+    decision(&root, "allowed").await;
+    let search = find(&root, "input[name=\"root-task-search\"]").await;
+    common::type_into(&search, "change the root password").await;
+    let found = find(&root, ".root-task-results button[data-task]").await;
+    assert_eq!(
+        found.get_attribute("data-task").as_deref(),
+        Some("change-account-settings")
+    );
+    common::click(&found).await;
+    assert_eq!(
+        store.get().request.action,
+        "root-task:change-account-settings"
+    );
+}

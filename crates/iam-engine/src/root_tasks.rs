@@ -54,6 +54,9 @@ pub struct RootTask {
     /// from the organization's management or delegated administrator account) do the task on
     /// a member account, where AWS offers one.
     pub assume_root_task_policy: Option<&'static str>,
+    /// The words people search for the task with ("root password", "close the account"),
+    /// besides its title: what [`search_root_tasks`] also matches.
+    pub synonyms: &'static [&'static str],
 }
 
 /// The catalog, in the order AWS lists the tasks.
@@ -66,6 +69,18 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Change the account name, email address, root user password or root user access keys on the account settings and security credentials pages while signed in as the root user. Other account settings, such as contact information, payment currency preference and AWS Regions, do not require root user credentials. For member accounts with centralized root access, a privileged root session can also delete the root user's credentials (task policy IAMDeleteRootUserCredentials) or let it recover its password (IAMCreateRootUserPassword).",
         needs_context: None,
         assume_root_task_policy: None,
+        synonyms: &[
+            "root password",
+            "change the root password",
+            "reset the root password",
+            "root access keys",
+            "delete root access keys",
+            "root MFA",
+            "root user MFA device",
+            "root email address",
+            "account name",
+            "account email",
+        ],
     },
     RootTask {
         id: "restore-iam-user-permissions",
@@ -75,6 +90,13 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Sign in as the root user to edit IAM policies and restore the permissions that the only IAM administrator accidentally revoked from themselves. The IAM actions involved are ordinary ones; what is root-only is being able to use them when no IAM principal is allowed to.",
         needs_context: None,
         assume_root_task_policy: None,
+        synonyms: &[
+            "restore permissions",
+            "locked out",
+            "lost administrator access",
+            "regain access",
+            "revoked my own permissions",
+        ],
     },
     RootTask {
         id: "activate-iam-billing-access",
@@ -84,6 +106,11 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Turn on \"IAM user and role access to Billing information\" on the account settings page while signed in as the root user.",
         needs_context: None,
         assume_root_task_policy: None,
+        synonyms: &[
+            "billing access",
+            "IAM access to billing",
+            "billing console for IAM users",
+        ],
     },
     RootTask {
         id: "view-certain-tax-invoices",
@@ -93,6 +120,7 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "View and download tax invoices from AWS Inc. or Amazon Internet Services Private Limited (AISPL) in the Billing console. An IAM principal with aws-portal:ViewBilling can view and download VAT invoices from AWS Europe only.",
         needs_context: None,
         assume_root_task_policy: None,
+        synonyms: &["tax invoice", "invoices", "AISPL invoice"],
     },
     RootTask {
         id: "close-account",
@@ -102,6 +130,13 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Close a standalone account from the account settings page while signed in as the root user. (A management account can close member accounts through AWS Organizations, which is not this task.)",
         needs_context: None,
         assume_root_task_policy: None,
+        synonyms: &[
+            "close the account",
+            "delete the account",
+            "cancel the account",
+            "terminate the account",
+            "shut down the account",
+        ],
     },
     RootTask {
         id: "register-ri-marketplace-seller",
@@ -111,6 +146,11 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Complete the seller registration for the Reserved Instance Marketplace in the EC2 console while signed in as the root user. Listing reserved instances after registration is an ordinary EC2 action.",
         needs_context: None,
         assume_root_task_policy: None,
+        synonyms: &[
+            "reserved instance marketplace",
+            "sell reserved instances",
+            "RI seller",
+        ],
     },
     RootTask {
         id: "s3-enable-mfa-delete",
@@ -122,6 +162,7 @@ static ROOT_TASKS: &[RootTask] = &[
             "Only a PutBucketVersioning request whose versioning configuration sets MfaDelete is root-only; changing the versioning status alone is an ordinary request.",
         ),
         assume_root_task_policy: None,
+        synonyms: &["MFA delete", "S3 MFA delete", "bucket versioning MFA"],
     },
     RootTask {
         id: "sqs-unlock-queue-policy",
@@ -133,6 +174,11 @@ static ROOT_TASKS: &[RootTask] = &[
             "Root-only when the queue's current policy denies all principals and the request changes the Policy attribute.",
         ),
         assume_root_task_policy: Some("SQSUnlockQueuePolicy"),
+        synonyms: &[
+            "unlock a queue",
+            "queue policy denies everyone",
+            "locked SQS queue",
+        ],
     },
     RootTask {
         id: "s3-unlock-bucket-policy",
@@ -142,6 +188,11 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Edit or delete the bucket policy while signed in as the root user.",
         needs_context: Some("Root-only when the bucket's current policy denies all principals."),
         assume_root_task_policy: Some("S3UnlockBucketPolicy"),
+        synonyms: &[
+            "unlock a bucket",
+            "bucket policy denies everyone",
+            "locked S3 bucket",
+        ],
     },
     RootTask {
         id: "sign-up-govcloud",
@@ -151,6 +202,7 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Follow the AWS GovCloud (US) link on the account settings page while signed in as the root user and complete the sign-up.",
         needs_context: None,
         assume_root_task_policy: None,
+        synonyms: &["GovCloud", "GovCloud sign-up"],
     },
     RootTask {
         id: "request-govcloud-root-access-keys",
@@ -160,6 +212,7 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Open an AWS Support case from the standard account, signed in as the root user, asking for the GovCloud (US) account's root user access keys.",
         needs_context: None,
         assume_root_task_policy: None,
+        synonyms: &["GovCloud root access keys", "GovCloud access keys"],
     },
     RootTask {
         id: "recover-unmanageable-kms-key",
@@ -169,6 +222,12 @@ static ROOT_TASKS: &[RootTask] = &[
         console_operation: "Contact AWS Support as the root user to recover a KMS key whose key policy no longer lets anyone manage it.",
         needs_context: None,
         assume_root_task_policy: None,
+        synonyms: &[
+            "recover a KMS key",
+            "unmanageable KMS key",
+            "locked KMS key",
+            "key policy lockout",
+        ],
     },
 ];
 
@@ -192,6 +251,35 @@ pub fn root_only_task_for_action(action: &str) -> Option<&'static RootTask> {
 /// The root-only task with the identifier `id`, if any.
 pub fn root_only_task(id: &str) -> Option<&'static RootTask> {
     ROOT_TASKS.iter().find(|task| task.id == id)
+}
+
+/// Words a search ignores, so "change the root password" finds what "change root password"
+/// finds.
+const STOP_WORDS: &[&str] = &[
+    "the", "a", "an", "my", "your", "our", "of", "to", "for", "as",
+];
+
+/// The root-only tasks a search for `query` finds, in AWS's order: those whose title, id or
+/// synonyms hold every word of the query (case-insensitively, ignoring words such as "the").
+/// An empty query finds every task.
+pub fn search_root_tasks(query: &str) -> Vec<&'static RootTask> {
+    let query = query.to_lowercase();
+    let words: Vec<&str> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(w))
+        .collect();
+    ROOT_TASKS
+        .iter()
+        .filter(|task| {
+            let mut haystack = format!("{} {}", task.title, task.id.replace('-', " "));
+            for s in task.synonyms {
+                haystack.push(' ');
+                haystack.push_str(s);
+            }
+            let haystack = haystack.to_lowercase();
+            words.iter().all(|w| haystack.contains(w))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -303,5 +391,32 @@ mod tests {
         );
         assert_eq!(root_only_task("nope"), None);
         assert_eq!(root_only_tasks().len(), 12);
+    }
+
+    #[test]
+    fn tasks_are_found_by_the_words_people_use() {
+        let ids = |q: &str| -> Vec<&str> { search_root_tasks(q).iter().map(|t| t.id).collect() };
+        assert_eq!(ids("change the root password"), ["change-account-settings"]);
+        assert_eq!(ids("Root MFA"), ["change-account-settings"]);
+        // The GovCloud account's root access keys are a task of their own, listed after.
+        assert_eq!(
+            ids("root access keys"),
+            [
+                "change-account-settings",
+                "request-govcloud-root-access-keys"
+            ]
+        );
+        assert_eq!(ids("close the account"), ["close-account"]);
+        assert_eq!(ids("restore permissions"), ["restore-iam-user-permissions"]);
+        assert_eq!(ids("govcloud").len(), 2);
+        assert_eq!(ids("").len(), root_only_tasks().len());
+        assert!(ids("launch an EC2 instance").is_empty());
+    }
+
+    #[test]
+    fn every_task_has_synonyms() {
+        for task in root_only_tasks() {
+            assert!(!task.synonyms.is_empty(), "{}", task.id);
+        }
     }
 }

@@ -43,6 +43,7 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::{Deserialize, Serialize};
 
 /// The link format this build writes and the newest one it reads.
@@ -441,8 +442,19 @@ pub fn decode(input: &str) -> Result<SharePayload, ShareError> {
 }
 
 /// Tells a link cut off in the middle of a base64 group (the common case: its last character
-/// then has stray bits or stands alone) from other damage, by reading the whole groups before it.
+/// then has stray bits or stands alone) from other damage.
+///
+/// A last character with stray bits is also what changing the last character of a whole link
+/// gives, so the stray bits are first ignored: when every byte the record announces is then
+/// present, nothing was cut off and the link was changed. Otherwise the whole groups before the
+/// last character are read, and a record that ends early there was cut off.
 fn diagnose_bad_tail(data: &str) -> ShareError {
+    if let Ok(bytes) = LENIENT.decode(data.as_bytes()) {
+        return match decode_bytes(&bytes) {
+            Err(ShareError::Truncated) => ShareError::Truncated,
+            _ => ShareError::Corrupt,
+        };
+    }
     let whole_groups = data.len() - data.len() % 4;
     let prefix = data.get(..whole_groups).unwrap_or_default();
     match URL_SAFE_NO_PAD
@@ -453,6 +465,16 @@ fn diagnose_bad_tail(data: &str) -> ShareError {
         _ => ShareError::Corrupt,
     }
 }
+
+/// The link alphabet, decoding a last character whose unused bits are set (which
+/// [`URL_SAFE_NO_PAD`] refuses): used only to tell a changed link from a cut-off one.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone),
+);
 
 /// Builds the full share URL: `base_url` without its own fragment, then `#s=` and the link
 /// data. `data` may also be given as [`fragment`] accepts it.
@@ -761,6 +783,18 @@ impl Default for EmbedOptions {
     }
 }
 
+/// The name an embed goes by, the same in the embed's title bar and in its `<iframe>`'s title:
+/// the scenario's own title, or "Untitled scenario" when it has none. Only what the link
+/// carries may name it (a reader's browser knows nothing of the sharer's saved slots).
+pub fn embed_title(scenario_title: &str) -> String {
+    let title = scenario_title.trim();
+    if title.is_empty() {
+        "Untitled scenario".to_owned()
+    } else {
+        title.to_owned()
+    }
+}
+
 /// Characters escaped in a query value: everything except the RFC 3986 unreserved ones.
 const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
@@ -794,14 +828,46 @@ pub fn embed_url(base_url: &str, data: &str, options: &EmbedOptions) -> String {
 
 /// An `<iframe>` element embedding the playground, for documentation pages: the [`embed_url`],
 /// a title, full width, the configured height and lazy loading. Every attribute value is
-/// HTML-escaped.
-pub fn embed_snippet(base_url: &str, data: &str, options: &EmbedOptions) -> String {
+/// HTML-escaped. On its own it keeps the configured height (for pages whose
+/// Content-Security-Policy forbids scripts); [`embed_snippet`] adds the script that sizes it.
+pub fn embed_iframe(base_url: &str, data: &str, options: &EmbedOptions) -> String {
     format!(
         "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{}\" loading=\"lazy\" \
          style=\"border: 0;\"></iframe>",
         escape_attribute(&embed_url(base_url, data, options)),
         escape_attribute(&options.title),
         options.height,
+    )
+}
+
+/// The address of `embed.js`, the script served beside the playground that sizes every
+/// playground iframe of a host page to its content: `base_url`'s folder (its query, fragment
+/// and last path segment after the final `/` dropped) followed by `embed.js`.
+pub fn embed_script_url(base_url: &str) -> String {
+    let base = base_url.split(['#', '?']).next().unwrap_or(base_url);
+    // The folder ends at the last `/` after the scheme's `//`, so a bare origin keeps its host.
+    let path_start = base.find("//").map_or(0, |i| i + 2);
+    let folder = match base.get(path_start..).and_then(|rest| rest.rfind('/')) {
+        Some(slash) => base
+            .get(..path_start + slash + 1)
+            .unwrap_or(base)
+            .to_owned(),
+        None => format!("{base}/"),
+    };
+    format!("{folder}{EMBED_SCRIPT}")
+}
+
+/// The file name of the host pages' auto-height script, at the root of the built site.
+pub const EMBED_SCRIPT: &str = "embed.js";
+
+/// The embed code for documentation pages: the [`embed_iframe`] and one `<script async>` that
+/// loads [`embed_script_url`], which sizes the frame (and every other playground frame on the
+/// page) to its content. Pasting it several times is harmless: the script listens once.
+pub fn embed_snippet(base_url: &str, data: &str, options: &EmbedOptions) -> String {
+    format!(
+        "{}\n<script src=\"{}\" async></script>",
+        embed_iframe(base_url, data, options),
+        escape_attribute(&embed_script_url(base_url)),
     )
 }
 
@@ -944,6 +1010,20 @@ mod tests {
             );
         }
         assert_eq!(decode(&data[..data.len() - 8]), Err(ShareError::Truncated));
+    }
+
+    #[test]
+    fn a_changed_last_character_is_damage_not_a_cut() {
+        let data = encode(&payload()).unwrap();
+        let (head, last) = data.split_at(data.len() - 1);
+        let mut damaged = 0;
+        for c in "AQgwzZ09-_".chars().filter(|c| !last.starts_with(*c)) {
+            let changed = format!("{head}{c}");
+            let error = decode(&changed).unwrap_err();
+            assert_ne!(error, ShareError::Truncated, "{c}: {error:?}");
+            damaged += usize::from(error == ShareError::Corrupt);
+        }
+        assert!(damaged > 0);
     }
 
     #[test]
@@ -1126,6 +1206,30 @@ mod tests {
     }
 
     #[test]
+    fn the_embed_script_sits_beside_the_playground() {
+        for (base, script) in [
+            (
+                "https://example.com/play/",
+                "https://example.com/play/embed.js",
+            ),
+            (
+                "https://example.com/play/index.html?x=1#s=a",
+                "https://example.com/play/embed.js",
+            ),
+            ("https://example.com", "https://example.com/embed.js"),
+            ("/playground/", "/playground/embed.js"),
+        ] {
+            assert_eq!(embed_script_url(base), script, "{base}");
+        }
+    }
+
+    #[test]
+    fn embed_title_is_the_scenario_title_or_untitled() {
+        assert_eq!(embed_title("  Root versus admin "), "Root versus admin");
+        assert_eq!(embed_title(" "), "Untitled scenario");
+    }
+
+    #[test]
     fn embed_url_and_snippet() {
         let options = EmbedOptions {
             view: Some("simulate".into()),
@@ -1139,7 +1243,11 @@ mod tests {
             url,
             "https://example.com/play/?embed&view=simulate&readonly=1&theme=dark#s=abc"
         );
-        let snippet = embed_snippet("https://example.com/play/?lang=en", "abc", &options);
+        let snippet = embed_iframe("https://example.com/play/?lang=en", "abc", &options);
+        assert_eq!(
+            embed_snippet("https://example.com/play/?lang=en", "abc", &options),
+            format!("{snippet}\n<script src=\"https://example.com/play/embed.js\" async></script>")
+        );
         assert_eq!(
             snippet,
             "<iframe src=\"https://example.com/play/?lang=en&amp;embed&amp;view=simulate&amp;\

@@ -511,3 +511,23 @@ fn the_size_limit_can_be_raised() {
     );
     assert_eq!(import_large(&text).scenario.groups.len(), 1);
 }
+
+#[test]
+fn the_account_note_appears_only_when_the_template_names_the_account() {
+    let without = import(
+        "Resources:\n  Dev:\n    Type: AWS::IAM::Group\n    Properties:\n      GroupName: Dev\n",
+    );
+    assert!(
+        !without.notes.iter().any(|n| n.contains("AWS::AccountId")),
+        "{:?}",
+        without.notes
+    );
+    let with = import(
+        "Resources:\n  Dev:\n    Type: AWS::IAM::Group\n    Properties:\n      GroupName: Dev\n      ManagedPolicyArns:\n        - !Sub arn:aws:iam::${AWS::AccountId}:policy/Read\n",
+    );
+    assert!(
+        with.notes.iter().any(|n| n.contains("AWS::AccountId")),
+        "{:?}",
+        with.notes
+    );
+}

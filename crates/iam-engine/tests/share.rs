@@ -226,11 +226,11 @@ fn the_seed_admin_example_gives_a_link_under_1500_characters() {
     let data = share::encode(&payload).unwrap();
     let url = share::share_url(BASE_URL, &data);
     assert!(url.len() < 1500, "{} characters", url.len());
-    let embed = share::embed_snippet(BASE_URL, &data, &EmbedOptions::default());
+    let embed = share::embed_iframe(BASE_URL, &data, &EmbedOptions::default());
     assert!(embed.len() < 1700, "{} characters", embed.len());
     // The snippet can be made from the share URL as well as from the link data.
     assert_eq!(
-        share::embed_snippet(BASE_URL, &url, &EmbedOptions::default()),
+        share::embed_iframe(BASE_URL, &url, &EmbedOptions::default()),
         embed
     );
     assert!(embed.contains(&format!("?embed#s={data}\"")), "{embed}");

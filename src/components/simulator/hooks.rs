@@ -30,26 +30,9 @@ pub fn current_time() -> String {
     }
 }
 
-/// The request the panel opens with: the scenario's first saved test, or the root user
-/// listing buckets.
+/// The request the panel opens with (the engine's [`RequestState::opening`]).
 pub fn initial_request(scenario: &Scenario) -> RequestState {
-    match scenario.tests.first() {
-        Some(t) => RequestState {
-            principal: String::from(t.principal.clone()),
-            action: t.action.clone(),
-            resource: t.resource.clone(),
-            context: Vec::new(),
-        },
-        None => RequestState {
-            principal: scenario
-                .users
-                .first()
-                .map_or_else(|| "root".to_string(), |u| format!("user/{}", u.name)),
-            action: "s3:ListAllMyBuckets".to_string(),
-            resource: "*".to_string(),
-            context: Vec::new(),
-        },
-    }
+    RequestState::opening(scenario)
 }
 
 /// A compile cache owned by the calling component for its lifetime (the engine keeps no

@@ -12,6 +12,7 @@ pub mod hooks;
 pub mod matrix;
 pub mod request;
 pub mod result;
+pub mod root_task_search;
 pub mod tests_panel;
 
 use yew::prelude::*;

@@ -8,13 +8,14 @@ use iam_engine::catalog::Catalog;
 use iam_engine::context::ContextKeyType;
 use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::workbench::request::{
-    ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, resource_suggestions, set_override,
-    setting_for,
+    ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, principal_choices,
+    resource_suggestions, set_override, setting_for,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::hooks::ready;
+use super::root_task_search::RootTaskSearch;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 
@@ -52,38 +53,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
         }
     };
 
-    // Principals: the root user, users, roles, external principals, a service, anonymous.
-    let mut principals: Vec<(String, String)> = vec![("root".into(), "Root user".into())];
-    principals.extend(
-        scenario
-            .users
-            .iter()
-            .map(|u| (format!("user/{}", u.name), format!("User {}", u.name))),
-    );
-    principals.extend(scenario.roles.iter().map(|r| {
-        (
-            format!("role/{}", r.name),
-            format!("Role {} (a session)", r.name),
-        )
-    }));
-    principals.extend(
-        scenario
-            .external_principals
-            .iter()
-            .map(|e| (e.arn.clone(), format!("External {}", e.arn))),
-    );
-    principals.push((
-        "ec2.amazonaws.com".into(),
-        "Service principal ec2.amazonaws.com".into(),
-    ));
-    principals.push(("*".into(), "Anonymous caller".into()));
-    let known = principals.iter().any(|(v, _)| *v == request.principal);
-    if !known && !request.principal.is_empty() {
-        principals.push((
-            request.principal.clone(),
-            format!("Other: {}", request.principal),
-        ));
-    }
+    let principals = principal_choices(&scenario, &request.principal);
 
     let on_principal = {
         let update = update.clone();
@@ -115,6 +85,14 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     r.action = format!("{ROOT_TASK_PREFIX}{v}")
                 }));
             }
+        })
+    };
+    let on_task_found = {
+        let update = update.clone();
+        Callback::from(move |id: &'static str| {
+            update(Box::new(move |r| {
+                r.action = format!("{ROOT_TASK_PREFIX}{id}")
+            }));
         })
     };
     let on_resource = {
@@ -160,7 +138,8 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     let root_task_options = root_only_tasks().iter().map(|t| {
         (
             format!("{ROOT_TASK_PREFIX}{}", t.id),
-            format!("Root-only task: {}", t.title),
+            // The synonyms let the browser's suggestions find the task by the words people use.
+            format!("Root-only task: {} ({})", t.title, t.synonyms.join(", ")),
         )
     });
     let resources = resource_suggestions(&scenario, catalog.as_deref(), action_text);
@@ -178,8 +157,8 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                 <label>
                     <span>{ "Principal" }</span>
                     <select name="principal" onchange={on_principal} ref={principal_select}>
-                        { for principals.iter().map(|(value, label)| html! {
-                            <option value={value.clone()} selected={*value == request.principal}>{ label.clone() }</option>
+                        { for principals.iter().map(|c| html! {
+                            <option value={c.value.clone()} selected={c.value == request.principal}>{ c.label.clone() }</option>
                         }) }
                     </select>
                 </label>
@@ -209,6 +188,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                         }) }
                     </select>
                 </label>
+                <RootTaskSearch on_pick={on_task_found} />
                 <label class="wide">
                     <span>{ "Resource" }</span>
                     <input name="resource" type="text" spellcheck="false" autocomplete="off"

@@ -121,7 +121,7 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         };
         html! {
             <li data-statement={name.clone()}>
-                { "Statement " }<code>{ name }</code>{ format!(" in {} {verb} this request.", props.result.place_in_words(&s.policy_id)) }
+                { "Statement " }<code>{ name }</code>{ format!(" in {} {verb} this request.", props.result.place(&s.policy_id)) }
             </li>
         }
     });
@@ -134,7 +134,7 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         html! {
             <li class="miss" data-statement={name.clone()}>
                 { "Statement " }<code>{ name }</code>
-                { format!(" in {} would allow this, but {}", props.result.place_in_words(&c.statement.policy_id), miss_text(&c.miss)) }
+                { format!(" in {} would allow this, but {}", props.result.place(&c.statement.policy_id), miss_text(&c.miss)) }
             </li>
         }
     });

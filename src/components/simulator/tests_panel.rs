@@ -230,7 +230,8 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
     };
     html! {
         <section class="sim-tests" aria-labelledby="sim-tests-heading">
-            <h3 id="sim-tests-heading">{ "Saved tests" }
+            // The section is named by the heading's words alone, not by the status beside them.
+            <h3><span id="sim-tests-heading">{ "Saved tests" }</span>{ " " }
                 <span class={classes!("tests-summary", (passed < total).then_some("has-failures"))} role="status">{ summary }</span>
             </h3>
             if managed_ready.is_none() {

@@ -78,9 +78,13 @@ pub(super) fn import(
         spent: Cell::new(0),
         exceeded: Cell::new(None),
     };
-    c.notes.push(format!(
-        "The template names the account as ${{AWS::AccountId}}; the scenario uses the account {account}."
-    ));
+    // Said only when the template does name the account that way: a template with literal
+    // ARNs (or none) would otherwise be told about a placeholder it never uses.
+    if text.contains("AWS::AccountId") {
+        c.notes.push(format!(
+            "The template names the account as ${{AWS::AccountId}}; the scenario uses the account {account}."
+        ));
+    }
     // Conditions, Fn::If, Fn::Select, Fn::FindInMap and AWS::NoValue are decided first, with
     // the parameters' defaults; the rest of the reader sees the template they leave.
     let folded = super::conditions::fold(tree, &account, DEFAULT_REGION, c.budget);

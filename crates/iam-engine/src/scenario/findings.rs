@@ -31,6 +31,7 @@ use crate::diagnostic::Severity;
 use crate::policy::{PolicyType, PrincipalKind, PrincipalValue, parse_policy};
 use crate::span::Span;
 
+use super::fixes::Fix;
 use super::names::{
     ADMIN_PRINCIPALS_THRESHOLD, GROUP_INLINE_MAX, GROUPS_MAX, GROUPS_PER_USER, MANAGED_PER_ENTITY,
     MANAGED_POLICY_MAX, ORG_POLICY_MAX, POLICIES_MAX, Problem, RAISABLE_NOTE, ROLE_INLINE_MAX,
@@ -143,6 +144,9 @@ pub struct Finding {
     /// The span in that text, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// The change that resolves it, where there is one ([`Scenario::apply_fix`] applies it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
 }
 
 /// One policy text of a scenario (see [`Scenario::policy_texts`]).
@@ -204,7 +208,14 @@ impl Finding {
             target,
             document: None,
             span: None,
+            fix: None,
         }
+    }
+
+    /// The finding with the change that resolves it.
+    fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     fn from_problem(p: Problem, target: &Target) -> Self {
@@ -292,6 +303,7 @@ impl Scenario {
                     target: doc.target.clone(),
                     document: Some(doc.document.clone()),
                     span: Some(f.span),
+                    fix: None,
                 });
             }
         }
@@ -321,6 +333,7 @@ impl Scenario {
                     target: doc.target.clone(),
                     document: Some(doc.document.clone()),
                     span: Some(d.span),
+                    fix: None,
                 });
             }
         }
@@ -544,7 +557,7 @@ impl Scenario {
                 SecurityWarning,
                 "The root user has no MFA device. Enable MFA on the root user: it can do anything in the account, including closing it.",
                 Target::RootUser,
-            ));
+            ).with_fix(Fix::EnableRootMfa));
         }
         if root.access_keys {
             out.push(Finding::new(
@@ -552,7 +565,7 @@ impl Scenario {
                 SecurityWarning,
                 "The root user has access keys. Delete them and use IAM users or roles for programmatic access.",
                 Target::RootUser,
-            ));
+            ).with_fix(Fix::DeleteRootAccessKeys));
         }
         let group_admin: Vec<bool> = self
             .groups
@@ -574,7 +587,7 @@ impl Scenario {
                         u.name
                     ),
                     t.clone(),
-                ));
+                ).with_fix(Fix::MoveUserPoliciesToGroup { user: u.name.clone() }));
             }
             let direct_admin = self.grants_admin(&u.inline_policies, &u.managed_policies);
             if direct_admin {
@@ -598,15 +611,20 @@ impl Scenario {
                 admins.push(format!("user {}", u.name));
             }
             if u.login_profile.is_some() && !u.mfa {
-                out.push(Finding::new(
-                    "console-user-no-mfa",
-                    SecurityWarning,
-                    format!(
-                        "User {} can sign in to the console without MFA. Assign an MFA device.",
-                        u.name
-                    ),
-                    t.clone(),
-                ));
+                out.push(
+                    Finding::new(
+                        "console-user-no-mfa",
+                        SecurityWarning,
+                        format!(
+                            "User {} can sign in to the console without MFA. Assign an MFA device.",
+                            u.name
+                        ),
+                        t.clone(),
+                    )
+                    .with_fix(Fix::EnableUserMfa {
+                        user: u.name.clone(),
+                    }),
+                );
             }
             if u.login_profile.is_some_and(|l| !l.password_reset_required) {
                 out.push(Finding::new(
@@ -617,7 +635,7 @@ impl Scenario {
                         u.name
                     ),
                     t.clone(),
-                ));
+                ).with_fix(Fix::RequirePasswordReset { user: u.name.clone() }));
             }
             for (i, key) in u.access_keys.iter().enumerate() {
                 if key.active && key.age_days > STALE_ACCESS_KEY_DAYS {

@@ -152,6 +152,7 @@
 mod describe;
 mod edit;
 mod findings;
+mod fixes;
 mod gallery;
 mod names;
 
@@ -165,6 +166,7 @@ use crate::context::ContextKeyType;
 pub use describe::PolicyPlace;
 pub use edit::{EditError, IdentityRef};
 pub use findings::{DocumentRef, Finding, PolicyText, QuotaMeter, Target};
+pub use fixes::Fix;
 pub use gallery::{GalleryEntry, gallery, gallery_entry, gallery_json};
 pub use names::{
     ADMIN_PRINCIPALS_THRESHOLD, MAX_SCENARIO_BYTES, STALE_ACCESS_KEY_DAYS, policy_size,

@@ -40,6 +40,35 @@ pub struct SimulatorRequest {
     pub context: Vec<ContextOverride>,
 }
 
+impl SimulatorRequest {
+    /// The request the simulator opens with for `scenario`: its first saved test, or its first
+    /// user (else the root user) listing buckets.
+    pub fn opening(scenario: &crate::scenario::Scenario) -> SimulatorRequest {
+        match scenario.tests.first() {
+            Some(t) => SimulatorRequest {
+                principal: String::from(t.principal.clone()),
+                action: t.action.clone(),
+                resource: t.resource.clone(),
+                context: Vec::new(),
+            },
+            None => SimulatorRequest {
+                principal: scenario
+                    .users
+                    .first()
+                    .map_or_else(|| "root".to_string(), |u| format!("user/{}", u.name)),
+                action: "s3:ListAllMyBuckets".to_string(),
+                resource: "*".to_string(),
+                context: Vec::new(),
+            },
+        }
+    }
+
+    /// Whether nothing has been asked yet (no principal and no action).
+    pub fn is_unset(&self) -> bool {
+        self.principal.trim().is_empty() && self.action.trim().is_empty()
+    }
+}
+
 /// What a highlight in a policy editor means (the editor colours and labels it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -655,5 +684,27 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_unset_request_is_the_one_the_simulator_opens_with() {
+        let s = crate::scenario::gallery_entry("seed-admin-template")
+            .unwrap()
+            .scenario;
+        let cache = crate::workbench::CompileCache::new();
+        let wb = crate::workbench::Workbench::new(&s, &cache);
+        let current = wb.current_request(&SimulatorRequest::default());
+        assert_eq!(current, SimulatorRequest::opening(&s));
+        assert_eq!(current.principal, "user/admin");
+        assert!(wb.cli_input(&current).is_ok());
+        let asked = SimulatorRequest {
+            principal: "root".into(),
+            action: "s3:ListBucket".into(),
+            resource: "*".into(),
+            context: Vec::new(),
+        };
+        assert_eq!(wb.current_request(&asked), asked);
+        let empty = crate::scenario::Scenario::new("111122223333");
+        assert_eq!(SimulatorRequest::opening(&empty).principal, "root");
     }
 }

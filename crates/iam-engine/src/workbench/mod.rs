@@ -175,6 +175,17 @@ impl<'a> Workbench<'a> {
         )
     }
 
+    /// The request the simulator asks: `request`, or the one it opens with
+    /// ([`SimulatorRequest::opening`]) while nothing has been asked yet, so views that show the
+    /// simulator's question (Export's "Check the answer with AWS") need no visit to it first.
+    pub fn current_request(&self, request: &SimulatorRequest) -> SimulatorRequest {
+        if request.is_unset() {
+            SimulatorRequest::opening(self.scenario)
+        } else {
+            request.clone()
+        }
+    }
+
     /// `simulate-principal-policy` over the scenario: every action on every resource for a
     /// user or role of the scenario, in AWS's response shape.
     pub fn simulate_principal_policy(

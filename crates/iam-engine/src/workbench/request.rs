@@ -913,6 +913,51 @@ pub fn caller_arn(
     .map(|p| p.request.caller.arn)
 }
 
+/// One principal a request panel offers: the value the request carries and its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrincipalChoice {
+    /// The principal as the request names it (`root`, `user/alice`, a caller ARN, `*`).
+    pub value: String,
+    /// The principal in words ("user alice", "role deploy (a session)").
+    pub label: String,
+}
+
+/// The principals a request panel offers for `scenario`: the root user, its users and roles,
+/// its external principals, a service principal and the anonymous caller, and `current` when
+/// it is none of those, so the picker always shows the principal the request is about.
+pub fn principal_choices(scenario: &Scenario, current: &str) -> Vec<PrincipalChoice> {
+    let choice = |value: String, label: String| PrincipalChoice { value, label };
+    let mut out = vec![choice("root".into(), "the root user".into())];
+    out.extend(
+        scenario
+            .users
+            .iter()
+            .map(|u| choice(format!("user/{}", u.name), format!("user {}", u.name))),
+    );
+    out.extend(scenario.roles.iter().map(|r| {
+        choice(
+            format!("role/{}", r.name),
+            format!("role {} (a session)", r.name),
+        )
+    }));
+    out.extend(
+        scenario
+            .external_principals
+            .iter()
+            .map(|e| choice(e.arn.clone(), format!("external principal {}", e.arn))),
+    );
+    out.push(choice(
+        "ec2.amazonaws.com".into(),
+        "service principal ec2.amazonaws.com".into(),
+    ));
+    out.push(choice("*".into(), "an anonymous caller".into()));
+    let current = current.trim();
+    if !current.is_empty() && !out.iter().any(|c| c.value == current) {
+        out.push(choice(current.to_string(), format!("other: {current}")));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -1268,5 +1313,30 @@ mod tests {
                 "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::logs/a with an explicit deny in an identity-based policy"
             )
         );
+    }
+
+    #[test]
+    fn principal_choices_offer_external_principals_and_the_current_one() {
+        let mut s = Scenario::new("111122223333");
+        s.external_principals
+            .push(crate::scenario::ExternalPrincipal {
+                arn: "arn:aws:iam::444455556666:user/partner-auditor".into(),
+                policies: Vec::new(),
+            });
+        let values = |current: &str| -> Vec<String> {
+            principal_choices(&s, current)
+                .into_iter()
+                .map(|c| c.value)
+                .collect()
+        };
+        let listed = values("arn:aws:iam::444455556666:user/partner-auditor");
+        assert!(listed.contains(&"arn:aws:iam::444455556666:user/partner-auditor".to_string()));
+        assert_eq!(listed.len(), 4, "{listed:?}");
+        let other = values("arn:aws:iam::999988887777:user/mallory");
+        assert_eq!(
+            other.last().map(String::as_str),
+            Some("arn:aws:iam::999988887777:user/mallory")
+        );
+        assert_eq!(values("").len(), 4);
     }
 }

@@ -95,20 +95,48 @@ impl ScenarioEvaluation {
         self.source(policy_id).map(PolicyLocation::of)
     }
 
-    /// Where the policy the evaluation calls `policy_id` lives, in words ("group Developers",
-    /// "SCP 1 at level 1"), as [`crate::scenario::PolicyPlace`] words every policy text; the
-    /// id itself only for a policy the evaluation does not know.
-    pub fn place_in_words(&self, policy_id: &str) -> String {
-        match self.locate(policy_id) {
-            Some(PolicyLocation::Scenario { target, document }) => crate::scenario::PolicyPlace {
-                target: &target,
-                document: &document,
+    /// Where the policy the evaluation calls `policy_id` lives, in the words the rest of the
+    /// playground uses ("inline policy Dev of group Developers", "AWS-managed policy
+    /// ReadOnlyAccess", "SCP 1 at level 2"); the id itself when no source has it.
+    pub fn place(&self, policy_id: &str) -> String {
+        self.locate(policy_id)
+            .map_or_else(|| policy_id.to_string(), |l| l.to_string())
+    }
+}
+
+impl std::fmt::Display for PolicyLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PolicyLocation::Scenario { target, document } => {
+                write!(f, "{}", crate::scenario::PolicyPlace { target, document })
             }
-            .to_string(),
-            Some(PolicyLocation::AwsManaged { name }) => format!("AWS-managed policy {name}"),
-            Some(PolicyLocation::Implicit { name }) => name,
-            None => policy_id.to_string(),
+            PolicyLocation::AwsManaged { name } => write!(f, "AWS-managed policy {name}"),
+            PolicyLocation::Implicit { name } => f.write_str(name),
         }
+    }
+}
+
+/// Puts the plain words of each policy in place of the evaluator's internal policy ids
+/// (`aws-managed/AdministratorAccess`, `scp/1/1`, `group/Operators:inline/Ops`) in the
+/// evaluation's summary and step details, so the headline names a policy as the list of
+/// deciding statements does. Longer ids go first, so an id that begins another is never
+/// replaced inside it.
+fn plain_words(evaluation: &mut Evaluation, sources: &[PolicySource]) {
+    let mut names: Vec<(String, String)> = sources
+        .iter()
+        .map(|s| (s.id(), PolicyLocation::of(s).to_string()))
+        .collect();
+    names.sort_by_key(|(id, _)| std::cmp::Reverse(id.len()));
+    let rewrite = |text: &mut String| {
+        for (id, words) in &names {
+            if text.contains(id.as_str()) {
+                *text = text.replace(id.as_str(), words);
+            }
+        }
+    };
+    rewrite(&mut evaluation.summary);
+    for step in &mut evaluation.steps {
+        rewrite(&mut step.detail);
     }
 }
 
@@ -280,8 +308,10 @@ impl PreparedRequest {
 
     /// Evaluates the prepared request.
     pub fn evaluate(self) -> ScenarioEvaluation {
+        let mut evaluation = eval::evaluate(&self.set, &self.request);
+        plain_words(&mut evaluation, &self.sources);
         ScenarioEvaluation {
-            evaluation: eval::evaluate(&self.set, &self.request),
+            evaluation,
             warnings: self.warnings,
             sources: self.sources,
         }
@@ -681,5 +711,56 @@ pub fn run_tests_at(
             error: Some(err.message),
             evaluation: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::scenario::{Group, InlinePolicy, Scenario, User};
+
+    /// A user whose group's inline policy allows reading objects.
+    fn scenario() -> Scenario {
+        let mut s = Scenario::new("111122223333");
+        let mut g = Group::new("Operators");
+        g.inline_policies.push(InlinePolicy {
+            name: "Ops".into(),
+            document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#.into(),
+        });
+        s.groups.push(g);
+        let mut u = User::new("alice");
+        u.groups.push("Operators".into());
+        s.users.push(u);
+        s
+    }
+
+    #[test]
+    fn the_headline_names_policies_in_plain_words_not_internal_ids() {
+        let s = scenario();
+        let cache = CompileCache::new();
+        let result = evaluate_request(
+            &s,
+            None,
+            &cache,
+            &PrincipalRef::from("user/alice".to_string()),
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            &[],
+        )
+        .unwrap();
+        let summary = &result.evaluation.summary;
+        assert!(
+            summary.contains("inline policy Ops of group Operators"),
+            "{summary}"
+        );
+        assert!(!summary.contains("group/Operators:inline/"), "{summary}");
+        for step in &result.evaluation.steps {
+            assert!(!step.detail.contains(":inline/"), "{}", step.detail);
+        }
+        let id = &result.evaluation.matched_statements[0].policy_id;
+        assert_eq!(result.place(id), "inline policy Ops of group Operators");
+        assert_eq!(result.place("nowhere/1"), "nowhere/1");
     }
 }
