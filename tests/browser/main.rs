@@ -13,8 +13,8 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 
-mod denied;
 mod analysis;
+mod denied;
 mod editor;
 mod export_view;
 mod findings;

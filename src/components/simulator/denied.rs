@@ -19,7 +19,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::result::{decision_class, decision_label};
-use super::{current_time, ready, use_compile_cache};
+use super::hooks::{current_time, ready, use_compile_cache};
 use crate::data::Loadable;
 use crate::store::{self, Action, use_store};
 
