@@ -18,8 +18,8 @@ use iam_engine::workbench::explain::{DeniedExplanation, PrincipalMatch, Simulate
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::result::{decision_class, decision_label};
 use super::hooks::{current_time, ready, use_compile_cache};
+use super::result::{decision_class, decision_label};
 use crate::data::Loadable;
 use crate::store::{self, Action, use_store};
 
