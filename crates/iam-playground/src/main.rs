@@ -8,6 +8,7 @@
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
+mod analysis;
 mod export;
 mod import;
 mod principal;
@@ -73,6 +74,12 @@ enum Command {
     SimulatePrincipalPolicy(principal::PrincipalPolicyArgs),
     /// Run a scenario's saved tests: one line per test, exit status 1 if any fails.
     Test(saved_tests::TestArgs),
+    /// Every principal of a scenario allowed an action on a resource, with the deciding
+    /// statements, the context it depends on and the guardrails that deny it.
+    WhoCan(analysis::WhoCanArgs),
+    /// Every path by which a principal that is not admin-equivalent reaches admin-equivalent
+    /// access, hop by hop (`--fail-on admin` exits 1 when there is one).
+    Escalation(analysis::EscalationArgs),
 }
 
 fn main() -> ExitCode {
@@ -116,6 +123,8 @@ fn main() -> ExitCode {
         Some(Command::Import(args)) => import::run(args),
         Some(Command::SimulatePrincipalPolicy(args)) => principal::run(args),
         Some(Command::Test(args)) => saved_tests::run(args),
+        Some(Command::WhoCan(args)) => analysis::run_who_can(args),
+        Some(Command::Escalation(args)) => analysis::run_escalation(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;
