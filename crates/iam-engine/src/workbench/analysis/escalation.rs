@@ -30,7 +30,8 @@
 //! that the catalog's existing-passrole paths act through.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -39,8 +40,9 @@ use crate::catalog::escalation::{
     ModelKind, Modelling, Prerequisite, Reference,
 };
 use crate::context::ContextKeyType;
-use crate::eval::Decision;
+use crate::eval::{self, Decision};
 use crate::scenario::{ContextValue, InlinePolicy, PolicyRef, PrincipalRef, Scenario};
+use crate::workbench::simulate::{PreparedRequest, prepare_request};
 
 use super::who_can::{PrincipalKind, known_principals};
 use super::{DecidedRequest, Model, group_arn, principal_arn};
@@ -152,6 +154,9 @@ struct Edge {
     hop: Hop,
 }
 
+/// The roles that trust a path's services (see [`Search::trusting_roles`]).
+type TrustingRoles = Rc<Vec<(usize, String, DecidedRequest)>>;
+
 /// A request as the decision memo keys it: principal, action, resource, context.
 type RequestKey = (PrincipalRef, String, String, String);
 
@@ -160,7 +165,13 @@ struct Search<'a, 'c> {
     catalog: &'c EscalationCatalog,
     decisions: RefCell<HashMap<RequestKey, Option<DecidedRequest>>>,
     trusts: RefCell<HashMap<(String, String), Option<DecidedRequest>>>,
+    /// Per catalog path, the roles that trust one of its services: (role index, service,
+    /// the trust decision).
+    trusting: RefCell<HashMap<String, TrustingRoles>>,
     admin: RefCell<HashMap<PrincipalRef, bool>>,
+    /// Per actor, its policies prepared once for IAM requests on IAM resources (see
+    /// [`Search::quick_denies`]).
+    prepared: RefCell<HashMap<(PrincipalRef, bool, String), Option<PreparedRequest>>>,
 }
 
 impl<'a> Search<'a, '_> {
@@ -186,12 +197,79 @@ impl<'a> Search<'a, '_> {
         if let Some(hit) = self.decisions.borrow().get(&key) {
             return hit.clone();
         }
+        if self.quick_denies(actor, action, resource, context, &key.3) {
+            self.decisions.borrow_mut().insert(key, None);
+            return None;
+        }
         let decided = self
             .model
             .decided(actor, action, resource, context)
             .filter(|d| d.decision == Decision::Allowed);
         self.decisions.borrow_mut().insert(key, decided.clone());
         decided
+    }
+
+    /// Whether the engine's allocation-free decision already refuses the request, for the
+    /// bulk of the search: IAM requests on IAM resources and role assumptions. An IAM request
+    /// on an IAM resource has no resource policy and no resource tags, so the actor's prepared
+    /// policies are the same whatever the IAM action and resource and only the request's
+    /// action and resource change (as the access matrix does); a role assumption differs only
+    /// by the role's trust policy, which is swapped in. Anything else is not decided here.
+    fn quick_denies(
+        &self,
+        actor: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+        context_key: &str,
+    ) -> bool {
+        let lower = action.to_ascii_lowercase();
+        let trust = if lower == "sts:assumerole" {
+            let Some(role) = self
+                .model
+                .scenario
+                .roles
+                .iter()
+                .find(|r| self.model.scenario.role_arn(r) == resource)
+            else {
+                return false;
+            };
+            let source = crate::workbench::PolicySource::Trust {
+                role: role.name.clone(),
+            };
+            Some(self.model.cache.compile(
+                source.id(),
+                &role.trust_policy,
+                crate::policy::PolicyType::Trust,
+            ))
+        } else if lower.starts_with("iam:") && resource.starts_with("arn:aws:iam::") {
+            None
+        } else {
+            return false;
+        };
+        let key = (actor.clone(), trust.is_some(), context_key.to_string());
+        let mut prepared = self.prepared.borrow_mut();
+        let entry = prepared.entry(key).or_insert_with(|| {
+            prepare_request(
+                self.model.scenario,
+                self.model.managed,
+                self.model.cache,
+                actor,
+                action,
+                resource,
+                context,
+            )
+            .ok()
+        });
+        let Some(p) = entry else {
+            return false;
+        };
+        if let Some(trust) = trust {
+            p.set.resource_policy = Some(trust);
+        }
+        p.request.action = action.to_string();
+        p.request.resource = resource.to_string();
+        eval::decide(&p.set, &p.request) != Decision::Allowed
     }
 
     fn is_admin(&self, principal: &PrincipalRef) -> bool {
@@ -221,6 +299,30 @@ impl<'a> Search<'a, '_> {
             .filter(|d| d.decision == Decision::Allowed);
         self.trusts.borrow_mut().insert(key, decided.clone());
         decided
+    }
+
+    /// The roles that trust one of `services` (the first such service for each), computed
+    /// once per catalog path.
+    fn trusting_roles(&self, path: &EscalationPath, services: &[String]) -> TrustingRoles {
+        if let Some(hit) = self.trusting.borrow().get(&path.id) {
+            return Rc::clone(hit);
+        }
+        let scenario = self.model.scenario;
+        let mut out = Vec::new();
+        for (index, role) in scenario.roles.iter().enumerate() {
+            let arn = scenario.role_arn(role);
+            if let Some((service, trust)) = services
+                .iter()
+                .find_map(|s| self.trusts_service(&arn, s).map(|t| (s.clone(), t)))
+            {
+                out.push((index, service, trust));
+            }
+        }
+        let out = Rc::new(out);
+        self.trusting
+            .borrow_mut()
+            .insert(path.id.clone(), Rc::clone(&out));
+        out
     }
 
     fn hop(&self, path: &EscalationPath, from: &PrincipalRef, to: &PrincipalRef) -> Hop {
@@ -459,6 +561,10 @@ impl<'a> Search<'a, '_> {
         actor: &PrincipalRef,
         out: &mut Vec<Edge>,
     ) {
+        // AWS refuses role assumption with the root user's credentials.
+        if *actor == PrincipalRef::Root {
+            return;
+        }
         let scenario = self.model.scenario;
         let rewrites_trust = m
             .hops
@@ -570,60 +676,53 @@ impl<'a> Search<'a, '_> {
     ) {
         let scenario = self.model.scenario;
         let mut candidates: Option<Vec<String>> = None;
-        for role in &scenario.roles {
+        for (index, service, trust) in self.trusting_roles(path, services).iter() {
+            let Some(role) = scenario.roles.get(*index) else {
+                continue;
+            };
             let target = PrincipalRef::Role(role.name.clone());
             if &target == actor {
                 continue;
             }
             let arn = scenario.role_arn(role);
-            for service in services {
-                let Some(trust) = self.trusts_service(&arn, service) else {
-                    continue;
+            let passed = [ContextValue {
+                key: "iam:PassedToService".to_string(),
+                ty: ContextKeyType::String,
+                values: vec![service.clone()],
+            }];
+            let mut requests = Vec::new();
+            let mut ok = true;
+            for (action, t) in &m.hops {
+                let decided = if *t == ActionTarget::PassedRole {
+                    self.allowed(actor, action, &arn, &passed)
+                } else {
+                    let resources =
+                        candidates.get_or_insert_with(|| candidate_resources(&self.model, actor));
+                    resources
+                        .iter()
+                        .filter(|r| resource_fits(r, action))
+                        .find_map(|r| self.allowed(actor, action, r, &[]))
                 };
-                let passed = [ContextValue {
-                    key: "iam:PassedToService".to_string(),
-                    ty: ContextKeyType::String,
-                    values: vec![service.clone()],
-                }];
-                let mut requests = Vec::new();
-                let mut ok = true;
-                for (action, t) in &m.hops {
-                    let decided = if *t == ActionTarget::PassedRole {
-                        self.allowed(actor, action, &arn, &passed)
-                    } else {
-                        let resources = candidates
-                            .get_or_insert_with(|| candidate_resources(&self.model, actor));
-                        resources
-                            .iter()
-                            .filter(|r| resource_fits(r, action))
-                            .find_map(|r| self.allowed(actor, action, r, &[]))
-                    };
-                    match decided {
-                        Some(d) => requests.push(d),
-                        None => {
-                            ok = false;
-                            break;
-                        }
+                match decided {
+                    Some(d) => requests.push(d),
+                    None => {
+                        ok = false;
+                        break;
                     }
                 }
-                if !ok {
-                    continue;
-                }
-                let mut hop = self.hop(path, actor, &target);
-                hop.summary = format!(
-                    "{} passes {} to {service} and runs code with its credentials",
-                    String::from(actor.clone()),
-                    String::from(target.clone())
-                );
-                hop.requests = requests;
-                hop.after_edit = Vec::new();
-                hop.requests.push(trust);
-                out.push(Edge {
-                    to: target.clone(),
-                    hop,
-                });
-                break;
             }
+            if !ok {
+                continue;
+            }
+            let mut hop = self.hop(path, actor, &target);
+            hop.summary = format!(
+                "{} passes {} to {service} and runs code with its credentials",
+                String::from(actor.clone()),
+                String::from(target.clone())
+            );
+            hop.requests = requests;
+            hop.requests.push(trust.clone());
+            out.push(Edge { to: target, hop });
         }
     }
 }
@@ -893,7 +992,9 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         catalog,
         decisions: RefCell::new(HashMap::new()),
         trusts: RefCell::new(HashMap::new()),
+        trusting: RefCell::new(HashMap::new()),
         admin: RefCell::new(HashMap::new()),
+        prepared: RefCell::new(HashMap::new()),
     };
     let mut left_out = Vec::new();
     let mut modelled = 0;
@@ -925,7 +1026,7 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         })
         .map(|(p, _)| p)
         .collect();
-    let mut edges: HashMap<PrincipalRef, Vec<Edge>> = HashMap::new();
+    let mut edges: HashMap<PrincipalRef, Rc<Vec<Edge>>> = HashMap::new();
     let mut admin_equivalent = Vec::new();
     let mut paths = Vec::new();
     for start in &starts {
@@ -933,28 +1034,42 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
             admin_equivalent.push(String::from(start.clone()));
             continue;
         }
-        // Breadth-first: each principal once, with the hops that first reached it.
-        let mut visited: HashSet<PrincipalRef> = HashSet::from([start.clone()]);
-        let mut queue: VecDeque<(PrincipalRef, Vec<Hop>)> =
-            VecDeque::from([(start.clone(), Vec::new())]);
-        while let Some((node, prefix)) = queue.pop_front() {
-            let out = edges
-                .entry(node.clone())
-                .or_insert_with(|| search.edges(&node))
-                .clone();
-            for edge in out {
-                let mut hops = prefix.clone();
-                let mut hop = edge.hop.clone();
-                let ends = hop.reaches_admin || search.is_admin(&edge.to);
-                hop.reaches_admin = ends;
-                hops.push(hop);
+        // Breadth-first: each principal once, remembered with the hop that first reached it,
+        // so a path is put together only when it is found.
+        let mut parent: HashMap<PrincipalRef, Option<(PrincipalRef, Rc<Vec<Edge>>, usize)>> =
+            HashMap::from([(start.clone(), None)]);
+        let mut queue: VecDeque<PrincipalRef> = VecDeque::from([start.clone()]);
+        while let Some(node) = queue.pop_front() {
+            let out = Rc::clone(
+                edges
+                    .entry(node.clone())
+                    .or_insert_with(|| Rc::new(search.edges(&node))),
+            );
+            for (index, edge) in out.iter().enumerate() {
+                let ends = edge.hop.reaches_admin || search.is_admin(&edge.to);
                 if ends {
+                    let mut hops = vec![Hop {
+                        reaches_admin: true,
+                        ..edge.hop.clone()
+                    }];
+                    let mut at = node.clone();
+                    while let Some(Some((from, list, i))) = parent.get(&at) {
+                        if let Some(e) = list.get(*i) {
+                            hops.push(e.hop.clone());
+                        }
+                        at = from.clone();
+                    }
+                    hops.reverse();
                     paths.push(FoundPath {
                         principal: String::from(start.clone()),
                         hops,
                     });
-                } else if visited.insert(edge.to.clone()) {
-                    queue.push_back((edge.to.clone(), hops));
+                } else if !parent.contains_key(&edge.to) {
+                    parent.insert(
+                        edge.to.clone(),
+                        Some((node.clone(), Rc::clone(&out), index)),
+                    );
+                    queue.push_back(edge.to.clone());
                 }
             }
         }
