@@ -40,12 +40,11 @@ use crate::catalog::escalation::{
     ModelKind, Modelling, Prerequisite, Reference,
 };
 use crate::context::ContextKeyType;
-use crate::eval::{self, Decision};
+use crate::eval::Decision;
 use crate::scenario::{ContextValue, InlinePolicy, PolicyRef, PrincipalRef, Scenario};
-use crate::workbench::simulate::{PreparedRequest, prepare_request};
 
 use super::who_can::{PrincipalKind, known_principals};
-use super::{DecidedRequest, Model, group_arn, principal_arn};
+use super::{DecidedRequest, Model, QuickDecider, group_arn, principal_arn};
 
 /// The policy an edit writes: everything on everything (what `AdministratorAccess` holds).
 pub const ADMIN_DOCUMENT: &str =
@@ -169,9 +168,8 @@ struct Search<'a, 'c> {
     /// the trust decision).
     trusting: RefCell<HashMap<String, TrustingRoles>>,
     admin: RefCell<HashMap<PrincipalRef, bool>>,
-    /// Per actor, its policies prepared once for IAM requests on IAM resources (see
-    /// [`Search::quick_denies`]).
-    prepared: RefCell<HashMap<(PrincipalRef, bool, String), Option<PreparedRequest>>>,
+    /// The allocation-free refusals.
+    quick: QuickDecider<'a>,
 }
 
 impl<'a> Search<'a, '_> {
@@ -197,7 +195,7 @@ impl<'a> Search<'a, '_> {
         if let Some(hit) = self.decisions.borrow().get(&key) {
             return hit.clone();
         }
-        if self.quick_denies(actor, action, resource, context, &key.3) {
+        if self.quick.denies(actor, action, resource, context, &key.3) {
             self.decisions.borrow_mut().insert(key, None);
             return None;
         }
@@ -207,69 +205,6 @@ impl<'a> Search<'a, '_> {
             .filter(|d| d.decision == Decision::Allowed);
         self.decisions.borrow_mut().insert(key, decided.clone());
         decided
-    }
-
-    /// Whether the engine's allocation-free decision already refuses the request, for the
-    /// bulk of the search: IAM requests on IAM resources and role assumptions. An IAM request
-    /// on an IAM resource has no resource policy and no resource tags, so the actor's prepared
-    /// policies are the same whatever the IAM action and resource and only the request's
-    /// action and resource change (as the access matrix does); a role assumption differs only
-    /// by the role's trust policy, which is swapped in. Anything else is not decided here.
-    fn quick_denies(
-        &self,
-        actor: &PrincipalRef,
-        action: &str,
-        resource: &str,
-        context: &[ContextValue],
-        context_key: &str,
-    ) -> bool {
-        let lower = action.to_ascii_lowercase();
-        let trust = if lower == "sts:assumerole" {
-            let Some(role) = self
-                .model
-                .scenario
-                .roles
-                .iter()
-                .find(|r| self.model.scenario.role_arn(r) == resource)
-            else {
-                return false;
-            };
-            let source = crate::workbench::PolicySource::Trust {
-                role: role.name.clone(),
-            };
-            Some(self.model.cache.compile(
-                source.id(),
-                &role.trust_policy,
-                crate::policy::PolicyType::Trust,
-            ))
-        } else if lower.starts_with("iam:") && resource.starts_with("arn:aws:iam::") {
-            None
-        } else {
-            return false;
-        };
-        let key = (actor.clone(), trust.is_some(), context_key.to_string());
-        let mut prepared = self.prepared.borrow_mut();
-        let entry = prepared.entry(key).or_insert_with(|| {
-            prepare_request(
-                self.model.scenario,
-                self.model.managed,
-                self.model.cache,
-                actor,
-                action,
-                resource,
-                context,
-            )
-            .ok()
-        });
-        let Some(p) = entry else {
-            return false;
-        };
-        if let Some(trust) = trust {
-            p.set.resource_policy = Some(trust);
-        }
-        p.request.action = action.to_string();
-        p.request.resource = resource.to_string();
-        eval::decide(&p.set, &p.request) != Decision::Allowed
     }
 
     fn is_admin(&self, principal: &PrincipalRef) -> bool {
@@ -994,7 +929,7 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         trusts: RefCell::new(HashMap::new()),
         trusting: RefCell::new(HashMap::new()),
         admin: RefCell::new(HashMap::new()),
-        prepared: RefCell::new(HashMap::new()),
+        quick: QuickDecider::new(*model),
     };
     let mut left_out = Vec::new();
     let mut modelled = 0;

@@ -24,15 +24,20 @@
 pub mod escalation;
 pub mod who_can;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::catalog::ManagedPolicies;
-use crate::eval::Decision;
+use crate::eval::{self, Decision};
 use crate::scenario::{ContextValue, PrincipalRef, Scenario};
 
 use super::answer::{DecidingStatement, deciding_statements};
 use super::cache::CompileCache;
-use super::simulate::{ScenarioEvaluation, SimulationError, evaluate_request};
+use super::simulate::{
+    PreparedRequest, ScenarioEvaluation, SimulationError, evaluate_request, prepare_request,
+};
 
 /// The requests a principal must be allowed on `*` to be admin-equivalent (see the module
 /// docs).
@@ -127,6 +132,95 @@ impl<'a> Model<'a> {
             context,
             &result,
         ))
+    }
+}
+
+/// The engine's allocation-free decision for the bulk of an analysis, used to skip requests
+/// it refuses before asking for the full evaluation (with its reasons) of the rest.
+pub struct QuickDecider<'a> {
+    model: Model<'a>,
+    /// Each role's index by its ARN.
+    roles: HashMap<String, usize>,
+    /// Per (actor, role assumption or not, context), the actor's prepared request.
+    prepared: RefCell<HashMap<(PrincipalRef, bool, String), Option<PreparedRequest>>>,
+}
+
+impl<'a> QuickDecider<'a> {
+    /// A decider over the model's scenario.
+    pub fn new(model: Model<'a>) -> QuickDecider<'a> {
+        let roles = model
+            .scenario
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (model.scenario.role_arn(r), i))
+            .collect();
+        QuickDecider {
+            model,
+            roles,
+            prepared: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Whether the engine's allocation-free decision already refuses the request, for the
+    /// bulk of the search: IAM requests on IAM resources and role assumptions. An IAM request
+    /// on an IAM resource has no resource policy and no resource tags, so the actor's prepared
+    /// policies are the same whatever the IAM action and resource and only the request's
+    /// action and resource change (as the access matrix does); a role assumption differs only
+    /// by the role's trust policy, which is swapped in. Anything else is not decided here.
+    pub fn denies(
+        &self,
+        actor: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+        context_key: &str,
+    ) -> bool {
+        let lower = action.to_ascii_lowercase();
+        let trust = if lower == "sts:assumerole" {
+            let Some(role) = self
+                .roles
+                .get(resource)
+                .and_then(|i| self.model.scenario.roles.get(*i))
+            else {
+                return false;
+            };
+            let source = crate::workbench::PolicySource::Trust {
+                role: role.name.clone(),
+            };
+            Some(self.model.cache.compile(
+                source.id(),
+                &role.trust_policy,
+                crate::policy::PolicyType::Trust,
+            ))
+        } else if lower.starts_with("iam:") && resource.starts_with("arn:aws:iam::") {
+            None
+        } else {
+            return false;
+        };
+        let key = (actor.clone(), trust.is_some(), context_key.to_string());
+        let mut prepared = self.prepared.borrow_mut();
+        let entry = prepared.entry(key).or_insert_with(|| {
+            prepare_request(
+                self.model.scenario,
+                self.model.managed,
+                self.model.cache,
+                actor,
+                action,
+                resource,
+                context,
+            )
+            .ok()
+        });
+        let Some(p) = entry else {
+            return false;
+        };
+        if let Some(trust) = trust {
+            p.set.resource_policy = Some(trust);
+        }
+        p.request.action = action.to_string();
+        p.request.resource = resource.to_string();
+        eval::decide(&p.set, &p.request) != Decision::Allowed
     }
 }
 

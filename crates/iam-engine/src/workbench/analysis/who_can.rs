@@ -26,7 +26,7 @@ use crate::eval::{self, Decision, Miss, StepKind, Verdict};
 use crate::policy::PolicyType;
 use crate::scenario::{ContextValue, PrincipalRef, Scenario};
 
-use super::{DecidedRequest, Model, named_principals, statement_words};
+use super::{DecidedRequest, Model, QuickDecider, named_principals, statement_words};
 use crate::workbench::answer::deciding_statements;
 use crate::workbench::simulate::prepare_request;
 
@@ -226,6 +226,7 @@ pub fn who_can(model: &Model<'_>, query: &WhoCanQuery) -> WhoCanAnswer {
     let principals = known_principals(model.scenario);
     let mut entries = Vec::new();
     let mut chains: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    let quick = QuickDecider::new(*model);
     for action in &query.actions {
         for (principal, kind) in &principals {
             let Some(mut entry) = answer_one(model, principal, *kind, action, query) else {
@@ -237,7 +238,7 @@ pub fn who_can(model: &Model<'_>, query: &WhoCanQuery) -> WhoCanAnswer {
             {
                 entry.assumed_by = chains
                     .entry(name.clone())
-                    .or_insert_with(|| assume_chains(model, name, &principals))
+                    .or_insert_with(|| assume_chains(model, &quick, name, &principals))
                     .clone();
             }
             entries.push(entry);
@@ -374,6 +375,7 @@ fn answer_one(
 /// breadth-first search backwards over `sts:AssumeRole` decisions, each principal once.
 fn assume_chains(
     model: &Model<'_>,
+    quick: &QuickDecider<'_>,
     name: &str,
     principals: &[(PrincipalRef, PrincipalKind)],
 ) -> Vec<Vec<String>> {
@@ -393,7 +395,10 @@ fn assume_chains(
             // AWS refuses role assumption with the root user's credentials, whatever the
             // policies (IAM User Guide, "Switch to an IAM role (AWS API)").
             for (p, _) in principals.iter().filter(|(p, _)| *p != PrincipalRef::Root) {
-                if visited.contains(p) || !model.allows(p, "sts:AssumeRole", &arn, &[]) {
+                if visited.contains(p)
+                    || quick.denies(p, "sts:AssumeRole", &arn, &[], "")
+                    || !model.allows(p, "sts:AssumeRole", &arn, &[])
+                {
                     continue;
                 }
                 visited.insert(p.clone());
