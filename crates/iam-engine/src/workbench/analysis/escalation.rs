@@ -146,6 +146,9 @@ fn analysis_leaves_out(model: &PathModel) -> Option<&'static str> {
     None
 }
 
+/// How the search first reached a principal: from which principal, by which of its hops.
+type Reached = (PrincipalRef, Rc<Vec<Edge>>, usize);
+
 /// An outgoing hop of a principal, before it is placed in a path.
 #[derive(Debug, Clone)]
 struct Edge {
@@ -971,7 +974,7 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         }
         // Breadth-first: each principal once, remembered with the hop that first reached it,
         // so a path is put together only when it is found.
-        let mut parent: HashMap<PrincipalRef, Option<(PrincipalRef, Rc<Vec<Edge>>, usize)>> =
+        let mut parent: HashMap<PrincipalRef, Option<Reached>> =
             HashMap::from([(start.clone(), None)]);
         let mut queue: VecDeque<PrincipalRef> = VecDeque::from([start.clone()]);
         while let Some(node) = queue.pop_front() {
