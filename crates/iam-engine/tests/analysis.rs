@@ -161,6 +161,56 @@ fn passrole_lambda_admin_has_the_path_and_its_fixed_twin_has_none() {
 }
 
 #[test]
+fn the_smallest_fix_of_the_passrole_example_breaks_its_path() {
+    let s = Scenario::from_json(gallery_json("passrole-lambda-admin").unwrap()).unwrap();
+    let cache = CompileCache::new();
+    let managed = managed();
+    let catalog = paths();
+    let wb = Workbench::new(&s, &cache).with_managed(Some(&managed));
+    let r = wb.escalation_paths(&catalog);
+    let fix = wb.smallest_fix(&catalog, &r.paths[0]).expect("a fix");
+    assert_eq!(
+        fix.summary,
+        "drop iam:PassRole from statement PassRolesToFunctions of Customer-managed policy LambdaDeveloper"
+    );
+    assert!(report(&fix.scenario).paths.is_empty());
+    // The rest of the policy stays.
+    let doc = &fix.scenario.policy("LambdaDeveloper").unwrap().document;
+    assert!(doc.contains("lambda:CreateFunction") && !doc.contains("iam:PassRole"));
+}
+
+#[test]
+fn a_wildcard_allow_is_fixed_with_a_deny() {
+    let own = json!([allow("iam:*", &arn("user", "dev"))]);
+    let s = scenario(
+        json!([user("dev", own)]),
+        json!([]),
+        json!([]),
+        json!([]),
+        None,
+    );
+    let cache = CompileCache::new();
+    let catalog = paths();
+    let wb = Workbench::new(&s, &cache);
+    let r = wb.escalation_paths(&catalog);
+    let path = r
+        .paths
+        .iter()
+        .find(|p| p.hops[0].path_id == "iam-007")
+        .unwrap();
+    let fix = wb.smallest_fix(&catalog, path).expect("a fix");
+    assert!(
+        fix.summary.starts_with(
+            "add an inline policy deny-escalation to user/dev that denies iam:PutUserPolicy"
+        ),
+        "{}",
+        fix.summary
+    );
+    let after = report(&fix.scenario);
+    assert!(!after.paths.iter().any(|p| p.hops[0].path_id == "iam-007"));
+}
+
+#[test]
 fn in_the_seed_admin_example_only_the_admin_group_is_admin_and_no_one_escalates() {
     let s = Scenario::from_json(gallery_json("seed-admin-template").unwrap()).unwrap();
     let r = report(&s);
@@ -592,6 +642,23 @@ proptest! {
         let before = escalating(&report(&random_scenario(&a, &b, &r, None)));
         let after = escalating(&report(&random_scenario(&a, &b, &r, Some((who, which)))));
         prop_assert!(after.iter().all(|p| before.contains(p)), "before {before:?} after {after:?}");
+    }
+
+    #[test]
+    fn the_suggested_fix_removes_the_path_it_targets(a in mask(), b in mask(), r in mask()) {
+        let s = random_scenario(&a, &b, &r, None);
+        let cache = CompileCache::new();
+        let managed = managed();
+        let catalog = paths();
+        let wb = Workbench::new(&s, &cache).with_managed(Some(&managed));
+        let found = wb.escalation_paths(&catalog);
+        if let Some(path) = found.paths.first() {
+            let fix = wb.smallest_fix(&catalog, path);
+            prop_assert!(fix.is_some(), "every path found here has a fix");
+            let after = report(&fix.unwrap().scenario);
+            prop_assert!(!after.paths.iter().any(|p| p.principal == path.principal
+                && p.hops.iter().map(|h| (&h.path_id, &h.to)).eq(path.hops.iter().map(|h| (&h.path_id, &h.to)))));
+        }
     }
 
     #[test]

@@ -58,6 +58,20 @@ pub struct EscalationArgs {
     /// admin-equivalent access.
     #[arg(long, value_enum, value_name = "WHAT")]
     fail_on: Option<FailOn>,
+    /// For each path, find the smallest edit that breaks it (verified by analysing the edited
+    /// scenario again: one more analysis per path).
+    #[arg(long)]
+    fix: bool,
+}
+
+/// A path with its smallest fix, for `--json --fix`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportWithFixes<'a> {
+    #[serde(flatten)]
+    report: &'a EscalationReport,
+    /// The smallest fix of each path, in the order of the paths (`null` when none is found).
+    fixes: Vec<Option<String>>,
 }
 
 /// Reads the scenario the way `import` does: a scenario file, a template or authorization
@@ -182,13 +196,24 @@ pub fn run_escalation(args: EscalationArgs) -> ExitCode {
     };
     let managed = managed_policies();
     let cache = CompileCache::new();
-    let report = Workbench::new(&scenario, &cache)
-        .with_managed(managed.as_ref())
-        .escalation_paths(&paths);
-    let printed = if args.json {
-        print_json(&report)
+    let workbench = Workbench::new(&scenario, &cache).with_managed(managed.as_ref());
+    let report = workbench.escalation_paths(&paths);
+    let fixes: Vec<Option<String>> = if args.fix {
+        report
+            .paths
+            .iter()
+            .map(|p| workbench.smallest_fix(&paths, p).map(|f| f.summary))
+            .collect()
     } else {
-        print!("{}", escalation_text(&report));
+        Vec::new()
+    };
+    let printed = if args.json {
+        print_json(&ReportWithFixes {
+            report: &report,
+            fixes,
+        })
+    } else {
+        print!("{}", escalation_text(&report, &fixes));
         ExitCode::SUCCESS
     };
     if printed != ExitCode::SUCCESS {
@@ -201,7 +226,7 @@ pub fn run_escalation(args: EscalationArgs) -> ExitCode {
 }
 
 /// The escalation report as text: the admins, each path hop by hop, the catalog's coverage.
-fn escalation_text(report: &EscalationReport) -> String {
+fn escalation_text(report: &EscalationReport, fixes: &[Option<String>]) -> String {
     let mut out = String::new();
     let admins = if report.admin_equivalent.is_empty() {
         "none".to_string()
@@ -245,6 +270,11 @@ fn escalation_text(report: &EscalationReport) -> String {
             for r in &hop.references {
                 out.push_str(&format!("     see {} <{}>\n", r.title, r.url));
             }
+        }
+        match fixes.get(n) {
+            Some(Some(fix)) => out.push_str(&format!("   smallest fix: {fix}\n")),
+            Some(None) => out.push_str("   smallest fix: none found\n"),
+            None => {}
         }
     }
     out.push_str(&format!(

@@ -171,6 +171,15 @@ impl<'a> Workbench<'a> {
         analysis::escalation::escalation_paths(&self.analysis_model(), paths)
     }
 
+    /// The smallest verified edit that breaks `path` (see [`analysis::fix`]).
+    pub fn smallest_fix(
+        &self,
+        paths: &crate::catalog::escalation::EscalationCatalog,
+        path: &analysis::escalation::FoundPath,
+    ) -> Option<analysis::fix::Fix> {
+        analysis::fix::smallest_fix(&self.analysis_model(), paths, path)
+    }
+
     /// The scenario's findings, with the catalog's checks when it is loaded.
     pub fn findings(&self) -> Vec<Finding> {
         self.scenario.findings_with_catalog(self.catalog)

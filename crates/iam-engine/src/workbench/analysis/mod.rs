@@ -22,6 +22,7 @@
 //! makes the principal not admin-equivalent.
 
 pub mod escalation;
+pub mod fix;
 pub mod who_can;
 
 use std::cell::RefCell;
