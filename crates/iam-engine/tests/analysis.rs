@@ -670,3 +670,91 @@ proptest! {
         prop_assert!(after.iter().all(|p| before.contains(p)), "before {before:?} after {after:?}");
     }
 }
+
+/// A minimal scenario for one modelled catalog path: the actor `dev` is allowed the path's
+/// actions on everything, and the path's target exists (an admin user with and one without a
+/// console password, an admin role trusted by the account and by the path's services, a group
+/// with admin access, a customer policy attached to the actor and to the role).
+fn minimal_for(model: &iam_engine::catalog::escalation::Model, scp: Option<String>) -> Scenario {
+    use iam_engine::catalog::escalation::{ModelKind, Prerequisite};
+    let actions: Vec<Value> = model.hops.iter().map(|(a, _)| json!(a)).collect();
+    let own = doc(json!([{"Effect": "Allow", "Action": actions, "Resource": "*"}]));
+    let services: Vec<String> = match &model.kind {
+        ModelKind::PassRoleToService { service_principals } => service_principals.clone(),
+        _ => Vec::new(),
+    };
+    let mut trust = vec![
+        json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}),
+    ];
+    if !services.is_empty() {
+        trust.push(json!({"Effect": "Allow", "Principal": {"Service": services}, "Action": "sts:AssumeRole"}));
+    }
+    let actor = json!({"name": "dev", "groups": ["Team"], "managedPolicies": ["Attached"], "inlinePolicies": [{"name": "Own", "document": own}]});
+    let role_actor = model.prerequisites.contains(&Prerequisite::ActorIsRole);
+    let mut users = vec![
+        json!({"name": "boss", "inlinePolicies": [{"name": "All", "document": admin_doc()}]}),
+        json!({"name": "boss2", "loginProfile": {"passwordResetRequired": false}, "inlinePolicies": [{"name": "All", "document": admin_doc()}]}),
+    ];
+    let mut roles = vec![
+        json!({"name": "Admin", "trustPolicy": doc(Value::Array(trust)), "managedPolicies": ["RolePolicy"], "inlinePolicies": [{"name": "All", "document": admin_doc()}]}),
+    ];
+    if role_actor {
+        let mut r = actor.clone();
+        r.as_object_mut().unwrap().remove("groups");
+        r["trustPolicy"] = json!(trust_account());
+        roles.push(r);
+    } else {
+        users.push(actor);
+    }
+    scenario(
+        Value::Array(users),
+        json!([{"name": "Team"}, {"name": "Admins", "inlinePolicies": [{"name": "All", "document": admin_doc()}]}]),
+        Value::Array(roles),
+        json!([
+            {"name": "Attached", "document": doc(json!([allow("s3:ListBucket", "*")]))},
+            {"name": "RolePolicy", "document": doc(json!([allow("s3:ListBucket", "*")]))}
+        ]),
+        scp,
+    )
+}
+
+#[test]
+fn every_modelled_catalog_path_is_found_in_its_minimal_scenario_and_not_behind_an_scp() {
+    use iam_engine::catalog::escalation::Modelling;
+    let catalog = paths();
+    let empty = report(&scenario(json!([]), json!([]), json!([]), json!([]), None));
+    let left_out: Vec<&str> = empty.left_out.iter().map(|l| l.id.as_str()).collect();
+    let mut checked = 0;
+    for path in catalog.paths() {
+        let Modelling::Modelled(model) = &path.modelling else {
+            continue;
+        };
+        if left_out.contains(&path.id.as_str()) {
+            continue;
+        }
+        let actor = if model
+            .prerequisites
+            .contains(&iam_engine::catalog::escalation::Prerequisite::ActorIsRole)
+        {
+            "role/dev"
+        } else {
+            "user/dev"
+        };
+        let found = |r: &EscalationReport| {
+            r.paths
+                .iter()
+                .any(|p| p.principal == actor && p.hops.iter().any(|h| h.path_id == path.id))
+        };
+        let r = report(&minimal_for(model, None));
+        assert!(found(&r), "{} is found in its minimal scenario", path.id);
+        let first = &model.hops[0].0;
+        let r = report(&minimal_for(model, deny_scp(first)));
+        assert!(
+            !found(&r),
+            "{} is not found when an SCP denies {first}",
+            path.id
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, empty.modelled_paths);
+}
