@@ -414,3 +414,33 @@ fn assume_chains(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    const CATALOG: &str = include_str!("../../../../../static/data/iam-catalog.txt");
+
+    #[test]
+    fn actions_are_expanded_from_patterns_and_access_levels() {
+        let catalog = Catalog::parse(CATALOG).unwrap();
+        let writes = expand_actions(&["s3:Write".into()], Some(&catalog));
+        assert!(writes.iter().any(|a| a == "s3:DeleteBucket"));
+        assert!(!writes.iter().any(|a| a == "s3:GetObject"));
+        let perms = expand_actions(&["iam:PermissionsManagement".into()], Some(&catalog));
+        assert!(perms.iter().any(|a| a == "iam:PutUserPolicy"));
+        let pattern = expand_actions(
+            &["s3:DeleteBucket*, s3:DeleteBucket".into()],
+            Some(&catalog),
+        );
+        assert!(pattern.len() > 1);
+        assert_eq!(
+            pattern.iter().filter(|a| *a == "s3:DeleteBucket").count(),
+            1
+        );
+        // Without the catalog a pattern is asked as it is.
+        assert_eq!(expand_actions(&["s3:Get*".into()], None), vec!["s3:Get*"]);
+    }
+}
