@@ -189,6 +189,14 @@ impl<'a> Search<'a, '_> {
             .map(|c| format!("{}={}", c.key, c.values.join(",")))
             .collect::<Vec<_>>()
             .join(";");
+        // The quick refusal first: most requests of the search end there, with nothing to
+        // remember.
+        if self
+            .quick
+            .denies(actor, action, resource, context, &ctx_key)
+        {
+            return None;
+        }
         let key = (
             actor.clone(),
             action.to_string(),
@@ -197,10 +205,6 @@ impl<'a> Search<'a, '_> {
         );
         if let Some(hit) = self.decisions.borrow().get(&key) {
             return hit.clone();
-        }
-        if self.quick.denies(actor, action, resource, context, &key.3) {
-            self.decisions.borrow_mut().insert(key, None);
-            return None;
         }
         let decided = self
             .model

@@ -136,14 +136,19 @@ impl<'a> Model<'a> {
     }
 }
 
+/// A prepared request of an actor: for role assumption or not, with which context.
+type PreparedByKind = (bool, String, Option<PreparedRequest>);
+
 /// The engine's allocation-free decision for the bulk of an analysis, used to skip requests
 /// it refuses before asking for the full evaluation (with its reasons) of the rest.
 pub struct QuickDecider<'a> {
     model: Model<'a>,
     /// Each role's index by its ARN.
     roles: HashMap<String, usize>,
-    /// Per (actor, role assumption or not, context), the actor's prepared request.
-    prepared: RefCell<HashMap<(PrincipalRef, bool, String), Option<PreparedRequest>>>,
+    /// Per actor, its prepared requests by (role assumption or not, context).
+    prepared: RefCell<HashMap<PrincipalRef, Vec<PreparedByKind>>>,
+    /// Each role's compiled trust policy, by the role's index.
+    trusts: RefCell<HashMap<usize, eval::CompiledPolicy>>,
 }
 
 impl<'a> QuickDecider<'a> {
@@ -160,6 +165,7 @@ impl<'a> QuickDecider<'a> {
             model,
             roles,
             prepared: RefCell::new(HashMap::new()),
+            trusts: RefCell::new(HashMap::new()),
         }
     }
 
@@ -177,51 +183,82 @@ impl<'a> QuickDecider<'a> {
         context: &[ContextValue],
         context_key: &str,
     ) -> bool {
-        let lower = action.to_ascii_lowercase();
-        let trust = if lower == "sts:assumerole" {
-            let Some(role) = self
-                .roles
-                .get(resource)
-                .and_then(|i| self.model.scenario.roles.get(*i))
-            else {
-                return false;
-            };
-            let source = crate::workbench::PolicySource::Trust {
-                role: role.name.clone(),
-            };
-            Some(self.model.cache.compile(
-                source.id(),
-                &role.trust_policy,
-                crate::policy::PolicyType::Trust,
-            ))
-        } else if lower.starts_with("iam:") && resource.starts_with("arn:aws:iam::") {
+        let assume = action.eq_ignore_ascii_case("sts:AssumeRole");
+        let role = if assume {
+            match self.roles.get(resource) {
+                Some(i) => Some(*i),
+                None => return false,
+            }
+        } else if action
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("iam:"))
+            && resource.starts_with("arn:aws:iam::")
+        {
             None
         } else {
             return false;
         };
-        let key = (actor.clone(), trust.is_some(), context_key.to_string());
+        let trust = match role {
+            Some(i) => match self.trust(i) {
+                Some(t) => Some(t),
+                None => return false,
+            },
+            None => None,
+        };
         let mut prepared = self.prepared.borrow_mut();
-        let entry = prepared.entry(key).or_insert_with(|| {
-            prepare_request(
-                self.model.scenario,
-                self.model.managed,
-                self.model.cache,
-                actor,
-                action,
-                resource,
-                context,
-            )
-            .ok()
-        });
-        let Some(p) = entry else {
+        let list = match prepared.get_mut(actor) {
+            Some(list) => list,
+            None => prepared.entry(actor.clone()).or_default(),
+        };
+        let at = match list
+            .iter()
+            .position(|(a, c, _)| *a == assume && c == context_key)
+        {
+            Some(at) => at,
+            None => {
+                let p = prepare_request(
+                    self.model.scenario,
+                    self.model.managed,
+                    self.model.cache,
+                    actor,
+                    action,
+                    resource,
+                    context,
+                )
+                .ok();
+                list.push((assume, context_key.to_string(), p));
+                list.len() - 1
+            }
+        };
+        let Some((_, _, Some(p))) = list.get_mut(at) else {
             return false;
         };
         if let Some(trust) = trust {
             p.set.resource_policy = Some(trust);
         }
-        p.request.action = action.to_string();
-        p.request.resource = resource.to_string();
+        p.request.action.clear();
+        p.request.action.push_str(action);
+        p.request.resource.clear();
+        p.request.resource.push_str(resource);
         eval::decide(&p.set, &p.request) != Decision::Allowed
+    }
+
+    /// The compiled trust policy of role `index`, compiled once.
+    fn trust(&self, index: usize) -> Option<eval::CompiledPolicy> {
+        if let Some(hit) = self.trusts.borrow().get(&index) {
+            return Some(hit.clone());
+        }
+        let role = self.model.scenario.roles.get(index)?;
+        let source = crate::workbench::PolicySource::Trust {
+            role: role.name.clone(),
+        };
+        let compiled = self.model.cache.compile(
+            source.id(),
+            &role.trust_policy,
+            crate::policy::PolicyType::Trust,
+        );
+        self.trusts.borrow_mut().insert(index, compiled.clone());
+        Some(compiled)
     }
 }
 
