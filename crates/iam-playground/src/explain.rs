@@ -56,10 +56,9 @@ pub fn run(args: ExplainArgs) -> ExitCode {
         };
         let advice = advice_from_claim(&denied);
         if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json!({"denied": denied, "advice": advice}))
-                    .unwrap_or_default()
+            crate::io::outln(
+                &serde_json::to_string_pretty(&json!({"denied": denied, "advice": advice}))
+                    .unwrap_or_default(),
             );
         } else {
             let mut out = request_text(&denied);
@@ -70,7 +69,7 @@ pub fn run(args: ExplainArgs) -> ExitCode {
             out.push_str(
                 "\nGive --scenario FILE to simulate the request and get a verified fix.\n",
             );
-            print!("{out}");
+            crate::io::out(&out);
         }
         return ExitCode::SUCCESS;
     };
@@ -95,27 +94,22 @@ pub fn run(args: ExplainArgs) -> ExitCode {
         }
     };
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&explanation).unwrap_or_default()
-        );
+        crate::io::outln(&serde_json::to_string_pretty(&explanation).unwrap_or_default());
     } else {
-        print!("{}", explanation_text(&explanation));
+        crate::io::out(&explanation_text(&explanation));
     }
     ExitCode::SUCCESS
 }
 
 /// The input text and a name for it in error messages.
 fn read_input(arg: &str) -> Result<(String, String), String> {
+    // Files and standard input are read like every other command's input: capped, and
+    // without a byte-order mark.
     if arg == "-" {
-        let text = std::io::read_to_string(std::io::stdin())
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok((text, "<stdin>".to_string()));
+        return Ok((crate::io::read_input(arg)?, "<stdin>".to_string()));
     }
-    let path = std::path::Path::new(arg);
-    if path.is_file() {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {arg}: {e}"))?;
-        return Ok((text, arg.to_string()));
+    if std::path::Path::new(arg).is_file() {
+        return Ok((crate::io::read_input(arg)?, arg.to_string()));
     }
     Ok((arg.to_string(), "<message>".to_string()))
 }

@@ -7,6 +7,7 @@
 
 use std::process::ExitCode;
 
+mod analysis;
 mod explain;
 mod export;
 mod import;
@@ -82,6 +83,12 @@ enum Command {
     /// event), name the policy layer that denies it and, with `--scenario`, propose a fix
     /// verified by simulating again.
     ExplainDenied(explain::ExplainArgs),
+    /// Every principal of a scenario allowed an action on a resource, with the deciding
+    /// statements, the context it depends on and the guardrails that deny it.
+    WhoCan(analysis::WhoCanArgs),
+    /// Every path by which a principal that is not admin-equivalent reaches admin-equivalent
+    /// access, hop by hop (`--fail-on admin` exits 1 when there is one).
+    Escalation(analysis::EscalationArgs),
 }
 
 fn main() -> ExitCode {
@@ -127,6 +134,8 @@ fn main() -> ExitCode {
         Some(Command::SimulatePrincipalPolicy(args)) => principal::run(args),
         Some(Command::Test(args)) => saved_tests::run(args),
         Some(Command::ExplainDenied(args)) => explain::run(args),
+        Some(Command::WhoCan(args)) => analysis::run_who_can(args),
+        Some(Command::Escalation(args)) => analysis::run_escalation(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;

@@ -16,6 +16,7 @@
 //! - **Typed sources.** Each policy of an evaluation is recorded with its [`PolicySource`];
 //!   the evaluator's string ids are looked up in that list, never parsed.
 
+pub mod analysis;
 mod answer;
 mod cache;
 pub mod cli_input;
@@ -154,6 +155,41 @@ impl<'a> Workbench<'a> {
             resource,
             with_root_tasks,
         )
+    }
+
+    /// The analysis data of this workbench: the scenario, the AWS-managed policies, the cache.
+    pub fn analysis_model(&self) -> analysis::Model<'a> {
+        analysis::Model {
+            scenario: self.scenario,
+            managed: self.managed,
+            cache: self.cache,
+        }
+    }
+
+    /// Who can do the query's actions on its resource (see [`analysis::who_can`]).
+    pub fn who_can(
+        &self,
+        query: &analysis::who_can::WhoCanQuery,
+    ) -> analysis::who_can::WhoCanAnswer {
+        analysis::who_can::who_can(&self.analysis_model(), query)
+    }
+
+    /// Every path by which a principal that is not admin-equivalent reaches admin-equivalent
+    /// access (see [`analysis::escalation`]).
+    pub fn escalation_paths(
+        &self,
+        paths: &crate::catalog::escalation::EscalationCatalog,
+    ) -> analysis::escalation::EscalationReport {
+        analysis::escalation::escalation_paths(&self.analysis_model(), paths)
+    }
+
+    /// The smallest verified edit that breaks `path` (see [`analysis::fix`]).
+    pub fn smallest_fix(
+        &self,
+        paths: &crate::catalog::escalation::EscalationCatalog,
+        path: &analysis::escalation::FoundPath,
+    ) -> Option<analysis::fix::Fix> {
+        analysis::fix::smallest_fix(&self.analysis_model(), paths, path)
     }
 
     /// The scenario's findings, with the catalog's checks when it is loaded.

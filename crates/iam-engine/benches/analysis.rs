@@ -1,0 +1,148 @@
+//! The account analysis, natively: who-can for one action over a generated 1,000-principal
+//! scenario (goal: under 50 ms), with and without the role-assumption chains, and the
+//! escalation analysis of a generated 500-principal scenario.
+//!
+//! Run with `cargo bench -p iam-engine --bench analysis`. A plain `main` timed with
+//! `std::time::Instant` that prints the numbers; it asserts nothing about time.
+
+// Benchmark helpers may panic on broken fixtures: that is how they fail.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use iam_engine::catalog::ManagedPolicies;
+use iam_engine::catalog::escalation::EscalationCatalog;
+use iam_engine::scenario::Scenario;
+use iam_engine::workbench::analysis::who_can::WhoCanQuery;
+use iam_engine::workbench::{CompileCache, Workbench};
+use serde_json::json;
+
+const MANAGED: &str = include_str!("../../../static/data/managed-policies.txt");
+const PATHS: &str = include_str!("../../../static/data/escalation-paths.txt");
+const ACCOUNT: &str = "111122223333";
+
+fn doc(statements: serde_json::Value) -> String {
+    json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+}
+
+/// `principals` principals: three users in five of a group for each, the rest roles. The
+/// groups' and roles' policies come from a pool of 40 customer-managed policies (reads,
+/// writes, deletes of buckets, some with an MFA condition), one user in 50 has an inline
+/// `iam:PassRole` + `lambda:*` + `sts:AssumeRole`, one role in 20 is an administrator that trusts Lambda, one in
+/// 10 trusts the account; an SCP denies `s3:DeleteBucket` on one bucket prefix.
+fn generated(principals: usize) -> Scenario {
+    let users = principals * 3 / 5;
+    let roles = principals - users;
+    let groups = 20;
+    let policies: Vec<_> = (0..40)
+        .map(|i| {
+            let statement = match i % 4 {
+                0 => json!({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}),
+                1 => json!({"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": format!("arn:aws:s3:::team-{i}-*")}),
+                2 => json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}),
+                _ => json!({"Effect": "Allow", "Action": ["ec2:Describe*", "lambda:List*"], "Resource": "*"}),
+            };
+            json!({"name": format!("Pool{i}"), "document": doc(json!([statement]))})
+        })
+        .collect();
+    let group_list: Vec<_> = (0..groups)
+        .map(|g| json!({"name": format!("G{g}"), "managedPolicies": [format!("Pool{}", g % 40), format!("Pool{}", (g * 7 + 1) % 40)]}))
+        .collect();
+    let user_list: Vec<_> = (0..users)
+        .map(|u| {
+            let mut user = json!({"name": format!("u{u}"), "groups": [format!("G{}", u % groups)]});
+            if u % 50 == 0 {
+                user["inlinePolicies"] = json!([{"name": "Build", "document": doc(json!([
+                    {"Effect": "Allow", "Action": ["iam:PassRole", "lambda:*", "sts:AssumeRole"], "Resource": "*"}
+                ]))}]);
+            }
+            user
+        })
+        .collect();
+    let trust_account = doc(
+        json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}]),
+    );
+    let trust_lambda = doc(
+        json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]),
+    );
+    let trust_ec2 = doc(
+        json!([{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]),
+    );
+    let role_list: Vec<_> = (0..roles)
+        .map(|r| {
+            if r % 20 == 0 {
+                json!({"name": format!("r{r}"), "trustPolicy": trust_lambda, "inlinePolicies": [{"name": "All", "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}]})
+            } else {
+                let trust = if r % 10 == 2 { &trust_account } else { &trust_ec2 };
+                json!({"name": format!("r{r}"), "trustPolicy": trust, "managedPolicies": [format!("Pool{}", r % 40)]})
+            }
+        })
+        .collect();
+    let scenario = json!({
+        "formatVersion": 1,
+        "account": {"id": ACCOUNT},
+        "organization": {"levels": [{"name": "Root", "scps": [
+            {"name": "FullAWSAccess", "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))},
+            {"name": "KeepLogs", "document": doc(json!([{"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::team-1-logs*"}]))}
+        ]}]},
+        "users": user_list, "groups": group_list, "roles": role_list, "policies": policies,
+    });
+    Scenario::from_json(&scenario.to_string()).unwrap()
+}
+
+fn time<T>(runs: u32, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut last = f();
+    let start = Instant::now();
+    for _ in 0..runs {
+        last = black_box(f());
+    }
+    (
+        start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs),
+        last,
+    )
+}
+
+fn main() {
+    let managed = ManagedPolicies::parse(MANAGED).unwrap();
+    let paths = EscalationCatalog::parse(PATHS).unwrap();
+
+    let big = generated(1000);
+    let cache = CompileCache::new();
+    let wb = Workbench::new(&big, &cache).with_managed(Some(&managed));
+    let mut query = WhoCanQuery {
+        actions: vec!["s3:DeleteBucket".into()],
+        resource: "arn:aws:s3:::team-5-data".into(),
+        context: Vec::new(),
+        assumers: false,
+    };
+    let (ms, answer) = time(10, || wb.who_can(&query));
+    println!(
+        "who-can s3:DeleteBucket over {} principals: {ms:.1} ms ({} answers)",
+        answer.principals_considered,
+        answer.entries.len()
+    );
+    query.assumers = true;
+    let (ms, answer) = time(3, || wb.who_can(&query));
+    let chains: usize = answer.entries.iter().map(|e| e.assumed_by.len()).sum();
+    println!(
+        "who-can with role-assumption chains: {ms:.1} ms ({} answers, {chains} chains)",
+        answer.entries.len()
+    );
+
+    let half = generated(500);
+    let cache = CompileCache::new();
+    let wb = Workbench::new(&half, &cache).with_managed(Some(&managed));
+    let (ms, report) = time(1, || wb.escalation_paths(&paths));
+    println!(
+        "escalation over {} principals: {ms:.0} ms ({} paths, {} already admin)",
+        report.principals_considered,
+        report.paths.len(),
+        report.admin_equivalent.len()
+    );
+}

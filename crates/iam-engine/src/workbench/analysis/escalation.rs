@@ -1,0 +1,1050 @@
+//! Escalation paths: every way a principal that is not admin-equivalent (see
+//! [`super::ADMIN_PROBES`]) reaches admin-equivalent access, hop by hop.
+//!
+//! The hops come from the privilege-escalation catalog ([`crate::catalog::escalation`]): each
+//! modelled path of the catalog is tried from each principal, on each target its model names,
+//! and every request of the hop is a decision of the engine (SCPs, RCPs, boundaries, trust
+//! policies, conditions and `iam:PassedToService` honoured). A hop blocked anywhere is not a
+//! hop. The hop kinds:
+//! - **Self edit** (a new version of a customer-managed policy attached to the actor, a policy
+//!   put on or attached to the actor or to its group, joining a group): the edit is applied to
+//!   a copy of the scenario and the actor must then be admin-equivalent by the engine's
+//!   decision (a boundary or an SCP can make the edit useless).
+//! - **Credential takeover** (an access key or a console password for another user, after
+//!   editing that user's policies if the path says so): the actor reaches that user.
+//! - **Role assumption** (`sts:AssumeRole` allowed by the caller's policies and the role's
+//!   trust policy, or a trust policy the actor rewrites with `iam:UpdateAssumeRolePolicy`, then
+//!   assumes on the edited copy; after editing the role's policies if the path says so).
+//! - **Passing a role to a service** (`iam:PassRole` with `iam:PassedToService` set to a
+//!   service principal the role's trust policy allows, by the engine's decision, plus the
+//!   service's actions on a resource the actor's policies name): the actor gets the role's
+//!   credentials through the service.
+//!
+//! The search is breadth-first from each principal over these hops, each principal visited
+//! once per start; a principal's hops are computed once and shared by every start, and each
+//! request's decision is remembered, so the work is the principals × their hops.
+//!
+//! What the scenario cannot say is left out, never guessed: a policy's non-default versions
+//! (the scenario holds one version per policy, so `iam:SetDefaultPolicyVersion` finds no
+//! version to restore), and the resources of other services (functions, instances, stacks)
+//! that the catalog's existing-passrole paths act through.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use serde::Serialize;
+
+use crate::catalog::escalation::{
+    ActionTarget, CatalogCategory, EscalationCatalog, EscalationPath, Model as PathModel,
+    ModelKind, Modelling, Prerequisite, Reference,
+};
+use crate::context::ContextKeyType;
+use crate::eval::Decision;
+use crate::scenario::{ContextValue, InlinePolicy, PolicyRef, PrincipalRef, Scenario};
+
+use super::who_can::{PrincipalKind, known_principals};
+use super::{DecidedRequest, Model, QuickDecider, group_arn, principal_arn};
+
+/// The policy an edit writes: everything on everything (what `AdministratorAccess` holds).
+pub const ADMIN_DOCUMENT: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// The name of the inline policy an edit adds.
+const EDIT_POLICY_NAME: &str = "escalation-allow-all";
+
+/// One hop of a path.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hop {
+    /// The principal that makes the requests.
+    pub from: String,
+    /// The principal whose access it gains (itself, for an edit of its own permissions).
+    pub to: String,
+    /// What the hop does, in words.
+    pub summary: String,
+    /// The catalog path's id, such as `lambda-001`.
+    pub path_id: String,
+    /// The catalog path's title (its actions).
+    pub title: String,
+    /// The catalog's category.
+    pub category: CatalogCategory,
+    /// The catalog's description.
+    pub description: String,
+    /// The catalog's references.
+    pub references: Vec<Reference>,
+    /// The requests the hop makes, each allowed by the engine, with the statements that allow
+    /// it.
+    pub requests: Vec<DecidedRequest>,
+    /// The edit the hop makes, when it makes one, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<String>,
+    /// Requests decided on the scenario after the edit (assuming a role whose trust policy
+    /// was rewritten).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub after_edit: Vec<DecidedRequest>,
+    /// Whether the hop ends at admin-equivalent access (the edit makes `to` admin-equivalent,
+    /// or `to` already is).
+    pub reaches_admin: bool,
+}
+
+/// A path from a principal to admin-equivalent access.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundPath {
+    /// The principal the path starts from (not admin-equivalent).
+    pub principal: String,
+    /// The hops, in order; the last one reaches admin-equivalent access.
+    pub hops: Vec<Hop>,
+}
+
+/// A catalog path the analysis does not check, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeftOut {
+    /// The path's id.
+    pub id: String,
+    /// Why it is left out.
+    pub reason: String,
+}
+
+/// The escalation analysis of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EscalationReport {
+    /// The principals that are already admin-equivalent (not paths).
+    pub admin_equivalent: Vec<String>,
+    /// The principals the search started from.
+    pub principals_considered: usize,
+    /// Every path found.
+    pub paths: Vec<FoundPath>,
+    /// How many paths the catalog holds (with the playground's supplement).
+    pub catalog_paths: usize,
+    /// How many of them the analysis checks.
+    pub modelled_paths: usize,
+    /// The paths it does not check, with the reason.
+    pub left_out: Vec<LeftOut>,
+}
+
+impl EscalationReport {
+    /// Whether some principal that is not admin-equivalent can reach admin-equivalent access.
+    pub fn has_path_to_admin(&self) -> bool {
+        !self.paths.is_empty()
+    }
+}
+
+/// Why the analysis leaves a modelled path out even though the catalog models it.
+fn analysis_leaves_out(model: &PathModel) -> Option<&'static str> {
+    if model
+        .prerequisites
+        .contains(&Prerequisite::NonDefaultPolicyVersionExists)
+    {
+        return Some(
+            "it restores a non-default policy version, and the scenario holds only each policy's default version",
+        );
+    }
+    None
+}
+
+/// How the search first reached a principal: from which principal, by which of its hops.
+type Reached = (PrincipalRef, Rc<Vec<Edge>>, usize);
+
+/// An outgoing hop of a principal, before it is placed in a path.
+#[derive(Debug, Clone)]
+struct Edge {
+    to: PrincipalRef,
+    hop: Hop,
+}
+
+/// The roles that trust a path's services (see [`Search::trusting_roles`]).
+type TrustingRoles = Rc<Vec<(usize, String, DecidedRequest)>>;
+
+/// A request as the decision memo keys it: principal, action, resource, context.
+type RequestKey = (PrincipalRef, String, String, String);
+
+struct Search<'a, 'c> {
+    model: Model<'a>,
+    catalog: &'c EscalationCatalog,
+    decisions: RefCell<HashMap<RequestKey, Option<DecidedRequest>>>,
+    trusts: RefCell<HashMap<(String, String), Option<DecidedRequest>>>,
+    /// Per catalog path, the roles that trust one of its services: (role index, service,
+    /// the trust decision).
+    trusting: RefCell<HashMap<String, TrustingRoles>>,
+    admin: RefCell<HashMap<PrincipalRef, bool>>,
+    /// The allocation-free refusals.
+    quick: QuickDecider<'a>,
+}
+
+impl<'a> Search<'a, '_> {
+    /// The engine's decision on a request, remembered; `Some` only when allowed.
+    fn allowed(
+        &self,
+        actor: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+    ) -> Option<DecidedRequest> {
+        let ctx_key = context
+            .iter()
+            .map(|c| format!("{}={}", c.key, c.values.join(",")))
+            .collect::<Vec<_>>()
+            .join(";");
+        // The quick refusal first: most requests of the search end there, with nothing to
+        // remember.
+        if self
+            .quick
+            .denies(actor, action, resource, context, &ctx_key)
+        {
+            return None;
+        }
+        let key = (
+            actor.clone(),
+            action.to_string(),
+            resource.to_string(),
+            ctx_key,
+        );
+        if let Some(hit) = self.decisions.borrow().get(&key) {
+            return hit.clone();
+        }
+        let decided = self
+            .model
+            .decided(actor, action, resource, context)
+            .filter(|d| d.decision == Decision::Allowed);
+        self.decisions.borrow_mut().insert(key, decided.clone());
+        decided
+    }
+
+    fn is_admin(&self, principal: &PrincipalRef) -> bool {
+        if let Some(hit) = self.admin.borrow().get(principal) {
+            return *hit;
+        }
+        let admin = self.model.is_admin_equivalent(principal);
+        self.admin.borrow_mut().insert(principal.clone(), admin);
+        admin
+    }
+
+    /// Whether role `arn` trusts service `service` (the engine's decision on the service's
+    /// `sts:AssumeRole`), remembered.
+    fn trusts_service(&self, arn: &str, service: &str) -> Option<DecidedRequest> {
+        let key = (arn.to_string(), service.to_string());
+        if let Some(hit) = self.trusts.borrow().get(&key) {
+            return hit.clone();
+        }
+        let decided = self
+            .model
+            .decided(
+                &PrincipalRef::Other(service.to_string()),
+                "sts:AssumeRole",
+                arn,
+                &[],
+            )
+            .filter(|d| d.decision == Decision::Allowed);
+        self.trusts.borrow_mut().insert(key, decided.clone());
+        decided
+    }
+
+    /// The roles that trust one of `services` (the first such service for each), computed
+    /// once per catalog path.
+    fn trusting_roles(&self, path: &EscalationPath, services: &[String]) -> TrustingRoles {
+        if let Some(hit) = self.trusting.borrow().get(&path.id) {
+            return Rc::clone(hit);
+        }
+        let scenario = self.model.scenario;
+        let mut out = Vec::new();
+        for (index, role) in scenario.roles.iter().enumerate() {
+            let arn = scenario.role_arn(role);
+            if let Some((service, trust)) = services
+                .iter()
+                .find_map(|s| self.trusts_service(&arn, s).map(|t| (s.clone(), t)))
+            {
+                out.push((index, service, trust));
+            }
+        }
+        let out = Rc::new(out);
+        self.trusting
+            .borrow_mut()
+            .insert(path.id.clone(), Rc::clone(&out));
+        out
+    }
+
+    fn hop(&self, path: &EscalationPath, from: &PrincipalRef, to: &PrincipalRef) -> Hop {
+        Hop {
+            from: String::from(from.clone()),
+            to: String::from(to.clone()),
+            summary: String::new(),
+            path_id: path.id.clone(),
+            title: path.title.clone(),
+            category: path.category,
+            description: path.description.clone(),
+            references: path.references.clone(),
+            requests: Vec::new(),
+            edit: None,
+            after_edit: Vec::new(),
+            reaches_admin: false,
+        }
+    }
+
+    /// Every hop out of `actor`.
+    fn edges(&self, actor: &PrincipalRef) -> Vec<Edge> {
+        let mut out = Vec::new();
+        for path in self.catalog.paths() {
+            let Modelling::Modelled(m) = &path.modelling else {
+                continue;
+            };
+            if analysis_leaves_out(m).is_some() {
+                continue;
+            }
+            match &m.kind {
+                ModelKind::SelfEdit => self.self_edit(path, m, actor, &mut out),
+                ModelKind::CredentialTakeover => self.takeover(path, m, actor, &mut out),
+                ModelKind::RoleAssumption => self.assumption(path, m, actor, &mut out),
+                ModelKind::PassRoleToService { service_principals } => {
+                    self.pass_role(path, m, service_principals, actor, &mut out)
+                }
+            }
+        }
+        out
+    }
+
+    fn self_edit(
+        &self,
+        path: &EscalationPath,
+        m: &PathModel,
+        actor: &PrincipalRef,
+        out: &mut Vec<Edge>,
+    ) {
+        let scenario = self.model.scenario;
+        let is_user = matches!(actor, PrincipalRef::User(_));
+        let is_role = matches!(actor, PrincipalRef::Role(_));
+        if (m.prerequisites.contains(&Prerequisite::ActorIsUser) && !is_user)
+            || (m.prerequisites.contains(&Prerequisite::ActorIsRole) && !is_role)
+            || !(is_user || is_role)
+        {
+            return;
+        }
+        let needs_policy = m
+            .hops
+            .iter()
+            .any(|(_, t)| *t == ActionTarget::AttachedPolicy);
+        let joins = m
+            .hops
+            .iter()
+            .any(|(a, _)| a.eq_ignore_ascii_case("iam:AddUserToGroup"));
+        let needs_group = m.hops.iter().any(|(_, t)| *t == ActionTarget::Group);
+        let policies: Vec<Option<String>> = if needs_policy {
+            attached_customer_policies(scenario, actor)
+                .into_iter()
+                .map(Some)
+                .collect()
+        } else {
+            vec![None]
+        };
+        let member_of = |g: &str| match actor {
+            PrincipalRef::User(u) => scenario
+                .user(u)
+                .is_some_and(|u| u.groups.iter().any(|x| x.eq_ignore_ascii_case(g))),
+            _ => false,
+        };
+        let groups: Vec<Option<String>> = if needs_group {
+            scenario
+                .groups
+                .iter()
+                .filter(|g| member_of(&g.name) != joins)
+                .map(|g| Some(g.name.clone()))
+                .collect()
+        } else {
+            vec![None]
+        };
+        for policy in &policies {
+            for group in &groups {
+                let mut requests = Vec::new();
+                let mut ok = true;
+                for (action, target) in &m.hops {
+                    let resource = match target {
+                        ActionTarget::Actor => principal_arn(scenario, actor),
+                        ActionTarget::AttachedPolicy => {
+                            match policy.as_deref().and_then(|p| scenario.policy(p)) {
+                                Some(p) => scenario.policy_arn(p),
+                                None => {
+                                    ok = false;
+                                    break;
+                                }
+                            }
+                        }
+                        ActionTarget::Group => {
+                            match group.as_deref().and_then(|g| scenario.group(g)) {
+                                Some(g) => group_arn(scenario, g),
+                                None => {
+                                    ok = false;
+                                    break;
+                                }
+                            }
+                        }
+                        _ => {
+                            ok = false;
+                            break;
+                        }
+                    };
+                    match self.allowed(actor, action, &resource, &[]) {
+                        Some(d) => requests.push(d),
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                if !ok {
+                    continue;
+                }
+                let mut edited = scenario.clone();
+                let mut words = Vec::new();
+                for (action, _) in &m.hops {
+                    if let Some(w) = apply_edit(
+                        &mut edited,
+                        action,
+                        actor,
+                        actor,
+                        policy.as_deref(),
+                        group.as_deref(),
+                    ) {
+                        words.push(w);
+                    }
+                }
+                let after = self.model.with_scenario(&edited);
+                if words.is_empty() || !after.is_admin_equivalent(actor) {
+                    continue;
+                }
+                let mut hop = self.hop(path, actor, actor);
+                hop.summary = format!(
+                    "{} edits its own permissions: {}",
+                    String::from(actor.clone()),
+                    words.join("; ")
+                );
+                hop.edit = Some(words.join("; "));
+                hop.requests = requests;
+                hop.reaches_admin = true;
+                out.push(Edge {
+                    to: actor.clone(),
+                    hop,
+                });
+            }
+        }
+    }
+
+    fn takeover(
+        &self,
+        path: &EscalationPath,
+        m: &PathModel,
+        actor: &PrincipalRef,
+        out: &mut Vec<Edge>,
+    ) {
+        let scenario = self.model.scenario;
+        let only_key = m.hops.len() == 1
+            && m.hops
+                .iter()
+                .all(|(a, _)| a.eq_ignore_ascii_case("iam:CreateAccessKey"));
+        for user in &scenario.users {
+            let target = PrincipalRef::User(user.name.clone());
+            if &target == actor {
+                continue;
+            }
+            // What IAM refuses whatever the policies: a second console password, a password
+            // update for a user without one, a third access key.
+            let refused = m.hops.iter().any(|(a, _)| {
+                (a.eq_ignore_ascii_case("iam:CreateLoginProfile") && user.login_profile.is_some())
+                    || (a.eq_ignore_ascii_case("iam:UpdateLoginProfile")
+                        && user.login_profile.is_none())
+            }) || (only_key && user.access_keys.len() >= 2);
+            if refused {
+                continue;
+            }
+            let arn = scenario.user_arn(user);
+            let mut requests = Vec::new();
+            let all = m.hops.iter().all(|(action, _)| {
+                self.allowed(actor, action, &arn, &[])
+                    .map(|d| requests.push(d))
+                    .is_some()
+            });
+            if !all {
+                continue;
+            }
+            let mut edited = scenario.clone();
+            let words: Vec<String> = m
+                .hops
+                .iter()
+                .filter_map(|(a, _)| apply_edit(&mut edited, a, actor, &target, None, None))
+                .collect();
+            let mut hop = self.hop(path, actor, &target);
+            hop.requests = requests;
+            hop.summary = format!(
+                "{} takes over the credentials of {}",
+                String::from(actor.clone()),
+                String::from(target.clone())
+            );
+            if !words.is_empty() {
+                if !self
+                    .model
+                    .with_scenario(&edited)
+                    .is_admin_equivalent(&target)
+                {
+                    continue;
+                }
+                hop.edit = Some(words.join("; "));
+                hop.reaches_admin = true;
+            }
+            out.push(Edge { to: target, hop });
+        }
+    }
+
+    fn assumption(
+        &self,
+        path: &EscalationPath,
+        m: &PathModel,
+        actor: &PrincipalRef,
+        out: &mut Vec<Edge>,
+    ) {
+        // AWS refuses role assumption with the root user's credentials.
+        if *actor == PrincipalRef::Root {
+            return;
+        }
+        let scenario = self.model.scenario;
+        let rewrites_trust = m
+            .hops
+            .iter()
+            .any(|(a, _)| a.eq_ignore_ascii_case("iam:UpdateAssumeRolePolicy"));
+        for role in &scenario.roles {
+            let target = PrincipalRef::Role(role.name.clone());
+            if &target == actor {
+                continue;
+            }
+            let arn = scenario.role_arn(role);
+            let needs_policy = m
+                .hops
+                .iter()
+                .any(|(_, t)| *t == ActionTarget::AttachedPolicy);
+            let policies: Vec<Option<String>> = if needs_policy {
+                attached_customer_policies(scenario, &target)
+                    .into_iter()
+                    .map(Some)
+                    .collect()
+            } else {
+                vec![None]
+            };
+            for policy in &policies {
+                let mut requests = Vec::new();
+                let mut ok = true;
+                for (action, t) in &m.hops {
+                    // With a rewritten trust policy the role is assumed on the edited copy.
+                    if rewrites_trust && action.eq_ignore_ascii_case("sts:AssumeRole") {
+                        continue;
+                    }
+                    let resource = match t {
+                        ActionTarget::AttachedPolicy => {
+                            match policy.as_deref().and_then(|p| scenario.policy(p)) {
+                                Some(p) => scenario.policy_arn(p),
+                                None => {
+                                    ok = false;
+                                    break;
+                                }
+                            }
+                        }
+                        _ => arn.clone(),
+                    };
+                    match self.allowed(actor, action, &resource, &[]) {
+                        Some(d) => requests.push(d),
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                if !ok {
+                    continue;
+                }
+                let mut edited = scenario.clone();
+                let words: Vec<String> = m
+                    .hops
+                    .iter()
+                    .filter_map(|(a, _)| {
+                        apply_edit(&mut edited, a, actor, &target, policy.as_deref(), None)
+                    })
+                    .collect();
+                let after = self.model.with_scenario(&edited);
+                let mut hop = self.hop(path, actor, &target);
+                if rewrites_trust {
+                    // The actor assumes the role through the trust policy it wrote.
+                    match after
+                        .decided(actor, "sts:AssumeRole", &arn, &[])
+                        .filter(|d| d.decision == Decision::Allowed)
+                    {
+                        Some(d) => hop.after_edit.push(d),
+                        None => continue,
+                    }
+                }
+                let edits_permissions = m.hops.iter().any(|(a, _)| {
+                    let a = a.to_ascii_lowercase();
+                    a != "iam:updateassumerolepolicy" && a != "sts:assumerole"
+                });
+                if edits_permissions {
+                    if !after.is_admin_equivalent(&target) {
+                        continue;
+                    }
+                    hop.reaches_admin = true;
+                }
+                hop.summary = format!(
+                    "{} assumes {}",
+                    String::from(actor.clone()),
+                    String::from(target.clone())
+                );
+                if !words.is_empty() {
+                    hop.edit = Some(words.join("; "));
+                }
+                hop.requests = requests;
+                out.push(Edge {
+                    to: target.clone(),
+                    hop,
+                });
+            }
+        }
+    }
+
+    fn pass_role(
+        &self,
+        path: &EscalationPath,
+        m: &PathModel,
+        services: &[String],
+        actor: &PrincipalRef,
+        out: &mut Vec<Edge>,
+    ) {
+        let scenario = self.model.scenario;
+        let mut candidates: Option<Vec<String>> = None;
+        for (index, service, trust) in self.trusting_roles(path, services).iter() {
+            let Some(role) = scenario.roles.get(*index) else {
+                continue;
+            };
+            let target = PrincipalRef::Role(role.name.clone());
+            if &target == actor {
+                continue;
+            }
+            let arn = scenario.role_arn(role);
+            let passed = [ContextValue {
+                key: "iam:PassedToService".to_string(),
+                ty: ContextKeyType::String,
+                values: vec![service.clone()],
+            }];
+            let mut requests = Vec::new();
+            let mut ok = true;
+            for (action, t) in &m.hops {
+                let decided = if *t == ActionTarget::PassedRole {
+                    self.allowed(actor, action, &arn, &passed)
+                } else {
+                    let resources =
+                        candidates.get_or_insert_with(|| candidate_resources(&self.model, actor));
+                    resources
+                        .iter()
+                        .filter(|r| resource_fits(r, action))
+                        .find_map(|r| self.allowed(actor, action, r, &[]))
+                };
+                match decided {
+                    Some(d) => requests.push(d),
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let mut hop = self.hop(path, actor, &target);
+            hop.summary = format!(
+                "{} passes {} to {service} and runs code with its credentials",
+                String::from(actor.clone()),
+                String::from(target.clone())
+            );
+            hop.requests = requests;
+            hop.requests.push(trust.clone());
+            out.push(Edge { to: target, hop });
+        }
+    }
+}
+
+/// The customer-managed policies attached to a principal (a user directly or through its
+/// groups; a role), by name, each once.
+fn attached_customer_policies(scenario: &Scenario, principal: &PrincipalRef) -> Vec<String> {
+    let mut refs: Vec<&PolicyRef> = Vec::new();
+    match principal {
+        PrincipalRef::User(name) => {
+            if let Some(u) = scenario.user(name) {
+                refs.extend(&u.managed_policies);
+                for g in u.groups.iter().filter_map(|g| scenario.group(g)) {
+                    refs.extend(&g.managed_policies);
+                }
+            }
+        }
+        PrincipalRef::Role(name) => {
+            if let Some(r) = scenario.role(name) {
+                refs.extend(&r.managed_policies);
+            }
+        }
+        _ => {}
+    }
+    let mut out: Vec<String> = Vec::new();
+    for r in refs {
+        if let PolicyRef::Customer(n) = r
+            && !out.contains(n)
+        {
+            out.push(n.clone());
+        }
+    }
+    out
+}
+
+/// The identity-policy texts of a principal.
+fn identity_documents(model: &Model<'_>, principal: &PrincipalRef) -> Vec<String> {
+    let scenario = model.scenario;
+    let mut out = Vec::new();
+    let managed = |r: &PolicyRef, out: &mut Vec<String>| match r {
+        PolicyRef::Customer(n) => {
+            if let Some(p) = scenario.policy(n) {
+                out.push(p.document.clone());
+            }
+        }
+        PolicyRef::Aws(arn) => {
+            if let Some(p) = model.managed.and_then(|m| m.get(arn)) {
+                out.push(p.document.to_string());
+            }
+        }
+    };
+    match principal {
+        PrincipalRef::User(name) => {
+            if let Some(u) = scenario.user(name) {
+                out.extend(u.inline_policies.iter().map(|p| p.document.clone()));
+                u.managed_policies.iter().for_each(|r| managed(r, &mut out));
+                for g in u.groups.iter().filter_map(|g| scenario.group(g)) {
+                    out.extend(g.inline_policies.iter().map(|p| p.document.clone()));
+                    g.managed_policies.iter().for_each(|r| managed(r, &mut out));
+                }
+            }
+        }
+        PrincipalRef::Role(name) => {
+            if let Some(r) = scenario.role(name) {
+                out.extend(r.inline_policies.iter().map(|p| p.document.clone()));
+                r.managed_policies.iter().for_each(|p| managed(p, &mut out));
+            }
+        }
+        PrincipalRef::Other(arn) => {
+            if let Some(e) = scenario.external_principals.iter().find(|e| &e.arn == arn) {
+                out.extend(e.policies.iter().map(|p| p.document.clone()));
+            }
+        }
+        PrincipalRef::Root => {}
+    }
+    out
+}
+
+/// How many resources of the actor's policies a service hop tries at most.
+const MAX_CANDIDATE_RESOURCES: usize = 32;
+
+/// The resources a service hop tries: each `Resource` of the actor's Allow statements made
+/// concrete (a wildcard or a policy variable becomes a name the actor could choose), then `*`.
+/// The actor chooses the new resource's name, so any name its policies allow will do; the
+/// engine decides each try.
+fn candidate_resources(model: &Model<'_>, actor: &PrincipalRef) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for doc in identity_documents(model, actor) {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&doc) else {
+            continue;
+        };
+        let statements = match value.get("Statement") {
+            Some(serde_json::Value::Array(list)) => list.clone(),
+            Some(one) => vec![one.clone()],
+            None => Vec::new(),
+        };
+        for s in statements {
+            if s.get("Effect").and_then(|e| e.as_str()) != Some("Allow") {
+                continue;
+            }
+            let resources: Vec<String> = match s.get("Resource") {
+                Some(serde_json::Value::String(r)) => vec![r.clone()],
+                Some(serde_json::Value::Array(list)) => list
+                    .iter()
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for r in resources {
+                if r == "*" {
+                    continue;
+                }
+                let concrete = concretize(&r);
+                if !out.contains(&concrete) && out.len() < MAX_CANDIDATE_RESOURCES {
+                    out.push(concrete);
+                }
+            }
+        }
+    }
+    out.push("*".to_string());
+    out
+}
+
+/// A resource pattern made concrete: each policy variable and `*` becomes `escalation`, each
+/// `?` becomes `x`.
+fn concretize(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("${")
+            && let Some(end) = rest.find('}')
+        {
+            out.push_str("escalation");
+            rest = rest.get(end + 1..).unwrap_or("");
+            continue;
+        }
+        match c {
+            '*' => out.push_str("escalation"),
+            '?' => out.push('x'),
+            other => out.push(other),
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    out
+}
+
+/// Whether a candidate resource can be one of the action's service (`*`, or an ARN of the
+/// action's service).
+fn resource_fits(resource: &str, action: &str) -> bool {
+    if resource == "*" {
+        return true;
+    }
+    let service = action.split(':').next().unwrap_or("");
+    resource
+        .split(':')
+        .nth(2)
+        .is_some_and(|s| s.eq_ignore_ascii_case(service))
+}
+
+/// Applies the edit `action` makes (by `actor`, to `subject`) to the scenario copy; returns it
+/// in words, or `None` when the action edits nothing.
+fn apply_edit(
+    scenario: &mut Scenario,
+    action: &str,
+    actor: &PrincipalRef,
+    subject: &PrincipalRef,
+    policy: Option<&str>,
+    group: Option<&str>,
+) -> Option<String> {
+    let admin = || InlinePolicy {
+        name: EDIT_POLICY_NAME.to_string(),
+        document: ADMIN_DOCUMENT.to_string(),
+    };
+    let subject_text = String::from(subject.clone());
+    match action.to_ascii_lowercase().as_str() {
+        "iam:createpolicyversion" => {
+            let name = policy?;
+            let p = scenario
+                .policies
+                .iter_mut()
+                .find(|p| p.name.eq_ignore_ascii_case(name))?;
+            p.document = ADMIN_DOCUMENT.to_string();
+            Some(format!(
+                "creates a new default version of policy {name} that allows everything"
+            ))
+        }
+        "iam:putuserpolicy"
+        | "iam:attachuserpolicy"
+        | "iam:putrolepolicy"
+        | "iam:attachrolepolicy" => {
+            let attach = action.to_ascii_lowercase().contains("attach");
+            match subject {
+                PrincipalRef::User(n) => scenario
+                    .users
+                    .iter_mut()
+                    .find(|u| u.name.eq_ignore_ascii_case(n))?
+                    .inline_policies
+                    .push(admin()),
+                PrincipalRef::Role(n) => scenario
+                    .roles
+                    .iter_mut()
+                    .find(|r| r.name.eq_ignore_ascii_case(n))?
+                    .inline_policies
+                    .push(admin()),
+                _ => return None,
+            }
+            Some(if attach {
+                format!(
+                    "attaches a policy that allows everything (such as AdministratorAccess) to {subject_text}"
+                )
+            } else {
+                format!("puts an inline policy that allows everything on {subject_text}")
+            })
+        }
+        "iam:putgrouppolicy" | "iam:attachgrouppolicy" => {
+            let name = group?;
+            scenario
+                .groups
+                .iter_mut()
+                .find(|g| g.name.eq_ignore_ascii_case(name))?
+                .inline_policies
+                .push(admin());
+            Some(format!(
+                "gives its group {name} a policy that allows everything"
+            ))
+        }
+        "iam:addusertogroup" => {
+            let name = group?;
+            let PrincipalRef::User(user) = subject else {
+                return None;
+            };
+            scenario
+                .users
+                .iter_mut()
+                .find(|u| u.name.eq_ignore_ascii_case(user))?
+                .groups
+                .push(name.to_string());
+            Some(format!("adds {subject_text} to group {name}"))
+        }
+        "iam:updateassumerolepolicy" => {
+            let PrincipalRef::Role(role) = subject else {
+                return None;
+            };
+            let arn = principal_arn(scenario, actor);
+            let trust = serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"AWS": arn}, "Action": "sts:AssumeRole"}]
+            })
+            .to_string();
+            scenario
+                .roles
+                .iter_mut()
+                .find(|r| r.name.eq_ignore_ascii_case(role))?
+                .trust_policy = trust;
+            Some(format!(
+                "rewrites the trust policy of {subject_text} to trust {arn}"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Finds every path to admin-equivalent access in the scenario (see the module docs).
+pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> EscalationReport {
+    let search = Search {
+        model: *model,
+        catalog,
+        decisions: RefCell::new(HashMap::new()),
+        trusts: RefCell::new(HashMap::new()),
+        trusting: RefCell::new(HashMap::new()),
+        admin: RefCell::new(HashMap::new()),
+        quick: QuickDecider::new(*model),
+    };
+    let mut left_out = Vec::new();
+    let mut modelled = 0;
+    for path in catalog.paths() {
+        match &path.modelling {
+            Modelling::Modelled(m) => match analysis_leaves_out(m) {
+                Some(reason) => left_out.push(LeftOut {
+                    id: path.id.clone(),
+                    reason: reason.to_string(),
+                }),
+                None => modelled += 1,
+            },
+            Modelling::Unmodelled { reason } => left_out.push(LeftOut {
+                id: path.id.clone(),
+                reason: reason.clone(),
+            }),
+        }
+    }
+    let starts: Vec<PrincipalRef> = known_principals(model.scenario)
+        .into_iter()
+        .filter(|(_, k)| {
+            matches!(
+                k,
+                PrincipalKind::Root
+                    | PrincipalKind::User
+                    | PrincipalKind::Role
+                    | PrincipalKind::External
+            )
+        })
+        .map(|(p, _)| p)
+        .collect();
+    let mut edges: HashMap<PrincipalRef, Rc<Vec<Edge>>> = HashMap::new();
+    let mut admin_equivalent = Vec::new();
+    let mut paths = Vec::new();
+    for start in &starts {
+        if search.is_admin(start) {
+            admin_equivalent.push(String::from(start.clone()));
+            continue;
+        }
+        // Breadth-first: each principal once, remembered with the hop that first reached it,
+        // so a path is put together only when it is found.
+        let mut parent: HashMap<PrincipalRef, Option<Reached>> =
+            HashMap::from([(start.clone(), None)]);
+        let mut queue: VecDeque<PrincipalRef> = VecDeque::from([start.clone()]);
+        while let Some(node) = queue.pop_front() {
+            let out = Rc::clone(
+                edges
+                    .entry(node.clone())
+                    .or_insert_with(|| Rc::new(search.edges(&node))),
+            );
+            for (index, edge) in out.iter().enumerate() {
+                let ends = edge.hop.reaches_admin || search.is_admin(&edge.to);
+                if ends {
+                    let mut hops = vec![Hop {
+                        reaches_admin: true,
+                        ..edge.hop.clone()
+                    }];
+                    let mut at = node.clone();
+                    while let Some(Some((from, list, i))) = parent.get(&at) {
+                        if let Some(e) = list.get(*i) {
+                            hops.push(e.hop.clone());
+                        }
+                        at = from.clone();
+                    }
+                    hops.reverse();
+                    paths.push(FoundPath {
+                        principal: String::from(start.clone()),
+                        hops,
+                    });
+                } else if !parent.contains_key(&edge.to) {
+                    parent.insert(
+                        edge.to.clone(),
+                        Some((node.clone(), Rc::clone(&out), index)),
+                    );
+                    queue.push_back(edge.to.clone());
+                }
+            }
+        }
+    }
+    EscalationReport {
+        admin_equivalent,
+        principals_considered: starts.len(),
+        paths,
+        catalog_paths: catalog.paths().len(),
+        modelled_paths: modelled,
+        left_out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concrete_resources_replace_wildcards_and_variables() {
+        assert_eq!(
+            concretize("arn:aws:lambda:us-east-1:111122223333:function:app-*"),
+            "arn:aws:lambda:us-east-1:111122223333:function:app-escalation"
+        );
+        assert_eq!(
+            concretize("arn:aws:s3:::b/${aws:username}/?"),
+            "arn:aws:s3:::b/escalation/x"
+        );
+        assert!(resource_fits(
+            "arn:aws:lambda:r:a:function:x",
+            "lambda:CreateFunction"
+        ));
+        assert!(!resource_fits("arn:aws:s3:::b", "lambda:CreateFunction"));
+        assert!(resource_fits("*", "lambda:CreateFunction"));
+    }
+}

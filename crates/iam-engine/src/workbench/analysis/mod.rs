@@ -1,0 +1,416 @@
+//! Account analysis: questions about the whole scenario rather than one request.
+//!
+//! - [`who_can`]: every principal the scenario knows that is allowed an action on a resource,
+//!   with the deciding statements, the context it depends on and the guardrails that deny it.
+//! - [`escalation`]: every path by which a principal that is not admin-equivalent reaches
+//!   admin-equivalent access, hop by hop, from the privilege-escalation catalog.
+//!
+//! Every answer is a decision of the engine: each request goes through the workbench's
+//! simulation ([`super::simulate::prepare_request`] and the evaluator), with the caller's
+//! [`super::CompileCache`]. Nothing here touches a clock, the network or global state, so the
+//! analysis runs as well in a Web Worker as in the CLI.
+//!
+//! # Admin-equivalent
+//!
+//! A principal is **admin-equivalent** when the engine allows it every request of
+//! [`ADMIN_PROBES`] on the resource `*`, with only the context keys AWS derives from the
+//! principal (no MFA, no source IP, ...). The probes span IAM (creating users, attaching and
+//! putting policies, passing roles, creating access keys) and the data and compute services,
+//! so `Action: "*"` on `Resource: "*"` (AWS's `AdministratorAccess`) passes and so does the
+//! root user in its own account, while `PowerUserAccess` (everything but IAM) or `IAMFullAccess`
+//! (IAM only) does not. A guardrail (SCP, RCP, permissions boundary) that denies any probe
+//! makes the principal not admin-equivalent.
+
+pub mod escalation;
+pub mod fix;
+pub mod who_can;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::catalog::ManagedPolicies;
+use crate::eval::{self, Decision};
+use crate::scenario::{ContextValue, PrincipalRef, Scenario};
+
+use super::answer::{DecidingStatement, deciding_statements};
+use super::cache::CompileCache;
+use super::simulate::{
+    PreparedRequest, ScenarioEvaluation, SimulationError, evaluate_request, prepare_request,
+};
+
+/// The requests a principal must be allowed on `*` to be admin-equivalent (see the module
+/// docs).
+pub const ADMIN_PROBES: &[&str] = &[
+    "iam:CreateUser",
+    "iam:AttachRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:PassRole",
+    "iam:CreateAccessKey",
+    "s3:DeleteBucket",
+    "ec2:TerminateInstances",
+    "lambda:CreateFunction",
+    "dynamodb:DeleteTable",
+];
+
+/// What an analysis reads: the scenario, the AWS-managed policies and the compile cache.
+#[derive(Debug, Clone, Copy)]
+pub struct Model<'a> {
+    /// The scenario (or an edited copy of it).
+    pub scenario: &'a Scenario,
+    /// The AWS-managed policies, when loaded.
+    pub managed: Option<&'a ManagedPolicies>,
+    /// The caller's compile cache.
+    pub cache: &'a CompileCache,
+}
+
+impl<'a> Model<'a> {
+    /// The same data over another scenario (an edited copy).
+    pub fn with_scenario<'b>(&self, scenario: &'b Scenario) -> Model<'b>
+    where
+        'a: 'b,
+    {
+        Model {
+            scenario,
+            managed: self.managed,
+            cache: self.cache,
+        }
+    }
+
+    /// The engine's evaluation of one request.
+    pub fn evaluate(
+        &self,
+        principal: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+    ) -> Result<ScenarioEvaluation, SimulationError> {
+        evaluate_request(
+            self.scenario,
+            self.managed,
+            self.cache,
+            principal,
+            action,
+            resource,
+            context,
+        )
+    }
+
+    /// Whether the engine allows the request (an unknown principal is not allowed).
+    pub fn allows(
+        &self,
+        principal: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+    ) -> bool {
+        self.evaluate(principal, action, resource, context)
+            .is_ok_and(|e| e.evaluation.decision == Decision::Allowed)
+    }
+
+    /// Whether the principal is admin-equivalent (see the module docs).
+    pub fn is_admin_equivalent(&self, principal: &PrincipalRef) -> bool {
+        ADMIN_PROBES
+            .iter()
+            .all(|action| self.allows(principal, action, "*", &[]))
+    }
+
+    /// The request with its decision and deciding statements, in words too.
+    pub fn decided(
+        &self,
+        principal: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+    ) -> Option<DecidedRequest> {
+        let result = self.evaluate(principal, action, resource, context).ok()?;
+        Some(DecidedRequest::new(
+            self.scenario,
+            principal,
+            action,
+            resource,
+            context,
+            &result,
+        ))
+    }
+}
+
+/// A prepared request of an actor: for role assumption or not, with which context.
+type PreparedByKind = (bool, String, Option<PreparedRequest>);
+
+/// The engine's allocation-free decision for the bulk of an analysis, used to skip requests
+/// it refuses before asking for the full evaluation (with its reasons) of the rest.
+pub struct QuickDecider<'a> {
+    model: Model<'a>,
+    /// Each role's index by its ARN.
+    roles: HashMap<String, usize>,
+    /// Per actor, its prepared requests by (role assumption or not, context).
+    prepared: RefCell<HashMap<PrincipalRef, Vec<PreparedByKind>>>,
+    /// Each role's compiled trust policy, by the role's index.
+    trusts: RefCell<HashMap<usize, eval::CompiledPolicy>>,
+}
+
+impl<'a> QuickDecider<'a> {
+    /// A decider over the model's scenario.
+    pub fn new(model: Model<'a>) -> QuickDecider<'a> {
+        let roles = model
+            .scenario
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (model.scenario.role_arn(r), i))
+            .collect();
+        QuickDecider {
+            model,
+            roles,
+            prepared: RefCell::new(HashMap::new()),
+            trusts: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Whether the engine's allocation-free decision already refuses the request, for the
+    /// bulk of the search: IAM requests on IAM resources and role assumptions. An IAM request
+    /// on an IAM resource has no resource policy and no resource tags, so the actor's prepared
+    /// policies are the same whatever the IAM action and resource and only the request's
+    /// action and resource change (as the access matrix does); a role assumption differs only
+    /// by the role's trust policy, which is swapped in. Anything else is not decided here.
+    pub fn denies(
+        &self,
+        actor: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+        context_key: &str,
+    ) -> bool {
+        let assume = action.eq_ignore_ascii_case("sts:AssumeRole");
+        let role = if assume {
+            match self.roles.get(resource) {
+                Some(i) => Some(*i),
+                None => return false,
+            }
+        } else if action
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("iam:"))
+            && resource.starts_with("arn:aws:iam::")
+        {
+            None
+        } else {
+            return false;
+        };
+        let trust = match role {
+            Some(i) => match self.trust(i) {
+                Some(t) => Some(t),
+                None => return false,
+            },
+            None => None,
+        };
+        let mut prepared = self.prepared.borrow_mut();
+        let list = match prepared.get_mut(actor) {
+            Some(list) => list,
+            None => prepared.entry(actor.clone()).or_default(),
+        };
+        let at = match list
+            .iter()
+            .position(|(a, c, _)| *a == assume && c == context_key)
+        {
+            Some(at) => at,
+            None => {
+                let p = prepare_request(
+                    self.model.scenario,
+                    self.model.managed,
+                    self.model.cache,
+                    actor,
+                    action,
+                    resource,
+                    context,
+                )
+                .ok();
+                list.push((assume, context_key.to_string(), p));
+                list.len() - 1
+            }
+        };
+        let Some((_, _, Some(p))) = list.get_mut(at) else {
+            return false;
+        };
+        if let Some(trust) = trust {
+            p.set.resource_policy = Some(trust);
+        }
+        p.request.action.clear();
+        p.request.action.push_str(action);
+        p.request.resource.clear();
+        p.request.resource.push_str(resource);
+        eval::decide(&p.set, &p.request) != Decision::Allowed
+    }
+
+    /// The compiled trust policy of role `index`, compiled once.
+    fn trust(&self, index: usize) -> Option<eval::CompiledPolicy> {
+        if let Some(hit) = self.trusts.borrow().get(&index) {
+            return Some(hit.clone());
+        }
+        let role = self.model.scenario.roles.get(index)?;
+        let source = crate::workbench::PolicySource::Trust {
+            role: role.name.clone(),
+        };
+        let compiled = self.model.cache.compile(
+            source.id(),
+            &role.trust_policy,
+            crate::policy::PolicyType::Trust,
+        );
+        self.trusts.borrow_mut().insert(index, compiled.clone());
+        Some(compiled)
+    }
+}
+
+/// One request of an analysis, the engine's decision on it and the statements that decided.
+/// It is exactly a request the simulator can be opened on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecidedRequest {
+    /// The principal, as a [`PrincipalRef`] string (`user/dana`, `role/Admin`, an ARN).
+    pub principal: String,
+    /// The action.
+    pub action: String,
+    /// The resource.
+    pub resource: String,
+    /// The context keys the analysis set (on top of those AWS derives).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<ContextValue>,
+    /// The engine's decision.
+    pub decision: Decision,
+    /// The statements that decided it.
+    pub deciding: Vec<DecidingStatement>,
+    /// The same statements in words ("statement PassRoles of customer-managed policy …").
+    pub statements: Vec<String>,
+}
+
+impl DecidedRequest {
+    fn new(
+        scenario: &Scenario,
+        principal: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+        result: &ScenarioEvaluation,
+    ) -> DecidedRequest {
+        let deciding = deciding_statements(result);
+        let statements = deciding
+            .iter()
+            .map(|d| statement_words(scenario, d))
+            .collect();
+        DecidedRequest {
+            principal: String::from(principal.clone()),
+            action: action.to_string(),
+            resource: resource.to_string(),
+            context: context.to_vec(),
+            decision: result.evaluation.decision,
+            deciding,
+            statements,
+        }
+    }
+}
+
+/// A deciding statement in words: "statement Sid of <policy heading>".
+pub fn statement_words(scenario: &Scenario, statement: &DecidingStatement) -> String {
+    let name = statement
+        .sid
+        .clone()
+        .unwrap_or_else(|| format!("#{}", statement.index + 1));
+    format!("statement {name} of {}", statement.source.heading(scenario))
+}
+
+/// The ARN of a group of the scenario.
+pub fn group_arn(scenario: &Scenario, group: &crate::scenario::Group) -> String {
+    format!(
+        "arn:aws:iam::{}:group{}{}",
+        scenario.account.id, group.path, group.name
+    )
+}
+
+/// The principal ARN a trust policy names to trust `principal` (the user's ARN, the role's
+/// ARN for its sessions, the root user's ARN, or the text of another principal).
+pub fn principal_arn(scenario: &Scenario, principal: &PrincipalRef) -> String {
+    match principal {
+        PrincipalRef::Root => scenario.root_arn(),
+        PrincipalRef::User(name) => scenario
+            .user(name)
+            .map(|u| scenario.user_arn(u))
+            .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", scenario.account.id)),
+        PrincipalRef::Role(name) => scenario
+            .role(name)
+            .map(|r| scenario.role_arn(r))
+            .unwrap_or_else(|| format!("arn:aws:iam::{}:role/{name}", scenario.account.id)),
+        PrincipalRef::Other(text) => text.clone(),
+    }
+}
+
+/// The values of the `Principal` elements of a policy text: `AWS` ARNs (an account id becomes
+/// its root ARN), `Service` names and `*`, each once, in order. An unreadable text names none.
+pub fn named_principals(document: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(document) else {
+        return out;
+    };
+    let statements = match value.get("Statement") {
+        Some(serde_json::Value::Array(list)) => list.iter().collect::<Vec<_>>(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    let mut push = |text: &str| {
+        let text = text.trim();
+        let arn = if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+            format!("arn:aws:iam::{text}:root")
+        } else {
+            text.to_string()
+        };
+        if !arn.is_empty() && !out.contains(&arn) {
+            out.push(arn);
+        }
+    };
+    for s in statements {
+        if s.get("Effect").and_then(|e| e.as_str()) != Some("Allow") {
+            continue;
+        }
+        match s.get("Principal") {
+            Some(serde_json::Value::String(star)) => push(star),
+            Some(serde_json::Value::Object(map)) => {
+                for (kind, v) in map {
+                    if kind != "AWS" && kind != "Service" {
+                        continue;
+                    }
+                    match v {
+                        serde_json::Value::String(text) => push(text),
+                        serde_json::Value::Array(list) => {
+                            for item in list.iter().filter_map(|i| i.as_str()) {
+                                push(item);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_principals_reads_aws_service_and_star() {
+        let doc = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["444455556666","arn:aws:iam::444455556666:role/X"],"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":"*","Action":"*"},{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}]}"#;
+        assert_eq!(
+            named_principals(doc),
+            vec![
+                "arn:aws:iam::444455556666:root",
+                "arn:aws:iam::444455556666:role/X",
+                "lambda.amazonaws.com",
+                "*"
+            ]
+        );
+        assert!(named_principals("not json").is_empty());
+    }
+}

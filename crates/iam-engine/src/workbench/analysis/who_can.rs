@@ -1,0 +1,446 @@
+//! Who can: every principal the scenario knows that is allowed an action on a resource.
+//!
+//! The principals are the root user, the users, the roles (their sessions), the external
+//! principals the scenario lists, and every principal named in a trust or resource policy
+//! (other accounts, their users and roles, AWS services, `*`). Each is asked of the engine, one
+//! request per principal and action, so the work is linear in principals × actions. A role
+//! that is allowed also lists who can reach its session through trust policies, transitively
+//! (user → role → role), each hop being the engine's decision on `sts:AssumeRole`.
+//!
+//! Each answer says how it is decided:
+//! - **allowed**, with the deciding statements;
+//! - **conditional**: the decision depends on context keys the request does not fix (an
+//!   `aws:MultiFactorAuthPresent` condition, for example), said in words;
+//! - **denied by a guardrail**: the principal's identity or resource policies allow the
+//!   request, but an SCP, an RCP or the permissions boundary denies it (decided by evaluating
+//!   the same request without the guardrails), with the guardrail named.
+//!
+//! Principals that nothing allows are left out.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::eval::{self, Decision, Miss, StepKind, Verdict};
+use crate::policy::PolicyType;
+use crate::scenario::{ContextValue, PrincipalRef, Scenario};
+
+use super::{DecidedRequest, Model, QuickDecider, named_principals, statement_words};
+use crate::workbench::answer::deciding_statements;
+use crate::workbench::simulate::prepare_request;
+
+/// What kind of principal an answer is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PrincipalKind {
+    /// The account's root user.
+    Root,
+    /// An IAM user of the scenario.
+    User,
+    /// A session of an IAM role of the scenario.
+    Role,
+    /// A principal of another account (listed by the scenario or named in a policy).
+    External,
+    /// An AWS service principal named in a trust or resource policy.
+    Service,
+    /// `*`: anyone, named in a resource policy.
+    Anyone,
+}
+
+/// How a principal's request is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Access {
+    /// Allowed whatever the context keys the request does not fix.
+    Allowed,
+    /// The decision depends on context keys the request does not fix.
+    Conditional,
+    /// The identity or resource policies allow it, but a guardrail (SCP, RCP, permissions
+    /// boundary) denies it.
+    Denied,
+}
+
+/// The question: which actions, on which resource, with which context.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WhoCanQuery {
+    /// The actions (already expanded: see [`expand_actions`]).
+    pub actions: Vec<String>,
+    /// The resource ARN (or `*`).
+    pub resource: String,
+    /// Context keys the user fixed.
+    pub context: Vec<ContextValue>,
+    /// Whether to list, for each role, who can reach its session (costs one `sts:AssumeRole`
+    /// request per principal and role in the chains).
+    pub assumers: bool,
+}
+
+/// One principal's answer for one action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhoCanEntry {
+    /// The principal as a [`PrincipalRef`] string.
+    pub principal: String,
+    /// What kind of principal it is.
+    pub kind: PrincipalKind,
+    /// How the request is decided.
+    pub access: Access,
+    /// The request and the engine's decision on it, with the deciding statements.
+    pub request: DecidedRequest,
+    /// For a conditional answer, the condition in words ("depends on
+    /// aws:MultiFactorAuthPresent: ...").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+    /// For a denied answer, what denies it in words ("denied by SCP DenyDeletes …").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub denied_by: Vec<String>,
+    /// For a role, the chains of principals that can reach its session, each ending with the
+    /// role (`[user/dana, role/Ops, role/Admin]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumed_by: Vec<Vec<String>>,
+}
+
+/// The answer to a who-can question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhoCanAnswer {
+    /// The actions asked about.
+    pub actions: Vec<String>,
+    /// The resource asked about.
+    pub resource: String,
+    /// How many principals were asked.
+    pub principals_considered: usize,
+    /// The principals with an answer, by action then in the scenario's order.
+    pub entries: Vec<WhoCanEntry>,
+}
+
+/// The actions a query names: each entry an action, a wildcard pattern expanded with the
+/// catalog (kept as it is without one), or `service:AccessLevel` such as `s3:Write` or
+/// `iam:PermissionsManagement` (with the catalog). Each action once, in order.
+pub fn expand_actions(spec: &[String], catalog: Option<&Catalog>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |a: String| {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
+            out.push(a);
+        }
+    };
+    for item in spec
+        .iter()
+        .flat_map(|s| s.split([',', ' ']))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let level = item.split_once(':').and_then(|(service, level)| {
+            let wanted: String = level.chars().filter(|c| !c.is_whitespace()).collect();
+            let c = catalog?;
+            let service = c.service(service)?;
+            let actions: Vec<String> = service
+                .actions()
+                .filter(|a| {
+                    let have: String = a
+                        .access_level()
+                        .as_str()
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect();
+                    have.eq_ignore_ascii_case(&wanted)
+                })
+                .map(|a| a.full_name())
+                .collect();
+            (!actions.is_empty() && service.action(level).is_none()).then_some(actions)
+        });
+        if let Some(actions) = level {
+            actions.into_iter().for_each(&mut push);
+        } else if item.contains(['*', '?'])
+            && let Some(c) = catalog
+        {
+            c.expand(item)
+                .into_iter()
+                .map(|a| a.full_name())
+                .for_each(&mut push);
+        } else {
+            push(item.to_string());
+        }
+    }
+    out
+}
+
+/// Every principal the scenario knows, with its kind, in order: the root user, the users, the
+/// roles, the listed external principals, then those named in trust and resource policies.
+pub fn known_principals(scenario: &Scenario) -> Vec<(PrincipalRef, PrincipalKind)> {
+    let mut out: Vec<(PrincipalRef, PrincipalKind)> =
+        vec![(PrincipalRef::Root, PrincipalKind::Root)];
+    out.extend(
+        scenario
+            .users
+            .iter()
+            .map(|u| (PrincipalRef::User(u.name.clone()), PrincipalKind::User)),
+    );
+    out.extend(
+        scenario
+            .roles
+            .iter()
+            .map(|r| (PrincipalRef::Role(r.name.clone()), PrincipalKind::Role)),
+    );
+    let own: HashSet<String> = std::iter::once(scenario.root_arn())
+        .chain(scenario.users.iter().map(|u| scenario.user_arn(u)))
+        .chain(scenario.roles.iter().map(|r| scenario.role_arn(r)))
+        .collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut other = |text: String, out: &mut Vec<(PrincipalRef, PrincipalKind)>| {
+        if own.contains(&text) || !seen.insert(text.clone()) {
+            return;
+        }
+        let kind = if text == "*" {
+            PrincipalKind::Anyone
+        } else if text.ends_with(".amazonaws.com") || text.ends_with(".amazonaws.com.cn") {
+            PrincipalKind::Service
+        } else {
+            PrincipalKind::External
+        };
+        out.push((PrincipalRef::Other(text), kind));
+    };
+    for e in &scenario.external_principals {
+        other(e.arn.clone(), &mut out);
+    }
+    let documents = scenario
+        .roles
+        .iter()
+        .map(|r| r.trust_policy.as_str())
+        .chain(
+            scenario
+                .resources
+                .iter()
+                .filter_map(|r| r.policy.as_deref()),
+        );
+    for doc in documents {
+        for p in named_principals(doc) {
+            other(p, &mut out);
+        }
+    }
+    out
+}
+
+/// Answers the question over the scenario.
+pub fn who_can(model: &Model<'_>, query: &WhoCanQuery) -> WhoCanAnswer {
+    let principals = known_principals(model.scenario);
+    let mut entries = Vec::new();
+    let mut chains: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    let quick = QuickDecider::new(*model);
+    for action in &query.actions {
+        for (principal, kind) in &principals {
+            let Some(mut entry) = answer_one(model, principal, *kind, action, query) else {
+                continue;
+            };
+            if query.assumers
+                && let PrincipalRef::Role(name) = principal
+                && entry.access != Access::Denied
+            {
+                entry.assumed_by = chains
+                    .entry(name.clone())
+                    .or_insert_with(|| assume_chains(model, &quick, name, &principals))
+                    .clone();
+            }
+            entries.push(entry);
+        }
+    }
+    WhoCanAnswer {
+        actions: query.actions.clone(),
+        resource: query.resource.clone(),
+        principals_considered: principals.len(),
+        entries,
+    }
+}
+
+/// One principal's answer, or `None` when nothing allows it.
+fn answer_one(
+    model: &Model<'_>,
+    principal: &PrincipalRef,
+    kind: PrincipalKind,
+    action: &str,
+    query: &WhoCanQuery,
+) -> Option<WhoCanEntry> {
+    let prepared = prepare_request(
+        model.scenario,
+        model.managed,
+        model.cache,
+        principal,
+        action,
+        &query.resource,
+        &query.context,
+    )
+    .ok()?;
+    // The quick decision first: most principals are simply not allowed, and only they need
+    // the evaluation without guardrails.
+    let decision = eval::decide(&prepared.set, &prepared.request);
+    let unguarded_allows = decision != Decision::Allowed && {
+        let mut set = prepared.set.clone();
+        set.scp_levels.clear();
+        set.rcp_levels.clear();
+        set.permissions_boundary = None;
+        eval::decide(&set, &prepared.request) == Decision::Allowed
+    };
+    let result = prepared.evaluate();
+    let evaluation = &result.evaluation;
+    let mut conditions = Vec::new();
+    let mut denied_by = Vec::new();
+    let access = if decision == Decision::Allowed {
+        for key in &evaluation.missing_context_keys {
+            conditions.push(format!(
+                "depends on {key}: allowed while the request does not set it"
+            ));
+        }
+        if conditions.is_empty() {
+            Access::Allowed
+        } else {
+            Access::Conditional
+        }
+    } else {
+        let missing: HashSet<&str> = evaluation
+            .missing_context_keys
+            .iter()
+            .map(String::as_str)
+            .collect();
+        for c in &evaluation.candidates {
+            if c.statement.effect != crate::policy::Effect::Allow {
+                continue;
+            }
+            if let Miss::Condition { operator, key, .. } = &c.miss
+                && missing.contains(key.as_str())
+            {
+                let ds = crate::workbench::answer::DecidingStatement {
+                    source: match result.source(&c.statement.policy_id) {
+                        Some(s) => s.clone(),
+                        None => continue,
+                    },
+                    index: c.statement.index,
+                    sid: c.statement.sid.clone(),
+                    effect: c.statement.effect,
+                    span: c.statement.span,
+                };
+                conditions.push(format!(
+                    "depends on {key}: allowed if it satisfies the {operator} condition of {}",
+                    statement_words(model.scenario, &ds)
+                ));
+            }
+        }
+        if !conditions.is_empty() && evaluation.decision == Decision::ImplicitDeny {
+            Access::Conditional
+        } else if unguarded_allows {
+            for d in deciding_statements(&result) {
+                let prefix = match d.source.policy_type() {
+                    PolicyType::Scp => "denied by SCP",
+                    PolicyType::Rcp => "denied by RCP",
+                    PolicyType::PermissionsBoundary => "denied by the permissions boundary",
+                    _ => "denied by",
+                };
+                denied_by.push(format!("{prefix}: {}", statement_words(model.scenario, &d)));
+            }
+            for step in &evaluation.steps {
+                let named = match step.kind {
+                    StepKind::Scp => "not allowed by the SCPs",
+                    StepKind::Rcp => "not allowed by the RCPs",
+                    StepKind::PermissionsBoundary => "not allowed by the permissions boundary",
+                    _ => continue,
+                };
+                if step.verdict == Verdict::NoAllow || step.verdict == Verdict::Deny {
+                    denied_by.push(format!("{named}: {}", step.detail));
+                }
+            }
+            Access::Denied
+        } else {
+            return None;
+        }
+    };
+    let request = DecidedRequest::new(
+        model.scenario,
+        principal,
+        action,
+        &query.resource,
+        &query.context,
+        &result,
+    );
+    Some(WhoCanEntry {
+        principal: String::from(principal.clone()),
+        kind,
+        access,
+        request,
+        conditions,
+        denied_by,
+        assumed_by: Vec::new(),
+    })
+}
+
+/// The chains of principals that can reach the session of role `name`, shortest first: a
+/// breadth-first search backwards over `sts:AssumeRole` decisions, each principal once.
+fn assume_chains(
+    model: &Model<'_>,
+    quick: &QuickDecider<'_>,
+    name: &str,
+    principals: &[(PrincipalRef, PrincipalKind)],
+) -> Vec<Vec<String>> {
+    let target = PrincipalRef::Role(name.to_string());
+    let mut visited: HashSet<PrincipalRef> = HashSet::from([target.clone()]);
+    // Each frontier element: a role and the chain from it to the target.
+    let mut frontier: Vec<(String, Vec<String>)> =
+        vec![(name.to_string(), vec![String::from(target)])];
+    let mut out = Vec::new();
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for (role, chain) in &frontier {
+            let Some(r) = model.scenario.role(role) else {
+                continue;
+            };
+            let arn = model.scenario.role_arn(r);
+            // AWS refuses role assumption with the root user's credentials, whatever the
+            // policies (IAM User Guide, "Switch to an IAM role (AWS API)").
+            for (p, _) in principals.iter().filter(|(p, _)| *p != PrincipalRef::Root) {
+                if visited.contains(p)
+                    || quick.denies(p, "sts:AssumeRole", &arn, &[], "")
+                    || !model.allows(p, "sts:AssumeRole", &arn, &[])
+                {
+                    continue;
+                }
+                visited.insert(p.clone());
+                let mut longer = vec![String::from(p.clone())];
+                longer.extend(chain.iter().cloned());
+                if let PrincipalRef::Role(n) = p {
+                    next.push((n.clone(), longer.clone()));
+                }
+                out.push(longer);
+            }
+        }
+        frontier = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    const CATALOG: &str = include_str!("../../../../../static/data/iam-catalog.txt");
+
+    #[test]
+    fn actions_are_expanded_from_patterns_and_access_levels() {
+        let catalog = Catalog::parse(CATALOG).unwrap();
+        let writes = expand_actions(&["s3:Write".into()], Some(&catalog));
+        assert!(writes.iter().any(|a| a == "s3:DeleteBucket"));
+        assert!(!writes.iter().any(|a| a == "s3:GetObject"));
+        let perms = expand_actions(&["iam:PermissionsManagement".into()], Some(&catalog));
+        assert!(perms.iter().any(|a| a == "iam:PutUserPolicy"));
+        let pattern = expand_actions(
+            &["s3:DeleteBucket*, s3:DeleteBucket".into()],
+            Some(&catalog),
+        );
+        assert!(pattern.len() > 1);
+        assert_eq!(
+            pattern.iter().filter(|a| *a == "s3:DeleteBucket").count(),
+            1
+        );
+        // Without the catalog a pattern is asked as it is.
+        assert_eq!(expand_actions(&["s3:Get*".into()], None), vec!["s3:Get*"]);
+    }
+}

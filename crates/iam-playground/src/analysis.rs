@@ -1,0 +1,288 @@
+//! `who-can` and `escalation`: the account analysis of a scenario file (or a CloudFormation
+//! template, or the output of `aws iam get-account-authorization-details`, read as `import`
+//! reads them), answered by the engine's workbench facade.
+
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use iam_engine::catalog::Catalog;
+use iam_engine::catalog::escalation::EscalationCatalog;
+use iam_engine::import::{ImportOptions, detect_and_import};
+use iam_engine::scenario::Scenario;
+use iam_engine::workbench::analysis::escalation::EscalationReport;
+use iam_engine::workbench::analysis::who_can::{Access, WhoCanAnswer, WhoCanQuery, expand_actions};
+use iam_engine::workbench::{CompileCache, Workbench};
+
+use crate::principal::managed_policies;
+
+/// The committed privilege-escalation catalog, embedded like the action catalog.
+const ESCALATION_PATHS: &str = include_str!("../../../static/data/escalation-paths.txt");
+
+/// Arguments of `who-can`.
+#[derive(Debug, Args)]
+pub struct WhoCanArgs {
+    /// The scenario file, CloudFormation template or authorization details (a path,
+    /// `file://path`, or `-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    scenario: String,
+    /// The actions: an action, a wildcard pattern (`s3:Delete*`), or a service and access
+    /// level (`s3:Write`, `iam:PermissionsManagement`); repeat or separate with commas.
+    #[arg(long, value_name = "ACTION", required = true, num_args = 1..)]
+    action: Vec<String>,
+    /// The resource ARN (default `*`).
+    #[arg(long, value_name = "ARN", default_value = "*")]
+    resource: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What makes `escalation` exit with status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A principal that is not admin-equivalent can reach admin-equivalent access.
+    Admin,
+}
+
+/// Arguments of `escalation`.
+#[derive(Debug, Args)]
+pub struct EscalationArgs {
+    /// The scenario file, CloudFormation template or authorization details (a path,
+    /// `file://path`, or `-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    scenario: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Exit with status 1 when a principal that is not admin-equivalent can reach
+    /// admin-equivalent access.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    fail_on: Option<FailOn>,
+    /// For each path, find the smallest edit that breaks it (verified by analysing the edited
+    /// scenario again: one more analysis per path).
+    #[arg(long)]
+    fix: bool,
+}
+
+/// A path with its smallest fix, for `--json --fix`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportWithFixes<'a> {
+    #[serde(flatten)]
+    report: &'a EscalationReport,
+    /// The smallest fix of each path, in the order of the paths (`null` when none is found).
+    fixes: Vec<Option<String>>,
+}
+
+/// Reads the scenario the way `import` does: a scenario file, a template or authorization
+/// details. Import notes go to standard error.
+fn load(file: &str) -> Result<Scenario, String> {
+    let text = crate::read_input(file)?;
+    // The CLI's input cap is also the import's limit, as for `import`.
+    let options = ImportOptions {
+        account_id: None,
+        max_bytes: usize::try_from(crate::io::max_input_bytes()).ok(),
+    };
+    let name = if file == "-" { "<stdin>" } else { file };
+    let imported = detect_and_import(&text, &options).map_err(|e| match (e.line, e.column) {
+        (Some(l), Some(c)) => format!("{name}:{l}:{c}: {}", e.message),
+        _ => format!("{name}: {}", e.message),
+    })?;
+    for s in &imported.skipped {
+        eprintln!("skipped: {}: {}", s.what, s.why);
+    }
+    Ok(imported.scenario)
+}
+
+/// `iam-playground who-can`.
+pub fn run_who_can(args: WhoCanArgs) -> ExitCode {
+    let scenario = match load(&args.scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("iam-playground: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let catalog = Catalog::parse(crate::CATALOG).ok();
+    let actions = expand_actions(&args.action, catalog.as_ref());
+    if actions.is_empty() {
+        eprintln!("iam-playground: --action names no action");
+        return ExitCode::from(2);
+    }
+    let managed = managed_policies();
+    let cache = CompileCache::new();
+    let workbench = Workbench::new(&scenario, &cache)
+        .with_catalog(catalog.as_ref())
+        .with_managed(managed.as_ref());
+    let answer = workbench.who_can(&WhoCanQuery {
+        actions,
+        resource: args.resource.trim().to_string(),
+        context: Vec::new(),
+        assumers: true,
+    });
+    if args.json {
+        return print_json(&answer);
+    }
+    crate::io::out(&who_can_text(&answer));
+    ExitCode::SUCCESS
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(json) => {
+            crate::io::outln(&json);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("iam-playground: cannot write JSON: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The who-can answer as text: one line per principal and action, then its reasons.
+fn who_can_text(answer: &WhoCanAnswer) -> String {
+    let mut out = String::new();
+    for action in &answer.actions {
+        let entries: Vec<_> = answer
+            .entries
+            .iter()
+            .filter(|e| &e.request.action == action)
+            .collect();
+        out.push_str(&format!(
+            "{action} on {}: {} of {} principals\n",
+            answer.resource,
+            entries.len(),
+            answer.principals_considered
+        ));
+        for e in entries {
+            let access = match e.access {
+                Access::Allowed => "allowed",
+                Access::Conditional => "conditional",
+                Access::Denied => "denied",
+            };
+            out.push_str(&format!("  {access:<12} {}\n", e.principal));
+            for s in &e.request.statements {
+                out.push_str(&format!("      by {s}\n"));
+            }
+            for c in &e.conditions {
+                out.push_str(&format!("      {c}\n"));
+            }
+            for d in &e.denied_by {
+                out.push_str(&format!("      {d}\n"));
+            }
+            for chain in &e.assumed_by {
+                out.push_str(&format!("      reachable as {}\n", chain.join(" -> ")));
+            }
+        }
+    }
+    out
+}
+
+/// `iam-playground escalation`.
+pub fn run_escalation(args: EscalationArgs) -> ExitCode {
+    let scenario = match load(&args.scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("iam-playground: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let paths = match EscalationCatalog::parse(ESCALATION_PATHS) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("iam-playground: the embedded escalation catalog is unusable ({e})");
+            return ExitCode::from(2);
+        }
+    };
+    let managed = managed_policies();
+    let cache = CompileCache::new();
+    let workbench = Workbench::new(&scenario, &cache).with_managed(managed.as_ref());
+    let report = workbench.escalation_paths(&paths);
+    let fixes: Vec<Option<String>> = if args.fix {
+        report
+            .paths
+            .iter()
+            .map(|p| workbench.smallest_fix(&paths, p).map(|f| f.summary))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let printed = if args.json {
+        print_json(&ReportWithFixes {
+            report: &report,
+            fixes,
+        })
+    } else {
+        crate::io::out(&escalation_text(&report, &fixes));
+        ExitCode::SUCCESS
+    };
+    if printed != ExitCode::SUCCESS {
+        return printed;
+    }
+    match args.fail_on {
+        Some(FailOn::Admin) if report.has_path_to_admin() => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// The escalation report as text: the admins, each path hop by hop, the catalog's coverage.
+fn escalation_text(report: &EscalationReport, fixes: &[Option<String>]) -> String {
+    let mut out = String::new();
+    let admins = if report.admin_equivalent.is_empty() {
+        "none".to_string()
+    } else {
+        report.admin_equivalent.join(", ")
+    };
+    out.push_str(&format!("Admin-equivalent already: {admins}\n"));
+    out.push_str(&format!("Paths to admin: {}\n", report.paths.len()));
+    for (n, path) in report.paths.iter().enumerate() {
+        out.push_str(&format!("\n{}. {}\n", n + 1, path.principal));
+        for hop in &path.hops {
+            out.push_str(&format!(
+                "   {} ({}): {}\n",
+                hop.path_id, hop.title, hop.summary
+            ));
+            if let Some(edit) = &hop.edit {
+                out.push_str(&format!("     edit: {edit}\n"));
+            }
+            for q in hop.requests.iter().chain(&hop.after_edit) {
+                let context: Vec<String> = q
+                    .context
+                    .iter()
+                    .map(|c| format!("{}={}", c.key, c.values.join(",")))
+                    .collect();
+                let context = if context.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", context.join(", "))
+                };
+                out.push_str(&format!(
+                    "     {} {} on {}{context}: allowed by {}\n",
+                    q.principal,
+                    q.action,
+                    q.resource,
+                    q.statements.join("; ")
+                ));
+            }
+            if hop.reaches_admin {
+                out.push_str(&format!("     {} is admin-equivalent\n", hop.to));
+            }
+            for r in &hop.references {
+                out.push_str(&format!("     see {} <{}>\n", r.title, r.url));
+            }
+        }
+        match fixes.get(n) {
+            Some(Some(fix)) => out.push_str(&format!("   smallest fix: {fix}\n")),
+            Some(None) => out.push_str("   smallest fix: none found\n"),
+            None => {}
+        }
+    }
+    out.push_str(&format!(
+        "\nCatalog: {} paths, {} modelled, {} left out (--json lists why)\n",
+        report.catalog_paths,
+        report.modelled_paths,
+        report.left_out.len()
+    ));
+    out
+}

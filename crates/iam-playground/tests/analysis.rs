@@ -1,0 +1,195 @@
+//! Runs the built binary's `who-can` and `escalation` on the gallery's privilege-escalation
+//! example, its fixed twin, a CloudFormation template, and bad input.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{assert_success, bin};
+use serde_json::Value;
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../iam-engine/examples-data/");
+
+fn example(name: &str) -> String {
+    format!("{EXAMPLES}{name}.json")
+}
+
+#[test]
+fn escalation_fails_on_admin_for_the_passrole_example_and_passes_its_fix() {
+    let out = bin()
+        .args([
+            "escalation",
+            "--scenario",
+            &example("passrole-lambda-admin"),
+            "--fail-on",
+            "admin",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1. user/dev-dana"), "{text}");
+    assert!(text.contains("lambda-001"));
+    assert!(text.contains("iam:PassedToService=lambda.amazonaws.com"));
+    assert!(text.contains("role/LambdaAdminRole is admin-equivalent"));
+
+    let out = bin()
+        .args([
+            "escalation",
+            "--scenario",
+            &example("passrole-lambda-admin-fixed"),
+            "--fail-on",
+            "admin",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("Paths to admin: 0")
+    );
+
+    // Without --fail-on the status is 0 even with a path.
+    let out = bin()
+        .args([
+            "escalation",
+            "--scenario",
+            &example("passrole-lambda-admin"),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["paths"][0]["principal"], "user/dev-dana");
+    assert_eq!(report["paths"][0]["hops"][0]["pathId"], "lambda-001");
+    assert!(report["catalogPaths"].as_u64().unwrap() > report["modelledPaths"].as_u64().unwrap());
+    assert!(
+        report["leftOut"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["reason"].is_string())
+    );
+}
+
+#[test]
+fn escalation_reads_a_cloudformation_template() {
+    let template = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: dev
+      Policies:
+        - PolicyName: SelfEdit
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: iam:PutUserPolicy
+                Resource: !Sub arn:aws:iam::${AWS::AccountId}:user/dev
+"#;
+    let dir = std::env::temp_dir().join(format!("iam-playground-analysis-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("template.yaml");
+    std::fs::write(&file, template).unwrap();
+    let out = bin()
+        .args([
+            "escalation",
+            "--scenario",
+            file.to_str().unwrap(),
+            "--fail-on",
+            "admin",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8(out.stdout).unwrap().contains("iam-007"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn who_can_lists_the_principals_and_their_statements() {
+    let out = bin()
+        .args([
+            "who-can",
+            "--scenario",
+            &example("passrole-lambda-admin"),
+            "--action",
+            "iam:PassRole",
+            "--resource",
+            "arn:aws:iam::111122223333:role/LambdaAdminRole",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("allowed      user/dev-dana"), "{text}");
+    assert!(text.contains("PassRolesToFunctions"));
+
+    let out = bin()
+        .args([
+            "who-can",
+            "--scenario",
+            &example("seed-admin-template"),
+            "--action",
+            "iam:Create*",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        answer["actions"].as_array().unwrap().len() > 5,
+        "the pattern is expanded"
+    );
+    let principals: Vec<&str> = answer["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["principal"].as_str().unwrap())
+        .collect();
+    assert!(principals.contains(&"user/admin"));
+    assert!(
+        principals
+            .iter()
+            .all(|p| *p == "user/admin" || *p == "root")
+    );
+}
+
+#[test]
+fn bad_input_exits_2() {
+    let out = bin()
+        .args([
+            "who-can",
+            "--scenario",
+            "/nonexistent/file.json",
+            "--action",
+            "s3:GetObject",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = common::with_stdin(&["escalation", "--scenario", "-"], "{ not json");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.is_empty());
+}
