@@ -677,7 +677,7 @@ proptest! {
 /// with admin access, a customer policy attached to the actor and to the role).
 fn minimal_for(model: &iam_engine::catalog::escalation::Model, scp: Option<String>) -> Scenario {
     use iam_engine::catalog::escalation::{ModelKind, Prerequisite};
-    let actions: Vec<Value> = model.hops.iter().map(|(a, _)| json!(a)).collect();
+    let actions: Vec<Value> = model.hops.iter().map(|h| json!(h.action)).collect();
     let own = doc(json!([{"Effect": "Allow", "Action": actions, "Resource": "*"}]));
     let services: Vec<String> = match &model.kind {
         ModelKind::PassRoleToService { service_principals } => service_principals.clone(),
@@ -747,7 +747,7 @@ fn every_modelled_catalog_path_is_found_in_its_minimal_scenario_and_not_behind_a
         };
         let r = report(&minimal_for(model, None));
         assert!(found(&r), "{} is found in its minimal scenario", path.id);
-        let first = &model.hops[0].0;
+        let first = &model.hops[0].action;
         let r = report(&minimal_for(model, deny_scp(first)));
         assert!(
             !found(&r),

@@ -36,8 +36,8 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use crate::catalog::escalation::{
-    ActionTarget, CatalogCategory, EscalationCatalog, EscalationPath, Model as PathModel,
-    ModelKind, Modelling, Prerequisite, Reference,
+    ActionTarget, CatalogCategory, EscalationCatalog, EscalationPath, Hop as CatalogHop,
+    Model as PathModel, ModelKind, Modelling, Prerequisite, Reference,
 };
 use crate::context::ContextKeyType;
 use crate::eval::Decision;
@@ -325,12 +325,12 @@ impl<'a> Search<'a, '_> {
         let needs_policy = m
             .hops
             .iter()
-            .any(|(_, t)| *t == ActionTarget::AttachedPolicy);
+            .any(|h| h.target == ActionTarget::AttachedPolicy);
         let joins = m
             .hops
             .iter()
-            .any(|(a, _)| a.eq_ignore_ascii_case("iam:AddUserToGroup"));
-        let needs_group = m.hops.iter().any(|(_, t)| *t == ActionTarget::Group);
+            .any(|CatalogHop { action: a, .. }| a.eq_ignore_ascii_case("iam:AddUserToGroup"));
+        let needs_group = m.hops.iter().any(|h| h.target == ActionTarget::Group);
         let policies: Vec<Option<String>> = if needs_policy {
             attached_customer_policies(scenario, actor)
                 .into_iter()
@@ -359,7 +359,7 @@ impl<'a> Search<'a, '_> {
             for group in &groups {
                 let mut requests = Vec::new();
                 let mut ok = true;
-                for (action, target) in &m.hops {
+                for CatalogHop { action, target } in &m.hops {
                     let resource = match target {
                         ActionTarget::Actor => principal_arn(scenario, actor),
                         ActionTarget::AttachedPolicy => {
@@ -398,7 +398,7 @@ impl<'a> Search<'a, '_> {
                 }
                 let mut edited = scenario.clone();
                 let mut words = Vec::new();
-                for (action, _) in &m.hops {
+                for CatalogHop { action, .. } in &m.hops {
                     if let Some(w) = apply_edit(
                         &mut edited,
                         action,
@@ -442,7 +442,7 @@ impl<'a> Search<'a, '_> {
         let only_key = m.hops.len() == 1
             && m.hops
                 .iter()
-                .all(|(a, _)| a.eq_ignore_ascii_case("iam:CreateAccessKey"));
+                .all(|CatalogHop { action: a, .. }| a.eq_ignore_ascii_case("iam:CreateAccessKey"));
         for user in &scenario.users {
             let target = PrincipalRef::User(user.name.clone());
             if &target == actor {
@@ -450,7 +450,7 @@ impl<'a> Search<'a, '_> {
             }
             // What IAM refuses whatever the policies: a second console password, a password
             // update for a user without one, a third access key.
-            let refused = m.hops.iter().any(|(a, _)| {
+            let refused = m.hops.iter().any(|CatalogHop { action: a, .. }| {
                 (a.eq_ignore_ascii_case("iam:CreateLoginProfile") && user.login_profile.is_some())
                     || (a.eq_ignore_ascii_case("iam:UpdateLoginProfile")
                         && user.login_profile.is_none())
@@ -460,7 +460,7 @@ impl<'a> Search<'a, '_> {
             }
             let arn = scenario.user_arn(user);
             let mut requests = Vec::new();
-            let all = m.hops.iter().all(|(action, _)| {
+            let all = m.hops.iter().all(|CatalogHop { action, .. }| {
                 self.allowed(actor, action, &arn, &[])
                     .map(|d| requests.push(d))
                     .is_some()
@@ -472,7 +472,9 @@ impl<'a> Search<'a, '_> {
             let words: Vec<String> = m
                 .hops
                 .iter()
-                .filter_map(|(a, _)| apply_edit(&mut edited, a, actor, &target, None, None))
+                .filter_map(|CatalogHop { action: a, .. }| {
+                    apply_edit(&mut edited, a, actor, &target, None, None)
+                })
                 .collect();
             let mut hop = self.hop(path, actor, &target);
             hop.requests = requests;
@@ -508,10 +510,9 @@ impl<'a> Search<'a, '_> {
             return;
         }
         let scenario = self.model.scenario;
-        let rewrites_trust = m
-            .hops
-            .iter()
-            .any(|(a, _)| a.eq_ignore_ascii_case("iam:UpdateAssumeRolePolicy"));
+        let rewrites_trust = m.hops.iter().any(|CatalogHop { action: a, .. }| {
+            a.eq_ignore_ascii_case("iam:UpdateAssumeRolePolicy")
+        });
         for role in &scenario.roles {
             let target = PrincipalRef::Role(role.name.clone());
             if &target == actor {
@@ -521,7 +522,7 @@ impl<'a> Search<'a, '_> {
             let needs_policy = m
                 .hops
                 .iter()
-                .any(|(_, t)| *t == ActionTarget::AttachedPolicy);
+                .any(|h| h.target == ActionTarget::AttachedPolicy);
             let policies: Vec<Option<String>> = if needs_policy {
                 attached_customer_policies(scenario, &target)
                     .into_iter()
@@ -533,7 +534,7 @@ impl<'a> Search<'a, '_> {
             for policy in &policies {
                 let mut requests = Vec::new();
                 let mut ok = true;
-                for (action, t) in &m.hops {
+                for CatalogHop { action, target: t } in &m.hops {
                     // With a rewritten trust policy the role is assumed on the edited copy.
                     if rewrites_trust && action.eq_ignore_ascii_case("sts:AssumeRole") {
                         continue;
@@ -565,7 +566,7 @@ impl<'a> Search<'a, '_> {
                 let words: Vec<String> = m
                     .hops
                     .iter()
-                    .filter_map(|(a, _)| {
+                    .filter_map(|CatalogHop { action: a, .. }| {
                         apply_edit(&mut edited, a, actor, &target, policy.as_deref(), None)
                     })
                     .collect();
@@ -581,7 +582,7 @@ impl<'a> Search<'a, '_> {
                         None => continue,
                     }
                 }
-                let edits_permissions = m.hops.iter().any(|(a, _)| {
+                let edits_permissions = m.hops.iter().any(|CatalogHop { action: a, .. }| {
                     let a = a.to_ascii_lowercase();
                     a != "iam:updateassumerolepolicy" && a != "sts:assumerole"
                 });
@@ -634,7 +635,7 @@ impl<'a> Search<'a, '_> {
             }];
             let mut requests = Vec::new();
             let mut ok = true;
-            for (action, t) in &m.hops {
+            for CatalogHop { action, target: t } in &m.hops {
                 let decided = if *t == ActionTarget::PassedRole {
                     self.allowed(actor, action, &arn, &passed)
                 } else {
