@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::context::{ContextEntry, RequestContext};
 use crate::diagnostic::Diagnostic;
 use crate::eval::{
-    self, Caller, CompiledPolicy, Evaluation, PolicySet, Request, ResourcePolicyKind,
+    self, Caller, CompiledPolicy, Evaluation, PolicySet, Request, ResourcePolicyKind, StatementRef,
 };
 use crate::policy::PolicyType;
 use crate::span::LineIndex;
@@ -427,33 +427,49 @@ fn account_of(owner: &str) -> Option<String> {
 fn to_result(
     action: &str,
     resource: &str,
-    mut evaluation: Evaluation,
+    evaluation: Evaluation,
     positions: &Positions<'_>,
 ) -> EvaluationResult {
-    let matched_statements = evaluation
-        .matched_statements
-        .iter()
-        .map(|s| {
-            let (aws_type, index) = match positions.by_id.get(s.policy_id.as_str()) {
-                Some((aws_type, index)) => (*aws_type, index),
-                None => ("Resource Policy", &positions.resource_policy),
-            };
-            let start = index.line_col(s.span.start);
-            let end = index.line_col(s.span.end);
-            MatchedStatement {
-                source_policy_id: s.policy_id.clone(),
-                source_policy_type: aws_type.to_string(),
-                start_position: Position {
-                    line: start.line,
-                    column: start.column,
-                },
-                end_position: Position {
-                    line: end.line,
-                    column: end.column,
-                },
-            }
-        })
-        .collect();
+    evaluation_result(action, resource, evaluation, |s| {
+        let (aws_type, index) = match positions.by_id.get(s.policy_id.as_str()) {
+            Some((aws_type, index)) => (*aws_type, index),
+            None => ("Resource Policy", &positions.resource_policy),
+        };
+        MatchedStatement::located(s, aws_type, index)
+    })
+}
+
+impl MatchedStatement {
+    /// The statement `s` of a policy of type `aws_type`, located by line and column through
+    /// `index`, the line index of its policy's text.
+    pub(crate) fn located(s: &StatementRef, aws_type: &str, index: &LineIndex) -> MatchedStatement {
+        let start = index.line_col(s.span.start);
+        let end = index.line_col(s.span.end);
+        MatchedStatement {
+            source_policy_id: s.policy_id.clone(),
+            source_policy_type: aws_type.to_string(),
+            start_position: Position {
+                line: start.line,
+                column: start.column,
+            },
+            end_position: Position {
+                line: end.line,
+                column: end.column,
+            },
+        }
+    }
+}
+
+/// One result in AWS's shape for `evaluation`, each matched statement located by `locate`;
+/// the explanation is summarized when long (see [`summarize_explanation`]). Shared by
+/// `simulate-custom-policy` and the scenario's `simulate-principal-policy`.
+pub(crate) fn evaluation_result(
+    action: &str,
+    resource: &str,
+    mut evaluation: Evaluation,
+    locate: impl Fn(&StatementRef) -> MatchedStatement,
+) -> EvaluationResult {
+    let matched_statements = evaluation.matched_statements.iter().map(locate).collect();
     EvaluationResult {
         eval_action_name: action.to_string(),
         eval_resource_name: resource.to_string(),
@@ -477,7 +493,7 @@ fn to_result(
 
 /// Cuts the explanation's lists to [`MAX_EXPLAINED_STATEMENTS`] entries, returning what was
 /// left out (`None` when nothing was).
-pub(crate) fn summarize_explanation(evaluation: &mut Evaluation) -> Option<ExplanationOmitted> {
+fn summarize_explanation(evaluation: &mut Evaluation) -> Option<ExplanationOmitted> {
     fn cut<T>(list: &mut Vec<T>) -> usize {
         let omitted = list.len().saturating_sub(MAX_EXPLAINED_STATEMENTS);
         list.truncate(MAX_EXPLAINED_STATEMENTS);

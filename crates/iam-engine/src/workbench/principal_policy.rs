@@ -14,10 +14,7 @@ use serde::Serialize;
 
 use crate::context::ContextEntry;
 use crate::scenario::{ContextValue, IdentityRef, PolicyRef, PrincipalRef};
-use crate::simulate::{
-    EvaluationResult, MatchedStatement, OrganizationsDecisionDetail,
-    PermissionsBoundaryDecisionDetail, Position, SimulateCustomPolicyOutput,
-};
+use crate::simulate::{EvaluationResult, MatchedStatement, SimulateCustomPolicyOutput};
 use crate::span::LineIndex;
 
 use super::Workbench;
@@ -88,51 +85,18 @@ fn to_result(
     resource: &str,
     result: ScenarioEvaluation,
 ) -> EvaluationResult {
-    let mut evaluation = result.evaluation;
-    let matched_statements = evaluation
-        .matched_statements
-        .iter()
-        .map(|s| {
-            let source = result.sources.iter().find(|src| src.id() == s.policy_id);
-            let text = source
-                .and_then(|src| src.text(wb.scenario, wb.managed))
-                .unwrap_or_default();
-            let index = LineIndex::new(&text);
-            let start = index.line_col(s.span.start);
-            let end = index.line_col(s.span.end);
-            MatchedStatement {
-                source_policy_id: s.policy_id.clone(),
-                source_policy_type: source.map_or("none", source_type).to_string(),
-                start_position: Position {
-                    line: start.line,
-                    column: start.column,
-                },
-                end_position: Position {
-                    line: end.line,
-                    column: end.column,
-                },
-            }
-        })
-        .collect();
-    EvaluationResult {
-        eval_action_name: action.to_string(),
-        eval_resource_name: resource.to_string(),
-        eval_decision: evaluation.decision.as_aws_str().to_string(),
-        matched_statements,
-        missing_context_values: evaluation.missing_context_keys.clone(),
-        organizations_decision_detail: evaluation.allowed_by_organizations.map(|a| {
-            OrganizationsDecisionDetail {
-                allowed_by_organizations: a,
-            }
-        }),
-        permissions_boundary_decision_detail: evaluation.allowed_by_permissions_boundary.map(|a| {
-            PermissionsBoundaryDecisionDetail {
-                allowed_by_permissions_boundary: a,
-            }
-        }),
-        explanation_omitted: crate::simulate::summarize_explanation(&mut evaluation),
-        explanation: evaluation,
-    }
+    let sources = &result.sources;
+    crate::simulate::evaluation_result(action, resource, result.evaluation, |s| {
+        let source = sources.iter().find(|src| src.id() == s.policy_id);
+        let text = source
+            .and_then(|src| src.text(wb.scenario, wb.managed))
+            .unwrap_or_default();
+        MatchedStatement::located(
+            s,
+            source.map_or("none", source_type),
+            &LineIndex::new(&text),
+        )
+    })
 }
 
 /// Simulates every action on every resource for the principal (see the module docs).
