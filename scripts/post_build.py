@@ -92,7 +92,12 @@ def hash_worker(out_dir: str) -> list[str]:
     # Trunk copies the app's JS snippets beside the worker too; the worker's glue loads none.
     shutil.rmtree(os.path.join(folder, "snippets"), ignore_errors=True)
     with open(os.path.join(folder, f"{stem}_loader.js"), "w", encoding="utf-8") as f:
-        f.write(f'importScripts("./{stem}.js");wasm_bindgen("./{stem}_bg.wasm");')
+        # wasm-bindgen's start function takes its options as one object; the positional path
+        # Trunk's loader passes still works but logs a deprecation warning in every worker.
+        f.write(
+            f'importScripts("./{stem}.js");'
+            f'wasm_bindgen({{ module_or_path: "./{stem}_bg.wasm" }});'
+        )
     return [f'<meta name="iam-worker" content="{WORKER_DIR}/{stem}_loader.js" />']
 
 

@@ -8,12 +8,12 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use iam_engine::catalog::Catalog;
-use iam_engine::diagnostic::{cap_per_code, more_like_this};
+use iam_engine::diagnostic::cap_per_code;
 
 use crate::CATALOG;
 use iam_engine::policy::PolicyType;
 use iam_engine::span::LineIndex;
-use iam_engine::validate::{Finding, Quota, ValidateOptions, validate_with};
+use iam_engine::validate::{Finding, Quota, ValidateOptions, render_findings, validate_with};
 use serde::Serialize;
 
 /// Arguments of `validate`.
@@ -183,8 +183,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
             }
         }
     } else {
-        let mut rendered: Vec<String> = shown.iter().map(|f| f.render_with(&index, name)).collect();
-        rendered.extend(omitted.iter().map(|(code, n)| more_like_this(code, *n)));
+        let rendered = render_findings(&findings, &text, name);
         if !rendered.is_empty() {
             emit(&rendered.join("\n"));
         }

@@ -268,6 +268,22 @@ impl Finding {
     }
 }
 
+/// Every finding of `source` rendered as text, the way the CLI prints them: at most
+/// [`crate::diagnostic::MAX_SHOWN_PER_CODE`] of each code, then one "and N more like this"
+/// line per code, with one line index shared by all (so rendering is linear in the findings
+/// shown plus the source, however many findings stand on one line).
+pub fn render_findings(findings: &[Finding], source: &str, name: &str) -> Vec<String> {
+    let (shown, omitted) = crate::diagnostic::cap_per_code(findings, |f| f.code.as_str());
+    let index = crate::span::LineIndex::new(source);
+    let mut rendered: Vec<String> = shown.iter().map(|f| f.render_with(&index, name)).collect();
+    rendered.extend(
+        omitted
+            .iter()
+            .map(|(code, n)| crate::diagnostic::more_like_this(code, *n)),
+    );
+    rendered
+}
+
 /// The most pairs of entries (or statements) one redundancy check compares. Entries without
 /// wildcards are matched through a hash map, so only wildcards are compared pairwise; a policy
 /// with more wildcard pairs than this gets a `redundancy-check-limited` finding instead of a
