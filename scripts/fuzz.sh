@@ -11,8 +11,10 @@
 # FUZZ_MAX_LEN bytes (default 16384, above the largest seed).
 #
 # The corpus each target grows is kept in the cache folder (scripts/env.sh) for the next run;
-# --fresh (the test command's short run) starts from the seeds and past findings alone, so its
-# result never depends on what an earlier long run found.
+# --fresh (the test command's short run) starts from the seeds and past findings alone, with a
+# fixed random seed (FUZZ_SEED, default 1), so its result never depends on what an earlier long
+# run found, and a run of the same commit tries the same inputs in the same order (a slower
+# machine tries a prefix of them).
 #
 # A failing input is written to fuzz/artifacts/TARGET/. Shrink it with
 # `cargo fuzz tmin -s none TARGET fuzz/artifacts/TARGET/FILE`, fix the engine, and keep the
@@ -44,7 +46,9 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   exit 1
 fi
 
+seed=()
 if $fresh; then
+  seed=(-seed="${FUZZ_SEED:-1}")
   corpus_root=$(mktemp -d)
   trap 'rm -rf "$corpus_root"' EXIT
 else
@@ -66,7 +70,7 @@ for target in "${targets[@]}"; do
   [ -f "fuzz/dicts/$target.dict" ] && dict=(-dict="fuzz/dicts/$target.dict")
   mkdir -p "fuzz/artifacts/$target"
   if "$bin_dir/$target" "$corpus_root/$target" "crates/iam-fuzz/regressions/$target" \
-    -artifact_prefix="fuzz/artifacts/$target/" "${dict[@]}" -max_total_time="$seconds" \
+    -artifact_prefix="fuzz/artifacts/$target/" "${dict[@]}" "${seed[@]}" -max_total_time="$seconds" \
     -timeout="$timeout" -max_len="$max_len" -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1; then
     result=ok

@@ -169,7 +169,9 @@ impl<'a> LineIndex<'a> {
         LineCol { line, column }
     }
 
-    /// The byte offset of a one-based line and column, clamped to the text.
+    /// The byte offset of a one-based line and column, clamped to the text (a column past the
+    /// end of its line is the line's end). Like [`LineIndex::line_col`], it looks at one block
+    /// of [`BLOCK`] bytes at most, however long the line.
     pub fn offset(&self, pos: LineCol) -> usize {
         let Some(&line_start) = self.line_starts.get(pos.line.saturating_sub(1)) else {
             return self.source.len();
@@ -179,12 +181,26 @@ impl<'a> LineIndex<'a> {
             .get(pos.line)
             .map(|&s| s.saturating_sub(1))
             .unwrap_or(self.source.len());
-        let line_text = self.source.get(line_start..line_end).unwrap_or("");
-        line_text
-            .char_indices()
-            .nth(pos.column.saturating_sub(1))
-            .map(|(i, _)| line_start + i)
-            .unwrap_or(line_end)
+        // The wanted character, counted from the start of the text, starts in the last block
+        // whose count of earlier characters is at most its index.
+        let target = self.chars_before(line_start) + pos.column.saturating_sub(1);
+        let block = self
+            .block_chars
+            .partition_point(|&c| c <= target)
+            .saturating_sub(1);
+        let mut seen = self.block_chars.get(block).copied().unwrap_or(0);
+        let from = block * BLOCK;
+        let bytes = self.source.as_bytes().get(from..).unwrap_or_default();
+        for (i, &b) in bytes.iter().enumerate().take(BLOCK) {
+            if is_continuation(b) {
+                continue;
+            }
+            if seen == target {
+                return (from + i).max(line_start).min(line_end);
+            }
+            seen += 1;
+        }
+        line_end
     }
 
     /// The text of a one-based line without its line ending.
@@ -244,6 +260,31 @@ mod tests {
         }
         assert_eq!(idx.line_text(2), "cdé");
         assert_eq!(idx.line_count(), 3);
+    }
+
+    /// `offset` agrees with walking the line's characters, for every line and every column up
+    /// to two past the line's end, on lines longer than several blocks with multi-byte text
+    /// straddling block boundaries.
+    #[test]
+    fn offsets_agree_with_walking_the_line() {
+        let text = "ab\n".to_string() + &"é,x🙂,".repeat(40) + "\r\n" + &"ü".repeat(70) + "\nlast";
+        let idx = LineIndex::new(&text);
+        let mut line_start = 0;
+        for (number, line) in text.split('\n').enumerate() {
+            let chars = line.chars().count();
+            for column in 1..=chars + 2 {
+                let walked = line
+                    .char_indices()
+                    .nth(column - 1)
+                    .map_or(line_start + line.len(), |(i, _)| line_start + i);
+                let pos = LineCol {
+                    line: number + 1,
+                    column,
+                };
+                assert_eq!(idx.offset(pos), walked, "{pos:?}");
+            }
+            line_start += line.len() + 1;
+        }
     }
 
     #[test]
