@@ -357,45 +357,27 @@ impl<'a> Search<'a, '_> {
         };
         for policy in &policies {
             for group in &groups {
-                let mut requests = Vec::new();
-                let mut ok = true;
-                for CatalogHop { action, target } in &m.hops {
-                    let resource = match target {
-                        ActionTarget::Actor => principal_arn(scenario, actor),
-                        ActionTarget::AttachedPolicy => {
-                            match policy.as_deref().and_then(|p| scenario.policy(p)) {
-                                Some(p) => scenario.policy_arn(p),
-                                None => {
-                                    ok = false;
-                                    break;
-                                }
-                            }
-                        }
-                        ActionTarget::Group => {
-                            match group.as_deref().and_then(|g| scenario.group(g)) {
-                                Some(g) => group_arn(scenario, g),
-                                None => {
-                                    ok = false;
-                                    break;
-                                }
-                            }
-                        }
-                        _ => {
-                            ok = false;
-                            break;
-                        }
-                    };
-                    match self.allowed(actor, action, &resource, &[]) {
-                        Some(d) => requests.push(d),
-                        None => {
-                            ok = false;
-                            break;
-                        }
-                    }
-                }
-                if !ok {
+                // Every hop must be allowed, each on its own resource.
+                let requests: Option<Vec<DecidedRequest>> = m
+                    .hops
+                    .iter()
+                    .map(|CatalogHop { action, target }| {
+                        let resource = match target {
+                            ActionTarget::Actor => principal_arn(scenario, actor),
+                            ActionTarget::AttachedPolicy => scenario
+                                .policy_arn(policy.as_deref().and_then(|p| scenario.policy(p))?),
+                            ActionTarget::Group => group_arn(
+                                scenario,
+                                group.as_deref().and_then(|g| scenario.group(g))?,
+                            ),
+                            _ => return None,
+                        };
+                        self.allowed(actor, action, &resource, &[])
+                    })
+                    .collect();
+                let Some(requests) = requests else {
                     continue;
-                }
+                };
                 let mut edited = scenario.clone();
                 let mut words = Vec::new();
                 for CatalogHop { action, .. } in &m.hops {
@@ -532,36 +514,25 @@ impl<'a> Search<'a, '_> {
                 vec![None]
             };
             for policy in &policies {
-                let mut requests = Vec::new();
-                let mut ok = true;
-                for CatalogHop { action, target: t } in &m.hops {
+                let requests: Option<Vec<DecidedRequest>> = m
+                    .hops
+                    .iter()
                     // With a rewritten trust policy the role is assumed on the edited copy.
-                    if rewrites_trust && action.eq_ignore_ascii_case("sts:AssumeRole") {
-                        continue;
-                    }
-                    let resource = match t {
-                        ActionTarget::AttachedPolicy => {
-                            match policy.as_deref().and_then(|p| scenario.policy(p)) {
-                                Some(p) => scenario.policy_arn(p),
-                                None => {
-                                    ok = false;
-                                    break;
-                                }
-                            }
-                        }
-                        _ => arn.clone(),
-                    };
-                    match self.allowed(actor, action, &resource, &[]) {
-                        Some(d) => requests.push(d),
-                        None => {
-                            ok = false;
-                            break;
-                        }
-                    }
-                }
-                if !ok {
+                    .filter(|h| {
+                        !(rewrites_trust && h.action.eq_ignore_ascii_case("sts:AssumeRole"))
+                    })
+                    .map(|CatalogHop { action, target: t }| {
+                        let resource = match t {
+                            ActionTarget::AttachedPolicy => scenario
+                                .policy_arn(policy.as_deref().and_then(|p| scenario.policy(p))?),
+                            _ => arn.clone(),
+                        };
+                        self.allowed(actor, action, &resource, &[])
+                    })
+                    .collect();
+                let Some(requests) = requests else {
                     continue;
-                }
+                };
                 let mut edited = scenario.clone();
                 let words: Vec<String> = m
                     .hops
@@ -633,30 +604,26 @@ impl<'a> Search<'a, '_> {
                 ty: ContextKeyType::String,
                 values: vec![service.clone()],
             }];
-            let mut requests = Vec::new();
-            let mut ok = true;
-            for CatalogHop { action, target: t } in &m.hops {
-                let decided = if *t == ActionTarget::PassedRole {
-                    self.allowed(actor, action, &arn, &passed)
-                } else {
+            // Every hop must be allowed: the passed role, and the service's actions on some
+            // resource the actor could name.
+            let requests: Option<Vec<DecidedRequest>> = m
+                .hops
+                .iter()
+                .map(|CatalogHop { action, target: t }| {
+                    if *t == ActionTarget::PassedRole {
+                        return self.allowed(actor, action, &arn, &passed);
+                    }
                     let resources =
                         candidates.get_or_insert_with(|| candidate_resources(&self.model, actor));
                     resources
                         .iter()
                         .filter(|r| resource_fits(r, action))
                         .find_map(|r| self.allowed(actor, action, r, &[]))
-                };
-                match decided {
-                    Some(d) => requests.push(d),
-                    None => {
-                        ok = false;
-                        break;
-                    }
-                }
-            }
-            if !ok {
+                })
+                .collect();
+            let Some(requests) = requests else {
                 continue;
-            }
+            };
             let mut hop = self.hop(path, actor, &target);
             hop.summary = format!(
                 "{} passes {} to {service} and runs code with its credentials",
