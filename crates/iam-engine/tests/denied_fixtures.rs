@@ -16,7 +16,10 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
+mod json_files;
+use json_files::fixture_files;
+
+use std::path::Path;
 
 use iam_engine::denied::{ClaimedReason, DeniedRequest, InputKind, parse_denied};
 use serde::Deserialize;
@@ -79,21 +82,6 @@ struct ExpectedError {
     message_contains: String,
     line: usize,
     column: usize,
-}
-
-fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            fixture_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
 }
 
 fn check(expect: &Expected, got: &DeniedRequest) -> Vec<String> {

@@ -29,8 +29,11 @@
     clippy::indexing_slicing
 )]
 
+mod json_files;
+use json_files::fixture_files;
+
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use iam_engine::context::{ContextEntry, ContextKeyType, RequestContext};
 use iam_engine::eval::{
@@ -122,21 +125,6 @@ struct Expect {
     summary_contains: Option<String>,
     root_only_task: Option<String>,
     steps: Option<HashMap<StepKind, Verdict>>,
-}
-
-fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            fixture_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
 }
 
 fn compile(id: &str, p: &Policy, t: PolicyType) -> CompiledPolicy {
