@@ -5,13 +5,12 @@
 use std::rc::Rc;
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::scenario::Scenario;
 use iam_engine::workbench::request::ContextKeyRow;
 use iam_engine::workbench::{Answer, CompileCache, Workbench};
 use yew::prelude::*;
 
 use crate::data::Loadable;
-use crate::store::{RequestState, StoreHandle};
+use crate::store::StoreHandle;
 
 /// The loaded value of a [`Loadable`], if any.
 pub fn ready<T>(l: &Loadable<T>) -> Option<Rc<T>> {
@@ -28,11 +27,6 @@ pub fn current_time() -> String {
         Some(head) => format!("{head}Z"),
         None => iso,
     }
-}
-
-/// The request the panel opens with (the engine's [`RequestState::opening`]).
-pub fn initial_request(scenario: &Scenario) -> RequestState {
-    RequestState::opening(scenario)
 }
 
 /// A compile cache owned by the calling component for its lifetime (the engine keeps no
@@ -109,22 +103,4 @@ pub fn use_answer(
 pub fn use_editor_answer(store: &StoreHandle) -> Rc<Answer> {
     let now = use_state(current_time);
     use_answer(store, (*now).clone(), 0).1
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-    use super::*;
-    use iam_engine::scenario::gallery_entry;
-
-    #[test]
-    fn the_panel_opens_on_the_first_saved_test() {
-        let s = gallery_entry("seed-admin-template").unwrap().scenario;
-        let r = initial_request(&s);
-        assert_eq!(r.principal, "user/admin");
-        assert_eq!(r.action, "iam:ChangePassword");
-        let empty = Scenario::new("111122223333");
-        assert_eq!(initial_request(&empty).principal, "root");
-    }
 }

@@ -17,11 +17,9 @@ pub mod tests_panel;
 
 use yew::prelude::*;
 
-use crate::store::{Action, use_store};
+use crate::store::{Action, RequestState, use_store};
 
-pub use hooks::{
-    current_time, initial_request, ready, use_answer, use_compile_cache, use_editor_answer,
-};
+pub use hooks::{current_time, ready, use_answer, use_compile_cache, use_editor_answer};
 
 /// The simulator view.
 #[component]
@@ -35,7 +33,7 @@ pub fn Simulator() -> Html {
         let store = store.clone();
         use_effect_with((), move |_| {
             if store.request.principal.is_empty() && store.request.action.is_empty() {
-                store.dispatch(Action::SetRequest(initial_request(&store.scenario)));
+                store.dispatch(Action::SetRequest(RequestState::opening(&store.scenario)));
             }
         });
     }

@@ -696,6 +696,7 @@ mod tests {
         let current = wb.current_request(&SimulatorRequest::default());
         assert_eq!(current, SimulatorRequest::opening(&s));
         assert_eq!(current.principal, "user/admin");
+        assert_eq!(current.action, "iam:ChangePassword");
         assert!(wb.cli_input(&current).is_ok());
         let asked = SimulatorRequest {
             principal: "root".into(),
