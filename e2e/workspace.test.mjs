@@ -97,6 +97,7 @@ async function attachWithKeyboard(page, cardId, name, arn) {
   await page.locator(`[data-card="${cardId}"] .picker-option[data-value="${arn}"]`).waitFor({ timeout: 5000 });
   await page.keyboard.press('Enter');
   await card(page, cardId).locator('.chip-attached').waitFor({ state: 'visible', timeout: 5000 });
+  assert.ok(await focusedMatches(page, `[data-card="${cardId}"]`), 'the focus returns to the card after the pick');
 }
 
 test('mouse only: the admin setup from an empty scenario, by clicking and dragging', async () => {
@@ -191,6 +192,7 @@ test('keyboard only: the admin setup from an empty scenario, with Tab, Enter and
     await typeIntoPicker(page, 'user:admin', 'admin');
     await kb.press('Enter');
     await card(page, 'user:admin').locator('.chip-member').waitFor({ state: 'visible', timeout: 5000 });
+    assert.ok(await focusedMatches(page, '[data-card="user:admin"]'), 'the focus returns to the card after the pick');
 
     // Attachments with the Attach policy… pickers, by name.
     await attachWithKeyboard(page, 'user:admin', 'IAMUserChangePassword', CHANGE_PASSWORD_ARN);

@@ -259,16 +259,8 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::super::slots::MemoryStore;
+    use super::super::slots::test_scenario as scenario;
     use super::*;
-    use iam_engine::scenario::User;
-
-    fn scenario(users: &[&str]) -> Scenario {
-        let mut s = Scenario::new("123456789012");
-        for u in users {
-            s.users.push(User::new(*u));
-        }
-        s
-    }
 
     #[test]
     fn links_open_as_unsaved_copies_with_their_view_and_request() {

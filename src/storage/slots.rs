@@ -405,20 +405,22 @@ pub(super) fn clean_name(name: &str) -> String {
         .to_owned()
 }
 
+/// A scenario of account 123456789012 with the users `users`, for the storage tests.
+#[cfg(test)]
+pub(super) fn test_scenario(users: &[&str]) -> Scenario {
+    let mut s = Scenario::new("123456789012");
+    for u in users {
+        s.users.push(iam_engine::scenario::User::new(*u));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+    use super::test_scenario as scenario;
     use super::*;
-    use iam_engine::scenario::User;
-
-    fn scenario(users: &[&str]) -> Scenario {
-        let mut s = Scenario::new("123456789012");
-        for u in users {
-            s.users.push(User::new(*u));
-        }
-        s
-    }
 
     #[test]
     fn write_list_read_round_trip() {

@@ -129,17 +129,9 @@ pub fn apply_other_tab_write(store: &StoreHandle, key: Option<&str>, new_value: 
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+    use super::super::slots::test_scenario as scenario;
     use super::super::slots::{INDEX_KEY, LAST_KEY};
     use super::*;
-    use iam_engine::scenario::User;
-
-    fn scenario(users: &[&str]) -> Scenario {
-        let mut s = Scenario::new("123456789012");
-        for u in users {
-            s.users.push(User::new(*u));
-        }
-        s
-    }
 
     #[test]
     fn another_tab_s_save_of_the_open_slot_is_followed_and_nothing_else_is() {

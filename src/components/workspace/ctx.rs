@@ -117,11 +117,27 @@ pub fn select(store: &StoreHandle, card: &CardKey) {
 
 /// Moves keyboard focus to the element matching `selector` once the pending render is done
 /// (Yew renders in a microtask; a zero timeout runs after it).
+///
+/// If the user has moved the focus somewhere else in the meantime (a fast typist who tabs on
+/// and opens the next picker before the timer runs), the focus stays where they put it: only
+/// a focus that is still where it was, or that was lost with a removed element, is moved.
 pub fn focus_later(selector: String) {
+    let before = active_element();
     gloo::timers::callback::Timeout::new(0, move || {
-        focus_now(&selector);
+        let now = active_element();
+        let lost = now.as_ref().is_none_or(|el| {
+            !el.is_connected() || gloo::utils::document().body().is_some_and(|b| *el == *b)
+        });
+        if lost || now == before {
+            focus_now(&selector);
+        }
     })
     .forget();
+}
+
+/// The element that has the keyboard focus, if any.
+fn active_element() -> Option<web_sys::Element> {
+    gloo::utils::document().active_element()
 }
 
 /// Moves keyboard focus to the element matching `selector`, if there is one.
