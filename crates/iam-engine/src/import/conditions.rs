@@ -8,15 +8,17 @@
 //! What cannot be decided without deploying (a parameter without a default, a value only the
 //! stack knows) stays as written, so the reader lists it as before; nothing is guessed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::cfn::pseudo_parameter;
 use super::tree::{Kind, Tree};
 
 /// A template with its conditions folded in, and what the folding decided.
-pub(super) struct Folded {
-    /// The template without `Conditions` and `Mappings`, conditional values decided.
-    pub tree: Tree,
+pub(super) struct Folded<'a> {
+    /// The template without `Conditions` and `Mappings`, conditional values decided: the
+    /// template itself, not a copy, when it has nothing to fold (most templates).
+    pub tree: Cow<'a, Tree>,
     /// Sentences for the import's notes: each condition's value, the resources left out.
     pub notes: Vec<String>,
     /// What could not be decided: (what, why, offset).
@@ -50,7 +52,21 @@ struct Folder<'a> {
 
 /// Folds the conditions of `template` (see the module docs); `account` and `region` are what
 /// `AWS::AccountId` and `AWS::Region` stand for.
-pub(super) fn fold(template: &Tree, account: &str, region: &str, budget: usize) -> Folded {
+pub(super) fn fold<'a>(
+    template: &'a Tree,
+    account: &str,
+    region: &str,
+    budget: usize,
+) -> Folded<'a> {
+    if !has_anything_to_fold(template) {
+        return Folded {
+            tree: Cow::Borrowed(template),
+            notes: Vec::new(),
+            undecided: Vec::new(),
+            decided: BTreeMap::new(),
+            exceeded: None,
+        };
+    }
     let section = |name: &str| template.get(name).and_then(Tree::map).unwrap_or_default();
     let mut f = Folder {
         params: section("Parameters")
@@ -87,7 +103,7 @@ pub(super) fn fold(template: &Tree, account: &str, region: &str, budget: usize) 
     }
     let Kind::Map(members) = &template.kind else {
         return Folded {
-            tree: template.clone(),
+            tree: Cow::Borrowed(template),
             notes,
             undecided,
             decided: f.decided,
@@ -127,15 +143,35 @@ pub(super) fn fold(template: &Tree, account: &str, region: &str, budget: usize) 
         }
     }
     Folded {
-        tree: Tree {
+        tree: Cow::Owned(Tree {
             kind: Kind::Map(out),
             at: template.at,
-        },
+        }),
         notes,
         undecided,
         decided: f.decided,
         exceeded: f.exceeded,
     }
+}
+
+/// Whether folding could change `template`: it has `Conditions` or `Mappings`, or somewhere a
+/// function that folding decides (`Fn::If`, `Fn::Select`, `Fn::FindInMap`, `Ref:
+/// AWS::NoValue`). A template with none of them folds to itself, so it is not copied.
+fn has_anything_to_fold(template: &Tree) -> bool {
+    fn decides(t: &Tree) -> bool {
+        if let Some((name, arg)) = function(t)
+            && (matches!(name, "Fn::If" | "Fn::Select" | "Fn::FindInMap")
+                || (name == "Ref" && arg.as_str() == Some("AWS::NoValue")))
+        {
+            return true;
+        }
+        match &t.kind {
+            Kind::Seq(items) => items.iter().any(decides),
+            Kind::Map(members) => members.iter().any(|(_, _, v)| decides(v)),
+            Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::Str(_) => false,
+        }
+    }
+    template.get("Conditions").is_some() || template.get("Mappings").is_some() || decides(template)
 }
 
 /// Indexes a `Mappings` section by its three levels of keys; a repeated key keeps its last
@@ -324,13 +360,13 @@ mod tests {
     use super::*;
     use crate::import::tree::from_yaml as parse_yaml;
 
-    fn folded(text: &str) -> Folded {
-        fold(
-            &parse_yaml(text).unwrap(),
-            "111122223333",
-            "eu-west-1",
-            1 << 20,
-        )
+    fn folded(text: &str) -> Folded<'static> {
+        let tree = parse_yaml(text).unwrap();
+        let f = fold(&tree, "111122223333", "eu-west-1", 1 << 20);
+        Folded {
+            tree: Cow::Owned(f.tree.into_owned()),
+            ..f
+        }
     }
 
     fn at<'t>(t: &'t Tree, path: &[&str]) -> Option<&'t Tree> {
@@ -432,7 +468,11 @@ Resources:
         let text = "Resources:\n  G:\n    Type: AWS::IAM::Group\n    Properties: {GroupName: !Sub '${AWS::StackName}-g'}\n";
         let tree = parse_yaml(text).unwrap();
         let f = fold(&tree, "111122223333", "us-east-1", 1 << 20);
-        assert_eq!(f.tree, tree);
+        assert_eq!(*f.tree, tree);
+        assert!(
+            matches!(f.tree, Cow::Borrowed(_)),
+            "nothing to fold: the template itself, not a copy"
+        );
         assert!(f.notes.is_empty() && f.undecided.is_empty());
     }
 }

@@ -100,31 +100,31 @@ pub(crate) fn from_json(text: &str) -> Result<Tree, ImportError> {
             "There is nothing to import.",
         ));
     };
-    Ok(convert_json(&value))
+    Ok(convert_json(value))
 }
 
-fn convert_json(value: &crate::json::Value) -> Tree {
+/// Turns the JSON front end's value into a tree, moving its texts (no copy of the document is
+/// kept beside the tree).
+fn convert_json(value: crate::json::Value) -> Tree {
     use crate::json::Kind as J;
-    let kind = match &value.kind {
+    let at = value.span.start;
+    let kind = match value.kind {
         J::Null | J::Invalid => Kind::Null,
-        J::Bool(b) => Kind::Bool(*b),
-        J::Number(n) => match serde_json::from_str::<serde_json::Number>(n) {
+        J::Bool(b) => Kind::Bool(b),
+        J::Number(n) => match serde_json::from_str::<serde_json::Number>(&n) {
             Ok(n) => Kind::Number(n),
-            Err(_) => Kind::Str(n.clone()),
+            Err(_) => Kind::Str(n),
         },
-        J::String(s) => Kind::Str(s.clone()),
-        J::Array(items) => Kind::Seq(items.iter().map(convert_json).collect()),
+        J::String(s) => Kind::Str(s),
+        J::Array(items) => Kind::Seq(items.into_iter().map(convert_json).collect()),
         J::Object(members) => Kind::Map(
             members
-                .iter()
-                .map(|m| (m.key.clone(), m.key_span.start, convert_json(&m.value)))
+                .into_iter()
+                .map(|m| (m.key, m.key_span.start, convert_json(m.value)))
                 .collect(),
         ),
     };
-    Tree {
-        kind,
-        at: value.span.start,
-    }
+    Tree { kind, at }
 }
 
 /// A collection being built from YAML events.
