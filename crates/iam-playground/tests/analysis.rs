@@ -193,3 +193,138 @@ fn bad_input_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!out.stderr.is_empty());
 }
+
+#[test]
+fn what_can_groups_by_service_and_shows_what_an_scp_removes() {
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("scp-guardrail"),
+            "--principal",
+            "ops",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("user/ops on *: "), "{first}");
+    assert!(first.ends_with(", 0 conditional, 1 removed by guardrails"), "{first}");
+    assert!(text.contains("\norganizations (AWS Organizations): "), "{text}");
+    assert!(
+        text.contains(
+            "    removed organizations:LeaveOrganization: denied by SCP: statement DenyLeavingTheOrganization"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("  Permissions management "));
+
+    // --json: the same answer as data; the ARN names the same user.
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("scp-guardrail"),
+            "--principal",
+            "arn:aws:iam::222233334444:user/ops",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["principal"], "user/ops");
+    assert_eq!(answer["removed"], 1);
+    assert_eq!(
+        answer["allowed"].as_u64().unwrap() + 1,
+        answer["actionsConsidered"].as_u64().unwrap()
+    );
+    let organizations = answer["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "organizations")
+        .unwrap();
+    let removed: Vec<&Value> = organizations["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["removed"].as_array().into_iter().flatten())
+        .collect();
+    assert_eq!(removed[0]["action"], "organizations:LeaveOrganization");
+    assert_eq!(removed[0]["deciding"][0]["sid"], "DenyLeavingTheOrganization");
+}
+
+#[test]
+fn what_can_prints_the_synthesized_policy() {
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("passrole-lambda-admin"),
+            "--principal",
+            "user/dev-dana",
+            "--policy",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(policy["Version"], "2012-10-17");
+    let statement = &policy["Statement"][0];
+    assert_eq!(statement["Effect"], "Allow");
+    assert_eq!(statement["Resource"], "*");
+    // On `*` only the statements with Resource `*` apply.
+    let mut actions: Vec<&str> = statement["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    actions.sort_unstable();
+    assert_eq!(
+        actions,
+        ["iam:ListRoles", "iam:PassRole", "lambda:ListFunctions"]
+    );
+
+    // On a function the Lambda statement applies too.
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("passrole-lambda-admin"),
+            "--principal",
+            "dev-dana",
+            "--resource",
+            "arn:aws:lambda:us-east-1:111122223333:function:app-orders",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "user/dev-dana on arn:aws:lambda:us-east-1:111122223333:function:app-orders: 7 of "
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nlambda (AWS Lambda): 6 of "), "{text}");
+}
+
+#[test]
+fn what_can_refuses_an_unknown_principal() {
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("seed-admin-template"),
+            "--principal",
+            "nobody",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("nobody is not the root user, a user or a role"), "{err}");
+}
