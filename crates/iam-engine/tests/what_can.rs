@@ -480,3 +480,38 @@ proptest! {
         prop_assert_eq!(&a.policy, &policy);
     }
 }
+
+#[test]
+fn a_guardrail_deny_over_an_unset_key_is_conditional_until_the_key_is_set() {
+    let s = scenario(
+        json!([allow("s3:*"), allow("ec2:*")]),
+        None,
+        Some(json!([{"Sid": "Regions", "Effect": "Deny", "NotAction": "s3:*", "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}}])),
+    );
+    let a = user_u(&s);
+    let ec2 = expand("ec2:*");
+    // ec2 and sts:GetCallerIdentity (which needs no permission, whatever denies it).
+    same(allowed(&a), as_user(expand("s3:*")));
+    assert_eq!((a.conditional, a.removed), (ec2.len(), 0));
+    let c = &a
+        .services
+        .iter()
+        .find(|s| s.service == "ec2")
+        .unwrap()
+        .levels[0]
+        .conditional[0];
+    assert!(
+        c.conditions[0].starts_with("depends on aws:RequestedRegion: refused by statement Regions of SCP Guardrail"),
+        "{:?}",
+        c.conditions
+    );
+    let region = ContextValue {
+        key: "aws:RequestedRegion".into(),
+        ty: ContextKeyType::String,
+        values: vec!["eu-west-1".into()],
+    };
+    let a = ask(&s, PrincipalRef::User("u".into()), vec![region]);
+    same(allowed(&a), as_user(&expand("s3:*") | &ec2));
+    assert_eq!((a.conditional, a.removed), (0, 0));
+}

@@ -444,6 +444,15 @@ impl CompiledPolicy {
             .map(|s| s.conditions.iter().any(|c| c.reads_unset_key(cx)))
     }
 
+    /// Whether the statement at zero-based position `index` has a condition that reads a
+    /// context key the request leaves unset.
+    pub(crate) fn statement_reads_unset_key(&self, index: usize, cx: &Cx<'_>) -> bool {
+        self.statements
+            .iter()
+            .find(|s| s.index == index)
+            .is_some_and(|s| s.conditions.iter().any(|c| c.reads_unset_key(cx)))
+    }
+
     /// The number of statements.
     pub fn statement_count(&self) -> usize {
         self.statements.len()

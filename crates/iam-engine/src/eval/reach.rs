@@ -65,6 +65,25 @@ pub struct ActionReach {
     cache: HashMap<u64, Vec<(ActionElements, PolicyReach)>>,
 }
 
+/// Whether `statement` (one of `set`'s) has a condition that reads a context key `request`
+/// leaves unset, so that whether it applies depends on context the request does not fix.
+pub fn statement_reads_unset_key(
+    set: &PolicySet,
+    request: &Request,
+    statement: &super::result::StatementRef,
+) -> bool {
+    let cx = Cx::new(request, "", set.permissions_boundary.is_some());
+    set.identity
+        .iter()
+        .chain(set.permissions_boundary.iter())
+        .chain(set.session.iter())
+        .chain(set.scp_levels.iter().flatten())
+        .chain(set.rcp_levels.iter().flatten())
+        .chain(set.resource_policy.iter())
+        .filter(|p| p.source.id == statement.policy_id)
+        .any(|p| p.statement_reads_unset_key(statement.index, &cx))
+}
+
 /// Which columns' decisions may depend on context a request leaves unset (bitsets over the
 /// columns, from [`ActionReach::context_dependent`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -296,6 +296,30 @@ impl Slot {
             return Outcome::Refused;
         }
         let result = full.unwrap_or_else(|| p.evaluate_ref());
+        // Refused only by guardrail Deny statements whose conditions read unset keys (an SCP
+        // that denies outside approved Regions while aws:RequestedRegion is unset): allowed
+        // once the request sets those keys to pass, so conditional.
+        let evaluation = &result.evaluation;
+        if evaluation.decision == Decision::ExplicitDeny
+            && !evaluation.missing_context_keys.is_empty()
+            && !evaluation.matched_statements.is_empty()
+            && evaluation.matched_statements.iter().all(|s| {
+                s.effect == crate::policy::Effect::Deny
+                    && eval::statement_reads_unset_key(&p.set, &p.request, s)
+            })
+        {
+            let keys = evaluation.missing_context_keys.join(", ");
+            let conditions = deciding_statements(&result)
+                .iter()
+                .map(|d| {
+                    format!(
+                        "depends on {keys}: refused by {} while the request does not set it",
+                        super::statement_words(model.scenario, d)
+                    )
+                })
+                .collect();
+            return Outcome::Conditional(conditions);
+        }
         let deciding = deciding_statements(&result)
             .into_iter()
             .filter(|d| {
