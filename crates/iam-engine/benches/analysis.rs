@@ -18,10 +18,10 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::catalog::escalation::EscalationCatalog;
-use iam_engine::scenario::Scenario;
+use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::PrincipalRef;
+use iam_engine::scenario::Scenario;
 use iam_engine::workbench::analysis::what_can::{CatalogColumns, WhatCanQuery};
 use iam_engine::workbench::analysis::who_can::WhoCanQuery;
 use iam_engine::workbench::{CompileCache, Workbench};
@@ -185,11 +185,14 @@ fn what_can(managed: &ManagedPolicies, big: &Scenario) {
         (
             "admin under a boundary allowing s3:* only",
             json!(null),
-            Some(doc(json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]))),
+            Some(doc(
+                json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]),
+            )),
         ),
     ];
     for (label, organization, boundary) in cases {
-        let mut user = json!({"name": "boss", "inlinePolicies": [{"name": "All", "document": admin}]});
+        let mut user =
+            json!({"name": "boss", "inlinePolicies": [{"name": "All", "document": admin}]});
         let mut policies = json!([]);
         if let Some(b) = boundary {
             user["permissionsBoundary"] = json!("Limit");
@@ -215,7 +218,10 @@ fn what_can(managed: &ManagedPolicies, big: &Scenario) {
     }
     let cache = CompileCache::new();
     let wb = Workbench::new(big, &cache).with_managed(Some(managed));
-    for principal in [PrincipalRef::User("u1".into()), PrincipalRef::Role("r0".into())] {
+    for principal in [
+        PrincipalRef::User("u1".into()),
+        PrincipalRef::Role("r0".into()),
+    ] {
         let query = WhatCanQuery {
             principal: principal.clone(),
             resource: "*".into(),

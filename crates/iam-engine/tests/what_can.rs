@@ -41,7 +41,8 @@ fn allow(action: &str) -> Value {
 /// One user `u` with `statements` inline, an optional boundary (a customer-managed policy)
 /// and an optional SCP beside FullAWSAccess.
 fn scenario(statements: Value, boundary: Option<Value>, scp: Option<Value>) -> Scenario {
-    let mut user = json!({"name": "u", "inlinePolicies": [{"name": "Own", "document": doc(statements)}]});
+    let mut user =
+        json!({"name": "u", "inlinePolicies": [{"name": "Own", "document": doc(statements)}]});
     let mut policies = json!([]);
     if let Some(b) = boundary {
         user["permissionsBoundary"] = json!("Limit");
@@ -212,7 +213,11 @@ fn an_scp_deny_is_a_guardrail_removal_with_its_statement() {
     assert_eq!(removed.deciding[0].sid.as_deref(), Some("NoIam"));
     // The synthesized policy leaves IAM out and names every other service whole.
     let actions = a.policy["Statement"][0]["Action"].as_array().unwrap();
-    assert!(actions.iter().all(|p| !p.as_str().unwrap().starts_with("iam:")));
+    assert!(
+        actions
+            .iter()
+            .all(|p| !p.as_str().unwrap().starts_with("iam:"))
+    );
     assert!(actions.iter().any(|p| p == "s3:*"));
 }
 
@@ -243,7 +248,10 @@ fn a_boundary_removes_what_it_does_not_allow_and_what_it_denies() {
         .find(|r| r.action.starts_with("ec2:"))
         .unwrap();
     assert!(
-        ec2_removal.denied_by.iter().any(|d| d.starts_with("not allowed by the permissions boundary")),
+        ec2_removal
+            .denied_by
+            .iter()
+            .any(|d| d.starts_with("not allowed by the permissions boundary")),
         "{:?}",
         ec2_removal.denied_by
     );
@@ -281,8 +289,9 @@ fn a_conditional_allow_is_reported_with_its_condition_until_the_context_is_fixed
         .flat_map(|l| &l.conditional)
         .collect();
     assert!(
-        conditional[0].conditions[0]
-            .starts_with("depends on aws:MultiFactorAuthPresent: allowed if it satisfies the Bool condition"),
+        conditional[0].conditions[0].starts_with(
+            "depends on aws:MultiFactorAuthPresent: allowed if it satisfies the Bool condition"
+        ),
         "{:?}",
         conditional[0].conditions
     );
@@ -404,7 +413,9 @@ fn flags_from(choices: &[(usize, u8, u64)], columns: &CatalogColumns) -> Vec<boo
     let mut flags = vec![false; actions.len()];
     for &(service, mode, seed) in choices {
         let prefix = format!("{}:", services[service % services.len()]);
-        let verbs = ["Get", "List", "Put", "Delete", "Describe", "Create", "Update"];
+        let verbs = [
+            "Get", "List", "Put", "Delete", "Describe", "Create", "Update",
+        ];
         let verb = verbs[(seed % verbs.len() as u64) as usize];
         let mut x = seed | 1;
         for (i, a) in actions.iter().enumerate() {
@@ -486,8 +497,10 @@ fn a_guardrail_deny_over_an_unset_key_is_conditional_until_the_key_is_set() {
     let s = scenario(
         json!([allow("s3:*"), allow("ec2:*")]),
         None,
-        Some(json!([{"Sid": "Regions", "Effect": "Deny", "NotAction": "s3:*", "Resource": "*",
-            "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}}])),
+        Some(
+            json!([{"Sid": "Regions", "Effect": "Deny", "NotAction": "s3:*", "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}}]),
+        ),
     );
     let a = user_u(&s);
     let ec2 = expand("ec2:*");
@@ -502,7 +515,9 @@ fn a_guardrail_deny_over_an_unset_key_is_conditional_until_the_key_is_set() {
         .levels[0]
         .conditional[0];
     assert!(
-        c.conditions[0].starts_with("depends on aws:RequestedRegion: refused by statement Regions of SCP Guardrail"),
+        c.conditions[0].starts_with(
+            "depends on aws:RequestedRegion: refused by statement Regions of SCP Guardrail"
+        ),
         "{:?}",
         c.conditions
     );

@@ -210,7 +210,10 @@ fn what_can_groups_by_service_and_shows_what_an_scp_removes() {
     let text = String::from_utf8(out.stdout).unwrap();
     let first = text.lines().next().unwrap();
     assert!(first.starts_with("user/ops on *: "), "{first}");
-    assert!(first.ends_with(" conditional, 1 removed by guardrails"), "{first}");
+    assert!(
+        first.ends_with(" conditional, 1 removed by guardrails"),
+        "{first}"
+    );
     // The Region guardrail denies while aws:RequestedRegion is unset: conditional, in words.
     assert!(
         text.contains(
@@ -218,7 +221,10 @@ fn what_can_groups_by_service_and_shows_what_an_scp_removes() {
         ),
         "{text}"
     );
-    assert!(text.contains("\norganizations (AWS Organizations): "), "{text}");
+    assert!(
+        text.contains("\norganizations (AWS Organizations): "),
+        "{text}"
+    );
     assert!(
         text.contains(
             "    removed organizations:LeaveOrganization: denied by SCP: statement DenyLeavingTheOrganization"
@@ -264,7 +270,10 @@ fn what_can_groups_by_service_and_shows_what_an_scp_removes() {
         .flat_map(|l| l["removed"].as_array().into_iter().flatten())
         .collect();
     assert_eq!(removed[0]["action"], "organizations:LeaveOrganization");
-    assert_eq!(removed[0]["deciding"][0]["sid"], "DenyLeavingTheOrganization");
+    assert_eq!(
+        removed[0]["deciding"][0]["sid"],
+        "DenyLeavingTheOrganization"
+    );
 }
 
 #[test]
@@ -327,7 +336,10 @@ fn what_can_prints_the_synthesized_policy() {
         "{text}"
     );
     assert!(text.contains("\nlambda (AWS Lambda): 5 of "), "{text}");
-    assert!(text.contains("\n  Write                    3 of "), "{text}");
+    assert!(
+        text.contains("\n  Write                    3 of "),
+        "{text}"
+    );
 }
 
 #[test]
@@ -344,5 +356,8 @@ fn what_can_refuses_an_unknown_principal() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("nobody is not the root user, a user or a role"), "{err}");
+    assert!(
+        err.contains("nobody is not the root user, a user or a role"),
+        "{err}"
+    );
 }

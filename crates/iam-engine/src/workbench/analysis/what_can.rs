@@ -76,7 +76,11 @@ impl CatalogColumns {
                 x.is_some_and(|x| y.is_some_and(|y| x.eq_ignore_ascii_case(y)))
             });
             sorted.push(order);
-            services.push((service.prefix().to_string(), service.name().to_string(), range));
+            services.push((
+                service.prefix().to_string(),
+                service.name().to_string(),
+                range,
+            ));
         }
         CatalogColumns {
             classes: actions.iter().map(|a| preparation_class(a)).collect(),
