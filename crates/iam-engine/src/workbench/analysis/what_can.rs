@@ -658,7 +658,8 @@ mod tests {
         assert!(pick([false; 7]).is_empty());
         assert_eq!(
             pick([false, false, true, true, true, false, false]),
-            vec!["Get*"]
+            vec!["GetObject*"],
+            "the run's longest common prefix"
         );
         // GetObject is a prefix of GetObjectAcl: "GetObject*" would also match GetObjectAcl.
         assert_eq!(
