@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use iam_engine::catalog::Catalog;
 use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::import::{ImportOptions, detect_and_import};
-use iam_engine::scenario::Scenario;
+use iam_engine::scenario::{ContextValue, Scenario};
 use iam_engine::workbench::analysis::escalation::EscalationReport;
 use iam_engine::workbench::analysis::what_can::{
     CatalogColumns, WhatCanAnswer, WhatCanQuery, resolve_principal,
@@ -54,6 +54,11 @@ pub struct WhatCanArgs {
     /// The resource ARN or pattern (default `*`).
     #[arg(long, value_name = "ARN", default_value = "*")]
     resource: String,
+    /// Context keys the answer may rely on, as for `simulate-principal-policy`: AWS's
+    /// shorthand (`ContextKeyName=aws:RequestedRegion,ContextKeyValues=eu-west-1,ContextKeyType=string`)
+    /// or JSON (inline or `file://PATH`). Actions that depend on other keys are conditional.
+    #[arg(long = "context-entries", value_name = "ENTRY", num_args = 1..)]
+    context_entries: Vec<String>,
     /// Print JSON instead of text.
     #[arg(long, conflicts_with = "policy")]
     json: bool,
@@ -221,6 +226,20 @@ pub fn run_what_can(args: WhatCanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut context = Vec::new();
+    for arg in &args.context_entries {
+        match crate::principal::parse_context_entries(arg) {
+            Ok(entries) => context.extend(entries.into_iter().map(|e| ContextValue {
+                key: e.key,
+                ty: e.ty,
+                values: e.values,
+            })),
+            Err(e) => {
+                eprintln!("iam-playground: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let catalog = match Catalog::parse(crate::CATALOG) {
         Ok(c) => c,
         Err(e) => {
@@ -239,7 +258,7 @@ pub fn run_what_can(args: WhatCanArgs) -> ExitCode {
         &WhatCanQuery {
             principal,
             resource: args.resource.trim().to_string(),
-            context: Vec::new(),
+            context,
         },
     ) {
         Ok(a) => a,
