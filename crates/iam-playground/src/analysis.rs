@@ -1,6 +1,6 @@
-//! `who-can`, `what-can` and `escalation`: the account analysis of a scenario file (or a CloudFormation
-//! template, or the output of `aws iam get-account-authorization-details`, read as `import`
-//! reads them), answered by the engine's workbench facade.
+//! `who-can`, `what-can` and `escalation`: the account analysis of a scenario file (or a
+//! CloudFormation template, or the output of `aws iam get-account-authorization-details`, read
+//! as `import` reads them), answered by the engine's workbench facade.
 
 use std::process::ExitCode;
 
@@ -55,7 +55,8 @@ pub struct WhatCanArgs {
     #[arg(long, value_name = "ARN", default_value = "*")]
     resource: String,
     /// Context keys the answer may rely on, as for `simulate-principal-policy`: AWS's
-    /// shorthand (`ContextKeyName=aws:RequestedRegion,ContextKeyValues=eu-west-1,ContextKeyType=string`)
+    /// shorthand
+    /// (`ContextKeyName=aws:RequestedRegion,ContextKeyValues=eu-west-1,ContextKeyType=string`)
     /// or JSON (inline or `file://PATH`). Actions that depend on other keys are conditional.
     #[arg(long = "context-entries", value_name = "ENTRY", num_args = 1..)]
     context_entries: Vec<String>,
