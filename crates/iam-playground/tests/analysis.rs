@@ -361,3 +361,55 @@ fn what_can_refuses_an_unknown_principal() {
         "{err}"
     );
 }
+
+#[test]
+fn what_can_reads_a_cloudformation_template() {
+    let template = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: dev
+      Policies:
+        - PolicyName: Reads
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                NotAction: ["s3:*", "iam:*"]
+                Resource: "*"
+"#;
+    let dir = std::env::temp_dir().join(format!("iam-playground-what-can-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("template.yaml");
+    std::fs::write(&file, template).unwrap();
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            file.to_str().unwrap(),
+            "--principal",
+            "dev",
+            "--policy",
+        ])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_success(&out);
+    let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    // NotAction expanded: every other service whole, S3 and IAM left out.
+    assert!(actions.contains(&"ec2:*"), "{actions:?}");
+    assert!(
+        actions
+            .iter()
+            .all(|a| !a.starts_with("s3:") && !a.starts_with("iam:"))
+    );
+    assert!(policy["Statement"][0].get("NotAction").is_none());
+}
