@@ -1,6 +1,6 @@
-//! `who-can` and `escalation`: the account analysis of a scenario file (or a CloudFormation
-//! template, or the output of `aws iam get-account-authorization-details`, read as `import`
-//! reads them), answered by the engine's workbench facade.
+//! `who-can`, `what-can` and `escalation`: the account analysis of a scenario file (or a
+//! CloudFormation template, or the output of `aws iam get-account-authorization-details`, read
+//! as `import` reads them), answered by the engine's workbench facade.
 
 use std::process::ExitCode;
 
@@ -8,8 +8,11 @@ use clap::{Args, ValueEnum};
 use iam_engine::catalog::Catalog;
 use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::import::{ImportOptions, detect_and_import};
-use iam_engine::scenario::Scenario;
+use iam_engine::scenario::{ContextValue, Scenario};
 use iam_engine::workbench::analysis::escalation::EscalationReport;
+use iam_engine::workbench::analysis::what_can::{
+    CatalogColumns, WhatCanAnswer, WhatCanQuery, resolve_principal,
+};
 use iam_engine::workbench::analysis::who_can::{Access, WhoCanAnswer, WhoCanQuery, expand_actions};
 use iam_engine::workbench::{CompileCache, Workbench};
 
@@ -35,6 +38,35 @@ pub struct WhoCanArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+}
+
+/// Arguments of `what-can`.
+#[derive(Debug, Args)]
+pub struct WhatCanArgs {
+    /// The scenario file, CloudFormation template or authorization details (a path,
+    /// `file://path`, or `-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    scenario: String,
+    /// The principal: `root`, a user or role name, `user/NAME`, `role/NAME`, or the ARN of
+    /// the root user, a user, a role or a role session.
+    #[arg(long, value_name = "ARN_OR_NAME")]
+    principal: String,
+    /// The resource ARN or pattern (default `*`).
+    #[arg(long, value_name = "ARN", default_value = "*")]
+    resource: String,
+    /// Context keys the answer may rely on, as for `simulate-principal-policy`: AWS's
+    /// shorthand
+    /// (`ContextKeyName=aws:RequestedRegion,ContextKeyValues=eu-west-1,ContextKeyType=string`)
+    /// or JSON (inline or `file://PATH`). Actions that depend on other keys are conditional.
+    #[arg(long = "context-entries", value_name = "ENTRY", num_args = 1..)]
+    context_entries: Vec<String>,
+    /// Print JSON instead of text.
+    #[arg(long, conflicts_with = "policy")]
+    json: bool,
+    /// Print only the synthesized policy: one policy document that allows exactly the
+    /// allowed actions, with wildcards that match no other action of the catalog.
+    #[arg(long)]
+    policy: bool,
 }
 
 /// What makes `escalation` exit with status 1.
@@ -176,6 +208,158 @@ fn who_can_text(answer: &WhoCanAnswer) -> String {
             }
         }
     }
+    out
+}
+
+/// `iam-playground what-can`.
+pub fn run_what_can(args: WhatCanArgs) -> ExitCode {
+    let scenario = match load(&args.scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("iam-playground: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let principal = match resolve_principal(&scenario, &args.principal) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("iam-playground: {}", e.message);
+            return ExitCode::from(2);
+        }
+    };
+    let mut context = Vec::new();
+    for arg in &args.context_entries {
+        match crate::principal::parse_context_entries(arg) {
+            Ok(entries) => context.extend(entries.into_iter().map(|e| ContextValue {
+                key: e.key,
+                ty: e.ty,
+                values: e.values,
+            })),
+            Err(e) => {
+                eprintln!("iam-playground: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let catalog = match Catalog::parse(crate::CATALOG) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("iam-playground: the embedded action catalog is unusable ({e})");
+            return ExitCode::from(2);
+        }
+    };
+    let managed = managed_policies();
+    let cache = CompileCache::new();
+    let workbench = Workbench::new(&scenario, &cache)
+        .with_catalog(Some(&catalog))
+        .with_managed(managed.as_ref());
+    let mut columns = CatalogColumns::new(&catalog);
+    let answer = match workbench.what_can(
+        &mut columns,
+        &WhatCanQuery {
+            principal,
+            resource: args.resource.trim().to_string(),
+            context,
+        },
+    ) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("iam-playground: {}", e.message);
+            return ExitCode::from(2);
+        }
+    };
+    if args.policy {
+        return print_json(&answer.policy);
+    }
+    if args.json {
+        return print_json(&answer);
+    }
+    crate::io::out(&what_can_text(&answer));
+    ExitCode::SUCCESS
+}
+
+/// How many actions a text line lists before it says how many more there are.
+const LISTED: usize = 8;
+
+/// `actions` joined, the first [`LISTED`] only.
+fn some_of(actions: &[&str]) -> String {
+    let mut text = actions
+        .iter()
+        .take(LISTED)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if actions.len() > LISTED {
+        text.push_str(&format!(" and {} more", actions.len() - LISTED));
+    }
+    text
+}
+
+/// The what-can answer as text: the totals, then per service and access level the counts,
+/// the conditional actions grouped by their condition and the removed ones by what removes
+/// them.
+fn what_can_text(answer: &WhatCanAnswer) -> String {
+    let mut out = format!(
+        "{} on {}: {} of {} actions allowed, {} conditional, {} removed by guardrails\n",
+        answer.principal,
+        answer.resource,
+        answer.allowed,
+        answer.actions_considered,
+        answer.conditional,
+        answer.removed
+    );
+    for service in &answer.services {
+        out.push_str(&format!(
+            "\n{} ({}): {} of {} allowed",
+            service.service, service.name, service.allowed, service.total
+        ));
+        if service.conditional > 0 {
+            out.push_str(&format!(", {} conditional", service.conditional));
+        }
+        if service.removed > 0 {
+            out.push_str(&format!(", {} removed", service.removed));
+        }
+        out.push('\n');
+        for level in &service.levels {
+            out.push_str(&format!(
+                "  {:<24} {} of {} allowed\n",
+                level.level,
+                level.allowed.len(),
+                level.total
+            ));
+            let mut conditional: Vec<(String, Vec<&str>)> = Vec::new();
+            for c in &level.conditional {
+                let why = c.conditions.join("; ");
+                match conditional.iter_mut().find(|(w, _)| *w == why) {
+                    Some((_, list)) => list.push(&c.action),
+                    None => conditional.push((why, vec![&c.action])),
+                }
+            }
+            for (why, actions) in conditional {
+                out.push_str(&format!("    conditional {}: {why}\n", some_of(&actions)));
+            }
+            let mut removed: Vec<(String, Vec<&str>)> = Vec::new();
+            for r in &level.removed {
+                let why = r.denied_by.join("; ");
+                match removed.iter_mut().find(|(w, _)| *w == why) {
+                    Some((_, list)) => list.push(&r.action),
+                    None => removed.push((why, vec![&r.action])),
+                }
+            }
+            for (why, actions) in removed {
+                out.push_str(&format!("    removed {}: {why}\n", some_of(&actions)));
+            }
+        }
+    }
+    let patterns = match &answer.policy["Statement"][0]["Action"] {
+        serde_json::Value::Array(list) => list.len(),
+        serde_json::Value::String(_) => 1,
+        _ => 0,
+    };
+    out.push_str(&format!(
+        "\nSynthesized policy: {patterns} action pattern{} (--policy prints it; --json lists every action)\n",
+        if patterns == 1 { "" } else { "s" }
+    ));
     out
 }
 

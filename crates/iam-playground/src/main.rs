@@ -86,6 +86,10 @@ enum Command {
     /// Every principal of a scenario allowed an action on a resource, with the deciding
     /// statements, the context it depends on and the guardrails that deny it.
     WhoCan(analysis::WhoCanArgs),
+    /// A principal's effective permissions over the action catalog, by service and access
+    /// level, with what SCPs, RCPs and the permissions boundary remove, and one synthesized
+    /// policy that allows exactly the same actions (`--policy`).
+    WhatCan(analysis::WhatCanArgs),
     /// Every path by which a principal that is not admin-equivalent reaches admin-equivalent
     /// access, hop by hop (`--fail-on admin` exits 1 when there is one).
     Escalation(analysis::EscalationArgs),
@@ -135,6 +139,7 @@ fn main() -> ExitCode {
         Some(Command::Test(args)) => saved_tests::run(args),
         Some(Command::ExplainDenied(args)) => explain::run(args),
         Some(Command::WhoCan(args)) => analysis::run_who_can(args),
+        Some(Command::WhatCan(args)) => analysis::run_what_can(args),
         Some(Command::Escalation(args)) => analysis::run_escalation(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.

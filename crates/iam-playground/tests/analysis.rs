@@ -193,3 +193,223 @@ fn bad_input_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!out.stderr.is_empty());
 }
+
+#[test]
+fn what_can_groups_by_service_and_shows_what_an_scp_removes() {
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("scp-guardrail"),
+            "--principal",
+            "ops",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("user/ops on *: "), "{first}");
+    assert!(
+        first.ends_with(" conditional, 1 removed by guardrails"),
+        "{first}"
+    );
+    // The Region guardrail denies while aws:RequestedRegion is unset: conditional, in words.
+    assert!(
+        text.contains(
+            "depends on aws:RequestedRegion: refused by statement DenyOutsideApprovedRegions of SCP Guardrails"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\norganizations (AWS Organizations): "),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "    removed organizations:LeaveOrganization: denied by SCP: statement DenyLeavingTheOrganization"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("  Permissions management "));
+
+    // --json: the same answer as data; the ARN names the same user.
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("scp-guardrail"),
+            "--principal",
+            "arn:aws:iam::222233334444:user/ops",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["principal"], "user/ops");
+    assert_eq!(answer["removed"], 1);
+    // Everything but the role assumptions (`*` names no role) is allowed, conditional or
+    // removed.
+    let count = |key: &str| answer[key].as_u64().unwrap();
+    assert_eq!(
+        count("allowed") + count("conditional") + count("removed") + 3,
+        count("actionsConsidered")
+    );
+    assert!(count("conditional") > 20_000);
+    let organizations = answer["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "organizations")
+        .unwrap();
+    let removed: Vec<&Value> = organizations["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["removed"].as_array().into_iter().flatten())
+        .collect();
+    assert_eq!(removed[0]["action"], "organizations:LeaveOrganization");
+    assert_eq!(
+        removed[0]["deciding"][0]["sid"],
+        "DenyLeavingTheOrganization"
+    );
+}
+
+#[test]
+fn what_can_prints_the_synthesized_policy() {
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("passrole-lambda-admin"),
+            "--principal",
+            "user/dev-dana",
+            "--policy",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(policy["Version"], "2012-10-17");
+    let statement = &policy["Statement"][0];
+    assert_eq!(statement["Effect"], "Allow");
+    assert_eq!(statement["Resource"], "*");
+    // On `*` only the statements with Resource `*` apply.
+    let mut actions: Vec<&str> = statement["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    actions.sort_unstable();
+    // sts:GetCallerIdentity needs no permission.
+    assert_eq!(
+        actions,
+        [
+            "iam:ListRoles",
+            "iam:PassRole",
+            "lambda:ListFunctions",
+            "sts:GetCallerIdentity"
+        ]
+    );
+
+    // On a function the Lambda statement applies too.
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("passrole-lambda-admin"),
+            "--principal",
+            "dev-dana",
+            "--resource",
+            "arn:aws:lambda:us-east-1:111122223333:function:app-orders",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "user/dev-dana on arn:aws:lambda:us-east-1:111122223333:function:app-orders: 8 of "
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nlambda (AWS Lambda): 5 of "), "{text}");
+    assert!(
+        text.contains("\n  Write                    3 of "),
+        "{text}"
+    );
+}
+
+#[test]
+fn what_can_refuses_an_unknown_principal() {
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            &example("seed-admin-template"),
+            "--principal",
+            "nobody",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("nobody is not the root user, a user or a role"),
+        "{err}"
+    );
+}
+
+#[test]
+fn what_can_reads_a_cloudformation_template() {
+    let template = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: dev
+      Policies:
+        - PolicyName: Reads
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                NotAction: ["s3:*", "iam:*"]
+                Resource: "*"
+"#;
+    let dir = std::env::temp_dir().join(format!("iam-playground-what-can-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("template.yaml");
+    std::fs::write(&file, template).unwrap();
+    let out = bin()
+        .args([
+            "what-can",
+            "--scenario",
+            file.to_str().unwrap(),
+            "--principal",
+            "dev",
+            "--policy",
+        ])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_success(&out);
+    let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    // NotAction expanded: every other service whole, S3 and IAM left out.
+    assert!(actions.contains(&"ec2:*"), "{actions:?}");
+    assert!(
+        actions
+            .iter()
+            .all(|a| !a.starts_with("s3:") && !a.starts_with("iam:"))
+    );
+    assert!(policy["Statement"][0].get("NotAction").is_none());
+}

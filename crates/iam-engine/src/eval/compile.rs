@@ -431,6 +431,28 @@ impl CompiledPolicy {
             .map(|s| s.effect == Some(Effect::Allow) && s.applies_apart_from_action(cx))
     }
 
+    /// For each statement of [`CompiledPolicy::action_elements`], in the same order: whether
+    /// one of its conditions reads a context key the request leaves unset (its outcome then
+    /// depends on context the request does not fix). The action is not looked at.
+    pub(crate) fn context_dependent<'a>(
+        &'a self,
+        cx: &'a Cx<'_>,
+    ) -> impl Iterator<Item = bool> + 'a {
+        self.statements
+            .iter()
+            .filter(|s| s.invalid.is_none() && s.effect.is_some())
+            .map(|s| s.conditions.iter().any(|c| c.reads_unset_key(cx)))
+    }
+
+    /// Whether the statement at zero-based position `index` has a condition that reads a
+    /// context key the request leaves unset.
+    pub(crate) fn statement_reads_unset_key(&self, index: usize, cx: &Cx<'_>) -> bool {
+        self.statements
+            .iter()
+            .find(|s| s.index == index)
+            .is_some_and(|s| s.conditions.iter().any(|c| c.reads_unset_key(cx)))
+    }
+
     /// The number of statements.
     pub fn statement_count(&self) -> usize {
         self.statements.len()

@@ -189,6 +189,16 @@ impl ConditionMatcher {
         self.span
     }
 
+    /// Whether the condition reads a key (or a variable's key) the request leaves unset, so
+    /// that its outcome depends on context the request does not fix.
+    pub(crate) fn reads_unset_key(&self, cx: &Cx<'_>) -> bool {
+        let ctx = &cx.request.context;
+        self.inner
+            .referenced_keys()
+            .into_iter()
+            .any(|key| ctx.lookup(key).is_null())
+    }
+
     /// Whether the condition is met (no explanation, no allocation in the common case).
     pub(crate) fn matches(&self, cx: &Cx<'_>) -> bool {
         self.inner.matches(&cx.request.context)

@@ -65,6 +65,37 @@ pub struct ActionReach {
     cache: HashMap<u64, Vec<(ActionElements, PolicyReach)>>,
 }
 
+/// Whether `statement` (one of `set`'s) has a condition that reads a context key `request`
+/// leaves unset, so that whether it applies depends on context the request does not fix.
+pub fn statement_reads_unset_key(
+    set: &PolicySet,
+    request: &Request,
+    statement: &super::result::StatementRef,
+) -> bool {
+    let cx = Cx::new(request, "", set.permissions_boundary.is_some());
+    set.identity
+        .iter()
+        .chain(set.permissions_boundary.iter())
+        .chain(set.session.iter())
+        .chain(set.scp_levels.iter().flatten())
+        .chain(set.rcp_levels.iter().flatten())
+        .chain(set.resource_policy.iter())
+        .filter(|p| p.source.id == statement.policy_id)
+        .any(|p| p.statement_reads_unset_key(statement.index, &cx))
+}
+
+/// Which columns' decisions may depend on context a request leaves unset (bitsets over the
+/// columns, from [`ActionReach::context_dependent`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextDependence {
+    /// Matched by a Deny statement with a condition over an unset key.
+    pub deny: Vec<u64>,
+    /// Matched by an Allow statement with a condition over an unset key.
+    pub allow: Vec<u64>,
+    /// Allowed by an identity-based Allow statement that applies and reads no unset key.
+    pub firm_allow: Vec<u64>,
+}
+
 /// What [`super::decide`] is known to answer for a policy set and a request, per column, from
 /// [`ActionReach::reachable`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,6 +254,48 @@ impl ActionReach {
             root,
             root_allowed,
         }
+    }
+
+    /// Which columns' decisions may depend on context keys `request` leaves unset: those
+    /// matched by a statement of `set` with a condition that reads such a key, apart by effect,
+    /// and those an identity-based Allow statement reading no unset key allows outright (so a
+    /// conditional Allow beside it changes nothing). Outside `deny` and `allow` the decision
+    /// is the same whatever the unset keys would be (apart from a policy variable in a
+    /// Resource element).
+    pub fn context_dependent(&self, set: &PolicySet, request: &Request) -> ContextDependence {
+        let mut out = ContextDependence {
+            deny: vec![0u64; self.words],
+            allow: vec![0u64; self.words],
+            firm_allow: vec![0u64; self.words],
+        };
+        let mut statement = vec![0u64; self.words];
+        let cx = Cx::new(request, "", set.permissions_boundary.is_some());
+        let policies = set
+            .identity
+            .iter()
+            .map(|p| (p, true))
+            .chain(set.permissions_boundary.iter().map(|p| (p, false)))
+            .chain(set.session.iter().map(|p| (p, false)))
+            .chain(set.scp_levels.iter().flatten().map(|p| (p, false)))
+            .chain(set.rcp_levels.iter().flatten().map(|p| (p, false)))
+            .chain(set.resource_policy.iter().map(|p| (p, false)));
+        for (policy, identity) in policies {
+            let elements = policy
+                .action_elements()
+                .zip(policy.context_dependent(&cx))
+                .zip(policy.allows_apart_from_action(&cx));
+            for (((effect, negated, items), dependent), applies) in elements {
+                let into = match (effect, dependent) {
+                    (Effect::Deny, true) => &mut out.deny,
+                    (Effect::Allow, true) => &mut out.allow,
+                    (Effect::Allow, false) if identity && applies => &mut out.firm_allow,
+                    _ => continue,
+                };
+                self.match_statement(negated, items, &mut statement);
+                or_into(into, &statement);
+            }
+        }
+        out
     }
 
     /// What `policy` may match, computed the first time its Action elements are seen.

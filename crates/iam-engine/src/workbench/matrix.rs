@@ -158,7 +158,7 @@ pub fn mentioned_actions(
 
 /// The resource-policy context an action needs: role trust for `sts:AssumeRole*`, the key
 /// policy for `kms:`, nothing otherwise (the same split the simulation glue makes).
-fn preparation_class(action: &str) -> usize {
+pub(crate) fn preparation_class(action: &str) -> usize {
     let starts_with = |prefix: &str| {
         action
             .get(..prefix.len())

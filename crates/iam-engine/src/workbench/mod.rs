@@ -174,6 +174,17 @@ impl<'a> Workbench<'a> {
         analysis::who_can::who_can(&self.analysis_model(), query)
     }
 
+    /// What the query's principal can do over the whole action catalog (see
+    /// [`analysis::what_can`]). `columns` is made once from the catalog
+    /// ([`analysis::what_can::CatalogColumns::new`]) and kept between questions.
+    pub fn what_can(
+        &self,
+        columns: &mut analysis::what_can::CatalogColumns,
+        query: &analysis::what_can::WhatCanQuery,
+    ) -> Result<analysis::what_can::WhatCanAnswer, SimulationError> {
+        analysis::what_can::what_can(&self.analysis_model(), columns, query)
+    }
+
     /// Every path by which a principal that is not admin-equivalent reaches admin-equivalent
     /// access (see [`analysis::escalation`]).
     pub fn escalation_paths(

@@ -306,6 +306,18 @@ impl PreparedRequest {
         self.sources.iter().find(|s| s.id() == policy_id)
     }
 
+    /// Evaluates the prepared request without giving it up (bulk callers evaluate many
+    /// actions with one prepared set; only the warnings and sources are copied).
+    pub fn evaluate_ref(&self) -> ScenarioEvaluation {
+        let mut evaluation = eval::evaluate(&self.set, &self.request);
+        plain_words(&mut evaluation, &self.sources);
+        ScenarioEvaluation {
+            evaluation,
+            warnings: self.warnings.clone(),
+            sources: self.sources.clone(),
+        }
+    }
+
     /// Evaluates the prepared request.
     pub fn evaluate(self) -> ScenarioEvaluation {
         let mut evaluation = eval::evaluate(&self.set, &self.request);

@@ -2,6 +2,8 @@
 //!
 //! - [`who_can`]: every principal the scenario knows that is allowed an action on a resource,
 //!   with the deciding statements, the context it depends on and the guardrails that deny it.
+//! - [`what_can`]: one principal's effective permissions over the action catalog, by service
+//!   and access level, with what guardrails remove and one synthesized policy.
 //! - [`escalation`]: every path by which a principal that is not admin-equivalent reaches
 //!   admin-equivalent access, hop by hop, from the privilege-escalation catalog.
 //!
@@ -23,6 +25,7 @@
 
 pub mod escalation;
 pub mod fix;
+pub mod what_can;
 pub mod who_can;
 
 use std::cell::RefCell;

@@ -28,7 +28,7 @@ use crate::scenario::{ContextValue, PrincipalRef, Scenario};
 
 use super::{DecidedRequest, Model, QuickDecider, named_principals, statement_words};
 use crate::workbench::answer::deciding_statements;
-use crate::workbench::simulate::prepare_request;
+use crate::workbench::simulate::{ScenarioEvaluation, prepare_request};
 
 /// What kind of principal an answer is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -282,75 +282,21 @@ fn answer_one(
     };
     let result = prepared.evaluate();
     let evaluation = &result.evaluation;
-    let mut conditions = Vec::new();
+    let conditions = condition_words(model, &result, decision == Decision::Allowed);
     let mut denied_by = Vec::new();
     let access = if decision == Decision::Allowed {
-        for key in &evaluation.missing_context_keys {
-            conditions.push(format!(
-                "depends on {key}: allowed while the request does not set it"
-            ));
-        }
         if conditions.is_empty() {
             Access::Allowed
         } else {
             Access::Conditional
         }
+    } else if !conditions.is_empty() && evaluation.decision == Decision::ImplicitDeny {
+        Access::Conditional
+    } else if unguarded_allows {
+        denied_by = guardrail_words(model, &result);
+        Access::Denied
     } else {
-        let missing: HashSet<&str> = evaluation
-            .missing_context_keys
-            .iter()
-            .map(String::as_str)
-            .collect();
-        for c in &evaluation.candidates {
-            if c.statement.effect != crate::policy::Effect::Allow {
-                continue;
-            }
-            if let Miss::Condition { operator, key, .. } = &c.miss
-                && missing.contains(key.as_str())
-            {
-                let ds = crate::workbench::answer::DecidingStatement {
-                    source: match result.source(&c.statement.policy_id) {
-                        Some(s) => s.clone(),
-                        None => continue,
-                    },
-                    index: c.statement.index,
-                    sid: c.statement.sid.clone(),
-                    effect: c.statement.effect,
-                    span: c.statement.span,
-                };
-                conditions.push(format!(
-                    "depends on {key}: allowed if it satisfies the {operator} condition of {}",
-                    statement_words(model.scenario, &ds)
-                ));
-            }
-        }
-        if !conditions.is_empty() && evaluation.decision == Decision::ImplicitDeny {
-            Access::Conditional
-        } else if unguarded_allows {
-            for d in deciding_statements(&result) {
-                let prefix = match d.source.policy_type() {
-                    PolicyType::Scp => "denied by SCP",
-                    PolicyType::Rcp => "denied by RCP",
-                    PolicyType::PermissionsBoundary => "denied by the permissions boundary",
-                    _ => "denied by",
-                };
-                denied_by.push(format!("{prefix}: {}", statement_words(model.scenario, &d)));
-            }
-            for step in &evaluation.steps {
-                let named = match step.kind {
-                    StepKind::Scp => "not allowed by the SCPs",
-                    StepKind::Rcp => "not allowed by the RCPs",
-                    StepKind::PermissionsBoundary => "not allowed by the permissions boundary",
-                    _ => continue,
-                };
-                if step.verdict == Verdict::NoAllow || step.verdict == Verdict::Deny {
-                    denied_by.push(format!("{named}: {}", step.detail));
-                }
-            }
-            Access::Denied
-        } else {
-            return None;
-        }
+        return None;
     };
     let request = DecidedRequest::new(
         model.scenario,
@@ -369,6 +315,87 @@ fn answer_one(
         denied_by,
         assumed_by: Vec::new(),
     })
+}
+
+/// The context a request's decision depends on, in words, from its full evaluation: for an
+/// allowed request, each context key a statement read that the request leaves unset ("depends
+/// on aws:MultiFactorAuthPresent: allowed while the request does not set it"); for a refused
+/// one, each Allow statement that missed only on a condition over an unset key ("depends on
+/// aws:MultiFactorAuthPresent: allowed if it satisfies the Bool condition of statement …").
+/// Empty when the decision does not depend on unset context.
+pub fn condition_words(
+    model: &Model<'_>,
+    result: &ScenarioEvaluation,
+    allowed: bool,
+) -> Vec<String> {
+    let evaluation = &result.evaluation;
+    let mut conditions = Vec::new();
+    if allowed {
+        for key in &evaluation.missing_context_keys {
+            conditions.push(format!(
+                "depends on {key}: allowed while the request does not set it"
+            ));
+        }
+        return conditions;
+    }
+    let missing: HashSet<&str> = evaluation
+        .missing_context_keys
+        .iter()
+        .map(String::as_str)
+        .collect();
+    for c in &evaluation.candidates {
+        if c.statement.effect != crate::policy::Effect::Allow {
+            continue;
+        }
+        if let Miss::Condition { operator, key, .. } = &c.miss
+            && missing.contains(key.as_str())
+        {
+            let ds = crate::workbench::answer::DecidingStatement {
+                source: match result.source(&c.statement.policy_id) {
+                    Some(s) => s.clone(),
+                    None => continue,
+                },
+                index: c.statement.index,
+                sid: c.statement.sid.clone(),
+                effect: c.statement.effect,
+                span: c.statement.span,
+            };
+            conditions.push(format!(
+                "depends on {key}: allowed if it satisfies the {operator} condition of {}",
+                statement_words(model.scenario, &ds)
+            ));
+        }
+    }
+    conditions
+}
+
+/// What refuses a request that the identity or resource policies allow, in words, from its
+/// full evaluation: each deciding statement of an SCP, RCP or permissions boundary ("denied by
+/// SCP: statement DenyDeletes of …"), and each guardrail layer that does not allow it ("not
+/// allowed by the permissions boundary: …").
+pub fn guardrail_words(model: &Model<'_>, result: &ScenarioEvaluation) -> Vec<String> {
+    let mut denied_by = Vec::new();
+    for d in deciding_statements(result) {
+        let prefix = match d.source.policy_type() {
+            PolicyType::Scp => "denied by SCP",
+            PolicyType::Rcp => "denied by RCP",
+            PolicyType::PermissionsBoundary => "denied by the permissions boundary",
+            _ => "denied by",
+        };
+        denied_by.push(format!("{prefix}: {}", statement_words(model.scenario, &d)));
+    }
+    for step in &result.evaluation.steps {
+        let named = match step.kind {
+            StepKind::Scp => "not allowed by the SCPs",
+            StepKind::Rcp => "not allowed by the RCPs",
+            StepKind::PermissionsBoundary => "not allowed by the permissions boundary",
+            _ => continue,
+        };
+        if step.verdict == Verdict::NoAllow || step.verdict == Verdict::Deny {
+            denied_by.push(format!("{named}: {}", step.detail));
+        }
+    }
+    denied_by
 }
 
 /// The chains of principals that can reach the session of role `name`, shortest first: a
