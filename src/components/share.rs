@@ -306,7 +306,6 @@ pub fn ShareView() -> Html {
     };
     let on_embed_view = {
         let embed_view = embed_view.clone();
-        let reported_height = reported_height.clone();
         Callback::from(move |e: Event| {
             if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 let chosen = EmbedView::COMPACT
@@ -315,7 +314,6 @@ pub fn ShareView() -> Html {
                     .find(|v| v.id() == select.value());
                 if let Some(view) = chosen {
                     embed_view.set(view);
-                    reported_height.set(None);
                 }
             }
         })
@@ -328,15 +326,15 @@ pub fn ShareView() -> Html {
             }
         })
     };
+    // A new width or starting height keeps the frame: the embed posts its new height itself
+    // when its content reflows, and the height it reported stays true until then.
     let on_preview_width = {
         let preview_width = preview_width.clone();
-        let reported_height = reported_height.clone();
         Callback::from(move |e: Event| {
             if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>()
                 && let Ok(width) = select.value().parse::<u32>()
             {
                 preview_width.set(width);
-                reported_height.set(None);
             }
         })
     };
@@ -362,13 +360,11 @@ pub fn ShareView() -> Html {
     };
     let on_height = {
         let height = height.clone();
-        let reported_height = reported_height.clone();
         Callback::from(move |e: Event| {
             if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>()
                 && let Ok(h) = input.value().trim().parse::<u32>()
             {
                 height.set(h.clamp(120, 4000));
-                reported_height.set(None);
             }
         })
     };

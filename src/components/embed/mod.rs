@@ -14,7 +14,7 @@
 //! (the `#s=` fragment), else the simulator's opening request. A bad `view` or `policy` is a
 //! sentence in the embed, never a failure: the embed shows its default instead.
 //!
-//! The compact views are one file each: [`decision_card`], [`try_it`], [`tests`] and
+//! The compact views are one file each: [`decision_card`], [`try_it`], [`saved_tests`] and
 //! [`canvas`] (findings are the findings view as it is); [`request_form`] and [`verdict`] are
 //! what they share. They call the engine's workbench through the simulator's hooks and hold
 //! no IAM logic.
@@ -36,7 +36,7 @@
 pub mod canvas;
 pub mod decision_card;
 pub mod request_form;
-pub mod tests;
+pub mod saved_tests;
 pub mod try_it;
 pub mod verdict;
 
@@ -252,7 +252,7 @@ pub fn EmbedView() -> Html {
         Shown::Findings => html! { <FindingsView /> },
         Shown::Decision => html! { <decision_card::DecisionCard /> },
         Shown::TryIt => html! { <try_it::TryIt policy={policy.map(AttrValue::from)} /> },
-        Shown::Tests => html! { <tests::TestsTable /> },
+        Shown::Tests => html! { <saved_tests::TestsTable /> },
         Shown::Canvas => html! { <canvas::CanvasPicture /> },
     };
     // The whole views (and the findings, with their fixes) keep their edit controls, so a
