@@ -22,6 +22,15 @@ pub fn use_opening_request() {
     });
 }
 
+/// The store's request, or the opening one while nothing has been asked.
+fn current_request(store: &StoreHandle) -> RequestState {
+    if store.request.is_unset() {
+        RequestState::opening(&store.scenario)
+    } else {
+        store.request.clone()
+    }
+}
+
 /// The request's principal in words ("user alice"), as the principal picker names it.
 pub fn principal_words(store: &StoreHandle) -> String {
     let principal = &store.request.principal;
@@ -37,14 +46,16 @@ pub fn RequestForm() -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
-    let request = store.request.clone();
+    // Until something is asked, the form shows (and edits) the request the simulator opens
+    // with, which is also the one an embed starts with.
+    let request = current_request(&store);
     let principals = principal_choices(&store.scenario, &request.principal);
     let update = {
         let store = store.clone();
         move |f: fn(&mut RequestState, String)| {
             let store = store.clone();
             move |value: String| {
-                let mut r = store.request.clone();
+                let mut r = current_request(&store);
                 f(&mut r, value);
                 store.dispatch(Action::SetRequest(r));
             }
