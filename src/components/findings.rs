@@ -69,7 +69,7 @@ pub fn FindingsView() -> Html {
     let summary = counts
         .iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(s, n)| format!("{n} {}", severity_label(*s).to_lowercase()))
+        .map(|(s, n)| crate::text::plural(*n, &severity_label(*s).to_lowercase()))
         .collect::<Vec<_>>()
         .join(", ");
     let rows = findings.iter().enumerate().map(|(i, f)| {

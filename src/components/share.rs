@@ -13,10 +13,12 @@ use std::rc::Rc;
 
 use iam_engine::catalog::Catalog;
 use iam_engine::scenario::FORMAT_VERSION;
-use iam_engine::share::{self, EmbedOptions, SharePayload, Theme, ViewState};
+use iam_engine::share::{self, EmbedOptions, EmbedView, SharePayload, Theme, ViewState};
+use iam_engine::workbench::SimulatorRequest;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::embed::request_form::RequestForm;
 use super::embed_code::EmbedCode;
 use crate::data::Loadable;
 use crate::store::RequestState;
@@ -34,15 +36,11 @@ const LINK_VIEWS: [(&str, &str); 3] = [
     ("findings", "Findings"),
 ];
 
-/// The views an embed can show, as (id, label); the empty id is the default (policy and
-/// simulation).
-const EMBED_VIEWS: [(&str, &str); 5] = [
-    ("", "Policies and simulation"),
-    ("policy", "Policies only (the workspace)"),
-    ("simulate", "Simulation only"),
-    ("tests", "Saved tests only"),
-    ("findings", "Findings only"),
-];
+/// The widths the live preview can take, in CSS pixels: a phone, and columns of prose.
+const PREVIEW_WIDTHS: [u32; 4] = [390, 640, 800, 900];
+
+/// The preview's width until the author picks another.
+const DEFAULT_PREVIEW_WIDTH: u32 = 800;
 
 /// The page's own URL without query and fragment: the base of share and embed links.
 pub fn page_base_url() -> String {
@@ -84,7 +82,9 @@ pub fn ShareView() -> Html {
         }
     });
     let include_request = use_state(|| true);
-    let embed_view = use_state(String::new);
+    let embed_view = use_state(|| EmbedView::Decision);
+    let embed_policy = use_state(String::new);
+    let preview_width = use_state(|| DEFAULT_PREVIEW_WIDTH);
     let readonly = use_state(|| true);
     let theme = use_state(|| Theme::Auto);
     let height = use_state(|| share::DEFAULT_EMBED_HEIGHT);
@@ -136,6 +136,31 @@ pub fn ShareView() -> Html {
             store.revision,
             Rc::clone(&store.scenario),
             state,
+            data_version.clone(),
+        ),
+        |(_, scenario, state, data_version)| {
+            data_version.as_ref().map(|data| {
+                share::encode(
+                    &SharePayload::new(scenario.to_json(), FORMAT_VERSION, data.clone())
+                        .with_view(state.clone()),
+                )
+            })
+        },
+    );
+    // The embed's link always carries the request its view starts with (the simulator's, or
+    // the one the simulator opens with), whatever the share link above includes.
+    let embed_request = SimulatorRequest::opening(&store.scenario);
+    let embed_request = if store.request.is_unset() {
+        embed_request
+    } else {
+        store.request.clone()
+    };
+    let embed_state = view_state("", &embed_request, true);
+    let embed_encoded = use_memo(
+        (
+            store.revision,
+            Rc::clone(&store.scenario),
+            embed_state,
             data_version.clone(),
         ),
         |(_, scenario, state, data_version)| {
@@ -202,18 +227,28 @@ pub fn ShareView() -> Html {
         }
     };
 
-    let embed_section = match &*encoded {
-        Some(Ok(data)) => {
-            let options = EmbedOptions {
-                view: (!embed_view.is_empty()).then(|| (*embed_view).clone()),
-                readonly: *readonly,
-                theme: *theme,
-                height: *height,
-                title: share::embed_title(&store.scenario.title),
-            };
+    let options = EmbedOptions {
+        view: embed_view.param().map(str::to_owned),
+        policy: (*embed_view == EmbedView::TryIt && !embed_policy.is_empty())
+            .then(|| (*embed_policy).clone()),
+        readonly: *readonly,
+        theme: *theme,
+        height: *height,
+        title: share::embed_title(&store.scenario.title),
+    };
+    let embed_src = match &*embed_encoded {
+        Some(Ok(data)) => Some(share::embed_url(&base, data, &options)),
+        _ => None,
+    };
+    {
+        // A new address is a new frame, whose height is not known yet.
+        let reported_height = reported_height.clone();
+        use_effect_with(embed_src.clone(), move |_| reported_height.set(None));
+    }
+    let embed_section = match (&*embed_encoded, embed_src) {
+        (Some(Ok(data)), Some(src)) => {
             let snippet = share::embed_snippet(&base, data, &options);
             let fixed = share::embed_iframe(&base, data, &options);
-            let src = share::embed_url(&base, data, &options);
             // Sized like a host page would size it, up to a height that keeps the options and
             // the code in reach; the preview scrolls beyond that.
             let preview_height = reported_height.unwrap_or(*height).min(PREVIEW_MAX_HEIGHT);
@@ -239,9 +274,14 @@ pub fn ShareView() -> Html {
                             None => "The preview starts at the chosen height until the embed reports its own.".to_owned(),
                         } }
                     </p>
-                    <iframe class="embed-preview" ref={preview.clone()} src={src}
-                        title={options.title.clone()} height={preview_height.to_string()}
-                        data-reported-height={reported_height.map(|h| h.to_string())} />
+                    <div class="embed-preview-frame">
+                        // Keyed by its address: a new frame for every change, since a change of
+                        // the fragment alone would not reload the embed.
+                        <iframe key={src.clone()} class="embed-preview" ref={preview.clone()} src={src.clone()}
+                            title={options.title.clone()} height={preview_height.to_string()}
+                            width={preview_width.to_string()}
+                            data-reported-height={reported_height.map(|h| h.to_string())} />
+                    </div>
                 </>
             }
         }
@@ -266,11 +306,35 @@ pub fn ShareView() -> Html {
     };
     let on_embed_view = {
         let embed_view = embed_view.clone();
-        let reported_height = reported_height.clone();
         Callback::from(move |e: Event| {
             if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                embed_view.set(select.value());
-                reported_height.set(None);
+                let chosen = EmbedView::COMPACT
+                    .into_iter()
+                    .chain(EmbedView::WHOLE)
+                    .find(|v| v.id() == select.value());
+                if let Some(view) = chosen {
+                    embed_view.set(view);
+                }
+            }
+        })
+    };
+    let on_embed_policy = {
+        let embed_policy = embed_policy.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                embed_policy.set(select.value());
+            }
+        })
+    };
+    // A new width or starting height keeps the frame: the embed posts its new height itself
+    // when its content reflows, and the height it reported stays true until then.
+    let on_preview_width = {
+        let preview_width = preview_width.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>()
+                && let Ok(width) = select.value().parse::<u32>()
+            {
+                preview_width.set(width);
             }
         })
     };
@@ -296,13 +360,11 @@ pub fn ShareView() -> Html {
     };
     let on_height = {
         let height = height.clone();
-        let reported_height = reported_height.clone();
         Callback::from(move |e: Event| {
             if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>()
                 && let Ok(h) = input.value().trim().parse::<u32>()
             {
                 height.set(h.clamp(120, 4000));
-                reported_height.set(None);
             }
         })
     };
@@ -363,11 +425,30 @@ pub fn ShareView() -> Html {
                     <label>
                         { "Shows " }
                         <select class="embed-view-option" onchange={on_embed_view}>
-                            { for EMBED_VIEWS.iter().map(|(id, label)| html! {
-                                <option value={*id} selected={*embed_view == *id}>{ *label }</option>
-                            }) }
+                            <optgroup label="Compact, for a column of prose">
+                                { for EmbedView::COMPACT.into_iter().map(|v| html! {
+                                    <option value={v.id()} selected={*embed_view == v}>{ v.label() }</option>
+                                }) }
+                            </optgroup>
+                            <optgroup label="Whole views">
+                                { for EmbedView::WHOLE.into_iter().map(|v| html! {
+                                    <option value={v.id()} selected={*embed_view == v}>{ v.label() }</option>
+                                }) }
+                            </optgroup>
                         </select>
                     </label>
+                    if *embed_view == EmbedView::TryIt {
+                        <label>
+                            { "Policy " }
+                            <select class="embed-policy-option" onchange={on_embed_policy}>
+                                <option value="" selected={embed_policy.is_empty()}>{ "The one that decides the request" }</option>
+                                { for store.scenario.policy_texts().iter().map(|p| {
+                                    let name = p.name();
+                                    html! { <option value={name.clone()} selected={*embed_policy == name}>{ name.clone() }</option> }
+                                }) }
+                            </select>
+                        </label>
+                    }
                     <label class="check">
                         <input type="checkbox" class="embed-readonly-option" checked={*readonly}
                             onchange={on_readonly} />
@@ -382,11 +463,25 @@ pub fn ShareView() -> Html {
                         </select>
                     </label>
                     <label>
+                        { "Preview width " }
+                        <select class="embed-width-option" onchange={on_preview_width}>
+                            { for PREVIEW_WIDTHS.into_iter().map(|w| html! {
+                                <option value={w.to_string()} selected={*preview_width == w}>{ format!("{w} px") }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <label>
                         { "Height (px) " }
                         <input type="number" class="embed-height-option" min="120" max="4000" step="10"
                             value={height.to_string()} onchange={on_height} />
                     </label>
                 </div>
+                if embed_view.has_request() {
+                    <div class="embed-request-option">
+                        <p class="muted">{ "The request the embed starts with (the simulator's; readers can change it, never the scenario):" }</p>
+                        <RequestForm />
+                    </div>
+                }
                 { embed_section }
             </section>
         </div>

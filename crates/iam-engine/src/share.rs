@@ -769,11 +769,17 @@ pub struct EmbedOptions {
     pub height: u32,
     /// The iframe's accessible title.
     pub title: String,
+    /// For the "try it" view, the policy text to show, named as
+    /// [`crate::scenario::Scenario::policy_text_named`] finds it ("customer-managed policy
+    /// ReadLogs", "inline policy Dev of group Developers"); `None` shows the one that decides
+    /// the request.
+    pub policy: Option<String>,
 }
 
 impl Default for EmbedOptions {
     fn default() -> Self {
         Self {
+            policy: None,
             view: None,
             readonly: false,
             theme: Theme::Auto,
@@ -813,6 +819,10 @@ pub fn embed_url(base_url: &str, data: &str, options: &EmbedOptions) -> String {
     if let Some(view) = &options.view {
         url.push_str("&view=");
         url.extend(percent_encoding::utf8_percent_encode(view, QUERY_VALUE));
+    }
+    if let Some(policy) = &options.policy {
+        url.push_str("&policy=");
+        url.extend(percent_encoding::utf8_percent_encode(policy, QUERY_VALUE));
     }
     if options.readonly {
         url.push_str("&readonly=1");
@@ -868,6 +878,131 @@ pub fn embed_snippet(base_url: &str, data: &str, options: &EmbedOptions) -> Stri
         "{}\n<script src=\"{}\" async></script>",
         embed_iframe(base_url, data, options),
         escape_attribute(&embed_script_url(base_url)),
+    )
+}
+
+/// What an embed shows, named by its `view` parameter. The first five are the compact views,
+/// each made for a column of prose (640 to 900 px wide) and fitting without scrolling; the
+/// others show a whole view of the playground.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbedView {
+    /// One request, its decision and the deciding statement (`decision`).
+    Decision,
+    /// One policy's text with a small request form and the decision (`try`).
+    TryIt,
+    /// The saved tests with pass or fail, each row opening to its reason (`tests`).
+    Tests,
+    /// The account as cards, without edit affordances (`canvas`).
+    Canvas,
+    /// The scenario's findings (`findings`).
+    Findings,
+    /// The workspace and the simulator, one above the other (no `view` parameter).
+    PolicyAndSimulation,
+    /// The whole workspace with its inspector (`policy`, also `workspace`).
+    Workspace,
+    /// The whole simulator (`simulate`).
+    Simulate,
+    /// The CloudFormation export (`export`).
+    Export,
+}
+
+impl EmbedView {
+    /// The compact views, in the order the share view offers them.
+    pub const COMPACT: [EmbedView; 5] = [
+        EmbedView::Decision,
+        EmbedView::TryIt,
+        EmbedView::Tests,
+        EmbedView::Canvas,
+        EmbedView::Findings,
+    ];
+
+    /// The whole views an embed can also show.
+    pub const WHOLE: [EmbedView; 3] = [
+        EmbedView::PolicyAndSimulation,
+        EmbedView::Workspace,
+        EmbedView::Simulate,
+    ];
+
+    /// The `view` parameter's value (`None` for the default view).
+    pub fn param(self) -> Option<&'static str> {
+        Some(match self {
+            EmbedView::Decision => "decision",
+            EmbedView::TryIt => "try",
+            EmbedView::Tests => "tests",
+            EmbedView::Canvas => "canvas",
+            EmbedView::Findings => "findings",
+            EmbedView::PolicyAndSimulation => return None,
+            EmbedView::Workspace => "policy",
+            EmbedView::Simulate => "simulate",
+            EmbedView::Export => "export",
+        })
+    }
+
+    /// A stable name for the embed's root element (`data-view`), for host pages and tests.
+    pub fn id(self) -> &'static str {
+        self.param().unwrap_or("policy-simulate")
+    }
+
+    /// The view's name in the share view.
+    pub fn label(self) -> &'static str {
+        match self {
+            EmbedView::Decision => "Decision card: one request and its decision",
+            EmbedView::TryIt => "Policy with \u{201c}try it\u{201d}: a policy and a request form",
+            EmbedView::Tests => "Saved tests with pass or fail",
+            EmbedView::Canvas => "Canvas: the account picture",
+            EmbedView::Findings => "Findings",
+            EmbedView::PolicyAndSimulation => "Policies and simulation",
+            EmbedView::Workspace => "The workspace",
+            EmbedView::Simulate => "The simulator",
+            EmbedView::Export => "The CloudFormation export",
+        }
+    }
+
+    /// Whether the view shows a request the reader can change.
+    pub fn has_request(self) -> bool {
+        matches!(
+            self,
+            EmbedView::Decision
+                | EmbedView::TryIt
+                | EmbedView::PolicyAndSimulation
+                | EmbedView::Simulate
+        )
+    }
+
+    /// Reads a `view` parameter: absent or empty is the default view.
+    ///
+    /// # Errors
+    /// The sentence to show the reader when the name is not a view's.
+    pub fn from_param(view: Option<&str>) -> Result<EmbedView, String> {
+        let name = view.map(str::trim).unwrap_or_default();
+        match name {
+            "" => Ok(EmbedView::PolicyAndSimulation),
+            "decision" | "card" => Ok(EmbedView::Decision),
+            "try" | "try-it" => Ok(EmbedView::TryIt),
+            "tests" => Ok(EmbedView::Tests),
+            "canvas" => Ok(EmbedView::Canvas),
+            "findings" => Ok(EmbedView::Findings),
+            "policy" | "policies" | "workspace" => Ok(EmbedView::Workspace),
+            "simulate" | "simulator" => Ok(EmbedView::Simulate),
+            "export" => Ok(EmbedView::Export),
+            other => {
+                let shown: String = other.chars().take(60).collect();
+                Err(format!(
+                    "This embed asks for a view named \u{201c}{shown}\u{201d}, which the playground \
+                     does not have (the views are decision, try, tests, canvas and findings); it \
+                     shows the policies and the simulation instead."
+                ))
+            }
+        }
+    }
+}
+
+/// The sentence an embed shows when its `policy` parameter names no policy of the scenario.
+pub fn unknown_policy_message(name: &str) -> String {
+    let shown: String = name.trim().chars().take(80).collect();
+    format!(
+        "This embed asks for the policy \u{201c}{shown}\u{201d}, which its scenario does not have; it \
+         shows the policy that decides the request instead."
     )
 }
 
@@ -1237,6 +1372,7 @@ mod tests {
             theme: Theme::Dark,
             height: 600,
             title: "Admins & \"Auditors\" <demo>".into(),
+            policy: None,
         };
         let url = embed_url("https://example.com/play/#old", "#s=abc", &options);
         assert_eq!(
@@ -1273,6 +1409,43 @@ mod tests {
         assert_eq!(
             embed_url("https://x.test/", "abc", &odd_view),
             "https://x.test/?embed&view=a%26b%3Dc%20d#s=abc"
+        );
+    }
+
+    #[test]
+    fn embed_views_round_trip_and_bad_names_say_why() {
+        for view in EmbedView::COMPACT
+            .into_iter()
+            .chain(EmbedView::WHOLE)
+            .chain([EmbedView::Export])
+        {
+            assert_eq!(EmbedView::from_param(view.param()), Ok(view));
+        }
+        assert_eq!(
+            EmbedView::from_param(Some(" ")),
+            Ok(EmbedView::PolicyAndSimulation)
+        );
+        assert_eq!(
+            EmbedView::from_param(Some("workspace")),
+            Ok(EmbedView::Workspace)
+        );
+        let long = "x".repeat(10_000);
+        let message = EmbedView::from_param(Some(&long)).unwrap_err();
+        assert!(message.contains("does not have"), "{message}");
+        assert!(message.len() < 400, "the name is shortened");
+        assert!(unknown_policy_message("nope").contains("\u{201c}nope\u{201d}"));
+    }
+
+    #[test]
+    fn embed_url_names_the_policy() {
+        let options = EmbedOptions {
+            view: Some("try".into()),
+            policy: Some("inline policy Dev of group Ops & Co".into()),
+            ..EmbedOptions::default()
+        };
+        assert_eq!(
+            embed_url("https://x.test/", "abc", &options),
+            "https://x.test/?embed&view=try&policy=inline%20policy%20Dev%20of%20group%20Ops%20%26%20Co#s=abc"
         );
     }
 }

@@ -28,9 +28,23 @@ pub struct ShareArgs {
     /// Print an `<iframe>` snippet for a documentation page instead of the link.
     #[arg(long)]
     embed: bool,
-    /// The single view an embed shows (for example `policy` or `simulate`).
+    /// The single view an embed shows: a compact one (`decision`, `try`, `tests`, `canvas`,
+    /// `findings`) or a whole one (`policy`, `simulate`, `export`).
     #[arg(long, value_name = "VIEW")]
     view: Option<String>,
+    /// For `--view try`: the policy text to show, named in words as the playground names it
+    /// (for example "customer-managed policy ReadLogs").
+    #[arg(long, value_name = "NAME")]
+    policy: Option<String>,
+    /// The request's principal (`user/alice`, `role/deploy`, `root`, an ARN).
+    #[arg(long, value_name = "PRINCIPAL")]
+    principal: Option<String>,
+    /// The request's action, such as `s3:GetObject`.
+    #[arg(long, value_name = "ACTION")]
+    action: Option<String>,
+    /// The request's resource, usually an ARN.
+    #[arg(long, value_name = "RESOURCE")]
+    resource: Option<String>,
     /// Make the embed read-only.
     #[arg(long)]
     readonly: bool,
@@ -95,12 +109,29 @@ pub fn run_share(args: ShareArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Err(message) = share::EmbedView::from_param(args.view.as_deref()) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    if let Some(policy) = &args.policy
+        && scenario.policy_text_named(policy).is_none()
+    {
+        let names: Vec<String> = scenario.policy_texts().iter().map(|p| p.name()).collect();
+        eprintln!(
+            "error: the scenario has no policy named {policy:?}; its policies are: {}",
+            names.join("; ")
+        );
+        return ExitCode::from(2);
+    }
     let mut payload = SharePayload::new(scenario.to_json(), FORMAT_VERSION, data_version());
-    if let Some(view) = &args.view {
-        payload = payload.with_view(ViewState {
-            view: Some(view.clone()),
-            ..ViewState::default()
-        });
+    let state = ViewState {
+        view: args.view.clone(),
+        principal: args.principal.clone(),
+        action: args.action.clone(),
+        resource: args.resource.clone(),
+    };
+    if state != ViewState::default() {
+        payload = payload.with_view(state);
     }
     let data = match share::encode(&payload) {
         Ok(data) => data,
@@ -112,6 +143,7 @@ pub fn run_share(args: ShareArgs) -> ExitCode {
     if args.embed {
         let options = EmbedOptions {
             view: args.view,
+            policy: args.policy,
             readonly: args.readonly,
             theme,
             ..EmbedOptions::default()

@@ -88,3 +88,45 @@ fn damaged_links_and_files_exit_2_with_a_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn compact_embeds_carry_their_request_and_refuse_bad_names() {
+    let snippet = share(&[
+        "--embed",
+        "--view",
+        "decision",
+        "--principal",
+        "root",
+        "--action",
+        "s3:ListAllMyBuckets",
+        "--resource",
+        "*",
+    ]);
+    assert!(snippet.contains("?embed&amp;view=decision#s="), "{snippet}");
+    let link = snippet.split('"').nth(1).unwrap().replace("&amp;", "&");
+    let payload = iam_engine::share::decode(&link).unwrap();
+    let state = payload.view.unwrap();
+    assert_eq!(state.view.as_deref(), Some("decision"));
+    assert_eq!(state.action.as_deref(), Some("s3:ListAllMyBuckets"));
+
+    let out = bin()
+        .args(["share", SEED, "--embed", "--view", "cards"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("view named"));
+    let out = bin()
+        .args([
+            "share",
+            SEED,
+            "--embed",
+            "--view",
+            "try",
+            "--policy",
+            "policy Nope",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no policy named"));
+}

@@ -61,8 +61,11 @@ pub fn Simulator() -> Html {
         <div class="simulator-view">
             <denied::DeniedPanel />
             <div class="sim-top">
-                <request::RequestPanel rows={rows.clone()} now={(*now).clone()} {on_now} />
+                <request::RequestPanel />
+                // The decision comes before the context keys, which sit beside it on a wide
+                // page and fold below it on a phone and in embeds.
                 <result_panel::ResultPanel answer={answer.clone()} on_select={on_select_row} />
+                <request::ContextKeys rows={rows.clone()} {on_now} />
             </div>
             <tests_panel::TestsPanel rows={rows.clone()} answer={answer.clone()} />
             <matrix::MatrixPanel />

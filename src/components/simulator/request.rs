@@ -19,15 +19,60 @@ use super::root_task_search::RootTaskSearch;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 
-/// Props of [`RequestPanel`].
+/// Props of [`ContextKeys`].
 #[derive(Properties, PartialEq)]
-pub struct RequestPanelProps {
+pub struct ContextKeysProps {
     /// The context keys to list.
     pub rows: Rc<Vec<ContextKeyRow>>,
-    /// The request time shown as the `aws:CurrentTime` default.
-    pub now: AttrValue,
     /// Sets the request time to now again.
     pub on_now: Callback<()>,
+}
+
+/// Below this page width the context keys start folded (a phone), as they do in an embed.
+const FOLDED_BELOW_PX: f64 = 700.0;
+
+/// Whether the context keys start open: on a wide page of the playground itself, where they
+/// are beside the decision; folded in an embed and on a phone, where they would come between
+/// the request and its decision.
+fn keys_open_at_first() -> bool {
+    let wide = gloo::utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_none_or(|w| w >= FOLDED_BELOW_PX);
+    wide && !crate::page::is_embed()
+}
+
+/// The request's context keys, in a section of their own placed after the decision (beside
+/// it on a wide page): every key the relevant policies read, typed, with the shown default.
+#[component]
+pub fn ContextKeys(props: &ContextKeysProps) -> Html {
+    let open = use_state(keys_open_at_first);
+    let Some(store) = use_store() else {
+        return html! {};
+    };
+    let request = &store.request;
+    if request.action.trim().starts_with(ROOT_TASK_PREFIX) {
+        return html! {};
+    }
+    let key_rows = props.rows.iter().map(|row| {
+        html! { <KeyRow key={row.key.clone()} row={row.clone()} setting={setting_for(&request.context, &row.key)} /> }
+    });
+    html! {
+        <section class="sim-context-panel" aria-label="Context keys">
+            <details class="sim-context" open={*open}>
+                <summary>{ format!("Context keys ({})", props.rows.len()) }</summary>
+                <p class="muted">
+                    { "Keys the policies read come first. Each is absent, empty (present with no values) or set; the default is shown. " }
+                    <button type="button" class="btn btn-quiet" onclick={props.on_now.reform(|_| ())}>{ "Use the current time" }</button>
+                </p>
+                <table class="context-keys">
+                    <thead><tr><th scope="col">{ "Key" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "State" }</th><th scope="col">{ "Value" }</th></tr></thead>
+                    <tbody>{ for key_rows }</tbody>
+                </table>
+            </details>
+        </section>
+    }
 }
 
 /// How many action suggestions the autocomplete lists.
@@ -35,7 +80,7 @@ const SUGGESTIONS: usize = 30;
 
 /// The request panel.
 #[component]
-pub fn RequestPanel(props: &RequestPanelProps) -> Html {
+pub fn RequestPanel() -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
@@ -146,10 +191,6 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
     let current_task = action_text.strip_prefix(ROOT_TASK_PREFIX).unwrap_or("");
     let is_task = action_text.starts_with(ROOT_TASK_PREFIX);
 
-    let key_rows = props.rows.iter().map(|row| {
-        html! { <KeyRow key={row.key.clone()} row={row.clone()} setting={setting_for(&request.context, &row.key)} /> }
-    });
-
     html! {
         <section class="sim-request" aria-labelledby="sim-request-heading">
             <h3 id="sim-request-heading">{ "Request" }</h3>
@@ -199,19 +240,6 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     </datalist>
                 </label>
             </form>
-            if !is_task {
-                <details class="sim-context" open=true>
-                    <summary>{ format!("Context keys ({})", props.rows.len()) }</summary>
-                    <p class="muted">
-                        { "Keys the policies read come first. Each is absent, empty (present with no values) or set; the default is shown. " }
-                        <button type="button" class="btn btn-quiet" onclick={props.on_now.reform(|_| ())}>{ "Use the current time" }</button>
-                    </p>
-                    <table class="context-keys">
-                        <thead><tr><th scope="col">{ "Key" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "State" }</th><th scope="col">{ "Value" }</th></tr></thead>
-                        <tbody>{ for key_rows }</tbody>
-                    </table>
-                </details>
-            }
         </section>
     }
 }

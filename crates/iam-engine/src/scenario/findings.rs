@@ -162,6 +162,19 @@ pub struct PolicyText<'a> {
     pub text: &'a str,
 }
 
+impl PolicyText<'_> {
+    /// The text's name in words, unique in its scenario ("customer-managed policy ReadLogs",
+    /// "inline policy Dev of group Developers", "the trust policy of role Deployer"): what an
+    /// embed's `policy` parameter holds, found again by [`Scenario::policy_text_named`].
+    pub fn name(&self) -> String {
+        super::PolicyPlace {
+            target: &self.target,
+            document: &self.document,
+        }
+        .to_string()
+    }
+}
+
 fn user_target(name: &str) -> Target {
     Target::User {
         name: name.to_string(),
@@ -399,6 +412,19 @@ impl Scenario {
     /// policies. A customer-managed policy is read with the identity grammar, which is also the
     /// boundary grammar: both forbid `Principal`.
     pub fn policy_texts(&self) -> Vec<PolicyText<'_>> {
+        self.all_policy_texts()
+    }
+
+    /// The policy text whose [`PolicyText::name`] is `name` (spaces around it ignored), if
+    /// the scenario has one: a look-up among the names, nothing is parsed.
+    pub fn policy_text_named(&self, name: &str) -> Option<PolicyText<'_>> {
+        let name = name.trim();
+        self.all_policy_texts()
+            .into_iter()
+            .find(|text| text.name() == name)
+    }
+
+    fn all_policy_texts(&self) -> Vec<PolicyText<'_>> {
         fn text<'a>(
             target: &Target,
             document: DocumentRef,

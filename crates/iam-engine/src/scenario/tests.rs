@@ -2115,3 +2115,26 @@ fn errors_quote_a_short_prefix_of_the_input() {
     let e = Scenario::from_json(&text).unwrap_err();
     assert!(e.message.len() < 2_000, "{}", e.message.len());
 }
+
+#[test]
+fn every_policy_text_is_found_by_its_name() {
+    let mut s = base();
+    s.put_inline_policy(&IdentityRef::Group("Developers".into()), "Dev", ALLOW_S3)
+        .unwrap();
+    let texts = s.policy_texts();
+    assert!(texts.len() >= 2);
+    for text in &texts {
+        let found = s.policy_text_named(&format!(" {} ", text.name())).unwrap();
+        assert_eq!(
+            (found.target, found.document),
+            (text.target.clone(), text.document.clone())
+        );
+    }
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.name() == "inline policy Dev of group Developers")
+    );
+    assert!(s.policy_text_named("policy Nope").is_none());
+    assert!(s.policy_text_named("").is_none());
+}

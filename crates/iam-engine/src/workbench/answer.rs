@@ -163,6 +163,41 @@ pub struct Decided {
     pub highlights: Vec<Highlight>,
 }
 
+impl Decided {
+    /// The text of a deciding statement as its policy has it, with the indentation its lines
+    /// share removed (the first line starts at the statement's `{`), for views that quote it.
+    pub fn statement_text(&self, statement: &DecidingStatement) -> Option<String> {
+        let policy = self.in_play.iter().find(|p| p.source == statement.source)?;
+        let text = policy.text.get(statement.span.start..statement.span.end)?;
+        Some(dedent_after_first_line(text))
+    }
+}
+
+/// Removes from every line but the first the indentation the others share.
+fn dedent_after_first_line(text: &str) -> String {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    let rest: Vec<&str> = lines.collect();
+    let indent = rest
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    // The closing brace sits one level out from the statement's body; keep the body's
+    // indentation relative to it.
+    let last_indent = rest
+        .last()
+        .map_or(0, |l| l.len() - l.trim_start().len())
+        .min(indent);
+    let mut out = String::from(first);
+    for line in rest {
+        out.push('\n');
+        out.push_str(line.get(last_indent..).unwrap_or(line.trim_start()));
+    }
+    out
+}
+
 /// What the simulator's request comes to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "camelCase")]
@@ -495,6 +530,19 @@ mod tests {
         let statement = listed.text.get(h.span.start..h.span.end).unwrap();
         assert!(statement.contains(sid), "{statement}");
         assert!(d.deciding.iter().any(|s| s.source == *source));
+    }
+
+    #[test]
+    fn deciding_statements_are_quoted_as_written() {
+        let mut s = scenario();
+        s.users[0].inline_policies[0].document = "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n            \"Sid\": \"Everything\",\n            \"Effect\": \"Allow\",\n            \"Action\": \"s3:*\",\n            \"Resource\": \"*\"\n        }\n    ]\n}".into();
+        let d = ask(&s, "user/alice", "s3:GetObject", "arn:aws:s3:::other/k");
+        let quoted = d.statement_text(&d.deciding[0]).unwrap();
+        assert_eq!(
+            quoted,
+            "{\n    \"Sid\": \"Everything\",\n    \"Effect\": \"Allow\",\n    \"Action\": \"s3:*\",\n    \"Resource\": \"*\"\n}"
+        );
+        assert_eq!(dedent_after_first_line("{}"), "{}");
     }
 
     #[test]

@@ -5,9 +5,19 @@
 //!
 //! | parameter | values | effect |
 //! | --- | --- | --- |
-//! | `view` | `policy` (or `workspace`), `simulate`, `tests`, `findings`, `export` | shows only that view; without it the policies and the simulation are shown one above the other |
-//! | `readonly` | `1` (also `true` or bare) | every control that would edit the scenario is disabled |
+//! | `view` | compact views: `decision`, `try`, `tests`, `canvas`, `findings`; whole views: `policy` (or `workspace`), `simulate`, `export` | shows only that view; without it the policies and the simulation are shown one above the other ([`iam_engine::share::EmbedView`]) |
+//! | `policy` | a policy text's name in words (`customer-managed policy ReadLogs`) | the policy the `try` view shows; without it, the one that decides the request |
+//! | `readonly` | `1` (also `true` or bare) | the scenario cannot be changed; the request still can. The compact views have no edit affordance at all; the whole views disable theirs |
 //! | `theme` | `light`, `dark` (`auto` or absent: the reader's system preference) | sets `data-theme` on the `<html>` element |
+//!
+//! The request the compact views start with is the one the share link's view state carries
+//! (the `#s=` fragment), else the simulator's opening request. A bad `view` or `policy` is a
+//! sentence in the embed, never a failure: the embed shows its default instead.
+//!
+//! The compact views are one file each: [`decision_card`], [`try_it`], [`saved_tests`] and
+//! [`canvas`] (findings are the findings view as it is); [`request_form`] and [`verdict`] are
+//! what they share. They call the engine's workbench through the simulator's hooks and hold
+//! no IAM logic.
 //!
 //! Embed mode never reads or writes the reader's saved scenarios (see [`crate::storage`]).
 //!
@@ -23,7 +33,15 @@
 //! - From the parent (optional): `{ type: "iam-playground:theme", theme: "light" | "dark" | "auto" }`
 //!   switches the theme later, for hosts with their own light/dark toggle.
 
+pub mod canvas;
+pub mod decision_card;
+pub mod request_form;
+pub mod saved_tests;
+pub mod try_it;
+pub mod verdict;
+
 use iam_engine::catalog::Catalog;
+use iam_engine::share::EmbedView as Shown;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
@@ -45,46 +63,6 @@ pub const HEIGHT_REQUEST_MESSAGE: &str = "iam-playground:height-request";
 
 /// The `type` of the message a host may post to change the theme.
 pub const THEME_MESSAGE: &str = "iam-playground:theme";
-
-/// What an embed shows, read from its `view` parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmbedContent {
-    /// The workspace (policies) and the simulator, one above the other.
-    PolicyAndSimulation,
-    /// Only the workspace with its policy editors.
-    Policy,
-    /// Only the simulator (its saved tests included).
-    Simulate,
-    /// Only the findings.
-    Findings,
-    /// Only the CloudFormation export.
-    Export,
-}
-
-impl EmbedContent {
-    /// Reads a `view` parameter; `None` for a name no embed knows.
-    pub fn from_param(view: Option<&str>) -> Option<EmbedContent> {
-        match view.map(str::trim) {
-            None | Some("") => Some(EmbedContent::PolicyAndSimulation),
-            Some("policy" | "policies" | "workspace") => Some(EmbedContent::Policy),
-            Some("simulate" | "simulator" | "tests") => Some(EmbedContent::Simulate),
-            Some("findings") => Some(EmbedContent::Findings),
-            Some("export") => Some(EmbedContent::Export),
-            Some(_) => None,
-        }
-    }
-
-    /// The stable name put on the embed's root (`data-view`) for host pages and tests.
-    pub fn id(self) -> &'static str {
-        match self {
-            EmbedContent::PolicyAndSimulation => "policy-simulate",
-            EmbedContent::Policy => "policy",
-            EmbedContent::Simulate => "simulate",
-            EmbedContent::Findings => "findings",
-            EmbedContent::Export => "export",
-        }
-    }
-}
 
 /// Whether a `readonly` parameter value turns read-only on (`1`, `true`, `yes` or bare).
 pub fn readonly_param(value: Option<&str>) -> bool {
@@ -148,15 +126,14 @@ pub fn EmbedView() -> Html {
     let catalog = use_context::<Loadable<Catalog>>();
     let root = use_node_ref();
     let params = use_memo((), |_| {
-        let view = query_param("view");
         (
-            EmbedContent::from_param(view.as_deref()),
-            view,
+            Shown::from_param(query_param("view").as_deref()),
+            query_param("policy").filter(|p| !p.trim().is_empty()),
             readonly_param(query_param("readonly").as_deref()),
             theme_param(query_param("theme").as_deref()),
         )
     });
-    let (content, view_param, readonly, theme) = (*params).clone();
+    let (content, policy, readonly, theme) = (*params).clone();
 
     use_effect_with(theme, |theme| {
         apply_theme(*theme);
@@ -258,29 +235,31 @@ pub fn EmbedView() -> Html {
         };
         html! { <div class={class} {role}><span>{ notice.text }</span></div> }
     });
-    let unknown_view = content.is_none().then(|| {
-        html! {
-            <p class="notice notice-warning" role="status">
-                { format!(
-                    "This embed asks for a view named “{}”, which the playground does not have; it shows the policies and the simulation instead.",
-                    view_param.clone().unwrap_or_default()
-                ) }
-            </p>
-        }
+    let unknown_view = content.as_ref().err().map(|message| {
+        html! { <p class="notice notice-warning embed-param-error" role="status">{ message.clone() }</p> }
     });
-    let content = content.unwrap_or(EmbedContent::PolicyAndSimulation);
+    let content = content.unwrap_or(Shown::PolicyAndSimulation);
     let body = match content {
-        EmbedContent::PolicyAndSimulation => html! {
+        Shown::PolicyAndSimulation => html! {
             <>
                 <section class="embed-part" aria-label="Policies"><Workspace /></section>
                 <section class="embed-part" aria-label="Simulation"><Simulator /></section>
             </>
         },
-        EmbedContent::Policy => html! { <Workspace /> },
-        EmbedContent::Simulate => html! { <Simulator /> },
-        EmbedContent::Findings => html! { <FindingsView /> },
-        EmbedContent::Export => html! { <ExportView /> },
+        Shown::Workspace => html! { <Workspace /> },
+        Shown::Simulate => html! { <Simulator /> },
+        Shown::Export => html! { <ExportView /> },
+        Shown::Findings => html! { <FindingsView /> },
+        Shown::Decision => html! { <decision_card::DecisionCard /> },
+        Shown::TryIt => html! { <try_it::TryIt policy={policy.map(AttrValue::from)} /> },
+        Shown::Tests => html! { <saved_tests::TestsTable /> },
+        Shown::Canvas => html! { <canvas::CanvasPicture /> },
     };
+    // The whole views (and the findings, with their fixes) keep their edit controls, so a
+    // read-only one disables them all (its request too). The other compact views have no edit
+    // control: their request form stays usable, since read-only is about the scenario.
+    let compact = Shown::COMPACT.contains(&content);
+    let disabled = readonly && (!compact || content == Shown::Findings);
     html! {
         <div class="embed-view" ref={root} data-view={content.id()}
             data-readonly={if readonly { "true" } else { "false" }}>
@@ -299,7 +278,7 @@ pub fn EmbedView() -> Html {
             { unknown_view }
             // A disabled fieldset disables every form control inside it: the reader can look
             // and scroll, but nothing that edits the scenario responds.
-            <fieldset class="embed-body" disabled={readonly}>
+            <fieldset class={classes!("embed-body", compact.then_some("embed-compact"))} disabled={disabled}>
                 <legend class="visually-hidden">{ if readonly { "Scenario (read-only)" } else { "Scenario" } }</legend>
                 { body }
             </fieldset>
@@ -310,23 +289,6 @@ pub fn EmbedView() -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn view_parameters() {
-        assert_eq!(
-            EmbedContent::from_param(None),
-            Some(EmbedContent::PolicyAndSimulation)
-        );
-        assert_eq!(
-            EmbedContent::from_param(Some("policy")),
-            Some(EmbedContent::Policy)
-        );
-        assert_eq!(
-            EmbedContent::from_param(Some("tests")),
-            Some(EmbedContent::Simulate)
-        );
-        assert_eq!(EmbedContent::from_param(Some("nope")), None);
-    }
 
     #[test]
     fn readonly_and_theme_parameters() {
