@@ -1,5 +1,6 @@
 //! The page's side of the analysis worker: one worker per page, started on first use, and the
-//! [`use_matrix`] hook that runs a matrix query there and follows its progress.
+//! [`use_matrix`] hook that runs a matrix query there and follows its progress (the account
+//! analysis's hooks are in `super::account`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -8,13 +9,16 @@ use std::rc::{Rc, Weak};
 use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
 use iam_engine::catalog::ManagedPolicies;
+use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::eval::Decision;
 use iam_engine::scenario::{PrincipalRef, Scenario};
 use iam_engine::workbench::matrix::matrix_principals;
 use yew::prelude::*;
 
-use super::job::MatrixJob;
-use super::protocol::{Band, MatrixRequest, Request, Response, decision_of};
+use super::job::{EscalationJob, Job, MatrixJob, WhoCanJob};
+use super::protocol::{
+    Band, EscalationRequest, MatrixRequest, ModelRef, Request, Response, WhoCanRequest, decision_of,
+};
 use super::worker::AnalysisWorker;
 
 /// How long a slice of a job run on the page (where there is no worker) may take, in
@@ -45,11 +49,35 @@ enum Backend {
     /// In the analysis worker.
     Worker(WorkerBridge<AnalysisWorker>),
     /// On the page, a slice per task (the build ships no worker).
-    Page(Rc<RefCell<HashMap<u64, MatrixJob>>>),
+    Page(Rc<RefCell<HashMap<u64, Job>>>),
+}
+
+/// What a job computes (see [`Client::start`]).
+pub(crate) enum JobSpec {
+    /// An access matrix: the principals × `actions` on `resource`.
+    Matrix {
+        /// The action columns.
+        actions: Vec<String>,
+        /// The resource.
+        resource: String,
+    },
+    /// Who can do `actions` on `resource`.
+    WhoCan {
+        /// The actions, expanded.
+        actions: Vec<String>,
+        /// The resource.
+        resource: String,
+    },
+    /// The paths to admin and their fixes. The page's fallback computes with `catalog`; the
+    /// worker fetches its own copy from the build's asset.
+    Escalation {
+        /// The escalation catalog, when the page has it.
+        catalog: Option<Rc<EscalationCatalog>>,
+    },
 }
 
 /// The page's connection to the worker.
-struct Client {
+pub(crate) struct Client {
     backend: Backend,
     /// Who follows each job.
     listeners: RefCell<HashMap<u64, Callback<Response>>>,
@@ -74,7 +102,7 @@ fn deliver(response: Response) {
 }
 
 /// The page's client, started on first use.
-fn client() -> Rc<Client> {
+pub(crate) fn client() -> Rc<Client> {
     CLIENT.with(|c| {
         Rc::clone(c.borrow_mut().get_or_insert_with(|| {
             let backend = match worker_url().and_then(|u| absolute(&u)) {
@@ -102,21 +130,15 @@ pub fn uses_worker() -> bool {
 }
 
 /// Runs the next slice of the page's job `id`, then schedules the one after it.
-fn page_slice(jobs: Rc<RefCell<HashMap<u64, MatrixJob>>>, id: u64) {
+fn page_slice(jobs: Rc<RefCell<HashMap<u64, Job>>>, id: u64) {
     let answers = {
         let mut running = jobs.borrow_mut();
         let Some(job) = running.get_mut(&id) else {
             return;
         };
-        let rows = job.step(PAGE_SLICE_MS, js_sys::Date::now);
-        let mut answers = vec![Response::Rows {
-            job: id,
-            total: job.total(),
-            band: rows.into(),
-        }];
+        let answers = job.step(id, PAGE_SLICE_MS, js_sys::Date::now);
         if job.is_done() {
             running.remove(&id);
-            answers.push(Response::Done { job: id });
         } else {
             let jobs = Rc::clone(&jobs);
             Timeout::new(0, move || page_slice(jobs, id)).forget();
@@ -128,9 +150,21 @@ fn page_slice(jobs: Rc<RefCell<HashMap<u64, MatrixJob>>>, id: u64) {
     }
 }
 
+/// Answers `response` in a task of its own (a listener is never called inside `start`).
+fn deliver_later(response: Response) {
+    Timeout::new(0, move || deliver(response)).forget();
+}
+
 impl Client {
-    /// Starts the matrix of `query`, followed by `listener`; returns the job's number.
-    fn start(&self, query: &MatrixQuery, listener: Callback<Response>) -> u64 {
+    /// Starts `spec` over `scenario` (with the managed policies, once the page has them),
+    /// followed by `listener`; returns the job's number.
+    pub(crate) fn start(
+        &self,
+        scenario: &Rc<Scenario>,
+        managed: Option<&Rc<ManagedPolicies>>,
+        spec: JobSpec,
+        listener: Callback<Response>,
+    ) -> u64 {
         let job = self.next_job.get();
         self.next_job.set(job + 1);
         self.listeners.borrow_mut().insert(job, listener);
@@ -139,40 +173,76 @@ impl Client {
                 let mut sent = self.sent.borrow_mut();
                 let known = sent
                     .as_ref()
-                    .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, &query.scenario)))
+                    .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, scenario)))
                     .map(|(id, _)| *id);
                 let (scenario_id, scenario_json) = match known {
                     Some(id) => (id, None),
                     None => {
                         let id = job;
-                        *sent = Some((id, Rc::downgrade(&query.scenario)));
-                        (id, Some(query.scenario.to_json()))
+                        *sent = Some((id, Rc::downgrade(scenario)));
+                        (id, Some(scenario.to_json()))
                     }
                 };
-                let managed_url = query
-                    .managed
-                    .as_ref()
+                let managed_url = managed
                     .and_then(|_| crate::data::asset_url("managed-policies"))
                     .and_then(|u| absolute(&u));
-                bridge.send(Request::Matrix(MatrixRequest {
-                    job,
+                let model = ModelRef {
                     scenario_id,
                     scenario_json,
                     managed_url,
-                    actions: query.actions.to_vec(),
-                    resource: query.resource.clone(),
-                }));
+                };
+                let request = match spec {
+                    JobSpec::Matrix { actions, resource } => Request::Matrix(MatrixRequest {
+                        job,
+                        model,
+                        actions,
+                        resource,
+                    }),
+                    JobSpec::WhoCan { actions, resource } => Request::WhoCan(WhoCanRequest {
+                        job,
+                        model,
+                        actions,
+                        resource,
+                    }),
+                    JobSpec::Escalation { .. } => {
+                        let Some(catalog_url) =
+                            crate::data::asset_url("escalation-paths").and_then(|u| absolute(&u))
+                        else {
+                            let message =
+                                "This build of the page does not name the escalation catalog."
+                                    .to_string();
+                            deliver_later(Response::Failed { job, message });
+                            return job;
+                        };
+                        Request::Escalation(EscalationRequest {
+                            job,
+                            model,
+                            catalog_url,
+                        })
+                    }
+                };
+                bridge.send(request);
             }
             Backend::Page(jobs) => {
-                jobs.borrow_mut().insert(
-                    job,
-                    MatrixJob::new(
-                        Rc::clone(&query.scenario),
-                        query.managed.clone(),
-                        query.actions.to_vec(),
-                        query.resource.clone(),
-                    ),
-                );
+                let scenario = Rc::clone(scenario);
+                let managed = managed.cloned();
+                let made = match spec {
+                    JobSpec::Matrix { actions, resource } => Some(Job::Matrix(MatrixJob::new(
+                        scenario, managed, actions, resource,
+                    ))),
+                    JobSpec::WhoCan { actions, resource } => Some(Job::WhoCan(WhoCanJob::new(
+                        scenario, managed, actions, resource,
+                    ))),
+                    JobSpec::Escalation { catalog } => {
+                        catalog.map(|c| Job::Escalation(EscalationJob::new(scenario, managed, c)))
+                    }
+                };
+                let Some(made) = made else {
+                    let message = "The escalation catalog is not loaded.".to_string();
+                    deliver_later(Response::Failed { job, message });
+                    return job;
+                };
+                jobs.borrow_mut().insert(job, made);
                 let jobs = Rc::clone(jobs);
                 Timeout::new(0, move || page_slice(jobs, job)).forget();
             }
@@ -181,7 +251,7 @@ impl Client {
     }
 
     /// Stops job `job` and forgets its listener.
-    fn cancel(&self, job: u64) {
+    pub(crate) fn cancel(&self, job: u64) {
         if self.listeners.borrow_mut().remove(&job).is_none() {
             return;
         }
@@ -359,6 +429,8 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
                         Response::Done { .. } => p.status = JobStatus::Done,
                         Response::Cancelled { .. } => p.status = JobStatus::Cancelled,
                         Response::Failed { message, .. } => p.status = JobStatus::Failed(message),
+                        // Answers of the other jobs' kinds.
+                        _ => {}
                     }
                     p.elapsed_ms = js_sys::Date::now() - started;
                     drop(p);
@@ -366,7 +438,11 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
                 })
             };
             let client = client();
-            let id = client.start(query, listener);
+            let spec = JobSpec::Matrix {
+                actions: query.actions.to_vec(),
+                resource: query.resource.clone(),
+            };
+            let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);
             *job.borrow_mut() = id;
             update.force_update();
             move || client.cancel(id)
