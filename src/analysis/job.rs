@@ -361,6 +361,7 @@ mod tests {
         let places = path.places();
         for p in [
             Place::User("dev-dana".into()),
+            Place::Group("Developers".into()),
             Place::Policy("LambdaDeveloper".into()),
             Place::Role("LambdaAdminRole".into()),
             Place::AwsPolicy("arn:aws:iam::aws:policy/AdministratorAccess".into()),

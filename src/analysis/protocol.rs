@@ -3,7 +3,8 @@
 
 use iam_engine::catalog::escalation::Reference;
 use iam_engine::eval::Decision;
-use iam_engine::scenario::{ContextValue, ResourceKind, Target};
+use iam_engine::scenario::{ContextValue, IdentityRef, ResourceKind, Target};
+use iam_engine::workbench::PolicySource;
 use iam_engine::workbench::analysis::DecidedRequest;
 use iam_engine::workbench::analysis::escalation::{EscalationReport, FoundPath, Hop};
 use iam_engine::workbench::analysis::fix::FixEdit;
@@ -278,14 +279,25 @@ pub struct DecidedRow {
 impl From<&DecidedRequest> for DecidedRow {
     fn from(d: &DecidedRequest) -> DecidedRow {
         let mut places: Vec<Place> = Vec::new();
-        for p in d
-            .deciding
-            .iter()
-            .filter_map(|s| s.source.place())
-            .filter_map(|(target, _)| Place::of_target(&target))
-        {
-            if !places.contains(&p) {
-                places.push(p);
+        for s in &d.deciding {
+            // The identity a managed policy is attached to (a group the principal is in) is on
+            // the way too, then the policy.
+            let holder = match &s.source {
+                PolicySource::Attached { attached_to, .. } => Some(match attached_to {
+                    IdentityRef::User(n) => Place::User(n.clone()),
+                    IdentityRef::Group(n) => Place::Group(n.clone()),
+                    IdentityRef::Role(n) => Place::Role(n.clone()),
+                }),
+                _ => None,
+            };
+            let own = s
+                .source
+                .place()
+                .and_then(|(target, _)| Place::of_target(&target));
+            for p in holder.into_iter().chain(own) {
+                if !places.contains(&p) {
+                    places.push(p);
+                }
             }
         }
         DecidedRow {

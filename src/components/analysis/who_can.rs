@@ -30,7 +30,10 @@ pub fn WhoCanPanel() -> Html {
         let spec = input.actions.clone();
         let catalog = catalog.clone();
         let expanded = use_memo((spec, catalog.is_some()), move |(spec, _)| {
-            Rc::<[String]>::from(expand_actions(&[spec.clone()], catalog.as_deref()))
+            Rc::<[String]>::from(expand_actions(
+                std::slice::from_ref(spec),
+                catalog.as_deref(),
+            ))
         });
         Rc::clone(&expanded)
     };

@@ -371,6 +371,9 @@ pub fn Canvas() -> Html {
                         <span class="legend-item legend-member">{ "solid line: member of group" }</span>
                         <span class="legend-item legend-attached">{ "dashed: policy attached" }</span>
                         <span class="legend-item legend-boundary">{ "dotted: permissions boundary" }</span>
+                        if shown_path.is_some() {
+                            <span class="legend-item legend-hop">{ "red dashes: a hop of the path to admin" }</span>
+                        }
                     </p>
                     <p class="canvas-status" role="status" aria-live="polite">{ (*status).clone() }</p>
                 </div>
