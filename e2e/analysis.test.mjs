@@ -329,3 +329,46 @@ test('who can: the question with the catalog\'s autocomplete, each answer openin
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a 500-principal account: the paths to admin are found in the worker with the page responsive', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await observeLongTasks(page);
+  await showView(page, 'export');
+  await page.locator('.export-file-input').setInputFiles({
+    name: 'authorization-details.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(authorizationDetails(200, 299)),
+  });
+  await page.locator('[data-notice]').first().waitFor({ state: 'visible', timeout: 60000 });
+  const since = await page.evaluate(() => performance.now());
+  const started = Date.now();
+  await showView(page, 'analysis');
+  const status = page.locator('.analysis-escalation .analysis-status');
+  // The paths arrive first (their fixes follow, one path at a time).
+  await page.waitForFunction(() => {
+    const s = document.querySelector('.analysis-escalation .analysis-status');
+    return s && /found in \d+ ms/.test(s.textContent);
+  }, null, { timeout: 120000, polling: 200 });
+  const paths = Date.now() - started;
+  const found = await status.innerText();
+  const longest = await longestTaskSince(page, since);
+  const done = await page
+    .locator('.analysis-escalation .analysis-status[data-state="done"]')
+    .waitFor({ timeout: 120000 })
+    .then(async () => status.innerText());
+  console.log(
+    `escalation analysis of 500 principals in the worker: "${found}" (${paths} ms from opening the view); ` +
+      `then "${done}"; longest main-thread task ${longest.toFixed(0)} ms while the paths were computed, ` +
+      `${(await longestTaskSince(page, since)).toFixed(0)} ms until the fixes were done`,
+  );
+  assert.match(found, /(No path to admin|\d+ paths? to admin): found in \d+ ms in the background/);
+  // At most a page of paths is rendered; on an account this large the fixes are not computed.
+  assert.ok((await page.locator('.path-card').count()) <= 10);
+  if (/^\d+ paths? to admin/.test(found)) {
+    assert.match(done, /their fixes are not computed on an account this large/);
+    assert.match(await page.locator('.path-card .path-fix').first().innerText(), /Not computed/);
+  }
+  assert.match(await page.locator('.escalation-coverage summary').innerText(), /from 50\d principals/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -168,6 +168,8 @@ pub enum FixState {
     Found(Rc<FixData>),
     /// No candidate breaks the path.
     NoneFound,
+    /// Not computed: the analysis took too long for the fixes to be affordable.
+    Skipped,
 }
 
 /// The escalation analysis of one revision.
@@ -238,10 +240,19 @@ pub fn use_escalation(query: Option<EscalationQuery>) -> EscalationProgress {
                     let mut p = progress.borrow_mut();
                     let elapsed = js_sys::Date::now() - started;
                     match response {
-                        Response::Escalation { report, .. } => {
+                        Response::Escalation {
+                            report,
+                            fixes_follow,
+                            ..
+                        } => {
+                            let state = if fixes_follow {
+                                FixState::Pending
+                            } else {
+                                FixState::Skipped
+                            };
                             p.result = Some(EscalationResult {
                                 revision,
-                                fixes: vec![FixState::Pending; report.paths.len()],
+                                fixes: vec![state; report.paths.len()],
                                 report: Rc::new(report),
                                 paths_ms: elapsed,
                                 done_ms: None,

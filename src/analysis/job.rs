@@ -174,8 +174,14 @@ impl WhoCanJob {
     }
 }
 
+/// The most the fixes may cost, estimated as one analysis per path, in milliseconds: a fix
+/// checks each candidate edit with a whole analysis of the edited scenario, so on a large
+/// account (seconds per analysis, hundreds of paths) the fixes would keep the worker busy for
+/// hours. Above it the paths come without fixes, and the page says why.
+pub const FIXES_BUDGET_MS: f64 = 3000.0;
+
 /// The escalation analysis: the paths first, then each path's smallest fix (with what else it
-/// removes), one path at a time.
+/// removes), one path at a time, when they are affordable (see [`FIXES_BUDGET_MS`]).
 #[derive(Debug)]
 pub struct EscalationJob {
     scenario: Rc<Scenario>,
@@ -184,6 +190,8 @@ pub struct EscalationJob {
     cache: CompileCache,
     report: Option<EscalationReport>,
     next_fix: usize,
+    /// Whether the fixes are computed (decided once the paths are here).
+    fixes: bool,
 }
 
 impl EscalationJob {
@@ -200,6 +208,7 @@ impl EscalationJob {
             cache: CompileCache::new(),
             report: None,
             next_fix: 0,
+            fixes: true,
         }
     }
 
@@ -207,7 +216,7 @@ impl EscalationJob {
     pub fn is_done(&self) -> bool {
         self.report
             .as_ref()
-            .is_some_and(|r| self.next_fix >= r.paths.len())
+            .is_some_and(|r| !self.fixes || self.next_fix >= r.paths.len())
     }
 
     /// Computes the paths (the first step), then fixes until `budget_ms` have passed by `now`
@@ -222,15 +231,21 @@ impl EscalationJob {
         let mut out = Vec::new();
         if self.report.is_none() {
             let report = escalation_paths(&model, &self.catalog);
+            let took = now() - start;
+            self.fixes = took * report.paths.len() as f64 <= FIXES_BUDGET_MS;
             let data = EscalationData::new(&report, |path| {
                 let end = path.hops.last()?;
                 let probe = ADMIN_PROBES.first()?;
                 model.decided(&PrincipalRef::from(end.to.clone()), probe, "*", &[])
             });
-            out.push(Response::Escalation { job, report: data });
+            out.push(Response::Escalation {
+                job,
+                report: data,
+                fixes_follow: self.fixes,
+            });
             self.report = Some(report);
         }
-        let Some(report) = &self.report else {
+        let Some(report) = self.report.as_ref().filter(|_| self.fixes) else {
             return out;
         };
         while let Some(path) = report.paths.get(self.next_fix) {
@@ -347,7 +362,12 @@ mod tests {
             catalog,
         ));
         let answers = run(job);
-        let Some(Response::Escalation { job: 7, report }) = answers.first() else {
+        let Some(Response::Escalation {
+            job: 7,
+            report,
+            fixes_follow: true,
+        }) = answers.first()
+        else {
             panic!("the paths come first: {answers:?}");
         };
         let n = report.paths.len();
@@ -409,6 +429,33 @@ mod tests {
         assert!(matches!(
             again.first(),
             Some(Response::Escalation { report, .. }) if report.paths.is_empty()
+        ));
+    }
+
+    #[test]
+    fn a_slow_analysis_sends_its_paths_without_fixes() {
+        let catalog = Rc::new(EscalationCatalog::parse(PATHS).unwrap());
+        let mut job = Job::Escalation(EscalationJob::new(
+            example("passrole-lambda-admin"),
+            Some(managed()),
+            catalog,
+        ));
+        // A clock that says the analysis took twice the whole budget.
+        let clock = std::cell::Cell::new(0.0);
+        let now = || {
+            clock.set(clock.get() + 2.0 * FIXES_BUDGET_MS);
+            clock.get()
+        };
+        let answers = job.step(1, 50.0, now);
+        assert!(matches!(
+            answers.as_slice(),
+            [
+                Response::Escalation {
+                    fixes_follow: false,
+                    ..
+                },
+                Response::Done { job: 1 }
+            ]
         ));
     }
 

@@ -107,12 +107,16 @@ pub enum Response {
         rows: Vec<WhoCanRow>,
     },
     /// The paths to admin of an escalation `job` (their fixes follow, one [`Response::Fix`]
-    /// per path).
+    /// per path, when `fixes_follow`).
     Escalation {
         /// The job.
         job: u64,
         /// The report.
         report: EscalationData,
+        /// Whether each path's fix follows. A fix tries candidate edits, each checked with a
+        /// whole analysis; when the analysis itself took long (a large account), the fixes are
+        /// not computed (see `job::FIXES_BUDGET_MS`).
+        fixes_follow: bool,
     },
     /// The smallest fix of one path of an escalation `job`.
     Fix {

@@ -12,13 +12,18 @@ use crate::analysis::client::JobStatus;
 use crate::store::use_store;
 use crate::text::count;
 
+/// How many paths are rendered at first, and how many more each "Show more" adds.
+pub const PATHS_PER_PAGE: usize = 10;
+
 /// The panel.
 #[component]
 pub fn EscalationPanel() -> Html {
-    let Some(store) = use_store() else {
+    let store = use_store();
+    let progress = use_context::<EscalationProgress>().unwrap_or_default();
+    let shown = use_state(|| PATHS_PER_PAGE);
+    let Some(store) = store else {
         return html! {};
     };
-    let progress = use_context::<EscalationProgress>().unwrap_or_default();
     let current = progress.current(store.revision).is_some();
     let (status, state) = match (&progress.status, &progress.result) {
         (Some(JobStatus::Failed(m)), _) => (
@@ -32,7 +37,11 @@ pub fn EscalationPanel() -> Html {
             } else {
                 count(n, "path to admin", "paths to admin")
             };
+            let skipped = r.fixes.first() == Some(&FixState::Skipped);
             let fixes = match r.done_ms {
+                _ if skipped => {
+                    "; their fixes are not computed on an account this large".to_string()
+                }
                 Some(ms) if n > 0 => format!(" and their fixes in {} ms", ms.round()),
                 None if n > 0 => ", checking the smallest fix of each…".to_string(),
                 _ => String::new(),
@@ -62,7 +71,13 @@ pub fn EscalationPanel() -> Html {
         } else {
             r.report.admin_equivalent.join(", ")
         };
-        let cards = r.report.paths.iter().zip(&r.fixes).enumerate().map(|(i, (path, fix))| {
+        let total = r.report.paths.len();
+        let hidden = total.saturating_sub(*shown);
+        let more = {
+            let shown = shown.clone();
+            Callback::from(move |_| shown.set(*shown + PATHS_PER_PAGE))
+        };
+        let cards = r.report.paths.iter().zip(&r.fixes).take(*shown).enumerate().map(|(i, (path, fix))| {
             let key = path.key();
             let path = Rc::new(path.clone());
             let fix: FixState = fix.clone();
@@ -76,6 +91,13 @@ pub fn EscalationPanel() -> Html {
             <>
                 <p class="muted escalation-admins">{ format!("Admin-equivalent already (not paths): {admins}.") }</p>
                 <ol class="path-list">{ for cards }</ol>
+                if hidden > 0 {
+                    <p class="path-more">
+                        <button type="button" class="btn" data-action="more-paths" onclick={more}>
+                            { format!("Show {} more ({} not shown)", hidden.min(PATHS_PER_PAGE), hidden) }
+                        </button>
+                    </p>
+                }
                 <details class="escalation-coverage">
                     <summary>{ format!(
                         "Checked {} of the catalog's {} paths from {}",

@@ -32,6 +32,9 @@ pub fn PathFix(props: &PathFixProps) -> Html {
     };
     let body = match &props.fix {
         FixState::Pending => html! { <p class="muted">{ "Looking for the smallest fix…" }</p> },
+        FixState::Skipped => html! {
+            <p class="muted">{ "Not computed: the analysis of this account takes long, and each candidate fix is checked with a whole analysis. Fix it by hand, or use the command line's escalation --fix." }</p>
+        },
         FixState::NoneFound => html! {
             <p class="muted">{ "No single edit of one policy breaks this path: change the policies of its hops by hand." }</p>
         },
