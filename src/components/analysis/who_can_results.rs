@@ -36,7 +36,7 @@ pub fn WhoCanResults(props: &WhoCanResultsProps) -> Html {
             count(p.actions.len(), "action", "actions")
         ),
         JobStatus::Done => format!(
-            "{} of {} answered in {} ms in the background.",
+            "{} asked of {}, answered in {} ms in the background.",
             count(p.actions.len(), "action", "actions"),
             count(p.considered, "principal", "principals"),
             p.elapsed_ms.round()
