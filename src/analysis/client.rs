@@ -2,8 +2,8 @@
 //! [`use_matrix`] hook that runs a matrix query there and follows its progress (the account
 //! analysis's hooks are in `super::account`).
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
@@ -44,10 +44,36 @@ fn absolute(relative: &str) -> Option<String> {
         .map(|u| u.href())
 }
 
+/// One worker and the last scenario sent to it, with its number.
+struct Lane {
+    bridge: WorkerBridge<AnalysisWorker>,
+    sent: RefCell<Option<(u64, Weak<Scenario>)>>,
+}
+
+impl Lane {
+    fn spawn(url: &str) -> Lane {
+        Lane {
+            bridge: AnalysisWorker::spawner()
+                .callback(deliver)
+                .spawn_with_loader(url),
+            sent: RefCell::new(None),
+        }
+    }
+}
+
 /// Where the jobs run.
 enum Backend {
-    /// In the analysis worker.
-    Worker(WorkerBridge<AnalysisWorker>),
+    /// In the analysis worker: the matrix and who-can in one, the escalation analysis (whose
+    /// search is one long step on a large account) in a second one started on first use, so it
+    /// never holds up the interactive jobs.
+    Worker {
+        /// The loader's URL.
+        url: String,
+        /// The matrix and who-can.
+        interactive: Lane,
+        /// The escalation analysis.
+        account: OnceCell<Lane>,
+    },
     /// On the page, a slice per task (the build ships no worker).
     Page(Rc<RefCell<HashMap<u64, Job>>>),
 }
@@ -82,8 +108,8 @@ pub(crate) struct Client {
     /// Who follows each job.
     listeners: RefCell<HashMap<u64, Callback<Response>>>,
     next_job: Cell<u64>,
-    /// The last scenario sent to the worker, with its number.
-    sent: RefCell<Option<(u64, Weak<Scenario>)>>,
+    /// The jobs running in the account worker (the others run in the interactive one).
+    on_account: RefCell<HashSet<u64>>,
 }
 
 thread_local! {
@@ -106,18 +132,18 @@ pub(crate) fn client() -> Rc<Client> {
     CLIENT.with(|c| {
         Rc::clone(c.borrow_mut().get_or_insert_with(|| {
             let backend = match worker_url().and_then(|u| absolute(&u)) {
-                Some(url) => Backend::Worker(
-                    AnalysisWorker::spawner()
-                        .callback(deliver)
-                        .spawn_with_loader(&url),
-                ),
+                Some(url) => Backend::Worker {
+                    interactive: Lane::spawn(&url),
+                    account: OnceCell::new(),
+                    url,
+                },
                 None => Backend::Page(Rc::new(RefCell::new(HashMap::new()))),
             };
             Rc::new(Client {
                 backend,
                 listeners: RefCell::new(HashMap::new()),
                 next_job: Cell::new(1),
-                sent: RefCell::new(None),
+                on_account: RefCell::new(HashSet::new()),
             })
         }))
     })
@@ -126,7 +152,7 @@ pub(crate) fn client() -> Rc<Client> {
 /// Whether the analyses run in the worker (rather than on the page, where the build ships no
 /// worker).
 pub fn uses_worker() -> bool {
-    matches!(client().backend, Backend::Worker(_))
+    matches!(client().backend, Backend::Worker { .. })
 }
 
 /// Runs the next slice of the page's job `id`, then schedules the one after it.
@@ -169,8 +195,18 @@ impl Client {
         self.next_job.set(job + 1);
         self.listeners.borrow_mut().insert(job, listener);
         match &self.backend {
-            Backend::Worker(bridge) => {
-                let mut sent = self.sent.borrow_mut();
+            Backend::Worker {
+                url,
+                interactive,
+                account,
+            } => {
+                let lane = if matches!(spec, JobSpec::Escalation { .. }) {
+                    self.on_account.borrow_mut().insert(job);
+                    account.get_or_init(|| Lane::spawn(url))
+                } else {
+                    interactive
+                };
+                let mut sent = lane.sent.borrow_mut();
                 let known = sent
                     .as_ref()
                     .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, scenario)))
@@ -221,7 +257,7 @@ impl Client {
                         })
                     }
                 };
-                bridge.send(request);
+                lane.bridge.send(request);
             }
             Backend::Page(jobs) => {
                 let scenario = Rc::clone(scenario);
@@ -256,7 +292,17 @@ impl Client {
             return;
         }
         match &self.backend {
-            Backend::Worker(bridge) => bridge.send(Request::Cancel { job }),
+            Backend::Worker {
+                interactive,
+                account,
+                ..
+            } => {
+                let lane = match account.get() {
+                    Some(a) if self.on_account.borrow_mut().remove(&job) => a,
+                    _ => interactive,
+                };
+                lane.bridge.send(Request::Cancel { job });
+            }
             Backend::Page(jobs) => {
                 jobs.borrow_mut().remove(&job);
             }
