@@ -2,7 +2,7 @@
 //! [`use_matrix`] hook that runs a matrix query there and follows its progress (the account
 //! analysis's hooks are in `super::account`).
 
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::{Rc, Weak};
 
@@ -70,9 +70,10 @@ enum Backend {
         /// The loader's URL.
         url: String,
         /// The matrix and who-can.
-        interactive: Lane,
-        /// The escalation analysis.
-        account: OnceCell<Lane>,
+        interactive: Rc<Lane>,
+        /// The escalation analysis (replaced when a job that has run long is cancelled: see
+        /// [`Client::cancel`]).
+        account: RefCell<Option<Rc<Lane>>>,
     },
     /// On the page, a slice per task (the build ships no worker).
     Page(Rc<RefCell<HashMap<u64, Job>>>),
@@ -110,7 +111,16 @@ pub(crate) struct Client {
     next_job: Cell<u64>,
     /// The jobs running in the account worker (the others run in the interactive one).
     on_account: RefCell<HashSet<u64>>,
+    /// The account worker's job that has not ended yet, with when it started.
+    account_running: Cell<Option<(u64, f64)>>,
 }
+
+/// How long an escalation job may have run before cancelling it replaces its worker, in
+/// milliseconds. A worker handles a Cancel only between steps, and the engine's search is one
+/// step: on a large account the worker would stay busy with a stale scenario for as long as
+/// the search takes. A fresh worker fetches and parses its assets again (a few hundred
+/// milliseconds), so quick jobs are cancelled the ordinary way.
+const REPLACE_AFTER_MS: f64 = 1000.0;
 
 thread_local! {
     static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
@@ -121,6 +131,15 @@ fn deliver(response: Response) {
     let Some(client) = CLIENT.with(|c| c.borrow().clone()) else {
         return;
     };
+    if let Some((running, _)) = client.account_running.get()
+        && running == response.job()
+        && matches!(
+            response,
+            Response::Done { .. } | Response::Failed { .. } | Response::Cancelled { .. }
+        )
+    {
+        client.account_running.set(None);
+    }
     let listener = client.listeners.borrow().get(&response.job()).cloned();
     if let Some(listener) = listener {
         listener.emit(response);
@@ -133,8 +152,8 @@ pub(crate) fn client() -> Rc<Client> {
         Rc::clone(c.borrow_mut().get_or_insert_with(|| {
             let backend = match worker_url().and_then(|u| absolute(&u)) {
                 Some(url) => Backend::Worker {
-                    interactive: Lane::spawn(&url),
-                    account: OnceCell::new(),
+                    interactive: Rc::new(Lane::spawn(&url)),
+                    account: RefCell::new(None),
                     url,
                 },
                 None => Backend::Page(Rc::new(RefCell::new(HashMap::new()))),
@@ -144,6 +163,7 @@ pub(crate) fn client() -> Rc<Client> {
                 listeners: RefCell::new(HashMap::new()),
                 next_job: Cell::new(1),
                 on_account: RefCell::new(HashSet::new()),
+                account_running: Cell::new(None),
             })
         }))
     })
@@ -202,9 +222,14 @@ impl Client {
             } => {
                 let lane = if matches!(spec, JobSpec::Escalation { .. }) {
                     self.on_account.borrow_mut().insert(job);
-                    account.get_or_init(|| Lane::spawn(url))
+                    self.account_running.set(Some((job, js_sys::Date::now())));
+                    Rc::clone(
+                        account
+                            .borrow_mut()
+                            .get_or_insert_with(|| Rc::new(Lane::spawn(url))),
+                    )
                 } else {
-                    interactive
+                    Rc::clone(interactive)
                 };
                 let mut sent = lane.sent.borrow_mut();
                 let known = sent
@@ -297,11 +322,25 @@ impl Client {
                 account,
                 ..
             } => {
-                let lane = match account.get() {
-                    Some(a) if self.on_account.borrow_mut().remove(&job) => a,
-                    _ => interactive,
-                };
-                lane.bridge.send(Request::Cancel { job });
+                if !self.on_account.borrow_mut().remove(&job) {
+                    interactive.bridge.send(Request::Cancel { job });
+                    return;
+                }
+                match self.account_running.get() {
+                    Some((running, since))
+                        if running == job && js_sys::Date::now() - since > REPLACE_AFTER_MS =>
+                    {
+                        // Dropped: the busy worker closes once its step ends, and the next job
+                        // starts a fresh one at once.
+                        self.account_running.set(None);
+                        account.borrow_mut().take();
+                    }
+                    _ => {
+                        if let Some(lane) = account.borrow().as_ref() {
+                            lane.bridge.send(Request::Cancel { job });
+                        }
+                    }
+                }
             }
             Backend::Page(jobs) => {
                 jobs.borrow_mut().remove(&job);
