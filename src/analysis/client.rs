@@ -71,7 +71,7 @@ enum Backend {
         url: String,
         /// The matrix and who-can.
         interactive: Rc<Lane>,
-        /// The escalation analysis (replaced when a job that has run long is cancelled: see
+        /// The escalation analysis (replaced when a job that has not ended is cancelled: see
         /// [`Client::cancel`]).
         account: RefCell<Option<Rc<Lane>>>,
     },
@@ -111,16 +111,9 @@ pub(crate) struct Client {
     next_job: Cell<u64>,
     /// The jobs running in the account worker (the others run in the interactive one).
     on_account: RefCell<HashSet<u64>>,
-    /// The account worker's job that has not ended yet, with when it started.
-    account_running: Cell<Option<(u64, f64)>>,
+    /// The account worker's job that has not ended yet.
+    account_running: Cell<Option<u64>>,
 }
-
-/// How long an escalation job may have run before cancelling it replaces its worker, in
-/// milliseconds. A worker handles a Cancel only between steps, and the engine's search is one
-/// step: on a large account the worker would stay busy with a stale scenario for as long as
-/// the search takes. A fresh worker fetches and parses its assets again (a few hundred
-/// milliseconds), so quick jobs are cancelled the ordinary way.
-const REPLACE_AFTER_MS: f64 = 1000.0;
 
 thread_local! {
     static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
@@ -131,7 +124,7 @@ fn deliver(response: Response) {
     let Some(client) = CLIENT.with(|c| c.borrow().clone()) else {
         return;
     };
-    if let Some((running, _)) = client.account_running.get()
+    if let Some(running) = client.account_running.get()
         && running == response.job()
         && matches!(
             response,
@@ -222,7 +215,7 @@ impl Client {
             } => {
                 let lane = if matches!(spec, JobSpec::Escalation { .. }) {
                     self.on_account.borrow_mut().insert(job);
-                    self.account_running.set(Some((job, js_sys::Date::now())));
+                    self.account_running.set(Some(job));
                     Rc::clone(
                         account
                             .borrow_mut()
@@ -326,12 +319,14 @@ impl Client {
                     interactive.bridge.send(Request::Cancel { job });
                     return;
                 }
+                // A worker handles a Cancel only between steps, and the engine's search is one
+                // step: on a large account the worker would stay busy with a stale scenario for
+                // as long as the search takes. So a job that has not ended is not cancelled but
+                // its worker dropped (it closes once its step ends) and the next job starts a
+                // fresh one at once, which fetches and parses its assets again (a few hundred
+                // milliseconds; a small account's job has ended long before the next edit).
                 match self.account_running.get() {
-                    Some((running, since))
-                        if running == job && js_sys::Date::now() - since > REPLACE_AFTER_MS =>
-                    {
-                        // Dropped: the busy worker closes once its step ends, and the next job
-                        // starts a fresh one at once.
+                    Some(running) if running == job => {
                         self.account_running.set(None);
                         account.borrow_mut().take();
                     }
