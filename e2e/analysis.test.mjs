@@ -2,9 +2,13 @@
 // arrives a band of rows at a time, with progress and a Cancel button. On a generated account of
 // 500 principals the journey prints how long the matrix took and the longest main-thread task
 // meanwhile (a long-task observer); it asserts what the worker must do, not how fast.
+//
+// The account analysis too: a new user opens the PassRole example, sees the path to admin in the
+// Analysis view and on the canvas, applies the suggested fix, sees the path disappear, and undo
+// brings it back (the journey of issue 14's "Done when"); it prints the worker's times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openPage, showView, openExample } from './lib/harness.mjs';
+import { useApp, openPage, showView, openExample, focusIsOn, shootLaptopAndPhone } from './lib/harness.mjs';
 
 const app = useApp();
 const ACCOUNT = '123456789012';
@@ -220,6 +224,151 @@ test('a 500-principal account: the matrix computes in the worker with progress, 
   await page.waitForTimeout(1500);
   assert.equal(await page.locator('.sim-matrix tbody tr').count(), kept);
   console.log(`cancelled the 500 x 300 matrix after ${after} rows; longest main-thread task meanwhile ${(await longestTaskSince(page, cancelSince)).toFixed(0)} ms`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** The paths-to-admin count the Findings tab's badge carries (0 without a badge). */
+async function badgePaths(page) {
+  const badge = page.locator('.tabs [data-view="findings"] .badge');
+  if ((await badge.count()) === 0) return 0;
+  return Number(await badge.getAttribute('data-paths'));
+}
+
+test('the PassRole example: the path to admin in the analysis and on the canvas, fixed in one undoable edit', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await openExample(page, 'passrole-lambda-admin');
+  await showView(page, 'analysis');
+  const status = page.locator('.analysis-escalation .analysis-status');
+  const card = page.locator('.path-card[data-principal="user/dev-dana"]');
+  await card.waitFor({ state: 'visible', timeout: 30000 });
+  await page.locator('.analysis-escalation .analysis-status[data-state="done"]').waitFor({ timeout: 30000 });
+  const found = await status.innerText();
+  assert.match(found, /^1 path to admin: found in \d+ ms in the background and their fixes in \d+ ms\.$/);
+  console.log(`passrole-lambda-admin in the worker: "${found}"`);
+  // Computed by the build's worker, and counted in the Findings badge from its answer.
+  assert.ok(page.workers().some((w) => /\/worker\/iam-playground-worker-[0-9a-f]+_loader\.js$/.test(w.url())));
+  assert.equal(await badgePaths(page), 1);
+  // The hop, the statements that allow it, the catalog's references, and why the end is admin.
+  const text = await card.innerText();
+  assert.match(text, /lambda-001/);
+  assert.match(text, /iam:PassRole on arn:aws:iam::111122223333:role\/LambdaAdminRole with iam:PassedToService = lambda\.amazonaws\.com/);
+  assert.match(text, /by statement PassRolesToFunctions of Customer-managed policy LambdaDeveloper/);
+  assert.match(text, /role\/LambdaAdminRole is admin-equivalent/);
+  assert.ok((await card.locator('.hop-references a[target="_blank"]').count()) > 0);
+  // The smallest fix and what else it takes away.
+  const fix = card.locator('.path-fix');
+  assert.match(await fix.innerText(), /Drop iam:PassRole from statement PassRolesToFunctions/);
+  assert.match(await fix.innerText(), /It also removes:[\s\S]*role\/LambdaAppRole/);
+  await shootLaptopAndPhone(page, 'analysis-path');
+
+  // Show on canvas, from the keyboard: the hop cards and lines are highlighted.
+  const show = card.locator('[data-action="show-path"]');
+  await show.focus();
+  assert.ok(await focusIsOn(page, '.path-card [data-action="show-path"]'));
+  await page.keyboard.press('Enter');
+  await page.locator('main[data-view="workspace"]').waitFor({ state: 'visible', timeout: 5000 });
+  await page.locator('.path-banner[data-state="shown"]').waitFor({ state: 'visible', timeout: 5000 });
+  for (const key of ['user:dev-dana', 'group:Developers', 'policy:LambdaDeveloper', 'role:LambdaAdminRole', 'aws:arn:aws:iam::aws:policy/AdministratorAccess']) {
+    assert.equal(await page.locator(`[data-card="${key}"]`).getAttribute('data-on-path'), 'true', key);
+  }
+  assert.equal(await page.locator('[data-card="role:LambdaAppRole"]').getAttribute('data-on-path'), null);
+  await page.locator('path.link-hop[data-from="user:dev-dana"][data-to="role:LambdaAdminRole"]').waitFor({ state: 'attached', timeout: 5000 });
+  assert.ok((await page.locator('path.link-path').count()) >= 2);
+  await shootLaptopAndPhone(page, 'analysis-canvas');
+
+  // Back to the analysis, and apply the fix from the keyboard: one undoable edit.
+  await page.locator('.path-banner [data-action="back-to-analysis"]').click();
+  const apply = page.locator('.path-card [data-action="apply-path-fix"]');
+  await apply.waitFor({ state: 'visible', timeout: 5000 });
+  await apply.focus();
+  assert.ok(await focusIsOn(page, '.path-card [data-action="apply-path-fix"]'));
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('.path-card').length === 0, null, { timeout: 30000 });
+  await page.locator('.analysis-escalation .analysis-status[data-state="done"]').waitFor({ timeout: 30000 });
+  assert.match(await status.innerText(), /^No path to admin: found in \d+ ms in the background\.$/);
+  assert.equal(await badgePaths(page), 0);
+  const undo = page.locator('[data-action="undo"]');
+  assert.match(await undo.getAttribute('title'), /Fix the path to admin of user\/dev-dana: drop iam:PassRole/);
+  // The canvas no longer draws it.
+  await showView(page, 'workspace');
+  await page.locator('.path-banner[data-state="absent"]').waitFor({ state: 'visible', timeout: 5000 });
+  assert.equal(await page.locator('[data-on-path]').count(), 0);
+
+  // Undo brings the path back, on the canvas too.
+  await undo.click();
+  await page.locator('.path-banner[data-state="shown"]').waitFor({ state: 'visible', timeout: 30000 });
+  await showView(page, 'analysis');
+  await card.waitFor({ state: 'visible', timeout: 30000 });
+  assert.equal(await badgePaths(page), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('who can: the question with the catalog\'s autocomplete, each answer opening the simulator on its request', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await page.locator('footer .data-status[data-state="ready"]').waitFor({ timeout: 15000 });
+  await openExample(page, 'passrole-lambda-admin');
+  await showView(page, 'analysis');
+  const actions = page.locator('input[name="who-can-actions"]');
+  await actions.fill('iam:PassR');
+  // The autocomplete is the simulator's: the catalog's actions matching what is typed.
+  await page.waitForFunction(() => [...document.querySelectorAll('#who-can-action-options option')].some((o) => o.value === 'iam:PassRole'), null, { timeout: 5000 });
+  await actions.fill('iam:PassRole');
+  await page.locator('input[name="who-can-resource"]').fill('arn:aws:iam::111122223333:role/LambdaAdminRole');
+  await page.keyboard.press('Enter');
+  const entry = page.locator('.who-can-entry[data-principal="user/dev-dana"]');
+  await entry.waitFor({ state: 'visible', timeout: 30000 });
+  assert.equal(await entry.getAttribute('data-access'), 'allowed');
+  assert.match(await entry.innerText(), /PassRolesToFunctions/);
+  assert.match(await page.locator('.who-can-results .analysis-status').innerText(), /answered in \d+ ms in the background/);
+  await entry.locator('[data-action="simulate-request"]').click();
+  await page.locator('main[data-view="simulate"]').waitFor({ state: 'visible', timeout: 5000 });
+  assert.equal(await page.locator('.sim-request input[name="action"]').inputValue(), 'iam:PassRole');
+  assert.equal(await page.locator('.sim-request input[name="resource"]').inputValue(), 'arn:aws:iam::111122223333:role/LambdaAdminRole');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a 500-principal account: the paths to admin are found in the worker with the page responsive', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await observeLongTasks(page);
+  await showView(page, 'export');
+  await page.locator('.export-file-input').setInputFiles({
+    name: 'authorization-details.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(authorizationDetails(200, 299)),
+  });
+  await page.locator('[data-notice]').first().waitFor({ state: 'visible', timeout: 60000 });
+  const since = await page.evaluate(() => performance.now());
+  const started = Date.now();
+  await showView(page, 'analysis');
+  const status = page.locator('.analysis-escalation .analysis-status');
+  // The paths arrive first (their fixes follow, one path at a time).
+  await page.waitForFunction(() => {
+    const s = document.querySelector('.analysis-escalation .analysis-status');
+    return s && /found in \d+ ms/.test(s.textContent);
+  }, null, { timeout: 120000, polling: 200 });
+  const paths = Date.now() - started;
+  const found = await status.innerText();
+  const longest = await longestTaskSince(page, since);
+  const done = await page
+    .locator('.analysis-escalation .analysis-status[data-state="done"]')
+    .waitFor({ timeout: 120000 })
+    .then(async () => status.innerText());
+  console.log(
+    `escalation analysis of 500 principals in the worker: "${found}" (${paths} ms from opening the view); ` +
+      `then "${done}"; longest main-thread task ${longest.toFixed(0)} ms while the paths were computed, ` +
+      `${(await longestTaskSince(page, since)).toFixed(0)} ms until the fixes were done`,
+  );
+  assert.match(found, /(No path to admin|\d+ paths? to admin): found in \d+ ms in the background/);
+  // At most a page of paths is rendered; on an account this large the fixes are not computed.
+  assert.ok((await page.locator('.path-card').count()) <= 10);
+  if (/^\d+ paths? to admin/.test(found)) {
+    assert.match(done, /their fixes are not computed on an account this large/);
+    assert.match(await page.locator('.path-card .path-fix').first().innerText(), /Not computed/);
+  }
+  assert.match(await page.locator('.escalation-coverage summary').innerText(), /from 50\d principals/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -26,6 +26,8 @@ pub enum View {
     Workspace,
     /// The request panel, saved tests and the access matrix.
     Simulate,
+    /// Account analysis: who can, and every path to admin.
+    Analysis,
     /// Every finding of the scenario.
     Findings,
     /// CloudFormation export and import.
@@ -38,9 +40,10 @@ pub enum View {
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Workspace,
         View::Simulate,
+        View::Analysis,
         View::Findings,
         View::Export,
         View::Share,
@@ -52,6 +55,7 @@ impl View {
         match self {
             View::Workspace => "workspace",
             View::Simulate => "simulate",
+            View::Analysis => "analysis",
             View::Findings => "findings",
             View::Export => "export",
             View::Share => "share",
@@ -64,6 +68,7 @@ impl View {
         match self {
             View::Workspace => "Workspace",
             View::Simulate => "Simulator",
+            View::Analysis => "Analysis",
             View::Findings => "Findings",
             View::Export => "Export & import",
             View::Share => "Share & embed",
@@ -139,6 +144,16 @@ pub enum NoticeLevel {
     Error,
 }
 
+/// The who-can question of the analysis view: what the user asked, as typed (the view expands
+/// the actions with the catalog).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WhoCanInput {
+    /// Actions: an action, a pattern, `service:AccessLevel`, or several separated by commas.
+    pub actions: String,
+    /// The resource ARN (empty or `*` for any).
+    pub resource: String,
+}
+
 /// One step of the undo history.
 #[derive(Debug, Clone, PartialEq)]
 struct Step {
@@ -163,6 +178,12 @@ pub struct Store {
     pub selection: Selection,
     /// The simulator's request.
     pub request: RequestState,
+    /// The analysis view's who-can question, as typed.
+    pub who_can: WhoCanInput,
+    /// The escalation path the workspace canvas draws, by its key (the analysis's
+    /// `PathData::key`); the canvas looks it up in the current analysis, so a path that is gone
+    /// is drawn nowhere.
+    pub path_on_canvas: Option<String>,
     /// The message shown at the top, if any.
     pub notice: Option<Notice>,
     past: Vec<Step>,
@@ -221,6 +242,10 @@ pub enum Action {
     },
     /// Replaces the simulator's request.
     SetRequest(RequestState),
+    /// Asks the analysis view's who-can question.
+    SetWhoCan(WhoCanInput),
+    /// Draws an escalation path on the workspace canvas (by its key), or none.
+    ShowPath(Option<String>),
     /// Shows or clears the app-wide message.
     SetNotice(Option<Notice>),
     /// Ends a typing burst (an editor lost focus): the next edit with the same coalescing key
@@ -239,6 +264,8 @@ impl Store {
             view: View::default(),
             selection: Selection::default(),
             request: RequestState::default(),
+            who_can: WhoCanInput::default(),
+            path_on_canvas: None,
             notice: None,
             past: Vec::new(),
             future: Vec::new(),
@@ -324,6 +351,8 @@ impl Store {
                 self.unsaved_copy = unsaved_copy;
                 self.selection = Selection::default();
                 self.request = RequestState::default();
+                self.who_can = WhoCanInput::default();
+                self.path_on_canvas = None;
                 self.view = View::Workspace;
                 self.set_scenario(scenario);
             }
@@ -339,6 +368,13 @@ impl Store {
                 }
             }
             Action::SetRequest(request) => self.request = request,
+            Action::SetWhoCan(input) => self.who_can = input,
+            Action::ShowPath(key) => {
+                if key.is_some() {
+                    self.view = View::Workspace;
+                }
+                self.path_on_canvas = key;
+            }
             Action::SetNotice(notice) => self.notice = notice,
             Action::EndBurst => self.last_key = None,
         }
@@ -555,6 +591,13 @@ mod tests {
             principal: "user/alice".into(),
             ..RequestState::default()
         }));
+        store.apply(Action::SetWhoCan(WhoCanInput {
+            actions: "s3:DeleteBucket".into(),
+            resource: "*".into(),
+        }));
+        store.apply(Action::ShowPath(Some(
+            "user/alice|iam-001>user/alice".into(),
+        )));
         let mut other = Scenario::new("111122223333");
         other.groups.push(Group::new("Admins"));
         store.apply(Action::Open {
@@ -564,12 +607,31 @@ mod tests {
         });
         assert!(!store.can_undo());
         assert_eq!(store.request, RequestState::default());
+        assert_eq!(store.who_can, WhoCanInput::default());
+        assert_eq!(store.path_on_canvas, None);
         assert_eq!(store.slot, "Linked");
         assert!(store.unsaved_copy);
         store.apply(Action::Saved {
             slot: "Linked".into(),
         });
         assert!(!store.unsaved_copy);
+    }
+
+    #[test]
+    fn showing_a_path_opens_the_workspace_and_clearing_it_stays() {
+        let mut store = Store::default();
+        store.apply(Action::SetView(View::Analysis));
+        store.apply(Action::ShowPath(None));
+        assert_eq!(store.view, View::Analysis);
+        store.apply(Action::ShowPath(Some("user/a|iam-001>user/a".into())));
+        assert_eq!(store.view, View::Workspace);
+        assert_eq!(
+            store.path_on_canvas.as_deref(),
+            Some("user/a|iam-001>user/a")
+        );
+        // An edit keeps the choice: the canvas looks the path up in the new analysis.
+        add_user(&mut store, "b", None);
+        assert!(store.path_on_canvas.is_some());
     }
 
     #[test]

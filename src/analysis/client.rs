@@ -1,20 +1,24 @@
 //! The page's side of the analysis worker: one worker per page, started on first use, and the
-//! [`use_matrix`] hook that runs a matrix query there and follows its progress.
+//! [`use_matrix`] hook that runs a matrix query there and follows its progress (the account
+//! analysis's hooks are in `super::account`).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
 use iam_engine::catalog::ManagedPolicies;
+use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::eval::Decision;
 use iam_engine::scenario::{PrincipalRef, Scenario};
 use iam_engine::workbench::matrix::matrix_principals;
 use yew::prelude::*;
 
-use super::job::MatrixJob;
-use super::protocol::{Band, MatrixRequest, Request, Response, decision_of};
+use super::job::{EscalationJob, Job, MatrixJob, WhoCanJob};
+use super::protocol::{
+    Band, EscalationRequest, MatrixRequest, ModelRef, Request, Response, WhoCanRequest, decision_of,
+};
 use super::worker::AnalysisWorker;
 
 /// How long a slice of a job run on the page (where there is no worker) may take, in
@@ -40,22 +44,75 @@ fn absolute(relative: &str) -> Option<String> {
         .map(|u| u.href())
 }
 
+/// One worker and the last scenario sent to it, with its number.
+struct Lane {
+    bridge: WorkerBridge<AnalysisWorker>,
+    sent: RefCell<Option<(u64, Weak<Scenario>)>>,
+}
+
+impl Lane {
+    fn spawn(url: &str) -> Lane {
+        Lane {
+            bridge: AnalysisWorker::spawner()
+                .callback(deliver)
+                .spawn_with_loader(url),
+            sent: RefCell::new(None),
+        }
+    }
+}
+
 /// Where the jobs run.
 enum Backend {
-    /// In the analysis worker.
-    Worker(WorkerBridge<AnalysisWorker>),
+    /// In the analysis worker: the matrix and who-can in one, the escalation analysis (whose
+    /// search is one long step on a large account) in a second one started on first use, so it
+    /// never holds up the interactive jobs.
+    Worker {
+        /// The loader's URL.
+        url: String,
+        /// The matrix and who-can.
+        interactive: Rc<Lane>,
+        /// The escalation analysis (replaced when a job that has not ended is cancelled: see
+        /// [`Client::cancel`]).
+        account: RefCell<Option<Rc<Lane>>>,
+    },
     /// On the page, a slice per task (the build ships no worker).
-    Page(Rc<RefCell<HashMap<u64, MatrixJob>>>),
+    Page(Rc<RefCell<HashMap<u64, Job>>>),
+}
+
+/// What a job computes (see [`Client::start`]).
+pub(crate) enum JobSpec {
+    /// An access matrix: the principals × `actions` on `resource`.
+    Matrix {
+        /// The action columns.
+        actions: Vec<String>,
+        /// The resource.
+        resource: String,
+    },
+    /// Who can do `actions` on `resource`.
+    WhoCan {
+        /// The actions, expanded.
+        actions: Vec<String>,
+        /// The resource.
+        resource: String,
+    },
+    /// The paths to admin and their fixes. The page's fallback computes with `catalog`; the
+    /// worker fetches its own copy from the build's asset.
+    Escalation {
+        /// The escalation catalog, when the page has it.
+        catalog: Option<Rc<EscalationCatalog>>,
+    },
 }
 
 /// The page's connection to the worker.
-struct Client {
+pub(crate) struct Client {
     backend: Backend,
     /// Who follows each job.
     listeners: RefCell<HashMap<u64, Callback<Response>>>,
     next_job: Cell<u64>,
-    /// The last scenario sent to the worker, with its number.
-    sent: RefCell<Option<(u64, Weak<Scenario>)>>,
+    /// The jobs running in the account worker (the others run in the interactive one).
+    on_account: RefCell<HashSet<u64>>,
+    /// The account worker's job that has not ended yet.
+    account_running: Cell<Option<u64>>,
 }
 
 thread_local! {
@@ -67,6 +124,15 @@ fn deliver(response: Response) {
     let Some(client) = CLIENT.with(|c| c.borrow().clone()) else {
         return;
     };
+    if let Some(running) = client.account_running.get()
+        && running == response.job()
+        && matches!(
+            response,
+            Response::Done { .. } | Response::Failed { .. } | Response::Cancelled { .. }
+        )
+    {
+        client.account_running.set(None);
+    }
     let listener = client.listeners.borrow().get(&response.job()).cloned();
     if let Some(listener) = listener {
         listener.emit(response);
@@ -74,22 +140,23 @@ fn deliver(response: Response) {
 }
 
 /// The page's client, started on first use.
-fn client() -> Rc<Client> {
+pub(crate) fn client() -> Rc<Client> {
     CLIENT.with(|c| {
         Rc::clone(c.borrow_mut().get_or_insert_with(|| {
             let backend = match worker_url().and_then(|u| absolute(&u)) {
-                Some(url) => Backend::Worker(
-                    AnalysisWorker::spawner()
-                        .callback(deliver)
-                        .spawn_with_loader(&url),
-                ),
+                Some(url) => Backend::Worker {
+                    interactive: Rc::new(Lane::spawn(&url)),
+                    account: RefCell::new(None),
+                    url,
+                },
                 None => Backend::Page(Rc::new(RefCell::new(HashMap::new()))),
             };
             Rc::new(Client {
                 backend,
                 listeners: RefCell::new(HashMap::new()),
                 next_job: Cell::new(1),
-                sent: RefCell::new(None),
+                on_account: RefCell::new(HashSet::new()),
+                account_running: Cell::new(None),
             })
         }))
     })
@@ -98,25 +165,19 @@ fn client() -> Rc<Client> {
 /// Whether the analyses run in the worker (rather than on the page, where the build ships no
 /// worker).
 pub fn uses_worker() -> bool {
-    matches!(client().backend, Backend::Worker(_))
+    matches!(client().backend, Backend::Worker { .. })
 }
 
 /// Runs the next slice of the page's job `id`, then schedules the one after it.
-fn page_slice(jobs: Rc<RefCell<HashMap<u64, MatrixJob>>>, id: u64) {
+fn page_slice(jobs: Rc<RefCell<HashMap<u64, Job>>>, id: u64) {
     let answers = {
         let mut running = jobs.borrow_mut();
         let Some(job) = running.get_mut(&id) else {
             return;
         };
-        let rows = job.step(PAGE_SLICE_MS, js_sys::Date::now);
-        let mut answers = vec![Response::Rows {
-            job: id,
-            total: job.total(),
-            band: rows.into(),
-        }];
+        let answers = job.step(id, PAGE_SLICE_MS, js_sys::Date::now);
         if job.is_done() {
             running.remove(&id);
-            answers.push(Response::Done { job: id });
         } else {
             let jobs = Rc::clone(&jobs);
             Timeout::new(0, move || page_slice(jobs, id)).forget();
@@ -128,51 +189,114 @@ fn page_slice(jobs: Rc<RefCell<HashMap<u64, MatrixJob>>>, id: u64) {
     }
 }
 
+/// Answers `response` in a task of its own (a listener is never called inside `start`).
+fn deliver_later(response: Response) {
+    Timeout::new(0, move || deliver(response)).forget();
+}
+
 impl Client {
-    /// Starts the matrix of `query`, followed by `listener`; returns the job's number.
-    fn start(&self, query: &MatrixQuery, listener: Callback<Response>) -> u64 {
+    /// Starts `spec` over `scenario` (with the managed policies, once the page has them),
+    /// followed by `listener`; returns the job's number.
+    pub(crate) fn start(
+        &self,
+        scenario: &Rc<Scenario>,
+        managed: Option<&Rc<ManagedPolicies>>,
+        spec: JobSpec,
+        listener: Callback<Response>,
+    ) -> u64 {
         let job = self.next_job.get();
         self.next_job.set(job + 1);
         self.listeners.borrow_mut().insert(job, listener);
         match &self.backend {
-            Backend::Worker(bridge) => {
-                let mut sent = self.sent.borrow_mut();
+            Backend::Worker {
+                url,
+                interactive,
+                account,
+            } => {
+                let lane = if matches!(spec, JobSpec::Escalation { .. }) {
+                    self.on_account.borrow_mut().insert(job);
+                    self.account_running.set(Some(job));
+                    Rc::clone(
+                        account
+                            .borrow_mut()
+                            .get_or_insert_with(|| Rc::new(Lane::spawn(url))),
+                    )
+                } else {
+                    Rc::clone(interactive)
+                };
+                let mut sent = lane.sent.borrow_mut();
                 let known = sent
                     .as_ref()
-                    .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, &query.scenario)))
+                    .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, scenario)))
                     .map(|(id, _)| *id);
                 let (scenario_id, scenario_json) = match known {
                     Some(id) => (id, None),
                     None => {
                         let id = job;
-                        *sent = Some((id, Rc::downgrade(&query.scenario)));
-                        (id, Some(query.scenario.to_json()))
+                        *sent = Some((id, Rc::downgrade(scenario)));
+                        (id, Some(scenario.to_json()))
                     }
                 };
-                let managed_url = query
-                    .managed
-                    .as_ref()
+                let managed_url = managed
                     .and_then(|_| crate::data::asset_url("managed-policies"))
                     .and_then(|u| absolute(&u));
-                bridge.send(Request::Matrix(MatrixRequest {
-                    job,
+                let model = ModelRef {
                     scenario_id,
                     scenario_json,
                     managed_url,
-                    actions: query.actions.to_vec(),
-                    resource: query.resource.clone(),
-                }));
+                };
+                let request = match spec {
+                    JobSpec::Matrix { actions, resource } => Request::Matrix(MatrixRequest {
+                        job,
+                        model,
+                        actions,
+                        resource,
+                    }),
+                    JobSpec::WhoCan { actions, resource } => Request::WhoCan(WhoCanRequest {
+                        job,
+                        model,
+                        actions,
+                        resource,
+                    }),
+                    JobSpec::Escalation { .. } => {
+                        let Some(catalog_url) =
+                            crate::data::asset_url("escalation-paths").and_then(|u| absolute(&u))
+                        else {
+                            let message =
+                                "This build of the page does not name the escalation catalog."
+                                    .to_string();
+                            deliver_later(Response::Failed { job, message });
+                            return job;
+                        };
+                        Request::Escalation(EscalationRequest {
+                            job,
+                            model,
+                            catalog_url,
+                        })
+                    }
+                };
+                lane.bridge.send(request);
             }
             Backend::Page(jobs) => {
-                jobs.borrow_mut().insert(
-                    job,
-                    MatrixJob::new(
-                        Rc::clone(&query.scenario),
-                        query.managed.clone(),
-                        query.actions.to_vec(),
-                        query.resource.clone(),
-                    ),
-                );
+                let scenario = Rc::clone(scenario);
+                let managed = managed.cloned();
+                let made = match spec {
+                    JobSpec::Matrix { actions, resource } => Some(Job::Matrix(MatrixJob::new(
+                        scenario, managed, actions, resource,
+                    ))),
+                    JobSpec::WhoCan { actions, resource } => Some(Job::WhoCan(WhoCanJob::new(
+                        scenario, managed, actions, resource,
+                    ))),
+                    JobSpec::Escalation { catalog } => {
+                        catalog.map(|c| Job::Escalation(EscalationJob::new(scenario, managed, c)))
+                    }
+                };
+                let Some(made) = made else {
+                    let message = "The escalation catalog is not loaded.".to_string();
+                    deliver_later(Response::Failed { job, message });
+                    return job;
+                };
+                jobs.borrow_mut().insert(job, made);
                 let jobs = Rc::clone(jobs);
                 Timeout::new(0, move || page_slice(jobs, job)).forget();
             }
@@ -181,12 +305,38 @@ impl Client {
     }
 
     /// Stops job `job` and forgets its listener.
-    fn cancel(&self, job: u64) {
+    pub(crate) fn cancel(&self, job: u64) {
         if self.listeners.borrow_mut().remove(&job).is_none() {
             return;
         }
         match &self.backend {
-            Backend::Worker(bridge) => bridge.send(Request::Cancel { job }),
+            Backend::Worker {
+                interactive,
+                account,
+                ..
+            } => {
+                if !self.on_account.borrow_mut().remove(&job) {
+                    interactive.bridge.send(Request::Cancel { job });
+                    return;
+                }
+                // A worker handles a Cancel only between steps, and the engine's search is one
+                // step: on a large account the worker would stay busy with a stale scenario for
+                // as long as the search takes. So a job that has not ended is not cancelled but
+                // its worker dropped (it closes once its step ends) and the next job starts a
+                // fresh one at once, which fetches and parses its assets again (a few hundred
+                // milliseconds; a small account's job has ended long before the next edit).
+                match self.account_running.get() {
+                    Some(running) if running == job => {
+                        self.account_running.set(None);
+                        account.borrow_mut().take();
+                    }
+                    _ => {
+                        if let Some(lane) = account.borrow().as_ref() {
+                            lane.bridge.send(Request::Cancel { job });
+                        }
+                    }
+                }
+            }
             Backend::Page(jobs) => {
                 jobs.borrow_mut().remove(&job);
             }
@@ -359,6 +509,8 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
                         Response::Done { .. } => p.status = JobStatus::Done,
                         Response::Cancelled { .. } => p.status = JobStatus::Cancelled,
                         Response::Failed { message, .. } => p.status = JobStatus::Failed(message),
+                        // Answers of the other jobs' kinds.
+                        _ => {}
                     }
                     p.elapsed_ms = js_sys::Date::now() - started;
                     drop(p);
@@ -366,7 +518,11 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
                 })
             };
             let client = client();
-            let id = client.start(query, listener);
+            let spec = JobSpec::Matrix {
+                actions: query.actions.to_vec(),
+                resource: query.resource.clone(),
+            };
+            let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);
             *job.borrow_mut() = id;
             update.force_update();
             move || client.cancel(id)

@@ -1,14 +1,23 @@
-//! One access-matrix computation, a band of rows at a time (in the worker, or on the page
-//! where there is no worker).
+//! The analysis jobs, each computed a piece at a time (in the worker, or on the page where
+//! there is no worker): the access matrix a band of rows at a time ([`MatrixJob`]), who-can an
+//! action at a time ([`WhoCanJob`]), and the escalation paths, then each path's smallest fix
+//! ([`EscalationJob`]). [`Job`] is any of them, as the worker and the page's fallback run them.
 
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
+use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::scenario::{PrincipalRef, Scenario};
 use iam_engine::workbench::CompileCache;
+use iam_engine::workbench::analysis::escalation::{EscalationReport, escalation_paths};
+use iam_engine::workbench::analysis::fix::{access_removed, smallest_fix};
+use iam_engine::workbench::analysis::who_can::{WhoCanQuery, known_principals, who_can};
+use iam_engine::workbench::analysis::{ADMIN_PROBES, Model};
 use iam_engine::workbench::matrix::{
     MatrixColumns, MatrixRows, compute_matrix_rows, matrix_principals,
 };
+
+use super::protocol::{DecidedRow, EscalationData, FixData, Response, WhoCanRow};
 
 /// How many rows are computed between two looks at the clock.
 const ROWS_PER_LOOK: usize = 2;
@@ -87,5 +96,435 @@ impl MatrixJob {
             }
         }
         out
+    }
+}
+
+/// Who-can over a list of actions, an action at a time.
+#[derive(Debug)]
+pub struct WhoCanJob {
+    scenario: Rc<Scenario>,
+    managed: Option<Rc<ManagedPolicies>>,
+    actions: Vec<String>,
+    resource: String,
+    cache: CompileCache,
+    next: usize,
+}
+
+impl WhoCanJob {
+    /// Prepares who-can of `actions` on `resource` over `scenario`.
+    pub fn new(
+        scenario: Rc<Scenario>,
+        managed: Option<Rc<ManagedPolicies>>,
+        actions: Vec<String>,
+        resource: String,
+    ) -> WhoCanJob {
+        WhoCanJob {
+            scenario,
+            managed,
+            actions,
+            resource,
+            cache: CompileCache::new(),
+            next: 0,
+        }
+    }
+
+    /// Whether every action is answered.
+    pub fn is_done(&self) -> bool {
+        self.next >= self.actions.len()
+    }
+
+    /// Answers the next actions until `budget_ms` have passed by `now` (at least one), as one
+    /// answer of job `job`.
+    pub fn step(&mut self, job: u64, budget_ms: f64, now: impl Fn() -> f64) -> Response {
+        let start = now();
+        let model = Model {
+            scenario: &self.scenario,
+            managed: self.managed.as_deref(),
+            cache: &self.cache,
+        };
+        let mut rows = Vec::new();
+        let mut considered = 0;
+        while let Some(action) = self.actions.get(self.next) {
+            let answer = who_can(
+                &model,
+                &WhoCanQuery {
+                    actions: vec![action.clone()],
+                    resource: self.resource.clone(),
+                    context: Vec::new(),
+                    assumers: true,
+                },
+            );
+            considered = answer.principals_considered;
+            rows.extend(answer.entries.iter().map(WhoCanRow::from));
+            self.next += 1;
+            if now() - start >= budget_ms {
+                break;
+            }
+        }
+        if self.actions.is_empty() {
+            considered = known_principals(&self.scenario).len();
+        }
+        Response::WhoCan {
+            job,
+            total: self.actions.len(),
+            considered,
+            answered: self.next,
+            rows,
+        }
+    }
+}
+
+/// The most the fixes may cost, estimated as one analysis per path, in milliseconds: a fix
+/// checks each candidate edit with a whole analysis of the edited scenario, so on a large
+/// account (seconds per analysis, hundreds of paths) the fixes would keep the worker busy for
+/// hours. Above it the paths come without fixes, and the page says why.
+pub const FIXES_BUDGET_MS: f64 = 3000.0;
+
+/// The escalation analysis: the paths first, then each path's smallest fix (with what else it
+/// removes), one path at a time, when they are affordable (see [`FIXES_BUDGET_MS`]).
+#[derive(Debug)]
+pub struct EscalationJob {
+    scenario: Rc<Scenario>,
+    managed: Option<Rc<ManagedPolicies>>,
+    catalog: Rc<EscalationCatalog>,
+    cache: CompileCache,
+    report: Option<EscalationReport>,
+    next_fix: usize,
+    /// Whether the fixes are computed (decided once the paths are here).
+    fixes: bool,
+}
+
+impl EscalationJob {
+    /// Prepares the analysis of `scenario` with the escalation catalog.
+    pub fn new(
+        scenario: Rc<Scenario>,
+        managed: Option<Rc<ManagedPolicies>>,
+        catalog: Rc<EscalationCatalog>,
+    ) -> EscalationJob {
+        EscalationJob {
+            scenario,
+            managed,
+            catalog,
+            cache: CompileCache::new(),
+            report: None,
+            next_fix: 0,
+            fixes: true,
+        }
+    }
+
+    /// Whether the paths and every fix are computed.
+    pub fn is_done(&self) -> bool {
+        self.report
+            .as_ref()
+            .is_some_and(|r| !self.fixes || self.next_fix >= r.paths.len())
+    }
+
+    /// Computes the paths (the first step), then fixes until `budget_ms` have passed by `now`
+    /// (at least one piece), and returns the answers of job `job`.
+    pub fn step(&mut self, job: u64, budget_ms: f64, now: impl Fn() -> f64) -> Vec<Response> {
+        let start = now();
+        let model = Model {
+            scenario: &self.scenario,
+            managed: self.managed.as_deref(),
+            cache: &self.cache,
+        };
+        let mut out = Vec::new();
+        if self.report.is_none() {
+            let report = escalation_paths(&model, &self.catalog);
+            let took = now() - start;
+            self.fixes = took * report.paths.len() as f64 <= FIXES_BUDGET_MS;
+            let data = EscalationData::new(&report, |path| {
+                let end = path.hops.last()?;
+                let probe = ADMIN_PROBES.first()?;
+                model.decided(&PrincipalRef::from(end.to.clone()), probe, "*", &[])
+            });
+            out.push(Response::Escalation {
+                job,
+                report: data,
+                fixes_follow: self.fixes,
+            });
+            self.report = Some(report);
+        }
+        let Some(report) = self.report.as_ref().filter(|_| self.fixes) else {
+            return out;
+        };
+        while let Some(path) = report.paths.get(self.next_fix) {
+            if !out.is_empty() && now() - start >= budget_ms {
+                break;
+            }
+            let fix = smallest_fix(&model, &self.catalog, path).map(|fix| FixData {
+                removes: access_removed(&model, path, &fix)
+                    .iter()
+                    .map(DecidedRow::from)
+                    .collect(),
+                summary: fix.summary,
+                edit: fix.edit,
+            });
+            out.push(Response::Fix {
+                job,
+                path: self.next_fix,
+                fix,
+            });
+            self.next_fix += 1;
+        }
+        out
+    }
+}
+
+/// Any analysis job.
+#[derive(Debug)]
+pub enum Job {
+    /// An access matrix.
+    Matrix(MatrixJob),
+    /// Who can.
+    WhoCan(WhoCanJob),
+    /// Escalation paths and their fixes.
+    Escalation(EscalationJob),
+}
+
+impl Job {
+    /// Whether the job has nothing left to compute.
+    pub fn is_done(&self) -> bool {
+        match self {
+            Job::Matrix(j) => j.is_done(),
+            Job::WhoCan(j) => j.is_done(),
+            Job::Escalation(j) => j.is_done(),
+        }
+    }
+
+    /// Computes the next piece of job `id` for about `budget_ms`, and returns its answers,
+    /// followed by [`Response::Done`] when the job is complete.
+    pub fn step(&mut self, id: u64, budget_ms: f64, now: impl Fn() -> f64) -> Vec<Response> {
+        let mut out = match self {
+            Job::Matrix(j) => {
+                let band = j.step(budget_ms, now);
+                vec![Response::Rows {
+                    job: id,
+                    total: j.total(),
+                    band: band.into(),
+                }]
+            }
+            Job::WhoCan(j) => vec![j.step(id, budget_ms, now)],
+            Job::Escalation(j) => j.step(id, budget_ms, now),
+        };
+        if self.is_done() {
+            out.push(Response::Done { job: id });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::protocol::{Place, Request};
+    use iam_engine::scenario::gallery_json;
+    use iam_engine::workbench::analysis::who_can::Access;
+
+    const MANAGED: &str = include_str!("../../static/data/managed-policies.txt");
+    const PATHS: &str = include_str!("../../static/data/escalation-paths.txt");
+
+    fn example(id: &str) -> Rc<Scenario> {
+        Rc::new(Scenario::from_json(gallery_json(id).unwrap()).unwrap())
+    }
+
+    fn managed() -> Rc<ManagedPolicies> {
+        Rc::new(ManagedPolicies::parse(MANAGED).unwrap())
+    }
+
+    /// The message as the worker's codec carries it.
+    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
+        bincode::deserialize(&bincode::serialize(value).unwrap()).unwrap()
+    }
+
+    /// Runs `job` to its end with the smallest budget, so each step is one piece.
+    fn run(mut job: Job) -> Vec<Response> {
+        let mut out = Vec::new();
+        for _ in 0..1000 {
+            let answers = job.step(7, 0.0, || 0.0);
+            for a in &answers {
+                assert_eq!(&round_trip(a), a, "bincode round trip");
+            }
+            out.extend(answers);
+            if job.is_done() {
+                return out;
+            }
+        }
+        panic!("the job never ended");
+    }
+
+    #[test]
+    fn the_escalation_job_sends_the_paths_then_one_fix_per_path_then_done() {
+        let catalog = Rc::new(EscalationCatalog::parse(PATHS).unwrap());
+        let job = Job::Escalation(EscalationJob::new(
+            example("passrole-lambda-admin"),
+            Some(managed()),
+            catalog,
+        ));
+        let answers = run(job);
+        let Some(Response::Escalation {
+            job: 7,
+            report,
+            fixes_follow: true,
+        }) = answers.first()
+        else {
+            panic!("the paths come first: {answers:?}");
+        };
+        let n = report.paths.len();
+        assert!(n >= 1);
+        let path = &report.paths[0];
+        assert_eq!(path.principal, "user/dev-dana");
+        assert_eq!(path.hops[0].path_id, "lambda-001");
+        // Why the end is admin, and where the canvas finds each card.
+        let admin = path.admin_by.as_ref().unwrap();
+        assert_eq!(admin.principal, "role/LambdaAdminRole");
+        let places = path.places();
+        for p in [
+            Place::User("dev-dana".into()),
+            Place::Group("Developers".into()),
+            Place::Policy("LambdaDeveloper".into()),
+            Place::Role("LambdaAdminRole".into()),
+            Place::AwsPolicy("arn:aws:iam::aws:policy/AdministratorAccess".into()),
+        ] {
+            assert!(places.contains(&p), "{p:?} in {places:?}");
+        }
+        // One fix per path, in order, then Done.
+        let fixes: Vec<usize> = answers
+            .iter()
+            .filter_map(|a| match a {
+                Response::Fix { path, .. } => Some(*path),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fixes, (0..n).collect::<Vec<_>>());
+        assert_eq!(answers.last(), Some(&Response::Done { job: 7 }));
+        let Some(Response::Fix {
+            fix: Some(fix),
+            path: 0,
+            ..
+        }) = answers.get(1)
+        else {
+            panic!("the first path has a fix: {:?}", answers.get(1));
+        };
+        assert!(
+            fix.summary.starts_with("drop iam:PassRole"),
+            "{}",
+            fix.summary
+        );
+        assert!(
+            fix.removes
+                .iter()
+                .any(|r| r.resource.ends_with(":role/LambdaAppRole")),
+            "{:?}",
+            fix.removes
+        );
+        // The edit, applied, leaves no path (the analysis of the next revision).
+        let mut fixed = (*example("passrole-lambda-admin")).clone();
+        fix.edit.apply(&mut fixed).unwrap();
+        let again = run(Job::Escalation(EscalationJob::new(
+            Rc::new(fixed),
+            Some(managed()),
+            Rc::new(EscalationCatalog::parse(PATHS).unwrap()),
+        )));
+        assert!(matches!(
+            again.first(),
+            Some(Response::Escalation { report, .. }) if report.paths.is_empty()
+        ));
+    }
+
+    #[test]
+    fn a_slow_analysis_sends_its_paths_without_fixes() {
+        let catalog = Rc::new(EscalationCatalog::parse(PATHS).unwrap());
+        let mut job = Job::Escalation(EscalationJob::new(
+            example("passrole-lambda-admin"),
+            Some(managed()),
+            catalog,
+        ));
+        // A clock that says the analysis took twice the whole budget.
+        let clock = std::cell::Cell::new(0.0);
+        let now = || {
+            clock.set(clock.get() + 2.0 * FIXES_BUDGET_MS);
+            clock.get()
+        };
+        let answers = job.step(1, 50.0, now);
+        assert!(matches!(
+            answers.as_slice(),
+            [
+                Response::Escalation {
+                    fixes_follow: false,
+                    ..
+                },
+                Response::Done { job: 1 }
+            ]
+        ));
+    }
+
+    #[test]
+    fn the_who_can_job_answers_an_action_at_a_time_as_the_engine_does() {
+        let scenario = example("passrole-lambda-admin");
+        let actions = vec!["iam:PassRole".to_string(), "iam:CreateUser".to_string()];
+        let resource = "arn:aws:iam::111122223333:role/LambdaAdminRole".to_string();
+        let answers = run(Job::WhoCan(WhoCanJob::new(
+            Rc::clone(&scenario),
+            Some(managed()),
+            actions.clone(),
+            resource.clone(),
+        )));
+        // One answer per action (the budget is spent after each), then Done.
+        let answered: Vec<usize> = answers
+            .iter()
+            .filter_map(|a| match a {
+                Response::WhoCan {
+                    answered, total, ..
+                } => {
+                    assert_eq!(*total, 2);
+                    Some(*answered)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(answered, vec![1, 2]);
+        let rows: Vec<WhoCanRow> = answers
+            .iter()
+            .flat_map(|a| match a {
+                Response::WhoCan { rows, .. } => rows.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let managed = managed();
+        let cache = CompileCache::new();
+        let model = Model {
+            scenario: &scenario,
+            managed: Some(&managed),
+            cache: &cache,
+        };
+        let engine = who_can(
+            &model,
+            &WhoCanQuery {
+                actions,
+                resource,
+                context: Vec::new(),
+                assumers: true,
+            },
+        );
+        let expected: Vec<WhoCanRow> = engine.entries.iter().map(WhoCanRow::from).collect();
+        assert_eq!(rows, expected);
+        assert!(engine.entries.iter().any(|e| e.principal == "user/dev-dana"
+            && e.request.action == "iam:PassRole"
+            && e.access == Access::Allowed));
+    }
+
+    #[test]
+    fn requests_round_trip_the_workers_codec() {
+        let request = Request::Escalation(crate::analysis::protocol::EscalationRequest {
+            job: 3,
+            model: crate::analysis::protocol::ModelRef {
+                scenario_id: 2,
+                scenario_json: Some("{}".into()),
+                managed_url: None,
+            },
+            catalog_url: "https://example.test/data/escalation-paths-1.txt.gz".into(),
+        });
+        assert_eq!(round_trip(&request), request);
     }
 }

@@ -8,10 +8,15 @@
 //! `compute_matrix_rows`) and posts each band as it is done, so the page shows progress and
 //! partial rows, and a newer query or a Cancel stops the running job between bands.
 //!
-//! The page side is [`client::use_matrix`]. Where the build ships no worker (the browser tests,
-//! which load the app as a library), the same job runs on the page in short slices between
-//! tasks, so the answer is the same and still arrives a band at a time.
+//! The account analysis runs there too: who-can an action at a time, and the escalation
+//! paths followed by each path's smallest fix ([`job::WhoCanJob`], [`job::EscalationJob`]).
+//!
+//! The page side is [`client::use_matrix`] and [`account::use_who_can`] /
+//! [`account::use_escalation`]. Where the build ships no worker (the browser tests, which load
+//! the app as a library), the same job runs on the page in short slices between tasks, so the
+//! answer is the same and still arrives a piece at a time.
 
+pub mod account;
 pub mod client;
 pub mod job;
 pub mod protocol;

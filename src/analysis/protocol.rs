@@ -1,7 +1,14 @@
 //! The messages between the page and the analysis worker (encoded with bincode by
 //! gloo-worker).
 
+use iam_engine::catalog::escalation::Reference;
 use iam_engine::eval::Decision;
+use iam_engine::scenario::{ContextValue, IdentityRef, ResourceKind, Target};
+use iam_engine::workbench::PolicySource;
+use iam_engine::workbench::analysis::DecidedRequest;
+use iam_engine::workbench::analysis::escalation::{EscalationReport, FoundPath, Hop};
+use iam_engine::workbench::analysis::fix::FixEdit;
+use iam_engine::workbench::analysis::who_can::{Access, PrincipalKind, WhoCanEntry};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks of the worker.
@@ -9,6 +16,10 @@ use serde::{Deserialize, Serialize};
 pub enum Request {
     /// Compute an access matrix (the page cancels a job it no longer wants).
     Matrix(MatrixRequest),
+    /// Who can do some actions on a resource.
+    WhoCan(WhoCanRequest),
+    /// Every path to admin, then each path's smallest fix.
+    Escalation(EscalationRequest),
     /// Stop the job `job` if it is still running (answered with [`Response::Cancelled`]).
     Cancel {
         /// The job to stop.
@@ -16,12 +27,9 @@ pub enum Request {
     },
 }
 
-/// An access-matrix query: every principal of the scenario × `actions` on `resource`, with
-/// the root-only task columns.
+/// What every job is computed over: the scenario and the AWS-managed policies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MatrixRequest {
-    /// The page's number for this job; every answer carries it.
-    pub job: u64,
+pub struct ModelRef {
     /// The page's number for the scenario. The worker keeps the last scenario it was sent, so
     /// a query about the same scenario (another filter, another resource) does not send it
     /// again.
@@ -31,10 +39,46 @@ pub struct MatrixRequest {
     /// Where the AWS-managed policies are (an absolute URL of the page's origin), when the
     /// page has them: the worker fetches and parses its own copy once.
     pub managed_url: Option<String>,
+}
+
+/// An access-matrix query: every principal of the scenario × `actions` on `resource`, with
+/// the root-only task columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixRequest {
+    /// The page's number for this job; every answer carries it.
+    pub job: u64,
+    /// The scenario and the managed policies.
+    pub model: ModelRef,
     /// The action columns.
     pub actions: Vec<String>,
     /// The resource of every cell (`*` for any).
     pub resource: String,
+}
+
+/// A who-can query: every principal the scenario knows that is allowed `actions` on
+/// `resource` (answered an action at a time).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhoCanRequest {
+    /// The page's number for this job.
+    pub job: u64,
+    /// The scenario and the managed policies.
+    pub model: ModelRef,
+    /// The actions, already expanded (the page expands patterns with its catalog).
+    pub actions: Vec<String>,
+    /// The resource ARN (or `*`).
+    pub resource: String,
+}
+
+/// An escalation query: every path to admin-equivalent access, then the smallest fix of each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationRequest {
+    /// The page's number for this job.
+    pub job: u64,
+    /// The scenario and the managed policies.
+    pub model: ModelRef,
+    /// Where the escalation catalog is (an absolute URL of the page's origin): the worker
+    /// fetches and parses it once.
+    pub catalog_url: String,
 }
 
 /// What the worker answers.
@@ -48,6 +92,40 @@ pub enum Response {
         total: usize,
         /// The band's rows, cells and errors, as the engine computed them.
         band: Band,
+    },
+    /// The answers for the next actions of a who-can `job`.
+    WhoCan {
+        /// The job.
+        job: u64,
+        /// How many actions the query has.
+        total: usize,
+        /// How many principals each action was asked of.
+        considered: usize,
+        /// How many actions are answered so far, these included.
+        answered: usize,
+        /// The principals with an answer for these actions.
+        rows: Vec<WhoCanRow>,
+    },
+    /// The paths to admin of an escalation `job` (their fixes follow, one [`Response::Fix`]
+    /// per path, when `fixes_follow`).
+    Escalation {
+        /// The job.
+        job: u64,
+        /// The report.
+        report: EscalationData,
+        /// Whether each path's fix follows. A fix tries candidate edits, each checked with a
+        /// whole analysis; when the analysis itself took long (a large account), the fixes are
+        /// not computed (see `job::FIXES_BUDGET_MS`).
+        fixes_follow: bool,
+    },
+    /// The smallest fix of one path of an escalation `job`.
+    Fix {
+        /// The job.
+        job: u64,
+        /// The path's position in the report.
+        path: usize,
+        /// The fix, or `None` when no candidate breaks the path.
+        fix: Option<FixData>,
     },
     /// `job` is complete: every row has been sent.
     Done {
@@ -73,6 +151,9 @@ impl Response {
     pub fn job(&self) -> u64 {
         match self {
             Response::Rows { job, .. }
+            | Response::WhoCan { job, .. }
+            | Response::Escalation { job, .. }
+            | Response::Fix { job, .. }
             | Response::Done { job }
             | Response::Cancelled { job }
             | Response::Failed { job, .. } => *job,
@@ -122,4 +203,359 @@ pub fn decision_of(code: u8) -> Decision {
         1 => Decision::ExplicitDeny,
         _ => Decision::ImplicitDeny,
     }
+}
+
+/// Where a policy or principal is shown in the workspace, for the canvas to light its card.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Place {
+    /// The root user.
+    Root,
+    /// A user.
+    User(String),
+    /// A group.
+    Group(String),
+    /// A role.
+    Role(String),
+    /// A customer-managed policy.
+    Policy(String),
+    /// An AWS-managed policy, by ARN.
+    AwsPolicy(String),
+    /// A resource.
+    Resource(ResourceKind, String),
+    /// The organization (its SCPs and RCPs).
+    Organization,
+}
+
+impl Place {
+    /// The place of an entity (`None` for what the canvas has no card for).
+    pub fn of_target(target: &Target) -> Option<Place> {
+        Some(match target {
+            Target::RootUser => Place::Root,
+            Target::User { name } => Place::User(name.clone()),
+            Target::Group { name } => Place::Group(name.clone()),
+            Target::Role { name } => Place::Role(name.clone()),
+            Target::Policy { name } => Place::Policy(name.clone()),
+            Target::AwsPolicy { arn } => Place::AwsPolicy(arn.clone()),
+            Target::Resource {
+                resource_kind,
+                name,
+            } => Place::Resource(*resource_kind, name.clone()),
+            Target::Organization => Place::Organization,
+            _ => return None,
+        })
+    }
+
+    /// The place of a principal as a `PrincipalRef` string (`root`, `user/x`, `role/x`), when
+    /// it is the scenario's own.
+    pub fn of_principal(principal: &str) -> Option<Place> {
+        if principal == "root" {
+            return Some(Place::Root);
+        }
+        let (kind, name) = principal.split_once('/')?;
+        match kind {
+            "user" => Some(Place::User(name.to_string())),
+            "role" => Some(Place::Role(name.to_string())),
+            _ => None,
+        }
+    }
+}
+
+/// A request of an analysis with the engine's decision and the statements that decided it:
+/// exactly a request the simulator can be opened on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecidedRow {
+    /// The principal as a `PrincipalRef` string.
+    pub principal: String,
+    /// The action.
+    pub action: String,
+    /// The resource.
+    pub resource: String,
+    /// The context keys the analysis set.
+    pub context: Vec<ContextValue>,
+    /// The engine's decision.
+    pub decision: Decision,
+    /// The deciding statements in words.
+    pub statements: Vec<String>,
+    /// Where the deciding statements' policies are shown.
+    pub places: Vec<Place>,
+}
+
+impl From<&DecidedRequest> for DecidedRow {
+    fn from(d: &DecidedRequest) -> DecidedRow {
+        let mut places: Vec<Place> = Vec::new();
+        for s in &d.deciding {
+            // The identity a managed policy is attached to (a group the principal is in) is on
+            // the way too, then the policy.
+            let holder = match &s.source {
+                PolicySource::Attached { attached_to, .. } => Some(match attached_to {
+                    IdentityRef::User(n) => Place::User(n.clone()),
+                    IdentityRef::Group(n) => Place::Group(n.clone()),
+                    IdentityRef::Role(n) => Place::Role(n.clone()),
+                }),
+                _ => None,
+            };
+            let own = s
+                .source
+                .place()
+                .and_then(|(target, _)| Place::of_target(&target));
+            for p in holder.into_iter().chain(own) {
+                if !places.contains(&p) {
+                    places.push(p);
+                }
+            }
+        }
+        DecidedRow {
+            principal: d.principal.clone(),
+            action: d.action.clone(),
+            resource: d.resource.clone(),
+            context: d.context.clone(),
+            decision: d.decision,
+            statements: d.statements.clone(),
+            places,
+        }
+    }
+}
+
+/// What kind of principal a who-can answer is about (the engine's `PrincipalKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WhoKind {
+    /// The root user.
+    Root,
+    /// A user.
+    User,
+    /// A role's sessions.
+    Role,
+    /// A principal of another account.
+    External,
+    /// An AWS service.
+    Service,
+    /// Anyone (`*`).
+    Anyone,
+}
+
+impl From<PrincipalKind> for WhoKind {
+    fn from(k: PrincipalKind) -> WhoKind {
+        match k {
+            PrincipalKind::Root => WhoKind::Root,
+            PrincipalKind::User => WhoKind::User,
+            PrincipalKind::Role => WhoKind::Role,
+            PrincipalKind::External => WhoKind::External,
+            PrincipalKind::Service => WhoKind::Service,
+            PrincipalKind::Anyone => WhoKind::Anyone,
+        }
+    }
+}
+
+/// How a who-can request is decided (the engine's `Access`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccessKind {
+    /// Allowed whatever the context the request does not fix.
+    Allowed,
+    /// Allowed depending on context keys the request does not fix.
+    Conditional,
+    /// Allowed by the identity or resource policies, denied by a guardrail.
+    Denied,
+}
+
+impl From<Access> for AccessKind {
+    fn from(a: Access) -> AccessKind {
+        match a {
+            Access::Allowed => AccessKind::Allowed,
+            Access::Conditional => AccessKind::Conditional,
+            Access::Denied => AccessKind::Denied,
+        }
+    }
+}
+
+/// One principal's who-can answer for one action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhoCanRow {
+    /// The principal as a `PrincipalRef` string.
+    pub principal: String,
+    /// What kind of principal.
+    pub kind: WhoKind,
+    /// How it is decided.
+    pub access: AccessKind,
+    /// The request and its decision.
+    pub request: DecidedRow,
+    /// For a conditional answer, the condition in words.
+    pub conditions: Vec<String>,
+    /// For a denied answer, what denies it, in words.
+    pub denied_by: Vec<String>,
+    /// For a role, who can reach its session, each chain ending with the role.
+    pub assumed_by: Vec<Vec<String>>,
+}
+
+impl From<&WhoCanEntry> for WhoCanRow {
+    fn from(e: &WhoCanEntry) -> WhoCanRow {
+        WhoCanRow {
+            principal: e.principal.clone(),
+            kind: e.kind.into(),
+            access: e.access.into(),
+            request: (&e.request).into(),
+            conditions: e.conditions.clone(),
+            denied_by: e.denied_by.clone(),
+            assumed_by: e.assumed_by.clone(),
+        }
+    }
+}
+
+/// One hop of a path to admin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HopData {
+    /// Who makes the requests.
+    pub from: String,
+    /// Whose access it gains.
+    pub to: String,
+    /// What the hop does, in words.
+    pub summary: String,
+    /// The catalog path's id (`lambda-001`).
+    pub path_id: String,
+    /// The catalog path's title.
+    pub title: String,
+    /// The catalog's category, as the catalog spells it.
+    pub category: String,
+    /// The catalog's description.
+    pub description: String,
+    /// The catalog's references: (title, URL).
+    pub references: Vec<(String, String)>,
+    /// The hop's requests, each allowed, with the statements that allow it.
+    pub requests: Vec<DecidedRow>,
+    /// The edit the hop makes, in words.
+    pub edit: Option<String>,
+    /// Requests decided after the edit.
+    pub after_edit: Vec<DecidedRow>,
+    /// Whether the hop ends at admin-equivalent access.
+    pub reaches_admin: bool,
+}
+
+impl From<&Hop> for HopData {
+    fn from(h: &Hop) -> HopData {
+        HopData {
+            from: h.from.clone(),
+            to: h.to.clone(),
+            summary: h.summary.clone(),
+            path_id: h.path_id.clone(),
+            title: h.title.clone(),
+            category: h.category.as_str().to_string(),
+            description: h.description.clone(),
+            references: h
+                .references
+                .iter()
+                .map(|Reference { title, url }| (title.clone(), url.clone()))
+                .collect(),
+            requests: h.requests.iter().map(DecidedRow::from).collect(),
+            edit: h.edit.clone(),
+            after_edit: h.after_edit.iter().map(DecidedRow::from).collect(),
+            reaches_admin: h.reaches_admin,
+        }
+    }
+}
+
+/// A path to admin-equivalent access.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathData {
+    /// The principal it starts from.
+    pub principal: String,
+    /// The hops, in order.
+    pub hops: Vec<HopData>,
+    /// Why the last hop's principal is admin-equivalent: the engine's decision on the first
+    /// admin probe (`iam:CreateUser` on `*`), with the statements that allow it.
+    pub admin_by: Option<DecidedRow>,
+}
+
+impl PathData {
+    /// A key that names the path across analyses of edited scenarios: its start and each
+    /// hop's catalog id and target.
+    pub fn key(&self) -> String {
+        let hops: Vec<String> = self
+            .hops
+            .iter()
+            .map(|h| format!("{}>{}", h.path_id, h.to))
+            .collect();
+        format!("{}|{}", self.principal, hops.join("|"))
+    }
+
+    /// Every place the path goes through: each hop's principals and the policies of the
+    /// statements that allow its requests, then the policies that make its end admin, each
+    /// once, in order.
+    pub fn places(&self) -> Vec<Place> {
+        let mut out: Vec<Place> = Vec::new();
+        let mut push = |p: Place| {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        };
+        for hop in &self.hops {
+            Place::of_principal(&hop.from)
+                .into_iter()
+                .for_each(&mut push);
+            for r in hop.requests.iter().chain(&hop.after_edit) {
+                r.places.iter().cloned().for_each(&mut push);
+            }
+            Place::of_principal(&hop.to).into_iter().for_each(&mut push);
+        }
+        if let Some(admin) = &self.admin_by {
+            admin.places.iter().cloned().for_each(&mut push);
+        }
+        out
+    }
+}
+
+/// The escalation analysis of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationData {
+    /// The principals already admin-equivalent.
+    pub admin_equivalent: Vec<String>,
+    /// How many principals the search started from.
+    pub principals_considered: usize,
+    /// Every path found.
+    pub paths: Vec<PathData>,
+    /// How many paths the catalog holds.
+    pub catalog_paths: usize,
+    /// How many of them the analysis checks.
+    pub modelled_paths: usize,
+    /// The catalog paths left out: (id, why).
+    pub left_out: Vec<(String, String)>,
+}
+
+impl EscalationData {
+    /// The page's copy of the engine's report; `admin_by` gives each path's reason its end is
+    /// admin-equivalent.
+    pub fn new(
+        report: &EscalationReport,
+        admin_by: impl Fn(&FoundPath) -> Option<DecidedRequest>,
+    ) -> EscalationData {
+        EscalationData {
+            admin_equivalent: report.admin_equivalent.clone(),
+            principals_considered: report.principals_considered,
+            paths: report
+                .paths
+                .iter()
+                .map(|p| PathData {
+                    principal: p.principal.clone(),
+                    hops: p.hops.iter().map(HopData::from).collect(),
+                    admin_by: admin_by(p).as_ref().map(DecidedRow::from),
+                })
+                .collect(),
+            catalog_paths: report.catalog_paths,
+            modelled_paths: report.modelled_paths,
+            left_out: report
+                .left_out
+                .iter()
+                .map(|l| (l.id.clone(), l.reason.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The smallest fix of a path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FixData {
+    /// The edit in words.
+    pub summary: String,
+    /// The edit, applied as one undoable step.
+    pub edit: FixEdit,
+    /// What else it takes away: requests allowed before and denied after.
+    pub removes: Vec<DecidedRow>,
 }

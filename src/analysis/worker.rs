@@ -5,7 +5,10 @@
 //! task: after each band of about [`BAND_MS`] the next band is scheduled with a zero-delay
 //! timeout (a new task), which lets a Cancel or a newer query that arrived meanwhile be handled
 //! first. Each band carries its job number. Several jobs may run at once (two matrix panels on
-//! one page); their bands take turns.
+//! one page, who-can beside the escalation analysis); their bands take turns.
+//!
+//! The worker fetches the data assets a job needs from the page's origin, each once: the
+//! AWS-managed policies and the escalation catalog (at the URLs the page names).
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -13,12 +16,13 @@ use std::rc::Rc;
 use gloo::timers::callback::Timeout;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use iam_engine::catalog::ManagedPolicies;
+use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::scenario::Scenario;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::job::MatrixJob;
-use super::protocol::{MatrixRequest, Request, Response};
+use super::job::{EscalationJob, Job, MatrixJob, WhoCanJob};
+use super::protocol::{ModelRef, Request, Response};
 
 /// How long the worker computes before it posts a band and lets other messages in, in
 /// milliseconds: short enough that a Cancel is honoured at once, long enough that posting and
@@ -40,32 +44,66 @@ extern "C" {
     fn new(format: &str) -> Decompressor;
 }
 
+/// A data asset the worker fetches once, by URL.
+#[derive(Debug)]
+enum Asset<T> {
+    /// Being fetched.
+    Loading,
+    /// Fetched and parsed.
+    Ready(Rc<T>),
+}
+
 /// The analysis worker's state.
 #[derive(Debug, Default)]
 pub struct AnalysisWorker {
     /// The last scenario the page sent, with the page's number for it.
     scenario: Option<(u64, Rc<Scenario>)>,
-    /// The AWS-managed policies, with the URL they came from.
-    managed: Option<(String, Rc<ManagedPolicies>)>,
-    /// The URL of the managed policies being fetched.
-    loading: Option<String>,
+    /// The AWS-managed policies, by URL.
+    managed: HashMap<String, Asset<ManagedPolicies>>,
+    /// The escalation catalog, by URL.
+    catalogs: HashMap<String, Asset<EscalationCatalog>>,
     /// The jobs being computed, by number.
     running: HashMap<u64, Running>,
 }
 
-/// The current job.
+/// What a job computes, as the page asked.
+#[derive(Debug)]
+enum Spec {
+    Matrix {
+        actions: Vec<String>,
+        resource: String,
+    },
+    WhoCan {
+        actions: Vec<String>,
+        resource: String,
+    },
+    Escalation {
+        catalog_url: String,
+    },
+}
+
+/// A job being computed.
 #[derive(Debug)]
 struct Running {
     id: u64,
     to: HandlerId,
-    request: MatrixRequest,
+    spec: Spec,
+    managed_url: Option<String>,
     scenario: Rc<Scenario>,
-    /// Made on the first band, once the managed policies it needs are here.
-    job: Option<MatrixJob>,
+    /// Made on the first band, once the assets it needs are here.
+    job: Option<Job>,
     /// Whether its next band is scheduled (so that a band is never scheduled twice).
     scheduled: bool,
     /// How long the next band computes, in milliseconds.
     band_ms: f64,
+}
+
+impl Running {
+    /// The URLs of the assets the job waits for.
+    fn needs(&self, url: &str) -> bool {
+        self.managed_url.as_deref() == Some(url)
+            || matches!(&self.spec, Spec::Escalation { catalog_url } if catalog_url == url)
+    }
 }
 
 /// The worker's messages to itself.
@@ -75,6 +113,8 @@ pub enum Message {
     Step(u64),
     /// The managed policies from this URL were fetched and parsed, or why not.
     Managed(String, Result<Rc<ManagedPolicies>, String>),
+    /// The escalation catalog from this URL was fetched and parsed, or why not.
+    Catalog(String, Result<Rc<EscalationCatalog>, String>),
 }
 
 /// Schedules the next band of `running` as a new task, unless it is scheduled already.
@@ -98,8 +138,8 @@ fn js_error_text(err: &JsValue) -> String {
         .unwrap_or_else(|| "unknown error".to_owned())
 }
 
-/// Fetches the gzip-compressed managed policies from `url` and parses them.
-async fn fetch_managed(url: &str) -> Result<ManagedPolicies, String> {
+/// Fetches a gzip-compressed text asset from `url`.
+async fn fetch_text(url: &str) -> Result<String, String> {
     let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
     let response: web_sys::Response = JsFuture::from(global.fetch_with_str(url))
         .await
@@ -116,16 +156,22 @@ async fn fetch_managed(url: &str) -> Result<ManagedPolicies, String> {
         .and_then(|r| r.text())
         .map_err(|e| js_error_text(&e))?;
     let text = JsFuture::from(text).await.map_err(|e| js_error_text(&e))?;
-    ManagedPolicies::parse(&text.as_string().unwrap_or_default()).map_err(|e| e.to_string())
+    Ok(text.as_string().unwrap_or_default())
 }
 
 impl AnalysisWorker {
-    /// Starts `request`.
-    fn start(&mut self, scope: &WorkerScope<Self>, request: MatrixRequest, to: HandlerId) {
-        let id = request.job;
-        if let Some(json) = &request.scenario_json {
+    /// Starts job `id` over the model the page named.
+    fn start(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        id: u64,
+        model: ModelRef,
+        spec: Spec,
+        to: HandlerId,
+    ) {
+        if let Some(json) = &model.scenario_json {
             match Scenario::from_json(json) {
-                Ok(s) => self.scenario = Some((request.scenario_id, Rc::new(s))),
+                Ok(s) => self.scenario = Some((model.scenario_id, Rc::new(s))),
                 Err(e) => {
                     let message = format!("The scenario could not be read in the worker: {e}");
                     scope.respond(to, Response::Failed { job: id, message });
@@ -134,28 +180,46 @@ impl AnalysisWorker {
             }
         }
         let scenario = match &self.scenario {
-            Some((sid, s)) if *sid == request.scenario_id => Rc::clone(s),
+            Some((sid, s)) if *sid == model.scenario_id => Rc::clone(s),
             _ => {
                 let message = "The worker does not have this scenario.".to_string();
                 scope.respond(to, Response::Failed { job: id, message });
                 return;
             }
         };
-        if let Some(url) = &request.managed_url
-            && self.managed.as_ref().is_none_or(|(u, _)| u != url)
-            && self.loading.as_ref() != Some(url)
+        if let Some(url) = &model.managed_url
+            && !self.managed.contains_key(url)
         {
-            self.loading = Some(url.clone());
+            self.managed.insert(url.clone(), Asset::Loading);
             let url = url.clone();
             scope.send_future(async move {
-                let result = fetch_managed(&url).await.map(Rc::new);
+                let result = fetch_text(&url).await.and_then(|text| {
+                    ManagedPolicies::parse(&text)
+                        .map(Rc::new)
+                        .map_err(|e| e.to_string())
+                });
                 Message::Managed(url, result)
+            });
+        }
+        if let Spec::Escalation { catalog_url } = &spec
+            && !self.catalogs.contains_key(catalog_url)
+        {
+            self.catalogs.insert(catalog_url.clone(), Asset::Loading);
+            let url = catalog_url.clone();
+            scope.send_future(async move {
+                let result = fetch_text(&url).await.and_then(|text| {
+                    EscalationCatalog::parse(&text)
+                        .map(Rc::new)
+                        .map_err(|e| e.to_string())
+                });
+                Message::Catalog(url, result)
             });
         }
         let running = self.running.entry(id).or_insert(Running {
             id,
             to,
-            request,
+            spec,
+            managed_url: model.managed_url,
             scenario,
             job: None,
             scheduled: false,
@@ -164,46 +228,84 @@ impl AnalysisWorker {
         schedule(scope, running);
     }
 
-    /// Computes the next band of job `id`, if it is still the current one and can run.
+    /// Computes the next band of job `id`, if it is still running and its assets are here.
     fn step(&mut self, scope: &WorkerScope<Self>, id: u64) {
         let Some(running) = self.running.get_mut(&id) else {
             return;
         };
         running.scheduled = false;
-        let managed = match &running.request.managed_url {
+        let managed = match &running.managed_url {
             None => None,
-            Some(url) => match &self.managed {
-                Some((u, m)) if u == url => Some(Rc::clone(m)),
+            Some(url) => match self.managed.get(url) {
+                Some(Asset::Ready(m)) => Some(Rc::clone(m)),
                 // Still on its way: the band runs when it arrives.
                 _ => return,
             },
         };
-        let job = running.job.get_or_insert_with(|| {
-            MatrixJob::new(
-                Rc::clone(&running.scenario),
-                managed,
-                running.request.actions.clone(),
-                running.request.resource.clone(),
-            )
-        });
-        let rows = job.step(running.band_ms, js_sys::Date::now);
+        if running.job.is_none() {
+            let scenario = Rc::clone(&running.scenario);
+            let job = match &running.spec {
+                Spec::Matrix { actions, resource } => Job::Matrix(MatrixJob::new(
+                    scenario,
+                    managed,
+                    actions.clone(),
+                    resource.clone(),
+                )),
+                Spec::WhoCan { actions, resource } => Job::WhoCan(WhoCanJob::new(
+                    scenario,
+                    managed,
+                    actions.clone(),
+                    resource.clone(),
+                )),
+                Spec::Escalation { catalog_url } => match self.catalogs.get(catalog_url) {
+                    Some(Asset::Ready(c)) => {
+                        Job::Escalation(EscalationJob::new(scenario, managed, Rc::clone(c)))
+                    }
+                    _ => return,
+                },
+            };
+            running.job = Some(job);
+        }
+        let Some(job) = running.job.as_mut() else {
+            return;
+        };
+        let answers = job.step(id, running.band_ms, js_sys::Date::now);
         running.band_ms = (running.band_ms * 2.0).min(BAND_MS);
-        let total = job.total();
-        let done = job.is_done();
         let to = running.to;
-        scope.respond(
-            to,
-            Response::Rows {
-                job: id,
-                total,
-                band: rows.into(),
-            },
-        );
+        let done = job.is_done();
         if done {
             self.running.remove(&id);
-            scope.respond(to, Response::Done { job: id });
         } else {
             schedule(scope, running);
+        }
+        for answer in answers {
+            scope.respond(to, answer);
+        }
+    }
+
+    /// An asset arrived, or could not: the jobs waiting for it go on, or fail with why.
+    fn arrived(&mut self, scope: &WorkerScope<Self>, url: &str, failed: Option<(String, &str)>) {
+        let waiting: Vec<u64> = self
+            .running
+            .values()
+            .filter(|r| r.needs(url))
+            .map(|r| r.id)
+            .collect();
+        for id in waiting {
+            match &failed {
+                None => {
+                    if let Some(r) = self.running.get_mut(&id) {
+                        schedule(scope, r);
+                    }
+                }
+                Some((error, what)) => {
+                    if let Some(r) = self.running.remove(&id) {
+                        let message =
+                            format!("{what} could not be loaded in the worker ({error}).");
+                        scope.respond(r.to, Response::Failed { job: id, message });
+                    }
+                }
+            }
         }
     }
 }
@@ -221,40 +323,57 @@ impl Worker for AnalysisWorker {
         match msg {
             Message::Step(id) => self.step(scope, id),
             Message::Managed(url, result) => {
-                if self.loading.as_ref() == Some(&url) {
-                    self.loading = None;
-                }
-                match result {
+                let failed = match result {
                     Ok(m) => {
-                        self.managed = Some((url, m));
-                        for r in self.running.values_mut() {
-                            schedule(scope, r);
-                        }
+                        self.managed.insert(url.clone(), Asset::Ready(m));
+                        None
                     }
                     Err(e) => {
-                        let waiting: Vec<u64> = self
-                            .running
-                            .values()
-                            .filter(|r| r.request.managed_url.as_ref() == Some(&url))
-                            .map(|r| r.id)
-                            .collect();
-                        for id in waiting {
-                            if let Some(r) = self.running.remove(&id) {
-                                let message = format!(
-                                    "The AWS-managed policies could not be loaded in the worker ({e})."
-                                );
-                                scope.respond(r.to, Response::Failed { job: id, message });
-                            }
-                        }
+                        // Forgotten, so that a later job tries again.
+                        self.managed.remove(&url);
+                        Some((e, "The AWS-managed policies"))
                     }
-                }
+                };
+                self.arrived(scope, &url, failed);
+            }
+            Message::Catalog(url, result) => {
+                let failed = match result {
+                    Ok(c) => {
+                        self.catalogs.insert(url.clone(), Asset::Ready(c));
+                        None
+                    }
+                    Err(e) => {
+                        self.catalogs.remove(&url);
+                        Some((e, "The escalation catalog"))
+                    }
+                };
+                self.arrived(scope, &url, failed);
             }
         }
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Request, id: HandlerId) {
         match msg {
-            Request::Matrix(request) => self.start(scope, request, id),
+            Request::Matrix(r) => {
+                let spec = Spec::Matrix {
+                    actions: r.actions,
+                    resource: r.resource,
+                };
+                self.start(scope, r.job, r.model, spec, id);
+            }
+            Request::WhoCan(r) => {
+                let spec = Spec::WhoCan {
+                    actions: r.actions,
+                    resource: r.resource,
+                };
+                self.start(scope, r.job, r.model, spec, id);
+            }
+            Request::Escalation(r) => {
+                let spec = Spec::Escalation {
+                    catalog_url: r.catalog_url,
+                };
+                self.start(scope, r.job, r.model, spec, id);
+            }
             Request::Cancel { job } => {
                 if let Some(r) = self.running.remove(&job) {
                     scope.respond(r.to, Response::Cancelled { job });

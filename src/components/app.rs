@@ -3,10 +3,12 @@
 
 use std::rc::Rc;
 
+use gloo::timers::callback::Timeout;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::analysis::AnalysisView;
 use super::export::ExportView;
 use super::findings::{FindingsView, ScenarioFindings};
 use super::gallery::Gallery;
@@ -15,6 +17,7 @@ use super::share::ShareView;
 use super::shell::{Footer, Header};
 use super::simulator::Simulator;
 use super::workspace::Workspace;
+use crate::analysis::account::{EscalationProgress, EscalationQuery, use_escalation};
 use crate::data::{Loadable, load_catalog, load_managed_policies};
 use crate::store::{Action, Notice, NoticeLevel, StoreHandle, View};
 
@@ -60,6 +63,7 @@ pub fn App() -> Html {
             ScenarioFindings(Rc::new(scenario.findings_with_catalog(catalog.as_deref())))
         }
     });
+    let escalation = use_account_escalation(&store, &managed);
     use_keyboard_shortcuts(store.clone());
     if crate::page::is_embed() {
         return html! {
@@ -78,6 +82,7 @@ pub fn App() -> Html {
     let body = match view {
         View::Workspace => html! { <Workspace /> },
         View::Simulate => html! { <Simulator /> },
+        View::Analysis => html! { <AnalysisView /> },
         View::Findings => html! { <FindingsView /> },
         View::Export => html! { <ExportView /> },
         View::Share => html! { <ShareView /> },
@@ -88,6 +93,7 @@ pub fn App() -> Html {
         <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
         <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
         <ContextProvider<ScenarioFindings> context={(*findings).clone()}>
+        <ContextProvider<EscalationProgress> context={escalation}>
             <div class="shell">
                 <div class="topbar">
                     <Header />
@@ -104,11 +110,49 @@ pub fn App() -> Html {
                 </main>
                 <Footer />
             </div>
+        </ContextProvider<EscalationProgress>>
         </ContextProvider<ScenarioFindings>>
         </ContextProvider<Loadable<ManagedPolicies>>>
         </ContextProvider<Loadable<Catalog>>>
         </ContextProvider<StoreHandle>>
     }
+}
+
+/// How long edits must pause before the escalation analysis follows, in milliseconds.
+const ESCALATION_DEBOUNCE_MS: u32 = 300;
+
+/// The escalation analysis of the open scenario, in the analysis worker, once the AWS-managed
+/// policies are here and after a pause in editing (not in an embed, which shows no analysis):
+/// the analysis view, the canvas and the Findings badge read it from a context.
+#[hook]
+fn use_account_escalation(
+    store: &StoreHandle,
+    managed: &Loadable<ManagedPolicies>,
+) -> EscalationProgress {
+    let shown = use_state(|| (store.revision, Rc::clone(&store.scenario)));
+    {
+        let shown = shown.clone();
+        let scenario = Rc::clone(&store.scenario);
+        use_effect_with(store.revision, move |revision| {
+            let revision = *revision;
+            let timeout = (shown.0 != revision).then(|| {
+                Timeout::new(ESCALATION_DEBOUNCE_MS, move || {
+                    shown.set((revision, scenario))
+                })
+            });
+            move || drop(timeout)
+        });
+    }
+    let query = match managed {
+        Loadable::Ready(m) if !crate::page::is_embed() => Some(EscalationQuery {
+            revision: shown.0,
+            scenario: Rc::clone(&shown.1),
+            managed: Some(Rc::clone(m)),
+            catalog: None,
+        }),
+        _ => None,
+    };
+    use_escalation(query)
 }
 
 /// Ctrl+Z / Cmd+Z undoes, Ctrl+Shift+Z / Ctrl+Y redoes, everywhere on the page (text fields
@@ -196,6 +240,13 @@ fn Tabs() -> Html {
     let findings = use_context::<ScenarioFindings>()
         .map(|f| f.0.len())
         .unwrap_or_default();
+    // Paths to admin count as findings, from the worker's analysis; while it follows an edit
+    // the last count is shown marked as out of date.
+    let escalation = use_context::<EscalationProgress>().unwrap_or_default();
+    let paths = escalation
+        .result
+        .as_ref()
+        .map(|r| (r.paths_to_admin(), r.revision == store.revision));
     let tabs = View::ALL.iter().enumerate().map(|(i, &view)| {
         let current = store.view == view;
         let onclick = {
@@ -220,8 +271,23 @@ fn Tabs() -> Html {
                 }
             })
         };
-        let badge = (view == View::Findings && findings > 0).then(|| {
-            html! { <span class="badge" aria-label={crate::text::count(findings, "finding", "findings")}>{ findings }</span> }
+        let (path_count, up_to_date) = paths.unwrap_or((0, true));
+        let total = findings + path_count;
+        let badge = (view == View::Findings && total > 0).then(|| {
+            let mut label = crate::text::count(findings, "finding", "findings");
+            if path_count > 0 {
+                label.push_str(&format!(
+                    ", {}",
+                    crate::text::count(path_count, "path to admin", "paths to admin")
+                ));
+                if !up_to_date {
+                    label.push_str(" (updating)");
+                }
+            }
+            html! {
+                <span class={classes!("badge", (!up_to_date && path_count > 0).then_some("badge-stale"))}
+                    aria-label={label.clone()} title={label} data-paths={path_count.to_string()}>{ total }</span>
+            }
         });
         html! {
             <button type="button" role="tab" id={format!("tab-{}", view.id())}

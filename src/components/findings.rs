@@ -11,8 +11,9 @@ use iam_engine::diagnostic::Severity;
 use iam_engine::scenario::{Finding, Fix, Scenario, Target};
 use yew::prelude::*;
 
+use crate::analysis::account::EscalationProgress;
 use crate::data::Loadable;
-use crate::store::{Action, Notice, NoticeLevel, Selection, edit, use_store};
+use crate::store::{Action, Notice, NoticeLevel, Selection, View, edit, use_store};
 
 /// The words a severity is shown with.
 pub fn severity_label(severity: Severity) -> &'static str {
@@ -59,6 +60,15 @@ pub fn FindingsView() -> Html {
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
     let catalog_ready = matches!(catalog, Loadable::Ready(_));
     let findings = use_context::<ScenarioFindings>().unwrap_or_default().0;
+    let escalation = use_context::<EscalationProgress>().unwrap_or_default();
+    let paths = escalation
+        .current(store.revision)
+        .map(|r| r.paths_to_admin())
+        .unwrap_or_default();
+    let open_analysis = {
+        let store = store.clone();
+        Callback::from(move |_| store.dispatch(Action::SetView(View::Analysis)))
+    };
     let counts = [
         Severity::Error,
         Severity::SecurityWarning,
@@ -131,9 +141,24 @@ pub fn FindingsView() -> Html {
     html! {
         <section class="findings-view" aria-labelledby="findings-title">
             <h2 id="findings-title">{ "Findings" }</h2>
-            if findings.is_empty() {
+            if paths > 0 {
+                <div class="finding sev-security findings-paths" data-code="path-to-admin">
+                    <span class="finding-severity">{ severity_label(Severity::SecurityWarning) }</span>
+                    <div class="finding-body">
+                        <p class="finding-message">{ format!(
+                            "{}: a principal that is not an admin can make itself one.",
+                            crate::text::count(paths, "path to admin", "paths to admin")
+                        ) }</p>
+                        <p class="finding-place muted">{ "Found by the escalation analysis, with the smallest fix of each path." }</p>
+                    </div>
+                    <div class="finding-actions">
+                        <button type="button" class="btn finding-go" data-action="open-analysis" onclick={open_analysis}>{ "Open the analysis" }</button>
+                    </div>
+                </div>
+            }
+            if findings.is_empty() && paths == 0 {
                 <p class="empty" role="status">{ "No findings: every name, quota and policy checks out, and the account follows the guides' best practices." }</p>
-            } else {
+            } else if !findings.is_empty() {
                 <p class="muted" role="status">{ format!("{}: {summary}.", crate::text::count(findings.len(), "finding", "findings")) }
                     if !catalog_ready { { " Action and condition-key checks run once the AWS catalog has loaded." } }
                 </p>

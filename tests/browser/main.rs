@@ -14,6 +14,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 mod common;
 
 mod analysis;
+mod analysis_view;
 mod denied;
 mod editor;
 mod export_view;

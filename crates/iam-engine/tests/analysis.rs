@@ -177,6 +177,24 @@ fn the_smallest_fix_of_the_passrole_example_breaks_its_path() {
     // The rest of the policy stays.
     let doc = &fix.scenario.policy("LambdaDeveloper").unwrap().document;
     assert!(doc.contains("lambda:CreateFunction") && !doc.contains("iam:PassRole"));
+    // The edit as data makes the same scenario through the model's edit operation.
+    let mut applied = s.clone();
+    fix.edit.apply(&mut applied).unwrap();
+    assert_eq!(applied, fix.scenario);
+    // What else it takes away: passing the application role to Lambda.
+    let removed = wb.access_removed(&r.paths[0], &fix);
+    let removed: Vec<(&str, &str, &str)> = removed
+        .iter()
+        .map(|q| (q.principal.as_str(), q.action.as_str(), q.resource.as_str()))
+        .collect();
+    assert_eq!(
+        removed,
+        vec![(
+            "user/dev-dana",
+            "iam:PassRole",
+            "arn:aws:iam::111122223333:role/LambdaAppRole"
+        )]
+    );
 }
 
 #[test]

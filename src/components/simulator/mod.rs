@@ -7,6 +7,7 @@
 //! view. Nothing derived is stored: the policy editors that draw the simulator's highlights
 //! compute the answer through the same memoized hook ([`use_answer`]).
 
+pub mod action_options;
 pub mod denied;
 pub mod hooks;
 pub mod matrix;

@@ -14,6 +14,7 @@ use iam_engine::workbench::request::{
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::action_options::ActionOptions;
 use super::hooks::ready;
 use super::root_task_search::RootTaskSearch;
 use crate::data::Loadable;
@@ -74,9 +75,6 @@ pub fn ContextKeys(props: &ContextKeysProps) -> Html {
         </section>
     }
 }
-
-/// How many action suggestions the autocomplete lists.
-const SUGGESTIONS: usize = 30;
 
 /// The request panel.
 #[component]
@@ -172,14 +170,6 @@ pub fn RequestPanel() -> Html {
         });
     }
     let action_text = request.action.trim();
-    let action_options: Vec<(String, String)> = match &catalog {
-        Some(c) if !action_text.is_empty() && !action_text.starts_with(ROOT_TASK_PREFIX) => c
-            .search_actions(action_text, SUGGESTIONS)
-            .into_iter()
-            .map(|a| (a.full_name(), a.access_level().as_str().to_string()))
-            .collect(),
-        _ => Vec::new(),
-    };
     let root_task_options = root_only_tasks().iter().map(|t| {
         (
             format!("{ROOT_TASK_PREFIX}{}", t.id),
@@ -213,12 +203,9 @@ pub fn RequestPanel() -> Html {
                     <input name="action" type="text" spellcheck="false" autocomplete="off"
                         list="sim-action-options" value={request.action.clone()} oninput={on_action}
                         placeholder="s3:GetObject, s3:Get* or root-task:close-account" />
-                    <datalist id="sim-action-options">
-                        { for action_options.iter().map(|(name, level)| html! {
-                            <option value={name.clone()}>{ level.clone() }</option>
-                        }) }
+                    <ActionOptions id="sim-action-options" text={request.action.clone()}>
                         { for root_task_options.clone().map(|(value, label)| html! { <option {value}>{ label }</option> }) }
-                    </datalist>
+                    </ActionOptions>
                 </label>
                 <label>
                     <span>{ "Or a root-only task" }</span>

@@ -19,7 +19,9 @@ use super::card::Card;
 use super::ctx::{CanvasCtx, card_selector, connect, focus_later};
 use super::lanes::Lane;
 use super::link_layer::{Drawn, measure};
-use super::links::{CardKey, Link, aws_in_use, links};
+use super::links::{CardKey, Link, aws_in_use, links, path_drawing};
+use super::path_banner::PathBanner;
+use crate::analysis::account::EscalationProgress;
 use crate::store::{Action, View, use_store};
 
 /// The canvas's callbacks, made once (see [`Canvas`]).
@@ -52,6 +54,30 @@ pub fn Canvas() -> Html {
         move |_| links(&scenario)
     });
     let links_now: Rc<Vec<Link>> = Rc::clone(&all_links);
+    // The escalation path the analysis view asked to show, looked up in the analysis of this
+    // very revision (a path that is gone, or an analysis still following an edit, draws
+    // nothing).
+    let escalation = use_context::<EscalationProgress>().unwrap_or_default();
+    let wanted = store.as_ref().and_then(|s| s.path_on_canvas.clone());
+    let shown_path = wanted.as_ref().and_then(|key| {
+        escalation
+            .current(revision)
+            .and_then(|r| r.report.paths.iter().find(|p| &p.key() == key))
+            .map(|p| Rc::new(p.clone()))
+    });
+    let (path_cards, hop_links): (HashSet<CardKey>, Vec<Link>) = shown_path
+        .as_ref()
+        .map(|p| {
+            let (cards, hops) = path_drawing(p);
+            (cards.into_iter().collect(), hops)
+        })
+        .unwrap_or_default();
+    // The lines drawn: the scenario's links and the path's hops.
+    let drawn_links: Rc<Vec<Link>> = if hop_links.is_empty() {
+        Rc::clone(&links_now)
+    } else {
+        Rc::new(links_now.iter().cloned().chain(hop_links).collect())
+    };
     let lit = use_memo(((*active).clone(), revision), {
         let links_now = Rc::clone(&links_now);
         move |(active, _)| -> HashSet<CardKey> {
@@ -114,7 +140,7 @@ pub fn Canvas() -> Html {
 
     // The measuring closure reads the latest links; a ResizeObserver and every render call it.
     let latest: Rc<RefCell<Rc<Vec<Link>>>> = use_mut_ref(|| Rc::new(Vec::new()));
-    *latest.borrow_mut() = Rc::clone(&links_now);
+    *latest.borrow_mut() = Rc::clone(&drawn_links);
     let remeasure = {
         let container = container.clone();
         let latest = Rc::clone(&latest);
@@ -266,7 +292,8 @@ pub fn Canvas() -> Html {
                         let key = card.dom_key();
                         let linked_to = lit.contains(&card).then(|| (*active).clone()).flatten();
                         let is_active = active.as_ref() == Some(&card);
-                        html! { <Card {key} {card} {linked_to} active={is_active} /> }
+                        let on_path = path_cards.contains(&card);
+                        html! { <Card {key} {card} {linked_to} active={is_active} {on_path} /> }
                     }) }
                     if count == 0 {
                         <p class="lane-empty muted">{ lane.empty_text() }</p>
@@ -310,11 +337,14 @@ pub fn Canvas() -> Html {
             .as_ref()
             .is_some_and(|a| a.dom_key() == d.from || a.dom_key() == d.to)
     };
+    let lit_keys: HashSet<String> = path_cards.iter().map(CardKey::dom_key).collect();
+    let on_path = |d: &Drawn| lit_keys.contains(&d.from) && lit_keys.contains(&d.to);
     let paths = drawn.iter().map(|d| {
         let class = classes!(
             "link",
             format!("link-{}", d.kind.id()),
             highlighted(d).then_some("link-active"),
+            on_path(d).then_some("link-path"),
             (active.is_some() && !highlighted(d)).then_some("link-faded")
         );
         html! { <path {class} d={d.path.clone()} data-link={d.kind.id()} data-from={d.from.clone()} data-to={d.to.clone()} /> }
@@ -323,11 +353,11 @@ pub fn Canvas() -> Html {
         let org = scenario
             .organization
             .is_some()
-            .then(|| html! { <Card card={CardKey::Organization} /> });
+            .then(|| html! { <Card card={CardKey::Organization} on_path={path_cards.contains(&CardKey::Organization)} /> });
         html! {
             <section class="account-strip" aria-label="Account">
                 <Card card={CardKey::Root} active={active.as_ref() == Some(&CardKey::Root)}
-                    linked_to={None::<CardKey>} />
+                    linked_to={None::<CardKey>} on_path={path_cards.contains(&CardKey::Root)} />
                 { org }
             </section>
         }
@@ -341,11 +371,17 @@ pub fn Canvas() -> Html {
                         <span class="legend-item legend-member">{ "solid line: member of group" }</span>
                         <span class="legend-item legend-attached">{ "dashed: policy attached" }</span>
                         <span class="legend-item legend-boundary">{ "dotted: permissions boundary" }</span>
+                        if shown_path.is_some() {
+                            <span class="legend-item legend-hop">{ "red dashes: a hop of the path to admin" }</span>
+                        }
                     </p>
                     <p class="canvas-status" role="status" aria-live="polite">{ (*status).clone() }</p>
                 </div>
+                if let Some(key) = wanted {
+                    <PathBanner path_key={key} path={shown_path.clone()} />
+                }
                 { for empty_state }
-                <div class="canvas-board" ref={container}>
+                <div class={classes!("canvas-board", shown_path.is_some().then_some("showing-path"))} ref={container}>
                     <svg class="links-layer" aria-hidden="true" focusable="false">
                         { for paths }
                     </svg>

@@ -4,6 +4,8 @@
 
 use iam_engine::scenario::{IdentityRef, PolicyRef, ResourceKind, Scenario, Target};
 
+use crate::analysis::protocol::{PathData, Place};
+
 /// One card of the canvas. AWS-managed policies are cards too, though the scenario has no
 /// entity for them (only references), so this is not simply a [`Target`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -150,6 +152,9 @@ pub enum LinkKind {
     Attached,
     /// The policy (`from`) is the permissions boundary of the user or role (`to`).
     Boundary,
+    /// On the escalation path the canvas shows, the principal (`from`) reaches the principal
+    /// (`to`).
+    Hop,
 }
 
 impl LinkKind {
@@ -159,6 +164,7 @@ impl LinkKind {
             LinkKind::Member => "member",
             LinkKind::Attached => "attached",
             LinkKind::Boundary => "boundary",
+            LinkKind::Hop => "hop",
         }
     }
 }
@@ -247,6 +253,41 @@ pub fn links(scenario: &Scenario) -> Vec<Link> {
         );
     }
     out
+}
+
+/// The card a place of the analysis is shown on.
+pub fn card_of_place(place: &Place) -> CardKey {
+    match place {
+        Place::Root => CardKey::Root,
+        Place::User(n) => CardKey::User(n.clone()),
+        Place::Group(n) => CardKey::Group(n.clone()),
+        Place::Role(n) => CardKey::Role(n.clone()),
+        Place::Policy(n) => CardKey::Policy(n.clone()),
+        Place::AwsPolicy(arn) => CardKey::Aws(arn.clone()),
+        Place::Resource(kind, n) => CardKey::Resource(*kind, n.clone()),
+        Place::Organization => CardKey::Organization,
+    }
+}
+
+/// An escalation path as the canvas draws it: the cards it goes through (its principals and
+/// the policies that allow its hops) and a hop line from each principal to the next.
+pub fn path_drawing(path: &PathData) -> (Vec<CardKey>, Vec<Link>) {
+    let cards = path.places().iter().map(card_of_place).collect();
+    let hops = path
+        .hops
+        .iter()
+        .filter(|h| h.from != h.to)
+        .filter_map(|h| {
+            let from = Place::of_principal(&h.from)?;
+            let to = Place::of_principal(&h.to)?;
+            Some(Link {
+                from: card_of_place(&from),
+                to: card_of_place(&to),
+                kind: LinkKind::Hop,
+            })
+        })
+        .collect();
+    (cards, hops)
 }
 
 /// The ARNs of the AWS-managed policies the scenario attaches anywhere (as a managed policy or
@@ -392,6 +433,69 @@ mod tests {
         role.managed_policies.push(PolicyRef::customer("missing"));
         s.roles.push(role);
         s
+    }
+
+    #[test]
+    fn a_path_lights_its_principals_and_policies_and_draws_a_line_per_hop() {
+        use crate::analysis::protocol::{DecidedRow, HopData};
+        use iam_engine::eval::Decision;
+        let row = |principal: &str, places: Vec<Place>| DecidedRow {
+            principal: principal.into(),
+            action: "iam:PassRole".into(),
+            resource: "*".into(),
+            context: Vec::new(),
+            decision: Decision::Allowed,
+            statements: Vec::new(),
+            places,
+        };
+        let hop = |from: &str, to: &str, places: Vec<Place>| HopData {
+            from: from.into(),
+            to: to.into(),
+            summary: String::new(),
+            path_id: "x-001".into(),
+            title: String::new(),
+            category: String::new(),
+            description: String::new(),
+            references: Vec::new(),
+            requests: vec![row(from, places)],
+            edit: None,
+            after_edit: Vec::new(),
+            reaches_admin: false,
+        };
+        let path = PathData {
+            principal: "user/dana".into(),
+            hops: vec![
+                hop("user/dana", "user/dana", vec![Place::Group("Devs".into())]),
+                hop("user/dana", "role/Admin", vec![Place::Policy("Dev".into())]),
+            ],
+            admin_by: Some(row(
+                "role/Admin",
+                vec![Place::AwsPolicy(
+                    "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+                )],
+            )),
+        };
+        let (cards, hops) = path_drawing(&path);
+        assert_eq!(
+            cards,
+            vec![
+                CardKey::User("dana".into()),
+                CardKey::Group("Devs".into()),
+                CardKey::Policy("Dev".into()),
+                CardKey::Role("Admin".into()),
+                CardKey::Aws("arn:aws:iam::aws:policy/AdministratorAccess".into()),
+            ]
+        );
+        // A hop that edits the actor's own permissions draws no line.
+        assert_eq!(
+            hops,
+            vec![Link {
+                from: CardKey::User("dana".into()),
+                to: CardKey::Role("Admin".into()),
+                kind: LinkKind::Hop,
+            }]
+        );
+        assert_eq!(path.key(), "user/dana|x-001>user/dana|x-001>role/Admin");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! The canvas (`canvas`, `card/`, `picker`, `links`, `options`) shows every entity as a card in
 //! lanes and draws memberships and attachments between them; it tells the inspector what to
 //! show only through the store's selection. The canvas and its cards share `ctx` (the drag, the
-//! highlighted card, the links, the status line) and never import each other.
+//! highlighted card, the links, the status line) and never import each other. An escalation
+//! path the analysis view asks to show is drawn over the canvas: `path_banner` says which, its
+//! cards get the `on-path` class and its lines `link-path` (and a `link-hop` line per hop).
 
 mod add_form;
 mod aws_finder;
@@ -15,6 +17,7 @@ pub mod lanes;
 mod link_layer;
 pub mod links;
 pub mod options;
+mod path_banner;
 pub mod picker;
 
 use wasm_bindgen::JsCast;

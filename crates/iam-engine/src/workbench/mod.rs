@@ -203,6 +203,15 @@ impl<'a> Workbench<'a> {
         analysis::fix::smallest_fix(&self.analysis_model(), paths, path)
     }
 
+    /// What else a fix of `path` takes away (see [`analysis::fix::access_removed`]).
+    pub fn access_removed(
+        &self,
+        path: &analysis::escalation::FoundPath,
+        fix: &analysis::fix::Fix,
+    ) -> Vec<analysis::DecidedRequest> {
+        analysis::fix::access_removed(&self.analysis_model(), path, fix)
+    }
+
     /// The scenario's findings, with the catalog's checks when it is loaded.
     pub fn findings(&self) -> Vec<Finding> {
         self.scenario.findings_with_catalog(self.catalog)

@@ -50,6 +50,9 @@ pub struct CardProps {
     /// Whether this card is the one under the pointer or focus.
     #[prop_or_default]
     pub active: bool,
+    /// Whether the escalation path the canvas shows goes through this card.
+    #[prop_or_default]
+    pub on_path: bool,
 }
 
 /// One card.
@@ -137,6 +140,7 @@ pub fn Card(props: &CardProps) -> Html {
         drop.hover.then_some("drop-hover"),
         props.linked_to.is_some().then_some("linked"),
         props.active.then_some("active"),
+        props.on_path.then_some("on-path"),
         (ctx.dragging.as_ref() == Some(&card)).then_some("dragging")
     );
     let drop_target::DropTarget {
@@ -150,7 +154,7 @@ pub fn Card(props: &CardProps) -> Html {
     } = drop;
     html! {
         <article ref={card_ref} {class} data-card={card.dom_key()} tabindex="0" aria-label={title}
-            aria-current={selected.then_some("true")}
+            aria-current={selected.then_some("true")} data-on-path={props.on_path.then_some("true")}
             draggable={if draggable { "true" } else { "false" }}
             {onclick} {onkeydown} {onmouseenter} {onmouseleave} {onfocusin} {onfocusout}
             {ondragstart} {ondragend} {ondragover} {ondragenter} {ondragleave} {ondrop}>

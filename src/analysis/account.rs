@@ -1,0 +1,300 @@
+//! The account analysis as the page follows it: [`use_who_can`] and [`use_escalation`] run
+//! their query in the analysis worker (see [`super::client`]) and return what has arrived,
+//! tagged with the scenario revision it answers, so a view never shows an older revision's
+//! answer as the current one.
+
+use std::rc::Rc;
+
+use iam_engine::catalog::ManagedPolicies;
+use iam_engine::catalog::escalation::EscalationCatalog;
+use iam_engine::scenario::Scenario;
+use yew::prelude::*;
+
+use super::client::{JobSpec, JobStatus, client};
+use super::protocol::{EscalationData, FixData, Response, WhoCanRow};
+
+/// Whether two optional shared values are the same value (by identity).
+fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// A who-can query over one revision of the scenario.
+#[derive(Debug, Clone)]
+pub struct WhoCanQuery {
+    /// The store's revision of `scenario`.
+    pub revision: u64,
+    /// The scenario (compared by identity).
+    pub scenario: Rc<Scenario>,
+    /// The AWS-managed policies, once loaded (compared by identity).
+    pub managed: Option<Rc<ManagedPolicies>>,
+    /// The actions, expanded (none: no query).
+    pub actions: Rc<[String]>,
+    /// The resource.
+    pub resource: String,
+}
+
+impl PartialEq for WhoCanQuery {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+            && Rc::ptr_eq(&self.scenario, &other.scenario)
+            && same(&self.managed, &other.managed)
+            && self.actions == other.actions
+            && self.resource == other.resource
+    }
+}
+
+/// A who-can answer as it arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhoCanProgress {
+    /// The revision it answers.
+    pub revision: u64,
+    /// The actions asked about.
+    pub actions: Rc<[String]>,
+    /// The resource asked about.
+    pub resource: String,
+    /// The principals with an answer so far, action by action.
+    pub rows: Vec<Rc<WhoCanRow>>,
+    /// How many actions are answered.
+    pub answered: usize,
+    /// How many principals each action was asked of.
+    pub considered: usize,
+    /// Where the job is.
+    pub status: JobStatus,
+    /// How long it has run, or ran, in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+/// Runs `query` off the main thread, following every change of it (a newer query stops the
+/// older job). `None` until there is a query with actions.
+#[hook]
+pub fn use_who_can(query: WhoCanQuery) -> Option<WhoCanProgress> {
+    let progress = use_mut_ref(|| None::<WhoCanProgress>);
+    let update = use_force_update();
+    {
+        let progress = Rc::clone(&progress);
+        use_effect_with(query, move |query| {
+            if query.actions.is_empty() {
+                *progress.borrow_mut() = None;
+                update.force_update();
+                return Box::new(|| ()) as Box<dyn FnOnce()>;
+            }
+            *progress.borrow_mut() = Some(WhoCanProgress {
+                revision: query.revision,
+                actions: Rc::clone(&query.actions),
+                resource: query.resource.clone(),
+                rows: Vec::new(),
+                answered: 0,
+                considered: 0,
+                status: JobStatus::Running,
+                elapsed_ms: 0.0,
+            });
+            let started = js_sys::Date::now();
+            let listener = {
+                let progress = Rc::clone(&progress);
+                let update = update.clone();
+                Callback::from(move |response: Response| {
+                    let mut slot = progress.borrow_mut();
+                    let Some(p) = slot.as_mut() else {
+                        return;
+                    };
+                    match response {
+                        Response::WhoCan {
+                            considered,
+                            answered,
+                            rows,
+                            ..
+                        } => {
+                            p.considered = considered;
+                            p.answered = answered;
+                            p.rows.extend(rows.into_iter().map(Rc::new));
+                        }
+                        Response::Done { .. } => p.status = JobStatus::Done,
+                        Response::Cancelled { .. } => p.status = JobStatus::Cancelled,
+                        Response::Failed { message, .. } => p.status = JobStatus::Failed(message),
+                        _ => {}
+                    }
+                    p.elapsed_ms = js_sys::Date::now() - started;
+                    drop(slot);
+                    update.force_update();
+                })
+            };
+            let client = client();
+            let spec = JobSpec::WhoCan {
+                actions: query.actions.to_vec(),
+                resource: query.resource.clone(),
+            };
+            let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);
+            update.force_update();
+            Box::new(move || client.cancel(id))
+        });
+    }
+    progress.borrow().clone()
+}
+
+/// An escalation query over one revision of the scenario.
+#[derive(Debug, Clone)]
+pub struct EscalationQuery {
+    /// The store's revision of `scenario`.
+    pub revision: u64,
+    /// The scenario (compared by identity).
+    pub scenario: Rc<Scenario>,
+    /// The AWS-managed policies: the analysis waits for them (without them an
+    /// `AdministratorAccess` role would not look like an admin).
+    pub managed: Option<Rc<ManagedPolicies>>,
+    /// The escalation catalog, for the page's fallback where there is no worker (the worker
+    /// fetches its own).
+    pub catalog: Option<Rc<EscalationCatalog>>,
+}
+
+impl PartialEq for EscalationQuery {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+            && Rc::ptr_eq(&self.scenario, &other.scenario)
+            && same(&self.managed, &other.managed)
+            && same(&self.catalog, &other.catalog)
+    }
+}
+
+/// A path's fix as it arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FixState {
+    /// Not computed yet.
+    Pending,
+    /// The smallest verified fix.
+    Found(Rc<FixData>),
+    /// No candidate breaks the path.
+    NoneFound,
+    /// Not computed: the analysis took too long for the fixes to be affordable.
+    Skipped,
+}
+
+/// The escalation analysis of one revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EscalationResult {
+    /// The revision it answers.
+    pub revision: u64,
+    /// The paths and the catalog's coverage.
+    pub report: Rc<EscalationData>,
+    /// Each path's fix, in the order of the paths.
+    pub fixes: Vec<FixState>,
+    /// How long the paths took to arrive, in milliseconds.
+    pub paths_ms: f64,
+    /// How long the whole job took (the fixes too), once done.
+    pub done_ms: Option<f64>,
+}
+
+impl EscalationResult {
+    /// How many paths reach admin.
+    pub fn paths_to_admin(&self) -> usize {
+        self.report.paths.len()
+    }
+}
+
+/// The escalation analysis as the page follows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EscalationProgress {
+    /// The revision the running (or last) job is about; `None` before the first.
+    pub revision: Option<u64>,
+    /// Where that job is.
+    pub status: Option<JobStatus>,
+    /// The latest result that has arrived: the running job's once its paths are here, else
+    /// the previous job's (then `result.revision` differs from `revision`: stale).
+    pub result: Option<EscalationResult>,
+}
+
+impl EscalationProgress {
+    /// The result when it answers `revision` (`None` while it is out of date).
+    pub fn current(&self, revision: u64) -> Option<&EscalationResult> {
+        self.result.as_ref().filter(|r| r.revision == revision)
+    }
+}
+
+/// Runs the escalation analysis of `query` off the main thread once the managed policies are
+/// here, following every change of it (a newer query stops the older job; its last result is
+/// kept, marked by its revision, until the new paths arrive).
+#[hook]
+pub fn use_escalation(query: Option<EscalationQuery>) -> EscalationProgress {
+    let progress = use_mut_ref(EscalationProgress::default);
+    let update = use_force_update();
+    {
+        let progress = Rc::clone(&progress);
+        use_effect_with(query, move |query| {
+            let Some(query) = query.as_ref().filter(|q| q.managed.is_some()) else {
+                return Box::new(|| ()) as Box<dyn FnOnce()>;
+            };
+            {
+                let mut p = progress.borrow_mut();
+                p.revision = Some(query.revision);
+                p.status = Some(JobStatus::Running);
+            }
+            let started = js_sys::Date::now();
+            let revision = query.revision;
+            let listener = {
+                let progress = Rc::clone(&progress);
+                let update = update.clone();
+                Callback::from(move |response: Response| {
+                    let mut p = progress.borrow_mut();
+                    let elapsed = js_sys::Date::now() - started;
+                    match response {
+                        Response::Escalation {
+                            report,
+                            fixes_follow,
+                            ..
+                        } => {
+                            let state = if fixes_follow {
+                                FixState::Pending
+                            } else {
+                                FixState::Skipped
+                            };
+                            p.result = Some(EscalationResult {
+                                revision,
+                                fixes: vec![state; report.paths.len()],
+                                report: Rc::new(report),
+                                paths_ms: elapsed,
+                                done_ms: None,
+                            });
+                        }
+                        Response::Fix { path, fix, .. } => {
+                            if let Some(slot) = p
+                                .result
+                                .as_mut()
+                                .filter(|r| r.revision == revision)
+                                .and_then(|r| r.fixes.get_mut(path))
+                            {
+                                *slot = match fix {
+                                    Some(f) => FixState::Found(Rc::new(f)),
+                                    None => FixState::NoneFound,
+                                };
+                            }
+                        }
+                        Response::Done { .. } => {
+                            p.status = Some(JobStatus::Done);
+                            if let Some(r) = p.result.as_mut().filter(|r| r.revision == revision) {
+                                r.done_ms = Some(elapsed);
+                            }
+                        }
+                        Response::Cancelled { .. } => p.status = Some(JobStatus::Cancelled),
+                        Response::Failed { message, .. } => {
+                            p.status = Some(JobStatus::Failed(message))
+                        }
+                        _ => {}
+                    }
+                    drop(p);
+                    update.force_update();
+                })
+            };
+            let client = client();
+            let spec = JobSpec::Escalation {
+                catalog: query.catalog.clone(),
+            };
+            let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);
+            update.force_update();
+            Box::new(move || client.cancel(id))
+        });
+    }
+    progress.borrow().clone()
+}
