@@ -194,7 +194,7 @@ test('three compact embeds pasted into a documentation page size themselves, fit
   // Read-only means the scenario: no edit affordance anywhere, hidden rather than greyed.
   for (const frame of frames) {
     assert.equal(await frame.locator('.embed-view').getAttribute('data-readonly'), 'true');
-    assert.equal(await frame.locator('fieldset.embed-body[disabled]').count(), 0, 'the request stays usable');
+    assert.equal(await frame.locator('fieldset[disabled]').count(), 0, 'the request stays usable');
     assert.equal(await frame.locator('[data-action^="add"], [data-action="delete-test"], .card-menu-button, .chip-remove, button:disabled').count(), 0);
   }
 
@@ -283,6 +283,11 @@ test('an embed with a bad view or policy says so and shows its default', async (
   await page.locator('.embed-param-error').waitFor({ state: 'visible', timeout: 15000 });
   assert.match(await page.locator('.embed-param-error').innerText(), /“customer-managed policy Nope”, which its scenario does not have/);
   await page.locator('.try-policy').waitFor({ state: 'visible', timeout: 15000 });
+  // The policy shown by default is named in the words the verdict uses for it.
+  await page.locator('.try-request .embed-verdict[data-decision]').waitFor({ state: 'visible', timeout: 15000 });
+  const heading = await page.locator('.try-heading').innerText();
+  const verdictText = await page.locator('.try-request .embed-verdict').innerText();
+  assert.ok(verdictText.includes(heading), `"${heading}" named in the verdict: ${verdictText}`);
   // Leaving the page may abort its last data load: expected.
   await page.goto(src.replace('view=try', 'view=nonsense'), { waitUntil: 'load' });
   await page.locator('.embed-param-error').waitFor({ state: 'visible', timeout: 15000 });
