@@ -42,11 +42,15 @@ test('a documentation page embeds two playgrounds that render, size themselves a
   assert.equal(await firstView.getAttribute('data-view'), 'policy-simulate');
   assert.equal(await firstView.getAttribute('data-readonly'), 'true');
   assert.equal(await first.locator('html').getAttribute('data-theme'), 'light');
-  assert.equal(await first.locator('fieldset.embed-body[disabled]').count(), 1);
+  // Read-only means the scenario: the workspace is inert, the simulator's request is not.
+  assert.equal(await first.locator('fieldset.embed-frozen[disabled]').count(), 1);
   await first.locator('.card-name', { hasText: 'alice' }).first().waitFor({ state: 'visible', timeout: 15000 });
   await first.locator('.sim-result .explanation').first().waitFor({ state: 'visible', timeout: 15000 });
-  assert.equal(await first.locator('[data-lane="users"] .lane-add').isDisabled(), true, 'read-only: no adding');
-  assert.equal(await first.locator('.sim-form input[name="action"]').isDisabled(), true, 'read-only: a fixed request');
+  assert.equal(await first.locator('[data-lane="users"] .lane-add').isVisible(), false, 'read-only: no adding');
+  assert.equal(await first.locator('.sim-form input[name="action"]').isEditable(), true, 'read-only: the request still changes');
+  for (const editor of await first.locator('.policies-in-play textarea').all()) {
+    assert.equal(await editor.isEditable(), false, 'read-only: no policy editing');
+  }
   // The second shows only the simulator, editable, dark.
   assert.equal(await secondView.getAttribute('data-view'), 'simulate');
   assert.equal(await secondView.getAttribute('data-readonly'), 'false');
@@ -125,6 +129,58 @@ test('the share view makes embed code whose live preview reports its height', as
   }
   // Each option change reloads the preview, which aborts the previous frame's loads: expected.
   assert.deepEqual(problems.filter((p) => !p.endsWith('net::ERR_ABORTED')), []);
+  await page.close();
+});
+
+test('a read-only simulate embed changes its request and decision, never its scenario', async () => {
+  const { page: share } = await openPage(app.browser.context, app.server.url);
+  await openExample(share, 'mfa-required');
+  await showView(share, 'share');
+  await share.locator('textarea.embed-code').waitFor({ state: 'visible', timeout: 15000 });
+  await share.selectOption('select.embed-view-option', 'simulate');
+  await share.waitForFunction(() => document.querySelector('textarea.embed-code')?.value.includes('view=simulate'), null, { timeout: 15000 });
+  const snippet = await share.locator('textarea.embed-code').inputValue();
+  await share.close();
+  const src = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  assert.match(src, /readonly=1/);
+
+  const { page, problems } = await openPage(app.browser.context, src);
+  await page.setViewportSize({ width: 800, height: 900 });
+  const view = page.locator('.embed-view[data-view="simulate"][data-readonly="true"]');
+  await view.waitFor({ state: 'visible', timeout: 15000 });
+  await page.locator('.policies-in-play textarea').first().waitFor({ state: 'attached', timeout: 15000 });
+
+  // The request is live: another action and resource, another decision.
+  const form = page.locator('.sim-form');
+  await form.locator('select[name="principal"]').selectOption('user/oscar');
+  await form.locator('input[name="action"]').fill('s3:ListAllMyBuckets');
+  await form.locator('input[name="resource"]').fill('*');
+  await page.locator('.sim-result .explanation:not([data-decision="allowed"])').first().waitFor({ state: 'visible', timeout: 15000 });
+  await form.locator('input[name="action"]').fill('iam:ChangePassword');
+  await form.locator('input[name="resource"]').fill('arn:aws:iam::111122223333:user/oscar');
+  await page.locator('.sim-result .explanation[data-decision="allowed"]').first().waitFor({ state: 'visible', timeout: 15000 });
+  assert.match(await page.locator('.sim-result').innerText(), /ManageOwnCredentials/);
+
+  // The scenario is not: its policy texts are read-only, typing into one changes nothing, and
+  // the edit affordances are hidden, not greyed.
+  const editor = page.locator('.policies-in-play textarea').first();
+  const before = await editor.inputValue();
+  assert.equal(await editor.isEditable(), false);
+  await editor.focus();
+  await page.keyboard.type('x');
+  await page.keyboard.press('Control+z');
+  assert.equal(await editor.inputValue(), before);
+  assert.equal(await page.locator('[data-action^="add"], [data-action="delete-test"], .add-test, input.test-label, .test-expected select, button:disabled').count(), 0);
+  assert.equal(await page.locator('fieldset[disabled]').count(), 0, 'nothing around the request is disabled');
+  // Loading a saved test is a request change, so it works.
+  await page.locator('[data-action="load-test"]').first().click();
+  await page.waitForFunction(() => document.querySelector('.sim-form input[name="action"]')?.value === 'ec2:StopInstances', null, { timeout: 5000 });
+  if (shots) {
+    await page.screenshot({ path: `${shots}/embed-readonly-simulate-800.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${shots}/embed-readonly-simulate-390.png`, fullPage: true });
+  }
+  assert.deepEqual(problems, []);
   await page.close();
 });
 

@@ -4,7 +4,8 @@
 // frame sizes itself through embed.js and fits its budget at 800 px wide; the reader can change
 // the try-it request and sees the decision change, never the scenario; nothing is saved into
 // the reader's scenarios and nothing is logged. The plain frame, without the script, works on
-// a page whose Content-Security-Policy forbids scripts.
+// a page whose Content-Security-Policy forbids scripts, and the snippets pasted into a
+// Markdown page rendered like mdBook's output size themselves in its content column.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, openPage, showView, openExample, watchConsole, hostPage, HOST_PAGES_PATH, screenshotDir } from './lib/harness.mjs';
@@ -30,6 +31,53 @@ const docPage = (parts) => `<!doctype html>
 <body style="width: 800px; margin: 1rem auto; font: 16px/1.5 system-ui, sans-serif">
 <h1>Least privilege with groups</h1>
 ${parts.map(([title, code]) => `<h2>${title}</h2>\n<p>Some prose before the example.</p>\n${code}\n<p>Some prose after it.</p>`).join('\n')}
+</body></html>`;
+
+/**
+ * A page as mdBook renders a chapter written in Markdown, made by hand after its output: the
+ * sidebar, the menu bar, and the chapter in `<div id="content" class="content"><main>` with
+ * mdBook's column width and type. Markdown renderers differ in what they do with pasted HTML:
+ * CommonMark keeps an `<iframe>` line as a raw HTML block, older renderers wrap it in a
+ * paragraph. The first snippet is pasted into a `<p>`, the second as a block.
+ */
+const mdBookPage = (wrapped, block) => `<!DOCTYPE HTML>
+<html lang="en" class="light sidebar-visible" dir="ltr">
+<head>
+<meta charset="UTF-8"><title>Least privilege - IAM notes</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
+<style>
+:root { --sidebar-width: 300px; --page-padding: 15px; --content-max-width: 750px; --menu-bar-height: 50px; }
+html { font-family: "Open Sans", sans-serif; color: #000; background: #fff; text-size-adjust: none; }
+body { margin: 0; font-size: 1.6rem; overflow-x: hidden; }
+html { font-size: 62.5%; }
+.sidebar { position: fixed; left: 0; top: 0; bottom: 0; width: var(--sidebar-width); font-size: 0.875em; background: #fafafa; overflow-y: auto; }
+.sidebar ol { list-style: none; padding-left: 20px; }
+#page-wrapper { box-sizing: border-box; margin-left: var(--sidebar-width); }
+.menu-bar { height: var(--menu-bar-height); display: flex; align-items: center; padding: 0 var(--page-padding); border-bottom: 1px solid #e5e5e5; }
+.menu-title { flex: 1; text-align: center; font-size: 2.4rem; margin: 0; }
+.content { overflow-y: auto; padding: 0 5px 50px 5px; }
+.content main { margin-inline-start: auto; margin-inline-end: auto; max-width: var(--content-max-width); }
+.content p { line-height: 1.45em; }
+.content img, .content video { max-width: 100%; }
+</style>
+</head>
+<body>
+<nav id="sidebar" class="sidebar" aria-label="Table of contents"><div class="sidebar-scrollbox">
+<ol class="chapter"><li class="chapter-item expanded"><a href="#">1. Introduction</a></li>
+<li class="chapter-item expanded"><a href="#" class="active">2. Least privilege</a></li></ol>
+</div></nav>
+<div id="page-wrapper" class="page-wrapper"><div class="page">
+<div id="menu-bar" class="menu-bar"><h1 class="menu-title">IAM notes</h1></div>
+<div id="content" class="content"><main>
+<h1 id="least-privilege"><a class="header" href="#least-privilege">Least privilege</a></h1>
+<p>A developer launches instances through the group's policy:</p>
+<p>${wrapped}</p>
+<h2 id="try-it"><a class="header" href="#try-it">Try it</a></h2>
+<p>Change the action below and watch the decision.</p>
+${block}
+<p>The next chapter covers permissions boundaries.</p>
+</main></div>
+</div></div>
 </body></html>`;
 
 /** Opens a host page of another origin (localhost) that records console problems. */
@@ -146,7 +194,7 @@ test('three compact embeds pasted into a documentation page size themselves, fit
   // Read-only means the scenario: no edit affordance anywhere, hidden rather than greyed.
   for (const frame of frames) {
     assert.equal(await frame.locator('.embed-view').getAttribute('data-readonly'), 'true');
-    assert.equal(await frame.locator('fieldset.embed-body[disabled]').count(), 0, 'the request stays usable');
+    assert.equal(await frame.locator('fieldset[disabled]').count(), 0, 'the request stays usable');
     assert.equal(await frame.locator('[data-action^="add"], [data-action="delete-test"], .card-menu-button, .chip-remove, button:disabled').count(), 0);
   }
 
@@ -190,6 +238,38 @@ test('three compact embeds pasted into a documentation page size themselves, fit
   assert.equal(await strict.page.locator('iframe').getAttribute('data-iam-playground-height'), null, 'no script sized it');
   assert.deepEqual(strict.problems, []);
   await strict.page.close();
+
+  // A Markdown page rendered by mdBook: the snippets inside its content column, one wrapped in
+  // a paragraph by the renderer. Each frame fills the column and sizes itself.
+  const book = await openHost(app.browser.context, 'docs-mdbook', mdBookPage(decision, tryIt));
+  await book.page.setViewportSize({ width: 1366, height: 900 });
+  const column = await book.page.locator('.content main').evaluate((m) => Math.round(m.getBoundingClientRect().width));
+  assert.equal(column, 750);
+  const bookFrames = [0, 1].map((i) => book.page.frameLocator('iframe').nth(i));
+  assert.equal(await book.page.locator('main > p > iframe').count(), 1, 'the first snippet sits in a paragraph');
+  await bookFrames[0].locator(ready.decision).first().waitFor({ state: 'visible', timeout: 20000 });
+  const bookCard = await sizedFrame(book.page, 0);
+  assert.ok(bookCard <= BUDGET.decision, `decision in mdBook: ${bookCard} px`);
+  await bookFrames[1].locator(ready.try).first().waitFor({ state: 'visible', timeout: 20000 });
+  const bookTry = await sizedFrame(book.page, 1);
+  assert.ok(bookTry <= BUDGET.try, `try in mdBook: ${bookTry} px`);
+  for (const i of [0, 1]) {
+    const width = await book.page.locator('iframe').nth(i).evaluate((f) => Math.round(f.getBoundingClientRect().width));
+    assert.equal(width, column, `frame ${i} fills the column`);
+  }
+  // The try-it request still answers inside the book.
+  await bookFrames[1].locator('.try-request input[name="action"]').fill('rds:DeleteDBInstance');
+  await bookFrames[1].locator('.try-request .embed-verdict[data-decision="implicitDeny"]').waitFor({ state: 'visible', timeout: 15000 });
+  console.log(`compact embeds in an mdBook page (750 px column): decision ${bookCard} px, try ${bookTry} px`);
+  if (shots) {
+    // A full-page capture draws cross-origin frames poorly beside a fixed sidebar: one view each.
+    for (const i of [0, 1]) {
+      await book.page.locator('iframe').nth(i).scrollIntoViewIfNeeded();
+      await book.page.screenshot({ path: `${shots}/embed-docs-mdbook-${i + 1}.png` });
+    }
+  }
+  assert.deepEqual(book.problems, []);
+  await book.page.close();
 });
 
 test('an embed with a bad view or policy says so and shows its default', async () => {
@@ -203,6 +283,11 @@ test('an embed with a bad view or policy says so and shows its default', async (
   await page.locator('.embed-param-error').waitFor({ state: 'visible', timeout: 15000 });
   assert.match(await page.locator('.embed-param-error').innerText(), /“customer-managed policy Nope”, which its scenario does not have/);
   await page.locator('.try-policy').waitFor({ state: 'visible', timeout: 15000 });
+  // The policy shown by default is named in the words the verdict uses for it.
+  await page.locator('.try-request .embed-verdict[data-decision]').waitFor({ state: 'visible', timeout: 15000 });
+  const heading = await page.locator('.try-heading').innerText();
+  const verdictText = await page.locator('.try-request .embed-verdict').innerText();
+  assert.ok(verdictText.includes(heading), `"${heading}" named in the verdict: ${verdictText}`);
   // Leaving the page may abort its last data load: expected.
   await page.goto(src.replace('view=try', 'view=nonsense'), { waitUntil: 'load' });
   await page.locator('.embed-param-error').waitFor({ state: 'visible', timeout: 15000 });

@@ -8,6 +8,20 @@ pub fn is_embed() -> bool {
     query_param("embed").is_some()
 }
 
+/// Whether the page is a read-only embed: embed mode with a `readonly` parameter that turns
+/// it on (see [`readonly_param`]).
+pub fn is_read_only_embed() -> bool {
+    is_embed() && readonly_param(query_param("readonly").as_deref())
+}
+
+/// Whether a `readonly` parameter value turns read-only on (`1`, `true`, `yes` or bare).
+pub fn readonly_param(value: Option<&str>) -> bool {
+    matches!(
+        value.map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+        Some("" | "1" | "true" | "yes")
+    )
+}
+
 /// The value of a parameter of the page's query string (`Some("")` for a bare `?embed`).
 pub fn query_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

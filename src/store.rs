@@ -186,6 +186,9 @@ pub struct Store {
     pub path_on_canvas: Option<String>,
     /// The message shown at the top, if any.
     pub notice: Option<Notice>,
+    /// A read-only embed (`?embed&readonly`): the scenario cannot change (no edit, undo, redo
+    /// or open is applied), while the request, the view and the selection still can.
+    pub read_only: bool,
     past: Vec<Step>,
     future: Vec<Step>,
     /// The coalescing key of the last edit: consecutive edits with the same key (typing in
@@ -253,6 +256,28 @@ pub enum Action {
     EndBurst,
 }
 
+impl Action {
+    /// Whether the action replaces the scenario (what a read-only embed refuses).
+    pub fn changes_scenario(&self) -> bool {
+        matches!(
+            self,
+            Action::Edit { .. } | Action::Undo | Action::Redo | Action::Open { .. }
+        )
+    }
+}
+
+/// The code of the error [`edit`] returns in a read-only embed.
+pub const READ_ONLY_CODE: &str = "read-only";
+
+/// The error [`edit`] returns when the scenario is read-only.
+pub fn read_only_error() -> EditError {
+    EditError {
+        code: READ_ONLY_CODE,
+        message: "This embedded scenario is read-only; open it in the playground to change it."
+            .to_owned(),
+    }
+}
+
 impl Store {
     /// A fresh state holding `scenario` in slot `slot`.
     pub fn new(scenario: Scenario, slot: String) -> Store {
@@ -267,6 +292,7 @@ impl Store {
             who_can: WhoCanInput::default(),
             path_on_canvas: None,
             notice: None,
+            read_only: false,
             past: Vec::new(),
             future: Vec::new(),
             last_key: None,
@@ -295,6 +321,9 @@ impl Store {
 
     /// Applies one action; the reducer's logic, kept apart from Yew for native tests.
     pub fn apply(&mut self, action: Action) {
+        if self.read_only && action.changes_scenario() {
+            return;
+        }
         match action {
             Action::Edit {
                 label,
@@ -457,6 +486,9 @@ pub fn edit_with(
     coalesce: Option<String>,
     f: impl FnOnce(&mut Scenario) -> Result<(), EditError>,
 ) -> Result<(), EditError> {
+    if store.read_only {
+        return Err(read_only_error());
+    }
     let mut copy = (*store.scenario).clone();
     f(&mut copy)?;
     store.dispatch(Action::Edit {
@@ -632,6 +664,34 @@ mod tests {
         // An edit keeps the choice: the canvas looks the path up in the new analysis.
         add_user(&mut store, "b", None);
         assert!(store.path_on_canvas.is_some());
+    }
+
+    #[test]
+    fn a_read_only_store_refuses_scenario_changes_but_not_the_request() {
+        let mut store = Store::default();
+        add_user(&mut store, "alice", None);
+        store.read_only = true;
+        let before = Rc::clone(&store.scenario);
+        let revision = store.revision;
+        add_user(&mut store, "bob", None);
+        store.apply(Action::Undo);
+        store.apply(Action::Open {
+            scenario: Rc::new(Scenario::new("111122223333")),
+            slot: "Other".into(),
+            unsaved_copy: true,
+        });
+        assert_eq!(store.scenario, before);
+        assert_eq!(store.revision, revision);
+        assert!(store.scenario.user("bob").is_none());
+        let request = RequestState {
+            principal: "user/alice".into(),
+            action: "s3:GetObject".into(),
+            ..RequestState::default()
+        };
+        store.apply(Action::SetRequest(request.clone()));
+        store.apply(Action::SetView(View::Simulate));
+        assert_eq!(store.request, request);
+        assert_eq!(store.view, View::Simulate);
     }
 
     #[test]

@@ -200,6 +200,14 @@ pub fn startup() -> Store {
 
 /// The embed's state: the linked scenario, unsaved, or an empty one with a message.
 fn startup_embed(hash: &str) -> Store {
+    let mut store = embed_store(hash);
+    // Set after the link is opened: from here on the store refuses every scenario change.
+    store.read_only = crate::page::is_read_only_embed();
+    store
+}
+
+/// The embed's store before read-only is applied.
+fn embed_store(hash: &str) -> Store {
     let mut store = Store::default();
     store.unsaved_copy = true;
     if !has_link(hash) {

@@ -95,6 +95,9 @@ pub struct StoreHostProps {
     pub selection: Selection,
     /// Where the host puts its store's handle.
     pub store: HostedStore,
+    /// Whether the store is a read-only embed's (it refuses scenario changes).
+    #[prop_or_default]
+    pub read_only: bool,
     /// The view under test, rendered inside the store's context.
     pub children: Html,
 }
@@ -105,9 +108,11 @@ pub struct StoreHostProps {
 pub fn StoreHost(props: &StoreHostProps) -> Html {
     let store = use_reducer({
         let (scenario, selection) = (props.scenario.clone(), props.selection.clone());
+        let read_only = props.read_only;
         move || {
             let mut store = Store::new((*scenario).clone(), "Test".to_owned());
             store.selection = selection;
+            store.read_only = read_only;
             store
         }
     });
@@ -131,6 +136,7 @@ pub async fn mount_with_store(
         scenario: Rc::new(scenario),
         selection,
         store: store.clone(),
+        read_only: false,
         children: view,
     });
     yew::scheduler::flush().await;

@@ -321,3 +321,68 @@ async fn a_root_only_task_is_found_by_the_words_people_use() {
         "root-task:change-account-settings"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_read_only_store_keeps_the_request_live_and_the_scenario_fixed() {
+    let scenario = gallery_entry("least-privilege-groups").unwrap().scenario;
+    let (catalog, managed) = assets();
+    let store = HostedStore::default();
+    let root = common::mount::<common::StoreHost>(common::StoreHostProps {
+        scenario: std::rc::Rc::new(scenario),
+        selection: Selection::default(),
+        store: store.clone(),
+        read_only: true,
+        children: html! {
+            <ContextProvider<Loadable<Catalog>> context={Loadable::Ready(catalog)}>
+            <ContextProvider<Loadable<ManagedPolicies>> context={Loadable::Ready(managed)}>
+                <Simulator />
+            </ContextProvider<Loadable<ManagedPolicies>>>
+            </ContextProvider<Loadable<Catalog>>>
+        },
+    });
+    yew::scheduler::flush().await;
+    ask(&store, "user/dev-dana", "ec2:RunInstances", "*");
+    decision(&root, "allowed").await;
+    // The request changes from the form, and the decision follows.
+    let action = find(&root, ".sim-form input[name=\"action\"]").await;
+    common::type_into(&action, "rds:DeleteDBInstance").await;
+    decision(&root, "implicitDeny").await;
+    assert_eq!(store.get().request.action, "rds:DeleteDBInstance");
+    // The policies are read-only, and typing into one changes no scenario.
+    let area: HtmlTextAreaElement = find(&root, ".played-policy textarea")
+        .await
+        .dyn_into()
+        .unwrap();
+    assert!(area.read_only());
+    let (revision, before) = (store.get().revision, store.get().scenario.clone());
+    type_into(&area, "{}");
+    common::settle().await;
+    assert_eq!(store.get().revision, revision);
+    assert_eq!(store.get().scenario, before);
+    // No path through the store's edit funnel changes it either.
+    let refused = iam_playground_app::store::edit(&store.get(), "Remove every test", |s| {
+        s.tests.clear();
+        Ok(())
+    });
+    assert_eq!(
+        refused.unwrap_err().code,
+        iam_playground_app::store::READ_ONLY_CODE
+    );
+    store.get().dispatch(Action::Undo);
+    common::settle().await;
+    assert_eq!(store.get().scenario, before);
+    // Test editing and new policies are not offered; loading a test (a request) is.
+    for hidden in [
+        "input.test-label",
+        ".add-test",
+        "[data-action=\"delete-test\"]",
+        "[data-action=\"add-inline-policy\"]",
+    ] {
+        assert!(
+            root.query_selector(hidden).unwrap().is_none(),
+            "{hidden} is shown"
+        );
+    }
+    click(&root, "[data-action=\"load-test\"]");
+    decision(&root, "allowed").await;
+}

@@ -7,7 +7,7 @@
 //! | --- | --- | --- |
 //! | `view` | compact views: `decision`, `try`, `tests`, `canvas`, `findings`; whole views: `policy` (or `workspace`), `simulate`, `export` | shows only that view; without it the policies and the simulation are shown one above the other ([`iam_engine::share::EmbedView`]) |
 //! | `policy` | a policy text's name in words (`customer-managed policy ReadLogs`) | the policy the `try` view shows; without it, the one that decides the request |
-//! | `readonly` | `1` (also `true` or bare) | the scenario cannot be changed; the request still can. The compact views have no edit affordance at all; the whole views disable theirs |
+//! | `readonly` | `1` (also `true` or bare) | the scenario cannot be changed; the request still can. The store refuses every scenario change (`Store::read_only`); the compact views have no edit affordance; the simulator keeps its request live and shows its policies read-only; the workspace, the export and the findings sit in a disabled fieldset; edit affordances are hidden, not greyed |
 //! | `theme` | `light`, `dark` (`auto` or absent: the reader's system preference) | sets `data-theme` on the `<html>` element |
 //!
 //! The request the compact views start with is the one the share link's view state carries
@@ -63,14 +63,6 @@ pub const HEIGHT_REQUEST_MESSAGE: &str = "iam-playground:height-request";
 
 /// The `type` of the message a host may post to change the theme.
 pub const THEME_MESSAGE: &str = "iam-playground:theme";
-
-/// Whether a `readonly` parameter value turns read-only on (`1`, `true`, `yes` or bare).
-pub fn readonly_param(value: Option<&str>) -> bool {
-    matches!(
-        value.map(|v| v.trim().to_ascii_lowercase()).as_deref(),
-        Some("" | "1" | "true" | "yes")
-    )
-}
 
 /// The `data-theme` value for a `theme` parameter: `light` or `dark`, else none (follow the
 /// reader's system).
@@ -129,11 +121,10 @@ pub fn EmbedView() -> Html {
         (
             Shown::from_param(query_param("view").as_deref()),
             query_param("policy").filter(|p| !p.trim().is_empty()),
-            readonly_param(query_param("readonly").as_deref()),
             theme_param(query_param("theme").as_deref()),
         )
     });
-    let (content, policy, readonly, theme) = (*params).clone();
+    let (content, policy, theme) = (*params).clone();
 
     use_effect_with(theme, |theme| {
         apply_theme(*theme);
@@ -207,25 +198,12 @@ pub fn EmbedView() -> Html {
         });
     }
 
-    {
-        // The disabled fieldset stops every form control; this also takes back any edit that
-        // reaches the store another way (dragging a card, a keyboard shortcut). The embed's
-        // history starts empty, so anything to undo is an edit the reader made.
-        let store = store.clone();
-        let revision = store.as_ref().map(|s| s.revision);
-        use_effect_with(revision, move |_| {
-            if let Some(store) = store
-                && readonly
-                && store.can_undo()
-            {
-                store.dispatch(crate::store::Action::Undo);
-            }
-        });
-    }
-
     let Some(store) = store else {
         return html! {};
     };
+    // The store refuses every scenario change of a read-only embed (`Store::read_only`); the
+    // views hide their edit affordances and keep the request live.
+    let readonly = store.read_only;
     let title = iam_engine::share::embed_title(&store.scenario.title);
     let notice = store.notice.clone().map(|notice| {
         let (class, role) = match notice.level {
@@ -242,24 +220,22 @@ pub fn EmbedView() -> Html {
     let body = match content {
         Shown::PolicyAndSimulation => html! {
             <>
-                <section class="embed-part" aria-label="Policies"><Workspace /></section>
+                <section class="embed-part" aria-label="Policies">
+                    <Frozen {readonly}><Workspace /></Frozen>
+                </section>
                 <section class="embed-part" aria-label="Simulation"><Simulator /></section>
             </>
         },
-        Shown::Workspace => html! { <Workspace /> },
+        Shown::Workspace => html! { <Frozen {readonly}><Workspace /></Frozen> },
         Shown::Simulate => html! { <Simulator /> },
-        Shown::Export => html! { <ExportView /> },
-        Shown::Findings => html! { <FindingsView /> },
+        Shown::Export => html! { <Frozen {readonly}><ExportView /></Frozen> },
+        Shown::Findings => html! { <Frozen {readonly}><FindingsView /></Frozen> },
         Shown::Decision => html! { <decision_card::DecisionCard /> },
         Shown::TryIt => html! { <try_it::TryIt policy={policy.map(AttrValue::from)} /> },
         Shown::Tests => html! { <saved_tests::TestsTable /> },
         Shown::Canvas => html! { <canvas::CanvasPicture /> },
     };
-    // The whole views (and the findings, with their fixes) keep their edit controls, so a
-    // read-only one disables them all (its request too). The other compact views have no edit
-    // control: their request form stays usable, since read-only is about the scenario.
     let compact = Shown::COMPACT.contains(&content);
-    let disabled = readonly && (!compact || content == Shown::Findings);
     html! {
         <div class="embed-view" ref={root} data-view={content.id()}
             data-readonly={if readonly { "true" } else { "false" }}>
@@ -276,19 +252,38 @@ pub fn EmbedView() -> Html {
             </div>
             { notice }
             { unknown_view }
-            // A disabled fieldset disables every form control inside it: the reader can look
-            // and scroll, but nothing that edits the scenario responds.
-            <fieldset class={classes!("embed-body", compact.then_some("embed-compact"))} disabled={disabled}>
-                <legend class="visually-hidden">{ if readonly { "Scenario (read-only)" } else { "Scenario" } }</legend>
+            <div class={classes!("embed-body", compact.then_some("embed-compact"))}>
                 { body }
-            </fieldset>
+            </div>
         </div>
+    }
+}
+
+/// Props of [`Frozen`].
+#[derive(Properties, PartialEq)]
+struct FrozenProps {
+    readonly: bool,
+    children: Html,
+}
+
+/// Wraps a view made of scenario edits (the workspace, the export's import, the findings'
+/// fixes) in a fieldset that a read-only embed disables: the reader can look and scroll, but
+/// no control in it responds. The simulator is never wrapped: its request stays live, and its
+/// own edit controls follow `Store::read_only`.
+#[component]
+fn Frozen(props: &FrozenProps) -> Html {
+    html! {
+        <fieldset class="embed-frozen" disabled={props.readonly}>
+            <legend class="visually-hidden">{ if props.readonly { "Scenario (read-only)" } else { "Scenario" } }</legend>
+            { props.children.clone() }
+        </fieldset>
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::readonly_param;
 
     #[test]
     fn readonly_and_theme_parameters() {

@@ -55,7 +55,8 @@ fn deciding(scenario: &Scenario, answer: &Answer) -> Option<ShownPolicy> {
             .and_then(|s| d.in_play.iter().find(|p| p.source == s.source))
             .or_else(|| d.in_play.first())
             .map(|p| ShownPolicy {
-                heading: p.heading.clone(),
+                // The words the verdict line names it with, not the editor's longer heading.
+                heading: p.name(),
                 target: p.target.clone(),
                 document: p.document.clone(),
                 policy_type: p.policy_type,

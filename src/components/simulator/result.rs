@@ -216,7 +216,12 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
     };
     let all_highlights = props.answer.highlights();
     let principal = PrincipalRef::from(props.principal.to_string());
-    let owners = inline_owners(&store.scenario, &principal);
+    // A read-only embed offers no new policy (the store would refuse it anyway).
+    let owners = if store.read_only {
+        Vec::new()
+    } else {
+        inline_owners(&store.scenario, &principal)
+    };
     if played.is_empty() && owners.is_empty() {
         return html! {};
     }
@@ -261,7 +266,9 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
     html! {
         <section class="policies-in-play" aria-labelledby="in-play-heading">
             <h4 id="in-play-heading">{ "Policies in play" }</h4>
-            <p class="muted">{ "Edit here: the decision, the tests and the matrix follow as you type." }</p>
+            if !store.read_only {
+                <p class="muted">{ "Edit here: the decision, the tests and the matrix follow as you type." }</p>
+            }
             { for editors }
             <p class="add-inline">{ for add_buttons }</p>
         </section>
@@ -375,7 +382,7 @@ fn PlayEditor(props: &PlayEditorProps) -> Html {
             <h5>{ props.label.clone() }</h5>
             <PolicyEditor text={props.text.clone()} policy_type={props.policy_type}
                 label={props.label.clone()} highlights={props.highlights.clone()}
-                {on_change} {on_blur} error={(*error).clone()} />
+                readonly={store.read_only} {on_change} {on_blur} error={(*error).clone()} />
         </div>
     }
 }

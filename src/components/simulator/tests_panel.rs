@@ -144,6 +144,7 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
         })
     };
 
+    let read_only = store.read_only;
     let passed = outcomes.iter().filter(|o| o.passed).count();
     let total = outcomes.len();
     let items = outcomes.iter().map(|o| {
@@ -205,20 +206,32 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
             <li class={classes!("test-case", if o.passed { "test-pass" } else { "test-fail" })}
                 data-test-index={i.to_string()} data-passed={o.passed.to_string()}>
                 <span class="test-status">{ status }</span>
-                <input type="text" class="test-label" aria-label={format!("Label of test {}", i + 1)}
-                    value={test.label.clone()} oninput={on_rename} onblur={on_blur} />
+                // A read-only embed shows the label and the expectation as text: the reader
+                // loads a test into the request but does not change the scenario's tests.
+                if read_only {
+                    <span class="test-label">{ test.label.clone() }</span>
+                } else {
+                    <input type="text" class="test-label" aria-label={format!("Label of test {}", i + 1)}
+                        value={test.label.clone()} oninput={on_rename} onblur={on_blur} />
+                }
                 <span class="test-request"><code>{ format!("{} · {} · {}", String::from(test.principal.clone()), test.action, test.resource) }</code></span>
-                <label class="test-expected">
-                    <span>{ "expects" }</span>
-                    <select aria-label={format!("Expected decision of test {}", i + 1)} onchange={on_expected}>
-                        { expected_options(test.expected) }
-                    </select>
-                </label>
+                if read_only {
+                    <span class="test-expected">{ format!("expects {}", expected_label(test.expected)) }</span>
+                } else {
+                    <label class="test-expected">
+                        <span>{ "expects" }</span>
+                        <select aria-label={format!("Expected decision of test {}", i + 1)} onchange={on_expected}>
+                            { expected_options(test.expected) }
+                        </select>
+                    </label>
+                }
                 <span class="test-actual">{ "got " }{ actual }</span>
                 <span class="test-buttons">
                     <button type="button" class="btn btn-quiet" data-action="load-test" onclick={on_load}>{ "Load" }</button>
-                    <button type="button" class="btn btn-quiet" data-action="delete-test" onclick={on_delete}
-                        aria-label={format!("Delete test {}", test.label)}>{ "Delete" }</button>
+                    if !read_only {
+                        <button type="button" class="btn btn-quiet" data-action="delete-test" onclick={on_delete}
+                            aria-label={format!("Delete test {}", test.label)}>{ "Delete" }</button>
+                    }
                 </span>
             </li>
         }
@@ -238,6 +251,7 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
                 <p class="muted">{ "The AWS-managed policies are loading; tests that attach them run again when they arrive." }</p>
             }
             <ol class="test-list">{ for items }</ol>
+            if !read_only {
             <form class="add-test" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label>
                     <span>{ "New test's label" }</span>
@@ -258,6 +272,7 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
                     <p class="field-error" role="alert">{ e.clone() }</p>
                 }
             </form>
+            }
         </section>
     }
 }

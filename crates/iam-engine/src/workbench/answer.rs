@@ -140,6 +140,16 @@ pub struct PolicyInPlay {
     pub read_only: bool,
 }
 
+impl PolicyInPlay {
+    /// The policy's name in the plain words the verdict line and the deciding statements use
+    /// ([`ScenarioEvaluation::place`]: "SCP 1 at level 2", "customer-managed policy
+    /// ReadLogs"), and the name an embed's `policy` parameter takes; `heading` is the
+    /// editor's longer label.
+    pub fn name(&self) -> String {
+        super::simulate::PolicyLocation::of(&self.source).to_string()
+    }
+}
+
 /// The answer to a request that named actions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -558,6 +568,14 @@ mod tests {
         assert_listed_and_highlighted(&d, &scp, "KeepBuckets");
         let listed = d.in_play.iter().find(|p| p.source == scp).unwrap();
         assert_eq!(listed.heading, "SCP Guardrails at Workloads (level 2)");
+        // Its name is the one the verdict line and the deciding statements use.
+        assert_eq!(listed.name(), "SCP 1 at level 2");
+        assert_eq!(listed.name(), d.detail.place(&scp.id()));
+        assert!(
+            d.detail.evaluation.summary.contains("SCP 1 at level 2"),
+            "{}",
+            d.detail.evaluation.summary
+        );
         assert_eq!(listed.policy_type, PolicyType::Scp);
         // The identity policy is in play too, before the organization's policies.
         assert!(matches!(
