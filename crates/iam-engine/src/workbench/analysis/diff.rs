@@ -1,0 +1,1183 @@
+//! Change review: what a change grants or takes away, each difference proved by a request.
+//!
+//! [`diff_scenarios`] compares two versions of an account (two scenarios, or what a template or
+//! authorization-details file imports to); [`diff_documents`] compares two versions of one
+//! policy document of a given type, with a [`Verdict`].
+//!
+//! # The modelled space
+//!
+//! For every principal of either version (the root user, the users, the roles' sessions), the
+//! decision is computed on both sides for every cell of:
+//! - **actions**: the catalog's actions plus every literal action a policy names that the
+//!   catalog does not know;
+//! - **resource regions**: every ARN pattern either version's policies name in `Resource` or
+//!   `NotResource`, every role and resource ARN of either version, plus "any other resource"
+//!   (`*`). Each region's representative matches its pattern and as few other patterns as the
+//!   candidate fillers allow;
+//! - **context regions**: per condition key the policies compare, the key absent and one value
+//!   per literal the policies compare against (the literal itself, its wildcards filled, the
+//!   numbers and dates just below and above, an address inside each IP range, `true` and
+//!   `false`) plus a value matching none; for set operators also a set mixing a literal with
+//!   another value. Keys AWS derives from the principal or the resource are not varied (they
+//!   vary with the principal and resource). When the product over keys stays under
+//!   [`MAX_CONTEXTS`] every combination is tried; otherwise one key is varied at a time and the
+//!   answer says so in [`DiffReport::outside_model`].
+//!
+//! Cells are decided in bulk with the access matrix's machinery (`MatrixRowPlan`, per-row
+//! bitsets over the actions), one row per principal, side, region and context: the work is
+//! linear in the principals (no pairs of principals). A cell differs when it is allowed on one
+//! side and not on the other (an implicit deny that becomes explicit is no change of access).
+//! Every group of differences carries a [`Witness`]: one request evaluated again on both sides
+//! with the simulator's evaluation, which must flip.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, ManagedPolicies};
+use crate::context::ContextKeyType;
+use crate::eval::Decision;
+use crate::matching::{Pattern, resource_matches};
+use crate::policy::{PolicyType, parse_policy};
+use crate::scenario::{
+    ContextValue, InlinePolicy, ManagedPolicy, OrgLevel, OrgPolicy, Organization, PolicyRef,
+    PrincipalRef, Role, Scenario, User,
+};
+use crate::workbench::matrix::{MatrixColumns, MatrixRowPlan, matrix_principals};
+
+use super::{DecidedRequest, Model};
+
+/// The group key of an action that flips in every resource region.
+const EVERY_REGION: usize = usize::MAX;
+
+/// How a group over the "any other resource" region names its resources.
+pub const OTHER_RESOURCES: &str = "resources no policy names";
+
+/// Above this many combinations of context values, one key is varied at a time.
+pub const MAX_CONTEXTS: usize = 64;
+
+/// The direction of a difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Direction {
+    /// Refused before, allowed after.
+    NewlyAllowed,
+    /// Allowed before, refused after.
+    NewlyDenied,
+}
+
+impl Direction {
+    /// The other direction.
+    pub fn swapped(self) -> Direction {
+        match self {
+            Direction::NewlyAllowed => Direction::NewlyDenied,
+            Direction::NewlyDenied => Direction::NewlyAllowed,
+        }
+    }
+}
+
+/// A resource region: the pattern that defines it and the ARN that represents it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceRegion {
+    /// The pattern (`arn:aws:s3:::releases/*`), or `*` for any other resource.
+    pub pattern: String,
+    /// The resource the region's requests name.
+    pub representative: String,
+}
+
+/// One request of a witness on one side: the decision and the statements that decided it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WitnessSide {
+    /// The decision.
+    pub decision: Decision,
+    /// The deciding statements in words (empty for an implicit deny no statement explains,
+    /// or when the principal does not exist on that side).
+    pub reasons: Vec<String>,
+}
+
+/// One concrete request whose decision flips between the two versions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Witness {
+    /// The principal, as a [`PrincipalRef`] string.
+    pub principal: String,
+    /// The action.
+    pub action: String,
+    /// The resource.
+    pub resource: String,
+    /// The context keys set (on top of those AWS derives).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<ContextValue>,
+    /// The decision before.
+    pub before: WitnessSide,
+    /// The decision after.
+    pub after: WitnessSide,
+    /// Whether evaluating the request again on both sides gave a flip (always, unless the
+    /// bulk decision and the simulator disagree, which is a bug to report).
+    pub verified: bool,
+}
+
+/// A group of differences: one principal, one direction, one service, one access level, one
+/// resource region.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeGroup {
+    /// Newly allowed or newly denied.
+    pub direction: Direction,
+    /// The service prefix (`s3`).
+    pub service: String,
+    /// The access level in AWS's wording, or `Unknown` for actions the catalog lacks.
+    pub level: String,
+    /// Where the actions flip: `*` when in every resource region, a region's pattern, or
+    /// [`OTHER_RESOURCES`] for the region of resources no pattern names.
+    pub resource: String,
+    /// The actions that flip (in the region, for some context region).
+    pub actions: Vec<String>,
+    /// One request that flips.
+    pub witness: Witness,
+}
+
+/// What changes for one principal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrincipalChange {
+    /// The principal, as a [`PrincipalRef`] string.
+    pub principal: String,
+    /// The principal in words (`role ci-deploy`, `user bob`, `the root user`).
+    pub label: String,
+    /// How many actions become allowed (on some resource region, in some context region).
+    pub newly_allowed: usize,
+    /// How many actions become refused.
+    pub newly_denied: usize,
+    /// The groups, newly allowed first, then by service, level and region.
+    pub groups: Vec<ChangeGroup>,
+}
+
+/// The comparison of two versions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffReport {
+    /// How many principals were compared (the union of both sides).
+    pub principals_considered: usize,
+    /// How many actions (catalog plus literal actions the catalog lacks).
+    pub actions_considered: usize,
+    /// The resource regions.
+    pub regions: Vec<ResourceRegion>,
+    /// How many context regions were tried per principal and resource region.
+    pub contexts_considered: usize,
+    /// The total of newly allowed (principal, action) pairs.
+    pub newly_allowed: usize,
+    /// The total of newly denied (principal, action) pairs.
+    pub newly_denied: usize,
+    /// The principals whose access changes.
+    pub changes: Vec<PrincipalChange>,
+    /// What the comparison does not model, in words.
+    pub outside_model: Vec<String>,
+    /// The summary in words, one sentence per principal (see [`summary_lines`]).
+    pub summary: Vec<String>,
+}
+
+impl DiffReport {
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// The verdict on two versions of one policy document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Verdict {
+    /// Same decisions everywhere in the modelled space.
+    Equivalent,
+    /// The after version allows more and refuses nothing the before version allowed.
+    MorePermissive,
+    /// The after version allows less and nothing new.
+    LessPermissive,
+    /// Each version allows something the other refuses.
+    Incomparable,
+}
+
+impl Verdict {
+    /// The verdict in words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Equivalent => "equivalent",
+            Verdict::MorePermissive => "more permissive",
+            Verdict::LessPermissive => "less permissive",
+            Verdict::Incomparable => "incomparable",
+        }
+    }
+
+    /// The verdict of a report.
+    pub fn of(report: &DiffReport) -> Verdict {
+        match (report.newly_allowed > 0, report.newly_denied > 0) {
+            (false, false) => Verdict::Equivalent,
+            (true, false) => Verdict::MorePermissive,
+            (false, true) => Verdict::LessPermissive,
+            (true, true) => Verdict::Incomparable,
+        }
+    }
+}
+
+/// The comparison of two policy documents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentDiff {
+    /// The policy type both versions were read as.
+    pub policy_type: PolicyType,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// A request the after version allows and the before version refuses, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more_permissive_witness: Option<Witness>,
+    /// A request the before version allows and the after version refuses, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub less_permissive_witness: Option<Witness>,
+    /// The full comparison over the harness account the documents are placed in.
+    pub report: DiffReport,
+}
+
+/// Keys AWS derives from the principal or the resource: the comparison varies them through the
+/// principals and resources, never as free context.
+fn derived_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "aws:username",
+        "aws:userid",
+        "aws:principalarn",
+        "aws:principalaccount",
+        "aws:principaltype",
+        "aws:principalisawsservice",
+        "aws:resourceaccount",
+    ]
+    .contains(&k.as_str())
+        || k.starts_with("aws:principaltag/")
+        || k.starts_with("aws:resourcetag/")
+}
+
+/// Every policy text either version holds, with its type.
+fn policy_texts<'s>(
+    scenario: &'s Scenario,
+    managed: Option<&'s ManagedPolicies>,
+) -> Vec<(&'s str, PolicyType)> {
+    let mut texts: Vec<(&str, PolicyType)> = Vec::new();
+    let mut refs: Vec<&PolicyRef> = Vec::new();
+    let inline = |list: &'s [InlinePolicy], texts: &mut Vec<(&'s str, PolicyType)>| {
+        texts.extend(
+            list.iter()
+                .map(|p| (p.document.as_str(), PolicyType::Identity)),
+        );
+    };
+    for u in &scenario.users {
+        inline(&u.inline_policies, &mut texts);
+        refs.extend(&u.managed_policies);
+        refs.extend(&u.permissions_boundary);
+    }
+    for g in &scenario.groups {
+        inline(&g.inline_policies, &mut texts);
+        refs.extend(&g.managed_policies);
+    }
+    for r in &scenario.roles {
+        texts.push((r.trust_policy.as_str(), PolicyType::Trust));
+        inline(&r.inline_policies, &mut texts);
+        refs.extend(&r.managed_policies);
+        refs.extend(&r.permissions_boundary);
+    }
+    for e in &scenario.external_principals {
+        inline(&e.policies, &mut texts);
+    }
+    texts.extend(
+        scenario
+            .policies
+            .iter()
+            .map(|p| (p.document.as_str(), PolicyType::Identity)),
+    );
+    texts.extend(
+        scenario
+            .resources
+            .iter()
+            .filter_map(|r| r.policy.as_deref().map(|p| (p, PolicyType::Resource))),
+    );
+    if let Some(org) = &scenario.organization {
+        for level in &org.levels {
+            texts.extend(
+                level
+                    .scps
+                    .iter()
+                    .map(|p| (p.document.as_str(), PolicyType::Scp)),
+            );
+            texts.extend(
+                level
+                    .rcps
+                    .iter()
+                    .map(|p| (p.document.as_str(), PolicyType::Rcp)),
+            );
+        }
+    }
+    if let Some(managed) = managed {
+        for r in refs {
+            if let PolicyRef::Aws(arn) = r
+                && let Some(p) = managed.get(arn)
+            {
+                texts.push((p.document, PolicyType::Identity));
+            }
+        }
+    }
+    texts
+}
+
+/// What one condition key is compared with, over both versions.
+#[derive(Debug, Default)]
+struct KeyUse {
+    /// The key as first spelled.
+    key: String,
+    ty: Option<ContextKeyType>,
+    set: bool,
+    literals: Vec<String>,
+}
+
+/// What the policies of both versions name: resource patterns, literal actions, condition
+/// literals, and what falls outside the model.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    patterns: Vec<String>,
+    actions: Vec<String>,
+    keys: Vec<KeyUse>,
+    outside: Vec<String>,
+}
+
+fn operator_type(operator: &str) -> (Option<ContextKeyType>, bool, bool) {
+    let (set, rest) = if let Some(r) = operator.strip_prefix("ForAnyValue:") {
+        (true, r)
+    } else if let Some(r) = operator.strip_prefix("ForAllValues:") {
+        (true, r)
+    } else {
+        (false, operator)
+    };
+    let base = rest.strip_suffix("IfExists").unwrap_or(rest);
+    let ty = if base.starts_with("String") || base.starts_with("Arn") {
+        Some(ContextKeyType::String)
+    } else if base.starts_with("Numeric") {
+        Some(ContextKeyType::Numeric)
+    } else if base.starts_with("Date") {
+        Some(ContextKeyType::Date)
+    } else if base == "Bool" {
+        Some(ContextKeyType::Boolean)
+    } else if base == "IpAddress" || base == "NotIpAddress" {
+        Some(ContextKeyType::Ip)
+    } else if base == "BinaryEquals" {
+        Some(ContextKeyType::Binary)
+    } else {
+        None
+    };
+    let known = ty.is_some() || base == "Null";
+    (ty, set, known)
+}
+
+/// A policy variable (`${aws:username}`) made into a wildcard, for region splitting.
+fn without_variables(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(at) = rest.find("${") {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        match rest.get(at..).and_then(|r| r.find('}')) {
+            Some(end) => {
+                out.push('*');
+                rest = rest.get(at + end + 1..).unwrap_or("");
+            }
+            None => {
+                rest = rest.get(at..).unwrap_or("");
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Vocabulary {
+    fn read(&mut self, texts: &[(&str, PolicyType)], catalog: Option<&Catalog>) {
+        let mut seen_patterns: HashSet<String> = self.patterns.iter().cloned().collect();
+        let mut seen_actions: HashSet<String> = self
+            .actions
+            .iter()
+            .map(|a| a.to_ascii_lowercase())
+            .collect();
+        let mut key_at: HashMap<String, usize> = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.key.to_ascii_lowercase(), i))
+            .collect();
+        for (text, ty) in texts {
+            let parsed = parse_policy(text, *ty);
+            for statement in &parsed.document.statements {
+                if let Some(resource) = &statement.resource {
+                    for item in &resource.items {
+                        let p = without_variables(item.value.trim());
+                        if p != "*" && !p.is_empty() && seen_patterns.insert(p.clone()) {
+                            self.patterns.push(p);
+                        }
+                    }
+                }
+                if let Some(action) = &statement.action {
+                    for item in &action.items {
+                        let a = item.value.trim();
+                        if a.contains(':')
+                            && !a.contains(['*', '?'])
+                            && catalog.is_none_or(|c| c.action(a).is_none())
+                            && seen_actions.insert(a.to_ascii_lowercase())
+                        {
+                            self.actions.push(a.to_string());
+                        }
+                    }
+                }
+                for entry in &statement.condition {
+                    let key = entry.key.value.trim();
+                    let operator = entry.operator.value.trim();
+                    let (kty, set, known) = operator_type(operator);
+                    if !known {
+                        self.note(format!(
+                            "condition operator {operator} is not split into regions: its key {key} only takes the values other operators name"
+                        ));
+                    }
+                    if derived_key(key) {
+                        self.note(format!(
+                            "{key} is derived from the principal or resource, so it varies only with them"
+                        ));
+                        continue;
+                    }
+                    let at = *key_at.entry(key.to_ascii_lowercase()).or_insert_with(|| {
+                        self.keys.push(KeyUse {
+                            key: key.to_string(),
+                            ..KeyUse::default()
+                        });
+                        self.keys.len() - 1
+                    });
+                    let Some(k) = self.keys.get_mut(at) else {
+                        continue;
+                    };
+                    if k.ty.is_none() {
+                        k.ty = kty;
+                    }
+                    k.set |= set;
+                    if operator != "Null" {
+                        for v in &entry.values {
+                            let v = v.value.trim().to_string();
+                            if !k.literals.contains(&v) {
+                                k.literals.push(v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn note(&mut self, text: String) {
+        if !self.outside.contains(&text) {
+            self.outside.push(text);
+        }
+    }
+}
+
+/// Representative values for a key of type `ty` compared against `literals`: each literal,
+/// with wildcards filled, numbers and dates around it, an address inside each range, and one
+/// value matching none.
+fn representatives(ty: ContextKeyType, literals: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |v: String| {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    };
+    match ty {
+        ContextKeyType::Numeric | ContextKeyType::NumericList => {
+            for l in literals {
+                if let Ok(n) = l.parse::<i64>() {
+                    add((n.saturating_sub(1)).to_string());
+                    add(n.to_string());
+                    add((n.saturating_add(1)).to_string());
+                } else if let Ok(f) = l.parse::<f64>() {
+                    add(format!("{}", f - 0.5));
+                    add(l.clone());
+                    add(format!("{}", f + 0.5));
+                } else {
+                    add(l.clone());
+                }
+            }
+            add("0".into());
+        }
+        ContextKeyType::Date | ContextKeyType::DateList => {
+            for l in literals {
+                if let Ok(n) = l.parse::<i64>() {
+                    add((n.saturating_sub(1)).to_string());
+                    add(n.to_string());
+                    add((n.saturating_add(1)).to_string());
+                } else {
+                    add(l.clone());
+                }
+            }
+            add("1970-01-01T00:00:00Z".into());
+            add("2999-12-31T23:59:59Z".into());
+        }
+        ContextKeyType::Boolean | ContextKeyType::BooleanList => {
+            add("true".into());
+            add("false".into());
+        }
+        ContextKeyType::Ip | ContextKeyType::IpList => {
+            for l in literals {
+                add(l.split('/').next().unwrap_or(l).to_string());
+            }
+            add("203.0.113.7".into());
+            add("2001:db8::7".into());
+        }
+        _ => {
+            for l in literals {
+                add(l.clone());
+                if l.contains(['*', '?']) {
+                    add(l.replace('*', "x").replace('?', "x"));
+                }
+            }
+            add("diff-other-value".into());
+        }
+    }
+    out
+}
+
+fn list_type(ty: ContextKeyType) -> ContextKeyType {
+    match ty {
+        ContextKeyType::String => ContextKeyType::StringList,
+        ContextKeyType::Numeric => ContextKeyType::NumericList,
+        ContextKeyType::Boolean => ContextKeyType::BooleanList,
+        ContextKeyType::Ip => ContextKeyType::IpList,
+        ContextKeyType::Binary => ContextKeyType::BinaryList,
+        ContextKeyType::Date => ContextKeyType::DateList,
+        other => other,
+    }
+}
+
+/// The context regions: per key its representative entries (absent first), then the
+/// combinations (all, or one key at a time over the all-absent baseline).
+fn context_regions(vocab: &mut Vocabulary) -> Vec<Vec<ContextValue>> {
+    let mut per_key: Vec<Vec<Option<ContextValue>>> = Vec::new();
+    for k in &vocab.keys {
+        let ty = k.ty.unwrap_or(ContextKeyType::String);
+        let reps = representatives(ty, &k.literals);
+        let mut options: Vec<Option<ContextValue>> = vec![None];
+        if k.set {
+            let lty = list_type(ty);
+            for r in &reps {
+                options.push(Some(ContextValue {
+                    key: k.key.clone(),
+                    ty: lty,
+                    values: vec![r.clone()],
+                }));
+            }
+            if let (Some(first), Some(last)) = (reps.first(), reps.last())
+                && first != last
+            {
+                options.push(Some(ContextValue {
+                    key: k.key.clone(),
+                    ty: lty,
+                    values: vec![first.clone(), last.clone()],
+                }));
+            }
+        } else {
+            for r in reps {
+                options.push(Some(ContextValue {
+                    key: k.key.clone(),
+                    ty,
+                    values: vec![r],
+                }));
+            }
+        }
+        per_key.push(options);
+    }
+    let product = per_key
+        .iter()
+        .try_fold(1usize, |acc, o| acc.checked_mul(o.len()))
+        .unwrap_or(usize::MAX);
+    if product <= MAX_CONTEXTS {
+        let mut out: Vec<Vec<ContextValue>> = vec![Vec::new()];
+        for options in &per_key {
+            let mut next = Vec::with_capacity(out.len() * options.len());
+            for base in &out {
+                for o in options {
+                    let mut c = base.clone();
+                    c.extend(o.iter().cloned());
+                    next.push(c);
+                }
+            }
+            out = next;
+        }
+        out
+    } else {
+        vocab.note(format!(
+            "the condition keys' values give {} combinations, over {MAX_CONTEXTS}: each key is varied alone, the others absent",
+            if product == usize::MAX { "too many".to_string() } else { product.to_string() }
+        ));
+        let mut out: Vec<Vec<ContextValue>> = vec![Vec::new()];
+        for options in &per_key {
+            out.extend(options.iter().flatten().map(|o| vec![o.clone()]));
+        }
+        out
+    }
+}
+
+/// The resource regions of the patterns and ARNs, plus "any other resource" (`*`), last.
+fn resource_regions(patterns: &[String]) -> Vec<ResourceRegion> {
+    let compiled: Vec<Pattern> = patterns.iter().map(|p| Pattern::glob(p)).collect();
+    let mut out: Vec<ResourceRegion> = Vec::new();
+    let mut reps: HashSet<String> = HashSet::new();
+    for (i, p) in patterns.iter().enumerate() {
+        let candidates: Vec<String> = if p.contains(['*', '?']) {
+            ["x", "zq9-diff", "", "x/x"]
+                .iter()
+                .map(|f| p.replace('*', f).replace('?', "q"))
+                .collect()
+        } else {
+            vec![p.clone()]
+        };
+        let score = |c: &String| {
+            compiled
+                .iter()
+                .enumerate()
+                .filter(|(j, q)| *j != i && resource_matches(q, c))
+                .count()
+        };
+        let best = candidates
+            .iter()
+            .filter(|c| compiled.get(i).is_some_and(|q| resource_matches(q, c)))
+            .min_by_key(|c| score(c))
+            .cloned()
+            .unwrap_or_else(|| p.clone());
+        if reps.insert(best.clone()) {
+            out.push(ResourceRegion {
+                pattern: p.clone(),
+                representative: best,
+            });
+        }
+    }
+    out.push(ResourceRegion {
+        pattern: "*".into(),
+        representative: "*".into(),
+    });
+    out
+}
+
+/// The principal in words.
+pub fn principal_label(principal: &PrincipalRef) -> String {
+    match principal {
+        PrincipalRef::Root => "the root user".into(),
+        PrincipalRef::User(n) => format!("user {n}"),
+        PrincipalRef::Role(n) => format!("role {n}"),
+        PrincipalRef::Other(t) => t.clone(),
+    }
+}
+
+/// The columns of a comparison: the catalog's actions and the literal actions it lacks, each
+/// with its service and access level.
+struct Columns {
+    actions: Vec<String>,
+    services: Vec<String>,
+    levels: Vec<String>,
+    matrix: MatrixColumns,
+}
+
+fn columns(catalog: Option<&Catalog>, extra: &[String]) -> Columns {
+    let mut actions = Vec::new();
+    let mut levels = Vec::new();
+    let mut services = Vec::new();
+    if let Some(c) = catalog {
+        for service in c.services() {
+            for a in service.actions() {
+                actions.push(a.full_name());
+                levels.push(a.access_level().as_str().to_string());
+                services.push(service.prefix().to_string());
+            }
+        }
+    }
+    for a in extra {
+        actions.push(a.clone());
+        let (service, _) = a.split_once(':').unwrap_or((a.as_str(), ""));
+        services.push(service.to_ascii_lowercase());
+        levels.push("Unknown".into());
+    }
+    Columns {
+        matrix: MatrixColumns::new(&actions),
+        actions,
+        services,
+        levels,
+    }
+}
+
+/// The decisions of one row, or all refused when the principal does not exist on that side.
+fn row(
+    model: &Model<'_>,
+    principal: &PrincipalRef,
+    resource: &str,
+    context: &[ContextValue],
+    cols: &mut Columns,
+    out: &mut Vec<Decision>,
+) {
+    out.clear();
+    match MatrixRowPlan::new(
+        model.scenario,
+        model.managed,
+        model.cache,
+        principal,
+        resource,
+        context,
+    ) {
+        Ok(mut plan) => plan.decide_columns(
+            model.scenario,
+            model.managed,
+            model.cache,
+            &cols.actions,
+            &mut cols.matrix,
+            out,
+        ),
+        Err(_) => out.resize(cols.actions.len(), Decision::ImplicitDeny),
+    }
+}
+
+fn witness_side(
+    model: &Model<'_>,
+    w: &(PrincipalRef, String, String, Vec<ContextValue>),
+) -> WitnessSide {
+    match model.decided(&w.0, &w.1, &w.2, &w.3) {
+        Some(DecidedRequest {
+            decision,
+            statements,
+            ..
+        }) => WitnessSide {
+            decision,
+            reasons: statements,
+        },
+        None => WitnessSide {
+            decision: Decision::ImplicitDeny,
+            reasons: vec![format!(
+                "{} does not exist in this version",
+                principal_label(&w.0)
+            )],
+        },
+    }
+}
+
+/// Compares two versions of an account (see the module docs). `catalog` gives the action
+/// columns (without it, only the literal actions the policies name are compared).
+pub fn diff_scenarios(
+    before: &Model<'_>,
+    after: &Model<'_>,
+    catalog: Option<&Catalog>,
+) -> DiffReport {
+    let mut vocab = Vocabulary::default();
+    let texts_before = policy_texts(before.scenario, before.managed);
+    let texts_after = policy_texts(after.scenario, after.managed);
+    vocab.read(&texts_before, catalog);
+    vocab.read(&texts_after, catalog);
+    let mut patterns = vocab.patterns.clone();
+    for s in [before.scenario, after.scenario] {
+        for arn in s
+            .roles
+            .iter()
+            .map(|r| s.role_arn(r))
+            .chain(s.resources.iter().map(|r| r.arn(&s.account)))
+        {
+            if !patterns.contains(&arn) {
+                patterns.push(arn);
+            }
+        }
+    }
+    let regions = resource_regions(&patterns);
+    let contexts = context_regions(&mut vocab);
+    if catalog.is_none() {
+        vocab.note(
+            "no action catalog: only the literal actions the policies name are compared".into(),
+        );
+    } else if !vocab.actions.is_empty() {
+        vocab.note(format!(
+            "{} action(s) the catalog does not know are compared as named ({}); their access level is Unknown",
+            vocab.actions.len(),
+            vocab.actions.join(", ")
+        ));
+    }
+    vocab.note("actions unknown to both the catalog and the policies are not compared".into());
+    vocab.note(
+        "external principals, AWS services and anonymous callers are not compared as callers"
+            .into(),
+    );
+    let mut cols = columns(catalog, &vocab.actions);
+
+    let mut principals = matrix_principals(before.scenario);
+    for p in matrix_principals(after.scenario) {
+        if !principals.contains(&p) {
+            principals.push(p);
+        }
+    }
+
+    let mut report = DiffReport {
+        principals_considered: principals.len(),
+        actions_considered: cols.actions.len(),
+        regions: regions.clone(),
+        contexts_considered: contexts.len(),
+        newly_allowed: 0,
+        newly_denied: 0,
+        changes: Vec::new(),
+        outside_model: Vec::new(),
+        summary: Vec::new(),
+    };
+    let mut left = Vec::new();
+    let mut right = Vec::new();
+    for principal in &principals {
+        // (direction, column, region) → the first context where it flips.
+        let mut flips: BTreeMap<(Direction, usize, usize), usize> = BTreeMap::new();
+        for (ri, region) in regions.iter().enumerate() {
+            for (ci, context) in contexts.iter().enumerate() {
+                row(
+                    before,
+                    principal,
+                    &region.representative,
+                    context,
+                    &mut cols,
+                    &mut left,
+                );
+                row(
+                    after,
+                    principal,
+                    &region.representative,
+                    context,
+                    &mut cols,
+                    &mut right,
+                );
+                for (column, (l, r)) in left.iter().zip(&right).enumerate() {
+                    let (a, b) = (*l == Decision::Allowed, *r == Decision::Allowed);
+                    if a != b {
+                        let d = if b {
+                            Direction::NewlyAllowed
+                        } else {
+                            Direction::NewlyDenied
+                        };
+                        flips.entry((d, column, ri)).or_insert(ci);
+                    }
+                }
+            }
+        }
+        if flips.is_empty() {
+            continue;
+        }
+        // Per action and direction, the regions where it flips; an action that flips in every
+        // region is one group over any resource, the others are grouped per region.
+        let mut per_action: BTreeMap<(Direction, usize), Vec<(usize, usize)>> = BTreeMap::new();
+        for ((d, column, ri), ci) in flips {
+            per_action.entry((d, column)).or_default().push((ri, ci));
+        }
+        let mut groups: BTreeMap<(Direction, String, String, usize), Vec<(usize, usize, usize)>> =
+            BTreeMap::new();
+        let mut change = PrincipalChange {
+            principal: String::from(principal.clone()),
+            label: principal_label(principal),
+            newly_allowed: 0,
+            newly_denied: 0,
+            groups: Vec::new(),
+        };
+        for ((d, column), cells) in per_action {
+            match d {
+                Direction::NewlyAllowed => change.newly_allowed += 1,
+                Direction::NewlyDenied => change.newly_denied += 1,
+            }
+            let service = cols.services.get(column).cloned().unwrap_or_default();
+            let level = cols.levels.get(column).cloned().unwrap_or_default();
+            if cells.len() == regions.len() {
+                let (ri, ci) = cells.first().copied().unwrap_or((0, 0));
+                groups
+                    .entry((d, service, level, EVERY_REGION))
+                    .or_default()
+                    .push((column, ri, ci));
+            } else {
+                for (ri, ci) in cells {
+                    groups
+                        .entry((d, service.clone(), level.clone(), ri))
+                        .or_default()
+                        .push((column, ri, ci));
+                }
+            }
+        }
+        for ((direction, service, level, group_region), cells) in groups {
+            let resource = if group_region == EVERY_REGION {
+                "*".to_string()
+            } else {
+                match regions.get(group_region) {
+                    Some(r) if r.pattern == "*" => OTHER_RESOURCES.to_string(),
+                    Some(r) => r.pattern.clone(),
+                    None => continue,
+                }
+            };
+            let actions: Vec<String> = cells
+                .iter()
+                .filter_map(|(c, _, _)| cols.actions.get(*c).cloned())
+                .collect();
+            let witness = cells.iter().find_map(|&(column, ri, ci)| {
+                let request = (
+                    principal.clone(),
+                    cols.actions.get(column)?.clone(),
+                    regions.get(ri)?.representative.clone(),
+                    contexts.get(ci)?.clone(),
+                );
+                let b = witness_side(before, &request);
+                let a = witness_side(after, &request);
+                let verified =
+                    (b.decision == Decision::Allowed) != (a.decision == Decision::Allowed);
+                verified.then(|| Witness {
+                    principal: String::from(request.0.clone()),
+                    action: request.1.clone(),
+                    resource: request.2.clone(),
+                    context: request.3.clone(),
+                    before: b,
+                    after: a,
+                    verified,
+                })
+            });
+            let witness = match witness {
+                Some(w) => w,
+                None => {
+                    // The bulk decision and the simulator disagree: keep the first request,
+                    // marked unverified, so the disagreement is visible.
+                    let Some(&(column, ri, ci)) = cells.first() else {
+                        continue;
+                    };
+                    let request = (
+                        principal.clone(),
+                        cols.actions.get(column).cloned().unwrap_or_default(),
+                        regions
+                            .get(ri)
+                            .map_or_else(|| "*".to_string(), |r| r.representative.clone()),
+                        contexts.get(ci).cloned().unwrap_or_default(),
+                    );
+                    Witness {
+                        principal: String::from(request.0.clone()),
+                        action: request.1.clone(),
+                        resource: request.2.clone(),
+                        context: request.3.clone(),
+                        before: witness_side(before, &request),
+                        after: witness_side(after, &request),
+                        verified: false,
+                    }
+                }
+            };
+            change.groups.push(ChangeGroup {
+                direction,
+                service,
+                level,
+                resource,
+                actions,
+                witness,
+            });
+        }
+        report.newly_allowed += change.newly_allowed;
+        report.newly_denied += change.newly_denied;
+        report.changes.push(change);
+    }
+    report.outside_model = vocab.outside;
+    report.summary = summary_lines(&report);
+    report
+}
+
+/// The summary in words, one sentence per principal whose access changes: "role ci-deploy
+/// gains 14 write actions on s3 in arn:aws:s3:::releases/*; user bob loses
+/// iam:ChangePassword".
+pub fn summary_lines(report: &DiffReport) -> Vec<String> {
+    report
+        .changes
+        .iter()
+        .map(|change| {
+            let mut parts: Vec<String> = Vec::new();
+            for direction in [Direction::NewlyAllowed, Direction::NewlyDenied] {
+                let verb = match direction {
+                    Direction::NewlyAllowed => "gains",
+                    Direction::NewlyDenied => "loses",
+                };
+                let phrases: Vec<String> = change
+                    .groups
+                    .iter()
+                    .filter(|g| g.direction == direction)
+                    .map(|g| {
+                        let place = if g.resource == "*" {
+                            String::new()
+                        } else {
+                            format!(" in {}", g.resource)
+                        };
+                        match g.actions.as_slice() {
+                            [one] => format!("{one}{place}"),
+                            many => format!(
+                                "{} {} actions on {}{place}",
+                                many.len(),
+                                g.level.to_ascii_lowercase(),
+                                g.service
+                            ),
+                        }
+                    })
+                    .collect();
+                if !phrases.is_empty() {
+                    parts.push(format!("{verb} {}", phrases.join(", ")));
+                }
+            }
+            format!("{} {}", change.label, parts.join(" and "))
+        })
+        .collect()
+}
+
+/// The summary as one text: the sentences joined with "; ", or "no change in access".
+pub fn summary_text(report: &DiffReport) -> String {
+    if report.summary.is_empty() {
+        "no change in access".into()
+    } else {
+        report.summary.join("; ")
+    }
+}
+
+/// The account id a document names first (`arn:aws:iam::123456789012:…`), else a default.
+fn document_account(before: &str, after: &str) -> String {
+    for text in [before, after] {
+        let mut rest = text;
+        while let Some(at) = rest.find("::") {
+            let tail = rest.get(at + 2..).unwrap_or("");
+            let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+            if digits.len() == 12 {
+                return digits;
+            }
+            rest = tail;
+        }
+    }
+    "111122223333".into()
+}
+
+const ALLOW_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// The harness account a document is placed in, by its type:
+/// - identity or session policy: inline policy of user `subject`;
+/// - permissions boundary: boundary of user `subject`, whose inline policy allows everything;
+/// - SCP or RCP: the one organization level's policy over user `subject` allowing everything;
+/// - trust policy: trust policy of role `subject-role`; user `subject` is allowed everything,
+///   and every user the policy names by ARN in the account exists, with no policy;
+/// - resource policy: not supported (`None`).
+pub fn document_harness(
+    document: &str,
+    account: &str,
+    policy_type: PolicyType,
+) -> Option<Scenario> {
+    let mut s = Scenario::new(account);
+    s.title = "diff harness".into();
+    let mut subject = User::new("subject");
+    let inline = |doc: &str| InlinePolicy {
+        name: "Document".into(),
+        document: doc.to_string(),
+    };
+    match policy_type {
+        PolicyType::Identity | PolicyType::Session => {
+            subject.inline_policies.push(inline(document));
+        }
+        PolicyType::PermissionsBoundary => {
+            subject.inline_policies.push(inline(ALLOW_ALL));
+            s.policies.push(ManagedPolicy::new("Document", document));
+            subject.permissions_boundary = Some(PolicyRef::customer("Document"));
+        }
+        PolicyType::Scp | PolicyType::Rcp => {
+            subject.inline_policies.push(inline(ALLOW_ALL));
+            let policy = OrgPolicy {
+                name: "Document".into(),
+                document: document.to_string(),
+            };
+            let mut level = OrgLevel {
+                name: "Root".into(),
+                scps: Vec::new(),
+                rcps: Vec::new(),
+            };
+            if policy_type == PolicyType::Scp {
+                level.scps.push(policy);
+            } else {
+                level.rcps.push(policy);
+            }
+            s.organization = Some(Organization {
+                management_account: false,
+                levels: vec![level],
+            });
+        }
+        PolicyType::Trust => {
+            subject.inline_policies.push(inline(ALLOW_ALL));
+            s.roles.push(Role::new("subject-role", document));
+        }
+        PolicyType::Resource => return None,
+    }
+    s.users.push(subject);
+    Some(s)
+}
+
+/// Compares two versions of one policy document of `policy_type`, each placed in the same
+/// harness account ([`document_harness`]). `None` for resource policies, which the harness
+/// does not place yet.
+pub fn diff_documents(
+    before: &str,
+    after: &str,
+    policy_type: PolicyType,
+    catalog: Option<&Catalog>,
+    managed: Option<&ManagedPolicies>,
+    cache: &crate::workbench::CompileCache,
+) -> Option<DocumentDiff> {
+    let account = document_account(before, after);
+    let mut b = document_harness(before, &account, policy_type)?;
+    let mut a = document_harness(after, &account, policy_type)?;
+    if policy_type == PolicyType::Trust {
+        // Users the trust policies name, in both harnesses, so both sides have them.
+        let prefix = format!("arn:aws:iam::{account}:user/");
+        let mut names: Vec<String> = Vec::new();
+        for text in [before, after] {
+            let mut rest = text;
+            while let Some(at) = rest.find(&prefix) {
+                let tail = rest.get(at + prefix.len()..).unwrap_or("");
+                let name: String = tail
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c))
+                    .collect();
+                if !name.is_empty() && name != "subject" && !names.contains(&name) {
+                    names.push(name);
+                }
+                rest = tail;
+            }
+        }
+        for s in [&mut b, &mut a] {
+            s.users.extend(names.iter().map(|n| User::new(n.clone())));
+        }
+    }
+    let mb = Model {
+        scenario: &b,
+        managed,
+        cache,
+    };
+    let ma = Model {
+        scenario: &a,
+        managed,
+        cache,
+    };
+    let report = diff_scenarios(&mb, &ma, catalog);
+    let first = |d: Direction| {
+        report
+            .changes
+            .iter()
+            .flat_map(|c| &c.groups)
+            .find(|g| g.direction == d)
+            .map(|g| g.witness.clone())
+    };
+    Some(DocumentDiff {
+        policy_type,
+        verdict: Verdict::of(&report),
+        more_permissive_witness: first(Direction::NewlyAllowed),
+        less_permissive_witness: first(Direction::NewlyDenied),
+        report,
+    })
+}
