@@ -45,7 +45,8 @@ use crate::scenario::{
 };
 use crate::workbench::matrix::{MatrixColumns, MatrixRowPlan, matrix_principals};
 
-use super::{DecidedRequest, Model};
+use super::{Model, statement_words};
+use crate::workbench::answer::deciding_statements;
 
 /// The group key of an action that flips in every resource region.
 const EVERY_REGION: usize = usize::MAX;
@@ -92,8 +93,8 @@ pub struct ResourceRegion {
 pub struct WitnessSide {
     /// The decision.
     pub decision: Decision,
-    /// The deciding statements in words (empty for an implicit deny no statement explains,
-    /// or when the principal does not exist on that side).
+    /// The engine's summary of the decision, which names the deciding statements (or that the
+    /// principal does not exist on that side).
     pub reasons: Vec<String>,
 }
 
@@ -745,20 +746,28 @@ fn row(
     }
 }
 
+/// One side of a witness: the simulator's evaluation, its summary and deciding statements.
 fn witness_side(
     model: &Model<'_>,
     w: &(PrincipalRef, String, String, Vec<ContextValue>),
 ) -> WitnessSide {
-    match model.decided(&w.0, &w.1, &w.2, &w.3) {
-        Some(DecidedRequest {
-            decision,
-            statements,
-            ..
-        }) => WitnessSide {
-            decision,
-            reasons: statements,
-        },
-        None => WitnessSide {
+    match model.evaluate(&w.0, &w.1, &w.2, &w.3) {
+        Ok(result) => {
+            // The engine's summary names the deciding statements; without one, they alone.
+            let reasons = if result.evaluation.summary.is_empty() {
+                deciding_statements(&result)
+                    .iter()
+                    .map(|d| statement_words(model.scenario, d))
+                    .collect()
+            } else {
+                vec![result.evaluation.summary.clone()]
+            };
+            WitnessSide {
+                decision: result.evaluation.decision,
+                reasons,
+            }
+        }
+        Err(_) => WitnessSide {
             decision: Decision::ImplicitDeny,
             reasons: vec![format!(
                 "{} does not exist in this version",
@@ -1001,27 +1010,16 @@ pub fn summary_lines(report: &DiffReport) -> Vec<String> {
                     Direction::NewlyAllowed => "gains",
                     Direction::NewlyDenied => "loses",
                 };
-                let phrases: Vec<String> = change
+                let groups: Vec<&ChangeGroup> = change
                     .groups
                     .iter()
                     .filter(|g| g.direction == direction)
-                    .map(|g| {
-                        let place = if g.resource == "*" {
-                            String::new()
-                        } else {
-                            format!(" in {}", g.resource)
-                        };
-                        match g.actions.as_slice() {
-                            [one] => format!("{one}{place}"),
-                            many => format!(
-                                "{} {} actions on {}{place}",
-                                many.len(),
-                                g.level.to_ascii_lowercase(),
-                                g.service
-                            ),
-                        }
-                    })
                     .collect();
+                let phrases = if groups.len() > SUMMARY_GROUPS {
+                    vec![rollup(&groups)]
+                } else {
+                    groups.iter().map(|g| group_phrase(g)).collect()
+                };
                 if !phrases.is_empty() {
                     parts.push(format!("{verb} {}", phrases.join(", ")));
                 }
@@ -1029,6 +1027,74 @@ pub fn summary_lines(report: &DiffReport) -> Vec<String> {
             format!("{} {}", change.label, parts.join(" and "))
         })
         .collect()
+}
+
+/// Above this many groups in one direction, a principal's sentence counts by access level.
+const SUMMARY_GROUPS: usize = 4;
+
+fn place(resource: &str) -> String {
+    if resource == "*" {
+        String::new()
+    } else {
+        format!(" in {resource}")
+    }
+}
+
+/// One group in words: the action (`iam:ChangePassword`) or how many of a level on a
+/// service (`14 write actions on s3`), with the region unless it is every resource.
+fn group_phrase(g: &ChangeGroup) -> String {
+    match g.actions.as_slice() {
+        [one] => format!("{one}{}", place(&g.resource)),
+        many => format!(
+            "{} {} actions on {}{}",
+            many.len(),
+            g.level.to_ascii_lowercase(),
+            g.service,
+            place(&g.resource)
+        ),
+    }
+}
+
+/// Many groups in words: how many actions on how many services, by access level.
+fn rollup(groups: &[&ChangeGroup]) -> String {
+    let mut actions: HashSet<&str> = HashSet::new();
+    let mut services: HashSet<&str> = HashSet::new();
+    let mut levels: Vec<(String, HashSet<&str>)> = Vec::new();
+    for g in groups {
+        services.insert(&g.service);
+        let at = match levels.iter().position(|(l, _)| *l == g.level) {
+            Some(at) => at,
+            None => {
+                levels.push((g.level.clone(), HashSet::new()));
+                levels.len() - 1
+            }
+        };
+        for a in &g.actions {
+            actions.insert(a);
+            if let Some((_, set)) = levels.get_mut(at) {
+                set.insert(a);
+            }
+        }
+    }
+    let order = ["List", "Read", "Write", "Permissions management", "Tagging"];
+    levels.sort_by_key(|(l, _)| order.iter().position(|o| o == l).unwrap_or(order.len()));
+    let by_level: Vec<String> = levels
+        .iter()
+        .map(|(l, set)| format!("{} {}", set.len(), l.to_ascii_lowercase()))
+        .collect();
+    let first = groups.first().map_or("*", |g| g.resource.as_str());
+    let same_place = groups.iter().all(|g| g.resource == first);
+    format!(
+        "{} actions on {} services ({}){}",
+        actions.len(),
+        services.len(),
+        by_level.join(", "),
+        if same_place {
+            place(first)
+        } else {
+            " on several resources".to_string()
+        }
+    )
 }
 
 /// The summary as one text: the sentences joined with "; ", or "no change in access".
