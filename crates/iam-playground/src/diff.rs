@@ -57,7 +57,8 @@ pub struct DiffArgs {
 #[serde(rename_all = "camelCase")]
 struct ScenarioDiffJson<'a> {
     verdict: Verdict,
-    summary: String,
+    /// The summary's sentences joined (the report's `summary` lists them).
+    summary_text: String,
     #[serde(flatten)]
     report: &'a DiffReport,
 }
@@ -122,7 +123,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
             if args.json {
                 let json = ScenarioDiffJson {
                     verdict: Verdict::of(&report),
-                    summary: summary_text(&report),
+                    summary_text: summary_text(&report),
                     report: &report,
                 };
                 return gate(print_json(&json), &report, args.fail_on);
