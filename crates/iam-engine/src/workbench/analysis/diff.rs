@@ -687,6 +687,56 @@ struct Columns {
     services: Vec<String>,
     levels: Vec<String>,
     matrix: MatrixColumns,
+    /// Columns by lower-case service prefix.
+    by_service: HashMap<String, Vec<usize>>,
+    /// Per policy text, the columns its statements may match.
+    matched: HashMap<String, Vec<bool>>,
+}
+
+impl Columns {
+    /// The columns some statement of the policy `text` may match: its Action entries'
+    /// matches, every column for a NotAction, a statement without Action or text that does
+    /// not parse.
+    fn matched_by(&mut self, text: &str) -> &[bool] {
+        if !self.matched.contains_key(text) {
+            let mut bits = vec![false; self.actions.len()];
+            // The policy type only changes which elements are required; any type reads the
+            // Action elements alike.
+            let parsed = parse_policy(text, PolicyType::Identity);
+            let mut all = parsed.document.statements.is_empty() && !text.trim().is_empty();
+            for statement in &parsed.document.statements {
+                match &statement.action {
+                    Some(action) if !action.negated => {
+                        for item in &action.items {
+                            let pattern = item.value.trim().to_ascii_lowercase();
+                            let compiled = Pattern::glob(&pattern);
+                            let service = pattern.split_once(':').map(|(s, _)| s);
+                            let candidates: Box<dyn Iterator<Item = usize>> = match service {
+                                Some(s) if !s.contains(['*', '?']) => {
+                                    Box::new(self.by_service.get(s).into_iter().flatten().copied())
+                                }
+                                _ => Box::new(0..self.actions.len()),
+                            };
+                            for c in candidates {
+                                if let (Some(a), Some(bit)) = (self.actions.get(c), bits.get_mut(c))
+                                    && !*bit
+                                    && crate::matching::action_matches(&compiled, a)
+                                {
+                                    *bit = true;
+                                }
+                            }
+                        }
+                    }
+                    _ => all = true,
+                }
+            }
+            if all {
+                bits.iter_mut().for_each(|b| *b = true);
+            }
+            self.matched.insert(text.to_string(), bits);
+        }
+        self.matched.get(text).map_or(&[], Vec::as_slice)
+    }
 }
 
 fn columns(catalog: Option<&Catalog>, extra: &[String]) -> Columns {
@@ -708,21 +758,33 @@ fn columns(catalog: Option<&Catalog>, extra: &[String]) -> Columns {
         services.push(service.to_ascii_lowercase());
         levels.push("Unknown".into());
     }
+    let mut by_service: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, s) in services.iter().enumerate() {
+        by_service
+            .entry(s.to_ascii_lowercase())
+            .or_default()
+            .push(i);
+    }
     Columns {
         matrix: MatrixColumns::new(&actions),
         actions,
         services,
         levels,
+        by_service,
+        matched: HashMap::new(),
     }
 }
 
-/// The decisions of one row, or all refused when the principal does not exist on that side.
+/// The decisions of one row over `subset` (the columns to decide, every column when `None`;
+/// the others are left implicit denies), or all refused when the principal does not exist on
+/// that side.
 fn row(
     model: &Model<'_>,
     principal: &PrincipalRef,
     resource: &str,
     context: &[ContextValue],
     cols: &mut Columns,
+    subset: Option<&(Vec<usize>, Vec<String>)>,
     out: &mut Vec<Decision>,
 ) {
     out.clear();
@@ -734,14 +796,32 @@ fn row(
         resource,
         context,
     ) {
-        Ok(mut plan) => plan.decide_columns(
-            model.scenario,
-            model.managed,
-            model.cache,
-            &cols.actions,
-            &mut cols.matrix,
-            out,
-        ),
+        Ok(mut plan) => match subset {
+            None => plan.decide_columns(
+                model.scenario,
+                model.managed,
+                model.cache,
+                &cols.actions,
+                &mut cols.matrix,
+                out,
+            ),
+            Some((columns, actions)) => {
+                let mut decided = Vec::with_capacity(actions.len());
+                plan.decide_into(
+                    model.scenario,
+                    model.managed,
+                    model.cache,
+                    actions,
+                    &mut decided,
+                );
+                out.resize(cols.actions.len(), Decision::ImplicitDeny);
+                for (&c, d) in columns.iter().zip(decided) {
+                    if let Some(slot) = out.get_mut(c) {
+                        *slot = d;
+                    }
+                }
+            }
+        },
         Err(_) => out.resize(cols.actions.len(), Decision::ImplicitDeny),
     }
 }
@@ -777,12 +857,236 @@ fn witness_side(
     }
 }
 
+/// What a principal's decisions read, as text per layer: where two versions agree on all of
+/// it, they decide every request of the principal alike; where they agree on all but some
+/// policies, only the actions those policies' statements may match can differ.
+#[derive(Debug, PartialEq, Eq)]
+struct Inputs {
+    /// What is not a policy text: the account, the organization's shape, the principal's own
+    /// attributes (path, tags, MFA, …), every resource's and role's attributes. Any difference
+    /// here and every action is compared.
+    shape: String,
+    /// Policy texts by layer: identity (with groups'), boundary, each SCP level, each RCP
+    /// level, and the resource-side texts (resource and trust policies), each sorted.
+    layers: Vec<Vec<String>>,
+}
+
+fn resolve<'s>(
+    scenario: &'s Scenario,
+    managed: Option<&'s ManagedPolicies>,
+    r: &PolicyRef,
+) -> String {
+    match r {
+        PolicyRef::Aws(arn) => managed
+            .and_then(|m| m.get(arn))
+            .map_or_else(|| format!("aws-managed:{arn}"), |p| p.document.to_string()),
+        _ => scenario
+            .policy(r.name())
+            .map_or_else(|| format!("missing:{}", r.name()), |p| p.document.clone()),
+    }
+}
+
+fn inputs(model: &Model<'_>, principal: &PrincipalRef) -> Option<Inputs> {
+    let s = model.scenario;
+    let mut identity: Vec<String> = Vec::new();
+    let mut boundary: Vec<String> = Vec::new();
+    let own = match principal {
+        PrincipalRef::Root => "root".to_string(),
+        PrincipalRef::User(name) => {
+            let u = s.user(name)?;
+            identity.extend(u.inline_policies.iter().map(|p| p.document.clone()));
+            identity.extend(
+                u.managed_policies
+                    .iter()
+                    .map(|r| resolve(s, model.managed, r)),
+            );
+            boundary.extend(
+                u.permissions_boundary
+                    .iter()
+                    .map(|r| resolve(s, model.managed, r)),
+            );
+            for g in u.groups.iter().filter_map(|g| s.group(g)) {
+                identity.extend(g.inline_policies.iter().map(|p| p.document.clone()));
+                identity.extend(
+                    g.managed_policies
+                        .iter()
+                        .map(|r| resolve(s, model.managed, r)),
+                );
+            }
+            let mut bare = u.clone();
+            bare.inline_policies.clear();
+            bare.managed_policies.clear();
+            bare.permissions_boundary = None;
+            bare.groups.clear();
+            serde_json::to_string(&bare).unwrap_or_default()
+        }
+        PrincipalRef::Role(name) => {
+            let r = s.role(name)?;
+            identity.extend(r.inline_policies.iter().map(|p| p.document.clone()));
+            identity.extend(
+                r.managed_policies
+                    .iter()
+                    .map(|p| resolve(s, model.managed, p)),
+            );
+            boundary.extend(
+                r.permissions_boundary
+                    .iter()
+                    .map(|p| resolve(s, model.managed, p)),
+            );
+            let mut bare = r.clone();
+            bare.inline_policies.clear();
+            bare.managed_policies.clear();
+            bare.permissions_boundary = None;
+            bare.trust_policy.clear();
+            serde_json::to_string(&bare).unwrap_or_default()
+        }
+        PrincipalRef::Other(t) => {
+            return Some(Inputs {
+                shape: format!("other:{t}"),
+                layers: Vec::new(),
+            });
+        }
+    };
+    let mut world: Vec<String> = s.roles.iter().map(|r| r.trust_policy.clone()).collect();
+    world.extend(s.resources.iter().filter_map(|r| r.policy.clone()));
+    let mut shape = format!(
+        "{own}\n{}\n{}\n{}",
+        serde_json::to_string(&s.account).unwrap_or_default(),
+        boundary.len(),
+        s.organization
+            .as_ref()
+            .map_or_else(String::new, |o| format!(
+                "{} {:?} {:?}",
+                o.management_account,
+                o.levels
+                    .iter()
+                    .map(|l| l.scps.len().min(1))
+                    .collect::<Vec<_>>(),
+                o.levels
+                    .iter()
+                    .map(|l| l.rcps.len().min(1))
+                    .collect::<Vec<_>>()
+            ))
+    );
+    for r in &s.resources {
+        let mut bare = r.clone();
+        bare.policy = bare.policy.map(|_| String::new());
+        shape.push_str(&serde_json::to_string(&bare).unwrap_or_default());
+    }
+    for r in &s.roles {
+        shape.push_str(&format!(
+            "\n{} {} {:?}",
+            s.role_arn(r),
+            r.max_session_duration,
+            r.tags
+        ));
+    }
+    let mut layers = vec![identity, boundary];
+    if let Some(org) = &s.organization {
+        for l in &org.levels {
+            layers.push(l.scps.iter().map(|p| p.document.clone()).collect());
+        }
+        for l in &org.levels {
+            layers.push(l.rcps.iter().map(|p| p.document.clone()).collect());
+        }
+    }
+    layers.push(world);
+    for l in &mut layers {
+        l.sort();
+    }
+    Some(Inputs { shape, layers })
+}
+
+/// Which columns can differ for a principal between two versions: all of them (`None`) when
+/// the shapes differ, otherwise those some statement of a policy text present on one side
+/// only may match (by its Action or NotAction element).
+fn changed_columns(
+    before: Option<Inputs>,
+    after: Option<Inputs>,
+    cols: &mut Columns,
+) -> Option<Vec<bool>> {
+    let (Some(b), Some(a)) = (before, after) else {
+        return None;
+    };
+    if b.shape != a.shape || b.layers.len() != a.layers.len() {
+        return None;
+    }
+    let mut changed = vec![false; cols.actions.len()];
+    for (lb, la) in b.layers.iter().zip(&a.layers) {
+        if lb == la {
+            continue;
+        }
+        // The multiset difference, both ways (each layer is sorted).
+        let (mut i, mut j) = (0, 0);
+        let mut differing: Vec<&String> = Vec::new();
+        while i < lb.len() || j < la.len() {
+            match (lb.get(i), la.get(j)) {
+                (Some(x), Some(y)) if x == y => {
+                    i += 1;
+                    j += 1;
+                }
+                (Some(x), Some(y)) if x < y => {
+                    differing.push(x);
+                    i += 1;
+                }
+                (Some(_), Some(y)) => {
+                    differing.push(y);
+                    j += 1;
+                }
+                (Some(x), None) => {
+                    differing.push(x);
+                    i += 1;
+                }
+                (None, Some(y)) => {
+                    differing.push(y);
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        for text in differing {
+            let bits = cols.matched_by(text);
+            for (c, m) in changed.iter_mut().zip(bits) {
+                *c |= *m;
+            }
+        }
+    }
+    Some(changed)
+}
+
 /// Compares two versions of an account (see the module docs). `catalog` gives the action
 /// columns (without it, only the literal actions the policies name are compared).
 pub fn diff_scenarios(
     before: &Model<'_>,
     after: &Model<'_>,
     catalog: Option<&Catalog>,
+) -> DiffReport {
+    diff_scenarios_with(before, after, catalog, &DiffOptions::default())
+}
+
+/// How [`diff_scenarios_with`] works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// Decide only the actions a changed policy may match, and skip principals whose inputs
+    /// are the same on both sides (on by default; off decides every cell, for tests that check
+    /// the shortcut changes nothing).
+    pub scope_to_changes: bool,
+}
+
+impl Default for DiffOptions {
+    fn default() -> DiffOptions {
+        DiffOptions {
+            scope_to_changes: true,
+        }
+    }
+}
+
+/// [`diff_scenarios`] with options.
+pub fn diff_scenarios_with(
+    before: &Model<'_>,
+    after: &Model<'_>,
+    catalog: Option<&Catalog>,
+    options: &DiffOptions,
 ) -> DiffReport {
     let mut vocab = Vocabulary::default();
     let texts_before = policy_texts(before.scenario, before.managed);
@@ -843,6 +1147,39 @@ pub fn diff_scenarios(
     let mut left = Vec::new();
     let mut right = Vec::new();
     for principal in &principals {
+        // Only the columns the change can reach are decided; none, and the principal is done.
+        let changed = if options.scope_to_changes {
+            changed_columns(
+                inputs(before, principal),
+                inputs(after, principal),
+                &mut cols,
+            )
+        } else {
+            None
+        };
+        let subset = match &changed {
+            None => None,
+            Some(bits) => {
+                let columns: Vec<usize> = bits
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b)
+                    .map(|(c, _)| c)
+                    .collect();
+                if columns.is_empty() {
+                    continue;
+                }
+                if columns.len() * 2 > bits.len() {
+                    None
+                } else {
+                    let actions = columns
+                        .iter()
+                        .filter_map(|&c| cols.actions.get(c).cloned())
+                        .collect();
+                    Some((columns, actions))
+                }
+            }
+        };
         // (direction, column, region) → the first context where it flips.
         let mut flips: BTreeMap<(Direction, usize, usize), usize> = BTreeMap::new();
         for (ri, region) in regions.iter().enumerate() {
@@ -853,6 +1190,7 @@ pub fn diff_scenarios(
                     &region.representative,
                     context,
                     &mut cols,
+                    subset.as_ref(),
                     &mut left,
                 );
                 row(
@@ -861,6 +1199,7 @@ pub fn diff_scenarios(
                     &region.representative,
                     context,
                     &mut cols,
+                    subset.as_ref(),
                     &mut right,
                 );
                 for (column, (l, r)) in left.iter().zip(&right).enumerate() {
