@@ -857,17 +857,18 @@ fn witness_side(
     }
 }
 
-/// What a principal's decisions read, as text per layer: where two versions agree on all of
-/// it, they decide every request of the principal alike; where they agree on all but some
-/// policies, only the actions those policies' statements may match can differ.
+/// What decisions read, as text: for one principal (its attributes and its identity and
+/// boundary texts) or for every principal alike (the [`world`]). Where two versions agree on
+/// all of it, they decide alike; where they agree on all but some policy texts, only the
+/// actions those texts' statements may match can differ.
 #[derive(Debug, PartialEq, Eq)]
 struct Inputs {
-    /// What is not a policy text: the account, the organization's shape, the principal's own
-    /// attributes (path, tags, MFA, …), every resource's and role's attributes. Any difference
-    /// here and every action is compared.
+    /// What is not a policy text (the principal's attributes and whether it has a boundary;
+    /// the account, the organization's shape, the resources' and roles' attributes). Any
+    /// difference here and every action is compared.
     shape: String,
-    /// Policy texts by layer: identity (with groups'), boundary, each SCP level, each RCP
-    /// level, and the resource-side texts (resource and trust policies), each sorted.
+    /// Policy texts by layer, each sorted: identity (with groups') and boundary; or each SCP
+    /// level, each RCP level, and the resource-side texts (resource and trust policies).
     layers: Vec<Vec<String>>,
 }
 
@@ -947,12 +948,24 @@ fn inputs(model: &Model<'_>, principal: &PrincipalRef) -> Option<Inputs> {
             });
         }
     };
+    // A boundary attached or detached changes every action's decision: part of the shape.
+    let shape = format!("{own}\nboundaries: {}", boundary.len());
+    let mut layers = vec![identity, boundary];
+    for l in &mut layers {
+        l.sort();
+    }
+    Some(Inputs { shape, layers })
+}
+
+/// What every principal's decisions read alike, made once per side: the account, the
+/// organization's shape and policies, the resources' and roles' attributes and the
+/// resource-side texts (resource and trust policies).
+fn world(s: &Scenario) -> Inputs {
     let mut world: Vec<String> = s.roles.iter().map(|r| r.trust_policy.clone()).collect();
     world.extend(s.resources.iter().filter_map(|r| r.policy.clone()));
     let mut shape = format!(
-        "{own}\n{}\n{}\n{}",
+        "{}\n{}",
         serde_json::to_string(&s.account).unwrap_or_default(),
-        boundary.len(),
         s.organization
             .as_ref()
             .map_or_else(String::new, |o| format!(
@@ -981,7 +994,7 @@ fn inputs(model: &Model<'_>, principal: &PrincipalRef) -> Option<Inputs> {
             r.tags
         ));
     }
-    let mut layers = vec![identity, boundary];
+    let mut layers = Vec::new();
     if let Some(org) = &s.organization {
         for l in &org.levels {
             layers.push(l.scps.iter().map(|p| p.document.clone()).collect());
@@ -994,15 +1007,15 @@ fn inputs(model: &Model<'_>, principal: &PrincipalRef) -> Option<Inputs> {
     for l in &mut layers {
         l.sort();
     }
-    Some(Inputs { shape, layers })
+    Inputs { shape, layers }
 }
 
 /// Which columns can differ for a principal between two versions: all of them (`None`) when
 /// the shapes differ, otherwise those some statement of a policy text present on one side
 /// only may match (by its Action or NotAction element).
 fn changed_columns(
-    before: Option<Inputs>,
-    after: Option<Inputs>,
+    before: Option<&Inputs>,
+    after: Option<&Inputs>,
     cols: &mut Columns,
 ) -> Option<Vec<bool>> {
     let (Some(b), Some(a)) = (before, after) else {
@@ -1144,16 +1157,30 @@ pub fn diff_scenarios_with(
         outside_model: Vec::new(),
         summary: Vec::new(),
     };
+    // What every principal reads alike is compared once.
+    let (world_before, world_after) = (world(before.scenario), world(after.scenario));
+    let world_changes = changed_columns(Some(&world_before), Some(&world_after), &mut cols);
     let mut left = Vec::new();
     let mut right = Vec::new();
     for principal in &principals {
         // Only the columns the change can reach are decided; none, and the principal is done.
         let changed = if options.scope_to_changes {
-            changed_columns(
-                inputs(before, principal),
-                inputs(after, principal),
-                &mut cols,
-            )
+            match (
+                &world_changes,
+                changed_columns(
+                    inputs(before, principal).as_ref(),
+                    inputs(after, principal).as_ref(),
+                    &mut cols,
+                ),
+            ) {
+                (Some(w), Some(mut own)) => {
+                    for (o, c) in own.iter_mut().zip(w) {
+                        *o |= *c;
+                    }
+                    Some(own)
+                }
+                _ => None,
+            }
         } else {
             None
         };
