@@ -219,37 +219,47 @@ fn service_lines(
     change: &iam_engine::workbench::analysis::diff::PrincipalChange,
     out: &mut String,
 ) {
-    let mut lines: Vec<(Direction, &str, Vec<String>, &str, usize, &Witness)> = Vec::new();
+    /// One line: a direction, service and resource, with counts by level and a witness.
+    struct Line<'a> {
+        direction: Direction,
+        service: &'a str,
+        resource: &'a str,
+        parts: Vec<String>,
+        count: usize,
+        witness: &'a Witness,
+    }
+    let mut lines: Vec<Line<'_>> = Vec::new();
     for g in &change.groups {
         let part = format!("{} {}", g.actions.len(), g.level.to_ascii_lowercase());
-        match lines
-            .iter_mut()
-            .find(|l| l.0 == g.direction && l.1 == g.service && l.3 == g.resource)
-        {
+        match lines.iter_mut().find(|l| {
+            l.direction == g.direction && l.service == g.service && l.resource == g.resource
+        }) {
             Some(line) => {
-                line.2.push(part);
-                line.4 += g.actions.len();
+                line.parts.push(part);
+                line.count += g.actions.len();
             }
-            None => lines.push((
-                g.direction,
-                &g.service,
-                vec![part],
-                &g.resource,
-                g.actions.len(),
-                &g.witness,
-            )),
+            None => lines.push(Line {
+                direction: g.direction,
+                service: &g.service,
+                resource: &g.resource,
+                parts: vec![part],
+                count: g.actions.len(),
+                witness: &g.witness,
+            }),
         }
     }
     let total = lines.len();
-    for (i, (direction, service, parts, resource, count, witness)) in lines.into_iter().enumerate()
-    {
+    for (i, line) in lines.into_iter().enumerate() {
         out.push_str(&format!(
-            "  {} {service} on {resource} ({count}): {}\n",
-            sign(direction),
-            parts.join(", ")
+            "  {} {} on {} ({}): {}\n",
+            sign(line.direction),
+            line.service,
+            line.resource,
+            line.count,
+            line.parts.join(", ")
         ));
         if i < WITNESSED_SERVICES {
-            witness_text(witness, out);
+            witness_text(line.witness, out);
         }
     }
     if total > WITNESSED_SERVICES {

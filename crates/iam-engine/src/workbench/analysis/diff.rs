@@ -48,6 +48,9 @@ use crate::workbench::matrix::{MatrixColumns, MatrixRowPlan, matrix_principals};
 use super::{Model, statement_words};
 use crate::workbench::answer::deciding_statements;
 
+/// A group's key: direction, service, access level, resource region (or [`EVERY_REGION`]).
+type GroupKey = (Direction, String, String, usize);
+
 /// The group key of an action that flips in every resource region.
 const EVERY_REGION: usize = usize::MAX;
 
@@ -540,7 +543,7 @@ fn representatives(ty: ContextKeyType, literals: &[String]) -> Vec<String> {
             for l in literals {
                 add(l.clone());
                 if l.contains(['*', '?']) {
-                    add(l.replace('*', "x").replace('?', "x"));
+                    add(l.replace(['*', '?'], "x"));
                 }
             }
             add("diff-other-value".into());
@@ -1251,8 +1254,7 @@ pub fn diff_scenarios_with(
         for ((d, column, ri), ci) in flips {
             per_action.entry((d, column)).or_default().push((ri, ci));
         }
-        let mut groups: BTreeMap<(Direction, String, String, usize), Vec<(usize, usize, usize)>> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<GroupKey, Vec<(usize, usize, usize)>> = BTreeMap::new();
         let mut change = PrincipalChange {
             principal: String::from(principal.clone()),
             label: principal_label(principal),
