@@ -284,6 +284,11 @@ fn bad_input_exits_2() {
             .unwrap()
             .contains("not supported yet")
     );
-    let out = with_stdin(&["diff", "-", "-"], "{}");
+    // Refused before reading anything (so no input is written: the pipe would be closed).
+    let out = bin()
+        .args(["diff", "-", "-"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
