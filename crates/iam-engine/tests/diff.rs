@@ -16,7 +16,7 @@ use iam_engine::policy::PolicyType;
 use iam_engine::scenario::{PrincipalRef, Scenario};
 use iam_engine::workbench::analysis::Model;
 use iam_engine::workbench::analysis::diff::{
-    DiffReport, Direction, Verdict, diff_documents, summary_text,
+    DiffReport, Direction, OTHER_RESOURCES, ResourceRegion, Verdict, diff_documents, summary_text,
 };
 use iam_engine::workbench::{CompileCache, Workbench};
 use proptest::prelude::*;
@@ -233,6 +233,24 @@ fn fixtures() -> Vec<Fixture> {
                 principal: "user/subject",
                 action: "s3:DeleteBucket",
                 resource: "*",
+                context: &[],
+            }],
+        },
+        Fixture {
+            name: "a bucket policy opened to every principal",
+            sides: Sides::Documents(
+                PolicyType::Resource,
+                json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:user/alice")},
+                        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::releases/*"}]),
+                json!([{"Effect": "Allow", "Principal": "*",
+                        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::releases/*"}]),
+            ),
+            verdict: Verdict::MorePermissive,
+            witnesses: vec![Expected {
+                direction: Gain,
+                principal: "user/subject",
+                action: "s3:GetObject",
+                resource: "arn:aws:s3:::releases/x",
                 context: &[],
             }],
         },
@@ -565,14 +583,26 @@ proptest! {
         let ma = Model { scenario: &sb, managed: None, cache: &cache };
         let pattern = extra["Action"].as_str().unwrap();
         let action = catalog().expand(pattern).first().map(|a| a.full_name()).unwrap();
-        let report_has = |resource: &str| report.changes.iter().flat_map(|c| &c.groups)
-            .any(|g| g.direction == Direction::NewlyAllowed && g.actions.contains(&action) && report.regions.iter().any(|r| r.pattern == g.resource && r.representative == resource));
+        // A group's resource is `*` (every region), OTHER_RESOURCES (the region of `*`) or a
+        // region's pattern.
+        let covers = |group_resource: &str, region: &ResourceRegion| {
+            group_resource == "*"
+                || (group_resource == OTHER_RESOURCES && region.pattern == "*")
+                || group_resource == region.pattern
+        };
+        let report_has = |region: &ResourceRegion| {
+            report.changes.iter().flat_map(|c| &c.groups).any(|g| {
+                g.direction == Direction::NewlyAllowed
+                    && g.actions.contains(&action)
+                    && covers(&g.resource, region)
+            })
+        };
         let u = PrincipalRef::User("u".into());
         for region in &report.regions {
             let before = mb.allows(&u, &action, &region.representative, &[]);
             let after = ma.allows(&u, &action, &region.representative, &[]);
             if !before && after {
-                prop_assert!(report_has(&region.representative), "{} on {} shows up", action, region.representative);
+                prop_assert!(report_has(region), "{} on {} shows up", action, region.representative);
             }
         }
     }

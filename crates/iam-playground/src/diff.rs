@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use iam_engine::catalog::Catalog;
-use iam_engine::policy::PolicyType;
+use iam_engine::policy::{PolicyType, parse_policy};
 use iam_engine::scenario::Scenario;
+use iam_engine::span::LineIndex;
 use iam_engine::workbench::analysis::diff::{
     DiffReport, Direction, DocumentDiff, Verdict, Witness, WitnessSide, summary_text,
 };
@@ -91,6 +92,23 @@ pub fn run(args: DiffArgs) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            // A version AWS would reject is refused with its first error's place.
+            for (file, text) in [(&args.before, &before), (&args.after, &after)] {
+                let parsed = parse_policy(text, policy_type);
+                if let Some(d) = parsed.diagnostics.iter().find(|d| d.is_error()) {
+                    let at = LineIndex::new(text).line_col(d.span.start);
+                    let name = if file == "-" {
+                        "<stdin>"
+                    } else {
+                        file.as_str()
+                    };
+                    eprintln!(
+                        "iam-playground: {name}:{}:{}: {} ({})",
+                        at.line, at.column, d.message, d.code
+                    );
+                    return ExitCode::from(2);
+                }
+            }
             let empty = Scenario::new("111122223333");
             let workbench = Workbench::new(&empty, &cache)
                 .with_catalog(Some(&catalog))

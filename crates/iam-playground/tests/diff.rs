@@ -248,7 +248,7 @@ fn two_policy_documents_get_a_verdict_one_side_from_standard_input() {
             before.to_str().unwrap(),
             before.to_str().unwrap(),
             "--policy-type",
-            "scp",
+            "boundary",
         ])
         .output()
         .unwrap();
@@ -268,21 +268,22 @@ fn bad_input_exits_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = bin()
-        .args([
+    // A version AWS would reject, with its place.
+    let out = with_stdin(
+        &[
             "diff",
-            &boundary_example(),
+            "-",
             &boundary_example(),
             "--policy-type",
-            "resource",
-        ])
-        .output()
-        .unwrap();
+            "identity",
+        ],
+        "{\"Version\": \"2012-10-17\", \"Statement\": [",
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8(out.stderr)
             .unwrap()
-            .contains("not supported yet")
+            .starts_with("iam-playground: <stdin>:1:")
     );
     // Refused before reading anything (so no input is written: the pipe would be closed).
     let out = bin()

@@ -41,7 +41,7 @@ use crate::matching::{Pattern, resource_matches};
 use crate::policy::{PolicyType, parse_policy};
 use crate::scenario::{
     ContextValue, InlinePolicy, ManagedPolicy, OrgLevel, OrgPolicy, Organization, PolicyRef,
-    PrincipalRef, Role, Scenario, User,
+    PrincipalRef, Resource, ResourceKind, Role, Scenario, User,
 };
 use crate::workbench::matrix::{MatrixColumns, MatrixRowPlan, matrix_principals};
 
@@ -1499,7 +1499,10 @@ const ALLOW_ALL: &str =
 /// - SCP or RCP: the one organization level's policy over user `subject` allowing everything;
 /// - trust policy: trust policy of role `subject-role`; user `subject` is allowed everything,
 ///   and every user the policy names by ARN in the account exists, with no policy;
-/// - resource policy: not supported (`None`).
+/// - resource policy: the policy of the bucket, queue, topic or key its first ARN names
+///   (`subject-bucket` otherwise); user `subject` has no policy, and every user the policy
+///   names by ARN in the account exists, with no policy (principals of other accounts are
+///   not compared as callers).
 pub fn document_harness(
     document: &str,
     account: &str,
@@ -1546,15 +1549,56 @@ pub fn document_harness(
             subject.inline_policies.push(inline(ALLOW_ALL));
             s.roles.push(Role::new("subject-role", document));
         }
-        PolicyType::Resource => return None,
+        PolicyType::Resource => {
+            let mut resource = harness_resource(document, document);
+            resource.policy = Some(document.to_string());
+            s.resources.push(resource);
+        }
     }
     s.users.push(subject);
     Some(s)
 }
 
+/// The resource a resource policy is placed on: the bucket, queue, topic or key the first
+/// ARN of either text names (`arn:aws:s3:::releases/*` → bucket `releases`), else bucket
+/// `subject-bucket`.
+fn harness_resource(before: &str, after: &str) -> Resource {
+    for text in [before, after] {
+        let parsed = parse_policy(text, PolicyType::Resource);
+        for statement in &parsed.document.statements {
+            for item in statement.resource.iter().flat_map(|r| &r.items) {
+                let arn = item.value.trim();
+                let plain = |name: &str| !name.is_empty() && !name.contains(['*', '?', '$']);
+                if let Some(rest) = arn.strip_prefix("arn:aws:s3:::") {
+                    let name = rest.split('/').next().unwrap_or(rest);
+                    if plain(name) {
+                        return Resource::new(ResourceKind::S3Bucket, name);
+                    }
+                }
+                let parts: Vec<&str> = arn.splitn(6, ':').collect();
+                if let [_, _, service, _, _, name] = parts.as_slice() {
+                    let (kind, name) = match *service {
+                        "sqs" => (ResourceKind::SqsQueue, *name),
+                        "sns" => (ResourceKind::SnsTopic, *name),
+                        "kms" => (
+                            ResourceKind::KmsKey,
+                            name.strip_prefix("key/").unwrap_or(name),
+                        ),
+                        _ => continue,
+                    };
+                    if plain(name) {
+                        return Resource::new(kind, name);
+                    }
+                }
+            }
+        }
+    }
+    Resource::new(ResourceKind::S3Bucket, "subject-bucket")
+}
+
 /// Compares two versions of one policy document of `policy_type`, each placed in the same
-/// harness account ([`document_harness`]). `None` for resource policies, which the harness
-/// does not place yet.
+/// harness account ([`document_harness`]); `None` when the harness cannot place the type
+/// (every type is placed today).
 pub fn diff_documents(
     before: &str,
     after: &str,
@@ -1566,8 +1610,18 @@ pub fn diff_documents(
     let account = document_account(before, after);
     let mut b = document_harness(before, &account, policy_type)?;
     let mut a = document_harness(after, &account, policy_type)?;
-    if policy_type == PolicyType::Trust {
-        // Users the trust policies name, in both harnesses, so both sides have them.
+    if policy_type == PolicyType::Resource {
+        // The same resource on both sides, whichever text names it.
+        let resource = harness_resource(before, after);
+        for s in [&mut b, &mut a] {
+            if let Some(r) = s.resources.first_mut() {
+                r.kind = resource.kind;
+                r.name = resource.name.clone();
+            }
+        }
+    }
+    if matches!(policy_type, PolicyType::Trust | PolicyType::Resource) {
+        // Users the policies name, in both harnesses, so both sides have them.
         let prefix = format!("arn:aws:iam::{account}:user/");
         let mut names: Vec<String> = Vec::new();
         for text in [before, after] {
