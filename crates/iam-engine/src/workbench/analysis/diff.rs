@@ -1199,7 +1199,8 @@ pub fn diff_scenarios_with(
                 if columns.is_empty() {
                     continue;
                 }
-                if columns.len() * 2 > bits.len() {
+                // Many columns: the bitsets over all of them are quicker than one by one.
+                if columns.len() * 8 > bits.len() {
                     None
                 } else {
                     let actions = columns
