@@ -2,7 +2,9 @@
 //! scenario (goal: under 50 ms), with and without the role-assumption chains, and the
 //! escalation analysis of a generated 500-principal scenario, and what-can over the whole
 //! action catalog (goal: well under 1 s) for an administrator, with guardrails, with a
-//! boundary that removes most of the catalog, and for a user of the generated scenario.
+//! boundary that removes most of the catalog, and for a user of the generated scenario; and the
+//! change review (`diff`): ReadOnlyAccess against itself with one statement changed (goal: under
+//! 200 ms) and a 50-principal generated scenario against an edited copy.
 //!
 //! Run with `cargo bench -p iam-engine --bench analysis`. A plain `main` timed with
 //! `std::time::Instant` that prints the numbers; it asserts nothing about time.
@@ -141,6 +143,7 @@ fn main() {
     );
 
     what_can(&managed, &big);
+    diff(&managed);
 
     let half = generated(500);
     let cache = CompileCache::new();
@@ -151,6 +154,73 @@ fn main() {
         report.principals_considered,
         report.paths.len(),
         report.admin_equivalent.len()
+    );
+}
+
+/// Change review: ReadOnlyAccess against itself with one statement changed (goal: under
+/// 200 ms), and a 50-principal generated scenario against a copy with one pooled policy and
+/// the SCP changed. Each run starts from an empty compile cache.
+fn diff(managed: &ManagedPolicies) {
+    use iam_engine::policy::PolicyType;
+    use iam_engine::workbench::analysis::diff::{Verdict, summary_text};
+
+    let catalog = Catalog::parse(CATALOG).unwrap();
+    let read_only = managed.get("ReadOnlyAccess").unwrap().document.to_string();
+    let mut changed: serde_json::Value = serde_json::from_str(&read_only).unwrap();
+    // One statement changed: its first action pattern dropped, one write action added.
+    let actions = changed["Statement"][0]["Action"].as_array_mut().unwrap();
+    let dropped = actions.remove(0);
+    actions.push(json!("s3:PutObject"));
+    let changed = changed.to_string();
+    let empty = Scenario::new(ACCOUNT);
+    let (ms, d) = time(5, || {
+        let cache = CompileCache::new();
+        Workbench::new(&empty, &cache)
+            .with_catalog(Some(&catalog))
+            .with_managed(Some(managed))
+            .diff_documents(&read_only, &changed, PolicyType::Identity)
+            .unwrap()
+    });
+    assert_eq!(d.verdict, Verdict::Incomparable);
+    println!(
+        "diff ReadOnlyAccess with {dropped} dropped and s3:PutObject added: {ms:.1} ms ({}: +{} -{} over {} actions x {} regions x {} contexts)",
+        d.verdict.as_str(),
+        d.report.newly_allowed,
+        d.report.newly_denied,
+        d.report.actions_considered,
+        d.report.regions.len(),
+        d.report.contexts_considered
+    );
+
+    let before = generated(50);
+    let mut after_json = serde_json::to_value(&before).unwrap();
+    after_json["policies"][0]["document"] = json!(doc(json!([
+        {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "s3:Put*"], "Resource": "*"}
+    ])));
+    // The SCP that keeps the log buckets is detached (FullAWSAccess stays).
+    let full = after_json["organization"]["levels"][0]["scps"][0].clone();
+    after_json["organization"]["levels"][0]["scps"] = json!([full]);
+    let after = Scenario::from_json(&after_json.to_string()).unwrap();
+    let (ms, report) = time(3, || {
+        let cache = CompileCache::new();
+        Workbench::new(&before, &cache)
+            .with_catalog(Some(&catalog))
+            .with_managed(Some(managed))
+            .diff(&after)
+    });
+    println!(
+        "diff of a {}-principal scenario (a pooled policy and an SCP changed): {ms:.0} ms (+{} -{} in {} principals, {} regions x {} contexts)",
+        report.principals_considered,
+        report.newly_allowed,
+        report.newly_denied,
+        report.changes.len(),
+        report.regions.len(),
+        report.contexts_considered
+    );
+    let summary = summary_text(&report);
+    println!(
+        "  summary: {}",
+        summary.get(..200.min(summary.len())).unwrap_or(&summary)
     );
 }
 

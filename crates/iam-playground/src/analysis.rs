@@ -108,7 +108,7 @@ struct ReportWithFixes<'a> {
 
 /// Reads the scenario the way `import` does: a scenario file, a template or authorization
 /// details. Import notes go to standard error.
-fn load(file: &str) -> Result<Scenario, String> {
+pub(crate) fn load(file: &str) -> Result<Scenario, String> {
     let text = crate::read_input(file)?;
     // The CLI's input cap is also the import's limit, as for `import`.
     let options = ImportOptions {

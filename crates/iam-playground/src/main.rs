@@ -8,6 +8,7 @@
 use std::process::ExitCode;
 
 mod analysis;
+mod diff;
 mod explain;
 mod export;
 mod import;
@@ -93,6 +94,11 @@ enum Command {
     /// Every path by which a principal that is not admin-equivalent reaches admin-equivalent
     /// access, hop by hop (`--fail-on admin` exits 1 when there is one).
     Escalation(analysis::EscalationArgs),
+    /// What a change grants or takes away: two scenarios, CloudFormation templates or
+    /// authorization-details files (or, with `--policy-type`, two versions of one policy
+    /// document), compared per principal, service, access level, action and resource, each
+    /// difference with a witness request decided on both sides (`--fail-on` exits 1).
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -141,6 +147,7 @@ fn main() -> ExitCode {
         Some(Command::WhoCan(args)) => analysis::run_who_can(args),
         Some(Command::WhatCan(args)) => analysis::run_what_can(args),
         Some(Command::Escalation(args)) => analysis::run_escalation(args),
+        Some(Command::Diff(args)) => diff::run(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;

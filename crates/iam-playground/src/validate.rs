@@ -38,7 +38,7 @@ pub struct ValidateArgs {
 
 /// The policy types the command accepts.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum PolicyKind {
+pub(crate) enum PolicyKind {
     Identity,
     Resource,
     Trust,

@@ -185,6 +185,37 @@ impl<'a> Workbench<'a> {
         analysis::what_can::what_can(&self.analysis_model(), columns, query)
     }
 
+    /// What changes from this workbench's scenario (before) to `after` (see
+    /// [`analysis::diff`]): every principal's newly allowed and newly denied actions by
+    /// service, access level and resource region, each group with a verified witness request.
+    pub fn diff(&self, after: &Scenario) -> analysis::diff::DiffReport {
+        let after_model = analysis::Model {
+            scenario: after,
+            managed: self.managed,
+            cache: self.cache,
+        };
+        analysis::diff::diff_scenarios(&self.analysis_model(), &after_model, self.catalog)
+    }
+
+    /// Two versions of one policy document of `policy_type` compared, with a verdict
+    /// (equivalent, more or less permissive, incomparable) and a witness per direction (see
+    /// [`analysis::diff::diff_documents`]); `None` for a resource policy.
+    pub fn diff_documents(
+        &self,
+        before: &str,
+        after: &str,
+        policy_type: crate::policy::PolicyType,
+    ) -> Option<analysis::diff::DocumentDiff> {
+        analysis::diff::diff_documents(
+            before,
+            after,
+            policy_type,
+            self.catalog,
+            self.managed,
+            self.cache,
+        )
+    }
+
     /// Every path by which a principal that is not admin-equivalent reaches admin-equivalent
     /// access (see [`analysis::escalation`]).
     pub fn escalation_paths(

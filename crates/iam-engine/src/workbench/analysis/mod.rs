@@ -23,6 +23,7 @@
 //! (IAM only) does not. A guardrail (SCP, RCP, permissions boundary) that denies any probe
 //! makes the principal not admin-equivalent.
 
+pub mod diff;
 pub mod escalation;
 pub mod fix;
 pub mod what_can;
