@@ -284,6 +284,19 @@ impl<'a> Search<'a, '_> {
         }
     }
 
+    /// Whether a request the path needs on an IAM resource is refused to `actor` whatever the
+    /// resource, so the path gives no hop out of it (every one of its requests must be
+    /// allowed). The requests on IAM resources: every request of an edit, a takeover or a role
+    /// assumption (on the actor, its policies and groups, the target user or role), and the
+    /// passed role of a service path.
+    fn never_allowed(&self, m: &PathModel, actor: &PrincipalRef) -> bool {
+        let pass_role = matches!(m.kind, ModelKind::PassRoleToService { .. });
+        m.hops.iter().any(|h| {
+            (!pass_role || h.target == ActionTarget::PassedRole)
+                && self.quick.never_allows(actor, &h.action)
+        })
+    }
+
     /// Every hop out of `actor`.
     fn edges(&self, actor: &PrincipalRef) -> Vec<Edge> {
         let mut out = Vec::new();
@@ -291,7 +304,7 @@ impl<'a> Search<'a, '_> {
             let Modelling::Modelled(m) = &path.modelling else {
                 continue;
             };
-            if analysis_leaves_out(m).is_some() {
+            if analysis_leaves_out(m).is_some() || self.never_allowed(m, actor) {
                 continue;
             }
             match &m.kind {
@@ -895,6 +908,21 @@ fn apply_edit(
     }
 }
 
+/// The actions the catalog's modelled paths request (the IAM ones are decided in bulk).
+fn iam_actions(catalog: &EscalationCatalog) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for path in catalog.paths() {
+        if let Modelling::Modelled(m) = &path.modelling {
+            for h in &m.hops {
+                if !out.contains(&h.action) {
+                    out.push(h.action.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Finds every path to admin-equivalent access in the scenario (see the module docs).
 pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> EscalationReport {
     let search = Search {
@@ -904,7 +932,7 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         trusts: RefCell::new(HashMap::new()),
         trusting: RefCell::new(HashMap::new()),
         admin: RefCell::new(HashMap::new()),
-        quick: QuickDecider::new(*model),
+        quick: QuickDecider::new(*model).with_iam_actions(&iam_actions(catalog)),
     };
     let mut left_out = Vec::new();
     let mut modelled = 0;

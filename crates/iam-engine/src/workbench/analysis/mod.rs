@@ -152,6 +152,16 @@ pub struct QuickDecider<'a> {
     prepared: RefCell<HashMap<PrincipalRef, Vec<PreparedByKind>>>,
     /// Each role's compiled trust policy, by the role's index.
     trusts: RefCell<HashMap<usize, eval::CompiledPolicy>>,
+    /// The IAM actions [`QuickDecider::never_allows`] answers for (lower case, by column),
+    /// with what each actor's prepared policies may match of them.
+    reach: Option<RefCell<ActorReach>>,
+}
+
+/// The columns of [`QuickDecider::never_allows`] and each actor's reach over them.
+struct ActorReach {
+    columns: HashMap<String, usize>,
+    actions: eval::ActionReach,
+    by_actor: HashMap<PrincipalRef, Option<eval::ReachSet>>,
 }
 
 impl<'a> QuickDecider<'a> {
@@ -169,7 +179,119 @@ impl<'a> QuickDecider<'a> {
             roles,
             prepared: RefCell::new(HashMap::new()),
             trusts: RefCell::new(HashMap::new()),
+            reach: None,
         }
+    }
+
+    /// The same decider, also able to answer [`QuickDecider::never_allows`] for `actions`
+    /// (the IAM actions of an analysis).
+    pub fn with_iam_actions<S: AsRef<str>>(mut self, actions: &[S]) -> QuickDecider<'a> {
+        let mut list: Vec<String> = Vec::new();
+        for a in actions {
+            let lower = a.as_ref().to_ascii_lowercase();
+            if lower.starts_with("iam:") && !list.contains(&lower) {
+                list.push(lower);
+            }
+        }
+        let columns = list
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.clone(), i))
+            .collect();
+        self.reach = Some(RefCell::new(ActorReach {
+            columns,
+            actions: eval::ActionReach::new(&list),
+            by_actor: HashMap::new(),
+        }));
+        self
+    }
+
+    /// Whether the engine refuses the IAM action `action` to `actor` on every IAM resource
+    /// (an ARN starting `arn:aws:iam::`), whatever the context. Such a request has no resource
+    /// policy, so only the root user in its own account or an Allow statement of the actor's
+    /// identity-based policies can allow it (see `eval::combine::run`): it is refused when no
+    /// statement of those policies has an Action element that matches the action
+    /// ([`eval::ReachSet::may_apply`]). `false` when that is not known: an action it was not
+    /// given, the root user, an unknown principal, or a statement that may match.
+    pub fn never_allows(&self, actor: &PrincipalRef, action: &str) -> bool {
+        let Some(reach) = &self.reach else {
+            return false;
+        };
+        let mut reach = reach.borrow_mut();
+        let reach = &mut *reach;
+        let Some(column) = reach
+            .columns
+            .get(action.to_ascii_lowercase().as_str())
+            .copied()
+        else {
+            return false;
+        };
+        if !reach.by_actor.contains_key(actor) {
+            // The same prepared policies `denies` uses for IAM requests on IAM resources
+            // (they are the same whatever the IAM action and resource).
+            let probe = format!("arn:aws:iam::{}:root", self.model.scenario.account.id);
+            let known = self
+                .prepared_request(actor, false, "iam:GetUser", &probe, &[], "")
+                .filter(|p| p.request.caller.kind != eval::CallerKind::Root)
+                .map(|p| {
+                    let identity = eval::PolicySet {
+                        identity: p.set.identity.clone(),
+                        ..eval::PolicySet::default()
+                    };
+                    reach.actions.reachable(&identity, &p.request)
+                });
+            reach.by_actor.insert(actor.clone(), known);
+        }
+        reach
+            .by_actor
+            .get(actor)
+            .and_then(|r| r.as_ref())
+            .is_some_and(|r| !r.may_apply(column))
+    }
+
+    /// The actor's prepared request for role assumption or not, with the context, prepared
+    /// once (with this action and resource); `None` when the actor is unknown.
+    fn prepared_request(
+        &self,
+        actor: &PrincipalRef,
+        assume: bool,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+        context_key: &str,
+    ) -> Option<std::cell::RefMut<'_, PreparedRequest>> {
+        let mut prepared = self.prepared.borrow_mut();
+        let list = match prepared.get_mut(actor) {
+            Some(list) => list,
+            None => prepared.entry(actor.clone()).or_default(),
+        };
+        let at = match list
+            .iter()
+            .position(|(a, c, _)| *a == assume && c == context_key)
+        {
+            Some(at) => at,
+            None => {
+                let p = prepare_request(
+                    self.model.scenario,
+                    self.model.managed,
+                    self.model.cache,
+                    actor,
+                    action,
+                    resource,
+                    context,
+                )
+                .ok();
+                list.push((assume, context_key.to_string(), p));
+                list.len() - 1
+            }
+        };
+        std::cell::RefMut::filter_map(prepared, |prepared| {
+            prepared
+                .get_mut(actor)
+                .and_then(|list| list.get_mut(at))
+                .and_then(|(_, _, p)| p.as_mut())
+        })
+        .ok()
     }
 
     /// Whether the engine's allocation-free decision already refuses the request, for the
@@ -208,32 +330,9 @@ impl<'a> QuickDecider<'a> {
             },
             None => None,
         };
-        let mut prepared = self.prepared.borrow_mut();
-        let list = match prepared.get_mut(actor) {
-            Some(list) => list,
-            None => prepared.entry(actor.clone()).or_default(),
-        };
-        let at = match list
-            .iter()
-            .position(|(a, c, _)| *a == assume && c == context_key)
-        {
-            Some(at) => at,
-            None => {
-                let p = prepare_request(
-                    self.model.scenario,
-                    self.model.managed,
-                    self.model.cache,
-                    actor,
-                    action,
-                    resource,
-                    context,
-                )
-                .ok();
-                list.push((assume, context_key.to_string(), p));
-                list.len() - 1
-            }
-        };
-        let Some((_, _, Some(p))) = list.get_mut(at) else {
+        let Some(mut p) =
+            self.prepared_request(actor, assume, action, resource, context, context_key)
+        else {
             return false;
         };
         if let Some(trust) = trust {
