@@ -29,6 +29,7 @@
 //! version to restore), and the resources of other services (functions, instances, stacks)
 //! that the catalog's existing-passrole paths act through.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
@@ -173,6 +174,10 @@ struct Search<'a, 'c> {
     admin: RefCell<HashMap<PrincipalRef, bool>>,
     /// The allocation-free refusals.
     quick: QuickDecider<'a>,
+    /// Each user's ARN, by the user's index.
+    user_arns: Vec<String>,
+    /// Each role's ARN, by the role's index.
+    role_arns: Vec<String>,
 }
 
 impl<'a> Search<'a, '_> {
@@ -249,13 +254,11 @@ impl<'a> Search<'a, '_> {
         if let Some(hit) = self.trusting.borrow().get(&path.id) {
             return Rc::clone(hit);
         }
-        let scenario = self.model.scenario;
         let mut out = Vec::new();
-        for (index, role) in scenario.roles.iter().enumerate() {
-            let arn = scenario.role_arn(role);
+        for (index, arn) in self.role_arns.iter().enumerate() {
             if let Some((service, trust)) = services
                 .iter()
-                .find_map(|s| self.trusts_service(&arn, s).map(|t| (s.clone(), t)))
+                .find_map(|s| self.trusts_service(arn, s).map(|t| (s.clone(), t)))
             {
                 out.push((index, service, trust));
             }
@@ -438,7 +441,7 @@ impl<'a> Search<'a, '_> {
             && m.hops
                 .iter()
                 .all(|CatalogHop { action: a, .. }| a.eq_ignore_ascii_case("iam:CreateAccessKey"));
-        for user in &scenario.users {
+        for (user, arn) in scenario.users.iter().zip(&self.user_arns) {
             let target = PrincipalRef::User(user.name.clone());
             if &target == actor {
                 continue;
@@ -453,7 +456,6 @@ impl<'a> Search<'a, '_> {
             if refused {
                 continue;
             }
-            let arn = scenario.user_arn(user);
             let mut requests = Vec::new();
             let all = m.hops.iter().all(|CatalogHop { action, .. }| {
                 self.allowed(actor, action, &arn, &[])
@@ -508,12 +510,11 @@ impl<'a> Search<'a, '_> {
         let rewrites_trust = m.hops.iter().any(|CatalogHop { action: a, .. }| {
             a.eq_ignore_ascii_case("iam:UpdateAssumeRolePolicy")
         });
-        for role in &scenario.roles {
+        for (role, arn) in scenario.roles.iter().zip(&self.role_arns) {
             let target = PrincipalRef::Role(role.name.clone());
             if &target == actor {
                 continue;
             }
-            let arn = scenario.role_arn(role);
             let needs_policy = m
                 .hops
                 .iter()
@@ -527,22 +528,23 @@ impl<'a> Search<'a, '_> {
                 vec![None]
             };
             for policy in &policies {
-                let requests: Option<Vec<DecidedRequest>> = m
-                    .hops
-                    .iter()
-                    // With a rewritten trust policy the role is assumed on the edited copy.
-                    .filter(|h| {
-                        !(rewrites_trust && h.action.eq_ignore_ascii_case("sts:AssumeRole"))
-                    })
-                    .map(|CatalogHop { action, target: t }| {
-                        let resource = match t {
-                            ActionTarget::AttachedPolicy => scenario
-                                .policy_arn(policy.as_deref().and_then(|p| scenario.policy(p))?),
-                            _ => arn.clone(),
-                        };
-                        self.allowed(actor, action, &resource, &[])
-                    })
-                    .collect();
+                let requests: Option<Vec<DecidedRequest>> =
+                    m.hops
+                        .iter()
+                        // With a rewritten trust policy the role is assumed on the edited copy.
+                        .filter(|h| {
+                            !(rewrites_trust && h.action.eq_ignore_ascii_case("sts:AssumeRole"))
+                        })
+                        .map(|CatalogHop { action, target: t }| {
+                            let resource: Cow<'_, str> = match t {
+                                ActionTarget::AttachedPolicy => Cow::Owned(scenario.policy_arn(
+                                    policy.as_deref().and_then(|p| scenario.policy(p))?,
+                                )),
+                                _ => Cow::Borrowed(arn),
+                            };
+                            self.allowed(actor, action, &resource, &[])
+                        })
+                        .collect();
                 let Some(requests) = requests else {
                     continue;
                 };
@@ -611,7 +613,9 @@ impl<'a> Search<'a, '_> {
             if &target == actor {
                 continue;
             }
-            let arn = scenario.role_arn(role);
+            let Some(arn) = self.role_arns.get(*index) else {
+                continue;
+            };
             let passed = [ContextValue {
                 key: "iam:PassedToService".to_string(),
                 ty: ContextKeyType::String,
@@ -933,6 +937,12 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         trusting: RefCell::new(HashMap::new()),
         admin: RefCell::new(HashMap::new()),
         quick: QuickDecider::new(*model).with_iam_actions(&iam_actions(catalog)),
+        user_arns: (model.scenario.users.iter())
+            .map(|u| model.scenario.user_arn(u))
+            .collect(),
+        role_arns: (model.scenario.roles.iter())
+            .map(|r| model.scenario.role_arn(r))
+            .collect(),
     };
     let mut left_out = Vec::new();
     let mut modelled = 0;

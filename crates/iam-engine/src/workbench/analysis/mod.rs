@@ -323,9 +323,11 @@ impl<'a> QuickDecider<'a> {
         } else {
             return false;
         };
+        // The role's trust policy is moved into the prepared set for the decision and back
+        // out after it, so it is compiled once and never copied.
         let trust = match role {
-            Some(i) => match self.trust(i) {
-                Some(t) => Some(t),
+            Some(i) => match self.take_trust(i) {
+                Some(t) => Some((i, t)),
                 None => return false,
             },
             None => None,
@@ -333,34 +335,43 @@ impl<'a> QuickDecider<'a> {
         let Some(mut p) =
             self.prepared_request(actor, assume, action, resource, context, context_key)
         else {
+            if let Some((i, t)) = trust {
+                self.trusts.borrow_mut().insert(i, t);
+            }
             return false;
         };
-        if let Some(trust) = trust {
-            p.set.resource_policy = Some(trust);
-        }
+        let role = trust.map(|(i, t)| {
+            p.set.resource_policy = Some(t);
+            i
+        });
         p.request.action.clear();
         p.request.action.push_str(action);
         p.request.resource.clear();
         p.request.resource.push_str(resource);
-        eval::decide(&p.set, &p.request) != Decision::Allowed
+        let decision = eval::decide(&p.set, &p.request);
+        if let Some(i) = role
+            && let Some(t) = p.set.resource_policy.take()
+        {
+            self.trusts.borrow_mut().insert(i, t);
+        }
+        decision != Decision::Allowed
     }
 
-    /// The compiled trust policy of role `index`, compiled once.
-    fn trust(&self, index: usize) -> Option<eval::CompiledPolicy> {
-        if let Some(hit) = self.trusts.borrow().get(&index) {
-            return Some(hit.clone());
+    /// The compiled trust policy of role `index`, compiled once, taken out of the decider
+    /// (the caller puts it back).
+    fn take_trust(&self, index: usize) -> Option<eval::CompiledPolicy> {
+        if let Some(hit) = self.trusts.borrow_mut().remove(&index) {
+            return Some(hit);
         }
         let role = self.model.scenario.roles.get(index)?;
         let source = crate::workbench::PolicySource::Trust {
             role: role.name.clone(),
         };
-        let compiled = self.model.cache.compile(
+        Some(self.model.cache.compile(
             source.id(),
             &role.trust_policy,
             crate::policy::PolicyType::Trust,
-        );
-        self.trusts.borrow_mut().insert(index, compiled.clone());
-        Some(compiled)
+        ))
     }
 }
 
