@@ -235,15 +235,15 @@ impl<'a> Search<'a, '_> {
         if let Some(hit) = self.trusts.borrow().get(&key) {
             return hit.clone();
         }
-        let decided = self
-            .model
-            .decided(
-                &PrincipalRef::Other(service.to_string()),
-                "sts:AssumeRole",
-                arn,
-                &[],
-            )
-            .filter(|d| d.decision == Decision::Allowed);
+        let caller = PrincipalRef::Other(service.to_string());
+        // Most roles trust none of a path's services: the quick refusal first.
+        let decided = if self.quick.denies(&caller, "sts:AssumeRole", arn, &[], "") {
+            None
+        } else {
+            self.model
+                .decided(&caller, "sts:AssumeRole", arn, &[])
+                .filter(|d| d.decision == Decision::Allowed)
+        };
         self.trusts.borrow_mut().insert(key, decided.clone());
         decided
     }
