@@ -559,6 +559,93 @@ pub fn named_principals(document: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// `never_allows` is remembered per actor: each answer must agree with the engine on
+    /// every IAM resource, and it must answer for principals whose policies differ.
+    #[test]
+    fn never_allows_agrees_with_the_engine() {
+        let doc = |statements: serde_json::Value| {
+            serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+        };
+        let scenario = serde_json::json!({
+            "formatVersion": 1,
+            "account": {"id": "111122223333"},
+            "organization": {"levels": [{"name": "Root", "scps": [
+                {"name": "FullAWSAccess", "document": doc(serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}
+            ]}]},
+            "users": [
+                {"name": "reader", "inlinePolicies": [{"name": "R", "document": doc(serde_json::json!([{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]))}]},
+                {"name": "keys", "inlinePolicies": [{"name": "K", "document": doc(serde_json::json!([{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::111122223333:user/reader"}]))}]},
+                {"name": "denied", "inlinePolicies": [{"name": "D", "document": doc(serde_json::json!([{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]))}]}
+            ],
+            "roles": [
+                {"name": "admin", "trustPolicy": doc(serde_json::json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/keys"}, "Action": "sts:AssumeRole"}])),
+                 "inlinePolicies": [{"name": "A", "document": doc(serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}]}
+            ]
+        });
+        let scenario = Scenario::from_json(&scenario.to_string()).expect("the fixture loads");
+        let cache = CompileCache::new();
+        let model = Model {
+            scenario: &scenario,
+            managed: None,
+            cache: &cache,
+        };
+        let actions = ["iam:CreateAccessKey", "iam:PassRole", "sts:AssumeRole"];
+        let quick = QuickDecider::new(model).with_iam_actions(&actions);
+        let principals = [
+            PrincipalRef::Root,
+            PrincipalRef::User("reader".into()),
+            PrincipalRef::User("keys".into()),
+            PrincipalRef::User("denied".into()),
+            PrincipalRef::Role("admin".into()),
+            PrincipalRef::Other("lambda.amazonaws.com".into()),
+        ];
+        let resources = [
+            "arn:aws:iam::111122223333:user/reader",
+            "arn:aws:iam::111122223333:user/keys",
+            "arn:aws:iam::111122223333:role/admin",
+        ];
+        let mut refused = Vec::new();
+        // Twice, so the second round answers from what the first remembered.
+        for _ in 0..2 {
+            refused.clear();
+            for p in &principals {
+                for a in actions {
+                    if quick.never_allows(p, a) {
+                        refused.push((String::from(p.clone()), a));
+                        for r in resources {
+                            assert!(!model.allows(p, a, r, &[]), "{p:?} {a} {r}");
+                        }
+                    }
+                }
+            }
+        }
+        // The root user and a principal with a matching statement (even a Deny) are not
+        // refused; a service principal has no identity policies at all.
+        let expected = [
+            ("user/reader", "iam:CreateAccessKey"),
+            ("user/reader", "iam:PassRole"),
+            ("user/keys", "iam:PassRole"),
+            ("lambda.amazonaws.com", "iam:CreateAccessKey"),
+            ("lambda.amazonaws.com", "iam:PassRole"),
+        ];
+        assert_eq!(
+            refused,
+            expected
+                .iter()
+                .map(|(p, a)| (p.to_string(), *a))
+                .collect::<Vec<_>>()
+        );
+        assert!(model.allows(
+            &PrincipalRef::User("keys".into()),
+            "iam:CreateAccessKey",
+            "arn:aws:iam::111122223333:user/reader",
+            &[]
+        ));
+        assert!(!quick.never_allows(&PrincipalRef::Root, "iam:PassRole"));
+        assert!(!quick.never_allows(&PrincipalRef::Role("admin".into()), "iam:PassRole"));
+        assert!(!quick.never_allows(&PrincipalRef::User("reader".into()), "sts:AssumeRole"));
+    }
+
     #[test]
     fn named_principals_reads_aws_service_and_star() {
         let doc = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["444455556666","arn:aws:iam::444455556666:role/X"],"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":"*","Action":"*"},{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}]}"#;
