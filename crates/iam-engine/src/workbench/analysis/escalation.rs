@@ -458,7 +458,7 @@ impl<'a> Search<'a, '_> {
             }
             let mut requests = Vec::new();
             let all = m.hops.iter().all(|CatalogHop { action, .. }| {
-                self.allowed(actor, action, &arn, &[])
+                self.allowed(actor, action, arn, &[])
                     .map(|d| requests.push(d))
                     .is_some()
             });
@@ -561,7 +561,7 @@ impl<'a> Search<'a, '_> {
                 if rewrites_trust {
                     // The actor assumes the role through the trust policy it wrote.
                     match after
-                        .decided(actor, "sts:AssumeRole", &arn, &[])
+                        .decided(actor, "sts:AssumeRole", arn, &[])
                         .filter(|d| d.decision == Decision::Allowed)
                     {
                         Some(d) => hop.after_edit.push(d),
@@ -628,7 +628,7 @@ impl<'a> Search<'a, '_> {
                 .iter()
                 .map(|CatalogHop { action, target: t }| {
                     if *t == ActionTarget::PassedRole {
-                        return self.allowed(actor, action, &arn, &passed);
+                        return self.allowed(actor, action, arn, &passed);
                     }
                     let resources =
                         candidates.get_or_insert_with(|| candidate_resources(&self.model, actor));
