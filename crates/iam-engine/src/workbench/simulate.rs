@@ -330,6 +330,15 @@ impl PreparedRequest {
     }
 }
 
+/// Whether `arn` is the ARN of `role` ([`Scenario::role_arn`]), compared without building it.
+fn is_role_arn(account: &str, role: &crate::scenario::Role, arn: &str) -> bool {
+    arn.strip_prefix("arn:aws:iam::")
+        .and_then(|rest| rest.strip_prefix(account))
+        .and_then(|rest| rest.strip_prefix(":role"))
+        .and_then(|rest| rest.strip_prefix(role.path.as_str()))
+        .is_some_and(|rest| rest == role.name)
+}
+
 /// Builds the evaluator's inputs for one request without evaluating it (see
 /// [`evaluate_request`], which is this followed by [`eval::evaluate`]).
 pub fn prepare_request(
@@ -470,7 +479,7 @@ pub fn prepare_request(
     let role_target = scenario
         .roles
         .iter()
-        .find(|r| is_assume && scenario.role_arn(r) == resource);
+        .find(|r| is_assume && is_role_arn(account, r, resource));
     let scenario_resource = scenario
         .resources
         .iter()

@@ -29,6 +29,7 @@
 //! version to restore), and the resources of other services (functions, instances, stacks)
 //! that the catalog's existing-passrole paths act through.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
@@ -173,6 +174,10 @@ struct Search<'a, 'c> {
     admin: RefCell<HashMap<PrincipalRef, bool>>,
     /// The allocation-free refusals.
     quick: QuickDecider<'a>,
+    /// Each user's ARN, by the user's index.
+    user_arns: Vec<String>,
+    /// Each role's ARN, by the role's index.
+    role_arns: Vec<String>,
 }
 
 impl<'a> Search<'a, '_> {
@@ -230,15 +235,15 @@ impl<'a> Search<'a, '_> {
         if let Some(hit) = self.trusts.borrow().get(&key) {
             return hit.clone();
         }
-        let decided = self
-            .model
-            .decided(
-                &PrincipalRef::Other(service.to_string()),
-                "sts:AssumeRole",
-                arn,
-                &[],
-            )
-            .filter(|d| d.decision == Decision::Allowed);
+        let caller = PrincipalRef::Other(service.to_string());
+        // Most roles trust none of a path's services: the quick refusal first.
+        let decided = if self.quick.denies(&caller, "sts:AssumeRole", arn, &[], "") {
+            None
+        } else {
+            self.model
+                .decided(&caller, "sts:AssumeRole", arn, &[])
+                .filter(|d| d.decision == Decision::Allowed)
+        };
         self.trusts.borrow_mut().insert(key, decided.clone());
         decided
     }
@@ -249,13 +254,11 @@ impl<'a> Search<'a, '_> {
         if let Some(hit) = self.trusting.borrow().get(&path.id) {
             return Rc::clone(hit);
         }
-        let scenario = self.model.scenario;
         let mut out = Vec::new();
-        for (index, role) in scenario.roles.iter().enumerate() {
-            let arn = scenario.role_arn(role);
+        for (index, arn) in self.role_arns.iter().enumerate() {
             if let Some((service, trust)) = services
                 .iter()
-                .find_map(|s| self.trusts_service(&arn, s).map(|t| (s.clone(), t)))
+                .find_map(|s| self.trusts_service(arn, s).map(|t| (s.clone(), t)))
             {
                 out.push((index, service, trust));
             }
@@ -284,6 +287,19 @@ impl<'a> Search<'a, '_> {
         }
     }
 
+    /// Whether a request the path needs on an IAM resource is refused to `actor` whatever the
+    /// resource, so the path gives no hop out of it (every one of its requests must be
+    /// allowed). The requests on IAM resources: every request of an edit, a takeover or a role
+    /// assumption (on the actor, its policies and groups, the target user or role), and the
+    /// passed role of a service path.
+    fn never_allowed(&self, m: &PathModel, actor: &PrincipalRef) -> bool {
+        let pass_role = matches!(m.kind, ModelKind::PassRoleToService { .. });
+        m.hops.iter().any(|h| {
+            (!pass_role || h.target == ActionTarget::PassedRole)
+                && self.quick.never_allows(actor, &h.action)
+        })
+    }
+
     /// Every hop out of `actor`.
     fn edges(&self, actor: &PrincipalRef) -> Vec<Edge> {
         let mut out = Vec::new();
@@ -291,7 +307,7 @@ impl<'a> Search<'a, '_> {
             let Modelling::Modelled(m) = &path.modelling else {
                 continue;
             };
-            if analysis_leaves_out(m).is_some() {
+            if analysis_leaves_out(m).is_some() || self.never_allowed(m, actor) {
                 continue;
             }
             match &m.kind {
@@ -425,7 +441,7 @@ impl<'a> Search<'a, '_> {
             && m.hops
                 .iter()
                 .all(|CatalogHop { action: a, .. }| a.eq_ignore_ascii_case("iam:CreateAccessKey"));
-        for user in &scenario.users {
+        for (user, arn) in scenario.users.iter().zip(&self.user_arns) {
             let target = PrincipalRef::User(user.name.clone());
             if &target == actor {
                 continue;
@@ -440,10 +456,9 @@ impl<'a> Search<'a, '_> {
             if refused {
                 continue;
             }
-            let arn = scenario.user_arn(user);
             let mut requests = Vec::new();
             let all = m.hops.iter().all(|CatalogHop { action, .. }| {
-                self.allowed(actor, action, &arn, &[])
+                self.allowed(actor, action, arn, &[])
                     .map(|d| requests.push(d))
                     .is_some()
             });
@@ -495,12 +510,11 @@ impl<'a> Search<'a, '_> {
         let rewrites_trust = m.hops.iter().any(|CatalogHop { action: a, .. }| {
             a.eq_ignore_ascii_case("iam:UpdateAssumeRolePolicy")
         });
-        for role in &scenario.roles {
+        for (role, arn) in scenario.roles.iter().zip(&self.role_arns) {
             let target = PrincipalRef::Role(role.name.clone());
             if &target == actor {
                 continue;
             }
-            let arn = scenario.role_arn(role);
             let needs_policy = m
                 .hops
                 .iter()
@@ -514,22 +528,23 @@ impl<'a> Search<'a, '_> {
                 vec![None]
             };
             for policy in &policies {
-                let requests: Option<Vec<DecidedRequest>> = m
-                    .hops
-                    .iter()
-                    // With a rewritten trust policy the role is assumed on the edited copy.
-                    .filter(|h| {
-                        !(rewrites_trust && h.action.eq_ignore_ascii_case("sts:AssumeRole"))
-                    })
-                    .map(|CatalogHop { action, target: t }| {
-                        let resource = match t {
-                            ActionTarget::AttachedPolicy => scenario
-                                .policy_arn(policy.as_deref().and_then(|p| scenario.policy(p))?),
-                            _ => arn.clone(),
-                        };
-                        self.allowed(actor, action, &resource, &[])
-                    })
-                    .collect();
+                let requests: Option<Vec<DecidedRequest>> =
+                    m.hops
+                        .iter()
+                        // With a rewritten trust policy the role is assumed on the edited copy.
+                        .filter(|h| {
+                            !(rewrites_trust && h.action.eq_ignore_ascii_case("sts:AssumeRole"))
+                        })
+                        .map(|CatalogHop { action, target: t }| {
+                            let resource: Cow<'_, str> = match t {
+                                ActionTarget::AttachedPolicy => Cow::Owned(scenario.policy_arn(
+                                    policy.as_deref().and_then(|p| scenario.policy(p))?,
+                                )),
+                                _ => Cow::Borrowed(arn),
+                            };
+                            self.allowed(actor, action, &resource, &[])
+                        })
+                        .collect();
                 let Some(requests) = requests else {
                     continue;
                 };
@@ -546,7 +561,7 @@ impl<'a> Search<'a, '_> {
                 if rewrites_trust {
                     // The actor assumes the role through the trust policy it wrote.
                     match after
-                        .decided(actor, "sts:AssumeRole", &arn, &[])
+                        .decided(actor, "sts:AssumeRole", arn, &[])
                         .filter(|d| d.decision == Decision::Allowed)
                     {
                         Some(d) => hop.after_edit.push(d),
@@ -598,7 +613,9 @@ impl<'a> Search<'a, '_> {
             if &target == actor {
                 continue;
             }
-            let arn = scenario.role_arn(role);
+            let Some(arn) = self.role_arns.get(*index) else {
+                continue;
+            };
             let passed = [ContextValue {
                 key: "iam:PassedToService".to_string(),
                 ty: ContextKeyType::String,
@@ -611,7 +628,7 @@ impl<'a> Search<'a, '_> {
                 .iter()
                 .map(|CatalogHop { action, target: t }| {
                     if *t == ActionTarget::PassedRole {
-                        return self.allowed(actor, action, &arn, &passed);
+                        return self.allowed(actor, action, arn, &passed);
                     }
                     let resources =
                         candidates.get_or_insert_with(|| candidate_resources(&self.model, actor));
@@ -895,6 +912,21 @@ fn apply_edit(
     }
 }
 
+/// The actions the catalog's modelled paths request (the IAM ones are decided in bulk).
+fn iam_actions(catalog: &EscalationCatalog) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for path in catalog.paths() {
+        if let Modelling::Modelled(m) = &path.modelling {
+            for h in &m.hops {
+                if !out.contains(&h.action) {
+                    out.push(h.action.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Finds every path to admin-equivalent access in the scenario (see the module docs).
 pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> EscalationReport {
     let search = Search {
@@ -904,7 +936,13 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         trusts: RefCell::new(HashMap::new()),
         trusting: RefCell::new(HashMap::new()),
         admin: RefCell::new(HashMap::new()),
-        quick: QuickDecider::new(*model),
+        quick: QuickDecider::new(*model).with_iam_actions(&iam_actions(catalog)),
+        user_arns: (model.scenario.users.iter())
+            .map(|u| model.scenario.user_arn(u))
+            .collect(),
+        role_arns: (model.scenario.roles.iter())
+            .map(|r| model.scenario.role_arn(r))
+            .collect(),
     };
     let mut left_out = Vec::new();
     let mut modelled = 0;

@@ -140,6 +140,11 @@ impl<'a> Model<'a> {
     }
 }
 
+/// A map for the decider's lookups, made on every request of an analysis: keys are names and
+/// indexes of the scenario, so a fast hash (rustc's Fx) beats SipHash's protection against
+/// crafted keys.
+type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
 /// A prepared request of an actor: for role assumption or not, with which context.
 type PreparedByKind = (bool, String, Option<PreparedRequest>);
 
@@ -148,11 +153,21 @@ type PreparedByKind = (bool, String, Option<PreparedRequest>);
 pub struct QuickDecider<'a> {
     model: Model<'a>,
     /// Each role's index by its ARN.
-    roles: HashMap<String, usize>,
+    roles: FastMap<String, usize>,
     /// Per actor, its prepared requests by (role assumption or not, context).
-    prepared: RefCell<HashMap<PrincipalRef, Vec<PreparedByKind>>>,
+    prepared: RefCell<FastMap<PrincipalRef, Vec<PreparedByKind>>>,
     /// Each role's compiled trust policy, by the role's index.
-    trusts: RefCell<HashMap<usize, eval::CompiledPolicy>>,
+    trusts: RefCell<FastMap<usize, eval::CompiledPolicy>>,
+    /// The IAM actions [`QuickDecider::never_allows`] answers for (lower case, by column),
+    /// with what each actor's prepared policies may match of them.
+    reach: Option<RefCell<ActorReach>>,
+}
+
+/// The columns of [`QuickDecider::never_allows`] and each actor's reach over them.
+struct ActorReach {
+    columns: HashMap<String, usize>,
+    actions: eval::ActionReach,
+    by_actor: FastMap<PrincipalRef, Option<eval::ReachSet>>,
 }
 
 impl<'a> QuickDecider<'a> {
@@ -168,9 +183,121 @@ impl<'a> QuickDecider<'a> {
         QuickDecider {
             model,
             roles,
-            prepared: RefCell::new(HashMap::new()),
-            trusts: RefCell::new(HashMap::new()),
+            prepared: RefCell::new(FastMap::default()),
+            trusts: RefCell::new(FastMap::default()),
+            reach: None,
         }
+    }
+
+    /// The same decider, also able to answer [`QuickDecider::never_allows`] for `actions`
+    /// (the IAM actions of an analysis).
+    pub fn with_iam_actions<S: AsRef<str>>(mut self, actions: &[S]) -> QuickDecider<'a> {
+        let mut list: Vec<String> = Vec::new();
+        for a in actions {
+            let lower = a.as_ref().to_ascii_lowercase();
+            if lower.starts_with("iam:") && !list.contains(&lower) {
+                list.push(lower);
+            }
+        }
+        let columns = list
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.clone(), i))
+            .collect();
+        self.reach = Some(RefCell::new(ActorReach {
+            columns,
+            actions: eval::ActionReach::new(&list),
+            by_actor: FastMap::default(),
+        }));
+        self
+    }
+
+    /// Whether the engine refuses the IAM action `action` to `actor` on every IAM resource
+    /// (an ARN starting `arn:aws:iam::`), whatever the context. Such a request has no resource
+    /// policy, so only the root user in its own account or an Allow statement of the actor's
+    /// identity-based policies can allow it (see `eval::combine::run`): it is refused when no
+    /// statement of those policies has an Action element that matches the action
+    /// ([`eval::ReachSet::may_apply`]). `false` when that is not known: an action it was not
+    /// given, the root user, an unknown principal, or a statement that may match.
+    pub fn never_allows(&self, actor: &PrincipalRef, action: &str) -> bool {
+        let Some(reach) = &self.reach else {
+            return false;
+        };
+        let mut reach = reach.borrow_mut();
+        let reach = &mut *reach;
+        let Some(column) = reach
+            .columns
+            .get(action.to_ascii_lowercase().as_str())
+            .copied()
+        else {
+            return false;
+        };
+        if !reach.by_actor.contains_key(actor) {
+            // The same prepared policies `denies` uses for IAM requests on IAM resources
+            // (they are the same whatever the IAM action and resource).
+            let probe = format!("arn:aws:iam::{}:root", self.model.scenario.account.id);
+            let known = self
+                .prepared_request(actor, false, "iam:GetUser", &probe, &[], "")
+                .filter(|p| p.request.caller.kind != eval::CallerKind::Root)
+                .map(|p| {
+                    let identity = eval::PolicySet {
+                        identity: p.set.identity.clone(),
+                        ..eval::PolicySet::default()
+                    };
+                    reach.actions.reachable(&identity, &p.request)
+                });
+            reach.by_actor.insert(actor.clone(), known);
+        }
+        reach
+            .by_actor
+            .get(actor)
+            .and_then(|r| r.as_ref())
+            .is_some_and(|r| !r.may_apply(column))
+    }
+
+    /// The actor's prepared request for role assumption or not, with the context, prepared
+    /// once (with this action and resource); `None` when the actor is unknown.
+    fn prepared_request(
+        &self,
+        actor: &PrincipalRef,
+        assume: bool,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+        context_key: &str,
+    ) -> Option<std::cell::RefMut<'_, PreparedRequest>> {
+        let mut prepared = self.prepared.borrow_mut();
+        let list = match prepared.get_mut(actor) {
+            Some(list) => list,
+            None => prepared.entry(actor.clone()).or_default(),
+        };
+        let at = match list
+            .iter()
+            .position(|(a, c, _)| *a == assume && c == context_key)
+        {
+            Some(at) => at,
+            None => {
+                let p = prepare_request(
+                    self.model.scenario,
+                    self.model.managed,
+                    self.model.cache,
+                    actor,
+                    action,
+                    resource,
+                    context,
+                )
+                .ok();
+                list.push((assume, context_key.to_string(), p));
+                list.len() - 1
+            }
+        };
+        std::cell::RefMut::filter_map(prepared, |prepared| {
+            prepared
+                .get_mut(actor)
+                .and_then(|list| list.get_mut(at))
+                .and_then(|(_, _, p)| p.as_mut())
+        })
+        .ok()
     }
 
     /// Whether the engine's allocation-free decision already refuses the request, for the
@@ -202,67 +329,55 @@ impl<'a> QuickDecider<'a> {
         } else {
             return false;
         };
+        // The role's trust policy is moved into the prepared set for the decision and back
+        // out after it, so it is compiled once and never copied.
         let trust = match role {
-            Some(i) => match self.trust(i) {
-                Some(t) => Some(t),
+            Some(i) => match self.take_trust(i) {
+                Some(t) => Some((i, t)),
                 None => return false,
             },
             None => None,
         };
-        let mut prepared = self.prepared.borrow_mut();
-        let list = match prepared.get_mut(actor) {
-            Some(list) => list,
-            None => prepared.entry(actor.clone()).or_default(),
-        };
-        let at = match list
-            .iter()
-            .position(|(a, c, _)| *a == assume && c == context_key)
-        {
-            Some(at) => at,
-            None => {
-                let p = prepare_request(
-                    self.model.scenario,
-                    self.model.managed,
-                    self.model.cache,
-                    actor,
-                    action,
-                    resource,
-                    context,
-                )
-                .ok();
-                list.push((assume, context_key.to_string(), p));
-                list.len() - 1
+        let Some(mut p) =
+            self.prepared_request(actor, assume, action, resource, context, context_key)
+        else {
+            if let Some((i, t)) = trust {
+                self.trusts.borrow_mut().insert(i, t);
             }
-        };
-        let Some((_, _, Some(p))) = list.get_mut(at) else {
             return false;
         };
-        if let Some(trust) = trust {
-            p.set.resource_policy = Some(trust);
-        }
+        let role = trust.map(|(i, t)| {
+            p.set.resource_policy = Some(t);
+            i
+        });
         p.request.action.clear();
         p.request.action.push_str(action);
         p.request.resource.clear();
         p.request.resource.push_str(resource);
-        eval::decide(&p.set, &p.request) != Decision::Allowed
+        let decision = eval::decide(&p.set, &p.request);
+        if let Some(i) = role
+            && let Some(t) = p.set.resource_policy.take()
+        {
+            self.trusts.borrow_mut().insert(i, t);
+        }
+        decision != Decision::Allowed
     }
 
-    /// The compiled trust policy of role `index`, compiled once.
-    fn trust(&self, index: usize) -> Option<eval::CompiledPolicy> {
-        if let Some(hit) = self.trusts.borrow().get(&index) {
-            return Some(hit.clone());
+    /// The compiled trust policy of role `index`, compiled once, taken out of the decider
+    /// (the caller puts it back).
+    fn take_trust(&self, index: usize) -> Option<eval::CompiledPolicy> {
+        if let Some(hit) = self.trusts.borrow_mut().remove(&index) {
+            return Some(hit);
         }
         let role = self.model.scenario.roles.get(index)?;
         let source = crate::workbench::PolicySource::Trust {
             role: role.name.clone(),
         };
-        let compiled = self.model.cache.compile(
+        Some(self.model.cache.compile(
             source.id(),
             &role.trust_policy,
             crate::policy::PolicyType::Trust,
-        );
-        self.trusts.borrow_mut().insert(index, compiled.clone());
-        Some(compiled)
+        ))
     }
 }
 
@@ -402,6 +517,93 @@ pub fn named_principals(document: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `never_allows` is remembered per actor: each answer must agree with the engine on
+    /// every IAM resource, and it must answer for principals whose policies differ.
+    #[test]
+    fn never_allows_agrees_with_the_engine() {
+        let doc = |statements: serde_json::Value| {
+            serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+        };
+        let scenario = serde_json::json!({
+            "formatVersion": 1,
+            "account": {"id": "111122223333"},
+            "organization": {"levels": [{"name": "Root", "scps": [
+                {"name": "FullAWSAccess", "document": doc(serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}
+            ]}]},
+            "users": [
+                {"name": "reader", "inlinePolicies": [{"name": "R", "document": doc(serde_json::json!([{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]))}]},
+                {"name": "keys", "inlinePolicies": [{"name": "K", "document": doc(serde_json::json!([{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::111122223333:user/reader"}]))}]},
+                {"name": "denied", "inlinePolicies": [{"name": "D", "document": doc(serde_json::json!([{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]))}]}
+            ],
+            "roles": [
+                {"name": "admin", "trustPolicy": doc(serde_json::json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/keys"}, "Action": "sts:AssumeRole"}])),
+                 "inlinePolicies": [{"name": "A", "document": doc(serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}]}
+            ]
+        });
+        let scenario = Scenario::from_json(&scenario.to_string()).expect("the fixture loads");
+        let cache = CompileCache::new();
+        let model = Model {
+            scenario: &scenario,
+            managed: None,
+            cache: &cache,
+        };
+        let actions = ["iam:CreateAccessKey", "iam:PassRole", "sts:AssumeRole"];
+        let quick = QuickDecider::new(model).with_iam_actions(&actions);
+        let principals = [
+            PrincipalRef::Root,
+            PrincipalRef::User("reader".into()),
+            PrincipalRef::User("keys".into()),
+            PrincipalRef::User("denied".into()),
+            PrincipalRef::Role("admin".into()),
+            PrincipalRef::Other("lambda.amazonaws.com".into()),
+        ];
+        let resources = [
+            "arn:aws:iam::111122223333:user/reader",
+            "arn:aws:iam::111122223333:user/keys",
+            "arn:aws:iam::111122223333:role/admin",
+        ];
+        let mut refused = Vec::new();
+        // Twice, so the second round answers from what the first remembered.
+        for _ in 0..2 {
+            refused.clear();
+            for p in &principals {
+                for a in actions {
+                    if quick.never_allows(p, a) {
+                        refused.push((String::from(p.clone()), a));
+                        for r in resources {
+                            assert!(!model.allows(p, a, r, &[]), "{p:?} {a} {r}");
+                        }
+                    }
+                }
+            }
+        }
+        // The root user and a principal with a matching statement (even a Deny) are not
+        // refused; a service principal has no identity policies at all.
+        let expected = [
+            ("user/reader", "iam:CreateAccessKey"),
+            ("user/reader", "iam:PassRole"),
+            ("user/keys", "iam:PassRole"),
+            ("lambda.amazonaws.com", "iam:CreateAccessKey"),
+            ("lambda.amazonaws.com", "iam:PassRole"),
+        ];
+        assert_eq!(
+            refused,
+            expected
+                .iter()
+                .map(|(p, a)| (p.to_string(), *a))
+                .collect::<Vec<_>>()
+        );
+        assert!(model.allows(
+            &PrincipalRef::User("keys".into()),
+            "iam:CreateAccessKey",
+            "arn:aws:iam::111122223333:user/reader",
+            &[]
+        ));
+        assert!(!quick.never_allows(&PrincipalRef::Root, "iam:PassRole"));
+        assert!(!quick.never_allows(&PrincipalRef::Role("admin".into()), "iam:PassRole"));
+        assert!(!quick.never_allows(&PrincipalRef::User("reader".into()), "sts:AssumeRole"));
+    }
 
     #[test]
     fn named_principals_reads_aws_service_and_star() {
