@@ -62,6 +62,19 @@ pub fn WhatCanPanel() -> Html {
         },
     };
     let progress = use_what_can(query);
+    // A select keeps the option the user last picked even when its `selected` attributes
+    // change (another entity selected), so the value is also set as a property after each
+    // render.
+    let select = use_node_ref();
+    {
+        let select = select.clone();
+        let principal = principal.clone();
+        use_effect(move || {
+            if let Some(el) = select.cast::<HtmlSelectElement>() {
+                el.set_value(&principal);
+            }
+        });
+    }
     let Some(store) = store else {
         return html! {};
     };
@@ -83,7 +96,7 @@ pub fn WhatCanPanel() -> Html {
             <h3 id="what-can-title">{ "What can" }</h3>
             <label class="what-can-picker">
                 <span>{ "Principal" }</span>
-                <select name="what-can-principal" {onchange}>
+                <select name="what-can-principal" {onchange} ref={select}>
                     <option value="" selected={principal.is_empty()} disabled=true>{ "Pick a principal…" }</option>
                     { for choices.iter().map(|c| html! {
                         <option value={c.value.clone()} selected={c.value == principal}>{ c.label.clone() }</option>

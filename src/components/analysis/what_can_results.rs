@@ -42,7 +42,7 @@ fn group(g: &WordsGroup) -> Html {
                 { for g.words.iter().map(|w| html! { <span>{ w.clone() }</span> }) }
             </p>
             <p class="what-can-group-actions">
-                <strong>{ count(g.count, "action", "actions") }</strong>{ ": " }<code>{ actions }</code>
+                <strong>{ format!("{} {}", thousands(g.count), if g.count == 1 { "action" } else { "actions" }) }</strong>{ ": " }<code>{ actions }</code>
             </p>
         </li>
     }

@@ -64,7 +64,7 @@ pub fn WhatCanService(props: &WhatCanServiceProps) -> Html {
         <>
             <tr class="what-can-service" data-service={row.service.clone()}>
                 <th scope="row">
-                    <button type="button" class="btn-link" aria-expanded={open.to_string()} onclick={toggle}>
+                    <button type="button" class="what-can-toggle" aria-expanded={open.to_string()} onclick={toggle}>
                         <code>{ row.service.clone() }</code>
                     </button>
                     <span class="muted what-can-service-name">{ format!(" {}", row.name) }</span>
