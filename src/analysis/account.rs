@@ -381,10 +381,9 @@ pub fn use_what_can(query: WhatCanQuery) -> WhatCanProgress {
                                 elapsed_ms: js_sys::Date::now() - started,
                             });
                         }
-                        Response::Done { .. } => {
-                            if p.status == Some(JobStatus::Running) {
-                                p.status = Some(JobStatus::Done);
-                            }
+                        // A failed job is followed by Done: it stays failed.
+                        Response::Done { .. } if p.status == Some(JobStatus::Running) => {
+                            p.status = Some(JobStatus::Done);
                         }
                         Response::Cancelled { .. } => p.status = Some(JobStatus::Cancelled),
                         Response::Failed { message, .. } => {

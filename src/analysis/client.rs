@@ -115,6 +115,9 @@ pub(crate) enum JobSpec {
     },
 }
 
+/// What-can columns with the catalog they were made from.
+type KeptColumns = (Weak<Catalog>, Rc<RefCell<CatalogColumns>>);
+
 /// The page's connection to the worker.
 pub(crate) struct Client {
     backend: Backend,
@@ -126,7 +129,7 @@ pub(crate) struct Client {
     /// The account worker's job that has not ended yet.
     account_running: Cell<Option<u64>>,
     /// The page's fallback's what-can columns, with the catalog they were made from.
-    page_columns: RefCell<Option<(Weak<Catalog>, Rc<RefCell<CatalogColumns>>)>>,
+    page_columns: RefCell<Option<KeptColumns>>,
 }
 
 thread_local! {
