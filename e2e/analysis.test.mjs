@@ -372,3 +372,28 @@ test('a 500-principal account: the paths to admin are found in the worker with t
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('what can: a user\'s effective permissions from the worker, with what the boundary removes and the synthesized policy', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await page.locator('footer .data-status[data-state="ready"]').waitFor({ timeout: 15000 });
+  await openExample(page, 'permissions-boundary');
+  await showView(page, 'analysis');
+  await page.locator('select[name="what-can-principal"]').selectOption('user/maria');
+  const status = page.locator('.what-can-results .analysis-status[data-state="done"]');
+  await status.waitFor({ timeout: 30000 });
+  const text = await status.innerText();
+  assert.match(text, /decided in \d+ ms in the background/);
+  console.log(`what-can of user/maria: ${text}`);
+  assert.match(
+    await page.locator('.what-can-totals[data-principal="user/maria"]').innerText(),
+    /525 allowed, 0 conditional, 21,563 removed by guardrails/,
+  );
+  assert.match(await page.locator('.what-can-removed-groups').innerText(), /permissions boundary/);
+  assert.match(await page.locator('.what-can-policy-code').innerText(), /"Effect": "Allow"/);
+  await page.locator('.what-can-service .what-can-toggle').first().click();
+  await page.locator('.what-can-actions li').first().waitFor({ state: 'visible', timeout: 5000 });
+  await page.locator('.analysis-what-can').scrollIntoViewIfNeeded();
+  await shootLaptopAndPhone(page, 'analysis-what-can');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

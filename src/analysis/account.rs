@@ -1,17 +1,18 @@
-//! The account analysis as the page follows it: [`use_who_can`] and [`use_escalation`] run
+//! The account analysis as the page follows it: [`use_who_can`], [`use_what_can`] and
+//! [`use_escalation`] run
 //! their query in the analysis worker (see [`super::client`]) and return what has arrived,
 //! tagged with the scenario revision it answers, so a view never shows an older revision's
 //! answer as the current one.
 
 use std::rc::Rc;
 
-use iam_engine::catalog::ManagedPolicies;
 use iam_engine::catalog::escalation::EscalationCatalog;
+use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::Scenario;
 use yew::prelude::*;
 
 use super::client::{JobSpec, JobStatus, client};
-use super::protocol::{EscalationData, FixData, Response, WhoCanRow};
+use super::protocol::{EscalationData, FixData, Response, WhatCanData, WhoCanRow};
 
 /// Whether two optional shared values are the same value (by identity).
 fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
@@ -289,6 +290,115 @@ pub fn use_escalation(query: Option<EscalationQuery>) -> EscalationProgress {
             };
             let client = client();
             let spec = JobSpec::Escalation {
+                catalog: query.catalog.clone(),
+            };
+            let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);
+            update.force_update();
+            Box::new(move || client.cancel(id))
+        });
+    }
+    progress.borrow().clone()
+}
+
+/// A what-can query over one revision of the scenario.
+#[derive(Debug, Clone)]
+pub struct WhatCanQuery {
+    /// The store's revision of `scenario`.
+    pub revision: u64,
+    /// The scenario (compared by identity).
+    pub scenario: Rc<Scenario>,
+    /// The AWS-managed policies: the answer waits for them (compared by identity).
+    pub managed: Option<Rc<ManagedPolicies>>,
+    /// The action catalog: the answer waits for it (the worker fetches its own copy; the
+    /// page's fallback computes with this one).
+    pub catalog: Option<Rc<Catalog>>,
+    /// The principal (`root`, `user/NAME`, `role/NAME`; empty: no query).
+    pub principal: String,
+    /// The resource.
+    pub resource: String,
+}
+
+impl PartialEq for WhatCanQuery {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+            && Rc::ptr_eq(&self.scenario, &other.scenario)
+            && same(&self.managed, &other.managed)
+            && same(&self.catalog, &other.catalog)
+            && self.principal == other.principal
+            && self.resource == other.resource
+    }
+}
+
+/// A what-can answer with what it answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatCanResult {
+    /// The revision it answers.
+    pub revision: u64,
+    /// The answer (its principal and resource included).
+    pub answer: Rc<WhatCanData>,
+    /// How long it took, in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+/// What-can as the page follows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatCanProgress {
+    /// Where the running (or last) job is; `None` before the first.
+    pub status: Option<JobStatus>,
+    /// The latest answer: the last job's, or the one before while a newer job runs (then its
+    /// revision or principal differs from the question's: stale).
+    pub result: Option<WhatCanResult>,
+}
+
+/// Runs `query` off the main thread once the catalog and the managed policies are here,
+/// following every change of it (a newer query stops the older job; the last answer is kept,
+/// tagged with its revision, until the new one arrives).
+#[hook]
+pub fn use_what_can(query: WhatCanQuery) -> WhatCanProgress {
+    let progress = use_mut_ref(WhatCanProgress::default);
+    let update = use_force_update();
+    {
+        let progress = Rc::clone(&progress);
+        use_effect_with(query, move |query| {
+            if query.principal.is_empty() || query.managed.is_none() || query.catalog.is_none() {
+                progress.borrow_mut().status = None;
+                update.force_update();
+                return Box::new(|| ()) as Box<dyn FnOnce()>;
+            }
+            progress.borrow_mut().status = Some(JobStatus::Running);
+            let started = js_sys::Date::now();
+            let revision = query.revision;
+            let listener = {
+                let progress = Rc::clone(&progress);
+                let update = update.clone();
+                Callback::from(move |response: Response| {
+                    let mut p = progress.borrow_mut();
+                    match response {
+                        Response::WhatCan { answer, .. } => {
+                            p.result = Some(WhatCanResult {
+                                revision,
+                                answer: Rc::new(answer),
+                                elapsed_ms: js_sys::Date::now() - started,
+                            });
+                        }
+                        // A failed job is followed by Done: it stays failed.
+                        Response::Done { .. } if p.status == Some(JobStatus::Running) => {
+                            p.status = Some(JobStatus::Done);
+                        }
+                        Response::Cancelled { .. } => p.status = Some(JobStatus::Cancelled),
+                        Response::Failed { message, .. } => {
+                            p.status = Some(JobStatus::Failed(message))
+                        }
+                        _ => {}
+                    }
+                    drop(p);
+                    update.force_update();
+                })
+            };
+            let client = client();
+            let spec = JobSpec::WhatCan {
+                principal: query.principal.clone(),
+                resource: query.resource.clone(),
                 catalog: query.catalog.clone(),
             };
             let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);

@@ -8,16 +8,18 @@ use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
-use iam_engine::catalog::ManagedPolicies;
 use iam_engine::catalog::escalation::EscalationCatalog;
+use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::eval::Decision;
 use iam_engine::scenario::{PrincipalRef, Scenario};
+use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use iam_engine::workbench::matrix::matrix_principals;
 use yew::prelude::*;
 
-use super::job::{EscalationJob, Job, MatrixJob, WhoCanJob};
+use super::job::{EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
 use super::protocol::{
-    Band, EscalationRequest, MatrixRequest, ModelRef, Request, Response, WhoCanRequest, decision_of,
+    Band, EscalationRequest, MatrixRequest, ModelRef, Request, Response, WhatCanRequest,
+    WhoCanRequest, decision_of,
 };
 use super::worker::AnalysisWorker;
 
@@ -101,7 +103,20 @@ pub(crate) enum JobSpec {
         /// The escalation catalog, when the page has it.
         catalog: Option<Rc<EscalationCatalog>>,
     },
+    /// What `principal` can do on `resource`, over the whole action catalog. The page's
+    /// fallback computes with `catalog`; the worker fetches its own copy.
+    WhatCan {
+        /// The principal (`root`, `user/NAME`, `role/NAME`).
+        principal: String,
+        /// The resource.
+        resource: String,
+        /// The action catalog, when the page has it.
+        catalog: Option<Rc<Catalog>>,
+    },
 }
+
+/// What-can columns with the catalog they were made from.
+type KeptColumns = (Weak<Catalog>, Rc<RefCell<CatalogColumns>>);
 
 /// The page's connection to the worker.
 pub(crate) struct Client {
@@ -113,6 +128,8 @@ pub(crate) struct Client {
     on_account: RefCell<HashSet<u64>>,
     /// The account worker's job that has not ended yet.
     account_running: Cell<Option<u64>>,
+    /// The page's fallback's what-can columns, with the catalog they were made from.
+    page_columns: RefCell<Option<KeptColumns>>,
 }
 
 thread_local! {
@@ -157,6 +174,7 @@ pub(crate) fn client() -> Rc<Client> {
                 next_job: Cell::new(1),
                 on_account: RefCell::new(HashSet::new()),
                 account_running: Cell::new(None),
+                page_columns: RefCell::new(None),
             })
         }))
     })
@@ -258,6 +276,28 @@ impl Client {
                         actions,
                         resource,
                     }),
+                    JobSpec::WhatCan {
+                        principal,
+                        resource,
+                        ..
+                    } => {
+                        let Some(catalog_url) =
+                            crate::data::asset_url("iam-catalog").and_then(|u| absolute(&u))
+                        else {
+                            let message =
+                                "This build of the page does not name the action catalog."
+                                    .to_string();
+                            deliver_later(Response::Failed { job, message });
+                            return job;
+                        };
+                        Request::WhatCan(WhatCanRequest {
+                            job,
+                            model,
+                            principal,
+                            resource,
+                            catalog_url,
+                        })
+                    }
                     JobSpec::Escalation { .. } => {
                         let Some(catalog_url) =
                             crate::data::asset_url("escalation-paths").and_then(|u| absolute(&u))
@@ -290,9 +330,19 @@ impl Client {
                     JobSpec::Escalation { catalog } => {
                         catalog.map(|c| Job::Escalation(EscalationJob::new(scenario, managed, c)))
                     }
+                    JobSpec::WhatCan {
+                        principal,
+                        resource,
+                        catalog,
+                    } => catalog.map(|c| {
+                        let columns = self.page_columns(&c);
+                        Job::WhatCan(WhatCanJob::new(
+                            scenario, managed, c, columns, principal, resource,
+                        ))
+                    }),
                 };
                 let Some(made) = made else {
-                    let message = "The escalation catalog is not loaded.".to_string();
+                    let message = "The catalog is not loaded.".to_string();
                     deliver_later(Response::Failed { job, message });
                     return job;
                 };
@@ -302,6 +352,19 @@ impl Client {
             }
         }
         job
+    }
+
+    /// The page's fallback's what-can columns of `catalog`, made once per catalog.
+    fn page_columns(&self, catalog: &Rc<Catalog>) -> Rc<RefCell<CatalogColumns>> {
+        let mut kept = self.page_columns.borrow_mut();
+        if let Some((made_from, columns)) = kept.as_ref()
+            && made_from.upgrade().is_some_and(|c| Rc::ptr_eq(&c, catalog))
+        {
+            return Rc::clone(columns);
+        }
+        let columns = WhatCanJob::columns(catalog);
+        *kept = Some((Rc::downgrade(catalog), Rc::clone(&columns)));
+        columns
     }
 
     /// Stops job `job` and forgets its listener.

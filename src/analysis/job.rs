@@ -3,21 +3,23 @@
 //! action at a time ([`WhoCanJob`]), and the escalation paths, then each path's smallest fix
 //! ([`EscalationJob`]). [`Job`] is any of them, as the worker and the page's fallback run them.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use iam_engine::catalog::ManagedPolicies;
 use iam_engine::catalog::escalation::EscalationCatalog;
+use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::{PrincipalRef, Scenario};
-use iam_engine::workbench::CompileCache;
 use iam_engine::workbench::analysis::escalation::{EscalationReport, escalation_paths};
 use iam_engine::workbench::analysis::fix::{access_removed, smallest_fix};
+use iam_engine::workbench::analysis::what_can::{CatalogColumns, WhatCanQuery, resolve_principal};
 use iam_engine::workbench::analysis::who_can::{WhoCanQuery, known_principals, who_can};
 use iam_engine::workbench::analysis::{ADMIN_PROBES, Model};
 use iam_engine::workbench::matrix::{
     MatrixColumns, MatrixRows, compute_matrix_rows, matrix_principals,
 };
+use iam_engine::workbench::{CompileCache, Workbench};
 
-use super::protocol::{DecidedRow, EscalationData, FixData, Response, WhoCanRow};
+use super::protocol::{DecidedRow, EscalationData, FixData, Response, WhatCanData, WhoCanRow};
 
 /// How many rows are computed between two looks at the clock.
 const ROWS_PER_LOOK: usize = 2;
@@ -271,6 +273,90 @@ impl EscalationJob {
     }
 }
 
+/// What-can of one principal over the whole action catalog: one step (the engine decides
+/// most actions from bitsets; the catalog's columns are prepared once and shared from job to
+/// job, see [`WhatCanJob::columns`]).
+#[derive(Debug)]
+pub struct WhatCanJob {
+    scenario: Rc<Scenario>,
+    managed: Option<Rc<ManagedPolicies>>,
+    catalog: Rc<Catalog>,
+    columns: Rc<RefCell<CatalogColumns>>,
+    principal: String,
+    resource: String,
+    done: bool,
+}
+
+impl WhatCanJob {
+    /// The catalog's columns, to keep for the next jobs over the same catalog.
+    pub fn columns(catalog: &Catalog) -> Rc<RefCell<CatalogColumns>> {
+        Rc::new(RefCell::new(CatalogColumns::new(catalog)))
+    }
+
+    /// Prepares what-can of `principal` on `resource` over `scenario`, with `columns` made by
+    /// [`WhatCanJob::columns`] from `catalog`.
+    pub fn new(
+        scenario: Rc<Scenario>,
+        managed: Option<Rc<ManagedPolicies>>,
+        catalog: Rc<Catalog>,
+        columns: Rc<RefCell<CatalogColumns>>,
+        principal: String,
+        resource: String,
+    ) -> WhatCanJob {
+        WhatCanJob {
+            scenario,
+            managed,
+            catalog,
+            columns,
+            principal,
+            resource,
+            done: false,
+        }
+    }
+
+    /// Whether the answer has been sent.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Answers the question (or says why it cannot), as job `job`.
+    pub fn step(&mut self, job: u64) -> Response {
+        self.done = true;
+        let principal = match resolve_principal(&self.scenario, &self.principal) {
+            Ok(p) => p,
+            Err(e) => {
+                return Response::Failed {
+                    job,
+                    message: e.message,
+                };
+            }
+        };
+        let cache = CompileCache::new();
+        let workbench = Workbench::new(&self.scenario, &cache)
+            .with_catalog(Some(&self.catalog))
+            .with_managed(self.managed.as_deref());
+        let Ok(mut columns) = self.columns.try_borrow_mut() else {
+            let message = "The catalog's columns are in use by another job.".to_string();
+            return Response::Failed { job, message };
+        };
+        let query = WhatCanQuery {
+            principal,
+            resource: self.resource.clone(),
+            context: Vec::new(),
+        };
+        match workbench.what_can(&mut columns, &query) {
+            Ok(answer) => Response::WhatCan {
+                job,
+                answer: WhatCanData::from(&answer),
+            },
+            Err(e) => Response::Failed {
+                job,
+                message: e.message,
+            },
+        }
+    }
+}
+
 /// Any analysis job.
 #[derive(Debug)]
 pub enum Job {
@@ -280,6 +366,8 @@ pub enum Job {
     WhoCan(WhoCanJob),
     /// Escalation paths and their fixes.
     Escalation(EscalationJob),
+    /// What can.
+    WhatCan(WhatCanJob),
 }
 
 impl Job {
@@ -289,6 +377,7 @@ impl Job {
             Job::Matrix(j) => j.is_done(),
             Job::WhoCan(j) => j.is_done(),
             Job::Escalation(j) => j.is_done(),
+            Job::WhatCan(j) => j.is_done(),
         }
     }
 
@@ -306,6 +395,7 @@ impl Job {
             }
             Job::WhoCan(j) => vec![j.step(id, budget_ms, now)],
             Job::Escalation(j) => j.step(id, budget_ms, now),
+            Job::WhatCan(j) => vec![j.step(id)],
         };
         if self.is_done() {
             out.push(Response::Done { job: id });
@@ -514,8 +604,88 @@ mod tests {
             && e.access == Access::Allowed));
     }
 
+    const CATALOG: &str = include_str!("../../static/data/iam-catalog.txt");
+
+    #[test]
+    fn the_what_can_job_answers_as_the_engine_does_and_keeps_its_columns() {
+        let scenario = example("permissions-boundary");
+        let catalog = Rc::new(Catalog::parse(CATALOG).unwrap());
+        let columns = WhatCanJob::columns(&catalog);
+        let job = |principal: &str| {
+            Job::WhatCan(WhatCanJob::new(
+                Rc::clone(&scenario),
+                Some(managed()),
+                Rc::clone(&catalog),
+                Rc::clone(&columns),
+                principal.to_string(),
+                "*".to_string(),
+            ))
+        };
+        let answers = run(job("user/maria"));
+        let [
+            Response::WhatCan { job: 7, answer },
+            Response::Done { job: 7 },
+        ] = answers.as_slice()
+        else {
+            panic!("one answer, then Done: {answers:?}");
+        };
+        // The engine's answer, reshaped: the same totals, the removed actions grouped by what
+        // removes them, the policy as text.
+        let managed = managed();
+        let cache = CompileCache::new();
+        let mut fresh = CatalogColumns::new(&catalog);
+        let engine = Workbench::new(&scenario, &cache)
+            .with_catalog(Some(&catalog))
+            .with_managed(Some(&managed))
+            .what_can(
+                &mut fresh,
+                &WhatCanQuery {
+                    principal: PrincipalRef::User("maria".into()),
+                    resource: "*".into(),
+                    context: Vec::new(),
+                },
+            )
+            .unwrap();
+        assert_eq!(answer, &WhatCanData::from(&engine));
+        assert_eq!(answer.principal, "user/maria");
+        assert_eq!(
+            (answer.allowed, answer.conditional, answer.removed),
+            (engine.allowed, engine.conditional, engine.removed)
+        );
+        assert!(answer.allowed > 0 && answer.removed > 0);
+        let grouped: usize = answer.removed_groups.iter().map(|g| g.count).sum();
+        assert_eq!(grouped, answer.removed);
+        assert!(
+            answer.removed_groups[0].words[0].contains("permissions boundary"),
+            "{:?}",
+            answer.removed_groups[0]
+        );
+        let policy: serde_json::Value = serde_json::from_str(&answer.policy).unwrap();
+        assert_eq!(policy, engine.policy);
+        // The columns are kept for the next job; an unknown principal fails with why.
+        let again = run(job("user/maria"));
+        assert_eq!(again.first(), answers.first());
+        let unknown = run(job("user/nobody"));
+        assert!(
+            matches!(unknown.first(), Some(Response::Failed { message, .. }) if message.contains("nobody")),
+            "{unknown:?}"
+        );
+    }
+
     #[test]
     fn requests_round_trip_the_workers_codec() {
+        let what_can = Request::WhatCan(crate::analysis::protocol::WhatCanRequest {
+            job: 4,
+            model: crate::analysis::protocol::ModelRef {
+                scenario_id: 2,
+                scenario_json: None,
+                managed_url: Some("https://example.test/data/managed-policies-1.txt.gz".into()),
+            },
+            principal: "role/deploy".into(),
+            resource: "*".into(),
+            catalog_url: "https://example.test/data/iam-catalog-1.txt.gz".into(),
+        });
+        assert_eq!(round_trip(&what_can), what_can);
         let request = Request::Escalation(crate::analysis::protocol::EscalationRequest {
             job: 3,
             model: crate::analysis::protocol::ModelRef {

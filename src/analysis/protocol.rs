@@ -8,6 +8,7 @@ use iam_engine::workbench::PolicySource;
 use iam_engine::workbench::analysis::DecidedRequest;
 use iam_engine::workbench::analysis::escalation::{EscalationReport, FoundPath, Hop};
 use iam_engine::workbench::analysis::fix::FixEdit;
+use iam_engine::workbench::analysis::what_can::WhatCanAnswer;
 use iam_engine::workbench::analysis::who_can::{Access, PrincipalKind, WhoCanEntry};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,8 @@ pub enum Request {
     WhoCan(WhoCanRequest),
     /// Every path to admin, then each path's smallest fix.
     Escalation(EscalationRequest),
+    /// One principal's effective permissions over the action catalog.
+    WhatCan(WhatCanRequest),
     /// Stop the job `job` if it is still running (answered with [`Response::Cancelled`]).
     Cancel {
         /// The job to stop.
@@ -81,6 +84,23 @@ pub struct EscalationRequest {
     pub catalog_url: String,
 }
 
+/// A what-can query: one principal's effective permissions over the whole action catalog on
+/// `resource`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhatCanRequest {
+    /// The page's number for this job.
+    pub job: u64,
+    /// The scenario and the managed policies.
+    pub model: ModelRef,
+    /// The principal as a `PrincipalRef` string (`root`, `user/NAME`, `role/NAME`).
+    pub principal: String,
+    /// The resource ARN (or `*`).
+    pub resource: String,
+    /// Where the action catalog is (an absolute URL of the page's origin): the worker fetches
+    /// and parses it once, and keeps its columns from job to job.
+    pub catalog_url: String,
+}
+
 /// What the worker answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
@@ -127,6 +147,13 @@ pub enum Response {
         /// The fix, or `None` when no candidate breaks the path.
         fix: Option<FixData>,
     },
+    /// The what-can answer of `job`.
+    WhatCan {
+        /// The job.
+        job: u64,
+        /// The answer.
+        answer: WhatCanData,
+    },
     /// `job` is complete: every row has been sent.
     Done {
         /// The job.
@@ -154,6 +181,7 @@ impl Response {
             | Response::WhoCan { job, .. }
             | Response::Escalation { job, .. }
             | Response::Fix { job, .. }
+            | Response::WhatCan { job, .. }
             | Response::Done { job }
             | Response::Cancelled { job }
             | Response::Failed { job, .. } => *job,
@@ -558,4 +586,150 @@ pub struct FixData {
     pub edit: FixEdit,
     /// What else it takes away: requests allowed before and denied after.
     pub removes: Vec<DecidedRow>,
+}
+
+/// How many actions a group of the what-can answer lists (the rest are counted).
+pub const GROUP_LISTED: usize = 12;
+
+/// Actions that share the same words (a condition, or what removes them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WordsGroup {
+    /// The words, as the engine gives them.
+    pub words: Vec<String>,
+    /// How many actions share them.
+    pub count: usize,
+    /// The first [`GROUP_LISTED`] of them.
+    pub actions: Vec<String>,
+}
+
+/// One access level of a service in the what-can answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelRow {
+    /// AWS's wording of the level.
+    pub level: String,
+    /// How many actions of the service have this level.
+    pub total: usize,
+    /// The allowed actions.
+    pub allowed: Vec<String>,
+    /// The conditional actions.
+    pub conditional: Vec<String>,
+    /// How many actions a guardrail removes.
+    pub removed: usize,
+}
+
+/// One service of the what-can answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRow {
+    /// The service prefix (`s3`).
+    pub service: String,
+    /// The service's name.
+    pub name: String,
+    /// How many actions the service has.
+    pub total: usize,
+    /// How many are allowed.
+    pub allowed: usize,
+    /// How many are conditional.
+    pub conditional: usize,
+    /// How many a guardrail removes.
+    pub removed: usize,
+    /// By access level, in the catalog's order of levels.
+    pub levels: Vec<LevelRow>,
+}
+
+/// The page's copy of the engine's what-can answer: the removed and conditional actions are
+/// grouped by their words (sent once, not once per action), and the synthesized policy is
+/// JSON text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhatCanData {
+    /// The principal, as a `PrincipalRef` string.
+    pub principal: String,
+    /// The resource asked about.
+    pub resource: String,
+    /// How many actions of the catalog were decided.
+    pub actions_considered: usize,
+    /// How many are allowed.
+    pub allowed: usize,
+    /// How many are conditional.
+    pub conditional: usize,
+    /// How many a guardrail removes.
+    pub removed: usize,
+    /// The services with something allowed, conditional or removed, in the catalog's order.
+    pub services: Vec<ServiceRow>,
+    /// The conditional actions, by condition.
+    pub conditional_groups: Vec<WordsGroup>,
+    /// The actions guardrails remove, by what removes them.
+    pub removed_groups: Vec<WordsGroup>,
+    /// The synthesized policy, as indented JSON.
+    pub policy: String,
+}
+
+/// Adds `action` to the group of `words` in `groups`.
+fn add_to_group(groups: &mut Vec<WordsGroup>, words: &[String], action: &str) {
+    let at = match groups.iter().position(|g| g.words == words) {
+        Some(at) => at,
+        None => {
+            groups.push(WordsGroup {
+                words: words.to_vec(),
+                count: 0,
+                actions: Vec::new(),
+            });
+            groups.len() - 1
+        }
+    };
+    if let Some(g) = groups.get_mut(at) {
+        g.count += 1;
+        if g.actions.len() < GROUP_LISTED {
+            g.actions.push(action.to_string());
+        }
+    }
+}
+
+impl From<&WhatCanAnswer> for WhatCanData {
+    fn from(a: &WhatCanAnswer) -> WhatCanData {
+        let mut conditional_groups = Vec::new();
+        let mut removed_groups = Vec::new();
+        let services = a
+            .services
+            .iter()
+            .map(|s| ServiceRow {
+                service: s.service.clone(),
+                name: s.name.clone(),
+                total: s.total,
+                allowed: s.allowed,
+                conditional: s.conditional,
+                removed: s.removed,
+                levels: s
+                    .levels
+                    .iter()
+                    .map(|l| {
+                        for c in &l.conditional {
+                            add_to_group(&mut conditional_groups, &c.conditions, &c.action);
+                        }
+                        for r in &l.removed {
+                            add_to_group(&mut removed_groups, &r.denied_by, &r.action);
+                        }
+                        LevelRow {
+                            level: l.level.clone(),
+                            total: l.total,
+                            allowed: l.allowed.clone(),
+                            conditional: l.conditional.iter().map(|c| c.action.clone()).collect(),
+                            removed: l.removed.len(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        WhatCanData {
+            principal: a.principal.clone(),
+            resource: a.resource.clone(),
+            actions_considered: a.actions_considered,
+            allowed: a.allowed,
+            conditional: a.conditional,
+            removed: a.removed,
+            services,
+            conditional_groups,
+            removed_groups,
+            policy: serde_json::to_string_pretty(&a.policy).unwrap_or_default(),
+        }
+    }
 }

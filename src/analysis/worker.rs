@@ -10,18 +10,20 @@
 //! The worker fetches the data assets a job needs from the page's origin, each once: the
 //! AWS-managed policies and the escalation catalog (at the URLs the page names).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
-use iam_engine::catalog::ManagedPolicies;
 use iam_engine::catalog::escalation::EscalationCatalog;
+use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::Scenario;
+use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::job::{EscalationJob, Job, MatrixJob, WhoCanJob};
+use super::job::{EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
 use super::protocol::{ModelRef, Request, Response};
 
 /// How long the worker computes before it posts a band and lets other messages in, in
@@ -62,6 +64,11 @@ pub struct AnalysisWorker {
     managed: HashMap<String, Asset<ManagedPolicies>>,
     /// The escalation catalog, by URL.
     catalogs: HashMap<String, Asset<EscalationCatalog>>,
+    /// The action catalog, by URL.
+    actions: HashMap<String, Asset<Catalog>>,
+    /// The action catalog's what-can columns, made on the first what-can job and kept (with
+    /// what they learnt about the policies they saw) for the next ones, with the catalog's URL.
+    columns: Option<(String, Rc<RefCell<CatalogColumns>>)>,
     /// The jobs being computed, by number.
     running: HashMap<u64, Running>,
 }
@@ -78,6 +85,11 @@ enum Spec {
         resource: String,
     },
     Escalation {
+        catalog_url: String,
+    },
+    WhatCan {
+        principal: String,
+        resource: String,
         catalog_url: String,
     },
 }
@@ -103,6 +115,7 @@ impl Running {
     fn needs(&self, url: &str) -> bool {
         self.managed_url.as_deref() == Some(url)
             || matches!(&self.spec, Spec::Escalation { catalog_url } if catalog_url == url)
+            || matches!(&self.spec, Spec::WhatCan { catalog_url, .. } if catalog_url == url)
     }
 }
 
@@ -115,6 +128,8 @@ pub enum Message {
     Managed(String, Result<Rc<ManagedPolicies>, String>),
     /// The escalation catalog from this URL was fetched and parsed, or why not.
     Catalog(String, Result<Rc<EscalationCatalog>, String>),
+    /// The action catalog from this URL was fetched and parsed, or why not.
+    Actions(String, Result<Rc<Catalog>, String>),
 }
 
 /// Schedules the next band of `running` as a new task, unless it is scheduled already.
@@ -215,6 +230,20 @@ impl AnalysisWorker {
                 Message::Catalog(url, result)
             });
         }
+        if let Spec::WhatCan { catalog_url, .. } = &spec
+            && !self.actions.contains_key(catalog_url)
+        {
+            self.actions.insert(catalog_url.clone(), Asset::Loading);
+            let url = catalog_url.clone();
+            scope.send_future(async move {
+                let result = fetch_text(&url).await.and_then(|text| {
+                    Catalog::parse(&text)
+                        .map(Rc::new)
+                        .map_err(|e| e.to_string())
+                });
+                Message::Actions(url, result)
+            });
+        }
         let running = self.running.entry(id).or_insert(Running {
             id,
             to,
@@ -260,6 +289,31 @@ impl AnalysisWorker {
                 Spec::Escalation { catalog_url } => match self.catalogs.get(catalog_url) {
                     Some(Asset::Ready(c)) => {
                         Job::Escalation(EscalationJob::new(scenario, managed, Rc::clone(c)))
+                    }
+                    _ => return,
+                },
+                Spec::WhatCan {
+                    principal,
+                    resource,
+                    catalog_url,
+                } => match self.actions.get(catalog_url) {
+                    Some(Asset::Ready(c)) => {
+                        let columns = match &self.columns {
+                            Some((url, columns)) if url == catalog_url => Rc::clone(columns),
+                            _ => {
+                                let columns = WhatCanJob::columns(c);
+                                self.columns = Some((catalog_url.clone(), Rc::clone(&columns)));
+                                columns
+                            }
+                        };
+                        Job::WhatCan(WhatCanJob::new(
+                            scenario,
+                            managed,
+                            Rc::clone(c),
+                            columns,
+                            principal.clone(),
+                            resource.clone(),
+                        ))
                     }
                     _ => return,
                 },
@@ -349,6 +403,19 @@ impl Worker for AnalysisWorker {
                 };
                 self.arrived(scope, &url, failed);
             }
+            Message::Actions(url, result) => {
+                let failed = match result {
+                    Ok(c) => {
+                        self.actions.insert(url.clone(), Asset::Ready(c));
+                        None
+                    }
+                    Err(e) => {
+                        self.actions.remove(&url);
+                        Some((e, "The action catalog"))
+                    }
+                };
+                self.arrived(scope, &url, failed);
+            }
         }
     }
 
@@ -370,6 +437,14 @@ impl Worker for AnalysisWorker {
             }
             Request::Escalation(r) => {
                 let spec = Spec::Escalation {
+                    catalog_url: r.catalog_url,
+                };
+                self.start(scope, r.job, r.model, spec, id);
+            }
+            Request::WhatCan(r) => {
+                let spec = Spec::WhatCan {
+                    principal: r.principal,
+                    resource: r.resource,
                     catalog_url: r.catalog_url,
                 };
                 self.start(scope, r.job, r.model, spec, id);

@@ -1,23 +1,25 @@
 //! The analysis view over the account analysis as the client delivers it (the tests load the
 //! app as a library with no worker built, so the jobs run on the page, a piece per task): the
 //! PassRole example's path to admin is shown with its fix, "Apply fix" is one undoable edit
-//! after which the path is gone, and undo brings it back; who-can answers from the form.
+//! after which the path is gone, and undo brings it back; who-can answers from the form;
+//! what-can answers for the selected user, and for the principal picked instead.
 
 use std::rc::Rc;
 
 use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::scenario::{Scenario, gallery_json};
+use iam_engine::scenario::{Scenario, Target, gallery_json};
 use iam_playground_app::analysis::account::{EscalationProgress, EscalationQuery, use_escalation};
 use iam_playground_app::components::analysis::AnalysisView;
 use iam_playground_app::data::Loadable;
 use iam_playground_app::store::{Action, Selection, use_store};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::html::ChildrenProps;
 use yew::prelude::*;
 
-use crate::common::{assets, click, mount_with_store, type_into};
+use crate::common::{assets, click, find, mount_with_store, type_into};
 
 const PATHS: &str = include_str!("../../static/data/escalation-paths.txt");
 
@@ -174,4 +176,69 @@ async fn who_can_answers_from_the_form_with_a_simulate_button_per_principal() {
         "arn:aws:iam::111122223333:role/LambdaAdminRole"
     );
     assert_eq!(s.view, iam_playground_app::store::View::Simulate);
+}
+
+#[wasm_bindgen_test]
+async fn what_can_answers_for_the_selected_user_with_what_the_boundary_removes() {
+    let scenario = Scenario::from_json(gallery_json("permissions-boundary").unwrap()).unwrap();
+    let (root, _store) = mount_with_store(
+        scenario,
+        Selection::entity(Target::User {
+            name: "maria".into(),
+        }),
+        html! { <AnalysisHost><AnalysisView /></AnalysisHost> },
+    )
+    .await;
+    let done = ".what-can-results .analysis-status[data-state=\"done\"]";
+    wait(&root, done, false).await;
+    let totals = root
+        .query_selector(".what-can-totals[data-principal=\"user/maria\"]")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    // The same totals as `iam-playground what-can --principal maria` on the example.
+    assert!(
+        totals.contains("525 allowed, 0 conditional, 21,563 removed by guardrails"),
+        "{totals}"
+    );
+    let groups = root
+        .query_selector(".what-can-removed-groups")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(groups.contains("permissions boundary"), "{groups}");
+    let policy = root
+        .query_selector(".what-can-policy-code")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(policy.contains("\"Effect\": \"Allow\""), "{policy}");
+    // A service row opens to list its actions.
+    let toggle = root
+        .query_selector(".what-can-service .what-can-toggle")
+        .unwrap()
+        .unwrap();
+    click(&toggle).await;
+    find(&root, ".what-can-actions li").await;
+    // Another principal picked in the panel is answered instead.
+    let select: web_sys::HtmlSelectElement = root
+        .query_selector("select[name=\"what-can-principal\"]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    select.set_value("user/sam");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    wait(
+        &root,
+        ".what-can-totals[data-principal=\"user/sam\"]",
+        false,
+    )
+    .await;
+    wait(&root, done, false).await;
 }

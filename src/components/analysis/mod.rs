@@ -7,6 +7,7 @@
 //! context), and an answer about an older revision is shown as out of date, its actions
 //! disabled, until the new one arrives. One file per component:
 //! - `who_can`: the who-can panel (`who_can_form`, `who_can_results`, `who_can_entry`);
+//! - `what_can`: a principal's effective permissions (`what_can_results`, `what_can_service`);
 //! - `escalation`: the paths to admin (`path_card`, `hop_item`, `path_fix`);
 //! - `decided`: one request with its decision and deciding statements, and `simulate_button`,
 //!   which opens the simulator on exactly that request.
@@ -17,6 +18,9 @@ mod hop_item;
 mod path_card;
 mod path_fix;
 mod simulate_button;
+mod what_can;
+mod what_can_results;
+mod what_can_service;
 mod who_can;
 mod who_can_entry;
 mod who_can_form;
@@ -25,6 +29,7 @@ mod who_can_results;
 use yew::prelude::*;
 
 use self::escalation::EscalationPanel;
+use self::what_can::WhatCanPanel;
 use self::who_can::WhoCanPanel;
 
 /// The analysis view.
@@ -39,6 +44,7 @@ pub fn AnalysisView() -> Html {
             <div class="analysis-panels">
                 <WhoCanPanel />
                 <EscalationPanel />
+                <WhatCanPanel />
             </div>
         </section>
     }
