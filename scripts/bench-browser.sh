@@ -8,6 +8,9 @@
 #   saved tests after a keystroke  the incremental run the app does on every edit (target < 16 ms)
 #   saved tests, full run          every test of the 10-user scenario evaluated from scratch
 #   access matrix                  25 principals x every action of the catalog (target < 250 ms)
+#   escalation, 500 principals     the paths to admin of a generated account, found in the
+#                                  analysis worker of the release build (target < 2 s), and the
+#                                  longest main-thread task meanwhile (target < 50 ms)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/env.sh
@@ -20,3 +23,8 @@ cargo test -p iam-playground-app --locked --release --target wasm32-unknown-unkn
 
 echo "== native (release) =="
 cargo bench -p iam-engine --locked --bench simulator 2>/dev/null | sed 's/^/  /'
+
+echo "== analysis worker in headless Chromium (release build) =="
+trunk build --release >/dev/null
+E2E_BENCH=1 node --test --test-name-pattern='500-principal account: the paths to admin' \
+  e2e/analysis.test.mjs 2>&1 | grep -E '^# (escalation|tests|pass|fail)' | sed 's/^# /  /'

@@ -61,23 +61,36 @@ cargo fuzz build --sanitizer none >/dev/null 2>&1 || cargo fuzz build --sanitize
 bin_dir=$CARGO_TARGET_DIR/$(rustc -vV | sed -n 's/^host: //p')/release
 
 logs=$(mktemp -d)
-failed=()
-for target in "${targets[@]}"; do
-  log=$logs/$target.log
+# Runs one target into its log and records ok or FAILED beside it.
+run_target() {
+  local target=$1 log=$logs/$1.log dict=()
   # Without a sanitizer libFuzzer gets no feedback from string comparisons, so each target's
   # keywords come from a dictionary.
-  dict=()
   [ -f "fuzz/dicts/$target.dict" ] && dict=(-dict="fuzz/dicts/$target.dict")
   mkdir -p "fuzz/artifacts/$target"
   if "$bin_dir/$target" "$corpus_root/$target" "crates/iam-fuzz/regressions/$target" \
     -artifact_prefix="fuzz/artifacts/$target/" "${dict[@]}" "${seed[@]}" -max_total_time="$seconds" \
     -timeout="$timeout" -max_len="$max_len" -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1; then
-    result=ok
+    echo ok >"$logs/$target.result"
   else
-    result=FAILED
-    failed+=("$target")
+    echo FAILED >"$logs/$target.result"
   fi
+}
+# The targets run side by side, one per processor (each libFuzzer process uses one).
+jobs_max=$(nproc 2>/dev/null || echo 1)
+for target in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= jobs_max)); do
+    wait -n || true
+  done
+  run_target "$target" &
+done
+wait
+failed=()
+for target in "${targets[@]}"; do
+  log=$logs/$target.log
+  result=$(cat "$logs/$target.result" 2>/dev/null || echo FAILED)
+  [ "$result" = FAILED ] && failed+=("$target")
   runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
   rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log")
   corpus=$(find "$corpus_root/$target" -type f | wc -l)

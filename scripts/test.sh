@@ -35,9 +35,11 @@ step "clippy, wasm32 (the app with its browser tests, and the engine library it 
 cargo clippy -p iam-playground-app --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 
 step "native tests"
-cargo test --workspace --locked
+# Libraries, binaries and test targets: the crates have no doc tests, and rustdoc would parse each
+# crate again only to find none.
+cargo test --workspace --locked --lib --bins --tests
 
-step "fuzzing: every fuzz target for 8 s from its seeds and past findings (about 60 s)"
+step "fuzzing: every fuzz target for 8 s from its seeds and past findings, side by side"
 # Per-input limits: 1 s and a 512 MiB heap. scripts/fuzz.sh TARGET SECONDS runs them longer.
 "$here/scripts/fuzz.sh" --fresh all 8
 
