@@ -33,7 +33,7 @@ fn TestRow(props: &TestRowProps) -> Html {
     };
     let reason = o.evaluation.as_ref().map(|e| {
         let statements = e.evaluation.matched_statements.iter().map(|s| {
-            let name = s.sid.clone().unwrap_or_else(|| format!("#{}", s.index + 1));
+            let name = s.name();
             html! { <li>{ "Statement " }<code>{ name }</code>{ format!(" in {}", e.place(&s.policy_id)) }</li> }
         });
         html! {

@@ -84,10 +84,7 @@ pub fn Verdict(props: &VerdictProps) -> Html {
                 0
             };
             let statements = d.deciding.iter().take(listed).map(|statement| {
-                let name = statement
-                    .sid
-                    .clone()
-                    .unwrap_or_else(|| format!("#{}", statement.index + 1));
+                let name = statement.name();
                 let verb = match statement.effect {
                     Effect::Allow => "allows",
                     Effect::Deny => "denies",
@@ -115,11 +112,7 @@ pub fn Verdict(props: &VerdictProps) -> Html {
                 .then(|| evaluation.candidates.first())
                 .flatten()
                 .map(|c| {
-                    let name = c
-                        .statement
-                        .sid
-                        .clone()
-                        .unwrap_or_else(|| format!("#{}", c.statement.index + 1));
+                    let name = c.statement.name();
                     html! {
                         <p class="miss" data-statement={name.clone()}>
                             { "Nearest miss: statement " }<code>{ name }</code>

@@ -114,7 +114,7 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         }
     }
     let matched = evaluation.matched_statements.iter().map(|s| {
-        let name = s.sid.clone().unwrap_or_else(|| format!("#{}", s.index + 1));
+        let name = s.name();
         let verb = match s.effect {
             iam_engine::policy::Effect::Deny => "denies",
             iam_engine::policy::Effect::Allow => "allows",
@@ -126,11 +126,7 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
         }
     });
     let candidates = evaluation.candidates.iter().map(|c| {
-        let name = c
-            .statement
-            .sid
-            .clone()
-            .unwrap_or_else(|| format!("#{}", c.statement.index + 1));
+        let name = c.statement.name();
         html! {
             <li class="miss" data-statement={name.clone()}>
                 { "Statement " }<code>{ name }</code>

@@ -261,7 +261,7 @@ impl Explain {
             let s = &closest.statement;
             summary.push_str(&format!(
                 " Closest statement: {} of {}: {why}",
-                s.sid.clone().unwrap_or_else(|| format!("#{}", s.index + 1)),
+                s.name(),
                 s.policy_id
             ));
         }
@@ -315,17 +315,13 @@ fn summarize(decision: Decision, steps: &[Step], matched: &[StatementRef]) -> St
         Decision::ExplicitDeny => match matched.first() {
             Some(s) => format!(
                 "Explicitly denied by statement {} of {}.",
-                s.sid.clone().unwrap_or_else(|| format!("#{}", s.index + 1)),
+                s.name(),
                 s.policy_id
             ),
             None => "Explicitly denied.".to_string(),
         },
         Decision::Allowed => match matched.first() {
-            Some(s) => format!(
-                "Allowed by statement {} of {}.",
-                s.sid.clone().unwrap_or_else(|| format!("#{}", s.index + 1)),
-                s.policy_id
-            ),
+            Some(s) => format!("Allowed by statement {} of {}.", s.name(), s.policy_id),
             None => steps
                 .iter()
                 .rev()

@@ -53,6 +53,7 @@ pub use reach::{ActionReach, ContextDependence, ReachSet, statement_reads_unset_
 pub use request::{Caller, CallerKind, PolicySet, Request, ResourcePolicyKind};
 pub use result::{
     Candidate, Decision, Evaluation, Miss, StatementRef, Step, StepKind, Uncertainty, Verdict,
+    statement_name,
 };
 pub use root_task::{RootTaskEvaluation, evaluate_root_task};
 pub use service_rules::{AwsRefusal, AwsRefusalRule};

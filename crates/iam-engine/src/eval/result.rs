@@ -47,6 +47,18 @@ pub struct StatementRef {
     pub span: Span,
 }
 
+/// A statement named in words: its Sid, else `#N` counted from 1.
+pub fn statement_name(sid: Option<&str>, index: usize) -> String {
+    sid.map_or_else(|| format!("#{}", index + 1), str::to_owned)
+}
+
+impl StatementRef {
+    /// The statement named in words: its Sid, else `#N` counted from 1.
+    pub fn name(&self) -> String {
+        statement_name(self.sid.as_deref(), self.index)
+    }
+}
+
 /// Why a candidate statement did not apply: the first element that did not match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "element", rename_all = "camelCase")]

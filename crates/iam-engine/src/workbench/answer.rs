@@ -116,6 +116,13 @@ pub struct DecidingStatement {
     pub span: Span,
 }
 
+impl DecidingStatement {
+    /// The statement named in words: its Sid, else `#N` counted from 1.
+    pub fn name(&self) -> String {
+        crate::eval::statement_name(self.sid.as_deref(), self.index)
+    }
+}
+
 /// One policy the request runs through, with what an editor of it needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -249,9 +256,8 @@ pub fn miss_text(miss: &Miss) -> String {
 pub fn highlights_of(result: &ScenarioEvaluation) -> Vec<Highlight> {
     let evaluation = &result.evaluation;
     let mut out = Vec::new();
-    let name = |sid: &Option<String>, index: usize| {
-        sid.clone().unwrap_or_else(|| format!("#{}", index + 1))
-    };
+    let name =
+        |sid: &Option<String>, index: usize| crate::eval::statement_name(sid.as_deref(), index);
     let place = |id: &str| {
         let source = result.source(id)?;
         let (target, document) = source.place()?;

@@ -529,11 +529,7 @@ fn simulate(
                         || c.statement.policy_id.clone(),
                         |s| s.heading(bench.scenario),
                     );
-                    let name = c
-                        .statement
-                        .sid
-                        .clone()
-                        .unwrap_or_else(|| format!("#{}", c.statement.index + 1));
+                    let name = c.statement.name();
                     format!(
                         "Statement {name} of {policy} would allow this, but {}.",
                         miss_text(&c.miss).trim_end_matches('.')
@@ -553,11 +549,7 @@ fn simulate(
 
 /// A deciding statement in words.
 fn statement_words(s: &NamedStatement) -> String {
-    let name = s
-        .statement
-        .sid
-        .clone()
-        .unwrap_or_else(|| format!("#{}", s.statement.index + 1));
+    let name = s.statement.name();
     format!("statement {name} of {}", s.policy)
 }
 

@@ -431,10 +431,7 @@ impl DecidedRequest {
 
 /// A deciding statement in words: "statement Sid of <policy heading>".
 pub fn statement_words(scenario: &Scenario, statement: &DecidingStatement) -> String {
-    let name = statement
-        .sid
-        .clone()
-        .unwrap_or_else(|| format!("#{}", statement.index + 1));
+    let name = statement.name();
     format!("statement {name} of {}", statement.source.heading(scenario))
 }
 
