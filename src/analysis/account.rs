@@ -4,6 +4,7 @@
 //! tagged with the scenario revision it answers, so a view never shows an older revision's
 //! answer as the current one.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use iam_engine::catalog::escalation::EscalationCatalog;
@@ -13,6 +14,36 @@ use yew::prelude::*;
 
 use super::client::{JobSpec, JobStatus, client};
 use super::protocol::{EscalationData, FixData, Response, WhatCanData, WhoCanRow};
+
+/// Starts `spec` over `scenario` in the analysis worker. Each answer goes to `on_response`
+/// with the hook's progress and the milliseconds since the start, then the hook re-renders.
+/// Returns the effect's cleanup, which cancels the job.
+fn start_job<P: 'static>(
+    progress: &Rc<RefCell<P>>,
+    update: &UseForceUpdateHandle,
+    scenario: &Rc<Scenario>,
+    managed: Option<&Rc<ManagedPolicies>>,
+    spec: JobSpec,
+    on_response: impl Fn(&mut P, Response, f64) + 'static,
+) -> Box<dyn FnOnce()> {
+    let started = js_sys::Date::now();
+    let listener = {
+        let progress = Rc::clone(progress);
+        let update = update.clone();
+        Callback::from(move |response: Response| {
+            on_response(
+                &mut progress.borrow_mut(),
+                response,
+                js_sys::Date::now() - started,
+            );
+            update.force_update();
+        })
+    };
+    let client = client();
+    let id = client.start(scenario, managed, spec, listener);
+    update.force_update();
+    Box::new(move || client.cancel(id))
+}
 
 /// Whether two optional shared values are the same value (by identity).
 fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
@@ -93,12 +124,17 @@ pub fn use_who_can(query: WhoCanQuery) -> Option<WhoCanProgress> {
                 status: JobStatus::Running,
                 elapsed_ms: 0.0,
             });
-            let started = js_sys::Date::now();
-            let listener = {
-                let progress = Rc::clone(&progress);
-                let update = update.clone();
-                Callback::from(move |response: Response| {
-                    let mut slot = progress.borrow_mut();
+            let spec = JobSpec::WhoCan {
+                actions: query.actions.to_vec(),
+                resource: query.resource.clone(),
+            };
+            start_job(
+                &progress,
+                &update,
+                &query.scenario,
+                query.managed.as_ref(),
+                spec,
+                |slot, response, elapsed| {
                     let Some(p) = slot.as_mut() else {
                         return;
                     };
@@ -118,19 +154,9 @@ pub fn use_who_can(query: WhoCanQuery) -> Option<WhoCanProgress> {
                         Response::Failed { message, .. } => p.status = JobStatus::Failed(message),
                         _ => {}
                     }
-                    p.elapsed_ms = js_sys::Date::now() - started;
-                    drop(slot);
-                    update.force_update();
-                })
-            };
-            let client = client();
-            let spec = JobSpec::WhoCan {
-                actions: query.actions.to_vec(),
-                resource: query.resource.clone(),
-            };
-            let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);
-            update.force_update();
-            Box::new(move || client.cancel(id))
+                    p.elapsed_ms = elapsed;
+                },
+            )
         });
     }
     progress.borrow().clone()
@@ -232,69 +258,59 @@ pub fn use_escalation(query: Option<EscalationQuery>) -> EscalationProgress {
                 p.revision = Some(query.revision);
                 p.status = Some(JobStatus::Running);
             }
-            let started = js_sys::Date::now();
             let revision = query.revision;
-            let listener = {
-                let progress = Rc::clone(&progress);
-                let update = update.clone();
-                Callback::from(move |response: Response| {
-                    let mut p = progress.borrow_mut();
-                    let elapsed = js_sys::Date::now() - started;
-                    match response {
-                        Response::Escalation {
-                            report,
-                            fixes_follow,
-                            ..
-                        } => {
-                            let state = if fixes_follow {
-                                FixState::Pending
-                            } else {
-                                FixState::Skipped
-                            };
-                            p.result = Some(EscalationResult {
-                                revision,
-                                fixes: vec![state; report.paths.len()],
-                                report: Rc::new(report),
-                                paths_ms: elapsed,
-                                done_ms: None,
-                            });
-                        }
-                        Response::Fix { path, fix, .. } => {
-                            if let Some(slot) = p
-                                .result
-                                .as_mut()
-                                .filter(|r| r.revision == revision)
-                                .and_then(|r| r.fixes.get_mut(path))
-                            {
-                                *slot = match fix {
-                                    Some(f) => FixState::Found(Rc::new(f)),
-                                    None => FixState::NoneFound,
-                                };
-                            }
-                        }
-                        Response::Done { .. } => {
-                            p.status = Some(JobStatus::Done);
-                            if let Some(r) = p.result.as_mut().filter(|r| r.revision == revision) {
-                                r.done_ms = Some(elapsed);
-                            }
-                        }
-                        Response::Cancelled { .. } => p.status = Some(JobStatus::Cancelled),
-                        Response::Failed { message, .. } => {
-                            p.status = Some(JobStatus::Failed(message))
-                        }
-                        _ => {}
-                    }
-                    drop(p);
-                    update.force_update();
-                })
-            };
-            let client = client();
             let spec = JobSpec::Escalation {
                 catalog: query.catalog.clone(),
             };
-            let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);
-            update.force_update();
-            Box::new(move || client.cancel(id))
+            start_job(
+                &progress,
+                &update,
+                &query.scenario,
+                query.managed.as_ref(),
+                spec,
+                move |p, response, elapsed| match response {
+                    Response::Escalation {
+                        report,
+                        fixes_follow,
+                        ..
+                    } => {
+                        let state = if fixes_follow {
+                            FixState::Pending
+                        } else {
+                            FixState::Skipped
+                        };
+                        p.result = Some(EscalationResult {
+                            revision,
+                            fixes: vec![state; report.paths.len()],
+                            report: Rc::new(report),
+                            paths_ms: elapsed,
+                            done_ms: None,
+                        });
+                    }
+                    Response::Fix { path, fix, .. } => {
+                        if let Some(slot) = p
+                            .result
+                            .as_mut()
+                            .filter(|r| r.revision == revision)
+                            .and_then(|r| r.fixes.get_mut(path))
+                        {
+                            *slot = match fix {
+                                Some(f) => FixState::Found(Rc::new(f)),
+                                None => FixState::NoneFound,
+                            };
+                        }
+                    }
+                    Response::Done { .. } => {
+                        p.status = Some(JobStatus::Done);
+                        if let Some(r) = p.result.as_mut().filter(|r| r.revision == revision) {
+                            r.done_ms = Some(elapsed);
+                        }
+                    }
+                    Response::Cancelled { .. } => p.status = Some(JobStatus::Cancelled),
+                    Response::Failed { message, .. } => p.status = Some(JobStatus::Failed(message)),
+                    _ => {}
+                },
+            )
         });
     }
     progress.borrow().clone()
@@ -366,19 +382,25 @@ pub fn use_what_can(query: WhatCanQuery) -> WhatCanProgress {
                 return Box::new(|| ()) as Box<dyn FnOnce()>;
             }
             progress.borrow_mut().status = Some(JobStatus::Running);
-            let started = js_sys::Date::now();
             let revision = query.revision;
-            let listener = {
-                let progress = Rc::clone(&progress);
-                let update = update.clone();
-                Callback::from(move |response: Response| {
-                    let mut p = progress.borrow_mut();
+            let spec = JobSpec::WhatCan {
+                principal: query.principal.clone(),
+                resource: query.resource.clone(),
+                catalog: query.catalog.clone(),
+            };
+            start_job(
+                &progress,
+                &update,
+                &query.scenario,
+                query.managed.as_ref(),
+                spec,
+                move |p, response, elapsed| {
                     match response {
                         Response::WhatCan { answer, .. } => {
                             p.result = Some(WhatCanResult {
                                 revision,
                                 answer: Rc::new(answer),
-                                elapsed_ms: js_sys::Date::now() - started,
+                                elapsed_ms: elapsed,
                             });
                         }
                         // A failed job is followed by Done: it stays failed.
@@ -391,19 +413,8 @@ pub fn use_what_can(query: WhatCanQuery) -> WhatCanProgress {
                         }
                         _ => {}
                     }
-                    drop(p);
-                    update.force_update();
-                })
-            };
-            let client = client();
-            let spec = JobSpec::WhatCan {
-                principal: query.principal.clone(),
-                resource: query.resource.clone(),
-                catalog: query.catalog.clone(),
-            };
-            let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);
-            update.force_update();
-            Box::new(move || client.cancel(id))
+                },
+            )
         });
     }
     progress.borrow().clone()
