@@ -4,7 +4,7 @@
 // the same scenario in the full app, unsaved. Nothing is sent anywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openPage, showView, screenshotDir, openExample, watchConsole, hostPage, HOST_PAGES_PATH } from './lib/harness.mjs';
+import { useApp, openPage, showView, screenshotDir, openExample, watchConsole, watchFailedRequests, hostPage, HOST_PAGES_PATH } from './lib/harness.mjs';
 
 const app = useApp();
 
@@ -195,7 +195,7 @@ async function openHostPage(context, port, name, body, csp) {
   const problems = [];
   watchConsole(page, problems);
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  watchFailedRequests(page, problems);
   await page.goto(`http://localhost:${port}${HOST_PAGES_PATH}${name}.html`, { waitUntil: 'load' });
   return { page, problems };
 }

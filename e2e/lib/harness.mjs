@@ -144,6 +144,27 @@ export function watchConsole(page, problems) {
 }
 
 /**
+ * Records the failed requests of `page` into `problems`. A navigation of the page (a reload, a
+ * new address) makes the browser cancel the requests the old document still had in flight, such
+ * as the lazily loaded data assets; those cancellations (`net::ERR_ABORTED` of a request that
+ * started before the latest navigation) are the browser's doing, not a failure of the page, and
+ * are not recorded. Every other failure is.
+ */
+export function watchFailedRequests(page, problems) {
+  let navigations = 0;
+  const startedAfter = new WeakMap();
+  page.on('request', (req) => {
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) navigations += 1;
+    startedAfter.set(req, navigations);
+  });
+  page.on('requestfailed', (req) => {
+    const error = req.failure()?.errorText ?? '';
+    const superseded = error === 'net::ERR_ABORTED' && (startedAfter.get(req) ?? navigations) < navigations;
+    if (!superseded) problems.push(`request failed: ${req.url()} ${error}`);
+  });
+}
+
+/**
  * Opens a page that records console errors and warnings, page errors and failed or off-origin
  * requests, so a test can assert the page loaded cleanly and sent nothing anywhere else.
  */
@@ -153,7 +174,7 @@ export async function openPage(context, url) {
   const origin = new URL(url).origin;
   watchConsole(page, problems);
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  watchFailedRequests(page, problems);
   page.on('request', (req) => {
     const u = req.url();
     if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) {
