@@ -386,3 +386,85 @@ async fn a_read_only_store_keeps_the_request_live_and_the_scenario_fixed() {
     click(&root, "[data-action=\"load-test\"]");
     decision(&root, "allowed").await;
 }
+
+#[wasm_bindgen_test]
+async fn the_root_user_assuming_a_role_is_refused_by_aws_with_the_policy_decision_beside() {
+    let (root, store) = mount("cross-account-role").await;
+    ask(
+        &store,
+        "root",
+        "sts:AssumeRole",
+        "arn:aws:iam::111122223333:role/BreakGlassAdmin",
+    );
+    let refused = find(&root, ".sim-result [data-testid=\"refused\"]").await;
+    assert_eq!(refused.text_content().unwrap(), "Refused by AWS");
+    let line = root
+        .query_selector(".sim-result .refused-line")
+        .unwrap()
+        .expect("the refusal line");
+    let text = line.text_content().unwrap();
+    assert!(
+        text.contains("Roles may not be assumed by root accounts"),
+        "{text}"
+    );
+    assert!(
+        line.query_selector("a[href^=\"https://docs.aws.amazon.com/\"]")
+            .unwrap()
+            .is_some()
+    );
+    // The policy decision stays visible beside the refusal, without the refusal repeated.
+    let policy = root
+        .query_selector(".sim-result .policy-decision-line")
+        .unwrap()
+        .expect("the policy decision line")
+        .text_content()
+        .unwrap();
+    assert!(policy.starts_with("Policy decision: "), "{policy}");
+    assert!(!policy.contains("AWS refuses"), "{policy}");
+    // Another role's session asking for the same role is an ordinary decision, with no refusal.
+    ask(
+        &store,
+        "role/PartnerAuditRole",
+        "sts:AssumeRole",
+        "arn:aws:iam::111122223333:role/BreakGlassAdmin",
+    );
+    decision(&root, "implicitDeny").await;
+    assert!(
+        root.query_selector(".sim-result .refused-line")
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_resource_pattern_is_allowed_for_some_with_a_witness_one_click_away() {
+    let (root, store) = mount("root-vs-admin").await;
+    ask(&store, "user/alice", "s3:DeleteBucket", "arn:aws:s3:::*");
+    let verdict = find(&root, "[data-testid=\"pattern-verdict\"]").await;
+    assert_eq!(verdict.text_content().unwrap(), "Allowed for some");
+    let section = root
+        .query_selector(".pattern-answer")
+        .unwrap()
+        .expect("the pattern answer");
+    let text = section.text_content().unwrap();
+    assert!(
+        text.contains("refused on arn:aws:s3:::example-corp-audit-logs"),
+        "{text}"
+    );
+    // The audit-logs bucket's sample opens as the simulator's request.
+    let sample = root
+        .query_selector(
+            ".pattern-sample[data-decision=\"explicitDeny\"] [data-action=\"simulate-sample\"]",
+        )
+        .unwrap()
+        .expect("a refused sample")
+        .dyn_into::<HtmlElement>()
+        .unwrap();
+    sample.click();
+    decision(&root, "explicitDeny").await;
+    assert_eq!(
+        store.get().request.resource,
+        "arn:aws:s3:::example-corp-audit-logs"
+    );
+    assert!(root.query_selector(".pattern-answer").unwrap().is_none());
+}

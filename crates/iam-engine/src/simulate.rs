@@ -141,6 +141,11 @@ pub struct EvaluationResult {
     /// extension): a policy of thousands of statements is summarized, not listed per result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation_omitted: Option<ExplanationOmitted>,
+    /// When the resource is a pattern (`arn:aws:s3:::reports/*`), the action decided on one ARN
+    /// per region inside it, with a witness for each side (our extension; `simulate-principal-
+    /// policy` over a scenario fills it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_pattern: Option<crate::workbench::pattern::PatternAnswer>,
 }
 
 /// The most statements an explanation lists as matched, as candidates or as uncertain; the
@@ -488,6 +493,7 @@ pub(crate) fn evaluation_result(
         }),
         explanation_omitted: summarize_explanation(&mut evaluation),
         explanation: evaluation,
+        resource_pattern: None,
     }
 }
 

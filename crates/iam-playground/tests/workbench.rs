@@ -253,3 +253,49 @@ fn a_failing_test_exits_1_and_the_junit_file_parses_with_its_failure() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A resource pattern gets the answer over the ARNs inside it: AdministratorAccess lets alice
+/// delete any bucket but the audit-logs bucket, whose policy denies everyone.
+#[test]
+fn a_resource_pattern_is_answered_for_some_and_refused_for_others_with_witnesses() {
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../iam-engine/examples-data/root-vs-admin.json"
+    );
+    let out = bin()
+        .args([
+            "simulate-principal-policy",
+            "--scenario",
+            scenario,
+            "--policy-source-arn",
+            "arn:aws:iam::111122223333:user/alice",
+            "--action-names",
+            "s3:DeleteBucket",
+            "--resource-arns",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:::example-corp-audit-logs",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pattern = &v["EvaluationResults"][0]["ResourcePattern"];
+    assert_eq!(pattern["pattern"], "arn:aws:s3:::*");
+    let samples = pattern["samples"].as_array().unwrap();
+    let decision_of = |arn: &str| {
+        samples
+            .iter()
+            .find(|s| s["resource"] == arn)
+            .map(|s| s["decision"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        decision_of("arn:aws:s3:::example-corp-audit-logs").as_deref(),
+        Some("explicitDeny")
+    );
+    assert!(
+        samples.iter().any(|s| s["decision"] == "allowed"),
+        "{samples:?}"
+    );
+    // A plain ARN gets no pattern answer.
+    assert!(v["EvaluationResults"][1].get("ResourcePattern").is_none());
+}

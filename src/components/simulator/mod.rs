@@ -11,6 +11,7 @@ pub mod action_options;
 pub mod denied;
 pub mod hooks;
 pub mod matrix;
+pub mod pattern;
 pub mod request;
 pub mod result;
 pub mod root_task_search;
@@ -148,9 +149,13 @@ mod result_panel {
                         </>
                     }
                 });
+                let pattern = decided.pattern.clone().map(|p| {
+                    html! { <super::pattern::PatternResult answer={Rc::new(p)} /> }
+                });
                 html! {
                     <>
                         { list.unwrap_or_default() }
+                        { pattern.unwrap_or_default() }
                         <Explanation scenario={store.scenario.clone()} result={Rc::new(detail.clone())}
                             denied_message={denied_message.clone().map(AttrValue::from)} />
                         <PoliciesInPlay principal={store.request.principal.clone()}

@@ -136,10 +136,25 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
     });
     html! {
         <div class="explanation" data-decision={evaluation.decision.as_aws_str()}>
-            <p class="verdict-line" aria-live="polite">
-                <span class={decision_class(evaluation.decision)} data-testid="decision">{ decision_label(evaluation.decision) }</span>
-                { " " }{ evaluation.summary.clone() }
-            </p>
+            if let Some(refusal) = &evaluation.refused_by_aws {
+                // AWS refuses the request whatever the policies say: that is the verdict, and
+                // the policy decision (what AWS's own simulator reports) follows beside it.
+                <p class="verdict-line refused-line" aria-live="polite">
+                    <span class="decision decision-refused" data-testid="refused">{ "Refused by AWS" }</span>
+                    { " " }{ refusal.reason.clone() }{ " " }
+                    <a href={refusal.doc_url.clone()} target="_blank" rel="noopener noreferrer">{ "AWS documentation" }</a>
+                </p>
+                <p class="verdict-line policy-decision-line">
+                    <span class="muted">{ "Policy decision: " }</span>
+                    <span class={decision_class(evaluation.decision)} data-testid="decision">{ decision_label(evaluation.decision) }</span>
+                    { " " }{ evaluation.policy_summary().to_string() }
+                </p>
+            } else {
+                <p class="verdict-line" aria-live="polite">
+                    <span class={decision_class(evaluation.decision)} data-testid="decision">{ decision_label(evaluation.decision) }</span>
+                    { " " }{ evaluation.summary.clone() }
+                </p>
+            }
             if let Some(message) = &props.denied_message {
                 <p class="denied-message"><span class="muted">{ "AWS would answer: " }</span><code>{ message.clone() }</code></p>
             }

@@ -59,7 +59,11 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
     // Requests AWS refuses whatever the policies say: noted beside the policy decision, which
     // the rest of the evaluation computes unchanged (the bare decision skips the note).
     if let Some(ex) = ex.as_deref_mut() {
-        ex.refused_by_aws = aws_refusal(lower.as_str(), &request.resource);
+        ex.refused_by_aws = aws_refusal(
+            lower.as_str(),
+            &request.resource,
+            caller.kind == CallerKind::Root,
+        );
     }
 
     // `sts:GetCallerIdentity` needs no permission: AWS answers every signed-in caller, even

@@ -269,8 +269,10 @@ impl Explain {
             // The refusal comes first: the request fails whatever the policies decide, and the
             // policy decision follows for comparison with AWS's simulator.
             summary = format!(
-                "AWS refuses this request whatever the policies say: {} Policy decision: {summary}",
-                refusal.reason
+                "{}{}{}{summary}",
+                super::result::REFUSED_PREFIX,
+                refusal.reason,
+                super::result::POLICY_DECISION
             );
         }
         let mut uncertain_seen = BTreeSet::new();

@@ -206,3 +206,25 @@ pub struct Evaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused_by_aws: Option<super::service_rules::AwsRefusal>,
 }
+
+/// How [`Evaluation::summary`] begins when AWS refuses the request whatever the policies say;
+/// the policy decision's own summary follows [`POLICY_DECISION`].
+pub(crate) const REFUSED_PREFIX: &str = "AWS refuses this request whatever the policies say: ";
+
+/// What separates a refusal's reason from the policy decision's summary.
+pub(crate) const POLICY_DECISION: &str = " Policy decision: ";
+
+impl Evaluation {
+    /// The summary of the policy decision alone: [`Evaluation::summary`] without the refusal
+    /// that precedes it when AWS refuses the request whatever the policies say (the page shows
+    /// the refusal as its own verdict, and the policy decision beside it).
+    pub fn policy_summary(&self) -> &str {
+        match &self.refused_by_aws {
+            Some(refusal) => {
+                let lead = format!("{REFUSED_PREFIX}{}{POLICY_DECISION}", refusal.reason);
+                self.summary.strip_prefix(&lead).unwrap_or(&self.summary)
+            }
+            None => &self.summary,
+        }
+    }
+}

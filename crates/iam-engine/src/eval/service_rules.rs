@@ -12,8 +12,10 @@
 //!   exactly the resource type the Service Authorization Reference lists for the request.
 //! - Requests AWS refuses whatever the policies say ([`AwsRefusal`]): changing an AWS managed
 //!   policy, changing an IAM Identity Center role, changing a service-linked role's trust or
-//!   permissions, and creating, changing or deleting a KMS alias under `alias/aws/`. The policy
-//!   decision is kept beside the refusal, as AWS's own simulator reports the policy decision.
+//!   permissions, creating, changing or deleting a KMS alias under `alias/aws/`, and a role
+//!   assumed with the root user's credentials (STS answers "Roles may not be assumed by root
+//!   accounts"). The policy decision is kept beside the refusal, as AWS's own simulator reports
+//!   the policy decision.
 
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +84,8 @@ pub enum AwsRefusalRule {
     ServiceLinkedRole,
     /// KMS aliases under `alias/aws/` are reserved for AWS managed keys.
     ReservedKmsAlias,
+    /// The root user can't assume a role (or switch to one in the console).
+    RootAssumeRole,
 }
 
 /// A request AWS refuses whatever the policies say, with AWS's reason and where it is written.
@@ -137,10 +141,14 @@ const SERVICE_LINKED_ROLE_CHANGES: &[&str] = &[
 /// The KMS actions that create, repoint or delete an alias.
 const ALIAS_CHANGES: &[&str] = &["kms:createalias", "kms:updatealias", "kms:deletealias"];
 
+/// The STS action that takes a role with the caller's credentials, folded to lower case (the
+/// SAML and web-identity variants are called with no AWS credentials at all).
+const ASSUME_ROLE: &str = "sts:assumerole";
+
 /// The refusal AWS gives the request whatever the policies say, if any. `lower_action` is the
-/// action folded to lower case; `resource` the request's resource ARN.
-pub(crate) fn aws_refusal(lower_action: &str, resource: &str) -> Option<AwsRefusal> {
-    let arn = arn_parts(resource)?;
+/// action folded to lower case; `resource` the request's resource ARN; `by_root` whether the
+/// caller is the account's root user.
+pub(crate) fn aws_refusal(lower_action: &str, resource: &str, by_root: bool) -> Option<AwsRefusal> {
     let refusal = |rule, reason: String, doc_url: &str| {
         Some(AwsRefusal {
             rule,
@@ -148,6 +156,16 @@ pub(crate) fn aws_refusal(lower_action: &str, resource: &str) -> Option<AwsRefus
             doc_url: doc_url.to_string(),
         })
     };
+    if by_root && lower_action == ASSUME_ROLE {
+        return refusal(
+            AwsRefusalRule::RootAssumeRole,
+            format!(
+                "The root user can't assume a role: STS refuses AssumeRole called with the root user's credentials (\"Roles may not be assumed by root accounts\"), whatever the trust policy of {resource} and the identity policies allow. Sign in as an IAM user or use a role session to assume it."
+            ),
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-console.html",
+        );
+    }
+    let arn = arn_parts(resource)?;
     match arn.service {
         "iam" if arn.account == "aws" && arn.resource.starts_with("policy/") => {
             if POLICY_CHANGES.contains(&lower_action) {
@@ -225,7 +243,7 @@ mod tests {
     #[test]
     fn refusals_apply_to_the_documented_actions_and_resources_only() {
         let rule = |action: &str, resource: &str| {
-            aws_refusal(&action.to_ascii_lowercase(), resource).map(|r| r.rule)
+            aws_refusal(&action.to_ascii_lowercase(), resource, false).map(|r| r.rule)
         };
         let managed = "arn:aws:iam::aws:policy/AdministratorAccess";
         assert_eq!(
@@ -275,6 +293,18 @@ mod tests {
             None
         );
         assert_eq!(rule("iam:DeletePolicy", "*"), None);
+        // Role assumption: refused for the root user only, and only AssumeRole itself.
+        let role = "arn:aws:iam::111122223333:role/app";
+        let by_root =
+            |action: &str| aws_refusal(&action.to_ascii_lowercase(), role, true).map(|r| r.rule);
+        assert_eq!(
+            by_root("sts:AssumeRole"),
+            Some(AwsRefusalRule::RootAssumeRole)
+        );
+        assert_eq!(rule("sts:AssumeRole", role), None);
+        assert_eq!(by_root("sts:TagSession"), None);
+        assert_eq!(by_root("sts:GetSessionToken"), None);
+        assert_eq!(by_root("iam:PassRole"), None);
     }
 
     /// The matrix shortcut (`ReachSet::known_decision`), `decide` and `evaluate` agree on the
@@ -305,6 +335,7 @@ mod tests {
             "kms:CreateAlias",
             "iam:CreatePolicyVersion",
             "iam:UpdateAssumeRolePolicy",
+            "sts:AssumeRole",
             "s3:GetObject",
         ];
         let mut sets = Vec::new();
@@ -351,6 +382,7 @@ mod tests {
             "arn:aws:kms:eu-west-1:111122223333:alias/aws/s3",
             "arn:aws:iam::aws:policy/AdministratorAccess",
             "arn:aws:iam::111122223333:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX",
+            "arn:aws:iam::111122223333:role/app",
         ];
         let mut reach = ActionReach::new(&actions);
         let mut refused = 0;
@@ -376,12 +408,18 @@ mod tests {
                         if let Some(shortcut) = known.known_decision(column) {
                             assert_eq!(shortcut, fast, "{caller} {action} {resource}");
                         }
-                        let expected =
-                            aws_refusal(&action.to_ascii_lowercase(), resource).map(|r| r.rule);
+                        let by_root = caller.ends_with(":root");
+                        let expected = aws_refusal(&action.to_ascii_lowercase(), resource, by_root)
+                            .map(|r| r.rule);
                         assert_eq!(full.refused_by_aws.as_ref().map(|r| r.rule), expected);
                         if expected.is_some() {
                             refused += 1;
                             assert!(full.summary.starts_with("AWS refuses"), "{}", full.summary);
+                            let policy_only = full.policy_summary();
+                            assert!(!policy_only.contains("AWS refuses"), "{policy_only}");
+                            assert!(full.summary.ends_with(policy_only));
+                        } else {
+                            assert_eq!(full.policy_summary(), full.summary);
                         }
                         let signed_in = !matches!(caller, "*" | "ec2.amazonaws.com");
                         if action.eq_ignore_ascii_case("sts:GetCallerIdentity") && signed_in {

@@ -178,6 +178,10 @@ pub struct Decided {
     pub deciding: Vec<DecidingStatement>,
     /// The deciding statements and nearest misses, as spans to draw.
     pub highlights: Vec<Highlight>,
+    /// When the resource is a pattern (`arn:aws:s3:::reports/*`), the explained action decided
+    /// on one ARN per region inside it: "allowed for some, refused for others".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<super::pattern::PatternAnswer>,
 }
 
 impl Decided {
@@ -436,6 +440,9 @@ pub(super) fn answer(
                 in_play: policies_in_play(scenario, managed, &detail),
                 deciding: deciding_statements(&detail),
                 highlights: highlights_of(&detail),
+                pattern: super::pattern::pattern_answer(
+                    scenario, managed, cache, &principal, action, resource, &context, &absent,
+                ),
                 detail,
             }))
         }

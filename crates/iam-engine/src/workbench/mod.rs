@@ -22,6 +22,7 @@ mod cache;
 pub mod cli_input;
 pub mod explain;
 pub mod matrix;
+pub mod pattern;
 pub mod principal_policy;
 pub mod request;
 pub mod simulate;

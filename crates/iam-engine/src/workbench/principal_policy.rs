@@ -132,7 +132,18 @@ pub(super) fn simulate_principal_policy(
                 resource,
                 &context,
             )?;
-            evaluation_results.push(to_result(wb, action, resource, result));
+            let mut out = to_result(wb, action, resource, result);
+            out.resource_pattern = super::pattern::pattern_answer(
+                wb.scenario,
+                wb.managed,
+                wb.cache,
+                &principal,
+                action,
+                resource,
+                &context,
+                &[],
+            );
+            evaluation_results.push(out);
         }
     }
     Ok(SimulateCustomPolicyOutput {
