@@ -468,3 +468,49 @@ async fn a_resource_pattern_is_allowed_for_some_with_a_witness_one_click_away() 
     );
     assert!(root.query_selector(".pattern-answer").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+async fn an_open_mfa_key_gives_a_conditional_answer_whose_witnesses_become_the_request() {
+    // oscar without a console password signs requests with access keys: nothing says whether
+    // MFA is present, so the key is open.
+    let mut scenario = gallery_entry("mfa-required").unwrap().scenario;
+    for user in &mut scenario.users {
+        user.login_profile = None;
+    }
+    let (catalog, managed) = assets();
+    let view = html! {
+        <ContextProvider<Loadable<Catalog>> context={Loadable::Ready(catalog)}>
+        <ContextProvider<Loadable<ManagedPolicies>> context={Loadable::Ready(managed)}>
+            <Simulator />
+        </ContextProvider<Loadable<ManagedPolicies>>>
+        </ContextProvider<Loadable<Catalog>>>
+    };
+    let (root, store) = mount_with_store(scenario, Selection::default(), view).await;
+    ask(
+        &store,
+        "user/oscar",
+        "ec2:StopInstances",
+        "arn:aws:ec2:us-east-1:111122223333:instance/i-0abcd1234efgh5678",
+    );
+    let sentence = find(&root, "[data-testid=\"conditional\"]").await;
+    assert_eq!(
+        sentence.text_content().unwrap(),
+        "Allowed if aws:MultiFactorAuthPresent is true; otherwise explicitly denied."
+    );
+    assert_eq!(
+        root.query_selector_all(".truth-table tbody tr")
+            .unwrap()
+            .length(),
+        3
+    );
+    click(&root, "[data-action=\"use-allowed-values\"]");
+    decision(&root, "allowed").await;
+    // The key is now set, so nothing is left open.
+    assert!(
+        root.query_selector(".conditional-answer")
+            .unwrap()
+            .is_none()
+    );
+    let context = &store.get().request.context;
+    assert_eq!(context.len(), 1, "{context:?}");
+}

@@ -8,6 +8,7 @@
 //! compute the answer through the same memoized hook ([`use_answer`]).
 
 pub mod action_options;
+pub mod conditional;
 pub mod denied;
 pub mod hooks;
 pub mod matrix;
@@ -152,10 +153,14 @@ mod result_panel {
                 let pattern = decided.pattern.clone().map(|p| {
                     html! { <super::pattern::PatternResult answer={Rc::new(p)} /> }
                 });
+                let conditional = decided.conditional.clone().map(|c| {
+                    html! { <super::conditional::ConditionalResult answer={Rc::new(c)} /> }
+                });
                 html! {
                     <>
                         { list.unwrap_or_default() }
                         { pattern.unwrap_or_default() }
+                        { conditional.unwrap_or_default() }
                         <Explanation scenario={store.scenario.clone()} result={Rc::new(detail.clone())}
                             denied_message={denied_message.clone().map(AttrValue::from)} />
                         <PoliciesInPlay principal={store.request.principal.clone()}

@@ -17,8 +17,9 @@ use crate::span::Span;
 use super::cache::CompileCache;
 use super::matrix::MatrixRowPlan;
 use super::request::{
-    ActionQuery, ContextKeyRow, ContextOverride, absent_keys, access_denied_message, caller_arn,
-    effective_context, evaluate_panel_request, parse_action,
+    ActionQuery, ContextKeyRow, ContextOverride, KeyOrigin, KeySetting, absent_keys,
+    access_denied_message, caller_arn, effective_context, parse_action, prepare_panel_request,
+    setting_for,
 };
 use super::simulate::ScenarioEvaluation;
 use super::source::PolicySource;
@@ -182,6 +183,10 @@ pub struct Decided {
     /// on one ARN per region inside it: "allowed for some, refused for others".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<super::pattern::PatternAnswer>,
+    /// When the policies read context keys the request left open, the decision under each
+    /// region of their values ("Allowed if aws:MultiFactorAuthPresent is true; otherwise …").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditional: Option<super::conditional::ConditionalAnswer>,
 }
 
 impl Decided {
@@ -414,12 +419,13 @@ pub(super) fn answer(
                 return Answer::Incomplete("The pattern matched no action.".to_string());
             };
             let action = &action;
-            let detail = match evaluate_panel_request(
+            let prepared = match prepare_panel_request(
                 scenario, managed, cache, &principal, action, resource, &context, &absent,
             ) {
-                Ok(d) => d,
+                Ok(p) => p,
                 Err(e) => return Answer::Error(e.message),
             };
+            let detail = prepared.evaluate_ref();
             let decisions: Vec<(String, Decision)> = if actions.len() == 1 {
                 vec![(action.clone(), detail.evaluation.decision)]
             } else {
@@ -432,12 +438,33 @@ pub(super) fn answer(
             };
             let denied_message = caller_arn(scenario, cache, &principal)
                 .and_then(|arn| access_denied_message(&detail.evaluation, &arn, action, resource));
+            let in_play = policies_in_play(scenario, managed, &detail);
+            // Keys the policies read that the request leaves open: how the request is made
+            // (MFA, network, Region) or only a policy names them, with no value unless the
+            // user gives one, and the user gave none. The answer under each region of their
+            // values.
+            let open: Vec<String> = rows
+                .iter()
+                .filter(|r| {
+                    r.referenced
+                        && matches!(r.origin, KeyOrigin::Request | KeyOrigin::Policy)
+                        && r.default.is_none()
+                        && setting_for(&request.context, &r.key) == KeySetting::Default
+                })
+                .map(|r| r.key.clone())
+                .collect();
+            let texts: Vec<(&str, PolicyType)> = in_play
+                .iter()
+                .map(|p| (p.text.as_str(), p.policy_type))
+                .collect();
+            let conditional = super::conditional::conditional_answer(&prepared, &open, &texts);
             Answer::Decided(Box::new(Decided {
                 rows: decisions,
                 total,
                 selected,
                 denied_message,
-                in_play: policies_in_play(scenario, managed, &detail),
+                conditional,
+                in_play,
                 deciding: deciding_statements(&detail),
                 highlights: highlights_of(&detail),
                 pattern: super::pattern::pattern_answer(

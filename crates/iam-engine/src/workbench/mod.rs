@@ -20,6 +20,7 @@ pub mod analysis;
 mod answer;
 mod cache;
 pub mod cli_input;
+pub mod conditional;
 pub mod explain;
 pub mod matrix;
 pub mod pattern;

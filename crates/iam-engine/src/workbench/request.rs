@@ -21,7 +21,7 @@ use crate::policy::{PolicyType, parse_policy};
 use crate::root_tasks::{RootTask, root_only_task};
 
 use super::cache::CompileCache;
-use super::simulate::{ScenarioEvaluation, SimulationError, prepare_request};
+use super::simulate::{PreparedRequest, ScenarioEvaluation, SimulationError, prepare_request};
 use crate::scenario::{
     ContextValue, InlinePolicy, PolicyRef, PrincipalRef, ResourceKind, Scenario,
 };
@@ -759,6 +759,25 @@ pub fn evaluate_panel_request(
     context: &[ContextValue],
     absent: &[String],
 ) -> Result<ScenarioEvaluation, SimulationError> {
+    prepare_panel_request(
+        scenario, managed, cache, principal, action, resource, context, absent,
+    )
+    .map(PreparedRequest::evaluate)
+}
+
+/// Prepares one request of the panel (see [`evaluate_panel_request`]), for callers that
+/// decide it again under other context values.
+#[allow(clippy::too_many_arguments)]
+pub fn prepare_panel_request(
+    scenario: &Scenario,
+    managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
+    principal: &PrincipalRef,
+    action: &str,
+    resource: &str,
+    context: &[ContextValue],
+    absent: &[String],
+) -> Result<PreparedRequest, SimulationError> {
     let mut prepared = prepare_request(
         scenario, managed, cache, principal, action, resource, context,
     )?;
@@ -772,7 +791,7 @@ pub fn evaluate_panel_request(
             c.values.iter().cloned(),
         ));
     }
-    Ok(prepared.evaluate())
+    Ok(prepared)
 }
 
 /// Resource ARNs to suggest for `action`: the scenario's resources and roles whose ARN fits

@@ -246,7 +246,7 @@ pub struct DocumentDiff {
 
 /// Keys AWS derives from the principal or the resource: the comparison varies them through the
 /// principals and resources, never as free context.
-fn derived_key(key: &str) -> bool {
+pub(crate) fn derived_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     [
         "aws:username",
@@ -353,7 +353,7 @@ struct Vocabulary {
     outside: Vec<String>,
 }
 
-fn operator_type(operator: &str) -> (Option<ContextKeyType>, bool, bool) {
+pub(crate) fn operator_type(operator: &str) -> (Option<ContextKeyType>, bool, bool) {
     let (set, rest) = if let Some(r) = operator.strip_prefix("ForAnyValue:") {
         (true, r)
     } else if let Some(r) = operator.strip_prefix("ForAllValues:") {
@@ -491,7 +491,7 @@ impl Vocabulary {
 /// Representative values for a key of type `ty` compared against `literals`: each literal,
 /// with wildcards filled, numbers and dates around it, an address inside each range, and one
 /// value matching none.
-fn representatives(ty: ContextKeyType, literals: &[String]) -> Vec<String> {
+pub(crate) fn representatives(ty: ContextKeyType, literals: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |v: String| {
         if !out.contains(&v) {
@@ -552,7 +552,7 @@ fn representatives(ty: ContextKeyType, literals: &[String]) -> Vec<String> {
     out
 }
 
-fn list_type(ty: ContextKeyType) -> ContextKeyType {
+pub(crate) fn list_type(ty: ContextKeyType) -> ContextKeyType {
     match ty {
         ContextKeyType::String => ContextKeyType::StringList,
         ContextKeyType::Numeric => ContextKeyType::NumericList,
