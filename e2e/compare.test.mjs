@@ -28,7 +28,7 @@ test('remove a boundary, compare with the version before, and open what the user
   await showView(page, 'compare');
   const select = page.locator('select[name="compare-with"]');
   assert.equal(await select.inputValue(), 'last');
-  assert.match(await select.locator('option[value="last"]').innerText(), /before the last edit \(now “Remove the boundary of user maria”\)/);
+  assert.match(await select.locator('option[value="last"]').innerText(), /^Before the last edit, “Remove the boundary of user maria”$/);
   const status = page.locator('.compare-status[data-state="done"]');
   await status.waitFor({ timeout: 30000 });
   const done = await status.innerText();
@@ -58,7 +58,7 @@ test('remove a boundary, compare with the version before, and open what the user
   await showView(page, 'workspace');
   const badge = maria.locator('.change-badge');
   await badge.waitFor({ state: 'visible', timeout: 5000 });
-  assert.match(await badge.innerText(), /^\+[\d,]+$/);
+  assert.match(await badge.innerText(), /^Access \+[\d,]+$/);
   assert.match(await badge.getAttribute('title'), /user maria: [\d,]+ newly allowed actions/);
   assert.equal(await page.locator('[data-card="user:sam"] .change-badge').count(), 0);
   await shootLaptopAndPhone(page, 'compare-canvas');
@@ -131,18 +131,27 @@ test('a 50-principal account compared with an edited copy in the worker, with th
   const option = await page.locator('select[name="compare-with"] optgroup[label="Saved in this browser"] option')
     .evaluateAll((os) => os.find((o) => o.textContent.startsWith('Imported'))?.value);
   assert.ok(option, 'the first import is saved in this browser');
+  /** Picks the saved version and waits for the answer: its status line, and the wall time. */
+  const compare = async () => {
+    const started = Date.now();
+    await page.selectOption('select[name="compare-with"]', option);
+    const status = page.locator('.compare-status[data-state="done"]');
+    await status.waitFor({ timeout: 60000 });
+    return { wall: Date.now() - started, text: await status.innerText() };
+  };
   const since = await page.evaluate(() => performance.now());
-  const started = Date.now();
-  await page.selectOption('select[name="compare-with"]', option);
-  const status = page.locator('.compare-status[data-state="done"]');
-  await status.waitFor({ timeout: 60000 });
-  const wall = Date.now() - started;
-  const text = await status.innerText();
+  // The first comparison also fetches and parses the action catalog and the managed policies in
+  // the worker; the second one (the version picked again) finds them there.
+  const cold = await compare();
+  await page.selectOption('select[name="compare-with"]', 'last');
+  await page.locator('.compare-empty').waitFor({ state: 'visible', timeout: 5000 });
+  const warm = await compare();
   const totals = await page.locator('.compare-totals').innerText();
   const longest = await longestTaskSince(page, since);
   console.log(
-    `diff of 50 principals in the worker: "${text}"; ${wall} ms from picking the version to the answer ` +
-      `(300 ms of it the pause the page waits for edits to settle); ${totals.trim()}; ` +
+    `diff of 50 principals in the worker: first "${cold.text}" (${cold.wall} ms from picking the version, ` +
+      `the worker's assets loaded on the way); again "${warm.text}" (${warm.wall} ms from picking it, 300 ms of ` +
+      `which the pause the page waits for edits to settle); ${totals.trim()}; ` +
       `${await page.locator('.compare-principal').count()} principals with changes; longest main-thread task ${longest.toFixed(0)} ms`,
   );
   assert.match(totals, /^50 principals compared/);

@@ -94,8 +94,8 @@ pub fn ComparePicker() -> Html {
         })
     };
     let last_words = match steps.first() {
-        Some((label, _)) => format!("The version before the last edit (now “{label}”)"),
-        None => "The version before the last edit (no edit yet)".to_string(),
+        Some((label, _)) => format!("Before the last edit, “{label}”"),
+        None => "Before the last edit (no edit yet)".to_string(),
     };
     html! {
         <div class="compare-picker">

@@ -61,7 +61,9 @@ pub fn ChangeBadge(props: &ChangeBadgeProps) -> Html {
     });
     html! {
         <button type="button" class="change-badge" data-action="open-compare"
-            title={words.clone()} aria-label={words} {onclick}>{ short }</button>
+            title={words.clone()} aria-label={words} {onclick}>
+            <span class="change-badge-label">{ "Access " }</span>{ short }
+        </button>
     }
 }
 
