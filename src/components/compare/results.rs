@@ -21,6 +21,20 @@ pub struct CompareResultsProps {
     pub baseline: Baseline,
 }
 
+/// One total: signed and coloured when it is not zero.
+fn total(n: usize, kind: &'static str, sign: &str) -> Html {
+    let shown = if n == 0 {
+        "0".to_string()
+    } else {
+        format!("{sign}{}", thousands(n))
+    };
+    html! {
+        <span class="compare-total" data-kind={(n > 0).then_some(kind)}>
+            <strong>{ shown }</strong>{ format!(" newly {kind}") }
+        </span>
+    }
+}
+
 /// The answer.
 #[component]
 pub fn CompareResults(props: &CompareResultsProps) -> Html {
@@ -82,9 +96,9 @@ pub fn CompareResults(props: &CompareResultsProps) -> Html {
                 <p class="compare-totals" data-newly-allowed={a.newly_allowed.to_string()}
                     data-newly-denied={a.newly_denied.to_string()}>
                     { format!("{} compared: ", count(a.principals_considered, "principal", "principals")) }
-                    <span class="compare-total" data-kind="allowed"><strong>{ format!("+{}", thousands(a.newly_allowed)) }</strong>{ " newly allowed" }</span>
+                    { total(a.newly_allowed, "allowed", "+") }
                     { ", " }
-                    <span class="compare-total" data-kind="denied"><strong>{ format!("−{}", thousands(a.newly_denied)) }</strong>{ " newly denied" }</span>
+                    { total(a.newly_denied, "denied", "−") }
                     <span class="muted">{ format!(
                         " (principal × action pairs, over {} actions, {} and {} per resource)",
                         thousands(a.actions_considered),
