@@ -389,6 +389,9 @@ pub fn Canvas() -> Html {
                         if shown_path.is_some() {
                             <span class="legend-item legend-hop">{ "red dashes: a hop of the path to admin" }</span>
                         }
+                        if !changed.is_empty() {
+                            <span class="legend-item legend-change">{ "Access +N −M: what changes since the version Compare compares with" }</span>
+                        }
                     </p>
                     <p class="canvas-status" role="status" aria-live="polite">{ (*status).clone() }</p>
                 </div>
