@@ -1,11 +1,13 @@
 //! The Compare view over the change review as the client delivers it (no worker is built for
 //! the tests, so the job runs on the page): before any edit it says how to get something to
-//! compare with; after the boundary of the permissions-boundary example is removed it says what
-//! maria gains, and a witness opens the simulator on its request.
+//! compare with; after the permissions-boundary example's boundary is widened by one action it
+//! says what maria gains, and a witness opens the simulator on its request. (The end-to-end
+//! journey removes the whole boundary; here the change is kept small, so the comparison's one
+//! step on the page does not hold up the other tests sharing the page for long.)
 
 use std::rc::Rc;
 
-use iam_engine::scenario::{IdentityRef, Scenario, gallery_json};
+use iam_engine::scenario::{Scenario, gallery_json};
 use iam_playground_app::analysis::account::{Comparison, DiffQuery, use_diff};
 use iam_playground_app::components::compare::CompareView;
 use iam_playground_app::store::{Action, Selection, View, edit, use_store};
@@ -51,7 +53,7 @@ async fn wait(root: &Element, selector: &str) -> Element {
 }
 
 #[wasm_bindgen_test]
-async fn removing_the_boundary_shows_what_maria_gains_and_a_witness_opens_the_simulator() {
+async fn widening_the_boundary_shows_what_maria_gains_and_a_witness_opens_the_simulator() {
     let scenario = Scenario::from_json(gallery_json("permissions-boundary").unwrap()).unwrap();
     let (root, store) = mount_with_store(
         scenario,
@@ -67,24 +69,23 @@ async fn removing_the_boundary_shows_what_maria_gains_and_a_witness_opens_the_si
             .unwrap()
             .contains("nothing to compare with")
     );
-    let maria = IdentityRef::User("maria".into());
-    edit(
-        &store.current().await,
-        "Remove the boundary of user maria",
-        |s| s.set_permissions_boundary(&maria, None),
-    )
+    let widened = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "DeveloperCeiling", "Effect": "Allow",
+        "Action": ["s3:*", "cloudwatch:*", "ec2:Describe*", "iam:ChangePassword"], "Resource": "*"}]}"#;
+    edit(&store.current().await, "Widen DeveloperBoundary", |s| {
+        s.set_policy_document("DeveloperBoundary", widened)
+    })
     .unwrap();
     let status = wait(&root, ".compare-status[data-state=\"done\"]").await;
     let text = status.text_content().unwrap();
     assert!(
-        text.starts_with("Compared with the version before “Remove the boundary of user maria”"),
+        text.starts_with("Compared with the version before “Widen DeveloperBoundary”"),
         "{text}"
     );
     let summary = find(&root, ".compare-summary")
         .await
         .text_content()
         .unwrap();
-    assert!(summary.starts_with("user maria gains "), "{summary}");
+    assert_eq!(summary, "user maria gains iam:ChangePassword");
     let section = find(&root, ".compare-principal[data-principal=\"user/maria\"]").await;
     assert_eq!(
         root.query_selector_all(".compare-principal")
@@ -108,5 +109,5 @@ async fn removing_the_boundary_shows_what_maria_gains_and_a_witness_opens_the_si
     let now = store.current().await;
     assert_eq!(now.view, View::Simulate);
     assert_eq!(now.request.principal, "user/maria");
-    assert!(!now.request.action.is_empty());
+    assert_eq!(now.request.action, "iam:ChangePassword");
 }
