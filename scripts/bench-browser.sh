@@ -11,6 +11,9 @@
 #   escalation, 500 principals     the paths to admin of a generated account, found in the
 #                                  analysis worker of the release build (target < 2 s), and the
 #                                  longest main-thread task meanwhile (target < 50 ms)
+#   diff, 50 principals            a generated account compared with a copy that adds a statement
+#                                  to every customer-managed policy, in the analysis worker
+#                                  (target < 1 s), and the longest main-thread task meanwhile
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/env.sh
@@ -28,3 +31,5 @@ echo "== analysis worker in headless Chromium (release build) =="
 trunk build --release >/dev/null
 E2E_BENCH=1 node --test --test-name-pattern='500-principal account: the paths to admin' \
   e2e/analysis.test.mjs 2>&1 | grep -E '^# (escalation|tests|pass|fail)' | sed 's/^# /  /'
+E2E_BENCH=1 node --test --test-name-pattern='50-principal account compared' \
+  e2e/compare.test.mjs 2>&1 | grep -E '^# (diff|tests|pass|fail)' | sed 's/^# /  /'

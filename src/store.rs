@@ -28,6 +28,9 @@ pub enum View {
     Simulate,
     /// Account analysis: who can, and every path to admin.
     Analysis,
+    /// Change review: what the scenario's current version grants or takes away compared
+    /// with an earlier one.
+    Compare,
     /// Every finding of the scenario.
     Findings,
     /// CloudFormation export and import.
@@ -40,10 +43,11 @@ pub enum View {
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Workspace,
         View::Simulate,
         View::Analysis,
+        View::Compare,
         View::Findings,
         View::Export,
         View::Share,
@@ -56,6 +60,7 @@ impl View {
             View::Workspace => "workspace",
             View::Simulate => "simulate",
             View::Analysis => "analysis",
+            View::Compare => "compare",
             View::Findings => "findings",
             View::Export => "export",
             View::Share => "share",
@@ -69,6 +74,7 @@ impl View {
             View::Workspace => "Workspace",
             View::Simulate => "Simulator",
             View::Analysis => "Analysis",
+            View::Compare => "Compare",
             View::Findings => "Findings",
             View::Export => "Export & import",
             View::Share => "Share & embed",
@@ -154,6 +160,42 @@ pub struct WhoCanInput {
     pub resource: String,
 }
 
+/// What the Compare view compares the scenario with (the version before; the scenario as it
+/// is now is the version after).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompareWith {
+    /// The version before the last edit, whichever edit that is now.
+    LastEdit,
+    /// A version of the undo history, kept even when the history moves on.
+    Step {
+        /// The scenario as it was.
+        scenario: Rc<Scenario>,
+        /// The label of the edit that came after it.
+        label: String,
+    },
+    /// A scenario saved in this browser, as it was read when picked.
+    Saved {
+        /// The slot's name.
+        name: String,
+        /// The scenario.
+        scenario: Rc<Scenario>,
+    },
+    /// The scenario of a pasted share link.
+    Link {
+        /// The scenario.
+        scenario: Rc<Scenario>,
+    },
+}
+
+/// The version the Compare view compares with, resolved: the scenario and its name in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    /// The scenario before.
+    pub scenario: Rc<Scenario>,
+    /// What it is, in words (`the version before “Remove the boundary of user maria”`).
+    pub words: String,
+}
+
 /// One step of the undo history.
 #[derive(Debug, Clone, PartialEq)]
 struct Step {
@@ -184,6 +226,9 @@ pub struct Store {
     /// `PathData::key`); the canvas looks it up in the current analysis, so a path that is gone
     /// is drawn nowhere.
     pub path_on_canvas: Option<String>,
+    /// What the Compare view compares the scenario with; `None` until the view is first opened
+    /// (the comparison runs only from then on).
+    pub compare: Option<CompareWith>,
     /// The message shown at the top, if any.
     pub notice: Option<Notice>,
     /// A read-only embed (`?embed&readonly`): the scenario cannot change (no edit, undo, redo
@@ -249,6 +294,8 @@ pub enum Action {
     SetWhoCan(WhoCanInput),
     /// Draws an escalation path on the workspace canvas (by its key), or none.
     ShowPath(Option<String>),
+    /// Picks what the Compare view compares with.
+    SetCompare(CompareWith),
     /// Shows or clears the app-wide message.
     SetNotice(Option<Notice>),
     /// Ends a typing burst (an editor lost focus): the next edit with the same coalescing key
@@ -291,6 +338,7 @@ impl Store {
             request: RequestState::default(),
             who_can: WhoCanInput::default(),
             path_on_canvas: None,
+            compare: None,
             notice: None,
             read_only: false,
             past: Vec::new(),
@@ -317,6 +365,43 @@ impl Store {
     /// The label of the step Redo would apply again.
     pub fn redo_label(&self) -> Option<&str> {
         self.future.last().map(|s| s.label.as_str())
+    }
+
+    /// The undo history, the most recent step first: each step's label and the scenario as it
+    /// was before that edit.
+    pub fn history(&self) -> impl Iterator<Item = (&str, &Rc<Scenario>)> {
+        self.past
+            .iter()
+            .rev()
+            .map(|s| (s.label.as_str(), &s.scenario))
+    }
+
+    /// The version the Compare view compares with, when there is one (none before the first
+    /// edit while it follows the last edit).
+    pub fn baseline(&self) -> Option<Baseline> {
+        let before = |label: &str| format!("the version before “{label}”");
+        match self.compare.as_ref()? {
+            CompareWith::LastEdit => self.past.last().map(|s| Baseline {
+                scenario: Rc::clone(&s.scenario),
+                words: before(&s.label),
+            }),
+            CompareWith::Step { scenario, label } => Some(Baseline {
+                scenario: Rc::clone(scenario),
+                words: before(label),
+            }),
+            CompareWith::Saved { name, scenario } => Some(Baseline {
+                scenario: Rc::clone(scenario),
+                words: format!("the saved scenario “{name}”"),
+            }),
+            CompareWith::Link { scenario } => Some(Baseline {
+                scenario: Rc::clone(scenario),
+                words: if scenario.title.trim().is_empty() {
+                    "the pasted share link".to_string()
+                } else {
+                    format!("the pasted share link “{}”", scenario.title.trim())
+                },
+            }),
+        }
     }
 
     /// Applies one action; the reducer's logic, kept apart from Yew for native tests.
@@ -382,6 +467,7 @@ impl Store {
                 self.request = RequestState::default();
                 self.who_can = WhoCanInput::default();
                 self.path_on_canvas = None;
+                self.compare = None;
                 self.view = View::Workspace;
                 self.set_scenario(scenario);
             }
@@ -389,7 +475,13 @@ impl Store {
                 self.slot = slot;
                 self.unsaved_copy = false;
             }
-            Action::SetView(view) => self.view = view,
+            Action::SetView(view) => {
+                if view == View::Compare && self.compare.is_none() {
+                    self.compare = Some(CompareWith::LastEdit);
+                }
+                self.view = view;
+            }
+            Action::SetCompare(with) => self.compare = Some(with),
             Action::Select { selection, show } => {
                 self.selection = selection;
                 if show {
@@ -692,6 +784,65 @@ mod tests {
         store.apply(Action::SetView(View::Simulate));
         assert_eq!(store.request, request);
         assert_eq!(store.view, View::Simulate);
+    }
+
+    #[test]
+    fn compare_starts_with_the_version_before_the_last_edit_and_follows_it() {
+        let mut store = Store::default();
+        assert_eq!(store.baseline(), None);
+        store.apply(Action::SetView(View::Compare));
+        assert_eq!(store.compare, Some(CompareWith::LastEdit));
+        // Nothing to compare with before the first edit.
+        assert_eq!(store.baseline(), None);
+        add_user(&mut store, "alice", None);
+        let first = store.baseline().unwrap();
+        assert!(first.scenario.users.is_empty());
+        assert_eq!(first.words, "the version before “Add user alice”");
+        add_user(&mut store, "bob", None);
+        let second = store.baseline().unwrap();
+        assert_eq!(second.scenario.users.len(), 1);
+        let labels: Vec<&str> = store.history().map(|(l, _)| l).collect();
+        assert_eq!(labels, ["Add user bob", "Add user alice"]);
+        // A picked step stays the same scenario as the history moves on.
+        let (label, scenario) = store
+            .history()
+            .nth(1)
+            .map(|(l, s)| (l.to_string(), Rc::clone(s)))
+            .unwrap();
+        store.apply(Action::SetCompare(CompareWith::Step { scenario, label }));
+        add_user(&mut store, "carol", None);
+        let picked = store.baseline().unwrap();
+        assert!(picked.scenario.users.is_empty());
+        assert_eq!(picked.words, "the version before “Add user alice”");
+        // Leaving and reopening the view keeps the choice; opening another scenario drops it.
+        store.apply(Action::SetView(View::Workspace));
+        store.apply(Action::SetView(View::Compare));
+        assert!(matches!(store.compare, Some(CompareWith::Step { .. })));
+        store.apply(Action::Open {
+            scenario: Rc::new(Scenario::new("111122223333")),
+            slot: "Other".into(),
+            unsaved_copy: false,
+        });
+        assert_eq!(store.compare, None);
+    }
+
+    #[test]
+    fn saved_and_linked_baselines_are_named_in_words() {
+        let mut store = Store::default();
+        let mut titled = Scenario::new("111122223333");
+        titled.title = "Team account".into();
+        store.apply(Action::SetCompare(CompareWith::Link {
+            scenario: Rc::new(titled),
+        }));
+        assert_eq!(
+            store.baseline().unwrap().words,
+            "the pasted share link “Team account”"
+        );
+        store.apply(Action::SetCompare(CompareWith::Saved {
+            name: "Prod".into(),
+            scenario: Rc::new(Scenario::new("111122223333")),
+        }));
+        assert_eq!(store.baseline().unwrap().words, "the saved scenario “Prod”");
     }
 
     #[test]

@@ -272,3 +272,18 @@ export async function focusIsOn(page, selector, timeout = 5000) {
     return false;
   }
 }
+
+/** Records every main-thread task over 50 ms (the long-task observer) from now on. */
+export async function observeLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask' });
+  });
+}
+
+/** The longest main-thread task that started after `since` (page time, ms), 0 when none was long. */
+export async function longestTaskSince(page, since) {
+  return page.evaluate((t) => Math.max(0, ...window.__longTasks.filter((e) => e.start >= t).map((e) => e.duration)), since);
+}

@@ -1,5 +1,5 @@
-//! The account analysis as the page follows it: [`use_who_can`], [`use_what_can`] and
-//! [`use_escalation`] run
+//! The account analysis as the page follows it: [`use_who_can`], [`use_what_can`],
+//! [`use_escalation`] and [`use_diff`] run
 //! their query in the analysis worker (see [`super::client`]) and return what has arrived,
 //! tagged with the scenario revision it answers, so a view never shows an older revision's
 //! answer as the current one.
@@ -13,7 +13,7 @@ use iam_engine::scenario::Scenario;
 use yew::prelude::*;
 
 use super::client::{JobSpec, JobStatus, client};
-use super::protocol::{EscalationData, FixData, Response, WhatCanData, WhoCanRow};
+use super::protocol::{DiffData, EscalationData, FixData, Response, WhatCanData, WhoCanRow};
 
 /// Starts `spec` over `scenario` in the analysis worker. Each answer goes to `on_response`
 /// with the hook's progress and the milliseconds since the start, then the hook re-renders.
@@ -418,4 +418,151 @@ pub fn use_what_can(query: WhatCanQuery) -> WhatCanProgress {
         });
     }
     progress.borrow().clone()
+}
+
+/// A change review: an earlier version of the scenario against one revision of it.
+#[derive(Debug, Clone)]
+pub struct DiffQuery {
+    /// The store's revision of `scenario`.
+    pub revision: u64,
+    /// The scenario after (the one the page edits; compared by identity).
+    pub scenario: Rc<Scenario>,
+    /// The version before (compared by identity).
+    pub before: Rc<Scenario>,
+    /// The AWS-managed policies (compared by identity).
+    pub managed: Rc<ManagedPolicies>,
+    /// The action catalog, for the page's fallback (the worker fetches its own).
+    pub catalog: Rc<Catalog>,
+}
+
+impl PartialEq for DiffQuery {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+            && Rc::ptr_eq(&self.scenario, &other.scenario)
+            && Rc::ptr_eq(&self.before, &other.before)
+            && Rc::ptr_eq(&self.managed, &other.managed)
+            && Rc::ptr_eq(&self.catalog, &other.catalog)
+    }
+}
+
+/// A change review with what it answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffResult {
+    /// The revision of the version after.
+    pub revision: u64,
+    /// The version before (compared by identity).
+    pub before: Rc<Scenario>,
+    /// The answer.
+    pub answer: Rc<DiffData>,
+    /// How long it took, in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+/// The change review as the page follows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DiffProgress {
+    /// Where the running (or last) job is; `None` before the first (or with nothing to
+    /// compare).
+    pub status: Option<JobStatus>,
+    /// The latest answer: the last job's, or the one before while a newer job runs (then its
+    /// revision or its version before differs from the question's: out of date).
+    pub result: Option<DiffResult>,
+}
+
+impl DiffProgress {
+    /// The answer when it compares `before` with `revision` (`None` while it is out of date).
+    pub fn current(&self, revision: u64, before: &Rc<Scenario>) -> Option<&DiffResult> {
+        self.result
+            .as_ref()
+            .filter(|r| r.revision == revision && Rc::ptr_eq(&r.before, before))
+    }
+}
+
+/// The change review and the button that stops it, as the app shares them with the Compare
+/// view and the canvas.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Comparison {
+    /// The review as it arrives.
+    pub progress: DiffProgress,
+    /// Stops the running job (its last answer stays, out of date).
+    pub cancel: Callback<()>,
+}
+
+/// A job's stop, shared by the effect's cleanup and the Cancel button (whichever runs first).
+type Stop = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
+
+/// Runs the change review of `query` off the main thread, following every change of it (a
+/// newer query stops the older job; the last answer is kept, tagged with its revision and its
+/// version before, until the new one arrives).
+#[hook]
+pub fn use_diff(query: Option<DiffQuery>) -> Comparison {
+    let progress = use_mut_ref(DiffProgress::default);
+    let stop: Stop = use_mut_ref(|| None);
+    let update = use_force_update();
+    {
+        let progress = Rc::clone(&progress);
+        let stop = Rc::clone(&stop);
+        let update = update.clone();
+        use_effect_with(query, move |query| {
+            let Some(query) = query.as_ref() else {
+                progress.borrow_mut().status = None;
+                update.force_update();
+                return Box::new(|| ()) as Box<dyn FnOnce()>;
+            };
+            progress.borrow_mut().status = Some(JobStatus::Running);
+            let revision = query.revision;
+            let before = Rc::clone(&query.before);
+            let spec = JobSpec::Diff {
+                before: Rc::clone(&query.before),
+                catalog: Some(Rc::clone(&query.catalog)),
+            };
+            let cancel = start_job(
+                &progress,
+                &update,
+                &query.scenario,
+                Some(&query.managed),
+                spec,
+                move |p: &mut DiffProgress, response, elapsed| match response {
+                    Response::Diff { answer, .. } => {
+                        p.result = Some(DiffResult {
+                            revision,
+                            before: Rc::clone(&before),
+                            answer: Rc::new(answer),
+                            elapsed_ms: elapsed,
+                        });
+                    }
+                    // A failed job is followed by Done: it stays failed.
+                    Response::Done { .. } if p.status == Some(JobStatus::Running) => {
+                        p.status = Some(JobStatus::Done);
+                    }
+                    Response::Cancelled { .. } => p.status = Some(JobStatus::Cancelled),
+                    Response::Failed { message, .. } => p.status = Some(JobStatus::Failed(message)),
+                    _ => {}
+                },
+            );
+            *stop.borrow_mut() = Some(cancel);
+            Box::new(move || {
+                if let Some(cancel) = stop.borrow_mut().take() {
+                    cancel();
+                }
+            }) as Box<dyn FnOnce()>
+        });
+    }
+    let cancel = use_callback((), {
+        let progress = Rc::clone(&progress);
+        move |(), _| {
+            if let Some(cancel) = stop.borrow_mut().take() {
+                cancel();
+                let mut p = progress.borrow_mut();
+                if p.status == Some(JobStatus::Running) {
+                    p.status = Some(JobStatus::Cancelled);
+                }
+            }
+            update.force_update();
+        }
+    });
+    Comparison {
+        progress: progress.borrow().clone(),
+        cancel,
+    }
 }

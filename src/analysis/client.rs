@@ -16,10 +16,10 @@ use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use iam_engine::workbench::matrix::matrix_principals;
 use yew::prelude::*;
 
-use super::job::{EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
+use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
 use super::protocol::{
-    Band, EscalationRequest, MatrixRequest, ModelRef, Request, Response, WhatCanRequest,
-    WhoCanRequest, decision_of,
+    Band, DiffRequest, EscalationRequest, MatrixRequest, ModelRef, Request, Response,
+    WhatCanRequest, WhoCanRequest, decision_of,
 };
 use super::worker::AnalysisWorker;
 
@@ -110,6 +110,14 @@ pub(crate) enum JobSpec {
         principal: String,
         /// The resource.
         resource: String,
+        /// The action catalog, when the page has it.
+        catalog: Option<Rc<Catalog>>,
+    },
+    /// What changes from `before` to the scenario the job is started over. The page's
+    /// fallback computes with `catalog`; the worker fetches its own copy.
+    Diff {
+        /// The version before.
+        before: Rc<Scenario>,
         /// The action catalog, when the page has it.
         catalog: Option<Rc<Catalog>>,
     },
@@ -298,6 +306,23 @@ impl Client {
                             catalog_url,
                         })
                     }
+                    JobSpec::Diff { before, .. } => {
+                        let Some(catalog_url) =
+                            crate::data::asset_url("iam-catalog").and_then(|u| absolute(&u))
+                        else {
+                            let message =
+                                "This build of the page does not name the action catalog."
+                                    .to_string();
+                            deliver_later(Response::Failed { job, message });
+                            return job;
+                        };
+                        Request::Diff(DiffRequest {
+                            job,
+                            model,
+                            before_json: before.to_json(),
+                            catalog_url,
+                        })
+                    }
                     JobSpec::Escalation { .. } => {
                         let Some(catalog_url) =
                             crate::data::asset_url("escalation-paths").and_then(|u| absolute(&u))
@@ -340,6 +365,9 @@ impl Client {
                             scenario, managed, c, columns, principal, resource,
                         ))
                     }),
+                    JobSpec::Diff { before, catalog } => {
+                        catalog.map(|c| Job::Diff(DiffJob::new(before, scenario, managed, c)))
+                    }
                 };
                 let Some(made) = made else {
                     let message = "The catalog is not loaded.".to_string();

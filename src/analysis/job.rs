@@ -1,7 +1,8 @@
 //! The analysis jobs, each computed a piece at a time (in the worker, or on the page where
 //! there is no worker): the access matrix a band of rows at a time ([`MatrixJob`]), who-can an
 //! action at a time ([`WhoCanJob`]), and the escalation paths, then each path's smallest fix
-//! ([`EscalationJob`]). [`Job`] is any of them, as the worker and the page's fallback run them.
+//! ([`EscalationJob`]), one principal's permissions ([`WhatCanJob`]) and a change review
+//! ([`DiffJob`]). [`Job`] is any of them, as the worker and the page's fallback run them.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,6 +10,7 @@ use std::rc::Rc;
 use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::{PrincipalRef, Scenario};
+use iam_engine::workbench::analysis::diff::diff_scenarios;
 use iam_engine::workbench::analysis::escalation::{EscalationReport, escalation_paths};
 use iam_engine::workbench::analysis::fix::{access_removed, smallest_fix};
 use iam_engine::workbench::analysis::what_can::{CatalogColumns, WhatCanQuery, resolve_principal};
@@ -19,7 +21,9 @@ use iam_engine::workbench::matrix::{
 };
 use iam_engine::workbench::{CompileCache, Workbench};
 
-use super::protocol::{DecidedRow, EscalationData, FixData, Response, WhatCanData, WhoCanRow};
+use super::protocol::{
+    DecidedRow, DiffData, EscalationData, FixData, Response, WhatCanData, WhoCanRow,
+};
 
 /// How many rows are computed between two looks at the clock.
 const ROWS_PER_LOOK: usize = 2;
@@ -357,6 +361,62 @@ impl WhatCanJob {
     }
 }
 
+/// A change review: `before` against `after` (the scenario the page edits), over the action
+/// catalog, in one step (the engine decides only the actions a changed policy may match, and
+/// skips principals whose inputs agree).
+#[derive(Debug)]
+pub struct DiffJob {
+    before: Rc<Scenario>,
+    after: Rc<Scenario>,
+    managed: Option<Rc<ManagedPolicies>>,
+    catalog: Rc<Catalog>,
+    done: bool,
+}
+
+impl DiffJob {
+    /// Prepares the comparison of `before` with `after`.
+    pub fn new(
+        before: Rc<Scenario>,
+        after: Rc<Scenario>,
+        managed: Option<Rc<ManagedPolicies>>,
+        catalog: Rc<Catalog>,
+    ) -> DiffJob {
+        DiffJob {
+            before,
+            after,
+            managed,
+            catalog,
+            done: false,
+        }
+    }
+
+    /// Whether the answer has been sent.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Compares the two versions, as job `job`.
+    pub fn step(&mut self, job: u64) -> Response {
+        self.done = true;
+        let cache = CompileCache::new();
+        let before = Model {
+            scenario: &self.before,
+            managed: self.managed.as_deref(),
+            cache: &cache,
+        };
+        let after = Model {
+            scenario: &self.after,
+            managed: self.managed.as_deref(),
+            cache: &cache,
+        };
+        let report = diff_scenarios(&before, &after, Some(&self.catalog));
+        Response::Diff {
+            job,
+            answer: DiffData::from(&report),
+        }
+    }
+}
+
 /// Any analysis job.
 #[derive(Debug)]
 pub enum Job {
@@ -368,6 +428,8 @@ pub enum Job {
     Escalation(EscalationJob),
     /// What can.
     WhatCan(WhatCanJob),
+    /// A change review.
+    Diff(DiffJob),
 }
 
 impl Job {
@@ -378,6 +440,7 @@ impl Job {
             Job::WhoCan(j) => j.is_done(),
             Job::Escalation(j) => j.is_done(),
             Job::WhatCan(j) => j.is_done(),
+            Job::Diff(j) => j.is_done(),
         }
     }
 
@@ -396,6 +459,7 @@ impl Job {
             Job::WhoCan(j) => vec![j.step(id, budget_ms, now)],
             Job::Escalation(j) => j.step(id, budget_ms, now),
             Job::WhatCan(j) => vec![j.step(id)],
+            Job::Diff(j) => vec![j.step(id)],
         };
         if self.is_done() {
             out.push(Response::Done { job: id });
@@ -673,6 +737,75 @@ mod tests {
     }
 
     #[test]
+    fn the_diff_job_answers_what_removing_a_boundary_grants_as_the_engine_does() {
+        let before = example("permissions-boundary");
+        let mut after = (*before).clone();
+        after
+            .set_permissions_boundary(
+                &iam_engine::scenario::IdentityRef::User("maria".into()),
+                None,
+            )
+            .unwrap();
+        let after = Rc::new(after);
+        let catalog = Rc::new(Catalog::parse(CATALOG).unwrap());
+        let answers = run(Job::Diff(DiffJob::new(
+            Rc::clone(&before),
+            Rc::clone(&after),
+            Some(managed()),
+            Rc::clone(&catalog),
+        )));
+        let [Response::Diff { job: 7, answer }, Response::Done { job: 7 }] = answers.as_slice()
+        else {
+            panic!("one answer, then Done: {answers:?}");
+        };
+        let managed = managed();
+        let cache = CompileCache::new();
+        let model_before = Model {
+            scenario: &before,
+            managed: Some(&managed),
+            cache: &cache,
+        };
+        let model_after = Model {
+            scenario: &after,
+            managed: Some(&managed),
+            cache: &cache,
+        };
+        let engine = diff_scenarios(&model_before, &model_after, Some(&catalog));
+        assert_eq!(answer, &DiffData::from(&engine));
+        // Only maria changes, and she only gains; each witness is allowed after, refused before.
+        assert_eq!(answer.changes.len(), 1, "{:?}", answer.summary);
+        let maria = &answer.changes[0];
+        assert_eq!(maria.principal, "user/maria");
+        assert!(maria.newly_allowed > 0 && maria.newly_denied == 0);
+        assert!(answer.newly_allowed == maria.newly_allowed);
+        for g in &maria.groups {
+            assert!(g.newly_allowed);
+            assert!(g.witness.verified);
+            let request = g.witness.after_request();
+            assert_eq!(request.decision, iam_engine::eval::Decision::Allowed);
+            assert_ne!(
+                g.witness.before.decision,
+                iam_engine::eval::Decision::Allowed
+            );
+        }
+        assert!(
+            answer.summary[0].contains("user maria"),
+            "{:?}",
+            answer.summary
+        );
+        // Against itself: nothing changes.
+        let same = run(Job::Diff(DiffJob::new(
+            Rc::clone(&after),
+            Rc::clone(&after),
+            None,
+            catalog,
+        )));
+        assert!(
+            matches!(same.first(), Some(Response::Diff { answer, .. }) if answer.changes.is_empty())
+        );
+    }
+
+    #[test]
     fn requests_round_trip_the_workers_codec() {
         let what_can = Request::WhatCan(crate::analysis::protocol::WhatCanRequest {
             job: 4,
@@ -696,5 +829,16 @@ mod tests {
             catalog_url: "https://example.test/data/escalation-paths-1.txt.gz".into(),
         });
         assert_eq!(round_trip(&request), request);
+        let diff = Request::Diff(crate::analysis::protocol::DiffRequest {
+            job: 5,
+            model: crate::analysis::protocol::ModelRef {
+                scenario_id: 2,
+                scenario_json: None,
+                managed_url: None,
+            },
+            before_json: "{}".into(),
+            catalog_url: "https://example.test/data/iam-catalog-1.txt.gz".into(),
+        });
+        assert_eq!(round_trip(&diff), diff);
     }
 }

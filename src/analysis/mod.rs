@@ -8,11 +8,13 @@
 //! `compute_matrix_rows`) and posts each band as it is done, so the page shows progress and
 //! partial rows, and a newer query or a Cancel stops the running job between bands.
 //!
-//! The account analysis runs there too: who-can an action at a time, and the escalation
-//! paths followed by each path's smallest fix ([`job::WhoCanJob`], [`job::EscalationJob`]).
+//! The account analysis runs there too: who-can an action at a time, the escalation
+//! paths followed by each path's smallest fix, one principal's permissions and the change
+//! review between two versions ([`job::WhoCanJob`], [`job::EscalationJob`],
+//! [`job::WhatCanJob`], [`job::DiffJob`]).
 //!
 //! The page side is [`client::use_matrix`] and [`account::use_who_can`] /
-//! [`account::use_escalation`]. Where the build ships no worker (the browser tests, which load
+//! [`account::use_escalation`] / [`account::use_what_can`] / [`account::use_diff`]. Where the build ships no worker (the browser tests, which load
 //! the app as a library), the same job runs on the page in short slices between tasks, so the
 //! answer is the same and still arrives a piece at a time.
 

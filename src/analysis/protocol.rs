@@ -6,6 +6,9 @@ use iam_engine::eval::Decision;
 use iam_engine::scenario::{ContextValue, IdentityRef, ResourceKind, Target};
 use iam_engine::workbench::PolicySource;
 use iam_engine::workbench::analysis::DecidedRequest;
+use iam_engine::workbench::analysis::diff::{
+    ChangeGroup, DiffReport, Direction, Witness, WitnessSide,
+};
 use iam_engine::workbench::analysis::escalation::{EscalationReport, FoundPath, Hop};
 use iam_engine::workbench::analysis::fix::FixEdit;
 use iam_engine::workbench::analysis::what_can::WhatCanAnswer;
@@ -23,6 +26,8 @@ pub enum Request {
     Escalation(EscalationRequest),
     /// One principal's effective permissions over the action catalog.
     WhatCan(WhatCanRequest),
+    /// What changes between an earlier version of the scenario and the model's.
+    Diff(DiffRequest),
     /// Stop the job `job` if it is still running (answered with [`Response::Cancelled`]).
     Cancel {
         /// The job to stop.
@@ -101,6 +106,21 @@ pub struct WhatCanRequest {
     pub catalog_url: String,
 }
 
+/// A change review: every principal whose access differs between `before` and the model's
+/// scenario (the version after), each difference with a witness request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffRequest {
+    /// The page's number for this job.
+    pub job: u64,
+    /// The scenario after the change (the one the page edits) and the managed policies.
+    pub model: ModelRef,
+    /// The version before, as scenario JSON (an undo step, a saved scenario, a pasted link).
+    pub before_json: String,
+    /// Where the action catalog is (an absolute URL of the page's origin): the worker fetches
+    /// and parses it once.
+    pub catalog_url: String,
+}
+
 /// What the worker answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
@@ -154,6 +174,13 @@ pub enum Response {
         /// The answer.
         answer: WhatCanData,
     },
+    /// The change review of `job`.
+    Diff {
+        /// The job.
+        job: u64,
+        /// The answer.
+        answer: DiffData,
+    },
     /// `job` is complete: every row has been sent.
     Done {
         /// The job.
@@ -182,6 +209,7 @@ impl Response {
             | Response::Escalation { job, .. }
             | Response::Fix { job, .. }
             | Response::WhatCan { job, .. }
+            | Response::Diff { job, .. }
             | Response::Done { job }
             | Response::Cancelled { job }
             | Response::Failed { job, .. } => *job,
@@ -730,6 +758,168 @@ impl From<&WhatCanAnswer> for WhatCanData {
             conditional_groups,
             removed_groups,
             policy: serde_json::to_string_pretty(&a.policy).unwrap_or_default(),
+        }
+    }
+}
+
+/// One side of a witness: the decision and the engine's reasons for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WitnessSideData {
+    /// The decision.
+    pub decision: Decision,
+    /// The reasons in words (the deciding statements, or that the principal does not exist).
+    pub reasons: Vec<String>,
+}
+
+impl From<&WitnessSide> for WitnessSideData {
+    fn from(s: &WitnessSide) -> WitnessSideData {
+        WitnessSideData {
+            decision: s.decision,
+            reasons: s.reasons.clone(),
+        }
+    }
+}
+
+/// A request whose decision flips between the two versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WitnessData {
+    /// The principal, as a `PrincipalRef` string.
+    pub principal: String,
+    /// The action.
+    pub action: String,
+    /// The resource.
+    pub resource: String,
+    /// The context keys set.
+    pub context: Vec<ContextValue>,
+    /// The decision before.
+    pub before: WitnessSideData,
+    /// The decision after.
+    pub after: WitnessSideData,
+    /// Whether evaluating it again on both sides gave the flip.
+    pub verified: bool,
+}
+
+impl WitnessData {
+    /// The request as it is decided after the change (the scenario the page edits): what the
+    /// simulator opens.
+    pub fn after_request(&self) -> DecidedRow {
+        DecidedRow {
+            principal: self.principal.clone(),
+            action: self.action.clone(),
+            resource: self.resource.clone(),
+            context: self.context.clone(),
+            decision: self.after.decision,
+            statements: self.after.reasons.clone(),
+            places: Vec::new(),
+        }
+    }
+}
+
+impl From<&Witness> for WitnessData {
+    fn from(w: &Witness) -> WitnessData {
+        WitnessData {
+            principal: w.principal.clone(),
+            action: w.action.clone(),
+            resource: w.resource.clone(),
+            context: w.context.clone(),
+            before: (&w.before).into(),
+            after: (&w.after).into(),
+            verified: w.verified,
+        }
+    }
+}
+
+/// A group of differences: one direction, service, access level and resource region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeGroupData {
+    /// Newly allowed (else newly denied).
+    pub newly_allowed: bool,
+    /// The service prefix.
+    pub service: String,
+    /// The access level in AWS's wording (`Unknown` for actions the catalog lacks).
+    pub level: String,
+    /// Where: `*` for every resource region, a region's pattern, or the engine's words for
+    /// the resources no policy names.
+    pub resource: String,
+    /// The actions that flip.
+    pub actions: Vec<String>,
+    /// One request that flips.
+    pub witness: WitnessData,
+}
+
+impl From<&ChangeGroup> for ChangeGroupData {
+    fn from(g: &ChangeGroup) -> ChangeGroupData {
+        ChangeGroupData {
+            newly_allowed: g.direction == Direction::NewlyAllowed,
+            service: g.service.clone(),
+            level: g.level.clone(),
+            resource: g.resource.clone(),
+            actions: g.actions.clone(),
+            witness: (&g.witness).into(),
+        }
+    }
+}
+
+/// What changes for one principal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrincipalChangeData {
+    /// The principal, as a `PrincipalRef` string.
+    pub principal: String,
+    /// The principal in words (`user maria`).
+    pub label: String,
+    /// How many actions become allowed.
+    pub newly_allowed: usize,
+    /// How many actions become refused.
+    pub newly_denied: usize,
+    /// The groups, newly allowed first.
+    pub groups: Vec<ChangeGroupData>,
+}
+
+/// The page's copy of the engine's change review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffData {
+    /// How many principals were compared.
+    pub principals_considered: usize,
+    /// How many actions.
+    pub actions_considered: usize,
+    /// How many resource regions.
+    pub regions: usize,
+    /// How many context regions per principal and resource region.
+    pub contexts_considered: usize,
+    /// The total of newly allowed (principal, action) pairs.
+    pub newly_allowed: usize,
+    /// The total of newly denied (principal, action) pairs.
+    pub newly_denied: usize,
+    /// The principals whose access changes.
+    pub changes: Vec<PrincipalChangeData>,
+    /// What the comparison does not model, in words.
+    pub outside_model: Vec<String>,
+    /// The summary in words, a sentence per principal.
+    pub summary: Vec<String>,
+}
+
+impl From<&DiffReport> for DiffData {
+    fn from(r: &DiffReport) -> DiffData {
+        DiffData {
+            principals_considered: r.principals_considered,
+            actions_considered: r.actions_considered,
+            regions: r.regions.len(),
+            contexts_considered: r.contexts_considered,
+            newly_allowed: r.newly_allowed,
+            newly_denied: r.newly_denied,
+            changes: r
+                .changes
+                .iter()
+                .map(|c| PrincipalChangeData {
+                    principal: c.principal.clone(),
+                    label: c.label.clone(),
+                    newly_allowed: c.newly_allowed,
+                    newly_denied: c.newly_denied,
+                    groups: c.groups.iter().map(ChangeGroupData::from).collect(),
+                })
+                .collect(),
+            outside_model: r.outside_model.clone(),
+            summary: r.summary.clone(),
         }
     }
 }

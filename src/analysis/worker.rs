@@ -8,7 +8,8 @@
 //! one page, who-can beside the escalation analysis); their bands take turns.
 //!
 //! The worker fetches the data assets a job needs from the page's origin, each once: the
-//! AWS-managed policies and the escalation catalog (at the URLs the page names).
+//! AWS-managed policies, the escalation catalog and the action catalog (at the URLs the page
+//! names).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -23,7 +24,7 @@ use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::job::{EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
+use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
 use super::protocol::{ModelRef, Request, Response};
 
 /// How long the worker computes before it posts a band and lets other messages in, in
@@ -92,6 +93,10 @@ enum Spec {
         resource: String,
         catalog_url: String,
     },
+    Diff {
+        before: Rc<Scenario>,
+        catalog_url: String,
+    },
 }
 
 /// A job being computed.
@@ -116,6 +121,7 @@ impl Running {
         self.managed_url.as_deref() == Some(url)
             || matches!(&self.spec, Spec::Escalation { catalog_url } if catalog_url == url)
             || matches!(&self.spec, Spec::WhatCan { catalog_url, .. } if catalog_url == url)
+            || matches!(&self.spec, Spec::Diff { catalog_url, .. } if catalog_url == url)
     }
 }
 
@@ -230,7 +236,7 @@ impl AnalysisWorker {
                 Message::Catalog(url, result)
             });
         }
-        if let Spec::WhatCan { catalog_url, .. } = &spec
+        if let Spec::WhatCan { catalog_url, .. } | Spec::Diff { catalog_url, .. } = &spec
             && !self.actions.contains_key(catalog_url)
         {
             self.actions.insert(catalog_url.clone(), Asset::Loading);
@@ -315,6 +321,18 @@ impl AnalysisWorker {
                             resource.clone(),
                         ))
                     }
+                    _ => return,
+                },
+                Spec::Diff {
+                    before,
+                    catalog_url,
+                } => match self.actions.get(catalog_url) {
+                    Some(Asset::Ready(c)) => Job::Diff(DiffJob::new(
+                        Rc::clone(before),
+                        scenario,
+                        managed,
+                        Rc::clone(c),
+                    )),
                     _ => return,
                 },
             };
@@ -445,6 +463,27 @@ impl Worker for AnalysisWorker {
                 let spec = Spec::WhatCan {
                     principal: r.principal,
                     resource: r.resource,
+                    catalog_url: r.catalog_url,
+                };
+                self.start(scope, r.job, r.model, spec, id);
+            }
+            Request::Diff(r) => {
+                let before = match Scenario::from_json(&r.before_json) {
+                    Ok(s) => Rc::new(s),
+                    Err(e) => {
+                        let message = format!("The version to compare with could not be read: {e}");
+                        scope.respond(
+                            id,
+                            Response::Failed {
+                                job: r.job,
+                                message,
+                            },
+                        );
+                        return;
+                    }
+                };
+                let spec = Spec::Diff {
+                    before,
                     catalog_url: r.catalog_url,
                 };
                 self.start(scope, r.job, r.model, spec, id);

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::analysis::AnalysisView;
+use super::compare::CompareView;
 use super::export::ExportView;
 use super::findings::{FindingsView, ScenarioFindings};
 use super::gallery::Gallery;
@@ -17,7 +18,9 @@ use super::share::ShareView;
 use super::shell::{Footer, Header};
 use super::simulator::Simulator;
 use super::workspace::Workspace;
-use crate::analysis::account::{EscalationProgress, EscalationQuery, use_escalation};
+use crate::analysis::account::{
+    Comparison, DiffQuery, EscalationProgress, EscalationQuery, use_diff, use_escalation,
+};
 use crate::data::{Loadable, load_catalog, load_managed_policies};
 use crate::store::{Action, Notice, NoticeLevel, StoreHandle, View};
 
@@ -64,6 +67,7 @@ pub fn App() -> Html {
         }
     });
     let escalation = use_account_escalation(&store, &managed);
+    let comparison = use_account_diff(&store, &catalog, &managed);
     use_keyboard_shortcuts(store.clone());
     if crate::page::is_embed() {
         return html! {
@@ -83,6 +87,7 @@ pub fn App() -> Html {
         View::Workspace => html! { <Workspace /> },
         View::Simulate => html! { <Simulator /> },
         View::Analysis => html! { <AnalysisView /> },
+        View::Compare => html! { <CompareView /> },
         View::Findings => html! { <FindingsView /> },
         View::Export => html! { <ExportView /> },
         View::Share => html! { <ShareView /> },
@@ -94,6 +99,7 @@ pub fn App() -> Html {
         <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
         <ContextProvider<ScenarioFindings> context={(*findings).clone()}>
         <ContextProvider<EscalationProgress> context={escalation}>
+        <ContextProvider<Comparison> context={comparison}>
             <div class="shell">
                 <div class="topbar">
                     <Header />
@@ -110,6 +116,7 @@ pub fn App() -> Html {
                 </main>
                 <Footer />
             </div>
+        </ContextProvider<Comparison>>
         </ContextProvider<EscalationProgress>>
         </ContextProvider<ScenarioFindings>>
         </ContextProvider<Loadable<ManagedPolicies>>>
@@ -118,7 +125,8 @@ pub fn App() -> Html {
     }
 }
 
-/// How long edits must pause before the escalation analysis follows, in milliseconds.
+/// How long edits must pause before the escalation analysis and the comparison follow, in
+/// milliseconds.
 const ESCALATION_DEBOUNCE_MS: u32 = 300;
 
 /// The escalation analysis of the open scenario, in the analysis worker, once the AWS-managed
@@ -153,6 +161,51 @@ fn use_account_escalation(
         _ => None,
     };
     use_escalation(query)
+}
+
+/// `value` once it has stayed the same for `ms` milliseconds (the first value at once).
+#[hook]
+fn use_settled<T: Clone + PartialEq + 'static>(value: T, ms: u32) -> T {
+    let settled = use_state(|| value.clone());
+    {
+        let settled = settled.clone();
+        use_effect_with(value, move |value| {
+            let timeout = (*settled != *value).then(|| {
+                let value = value.clone();
+                Timeout::new(ms, move || settled.set(value))
+            });
+            move || drop(timeout)
+        });
+    }
+    (*settled).clone()
+}
+
+/// The change review of the open scenario against the version the Compare view picked, in
+/// the analysis worker, once the catalog and the AWS-managed policies are here and after a
+/// pause in editing (only once the Compare view has been opened, and not in an embed): the
+/// Compare view and the canvas's cards read it from a context.
+#[hook]
+fn use_account_diff(
+    store: &StoreHandle,
+    catalog: &Loadable<Catalog>,
+    managed: &Loadable<ManagedPolicies>,
+) -> Comparison {
+    let query = match (store.baseline(), catalog, managed) {
+        (Some(baseline), Loadable::Ready(catalog), Loadable::Ready(managed))
+            if !crate::page::is_embed() =>
+        {
+            Some(DiffQuery {
+                revision: store.revision,
+                scenario: Rc::clone(&store.scenario),
+                before: baseline.scenario,
+                managed: Rc::clone(managed),
+                catalog: Rc::clone(catalog),
+            })
+        }
+        _ => None,
+    };
+    let settled = use_settled(query, ESCALATION_DEBOUNCE_MS);
+    use_diff(settled)
 }
 
 /// Ctrl+Z / Cmd+Z undoes, Ctrl+Shift+Z / Ctrl+Y redoes, everywhere on the page (text fields

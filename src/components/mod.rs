@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod app;
 pub mod ask;
+pub mod compare;
 pub mod editor;
 pub mod embed;
 pub mod embed_code;

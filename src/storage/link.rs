@@ -23,14 +23,30 @@ pub fn has_link(hash: &str) -> bool {
 
 /// Maps a view name from a link or an embed URL to a view. Besides the view ids, `policy`
 /// (the workspace with its policy editors) and `tests` (the simulator with the saved tests) are
-/// understood. The share and examples views are never restored: they are about this page, not
-/// about the linked scenario.
+/// understood. The share, examples and compare views are never restored: they are about this
+/// page (its gallery, its undo history), not about the linked scenario.
 pub fn view_from_link(name: &str) -> Option<View> {
     match name {
         "policy" | "policies" => Some(View::Workspace),
         "tests" => Some(View::Simulate),
-        other => View::from_id(other).filter(|v| !matches!(v, View::Share | View::Examples)),
+        other => View::from_id(other)
+            .filter(|v| !matches!(v, View::Share | View::Examples | View::Compare)),
     }
+}
+
+/// The scenario of a pasted share link, read to compare with (nothing is opened or saved), or
+/// why it cannot be read, in words for the user.
+pub fn scenario_from_link(link: &str) -> Result<Scenario, String> {
+    if link.trim().is_empty() {
+        return Err("Paste a share link (it contains #s=…) to compare with it.".to_string());
+    }
+    let payload = share::decode(link).map_err(|e| e.message())?;
+    Scenario::from_json(&payload.scenario).map_err(|e| {
+        format!(
+            "The scenario in this share link could not be read: {}",
+            e.message
+        )
+    })
 }
 
 /// The request a link's view state carries.
@@ -334,6 +350,31 @@ mod tests {
     }
 
     #[test]
+    fn a_pasted_link_gives_its_scenario_to_compare_with_or_says_why_not() {
+        let linked = scenario(&["alice"]);
+        let data =
+            share::encode(&SharePayload::new(linked.to_json(), FORMAT_VERSION, "d")).unwrap();
+        let read = scenario_from_link(&format!("https://example.test/play/#s={data}")).unwrap();
+        assert_eq!(read.to_json(), linked.to_json());
+        assert!(
+            scenario_from_link("  ")
+                .unwrap_err()
+                .contains("Paste a share link")
+        );
+        let truncated = format!("#s={}", &data[..data.len() - 8]);
+        for bad in ["#s=abc!def", truncated.as_str()] {
+            let message = scenario_from_link(bad).unwrap_err();
+            assert!(!message.is_empty(), "{bad}");
+        }
+        let data = share::encode(&SharePayload::new("[1]", FORMAT_VERSION, "d")).unwrap();
+        assert!(
+            scenario_from_link(&data)
+                .unwrap_err()
+                .contains("could not be read")
+        );
+    }
+
+    #[test]
     fn link_detection_and_view_names() {
         assert!(has_link("#s=abc"));
         assert!(has_link("#x=1&s=abc"));
@@ -342,6 +383,7 @@ mod tests {
         assert_eq!(view_from_link("policy"), Some(View::Workspace));
         assert_eq!(view_from_link("tests"), Some(View::Simulate));
         assert_eq!(view_from_link("share"), None);
+        assert_eq!(view_from_link("compare"), None);
         assert_eq!(view_from_link("findings"), Some(View::Findings));
     }
 

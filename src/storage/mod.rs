@@ -58,7 +58,7 @@ pub use autosave::{AUTOSAVE_INTERVAL_MS, autosave, flush_autosave};
 use backend::{backend, now};
 pub use link::{
     LinkOutcome, check_link_data_version, data_version_notice, has_link, merge_notices, open_link,
-    open_link_from_location, request_from_view, startup, view_from_link,
+    open_link_from_location, request_from_view, scenario_from_link, startup, view_from_link,
 };
 pub use slots::{
     DEFAULT_NAME, INDEX_KEY, KeyValue, LAST_KEY, Listing, MAX_NAME_CHARS, MemoryStore, PREFIX,
@@ -89,6 +89,12 @@ pub fn open_as_new(store: &StoreHandle, scenario: Scenario, base: &str) {
 pub fn list() -> Vec<SlotInfo> {
     let (kv, _) = backend();
     Slots::new(&*kv).list().slots
+}
+
+/// Reads a saved scenario without opening it (to compare with), or why it cannot be read.
+pub fn read_slot(name: &str) -> Result<Scenario, String> {
+    let (kv, _) = backend();
+    Slots::new(&*kv).read(name)
 }
 
 /// Opens a saved scenario. When it cannot be read, the open one stays and a notice says why.

@@ -15,6 +15,7 @@ mod common;
 
 mod analysis;
 mod analysis_view;
+mod compare_view;
 mod denied;
 mod editor;
 mod export_view;

@@ -10,7 +10,8 @@
 //! - `what_can`: a principal's effective permissions (`what_can_results`, `what_can_service`);
 //! - `escalation`: the paths to admin (`path_card`, `hop_item`, `path_fix`);
 //! - `decided`: one request with its decision and deciding statements, and `simulate_button`,
-//!   which opens the simulator on exactly that request.
+//!   which opens the simulator on exactly that request (the Compare view's witnesses use it
+//!   too).
 
 mod decided;
 mod escalation;
@@ -27,6 +28,8 @@ mod who_can_form;
 mod who_can_results;
 
 use yew::prelude::*;
+
+pub use self::simulate_button::SimulateButton;
 
 use self::escalation::EscalationPanel;
 use self::what_can::WhatCanPanel;

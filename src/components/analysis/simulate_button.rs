@@ -16,6 +16,9 @@ use crate::store::{Action, RequestState, View, use_store};
 pub struct SimulateButtonProps {
     /// The request.
     pub request: Rc<DecidedRow>,
+    /// Whether the button is disabled (the request answers an older revision).
+    #[prop_or_default]
+    pub disabled: bool,
 }
 
 /// The button.
@@ -45,6 +48,6 @@ pub fn SimulateButton(props: &SimulateButtonProps) -> Html {
     };
     html! {
         <button type="button" class="btn btn-quiet analysis-simulate" data-action="simulate-request"
-            {onclick} title={label.clone()} aria-label={label}>{ "Simulate" }</button>
+            {onclick} title={label.clone()} aria-label={label} disabled={props.disabled}>{ "Simulate" }</button>
     }
 }

@@ -19,9 +19,9 @@ use super::card::Card;
 use super::ctx::{CanvasCtx, card_selector, connect, focus_later};
 use super::lanes::Lane;
 use super::link_layer::{Drawn, measure};
-use super::links::{CardKey, Link, aws_in_use, links, path_drawing};
+use super::links::{CardKey, Link, aws_in_use, change_marks, links, path_drawing};
 use super::path_banner::PathBanner;
-use crate::analysis::account::EscalationProgress;
+use crate::analysis::account::{Comparison, EscalationProgress};
 use crate::store::{Action, View, use_store};
 
 /// The canvas's callbacks, made once (see [`Canvas`]).
@@ -65,6 +65,19 @@ pub fn Canvas() -> Html {
             .and_then(|r| r.report.paths.iter().find(|p| &p.key() == key))
             .map(|p| Rc::new(p.clone()))
     });
+    // The principals whose access the comparison of this very revision (with the version the
+    // Compare view picked) says changes.
+    let comparison = use_context::<Comparison>().unwrap_or_default();
+    let changed = store
+        .as_ref()
+        .and_then(|s| {
+            let baseline = s.baseline()?;
+            comparison
+                .progress
+                .current(revision, &baseline.scenario)
+                .map(|r| change_marks(&r.answer))
+        })
+        .unwrap_or_default();
     let (path_cards, hop_links): (HashSet<CardKey>, Vec<Link>) = shown_path
         .as_ref()
         .map(|p| {
@@ -293,7 +306,8 @@ pub fn Canvas() -> Html {
                         let linked_to = lit.contains(&card).then(|| (*active).clone()).flatten();
                         let is_active = active.as_ref() == Some(&card);
                         let on_path = path_cards.contains(&card);
-                        html! { <Card {key} {card} {linked_to} active={is_active} {on_path} /> }
+                        let change = changed.get(&card).cloned();
+                        html! { <Card {key} {card} {linked_to} active={is_active} {on_path} {change} /> }
                     }) }
                     if count == 0 {
                         <p class="lane-empty muted">{ lane.empty_text() }</p>
@@ -357,7 +371,8 @@ pub fn Canvas() -> Html {
         html! {
             <section class="account-strip" aria-label="Account">
                 <Card card={CardKey::Root} active={active.as_ref() == Some(&CardKey::Root)}
-                    linked_to={None::<CardKey>} on_path={path_cards.contains(&CardKey::Root)} />
+                    linked_to={None::<CardKey>} on_path={path_cards.contains(&CardKey::Root)}
+                    change={changed.get(&CardKey::Root).cloned()} />
                 { org }
             </section>
         }
@@ -373,6 +388,9 @@ pub fn Canvas() -> Html {
                         <span class="legend-item legend-boundary">{ "dotted: permissions boundary" }</span>
                         if shown_path.is_some() {
                             <span class="legend-item legend-hop">{ "red dashes: a hop of the path to admin" }</span>
+                        }
+                        if !changed.is_empty() {
+                            <span class="legend-item legend-change">{ "Access +N −M: what changes since the version Compare compares with" }</span>
                         }
                     </p>
                     <p class="canvas-status" role="status" aria-live="polite">{ (*status).clone() }</p>

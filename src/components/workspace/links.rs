@@ -2,9 +2,11 @@
 //! them (group membership, policy attachments, permissions boundaries) and the curve of a link
 //! between two measured card rectangles. Nothing here touches the DOM, so it is tested natively.
 
+use std::collections::HashMap;
+
 use iam_engine::scenario::{IdentityRef, PolicyRef, ResourceKind, Scenario, Target};
 
-use crate::analysis::protocol::{PathData, Place};
+use crate::analysis::protocol::{DiffData, PathData, Place};
 
 /// One card of the canvas. AWS-managed policies are cards too, though the scenario has no
 /// entity for them (only references), so this is not simply a [`Target`].
@@ -290,6 +292,37 @@ pub fn path_drawing(path: &PathData) -> (Vec<CardKey>, Vec<Link>) {
     (cards, hops)
 }
 
+/// A principal's change of access as its card shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeMark {
+    /// The principal in words (`user maria`).
+    pub label: String,
+    /// How many actions become allowed.
+    pub newly_allowed: usize,
+    /// How many actions become refused.
+    pub newly_denied: usize,
+}
+
+/// The cards of the principals whose access a comparison says changes, with their counts (a
+/// principal with no card, one only the version before has, is left out by the caller's
+/// lookup).
+pub fn change_marks(diff: &DiffData) -> HashMap<CardKey, ChangeMark> {
+    diff.changes
+        .iter()
+        .filter_map(|c| {
+            let card = card_of_place(&Place::of_principal(&c.principal)?);
+            Some((
+                card,
+                ChangeMark {
+                    label: c.label.clone(),
+                    newly_allowed: c.newly_allowed,
+                    newly_denied: c.newly_denied,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// The ARNs of the AWS-managed policies the scenario attaches anywhere (as a managed policy or
 /// a boundary), each once, sorted by policy name.
 pub fn aws_in_use(scenario: &Scenario) -> Vec<String> {
@@ -411,7 +444,58 @@ pub fn curve(a: &Rect, b: &Rect) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::protocol::PrincipalChangeData;
     use iam_engine::scenario::{Group, ManagedPolicy, Role, User};
+
+    #[test]
+    fn a_comparison_marks_the_cards_of_the_principals_whose_access_changes() {
+        let change = |principal: &str, label: &str, up: usize, down: usize| PrincipalChangeData {
+            principal: principal.into(),
+            label: label.into(),
+            newly_allowed: up,
+            newly_denied: down,
+            groups: Vec::new(),
+        };
+        let diff = DiffData {
+            principals_considered: 4,
+            actions_considered: 10,
+            regions: 1,
+            contexts_considered: 1,
+            newly_allowed: 15,
+            newly_denied: 1,
+            changes: vec![
+                change("user/maria", "user maria", 14, 0),
+                change("role/deploy", "role deploy", 1, 1),
+                change("root", "the root user", 0, 0),
+                // Not a card of this account.
+                change(
+                    "arn:aws:iam::444455556666:root",
+                    "account 444455556666",
+                    1,
+                    0,
+                ),
+            ],
+            outside_model: Vec::new(),
+            summary: Vec::new(),
+        };
+        let marks = change_marks(&diff);
+        assert_eq!(marks.len(), 3);
+        assert_eq!(
+            marks.get(&CardKey::User("maria".into())),
+            Some(&ChangeMark {
+                label: "user maria".into(),
+                newly_allowed: 14,
+                newly_denied: 0
+            })
+        );
+        assert_eq!(
+            marks
+                .get(&CardKey::Role("deploy".into()))
+                .map(|m| m.newly_denied),
+            Some(1)
+        );
+        assert!(marks.contains_key(&CardKey::Root));
+    }
 
     fn admin_setup() -> Scenario {
         let mut s = Scenario::new("123456789012");

@@ -8,10 +8,11 @@
 //! (`keys`), and renders its parts, each a small component that reads the store and the
 //! canvas's context itself: the head with the menu button and the name or the rename form
 //! (`head`, `rename`), the menu (`menu`), the badges (`badges`), the chips (`chips`), the picker
-//! buttons and the picker (`pickers`) and the delete confirmation (`confirm`). Drag and drop is
-//! a hook (`drop_target`).
+//! buttons and the picker (`pickers`) and the delete confirmation (`confirm`), and the change a
+//! comparison found for a principal (`change_badge`). Drag and drop is a hook (`drop_target`).
 
 mod badges;
+mod change_badge;
 mod chips;
 mod confirm;
 mod drop_target;
@@ -25,6 +26,7 @@ mod state;
 use yew::prelude::*;
 
 use self::badges::Badges;
+use self::change_badge::ChangeBadge;
 use self::chips::Chips;
 use self::confirm::ConfirmDelete;
 use self::drop_target::use_drop_target;
@@ -33,7 +35,7 @@ use self::menu::CardMenu;
 use self::pickers::{CardActions, CardPicker};
 use self::state::{Mode, use_card_state};
 use super::ctx::{CanvasCtx, select};
-use super::links::CardKey;
+use super::links::{CardKey, ChangeMark};
 use crate::store::use_store;
 use crate::text::capitalise;
 
@@ -53,6 +55,9 @@ pub struct CardProps {
     /// Whether the escalation path the canvas shows goes through this card.
     #[prop_or_default]
     pub on_path: bool,
+    /// The change of this principal's access the comparison of the current revision found.
+    #[prop_or_default]
+    pub change: Option<ChangeMark>,
 }
 
 /// One card.
@@ -155,12 +160,16 @@ pub fn Card(props: &CardProps) -> Html {
     html! {
         <article ref={card_ref} {class} data-card={card.dom_key()} tabindex="0" aria-label={title}
             aria-current={selected.then_some("true")} data-on-path={props.on_path.then_some("true")}
+            data-changed={props.change.is_some().then_some("true")}
             draggable={if draggable { "true" } else { "false" }}
             {onclick} {onkeydown} {onmouseenter} {onmouseleave} {onfocusin} {onfocusout}
             {ondragstart} {ondragend} {ondragover} {ondragenter} {ondragleave} {ondrop}>
             <CardHead card={card.clone()} {display_name} {editable} state={state.clone()} />
             if mode == Mode::Menu {
                 <CardMenu card={card.clone()} state={state.clone()} />
+            }
+            if let Some(mark) = props.change.clone() {
+                <ChangeBadge {mark} />
             }
             <Badges card={card.clone()} />
             <Chips card={card.clone()} linked_to={props.linked_to.clone()} state={state.clone()} />
