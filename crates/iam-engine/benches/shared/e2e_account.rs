@@ -75,7 +75,10 @@ fn statement(rnd: &mut Random) -> Value {
     let (service, actions) = *rnd.pick(SERVICES);
     let deny = rnd.next() < 0.15;
     let action = if rnd.next() < 0.2 {
-        format!("{service}:{}*", rnd.pick(&["Get", "List", "Describe", "Put"]))
+        format!(
+            "{service}:{}*",
+            rnd.pick(&["Get", "List", "Describe", "Put"])
+        )
     } else {
         format!("{service}:{}", rnd.pick(actions))
     };
