@@ -29,6 +29,9 @@ use iam_engine::workbench::analysis::who_can::WhoCanQuery;
 use iam_engine::workbench::{CompileCache, Workbench};
 use serde_json::json;
 
+#[path = "shared/e2e_account.rs"]
+mod e2e_account;
+
 const MANAGED: &str = include_str!("../../../static/data/managed-policies.txt");
 const CATALOG: &str = include_str!("../../../static/data/iam-catalog.txt");
 const PATHS: &str = include_str!("../../../static/data/escalation-paths.txt");
@@ -151,6 +154,19 @@ fn main() {
     let (ms, report) = time(1, || wb.escalation_paths(&paths));
     println!(
         "escalation over {} principals: {ms:.0} ms ({} paths, {} already admin)",
+        report.principals_considered,
+        report.paths.len(),
+        report.admin_equivalent.len()
+    );
+
+    // The account the browser benchmark imports (e2e/analysis.test.mjs), so the two compare.
+    let text = e2e_account::authorization_details(200, 299);
+    let imported = iam_engine::import::detect_and_import(&text, &Default::default()).unwrap();
+    let cache = CompileCache::new();
+    let wb = Workbench::new(&imported.scenario, &cache).with_managed(Some(&managed));
+    let (ms, report) = time(1, || wb.escalation_paths(&paths));
+    println!(
+        "escalation over the browser benchmark's account ({} principals): {ms:.0} ms ({} paths, {} already admin)",
         report.principals_considered,
         report.paths.len(),
         report.admin_equivalent.len()

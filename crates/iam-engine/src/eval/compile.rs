@@ -7,6 +7,7 @@
 //! scan stops at the first statement that applies and allocates nothing.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,10 +35,13 @@ pub struct PolicySource {
 pub struct CompiledPolicy {
     /// Where the policy comes from.
     pub source: PolicySource,
-    statements: Vec<CompiledStatement>,
+    /// Shared, so that a copy (every request's policy set holds copies of the compiled
+    /// policies it reads, and a large AWS-managed policy has thousands of action patterns)
+    /// costs a reference count, not a deep copy of every matcher.
+    statements: Arc<[CompiledStatement]>,
     /// Each statement's effect and action fingerprint, stored apart from the statements so
     /// the common "cannot apply" test walks one small array.
-    heads: Vec<(Option<Effect>, u64)>,
+    heads: Arc<[(Option<Effect>, u64)]>,
     /// The union of the Allow statements' fingerprints, and of the Deny statements'.
     allow_mask: u64,
     deny_mask: u64,
@@ -380,8 +384,8 @@ impl CompiledPolicy {
                 id: id.into(),
                 policy_type: document.policy_type,
             },
-            statements,
-            heads,
+            statements: statements.into(),
+            heads: heads.into(),
             allow_mask,
             deny_mask,
         }
@@ -469,7 +473,7 @@ impl CompiledPolicy {
             // No statement of this effect names the action's service.
             return scan;
         }
-        for (st, &(effect, mask)) in self.statements.iter().zip(&self.heads) {
+        for (st, &(effect, mask)) in self.statements.iter().zip(self.heads.iter()) {
             if effect.is_some() && effect != Some(want) {
                 continue;
             }

@@ -1,0 +1,201 @@
+//! The account the browser benchmark of the escalation analysis imports (`authorizationDetails`
+//! of `e2e/analysis.test.mjs`), generated the same way: the same pseudo-random generator
+//! (mulberry32) drawn in the same order, so the native benchmark measures the very account the
+//! analysis worker does. Included by path from `benches/analysis.rs`; not a bench target of its
+//! own.
+
+use serde_json::{Value, json};
+
+const ACCOUNT: &str = "123456789012";
+
+/// mulberry32, as the journey's `random(seed)`.
+struct Random(u32);
+
+impl Random {
+    fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x6d2b_79f5);
+        let mut t = self.0;
+        t = (t ^ (t >> 15)).wrapping_mul(t | 1);
+        t ^= t.wrapping_add((t ^ (t >> 7)).wrapping_mul(t | 61));
+        f64::from(t ^ (t >> 14)) / 4_294_967_296.0
+    }
+
+    fn pick<'l, T>(&mut self, list: &'l [T]) -> &'l T {
+        let at = (self.next() * list.len() as f64).floor() as usize;
+        &list[at.min(list.len() - 1)]
+    }
+}
+
+const SERVICES: &[(&str, &[&str])] = &[
+    (
+        "s3",
+        &[
+            "GetObject",
+            "PutObject",
+            "DeleteObject",
+            "ListBucket",
+            "GetBucketPolicy",
+            "PutBucketPolicy",
+        ],
+    ),
+    (
+        "ec2",
+        &[
+            "DescribeInstances",
+            "RunInstances",
+            "TerminateInstances",
+            "StopInstances",
+            "CreateTags",
+        ],
+    ),
+    (
+        "iam",
+        &[
+            "CreateUser",
+            "DeleteUser",
+            "AttachRolePolicy",
+            "PassRole",
+            "GetRole",
+            "ListRoles",
+        ],
+    ),
+    (
+        "dynamodb",
+        &["GetItem", "PutItem", "DeleteTable", "Query", "Scan"],
+    ),
+    ("sqs", &["SendMessage", "ReceiveMessage", "DeleteQueue"]),
+    ("kms", &["Decrypt", "Encrypt", "CreateGrant"]),
+    (
+        "lambda",
+        &["InvokeFunction", "CreateFunction", "UpdateFunctionCode"],
+    ),
+];
+
+fn statement(rnd: &mut Random) -> Value {
+    let (service, actions) = *rnd.pick(SERVICES);
+    let deny = rnd.next() < 0.15;
+    let action = if rnd.next() < 0.2 {
+        format!(
+            "{service}:{}*",
+            rnd.pick(&["Get", "List", "Describe", "Put"])
+        )
+    } else {
+        format!("{service}:{}", rnd.pick(actions))
+    };
+    let second = format!("{service}:{}", rnd.pick(actions));
+    let mut s = json!({"Effect": if deny { "Deny" } else { "Allow" }, "Action": [action, second], "Resource": "*"});
+    if rnd.next() < 0.2 {
+        s["Condition"] =
+            json!({"StringEquals": {"aws:PrincipalTag/team": rnd.pick(&["red", "blue"])}});
+    }
+    s
+}
+
+fn document(rnd: &mut Random, n: usize) -> Value {
+    let statements: Vec<Value> = (0..n).map(|_| statement(rnd)).collect();
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// An `aws iam get-account-authorization-details` output of `users` users in 30 groups and
+/// `roles` roles (a third under the SSO path, all trusting Lambda), with 60 customer-managed
+/// policies, inline policies and AWS-managed attachments (`authorizationDetails(users, roles)`
+/// of the journey, seed 16).
+pub fn authorization_details(users: usize, roles: usize) -> String {
+    let rnd = &mut Random(16);
+    let policies: Vec<Value> = (0..60)
+        .map(|i| {
+            let v2 = document(rnd, 3);
+            let v1 = document(rnd, 2);
+            json!({
+                "PolicyName": format!("team-policy-{i}"),
+                "PolicyId": format!("ANPA{i:016}"),
+                "Arn": format!("arn:aws:iam::{ACCOUNT}:policy/teams/team-policy-{i}"),
+                "Path": "/teams/",
+                "DefaultVersionId": "v2",
+                "AttachmentCount": 1,
+                "PermissionsBoundaryUsageCount": 0,
+                "IsAttachable": true,
+                "PolicyVersionList": [
+                    {"Document": v2, "VersionId": "v2", "IsDefaultVersion": true},
+                    {"Document": v1, "VersionId": "v1", "IsDefaultVersion": false},
+                ],
+            })
+        })
+        .collect();
+    let attach = |rnd: &mut Random, n: usize| -> Vec<Value> {
+        (0..n)
+            .map(|_| {
+                if rnd.next() < 0.1 {
+                    return json!({"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"});
+                }
+                let p = rnd.pick(&policies);
+                json!({"PolicyName": p["PolicyName"], "PolicyArn": p["Arn"]})
+            })
+            .collect()
+    };
+    let groups: Vec<Value> = (0..30)
+        .map(|i| {
+            let attached = attach(rnd, 2);
+            json!({
+                "Path": "/",
+                "GroupName": format!("group-{i}"),
+                "GroupId": format!("AGPA{i:016}"),
+                "Arn": format!("arn:aws:iam::{ACCOUNT}:group/group-{i}"),
+                "GroupPolicyList": [],
+                "AttachedManagedPolicies": attached,
+            })
+        })
+        .collect();
+    let user_list: Vec<Value> = (0..users)
+        .map(|i| {
+            let first = rnd.pick(&groups)["GroupName"].clone();
+            let second = rnd.pick(&groups)["GroupName"].clone();
+            let mut group_list = vec![first];
+            if !group_list.contains(&second) {
+                group_list.push(second);
+            }
+            let inline = if rnd.next() < 0.3 {
+                json!([{"PolicyName": "inline", "PolicyDocument": document(rnd, 2)}])
+            } else {
+                json!([])
+            };
+            let attached = attach(rnd, 1);
+            let team = rnd.pick(&["red", "blue"]);
+            json!({
+                "Path": "/",
+                "UserName": format!("user-{i}"),
+                "UserId": format!("AIDA{i:016}"),
+                "Arn": format!("arn:aws:iam::{ACCOUNT}:user/user-{i}"),
+                "GroupList": group_list,
+                "UserPolicyList": inline,
+                "AttachedManagedPolicies": attached,
+                "Tags": [{"Key": "team", "Value": team}],
+            })
+        })
+        .collect();
+    let role_list: Vec<Value> = (0..roles)
+        .map(|i| {
+            let inline = if rnd.next() < 0.4 {
+                json!([{"PolicyName": "inline", "PolicyDocument": document(rnd, 2)}])
+            } else {
+                json!([])
+            };
+            let attached = attach(rnd, 2);
+            json!({
+                "Path": if i % 3 == 0 { "/aws-reserved/sso.amazonaws.com/" } else { "/" },
+                "RoleName": format!("role-{i}"),
+                "RoleId": format!("AROA{i:016}"),
+                "Arn": format!("arn:aws:iam::{ACCOUNT}:role/role-{i}"),
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+                },
+                "InstanceProfileList": [],
+                "RolePolicyList": inline,
+                "AttachedManagedPolicies": attached,
+                "Tags": [],
+            })
+        })
+        .collect();
+    json!({"UserDetailList": user_list, "GroupDetailList": groups, "RoleDetailList": role_list, "Policies": policies, "IsTruncated": false}).to_string()
+}
