@@ -37,6 +37,14 @@ fn worker_url() -> Option<String> {
         .and_then(|meta| meta.get_attribute("content"))
 }
 
+/// Why a job that needs the action catalog cannot start.
+const NO_CATALOG: &str = "This build of the page does not name the action catalog.";
+
+/// The action catalog's address, for the worker to fetch.
+fn catalog_url() -> Option<String> {
+    crate::data::asset_url("iam-catalog").and_then(|u| absolute(&u))
+}
+
 /// `relative` as an absolute URL against the page's base URL (a worker resolves relative URLs
 /// against its own script instead).
 fn absolute(relative: &str) -> Option<String> {
@@ -289,12 +297,8 @@ impl Client {
                         resource,
                         ..
                     } => {
-                        let Some(catalog_url) =
-                            crate::data::asset_url("iam-catalog").and_then(|u| absolute(&u))
-                        else {
-                            let message =
-                                "This build of the page does not name the action catalog."
-                                    .to_string();
+                        let Some(catalog_url) = catalog_url() else {
+                            let message = NO_CATALOG.to_string();
                             deliver_later(Response::Failed { job, message });
                             return job;
                         };
@@ -307,12 +311,8 @@ impl Client {
                         })
                     }
                     JobSpec::Diff { before, .. } => {
-                        let Some(catalog_url) =
-                            crate::data::asset_url("iam-catalog").and_then(|u| absolute(&u))
-                        else {
-                            let message =
-                                "This build of the page does not name the action catalog."
-                                    .to_string();
+                        let Some(catalog_url) = catalog_url() else {
+                            let message = NO_CATALOG.to_string();
                             deliver_later(Response::Failed { job, message });
                             return job;
                         };

@@ -19,18 +19,23 @@ pub struct DecidedProps {
     pub current: bool,
 }
 
-/// The request.
-#[component]
-pub fn Decided(props: &DecidedProps) -> Html {
-    let r = &props.request;
-    let context = (!r.context.is_empty()).then(|| {
-        let keys: Vec<String> = r
-            .context
+/// The context keys an analysed request sets, in words (" with aws:SourceIp = 10.0.0.1"), or
+/// nothing when it sets none.
+pub fn context_words(context: &[iam_engine::scenario::ContextValue]) -> Option<Html> {
+    (!context.is_empty()).then(|| {
+        let keys: Vec<String> = context
             .iter()
             .map(|c| format!("{} = {}", c.key, c.values.join(", ")))
             .collect();
         html! { <span class="decided-context">{ format!(" with {}", keys.join("; ")) }</span> }
-    });
+    })
+}
+
+/// The request.
+#[component]
+pub fn Decided(props: &DecidedProps) -> Html {
+    let r = &props.request;
+    let context = context_words(&r.context);
     html! {
         <div class="decided">
             <p class="decided-request">

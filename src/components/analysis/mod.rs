@@ -13,7 +13,7 @@
 //!   which opens the simulator on exactly that request (the Compare view's witnesses use it
 //!   too).
 
-mod decided;
+pub mod decided;
 mod escalation;
 mod hop_item;
 mod path_card;

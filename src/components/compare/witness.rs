@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::analysis::protocol::{WitnessData, WitnessSideData};
 use crate::components::analysis::SimulateButton;
+use crate::components::analysis::decided::context_words;
 use crate::components::simulator::result::decision_label;
 
 /// Props of [`WitnessView`].
@@ -42,14 +43,7 @@ fn side(when: &str, s: &WitnessSideData) -> Html {
 #[component]
 pub fn WitnessView(props: &WitnessViewProps) -> Html {
     let w = &props.witness;
-    let context = (!w.context.is_empty()).then(|| {
-        let keys: Vec<String> = w
-            .context
-            .iter()
-            .map(|c| format!("{} = {}", c.key, c.values.join(", ")))
-            .collect();
-        html! { <span class="decided-context">{ format!(" with {}", keys.join("; ")) }</span> }
-    });
+    let context = context_words(&w.context);
     html! {
         <div class="compare-witness">
             <p class="compare-request">
