@@ -20,14 +20,15 @@
 //! resource itself (its tags, say), which is why the scenario's own resources are tried too.
 //! At most [`MAX_SAMPLES`] ARNs are tried; the answer says how many were left out.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::ManagedPolicies;
 use crate::eval::Decision;
 use crate::matching::{Pattern, resource_matches};
-use crate::policy::parse_policy;
+use crate::policy::{PolicyDocument, parse_policy};
 use crate::scenario::{ContextValue, PrincipalRef, ResourceKind, Scenario};
 use crate::variables::substitute_string;
 
@@ -222,6 +223,10 @@ pub fn pattern_answer(
     // pattern's own request) and each scenario resource's policy.
     let mut entries: Vec<(String, String)> = Vec::new();
     let mut entry_seen: HashSet<String> = HashSet::new();
+    // Each policy is parsed once: the principal's own policies take part in every probe, and
+    // only the resource's policy differs from one probe to the next (its entries are still
+    // resolved against each probe's request).
+    let mut parsed_by_id: HashMap<String, PolicyDocument> = HashMap::new();
     let probes: Vec<String> = std::iter::once(pattern.to_string())
         .chain(candidates.iter().map(|c| c.resource.clone()))
         .collect();
@@ -232,12 +237,17 @@ pub fn pattern_answer(
             return None;
         };
         for source in &prepared.sources {
-            let Some(text) = source.text(scenario, managed) else {
-                continue;
+            let document = match parsed_by_id.entry(source.id()) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => {
+                    let Some(text) = source.text(scenario, managed) else {
+                        continue;
+                    };
+                    new.insert(parse_policy(&text, source.policy_type()).document)
+                }
             };
-            let parsed = parse_policy(&text, source.policy_type());
-            let version = parsed.document.effective_version();
-            for statement in &parsed.document.statements {
+            let version = document.effective_version();
+            for statement in &document.statements {
                 let Some(resource) = &statement.resource else {
                     continue;
                 };
