@@ -30,6 +30,9 @@ pub const MAX_COMBINATIONS: usize = 256;
 /// The value a key takes where no policy names it (strings).
 const OTHER_STRING: &str = "diff-other-value";
 
+/// The value an ARN key takes where no policy names it.
+const OTHER_ARN: &str = "arn:aws:iam::000000000000:role/other-value";
+
 /// One region of a key's values, with the value that represents it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -175,73 +178,128 @@ pub fn truth_table(
     TruthTable { keys, rows, exact }
 }
 
-/// Merges rows that agree on the decision and on every key but one, and together cover every
-/// option of that key, into one row with that key "any"; repeated until nothing merges.
-fn merge(keys: &[KeyColumn], mut rows: Vec<TruthRow>) -> Vec<TruthRow> {
-    loop {
-        let mut merged_any = false;
-        for (at, key) in keys.iter().enumerate() {
-            let mut groups: HashMap<(Vec<Option<usize>>, u8), Vec<usize>> = HashMap::new();
-            for (i, row) in rows.iter().enumerate() {
-                if row.cells.get(at).copied().flatten().is_none() {
-                    continue;
-                }
-                let mut rest = row.cells.clone();
-                if let Some(c) = rest.get_mut(at) {
-                    *c = None;
-                }
-                let d = match row.decision {
-                    Decision::Allowed => 0,
-                    Decision::ExplicitDeny => 1,
-                    Decision::ImplicitDeny => 2,
-                };
-                groups.entry((rest, d)).or_default().push(i);
-            }
-            let mut drop = vec![false; rows.len()];
-            let mut added: Vec<TruthRow> = Vec::new();
-            for ((rest, _), members) in groups {
-                if members.len() == key.options.len() {
-                    let Some(first) = members.first().and_then(|i| rows.get(*i)) else {
-                        continue;
-                    };
-                    added.push(TruthRow {
-                        cells: rest,
-                        decision: first.decision,
-                    });
-                    for m in members {
-                        if let Some(d) = drop.get_mut(m) {
-                            *d = true;
-                        }
-                    }
-                }
-            }
-            if !added.is_empty() {
-                merged_any = true;
-                let mut kept: Vec<TruthRow> = rows
-                    .into_iter()
-                    .zip(drop)
-                    .filter(|(_, d)| !d)
-                    .map(|(r, _)| r)
-                    .collect();
-                kept.extend(added);
-                // Keep the order stable: by cells.
-                kept.sort_by(|a, b| a.cells.cmp(&b.cells));
-                rows = kept;
-            }
-        }
-        if !merged_any {
-            return rows;
-        }
+/// Covers the decided combinations (every combination of the keys' options, in order, the
+/// first key varying slowest) with as few rows as a greedy cover finds: a row is a cube, each
+/// key one option or "any" (every option), whose combinations all have the same decision.
+/// Until every combination is covered, the first uncovered one is covered by the cube through
+/// it that covers the most uncovered combinations (then the larger). Rows may overlap, and then
+/// agree. The cubes through a combination are at most 2^keys (at most 2^8, since each key has
+/// at least two options and the combinations are at most [`MAX_COMBINATIONS`]).
+fn merge(keys: &[KeyColumn], rows: Vec<TruthRow>) -> Vec<TruthRow> {
+    let sizes: Vec<usize> = keys.iter().map(|k| k.options.len().max(1)).collect();
+    if rows.len() != sizes.iter().product::<usize>() || keys.len() > 16 {
+        return rows;
     }
+    let decisions: Vec<Decision> = rows.iter().map(|r| r.decision).collect();
+    let index_of = |cells: &[usize]| -> usize {
+        cells
+            .iter()
+            .zip(&sizes)
+            .fold(0usize, |acc, (c, n)| acc * n + c)
+    };
+    // The combinations of a cube (`None`: any option), as indexes.
+    let members = |cube: &[Option<usize>]| -> Vec<usize> {
+        let mut out = vec![Vec::<usize>::new()];
+        for (cell, n) in cube.iter().zip(&sizes) {
+            let choices: Vec<usize> = match cell {
+                Some(c) => vec![*c],
+                None => (0..*n).collect(),
+            };
+            let mut next = Vec::with_capacity(out.len() * choices.len());
+            for base in &out {
+                for c in &choices {
+                    let mut v = base.clone();
+                    v.push(*c);
+                    next.push(v);
+                }
+            }
+            out = next;
+        }
+        out.iter().map(|cells| index_of(cells)).collect()
+    };
+    let mut covered = vec![false; rows.len()];
+    let mut out: Vec<TruthRow> = Vec::new();
+    for (at, row) in rows.iter().enumerate() {
+        if covered.get(at).copied().unwrap_or(true) {
+            continue;
+        }
+        let cells: Vec<usize> = row.cells.iter().map(|c| c.unwrap_or(0)).collect();
+        let mut best: Option<(usize, usize, Vec<Option<usize>>, Vec<usize>)> = None;
+        // Every cube through this combination: per key, its option or any.
+        for mask in 0u32..(1u32 << keys.len()) {
+            let cube: Vec<Option<usize>> = cells
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (mask & (1 << k) == 0).then_some(*c))
+                .collect();
+            let m = members(&cube);
+            if !m.iter().all(|i| decisions.get(*i) == Some(&row.decision)) {
+                continue;
+            }
+            let fresh = m
+                .iter()
+                .filter(|i| !covered.get(**i).copied().unwrap_or(true))
+                .count();
+            if best
+                .as_ref()
+                .is_none_or(|(f, size, _, _)| (fresh, m.len()) > (*f, *size))
+            {
+                best = Some((fresh, m.len(), cube, m));
+            }
+        }
+        let Some((_, _, cube, m)) = best else {
+            continue;
+        };
+        for i in m {
+            if let Some(c) = covered.get_mut(i) {
+                *c = true;
+            }
+        }
+        out.push(TruthRow {
+            cells: cube,
+            decision: row.decision,
+        });
+    }
+    out
 }
 
 /// The regions of `keys` from how `texts` compare them: per key, absent, then a value per
 /// literal region (a set of one value for keys compared with a set operator, and a set of two).
 pub fn key_columns(keys: &[String], texts: &[(&str, PolicyType)]) -> Vec<KeyColumn> {
+    let mut entries: Vec<(String, String, Vec<String>)> = Vec::new();
+    for (text, ty) in texts {
+        let parsed = parse_policy(text, *ty);
+        for statement in &parsed.document.statements {
+            for entry in &statement.condition {
+                entries.push((
+                    entry.key.value.clone(),
+                    entry.operator.value.clone(),
+                    entry.values.iter().map(|v| v.value.clone()).collect(),
+                ));
+            }
+        }
+    }
+    key_columns_from(
+        keys,
+        entries
+            .iter()
+            .map(|(k, o, v)| (k.as_str(), o.as_str(), v.as_slice())),
+    )
+}
+
+/// The regions of `keys` from condition entries `(key, operator, values)` (see
+/// [`key_columns`]); entries over other keys are ignored.
+pub fn key_columns_from<'a>(
+    keys: &[String],
+    entries: impl IntoIterator<Item = (&'a str, &'a str, &'a [String])>,
+) -> Vec<KeyColumn> {
     struct Use {
         ty: Option<ContextKeyType>,
         set: bool,
         literals: Vec<String>,
+        /// Whether some operator compares the key without wildcards (then a literal with a
+        /// `*` is a value of its own).
+        exact: bool,
     }
     let mut uses: Vec<Use> = keys
         .iter()
@@ -249,6 +307,7 @@ pub fn key_columns(keys: &[String], texts: &[(&str, PolicyType)]) -> Vec<KeyColu
             ty: None,
             set: false,
             literals: Vec::new(),
+            exact: false,
         })
         .collect();
     let index: HashMap<String, usize> = keys
@@ -256,29 +315,27 @@ pub fn key_columns(keys: &[String], texts: &[(&str, PolicyType)]) -> Vec<KeyColu
         .enumerate()
         .map(|(i, k)| (k.to_ascii_lowercase(), i))
         .collect();
-    for (text, ty) in texts {
-        let parsed = parse_policy(text, *ty);
-        for statement in &parsed.document.statements {
-            for entry in &statement.condition {
-                let Some(u) = index
-                    .get(&entry.key.value.trim().to_ascii_lowercase())
-                    .and_then(|i| uses.get_mut(*i))
-                else {
-                    continue;
-                };
-                let operator = entry.operator.value.trim();
-                let (kty, set, _) = operator_type(operator);
-                if u.ty.is_none() {
-                    u.ty = kty;
-                }
-                u.set |= set;
-                if operator != "Null" {
-                    for v in &entry.values {
-                        let v = v.value.trim().to_string();
-                        if !u.literals.contains(&v) {
-                            u.literals.push(v);
-                        }
-                    }
+    for (key, operator, values) in entries {
+        let Some(u) = index
+            .get(&key.trim().to_ascii_lowercase())
+            .and_then(|i| uses.get_mut(*i))
+        else {
+            continue;
+        };
+        let operator = operator.trim();
+        let (kty, set, _) = operator_type(operator);
+        if u.ty.is_none() {
+            u.ty = kty;
+        }
+        u.set |= set;
+        u.exact |= operator != "Null"
+            && !crate::condition::Operator::parse(operator)
+                .is_ok_and(|o| o.base.supports_wildcards());
+        if operator != "Null" {
+            for v in values {
+                let v = v.trim().to_string();
+                if !u.literals.contains(&v) {
+                    u.literals.push(v);
                 }
             }
         }
@@ -287,7 +344,25 @@ pub fn key_columns(keys: &[String], texts: &[(&str, PolicyType)]) -> Vec<KeyColu
         .zip(uses)
         .map(|(key, u)| {
             let ty = u.ty.unwrap_or(ContextKeyType::String);
-            let reps = representatives(ty, &u.literals);
+            let mut reps = representatives(ty, &u.literals);
+            if !u.exact {
+                // Compared only with wildcards: a literal with a `*` stands for its region
+                // through its filled value, not as a value of its own.
+                reps.retain(|r| !(r.contains(['*', '?']) && u.literals.contains(r)));
+            }
+            // ARNs compared: the value no policy names is an ARN too (a string that is not an
+            // ARN matches no ARN operator, not even a negated one), when one fits.
+            if !u.literals.is_empty() && u.literals.iter().all(|l| l.starts_with("arn:")) {
+                let arn = OTHER_ARN.to_string();
+                if !u
+                    .literals
+                    .iter()
+                    .any(|l| crate::matching::glob_match(l, &arn, true))
+                    && let Some(other) = reps.iter_mut().find(|r| *r == OTHER_STRING)
+                {
+                    *other = arn;
+                }
+            }
             let mut options = vec![KeyOption {
                 value: None,
                 label: "absent".into(),
@@ -350,10 +425,15 @@ fn value_label(ty: ContextKeyType, value: &str, literals: &[String]) -> String {
                 None => format!("{value} (outside the ranges named)"),
             }
         }
-        ContextKeyType::String | ContextKeyType::StringList if value == OTHER_STRING => {
-            "a value no policy names".to_string()
-        }
-        _ => value.to_string(),
+        _ if value == OTHER_STRING => "a value no policy names".to_string(),
+        _ if value == OTHER_ARN => format!("{value} (no policy names it)"),
+        _ => match literals
+            .iter()
+            .find(|l| l.contains(['*', '?']) && l.replace(['*', '?'], "x") == value)
+        {
+            Some(pattern) => format!("{value} (matches {pattern})"),
+            None => value.to_string(),
+        },
     }
 }
 
