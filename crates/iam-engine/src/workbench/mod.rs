@@ -22,6 +22,7 @@ mod cache;
 pub mod cli_input;
 pub mod conditional;
 pub mod explain;
+pub mod guardrail;
 pub mod matrix;
 pub mod pattern;
 pub mod principal_policy;
@@ -127,6 +128,15 @@ impl<'a> Workbench<'a> {
         now: &str,
     ) -> Result<explain::DeniedExplanation, crate::denied::DeniedError> {
         explain::explain_denied(self, text, now)
+    }
+
+    /// The truth tables of one SCP or RCP of the scenario: its decision alone per region of
+    /// the context keys it reads, per action set (see [`guardrail`]).
+    pub fn guardrail_tables(
+        &self,
+        guardrail: guardrail::GuardrailRef,
+    ) -> Result<guardrail::GuardrailTables, SimulationError> {
+        guardrail::guardrail_tables(self.scenario, self.catalog, guardrail)
     }
 
     /// Runs every saved test.

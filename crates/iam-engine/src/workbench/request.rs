@@ -396,7 +396,7 @@ pub fn referenced_keys(text: &str, policy_type: PolicyType) -> Vec<(String, Opti
 }
 
 /// The keys of the `${key}` or `${key, 'default'}` variables in a text.
-fn variables_in(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn variables_in(text: &str) -> impl Iterator<Item = &str> {
     text.split("${").skip(1).filter_map(|rest| {
         let inner = rest.split('}').next()?;
         let key = inner.split(',').next()?.trim();
