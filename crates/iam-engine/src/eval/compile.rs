@@ -446,6 +446,24 @@ impl CompiledPolicy {
             .map(|s| s.conditions.iter().any(|c| c.reads_unset_key(cx)))
     }
 
+    /// For each statement of [`CompiledPolicy::action_elements`], in the same order: its
+    /// conditions that read a context key the request leaves unset.
+    pub(crate) fn open_conditions<'a>(
+        &'a self,
+        cx: &'a Cx<'_>,
+    ) -> impl Iterator<Item = Vec<&'a crate::condition::CompiledCondition>> + 'a {
+        self.statements
+            .iter()
+            .filter(|s| s.invalid.is_none() && s.effect.is_some())
+            .map(|s| {
+                s.conditions
+                    .iter()
+                    .filter(|c| c.reads_unset_key(cx))
+                    .map(|c| c.compiled())
+                    .collect()
+            })
+    }
+
     /// Whether the statement at zero-based position `index` has a condition that reads a
     /// context key the request leaves unset.
     pub(crate) fn statement_reads_unset_key(&self, index: usize, cx: &Cx<'_>) -> bool {

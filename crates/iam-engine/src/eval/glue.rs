@@ -189,6 +189,11 @@ impl ConditionMatcher {
         self.span
     }
 
+    /// The compiled condition (its key, operator and policy values).
+    pub(crate) fn compiled(&self) -> &CompiledCondition {
+        &self.inner
+    }
+
     /// Whether the condition reads a key (or a variable's key) the request leaves unset, so
     /// that its outcome depends on context the request does not fix.
     pub(crate) fn reads_unset_key(&self, cx: &Cx<'_>) -> bool {

@@ -49,7 +49,9 @@ mod service_rules;
 
 pub use combine::{decide, evaluate};
 pub use compile::{CompiledPolicy, PolicySource};
-pub use reach::{ActionReach, ContextDependence, ReachSet, statement_reads_unset_key};
+pub use reach::{
+    ActionReach, ContextDependence, OpenStatement, ReachSet, statement_reads_unset_key,
+};
 pub use request::{Caller, CallerKind, PolicySet, Request, ResourcePolicyKind};
 pub use result::{
     Candidate, Decision, Evaluation, Miss, StatementRef, Step, StepKind, Uncertainty, Verdict,

@@ -96,6 +96,28 @@ pub struct ContextDependence {
     pub firm_allow: Vec<u64>,
 }
 
+/// A statement with conditions over context keys a request leaves unset (from
+/// [`ActionReach::open_statements`]).
+#[derive(Debug, Clone)]
+pub struct OpenStatement {
+    /// Allow or Deny.
+    pub effect: Effect,
+    /// The columns its Action element may match.
+    columns: Vec<u64>,
+    /// The unset keys its conditions read (their own keys and their variables' keys), in
+    /// order, without duplicates.
+    pub keys: Vec<String>,
+    /// Its conditions that read an unset key.
+    pub conditions: Vec<crate::condition::CompiledCondition>,
+}
+
+impl OpenStatement {
+    /// Whether its Action element may match the column's action.
+    pub fn may_match(&self, column: usize) -> bool {
+        bit(&self.columns, column)
+    }
+}
+
 /// What [`super::decide`] is known to answer for a policy set and a request, per column, from
 /// [`ActionReach::reachable`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,6 +315,50 @@ impl ActionReach {
                 };
                 self.match_statement(negated, items, &mut statement);
                 or_into(into, &statement);
+            }
+        }
+        out
+    }
+
+    /// The statements of `set` with a condition over a context key `request` leaves unset,
+    /// each with the columns it may match and the unset keys it reads; empty (and cheap) when
+    /// no condition reads an unset key.
+    pub fn open_statements(&self, set: &PolicySet, request: &Request) -> Vec<OpenStatement> {
+        let cx = Cx::new(request, "", set.permissions_boundary.is_some());
+        let policies = set
+            .identity
+            .iter()
+            .chain(set.permissions_boundary.iter())
+            .chain(set.session.iter())
+            .chain(set.scp_levels.iter().flatten())
+            .chain(set.rcp_levels.iter().flatten())
+            .chain(set.resource_policy.iter());
+        let mut out = Vec::new();
+        for policy in policies {
+            for ((effect, negated, items), open) in
+                policy.action_elements().zip(policy.open_conditions(&cx))
+            {
+                if open.is_empty() {
+                    continue;
+                }
+                let mut keys: Vec<String> = Vec::new();
+                for c in &open {
+                    for k in c.referenced_keys() {
+                        if request.context.lookup(k).is_null()
+                            && !keys.iter().any(|x| x.eq_ignore_ascii_case(k))
+                        {
+                            keys.push(k.to_string());
+                        }
+                    }
+                }
+                let mut columns = vec![0u64; self.words];
+                self.match_statement(negated, items, &mut columns);
+                out.push(OpenStatement {
+                    effect,
+                    columns,
+                    keys,
+                    conditions: open.into_iter().cloned().collect(),
+                });
             }
         }
         out

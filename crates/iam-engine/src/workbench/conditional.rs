@@ -121,6 +121,25 @@ pub fn truth_table(
     keys: Vec<KeyColumn>,
     mut decide: impl FnMut(&[ContextValue]) -> Decision,
 ) -> TruthTable {
+    let (combos, exact) = combinations(&keys);
+    let decisions: Vec<Decision> = combos
+        .iter()
+        .map(|cells| {
+            let context: Vec<ContextValue> = keys
+                .iter()
+                .zip(cells)
+                .filter_map(|(k, c)| k.options.get((*c)?)?.value.clone())
+                .collect();
+            decide(&context)
+        })
+        .collect();
+    table_from(keys, combos, decisions, exact)
+}
+
+/// The combinations [`truth_table`] decides, in its order, and whether they are all of them
+/// (each a cell per key: the option's index). When they are, the first key varies slowest and
+/// the first combination is every key absent.
+pub fn combinations(keys: &[KeyColumn]) -> (Vec<Vec<Option<usize>>>, bool) {
     let product = keys
         .iter()
         .try_fold(1usize, |acc, k| acc.checked_mul(k.options.len().max(1)))
@@ -129,7 +148,7 @@ pub fn truth_table(
     let mut combos: Vec<Vec<Option<usize>>> = Vec::new();
     if exact {
         combos.push(Vec::new());
-        for k in &keys {
+        for k in keys {
             let mut next = Vec::with_capacity(combos.len() * k.options.len());
             for base in &combos {
                 for i in 0..k.options.len() {
@@ -153,19 +172,21 @@ pub fn truth_table(
             }
         }
     }
+    (combos, exact)
+}
+
+/// The table of `combinations` (from [`combinations`]) decided as `decisions` (one per
+/// combination, in order), merged when `exact`.
+pub fn table_from(
+    keys: Vec<KeyColumn>,
+    combos: Vec<Vec<Option<usize>>>,
+    decisions: Vec<Decision>,
+    exact: bool,
+) -> TruthTable {
     let mut rows: Vec<TruthRow> = combos
         .into_iter()
-        .map(|cells| {
-            let context: Vec<ContextValue> = keys
-                .iter()
-                .zip(&cells)
-                .filter_map(|(k, c)| k.options.get((*c)?)?.value.clone())
-                .collect();
-            TruthRow {
-                decision: decide(&context),
-                cells,
-            }
-        })
+        .zip(decisions)
+        .map(|(cells, decision)| TruthRow { cells, decision })
         .collect();
     if exact {
         rows = merge(&keys, rows);
@@ -224,7 +245,9 @@ fn merge(keys: &[KeyColumn], rows: Vec<TruthRow>) -> Vec<TruthRow> {
             continue;
         }
         let cells: Vec<usize> = row.cells.iter().map(|c| c.unwrap_or(0)).collect();
-        let mut best: Option<(usize, usize, Vec<Option<usize>>, Vec<usize>)> = None;
+        // The best cube so far: (fresh combinations, size), its cells, its combinations.
+        type Cube = ((usize, usize), Vec<Option<usize>>, Vec<usize>);
+        let mut best: Option<Cube> = None;
         // Every cube through this combination: per key, its option or any.
         for mask in 0u32..(1u32 << keys.len()) {
             let cube: Vec<Option<usize>> = cells
@@ -242,12 +265,12 @@ fn merge(keys: &[KeyColumn], rows: Vec<TruthRow>) -> Vec<TruthRow> {
                 .count();
             if best
                 .as_ref()
-                .is_none_or(|(f, size, _, _)| (fresh, m.len()) > (*f, *size))
+                .is_none_or(|(score, _, _)| (fresh, m.len()) > *score)
             {
-                best = Some((fresh, m.len(), cube, m));
+                best = Some(((fresh, m.len()), cube, m));
             }
         }
-        let Some((_, _, cube, m)) = best else {
+        let Some((_, cube, m)) = best else {
             continue;
         };
         for i in m {

@@ -8,15 +8,34 @@
 //! (an implicit deny for everyone but the root user) and which an identity-based Allow surely
 //! grants; only the other cells cost an [`eval::decide`]. The tests check every cell against
 //! deciding each request in full and against `evaluate_request`.
+//!
+//! # Conditional cells
+//!
+//! A cell's request carries only what AWS derives from the principal and the resource, so a
+//! condition over any other key (MFA, source address, Region, time, endpoint, organization
+//! id) reads a key the request leaves open, as [`super::conditional`] calls it. When the
+//! decision flips between allowed and refused across the regions of those keys, the cell is
+//! **conditional** ([`ConditionalCells`]), with the sentence "Allowed if …; otherwise …". Only
+//! cells that a statement with a condition over an open key may match are checked
+//! ([`eval::OpenStatement`]): per row, the statements are found once and matched against the
+//! columns as bitsets; a row with none costs nothing more. The check decides every
+//! combination of the regions of the keys the matching statements read (at most
+//! [`super::conditional::MAX_COMBINATIONS`]).
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::catalog::{Catalog, ManagedPolicies};
+use crate::context::ContextEntry;
 use crate::eval::{self, ActionReach, CallerKind, Decision, ReachSet};
 use crate::policy::{PolicyType, parse_policy};
 use crate::root_tasks::{RootTask, root_only_tasks};
 
 use super::cache::CompileCache;
+use super::conditional::{
+    ConditionalAnswer, KeyColumn, combinations, key_columns_from, table_from,
+};
 use super::simulate::{PreparedRequest, SimulationError, prepare_request};
 use crate::scenario::{ContextValue, PolicyRef, PrincipalRef, Scenario};
 
@@ -305,6 +324,184 @@ impl MatrixRowPlan {
         }
     }
 
+    /// Adds the cells of this row (row `row` of the matrix) that are conditional (see the
+    /// module docs) to `into`, after [`MatrixRowPlan::decide_columns`] decided the row into
+    /// `decisions` with the same `actions` and `columns`. Only columns a statement with a
+    /// condition over an open key may match are checked, and of those not the ones no
+    /// identity or resource policy statement can match at all (never allowed, whatever the
+    /// keys). A cell's combinations are decided on the prepared request, each with a context
+    /// made once per row (its decision with every key absent is `decisions`' already), and
+    /// equal tables share their sentence.
+    pub fn conditional_cells(
+        &mut self,
+        actions: &[String],
+        columns: &mut MatrixColumns,
+        decisions: &[Decision],
+        row: usize,
+        into: &mut ConditionalCells,
+    ) {
+        /// The combinations of one set of keys, each with its request context, and the
+        /// sentence (an index into `into`) per table of decisions.
+        struct Picked {
+            keys: Vec<usize>,
+            combos: Vec<Vec<Option<usize>>>,
+            contexts: Vec<crate::context::RequestContext>,
+            exact: bool,
+            sentences: HashMap<Vec<Decision>, usize>,
+        }
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (class, slot) in self.prepared.iter_mut().enumerate() {
+            let Some(p) = slot.as_mut() else {
+                continue;
+            };
+            let open = columns.reach.open_statements(&p.set, &p.request);
+            if open.is_empty() {
+                continue;
+            }
+            // What the identity and resource policies may match without the guardrails: an
+            // action none of their statements names is never allowed.
+            let set = &p.set;
+            let bare = (set.permissions_boundary.is_some()
+                || !set.scp_levels.is_empty()
+                || !set.rcp_levels.is_empty())
+            .then(|| {
+                let mut bare = set.clone();
+                bare.scp_levels.clear();
+                bare.rcp_levels.clear();
+                bare.permissions_boundary = None;
+                columns.reach.reachable(&bare, &p.request)
+            });
+            // The regions of every open key of the row, cut once by all the open conditions;
+            // per open statement, the keys it reads as indexes.
+            let mut keys: Vec<String> = Vec::new();
+            for k in open.iter().flat_map(|o| &o.keys) {
+                if !keys.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+                    keys.push(k.clone());
+                }
+            }
+            let entries: Vec<(&str, &str, &[String])> = open
+                .iter()
+                .flat_map(|o| &o.conditions)
+                .map(|c| (c.key(), c.operator_text(), c.values()))
+                .collect();
+            let row_columns: Vec<KeyColumn> = key_columns_from(&keys, entries);
+            let reads: Vec<Vec<usize>> = open
+                .iter()
+                .map(|o| {
+                    row_columns
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, k)| o.keys.iter().any(|x| x.eq_ignore_ascii_case(&k.key)))
+                        .map(|(i, _)| i)
+                        .collect()
+                })
+                .collect();
+            let mut picks: Vec<Picked> = Vec::new();
+            let mut picked: Vec<usize> = Vec::new();
+            let mut decided: Vec<Decision> = Vec::new();
+            for (column, (action, &c)) in actions.iter().zip(&columns.classes).enumerate() {
+                if c != class
+                    || bare
+                        .as_ref()
+                        .is_some_and(|b| b.known_decision(column) == Some(Decision::ImplicitDeny))
+                {
+                    continue;
+                }
+                picked.clear();
+                for (o, r) in open.iter().zip(&reads) {
+                    if o.may_match(column) {
+                        picked.extend(r);
+                    }
+                }
+                if picked.is_empty() {
+                    continue;
+                }
+                picked.sort_unstable();
+                picked.dedup();
+                let at = match picks.iter().position(|x| x.keys == picked) {
+                    Some(at) => at,
+                    None => {
+                        let cols: Vec<KeyColumn> = picked
+                            .iter()
+                            .filter_map(|i| row_columns.get(*i).cloned())
+                            .collect();
+                        let (combos, exact) = combinations(&cols);
+                        let contexts = combos
+                            .iter()
+                            .map(|combo| {
+                                let mut ctx = p.request.context.clone();
+                                for (k, o) in cols.iter().zip(combo) {
+                                    if let Some(v) =
+                                        o.and_then(|o| k.options.get(o)?.value.as_ref())
+                                    {
+                                        ctx.insert(ContextEntry::new(
+                                            v.key.clone(),
+                                            v.ty,
+                                            v.values.iter().cloned(),
+                                        ));
+                                    }
+                                }
+                                ctx
+                            })
+                            .collect();
+                        picks.push(Picked {
+                            keys: picked.clone(),
+                            combos,
+                            contexts,
+                            exact,
+                            sentences: HashMap::new(),
+                        });
+                        picks.len() - 1
+                    }
+                };
+                let Some(pick) = picks.get_mut(at) else {
+                    continue;
+                };
+                p.request.action.clear();
+                p.request.action.push_str(action);
+                decided.clear();
+                for (n, ctx) in pick.contexts.iter_mut().enumerate() {
+                    // The first combination has every key absent: the cell's own decision.
+                    if n == 0
+                        && pick.exact
+                        && let Some(d) = decisions.get(column)
+                    {
+                        decided.push(*d);
+                        continue;
+                    }
+                    std::mem::swap(&mut p.request.context, ctx);
+                    decided.push(eval::decide(&p.set, &p.request));
+                    std::mem::swap(&mut p.request.context, ctx);
+                }
+                let allowed = decided.contains(&Decision::Allowed);
+                let refused = decided.iter().any(|d| *d != Decision::Allowed);
+                if !(allowed && refused) {
+                    continue;
+                }
+                let sentence = match pick.sentences.get(decided.as_slice()) {
+                    Some(i) => *i,
+                    None => {
+                        let cols: Vec<KeyColumn> = pick
+                            .keys
+                            .iter()
+                            .filter_map(|i| row_columns.get(*i).cloned())
+                            .collect();
+                        let table =
+                            table_from(cols, pick.combos.clone(), decided.clone(), pick.exact);
+                        let i = into.sentence(ConditionalAnswer::new(table).sentence);
+                        pick.sentences.insert(decided.clone(), i);
+                        i
+                    }
+                };
+                found.push((column, sentence));
+            }
+        }
+        found.sort_unstable();
+        for (column, sentence) in found {
+            into.cells.push((row, column, sentence));
+        }
+    }
+
     /// The prepared request of a preparation class, preparing it on first use with `action`
     /// (any action of the class gives the same policies); `None` when it cannot be prepared.
     fn slot(
@@ -361,10 +558,78 @@ pub struct AccessMatrix {
     pub actions: Vec<String>,
     /// The root-only task columns, after the actions.
     pub root_tasks: Vec<RootTask>,
-    /// Row-major decisions: `principals.len() × (actions.len() + root_tasks.len())`.
+    /// Row-major decisions: `principals.len() × (actions.len() + root_tasks.len())`; for a
+    /// conditional cell, the decision with the open keys absent.
     pub cells: Vec<Decision>,
+    /// The cells whose decision depends on context keys the request leaves open.
+    pub conditional: ConditionalCells,
     /// Rows that could not be computed (an unknown principal), by row index, with why.
     pub errors: Vec<(usize, String)>,
+}
+
+/// The conditional cells of a matrix or of a band of rows: each cell (row, column) with the
+/// index of its sentence ("Allowed if aws:MultiFactorAuthPresent is true; otherwise implicitly
+/// denied."), in row-major order; equal sentences are stored once.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionalCells {
+    /// (row, column, sentence index), the row counted in the whole matrix.
+    pub cells: Vec<(usize, usize, usize)>,
+    /// The sentences.
+    pub sentences: Vec<String>,
+    #[serde(skip)]
+    index: HashMap<String, usize>,
+}
+
+impl ConditionalCells {
+    /// Adds a cell (after every cell of earlier rows and columns).
+    pub fn push(&mut self, row: usize, column: usize, sentence: String) {
+        let at = self.sentence(sentence);
+        self.cells.push((row, column, at));
+    }
+
+    /// The index of a sentence, stored once.
+    fn sentence(&mut self, sentence: String) -> usize {
+        match self.index.get(&sentence) {
+            Some(&i) => i,
+            None => {
+                let i = self.sentences.len();
+                self.index.insert(sentence.clone(), i);
+                self.sentences.push(sentence);
+                i
+            }
+        }
+    }
+
+    /// Adds every cell of `other` (rows after this one's).
+    pub fn extend(&mut self, other: ConditionalCells) {
+        let sentences = other.sentences;
+        for (row, column, at) in other.cells {
+            if let Some(s) = sentences.get(at) {
+                self.push(row, column, s.clone());
+            }
+        }
+    }
+
+    /// The sentence of a conditional cell, `None` when the cell is not conditional.
+    pub fn get(&self, row: usize, column: usize) -> Option<&str> {
+        let i = self
+            .cells
+            .binary_search_by(|(r, c, _)| (*r, *c).cmp(&(row, column)))
+            .ok()?;
+        let (_, _, at) = self.cells.get(i)?;
+        self.sentences.get(*at).map(String::as_str)
+    }
+
+    /// How many cells are conditional.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Whether no cell is conditional.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
 }
 
 impl AccessMatrix {
@@ -381,13 +646,32 @@ impl AccessMatrix {
         self.cells.get(row * self.width() + column).copied()
     }
 
-    /// How many cells have each decision: (allowed, explicit deny, implicit deny).
+    /// How many cells that are not conditional have each decision: (allowed, explicit deny,
+    /// implicit deny); the conditional ones are [`AccessMatrix::conditional`].
     pub fn counts(&self) -> (usize, usize, usize) {
-        self.cells.iter().fold((0, 0, 0), |(a, e, i), d| match d {
-            Decision::Allowed => (a + 1, e, i),
-            Decision::ExplicitDeny => (a, e + 1, i),
-            Decision::ImplicitDeny => (a, e, i + 1),
-        })
+        let width = self.width().max(1);
+        let mut conditional = self.conditional.cells.iter().peekable();
+        let mut out = (0, 0, 0);
+        for (n, d) in self.cells.iter().enumerate() {
+            let (row, column) = (n / width, n % width);
+            if conditional
+                .next_if(|(r, c, _)| (*r, *c) == (row, column))
+                .is_some()
+            {
+                continue;
+            }
+            match d {
+                Decision::Allowed => out.0 += 1,
+                Decision::ExplicitDeny => out.1 += 1,
+                Decision::ImplicitDeny => out.2 += 1,
+            }
+        }
+        out
+    }
+
+    /// The "Allowed if …" sentence of a conditional cell; `None` for the others.
+    pub fn conditional_sentence(&self, row: usize, column: usize) -> Option<&str> {
+        self.conditional.get(row, column)
     }
 }
 
@@ -424,6 +708,7 @@ pub fn compute_matrix(
         actions: actions.to_vec(),
         root_tasks,
         cells: rows.cells,
+        conditional: rows.conditional,
         errors: rows.errors,
     }
 }
@@ -438,6 +723,8 @@ pub struct MatrixRows {
     /// Row-major decisions, `rows × width` (the action columns, then the root-only tasks when
     /// asked for).
     pub cells: Vec<Decision>,
+    /// The band's conditional cells, rows counted in the whole matrix.
+    pub conditional: ConditionalCells,
     /// Rows that could not be computed (an unknown principal), by row index in the whole
     /// matrix, with why.
     pub errors: Vec<(usize, String)>,
@@ -472,11 +759,15 @@ pub fn compute_matrix_rows(
         .get(first..range.end.clamp(first, principals.len()))
         .unwrap_or_default();
     let mut cells = Vec::with_capacity(band.len() * width);
+    let mut conditional = ConditionalCells::default();
     let mut errors = Vec::new();
     for (i, p) in (first..).zip(band) {
         match MatrixRowPlan::new(scenario, managed, cache, p, resource, &[]) {
             Ok(mut plan) => {
+                let at = cells.len();
                 plan.decide_columns(scenario, managed, cache, actions, columns, &mut cells);
+                let decided = cells.get(at..).unwrap_or_default();
+                plan.conditional_cells(actions, columns, decided, i, &mut conditional);
                 if with_root_tasks {
                     cells.extend(plan.root_tasks());
                 }
@@ -491,6 +782,7 @@ pub fn compute_matrix_rows(
         first,
         rows: band.len(),
         cells,
+        conditional,
         errors,
     }
 }
@@ -1044,6 +1336,7 @@ mod tests {
                     for size in [1, 3, principals.len() + 5] {
                         let mut columns = MatrixColumns::new(&actions);
                         let mut cells = Vec::new();
+                        let mut conditional = ConditionalCells::default();
                         let mut errors = Vec::new();
                         let mut start = 0;
                         while start < principals.len() {
@@ -1062,9 +1355,11 @@ mod tests {
                             assert_eq!(band.cells.len(), band.rows * whole.width());
                             start += band.rows;
                             cells.extend(band.cells);
+                            conditional.extend(band.conditional);
                             errors.extend(band.errors);
                         }
                         assert_eq!(cells, whole.cells, "org {org} size {size} {resource}");
+                        assert_eq!(conditional, whole.conditional);
                         assert_eq!(errors, whole.errors);
                     }
                 }
@@ -1107,6 +1402,217 @@ mod tests {
             false,
         );
         assert_eq!((tail.first, tail.rows, tail.cells.len()), (n - 1, 1, 1));
+    }
+
+    /// A cell allowed only with MFA is conditional, with the sentence; near misses: the same
+    /// condition over a key AWS derives from the principal (a tag it has), an action an
+    /// unconditional Allow also grants, and an action no statement names are not.
+    #[test]
+    fn a_cell_allowed_only_with_mfa_is_conditional() {
+        use crate::scenario::{Tag, User};
+        let mut s = Scenario::new("111122223333");
+        let mut u = User::new("alice");
+        u.tags.push(Tag {
+            key: "team".into(),
+            value: "blue".into(),
+        });
+        u.inline_policies.push(inline(
+            "p",
+            r#"{"Effect":"Allow","Action":"s3:DeleteObject","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}},{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"},{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#,
+        ));
+        s.add_user(u).unwrap();
+        let actions: Vec<String> = [
+            "s3:DeleteObject",
+            "s3:PutObject",
+            "s3:GetObject",
+            "s3:ListBucket",
+        ]
+        .map(String::from)
+        .to_vec();
+        let principals = vec![PrincipalRef::Root, PrincipalRef::User("alice".into())];
+        let m = compute_matrix(
+            &s,
+            None,
+            &crate::workbench::CompileCache::new(),
+            &principals,
+            &actions,
+            "*",
+            false,
+        );
+        // The trigger: without the key the request is refused, so the cell's decision is
+        // an implicit deny, but it is marked conditional.
+        assert_eq!(m.cell(1, 0), Some(Decision::ImplicitDeny));
+        assert_eq!(
+            m.conditional_sentence(1, 0),
+            Some("Allowed if aws:MultiFactorAuthPresent is true; otherwise implicitly denied.")
+        );
+        // Near misses: the tag has a value, GetObject is allowed whatever MFA says, nobody
+        // names ListBucket, and the root user's row has no conditions.
+        assert_eq!(m.cell(1, 1), Some(Decision::Allowed));
+        assert_eq!(m.conditional_sentence(1, 1), None);
+        assert_eq!(m.conditional_sentence(1, 2), None);
+        assert_eq!(m.conditional_sentence(1, 3), None);
+        assert!((0..4).all(|c| m.conditional_sentence(0, c).is_none()));
+        assert_eq!(m.conditional.len(), 1);
+        // The counts leave the conditional cell out of the three decisions.
+        assert_eq!(m.counts(), (6, 0, 1));
+    }
+
+    /// The conditional cells (found per row from the open statements' bitsets, skipping what
+    /// no identity or resource statement names) are exactly the cells whose decision is mixed
+    /// when every combination of the regions of every key the principal's policies read and
+    /// the request leaves open is decided in full, on the stress scenario with conditions over
+    /// MFA, addresses and Regions added, in every organization setup.
+    #[test]
+    fn conditional_cells_match_deciding_every_open_key_in_full() {
+        use crate::workbench::conditional::{key_columns, truth_table};
+        use crate::workbench::request::{referenced_keys, relevant_policy_texts};
+        use crate::workbench::simulate::prepare_request;
+        let catalog = catalog();
+        let managed = managed();
+        let mut actions: Vec<String> = catalog
+            .actions()
+            .step_by(401)
+            .map(|a| a.full_name())
+            .collect();
+        actions.extend(
+            [
+                "s3:GetObject",
+                "s3:PutObject",
+                "s3:GetBucketPolicy",
+                "ec2:RunInstances",
+                "iam:CreateUser",
+                "sqs:SendMessage",
+                "kms:Decrypt",
+                "sts:AssumeRole",
+            ]
+            .map(String::from),
+        );
+        let cache = crate::workbench::CompileCache::new();
+        let mut found = 0;
+        for org in 0..3 {
+            let mut s = stress_scenario(org);
+            let mut u = crate::scenario::User::new("conditions");
+            u.inline_policies.push(inline(
+                "p",
+                r#"{"Effect":"Allow","Action":["s3:*","ec2:*"],"Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},{"Effect":"Allow","Action":"sqs:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},{"Effect":"Deny","Action":"s3:Put*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:RequestedRegion":"eu-west-1"}}},{"Effect":"Allow","Action":"iam:*","Resource":"*"}"#,
+            ));
+            s.add_user(u).unwrap();
+            if let Some(o) = s.organization.as_mut() {
+                o.levels[0].scps[0].document = doc(
+                    r#"{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1","us-east-1"]}}}"#,
+                );
+            }
+            let principals = matrix_principals(&s);
+            for resource in ["*", "arn:aws:s3:::shared-bucket/key"] {
+                let m = compute_matrix(
+                    &s,
+                    Some(&managed),
+                    &cache,
+                    &principals,
+                    &actions,
+                    resource,
+                    false,
+                );
+                for (r, p) in principals.iter().enumerate() {
+                    let texts = relevant_policy_texts(&s, Some(&managed), p, resource);
+                    let mut read: Vec<String> = Vec::new();
+                    for (text, t) in &texts {
+                        for (k, _) in referenced_keys(text, *t) {
+                            if !read.iter().any(|x| x.eq_ignore_ascii_case(&k)) {
+                                read.push(k);
+                            }
+                        }
+                    }
+                    let mut regions: HashMap<Vec<String>, Vec<KeyColumn>> = HashMap::new();
+                    for (c, a) in actions.iter().enumerate() {
+                        let prepared =
+                            prepare_request(&s, Some(&managed), &cache, p, a, resource, &[])
+                                .unwrap();
+                        let open: Vec<String> = read
+                            .iter()
+                            .filter(|k| prepared.request.context.lookup(k).is_null())
+                            .cloned()
+                            .collect();
+                        let columns = regions
+                            .entry(open.clone())
+                            .or_insert_with(|| key_columns(&open, &texts))
+                            .clone();
+                        let table = truth_table(columns, |context| {
+                            let mut request = prepared.request.clone();
+                            for v in context {
+                                request.context.insert(ContextEntry::new(
+                                    v.key.clone(),
+                                    v.ty,
+                                    v.values.iter().cloned(),
+                                ));
+                            }
+                            eval::decide(&prepared.set, &request)
+                        });
+                        let mixed = table.rows.iter().any(|x| x.decision == Decision::Allowed)
+                            && table.rows.iter().any(|x| x.decision != Decision::Allowed);
+                        let got = m.conditional_sentence(r, c);
+                        assert_eq!(
+                            got.is_some(),
+                            mixed,
+                            "org {org} {p:?} {a} {resource}: {got:?} {:?}",
+                            ConditionalAnswer::new(table).sentence
+                        );
+                        if let Some(sentence) = got {
+                            assert!(sentence.starts_with("Allowed if "), "{sentence}");
+                            found += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(found > 100, "{found}");
+    }
+
+    /// A guardrail that denies outside a Region makes cells conditional that the identity
+    /// policy allows, and a Deny that only ever refuses (explicitly or implicitly) does not.
+    #[test]
+    fn a_region_guardrail_makes_allowed_cells_conditional() {
+        use crate::scenario::{OrgLevel, OrgPolicy, Organization, User};
+        let mut s = Scenario::new("111122223333");
+        let mut u = User::new("bob");
+        u.inline_policies.push(inline(
+            "p",
+            r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"ec2:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#,
+        ));
+        s.add_user(u).unwrap();
+        s.organization = Some(Organization {
+            management_account: false,
+            levels: vec![OrgLevel {
+                name: "Root".into(),
+                scps: vec![OrgPolicy {
+                    name: "Regions".into(),
+                    document: doc(
+                        r#"{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}}"#,
+                    ),
+                }],
+                rcps: Vec::new(),
+            }],
+        });
+        let actions: Vec<String> = ["s3:GetObject", "ec2:RunInstances", "iam:GetUser"]
+            .map(String::from)
+            .to_vec();
+        let m = compute_matrix(
+            &s,
+            None,
+            &crate::workbench::CompileCache::new(),
+            &[PrincipalRef::User("bob".into())],
+            &actions,
+            "*",
+            false,
+        );
+        assert_eq!(m.cell(0, 0), Some(Decision::ExplicitDeny));
+        assert_eq!(
+            m.conditional_sentence(0, 0),
+            Some("Allowed if aws:RequestedRegion is eu-west-1; otherwise explicitly denied.")
+        );
+        assert_eq!(m.conditional_sentence(0, 1), None);
+        assert_eq!(m.conditional_sentence(0, 2), None);
     }
 
     #[test]
