@@ -11,6 +11,7 @@ mod analysis;
 mod diff;
 mod explain;
 mod export;
+mod guardrail;
 mod import;
 mod io;
 mod principal;
@@ -99,6 +100,10 @@ enum Command {
     /// document), compared per principal, service, access level, action and resource, each
     /// difference with a witness request decided on both sides (`--fail-on` exits 1).
     Diff(diff::DiffArgs),
+    /// The truth table of an SCP or RCP: the guardrail's decision alone (passes, explicit
+    /// deny, not allowed) for every region of the context keys it reads, per action set, with
+    /// "any" where a value does not matter.
+    GuardrailTable(guardrail::GuardrailArgs),
 }
 
 fn main() -> ExitCode {
@@ -148,6 +153,7 @@ fn main() -> ExitCode {
         Some(Command::WhatCan(args)) => analysis::run_what_can(args),
         Some(Command::Escalation(args)) => analysis::run_escalation(args),
         Some(Command::Diff(args)) => diff::run(args),
+        Some(Command::GuardrailTable(args)) => guardrail::run(args),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;

@@ -413,3 +413,100 @@ Resources:
     );
     assert!(policy["Statement"][0].get("NotAction").is_none());
 }
+
+#[test]
+fn guardrail_table_prints_the_region_scp_deny_rows_and_json() {
+    let out = bin()
+        .args([
+            "guardrail-table",
+            "--scenario",
+            &example("scp-guardrail"),
+            "--policy",
+            "Guardrails",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("SCP Guardrails at level 2\n"), "{text}");
+    // A deny list: read beside FullAWSAccess, and said so.
+    assert!(
+        text.contains("note: This SCP has no Allow statement"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  Action organizations:LeaveOrganization (statements DenyLeavingTheOrganization): organizations:LeaveOrganization on *\n    This SCP\n    explicit deny\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("(statements DenyOutsideApprovedRegions): "),
+        "{text}"
+    );
+    let region_rows: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("DenyOutsideApprovedRegions"))
+        .skip(2)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    assert!(
+        region_rows
+            .iter()
+            .any(|l| l.contains("eu-west-1") && l.ends_with("passes")),
+        "{region_rows:?}"
+    );
+    assert!(
+        region_rows
+            .iter()
+            .any(|l| l.contains("a value no policy names") && l.ends_with("explicit deny")),
+        "{region_rows:?}"
+    );
+    assert!(text.contains("  any other action: "), "{text}");
+
+    let out = bin()
+        .args([
+            "guardrail-table",
+            "--scenario",
+            &example("scp-guardrail"),
+            "--kind",
+            "scp",
+            "--level",
+            "2",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tables = json.as_array().unwrap();
+    // FullAWSAccess and Guardrails at level 2.
+    assert_eq!(tables.len(), 2);
+    assert_eq!(tables[1]["place"], "SCP Guardrails at level 2");
+    let region = &tables[1]["groups"][1];
+    assert_eq!(region["table"]["keys"][0]["key"], "aws:RequestedRegion");
+    assert!(
+        region["table"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["decision"] == "explicitDeny")
+    );
+
+    // No such policy, and a scenario without an organization: exit 2 with a message.
+    for args in [vec!["--policy", "Nope"], vec!["--level", "9"]] {
+        let out = bin()
+            .args(["guardrail-table", "--scenario", &example("scp-guardrail")])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no SCP or RCP"));
+    }
+    let out = bin()
+        .args(["guardrail-table", "--scenario", common::SEED])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("in no organization"));
+}

@@ -417,7 +417,13 @@ pub fn tables_of(
             .filter_map(|s| s.resource.as_ref())
             .find(|r| !r.negated)
             .and_then(|r| r.items.first())
-            .map_or_else(|| "*".to_string(), |r| fill(r.value.trim(), "example"));
+            .map_or_else(
+                || "*".to_string(),
+                |r| match r.value.trim() {
+                    "*" => "*".to_string(),
+                    other => fill(other, "example"),
+                },
+            );
         groups.push((action_set.words(), labels.clone(), action, resource));
     }
     // The actions no statement names, when there are some.
@@ -569,6 +575,7 @@ mod tests {
             let deny = &t.groups[1];
             assert_eq!(deny.actions, "NotAction iam:*, sts:*");
             assert_eq!(deny.statements, vec!["DenyOtherRegions".to_string()]);
+            assert_eq!(deny.resource, "*");
             assert!(!deny.action.starts_with("iam:"));
             let table = &deny.table;
             assert!(table.exact);
