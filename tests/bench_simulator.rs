@@ -96,8 +96,9 @@ fn bench_saved_tests_and_access_matrix() {
     );
     let ms = now() - start;
     let (a, e, i) = m.counts();
+    let c = m.conditional.len();
     print(format!(
-        "BENCH access matrix: {} principals x {} actions = {} cells in {ms:.1} ms ({a} allowed, {e} explicit deny, {i} implicit deny)",
+        "BENCH access matrix: {} principals x {} actions = {} cells in {ms:.1} ms ({a} allowed, {e} explicit deny, {i} implicit deny, {c} conditional)",
         principals.len(),
         actions.len(),
         m.cells.len()

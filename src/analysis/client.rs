@@ -469,8 +469,22 @@ pub struct MatrixRow {
     pub principal: PrincipalRef,
     /// The action columns, then the root-only tasks.
     pub cells: Vec<Decision>,
+    /// The conditional cells: column and the sentence ("Allowed if …; otherwise …"), by
+    /// column.
+    pub conditional: Vec<(usize, Rc<str>)>,
     /// Why the row could not be computed, if it could not.
     pub error: Option<String>,
+}
+
+impl MatrixRow {
+    /// The sentence of a conditional cell; `None` for the others.
+    pub fn conditional(&self, column: usize) -> Option<&Rc<str>> {
+        self.conditional
+            .binary_search_by_key(&column, |(c, _)| *c)
+            .ok()
+            .and_then(|i| self.conditional.get(i))
+            .map(|(_, s)| s)
+    }
 }
 
 /// Where a job is.
@@ -497,8 +511,11 @@ pub struct MatrixProgress {
     pub total: usize,
     /// Where the job is.
     pub status: JobStatus,
-    /// How many cells so far are (allowed, explicit deny, implicit deny).
+    /// How many cells so far that are not conditional are (allowed, explicit deny, implicit
+    /// deny).
     pub counts: (usize, usize, usize),
+    /// How many cells so far are conditional.
+    pub conditional: usize,
     /// How long the job has run, or ran, in milliseconds.
     pub elapsed_ms: f64,
     /// Whether `rows` and `counts` are still the previous job's, kept on screen until this
@@ -515,6 +532,7 @@ impl MatrixProgress {
             total,
             status: JobStatus::Running,
             counts: (0, 0, 0),
+            conditional: 0,
             elapsed_ms: 0.0,
             stale: false,
         }
@@ -525,6 +543,7 @@ impl MatrixProgress {
         if self.stale {
             self.rows.clear();
             self.counts = (0, 0, 0);
+            self.conditional = 0;
             self.stale = false;
         }
     }
@@ -532,12 +551,31 @@ impl MatrixProgress {
     /// Adds a band of rows; `principals` names the rows.
     fn add(&mut self, band: &Band, principals: &[PrincipalRef]) {
         let width = band.cells.len().checked_div(band.rows).unwrap_or(0);
+        let sentences: Vec<Rc<str>> = band
+            .sentences
+            .iter()
+            .map(|s| Rc::from(s.as_str()))
+            .collect();
+        let mut conditional_cells = band.conditional.iter().peekable();
         for (i, cells) in (band.first..).zip(band.cells.chunks(width.max(1))) {
             let Some(principal) = principals.get(i) else {
                 break;
             };
             let cells: Vec<Decision> = cells.iter().map(|&c| decision_of(c)).collect();
-            for d in &cells {
+            let mut conditional: Vec<(usize, Rc<str>)> = Vec::new();
+            while let Some((_, column, at)) = conditional_cells.next_if(|(r, _, _)| *r <= i) {
+                if let Some(s) = sentences.get(*at) {
+                    conditional.push((*column, Rc::clone(s)));
+                }
+            }
+            self.conditional += conditional.len();
+            for (column, d) in cells.iter().enumerate() {
+                if conditional
+                    .binary_search_by_key(&column, |(c, _)| *c)
+                    .is_ok()
+                {
+                    continue;
+                }
                 match d {
                     Decision::Allowed => self.counts.0 += 1,
                     Decision::ExplicitDeny => self.counts.1 += 1,
@@ -552,6 +590,7 @@ impl MatrixProgress {
             self.rows.push(Rc::new(MatrixRow {
                 principal: principal.clone(),
                 cells,
+                conditional,
                 error,
             }));
         }
@@ -581,6 +620,7 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
                 if same_columns {
                     next.rows = std::mem::take(&mut p.rows);
                     next.counts = p.counts;
+                    next.conditional = p.conditional;
                     next.stale = true;
                 }
                 *p = next;

@@ -96,6 +96,7 @@ impl MatrixJob {
             self.next += band.rows;
             out.rows += band.rows;
             out.cells.extend(band.cells);
+            out.conditional.extend(band.conditional);
             out.errors.extend(band.errors);
             if band.rows == 0 || now() - start >= budget_ms {
                 break;

@@ -227,6 +227,11 @@ pub struct Band {
     pub rows: usize,
     /// Row-major decisions, one byte each (see [`decision_code`]).
     pub cells: Vec<u8>,
+    /// The conditional cells: (row, column, sentence index), rows counted in the whole
+    /// matrix, in row-major order.
+    pub conditional: Vec<(usize, usize, usize)>,
+    /// The sentences of the conditional cells ("Allowed if …; otherwise …"), each once.
+    pub sentences: Vec<String>,
     /// Rows that could not be computed, by row index, with why.
     pub errors: Vec<(usize, String)>,
 }
@@ -237,6 +242,8 @@ impl From<iam_engine::workbench::matrix::MatrixRows> for Band {
             first: rows.first,
             rows: rows.rows,
             cells: rows.cells.into_iter().map(decision_code).collect(),
+            conditional: rows.conditional.cells,
+            sentences: rows.conditional.sentences,
             errors: rows.errors,
         }
     }

@@ -67,7 +67,14 @@ fn scenario(users: usize) -> Scenario {
         u.inline_policies.push(InlinePolicy {
             name: "p".into(),
             document: format!(
-                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["{allowed}","sqs:*"],"Resource":"*"}},{{"Effect":"Deny","Action":"sqs:DeleteQueue","Resource":"*"}}]}}"#
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["{allowed}","sqs:*"],"Resource":"*"}},{{"Effect":"Deny","Action":"sqs:DeleteQueue","Resource":"*"}}{}]}}"#,
+                // Every fourth user's SQS cells depend on TLS, which a cell's request leaves
+                // open: conditional.
+                if i % 4 == 0 {
+                    r#",{"Effect":"Deny","Action":"sqs:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#
+                } else {
+                    ""
+                }
             ),
         });
         s.add_user(u).unwrap();
@@ -140,9 +147,18 @@ async fn the_matrix_arrives_a_band_at_a_time_and_is_the_engines() {
     let cells: Vec<Decision> = done.rows.iter().flat_map(|r| r.cells.clone()).collect();
     assert_eq!(cells, whole.cells);
     assert_eq!(done.counts, whole.counts());
-    for (row, p) in done.rows.iter().zip(&principals) {
+    // The conditional cells and their sentences arrive too.
+    assert!(!whole.conditional.is_empty());
+    assert_eq!(done.conditional, whole.conditional.len());
+    for (r, (row, p)) in done.rows.iter().zip(&principals).enumerate() {
         assert_eq!(&row.principal, p);
         assert_eq!(row.error, None);
+        for c in 0..row.cells.len() {
+            assert_eq!(
+                row.conditional(c).map(|s| s.to_string()),
+                whole.conditional_sentence(r, c).map(str::to_string)
+            );
+        }
     }
     let (allowed, explicit, _) = done.counts;
     assert!(allowed > 0 && explicit > 0);

@@ -528,3 +528,88 @@ async fn an_unknown_aws_managed_policy_says_so() {
     );
     assert!(panel.query_selector("textarea").unwrap().is_none());
 }
+
+/// An SCP that denies outside two Regions unless the caller is the admin role.
+const REGION_SCP: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"DenyOtherRegions","Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]},"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/Admin"}}}]}"#;
+
+#[wasm_bindgen_test]
+async fn an_open_scp_shows_its_truth_tables_and_they_follow_edits() {
+    use iam_engine::scenario::{OrgLevel, OrgPolicy, Organization};
+    let mut scenario = two_users();
+    scenario.organization = Some(Organization {
+        management_account: false,
+        levels: vec![
+            OrgLevel {
+                name: "Root".into(),
+                scps: vec![OrgPolicy {
+                    name: "FullAWSAccess".into(),
+                    document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into(),
+                }],
+                rcps: Vec::new(),
+            },
+            OrgLevel {
+                name: "This account".into(),
+                scps: vec![OrgPolicy {
+                    name: "Regions".into(),
+                    document: REGION_SCP.into(),
+                }],
+                rcps: Vec::new(),
+            },
+        ],
+    });
+    let selection = Selection::document(
+        Target::Organization,
+        DocumentRef::Scp { level: 1, index: 0 },
+        None,
+    );
+    let (root, store) = mount(scenario, selection).await;
+    let tables = find(&root, "[data-testid=\"guardrail-tables\"]").await;
+    // The deny statement's table: a caption naming its set, the keys as column headers, an
+    // explicit-deny row and rows merged to "any".
+    let deny = find(&tables, ".guardrail-table[data-group=\"1\"]").await;
+    let caption = text(&deny.query_selector("caption").unwrap().unwrap());
+    assert!(
+        caption.starts_with("NotAction iam:*, sts:* (statements DenyOtherRegions): "),
+        "{caption}"
+    );
+    let heads: Vec<String> = (0..3)
+        .map(|i| {
+            let all = deny.query_selector_all("thead th[scope=\"col\"]").unwrap();
+            all.get(i)
+                .and_then(|n| n.text_content())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        heads,
+        ["aws:RequestedRegion", "aws:PrincipalArn", "This SCP"]
+    );
+    assert!(
+        deny.query_selector("tr[data-decision=\"explicitDeny\"]")
+            .unwrap()
+            .is_some()
+    );
+    let any = deny.query_selector_all("td.any").unwrap().length();
+    assert!(any >= 3, "{any} cells read any");
+    // Without the admin exception, the table loses its aws:PrincipalArn column.
+    let editor = find(&root, "textarea[aria-label=\"SCP Regions at level 2\"]").await;
+    let edited = REGION_SCP.replace(
+        r#","ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/Admin"}"#,
+        "",
+    );
+    type_into(&editor, &edited).await;
+    settle().await;
+    let alert = root
+        .query_selector(".doc-editor [role=\"alert\"]")
+        .unwrap()
+        .map(|e| text(&e));
+    let org = store.get().scenario.organization.clone().unwrap();
+    assert_eq!(org.levels[1].scps[0].document, edited, "{alert:?}");
+    let deny = find(&root, ".guardrail-table[data-group=\"1\"]").await;
+    assert_eq!(
+        deny.query_selector_all("thead th[scope=\"col\"]")
+            .unwrap()
+            .length(),
+        2
+    );
+}

@@ -1,6 +1,8 @@
 //! The access matrix: principals × actions as a heatmap of the three decisions (with letters
 //! and a legend, not colour alone), each cell a button that loads its request into the panel
-//! and explains it. The root user's row also shows the root-only tasks no IAM principal can do.
+//! and explains it. A cell whose decision depends on context keys the request leaves open
+//! (MFA, source address, Region, …) is conditional (`C`), with the engine's "Allowed if …"
+//! sentence in its title and accessible name. The root user's row also shows the root-only tasks no IAM principal can do.
 //!
 //! The matrix follows edits after a short pause in typing (a debounce). Its cells are computed
 //! off the main thread, in the analysis worker (`crate::analysis`): rows appear a band at a
@@ -218,6 +220,7 @@ pub fn MatrixPanel() -> Html {
         }
     });
     let (a, e, i) = progress.counts;
+    let c = progress.conditional;
     let note = if actions.is_empty() {
         if source.is_empty() {
             "No policy of the scenario mentions an action yet (a bare * is not expanded). Pick a service instead.".to_string()
@@ -288,6 +291,7 @@ pub fn MatrixPanel() -> Html {
                 <span class="cell cell-allowed">{ "A" }</span>{ format!(" allowed ({a}) · ") }
                 <span class="cell cell-explicit">{ "E" }</span>{ format!(" explicit deny ({e}) · ") }
                 <span class="cell cell-implicit">{ "I" }</span>{ format!(" implicit deny ({i}) · ") }
+                <span class="cell cell-conditional">{ "C" }</span>{ format!(" conditional: depends on context the request leaves open ({c}) · ") }
                 { note }
                 { " Select a cell to see why." }
             </p>
@@ -332,15 +336,24 @@ fn MatrixRowView(props: &MatrixRowProps) -> Html {
                 )
             }
         };
-        let text = format!("{label}, {column}: {}", decision_label(d));
+        let conditional = row.conditional(c);
+        let text = match conditional {
+            Some(sentence) => format!("{label}, {column}: conditional. {sentence}"),
+            None => format!("{label}, {column}: {}", decision_label(d)),
+        };
         let onclick = {
             let open_cell = props.open_cell.clone();
             let p = p.clone();
             Callback::from(move |_| open_cell.emit((p.clone(), action.clone())))
         };
+        let (class, glyph) = match conditional {
+            Some(_) => ("cell cell-conditional", "C"),
+            None => (cell_class(d), letter(d)),
+        };
         html! {
-            <td><button type="button" class={cell_class(d)} title={text.clone()} aria-label={text}
-                data-decision={d.as_aws_str()} {onclick}>{ letter(d) }</button></td>
+            <td><button type="button" {class} title={text.clone()} aria-label={text}
+                data-decision={d.as_aws_str()} data-conditional={conditional.map(|_| "true")}
+                {onclick}>{ glyph }</button></td>
         }
     });
     html! {

@@ -7,6 +7,7 @@ use iam_engine::scenario::{
     DocumentRef, EditError, ExternalPrincipal, Group, ManagedPolicy, OrgLevel, OrgPolicy,
     Organization, QuotaMeter, Resource, ResourceKind, Role, Scenario, Target, User,
 };
+use iam_engine::workbench::guardrail::GuardrailRef;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -14,6 +15,7 @@ use super::document::DocEditor;
 use super::fields::{
     ActionButton, Apply, CheckField, QuotaMeters, Section, TextField, clip, next_id,
 };
+use super::guardrail::GuardrailTables;
 use super::sections::{NEW_POLICY_TEXT, free_name, open_document};
 use crate::store::{StoreHandle, use_store};
 
@@ -543,6 +545,7 @@ fn OrgPolicies(props: &OrgPoliciesProps) -> Html {
                         text={p.document.clone()}
                         policy_type={if scp { PolicyType::Scp } else { PolicyType::Rcp }}
                         label={label.clone()} apply={put} />
+                    <GuardrailTables guardrail={GuardrailRef { scp, level, index }} />
                 }
             </li>
         }

@@ -13,6 +13,7 @@ mod document;
 mod external;
 mod fields;
 mod group;
+mod guardrail;
 mod policy;
 mod resource;
 mod role;
