@@ -264,7 +264,7 @@ fn set_tags(context: &mut RequestContext, prefix: &str, tags: &[Tag]) {
 }
 
 /// The account field of an ARN, if it has a non-empty one.
-fn arn_account(arn: &str) -> Option<&str> {
+pub(crate) fn arn_account(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
