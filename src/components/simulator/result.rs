@@ -45,6 +45,7 @@ pub fn step_name(kind: StepKind) -> &'static str {
         StepKind::Identity => "Identity-based policies",
         StepKind::PermissionsBoundary => "Permissions boundary",
         StepKind::Session => "Session policy",
+        StepKind::VpcEndpoint => "VPC endpoint policy",
     }
 }
 

@@ -1887,6 +1887,7 @@ mod properties {
                 region,
                 tags: Vec::new(),
                 policy,
+                service_name: None,
             })
     }
 

@@ -278,7 +278,8 @@ fn principal_facts(scenario: &Scenario, principal: &PrincipalRef) -> PrincipalFa
 
 /// The policy texts that can take part in a request of `principal` on `resource`: its
 /// identity policies (its groups' too), its boundary, the organization's SCPs and RCPs, the
-/// resource's policy and, for a role as the resource, its trust policy.
+/// resource's policy, the VPC endpoints' policies and, for a role as the resource, its trust
+/// policy.
 pub fn relevant_policy_texts<'a>(
     scenario: &'a Scenario,
     managed: Option<&'a ManagedPolicies>,
@@ -354,6 +355,13 @@ pub fn relevant_policy_texts<'a>(
             && let Some(p) = &r.policy
         {
             out.push((p.as_str(), PolicyType::Resource));
+        }
+        // A request may go through any of the scenario's VPC endpoints (the request picks one
+        // by its `aws:SourceVpce`), so their policies' keys are offered too.
+        if r.kind == ResourceKind::VpcEndpoint
+            && let Some(p) = &r.policy
+        {
+            out.push((p.as_str(), PolicyType::VpcEndpoint));
         }
     }
     for role in &scenario.roles {
@@ -853,6 +861,7 @@ fn policy_words(t: PolicyType) -> &'static str {
         PolicyType::Scp => "service control policy",
         PolicyType::Rcp => "resource control policy",
         PolicyType::Session => "session policy",
+        PolicyType::VpcEndpoint => "VPC endpoint policy",
     }
 }
 
@@ -864,6 +873,7 @@ fn step_policy_type(kind: StepKind) -> Option<PolicyType> {
         StepKind::Identity => PolicyType::Identity,
         StepKind::PermissionsBoundary => PolicyType::PermissionsBoundary,
         StepKind::Session => PolicyType::Session,
+        StepKind::VpcEndpoint => PolicyType::VpcEndpoint,
         StepKind::RootUser | StepKind::DenyCheck => return None,
     })
 }
