@@ -107,7 +107,8 @@ pub struct VpcEndpointInput {
 }
 
 /// AWS's default VPC endpoint policy: full access for everyone through the endpoint.
-pub const DEFAULT_VPC_ENDPOINT_POLICY: &str = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+pub const DEFAULT_VPC_ENDPOINT_POLICY: &str =
+    r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
 
 /// Whether `id` is a VPC endpoint id: `vpce-` and 8 or 17 lower-case hexadecimal digits.
 pub fn is_vpc_endpoint_id(id: &str) -> bool {
@@ -810,7 +811,9 @@ mod tests {
         // The default endpoint policy allows everything; aws:SourceVpce comes from the id.
         assert_eq!(run(serde_json::json!([])), "allowed");
         assert_eq!(
-            run(serde_json::json!([{"ContextKeyName": "aws:SourceVpce", "ContextKeyValues": ["vpce-99999999"], "ContextKeyType": "string"}])),
+            run(
+                serde_json::json!([{"ContextKeyName": "aws:SourceVpce", "ContextKeyValues": ["vpce-99999999"], "ContextKeyType": "string"}])
+            ),
             "implicitDeny"
         );
     }
@@ -829,7 +832,13 @@ mod tests {
         assert_eq!((e.line(), e.column() > 0), (4, true), "{e}");
         assert!(e.to_string().contains("unknown field `Id`"), "{e}");
         assert!(is_vpc_endpoint_id("vpce-0a1b2c3d4e5f60718"));
-        for bad in ["vpce-0A1B2C3D", "vpce-123", "vpce-", "vpc-0a1b2c3d", "vpce-0a1b2c3d4e5f6071"] {
+        for bad in [
+            "vpce-0A1B2C3D",
+            "vpce-123",
+            "vpce-",
+            "vpc-0a1b2c3d",
+            "vpce-0a1b2c3d4e5f6071",
+        ] {
             assert!(!is_vpc_endpoint_id(bad), "{bad}");
         }
     }

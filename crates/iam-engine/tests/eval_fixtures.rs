@@ -328,8 +328,7 @@ fn eval_fixtures() {
             let request = build_request(&case, variant);
             let mut set = set.clone();
             if let Some(endpoint) = &case.vpc_endpoint
-                && request.context.lookup("aws:SourceVpce").values().first()
-                    == Some(&endpoint.id)
+                && request.context.lookup("aws:SourceVpce").values().first() == Some(&endpoint.id)
             {
                 set.vpc_endpoint = Some(compile(
                     "vpcEndpoint",

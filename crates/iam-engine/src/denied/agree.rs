@@ -436,7 +436,12 @@ mod tests {
             &run(&set),
         );
         assert!(!a.decision_agrees && !a.reason_agrees);
-        assert!(a.message.contains("does not go through a VPC endpoint here"), "{}", a.message);
+        assert!(
+            a.message
+                .contains("does not go through a VPC endpoint here"),
+            "{}",
+            a.message
+        );
         // Through an endpoint whose policy allows reads only.
         set.vpc_endpoint = Some(policy(
             "vpce",
@@ -451,13 +456,14 @@ mod tests {
         // An explicit deny there.
         set.vpc_endpoint = Some(policy(
             "vpce",
-            &format!(
-                r#"{{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}},{{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}}"#
-            ),
+            r#"{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}"#,
             PolicyType::VpcEndpoint,
         ));
         let ev = run(&set);
-        let a = check_agreement(Some(&claim(ClaimKind::ExplicitDeny, Layer::VpcEndpoint)), &ev);
+        let a = check_agreement(
+            Some(&claim(ClaimKind::ExplicitDeny, Layer::VpcEndpoint)),
+            &ev,
+        );
         assert!(a.decision_agrees && a.reason_agrees, "{a:?}");
         let a = check_agreement(Some(&claim(ClaimKind::ExplicitDeny, Layer::Identity)), &ev);
         assert!(a.decision_agrees && !a.reason_agrees, "{a:?}");

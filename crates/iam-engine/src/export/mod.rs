@@ -821,7 +821,10 @@ fn vpc_endpoint(service_name: &str, region: &str, policy: Option<Node>) -> Node 
     let mut props = Node::map();
     props.insert("VpcId", Node::reference("VpcId"));
     match service {
-        Some(s) => props.insert("ServiceName", Node::sub(format!("com.amazonaws.${{AWS::Region}}.{s}"))),
+        Some(s) => props.insert(
+            "ServiceName",
+            Node::sub(format!("com.amazonaws.${{AWS::Region}}.{s}")),
+        ),
         None => props.insert("ServiceName", Node::str(service_name)),
     }
     let gateway = matches!(short.as_str(), "s3" | "dynamodb");

@@ -2178,8 +2178,14 @@ fn vpc_endpoints_round_trip_and_old_files_still_load() {
     bad.resources[0].policy = Some(ALLOW_S3.into());
     let bad = Scenario::from_json(&bad.to_json_pretty()).unwrap();
     let codes: Vec<String> = bad.validate().into_iter().map(|f| f.code).collect();
-    assert!(codes.iter().any(|c| c == "resource-name-invalid"), "{codes:?}");
-    assert!(codes.iter().any(|c| c == "policy-missing-principal"), "{codes:?}");
+    assert!(
+        codes.iter().any(|c| c == "resource-name-invalid"),
+        "{codes:?}"
+    );
+    assert!(
+        codes.iter().any(|c| c == "policy-missing-principal"),
+        "{codes:?}"
+    );
 }
 
 #[test]
@@ -2205,7 +2211,10 @@ fn a_request_through_a_vpc_endpoint_must_be_allowed_by_its_policy() {
         )
         .unwrap()
     };
-    let allowed = run("arn:aws:s3:::reports/q1", &through("vpce-0a1b2c3d4e5f60718"));
+    let allowed = run(
+        "arn:aws:s3:::reports/q1",
+        &through("vpce-0a1b2c3d4e5f60718"),
+    );
     assert_eq!(allowed.evaluation.decision, Decision::Allowed);
     let refused = run("arn:aws:s3:::private/k", &through("vpce-0a1b2c3d4e5f60718"));
     assert_eq!(refused.evaluation.decision, Decision::ImplicitDeny);
@@ -2217,7 +2226,10 @@ fn a_request_through_a_vpc_endpoint_must_be_allowed_by_its_policy() {
         .unwrap();
     assert!(step.detail.contains("VPC endpoint policy does not allow"));
     let near = &refused.evaluation.candidates[0];
-    assert_eq!(near.statement.policy_id, "resource/vpcEndpoint/vpce-0a1b2c3d4e5f60718");
+    assert_eq!(
+        near.statement.policy_id,
+        "resource/vpcEndpoint/vpce-0a1b2c3d4e5f60718"
+    );
     assert_eq!(
         refused.place(&near.statement.policy_id),
         "the policy of VPC endpoint vpce-0a1b2c3d4e5f60718"
@@ -2259,9 +2271,8 @@ fn a_request_through_a_vpc_endpoint_must_be_allowed_by_its_policy() {
     )
     .unwrap();
     assert_eq!(e.evaluation.decision, Decision::Allowed);
-    assert!(
-        e.sources
-            .iter()
-            .any(|src| matches!(src, crate::workbench::PolicySource::DefaultEndpointPolicy { .. }))
-    );
+    assert!(e.sources.iter().any(|src| matches!(
+        src,
+        crate::workbench::PolicySource::DefaultEndpointPolicy { .. }
+    )));
 }

@@ -257,7 +257,10 @@ mod tests {
     fn a_request_through_a_vpc_endpoint_keeps_aws_input_and_names_the_extension() {
         let mut s = scenario();
         let mut e = Resource::vpc_endpoint("vpce-0a1b2c3d", "s3", &s.account);
-        e.policy = Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#.into());
+        e.policy = Some(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
+                .into(),
+        );
         s.add_resource(e).unwrap();
         let ask = |context: &[ContextValue]| {
             simulate_custom_policy_input(

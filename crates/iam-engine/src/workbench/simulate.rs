@@ -611,9 +611,9 @@ pub fn prepare_request(
     // The VPC endpoint the request goes through: the scenario's endpoint whose id is the
     // request's `aws:SourceVpce` (an id the scenario does not hold is only a context value).
     let source_vpce = ctx.lookup("aws:SourceVpce").values().first().cloned();
-    if let Some(endpoint) = source_vpce.and_then(|id| {
-        scenario.resources.iter().find(|r| r.carries(&id))
-    }) {
+    if let Some(endpoint) =
+        source_vpce.and_then(|id| scenario.resources.iter().find(|r| r.carries(&id)))
+    {
         set.vpc_endpoint = Some(match &endpoint.policy {
             Some(text) => b.compile(
                 PolicySource::Resource {

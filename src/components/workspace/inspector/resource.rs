@@ -169,7 +169,9 @@ pub fn ResourcePanel(props: &ResourcePanelProps) -> Html {
         ResourceKind::SqsQueue => "1–80 letters, digits, - and _, optionally ending in .fifo.",
         ResourceKind::SnsTopic => "1–256 letters, digits, - and _.",
         ResourceKind::KmsKey => "The key id: 1–256 letters, digits and hyphens (usually a UUID).",
-        ResourceKind::VpcEndpoint => "The endpoint id: vpce- and 8 or 17 lowercase hexadecimal digits.",
+        ResourceKind::VpcEndpoint => {
+            "The endpoint id: vpce- and 8 or 17 lowercase hexadecimal digits."
+        }
     };
     html! {
         <div class="panel" data-panel="resource">
