@@ -175,7 +175,16 @@ mod tests {
         let limits: Vec<usize> = Quota::ALL.iter().map(|q| q.limit()).collect();
         assert_eq!(
             limits,
-            vec![6_144, 2_048, 5_120, 10_240, 2_048, 5_120, 5_120]
+            vec![6_144, 2_048, 5_120, 10_240, 2_048, 5_120, 5_120, 20_480]
+        );
+        // A VPC endpoint policy counts whitespace (the PrivateLink guide: "including white
+        // space"), so 20,480 spaces fit and one more character does not.
+        let endpoint = " ".repeat(20_480);
+        assert!(check_size(&endpoint, Quota::VpcEndpoint).is_none());
+        assert!(check_size(&format!("{endpoint}x"), Quota::VpcEndpoint).is_some());
+        assert_eq!(
+            Quota::default_for(PolicyType::VpcEndpoint),
+            Some(Quota::VpcEndpoint)
         );
     }
 }
