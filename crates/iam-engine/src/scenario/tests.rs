@@ -2216,6 +2216,8 @@ fn a_request_through_a_vpc_endpoint_must_be_allowed_by_its_policy() {
         &through("vpce-0a1b2c3d4e5f60718"),
     );
     assert_eq!(allowed.evaluation.decision, Decision::Allowed);
+    assert!(allowed.through_vpc_endpoint());
+    assert!(!run("arn:aws:s3:::reports/q1", &[]).through_vpc_endpoint());
     let refused = run("arn:aws:s3:::private/k", &through("vpce-0a1b2c3d4e5f60718"));
     assert_eq!(refused.evaluation.decision, Decision::ImplicitDeny);
     let step = refused

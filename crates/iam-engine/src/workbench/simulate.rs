@@ -93,6 +93,13 @@ impl ScenarioEvaluation {
         self.sources.iter().find(|s| s.id() == policy_id)
     }
 
+    /// Whether the request went through a VPC endpoint of the scenario (its policy is in play).
+    pub fn through_vpc_endpoint(&self) -> bool {
+        self.sources
+            .iter()
+            .any(|s| s.policy_type() == crate::policy::PolicyType::VpcEndpoint)
+    }
+
     /// Where the policy the evaluation calls `policy_id` lives.
     pub fn locate(&self, policy_id: &str) -> Option<PolicyLocation> {
         self.source(policy_id).map(PolicyLocation::of)
