@@ -155,7 +155,7 @@
 //! | version | change |
 //! |---|---|
 //! | 0 | The pre-release draft: customer-managed policies under `customerManagedPolicies`, a test's decision under `expect`. Loaded by migration. |
-//! | 1 | The first published format. |
+//! | 1 | The first published format. Later additions are optional and leave older files valid: external principals, VPC endpoints (`kind` `vpcEndpoint`, `serviceName`). |
 
 mod describe;
 mod edit;
