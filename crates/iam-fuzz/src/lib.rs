@@ -40,7 +40,7 @@ pub fn catalog() -> Option<&'static Catalog> {
 }
 
 /// Every policy type, one of which each policy input is validated as.
-const POLICY_TYPES: [PolicyType; 7] = [
+const POLICY_TYPES: [PolicyType; 8] = [
     PolicyType::Identity,
     PolicyType::Resource,
     PolicyType::Trust,
@@ -48,6 +48,7 @@ const POLICY_TYPES: [PolicyType; 7] = [
     PolicyType::Scp,
     PolicyType::Rcp,
     PolicyType::Session,
+    PolicyType::VpcEndpoint,
 ];
 
 /// One input surface of the playground.

@@ -44,8 +44,9 @@ enum Command {
     /// Simulate policies like `aws iam simulate-custom-policy`, with explanations.
     ///
     /// Reads the JSON that `aws iam simulate-custom-policy --cli-input-json` takes (plus
-    /// `OrderedOrganizationPolicyInputList` and `OrderedResourceControlPolicyInputList`) and
-    /// prints AWS's response shape with an `Explanation` in each result.
+    /// `OrderedOrganizationPolicyInputList`, `OrderedResourceControlPolicyInputList`,
+    /// `SessionPolicyInputList` and `VpcEndpoint` {VpcEndpointId, PolicyDocument}) and prints
+    /// AWS's response shape with an `Explanation` in each result.
     SimulateCustomPolicy {
         /// The request: a path, `file://path`, or `-` for standard input.
         #[arg(

@@ -46,6 +46,8 @@ pub(crate) enum PolicyKind {
     Scp,
     Rcp,
     Session,
+    /// A VPC endpoint policy (resource-policy grammar with a Principal).
+    VpcEndpoint,
 }
 
 impl From<PolicyKind> for PolicyType {
@@ -58,6 +60,7 @@ impl From<PolicyKind> for PolicyType {
             PolicyKind::Scp => PolicyType::Scp,
             PolicyKind::Rcp => PolicyType::Rcp,
             PolicyKind::Session => PolicyType::Session,
+            PolicyKind::VpcEndpoint => PolicyType::VpcEndpoint,
         }
     }
 }
@@ -72,6 +75,7 @@ enum QuotaKind {
     TrustPolicy,
     Scp,
     Rcp,
+    VpcEndpoint,
     None,
 }
 
@@ -138,6 +142,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         Some(QuotaKind::TrustPolicy) => Some(Quota::TrustPolicy),
         Some(QuotaKind::Scp) => Some(Quota::Scp),
         Some(QuotaKind::Rcp) => Some(Quota::Rcp),
+        Some(QuotaKind::VpcEndpoint) => Some(Quota::VpcEndpoint),
     };
     let options = ValidateOptions {
         policy_type,

@@ -347,6 +347,26 @@ pub(super) fn import(
                 }
                 s.resources.push(r);
             }
+            "AWS::EC2::VPCEndpoint" => {
+                c.unknown_props(
+                    i,
+                    &["VpcId", "ServiceName", "VpcEndpointType", "PolicyDocument"],
+                );
+                let name = endpoint_id_of(&id).unwrap_or_else(|| {
+                    let name = format!("vpce-{i:08x}");
+                    c.notes.push(format!(
+                        "{id} is a VPC endpoint, whose id AWS chooses at creation; the scenario names it {name}."
+                    ));
+                    name
+                });
+                let mut r = Resource::new(ResourceKind::VpcEndpoint, name);
+                let service = c.opt_string(props, "ServiceName");
+                r.service_name = (!service.is_empty()).then_some(service);
+                if props.and_then(|p| p.get("PolicyDocument")).is_some() {
+                    r.policy = c.document(props, "PolicyDocument", &format!("VPC endpoint {id}"));
+                }
+                s.resources.push(r);
+            }
             "AWS::IAM::Policy"
             | "AWS::IAM::UserPolicy"
             | "AWS::IAM::GroupPolicy"
@@ -364,7 +384,7 @@ pub(super) fn import(
             ),
             other => c.skip(
                 format!("resource {id} ({other})"),
-                "the playground models IAM identities and policies, buckets, queues, topics and keys only",
+                "the playground models IAM identities and policies, buckets, queues, topics, keys and VPC endpoints only",
                 at,
             ),
         }
@@ -394,6 +414,14 @@ pub(super) fn import(
         skipped: c.skipped,
         notes: c.notes,
     })
+}
+
+/// The VPC endpoint id the export wrote in a logical id (`VpcEndpointVpce0a1b2c3d` →
+/// `vpce-0a1b2c3d`), when the logical id holds one.
+fn endpoint_id_of(logical_id: &str) -> Option<String> {
+    let hex = logical_id.strip_prefix("VpcEndpointVpce")?;
+    let id = format!("vpce-{}", hex.to_ascii_lowercase());
+    crate::simulate::is_vpc_endpoint_id(&id).then_some(id)
 }
 
 /// The value of a pseudo parameter a template can know before deploying (`AWS::AccountId`,

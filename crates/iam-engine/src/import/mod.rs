@@ -381,6 +381,10 @@ pub fn template_view(scenario: &Scenario) -> Scenario {
             if r.kind == ResourceKind::KmsKey && r.policy.as_deref() == Some(default_key.as_str()) {
                 r.policy = None;
             }
+            // An AWS::EC2::VPCEndpoint takes no tags in the template.
+            if r.kind == ResourceKind::VpcEndpoint {
+                r.tags.clear();
+            }
             r
         })
         .collect();
