@@ -164,7 +164,14 @@ fn embedded(text: &str, options: &ValidateOptions<'_>, report: &mut FileReport) 
                 ),
                 help: None,
                 learn_more: super::registry::FALLBACK_LEARN_MORE.to_string(),
-                span: Span::new(at, (at + 1).min(text.len()).max(at)),
+                // The character at the place of the mistake (a multi-byte one whole).
+                span: Span::new(
+                    at,
+                    at + text
+                        .get(at..)
+                        .and_then(|rest| rest.chars().next())
+                        .map_or(0, char::len_utf8),
+                ),
                 related: Vec::new(),
             });
         }

@@ -129,6 +129,12 @@ fn a_clean_template_has_no_findings_and_a_broken_one_has_its_error() {
         report.findings
     );
     assert!(report.findings[0].is_error());
+    // The mistake on a multi-byte character: the span holds the whole character.
+    let broken = "{\"Resources\": é}";
+    let report = validate_file(broken, FileKind::CloudFormation, &options());
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    let span = report.findings[0].span;
+    assert_eq!(span.slice(broken), "é", "{span:?}");
 }
 
 #[test]
