@@ -467,12 +467,16 @@ fn print_sarif(checked: &[Checked], notes: &[(String, String)]) -> bool {
             findings: &c.report.findings,
         })
         .collect();
-    let texts: Vec<String> = notes.iter().map(|(f, n)| format!("{f}: {n}")).collect();
+    // Each note names its file, as text and as the notification's location.
+    let texts: Vec<(String, String)> = notes
+        .iter()
+        .map(|(f, n)| (format!("{f}: {n}"), uri_of(Path::new(f))))
+        .collect();
     let notices: Vec<Notice<'_>> = texts
         .iter()
-        .map(|t| Notice {
-            uri: None,
-            message: t,
+        .map(|(text, uri)| Notice {
+            uri: Some(uri),
+            message: text,
         })
         .collect();
     let log = sarif_log(&artifacts, &notices, iam_engine::VERSION);
