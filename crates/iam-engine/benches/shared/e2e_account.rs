@@ -1,8 +1,8 @@
-//! The account the browser benchmark of the escalation analysis imports (`authorizationDetails`
-//! of `e2e/analysis.test.mjs`), generated the same way: the same pseudo-random generator
-//! (mulberry32) drawn in the same order, so the native benchmark measures the very account the
-//! analysis worker does. Included by path from `benches/analysis.rs`; not a bench target of its
-//! own.
+//! The accounts the browser benchmarks of the escalation analysis and of the change review
+//! import (`authorizationDetails` of `e2e/lib/accounts.mjs`), generated the same way: the same
+//! pseudo-random generator (mulberry32) drawn in the same order, so the native benchmarks
+//! measure the very accounts the analysis worker does. Included by path from
+//! `benches/analysis.rs` and `benches/diff.rs`; not a bench target of its own.
 
 use serde_json::{Value, json};
 
