@@ -1219,10 +1219,15 @@ pub fn diff_scenarios_with(
     options: &DiffOptions,
 ) -> DiffReport {
     let mut vocab = Vocabulary::default();
-    let texts_before = policy_texts(before.scenario, before.managed);
-    let texts_after = policy_texts(after.scenario, after.managed);
-    vocab.read(&texts_before, catalog);
-    vocab.read(&texts_after, catalog);
+    // Each text once (an AWS-managed policy attached to many principals, and every text the
+    // two versions share, is read once): reading a text again adds nothing.
+    let mut seen: HashSet<(&str, PolicyType)> = HashSet::new();
+    let texts: Vec<(&str, PolicyType)> = policy_texts(before.scenario, before.managed)
+        .into_iter()
+        .chain(policy_texts(after.scenario, after.managed))
+        .filter(|t| seen.insert(*t))
+        .collect();
+    vocab.read(&texts, catalog);
     let mut patterns = vocab.patterns.clone();
     for s in [before.scenario, after.scenario] {
         for arn in s
