@@ -25,7 +25,8 @@
 //!
 //! Cells are decided in bulk with the access matrix's machinery (`MatrixRowPlan`, per-row
 //! bitsets over the actions), one row per principal, side, region and context: the work is
-//! linear in the principals (no pairs of principals). A cell differs when it is allowed on one
+//! linear in the principals (no pairs of principals). Regions that no policy of either version
+//! tells apart share one row (see `RegionLeaders`). A cell differs when it is allowed on one
 //! side and not on the other (an implicit deny that becomes explicit is no change of access).
 //! Every group of differences carries a [`Witness`]: one request evaluated again on both sides
 //! with the simulator's evaluation, which must flip.
