@@ -1198,7 +1198,7 @@ pub struct DiffOptions {
     /// are the same on both sides (on by default; off decides every cell, for tests that check
     /// the shortcut changes nothing).
     pub scope_to_changes: bool,
-    /// Decide once for resource regions no policy tells apart (see [`RegionLeaders`]) (on by
+    /// Decide once for resource regions no policy of either version tells apart (on by
     /// default; off decides every region, for tests that check the shortcut changes nothing).
     pub group_regions: bool,
 }
