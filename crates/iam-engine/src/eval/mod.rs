@@ -59,4 +59,5 @@ pub use result::{
     statement_name,
 };
 pub use root_task::{RootTaskEvaluation, evaluate_root_task};
+pub(crate) use service_rules::is_kms_key_arn;
 pub use service_rules::{AwsRefusal, AwsRefusalRule};
