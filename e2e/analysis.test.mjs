@@ -224,7 +224,7 @@ test('who can: the question with the catalog\'s autocomplete, each answer openin
 });
 
 // A benchmark, not a check: it prints how long the escalation search of a large account takes in
-// the worker (about 3 s today; the native bench `analysis` builds the same account) and the longest main-thread task meanwhile. scripts/bench-browser.sh
+// the worker (about 1 s today; the native bench `analysis` builds the same account) and the longest main-thread task meanwhile. scripts/bench-browser.sh
 // runs it (E2E_BENCH=1); the test command leaves it out.
 test('a 500-principal account: the paths to admin are found in the worker with the page responsive', { skip: !process.env.E2E_BENCH }, async () => {
   const { page, problems } = await openPage(app.browser.context, app.server.url);

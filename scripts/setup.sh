@@ -8,7 +8,8 @@
 #   - trunk at TRUNK_VERSION, wasm-bindgen-cli at the version in Cargo.lock and cargo-fuzz at
 #     CARGO_FUZZ_VERSION (cargo install)
 #   - the npm packages in package-lock.json (npm ci): playwright-core, binaryen (wasm-opt)
-#   - cfn-lint from PyPI, pinned, in a virtual environment in the cache folder (scripts/env.sh)
+#   - cfn-lint and jsonschema from PyPI, pinned, in a virtual environment in the cache folder
+#     (scripts/env.sh)
 # It never downloads a browser or a prebuilt tool: Trunk runs offline with the tools above.
 set -euo pipefail
 
@@ -100,12 +101,21 @@ fi
 # 6. cfn-lint, pinned, in its own virtual environment: the test command lints the
 #    CloudFormation templates the playground exports.
 CFN_LINT_VERSION=1.58.0
+JSONSCHEMA_VERSION=4.26.0
 if [ "$("$CFN_LINT" --version 2>/dev/null | awk '{print $2}')" != "$CFN_LINT_VERSION" ]; then
   log "installing cfn-lint $CFN_LINT_VERSION (pip, in a virtual environment)"
   rm -rf "$CFN_LINT_VENV"
   mkdir -p "$(dirname "$CFN_LINT_VENV")"
   python3 -m venv "$CFN_LINT_VENV"
-  "$CFN_LINT_VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
+  "$CFN_LINT_VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION" \
+    "jsonschema==$JSONSCHEMA_VERSION"
+fi
+# 6b. jsonschema, pinned, in the same environment (cfn-lint depends on it too): the test
+#     command checks the CLI's SARIF output against the SARIF 2.1.0 JSON schema.
+if [ "$("$CFN_LINT_VENV/bin/python" -c 'from importlib.metadata import version; print(version("jsonschema"))' 2>/dev/null)" != "$JSONSCHEMA_VERSION" ]; then
+  log "installing jsonschema $JSONSCHEMA_VERSION (pip, in the cfn-lint virtual environment)"
+  "$CFN_LINT_VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION" \
+    "jsonschema==$JSONSCHEMA_VERSION"
 fi
 
 # 7. Cargo dependencies, fetched once so that offline Trunk builds find them.

@@ -50,6 +50,11 @@ templates=(crates/iam-engine/tests/golden/cfn/*.yaml crates/iam-engine/tests/gol
 "$CFN_LINT" --include-checks I -- "${templates[@]}"
 echo "cfn-lint: ${#templates[@]} templates, no errors or warnings"
 
+step "SARIF: the CLI's SARIF golden files against the SARIF 2.1.0 JSON schema (jsonschema)"
+# The golden files are byte-compared with `validate --format sarif` by the native tests above.
+"$CFN_LINT_VENV/bin/python" scripts/check_sarif.py crates/iam-playground/tests/schemas/sarif-2.1.0.json \
+  crates/iam-playground/tests/golden/sarif/*.sarif
+
 step "browser tests of the app (wasm-bindgen-test, headless Chromium; builds the engine for wasm32 too)"
 # One test binary (tests/browser/). The lib's and bin's unit tests are native-only and ran above;
 # tests/bench_simulator.rs is a release-only benchmark (scripts/bench-browser.sh).

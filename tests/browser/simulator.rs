@@ -514,3 +514,74 @@ async fn an_open_mfa_key_gives_a_conditional_answer_whose_witnesses_become_the_r
     let context = &store.get().request.context;
     assert_eq!(context.len(), 1, "{context:?}");
 }
+
+#[wasm_bindgen_test]
+async fn a_request_through_a_vpc_endpoint_shows_the_endpoint_layer() {
+    let scenario = iam_engine::scenario::Scenario::from_json(
+        r#"{"formatVersion": 1, "account": {"id": "111122223333"},
+            "users": [{"name": "alice", "inlinePolicies": [{"name": "S3",
+              "document": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"}]}],
+            "resources": [{"kind": "vpcEndpoint", "name": "vpce-0a1b2c3d",
+              "serviceName": "com.amazonaws.us-east-1.s3",
+              "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Reports\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::reports/*\"}]}"}]}"#,
+    )
+    .unwrap();
+    let (catalog, managed) = assets();
+    let view = html! {
+        <ContextProvider<Loadable<Catalog>> context={Loadable::Ready(catalog)}>
+        <ContextProvider<Loadable<ManagedPolicies>> context={Loadable::Ready(managed)}>
+            <Simulator />
+        </ContextProvider<Loadable<ManagedPolicies>>>
+        </ContextProvider<Loadable<Catalog>>>
+    };
+    let (root, store) = mount_with_store(scenario, Selection::default(), view).await;
+    ask(
+        &store,
+        "user/alice",
+        "s3:GetObject",
+        "arn:aws:s3:::private/k",
+    );
+    decision(&root, "allowed").await;
+    // Not through the endpoint: no endpoint step in the chain.
+    let chain = root
+        .query_selector(".eval-chain")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(!chain.contains("VPC endpoint"), "{chain}");
+    // Through it: the endpoint's policy does not allow the bucket.
+    let select: web_sys::HtmlSelectElement = find(&root, "select[name=\"vpc-endpoint\"]")
+        .await
+        .dyn_into()
+        .unwrap();
+    let pick = |value: &str| {
+        select.set_value(value);
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    pick("vpce-0a1b2c3d");
+    let answer = decision(&root, "implicitDeny").await;
+    let text = answer.text_content().unwrap();
+    assert!(
+        text.contains("VPC endpoint policy does not allow"),
+        "{text}"
+    );
+    assert!(
+        text.contains("because no VPC endpoint policy allows"),
+        "{text}"
+    );
+    assert!(
+        store
+            .get()
+            .request
+            .context
+            .iter()
+            .any(|o| o.key == "aws:SourceVpce")
+    );
+    // The nearest miss names the endpoint's statement.
+    find(&root, ".candidates [data-statement=\"Reports\"]").await;
+    pick("");
+    decision(&root, "allowed").await;
+}

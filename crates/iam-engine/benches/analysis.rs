@@ -6,8 +6,10 @@
 //! change review (`diff`): ReadOnlyAccess against itself with one statement changed (goal: under
 //! 200 ms) and a 50-principal generated scenario against an edited copy.
 //!
-//! Run with `cargo bench -p iam-engine --bench analysis`. A plain `main` timed with
-//! `std::time::Instant` that prints the numbers; it asserts nothing about time.
+//! Run with `cargo bench -p iam-engine --bench analysis`; `-- escalation` (or `who-can`,
+//! `what-can`, `diff`) runs only the sections whose name contains the word, for a profiler. A
+//! plain `main` timed with `std::time::Instant` that prints the numbers; it asserts nothing
+//! about time.
 
 // Benchmark helpers may panic on broken fixtures: that is how they fail.
 #![allow(
@@ -118,13 +120,36 @@ fn time<T>(runs: u32, mut f: impl FnMut() -> T) -> (f64, T) {
     )
 }
 
+/// Whether the section named `name` runs: every section, unless the command line names a word
+/// (cargo passes its own `--bench` flag, which is skipped).
+fn wants(name: &str) -> bool {
+    let mut words = std::env::args().skip(1).filter(|a| !a.starts_with("--"));
+    words.next().is_none_or(|w| name.contains(w.as_str()))
+}
+
 fn main() {
     let managed = ManagedPolicies::parse(MANAGED).unwrap();
     let paths = EscalationCatalog::parse(PATHS).unwrap();
+    if wants("who-can") {
+        who_can(&managed);
+    }
+    if wants("what-can") {
+        what_can(&managed, &generated(1000));
+    }
+    if wants("diff") {
+        diff(&managed);
+    }
+    if wants("escalation") {
+        escalation(&managed, &paths);
+    }
+}
 
+/// Who-can for one action over the generated 1,000-principal scenario, without and with the
+/// role-assumption chains.
+fn who_can(managed: &ManagedPolicies) {
     let big = generated(1000);
     let cache = CompileCache::new();
-    let wb = Workbench::new(&big, &cache).with_managed(Some(&managed));
+    let wb = Workbench::new(&big, &cache).with_managed(Some(managed));
     let mut query = WhoCanQuery {
         actions: vec!["s3:DeleteBucket".into()],
         resource: "arn:aws:s3:::team-5-data".into(),
@@ -144,14 +169,15 @@ fn main() {
         "who-can with role-assumption chains: {ms:.1} ms ({} answers, {chains} chains)",
         answer.entries.len()
     );
+}
 
-    what_can(&managed, &big);
-    diff(&managed);
-
+/// The escalation analysis of a generated 500-principal scenario, and of the account the
+/// browser benchmark imports.
+fn escalation(managed: &ManagedPolicies, paths: &EscalationCatalog) {
     let half = generated(500);
     let cache = CompileCache::new();
-    let wb = Workbench::new(&half, &cache).with_managed(Some(&managed));
-    let (ms, report) = time(1, || wb.escalation_paths(&paths));
+    let wb = Workbench::new(&half, &cache).with_managed(Some(managed));
+    let (ms, report) = time(1, || wb.escalation_paths(paths));
     println!(
         "escalation over {} principals: {ms:.0} ms ({} paths, {} already admin)",
         report.principals_considered,
@@ -163,8 +189,8 @@ fn main() {
     let text = e2e_account::authorization_details(200, 299);
     let imported = iam_engine::import::detect_and_import(&text, &Default::default()).unwrap();
     let cache = CompileCache::new();
-    let wb = Workbench::new(&imported.scenario, &cache).with_managed(Some(&managed));
-    let (ms, report) = time(1, || wb.escalation_paths(&paths));
+    let wb = Workbench::new(&imported.scenario, &cache).with_managed(Some(managed));
+    let (ms, report) = time(1, || wb.escalation_paths(paths));
     println!(
         "escalation over the browser benchmark's account ({} principals): {ms:.0} ms ({} paths, {} already admin)",
         report.principals_considered,

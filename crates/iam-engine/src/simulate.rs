@@ -3,16 +3,30 @@
 //!
 //! [`SimulateCustomPolicyInput`] reads exactly the JSON that `aws iam simulate-custom-policy
 //! --cli-input-json` takes (PascalCase keys, policies as JSON strings), plus AWS's
-//! `OrderedOrganizationPolicyInputList` (levels of `ServiceControlPolicyInputList`) and this
-//! project's `OrderedResourceControlPolicyInputList` in the same form. [`simulate`] answers
-//! with AWS's response shape ([`SimulateCustomPolicyOutput`]) and adds the playground's
-//! explanation under `Explanation` in each result, so the app and the CLI print the same JSON.
+//! `OrderedOrganizationPolicyInputList` (levels of `ServiceControlPolicyInputList`), and this
+//! project's extensions, so that every layer the evaluator knows can be given:
+//! - `OrderedResourceControlPolicyInputList`, levels of `ResourceControlPolicyInputList`, in
+//!   the same form as the SCPs;
+//! - `SessionPolicyInputList`, the session policies passed when the caller's session was
+//!   created (AWS's `AssumeRole` `Policy` and `PolicyArns`), each a JSON document in a
+//!   string; they apply to a role session or federated user only, so `CallerArn` must be one
+//!   (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`);
+//! - `VpcEndpoint`, `{"VpcEndpointId": "vpce-…", "PolicyDocument": "…"}` (the names of
+//!   `aws ec2 create-vpc-endpoint`): the request goes through that endpoint, so its policy
+//!   must allow it too (without `PolicyDocument`, AWS's default endpoint policy, which allows
+//!   everything); `aws:SourceVpce` is the endpoint's id unless `ContextEntries` gives it.
+//!
+//! [`simulate`] answers with AWS's response shape ([`SimulateCustomPolicyOutput`]) and adds
+//! the playground's explanation under `Explanation` in each result, so the app and the CLI
+//! print the same JSON.
 //!
 //! Choices where AWS's documentation is silent:
 //! - Policy ids are `PolicyInputList.N`, `PermissionsBoundaryPolicyInputList.N`,
-//!   `ResourcePolicy`, `ServiceControlPolicy.L.N` and `ResourceControlPolicy.L.N` (one-based).
-//! - `SourcePolicyType` is `IAM Policy` for identity and boundary inputs, `Resource Policy` for the
-//!   resource policy, `Organizations Policy` for SCPs and RCPs.
+//!   `SessionPolicyInputList.N`, `ResourcePolicy`, `ServiceControlPolicy.L.N`,
+//!   `ResourceControlPolicy.L.N` (one-based) and `VpcEndpointPolicy`.
+//! - `SourcePolicyType` is `IAM Policy` for identity and boundary inputs, `Session Policy` for
+//!   session policies, `Resource Policy` for the resource policy, `Organizations Policy` for
+//!   SCPs and RCPs, `VPC Endpoint Policy` for the endpoint's policy.
 //! - Line and column numbers are one-based and count characters.
 //! - Without `CallerArn`, the caller is an IAM user `arn:aws:iam::123456789012:user/Simulated`
 //!   in the resource owner's account (or in 123456789012), as AWS simulates a user.
@@ -71,6 +85,39 @@ pub struct SimulateCustomPolicyInput {
     /// RCP levels from the organization root to the account (this project's extension).
     #[serde(default)]
     pub ordered_resource_control_policy_input_list: Vec<RcpLevel>,
+    /// Session policies of the caller's session, each a JSON document in a string (this
+    /// project's extension).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub session_policy_input_list: Vec<String>,
+    /// The VPC endpoint the request goes through (this project's extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_endpoint: Option<VpcEndpointInput>,
+}
+
+/// The VPC endpoint a simulated request goes through.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct VpcEndpointInput {
+    /// The endpoint's id, `vpce-` and 8 or 17 hexadecimal digits.
+    pub vpc_endpoint_id: String,
+    /// The endpoint policy, a JSON document in a string; AWS's default endpoint policy (full
+    /// access) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_document: Option<String>,
+}
+
+/// AWS's default VPC endpoint policy: full access for everyone through the endpoint.
+pub const DEFAULT_VPC_ENDPOINT_POLICY: &str =
+    r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+
+/// Whether `id` is a VPC endpoint id: `vpce-` and 8 or 17 lower-case hexadecimal digits.
+pub fn is_vpc_endpoint_id(id: &str) -> bool {
+    id.strip_prefix("vpce-").is_some_and(|hex| {
+        (hex.len() == 8 || hex.len() == 17)
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// One level of SCPs.
@@ -285,7 +332,35 @@ pub fn simulate(
             )?
         }
     };
-    let context: RequestContext = input.context_entries.iter().cloned().collect();
+    if !input.session_policy_input_list.is_empty()
+        && !matches!(
+            caller.kind,
+            eval::CallerKind::RoleSession | eval::CallerKind::FederatedUser
+        )
+    {
+        return Err(SimulateError {
+            message: "SessionPolicyInputList applies to a role session or a federated user: give CallerArn as arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.".to_string(),
+        });
+    }
+    let mut context: RequestContext = input.context_entries.iter().cloned().collect();
+    if let Some(endpoint) = &input.vpc_endpoint {
+        let id = &endpoint.vpc_endpoint_id;
+        if !is_vpc_endpoint_id(id) {
+            let shown: String = id.chars().take(80).collect();
+            return Err(SimulateError {
+                message: format!(
+                    "VpcEndpoint.VpcEndpointId \"{shown}\" is not a VPC endpoint id: vpce- and 8 or 17 hexadecimal digits, such as vpce-0a1b2c3d4e5f60718."
+                ),
+            });
+        }
+        if context.get("aws:SourceVpce").is_none() {
+            context.insert(ContextEntry::new(
+                "aws:SourceVpce",
+                crate::context::ContextKeyType::String,
+                [id.clone()],
+            ));
+        }
+    }
     let mut sources: Vec<Source> = Vec::new();
     let mut diagnostics = Vec::new();
     let mut compile = |id: String, aws_type: &'static str, text: &str, t: PolicyType| {
@@ -322,6 +397,26 @@ pub fn simulate(
             "IAM Policy",
             text,
             PolicyType::PermissionsBoundary,
+        ));
+    }
+    for (i, text) in input.session_policy_input_list.iter().enumerate() {
+        set.session.push(compile(
+            format!("SessionPolicyInputList.{}", i + 1),
+            "Session Policy",
+            text,
+            PolicyType::Session,
+        ));
+    }
+    if let Some(endpoint) = &input.vpc_endpoint {
+        let text = endpoint
+            .policy_document
+            .as_deref()
+            .unwrap_or(DEFAULT_VPC_ENDPOINT_POLICY);
+        set.vpc_endpoint = Some(compile(
+            "VpcEndpointPolicy".to_string(),
+            "VPC Endpoint Policy",
+            text,
+            PolicyType::VpcEndpoint,
         ));
     }
     for (l, level) in input
@@ -581,6 +676,171 @@ mod tests {
         );
         let no_action = input(serde_json::json!({"PolicyInputList": [], "ActionNames": []}));
         assert!(simulate(&no_action).is_err());
+    }
+
+    const ALLOW_S3: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/app/s1";
+
+    #[test]
+    fn session_policies_limit_a_role_session() {
+        let session_policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadOnly","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+        let out = simulate(&input(serde_json::json!({
+            "PolicyInputList": [ALLOW_S3],
+            "SessionPolicyInputList": [session_policy],
+            "ActionNames": ["s3:GetObject", "s3:PutObject"],
+            "CallerArn": SESSION,
+        })))
+        .unwrap();
+        let [get, put] = out.evaluation_results.as_slice() else {
+            panic!("two results expected")
+        };
+        assert_eq!(get.eval_decision, "allowed");
+        assert_eq!(put.eval_decision, "implicitDeny");
+        assert!(
+            put.explanation.summary.contains("No session policy allows"),
+            "{}",
+            put.explanation.summary
+        );
+        // A Deny in a session policy is located like any other statement.
+        let deny = r#"{"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":"*","Resource":"*"},
+  {"Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}"#;
+        let out = simulate(&input(serde_json::json!({
+            "PolicyInputList": [ALLOW_S3],
+            "SessionPolicyInputList": [deny],
+            "ActionNames": ["s3:PutObject"],
+            "CallerArn": SESSION,
+        })))
+        .unwrap();
+        let m = &out.evaluation_results[0].matched_statements[0];
+        assert_eq!(m.source_policy_id, "SessionPolicyInputList.1");
+        assert_eq!(m.source_policy_type, "Session Policy");
+        assert_eq!(m.start_position, Position { line: 3, column: 3 });
+        // Near miss: without the session policy the same request is allowed.
+        let out = simulate(&input(serde_json::json!({
+            "PolicyInputList": [ALLOW_S3],
+            "ActionNames": ["s3:PutObject"],
+            "CallerArn": SESSION,
+        })))
+        .unwrap();
+        assert_eq!(out.evaluation_results[0].eval_decision, "allowed");
+    }
+
+    #[test]
+    fn session_policies_need_a_session_caller() {
+        for caller in [None, Some("arn:aws:iam::111122223333:user/alice")] {
+            let mut json = serde_json::json!({
+                "PolicyInputList": [ALLOW_S3],
+                "SessionPolicyInputList": [ALLOW_S3],
+                "ActionNames": ["s3:GetObject"],
+            });
+            if let Some(c) = caller {
+                json["CallerArn"] = c.into();
+            }
+            let e = simulate(&input(json)).unwrap_err();
+            assert!(e.message.contains("role session"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_vpc_endpoint_policy_filters_requests_through_it() {
+        let endpoint = r#"{
+  "Statement": [
+    {"Sid": "Reports", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"},
+    {"Sid": "NoDeletes", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "*"}
+  ]
+}"#;
+        let out = simulate(&input(serde_json::json!({
+            "PolicyInputList": [ALLOW_S3],
+            "ActionNames": ["s3:GetObject", "s3:DeleteObject"],
+            "ResourceArns": ["arn:aws:s3:::reports/q1", "arn:aws:s3:::private/k"],
+            "VpcEndpoint": {"VpcEndpointId": "vpce-0a1b2c3d4e5f60718", "PolicyDocument": endpoint},
+        })))
+        .unwrap();
+        let decisions: Vec<&str> = out
+            .evaluation_results
+            .iter()
+            .map(|r| r.eval_decision.as_str())
+            .collect();
+        assert_eq!(
+            decisions,
+            ["allowed", "implicitDeny", "explicitDeny", "explicitDeny"]
+        );
+        let refused = &out.evaluation_results[1];
+        assert!(
+            refused
+                .explanation
+                .summary
+                .contains("VPC endpoint policy does not allow"),
+            "{}",
+            refused.explanation.summary
+        );
+        assert!(
+            refused
+                .explanation
+                .candidates
+                .iter()
+                .any(|c| c.statement.policy_id == "VpcEndpointPolicy")
+        );
+        let denied = &out.evaluation_results[2].matched_statements[0];
+        assert_eq!(denied.source_policy_id, "VpcEndpointPolicy");
+        assert_eq!(denied.source_policy_type, "VPC Endpoint Policy");
+        assert_eq!(denied.start_position, Position { line: 4, column: 5 });
+        // Near miss: the same request not through the endpoint is allowed.
+        let out = simulate(&input(serde_json::json!({
+            "PolicyInputList": [ALLOW_S3],
+            "ActionNames": ["s3:DeleteObject"],
+        })))
+        .unwrap();
+        assert_eq!(out.evaluation_results[0].eval_decision, "allowed");
+    }
+
+    #[test]
+    fn the_endpoint_sets_source_vpce_unless_the_context_gives_it() {
+        let only_this_endpoint = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-0a1b2c3d"}}}]}"#;
+        let run = |context: serde_json::Value| {
+            let out = simulate(&input(serde_json::json!({
+                "PolicyInputList": [only_this_endpoint],
+                "ActionNames": ["s3:GetObject"],
+                "VpcEndpoint": {"VpcEndpointId": "vpce-0a1b2c3d"},
+                "ContextEntries": context,
+            })))
+            .unwrap();
+            out.evaluation_results[0].eval_decision.clone()
+        };
+        // The default endpoint policy allows everything; aws:SourceVpce comes from the id.
+        assert_eq!(run(serde_json::json!([])), "allowed");
+        assert_eq!(
+            run(
+                serde_json::json!([{"ContextKeyName": "aws:SourceVpce", "ContextKeyValues": ["vpce-99999999"], "ContextKeyType": "string"}])
+            ),
+            "implicitDeny"
+        );
+    }
+
+    #[test]
+    fn bad_endpoint_input_is_refused_with_its_place() {
+        let e = simulate(&input(serde_json::json!({
+            "PolicyInputList": [],
+            "ActionNames": ["s3:GetObject"],
+            "VpcEndpoint": {"VpcEndpointId": "vpc-123"},
+        })))
+        .unwrap_err();
+        assert!(e.message.contains("not a VPC endpoint id"), "{e}");
+        let text = "{\n  \"PolicyInputList\": [],\n  \"ActionNames\": [\"s3:GetObject\"],\n  \"VpcEndpoint\": {\"Id\": \"vpce-0a1b2c3d\"}\n}";
+        let e = serde_json::from_str::<SimulateCustomPolicyInput>(text).unwrap_err();
+        assert_eq!((e.line(), e.column() > 0), (4, true), "{e}");
+        assert!(e.to_string().contains("unknown field `Id`"), "{e}");
+        assert!(is_vpc_endpoint_id("vpce-0a1b2c3d4e5f60718"));
+        for bad in [
+            "vpce-0A1B2C3D",
+            "vpce-123",
+            "vpce-",
+            "vpc-0a1b2c3d",
+            "vpce-0a1b2c3d4e5f6071",
+        ] {
+            assert!(!is_vpc_endpoint_id(bad), "{bad}");
+        }
     }
 }
 

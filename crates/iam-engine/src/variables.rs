@@ -189,6 +189,24 @@ impl Template {
         })
     }
 
+    /// The pattern with every variable a `*`: whatever the variables resolve to, the pattern
+    /// [`Template::resolve_pattern`] gives matches no text this one does not (a substituted
+    /// value is literal, and `*` matches any text). Without variables, the template's pattern.
+    pub fn any_value_pattern(&self) -> Pattern {
+        if let Some(p) = &self.static_pattern {
+            return p.clone();
+        }
+        let mut b = Pattern::builder();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => b.glob(t),
+                Part::Escaped(c) => b.literal_char(*c),
+                Part::Var(_) => b.glob("*"),
+            };
+        }
+        b.build()
+    }
+
     /// Substitutes into a [`Pattern`]: policy text keeps its wildcards, substituted values
     /// and escapes are literal.
     pub fn resolve_pattern(&self, ctx: &RequestContext) -> Resolution<Cow<'_, Pattern>> {

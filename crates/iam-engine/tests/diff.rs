@@ -653,9 +653,92 @@ proptest! {
         let (ma, mb) = (Model { scenario: &a, managed: None, cache: &cache }, Model { scenario: &b, managed: None, cache: &cache });
         // Without the catalog the columns are the literal actions the pool names (the
         // wildcards match them), which keeps the unscoped diff quick in a debug build.
-        let scoped = diff_scenarios_with(&ma, &mb, None, &DiffOptions { scope_to_changes: true });
-        let full = diff_scenarios_with(&ma, &mb, None, &DiffOptions { scope_to_changes: false });
+        let scoped = diff_scenarios_with(&ma, &mb, None, &DiffOptions { scope_to_changes: true, ..DiffOptions::default() });
+        let full = diff_scenarios_with(&ma, &mb, None, &DiffOptions { scope_to_changes: false, ..DiffOptions::default() });
         prop_assert_eq!(full.actions_considered, 5);
         prop_assert_eq!(scoped, full);
+    }
+}
+
+// Statements over resources that regions may or may not tell apart: roles (for
+// `sts:AssumeRole`), a bucket with a policy, a KMS key, another account's queue, a policy
+// variable, and NotResource.
+fn region_statement() -> impl Strategy<Value = Value> {
+    let actions = prop::sample::select(vec![
+        "s3:GetObject",
+        "s3:*",
+        "sts:AssumeRole",
+        "kms:Decrypt",
+        "sqs:SendMessage",
+        "iam:PassRole",
+    ]);
+    let resources = prop::sample::select(vec![
+        "*".to_string(),
+        "arn:aws:s3:::releases/*".to_string(),
+        "arn:aws:s3:::logs/*".to_string(),
+        "arn:aws:s3:::home/${aws:username}/*".to_string(),
+        format!("arn:aws:iam::{ACCOUNT}:role/deploy"),
+        format!("arn:aws:iam::{ACCOUNT}:role/*"),
+        format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k1"),
+        "arn:aws:kms:*:*:key/*".to_string(),
+        "arn:aws:sqs:us-east-1:999988887777:q".to_string(),
+    ]);
+    (any::<bool>(), any::<bool>(), actions, resources).prop_map(|(allow, not, a, r)| {
+        let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }, "Action": a});
+        s[if not { "NotResource" } else { "Resource" }] = json!(r);
+        s
+    })
+}
+
+fn regions_account(user: &[Value], role: &[Value], bucket: &[Value], trust_user: bool) -> Scenario {
+    let trusted = if trust_user {
+        format!("arn:aws:iam::{ACCOUNT}:user/u")
+    } else {
+        format!("arn:aws:iam::{ACCOUNT}:root")
+    };
+    let bucket: Vec<Value> = bucket
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            s["Principal"] = json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:user/u")});
+            s
+        })
+        .collect();
+    scenario(json!({
+        "users": [{"name": "u", "inlinePolicies": [{"name": "P", "document": doc(json!(user))}]}],
+        "roles": [
+            {"name": "deploy", "trustPolicy": doc(json!([{"Effect": "Allow", "Principal": {"AWS": trusted}, "Action": "sts:AssumeRole"}]))},
+            {"name": "build", "trustPolicy": doc(json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}])),
+             "inlinePolicies": [{"name": "R", "document": doc(json!(role))}]}],
+        "resources": [
+            {"kind": "s3Bucket", "name": "logs", "policy": doc(json!(bucket))},
+            {"kind": "kmsKey", "name": "k1"}]
+    }))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn deciding_once_for_regions_no_policy_tells_apart_changes_nothing(
+        user in prop::collection::vec(region_statement(), 0..3),
+        role in prop::collection::vec(region_statement(), 0..3),
+        bucket in prop::collection::vec(region_statement(), 0..2),
+        user2 in prop::collection::vec(region_statement(), 0..3),
+        role2 in prop::collection::vec(region_statement(), 0..3),
+        bucket2 in prop::collection::vec(region_statement(), 0..2),
+        trust in any::<bool>(),
+        trust2 in any::<bool>(),
+    ) {
+        use iam_engine::workbench::analysis::diff::{DiffOptions, diff_scenarios_with};
+        let a = regions_account(&user, &role, &bucket, trust);
+        let b = regions_account(&user2, &role2, &bucket2, trust2);
+        let cache = CompileCache::new();
+        let (ma, mb) = (Model { scenario: &a, managed: None, cache: &cache }, Model { scenario: &b, managed: None, cache: &cache });
+        for scope_to_changes in [true, false] {
+            let grouped = diff_scenarios_with(&ma, &mb, None, &DiffOptions { scope_to_changes, group_regions: true });
+            let alone = diff_scenarios_with(&ma, &mb, None, &DiffOptions { scope_to_changes, group_regions: false });
+            prop_assert_eq!(grouped, alone);
+        }
     }
 }

@@ -11,8 +11,10 @@
 //! (default `*`), `resourceAccount`, `context` (`[{key, type, values}]`, AWS type names),
 //! `identity` (list), `boundary`, `session` (list), `scps` and `rcps` (lists of levels, each a
 //! list of policies), `resourcePolicy`, `resourcePolicyKind` (`ordinary`, `roleTrust`,
-//! `kmsKey`), `managementAccount`. Policy ids in expectations are `identity.N`, `boundary`,
-//! `session.N`, `scps.L.N`, `rcps.L.N` and `resource`. `expect` holds `decision` and optionally
+//! `kmsKey`), `managementAccount`, `vpcEndpoint` (`{id, policy}`: a request whose
+//! `aws:SourceVpce` is `id` goes through the endpoint, whose policy then applies, as the
+//! scenario glue and `simulate-custom-policy` put it). Policy ids in expectations are `identity.N`, `boundary`,
+//! `session.N`, `scps.L.N`, `rcps.L.N`, `resource` and `vpcEndpoint`. `expect` holds `decision` and optionally
 //! `matched` (`id:Sid` or `id#index`, in order), `miss` (an element some candidate failed on),
 //! `missingContextKeys`, `uncertain`, `summaryContains`, `rootOnlyTask` and `steps`
 //! (`{stepKind: verdict}`). Every case also checks that `decide` agrees with `evaluate`.
@@ -73,6 +75,7 @@ struct Fixture {
     #[serde(default)]
     resource_policy_kind: ResourcePolicyKind,
     management_account: Option<String>,
+    vpc_endpoint: Option<Endpoint>,
     expect: Expect,
     #[serde(default)]
     variants: Vec<Variant>,
@@ -89,6 +92,14 @@ struct Variant {
     resource_account: Option<String>,
     context: Option<Vec<ContextField>>,
     expect: Expect,
+}
+
+/// A VPC endpoint: its id and its policy.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Endpoint {
+    id: String,
+    policy: Policy,
 }
 
 /// One context entry, in the shape of the AWS CLI's `--context-entries`.
@@ -315,6 +326,16 @@ fn eval_fixtures() {
         for (label, variant, expect) in variants {
             count += 1;
             let request = build_request(&case, variant);
+            let mut set = set.clone();
+            if let Some(endpoint) = &case.vpc_endpoint
+                && request.context.lookup("aws:SourceVpce").values().first() == Some(&endpoint.id)
+            {
+                set.vpc_endpoint = Some(compile(
+                    "vpcEndpoint",
+                    &endpoint.policy,
+                    PolicyType::VpcEndpoint,
+                ));
+            }
             let got = eval::evaluate(&set, &request);
             // The fast path must agree with the explained one.
             let fast = eval::decide(&set, &request);

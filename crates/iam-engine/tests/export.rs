@@ -244,7 +244,7 @@ mod properties {
                     let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#;
                     s.roles.push(Role::new("role", trust));
                     for kind in ResourceKind::ALL {
-                        let mut r = Resource::new(kind, "res-1");
+                        let mut r = Resource::new_in(kind, "res-1", &s.account);
                         r.policy = s.policies.first().map(|p| p.document.clone());
                         s.resources.push(r);
                     }

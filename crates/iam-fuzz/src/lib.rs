@@ -21,6 +21,7 @@ use iam_engine::policy::PolicyType;
 use iam_engine::scenario::{FORMAT_VERSION, Scenario};
 use iam_engine::share::{self, SharePayload, ViewState};
 use iam_engine::span::{LineIndex, Span};
+use iam_engine::validate::files::{FileKind, detect, validate_file};
 use iam_engine::validate::{ValidateOptions, validate_with};
 
 /// The heap one input may use, in bytes. Inputs are at most a few tens of kilobytes (the fuzz
@@ -40,7 +41,7 @@ pub fn catalog() -> Option<&'static Catalog> {
 }
 
 /// Every policy type, one of which each policy input is validated as.
-const POLICY_TYPES: [PolicyType; 7] = [
+const POLICY_TYPES: [PolicyType; 8] = [
     PolicyType::Identity,
     PolicyType::Resource,
     PolicyType::Trust,
@@ -48,6 +49,7 @@ const POLICY_TYPES: [PolicyType; 7] = [
     PolicyType::Scp,
     PolicyType::Rcp,
     PolicyType::Session,
+    PolicyType::VpcEndpoint,
 ];
 
 /// One input surface of the playground.
@@ -231,7 +233,22 @@ fn policy_json(text: &str) {
     ));
 }
 
+/// `iam-playground validate` of a whole file read as `kind`: every finding, about a policy
+/// inside it included, has a span inside the file on character boundaries.
+fn validate_whole_file(text: &str, kind: FileKind) {
+    let index = LineIndex::new(text);
+    let report = validate_file(
+        text,
+        kind,
+        &ValidateOptions::new(PolicyType::Identity, catalog()),
+    );
+    for finding in &report.findings {
+        check_diagnostics(text, &index, std::slice::from_ref(&finding.to_diagnostic()));
+    }
+}
+
 fn scenario(text: &str) {
+    validate_whole_file(text, FileKind::Scenario);
     let Ok(scenario) = Scenario::from_json(text) else {
         return;
     };
@@ -266,6 +283,8 @@ fn scenario(text: &str) {
 }
 
 fn import(text: &str) {
+    // Validated as `validate` reads the file: as what it looks like, else as a template.
+    validate_whole_file(text, detect(text).unwrap_or(FileKind::CloudFormation));
     let Ok(imported) = detect_and_import(text, &ImportOptions::default()) else {
         return;
     };

@@ -115,7 +115,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
                 .with_managed(managed.as_ref());
             let Some(d) = workbench.diff_documents(&before, &after, policy_type) else {
                 eprintln!(
-                    "iam-playground: comparing two {}s is not supported yet: compare two scenarios that hold them",
+                    "iam-playground: comparing two versions of a {} is not supported yet: compare two scenarios that hold it",
                     policy_type.describe()
                 );
                 return ExitCode::from(2);

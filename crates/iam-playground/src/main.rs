@@ -45,8 +45,9 @@ enum Command {
     /// Simulate policies like `aws iam simulate-custom-policy`, with explanations.
     ///
     /// Reads the JSON that `aws iam simulate-custom-policy --cli-input-json` takes (plus
-    /// `OrderedOrganizationPolicyInputList` and `OrderedResourceControlPolicyInputList`) and
-    /// prints AWS's response shape with an `Explanation` in each result.
+    /// `OrderedOrganizationPolicyInputList`, `OrderedResourceControlPolicyInputList`,
+    /// `SessionPolicyInputList` and `VpcEndpoint` {VpcEndpointId, PolicyDocument}) and prints
+    /// AWS's response shape with an `Explanation` in each result.
     SimulateCustomPolicy {
         /// The request: a path, `file://path`, or `-` for standard input.
         #[arg(
@@ -59,8 +60,12 @@ enum Command {
         #[arg(long)]
         batch: bool,
     },
-    /// Validate a policy like IAM Access Analyzer: errors, security warnings, warnings and
-    /// suggestions, with the offending line underlined (or `--json`).
+    /// Validate policies like IAM Access Analyzer: errors, security warnings, warnings and
+    /// suggestions, with the offending line underlined (or `--format json`, `--format sarif`).
+    ///
+    /// Takes policy files, CloudFormation templates, authorization details and scenario files,
+    /// and directories of them, and validates every policy inside each with its own type. Exit
+    /// status 0 when no finding is an error, 1 when one is, 2 when an input cannot be read.
     Validate(validate::ValidateArgs),
     /// Turn a scenario file into a share link (or, with `--embed`, an iframe snippet).
     Share(share::ShareArgs),
@@ -79,7 +84,8 @@ enum Command {
     /// Prints AWS's response shape (`EvaluationResults`, one per action and resource) with an
     /// `Explanation` in each result, exactly as `simulate-custom-policy` does.
     SimulatePrincipalPolicy(principal::PrincipalPolicyArgs),
-    /// Run a scenario's saved tests: one line per test, exit status 1 if any fails.
+    /// Run a scenario's saved tests: one line per test (or JUnit XML with `--format junit`),
+    /// exit status 1 if any fails.
     Test(saved_tests::TestArgs),
     /// Explain an AccessDenied error: rebuild the request from the message (or a CloudTrail
     /// event), name the policy layer that denies it and, with `--scenario`, propose a fix

@@ -1,11 +1,16 @@
-//! `iam-playground test FILE [--junit PATH]`: runs a scenario's saved tests through the
-//! engine's workbench facade (the same runs the web app's tests panel shows), prints one line
-//! per test, and exits 1 when any test fails. `--junit` also writes JUnit XML, which CI
-//! systems read.
+//! `iam-playground test FILE [--format junit] [--junit PATH]`: runs a scenario's saved tests
+//! through the engine's workbench facade (the same runs the web app's tests panel shows),
+//! prints one line per test (or, with `--format junit`, JUnit XML, which CI systems read), and
+//! exits 1 when any test fails, 2 when the scenario cannot be read. `--junit PATH` writes the
+//! JUnit XML to a file beside the text report.
+//!
+//! In the XML each saved test is a `testcase`; a wrong decision is a `failure` whose message
+//! says the expected and the actual decision and whose text gives the request, both
+//! decisions and the engine's reason; a request that cannot be evaluated is an `error`.
 
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use iam_engine::eval::Decision;
 use iam_engine::scenario::{ExpectedDecision, Scenario};
 use iam_engine::workbench::simulate::TestOutcome;
@@ -21,9 +26,19 @@ pub struct TestArgs {
     /// The scenario file (JSON), or `-` for standard input.
     #[arg(value_name = "FILE")]
     scenario: String,
+    /// The output: `text` (one line per test) or `junit` (JUnit XML).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// Also write the results as JUnit XML to this file.
     #[arg(long, value_name = "PATH")]
     junit: Option<String>,
+}
+
+/// The output formats of `test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Junit,
 }
 
 /// AWS's spelling of an expected decision.
@@ -159,8 +174,18 @@ pub fn junit_xml(suite: &str, scenario: &Scenario, outcomes: &[TestOutcome]) -> 
                         .with_attributes([("message", why.as_str()), ("type", kind)]),
                 ));
                 let mut detail = request_line(scenario, o);
+                detail.push_str("\nexpected: ");
+                detail.push_str(expected_word(o.expected));
+                if let Some(actual) = o.actual {
+                    detail.push_str("\nactual: ");
+                    detail.push_str(actual.as_aws_str());
+                }
+                if let Some(error) = &o.error {
+                    detail.push_str("\nerror: ");
+                    detail.push_str(error);
+                }
                 if let Some(e) = &o.evaluation {
-                    detail.push('\n');
+                    detail.push_str("\nreason: ");
                     detail.push_str(&e.evaluation.summary);
                 }
                 // CDATA cannot hold "]]>"; text escaping can hold anything.
@@ -195,19 +220,21 @@ pub fn run(args: TestArgs) -> ExitCode {
     let outcomes = Workbench::new(&scenario, &cache)
         .with_managed(managed.as_ref())
         .run_tests();
-    let text = report(&scenario, &outcomes);
+    let suite = if scenario.title.trim().is_empty() {
+        args.scenario.clone()
+    } else {
+        scenario.title.clone()
+    };
     // A closed pipe (`… | head`) ends the output quietly; the exit status still tells.
-    crate::io::out(&text);
-    if let Some(path) = &args.junit {
-        let suite = if scenario.title.trim().is_empty() {
-            args.scenario.clone()
-        } else {
-            scenario.title.clone()
-        };
-        if let Err(e) = std::fs::write(path, junit_xml(&suite, &scenario, &outcomes)) {
-            eprintln!("iam-playground: cannot write {path}: {e}");
-            return ExitCode::from(2);
-        }
+    match args.format {
+        Format::Text => crate::io::out(&report(&scenario, &outcomes)),
+        Format::Junit => crate::io::out(&junit_xml(&suite, &scenario, &outcomes)),
+    }
+    if let Some(path) = &args.junit
+        && let Err(e) = std::fs::write(path, junit_xml(&suite, &scenario, &outcomes))
+    {
+        eprintln!("iam-playground: cannot write {path}: {e}");
+        return ExitCode::from(2);
     }
     if outcomes.iter().all(|o| o.passed) {
         ExitCode::SUCCESS

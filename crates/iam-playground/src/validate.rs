@@ -1,9 +1,24 @@
-//! `iam-playground validate`: policy validation findings for a file or standard input.
+//! `iam-playground validate`: policy validation findings for files, directories or standard
+//! input, as text, JSON or SARIF 2.1.0.
+//!
+//! Each path is a file or a directory. A directory is walked in name order, skipping hidden
+//! directories, `node_modules` and `target`; of its files, those ending in `.json`, `.yaml`,
+//! `.yml` or `.template` are read and kept when they are a policy, a CloudFormation template,
+//! the output of `aws iam get-account-authorization-details` or a scenario file (judged by
+//! their top-level keys), and the others are skipped. A file named on the command line is
+//! always read; one that is none of these kinds is validated as a policy when it is JSON (or
+//! standard input), unless `--skip-unknown` says to skip it. Terraform (`.tf`) is not read yet: such files are skipped with a note.
+//! The policies inside a template, authorization details or a scenario are validated with
+//! their own policy types (see `iam_engine::validate::files`), and findings point at the
+//! file's lines.
 //!
 //! The action catalog is embedded in the binary (the CLI is native, so the megabyte costs
 //! nothing at start-up that matters and the command works with no data files around it).
-//! Exit status: 0 when no finding is an error, 1 when one is, 2 when the input is unusable.
+//! Exit status: 0 when no finding is an error, 1 when one is, 2 when an input is unusable (a
+//! path that cannot be read, text that is not UTF-8, a file over `--max-input-bytes`); the
+//! other inputs are still validated and reported.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -13,7 +28,9 @@ use iam_engine::diagnostic::cap_per_code;
 use crate::CATALOG;
 use iam_engine::policy::PolicyType;
 use iam_engine::span::LineIndex;
-use iam_engine::validate::{Finding, Quota, ValidateOptions, render_findings, validate_with};
+use iam_engine::validate::files::{FileKind, FileReport, detect, validate_file};
+use iam_engine::validate::sarif::{Artifact, Notice, file_uri, sarif_log};
+use iam_engine::validate::{Finding, Quota, ValidateOptions, render_findings};
 use serde::Serialize;
 
 /// Arguments of `validate`.
@@ -28,12 +45,30 @@ pub struct ValidateArgs {
     /// Skip the checks that need the AWS action catalog.
     #[arg(long)]
     no_catalog: bool,
-    /// Print the findings as JSON instead of text.
+    /// The output: `text` (the offending lines underlined), `json`, or `sarif` (SARIF 2.1.0,
+    /// for code scanning).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Skip named files that are no policy, template, authorization details or scenario, as a
+    /// directory walk does (for pre-commit, which names every staged JSON and YAML file).
     #[arg(long)]
+    skip_unknown: bool,
+    /// Print the findings as JSON (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
     json: bool,
-    /// The policy file, or `-` for standard input.
-    #[arg(value_name = "FILE")]
-    file: String,
+    /// Policy files, CloudFormation templates, authorization details or scenario files, and
+    /// directories of them (walked; hidden directories, node_modules and target are skipped);
+    /// `-` for standard input. Terraform is not read yet: `.tf` files are skipped with a note.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<String>,
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
 }
 
 /// The policy types the command accepts.
@@ -46,6 +81,8 @@ pub(crate) enum PolicyKind {
     Scp,
     Rcp,
     Session,
+    /// A VPC endpoint policy (resource-policy grammar with a Principal).
+    VpcEndpoint,
 }
 
 impl From<PolicyKind> for PolicyType {
@@ -58,6 +95,7 @@ impl From<PolicyKind> for PolicyType {
             PolicyKind::Scp => PolicyType::Scp,
             PolicyKind::Rcp => PolicyType::Rcp,
             PolicyKind::Session => PolicyType::Session,
+            PolicyKind::VpcEndpoint => PolicyType::VpcEndpoint,
         }
     }
 }
@@ -72,6 +110,7 @@ enum QuotaKind {
     TrustPolicy,
     Scp,
     Rcp,
+    VpcEndpoint,
     None,
 }
 
@@ -84,10 +123,15 @@ struct JsonFinding<'a> {
     end: iam_engine::span::LineCol,
 }
 
-/// The whole `--json` answer.
+/// One file's `--json` answer (with several files, an array of these).
 #[derive(Serialize)]
 struct JsonReport<'a> {
     file: &'a str,
+    /// What the file was read as: `policy`, `cloudformation`, `authorization-details` or
+    /// `scenario`.
+    kind: &'static str,
+    /// The type a policy file was validated as (the policies inside other files have their
+    /// own, named in each finding's message).
     policy_type: PolicyType,
     catalog: bool,
     findings: Vec<JsonFinding<'a>>,
@@ -95,6 +139,9 @@ struct JsonReport<'a> {
     /// [`iam_engine::diagnostic::MAX_SHOWN_PER_CODE`] of a code, how many more there are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     omitted: Vec<Omitted>,
+    /// What could not be validated in the file.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 /// The findings of one code left out of the `--json` answer.
@@ -104,15 +151,138 @@ struct Omitted {
     count: usize,
 }
 
-/// Runs the command.
-pub fn run(args: ValidateArgs) -> ExitCode {
-    let text = match crate::read_input(&args.file) {
-        Ok(t) => t,
+/// An input to read: standard input, a file named on the command line, or one found in a
+/// directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Input {
+    Stdin,
+    Named(PathBuf),
+    Found(PathBuf),
+}
+
+/// The directories a walk does not enter (besides hidden ones).
+const SKIPPED_DIRS: [&str; 2] = ["node_modules", "target"];
+
+/// The file names a walk reads.
+fn walked_kind(path: &Path) -> Option<bool> {
+    let name = path.file_name()?.to_str()?;
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("json" | "yaml" | "yml" | "template") => Some(true),
+        Some("tf") => Some(false),
+        _ => None,
+    }
+}
+
+/// The inputs `paths` name, directories walked in name order, and the notes about files
+/// skipped. A path that cannot be listed is an error message.
+fn collect(paths: &[String], notes: &mut Vec<(String, String)>) -> (Vec<Input>, Vec<String>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        let path = Path::new(p.strip_prefix("file://").unwrap_or(p));
+        if path.is_dir() {
+            walk(path, &mut inputs, notes, &mut errors);
+        } else if walked_kind(path) == Some(false) {
+            notes.push((display(path), TERRAFORM_NOTE.to_string()));
+        } else {
+            inputs.push(Input::Named(path.to_path_buf()));
+        }
+    }
+    (inputs, errors)
+}
+
+/// Why a `.tf` file is skipped.
+const TERRAFORM_NOTE: &str = "skipped: Terraform files are not read yet (validate the policies as JSON files, or the CloudFormation templates)";
+
+/// Walks `dir` depth-first in name order. Symbolic links to directories are not followed, so a
+/// link cycle cannot loop.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<Input>,
+    notes: &mut Vec<(String, String)>,
+    errors: &mut Vec<String>,
+) {
+    let mut entries: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).collect(),
         Err(e) => {
-            eprintln!("iam-playground: {e}");
-            return ExitCode::from(2);
+            errors.push(format!("cannot read {}: {e}", dir.display()));
+            return;
         }
     };
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
+                walk(&path, out, notes, errors);
+            }
+            continue;
+        }
+        // A link to a file is read; a link to a directory is not followed.
+        if file_type.is_symlink() && !path.is_file() {
+            continue;
+        }
+        match walked_kind(&path) {
+            Some(true) => out.push(Input::Found(path)),
+            Some(false) => notes.push((display(&path), TERRAFORM_NOTE.to_string())),
+            None => {}
+        }
+    }
+}
+
+/// A path as the messages show it.
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// A file read and validated.
+struct Checked {
+    /// The name messages use (the path as given, or `<stdin>`).
+    name: String,
+    /// The SARIF artifact URI.
+    uri: String,
+    text: String,
+    report: FileReport,
+}
+
+/// The SARIF URI of a path: relative to the working directory when it is inside it, a
+/// `file://` URI when it is elsewhere.
+fn uri_of(path: &Path) -> String {
+    if path.is_absolute() {
+        if let Some(rel) = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        {
+            return file_uri(&rel.to_string_lossy());
+        }
+        return format!("file://{}", file_uri(&path.to_string_lossy()));
+    }
+    file_uri(&path.to_string_lossy())
+}
+
+/// The word `--json` uses for a kind.
+fn kind_word(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Policy => "policy",
+        FileKind::CloudFormation => "cloudformation",
+        FileKind::AuthorizationDetails => "authorization-details",
+        FileKind::Scenario => "scenario",
+    }
+}
+
+/// Runs the command.
+pub fn run(args: ValidateArgs) -> ExitCode {
+    let format = if args.json { Format::Json } else { args.format };
     let catalog = if args.no_catalog {
         None
     } else {
@@ -138,61 +308,203 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         Some(QuotaKind::TrustPolicy) => Some(Quota::TrustPolicy),
         Some(QuotaKind::Scp) => Some(Quota::Scp),
         Some(QuotaKind::Rcp) => Some(Quota::Rcp),
+        Some(QuotaKind::VpcEndpoint) => Some(Quota::VpcEndpoint),
     };
     let options = ValidateOptions {
         policy_type,
         catalog: catalog.as_ref(),
         quota,
     };
-    let findings = validate_with(&text, &options);
-    let name = if args.file == "-" {
-        "<stdin>"
-    } else {
-        args.file.as_str()
-    };
-    // At most MAX_SHOWN_PER_CODE findings of each code are printed, in text and in JSON: a
-    // mistake repeated on every line would otherwise print the text many times over.
-    let (shown, omitted) = cap_per_code(&findings, |f| f.code.as_str());
-    let index = LineIndex::new(&text);
-    if args.json {
-        let report = JsonReport {
-            file: name,
-            policy_type,
-            catalog: catalog.is_some(),
-            omitted: omitted
-                .iter()
-                .map(|(code, count)| Omitted {
-                    code: code.clone(),
-                    count: *count,
-                })
-                .collect(),
-            findings: shown
-                .iter()
-                .map(|f| JsonFinding {
-                    finding: f,
-                    start: index.line_col(f.span.start),
-                    end: index.line_col(f.span.end),
-                })
-                .collect(),
-        };
-        match serde_json::to_string_pretty(&report) {
-            Ok(json) => emit(&json),
-            Err(e) => {
-                eprintln!("iam-playground: cannot write the findings: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    } else {
-        let rendered = render_findings(&findings, &text, name);
-        if !rendered.is_empty() {
-            emit(&rendered.join("\n"));
-        }
-        emit(&summary(&findings));
+
+    let mut notes: Vec<(String, String)> = Vec::new();
+    let (inputs, errors) = collect(&args.paths, &mut notes);
+    let mut unusable = !errors.is_empty();
+    for e in &errors {
+        eprintln!("iam-playground: {e}");
     }
-    if findings.iter().any(Finding::is_error) {
+    let mut checked: Vec<Checked> = Vec::new();
+    for input in &inputs {
+        let (source, name, uri) = match input {
+            Input::Stdin => ("-".to_string(), "<stdin>".to_string(), "stdin".to_string()),
+            Input::Named(p) | Input::Found(p) => (display(p), display(p), uri_of(p)),
+        };
+        let text = match crate::read_input(&source) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("iam-playground: {e}");
+                unusable = true;
+                continue;
+            }
+        };
+        let kind = match (detect(&text), input) {
+            (Some(kind), _) => kind,
+            (None, Input::Found(_)) => continue,
+            (None, Input::Named(_)) if args.skip_unknown => continue,
+            (None, Input::Stdin) => FileKind::Policy,
+            (None, Input::Named(p)) => {
+                let json = p.extension().is_none_or(|e| e.eq_ignore_ascii_case("json"))
+                    || text.trim_start().starts_with('{');
+                if json {
+                    FileKind::Policy
+                } else {
+                    notes.push((
+                        name.clone(),
+                        "skipped: not a policy, CloudFormation template, authorization details or scenario".to_string(),
+                    ));
+                    continue;
+                }
+            }
+        };
+        let report = validate_file(&text, kind, &options);
+        for n in &report.notes {
+            notes.push((name.clone(), n.clone()));
+        }
+        checked.push(Checked {
+            name,
+            uri,
+            text,
+            report,
+        });
+    }
+    for (file, note) in &notes {
+        eprintln!("note: {file}: {note}");
+    }
+
+    let printed = match format {
+        Format::Sarif => print_sarif(&checked, &notes),
+        Format::Json => print_json(&checked, policy_type, catalog.is_some()),
+        Format::Text => {
+            print_text(&checked);
+            true
+        }
+    };
+    if !printed || unusable {
+        ExitCode::from(2)
+    } else if checked
+        .iter()
+        .any(|c| c.report.findings.iter().any(Finding::is_error))
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The text report: every file's findings rendered, then the counts.
+fn print_text(checked: &[Checked]) {
+    let mut all: Vec<Finding> = Vec::new();
+    for c in checked {
+        let rendered = render_findings(&c.report.findings, &c.text, &c.name);
+        if !rendered.is_empty() {
+            emit(&rendered.join("\n"));
+        }
+        all.extend(c.report.findings.iter().cloned());
+    }
+    if checked.len() != 1 {
+        let policies: usize = checked.iter().map(|c| c.report.policies).sum();
+        emit(&format!(
+            "{} checked, {} validated",
+            plural(checked.len(), "file"),
+            plural(policies, "policy document"),
+        ));
+    }
+    emit(&summary(&all));
+}
+
+/// The `--json` report: one object for one file, an array for several.
+fn print_json(checked: &[Checked], policy_type: PolicyType, catalog: bool) -> bool {
+    let reports: Vec<JsonReport<'_>> = checked
+        .iter()
+        .map(|c| {
+            // At most MAX_SHOWN_PER_CODE findings of each code are printed, in text and in
+            // JSON: a mistake repeated on every line would otherwise print the text many
+            // times over.
+            let (shown, omitted) = cap_per_code(&c.report.findings, |f| f.code.as_str());
+            let index = LineIndex::new(&c.text);
+            JsonReport {
+                file: &c.name,
+                kind: kind_word(c.report.kind),
+                policy_type,
+                catalog,
+                omitted: omitted
+                    .iter()
+                    .map(|(code, count)| Omitted {
+                        code: code.clone(),
+                        count: *count,
+                    })
+                    .collect(),
+                findings: shown
+                    .iter()
+                    .map(|f| JsonFinding {
+                        finding: f,
+                        start: index.line_col(f.span.start),
+                        end: index.line_col(f.span.end),
+                    })
+                    .collect(),
+                notes: &c.report.notes,
+            }
+        })
+        .collect();
+    let json = match reports.as_slice() {
+        [one] => serde_json::to_string_pretty(one),
+        _ => serde_json::to_string_pretty(&reports),
+    };
+    match json {
+        Ok(json) => {
+            emit(&json);
+            true
+        }
+        Err(e) => {
+            eprintln!("iam-playground: cannot write the findings: {e}");
+            false
+        }
+    }
+}
+
+/// The SARIF log: every finding (code scanning wants them all, so nothing is capped), and the
+/// notes as the run's notifications.
+fn print_sarif(checked: &[Checked], notes: &[(String, String)]) -> bool {
+    let artifacts: Vec<Artifact<'_>> = checked
+        .iter()
+        .map(|c| Artifact {
+            uri: &c.uri,
+            text: &c.text,
+            findings: &c.report.findings,
+        })
+        .collect();
+    // Each note names its file, as text and as the notification's location.
+    let texts: Vec<(String, String)> = notes
+        .iter()
+        .map(|(f, n)| (format!("{f}: {n}"), uri_of(Path::new(f))))
+        .collect();
+    let notices: Vec<Notice<'_>> = texts
+        .iter()
+        .map(|(text, uri)| Notice {
+            uri: Some(uri),
+            message: text,
+        })
+        .collect();
+    let log = sarif_log(&artifacts, &notices, iam_engine::VERSION);
+    match serde_json::to_string_pretty(&log) {
+        Ok(json) => {
+            emit(&json);
+            true
+        }
+        Err(e) => {
+            eprintln!("iam-playground: cannot write the SARIF log: {e}");
+            false
+        }
+    }
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else if let Some(stem) = word.strip_suffix('y') {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {word}s")
     }
 }
 
@@ -206,13 +518,6 @@ fn emit(text: &str) {
 fn summary(findings: &[Finding]) -> String {
     use iam_engine::diagnostic::Severity;
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     format!(
         "{}, {}, {}, {}",
         plural(count(Severity::Error), "error"),

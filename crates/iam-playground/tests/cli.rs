@@ -147,6 +147,18 @@ fn bad_input_exits_2_with_a_message() {
             json!({"PolicyInputList": [], "ActionNames": ["a:b"], "ResourceOwner": "me"}).to_string(),
             "ResourceOwner",
         ),
+        (
+            json!({"PolicyInputList": [], "ActionNames": ["a:b"], "SessionPolicyInputList": ["{}"]}).to_string(),
+            "SessionPolicyInputList applies to a role session",
+        ),
+        (
+            json!({"PolicyInputList": [], "ActionNames": ["a:b"], "VpcEndpoint": {"VpcEndpointId": "vpc-1"}}).to_string(),
+            "not a VPC endpoint id",
+        ),
+        (
+            "{\n  \"PolicyInputList\": [],\n  \"ActionNames\": [\"a:b\"],\n  \"VpcEndpoint\": {\"Policy\": \"{}\"}\n}".to_string(),
+            "line 4",
+        ),
     ];
     for (input, expected) in cases {
         let out = with_stdin(&["simulate-custom-policy", "--cli-input-json", "-"], &input);
@@ -168,6 +180,39 @@ fn bad_input_exits_2_with_a_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
+
+#[test]
+fn session_and_vpc_endpoint_layers_from_the_input() {
+    let allow_s3 = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}";
+    let input = json!({
+        "PolicyInputList": [allow_s3],
+        "SessionPolicyInputList": [allow_s3],
+        "CallerArn": "arn:aws:sts::111122223333:assumed-role/app/s1",
+        "ActionNames": ["s3:GetObject", "s3:DeleteObject"],
+        "ResourceArns": ["arn:aws:s3:::b/k"],
+        "VpcEndpoint": {
+            "VpcEndpointId": "vpce-0a1b2c3d",
+            "PolicyDocument": "{\"Statement\":[{\"Sid\":\"Reads\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"
+        }
+    });
+    let out = with_stdin(
+        &["simulate-custom-policy", "--cli-input-json", "-"],
+        &input.to_string(),
+    );
+    assert_success(&out);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["EvaluationResults"][0]["EvalDecision"], "allowed");
+    assert_eq!(v["EvaluationResults"][1]["EvalDecision"], "implicitDeny");
+    let steps = v["EvaluationResults"][1]["Explanation"]["steps"]
+        .as_array()
+        .unwrap();
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["kind"] == "vpcEndpoint" && s["verdict"] == "noAllow"),
+        "{steps:?}"
+    );
 }
 
 #[test]

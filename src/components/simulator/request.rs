@@ -9,7 +9,8 @@ use iam_engine::context::ContextKeyType;
 use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::workbench::request::{
     ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, principal_choices,
-    resource_suggestions, set_override, setting_for,
+    resource_suggestions, set_override, set_through_endpoint, setting_for, through_endpoint,
+    vpc_endpoint_choices,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -146,6 +147,18 @@ pub fn RequestPanel() -> Html {
         })
     };
 
+    let endpoints = vpc_endpoint_choices(&scenario);
+    let through = through_endpoint(&request.context).unwrap_or_default();
+    let on_endpoint = {
+        let update = update.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            update(Box::new(move |r| {
+                set_through_endpoint(&mut r.context, Some(v.as_str()))
+            }));
+        })
+    };
+
     // A select keeps the option the user last picked even when its `selected` attributes
     // change, so the chosen values are also set as properties after each render.
     let principal_select = use_node_ref();
@@ -226,6 +239,17 @@ pub fn RequestPanel() -> Html {
                         { for resources.iter().map(|r| html! { <option value={r.clone()} /> }) }
                     </datalist>
                 </label>
+                if !endpoints.is_empty() {
+                    <label>
+                        <span>{ "Through VPC endpoint (sets aws:SourceVpce)" }</span>
+                        <select name="vpc-endpoint" onchange={on_endpoint}>
+                            <option value="" selected={through.is_empty()}>{ "none" }</option>
+                            { for endpoints.iter().map(|(id, label)| html! {
+                                <option value={id.clone()} selected={*id == through}>{ label.clone() }</option>
+                            }) }
+                        </select>
+                    </label>
+                }
             </form>
         </section>
     }

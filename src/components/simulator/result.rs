@@ -45,6 +45,7 @@ pub fn step_name(kind: StepKind) -> &'static str {
         StepKind::Identity => "Identity-based policies",
         StepKind::PermissionsBoundary => "Permissions boundary",
         StepKind::Session => "Session policy",
+        StepKind::VpcEndpoint => "VPC endpoint policy",
     }
 }
 
@@ -58,11 +59,12 @@ pub fn verdict(verdict: Verdict) -> (&'static str, &'static str) {
     }
 }
 
-/// The evaluation chain in AWS's order.
-const CHAIN: [StepKind; 7] = [
+/// The evaluation chain in AWS's order (the VPC endpoint's step only for a request through one).
+const CHAIN: [StepKind; 8] = [
     StepKind::DenyCheck,
     StepKind::Rcp,
     StepKind::Scp,
+    StepKind::VpcEndpoint,
     StepKind::ResourcePolicy,
     StepKind::Identity,
     StepKind::PermissionsBoundary,
@@ -102,7 +104,11 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
     // AWS stops at the first decisive step; the rest of the chain is shown as not reached, so
     // the whole order (deny check, RCP, SCP, resource policy, identity, boundary, session) is
     // always visible.
+    let through_endpoint = props.result.through_vpc_endpoint();
     for kind in CHAIN {
+        if kind == StepKind::VpcEndpoint && !through_endpoint {
+            continue;
+        }
         if !evaluation.steps.iter().any(|s| s.kind == kind) {
             steps.push(html! {
                 <li class="step verdict-na step-not-reached" data-step={format!("{kind:?}").to_lowercase()}>

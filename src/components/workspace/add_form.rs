@@ -100,7 +100,7 @@ pub fn AddForm(props: &AddFormProps) -> Html {
                 ),
                 Lane::Resources => (
                     edit(&store, format!("Add {} {name}", kind.describe()), |s| {
-                        s.add_resource(Resource::new(*kind, &name))
+                        s.add_resource(Resource::new_in(*kind, &name, &s.account))
                     }),
                     CardKey::Resource(*kind, name.clone()),
                 ),

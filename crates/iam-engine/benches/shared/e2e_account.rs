@@ -1,8 +1,8 @@
-//! The account the browser benchmark of the escalation analysis imports (`authorizationDetails`
-//! of `e2e/analysis.test.mjs`), generated the same way: the same pseudo-random generator
-//! (mulberry32) drawn in the same order, so the native benchmark measures the very account the
-//! analysis worker does. Included by path from `benches/analysis.rs`; not a bench target of its
-//! own.
+//! The accounts the browser benchmarks of the escalation analysis and of the change review
+//! import (`authorizationDetails` of `e2e/lib/accounts.mjs`), generated the same way: the same
+//! pseudo-random generator (mulberry32) drawn in the same order, so the native benchmarks
+//! measure the very accounts the analysis worker does. Included by path from
+//! `benches/analysis.rs` and `benches/diff.rs`; not a bench target of its own.
 
 use serde_json::{Value, json};
 
@@ -100,8 +100,14 @@ fn document(rnd: &mut Random, n: usize) -> Value {
 /// `roles` roles (a third under the SSO path, all trusting Lambda), with 60 customer-managed
 /// policies, inline policies and AWS-managed attachments (`authorizationDetails(users, roles)`
 /// of the journey, seed 16).
+#[allow(dead_code)] // Each bench that includes this file uses one of the two.
 pub fn authorization_details(users: usize, roles: usize) -> String {
-    let rnd = &mut Random(16);
+    authorization_details_seeded(users, roles, 16)
+}
+
+/// [`authorization_details`] drawn from `seed` (`authorizationDetails(users, roles, seed)`).
+pub fn authorization_details_seeded(users: usize, roles: usize, seed: u32) -> String {
+    let rnd = &mut Random(seed);
     let policies: Vec<Value> = (0..60)
         .map(|i| {
             let v2 = document(rnd, 3);

@@ -201,8 +201,7 @@ fn layer_present(evaluation: &Evaluation, layer: Layer) -> bool {
         Layer::Session => StepKind::Session,
         Layer::Scp => StepKind::Scp,
         Layer::Rcp => StepKind::Rcp,
-        // The engine has no VPC endpoint policies; nothing to compare.
-        Layer::VpcEndpoint => return false,
+        Layer::VpcEndpoint => StepKind::VpcEndpoint,
         Layer::Unspecified => return true,
     };
     if layer == Layer::Identity {
@@ -301,7 +300,7 @@ fn missing_phrase(layer: Layer) -> &'static str {
         Layer::Session => "the session policy passed when the session was created is missing here",
         Layer::Resource => "the resource's resource-based policy is missing here",
         Layer::VpcEndpoint => {
-            "the VPC endpoint policy is missing here (the playground does not evaluate VPC endpoint policies)"
+            "the request does not go through a VPC endpoint here: add the endpoint to the scenario and pick it as the request's aws:SourceVpce"
         }
         Layer::Identity => "the principal's identity-based policies are missing here",
         Layer::Unspecified => "a policy is missing here",
@@ -316,6 +315,7 @@ fn policy_layer(t: PolicyType) -> Layer {
         PolicyType::Scp => Layer::Scp,
         PolicyType::Rcp => Layer::Rcp,
         PolicyType::Session => Layer::Session,
+        PolicyType::VpcEndpoint => Layer::VpcEndpoint,
     }
 }
 
@@ -327,6 +327,7 @@ fn step_layer(kind: StepKind) -> Option<Layer> {
         StepKind::Identity => Layer::Identity,
         StepKind::PermissionsBoundary => Layer::Boundary,
         StepKind::Session => Layer::Session,
+        StepKind::VpcEndpoint => Layer::VpcEndpoint,
         StepKind::RootUser | StepKind::DenyCheck => return None,
     })
 }
@@ -423,6 +424,49 @@ mod tests {
         let a = check_agreement(Some(&claim(ClaimKind::NoAllow, Layer::Identity)), &ev);
         assert!(a.decision_agrees && !a.reason_agrees);
         assert!(a.message.contains("denies more than the account does"));
+    }
+
+    #[test]
+    fn vpc_endpoint_claims_agree_with_the_endpoint_layer() {
+        let mut set = PolicySet::default();
+        set.identity.push(policy("id", ALLOW, PolicyType::Identity));
+        // Not through an endpoint here: the claim names what is missing.
+        let a = check_agreement(
+            Some(&claim(ClaimKind::NoAllow, Layer::VpcEndpoint)),
+            &run(&set),
+        );
+        assert!(!a.decision_agrees && !a.reason_agrees);
+        assert!(
+            a.message
+                .contains("does not go through a VPC endpoint here"),
+            "{}",
+            a.message
+        );
+        // Through an endpoint whose policy allows reads only.
+        set.vpc_endpoint = Some(policy(
+            "vpce",
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:Get*","Resource":"*"}"#,
+            PolicyType::VpcEndpoint,
+        ));
+        let ev = run(&set);
+        assert_eq!(ev.decision, Decision::ImplicitDeny);
+        let a = check_agreement(Some(&claim(ClaimKind::NoAllow, Layer::VpcEndpoint)), &ev);
+        assert!(a.decision_agrees && a.reason_agrees, "{a:?}");
+        assert_eq!(a.denying_layers, vec![Layer::VpcEndpoint]);
+        // An explicit deny there.
+        set.vpc_endpoint = Some(policy(
+            "vpce",
+            r#"{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}"#,
+            PolicyType::VpcEndpoint,
+        ));
+        let ev = run(&set);
+        let a = check_agreement(
+            Some(&claim(ClaimKind::ExplicitDeny, Layer::VpcEndpoint)),
+            &ev,
+        );
+        assert!(a.decision_agrees && a.reason_agrees, "{a:?}");
+        let a = check_agreement(Some(&claim(ClaimKind::ExplicitDeny, Layer::Identity)), &ev);
+        assert!(a.decision_agrees && !a.reason_agrees, "{a:?}");
     }
 
     #[test]

@@ -151,7 +151,8 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
             )
             .chain(set.scp_levels.iter().filter(|_| scps_apply).flatten())
             .chain(set.rcp_levels.iter().filter(|_| rcps_apply).flatten())
-            .chain(resource_policy);
+            .chain(resource_policy)
+            .chain(set.vpc_endpoint.iter());
         let s = scan_all(deniers, &cx, Effect::Deny, &mut ex);
         deny = deny || s.matched;
         step(
@@ -237,6 +238,28 @@ fn run(set: &PolicySet, request: &Request, mut ex: Option<&mut Explain>) -> Deci
         step(&mut ex, StepKind::Scp, Verdict::NotApplicable, || {
             detail.to_string()
         });
+    }
+
+    // 3b. The VPC endpoint the request goes through: its policy must allow the request too.
+    // It only filters (the Amazon VPC guide: an endpoint policy "does not override or replace
+    // identity-based policies or resource-based policies"), so an allow here grants nothing.
+    if let Some(endpoint) = &set.vpc_endpoint {
+        let ok = endpoint.scan(&cx, Effect::Allow, ex.as_deref_mut()).matched;
+        step(
+            &mut ex,
+            StepKind::VpcEndpoint,
+            if ok { Verdict::Allow } else { Verdict::NoAllow },
+            || {
+                if ok {
+                    "The VPC endpoint policy allows the request through the endpoint.".to_string()
+                } else {
+                    "The VPC endpoint policy does not allow the request: a request through a VPC endpoint needs the endpoint's policy to allow it too.".to_string()
+                }
+            },
+        );
+        if !ok {
+            return Decision::ImplicitDeny;
+        }
     }
 
     // 4. The resource-based policy.

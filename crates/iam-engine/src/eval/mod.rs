@@ -9,10 +9,13 @@
 //! The combination follows the IAM User Guide's policy evaluation logic
 //! (`reference_policies_evaluation-logic.html`, its cross-account page and the permissions
 //! boundaries page):
-//! 1. A Deny that applies in any policy (identity, boundary, session, SCP, RCP, resource)
+//! 1. A Deny that applies in any policy (identity, boundary, session, SCP, RCP, resource,
+//!    VPC endpoint)
 //!    decides `explicitDeny`.
 //! 2. Every RCP level of the resource's account must allow (the management account is
-//!    exempt), and every SCP level of the principal's account likewise.
+//!    exempt), and every SCP level of the principal's account likewise. A request through a
+//!    VPC endpoint must be allowed by the endpoint's policy too (Amazon VPC's "Control access
+//!    to VPC endpoints using endpoint policies"); that policy never grants on its own.
 //! 3. The account root user may then do anything in its own account, except the KMS key
 //!    policy rule below.
 //! 4. In the same account, a resource-based policy that names the caller's user ARN or session
@@ -58,4 +61,5 @@ pub use result::{
     statement_name,
 };
 pub use root_task::{RootTaskEvaluation, evaluate_root_task};
+pub(crate) use service_rules::is_kms_key_arn;
 pub use service_rules::{AwsRefusal, AwsRefusalRule};

@@ -80,6 +80,7 @@ pub fn statement_reads_unset_key(
         .chain(set.scp_levels.iter().flatten())
         .chain(set.rcp_levels.iter().flatten())
         .chain(set.resource_policy.iter())
+        .chain(set.vpc_endpoint.iter())
         .filter(|p| p.source.id == statement.policy_id)
         .any(|p| p.statement_reads_unset_key(statement.index, &cx))
 }
@@ -154,12 +155,12 @@ impl ReachSet {
     ///   anonymous caller's resource-policy check all end in an implicit deny. Only the root
     ///   user's own-account branch allows without a statement, so root is never shortcut that
     ///   way.
-    /// - The root user in its own account with no policy at all in play (no SCP, RCP or
-    ///   resource policy) passes every step to that branch, which allows.
+    /// - The root user in its own account with no policy at all in play (no SCP, RCP,
+    ///   resource or VPC endpoint policy) passes every step to that branch, which allows.
     /// - An IAM principal is allowed an action that needs no permission
     ///   (`sts:GetCallerIdentity`) whatever its policies say.
     /// - An IAM principal in its own account whose set has identity-based policies only (no
-    ///   boundary, session policy, SCP, RCP or resource policy) is allowed when an Allow
+    ///   boundary, session policy, SCP, RCP, resource or VPC endpoint policy) is allowed when an Allow
     ///   statement whose Resource, Principal and conditions all hold for the request matches
     ///   the action, no Deny statement matches it and it is no root-only task.
     pub fn known_decision(&self, column: usize) -> Option<Decision> {
@@ -236,7 +237,8 @@ impl ActionReach {
             .chain(set.session.iter())
             .chain(set.scp_levels.iter().flatten())
             .chain(set.rcp_levels.iter().flatten())
-            .chain(set.resource_policy.iter());
+            .chain(set.resource_policy.iter())
+            .chain(set.vpc_endpoint.iter());
         for policy in policies {
             let r = self.policy_reach(policy);
             or_into(&mut any, &r.any);
@@ -248,6 +250,7 @@ impl ActionReach {
             && set.scp_levels.is_empty()
             && set.rcp_levels.is_empty()
             && set.resource_policy.is_none()
+            && set.vpc_endpoint.is_none()
             && set.resource_policy_kind == ResourcePolicyKind::Ordinary;
         let own_account = !request.is_cross_account();
         let root_allowed = root && own_account && identity_only && set.identity.is_empty();
@@ -300,7 +303,8 @@ impl ActionReach {
             .chain(set.session.iter().map(|p| (p, false)))
             .chain(set.scp_levels.iter().flatten().map(|p| (p, false)))
             .chain(set.rcp_levels.iter().flatten().map(|p| (p, false)))
-            .chain(set.resource_policy.iter().map(|p| (p, false)));
+            .chain(set.resource_policy.iter().map(|p| (p, false)))
+            .chain(set.vpc_endpoint.iter().map(|p| (p, false)));
         for (policy, identity) in policies {
             let elements = policy
                 .action_elements()

@@ -251,6 +251,9 @@ pub struct PolicySet {
     pub rcp_levels: Vec<Vec<CompiledPolicy>>,
     /// The resource's resource-based policy (or the role's trust policy).
     pub resource_policy: Option<CompiledPolicy>,
+    /// The policy of the VPC endpoint the request goes through, when it goes through one: it
+    /// must allow the request too, and it never grants on its own.
+    pub vpc_endpoint: Option<CompiledPolicy>,
     /// What the resource policy is.
     pub resource_policy_kind: ResourcePolicyKind,
     /// The organization's management account, exempt from SCPs and RCPs.

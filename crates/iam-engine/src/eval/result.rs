@@ -132,6 +132,8 @@ pub enum StepKind {
     PermissionsBoundary,
     /// The session policies.
     Session,
+    /// The policy of the VPC endpoint the request goes through.
+    VpcEndpoint,
 }
 
 /// What one step concluded.

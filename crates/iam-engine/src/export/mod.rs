@@ -22,6 +22,13 @@
 //!   policy text will not match the new key until edited. Every resource is created in the
 //!   stack's Region. They are marked `DeletionPolicy: Retain` (and `UpdateReplacePolicy`), so
 //!   deleting the stack keeps their data; the generated password secrets are deleted with it.
+//! - **VPC endpoints** (`AWS::EC2::VPCEndpoint`, logical id `VpcEndpoint` + the endpoint id in
+//!   PascalCase, from which the import reads the id back): in the VPC the template's `VpcId`
+//!   parameter (`AWS::EC2::VPC::Id`) names, with the endpoint's `ServiceName` (in the stack's
+//!   Region, `com.amazonaws.${AWS::Region}.SERVICE`, when it names the endpoint's Region),
+//!   `VpcEndpointType` `Gateway` for S3 and DynamoDB and `Interface` otherwise, and its
+//!   `PolicyDocument` when it has one of its own. AWS chooses the new endpoint's id, so an
+//!   `aws:SourceVpce` condition naming the scenario's id will not match it until edited.
 //!
 //! Policy documents are embedded as JSON objects, keeping the user's key order. Every string
 //! in them that is an ARN is rewritten with `Fn::Sub`: the partition `aws` becomes
@@ -63,7 +70,8 @@ pub enum Format {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportError {
-    /// A stable code: `export-invalid-document`, `export-empty` or `export-serialize`.
+    /// A stable code: `export-invalid-document`, `export-endpoint-service`, `export-empty` or
+    /// `export-serialize`.
     pub code: &'static str,
     /// What is wrong, naming the document (for example `user "alice" inline policy "s3"`).
     pub message: String,
@@ -521,6 +529,7 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
                 ResourceKind::SqsQueue => "Queue",
                 ResourceKind::SnsTopic => "Topic",
                 ResourceKind::KmsKey => "Key",
+                ResourceKind::VpcEndpoint => "VpcEndpoint",
             };
             ids.allocate(prefix, &r.name)
         })
@@ -679,6 +688,23 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
             Some(text) => Some(document(text, &what, account)?),
             None => None,
         };
+        if res.kind == ResourceKind::VpcEndpoint {
+            let region = res.region.as_deref().unwrap_or(&scenario.account.region);
+            let Some(service_name) = res.service_name.as_deref().filter(|s| !s.is_empty()) else {
+                return Err(ExportError {
+                    code: "export-endpoint-service",
+                    message: format!(
+                        "VPC endpoint \"{}\" has no service name (such as com.amazonaws.{region}.s3); CloudFormation needs one to create it",
+                        res.name
+                    ),
+                    document: None,
+                    line: None,
+                    column: None,
+                });
+            };
+            resources.push_new(id.clone(), vpc_endpoint(service_name, region, policy));
+            continue;
+        }
         let mut props = Node::map();
         let (kind, policy_kind, policy_prefix) = match res.kind {
             ResourceKind::S3Bucket => {
@@ -701,6 +727,8 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
                 }
                 ("AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "TopicPolicy")
             }
+            // Handled above: an endpoint is not a stateful resource with a separate policy.
+            ResourceKind::VpcEndpoint => continue,
             ResourceKind::KmsKey => {
                 props.insert(
                     "Description",
@@ -763,8 +791,51 @@ fn build(scenario: &Scenario) -> Result<Node, ExportError> {
     };
     template.insert("Description", Node::str(description));
     template.insert("Metadata", metadata(scenario));
+    if scenario
+        .resources
+        .iter()
+        .any(|r| r.kind == ResourceKind::VpcEndpoint)
+    {
+        let mut vpc = Node::map();
+        vpc.insert("Type", Node::str("AWS::EC2::VPC::Id"));
+        vpc.insert(
+            "Description",
+            Node::str("The VPC the scenario's VPC endpoints are created in."),
+        );
+        let mut parameters = Node::map();
+        parameters.insert("VpcId", vpc);
+        template.insert("Parameters", parameters);
+    }
     template.insert("Resources", resources);
     Ok(template)
+}
+
+/// An `AWS::EC2::VPCEndpoint` for a VPC endpoint of the scenario in `region`.
+fn vpc_endpoint(service_name: &str, region: &str, policy: Option<Node>) -> Node {
+    let service = service_name
+        .strip_prefix(&format!("com.amazonaws.{region}."))
+        .map(str::to_string);
+    let short = service
+        .clone()
+        .unwrap_or_else(|| service_name.rsplit('.').next().unwrap_or("").to_string());
+    let mut props = Node::map();
+    props.insert("VpcId", Node::reference("VpcId"));
+    match service {
+        Some(s) => props.insert(
+            "ServiceName",
+            Node::sub(format!("com.amazonaws.${{AWS::Region}}.{s}")),
+        ),
+        None => props.insert("ServiceName", Node::str(service_name)),
+    }
+    let gateway = matches!(short.as_str(), "s3" | "dynamodb");
+    props.insert(
+        "VpcEndpointType",
+        Node::str(if gateway { "Gateway" } else { "Interface" }),
+    );
+    if let Some(p) = policy {
+        props.insert("PolicyDocument", p);
+    }
+    resource("AWS::EC2::VPCEndpoint", props)
 }
 
 /// AWS's default key policy: the account's IAM policies decide who uses the key.

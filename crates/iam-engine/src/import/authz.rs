@@ -12,9 +12,11 @@
 
 use percent_encoding::percent_decode_str;
 
+use super::found::FoundPolicy;
 use super::tree::{Kind, Tree};
 use super::{DEFAULT_ACCOUNT_ID, ImportOptions, Imported, Skipped, Source, pretty, tree_to_node};
 use crate::export::node::Node;
+use crate::policy::PolicyType;
 use crate::scenario::{
     AWS_MANAGED_PREFIX, Group, InlinePolicy, ManagedPolicy, PolicyRef, Role, Scenario, Tag, User,
 };
@@ -23,6 +25,8 @@ use crate::span::LineIndex;
 struct Reader<'a> {
     index: LineIndex<'a>,
     skipped: Vec<Skipped>,
+    /// The documents read, with their places, when asked for ([`super::policies_in`]).
+    found: Option<Vec<FoundPolicy>>,
 }
 
 impl Reader<'_> {
@@ -63,7 +67,16 @@ impl Reader<'_> {
             _ => tree_to_node(t),
         };
         if matches!(node, Node::Map(_)) {
-            Some(pretty(&node))
+            let text = pretty(&node);
+            if let Some(found) = &mut self.found {
+                let ty = if what.ends_with("trust policy") {
+                    PolicyType::Trust
+                } else {
+                    PolicyType::Identity
+                };
+                found.push(FoundPolicy::new(what.to_string(), ty, t, text.clone()));
+            }
+            Some(text)
         } else {
             self.skip(what.to_string(), "its document is not a JSON object", t.at);
             None
@@ -170,10 +183,16 @@ fn account_of(tree: &Tree) -> Option<String> {
         .find(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
 }
 
-pub(super) fn import(tree: &Tree, text_in: &str, options: &ImportOptions) -> Imported {
+pub(super) fn import(
+    tree: &Tree,
+    text_in: &str,
+    options: &ImportOptions,
+    record: bool,
+) -> (Imported, Vec<FoundPolicy>) {
     let mut r = Reader {
         index: LineIndex::new(text_in),
         skipped: Vec::new(),
+        found: record.then(Vec::new),
     };
     let mut notes = Vec::new();
     let account = match account_of(tree) {
@@ -335,12 +354,17 @@ pub(super) fn import(tree: &Tree, text_in: &str, options: &ImportOptions) -> Imp
     }
 
     r.skipped.sort_by_key(|s| s.line.unwrap_or(0));
-    Imported {
-        source: Source::AuthorizationDetails,
-        scenario: s,
-        skipped: r.skipped,
-        notes,
-    }
+    let mut found = r.found.unwrap_or_default();
+    found.sort_by_key(|f| f.at);
+    (
+        Imported {
+            source: Source::AuthorizationDetails,
+            scenario: s,
+            skipped: r.skipped,
+            notes,
+        },
+        found,
+    )
 }
 
 fn policy_name(s: &Scenario) -> String {

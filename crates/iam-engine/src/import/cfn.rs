@@ -1,11 +1,13 @@
 //! CloudFormation template → scenario (see the [module docs](super)).
 
+use super::found::FoundPolicy;
 use super::tree::{Kind, Tree};
 use super::{
     DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, Imported, Skipped, Source, canonical_document,
     default_key_policy, pretty,
 };
 use crate::export::node::Node;
+use crate::policy::PolicyType;
 use crate::scenario::{
     AWS_MANAGED_PREFIX, AccessKey, DEFAULT_REGION, Group, InlinePolicy, LoginProfile,
     ManagedPolicy, PolicyRef, Resource, ResourceKind, Role, Scenario, Tag, User,
@@ -49,6 +51,8 @@ struct Cfn<'a> {
     budget: usize,
     spent: Cell<usize>,
     exceeded: Cell<Option<usize>>,
+    /// The documents read, with their places, when asked for ([`super::policies_in`]).
+    found: Option<Vec<FoundPolicy>>,
 }
 
 /// A value that cannot be evaluated without deploying, with the offset of the culprit.
@@ -59,7 +63,8 @@ pub(super) fn import(
     text: &str,
     options: &ImportOptions,
     source: Source,
-) -> Result<Imported, ImportError> {
+    record: bool,
+) -> Result<(Imported, Vec<FoundPolicy>), ImportError> {
     let account = options
         .account_id
         .clone()
@@ -77,6 +82,7 @@ pub(super) fn import(
         budget: super::expansion_budget(text.len()),
         spent: Cell::new(0),
         exceeded: Cell::new(None),
+        found: record.then(Vec::new),
     };
     // Said only when the template does name the account that way: a template with literal
     // ARNs (or none) would otherwise be told about a placeholder it never uses.
@@ -347,6 +353,26 @@ pub(super) fn import(
                 }
                 s.resources.push(r);
             }
+            "AWS::EC2::VPCEndpoint" => {
+                c.unknown_props(
+                    i,
+                    &["VpcId", "ServiceName", "VpcEndpointType", "PolicyDocument"],
+                );
+                let name = endpoint_id_of(&id).unwrap_or_else(|| {
+                    let name = format!("vpce-{i:08x}");
+                    c.notes.push(format!(
+                        "{id} is a VPC endpoint, whose id AWS chooses at creation; the scenario names it {name}."
+                    ));
+                    name
+                });
+                let mut r = Resource::new(ResourceKind::VpcEndpoint, name);
+                let service = c.opt_string(props, "ServiceName");
+                r.service_name = (!service.is_empty()).then_some(service);
+                if props.and_then(|p| p.get("PolicyDocument")).is_some() {
+                    r.policy = c.document(props, "PolicyDocument", &format!("VPC endpoint {id}"));
+                }
+                s.resources.push(r);
+            }
             "AWS::IAM::Policy"
             | "AWS::IAM::UserPolicy"
             | "AWS::IAM::GroupPolicy"
@@ -364,7 +390,7 @@ pub(super) fn import(
             ),
             other => c.skip(
                 format!("resource {id} ({other})"),
-                "the playground models IAM identities and policies, buckets, queues, topics and keys only",
+                "the playground models IAM identities and policies, buckets, queues, topics, keys and VPC endpoints only",
                 at,
             ),
         }
@@ -388,12 +414,27 @@ pub(super) fn import(
         return Err(c.over_budget(at));
     }
     c.skipped.sort_by_key(|s| s.line.unwrap_or(0));
-    Ok(Imported {
-        source,
-        scenario: s,
-        skipped: c.skipped,
-        notes: c.notes,
-    })
+    let mut found = c.found.unwrap_or_default();
+    found.sort_by_key(|f| f.at);
+    // A document read twice (a resource seen by two passes) is validated once.
+    found.dedup_by_key(|f| f.at);
+    Ok((
+        Imported {
+            source,
+            scenario: s,
+            skipped: c.skipped,
+            notes: c.notes,
+        },
+        found,
+    ))
+}
+
+/// The VPC endpoint id the export wrote in a logical id (`VpcEndpointVpce0a1b2c3d` →
+/// `vpce-0a1b2c3d`), when the logical id holds one.
+fn endpoint_id_of(logical_id: &str) -> Option<String> {
+    let hex = logical_id.strip_prefix("VpcEndpointVpce")?;
+    let id = format!("vpce-{}", hex.to_ascii_lowercase());
+    crate::simulate::is_vpc_endpoint_id(&id).then_some(id)
 }
 
 /// The value of a pseudo parameter a template can know before deploying (`AWS::AccountId`,
@@ -829,6 +870,22 @@ impl<'a> Cfn<'a> {
     /// A policy document as JSON text, with every intrinsic function evaluated; `None` (and
     /// a skipped entry) when it is missing or cannot be evaluated.
     fn document(&mut self, props: Option<&Tree>, key: &str, what: &str) -> Option<String> {
+        let ty = match key {
+            "AssumeRolePolicyDocument" => PolicyType::Trust,
+            "KeyPolicy" => PolicyType::Resource,
+            _ => PolicyType::Identity,
+        };
+        self.document_as(props, key, what, ty)
+    }
+
+    /// [`Cfn::document`] of a policy of type `ty`.
+    fn document_as(
+        &mut self,
+        props: Option<&Tree>,
+        key: &str,
+        what: &str,
+        ty: PolicyType,
+    ) -> Option<String> {
         let Some(t) = props.and_then(|p| p.get(key)) else {
             let at = props.map_or(0, |p| p.at);
             self.skip(what.to_string(), &format!("it has no {key}"), at);
@@ -841,7 +898,18 @@ impl<'a> Cfn<'a> {
             _ => self.to_node(t, 0),
         };
         match node {
-            Ok(node @ Node::Map(_)) => Some(pretty(&node)),
+            Ok(node @ Node::Map(_)) => {
+                let text = pretty(&node);
+                if let Some(found) = &mut self.found {
+                    found.push(FoundPolicy::new(
+                        format!("{what} {key}"),
+                        ty,
+                        t,
+                        text.clone(),
+                    ));
+                }
+                Some(text)
+            }
             Ok(_) => {
                 self.skip(
                     what.to_string(),
@@ -1166,7 +1234,12 @@ impl<'a> Cfn<'a> {
             _ => (ResourceKind::SnsTopic, "Topics"),
         };
         self.unknown_props(i, &[key, "PolicyDocument"]);
-        let Some(document) = self.document(props, "PolicyDocument", &format!("policy {id}")) else {
+        let Some(document) = self.document_as(
+            props,
+            "PolicyDocument",
+            &format!("policy {id}"),
+            PolicyType::Resource,
+        ) else {
             return;
         };
         let targets: Vec<&Tree> = match props.and_then(|p| p.get(key)) {

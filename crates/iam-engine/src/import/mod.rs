@@ -45,7 +45,10 @@
 mod authz;
 mod cfn;
 mod conditions;
+mod found;
 mod tree;
+
+pub use found::FoundPolicy;
 
 use serde::Serialize;
 
@@ -187,6 +190,25 @@ impl std::error::Error for ImportError {}
 
 /// Reads a template, authorization details or a scenario file (see the [module docs](self)).
 pub fn detect_and_import(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+    read(text, options, false).map(|(imported, _)| imported)
+}
+
+/// [`detect_and_import`], and the policy documents read from a template or authorization
+/// details, each with its place in `text` ([`FoundPolicy::to_file`]), for validating them
+/// where they are written. A scenario file gives none: its documents are strings of the
+/// scenario, which [`crate::validate::files`] reads itself.
+pub fn policies_in(
+    text: &str,
+    options: &ImportOptions,
+) -> Result<(Imported, Vec<FoundPolicy>), ImportError> {
+    read(text, options, true)
+}
+
+fn read(
+    text: &str,
+    options: &ImportOptions,
+    record: bool,
+) -> Result<(Imported, Vec<FoundPolicy>), ImportError> {
     let max = options.max_bytes.unwrap_or(MAX_IMPORT_BYTES);
     if text.len() > max {
         return Err(ImportError::new(
@@ -232,12 +254,15 @@ pub fn detect_and_import(text: &str, options: &ImportOptions) -> Result<Imported
             line: e.line,
             column: e.column,
         })?;
-        return Ok(Imported {
-            source: Source::Scenario,
-            scenario,
-            skipped: Vec::new(),
-            notes: Vec::new(),
-        });
+        return Ok((
+            Imported {
+                source: Source::Scenario,
+                scenario,
+                skipped: Vec::new(),
+                notes: Vec::new(),
+            },
+            Vec::new(),
+        ));
     }
     if [
         "UserDetailList",
@@ -248,7 +273,7 @@ pub fn detect_and_import(text: &str, options: &ImportOptions) -> Result<Imported
     .iter()
     .any(|k| has(k))
     {
-        return Ok(authz::import(&tree, text, options));
+        return Ok(authz::import(&tree, text, options, record));
     }
     if has("Resources") || has("AWSTemplateFormatVersion") {
         let source = if json {
@@ -256,7 +281,7 @@ pub fn detect_and_import(text: &str, options: &ImportOptions) -> Result<Imported
         } else {
             Source::CloudFormationYaml
         };
-        return cfn::import(&tree, text, options, source);
+        return cfn::import(&tree, text, options, source, record);
     }
     Err(ImportError::new(
         "import-unknown",
@@ -380,6 +405,10 @@ pub fn template_view(scenario: &Scenario) -> Scenario {
             r.policy = r.policy.as_deref().map(canonical_document);
             if r.kind == ResourceKind::KmsKey && r.policy.as_deref() == Some(default_key.as_str()) {
                 r.policy = None;
+            }
+            // An AWS::EC2::VPCEndpoint takes no tags in the template.
+            if r.kind == ResourceKind::VpcEndpoint {
+                r.tags.clear();
             }
             r
         })

@@ -35,6 +35,9 @@ pub enum PolicyType {
     Rcp,
     /// A session policy passed when assuming a role or federating.
     Session,
+    /// A VPC endpoint policy: a resource-based policy on a VPC endpoint that every request
+    /// through the endpoint must also be allowed by (it never grants on its own).
+    VpcEndpoint,
 }
 
 impl PolicyType {
@@ -42,7 +45,7 @@ impl PolicyType {
     pub fn takes_principal(self) -> bool {
         matches!(
             self,
-            PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp
+            PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp | PolicyType::VpcEndpoint
         )
     }
 
@@ -56,6 +59,7 @@ impl PolicyType {
             PolicyType::Scp => "service control policy",
             PolicyType::Rcp => "resource control policy",
             PolicyType::Session => "session policy",
+            PolicyType::VpcEndpoint => "VPC endpoint policy",
         }
     }
 }

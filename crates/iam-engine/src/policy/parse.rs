@@ -366,7 +366,10 @@ impl Cx<'_> {
         if let Some(m) = get(&picked, "Sid") {
             match m.value.as_str() {
                 Some(sid) => {
-                    let strict = !matches!(self.policy_type, PolicyType::Resource);
+                    let strict = !matches!(
+                        self.policy_type,
+                        PolicyType::Resource | PolicyType::VpcEndpoint
+                    );
                     if strict && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
                         self.diags.push(
                             Diagnostic::error(

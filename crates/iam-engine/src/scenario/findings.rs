@@ -506,7 +506,7 @@ impl Scenario {
                 out.push(text(
                     &t,
                     DocumentRef::ResourcePolicy,
-                    PolicyType::Resource,
+                    r.kind.policy_type(),
                     policy,
                 ));
             }

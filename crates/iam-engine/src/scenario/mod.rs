@@ -115,7 +115,7 @@
 //! whitespace).
 //!
 //! ## Resource
-//! `kind`: `s3Bucket`, `sqsQueue`, `snsTopic` or `kmsKey`. `name`: the bucket name (3–63
+//! `kind`: `s3Bucket`, `sqsQueue`, `snsTopic`, `kmsKey` or `vpcEndpoint`. `name`: the bucket name (3–63
 //! lowercase letters, digits, dots and hyphens), queue name (1–80 letters, digits, `-`, `_`,
 //! optionally ending in `.fifo`), topic name (1–256 of the same) or key id (1–256 letters,
 //! digits and hyphens, usually a UUID). `region` (optional): the resource's Region, default
@@ -123,6 +123,14 @@
 //! policy (for a KMS key, the key policy). The ARN is derived: `arn:aws:s3:::NAME`,
 //! `arn:aws:sqs:REGION:ACCOUNT:NAME`, `arn:aws:sns:REGION:ACCOUNT:NAME`,
 //! `arn:aws:kms:REGION:ACCOUNT:key/NAME`.
+//!
+//! `kind` `vpcEndpoint` is a VPC endpoint: `name` is its id (`vpce-` and 8 or 17 lowercase
+//! hexadecimal digits), `serviceName` (optional, only for endpoints) the service it reaches
+//! as AWS names it (`com.amazonaws.us-east-1.s3`), and `policy` its endpoint policy (absent:
+//! AWS's default endpoint policy, full access). A request goes through the endpoint when its
+//! context's `aws:SourceVpce` is the endpoint's id; the endpoint policy must then allow it too
+//! (it never grants on its own). Its ARN is `arn:aws:ec2:REGION:ACCOUNT:vpc-endpoint/NAME`;
+//! its policy is never the resource policy of a request on that ARN.
 //!
 //! ## External principal
 //! A cross-account request needs permission on both sides: the resource's account (this
@@ -147,7 +155,7 @@
 //! | version | change |
 //! |---|---|
 //! | 0 | The pre-release draft: customer-managed policies under `customerManagedPolicies`, a test's decision under `expect`. Loaded by migration. |
-//! | 1 | The first published format. |
+//! | 1 | The first published format. Later additions are optional and leave older files valid: external principals, VPC endpoints (`kind` `vpcEndpoint`, `serviceName`). |
 
 mod describe;
 mod edit;
@@ -629,15 +637,19 @@ pub enum ResourceKind {
     SnsTopic,
     /// An AWS KMS key (key policy).
     KmsKey,
+    /// A VPC endpoint (endpoint policy): a request whose `aws:SourceVpce` is its id goes
+    /// through it, and its policy must allow the request too.
+    VpcEndpoint,
 }
 
 impl ResourceKind {
     /// Every kind, in display order.
-    pub const ALL: [ResourceKind; 4] = [
+    pub const ALL: [ResourceKind; 5] = [
         ResourceKind::S3Bucket,
         ResourceKind::SqsQueue,
         ResourceKind::SnsTopic,
         ResourceKind::KmsKey,
+        ResourceKind::VpcEndpoint,
     ];
 
     /// A human name for messages.
@@ -647,6 +659,16 @@ impl ResourceKind {
             ResourceKind::SqsQueue => "SQS queue",
             ResourceKind::SnsTopic => "SNS topic",
             ResourceKind::KmsKey => "KMS key",
+            ResourceKind::VpcEndpoint => "VPC endpoint",
+        }
+    }
+
+    /// The grammar of the resource's policy: a VPC endpoint's is an endpoint policy, every
+    /// other kind's a resource-based policy.
+    pub fn policy_type(self) -> crate::policy::PolicyType {
+        match self {
+            ResourceKind::VpcEndpoint => crate::policy::PolicyType::VpcEndpoint,
+            _ => crate::policy::PolicyType::Resource,
         }
     }
 }
@@ -665,9 +687,14 @@ pub struct Resource {
     /// Tags.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
-    /// The resource-based policy (for a KMS key, its key policy), as typed.
+    /// The resource-based policy (for a KMS key, its key policy; for a VPC endpoint, its
+    /// endpoint policy), as typed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// For a VPC endpoint, the service it reaches, as AWS names it
+    /// (`com.amazonaws.us-east-1.s3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
 }
 
 impl Resource {
@@ -679,7 +706,26 @@ impl Resource {
             region: None,
             tags: Vec::new(),
             policy: None,
+            service_name: None,
         }
+    }
+
+    /// A new resource of this kind for `account`, as the page adds one: a VPC endpoint reaches
+    /// S3 in the account's Region ([`Resource::vpc_endpoint`]), other kinds are
+    /// [`Resource::new`].
+    pub fn new_in(kind: ResourceKind, name: impl Into<String>, account: &Account) -> Resource {
+        match kind {
+            ResourceKind::VpcEndpoint => Resource::vpc_endpoint(name, "s3", account),
+            _ => Resource::new(kind, name),
+        }
+    }
+
+    /// A VPC endpoint with this id reaching `service` (`s3`) in the account's Region, with
+    /// AWS's default endpoint policy (no policy of its own).
+    pub fn vpc_endpoint(id: impl Into<String>, service: &str, account: &Account) -> Resource {
+        let mut r = Resource::new(ResourceKind::VpcEndpoint, id);
+        r.service_name = Some(format!("com.amazonaws.{}.{service}", account.region));
+        r
     }
 
     /// The resource's ARN in this account.
@@ -692,19 +738,34 @@ impl Resource {
             ResourceKind::SqsQueue => format!("arn:aws:sqs:{region}:{id}:{name}"),
             ResourceKind::SnsTopic => format!("arn:aws:sns:{region}:{id}:{name}"),
             ResourceKind::KmsKey => format!("arn:aws:kms:{region}:{id}:key/{name}"),
+            ResourceKind::VpcEndpoint => {
+                format!("arn:aws:ec2:{region}:{id}:vpc-endpoint/{name}")
+            }
         }
     }
 
     /// Whether a request for `arn` is on this resource, so its resource policy applies: its
     /// own ARN, or for a bucket also an object in it (`arn:aws:s3:::bucket/key`), which the
-    /// bucket policy governs.
+    /// bucket policy governs. Never for a VPC endpoint: its policy governs the requests that
+    /// go through it ([`Resource::carries`]), not the requests on the endpoint.
     pub fn covers(&self, account: &Account, arn: &str) -> bool {
+        if self.kind == ResourceKind::VpcEndpoint {
+            return false;
+        }
         let own = self.arn(account);
         arn == own
             || (self.kind == ResourceKind::S3Bucket
                 && arn
                     .strip_prefix(own.as_str())
                     .is_some_and(|rest| rest.starts_with('/')))
+    }
+}
+
+impl Resource {
+    /// Whether this is the VPC endpoint a request whose `aws:SourceVpce` is `source_vpce` goes
+    /// through.
+    pub fn carries(&self, source_vpce: &str) -> bool {
+        self.kind == ResourceKind::VpcEndpoint && self.name == source_vpce
     }
 }
 

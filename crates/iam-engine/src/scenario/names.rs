@@ -328,6 +328,13 @@ pub(crate) fn check_resource_name(kind: ResourceKind, name: &str) -> Result<(), 
                 );
             }
         }
+        ResourceKind::VpcEndpoint => {
+            if !crate::simulate::is_vpc_endpoint_id(name) {
+                return bad(
+                    "an endpoint id is vpce- and 8 or 17 lowercase hexadecimal digits, such as vpce-0a1b2c3d4e5f60718.",
+                );
+            }
+        }
     }
     Ok(())
 }
@@ -450,6 +457,8 @@ mod tests {
                 .is_ok()
         );
         assert!(check_resource_name(ResourceKind::KmsKey, "key/1").is_err());
+        assert!(check_resource_name(ResourceKind::VpcEndpoint, "vpce-0a1b2c3d").is_ok());
+        assert!(check_resource_name(ResourceKind::VpcEndpoint, "vpce-0A1B2C3D").is_err());
     }
 
     #[test]

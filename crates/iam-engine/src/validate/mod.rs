@@ -148,8 +148,10 @@
 
 mod actions;
 mod conditions;
+pub mod files;
 mod registry;
 mod resources;
+pub mod sarif;
 mod security;
 mod size;
 mod text;

@@ -68,7 +68,10 @@ const ESCALATION_COMBOS: &[&[&str]] = &[
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let doc = cx.doc;
-    let mut admin = false;
+    // A VPC endpoint policy grants nothing (it only filters what goes through the endpoint,
+    // and AWS's default one allows everything), so what its Allows would grant is not checked.
+    let grants = doc.policy_type != PolicyType::VpcEndpoint;
+    let mut admin = !grants;
     for s in &doc.statements {
         if let Some(sid) = &s.sid
             && sid.value.is_empty()
@@ -81,7 +84,9 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         if s.has_errors || s.effect.as_ref().map(|e| e.value) != Some(Effect::Allow) {
             continue;
         }
-        admin |= allow_checks(cx, s);
+        if grants {
+            admin |= allow_checks(cx, s);
+        }
         principal_checks(cx, doc.policy_type, s);
     }
     if !admin {

@@ -28,11 +28,14 @@ pub enum Quota {
     Scp,
     /// A resource control policy: 5,120 characters, whitespace included.
     Rcp,
+    /// A VPC endpoint policy: 20,480 characters, whitespace included (Amazon VPC
+    /// PrivateLink guide, `vpc-endpoints-access.html`).
+    VpcEndpoint,
 }
 
 impl Quota {
     /// Every quota, for listings.
-    pub const ALL: [Quota; 7] = [
+    pub const ALL: [Quota; 8] = [
         Quota::Managed,
         Quota::UserInline,
         Quota::GroupInline,
@@ -40,6 +43,7 @@ impl Quota {
         Quota::TrustPolicy,
         Quota::Scp,
         Quota::Rcp,
+        Quota::VpcEndpoint,
     ];
 
     /// The largest size AWS accepts, in characters.
@@ -49,12 +53,13 @@ impl Quota {
             Quota::UserInline | Quota::TrustPolicy => 2_048,
             Quota::GroupInline | Quota::Scp | Quota::Rcp => 5_120,
             Quota::RoleInline => 10_240,
+            Quota::VpcEndpoint => 20_480,
         }
     }
 
     /// Whether whitespace counts towards the limit.
     pub fn counts_whitespace(self) -> bool {
-        matches!(self, Quota::Scp | Quota::Rcp)
+        matches!(self, Quota::Scp | Quota::Rcp | Quota::VpcEndpoint)
     }
 
     /// A human name for messages.
@@ -67,6 +72,7 @@ impl Quota {
             Quota::TrustPolicy => "a role trust policy",
             Quota::Scp => "a service control policy",
             Quota::Rcp => "a resource control policy",
+            Quota::VpcEndpoint => "a VPC endpoint policy",
         }
     }
 
@@ -79,6 +85,7 @@ impl Quota {
             PolicyType::Trust => Some(Quota::TrustPolicy),
             PolicyType::Scp => Some(Quota::Scp),
             PolicyType::Rcp => Some(Quota::Rcp),
+            PolicyType::VpcEndpoint => Some(Quota::VpcEndpoint),
             PolicyType::Resource | PolicyType::Session => None,
         }
     }
@@ -168,7 +175,16 @@ mod tests {
         let limits: Vec<usize> = Quota::ALL.iter().map(|q| q.limit()).collect();
         assert_eq!(
             limits,
-            vec![6_144, 2_048, 5_120, 10_240, 2_048, 5_120, 5_120]
+            vec![6_144, 2_048, 5_120, 10_240, 2_048, 5_120, 5_120, 20_480]
+        );
+        // A VPC endpoint policy counts whitespace (the PrivateLink guide: "including white
+        // space"), so 20,480 spaces fit and one more character does not.
+        let endpoint = " ".repeat(20_480);
+        assert!(check_size(&endpoint, Quota::VpcEndpoint).is_none());
+        assert!(check_size(&format!("{endpoint}x"), Quota::VpcEndpoint).is_some());
+        assert_eq!(
+            Quota::default_for(PolicyType::VpcEndpoint),
+            Some(Quota::VpcEndpoint)
         );
     }
 }

@@ -57,6 +57,25 @@ fn redundant_statements_compare_principals_by_value() {
     assert!(!codes(&other).contains(&"redundant-statement".to_owned()));
 }
 
+#[test]
+fn the_default_endpoint_policy_is_not_full_admin() {
+    let default = crate::simulate::DEFAULT_VPC_ENDPOINT_POLICY;
+    let codes = |t: &str, ty: PolicyType| -> Vec<String> {
+        validate(t, ty, None).into_iter().map(|f| f.code).collect()
+    };
+    // An endpoint policy only filters: allowing everything through is AWS's default.
+    assert!(!codes(default, PolicyType::VpcEndpoint).contains(&"security-full-admin".to_owned()));
+    // The same text as a bucket policy grants everything to everyone.
+    assert!(codes(default, PolicyType::Resource).contains(&"security-full-admin".to_owned()));
+    // Its grammar still needs a Principal.
+    let no_principal =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    assert!(
+        codes(no_principal, PolicyType::VpcEndpoint)
+            .contains(&"policy-missing-principal".to_owned())
+    );
+}
+
 mod never_panics {
     use super::*;
     use proptest::prelude::*;

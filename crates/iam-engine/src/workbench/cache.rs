@@ -10,6 +10,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::eval::CompiledPolicy;
 use crate::policy::PolicyType;
 
@@ -24,8 +26,11 @@ pub const COMPILED_CACHE_BYTES: usize = 8 << 20;
 #[derive(Debug, Default)]
 struct Entries {
     /// By type, then by text (looked up with the borrowed text: a hit copies nothing but the
-    /// compiled policy).
-    by_text: HashMap<PolicyType, HashMap<String, CompiledPolicy>>,
+    /// compiled policy). The texts are hashed with Fx, not SipHash: every lookup hashes the
+    /// whole text (an AWS-managed policy is up to 100 KB, looked up once per principal that
+    /// attaches it), and a map of at most [`COMPILED_CACHE_LIMIT`] entries has nothing to fear
+    /// from colliding keys.
+    by_text: HashMap<PolicyType, FxHashMap<String, CompiledPolicy>>,
     entries: usize,
     bytes: usize,
 }

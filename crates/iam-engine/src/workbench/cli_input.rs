@@ -10,8 +10,11 @@
 //! `CallerArn`, and every context key of the request, including the keys AWS derives from the
 //! principal (`aws:username`, `aws:PrincipalTag/…`), which the API cannot derive from custom
 //! policies. What the API cannot take is left out and said in [`CliInput::notes`]: service and
-//! resource control policies (the API has no parameter for them), and a `CallerArn` that is not
-//! an IAM user (AWS accepts only users; without a caller it also refuses a resource policy).
+//! resource control policies and the policy of the VPC endpoint the request goes through (the
+//! API has no parameter for them; the note names this project's `VpcEndpoint` extension,
+//! which `iam-playground simulate-custom-policy` reads, while the AWS input stays one the AWS
+//! CLI accepts), and a `CallerArn` that is not an IAM user (AWS accepts only users; without a
+//! caller it also refuses a resource policy).
 
 use super::cache::CompileCache;
 use super::simulate::{SimulationError, prepare_request};
@@ -132,6 +135,21 @@ pub fn simulate_custom_policy_input(
             "Service and resource control policies are not part of simulate-custom-policy's input; in the member account, simulate-principal-policy includes the SCPs that apply.".to_string(),
         );
     }
+    if let Some(endpoint) = &prepared.set.vpc_endpoint {
+        let id = prepared
+            .request
+            .context
+            .lookup("aws:SourceVpce")
+            .values()
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        let own = endpoint.source.id.starts_with("resource/");
+        notes.push(format!(
+            "The request goes through VPC endpoint {id}, whose policy AWS's simulator cannot take (aws:SourceVpce is in ContextEntries); iam-playground simulate-custom-policy reads it as \"VpcEndpoint\": {{\"VpcEndpointId\": \"{id}\"{}}}.",
+            if own { ", \"PolicyDocument\": the endpoint's policy as a string" } else { " (the default endpoint policy)" }
+        ));
+    }
     let json = serde_json::to_string_pretty(&input).unwrap_or_default();
     Ok(CliInput { json, notes })
 }
@@ -233,6 +251,45 @@ mod tests {
                 "{n}"
             );
         }
+    }
+
+    #[test]
+    fn a_request_through_a_vpc_endpoint_keeps_aws_input_and_names_the_extension() {
+        let mut s = scenario();
+        let mut e = Resource::vpc_endpoint("vpce-0a1b2c3d", "s3", &s.account);
+        e.policy = Some(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
+                .into(),
+        );
+        s.add_resource(e).unwrap();
+        let ask = |context: &[ContextValue]| {
+            simulate_custom_policy_input(
+                &s,
+                None,
+                &crate::workbench::CompileCache::new(),
+                &PrincipalRef::User("alice".to_string()),
+                "s3:GetObject",
+                "arn:aws:s3:::data/x",
+                context,
+            )
+            .unwrap_or_else(|e| panic!("{}", e.message))
+        };
+        let through = ask(&[ContextValue {
+            key: "aws:SourceVpce".into(),
+            ty: crate::context::ContextKeyType::String,
+            values: vec!["vpce-0a1b2c3d".into()],
+        }]);
+        // Still an input the AWS CLI accepts (no extension field), with the endpoint's id.
+        let input = parse(&through.json);
+        assert_eq!(input.vpc_endpoint, None);
+        assert!(through.json.contains("vpce-0a1b2c3d"));
+        assert!(
+            through.notes.iter().any(|n| n.contains("\"VpcEndpoint\"")),
+            "{:?}",
+            through.notes
+        );
+        let direct = ask(&[]);
+        assert!(!direct.notes.iter().any(|n| n.contains("VpcEndpoint")));
     }
 
     #[test]

@@ -347,6 +347,11 @@ pub fn advice_from_claim(denied: &DeniedRequest) -> Vec<String> {
             if matches!(layer, Layer::Identity) { "an" } else { "a" }
         )),
     }
+    if layer == Layer::VpcEndpoint {
+        out.push(
+            "The request went through a VPC endpoint (its id is the request's aws:SourceVpce), whose endpoint policy must allow it too, whatever the identity-based policies allow. Change the endpoint's policy (aws ec2 modify-vpc-endpoint --policy-document), or send the request another way. To see it here, add the endpoint to the scenario with its policy.".to_string(),
+        );
+    }
     if matches!(layer, Layer::Scp | Layer::Rcp) {
         out.push(format!(
             "The {words} is managed in AWS Organizations by the management account; ask its administrators, and note that AWS's message can say \"explicit deny\" even when the {words} merely allows nothing."
@@ -1040,6 +1045,50 @@ mod tests {
             agreement.message
         );
         assert_eq!(e.fix, None);
+    }
+
+    #[test]
+    fn an_event_through_a_vpc_endpoint_of_the_scenario_is_decided_by_its_policy() {
+        // The event came through vpce-1a2b3c4d; analyst's own policy allows the read.
+        let mut s = analyst_from("10.0.0.0/8");
+        let mut endpoint =
+            crate::scenario::Resource::vpc_endpoint("vpce-1a2b3c4d", "s3", &s.account);
+        endpoint.policy = Some(r#"{"Version":"2012-10-17","Statement":[{"Sid":"OtherBucket","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::public-data/*"}]}"#.into());
+        s.add_resource(endpoint).unwrap();
+        let e = explain(&s, &s3_event());
+        let Simulated::Decided {
+            decision,
+            denying_layers,
+            ..
+        } = &e.simulated
+        else {
+            panic!("{:?}", e.simulated)
+        };
+        assert_eq!(*decision, Decision::ImplicitDeny);
+        assert_eq!(denying_layers.as_slice(), &[Layer::VpcEndpoint]);
+        // An identity-based policy cannot fix it: the note says where the fix belongs.
+        assert_eq!(e.fix, None);
+        assert!(
+            e.notes.iter().any(|n| n.contains("VPC endpoint policy")),
+            "{:?}",
+            e.notes
+        );
+        // Near miss: the endpoint policy allowing the bucket lets the request through.
+        s.resources[0].policy = Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::finance-reports/*"}]}"#.into());
+        let e = explain(&s, &s3_event());
+        assert!(matches!(
+            e.simulated,
+            Simulated::Decided {
+                decision: Decision::Allowed,
+                ..
+            }
+        ));
+        let claim = parse_denied("User: arn:aws:iam::123456789012:user/dev is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no VPC endpoint policy allows the s3:GetObject action").unwrap();
+        let advice = advice_from_claim(&claim);
+        assert!(
+            advice.iter().any(|a| a.contains("modify-vpc-endpoint")),
+            "{advice:?}"
+        );
     }
 
     #[test]

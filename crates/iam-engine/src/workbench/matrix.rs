@@ -103,7 +103,7 @@ pub fn mentioned_actions(
         scenario
             .resources
             .iter()
-            .filter_map(|r| r.policy.as_deref().map(|p| (p, PolicyType::Resource))),
+            .filter_map(|r| r.policy.as_deref().map(|p| (p, r.kind.policy_type()))),
     );
     if let Some(org) = &scenario.organization {
         for level in &org.levels {

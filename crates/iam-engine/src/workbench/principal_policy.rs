@@ -50,7 +50,8 @@ fn source_type(source: &PolicySource) -> &'static str {
         PolicySource::Trust { .. }
         | PolicySource::Resource { .. }
         | PolicySource::DefaultKeyPolicy { .. } => "resource",
-        PolicySource::External { .. }
+        PolicySource::DefaultEndpointPolicy { .. }
+        | PolicySource::External { .. }
         | PolicySource::Scp { .. }
         | PolicySource::Rcp { .. }
         | PolicySource::RcpFullAwsAccess { .. } => "none",

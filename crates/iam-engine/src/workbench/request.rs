@@ -189,6 +189,45 @@ pub fn setting_for(values: &[ContextOverride], key: &str) -> KeySetting {
         .map_or(KeySetting::Default, |v| v.setting.clone())
 }
 
+/// The key whose value says which VPC endpoint a request goes through.
+pub const SOURCE_VPCE: &str = "aws:SourceVpce";
+
+/// The VPC endpoints a request can go through: each endpoint of the scenario as (id, label
+/// such as `vpce-0a1b2c3d (com.amazonaws.us-east-1.s3)`), in scenario order.
+pub fn vpc_endpoint_choices(scenario: &Scenario) -> Vec<(String, String)> {
+    scenario
+        .resources
+        .iter()
+        .filter(|r| r.kind == ResourceKind::VpcEndpoint)
+        .map(|r| {
+            let label = match &r.service_name {
+                Some(service) => format!("{} ({service})", r.name),
+                None => r.name.clone(),
+            };
+            (r.name.clone(), label)
+        })
+        .collect()
+}
+
+/// The VPC endpoint the panel's request goes through: the one value its `aws:SourceVpce`
+/// override is set to, if any.
+pub fn through_endpoint(values: &[ContextOverride]) -> Option<String> {
+    match setting_for(values, SOURCE_VPCE) {
+        KeySetting::Set(v) if v.len() == 1 => v.into_iter().next(),
+        _ => None,
+    }
+}
+
+/// Sends the panel's request through the VPC endpoint `id` (sets `aws:SourceVpce`), or
+/// through none (`None`: back to the key's default, absent).
+pub fn set_through_endpoint(values: &mut Vec<ContextOverride>, id: Option<&str>) {
+    let setting = match id {
+        Some(id) if !id.is_empty() => KeySetting::Set(vec![id.to_string()]),
+        _ => KeySetting::Default,
+    };
+    set_override(values, SOURCE_VPCE, ContextKeyType::String, setting);
+}
+
 /// A saved test's context as the panel's overrides: each entry sets its key (an entry with no
 /// values makes it empty).
 pub fn overrides_from_values(values: &[ContextValue]) -> Vec<ContextOverride> {
@@ -278,7 +317,8 @@ fn principal_facts(scenario: &Scenario, principal: &PrincipalRef) -> PrincipalFa
 
 /// The policy texts that can take part in a request of `principal` on `resource`: its
 /// identity policies (its groups' too), its boundary, the organization's SCPs and RCPs, the
-/// resource's policy and, for a role as the resource, its trust policy.
+/// resource's policy, the VPC endpoints' policies and, for a role as the resource, its trust
+/// policy.
 pub fn relevant_policy_texts<'a>(
     scenario: &'a Scenario,
     managed: Option<&'a ManagedPolicies>,
@@ -354,6 +394,13 @@ pub fn relevant_policy_texts<'a>(
             && let Some(p) = &r.policy
         {
             out.push((p.as_str(), PolicyType::Resource));
+        }
+        // A request may go through any of the scenario's VPC endpoints (the request picks one
+        // by its `aws:SourceVpce`), so their policies' keys are offered too.
+        if r.kind == ResourceKind::VpcEndpoint
+            && let Some(p) = &r.policy
+        {
+            out.push((p.as_str(), PolicyType::VpcEndpoint));
         }
     }
     for role in &scenario.roles {
@@ -853,6 +900,7 @@ fn policy_words(t: PolicyType) -> &'static str {
         PolicyType::Scp => "service control policy",
         PolicyType::Rcp => "resource control policy",
         PolicyType::Session => "session policy",
+        PolicyType::VpcEndpoint => "VPC endpoint policy",
     }
 }
 
@@ -864,6 +912,7 @@ fn step_policy_type(kind: StepKind) -> Option<PolicyType> {
         StepKind::Identity => PolicyType::Identity,
         StepKind::PermissionsBoundary => PolicyType::PermissionsBoundary,
         StepKind::Session => PolicyType::Session,
+        StepKind::VpcEndpoint => PolicyType::VpcEndpoint,
         StepKind::RootUser | StepKind::DenyCheck => return None,
     })
 }
@@ -1310,6 +1359,30 @@ mod tests {
         .unwrap()
         .evaluation;
         access_denied_message(&e, arn, action, resource)
+    }
+
+    #[test]
+    fn the_endpoint_picker_sets_and_clears_source_vpce() {
+        let mut s = scenario();
+        let e = crate::scenario::Resource::vpc_endpoint("vpce-0a1b2c3d", "s3", &s.account);
+        s.add_resource(e).unwrap();
+        assert_eq!(
+            vpc_endpoint_choices(&s),
+            vec![(
+                "vpce-0a1b2c3d".to_string(),
+                "vpce-0a1b2c3d (com.amazonaws.us-east-1.s3)".to_string()
+            )]
+        );
+        let mut values = Vec::new();
+        assert_eq!(through_endpoint(&values), None);
+        set_through_endpoint(&mut values, Some("vpce-0a1b2c3d"));
+        assert_eq!(through_endpoint(&values).as_deref(), Some("vpce-0a1b2c3d"));
+        assert_eq!(
+            setting_for(&values, "AWS:SOURCEVPCE"),
+            KeySetting::Set(vec!["vpce-0a1b2c3d".into()])
+        );
+        set_through_endpoint(&mut values, None);
+        assert!(values.is_empty());
     }
 
     #[test]

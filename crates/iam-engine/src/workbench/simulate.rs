@@ -19,6 +19,9 @@
 //!   otherwise the policy of the scenario resource whose ARN is the request's resource (or, for
 //!   a bucket, an object under it). A KMS key without a policy in the scenario gets AWS's
 //!   default key policy, which lets the account's IAM policies grant access.
+//! - **VPC endpoint.** When the request's `aws:SourceVpce` is the id of a VPC endpoint of the
+//!   scenario, the request goes through it: its endpoint policy (AWS's default, full access,
+//!   when it has none) must allow the request too.
 //! - **Resource account.** A scenario resource or role is in the scenario's account; otherwise
 //!   the ARN's account field, and when the ARN has none (S3), the scenario's account.
 //! - **Context.** The request's entries, on top of keys AWS derives from the principal and the
@@ -88,6 +91,13 @@ impl ScenarioEvaluation {
     /// [`ScenarioEvaluation::sources`]).
     pub fn source(&self, policy_id: &str) -> Option<&PolicySource> {
         self.sources.iter().find(|s| s.id() == policy_id)
+    }
+
+    /// Whether the request went through a VPC endpoint of the scenario (its policy is in play).
+    pub fn through_vpc_endpoint(&self) -> bool {
+        self.sources
+            .iter()
+            .any(|s| s.policy_type() == crate::policy::PolicyType::VpcEndpoint)
     }
 
     /// Where the policy the evaluation calls `policy_id` lives.
@@ -264,7 +274,7 @@ fn set_tags(context: &mut RequestContext, prefix: &str, tags: &[Tag]) {
 }
 
 /// The account field of an ARN, if it has a non-empty one.
-fn arn_account(arn: &str) -> Option<&str> {
+pub(crate) fn arn_account(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
@@ -605,6 +615,29 @@ pub fn prepare_request(
         ));
     }
 
+    // The VPC endpoint the request goes through: the scenario's endpoint whose id is the
+    // request's `aws:SourceVpce` (an id the scenario does not hold is only a context value).
+    let source_vpce = ctx.lookup("aws:SourceVpce").values().first().cloned();
+    if let Some(endpoint) =
+        source_vpce.and_then(|id| scenario.resources.iter().find(|r| r.carries(&id)))
+    {
+        set.vpc_endpoint = Some(match &endpoint.policy {
+            Some(text) => b.compile(
+                PolicySource::Resource {
+                    resource_kind: ResourceKind::VpcEndpoint,
+                    name: endpoint.name.clone(),
+                },
+                text,
+            ),
+            None => b.compile(
+                PolicySource::DefaultEndpointPolicy {
+                    name: endpoint.name.clone(),
+                },
+                crate::simulate::DEFAULT_VPC_ENDPOINT_POLICY,
+            ),
+        });
+    }
+
     let request = Request {
         caller,
         action: action.to_string(),
@@ -663,6 +696,9 @@ impl PolicyLocation {
             },
             PolicySource::RcpFullAwsAccess { .. } => PolicyLocation::Implicit {
                 name: "RCPFullAWSAccess".to_string(),
+            },
+            PolicySource::DefaultEndpointPolicy { name } => PolicyLocation::Implicit {
+                name: format!("the default endpoint policy of {name}"),
             },
             other => match other.place() {
                 Some((target, document)) => PolicyLocation::Scenario { target, document },

@@ -66,6 +66,12 @@ pub enum PolicySource {
         /// The key's name.
         name: String,
     },
+    /// AWS's default endpoint policy (full access), for a VPC endpoint of the scenario that
+    /// has none.
+    DefaultEndpointPolicy {
+        /// The endpoint's id.
+        name: String,
+    },
     /// A service control policy of the organization.
     Scp {
         /// The level (0 = the organization root, then each OU down to the account).
@@ -146,6 +152,9 @@ impl PolicySource {
             PolicySource::DefaultKeyPolicy { name } => {
                 format!("resource/{}/{name}", kind_id(ResourceKind::KmsKey))
             }
+            PolicySource::DefaultEndpointPolicy { name } => {
+                format!("resource/{}/{name}", kind_id(ResourceKind::VpcEndpoint))
+            }
             PolicySource::Scp { level, index } => format!("scp/{level}/{index}"),
             PolicySource::Rcp { level, index } => format!("rcp/{level}/{index}"),
             PolicySource::RcpFullAwsAccess { level } => format!("rcp/{level}/RCPFullAWSAccess"),
@@ -164,9 +173,9 @@ impl PolicySource {
                 }
             }
             PolicySource::Trust { .. } => PolicyType::Trust,
-            PolicySource::Resource { .. } | PolicySource::DefaultKeyPolicy { .. } => {
-                PolicyType::Resource
-            }
+            PolicySource::Resource { resource_kind, .. } => resource_kind.policy_type(),
+            PolicySource::DefaultKeyPolicy { .. } => PolicyType::Resource,
+            PolicySource::DefaultEndpointPolicy { .. } => PolicyType::VpcEndpoint,
             PolicySource::Scp { .. } => PolicyType::Scp,
             PolicySource::Rcp { .. } | PolicySource::RcpFullAwsAccess { .. } => PolicyType::Rcp,
         }
@@ -220,7 +229,9 @@ impl PolicySource {
                     index: *index,
                 },
             ),
-            PolicySource::DefaultKeyPolicy { .. } | PolicySource::RcpFullAwsAccess { .. } => {
+            PolicySource::DefaultKeyPolicy { .. }
+            | PolicySource::DefaultEndpointPolicy { .. }
+            | PolicySource::RcpFullAwsAccess { .. } => {
                 return None;
             }
         })
@@ -235,6 +246,7 @@ impl PolicySource {
                 policy: PolicyRef::Aws(_),
                 ..
             } | PolicySource::DefaultKeyPolicy { .. }
+                | PolicySource::DefaultEndpointPolicy { .. }
                 | PolicySource::RcpFullAwsAccess { .. }
         )
     }
@@ -265,6 +277,9 @@ impl PolicySource {
             }
             PolicySource::DefaultKeyPolicy { .. } => {
                 Some(Cow::Owned(default_key_policy(&scenario.account.id)))
+            }
+            PolicySource::DefaultEndpointPolicy { .. } => {
+                borrowed(crate::simulate::DEFAULT_VPC_ENDPOINT_POLICY)
             }
             PolicySource::RcpFullAwsAccess { .. } => borrowed(RCP_FULL_AWS_ACCESS),
             PolicySource::Inline { owner, name } => {
@@ -345,7 +360,14 @@ impl PolicySource {
                 format!("Policy {name} of external principal {arn}")
             }
             PolicySource::Trust { role } => format!("Trust policy of role {role}"),
+            PolicySource::Resource {
+                resource_kind: ResourceKind::VpcEndpoint,
+                name,
+            } => format!("Endpoint policy of VPC endpoint {name}"),
             PolicySource::Resource { name, .. } => format!("Resource policy of {name}"),
+            PolicySource::DefaultEndpointPolicy { name } => {
+                format!("Default endpoint policy of VPC endpoint {name}")
+            }
             PolicySource::DefaultKeyPolicy { name } => {
                 format!("Default key policy of {name}")
             }

@@ -24,6 +24,7 @@ pub fn bin() -> Command {
 }
 
 /// Runs the binary with `args`, writes `input` to its standard input, and collects its output.
+#[allow(dead_code)]
 pub fn with_stdin(args: &[&str], input: &str) -> Output {
     let mut child = bin()
         .args(args)

@@ -1,7 +1,7 @@
 //! A card's state badges: console password, MFA, access keys, members, sessions; the risky ones
 //! marked as warnings.
 
-use iam_engine::scenario::Scenario;
+use iam_engine::scenario::{ResourceKind, Scenario};
 use yew::prelude::*;
 
 use crate::components::workspace::links::CardKey;
@@ -110,11 +110,17 @@ pub fn badges(scenario: &Scenario, card: &CardKey) -> Vec<(String, bool)> {
         CardKey::Policy(_) | CardKey::Aws(_) => {}
         CardKey::Resource(kind, name) => {
             if let Some(resource) = scenario.resource(*kind, name) {
-                out.push(if resource.policy.is_some() {
-                    ("Has a resource policy".to_owned(), false)
-                } else {
-                    ("No resource policy".to_owned(), false)
-                });
+                let endpoint = *kind == ResourceKind::VpcEndpoint;
+                let chip = match (endpoint, resource.policy.is_some()) {
+                    (true, true) => "Has an endpoint policy",
+                    (true, false) => "Default endpoint policy (full access)",
+                    (false, true) => "Has a resource policy",
+                    (false, false) => "No resource policy",
+                };
+                out.push((chip.to_owned(), false));
+                if let Some(service) = resource.service_name.as_deref().filter(|_| endpoint) {
+                    out.push((service.to_owned(), false));
+                }
             }
         }
     }

@@ -132,7 +132,7 @@ enum NewKind {
 }
 
 impl NewKind {
-    const ALL: [NewKind; 9] = [
+    const ALL: [NewKind; 10] = [
         NewKind::User,
         NewKind::Group,
         NewKind::Role,
@@ -141,6 +141,7 @@ impl NewKind {
         NewKind::Resource(ResourceKind::SqsQueue),
         NewKind::Resource(ResourceKind::SnsTopic),
         NewKind::Resource(ResourceKind::KmsKey),
+        NewKind::Resource(ResourceKind::VpcEndpoint),
         NewKind::External,
     ];
 
@@ -154,6 +155,7 @@ impl NewKind {
             NewKind::Resource(ResourceKind::SqsQueue) => "sqs",
             NewKind::Resource(ResourceKind::SnsTopic) => "sns",
             NewKind::Resource(ResourceKind::KmsKey) => "kms",
+            NewKind::Resource(ResourceKind::VpcEndpoint) => "vpce",
             NewKind::External => "external",
         }
     }
@@ -194,7 +196,8 @@ impl NewKind {
                 Ok(Target::Policy { name })
             }
             NewKind::Resource(kind) => {
-                s.add_resource(Resource::new(kind, name.clone()))?;
+                let resource = Resource::new_in(kind, name.clone(), &s.account);
+                s.add_resource(resource)?;
                 Ok(Target::Resource {
                     resource_kind: kind,
                     name,

@@ -2,7 +2,6 @@
 
 use std::rc::Rc;
 
-use iam_engine::policy::PolicyType;
 use iam_engine::scenario::{DocumentRef, EditError, Resource, ResourceKind, Scenario, Target};
 use yew::prelude::*;
 
@@ -28,6 +27,7 @@ fn with_resource(
 
 /// The policy a new resource-based policy starts with: this account may use the resource.
 pub fn starter_policy(scenario: &Scenario, resource: &Resource) -> String {
+    let resource_is_endpoint = resource.kind == ResourceKind::VpcEndpoint;
     let arn = resource.arn(&scenario.account);
     let arn = match resource.kind {
         ResourceKind::S3Bucket => format!("{arn}/*"),
@@ -38,11 +38,20 @@ pub fn starter_policy(scenario: &Scenario, resource: &Resource) -> String {
         ResourceKind::SqsQueue => "sqs:SendMessage",
         ResourceKind::SnsTopic => "sns:Publish",
         ResourceKind::KmsKey => "kms:Decrypt",
+        ResourceKind::VpcEndpoint => "*",
     };
     let resource = match resource.kind {
-        ResourceKind::KmsKey => "*".to_owned(),
+        ResourceKind::KmsKey | ResourceKind::VpcEndpoint => "*".to_owned(),
         _ => arn,
     };
+    if resource_is_endpoint {
+        // An endpoint policy filters what goes through the endpoint: this account's
+        // principals, anything.
+        return format!(
+            "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \"Principal\": \"*\",\n      \"Action\": \"*\",\n      \"Resource\": \"*\",\n      \"Condition\": {{ \"StringEquals\": {{ \"aws:PrincipalAccount\": \"{}\" }} }}\n    }}\n  ]\n}}\n",
+            scenario.account.id
+        );
+    }
     format!(
         "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \"Principal\": {{ \"AWS\": \"arn:aws:iam::{}:root\" }},\n      \"Action\": \"{action}\",\n      \"Resource\": \"{resource}\"\n    }}\n  ]\n}}\n",
         scenario.account.id
@@ -89,6 +98,15 @@ pub fn ResourcePanel(props: &ResourcePanelProps) -> Html {
                 },
                 None,
             )
+        })
+    };
+    let service = {
+        let n = name.clone();
+        Apply::new(move |s, text| {
+            let text = text.trim();
+            with_resource(s, kind, &n, |r| {
+                r.service_name = (!text.is_empty()).then(|| text.to_owned());
+            })
         })
     };
     let region = {
@@ -141,16 +159,19 @@ pub fn ResourcePanel(props: &ResourcePanelProps) -> Html {
             with_resource(s, kind, &n, |r| r.tags = tags)
         }))
     };
-    let policy_word = if kind == ResourceKind::KmsKey {
-        "Key policy"
-    } else {
-        "Resource-based policy"
+    let policy_word = match kind {
+        ResourceKind::KmsKey => "Key policy",
+        ResourceKind::VpcEndpoint => "Endpoint policy",
+        _ => "Resource-based policy",
     };
     let name_hint = match kind {
         ResourceKind::S3Bucket => "3–63 lowercase letters, digits, dots and hyphens.",
         ResourceKind::SqsQueue => "1–80 letters, digits, - and _, optionally ending in .fifo.",
         ResourceKind::SnsTopic => "1–256 letters, digits, - and _.",
         ResourceKind::KmsKey => "The key id: 1–256 letters, digits and hyphens (usually a UUID).",
+        ResourceKind::VpcEndpoint => {
+            "The endpoint id: vpce- and 8 or 17 lowercase hexadecimal digits."
+        }
     };
     html! {
         <div class="panel" data-panel="resource">
@@ -169,16 +190,27 @@ pub fn ResourcePanel(props: &ResourcePanelProps) -> Html {
                         value={resource.region.clone().unwrap_or_default()} apply={region}
                         undo={format!("Change Region of {name}")} field="region" />
                 }
+                if kind == ResourceKind::VpcEndpoint {
+                    <TextField label="Service name"
+                        value={resource.service_name.clone().unwrap_or_default()} apply={service}
+                        undo={format!("Change service of {name}")} field="service-name"
+                        hint="The service the endpoint reaches, such as com.amazonaws.us-east-1.s3." />
+                    <p class="muted">{ "A request goes through this endpoint when its aws:SourceVpce is the endpoint's id (pick it in the simulator's request); the endpoint policy must then allow it too, and grants nothing on its own." }</p>
+                }
             </Section>
             <Section title={policy_word} id="policy">
                 if let Some(text) = &resource.policy {
                     <DocEditor target={target.clone()} document={DocumentRef::ResourcePolicy}
-                        text={text.clone()} policy_type={PolicyType::Resource}
+                        text={text.clone()} policy_type={kind.policy_type()}
                         label={format!("{policy_word} of {} {name}", kind.describe())} apply={policy} />
                     <ActionButton label="Remove the policy" class="btn-danger" on_click={remove_policy}
                         action="remove-policy" />
                 } else {
-                    <p class="muted">{ format!("This {} has no {}.", kind.describe(), policy_word.to_lowercase()) }</p>
+                    if kind == ResourceKind::VpcEndpoint {
+                        <p class="muted">{ "This VPC endpoint has AWS's default endpoint policy: full access through the endpoint." }</p>
+                    } else {
+                        <p class="muted">{ format!("This {} has no {}.", kind.describe(), policy_word.to_lowercase()) }</p>
+                    }
                     <ActionButton label="Add a policy" on_click={add_policy} action="add-policy" />
                 }
             </Section>

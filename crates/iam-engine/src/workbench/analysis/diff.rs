@@ -25,7 +25,8 @@
 //!
 //! Cells are decided in bulk with the access matrix's machinery (`MatrixRowPlan`, per-row
 //! bitsets over the actions), one row per principal, side, region and context: the work is
-//! linear in the principals (no pairs of principals). A cell differs when it is allowed on one
+//! linear in the principals (no pairs of principals). Regions that no policy of either version
+//! tells apart share one row (see `RegionLeaders`). A cell differs when it is allowed on one
 //! side and not on the other (an implicit deny that becomes explicit is no change of access).
 //! Every group of differences carries a [`Witness`]: one request evaluated again on both sides
 //! with the simulator's evaluation, which must flip.
@@ -37,13 +38,17 @@ use serde::Serialize;
 use crate::catalog::{Catalog, ManagedPolicies};
 use crate::context::ContextKeyType;
 use crate::eval::Decision;
+use crate::eval::is_kms_key_arn;
 use crate::matching::{Pattern, resource_matches};
 use crate::policy::{PolicyType, parse_policy};
 use crate::scenario::{
     ContextValue, InlinePolicy, ManagedPolicy, OrgLevel, OrgPolicy, Organization, PolicyRef,
     PrincipalRef, Resource, ResourceKind, Role, Scenario, User,
 };
-use crate::workbench::matrix::{MatrixColumns, MatrixRowPlan, matrix_principals};
+use crate::variables::Template;
+use crate::workbench::matrix::{
+    MatrixColumns, MatrixRowPlan, matrix_principals, preparation_class,
+};
 
 use super::{Model, statement_words};
 use crate::workbench::answer::deciding_statements;
@@ -303,7 +308,7 @@ fn policy_texts<'s>(
         scenario
             .resources
             .iter()
-            .filter_map(|r| r.policy.as_deref().map(|p| (p, PolicyType::Resource))),
+            .filter_map(|r| r.policy.as_deref().map(|p| (p, r.kind.policy_type()))),
     );
     if let Some(org) = &scenario.organization {
         for level in &org.levels {
@@ -351,6 +356,11 @@ struct Vocabulary {
     actions: Vec<String>,
     keys: Vec<KeyUse>,
     outside: Vec<String>,
+    /// Every Resource and NotResource entry, as the evaluation reads it (with the document's
+    /// language version), once each.
+    resource_entries: Vec<Template>,
+    /// The entries of `resource_entries`, by text and whether variables are read.
+    seen_entries: HashSet<(String, bool)>,
 }
 
 pub(crate) fn operator_type(operator: &str) -> (Option<ContextKeyType>, bool, bool) {
@@ -418,9 +428,18 @@ impl Vocabulary {
             .collect();
         for (text, ty) in texts {
             let parsed = parse_policy(text, *ty);
+            let version = parsed.document.effective_version();
             for statement in &parsed.document.statements {
                 if let Some(resource) = &statement.resource {
                     for item in &resource.items {
+                        // As the compiled statement reads the entry (see `ResourceMatcher`).
+                        let variables = version.supports_variables();
+                        if self.seen_entries.insert((item.value.clone(), variables)) {
+                            self.resource_entries.push(
+                                Template::parse(&item.value, version)
+                                    .unwrap_or_else(|_| Template::text(&item.value)),
+                            );
+                        }
                         let p = without_variables(item.value.trim());
                         if p != "*" && !p.is_empty() && seen_patterns.insert(p.clone()) {
                             self.patterns.push(p);
@@ -673,6 +692,94 @@ fn resource_regions(patterns: &[String]) -> Vec<ResourceRegion> {
     out
 }
 
+/// Per resource region, the region whose row of decisions is also its own: `other` for the
+/// actions other than `sts:AssumeRole*`, `assume` for those. A region stands for itself or
+/// for an earlier one.
+///
+/// Why two regions decide alike, for any principal, action class and context: the request
+/// built for a region's representative reads it only
+/// - to find the scenario resource that covers it (its policy and tags) and, for
+///   `sts:AssumeRole*`, the role it names (its trust policy): a region some resource of either
+///   version covers stands alone, and for `sts:AssumeRole*` a role's ARN does;
+/// - for the resource's account (`arn_account`, else the account's own): part of the key,
+///   per version;
+/// - in the evaluation, for whether it is a KMS key's ARN (a key policy governs only those):
+///   part of the key;
+/// - in each statement's Resource or NotResource entries: part of the key, one hit per entry
+///   of either version. An entry with a policy variable resolves per request: a region the
+///   entry could match with some value of its variables (each a `*`) stands alone, and in the
+///   others the entry matches nothing, whatever the values.
+struct RegionLeaders {
+    other: Vec<usize>,
+    assume: Vec<usize>,
+}
+
+fn region_leaders(
+    before: &Scenario,
+    after: &Scenario,
+    entries: &[Template],
+    regions: &[ResourceRegion],
+    group: bool,
+) -> RegionLeaders {
+    let alone = || RegionLeaders {
+        other: (0..regions.len()).collect(),
+        assume: (0..regions.len()).collect(),
+    };
+    if !group {
+        return alone();
+    }
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    enum Key {
+        Alone(usize),
+        Alike {
+            accounts: [String; 2],
+            kms_key: bool,
+            hits: Vec<bool>,
+        },
+    }
+    let patterns: Vec<(bool, Pattern)> = entries
+        .iter()
+        .map(|t| (t.has_variables(), t.any_value_pattern()))
+        .collect();
+    let sides = [before, after];
+    let mut first_other: HashMap<Key, usize> = HashMap::new();
+    let mut first_assume: HashMap<(Key, Option<&str>), usize> = HashMap::new();
+    let mut out = RegionLeaders {
+        other: Vec::with_capacity(regions.len()),
+        assume: Vec::with_capacity(regions.len()),
+    };
+    for (i, region) in regions.iter().enumerate() {
+        let rep = region.representative.as_str();
+        let covered = sides
+            .iter()
+            .any(|s| s.resources.iter().any(|r| r.covers(&s.account, rep)));
+        let variable = patterns.iter().any(|(v, p)| *v && resource_matches(p, rep));
+        let key = if covered || variable {
+            Key::Alone(i)
+        } else {
+            let arn_account = rep.split(':').nth(4).filter(|a| !a.is_empty());
+            let account = |s: &Scenario| arn_account.unwrap_or(&s.account.id).to_string();
+            Key::Alike {
+                accounts: [account(before), account(after)],
+                kms_key: is_kms_key_arn(rep),
+                hits: patterns
+                    .iter()
+                    .filter(|(v, _)| !v)
+                    .map(|(_, p)| resource_matches(p, rep))
+                    .collect(),
+            }
+        };
+        let role = sides
+            .iter()
+            .any(|s| s.roles.iter().any(|r| s.role_arn(r) == rep))
+            .then_some(rep);
+        out.other.push(*first_other.entry(key.clone()).or_insert(i));
+        out.assume
+            .push(*first_assume.entry((key, role)).or_insert(i));
+    }
+    out
+}
+
 /// The principal in words.
 pub fn principal_label(principal: &PrincipalRef) -> String {
     match principal {
@@ -690,6 +797,9 @@ struct Columns {
     services: Vec<String>,
     levels: Vec<String>,
     matrix: MatrixColumns,
+    /// Whether each column is an `sts:AssumeRole*` action (whose request reads the role the
+    /// resource names; see [`RegionLeaders`]).
+    assume: Vec<bool>,
     /// Columns by lower-case service prefix.
     by_service: HashMap<String, Vec<usize>>,
     /// Per policy text, the columns its statements may match.
@@ -770,6 +880,7 @@ fn columns(catalog: Option<&Catalog>, extra: &[String]) -> Columns {
     }
     Columns {
         matrix: MatrixColumns::new(&actions),
+        assume: actions.iter().map(|a| preparation_class(a) == 1).collect(),
         actions,
         services,
         levels,
@@ -1087,12 +1198,16 @@ pub struct DiffOptions {
     /// are the same on both sides (on by default; off decides every cell, for tests that check
     /// the shortcut changes nothing).
     pub scope_to_changes: bool,
+    /// Decide once for resource regions no policy of either version tells apart (on by
+    /// default; off decides every region, for tests that check the shortcut changes nothing).
+    pub group_regions: bool,
 }
 
 impl Default for DiffOptions {
     fn default() -> DiffOptions {
         DiffOptions {
             scope_to_changes: true,
+            group_regions: true,
         }
     }
 }
@@ -1105,10 +1220,15 @@ pub fn diff_scenarios_with(
     options: &DiffOptions,
 ) -> DiffReport {
     let mut vocab = Vocabulary::default();
-    let texts_before = policy_texts(before.scenario, before.managed);
-    let texts_after = policy_texts(after.scenario, after.managed);
-    vocab.read(&texts_before, catalog);
-    vocab.read(&texts_after, catalog);
+    // Each text once (an AWS-managed policy attached to many principals, and every text the
+    // two versions share, is read once): reading a text again adds nothing.
+    let mut seen: HashSet<(&str, PolicyType)> = HashSet::new();
+    let texts: Vec<(&str, PolicyType)> = policy_texts(before.scenario, before.managed)
+        .into_iter()
+        .chain(policy_texts(after.scenario, after.managed))
+        .filter(|t| seen.insert(*t))
+        .collect();
+    vocab.read(&texts, catalog);
     let mut patterns = vocab.patterns.clone();
     for s in [before.scenario, after.scenario] {
         for arn in s
@@ -1163,8 +1283,17 @@ pub fn diff_scenarios_with(
     // What every principal reads alike is compared once.
     let (world_before, world_after) = (world(before.scenario), world(after.scenario));
     let world_changes = changed_columns(Some(&world_before), Some(&world_after), &mut cols);
-    let mut left = Vec::new();
-    let mut right = Vec::new();
+    let leaders = region_leaders(
+        before.scenario,
+        after.scenario,
+        &vocab.resource_entries,
+        &regions,
+        options.group_regions,
+    );
+    // Rows by region, per side (a region that another stands for keeps its last row unused).
+    let mut left: Vec<Vec<Decision>> = vec![Vec::new(); regions.len()];
+    let mut right: Vec<Vec<Decision>> = vec![Vec::new(); regions.len()];
+    let every_column: Vec<usize> = (0..cols.actions.len()).collect();
     for principal in &principals {
         // Only the columns the change can reach are decided; none, and the principal is done.
         let changed = if options.scope_to_changes {
@@ -1187,54 +1316,76 @@ pub fn diff_scenarios_with(
         } else {
             None
         };
-        let subset = match &changed {
-            None => None,
-            Some(bits) => {
-                let columns: Vec<usize> = bits
+        let scoped: Option<Vec<usize>> = changed.as_ref().map(|bits| {
+            bits.iter()
+                .enumerate()
+                .filter(|(_, b)| **b)
+                .map(|(c, _)| c)
+                .collect()
+        });
+        if scoped.as_ref().is_some_and(Vec::is_empty) {
+            continue;
+        }
+        let scope: &[usize] = scoped.as_deref().unwrap_or(&every_column);
+        // Many columns: the bitsets over all of them are quicker than one by one.
+        let subset_of = |columns: Vec<usize>| -> Option<(Vec<usize>, Vec<String>)> {
+            if columns.len() * 8 > cols.actions.len() {
+                None
+            } else {
+                let actions = columns
                     .iter()
-                    .enumerate()
-                    .filter(|(_, b)| **b)
-                    .map(|(c, _)| c)
+                    .filter_map(|&c| cols.actions.get(c).cloned())
                     .collect();
-                if columns.is_empty() {
-                    continue;
-                }
-                // Many columns: the bitsets over all of them are quicker than one by one.
-                if columns.len() * 8 > bits.len() {
-                    None
-                } else {
-                    let actions = columns
-                        .iter()
-                        .filter_map(|&c| cols.actions.get(c).cloned())
-                        .collect();
-                    Some((columns, actions))
-                }
+                Some((columns, actions))
             }
         };
+        let subset = scoped.clone().and_then(subset_of);
+        // The rows of regions that stand for themselves for `sts:AssumeRole*` only.
+        let assume_columns: Vec<usize> = scope
+            .iter()
+            .copied()
+            .filter(|&c| cols.assume.get(c).copied().unwrap_or(true))
+            .collect();
+        let assume_subset = subset_of(assume_columns.clone());
         // (direction, column, region) → the first context where it flips.
         let mut flips: BTreeMap<(Direction, usize, usize), usize> = BTreeMap::new();
-        for (ri, region) in regions.iter().enumerate() {
-            for (ci, context) in contexts.iter().enumerate() {
-                row(
-                    before,
-                    principal,
-                    &region.representative,
-                    context,
-                    &mut cols,
-                    subset.as_ref(),
-                    &mut left,
-                );
-                row(
-                    after,
-                    principal,
-                    &region.representative,
-                    context,
-                    &mut cols,
-                    subset.as_ref(),
-                    &mut right,
-                );
-                for (column, (l, r)) in left.iter().zip(&right).enumerate() {
-                    let (a, b) = (*l == Decision::Allowed, *r == Decision::Allowed);
+        for (ci, context) in contexts.iter().enumerate() {
+            for (ri, region) in regions.iter().enumerate() {
+                let subset = if leaders.other.get(ri) == Some(&ri) {
+                    subset.as_ref()
+                } else if leaders.assume.get(ri) == Some(&ri) && !assume_columns.is_empty() {
+                    assume_subset.as_ref()
+                } else {
+                    continue;
+                };
+                for (model, rows) in [(before, &mut left), (after, &mut right)] {
+                    if let Some(out) = rows.get_mut(ri) {
+                        row(
+                            model,
+                            principal,
+                            &region.representative,
+                            context,
+                            &mut cols,
+                            subset,
+                            out,
+                        );
+                    }
+                }
+            }
+            for ri in 0..regions.len() {
+                for &column in scope {
+                    let leader = if cols.assume.get(column).copied().unwrap_or(true) {
+                        leaders.assume.get(ri)
+                    } else {
+                        leaders.other.get(ri)
+                    };
+                    let Some(&leader) = leader else { continue };
+                    let decided = |rows: &[Vec<Decision>]| {
+                        rows.get(leader)
+                            .and_then(|r| r.get(column))
+                            .is_some_and(|d| *d == Decision::Allowed)
+                    };
+                    let (a, b) = (decided(&left), decided(&right));
                     if a != b {
                         let d = if b {
                             Direction::NewlyAllowed
@@ -1555,6 +1706,9 @@ pub fn document_harness(
             resource.policy = Some(document.to_string());
             s.resources.push(resource);
         }
+        // A VPC endpoint policy filters requests made through its endpoint only, which no
+        // harness request is: comparing two versions needs requests the harness cannot pick.
+        PolicyType::VpcEndpoint => return None,
     }
     s.users.push(subject);
     Some(s)

@@ -154,7 +154,20 @@ type Reached = (PrincipalRef, Rc<Vec<Edge>>, usize);
 #[derive(Debug, Clone)]
 struct Edge {
     to: PrincipalRef,
+    /// The hop, its `requests` still empty: they are decided in full (with their statements
+    /// in words) only when a path shows the hop, from [`Edge::requests`].
     hop: Hop,
+    requests: Vec<HopRequest>,
+}
+
+/// A request of a hop. The search needs only the engine's decision on most requests it
+/// makes: the statements that decide it are looked up for the few that a reported path shows.
+#[derive(Debug, Clone)]
+enum HopRequest {
+    /// Allowed by the engine.
+    Allowed(RequestKey, Vec<ContextValue>),
+    /// Decided in full already (a role's trust in a service, shared by many hops).
+    Decided(DecidedRequest),
 }
 
 /// The roles that trust a path's services (see [`Search::trusting_roles`]).
@@ -166,7 +179,10 @@ type RequestKey = (PrincipalRef, String, String, String);
 struct Search<'a, 'c> {
     model: Model<'a>,
     catalog: &'c EscalationCatalog,
-    decisions: RefCell<HashMap<RequestKey, Option<DecidedRequest>>>,
+    /// The engine's decisions (allowed or not) on the requests the search made.
+    decisions: RefCell<HashMap<RequestKey, bool>>,
+    /// The requests a reported path shows, decided in full.
+    shown: RefCell<HashMap<RequestKey, Option<DecidedRequest>>>,
     trusts: RefCell<HashMap<(String, String), Option<DecidedRequest>>>,
     /// Per catalog path, the roles that trust one of its services: (role index, service,
     /// the trust decision).
@@ -188,18 +204,18 @@ impl<'a> Search<'a, '_> {
         action: &str,
         resource: &str,
         context: &[ContextValue],
-    ) -> Option<DecidedRequest> {
+    ) -> Option<HopRequest> {
         let ctx_key = context
             .iter()
             .map(|c| format!("{}={}", c.key, c.values.join(",")))
             .collect::<Vec<_>>()
             .join(";");
-        // The quick refusal first: most requests of the search end there, with nothing to
+        // The quick decision first: most requests of the search end there, with nothing to
         // remember.
-        if self
+        let quick = self
             .quick
-            .denies(actor, action, resource, context, &ctx_key)
-        {
+            .decision(actor, action, resource, context, &ctx_key);
+        if quick.is_some_and(|d| d != Decision::Allowed) {
             return None;
         }
         let key = (
@@ -208,15 +224,42 @@ impl<'a> Search<'a, '_> {
             resource.to_string(),
             ctx_key,
         );
-        if let Some(hit) = self.decisions.borrow().get(&key) {
-            return hit.clone();
-        }
-        let decided = self
-            .model
-            .decided(actor, action, resource, context)
-            .filter(|d| d.decision == Decision::Allowed);
-        self.decisions.borrow_mut().insert(key, decided.clone());
-        decided
+        let allowed = match quick {
+            Some(_) => true,
+            None => {
+                let hit = self.decisions.borrow().get(&key).copied();
+                match hit {
+                    Some(allowed) => allowed,
+                    None => {
+                        let allowed = self.model.allows(actor, action, resource, context);
+                        self.decisions.borrow_mut().insert(key.clone(), allowed);
+                        allowed
+                    }
+                }
+            }
+        };
+        allowed.then(|| HopRequest::Allowed(key, context.to_vec()))
+    }
+
+    /// The hop of `edge` with its requests decided in full, each with the statements that
+    /// allow it (remembered: a hop is shown by every path through it).
+    fn shown_hop(&self, edge: &Edge) -> Hop {
+        let mut hop = edge.hop.clone();
+        hop.requests = (edge.requests.iter())
+            .filter_map(|r| match r {
+                HopRequest::Decided(d) => Some(d.clone()),
+                HopRequest::Allowed(key, context) => {
+                    if let Some(hit) = self.shown.borrow().get(key) {
+                        return hit.clone();
+                    }
+                    let (actor, action, resource, _) = key;
+                    let decided = self.model.decided(actor, action, resource, context);
+                    self.shown.borrow_mut().insert(key.clone(), decided.clone());
+                    decided
+                }
+            })
+            .collect();
+        hop
     }
 
     fn is_admin(&self, principal: &PrincipalRef) -> bool {
@@ -374,7 +417,7 @@ impl<'a> Search<'a, '_> {
         for policy in &policies {
             for group in &groups {
                 // Every hop must be allowed, each on its own resource.
-                let requests: Option<Vec<DecidedRequest>> = m
+                let requests: Option<Vec<HopRequest>> = m
                     .hops
                     .iter()
                     .map(|CatalogHop { action, target }| {
@@ -419,11 +462,11 @@ impl<'a> Search<'a, '_> {
                     words.join("; ")
                 );
                 hop.edit = Some(words.join("; "));
-                hop.requests = requests;
                 hop.reaches_admin = true;
                 out.push(Edge {
                     to: actor.clone(),
                     hop,
+                    requests,
                 });
             }
         }
@@ -474,7 +517,6 @@ impl<'a> Search<'a, '_> {
                 })
                 .collect();
             let mut hop = self.hop(path, actor, &target);
-            hop.requests = requests;
             hop.summary = format!(
                 "{} takes over the credentials of {}",
                 String::from(actor.clone()),
@@ -491,7 +533,11 @@ impl<'a> Search<'a, '_> {
                 hop.edit = Some(words.join("; "));
                 hop.reaches_admin = true;
             }
-            out.push(Edge { to: target, hop });
+            out.push(Edge {
+                to: target,
+                hop,
+                requests,
+            });
         }
     }
 
@@ -528,7 +574,7 @@ impl<'a> Search<'a, '_> {
                 vec![None]
             };
             for policy in &policies {
-                let requests: Option<Vec<DecidedRequest>> =
+                let requests: Option<Vec<HopRequest>> =
                     m.hops
                         .iter()
                         // With a rewritten trust policy the role is assumed on the edited copy.
@@ -586,10 +632,10 @@ impl<'a> Search<'a, '_> {
                 if !words.is_empty() {
                     hop.edit = Some(words.join("; "));
                 }
-                hop.requests = requests;
                 out.push(Edge {
                     to: target.clone(),
                     hop,
+                    requests,
                 });
             }
         }
@@ -623,7 +669,7 @@ impl<'a> Search<'a, '_> {
             }];
             // Every hop must be allowed: the passed role, and the service's actions on some
             // resource the actor could name.
-            let requests: Option<Vec<DecidedRequest>> = m
+            let requests: Option<Vec<HopRequest>> = m
                 .hops
                 .iter()
                 .map(|CatalogHop { action, target: t }| {
@@ -638,7 +684,7 @@ impl<'a> Search<'a, '_> {
                         .find_map(|r| self.allowed(actor, action, r, &[]))
                 })
                 .collect();
-            let Some(requests) = requests else {
+            let Some(mut requests) = requests else {
                 continue;
             };
             let mut hop = self.hop(path, actor, &target);
@@ -647,9 +693,12 @@ impl<'a> Search<'a, '_> {
                 String::from(actor.clone()),
                 String::from(target.clone())
             );
-            hop.requests = requests;
-            hop.requests.push(trust.clone());
-            out.push(Edge { to: target, hop });
+            requests.push(HopRequest::Decided(trust.clone()));
+            out.push(Edge {
+                to: target,
+                hop,
+                requests,
+            });
         }
     }
 }
@@ -933,6 +982,7 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         model: *model,
         catalog,
         decisions: RefCell::new(HashMap::new()),
+        shown: RefCell::new(HashMap::new()),
         trusts: RefCell::new(HashMap::new()),
         trusting: RefCell::new(HashMap::new()),
         admin: RefCell::new(HashMap::new()),
@@ -998,12 +1048,12 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
                 if ends {
                     let mut hops = vec![Hop {
                         reaches_admin: true,
-                        ..edge.hop.clone()
+                        ..search.shown_hop(edge)
                     }];
                     let mut at = node.clone();
                     while let Some(Some((from, list, i))) = parent.get(&at) {
                         if let Some(e) = list.get(*i) {
-                            hops.push(e.hop.clone());
+                            hops.push(search.shown_hop(e));
                         }
                         at = from.clone();
                     }

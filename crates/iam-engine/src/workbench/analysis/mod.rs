@@ -101,7 +101,9 @@ impl<'a> Model<'a> {
         )
     }
 
-    /// Whether the engine allows the request (an unknown principal is not allowed).
+    /// Whether the engine allows the request (an unknown principal is not allowed). The bare
+    /// decision ([`eval::decide`], the same rules as the explained evaluation without its
+    /// reasons and words).
     pub fn allows(
         &self,
         principal: &PrincipalRef,
@@ -109,8 +111,16 @@ impl<'a> Model<'a> {
         resource: &str,
         context: &[ContextValue],
     ) -> bool {
-        self.evaluate(principal, action, resource, context)
-            .is_ok_and(|e| e.evaluation.decision == Decision::Allowed)
+        prepare_request(
+            self.scenario,
+            self.managed,
+            self.cache,
+            principal,
+            action,
+            resource,
+            context,
+        )
+        .is_ok_and(|p| eval::decide(&p.set, &p.request) == Decision::Allowed)
     }
 
     /// Whether the principal is admin-equivalent (see the module docs).
@@ -300,12 +310,8 @@ impl<'a> QuickDecider<'a> {
         .ok()
     }
 
-    /// Whether the engine's allocation-free decision already refuses the request, for the
-    /// bulk of the search: IAM requests on IAM resources and role assumptions. An IAM request
-    /// on an IAM resource has no resource policy and no resource tags, so the actor's prepared
-    /// policies are the same whatever the IAM action and resource and only the request's
-    /// action and resource change (as the access matrix does); a role assumption differs only
-    /// by the role's trust policy, which is swapped in. Anything else is not decided here.
+    /// Whether the engine's allocation-free decision already refuses the request (see
+    /// [`QuickDecider::decision`]); `false` when it cannot tell.
     pub fn denies(
         &self,
         actor: &PrincipalRef,
@@ -314,28 +320,50 @@ impl<'a> QuickDecider<'a> {
         context: &[ContextValue],
         context_key: &str,
     ) -> bool {
+        self.decision(actor, action, resource, context, context_key)
+            .is_some_and(|d| d != Decision::Allowed)
+    }
+
+    /// The engine's decision on the request from the actor's prepared policies, for the bulk
+    /// of an analysis, or `None` when the request needs its own preparation. Decided here: a
+    /// role assumption (the role's trust policy is swapped in), and any other request on a
+    /// resource of the scenario's account that has no policy, no tags and no key semantics
+    /// of its own (not a resource of the scenario, not a KMS request, not another
+    /// `sts:AssumeRole…`): the prepared policies are then the same whatever the action and
+    /// resource (identity, boundary, SCPs, RCPs, no resource policy, the same derived keys),
+    /// and only the request's action and resource change, as the access matrix does.
+    /// `context_key` names `context` (the prepared requests are kept by it).
+    pub fn decision(
+        &self,
+        actor: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+        context_key: &str,
+    ) -> Option<Decision> {
+        let scenario = self.model.scenario;
+        let account = scenario.account.id.as_str();
         let assume = action.eq_ignore_ascii_case("sts:AssumeRole");
         let role = if assume {
-            match self.roles.get(resource) {
-                Some(i) => Some(*i),
-                None => return false,
-            }
-        } else if action
-            .get(..4)
-            .is_some_and(|p| p.eq_ignore_ascii_case("iam:"))
-            && resource.starts_with("arn:aws:iam::")
-        {
-            None
+            Some(*self.roles.get(resource)?)
         } else {
-            return false;
+            let own = super::simulate::arn_account(resource).is_none_or(|a| a == account);
+            let starts = |prefix: &str| {
+                (action.get(..prefix.len())).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+            };
+            let special = starts("kms:") || starts("sts:AssumeRole");
+            if !own
+                || special
+                || (scenario.resources.iter()).any(|r| r.covers(&scenario.account, resource))
+            {
+                return None;
+            }
+            None
         };
         // The role's trust policy is moved into the prepared set for the decision and back
         // out after it, so it is compiled once and never copied.
         let trust = match role {
-            Some(i) => match self.take_trust(i) {
-                Some(t) => Some((i, t)),
-                None => return false,
-            },
+            Some(i) => Some((i, self.take_trust(i)?)),
             None => None,
         };
         let Some(mut p) =
@@ -344,7 +372,7 @@ impl<'a> QuickDecider<'a> {
             if let Some((i, t)) = trust {
                 self.trusts.borrow_mut().insert(i, t);
             }
-            return false;
+            return None;
         };
         let role = trust.map(|(i, t)| {
             p.set.resource_policy = Some(t);
@@ -360,7 +388,7 @@ impl<'a> QuickDecider<'a> {
         {
             self.trusts.borrow_mut().insert(i, t);
         }
-        decision != Decision::Allowed
+        Some(decision)
     }
 
     /// The compiled trust policy of role `index`, compiled once, taken out of the decider
@@ -600,6 +628,123 @@ mod tests {
         assert!(!quick.never_allows(&PrincipalRef::Root, "iam:PassRole"));
         assert!(!quick.never_allows(&PrincipalRef::Role("admin".into()), "iam:PassRole"));
         assert!(!quick.never_allows(&PrincipalRef::User("reader".into()), "sts:AssumeRole"));
+    }
+
+    /// The quick decision, where it answers, is the engine's full decision; it declines the
+    /// requests whose preparation differs (a resource of the scenario with its policy, another
+    /// account's resource, a KMS request), so a policy reading `aws:ResourceAccount` or a
+    /// bucket policy is never answered from the wrong preparation.
+    #[test]
+    fn quick_decision_agrees_with_the_full_evaluation() {
+        let doc = |statements: serde_json::Value| {
+            serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+        };
+        let own = "111122223333";
+        let scenario = serde_json::json!({
+            "formatVersion": 1,
+            "account": {"id": own},
+            "organization": {"levels": [{"name": "Root", "scps": [
+                {"name": "FullAWSAccess", "document": doc(serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))},
+                {"name": "NoLambdaDelete", "document": doc(serde_json::json!([{"Effect": "Deny", "Action": "lambda:DeleteFunction", "Resource": "*"}]))}
+            ]}]},
+            "users": [
+                {"name": "scoped", "inlinePolicies": [{"name": "S", "document": doc(serde_json::json!([
+                    {"Effect": "Allow", "Action": ["lambda:*", "s3:PutObject", "kms:Decrypt"], "Resource": "*",
+                     "Condition": {"StringEquals": {"aws:ResourceAccount": own}}}
+                ]))}]},
+                {"name": "passer", "inlinePolicies": [{"name": "P", "document": doc(serde_json::json!([
+                    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}},
+                    {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "arn:aws:lambda:*:*:function:app-*"}
+                ]))}]},
+                {"name": "outsider"}
+            ],
+            "roles": [
+                {"name": "fn", "trustPolicy": doc(serde_json::json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]))}
+            ],
+            "resources": [
+                {"kind": "s3Bucket", "name": "shared", "policy": doc(serde_json::json!([
+                    {"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{own}:user/outsider")}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::shared/*"}
+                ]))}
+            ]
+        });
+        let scenario = Scenario::from_json(&scenario.to_string()).expect("the fixture loads");
+        let cache = CompileCache::new();
+        let model = Model {
+            scenario: &scenario,
+            managed: None,
+            cache: &cache,
+        };
+        let quick = QuickDecider::new(model);
+        let principals = [
+            PrincipalRef::Root,
+            PrincipalRef::User("scoped".into()),
+            PrincipalRef::User("passer".into()),
+            PrincipalRef::User("outsider".into()),
+            PrincipalRef::Role("fn".into()),
+            PrincipalRef::Other("lambda.amazonaws.com".into()),
+        ];
+        let requests = [
+            (
+                "lambda:CreateFunction",
+                "arn:aws:lambda:us-east-1:111122223333:function:app-x",
+                true,
+            ),
+            (
+                "lambda:CreateFunction",
+                "arn:aws:lambda:us-east-1:444455556666:function:app-x",
+                false,
+            ),
+            (
+                "lambda:DeleteFunction",
+                "arn:aws:lambda:us-east-1:111122223333:function:app-x",
+                true,
+            ),
+            ("lambda:CreateFunction", "*", true),
+            ("s3:PutObject", "arn:aws:s3:::shared/report.csv", false),
+            ("s3:PutObject", "arn:aws:s3:::elsewhere/report.csv", true),
+            (
+                "kms:Decrypt",
+                "arn:aws:kms:us-east-1:111122223333:key/k",
+                false,
+            ),
+            ("iam:PassRole", "arn:aws:iam::111122223333:role/fn", true),
+            ("iam:PassRole", "arn:aws:iam::444455556666:role/fn", false),
+            ("sts:AssumeRole", "arn:aws:iam::111122223333:role/fn", true),
+            (
+                "sts:AssumeRoleWithWebIdentity",
+                "arn:aws:iam::111122223333:role/fn",
+                false,
+            ),
+            ("sts:GetCallerIdentity", "*", true),
+        ];
+        let contexts = [
+            Vec::new(),
+            vec![ContextValue {
+                key: "iam:PassedToService".into(),
+                ty: crate::context::ContextKeyType::String,
+                values: vec!["lambda.amazonaws.com".into()],
+            }],
+        ];
+        let mut allowed = 0;
+        for p in &principals {
+            for (i, context) in contexts.iter().enumerate() {
+                let context_key = i.to_string();
+                for (action, resource, answered) in requests {
+                    let full = model
+                        .evaluate(p, action, resource, context)
+                        .map(|e| e.evaluation.decision)
+                        .ok();
+                    let fast = quick.decision(p, action, resource, context, &context_key);
+                    assert_eq!(fast.is_some(), answered, "{p:?} {action} {resource}");
+                    if fast.is_some() {
+                        assert_eq!(fast, full, "{p:?} {action} {resource} {context:?}");
+                        allowed += usize::from(fast == Some(Decision::Allowed));
+                    }
+                }
+            }
+        }
+        // Both answers occur: the quick path is not refusing everything.
+        assert!(allowed > 0);
     }
 
     #[test]
