@@ -336,7 +336,8 @@ impl ActionReach {
             .chain(set.session.iter())
             .chain(set.scp_levels.iter().flatten())
             .chain(set.rcp_levels.iter().flatten())
-            .chain(set.resource_policy.iter());
+            .chain(set.resource_policy.iter())
+            .chain(set.vpc_endpoint.iter());
         let mut out = Vec::new();
         for policy in policies {
             for ((effect, negated, items), open) in

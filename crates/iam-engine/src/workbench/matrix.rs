@@ -358,17 +358,20 @@ impl MatrixRowPlan {
             if open.is_empty() {
                 continue;
             }
-            // What the identity and resource policies may match without the guardrails: an
-            // action none of their statements names is never allowed.
+            // What the identity and resource policies may match without the guardrails and the
+            // VPC endpoint policy (which grant nothing): an action none of their statements
+            // names is never allowed.
             let set = &p.set;
             let bare = (set.permissions_boundary.is_some()
                 || !set.scp_levels.is_empty()
-                || !set.rcp_levels.is_empty())
+                || !set.rcp_levels.is_empty()
+                || set.vpc_endpoint.is_some())
             .then(|| {
                 let mut bare = set.clone();
                 bare.scp_levels.clear();
                 bare.rcp_levels.clear();
                 bare.permissions_boundary = None;
+                bare.vpc_endpoint = None;
                 columns.reach.reachable(&bare, &p.request)
             });
             // The regions of every open key of the row, cut once by all the open conditions;
