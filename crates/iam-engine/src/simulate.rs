@@ -46,6 +46,7 @@ use crate::span::LineIndex;
 
 /// The input of `aws iam simulate-custom-policy`, as `--cli-input-json` reads it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SimulateCustomPolicyInput {
     /// Identity-based policies, each a JSON document in a string.
@@ -94,8 +95,56 @@ pub struct SimulateCustomPolicyInput {
     pub vpc_endpoint: Option<VpcEndpointInput>,
 }
 
+impl SimulateCustomPolicyInput {
+    /// The text of the input policy [`simulate`] names `id` (`PolicyInputList.2`,
+    /// `ServiceControlPolicy.1.1`, `ResourcePolicy`, ...), to place its diagnostics.
+    pub fn policy_text(&self, id: &str) -> Option<&str> {
+        let nth = |list: &'_ [String], n: &str| -> Option<usize> {
+            n.parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1 && *n <= list.len())
+        };
+        let (list, rest) = id.split_once('.').unwrap_or((id, ""));
+        match list {
+            "PolicyInputList" => {
+                nth(&self.policy_input_list, rest).map(|n| self.policy_input_list[n - 1].as_str())
+            }
+            "PermissionsBoundaryPolicyInputList" => {
+                nth(&self.permissions_boundary_policy_input_list, rest)
+                    .map(|n| self.permissions_boundary_policy_input_list[n - 1].as_str())
+            }
+            "SessionPolicyInputList" => nth(&self.session_policy_input_list, rest)
+                .map(|n| self.session_policy_input_list[n - 1].as_str()),
+            "ResourcePolicy" => self.resource_policy.as_deref(),
+            "VpcEndpointPolicy" => self.vpc_endpoint.as_ref().map(|e| {
+                e.policy_document
+                    .as_deref()
+                    .unwrap_or(DEFAULT_VPC_ENDPOINT_POLICY)
+            }),
+            "ServiceControlPolicy" | "ResourceControlPolicy" => {
+                let (level, n) = rest.split_once('.')?;
+                let level: usize = level.parse().ok()?;
+                let list = if list == "ServiceControlPolicy" {
+                    &self
+                        .ordered_organization_policy_input_list
+                        .get(level.checked_sub(1)?)?
+                        .service_control_policy_input_list
+                } else {
+                    &self
+                        .ordered_resource_control_policy_input_list
+                        .get(level.checked_sub(1)?)?
+                        .resource_control_policy_input_list
+                };
+                nth(list, n).map(|n| list[n - 1].as_str())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The VPC endpoint a simulated request goes through.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct VpcEndpointInput {
     /// The endpoint's id, `vpce-` and 8 or 17 hexadecimal digits.
@@ -122,6 +171,7 @@ pub fn is_vpc_endpoint_id(id: &str) -> bool {
 
 /// One level of SCPs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ScpLevel {
     /// The SCPs attached at this level, each a JSON document in a string.
@@ -131,6 +181,7 @@ pub struct ScpLevel {
 
 /// One level of RCPs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RcpLevel {
     /// The RCPs attached at this level, each a JSON document in a string.

@@ -13,6 +13,7 @@ mod explain;
 mod export;
 mod import;
 mod io;
+mod mcp;
 mod principal;
 mod saved_tests;
 mod share;
@@ -105,6 +106,11 @@ enum Command {
     /// document), compared per principal, service, access level, action and resource, each
     /// difference with a witness request decided on both sides (`--fail-on` exits 1).
     Diff(diff::DiffArgs),
+    /// Serve the playground to AI agents over the Model Context Protocol on standard input and
+    /// output: tools simulate_custom_policy, explain_decision, validate_policy,
+    /// simulate_scenario, who_can, explain_denied and diff, each answering the JSON of the
+    /// matching command.
+    Mcp,
 }
 
 fn main() -> ExitCode {
@@ -154,6 +160,7 @@ fn main() -> ExitCode {
         Some(Command::WhatCan(args)) => analysis::run_what_can(args),
         Some(Command::Escalation(args)) => analysis::run_escalation(args),
         Some(Command::Diff(args)) => diff::run(args),
+        Some(Command::Mcp) => mcp::run(),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;

@@ -29,6 +29,7 @@ pub mod request;
 pub mod simulate;
 mod source;
 pub mod test_runs;
+mod words;
 
 pub use answer::{
     Answer, Decided, DecidingStatement, Highlight, HighlightKind, PolicyInPlay, SimulatorRequest,
@@ -36,6 +37,7 @@ pub use answer::{
 };
 pub use cache::{COMPILED_CACHE_BYTES, COMPILED_CACHE_LIMIT, CompileCache};
 pub use source::{PolicySource, default_key_policy};
+pub use words::evaluation_words;
 
 use crate::catalog::{Catalog, ManagedPolicies};
 use crate::scenario::{Finding, PrincipalRef, Scenario};
