@@ -482,3 +482,110 @@ pub fn run() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    const ALLOW: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+
+    fn args<T: DeserializeOwned>(value: Value) -> Parameters<Args<T>> {
+        Parameters(serde_json::from_value(value).unwrap())
+    }
+
+    fn text(result: &CallToolResult) -> String {
+        result
+            .content
+            .iter()
+            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_tools_are_listed_with_object_schemas() {
+        let tools = Playground::new().tool_router.list_all();
+        let mut names: Vec<_> = tools.iter().map(|t| t.name.to_string()).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "diff",
+                "explain_decision",
+                "explain_denied",
+                "simulate_custom_policy",
+                "simulate_scenario",
+                "validate_policy",
+                "who_can"
+            ]
+        );
+        let simulate = tools
+            .iter()
+            .find(|t| t.name == "simulate_custom_policy")
+            .unwrap();
+        let props = simulate.input_schema.get("properties").unwrap();
+        assert!(props.get("PolicyInputList").is_some(), "{props}");
+        assert!(props.get("ActionNames").is_some(), "{props}");
+    }
+
+    #[test]
+    fn a_simulation_answers_aws_shape_and_a_malformed_policy_is_an_error() {
+        let server = Playground::new();
+        let ok = server
+            .simulate_custom_policy(args(json!({
+                "PolicyInputList": [ALLOW], "ActionNames": ["s3:GetObject", "s3:PutObject"]
+            })))
+            .unwrap();
+        assert_eq!(ok.is_error, Some(false));
+        let results = &ok.structured_content.unwrap()["EvaluationResults"];
+        assert_eq!(results[0]["EvalDecision"], "allowed");
+        assert_eq!(results[1]["EvalDecision"], "implicitDeny");
+
+        let bad = server
+            .simulate_custom_policy(args(json!({
+                "PolicyInputList": [ALLOW, "{\n  \"Statement\": [}"], "ActionNames": ["s3:GetObject"]
+            })))
+            .unwrap();
+        assert_eq!(bad.is_error, Some(true));
+        assert!(
+            text(&bad).contains("PolicyInputList.2:2:17: Expected `]` to close the array"),
+            "{}",
+            text(&bad)
+        );
+    }
+
+    #[test]
+    fn arguments_of_the_wrong_shape_are_the_tools_error() {
+        let server = Playground::new();
+        let err = server
+            .simulate_custom_policy(args(json!({"PolicyInputList": [ALLOW]})))
+            .unwrap_err();
+        assert!(err.contains("missing field `ActionNames`"), "{err}");
+        let err = server
+            .explain_decision(args(json!({
+                "PolicyInputList": [ALLOW], "ActionNames": ["s3:GetObject", "s3:PutObject"]
+            })))
+            .unwrap_err();
+        assert!(err.contains("explains one request"), "{err}");
+    }
+
+    #[test]
+    fn a_scenario_comes_as_text_or_a_path_inside_the_working_directory() {
+        assert!(
+            scenario_text(None, Some("..".to_string()), "scenario")
+                .unwrap_err()
+                .contains("outside the server's working directory")
+        );
+        assert!(
+            scenario_text(Some("{}".to_string()), Some("x".to_string()), "scenario")
+                .unwrap_err()
+                .contains("not both")
+        );
+        // The crate's own manifest is inside the working directory cargo test runs in.
+        let (text, name) = scenario_text(None, Some("Cargo.toml".to_string()), "scenario").unwrap();
+        assert!(text.contains("iam-playground"));
+        assert_eq!(name, "Cargo.toml");
+    }
+}
