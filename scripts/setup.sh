@@ -8,8 +8,8 @@
 #   - trunk at TRUNK_VERSION, wasm-bindgen-cli at the version in Cargo.lock and cargo-fuzz at
 #     CARGO_FUZZ_VERSION (cargo install)
 #   - the npm packages in package-lock.json (npm ci): playwright-core, binaryen (wasm-opt)
-#   - cfn-lint and jsonschema from PyPI, pinned, in a virtual environment in the cache folder
-#     (scripts/env.sh)
+#   - cfn-lint, jsonschema and mcp (the MCP Python SDK) from PyPI, pinned, in a virtual
+#     environment in the cache folder (scripts/env.sh)
 # It never downloads a browser or a prebuilt tool: Trunk runs offline with the tools above.
 set -euo pipefail
 
@@ -116,6 +116,15 @@ if [ "$("$CFN_LINT_VENV/bin/python" -c 'from importlib.metadata import version; 
   log "installing jsonschema $JSONSCHEMA_VERSION (pip, in the cfn-lint virtual environment)"
   "$CFN_LINT_VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION" \
     "jsonschema==$JSONSCHEMA_VERSION"
+fi
+
+# 6c. The official MCP Python SDK, pinned, in the same environment: the test command talks to
+#     `iam-playground mcp` through its stdio client (scripts/check_mcp.py).
+MCP_VERSION=2.3.0
+if [ "$("$CFN_LINT_VENV/bin/python" -c 'from importlib.metadata import version; print(version("mcp"))' 2>/dev/null)" != "$MCP_VERSION" ]; then
+  log "installing mcp $MCP_VERSION (pip, in the cfn-lint virtual environment)"
+  "$CFN_LINT_VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION" \
+    "jsonschema==$JSONSCHEMA_VERSION" "mcp==$MCP_VERSION"
 fi
 
 # 7. Cargo dependencies, fetched once so that offline Trunk builds find them.

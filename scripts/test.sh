@@ -55,6 +55,12 @@ step "SARIF: the CLI's SARIF golden files against the SARIF 2.1.0 JSON schema (j
 "$CFN_LINT_VENV/bin/python" scripts/check_sarif.py crates/iam-playground/tests/schemas/sarif-2.1.0.json \
   crates/iam-playground/tests/golden/sarif/*.sarif
 
+step "MCP: iam-playground mcp answers the official MCP Python SDK's client (every tool, and errors)"
+# The binary the native tests above built; the check lists the tools, calls each with a real
+# request and checks the exact answers, and that bad requests come back as tool errors.
+cargo build --locked --quiet -p iam-playground
+"$CFN_LINT_VENV/bin/python" scripts/check_mcp.py "$CARGO_TARGET_DIR/debug/iam-playground"
+
 step "browser tests of the app (wasm-bindgen-test, headless Chromium; builds the engine for wasm32 too)"
 # One test binary (tests/browser/). The lib's and bin's unit tests are native-only and ran above;
 # tests/bench_simulator.rs is a release-only benchmark (scripts/bench-browser.sh).

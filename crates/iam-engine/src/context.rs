@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 /// The type of a context key's values, with exactly AWS's `ContextKeyType` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum ContextKeyType {
     /// `string`.
     #[serde(rename = "string")]
@@ -127,6 +128,7 @@ impl ContextKeyType {
 
 /// One condition key of a request and its values (AWS `ContextEntry`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContextEntry {
     /// The key's name as given, e.g. `aws:PrincipalTag/team`.
     #[serde(rename = "ContextKeyName")]

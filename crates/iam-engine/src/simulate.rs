@@ -46,6 +46,7 @@ use crate::span::LineIndex;
 
 /// The input of `aws iam simulate-custom-policy`, as `--cli-input-json` reads it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SimulateCustomPolicyInput {
     /// Identity-based policies, each a JSON document in a string.
@@ -94,8 +95,52 @@ pub struct SimulateCustomPolicyInput {
     pub vpc_endpoint: Option<VpcEndpointInput>,
 }
 
+impl SimulateCustomPolicyInput {
+    /// The text of the input policy [`simulate`] names `id` (`PolicyInputList.2`,
+    /// `ServiceControlPolicy.1.1`, `ResourcePolicy`, ...), to place its diagnostics.
+    pub fn policy_text(&self, id: &str) -> Option<&str> {
+        // The one-based `n`th of `list`.
+        fn nth<'a>(list: &'a [String], n: &str) -> Option<&'a str> {
+            let n: usize = n.parse().ok()?;
+            list.get(n.checked_sub(1)?).map(String::as_str)
+        }
+        let (list, rest) = id.split_once('.').unwrap_or((id, ""));
+        match list {
+            "PolicyInputList" => nth(&self.policy_input_list, rest),
+            "PermissionsBoundaryPolicyInputList" => {
+                nth(&self.permissions_boundary_policy_input_list, rest)
+            }
+            "SessionPolicyInputList" => nth(&self.session_policy_input_list, rest),
+            "ResourcePolicy" => self.resource_policy.as_deref(),
+            "VpcEndpointPolicy" => self.vpc_endpoint.as_ref().map(|e| {
+                e.policy_document
+                    .as_deref()
+                    .unwrap_or(DEFAULT_VPC_ENDPOINT_POLICY)
+            }),
+            "ServiceControlPolicy" => {
+                let (level, n) = rest.split_once('.')?;
+                let level: usize = level.parse().ok()?;
+                let level = self
+                    .ordered_organization_policy_input_list
+                    .get(level.checked_sub(1)?)?;
+                nth(&level.service_control_policy_input_list, n)
+            }
+            "ResourceControlPolicy" => {
+                let (level, n) = rest.split_once('.')?;
+                let level: usize = level.parse().ok()?;
+                let level = self
+                    .ordered_resource_control_policy_input_list
+                    .get(level.checked_sub(1)?)?;
+                nth(&level.resource_control_policy_input_list, n)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The VPC endpoint a simulated request goes through.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct VpcEndpointInput {
     /// The endpoint's id, `vpce-` and 8 or 17 hexadecimal digits.
@@ -122,6 +167,7 @@ pub fn is_vpc_endpoint_id(id: &str) -> bool {
 
 /// One level of SCPs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ScpLevel {
     /// The SCPs attached at this level, each a JSON document in a string.
@@ -131,6 +177,7 @@ pub struct ScpLevel {
 
 /// One level of RCPs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct RcpLevel {
     /// The RCPs attached at this level, each a JSON document in a string.
@@ -611,6 +658,26 @@ fn summarize_explanation(evaluation: &mut Evaluation) -> Option<ExplanationOmitt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policy_text_finds_each_input_by_its_id() {
+        let input = SimulateCustomPolicyInput {
+            policy_input_list: vec!["a".into(), "b".into()],
+            resource_policy: Some("r".into()),
+            ordered_organization_policy_input_list: vec![ScpLevel {
+                service_control_policy_input_list: vec!["s".into()],
+            }],
+            ..SimulateCustomPolicyInput::default()
+        };
+        assert_eq!(input.policy_text("PolicyInputList.2"), Some("b"));
+        assert_eq!(input.policy_text("ResourcePolicy"), Some("r"));
+        assert_eq!(input.policy_text("ServiceControlPolicy.1.1"), Some("s"));
+        // Near misses: one past the end, zero, a level that is not there.
+        assert_eq!(input.policy_text("PolicyInputList.3"), None);
+        assert_eq!(input.policy_text("PolicyInputList.0"), None);
+        assert_eq!(input.policy_text("ServiceControlPolicy.2.1"), None);
+        assert_eq!(input.policy_text("ResourceControlPolicy.1.1"), None);
+    }
 
     fn input(json: serde_json::Value) -> SimulateCustomPolicyInput {
         serde_json::from_value(json).unwrap()

@@ -110,20 +110,32 @@ struct ReportWithFixes<'a> {
 /// details. Import notes go to standard error.
 pub(crate) fn load(file: &str) -> Result<Scenario, String> {
     let text = crate::read_input(file)?;
+    let name = if file == "-" { "<stdin>" } else { file };
+    let (scenario, skipped) = load_text(&text, name)?;
+    for s in &skipped {
+        eprintln!("skipped: {s}");
+    }
+    Ok(scenario)
+}
+
+/// [`load`] of text already read (`name` names it in errors, with the line and column): the
+/// scenario, and what the import skipped, one "what: why" line each.
+pub(crate) fn load_text(text: &str, name: &str) -> Result<(Scenario, Vec<String>), String> {
     // The CLI's input cap is also the import's limit, as for `import`.
     let options = ImportOptions {
         account_id: None,
         max_bytes: usize::try_from(crate::io::max_input_bytes()).ok(),
     };
-    let name = if file == "-" { "<stdin>" } else { file };
-    let imported = detect_and_import(&text, &options).map_err(|e| match (e.line, e.column) {
+    let imported = detect_and_import(text, &options).map_err(|e| match (e.line, e.column) {
         (Some(l), Some(c)) => format!("{name}:{l}:{c}: {}", e.message),
         _ => format!("{name}: {}", e.message),
     })?;
-    for s in &imported.skipped {
-        eprintln!("skipped: {}: {}", s.what, s.why);
-    }
-    Ok(imported.scenario)
+    let skipped = imported
+        .skipped
+        .iter()
+        .map(|s| format!("{}: {}", s.what, s.why))
+        .collect();
+    Ok((imported.scenario, skipped))
 }
 
 /// `iam-playground who-can`.
@@ -135,28 +147,40 @@ pub fn run_who_can(args: WhoCanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let catalog = Catalog::parse(crate::CATALOG).ok();
-    let actions = expand_actions(&args.action, catalog.as_ref());
-    if actions.is_empty() {
+    let Some(answer) = who_can(&scenario, &args.action, &args.resource) else {
         eprintln!("iam-playground: --action names no action");
         return ExitCode::from(2);
-    }
-    let managed = managed_policies();
-    let cache = CompileCache::new();
-    let workbench = Workbench::new(&scenario, &cache)
-        .with_catalog(catalog.as_ref())
-        .with_managed(managed.as_ref());
-    let answer = workbench.who_can(&WhoCanQuery {
-        actions,
-        resource: args.resource.trim().to_string(),
-        context: Vec::new(),
-        assumers: true,
-    });
+    };
     if args.json {
         return print_json(&answer);
     }
     crate::io::out(&who_can_text(&answer));
     ExitCode::SUCCESS
+}
+
+/// Who can do `actions` (actions, patterns or service access levels) on `resource` in
+/// `scenario`; `None` when `actions` names no action.
+pub(crate) fn who_can(
+    scenario: &Scenario,
+    actions: &[String],
+    resource: &str,
+) -> Option<WhoCanAnswer> {
+    let catalog = Catalog::parse(crate::CATALOG).ok();
+    let actions = expand_actions(actions, catalog.as_ref());
+    if actions.is_empty() {
+        return None;
+    }
+    let managed = managed_policies();
+    let cache = CompileCache::new();
+    let workbench = Workbench::new(scenario, &cache)
+        .with_catalog(catalog.as_ref())
+        .with_managed(managed.as_ref());
+    Some(workbench.who_can(&WhoCanQuery {
+        actions,
+        resource: resource.trim().to_string(),
+        context: Vec::new(),
+        assumers: true,
+    }))
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {

@@ -64,6 +64,34 @@ struct ScenarioDiffJson<'a> {
     report: &'a DiffReport,
 }
 
+/// The JSON `diff --json` prints for two accounts.
+fn scenario_json(report: &DiffReport) -> ScenarioDiffJson<'_> {
+    ScenarioDiffJson {
+        verdict: Verdict::of(report),
+        summary_text: summary_text(report),
+        report,
+    }
+}
+
+/// `diff --json BEFORE AFTER` of two scenarios already read: the same JSON, and whether the
+/// change grants new access.
+pub(crate) fn diff_scenarios(
+    before: &Scenario,
+    after: &Scenario,
+) -> Result<(serde_json::Value, bool), String> {
+    let catalog = Catalog::parse(crate::CATALOG)
+        .map_err(|e| format!("the embedded action catalog is unusable ({e})"))?;
+    let managed = managed_policies();
+    let cache = CompileCache::new();
+    let workbench = Workbench::new(before, &cache)
+        .with_catalog(Some(&catalog))
+        .with_managed(managed.as_ref());
+    let report = workbench.diff(after);
+    serde_json::to_value(scenario_json(&report))
+        .map(|v| (v, report.newly_allowed > 0))
+        .map_err(|e| format!("cannot write JSON: {e}"))
+}
+
 /// `iam-playground diff`.
 pub fn run(args: DiffArgs) -> ExitCode {
     if args.before == "-" && args.after == "-" {
@@ -139,12 +167,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
                 .with_managed(managed.as_ref());
             let report = workbench.diff(&after);
             if args.json {
-                let json = ScenarioDiffJson {
-                    verdict: Verdict::of(&report),
-                    summary_text: summary_text(&report),
-                    report: &report,
-                };
-                return gate(print_json(&json), &report, args.fail_on);
+                return gate(print_json(&scenario_json(&report)), &report, args.fail_on);
             }
             let text = report_text(&report);
             (report, text)

@@ -115,7 +115,7 @@ fn read_input(arg: &str) -> Result<(String, String), String> {
 }
 
 /// The current time as ISO 8601 UTC, the request time when the input carries none.
-fn now_iso() -> String {
+pub(crate) fn now_iso() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -14,6 +14,7 @@ mod export;
 mod guardrail;
 mod import;
 mod io;
+mod mcp;
 mod principal;
 mod saved_tests;
 mod share;
@@ -110,6 +111,11 @@ enum Command {
     /// deny, not allowed) for every region of the context keys it reads, per action set, with
     /// "any" where a value does not matter.
     GuardrailTable(guardrail::GuardrailArgs),
+    /// Serve the playground to AI agents over the Model Context Protocol on standard input and
+    /// output: tools simulate_custom_policy, explain_decision, validate_policy,
+    /// simulate_scenario, who_can, explain_denied and diff, each answering the JSON of the
+    /// matching command.
+    Mcp,
 }
 
 fn main() -> ExitCode {
@@ -160,6 +166,7 @@ fn main() -> ExitCode {
         Some(Command::Escalation(args)) => analysis::run_escalation(args),
         Some(Command::Diff(args)) => diff::run(args),
         Some(Command::GuardrailTable(args)) => guardrail::run(args),
+        Some(Command::Mcp) => mcp::run(),
         None => {
             // Without a subcommand, show the help rather than doing nothing silently.
             use clap::CommandFactory;

@@ -71,8 +71,9 @@ enum Format {
     Sarif,
 }
 
-/// The policy types the command accepts.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+/// The policy types the command accepts (the MCP server's tools take the same names).
+#[derive(Debug, Clone, Copy, ValueEnum, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub(crate) enum PolicyKind {
     Identity,
     Resource,
@@ -411,39 +412,70 @@ fn print_text(checked: &[Checked]) {
     emit(&summary(&all));
 }
 
+/// One file's `--json` report.
+fn json_report<'a>(
+    name: &'a str,
+    text: &str,
+    report: &'a FileReport,
+    policy_type: PolicyType,
+    catalog: bool,
+) -> JsonReport<'a> {
+    // At most MAX_SHOWN_PER_CODE findings of each code are printed, in text and in JSON: a
+    // mistake repeated on every line would otherwise print the text many times over.
+    let (shown, omitted) = cap_per_code(&report.findings, |f| f.code.as_str());
+    let index = LineIndex::new(text);
+    JsonReport {
+        file: name,
+        kind: kind_word(report.kind),
+        policy_type,
+        catalog,
+        omitted: omitted
+            .iter()
+            .map(|(code, count)| Omitted {
+                code: code.clone(),
+                count: *count,
+            })
+            .collect(),
+        findings: shown
+            .iter()
+            .map(|f| JsonFinding {
+                finding: f,
+                start: index.line_col(f.span.start),
+                end: index.line_col(f.span.end),
+            })
+            .collect(),
+        notes: &report.notes,
+    }
+}
+
+/// `validate --json -` of `text` with the catalog and the policy type's usual quota: the
+/// report as JSON (a policy unless the text is a template, authorization details or a
+/// scenario, as for standard input), and whether a finding is an error.
+pub(crate) fn validate_text(
+    text: &str,
+    name: &str,
+    policy_type: PolicyType,
+) -> Result<(serde_json::Value, bool), String> {
+    let catalog = Catalog::parse(CATALOG).ok();
+    let options = ValidateOptions {
+        policy_type,
+        catalog: catalog.as_ref(),
+        quota: Quota::default_for(policy_type),
+    };
+    let kind = detect(text).unwrap_or(FileKind::Policy);
+    let report = validate_file(text, kind, &options);
+    let json = json_report(name, text, &report, policy_type, catalog.is_some());
+    let errors = report.findings.iter().any(Finding::is_error);
+    serde_json::to_value(&json)
+        .map(|v| (v, errors))
+        .map_err(|e| format!("cannot write the findings: {e}"))
+}
+
 /// The `--json` report: one object for one file, an array for several.
 fn print_json(checked: &[Checked], policy_type: PolicyType, catalog: bool) -> bool {
     let reports: Vec<JsonReport<'_>> = checked
         .iter()
-        .map(|c| {
-            // At most MAX_SHOWN_PER_CODE findings of each code are printed, in text and in
-            // JSON: a mistake repeated on every line would otherwise print the text many
-            // times over.
-            let (shown, omitted) = cap_per_code(&c.report.findings, |f| f.code.as_str());
-            let index = LineIndex::new(&c.text);
-            JsonReport {
-                file: &c.name,
-                kind: kind_word(c.report.kind),
-                policy_type,
-                catalog,
-                omitted: omitted
-                    .iter()
-                    .map(|(code, count)| Omitted {
-                        code: code.clone(),
-                        count: *count,
-                    })
-                    .collect(),
-                findings: shown
-                    .iter()
-                    .map(|f| JsonFinding {
-                        finding: f,
-                        start: index.line_col(f.span.start),
-                        end: index.line_col(f.span.end),
-                    })
-                    .collect(),
-                notes: &c.report.notes,
-            }
-        })
+        .map(|c| json_report(&c.name, &c.text, &c.report, policy_type, catalog))
         .collect();
     let json = match reports.as_slice() {
         [one] => serde_json::to_string_pretty(one),

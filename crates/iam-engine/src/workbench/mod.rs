@@ -30,6 +30,7 @@ pub mod request;
 pub mod simulate;
 mod source;
 pub mod test_runs;
+mod words;
 
 pub use answer::{
     Answer, Decided, DecidingStatement, Highlight, HighlightKind, PolicyInPlay, SimulatorRequest,
@@ -37,6 +38,7 @@ pub use answer::{
 };
 pub use cache::{COMPILED_CACHE_BYTES, COMPILED_CACHE_LIMIT, CompileCache};
 pub use source::{PolicySource, default_key_policy};
+pub use words::evaluation_words;
 
 use crate::catalog::{Catalog, ManagedPolicies};
 use crate::scenario::{Finding, PrincipalRef, Scenario};
