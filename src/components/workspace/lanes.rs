@@ -88,7 +88,8 @@ impl Lane {
                  or use a card's Attach policy… button."
             }
             Lane::Resources => {
-                "No resources. Add an S3 bucket, SQS queue, SNS topic or KMS key to give it a resource-based policy."
+                "No resources. Add an S3 bucket, SQS queue, SNS topic or KMS key to give it a \
+                 resource-based policy, or a VPC endpoint to filter requests through its policy."
             }
         }
     }
