@@ -24,6 +24,8 @@ TOOLS = {
     "validate_policy",
     "simulate_scenario",
     "who_can",
+    "what_can",
+    "escalation",
     "explain_denied",
     "diff",
 }
@@ -150,6 +152,34 @@ async def run(binary):
             out = await answer(session, "who_can", {"scenario": gallery, "actions": ["s3:PutObject"]})
             allowed = sorted(e["principal"] for e in out.get("entries", []) if e["access"] == "allowed")
             check("who_can lists who may upload", allowed == ["root", "user/admin-amir", "user/dev-dana"], allowed)
+
+            out = await answer(session, "what_can", {"scenario": gallery, "principal": "user/dev-dana"})
+            services = [s["service"] for s in out.get("services", [])]
+            check(
+                "what_can gives dev-dana's permissions by service",
+                out.get("principal") == "user/dev-dana"
+                and out.get("allowed") == 1056
+                and out.get("removed") == 0
+                and services == ["ec2", "rds", "s3", "sts"],
+                (out.get("principal"), out.get("allowed"), services),
+            )
+
+            with open(f"{EXAMPLES}/passrole-lambda-admin.json", encoding="utf-8") as f:
+                passrole = f.read()
+            out = await answer(session, "escalation", {"scenario": passrole, "fix": True})
+            paths = [(p["principal"], [h["pathId"] for h in p["hops"]]) for p in out.get("paths", [])]
+            check(
+                "escalation finds dev-dana's PassRole path to admin, with a fix",
+                paths == [("user/dev-dana", ["lambda-001"])]
+                and len(out.get("fixes", [])) == 1
+                and out["fixes"][0] is not None,
+                (paths, out.get("fixes")),
+            )
+            with open(f"{EXAMPLES}/passrole-lambda-admin-fixed.json", encoding="utf-8") as f:
+                fixed = f.read()
+            out = await answer(session, "escalation", {"scenario": fixed})
+            check("escalation finds no path in the fixed twin", out.get("paths") == [], out.get("paths"))
+            await error(session, "what_can", {"scenario": gallery, "principal": "user/nobody"}, "nobody")
 
             out = await answer(session, "explain_denied", {"message": DENIED})
             denied = out.get("denied", {})

@@ -99,11 +99,11 @@ pub struct EscalationArgs {
 /// A path with its smallest fix, for `--json --fix`.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ReportWithFixes<'a> {
+pub(crate) struct ReportWithFixes {
     #[serde(flatten)]
-    report: &'a EscalationReport,
+    pub(crate) report: EscalationReport,
     /// The smallest fix of each path, in the order of the paths (`null` when none is found).
-    fixes: Vec<Option<String>>,
+    pub(crate) fixes: Vec<Option<String>>,
 }
 
 /// Reads the scenario the way `import` does: a scenario file, a template or authorization
@@ -244,13 +244,6 @@ pub fn run_what_can(args: WhatCanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let principal = match resolve_principal(&scenario, &args.principal) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("iam-playground: {}", e.message);
-            return ExitCode::from(2);
-        }
-    };
     let mut context = Vec::new();
     for arg in &args.context_entries {
         match crate::principal::parse_context_entries(arg) {
@@ -265,30 +258,10 @@ pub fn run_what_can(args: WhatCanArgs) -> ExitCode {
             }
         }
     }
-    let catalog = match Catalog::parse(crate::CATALOG) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("iam-playground: the embedded action catalog is unusable ({e})");
-            return ExitCode::from(2);
-        }
-    };
-    let managed = managed_policies();
-    let cache = CompileCache::new();
-    let workbench = Workbench::new(&scenario, &cache)
-        .with_catalog(Some(&catalog))
-        .with_managed(managed.as_ref());
-    let mut columns = CatalogColumns::new(&catalog);
-    let answer = match workbench.what_can(
-        &mut columns,
-        &WhatCanQuery {
-            principal,
-            resource: args.resource.trim().to_string(),
-            context,
-        },
-    ) {
+    let answer = match what_can(&scenario, &args.principal, &args.resource, context) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("iam-playground: {}", e.message);
+            eprintln!("iam-playground: {e}");
             return ExitCode::from(2);
         }
     };
@@ -300,6 +273,36 @@ pub fn run_what_can(args: WhatCanArgs) -> ExitCode {
     }
     crate::io::out(&what_can_text(&answer));
     ExitCode::SUCCESS
+}
+
+/// The what-can answer for `principal` (`root`, `user/NAME`, `role/NAME` or an ARN) of the
+/// scenario on `resource`, with the context entries given: what `what-can` and the MCP tool
+/// answer.
+pub(crate) fn what_can(
+    scenario: &Scenario,
+    principal: &str,
+    resource: &str,
+    context: Vec<ContextValue>,
+) -> Result<WhatCanAnswer, String> {
+    let principal = resolve_principal(scenario, principal).map_err(|e| e.message)?;
+    let catalog = Catalog::parse(crate::CATALOG)
+        .map_err(|e| format!("the embedded action catalog is unusable ({e})"))?;
+    let managed = managed_policies();
+    let cache = CompileCache::new();
+    let workbench = Workbench::new(scenario, &cache)
+        .with_catalog(Some(&catalog))
+        .with_managed(managed.as_ref());
+    let mut columns = CatalogColumns::new(&catalog);
+    workbench
+        .what_can(
+            &mut columns,
+            &WhatCanQuery {
+                principal,
+                resource: resource.trim().to_string(),
+                context,
+            },
+        )
+        .map_err(|e| e.message)
 }
 
 /// How many actions a text line lists before it says how many more there are.
@@ -396,18 +399,38 @@ pub fn run_escalation(args: EscalationArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let paths = match EscalationCatalog::parse(ESCALATION_PATHS) {
-        Ok(p) => p,
+    let answer = match escalation(&scenario, args.fix) {
+        Ok(a) => a,
         Err(e) => {
-            eprintln!("iam-playground: the embedded escalation catalog is unusable ({e})");
+            eprintln!("iam-playground: {e}");
             return ExitCode::from(2);
         }
     };
+    let printed = if args.json {
+        print_json(&answer)
+    } else {
+        crate::io::out(&escalation_text(&answer.report, &answer.fixes));
+        ExitCode::SUCCESS
+    };
+    if printed != ExitCode::SUCCESS {
+        return printed;
+    }
+    match args.fail_on {
+        Some(FailOn::Admin) if answer.report.has_path_to_admin() => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// The escalation paths of the scenario, with each path's smallest fix when `fix` is set:
+/// what `escalation` and the MCP tool answer.
+pub(crate) fn escalation(scenario: &Scenario, fix: bool) -> Result<ReportWithFixes, String> {
+    let paths = EscalationCatalog::parse(ESCALATION_PATHS)
+        .map_err(|e| format!("the embedded escalation catalog is unusable ({e})"))?;
     let managed = managed_policies();
     let cache = CompileCache::new();
-    let workbench = Workbench::new(&scenario, &cache).with_managed(managed.as_ref());
+    let workbench = Workbench::new(scenario, &cache).with_managed(managed.as_ref());
     let report = workbench.escalation_paths(&paths);
-    let fixes: Vec<Option<String>> = if args.fix {
+    let fixes: Vec<Option<String>> = if fix {
         report
             .paths
             .iter()
@@ -416,22 +439,7 @@ pub fn run_escalation(args: EscalationArgs) -> ExitCode {
     } else {
         Vec::new()
     };
-    let printed = if args.json {
-        print_json(&ReportWithFixes {
-            report: &report,
-            fixes,
-        })
-    } else {
-        crate::io::out(&escalation_text(&report, &fixes));
-        ExitCode::SUCCESS
-    };
-    if printed != ExitCode::SUCCESS {
-        return printed;
-    }
-    match args.fail_on {
-        Some(FailOn::Admin) if report.has_path_to_admin() => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
-    }
+    Ok(ReportWithFixes { report, fixes })
 }
 
 /// The escalation report as text: the admins, each path hop by hop, the catalog's coverage.

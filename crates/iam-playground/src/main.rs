@@ -113,8 +113,8 @@ enum Command {
     GuardrailTable(guardrail::GuardrailArgs),
     /// Serve the playground to AI agents over the Model Context Protocol on standard input and
     /// output: tools simulate_custom_policy, explain_decision, validate_policy,
-    /// simulate_scenario, who_can, explain_denied and diff, each answering the JSON of the
-    /// matching command.
+    /// simulate_scenario, who_can, what_can, escalation, explain_denied and diff, each
+    /// answering the JSON of the matching command.
     Mcp,
 }
 

@@ -12,6 +12,8 @@
 //! | `validate_policy` | `validate --json -` |
 //! | `simulate_scenario` | `simulate-principal-policy` |
 //! | `who_can` | `who-can --json` |
+//! | `what_can` | `what-can --json` |
+//! | `escalation` | `escalation --json [--fix]` |
 //! | `explain_denied` | `explain-denied --json` |
 //! | `diff` | `diff --json` of two scenarios |
 //!
@@ -32,7 +34,7 @@ use std::process::ExitCode;
 use iam_engine::context::ContextEntry;
 use iam_engine::denied::parse_denied;
 use iam_engine::policy::PolicyType;
-use iam_engine::scenario::Scenario;
+use iam_engine::scenario::{ContextValue, Scenario};
 use iam_engine::simulate::{SimulateCustomPolicyInput, SimulateCustomPolicyOutput, simulate};
 use iam_engine::span::LineIndex;
 use iam_engine::workbench::explain::advice_from_claim;
@@ -136,6 +138,35 @@ pub(crate) struct WhoCanRequest {
     /// The resource ARN (default `*`).
     #[serde(default)]
     resource: Option<String>,
+}
+
+/// `what_can`'s arguments.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WhatCanRequest {
+    #[serde(flatten)]
+    source: ScenarioSource,
+    /// The principal: `root`, `user/NAME`, `role/NAME`, or the ARN of the scenario's user or
+    /// role.
+    principal: String,
+    /// The resource the actions are decided on (default `*`).
+    #[serde(default)]
+    resource: Option<String>,
+    /// Context keys and values, in AWS's `ContextEntry` shape.
+    #[serde(default)]
+    context_entries: Vec<ContextEntry>,
+}
+
+/// `escalation`'s arguments.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EscalationRequest {
+    #[serde(flatten)]
+    source: ScenarioSource,
+    /// Also find each path's smallest verified fix (slower: every candidate edit is checked
+    /// with a whole analysis).
+    #[serde(default)]
+    fix: bool,
 }
 
 /// `explain_denied`'s arguments.
@@ -399,6 +430,51 @@ impl Playground {
         let answer_value = crate::analysis::who_can(&scenario, &request.actions, &resource)
             .ok_or("actions names no action")?;
         Ok(answer(to_value(&answer_value)?))
+    }
+
+    /// `what_can`.
+    #[tool(
+        description = "A principal's effective permissions over every action of the catalog, by service and access level, with what SCPs, RCPs and boundaries remove, the actions allowed only under conditions, and one synthesized policy with exact wildcards, like `iam-playground what-can --json`."
+    )]
+    pub(crate) fn what_can(
+        &self,
+        Parameters(Args(request)): Parameters<Args<WhatCanRequest>>,
+    ) -> Result<CallToolResult, String> {
+        let request = request?;
+        let (scenario, _) = load_scenario(
+            request.source.scenario,
+            request.source.scenario_path,
+            "scenario",
+        )?;
+        let context = (request.context_entries.into_iter())
+            .map(|e| ContextValue {
+                key: e.key,
+                ty: e.ty,
+                values: e.values,
+            })
+            .collect();
+        let resource = request.resource.unwrap_or_else(|| "*".to_string());
+        let answer_value =
+            crate::analysis::what_can(&scenario, &request.principal, &resource, context)?;
+        Ok(answer(to_value(&answer_value)?))
+    }
+
+    /// `escalation`.
+    #[tool(
+        description = "Every privilege-escalation path to admin-equivalent access in a scenario, multi-hop, each hop a decision of the simulator with the statements that allow it and the catalog's description (DataDog's pathfinding.cloud), optionally with each path's smallest verified fix, like `iam-playground escalation --json`."
+    )]
+    pub(crate) fn escalation(
+        &self,
+        Parameters(Args(request)): Parameters<Args<EscalationRequest>>,
+    ) -> Result<CallToolResult, String> {
+        let request = request?;
+        let (scenario, _) = load_scenario(
+            request.source.scenario,
+            request.source.scenario_path,
+            "scenario",
+        )?;
+        let report = crate::analysis::escalation(&scenario, request.fix)?;
+        Ok(answer(to_value(&report)?))
     }
 
     /// `explain_denied`.
