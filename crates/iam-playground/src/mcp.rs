@@ -589,11 +589,13 @@ mod tests {
             names,
             [
                 "diff",
+                "escalation",
                 "explain_decision",
                 "explain_denied",
                 "simulate_custom_policy",
                 "simulate_scenario",
                 "validate_policy",
+                "what_can",
                 "who_can"
             ]
         );
