@@ -56,9 +56,11 @@ step "SARIF: the CLI's SARIF golden files against the SARIF 2.1.0 JSON schema (j
   crates/iam-playground/tests/golden/sarif/*.sarif
 
 step "MCP: iam-playground mcp answers the official MCP Python SDK's client (every tool, and errors)"
-# The binary the native tests above built; the check lists the tools, calls each with a real
+# The binary the native tests above built (the CLI's integration tests run it), not a
+# `cargo build` of its own: that resolves the workspace's features differently and would compile
+# the engine and the CLI a second time. The check lists the tools, calls each with a real
 # request and checks the exact answers, and that bad requests come back as tool errors.
-cargo build --locked --quiet -p iam-playground
+[ -x "$CARGO_TARGET_DIR/debug/iam-playground" ] || cargo build --locked --quiet -p iam-playground
 "$CFN_LINT_VENV/bin/python" scripts/check_mcp.py "$CARGO_TARGET_DIR/debug/iam-playground"
 
 step "browser tests of the app (wasm-bindgen-test, headless Chromium; builds the engine for wasm32 too)"
