@@ -1,9 +1,10 @@
 //! The findings list: every validation problem of the scenario (entity names, quotas,
 //! references, and the full policy validator on every text, with the catalog when it has
-//! arrived) followed by the account-level best practices of the guides. Each finding has a
-//! button that opens the offending entity, and for a policy finding, selects its span in the
-//! policy editor.
+//! arrived) followed by the account-level best practices of the guides, grouped by check (most
+//! severe first) with each group's count. Each finding has a button that opens the offending
+//! entity, and for a policy finding, selects its span in the policy editor.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use iam_engine::catalog::Catalog;
@@ -45,6 +46,39 @@ fn finding_text<'a>(scenario: &'a Scenario, finding: &Finding) -> Option<&'a str
         .map(|t| t.text)
 }
 
+/// How many findings a check may have and still be listed at first: a larger group (an
+/// imported account repeats one check hundreds of times) starts folded, with its count, and its
+/// findings are rendered only when it is opened.
+const OPEN_GROUP_MAX: usize = 10;
+
+/// The findings by check: (code, severity, the findings' indexes), most severe first, then in
+/// the order the checks first appear.
+fn groups(findings: &[Finding]) -> Vec<(&str, Severity, Vec<usize>)> {
+    let mut out: Vec<(&str, Severity, Vec<usize>)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        match at.get(f.code.as_str()) {
+            Some(&g) => {
+                if let Some(group) = out.get_mut(g) {
+                    group.2.push(i);
+                }
+            }
+            None => {
+                at.insert(f.code.as_str(), out.len());
+                out.push((f.code.as_str(), f.severity, vec![i]));
+            }
+        }
+    }
+    let rank = |s: Severity| match s {
+        Severity::Error => 0,
+        Severity::SecurityWarning => 1,
+        Severity::Warning => 2,
+        Severity::Suggestion => 3,
+    };
+    out.sort_by_key(|(_, severity, _)| rank(*severity));
+    out
+}
+
 /// Every finding of the open scenario, computed once per change by the app (with the catalog
 /// checks once the catalog has arrived) and shared with the tab badge, this view and the
 /// inspector.
@@ -60,6 +94,8 @@ pub fn FindingsView() -> Html {
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
     let catalog_ready = matches!(catalog, Loadable::Ready(_));
     let findings = use_context::<ScenarioFindings>().unwrap_or_default().0;
+    // The groups the user opened or folded, by check code (the others keep their default).
+    let toggled = use_state(HashMap::<String, bool>::new);
     let escalation = use_context::<EscalationProgress>().unwrap_or_default();
     let paths = escalation
         .current(store.revision)
@@ -82,16 +118,13 @@ pub fn FindingsView() -> Html {
         .map(|(s, n)| crate::text::plural(*n, &severity_label(*s).to_lowercase()))
         .collect::<Vec<_>>()
         .join(", ");
-    let rows = findings.iter().enumerate().map(|(i, f)| {
+    let row = |i: usize, f: &Finding| {
         let place = match (&f.document, finding_text(&store.scenario, f), f.span) {
             (Some(doc), Some(text), Some(span)) => {
                 let lc = iam_engine::span::LineIndex::new(text).line_col(span.start);
                 format!(
                     "{}, {}, line {}, column {}",
-                    f.target,
-                    doc,
-                    lc.line,
-                    lc.column
+                    f.target, doc, lc.line, lc.column
                 )
             }
             (Some(doc), _, _) => format!("{}, {}", f.target, doc),
@@ -137,6 +170,41 @@ pub fn FindingsView() -> Html {
                 </div>
             </li>
         }
+    };
+    let group_list = groups(&findings);
+    let few = findings.len() <= OPEN_GROUP_MAX * 3;
+    let sections = group_list.iter().map(|(code, severity, members)| {
+        let open = toggled
+            .get(*code)
+            .copied()
+            .unwrap_or(few || members.len() <= OPEN_GROUP_MAX);
+        let toggle = {
+            let (toggled, code) = (toggled.clone(), code.to_string());
+            Callback::from(move |_| {
+                let mut next = (*toggled).clone();
+                next.insert(code.clone(), !open);
+                toggled.set(next);
+            })
+        };
+        let list_id = format!("finding-group-{code}");
+        html! {
+            <li class={classes!("finding-group", severity_class(*severity))} data-group={code.to_string()} key={code.to_string()}>
+                <h3 class="finding-group-head">
+                    <button type="button" class="finding-group-toggle" onclick={toggle}
+                        aria-expanded={open.to_string()} aria-controls={open.then(|| list_id.clone())}>
+                        <span class="finding-group-caret" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
+                        <span class="finding-severity">{ severity_label(*severity) }</span>
+                        <code>{ code.to_string() }</code>
+                        <span class="finding-count">{ crate::text::count(members.len(), "finding", "findings") }</span>
+                    </button>
+                </h3>
+                if open {
+                    <ul class="findings-list" id={list_id}>
+                        { for members.iter().filter_map(|&i| findings.get(i).map(|f| row(i, f))) }
+                    </ul>
+                }
+            </li>
+        }
     });
     html! {
         <section class="findings-view" aria-labelledby="findings-title">
@@ -162,7 +230,7 @@ pub fn FindingsView() -> Html {
                 <p class="muted" role="status">{ format!("{}: {summary}.", crate::text::count(findings.len(), "finding", "findings")) }
                     if !catalog_ready { { " Action and condition-key checks run once the AWS catalog has loaded." } }
                 </p>
-                <ul class="findings-list">{ for rows }</ul>
+                <ul class="finding-groups" aria-label="Findings by check">{ for sections }</ul>
             }
         </section>
     }

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use iam_engine::scenario::{InlinePolicy, LoginProfile, Scenario, User};
 use iam_playground_app::components::findings::{FindingsView, ScenarioFindings};
 use iam_playground_app::store::{Action, Selection, use_store};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::common::{click, find, mount_with_store, settle};
@@ -67,4 +68,72 @@ async fn a_fix_is_one_undoable_step_and_its_finding_leaves_the_list() {
     store.get().dispatch(Action::Undo);
     find(&root, "li[data-code=\"user-direct-policies\"]").await;
     assert!(store.get().scenario.root_user.mfa);
+}
+
+/// An account with many findings: they are grouped by check with counts, most severe first; a
+/// check repeated more than ten times starts folded (its findings not rendered) and opens from
+/// the keyboard-reachable toggle, while a small group stays open.
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn many_findings_are_grouped_by_check_and_a_large_group_starts_folded() {
+    let mut s = scenario();
+    for i in 0..40 {
+        let mut u = User::new(format!("dev{i}"));
+        u.inline_policies.push(InlinePolicy {
+            name: "Reads".into(),
+            document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#.into(),
+        });
+        s.users.push(u);
+    }
+    let (root, _store) =
+        mount_with_store(s, Selection::default(), html! { <FindingsHost /> }).await;
+    let direct = find(
+        &root,
+        "li.finding-group[data-group=\"user-direct-policies\"]",
+    )
+    .await;
+    let toggle = direct
+        .query_selector(".finding-group-toggle")
+        .unwrap()
+        .expect("a toggle");
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert!(
+        toggle
+            .text_content()
+            .unwrap_or_default()
+            .contains("41 findings"),
+        "{:?}",
+        toggle.text_content()
+    );
+    assert!(direct.query_selector("li.finding").unwrap().is_none());
+    // The root user's missing MFA is one finding: its group is open.
+    find(
+        &root,
+        "li.finding-group[data-group=\"root-no-mfa\"] li.finding",
+    )
+    .await;
+    // Groups come most severe first.
+    let order: Vec<String> = {
+        let list = root.query_selector_all("li.finding-group").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+            .filter_map(|e| e.get_attribute("data-group"))
+            .collect()
+    };
+    let at = |code: &str| order.iter().position(|c| c == code);
+    assert!(
+        at("root-no-mfa").is_some() && at("root-no-mfa") < at("user-direct-policies"),
+        "{order:?}"
+    );
+    click(&toggle).await;
+    settle().await;
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    let listed = direct.query_selector_all("li.finding").unwrap().length();
+    assert_eq!(listed, 41);
 }
