@@ -298,6 +298,13 @@ fn load_scenario(
     crate::analysis::load_text(&text, &name)
 }
 
+impl ScenarioSource {
+    /// The scenario it gives (see [`load_scenario`]), with the import's notes.
+    fn load(self) -> Result<(Scenario, Vec<String>), String> {
+        load_scenario(self.scenario, self.scenario_path, "scenario")
+    }
+}
+
 /// The playground's MCP server.
 #[derive(Debug, Clone)]
 pub(crate) struct Playground {
@@ -389,11 +396,7 @@ impl Playground {
         Parameters(Args(request)): Parameters<Args<ScenarioSimulateRequest>>,
     ) -> Result<CallToolResult, String> {
         let request = request?;
-        let (scenario, skipped) = load_scenario(
-            request.source.scenario,
-            request.source.scenario_path,
-            "scenario",
-        )?;
+        let (scenario, skipped) = request.source.load()?;
         let managed = crate::principal::managed_policies();
         let cache = CompileCache::new();
         let workbench = Workbench::new(&scenario, &cache).with_managed(managed.as_ref());
@@ -421,11 +424,7 @@ impl Playground {
         Parameters(Args(request)): Parameters<Args<WhoCanRequest>>,
     ) -> Result<CallToolResult, String> {
         let request = request?;
-        let (scenario, _) = load_scenario(
-            request.source.scenario,
-            request.source.scenario_path,
-            "scenario",
-        )?;
+        let (scenario, _) = request.source.load()?;
         let resource = request.resource.unwrap_or_else(|| "*".to_string());
         let answer_value = crate::analysis::who_can(&scenario, &request.actions, &resource)
             .ok_or("actions names no action")?;
@@ -441,11 +440,7 @@ impl Playground {
         Parameters(Args(request)): Parameters<Args<WhatCanRequest>>,
     ) -> Result<CallToolResult, String> {
         let request = request?;
-        let (scenario, _) = load_scenario(
-            request.source.scenario,
-            request.source.scenario_path,
-            "scenario",
-        )?;
+        let (scenario, _) = request.source.load()?;
         let context = (request.context_entries.into_iter())
             .map(|e| ContextValue {
                 key: e.key,
@@ -468,11 +463,7 @@ impl Playground {
         Parameters(Args(request)): Parameters<Args<EscalationRequest>>,
     ) -> Result<CallToolResult, String> {
         let request = request?;
-        let (scenario, _) = load_scenario(
-            request.source.scenario,
-            request.source.scenario_path,
-            "scenario",
-        )?;
+        let (scenario, _) = request.source.load()?;
         let report = crate::analysis::escalation(&scenario, request.fix)?;
         Ok(answer(to_value(&report)?))
     }
