@@ -43,10 +43,11 @@ step "fuzzing: every fuzz target for 8 s from its seeds and past findings, side 
 # Per-input limits: 1 s and a 512 MiB heap. scripts/fuzz.sh TARGET SECONDS runs them longer.
 "$here/scripts/fuzz.sh" --fresh all 8
 
-step "cfn-lint on the exported templates (every gallery example and the every-feature scenario)"
+step "cfn-lint on the exported templates (every gallery example, the every-feature scenario, and it split into nested stacks)"
 # The golden files are byte-compared with the exporter's output by the native tests above, so
 # linting them lints what the playground exports. No rule is disabled.
-templates=(crates/iam-engine/tests/golden/cfn/*.yaml crates/iam-engine/tests/golden/cfn/*.json)
+templates=(crates/iam-engine/tests/golden/cfn/*.yaml crates/iam-engine/tests/golden/cfn/*.json
+  crates/iam-engine/tests/golden/cfn/split/*.yaml crates/iam-engine/tests/golden/cfn/split/*.json)
 "$CFN_LINT" --include-checks I -- "${templates[@]}"
 echo "cfn-lint: ${#templates[@]} templates, no errors or warnings"
 

@@ -2,12 +2,14 @@
 //!
 //! `iam-playground export --format cfn-yaml scenario.json` prints the template that creates the
 //! scenario's users, groups, roles, policies and resources in a real account (see
-//! `iam_engine::export` for what is and is not included). Exit status 2 on unusable input.
+//! `iam_engine::export` for what is and is not included). A scenario over CloudFormation's
+//! quotas (500 resources per stack, 1 MB of template) needs `--out-dir DIR`: the export is then a
+//! parent template and its nested stacks, written there as files. Exit status 2 on unusable input.
 
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use iam_engine::export::{Format, cloudformation};
+use iam_engine::export::{Format, TemplateSet, cloudformation_files};
 use iam_engine::scenario::Scenario;
 
 /// The template formats `export` writes.
@@ -25,12 +27,16 @@ pub struct ExportArgs {
     /// The output format.
     #[arg(long, value_enum, value_name = "FORMAT")]
     format: ExportFormat,
+    /// Write the template files into this folder instead of printing the template: the only
+    /// way to export a scenario that must be split into nested stacks.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<std::path::PathBuf>,
     /// The scenario file (the playground's scenario JSON), or `-` for standard input.
     #[arg(value_name = "SCENARIO")]
     scenario: String,
 }
 
-fn export(args: &ExportArgs) -> Result<String, String> {
+fn templates(args: &ExportArgs) -> Result<TemplateSet, String> {
     let text = crate::read_input(&args.scenario)?;
     let scenario = Scenario::from_json(&text)
         .map_err(|e| format!("{} is not a usable scenario: {e}", args.scenario))?;
@@ -38,14 +44,55 @@ fn export(args: &ExportArgs) -> Result<String, String> {
         ExportFormat::CfnYaml => Format::Yaml,
         ExportFormat::CfnJson => Format::Json,
     };
-    cloudformation(&scenario, format).map_err(|e| format!("cannot export: {}", e.message))
+    // The files are named after the scenario file (`account.json` → `account.yaml`).
+    let base = std::path::Path::new(&args.scenario)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|s| *s != "-" && !s.is_empty())
+        .unwrap_or("template");
+    cloudformation_files(&scenario, format, base)
+        .map_err(|e| format!("cannot export: {}", e.message))
+}
+
+/// What `export` printed: the template itself, or the files written and, when split, how to
+/// deploy them.
+fn export(args: &ExportArgs) -> Result<String, String> {
+    let set = templates(args)?;
+    let Some(dir) = &args.out_dir else {
+        return match set.explanation() {
+            Some(why) => Err(format!(
+                "{why} Pass --out-dir DIR to write the {} files.",
+                set.files.len()
+            )),
+            None => Ok(set.files.into_iter().next().map(|f| f.text).unwrap_or_default()),
+        };
+    };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut report = String::new();
+    for file in &set.files {
+        let path = dir.join(&file.name);
+        std::fs::write(&path, &file.text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        report.push_str(&format!(
+            "wrote {} ({} resources, {} bytes)\n",
+            path.display(),
+            file.resources,
+            file.text.len()
+        ));
+    }
+    if let Some(why) = set.explanation() {
+        report.push_str(&why);
+        report.push('\n');
+    }
+    Ok(report)
 }
 
 /// `iam-playground export`.
 pub fn run(args: ExportArgs) -> ExitCode {
     match export(&args) {
-        Ok(template) => {
-            crate::io::out(&template);
+        Ok(text) => {
+            crate::io::out(&text);
             ExitCode::SUCCESS
         }
         Err(message) => {

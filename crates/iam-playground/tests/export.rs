@@ -71,3 +71,70 @@ fn bad_input_exits_2_with_a_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A scenario of 600 roles: over CloudFormation's 500 resources per stack.
+fn six_hundred_roles() -> String {
+    let trust = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"#;
+    let roles: Vec<String> = (0..600)
+        .map(|i| format!(r#"{{"name": "role-{i}", "trustPolicy": "{trust}"}}"#))
+        .collect();
+    format!(
+        r#"{{"formatVersion": 1, "account": {{"id": "111122223333"}}, "roles": [{}]}}"#,
+        roles.join(",")
+    )
+}
+
+#[test]
+fn a_scenario_over_the_stack_quota_needs_out_dir_and_writes_a_parent_and_its_parts() {
+    let dir =
+        std::env::temp_dir().join(format!("iam-playground-export-split-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join("account.json");
+    std::fs::write(&scenario, six_hundred_roles()).unwrap();
+    let path = scenario.to_str().unwrap();
+
+    let out = bin()
+        .args(["export", "--format", "cfn-yaml", path])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("600 resources"), "{stderr}");
+    assert!(stderr.contains("--out-dir"), "{stderr}");
+
+    let target = dir.join("out");
+    let out = bin()
+        .args(["export", "--format", "cfn-json", "--out-dir"])
+        .arg(&target)
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("account-part-2.json (100 resources"), "{stdout}");
+    let parent: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(target.join("account.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        parent["Resources"]["Part2"]["Properties"]["TemplateURL"]["Fn::Sub"],
+        "${PartsUrl}/account-part-2.json"
+    );
+    let part: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(target.join("account-part-1.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(part["Resources"].as_object().unwrap().len(), 500);
+
+    // A scenario within the quotas is written as one file.
+    let small = dir.join("small");
+    let out = bin()
+        .args(["export", "--format", "cfn-yaml", "--out-dir"])
+        .arg(&small)
+        .arg(SEED)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert_eq!(std::fs::read_dir(&small).unwrap().count(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -45,8 +45,17 @@
 //! Logical ids are stable and readable: a kind prefix followed by the name in PascalCase with
 //! everything but ASCII letters and digits removed (`UserAdmin`, `GroupAdministrators`,
 //! `PolicyDeveloperAccess`). Two names that give the same id get `2`, `3`, … in scenario order.
+//!
+//! A scenario over CloudFormation's quotas (500 resources per stack, 1 MB of template) exports as
+//! a parent template and nested stacks: [`cloudformation_files`] (module `split`).
 
 pub(crate) mod node;
+mod split;
+
+pub use split::{
+    ExportFile, STACK_LIMITS, StackLimits, TemplateSet, cloudformation_files,
+    cloudformation_files_within,
+};
 
 use std::collections::{HashMap, HashSet};
 
@@ -220,9 +229,14 @@ pub fn left_out(scenario: &Scenario) -> Vec<LeftOut> {
 /// Fails when a policy document is not valid JSON or not a JSON object (the error names the
 /// document) or when the scenario holds nothing a template can create.
 pub fn cloudformation(scenario: &Scenario, format: Format) -> Result<String, ExportError> {
-    let template = build(scenario)?;
+    render(&build(scenario)?, format, &NOT_CREATED)
+}
+
+/// A template as text: JSON pretty-printed, or YAML after a comment of `notes` (each line
+/// `# Not created: …`, or for other notes the note itself).
+fn render(template: &Node, format: Format, notes: &[&str]) -> Result<String, ExportError> {
     match format {
-        Format::Json => serde_json::to_string_pretty(&template)
+        Format::Json => serde_json::to_string_pretty(template)
             .map(|mut text| {
                 text.push('\n');
                 text
@@ -233,12 +247,16 @@ pub fn cloudformation(scenario: &Scenario, format: Format) -> Result<String, Exp
             // read and to diff. The default YAML 1.1 mode quotes `yes`, `on`, `2012-10-17`, …
             let mut options = serde_saphyr::SerializerOptions::default();
             options.prefer_block_scalars = false;
-            let body = serde_saphyr::to_string_with_options(&template, options)
+            let body = serde_saphyr::to_string_with_options(template, options)
                 .map_err(|e| serialize_error(&e.to_string()))?;
             let mut text =
                 String::from("# CloudFormation template exported by the IAM policy playground.\n");
-            for sentence in NOT_CREATED {
-                text.push_str("# Not created: ");
+            for sentence in notes {
+                if NOT_CREATED.contains(sentence) {
+                    text.push_str("# Not created: ");
+                } else {
+                    text.push_str("# ");
+                }
                 text.push_str(sentence);
                 text.push('\n');
             }
@@ -451,9 +469,18 @@ impl Ctx<'_> {
         boundary: Option<&PolicyRef>,
     ) -> Result<(), ExportError> {
         if !managed.is_empty() {
+            // Attachments are a set in IAM (CloudFormation refuses a list with a repeated ARN,
+            // cfn-lint E3037); an imported account may name one twice.
+            let mut seen = HashSet::new();
             props.insert(
                 "ManagedPolicyArns",
-                Node::Seq(managed.iter().map(|r| self.policy_arn(r)).collect()),
+                Node::Seq(
+                    managed
+                        .iter()
+                        .filter(|r| seen.insert(*r))
+                        .map(|r| self.policy_arn(r))
+                        .collect(),
+                ),
             );
         }
         if !inline.is_empty() {
