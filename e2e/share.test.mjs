@@ -181,6 +181,8 @@ test('a shared link opens the same scenario and decision in a fresh profile, wit
     await opened.locator('.keep-scenario').click();
     await opened.locator('.save-state:not(.unsaved)').waitFor({ state: 'visible', timeout: 5000 });
     assert.deepEqual(await savedSlots(opened), [...before, title].sort());
+    // The lazily loaded data assets finish first, so the reload cancels nothing in flight.
+    await opened.waitForLoadState('networkidle');
     await opened.reload({ waitUntil: 'load' });
     assert.equal(await scenarioName(opened), title, 'a reload does not import the link again');
     assert.deepEqual(await savedSlots(opened), [...before, title].sort());

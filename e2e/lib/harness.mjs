@@ -148,19 +148,32 @@ export function watchConsole(page, problems) {
  * new address) makes the browser cancel the requests the old document still had in flight, such
  * as the lazily loaded data assets; those cancellations (`net::ERR_ABORTED` of a request that
  * started before the latest navigation) are the browser's doing, not a failure of the page, and
- * are not recorded. Every other failure is.
+ * are not recorded. The browser may report such a cancellation just before the navigation's own
+ * request, so an `ERR_ABORTED` recorded for a request that started before a navigation seen
+ * afterwards is taken back then. Every other failure is recorded.
  */
 export function watchFailedRequests(page, problems) {
   let navigations = 0;
   const startedAfter = new WeakMap();
+  // Recorded cancellations, with the navigation count when their request started.
+  const aborted = [];
   page.on('request', (req) => {
-    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) navigations += 1;
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
+      navigations += 1;
+      for (const entry of aborted.splice(0)) {
+        const at = problems.indexOf(entry.text);
+        if (entry.started < navigations && at >= 0) problems.splice(at, 1);
+      }
+    }
     startedAfter.set(req, navigations);
   });
   page.on('requestfailed', (req) => {
     const error = req.failure()?.errorText ?? '';
-    const superseded = error === 'net::ERR_ABORTED' && (startedAfter.get(req) ?? navigations) < navigations;
-    if (!superseded) problems.push(`request failed: ${req.url()} ${error}`);
+    const started = startedAfter.get(req) ?? navigations;
+    if (error === 'net::ERR_ABORTED' && started < navigations) return;
+    const text = `request failed: ${req.url()} ${error}`;
+    problems.push(text);
+    if (error === 'net::ERR_ABORTED') aborted.push({ text, started });
   });
 }
 
