@@ -367,7 +367,7 @@ fn comment_line(out: &mut String, indent: usize, text: &str) {
         return;
     }
     let mut line = String::new();
-    let mut flush = |line: &mut String, out: &mut String| {
+    let flush = |line: &mut String, out: &mut String| {
         pad(out, indent);
         out.push_str("# ");
         out.push_str(line);
@@ -483,7 +483,10 @@ mod tests {
         t.push_lit(":s3:::b");
         let mut out = String::new();
         t.write(&mut out);
-        assert_eq!(out, r#""arn:${data.aws_partition.current.partition}:s3:::b""#);
+        assert_eq!(
+            out,
+            r#""arn:${data.aws_partition.current.partition}:s3:::b""#
+        );
     }
 
     #[test]

@@ -13,8 +13,10 @@
 //! source refuses them), and text holding `&{` (the data source turns `&{` into `${`).
 //!
 //! Policy variables: in `jsonencode`, `${aws:username}` is written `$${aws:username}` (HCL's
-//! escape); in the data source it is written `&{aws:username}`, which the data source turns
-//! back into `${aws:username}`.
+//! escape). In the data source it is written `&{aws:username}` where the data source turns `&{`
+//! back into `${`: resources, principals' identifiers and condition values (not in version
+//! 2008-10-17, where the data source refuses `&{`); everywhere else (Sids, actions, condition
+//! keys) a `${` is written with HCL's escape `$${`.
 
 use std::collections::HashSet;
 
@@ -93,7 +95,10 @@ pub(crate) fn document_block(node: &Node, label: &str, account_id: &str) -> Resu
     let mut version = None;
     let mut statements: Vec<&Node> = Vec::new();
     let mut has_statement = false;
-    let s = |text: &str| Expr::Str(string(text, account_id, Strings::Document));
+    // The data source turns `&{` back into `${` only in resources, principals' identifiers and
+    // condition values; the policy id, Sids, actions, condition operators and keys are written
+    // as they are (a `${` in them escaped as HCL's `$${`).
+    let s = |text: &str| Expr::Str(string(text, account_id, Strings::Json));
     for (key, value) in members {
         match key.as_str() {
             "Version" => match value {
@@ -131,12 +136,13 @@ pub(crate) fn document_block(node: &Node, label: &str, account_id: &str) -> Resu
     if !has_statement || statements.is_empty() {
         return Err("it has no statements".into());
     }
-    block
-        .body
-        .insert(0, super::hcl::BodyItem::Attr("version".into(), Expr::str(version)));
+    block.body.insert(
+        0,
+        super::hcl::BodyItem::Attr("version".into(), Expr::str(version)),
+    );
     let mut sids = HashSet::new();
     for statement in statements {
-        block.block(statement_block(statement, account_id, &mut sids)?);
+        block.block(statement_block(statement, account_id, version, &mut sids)?);
     }
     if contains_ampersand_brace(node) {
         return Err("its text holds \"&{\", which the data source would turn into \"${\"".into());
@@ -147,13 +153,22 @@ pub(crate) fn document_block(node: &Node, label: &str, account_id: &str) -> Resu
 fn statement_block(
     node: &Node,
     account_id: &str,
+    version: &str,
     sids: &mut HashSet<String>,
 ) -> Result<Block, String> {
     let Node::Map(members) = node else {
         return Err("a statement is not a JSON object".into());
     };
     let mut block = Block::new("statement", &[]);
-    let s = |text: &str| Expr::Str(string(text, account_id, Strings::Document));
+    let s = |text: &str| Expr::Str(string(text, account_id, Strings::Json));
+    // Where the data source replaces `&{` (and refuses it in version 2008-10-17, where IAM
+    // has no policy variables: there `${` is written as HCL's escape `$${`).
+    let vars = if version == "2008-10-17" {
+        Strings::Json
+    } else {
+        Strings::Document
+    };
+    let v = |text: &str| Expr::Str(string(text, account_id, vars));
     let mut effect = None;
     let mut sid = None;
     let mut lists = Vec::new();
@@ -185,7 +200,7 @@ fn statement_block(
                     "Resource" => "resources",
                     _ => "not_resources",
                 };
-                lists.push((name, strings(value, key)?));
+                lists.push((name, key.ends_with("Resource"), strings(value, key)?));
             }
             "Principal" | "NotPrincipal" => {
                 let name = if key == "Principal" {
@@ -242,20 +257,28 @@ fn statement_block(
         block.attr("sid", s(sid.as_str()));
     }
     block.attr("effect", Expr::str(effect.as_str()));
-    for (name, values) in lists {
-        block.attr(name, Expr::List(values.iter().map(|v| s(*v)).collect()));
+    for (name, resources, values) in lists {
+        let list = if resources {
+            values.iter().map(|x| v(x)).collect()
+        } else {
+            values.iter().map(|x| s(x)).collect()
+        };
+        block.attr(name, Expr::List(list));
     }
     for (name, ty, ids) in principals {
         let mut p = Block::new(name, &[]);
         p.attr("type", s(ty.as_str()));
-        p.attr("identifiers", Expr::List(ids.iter().map(|v| s(*v)).collect()));
+        p.attr(
+            "identifiers",
+            Expr::List(ids.iter().map(|x| v(x)).collect()),
+        );
         block.block(p);
     }
     for (operator, key, values) in conditions {
         let mut c = Block::new("condition", &[]);
         c.attr("test", s(operator.as_str()));
         c.attr("variable", s(key.as_str()));
-        c.attr("values", Expr::List(values.iter().map(|v| s(*v)).collect()));
+        c.attr("values", Expr::List(values.iter().map(|x| v(x)).collect()));
         block.block(c);
     }
     Ok(block)
@@ -321,21 +344,23 @@ mod tests {
             "111122223333",
             Strings::Json,
         );
-        assert!(
-            written(&t)
-                .contains(r#""arn:${data.aws_partition.current.partition}:s3:::b/home/$${aws:username}/*""#)
-        );
+        assert!(written(&t).contains(
+            r#""arn:${data.aws_partition.current.partition}:s3:::b/home/$${aws:username}/*""#
+        ));
         let t = string(
             "arn:aws:s3:::b/home/${aws:username}/*",
             "111122223333",
             Strings::Document,
         );
-        assert!(
-            written(&t)
-                .contains(r#""arn:${data.aws_partition.current.partition}:s3:::b/home/&{aws:username}/*""#)
-        );
+        assert!(written(&t).contains(
+            r#""arn:${data.aws_partition.current.partition}:s3:::b/home/&{aws:username}/*""#
+        ));
         // Another account stays literal; other partitions and plain strings stay as they are.
-        let t = string("arn:aws:iam::444455556666:root", "111122223333", Strings::Json);
+        let t = string(
+            "arn:aws:iam::444455556666:root",
+            "111122223333",
+            Strings::Json,
+        );
         assert!(written(&t).contains(":iam::444455556666:root\""));
         let t = string("arn:aws-cn:s3:::b", "111122223333", Strings::Json);
         assert_eq!(t, Template::lit("arn:aws-cn:s3:::b"));
@@ -366,6 +391,31 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected:?} not in\n{text}");
         }
+    }
+
+    #[test]
+    fn ampersand_braces_only_where_the_data_source_replaces_them() {
+        let node = parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"${a}","Effect":"Allow","Action":"s3:${b}","Resource":"arn:aws:s3:::x/${aws:username}",
+                "Condition":{"StringEquals":{"aws:PrincipalTag/${c}":"${aws:userid}"}}}]}"#,
+        );
+        let block = document_block(&node, "p", "1").unwrap_or_default();
+        let text = super::super::hcl::write_file(&[], &[block]);
+        for expected in [
+            "\"$${a}\"",
+            "\"s3:$${b}\"",
+            ":s3:::x/&{aws:username}\"",
+            "\"aws:PrincipalTag/$${c}\"",
+            "[\"&{aws:userid}\"]",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in\n{text}");
+        }
+        let node = parse(
+            r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::x/${aws:username}"}]}"#,
+        );
+        let block = document_block(&node, "p", "1").unwrap_or_default();
+        let text = super::super::hcl::write_file(&[], &[block]);
+        assert!(text.contains(":s3:::x/$${aws:username}\""), "{text}");
     }
 
     #[test]
@@ -403,7 +453,10 @@ mod tests {
                 r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"someone","Action":"s3:*"}]}"#,
                 "neither \"*\"",
             ),
-            (r#"{"Version":"2012-10-17","Statement":[]}"#, "no statements"),
+            (
+                r#"{"Version":"2012-10-17","Statement":[]}"#,
+                "no statements",
+            ),
         ];
         for (text, reason) in cases {
             match document_block(&parse(text), "p", "111122223333") {
@@ -415,7 +468,9 @@ mod tests {
 
     #[test]
     fn jsonencode_keeps_types_and_order() {
-        let node = parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":10},"Bool":{"aws:SecureTransport":true}}}}"#);
+        let node = parse(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":10},"Bool":{"aws:SecureTransport":true}}}}"#,
+        );
         let mut b = Block::new("x", &[]);
         b.attr("policy", jsonencode(&node, "1"));
         let text = super::super::hcl::write_file(&[], &[b]);
