@@ -22,8 +22,8 @@ fn golden_dir() -> PathBuf {
 }
 
 fn every_feature() -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden/cfn/scenarios/every-feature.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cfn/scenarios/every-feature.json");
     Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -39,7 +39,10 @@ fn small_parts_match_golden_files() {
     let mut failures = Vec::new();
     for format in [Format::Yaml, Format::Json] {
         let set = cloudformation_files_within(&scenario, format, "every-feature", SMALL).unwrap();
-        assert!(set.files.len() > 2, "the scenario is cut into several parts");
+        assert!(
+            set.files.len() > 2,
+            "the scenario is cut into several parts"
+        );
         for file in &set.files {
             let path = golden_dir().join(&file.name);
             if bless {
@@ -64,7 +67,10 @@ fn a_scenario_within_the_quotas_is_one_template_equal_to_the_single_export() {
         assert!(!set.is_split());
         assert_eq!(set.explanation(), None);
         assert_eq!(set.files.len(), 1);
-        assert_eq!(set.files[0].text, cloudformation(&scenario, format).unwrap());
+        assert_eq!(
+            set.files[0].text,
+            cloudformation(&scenario, format).unwrap()
+        );
     }
 }
 
@@ -268,7 +274,12 @@ fn a_template_over_the_size_quota_is_split_even_with_few_resources() {
     let set = cloudformation_files_within(&s, Format::Yaml, "big", limits).unwrap();
     assert!(set.is_split());
     for part in &set.files[1..] {
-        assert!(part.text.len() <= 60_000, "{}: {}", part.name, part.text.len());
+        assert!(
+            part.text.len() <= 60_000,
+            "{}: {}",
+            part.name,
+            part.text.len()
+        );
         assert!(part.text.starts_with("# CloudFormation template"));
     }
     assert_eq!(

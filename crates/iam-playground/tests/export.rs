@@ -66,7 +66,19 @@ fn bad_input_exits_2_with_a_message() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 
     let out = bin()
-        .args(["export", "--format", "terraform", SEED])
+        .args(["export", "--format", "pulumi", SEED])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin()
+        .args([
+            "export",
+            "--format",
+            "terraform",
+            "--policy-style",
+            "yaml",
+            SEED,
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -86,8 +98,10 @@ fn six_hundred_roles() -> String {
 
 #[test]
 fn a_scenario_over_the_stack_quota_needs_out_dir_and_writes_a_parent_and_its_parts() {
-    let dir =
-        std::env::temp_dir().join(format!("iam-playground-export-split-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "iam-playground-export-split-{}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let scenario = dir.join("account.json");
     std::fs::write(&scenario, six_hundred_roles()).unwrap();
@@ -112,7 +126,8 @@ fn a_scenario_over_the_stack_quota_needs_out_dir_and_writes_a_parent_and_its_par
         .unwrap();
     assert_success(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("account-part-2.json (100 resources"), "{stdout}");
+    assert!(stdout.contains("account-part-2.json ("), "{stdout}");
+    assert!(stdout.contains(" bytes, 100 resources)"), "{stdout}");
     let parent: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(target.join("account.json")).unwrap())
             .unwrap();
@@ -120,10 +135,9 @@ fn a_scenario_over_the_stack_quota_needs_out_dir_and_writes_a_parent_and_its_par
         parent["Resources"]["Part2"]["Properties"]["TemplateURL"]["Fn::Sub"],
         "${PartsUrl}/account-part-2.json"
     );
-    let part: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(target.join("account-part-1.json")).unwrap(),
-    )
-    .unwrap();
+    let part: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(target.join("account-part-1.json")).unwrap())
+            .unwrap();
     assert_eq!(part["Resources"].as_object().unwrap().len(), 500);
 
     // A scenario within the quotas is written as one file.
@@ -137,4 +151,39 @@ fn a_scenario_over_the_stack_quota_needs_out_dir_and_writes_a_parent_and_its_par
     assert_success(&out);
     assert_eq!(std::fs::read_dir(&small).unwrap().count(), 1);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+const TERRAFORM_GOLDEN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../iam-engine/tests/golden/terraform/"
+);
+
+#[test]
+fn terraform_in_both_policy_styles_matches_the_engine_golden_files() {
+    for (style, ext) in [
+        (None, "tf"),
+        (Some("jsonencode"), "tf"),
+        (Some("document"), "document.tf"),
+    ] {
+        let mut args = vec!["export", "--format", "terraform"];
+        if let Some(style) = style {
+            args.extend(["--policy-style", style]);
+        }
+        args.push(SEED);
+        let out = bin().args(&args).output().unwrap();
+        assert_success(&out);
+        let expected =
+            std::fs::read_to_string(format!("{TERRAFORM_GOLDEN}seed-admin-template.{ext}"))
+                .unwrap();
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            expected,
+            "{style:?}"
+        );
+    }
+    let broken = r#"{"formatVersion": 1, "account": {"id": "111122223333"},
+        "policies": [{"name": "Broken", "document": "{\"Version\": "}]}"#;
+    let out = with_stdin(&["export", "--format", "terraform", "-"], broken);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"Broken\""));
 }

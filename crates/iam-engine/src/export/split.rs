@@ -199,9 +199,8 @@ pub fn cloudformation_files_within(
             child.insert("Parameters", Node::Map(declared));
         }
         child.insert("Resources", Node::Map(rewritten));
-        let header = [
-            "A nested stack of the parent template: deploy the parent, not this file on its own.",
-        ];
+        let header =
+            ["A nested stack of the parent template: deploy the parent, not this file on its own."];
         let text = render(&child, format, &header)?;
         if text.len() > STACK_LIMITS.body_bytes.max(limits.body_bytes) {
             return Err(serialize_error(&format!(
@@ -325,7 +324,8 @@ fn cut(
     let mut bytes = OVERHEAD;
     for unit in units {
         let size = unit_size(unit, format)?;
-        let over = current.len() + unit.len() > limits.resources || bytes + size > limits.body_bytes;
+        let over =
+            current.len() + unit.len() > limits.resources || bytes + size > limits.body_bytes;
         if over && !current.is_empty() {
             parts.push(std::mem::take(&mut current));
             bytes = OVERHEAD;
@@ -344,7 +344,9 @@ fn cut(
 fn unit_size(unit: &[(String, Node)], format: Format) -> Result<usize, ExportError> {
     let node = Node::Map(unit.to_vec());
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&node).map_err(|e| serialize_error(&e.to_string()))?,
+        Format::Json => {
+            serde_json::to_string_pretty(&node).map_err(|e| serialize_error(&e.to_string()))?
+        }
         Format::Yaml => {
             let mut options = serde_saphyr::SerializerOptions::default();
             options.prefer_block_scalars = false;
