@@ -11,7 +11,8 @@
 use std::rc::Rc;
 
 use iam_engine::export::{
-    Format, PolicyStyle, TerraformOptions, cloudformation, left_out, terraform, terraform_left_out,
+    ExportFile, Format, PolicyStyle, TemplateSet, TerraformOptions, cloudformation_files, left_out,
+    terraform, terraform_left_out,
 };
 use iam_engine::scenario::Scenario;
 use yew::prelude::*;
@@ -90,6 +91,68 @@ fn toggles<T: Copy + PartialEq + 'static>(
     html! { <div class={classes!("export-format", class)} role="group" aria-label={label}>{ buttons }</div> }
 }
 
+/// For an export split into nested stacks: why, and the files, each to show or download.
+fn split_files(
+    set: &TemplateSet,
+    index: usize,
+    shown: &UseStateHandle<usize>,
+    status: &UseStateHandle<String>,
+) -> Html {
+    let Some(why) = set.explanation() else {
+        return html! {};
+    };
+    let rows = set
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let pressed = i == index;
+            let on_show = {
+                let shown = shown.clone();
+                let status = status.clone();
+                Callback::from(move |_: MouseEvent| {
+                    shown.set(i);
+                    status.set(String::new());
+                })
+            };
+            let on_download = {
+                let text = file.text.clone();
+                let name = file.name.clone();
+                let status = status.clone();
+                let mime = if name.ends_with(".json") {
+                    "application/json"
+                } else {
+                    "application/yaml"
+                };
+                Callback::from(move |_: MouseEvent| match download(&text, &name, mime) {
+                    Ok(()) => status.set(format!("Downloading {name}.")),
+                    Err(e) => status.set(format!("Download failed: {e}.")),
+                })
+            };
+            let what = if i == 0 {
+                format!("parent, {} nested stacks", file.resources)
+            } else {
+                format!("{} resources", file.resources)
+            };
+            html! {
+                <li class="export-split-file" data-file={file.name.clone()}>
+                    <button type="button" class={classes!("btn", "export-split-show", pressed.then_some("btn-primary"))}
+                        aria-pressed={pressed.to_string()} onclick={on_show}>{ file.name.clone() }</button>
+                    <span class="muted">{ format!("{what} · {} KB", file.text.len().div_ceil(1024)) }</span>
+                    <button type="button" class="btn export-split-download" onclick={on_download}
+                        aria-label={format!("Download {}", file.name)}>{ "Download" }</button>
+                </li>
+            }
+        })
+        .collect::<Html>();
+    html! {
+        <div class="export-split" role="note">
+            <p>{ why }</p>
+            <ul class="export-split-files" aria-label="Template files">{ rows }</ul>
+        </div>
+    }
+}
+
 /// Properties of [`TemplatePanel`].
 #[derive(Properties, PartialEq)]
 pub struct TemplatePanelProps {
@@ -109,17 +172,30 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
     let status = use_state(String::new);
     let code_ref = use_node_ref();
 
-    let text = use_memo((props.revision, *target, *style), {
+    // Which file of a split CloudFormation export is shown (the parent first).
+    let shown = use_state(|| 0usize);
+    // The files are named after the scenario (`my-account.yaml`, `my-account-part-1.yaml`).
+    let stem = file_name(&props.scenario.title, &props.slot, "x");
+    let stem = stem.strip_suffix(".x").unwrap_or(&stem).to_owned();
+    let files = use_memo((props.revision, *target, *style, stem), {
         let scenario = Rc::clone(&props.scenario);
-        move |(_, target, style)| match target {
-            ExportTarget::CfnYaml => cloudformation(&scenario, Format::Yaml),
-            ExportTarget::CfnJson => cloudformation(&scenario, Format::Json),
+        move |(_, target, style, stem)| match target {
+            ExportTarget::CfnYaml => cloudformation_files(&scenario, Format::Yaml, stem),
+            ExportTarget::CfnJson => cloudformation_files(&scenario, Format::Json, stem),
             ExportTarget::Terraform => terraform(
                 &scenario,
                 &TerraformOptions {
                     policy_style: *style,
                 },
-            ),
+            )
+            .map(|text| TemplateSet {
+                files: vec![ExportFile {
+                    name: "main.tf".to_owned(),
+                    text,
+                    resources: 0,
+                }],
+                resources: 0,
+            }),
         }
     });
     let terraform_chosen = *target == ExportTarget::Terraform;
@@ -127,8 +203,10 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
     let on_target = {
         let target = target.clone();
         let status = status.clone();
+        let shown = shown.clone();
         Callback::from(move |t: ExportTarget| {
             target.set(t);
+            shown.set(0);
             status.set(String::new());
         })
     };
@@ -149,26 +227,21 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
         (PolicyStyle::Document, "aws_iam_policy_document", "document"),
     ];
 
-    let (file, mime, what) = match *target {
-        ExportTarget::CfnYaml => (
-            file_name(&props.scenario.title, &props.slot, "yaml"),
-            "application/yaml",
-            "CloudFormation template (YAML)",
-        ),
-        ExportTarget::CfnJson => (
-            file_name(&props.scenario.title, &props.slot, "json"),
-            "application/json",
-            "CloudFormation template (JSON)",
-        ),
-        ExportTarget::Terraform => (
-            "main.tf".to_owned(),
-            "text/plain",
-            "Terraform configuration (HCL)",
-        ),
+    let (mime, what) = match *target {
+        ExportTarget::CfnYaml => ("application/yaml", "CloudFormation template (YAML)"),
+        ExportTarget::CfnJson => ("application/json", "CloudFormation template (JSON)"),
+        ExportTarget::Terraform => ("text/plain", "Terraform configuration (HCL)"),
     };
 
-    let body = match &*text {
-        Ok(text) => {
+    let body = match &*files {
+        Ok(set) => {
+            let index = (*shown).min(set.files.len().saturating_sub(1));
+            let Some(current) = set.files.get(index) else {
+                return html! {};
+            };
+            let text = &current.text;
+            let file = current.name.clone();
+            let split = split_files(set, index, &shown, &status);
             let on_copy = {
                 let text = text.clone();
                 let code = code_ref.clone();
@@ -188,11 +261,14 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
             };
             let download_label = if terraform_chosen {
                 "Download main.tf".to_owned()
+            } else if set.is_split() {
+                format!("Download {file}")
             } else {
                 format!("Download .{}", target.key())
             };
             html! {
                 <>
+                    { split }
                     <div class="export-actions">
                         <button type="button" class="btn export-copy" onclick={on_copy}>{ "Copy" }</button>
                         <button type="button" class="btn export-download" onclick={on_download}>
@@ -200,7 +276,8 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
                         </button>
                         <span class="export-status" role="status">{ (*status).clone() }</span>
                     </div>
-                    <pre class="export-code" tabindex="0" ref={code_ref.clone()} aria-label={what}
+                    <pre class="export-code" tabindex="0" ref={code_ref.clone()}
+                        aria-label={if set.is_split() { format!("{what}: {file}") } else { what.to_owned() }}
                         data-format={if terraform_chosen { "hcl" } else { target.key() }}>
                         <code>{ code_view(text, target.lang()) }</code>
                     </pre>

@@ -208,3 +208,68 @@ async fn terraform_shows_hcl_with_the_policy_style_choice() {
             .contains("AWS::IAM::User")
     );
 }
+
+/// A scenario of 600 roles: over CloudFormation's 500 resources per stack.
+fn six_hundred_roles() -> Scenario {
+    let mut s = Scenario::new("111122223333");
+    s.title = "Big account".into();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    for i in 0..600 {
+        s.roles
+            .push(iam_engine::scenario::Role::new(format!("role-{i}"), trust));
+    }
+    s
+}
+
+#[wasm_bindgen_test]
+async fn a_scenario_over_the_stack_quota_exports_a_parent_and_nested_stacks_to_show_one_by_one() {
+    let (root, _store) = mount(six_hundred_roles()).await;
+    let note = q(&root, ".export-split").text_content().unwrap();
+    assert!(note.contains("600 resources"), "{note}");
+    assert!(note.contains("PartsUrl="), "{note}");
+    let files: Vec<String> = {
+        let list = root.query_selector_all(".export-split-file").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .filter_map(|e| e.get_attribute("data-file"))
+            .collect()
+    };
+    assert_eq!(
+        files,
+        [
+            "Big-account.yaml",
+            "Big-account-part-1.yaml",
+            "Big-account-part-2.yaml"
+        ]
+    );
+    // The parent is shown first; its resources are the nested stacks.
+    let code = q(&root, "pre.export-code").text_content().unwrap();
+    assert!(code.contains("Type: AWS::CloudFormation::Stack"), "{code}");
+    // Showing the second part shows its 100 roles.
+    click(&q(
+        &root,
+        "[data-file='Big-account-part-2.yaml'] .export-split-show",
+    ))
+    .await;
+    let code = q(&root, "pre.export-code").text_content().unwrap();
+    assert!(
+        code.contains("RoleName: role-599"),
+        "the last part holds the last role"
+    );
+    assert!(!code.contains("AWS::CloudFormation::Stack"));
+    assert!(
+        q(&root, ".export-download")
+            .text_content()
+            .unwrap()
+            .contains("Big-account-part-2.yaml")
+    );
+    // JSON splits the same way, back on the parent.
+    click(&q(&root, "button[data-format=json]")).await;
+    assert!(
+        q(&root, "[data-file='Big-account.json'] .export-split-show")
+            .get_attribute("aria-pressed")
+            .as_deref()
+            == Some("true")
+    );
+}

@@ -101,7 +101,7 @@ fn group_digits(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -310,12 +310,12 @@ fn cut(
                 | "AWS::SNS::TopicPolicy"))
         });
         if i > start && !follows {
-            units.push(&resources[start..i]);
+            units.extend(resources.get(start..i));
             start = i;
         }
     }
     if start < resources.len() {
-        units.push(&resources[start..]);
+        units.extend(resources.get(start..));
     }
     // Room for a part's own lines (format version, description, header comment, parameters).
     const OVERHEAD: usize = 4_096;
