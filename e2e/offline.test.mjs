@@ -4,12 +4,14 @@
 // for any address in its folder (share links, embeds). Offline, a reload still simulates,
 // analyses in the worker, exports, and opens a share link, and an embed reloads in its frame,
 // while the server sees no request at all. A new build is offered with a banner whose Reload
-// button lets the new worker take over.
+// button lets the new worker take over, and a development build served on the same address
+// removes the worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   DIST,
   useApp,
@@ -23,6 +25,7 @@ import {
 } from './lib/harness.mjs';
 
 const app = useApp({ browser: false });
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The precache list at the head of a build's sw.js. */
 function precacheOf(dist) {
@@ -232,6 +235,37 @@ test('a new build is offered with a banner, and Reload brings it in', async () =
       const after = await waitForControl(page);
       assert.deepEqual(after.names, [`iam-playground-${next}`], 'the new worker took over and removed the old cache');
       assert.equal(await banner.isVisible(), false);
+      assert.deepEqual(problems, []);
+    });
+  } finally {
+    await server.close();
+    rmSync(dist, { recursive: true, force: true });
+  }
+});
+
+test('a development build on the same address removes the worker an earlier build left', async () => {
+  const dist = mkdtempSync(path.join(tmpdir(), 'iam-playground-offline-'));
+  cpSync(DIST, dist, { recursive: true });
+  const server = await startServer({ dist });
+  try {
+    await withFreshBrowser(async ({ context }) => {
+      const { page, problems } = await openPage(context, server.url);
+      await waitForControl(page);
+      // What `trunk serve` writes instead (scripts/post_build.py): the remover as sw.js, and a
+      // page without the meta tag that names a worker.
+      writeFileSync(path.join(dist, 'sw.js'), readFileSync(path.join(root, 'static', 'sw-remove.js')));
+      const index = path.join(dist, 'index.html');
+      writeFileSync(index, readFileSync(index, 'utf8').replace(/\s*<meta name="iam-sw"[^>]*>/, '<meta name="dev-build" />'));
+      // The browser looks for a new worker on the next navigation; the remover takes over,
+      // removes itself and the cache, and loads the page again, from the server.
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForFunction(
+        async () => !(await navigator.serviceWorker.getRegistration()) && (await caches.keys()).length === 0 && !navigator.serviceWorker.controller,
+        null,
+        { timeout: 30000, polling: 250 },
+      );
+      await page.locator('meta[name="dev-build"]').waitFor({ state: 'attached', timeout: 15000 });
+      await page.locator('header h1').waitFor({ state: 'visible', timeout: 15000 });
       assert.deepEqual(problems, []);
     });
   } finally {

@@ -183,21 +183,8 @@ def write_manifest(out_dir: str) -> list[str]:
 
 SW_NAME = "sw.js"
 SW_SOURCE = os.path.join(ROOT, "static", "sw.js")
-# A development build's sw.js: the browser fetches it only to update a worker that an earlier
-# release build registered on the same address; it removes that worker and its caches and
-# reloads the pages it controlled, which then come from the development server.
-SW_REMOVER = """// Development build: removes a service worker an earlier build left here.
-self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith('iam-playground-')) await caches.delete(name);
-    }
-    await self.registration.unregister();
-    for (const client of await self.clients.matchAll({ type: 'window' })) client.navigate(client.url);
-  })());
-});
-"""
+# A development build's sw.js (see the file): removes a worker an earlier build left.
+SW_REMOVER = os.path.join(ROOT, "static", "sw-remove.js")
 # Trunk's names carry a 64-bit hash in hex without leading zeros (`app-<hash>.js`,
 # `app-<hash>_bg.wasm`, `snippets/<crate>-<hash>/inline0.js`); this hook's carry 16 hex digits.
 HASHED_RE = re.compile(r"-[0-9a-f]{12,16}(?:_bg|_loader)?(?:\.[A-Za-z0-9.]+)?$")
@@ -249,8 +236,7 @@ def main() -> int:
     with open(index, "w", encoding="utf-8") as f:
         f.write(html)
     if dev:
-        with open(os.path.join(out_dir, SW_NAME), "w", encoding="utf-8") as f:
-            f.write(SW_REMOVER)
+        shutil.copyfile(SW_REMOVER, os.path.join(out_dir, SW_NAME))
     else:
         write_service_worker(out_dir)
     return 0
