@@ -1,11 +1,11 @@
-// Offline and installable: after one visit the playground works with the network off. The
-// service worker the build writes (static/sw.js, its precache list from scripts/post_build.py)
-// is registered after the page has loaded, caches every file of the build, and serves the page
-// for any address in its folder (share links, embeds). Offline, a reload still simulates,
-// analyses in the worker, exports, and opens a share link, and an embed reloads in its frame,
-// while the server sees no request at all. A new build is offered with a banner whose Reload
-// button lets the new worker take over, and a development build served on the same address
-// removes the worker.
+// Offline and installable: after one visit the playground works with the network off, and
+// Chromium finds it installable. The service worker the build writes (static/sw.js, its
+// precache list from scripts/post_build.py) is registered after the page has loaded, caches
+// every file of the build, and serves the page for any address in its folder (share links,
+// embeds). Offline, a reload still simulates, analyses in the worker, exports, and opens a share
+// link, and an embed reloads in its frame, while the server sees no request at all. A new build
+// is offered with a banner whose Reload button lets the new worker take over, and a development
+// build served on the same address removes the worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -119,6 +119,11 @@ test('after one visit the playground works offline: simulate, analyse, export, o
     ]);
     assert.ok(registeredAt >= loadEnd && loadEnd > 0, `registered at ${registeredAt} ms, after the load event at ${loadEnd} ms`);
     console.log(`service worker registered ${Math.round(registeredAt - loadEnd)} ms after the load event (${Math.round(loadEnd)} ms)`);
+    // Installable: Chromium finds nothing missing (manifest, icons, a service worker).
+    const cdp = await context.newCDPSession(page);
+    assert.deepEqual(await cdp.send('Page.getInstallabilityErrors'), { installabilityErrors: [] });
+    assert.deepEqual((await cdp.send('Page.getAppManifest')).errors, []);
+    await cdp.detach();
     // The precache read what the page had loaded from the HTTP cache: no file came twice.
     const counts = new Map();
     for (const p of app.server.requests) counts.set(p, (counts.get(p) ?? 0) + 1);

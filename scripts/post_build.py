@@ -27,8 +27,8 @@
    version hashed from all of their contents, so any change of any file is a new version.
    index.html names it in `<meta name="iam-sw" content="sw.js">`, which static/pwa.js
    registers. `trunk serve`'s builds (they carry Trunk's live-reload script) get neither: their
-   `sw.js` only removes a worker an earlier build may have left on the same address, so the
-   development server never serves cached files.
+   `sw.js` is `static/sw-remove.js`, which only removes a worker an earlier build may have left
+   on the same address, so the development server never serves cached files.
 
 It works on the staged build (TRUNK_STAGING_DIR, set by Trunk) or on a folder given as argument.
 """
