@@ -5,7 +5,8 @@ Usage: check_mcp.py BINARY   (run from the repository's root)
 
 Starts the server over stdio through the SDK's client, lists the tools (each name, each with an
 input schema), calls every tool with a real request and checks the exact answer (decisions,
-a finding's line and column, the denying layer, the principals allowed), and checks that bad
+a finding's line and column, the denying layer, the principals allowed, what a policy change
+grants), and checks that bad
 requests come back as tool results with isError and the message: a malformed policy (with its
 line and column), arguments of the wrong shape, an unknown principal and a path outside the
 working directory. Uses the `mcp` package that scripts/setup.sh installs beside cfn-lint.
@@ -28,12 +29,27 @@ TOOLS = {
     "escalation",
     "explain_denied",
     "diff",
+    "diff_policies",
 }
 ALLOW = json.dumps(
     {
         "Version": "2012-10-17",
         "Statement": [
             {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::logs/*"}
+        ],
+    }
+)
+# ALLOW with s3:PutObject added: the change diff_policies reviews.
+ALLOW_PUT = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Read",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject", "s3:PutObject"],
+                "Resource": "arn:aws:s3:::logs/*",
+            }
         ],
     }
 )
@@ -96,7 +112,7 @@ async def run(binary):
             check("server names itself", init.server_info.name == "iam-playground", init.server_info)
 
             tools = {t.name: t for t in (await session.list_tools()).tools}
-            check("the seven tools are listed", set(tools) == TOOLS, sorted(tools))
+            check(f"the {len(TOOLS)} tools are listed", set(tools) == TOOLS, sorted(tools))
             for name, tool in tools.items():
                 schema = tool.input_schema
                 check(f"{name} has an object input schema", schema.get("type") == "object" and schema.get("properties"))
@@ -204,7 +220,41 @@ async def run(binary):
                 {k: out.get(k) for k in ("verdict", "summaryText")},
             )
 
+            # Two versions of one policy document: what adding s3:PutObject grants, with its witness.
+            out = await answer(session, "diff_policies", {"before": ALLOW, "after": ALLOW_PUT})
+            witness = out.get("morePermissiveWitness", {})
+            check(
+                "diff_policies finds s3:PutObject newly allowed, with a witness decided on both sides",
+                out.get("verdict") == "morePermissive"
+                and out.get("policyType") == "identity"
+                and "lessPermissiveWitness" not in out
+                and out.get("report", {}).get("summary") == ["user subject gains s3:PutObject in arn:aws:s3:::logs/*"]
+                and (witness.get("action"), witness.get("resource")) == ("s3:PutObject", "arn:aws:s3:::logs/x")
+                and witness.get("before", {}).get("decision") == "implicitDeny"
+                and witness.get("after", {}).get("decision") == "allowed"
+                and witness.get("verified") is True,
+                out,
+            )
+            out = await answer(session, "diff_policies", {"before": ALLOW_PUT, "after": ALLOW, "policy_type": "scp"})
+            check(
+                "diff_policies reads an SCP that drops s3:PutObject as less permissive",
+                out.get("verdict") == "lessPermissive"
+                and out.get("report", {}).get("summary")
+                == [
+                    "the root user loses s3:PutObject in arn:aws:s3:::logs/*",
+                    "user subject loses s3:PutObject in arn:aws:s3:::logs/*",
+                ],
+                out,
+            )
+
             # Errors come back as errors.
+            await error(
+                session,
+                "diff_policies",
+                {"before": ALLOW, "after": '{"Version": "2012-10-17", "Statement": [}'},
+                "<after>:1:41: Expected `]` to close the array, found `}`. (json-mismatched-bracket)",
+            )
+            await error(session, "diff_policies", {"before": ALLOW}, "missing field `after`")
             await error(
                 session,
                 "simulate_custom_policy",

@@ -19,12 +19,23 @@
 4. The wasm preload. Trunk puts an `integrity` attribute on `<link rel="preload" as="fetch">`
    for the wasm, which Chromium ignores for preload destinations and warns about on every page
    load; the attribute is removed there (and only there: the module preloads keep theirs).
+5. Installable. The icons (`static/icons/*.png`, drawn by scripts/make-icons.mjs) are written to
+   `icons/<name>-<hash>.png`, the web app manifest (`static/manifest.webmanifest`) to
+   `manifest-<hash>.webmanifest` with those names, and index.html links both.
+6. Offline. The service worker (`static/sw.js`) is written to `sw.js`, at a fixed name as a
+   worker's script must be, preceded by its precache list: every file of the build with a
+   version hashed from all of their contents, so any change of any file is a new version.
+   index.html names it in `<meta name="iam-sw" content="sw.js">`, which static/pwa.js
+   registers. `trunk serve`'s builds (they carry Trunk's live-reload script) get neither: their
+   `sw.js` is `static/sw-remove.js`, which only removes a worker an earlier build may have left
+   on the same address, so the development server never serves cached files.
 
 It works on the staged build (TRUNK_STAGING_DIR, set by Trunk) or on a folder given as argument.
 """
 import base64
 import gzip
 import hashlib
+import json
 import os
 import shutil
 import re
@@ -130,18 +141,104 @@ def drop_preload_integrity(html: str) -> str:
     return PRELOAD_RE.sub(lambda m: INTEGRITY_RE.sub("", m.group(0)), html)
 
 
+ICONS_DIR = os.path.join(ROOT, "static", "icons")
+MANIFEST = os.path.join(ROOT, "static", "manifest.webmanifest")
+
+
+def short_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def write_manifest(out_dir: str) -> list[str]:
+    """Writes the icons and the web app manifest with hashed names; returns the tags naming them."""
+    if not os.path.isfile(MANIFEST):
+        return []
+    renamed = {}
+    os.makedirs(os.path.join(out_dir, "icons"), exist_ok=True)
+    for name in sorted(os.listdir(ICONS_DIR)):
+        if not name.endswith(".png"):
+            continue
+        with open(os.path.join(ICONS_DIR, name), "rb") as f:
+            raw = f.read()
+        rel = f"icons/{name[: -len('.png')]}-{short_hash(raw)}.png"
+        with open(os.path.join(out_dir, rel), "wb") as f:
+            f.write(raw)
+        renamed[f"icons/{name}"] = rel
+    with open(MANIFEST, encoding="utf-8") as f:
+        manifest = json.load(f)
+    for icon in manifest.get("icons", []):
+        if icon["src"] not in renamed:
+            raise SystemExit(f"post_build: the manifest names a missing icon: {icon['src']}")
+        icon["src"] = renamed[icon["src"]]
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    rel = f"manifest-{short_hash(text.encode('utf-8'))}.webmanifest"
+    with open(os.path.join(out_dir, rel), "w", encoding="utf-8") as f:
+        f.write(text)
+    tags = [f'<link rel="manifest" href="{rel}" />']
+    touch = renamed.get("icons/apple-touch-icon.png")
+    if touch:
+        tags.append(f'<link rel="apple-touch-icon" href="{touch}" />')
+    return tags
+
+
+SW_NAME = "sw.js"
+SW_SOURCE = os.path.join(ROOT, "static", "sw.js")
+# A development build's sw.js (see the file): removes a worker an earlier build left.
+SW_REMOVER = os.path.join(ROOT, "static", "sw-remove.js")
+# Trunk's names carry a 64-bit hash in hex without leading zeros (`app-<hash>.js`,
+# `app-<hash>_bg.wasm`, `snippets/<crate>-<hash>/inline0.js`); this hook's carry 16 hex digits.
+HASHED_RE = re.compile(r"-[0-9a-f]{12,16}(?:_bg|_loader)?(?:\.[A-Za-z0-9.]+)?$")
+
+
+def is_dev_serve(html: str) -> bool:
+    """Whether this is a `trunk serve` build: Trunk put its live-reload script in the page."""
+    return ".well-known/trunk/ws" in html
+
+
+def write_service_worker(out_dir: str) -> dict:
+    """Writes sw.js with the precache list of every file in out_dir; returns that list."""
+    assets, revalidate = [], []
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(out_dir):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, out_dir).replace(os.sep, "/")
+            if rel == SW_NAME:
+                continue
+            with open(path, "rb") as f:
+                digest.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(f.read()).digest())
+            assets.append(rel)
+            if not any(HASHED_RE.search(part) for part in rel.split("/")):
+                revalidate.append(rel)
+    with open(SW_SOURCE, encoding="utf-8") as f:
+        source = f.read()
+    digest.update(source.encode("utf-8"))
+    precache = {"version": digest.hexdigest()[:16], "assets": assets, "revalidate": revalidate}
+    with open(os.path.join(out_dir, SW_NAME), "w", encoding="utf-8") as f:
+        f.write(f"const PRECACHE = {json.dumps(precache)};\n{source}")
+    return precache
+
+
 def main() -> int:
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.environ["TRUNK_STAGING_DIR"]
     index = os.path.join(out_dir, "index.html")
     with open(index, encoding="utf-8") as f:
         html = f.read()
-    metas = write_data_assets(out_dir) + hash_worker(out_dir)
+    dev = is_dev_serve(html)
+    metas = write_data_assets(out_dir) + hash_worker(out_dir) + write_manifest(out_dir)
+    if not dev:
+        metas.append(f'<meta name="iam-sw" content="{SW_NAME}" />')
     if metas:
         html = html.replace("</head>", "    " + "\n    ".join(metas) + "\n  </head>", 1)
     html = drop_preload_integrity(html)
     html = add_script_hashes(html)
     with open(index, "w", encoding="utf-8") as f:
         f.write(html)
+    if dev:
+        shutil.copyfile(SW_REMOVER, os.path.join(out_dir, SW_NAME))
+    else:
+        write_service_worker(out_dir)
     return 0
 
 

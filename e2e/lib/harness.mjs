@@ -28,7 +28,20 @@ const TYPES = {
   '.json': 'application/json',
   '.txt': 'text/plain; charset=utf-8',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
+  '.gz': 'application/gzip',
 };
+
+/**
+ * Cache headers as a well-configured static host sends them: a file whose name carries a
+ * content hash (Trunk's and scripts/post_build.py's) never changes, so it may be kept for a
+ * year; the page, the service worker and the files at fixed names are checked with the server
+ * on every use, so a new build is seen at once.
+ */
+function cacheHeaders(rel) {
+  const hashed = rel.split('/').some((part) => /-[0-9a-f]{12,16}(?:_bg|_loader)?(?:\.[A-Za-z0-9.]+)?$/.test(part));
+  return { 'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache' };
+}
 
 /** Host pages a test registers with `hostPage`, served under HOST_PAGES_PATH. */
 const hostPages = new Map();
@@ -46,12 +59,17 @@ export function hostPage(name, html, csp) {
 }
 
 /**
- * Serves dist/ under BASE_PATH on 127.0.0.1. The port comes from E2E_PORT when set (and a busy
- * port is a clear error), otherwise the operating system picks a free one.
+ * Serves dist/ (or `dist`, another build folder) under BASE_PATH on 127.0.0.1. The port comes
+ * from E2E_PORT when set (and a busy port is a clear error), otherwise the operating system
+ * picks a free one. The returned `requests` lists the path of every request it answered, in
+ * order, so a test can see what reached the network.
  */
-export async function startServer() {
+export async function startServer({ dist = DIST } = {}) {
+  const folder = path.resolve(dist);
+  const requests = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
+    requests.push(url.pathname);
     if (url.pathname === EMBED_HOST_PATH) {
       const body = await readFile(path.join(root, 'e2e', 'embed.html'));
       res.writeHead(200, { 'content-type': TYPES['.html'] });
@@ -71,8 +89,8 @@ export async function startServer() {
       return;
     }
     let rel = decodeURIComponent(url.pathname.slice(BASE_PATH.length)) || 'index.html';
-    const file = path.resolve(DIST, rel);
-    if (!file.startsWith(DIST)) {
+    const file = path.resolve(folder, rel);
+    if (!file.startsWith(folder)) {
       res.writeHead(403).end('forbidden');
       return;
     }
@@ -80,7 +98,10 @@ export async function startServer() {
       const info = await stat(file);
       const target = info.isDirectory() ? path.join(file, 'index.html') : file;
       const body = await readFile(target);
-      res.writeHead(200, { 'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream' });
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
+        ...cacheHeaders(path.relative(folder, target).split(path.sep).join('/')),
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
@@ -101,6 +122,7 @@ export async function startServer() {
   return {
     url: `http://127.0.0.1:${port}${BASE_PATH}`,
     embedHostUrl: `http://127.0.0.1:${port}${EMBED_HOST_PATH}`,
+    requests,
     close: () => new Promise((r) => server.close(r)),
   };
 }

@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use iam_engine::catalog::Catalog;
+use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::policy::{PolicyType, parse_policy};
 use iam_engine::scenario::Scenario;
 use iam_engine::span::LineIndex;
@@ -92,6 +92,48 @@ pub(crate) fn diff_scenarios(
         .map_err(|e| format!("cannot write JSON: {e}"))
 }
 
+/// Two versions of one policy document of `policy_type` compared (`diff --policy-type`, and
+/// the MCP server's `diff_policies`). A version AWS would reject is refused with its errors'
+/// places, `NAME:line:column: message (code)` joined by `; `, `names` naming the two versions;
+/// so is a policy type the comparison does not model.
+pub(crate) fn compare_documents(
+    texts: [&str; 2],
+    names: [&str; 2],
+    policy_type: PolicyType,
+    catalog: &Catalog,
+    managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
+) -> Result<DocumentDiff, String> {
+    for (name, text) in names.iter().zip(texts) {
+        let parsed = parse_policy(text, policy_type);
+        let index = LineIndex::new(text);
+        let errors: Vec<String> = (parsed.diagnostics.iter().filter(|d| d.is_error()))
+            .map(|d| {
+                let at = index.line_col(d.span.start);
+                format!(
+                    "{name}:{}:{}: {} ({})",
+                    at.line, at.column, d.message, d.code
+                )
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(crate::io::short(&errors.join("; ")));
+        }
+    }
+    let empty = Scenario::new("111122223333");
+    let workbench = Workbench::new(&empty, cache)
+        .with_catalog(Some(catalog))
+        .with_managed(managed);
+    workbench
+        .diff_documents(texts[0], texts[1], policy_type)
+        .ok_or_else(|| {
+            format!(
+                "comparing two versions of a {} is not supported yet: compare two scenarios that hold it",
+                policy_type.describe()
+            )
+        })
+}
+
 /// `iam-playground diff`.
 pub fn run(args: DiffArgs) -> ExitCode {
     if args.before == "-" && args.after == "-" {
@@ -109,7 +151,6 @@ pub fn run(args: DiffArgs) -> ExitCode {
     let cache = CompileCache::new();
     let (report, text) = match args.policy_type {
         Some(kind) => {
-            let policy_type = PolicyType::from(kind);
             let (before, after) = match (
                 crate::read_input(&args.before),
                 crate::read_input(&args.after),
@@ -120,33 +161,21 @@ pub fn run(args: DiffArgs) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            // A version AWS would reject is refused with its first error's place.
-            for (file, text) in [(&args.before, &before), (&args.after, &after)] {
-                let parsed = parse_policy(text, policy_type);
-                if let Some(d) = parsed.diagnostics.iter().find(|d| d.is_error()) {
-                    let at = LineIndex::new(text).line_col(d.span.start);
-                    let name = if file == "-" {
-                        "<stdin>"
-                    } else {
-                        file.as_str()
-                    };
-                    eprintln!(
-                        "iam-playground: {name}:{}:{}: {} ({})",
-                        at.line, at.column, d.message, d.code
-                    );
+            let names =
+                [&args.before, &args.after].map(|f| if f == "-" { "<stdin>" } else { f.as_str() });
+            let d = match compare_documents(
+                [&before, &after],
+                names,
+                PolicyType::from(kind),
+                &catalog,
+                managed.as_ref(),
+                &cache,
+            ) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("iam-playground: {e}");
                     return ExitCode::from(2);
                 }
-            }
-            let empty = Scenario::new("111122223333");
-            let workbench = Workbench::new(&empty, &cache)
-                .with_catalog(Some(&catalog))
-                .with_managed(managed.as_ref());
-            let Some(d) = workbench.diff_documents(&before, &after, policy_type) else {
-                eprintln!(
-                    "iam-playground: comparing two versions of a {} is not supported yet: compare two scenarios that hold it",
-                    policy_type.describe()
-                );
-                return ExitCode::from(2);
             };
             if args.json {
                 return gate(print_json(&d), &d.report, args.fail_on);

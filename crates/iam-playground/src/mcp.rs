@@ -16,6 +16,7 @@
 //! | `escalation` | `escalation --json [--fix]` |
 //! | `explain_denied` | `explain-denied --json` |
 //! | `diff` | `diff --json` of two scenarios |
+//! | `diff_policies` | `diff --json --policy-type TYPE` of two versions of one policy document |
 //!
 //! A scenario (a scenario file, a CloudFormation template or authorization details, read as
 //! `import` reads them) is given as its text (`scenario`) or as a path (`scenario_path`),
@@ -202,6 +203,20 @@ pub(crate) struct DiffRequest {
     /// Instead of `after`: a path under the server's working directory.
     #[serde(default)]
     after_path: Option<String>,
+}
+
+/// `diff_policies`'s arguments: two versions of one policy document.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DiffPoliciesRequest {
+    /// The policy document before the change (JSON text).
+    before: String,
+    /// The policy document after the change (JSON text).
+    after: String,
+    /// What kind of policy both versions are (default `identity`); `vpc-endpoint` is not
+    /// compared yet (compare two scenarios that hold the endpoint with `diff`).
+    #[serde(default)]
+    policy_type: Option<PolicyKind>,
 }
 
 /// A tool's answer: `value` as structured content and as its JSON text.
@@ -509,6 +524,31 @@ impl Playground {
         let (value, _) = crate::diff::diff_scenarios(&before, &after)?;
         Ok(answer(value))
     }
+
+    /// `diff_policies`.
+    #[tool(
+        description = "What a change to one policy document grants or takes away: the two versions (JSON strings) of an identity, resource (bucket, queue, topic, key), trust, boundary, SCP, RCP or session policy, placed in an account by type and compared over the action catalog, resource regions and context regions; answers the verdict (equivalent, morePermissive, lessPermissive, incomparable) with a witness request per direction decided on both sides, and every group of differences, like `iam-playground diff --json --policy-type TYPE`."
+    )]
+    pub(crate) fn diff_policies(
+        &self,
+        Parameters(Args(request)): Parameters<Args<DiffPoliciesRequest>>,
+    ) -> Result<CallToolResult, String> {
+        let request = request?;
+        let policy_type = PolicyType::from(request.policy_type.unwrap_or(PolicyKind::Identity));
+        let catalog = iam_engine::catalog::Catalog::parse(crate::CATALOG)
+            .map_err(|e| format!("the embedded action catalog is unusable ({e})"))?;
+        let managed = crate::principal::managed_policies();
+        let cache = CompileCache::new();
+        let diff = crate::diff::compare_documents(
+            [&request.before, &request.after],
+            ["<before>", "<after>"],
+            policy_type,
+            &catalog,
+            managed.as_ref(),
+            &cache,
+        )?;
+        Ok(answer(to_value(&diff)?))
+    }
 }
 
 #[tool_handler(router = self.tool_router)]
@@ -580,6 +620,7 @@ mod tests {
             names,
             [
                 "diff",
+                "diff_policies",
                 "escalation",
                 "explain_decision",
                 "explain_denied",
@@ -623,6 +664,55 @@ mod tests {
             "{}",
             text(&bad)
         );
+    }
+
+    #[test]
+    fn two_versions_of_a_policy_are_compared_and_a_broken_one_is_refused_with_its_place() {
+        let server = Playground::new();
+        let after = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}]}"#;
+        let out = server
+            .diff_policies(args(json!({"before": ALLOW, "after": after})))
+            .unwrap();
+        assert_eq!(out.is_error, Some(false));
+        let v = out.structured_content.unwrap();
+        assert_eq!(v["verdict"], "morePermissive", "{v}");
+        assert_eq!(v["policyType"], "identity", "{v}");
+        assert_eq!(v["morePermissiveWitness"]["action"], "s3:PutObject", "{v}");
+        assert_eq!(
+            v["morePermissiveWitness"]["before"]["decision"],
+            "implicitDeny"
+        );
+        assert_eq!(v["morePermissiveWitness"]["after"]["decision"], "allowed");
+        assert!(v.get("lessPermissiveWitness").is_none(), "{v}");
+        // The same document read as an SCP: the other way round, less permissive.
+        let out = server
+            .diff_policies(args(
+                json!({"before": after, "after": ALLOW, "policy_type": "scp"}),
+            ))
+            .unwrap();
+        assert_eq!(out.structured_content.unwrap()["verdict"], "lessPermissive");
+
+        let err = server
+            .diff_policies(args(
+                json!({"before": ALLOW, "after": "{\n  \"Statement\": [}"}),
+            ))
+            .unwrap_err();
+        assert!(
+            err.contains("<after>:2:17: Expected `]` to close the array"),
+            "{err}"
+        );
+        assert!(!err.contains("<before>"), "{err}");
+        let endpoint = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#;
+        let err = server
+            .diff_policies(args(
+                json!({"before": endpoint, "after": endpoint, "policy_type": "vpc-endpoint"}),
+            ))
+            .unwrap_err();
+        assert!(err.contains("is not supported yet"), "{err}");
+        let err = server
+            .diff_policies(args(json!({"before": ALLOW})))
+            .unwrap_err();
+        assert!(err.contains("missing field `after`"), "{err}");
     }
 
     #[test]
