@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::Diagnostic;
-use iam_engine::export::{Format, cloudformation};
+use iam_engine::export::{Format, PolicyStyle, TerraformOptions, cloudformation, terraform};
 use iam_engine::import::{ImportOptions, detect_and_import};
 use iam_engine::policy::PolicyType;
 use iam_engine::scenario::{FORMAT_VERSION, Scenario};
@@ -269,6 +269,17 @@ fn scenario(text: &str) {
                 "the {format:?} export does not import: {imported:?}"
             );
         }
+    }
+    // The Terraform export never panics, in either policy style, and fails only as the template
+    // does (the same documents are parsed).
+    for policy_style in [PolicyStyle::JsonEncode, PolicyStyle::Document] {
+        let hcl = terraform(&scenario, &TerraformOptions { policy_style });
+        assert_eq!(
+            hcl.is_ok(),
+            cloudformation(&scenario, Format::Json).is_ok(),
+            "the Terraform export fails where the template does not, or the other way: {:?}",
+            hcl.err()
+        );
     }
     // A share link of the scenario opens to the same text.
     let payload = SharePayload::new(saved.clone(), FORMAT_VERSION, "fuzz");
