@@ -187,3 +187,37 @@ test('bad import text shows its line and column and changes nothing', async () =
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('an account over the stack quota exports as a parent template and nested stacks, each to download', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  // 600 roles: over CloudFormation's 500 resources per stack.
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const scenario = {
+    formatVersion: 1,
+    title: 'Six hundred roles',
+    account: { id: '111122223333' },
+    roles: Array.from({ length: 600 }, (_, i) => ({ name: `role-${i}`, trustPolicy: trust })),
+  };
+  await showView(page, 'export');
+  await page.locator('textarea.export-import-text').fill(JSON.stringify(scenario));
+  await page.locator('.export-import-run').click();
+  await page.locator('[data-notice]').first().waitFor({ state: 'visible', timeout: 10000 });
+  await showView(page, 'export');
+  const note = page.locator('.export-split');
+  await note.waitFor({ state: 'visible', timeout: 10000 });
+  assert.match(await note.innerText(), /600 resources/);
+  const files = await page.locator('.export-split-file').evaluateAll((rows) => rows.map((r) => r.dataset.file));
+  assert.deepEqual(files, ['Six-hundred-roles.yaml', 'Six-hundred-roles-part-1.yaml', 'Six-hundred-roles-part-2.yaml']);
+  await shootLaptopAndPhone(page, 'export-split');
+  // Keyboard: the second part's Download button downloads that file.
+  const downloading = page.waitForEvent('download');
+  await page.locator('[data-file="Six-hundred-roles-part-2.yaml"] .export-split-download').focus();
+  await page.keyboard.press('Enter');
+  const download = await downloading;
+  assert.equal(download.suggestedFilename(), 'Six-hundred-roles-part-2.yaml');
+  const text = readFileSync(await download.path(), 'utf8');
+  assert.match(text, /RoleName: role-599/);
+  assert.equal((text.match(/Type: AWS::IAM::Role/g) ?? []).length, 100);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -145,9 +145,11 @@ fn split_files(
             }
         })
         .collect::<Html>();
+    let commands = set.deploy_commands().join("\n");
     html! {
         <div class="export-split" role="note">
             <p>{ why }</p>
+            <pre class="export-split-commands" tabindex="0" aria-label="Commands that deploy it"><code>{ commands }</code></pre>
             <ul class="export-split-files" aria-label="Template files">{ rows }</ul>
         </div>
     }

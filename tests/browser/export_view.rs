@@ -226,7 +226,12 @@ async fn a_scenario_over_the_stack_quota_exports_a_parent_and_nested_stacks_to_s
     let (root, _store) = mount(six_hundred_roles()).await;
     let note = q(&root, ".export-split").text_content().unwrap();
     assert!(note.contains("600 resources"), "{note}");
-    assert!(note.contains("PartsUrl="), "{note}");
+    assert!(note.contains("PartsUrl"), "{note}");
+    let commands = q(&root, ".export-split-commands").text_content().unwrap();
+    assert!(
+        commands.contains("--template-file Big-account.yaml"),
+        "{commands}"
+    );
     let files: Vec<String> = {
         let list = root.query_selector_all(".export-split-file").unwrap();
         (0..list.length())

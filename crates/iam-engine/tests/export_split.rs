@@ -66,6 +66,7 @@ fn a_scenario_within_the_quotas_is_one_template_equal_to_the_single_export() {
         let set = cloudformation_files(&scenario, format, "scenario").unwrap();
         assert!(!set.is_split());
         assert_eq!(set.explanation(), None);
+        assert!(set.deploy_commands().is_empty());
         assert_eq!(set.files.len(), 1);
         assert_eq!(
             set.files[0].text,
@@ -158,7 +159,19 @@ fn a_large_account_is_split_into_parts_within_the_quotas_that_hold_every_resourc
     assert_eq!(set.resources, all.len());
     let explanation = set.explanation().unwrap();
     assert!(explanation.contains("3,040 resources"), "{explanation}");
-    assert!(explanation.contains("PartsUrl="), "{explanation}");
+    assert!(explanation.contains("PartsUrl"), "{explanation}");
+    let commands = set.deploy_commands();
+    assert_eq!(commands.len(), 2);
+    assert!(
+        commands[0].contains("--include \"account-part-*\""),
+        "{commands:?}"
+    );
+    assert!(
+        commands[1].contains("--template-file account.json")
+            && commands[1].contains("PartsUrl=")
+            && commands[1].contains("CAPABILITY_NAMED_IAM"),
+        "{commands:?}"
+    );
 
     let (parent, parts) = set.files.split_first().unwrap();
     assert_eq!(parent.name, "account.json");

@@ -128,6 +128,11 @@ fn export(args: &ExportArgs) -> Result<String, String> {
     if let Some(why) = set.explanation() {
         report.push_str(&why);
         report.push('\n');
+        for command in set.deploy_commands() {
+            report.push_str("  ");
+            report.push_str(&command);
+            report.push('\n');
+        }
     }
     Ok(report)
 }

@@ -75,24 +75,44 @@ impl TemplateSet {
         self.files.len() > 1
     }
 
-    /// Why the export was split and how to deploy it, or `None` for a single template.
+    /// Why the export was split and how it deploys, or `None` for a single template; the
+    /// commands are [`TemplateSet::deploy_commands`].
     pub fn explanation(&self) -> Option<String> {
         let (parent, parts) = self.files.split_first()?;
         if parts.is_empty() {
             return None;
         }
-        let stem = parent
-            .name
-            .rsplit_once('.')
-            .map_or(parent.name.as_str(), |(s, _)| s);
         Some(format!(
-            "This scenario makes {} resources, more than one CloudFormation stack can hold ({} resources and 1 MB of template). The export is a parent template, {}, and {} nested stacks created one after another, so policies and groups exist before the users and roles that attach them. Copy the parts to S3 (`aws s3 cp . s3://YOUR-BUCKET/iam/ --recursive --exclude \"*\" --include \"{stem}-part-*\"`), then deploy the parent with that folder's URL: `aws cloudformation deploy --template-file {} --stack-name YOUR-STACK --parameter-overrides PartsUrl=https://YOUR-BUCKET.s3.amazonaws.com/iam --capabilities CAPABILITY_NAMED_IAM CAPABILITY_AUTO_EXPAND`.",
+            "This scenario makes {} resources, more than one CloudFormation stack can hold ({} resources and 1 MB of template). The export is a parent template, {}, and {} nested stacks created one after another, so policies and groups exist before the users and roles that attach them. Copy the parts to an S3 folder, then deploy the parent with that folder's URL as its PartsUrl parameter.",
             group_digits(self.resources),
             STACK_LIMITS.resources,
             parent.name,
             parts.len(),
-            parent.name,
         ))
+    }
+
+    /// The AWS CLI commands that deploy a split export from the folder holding its files (with
+    /// placeholders for the bucket and the stack name); none for a single template.
+    pub fn deploy_commands(&self) -> Vec<String> {
+        let Some((parent, parts)) = self.files.split_first() else {
+            return Vec::new();
+        };
+        if parts.is_empty() {
+            return Vec::new();
+        }
+        let stem = parent
+            .name
+            .rsplit_once('.')
+            .map_or(parent.name.as_str(), |(s, _)| s);
+        vec![
+            format!(
+                "aws s3 cp . s3://YOUR-BUCKET/iam/ --recursive --exclude \"*\" --include \"{stem}-part-*\""
+            ),
+            format!(
+                "aws cloudformation deploy --template-file {} --stack-name YOUR-STACK --parameter-overrides PartsUrl=https://YOUR-BUCKET.s3.amazonaws.com/iam --capabilities CAPABILITY_NAMED_IAM CAPABILITY_AUTO_EXPAND",
+                parent.name
+            ),
+        ]
     }
 }
 
