@@ -7,8 +7,9 @@
 //! --cli-input-json` input for the simulator's current request
 //! ([`iam_engine::workbench::cli_input`]), so the user can ask AWS the same question.
 //!
-//! Import: paste or open a template, authorization details or a scenario file
-//! ([`iam_engine::import::detect_and_import`]). A good text opens as a new scenario (the open
+//! Import: paste or open a template, authorization details, Terraform (a plan or state from
+//! `terraform show -json`, or a `.tf` configuration file) or a scenario file
+//! ([`iam_engine::import::detect_and_import`]; the notice says which it read). A good text opens as a new scenario (the open
 //! one stays saved in its slot) and a notice lists what was left out; a bad one shows the
 //! error at its line and column and changes nothing.
 
@@ -110,8 +111,8 @@ pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
         let items: Vec<String> = imported
             .skipped
             .iter()
-            .map(|s| match s.line {
-                Some(l) => format!("{} (line {l}): {}", s.what, s.why),
+            .map(|s| match s.place() {
+                Some(place) => format!("{} ({place}): {}", s.what, s.why),
                 None => format!("{}: {}", s.what, s.why),
             })
             .collect();
@@ -445,9 +446,11 @@ pub fn ExportView() -> Html {
                 <p class="muted">
                     { "Paste or open a CloudFormation template (YAML or JSON), the output of " }
                     <code>{ "aws iam get-account-authorization-details" }</code>
-                    { ", or a scenario file. It opens as a new scenario; your current one stays saved. Everything is read in this browser." }
+                    { ", Terraform (a plan or state from " }
+                    <code>{ "terraform show -json" }</code>
+                    { ", or a .tf file), or a scenario file. It opens as a new scenario; your current one stays saved. Everything is read in this browser." }
                 </p>
-                <textarea class="export-import-text" aria-label="Template or authorization details to import"
+                <textarea class="export-import-text" aria-label="Template, authorization details or Terraform to import"
                     rows="8" spellcheck="false" value={(*import_text).clone()} oninput={on_import_input}
                     aria-invalid={error.is_some().to_string()}
                     aria-describedby={error.is_some().then_some("export-import-error")} />
@@ -459,7 +462,7 @@ pub fn ExportView() -> Html {
                         disabled={import_text.trim().is_empty()}>{ "Import as a new scenario" }</button>
                     <label class="btn export-file">
                         { "Open a file…" }
-                        <input type="file" class="export-file-input" accept=".yaml,.yml,.json,.template,.txt"
+                        <input type="file" class="export-file-input" accept=".yaml,.yml,.json,.template,.txt,.tf"
                             onchange={on_file} />
                     </label>
                 </div>
