@@ -1263,3 +1263,134 @@ fn from_node(n: &Node, at: usize, depth: usize) -> Tree {
     };
     tree(kind, at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value of `local.v` in a configuration of one `locals` block, as text.
+    fn local(expr: &str) -> Result<String, String> {
+        let text = format!("locals {{\n  v = {expr}\n}}\nresource \"aws_iam_user\" \"u\" {{\n  name = local.v\n}}\n");
+        let i = import_text(&text, &ImportOptions::default()).map_err(|e| e.to_string())?;
+        match i.skipped.first() {
+            Some(s) => Err(s.why.clone()),
+            None => Ok(i.scenario.users.first().map(|u| u.name.clone()).unwrap_or_default()),
+        }
+    }
+
+    #[test]
+    fn templates_and_functions_evaluate() {
+        assert_eq!(local(r#""a-${"b"}-$${aws:username}""#).unwrap(), "a-b-${aws:username}");
+        assert_eq!(local(r#"join("-", concat(["a"], ["b", "c"]))"#).unwrap(), "a-b-c");
+        assert_eq!(local(r#"format("%s/%d%%", "x", 7)"#).unwrap(), "x/7%");
+        assert_eq!(local(r#"true && !false ? upper("yes") : "no""#).unwrap(), "YES");
+        assert_eq!(local(r#"{ a = "x", b = "y" }["b"]"#).unwrap(), "y");
+        assert_eq!(local(r#"["p", "q"][1]"#).unwrap(), "q");
+        assert_eq!(local(r#"jsondecode("{\"k\": [\"v\"]}").k[0]"#).unwrap(), "v");
+        assert_eq!(local(r#"replace(trimspace("  a.b "), ".", "_")"#).unwrap(), "a_b");
+        // jsonencode writes object keys in lexical order, as Terraform does.
+        assert_eq!(
+            local(r#"jsonencode({ b = 1, a = [true, null] })"#).unwrap(),
+            r#"{"a":[true,null],"b":1}"#
+        );
+        assert_eq!(local("\"x\" == \"x\" ? \"same\" : \"other\"").unwrap(), "same");
+    }
+
+    #[test]
+    fn what_is_not_evaluated_says_why() {
+        assert!(local(r#""%{if true}x%{endif}""#).unwrap_err().contains("directives"));
+        assert!(local(r#"[for x in ["a"] : x][0]"#).unwrap_err().contains("for expressions"));
+        assert!(local(r#"timestamp()"#).unwrap_err().contains("timestamp"));
+        assert!(local(r#"regex("a", "b")"#).unwrap_err().contains("regex"));
+        assert!(local("1 + 2").unwrap_err().contains("arithmetic"));
+        assert!(local(r#"each.key"#).unwrap_err().contains("each"));
+        assert!(local(r#"["a"][*]"#).is_err());
+        assert!(local(r#"["a"][3]"#).unwrap_err().contains("past the end"));
+    }
+
+    #[test]
+    fn a_heredoc_policy_keeps_its_json() {
+        let text = "resource \"aws_iam_policy\" \"p\" {\n  name = \"p\"\n  policy = <<EOT\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/$${aws:username}\"}]}\nEOT\n}\n";
+        let i = import_text(text, &ImportOptions::default()).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&i.scenario.policies[0].document).unwrap();
+        assert_eq!(doc["Statement"][0]["Resource"], "arn:aws:s3:::b/${aws:username}");
+    }
+
+    #[test]
+    fn policy_documents_merge_and_collapse_like_the_provider() {
+        let text = r#"
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "A"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "d" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  policy_id               = "doc"
+  statement {
+    sid     = "A"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    not_resources = ["arn:aws:s3:::keep", "arn:aws:s3:::keep/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalTag/team"
+      values   = ["a"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/team"
+      values   = ["a", "b"]
+    }
+  }
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.bucket
+  policy = data.aws_iam_policy_document.d.json
+}
+"#;
+        let i = import_text(text, &ImportOptions::default()).unwrap();
+        assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+        let doc: serde_json::Value =
+            serde_json::from_str(i.scenario.resources[0].policy.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            doc,
+            serde_json::json!({
+                "Version": "2012-10-17",
+                "Id": "doc",
+                "Statement": [{
+                    "Sid": "A",
+                    "Effect": "Deny",
+                    "Action": "s3:*",
+                    "NotResource": ["arn:aws:s3:::keep", "arn:aws:s3:::keep/*"],
+                    "Principal": "*",
+                    "Condition": {"StringEquals": {
+                        "aws:PrincipalTag/team": "a",
+                        "aws:ResourceTag/team": ["a", "b"]
+                    }}
+                }]
+            })
+        );
+    }
+
+    #[test]
+    fn deep_reference_chains_stop() {
+        let mut text = String::from("locals {\n  l0 = \"x\"\n");
+        for n in 1..400 {
+            text.push_str(&format!("  l{n} = local.l{}\n", n - 1));
+        }
+        text.push_str("}\nresource \"aws_iam_user\" \"u\" {\n  name = local.l399\n}\n");
+        let i = import_text(&text, &ImportOptions::default()).unwrap();
+        assert!(i.skipped[0].why.contains("nest more than"), "{:?}", i.skipped);
+        assert_eq!(i.skipped[0].line, Some(404));
+    }
+}
