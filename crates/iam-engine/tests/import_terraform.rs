@@ -66,7 +66,7 @@ fn the_seed_plan_imports_into_the_scenario_of_the_seed_template() {
     view.title = String::new();
     view.description = String::new();
     view.tests.clear();
-    view.root_user = s.root_user.clone();
+    view.root_user = s.root_user;
     assert_eq!(*s, view);
 
     // The configuration the plan was written for imports to the same scenario too.
@@ -144,7 +144,10 @@ fn a_state_imports_with_its_account() {
         vec![PolicyRef::customer("read-reports")]
     );
     let dana = s.user("dana").unwrap();
-    assert_eq!(dana.login_profile.map(|p| p.password_reset_required), Some(false));
+    assert_eq!(
+        dana.login_profile.map(|p| p.password_reset_required),
+        Some(false)
+    );
     // AWS's default key policy reads back as no policy of its own.
     let key = s.resource(ResourceKind::KmsKey, "reports-key").unwrap();
     assert_eq!(key.policy, None);
@@ -246,7 +249,10 @@ fn hcl_files_are_evaluated() {
         json(&role.inline_policies[0].document)["Statement"][0]["Resource"],
         "arn:aws:logs:*:111122223333:*"
     );
-    assert_eq!(role.managed_policies, vec![PolicyRef::aws("ReadOnlyAccess")]);
+    assert_eq!(
+        role.managed_policies,
+        vec![PolicyRef::aws("ReadOnlyAccess")]
+    );
     // count = 1 is imported (the near miss of count = var.contractors).
     assert!(s.user("auditor").is_some());
     assert!(s.user("contractor").is_none());
@@ -274,7 +280,11 @@ fn hcl_files_are_evaluated() {
         },
     )
     .unwrap();
-    assert!(other.scenario.roles[0].trust_policy.contains("999988887777"));
+    assert!(
+        other.scenario.roles[0]
+            .trust_policy
+            .contains("999988887777")
+    );
 }
 
 #[test]
@@ -310,9 +320,17 @@ resource "aws_iam_user" "ok" {
 "#;
     let i = import(text);
     assert_eq!(i.source, Source::TerraformHcl);
-    assert!(i.skipped[0].why.contains("refers to itself"), "{:?}", i.skipped);
+    assert!(
+        i.skipped[0].why.contains("refers to itself"),
+        "{:?}",
+        i.skipped
+    );
     assert_eq!(i.skipped[0].line, Some(7));
-    assert!(i.skipped[1].why.contains("not in the configuration"), "{:?}", i.skipped);
+    assert!(
+        i.skipped[1].why.contains("not in the configuration"),
+        "{:?}",
+        i.skipped
+    );
     assert_eq!(i.scenario.user("ok").unwrap().path, "/team/");
     // for_each and dynamic blocks are listed.
     let text = r#"
@@ -338,7 +356,11 @@ fn expanding_values_stop_at_the_budget() {
     // Each local doubles the one before: 2^60 bytes unless stopped.
     let mut text = String::from("locals {\n  l0 = \"xxxxxxxxxxxxxxxx\"\n");
     for n in 1..60 {
-        text.push_str(&format!("  l{n} = \"${{local.l{}}}${{local.l{}}}\"\n", n - 1, n - 1));
+        text.push_str(&format!(
+            "  l{n} = \"${{local.l{}}}${{local.l{}}}\"\n",
+            n - 1,
+            n - 1
+        ));
     }
     text.push_str("}\nresource \"aws_iam_user\" \"u\" {\n  name = local.l59\n}\n");
     let e = detect_and_import(&text, &ImportOptions::default()).unwrap_err();

@@ -160,7 +160,9 @@ impl Target {
                 Ok(seeds.into_iter().chain(parts).collect())
             }
             Target::ShareOpen => share_seeds(&engine),
-            Target::TerraformImport => files(&engine.join("tests/import/terraform"), &["tf", "json"]),
+            Target::TerraformImport => {
+                files(&engine.join("tests/import/terraform"), &["tf", "json"])
+            }
         }
     }
 

@@ -109,7 +109,9 @@ fn report(imported: &Imported) {
     }
     for s in &imported.skipped {
         match (&s.file, s.line, s.column) {
-            (Some(f), Some(l), Some(c)) => eprintln!("skipped ({f}:{l}:{c}): {}: {}", s.what, s.why),
+            (Some(f), Some(l), Some(c)) => {
+                eprintln!("skipped ({f}:{l}:{c}): {}: {}", s.what, s.why)
+            }
             (None, Some(l), _) => eprintln!("skipped (line {l}): {}: {}", s.what, s.why),
             _ => eprintln!("skipped: {}: {}", s.what, s.why),
         }
@@ -125,8 +127,8 @@ fn configuration_files(args: &[String]) -> Result<Vec<TerraformFile>, String> {
     for arg in args {
         let path = Path::new(arg.strip_prefix("file://").unwrap_or(arg));
         if path.is_dir() {
-            let entries =
-                std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let mut found: Vec<_> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
@@ -134,7 +136,10 @@ fn configuration_files(args: &[String]) -> Result<Vec<TerraformFile>, String> {
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(format!("{} holds no Terraform configuration file (.tf)", path.display()));
+                return Err(format!(
+                    "{} holds no Terraform configuration file (.tf)",
+                    path.display()
+                ));
             }
             paths.extend(found);
         } else if is_terraform_file_name(arg) {

@@ -120,7 +120,10 @@ fn terraform_plans_directories_and_files_import() {
         .unwrap();
     assert_success(&out);
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("imported a Terraform configuration"), "{stderr}");
+    assert!(
+        stderr.contains("imported a Terraform configuration"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("main.tf:58:1): resource aws_lambda_function.notifier"),
         "{stderr}"
@@ -137,11 +140,18 @@ fn terraform_plans_directories_and_files_import() {
 
     // A file that is not .tf among several is refused, as is a syntax error (with its place).
     let out = bin()
-        .args(["import", &format!("{dir}main.tf"), &format!("{dir}state.json")])
+        .args([
+            "import",
+            &format!("{dir}main.tf"),
+            &format!("{dir}state.json"),
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = with_stdin(&["import", "-"], "resource \"aws_iam_user\" \"a\" {\n  name = \n}\n");
+    let out = with_stdin(
+        &["import", "-"],
+        "resource \"aws_iam_user\" \"a\" {\n  name = \n}\n",
+    );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("<stdin>:2:"), "{stderr}");

@@ -67,14 +67,27 @@ pub(super) fn known(ty: &str) -> Option<&'static [&'static str]> {
         "aws_iam_user_policy" => &["name", "user", "policy"],
         "aws_iam_group_policy" => &["name", "group", "policy"],
         "aws_iam_role_policy" => &["name", "role", "policy"],
-        "aws_s3_bucket" => &["bucket", "tags", "policy", "bucket_domain_name", "bucket_regional_domain_name", "hosted_zone_id"],
+        "aws_s3_bucket" => &[
+            "bucket",
+            "tags",
+            "policy",
+            "bucket_domain_name",
+            "bucket_regional_domain_name",
+            "hosted_zone_id",
+        ],
         "aws_s3_bucket_policy" => &["bucket", "policy"],
         "aws_sqs_queue" => &["name", "tags", "policy", "url", "fifo_queue"],
         "aws_sqs_queue_policy" => &["queue_url", "policy"],
         "aws_sns_topic" => &["name", "tags", "policy", "fifo_topic", "owner"],
         "aws_sns_topic_policy" => &["arn", "policy", "owner"],
         "aws_kms_key" => &["description", "policy", "tags", "key_id"],
-        "aws_vpc_endpoint" => &["vpc_id", "service_name", "vpc_endpoint_type", "policy", "tags"],
+        "aws_vpc_endpoint" => &[
+            "vpc_id",
+            "service_name",
+            "vpc_endpoint_type",
+            "policy",
+            "tags",
+        ],
         _ => return None,
     })
 }
@@ -217,7 +230,11 @@ pub(super) fn build(
                 }
                 role.permissions_boundary = b.boundary(r);
                 role.tags = b.tags(r);
-                for p in r.get("inline_policy").and_then(Tree::seq).unwrap_or_default() {
+                for p in r
+                    .get("inline_policy")
+                    .and_then(Tree::seq)
+                    .unwrap_or_default()
+                {
                     let name = p.get("name").and_then(scalar).unwrap_or_default();
                     let policy = p.get("policy").filter(|t| !matches!(t.kind, Kind::Null));
                     // The provider's empty `inline_policy {}` block (no name, no policy) is
@@ -238,7 +255,9 @@ pub(super) fn build(
                         );
                         continue;
                     }
-                    if let Some(document) = b.document_value(r, policy, "inline_policy policy", p.at) {
+                    if let Some(document) =
+                        b.document_value(r, policy, "inline_policy policy", p.at)
+                    {
                         role.inline_policies.push(InlinePolicy { name, document });
                     }
                 }
@@ -266,7 +285,10 @@ pub(super) fn build(
                 };
                 let mut res = Resource::new(kind, b.name(r, key));
                 res.tags = b.tags(r);
-                if r.get("policy").and_then(scalar).is_some_and(|p| !p.is_empty()) {
+                if r.get("policy")
+                    .and_then(scalar)
+                    .is_some_and(|p| !p.is_empty())
+                {
                     res.policy = b.document(r, "policy", false);
                 }
                 s.resources.push(res);
@@ -280,7 +302,10 @@ pub(super) fn build(
                     ));
                 }
                 res.tags = b.tags(r);
-                if r.get("policy").and_then(scalar).is_some_and(|p| !p.is_empty()) {
+                if r.get("policy")
+                    .and_then(scalar)
+                    .is_some_and(|p| !p.is_empty())
+                {
                     res.policy = b.document(r, "policy", false);
                     let default = canonical_document(&default_key_policy(&b.account));
                     if res.policy.as_deref() == Some(default.as_str()) {
@@ -299,7 +324,10 @@ pub(super) fn build(
                 }
                 let mut res = Resource::new(ResourceKind::VpcEndpoint, id);
                 res.service_name = b.text(r, "service_name").filter(|s| !s.is_empty());
-                if r.get("policy").and_then(scalar).is_some_and(|p| !p.is_empty()) {
+                if r.get("policy")
+                    .and_then(scalar)
+                    .is_some_and(|p| !p.is_empty())
+                {
                     res.policy = b.document(r, "policy", false);
                 }
                 s.resources.push(res);
@@ -445,7 +473,9 @@ impl Builder<'_, '_> {
     }
 
     fn boundary(&mut self, r: &TfResource) -> Option<PolicyRef> {
-        let arn = self.text(r, "permissions_boundary").filter(|a| !a.is_empty())?;
+        let arn = self
+            .text(r, "permissions_boundary")
+            .filter(|a| !a.is_empty())?;
         self.policy_ref(r, &arn)
     }
 
@@ -470,7 +500,13 @@ impl Builder<'_, '_> {
         self.document_value(r, value, key, r.at)
     }
 
-    fn document_value(&mut self, r: &TfResource, value: Option<&Tree>, what: &str, at: usize) -> Option<String> {
+    fn document_value(
+        &mut self,
+        r: &TfResource,
+        value: Option<&Tree>,
+        what: &str,
+        at: usize,
+    ) -> Option<String> {
         let Some(t) = value else {
             self.report.skip(
                 format!("{} {what}", r.address),
@@ -504,12 +540,16 @@ impl Builder<'_, '_> {
         let ty = r.ty.as_str();
         match ty {
             "aws_iam_user_login_profile" => {
-                let Some(user) = self.required(r, "user") else { return };
-                let reset = r.get("password_reset_required").is_some_and(|t| match &t.kind {
-                    Kind::Bool(b) => *b,
-                    Kind::Str(s) => s.eq_ignore_ascii_case("true"),
-                    _ => false,
-                });
+                let Some(user) = self.required(r, "user") else {
+                    return;
+                };
+                let reset = r
+                    .get("password_reset_required")
+                    .is_some_and(|t| match &t.kind {
+                        Kind::Bool(b) => *b,
+                        Kind::Str(s) => s.eq_ignore_ascii_case("true"),
+                        _ => false,
+                    });
                 match names.user(s, &user) {
                     Some(u) => {
                         u.login_profile = Some(LoginProfile {
@@ -520,7 +560,9 @@ impl Builder<'_, '_> {
                 }
             }
             "aws_iam_user_group_membership" => {
-                let Some(user) = self.required(r, "user") else { return };
+                let Some(user) = self.required(r, "user") else {
+                    return;
+                };
                 let groups = self.list(r, "groups");
                 match names.user(s, &user) {
                     Some(u) => groups.into_iter().for_each(|g| push_new(&mut u.groups, g)),
@@ -528,7 +570,9 @@ impl Builder<'_, '_> {
                 }
             }
             "aws_iam_group_membership" => {
-                let Some(group) = self.required(r, "group") else { return };
+                let Some(group) = self.required(r, "group") else {
+                    return;
+                };
                 for user in self.list(r, "users") {
                     match names.user(s, &user) {
                         Some(u) => push_new(&mut u.groups, group.clone()),
@@ -540,12 +584,28 @@ impl Builder<'_, '_> {
             | "aws_iam_group_policy_attachment"
             | "aws_iam_role_policy_attachment"
             | "aws_iam_policy_attachment" => {
-                let Some(arn) = self.required(r, "policy_arn") else { return };
-                let Some(p) = self.policy_ref(r, &arn) else { return };
+                let Some(arn) = self.required(r, "policy_arn") else {
+                    return;
+                };
+                let Some(p) = self.policy_ref(r, &arn) else {
+                    return;
+                };
                 let targets: Vec<(u8, String)> = match ty {
-                    "aws_iam_user_policy_attachment" => self.required(r, "user").map(|n| (0, n)).into_iter().collect(),
-                    "aws_iam_group_policy_attachment" => self.required(r, "group").map(|n| (1, n)).into_iter().collect(),
-                    "aws_iam_role_policy_attachment" => self.required(r, "role").map(|n| (2, n)).into_iter().collect(),
+                    "aws_iam_user_policy_attachment" => self
+                        .required(r, "user")
+                        .map(|n| (0, n))
+                        .into_iter()
+                        .collect(),
+                    "aws_iam_group_policy_attachment" => self
+                        .required(r, "group")
+                        .map(|n| (1, n))
+                        .into_iter()
+                        .collect(),
+                    "aws_iam_role_policy_attachment" => self
+                        .required(r, "role")
+                        .map(|n| (2, n))
+                        .into_iter()
+                        .collect(),
                     _ => {
                         let mut t = Vec::new();
                         for (key, kind) in [("users", 0u8), ("groups", 1), ("roles", 2)] {
@@ -557,7 +617,14 @@ impl Builder<'_, '_> {
                 for (kind, n) in targets {
                     match names.managed(s, kind, &n) {
                         Some(list) => push_new(list, p.clone()),
-                        None => self.missing(r, ["user", "group", "role"].get(usize::from(kind)).copied().unwrap_or("identity"), &n),
+                        None => self.missing(
+                            r,
+                            ["user", "group", "role"]
+                                .get(usize::from(kind))
+                                .copied()
+                                .unwrap_or("identity"),
+                            &n,
+                        ),
                     }
                 }
             }
@@ -567,9 +634,13 @@ impl Builder<'_, '_> {
                     "aws_iam_group_policy" => ("group", 1),
                     _ => ("role", 2),
                 };
-                let Some(target) = self.required(r, key) else { return };
+                let Some(target) = self.required(r, key) else {
+                    return;
+                };
                 let name = self.name(r, "name");
-                let Some(document) = self.document(r, "policy", true) else { return };
+                let Some(document) = self.document(r, "policy", true) else {
+                    return;
+                };
                 match names.inline(s, kind, &target) {
                     Some(list) => list.push(InlinePolicy { name, document }),
                     None => self.missing(r, key, &target),
@@ -581,24 +652,43 @@ impl Builder<'_, '_> {
                     "aws_sqs_queue_policy" => (ResourceKind::SqsQueue, "queue_url"),
                     _ => (ResourceKind::SnsTopic, "arn"),
                 };
-                let Some(target) = self.required(r, key) else { return };
+                let Some(target) = self.required(r, key) else {
+                    return;
+                };
                 // A queue is named by its URL, a topic by its ARN: the name is the last part.
-                let name = target.rsplit(['/', ':']).next().unwrap_or(&target).to_string();
-                let Some(document) = self.document(r, "policy", true) else { return };
-                match names.resources.get(&(kind, name.clone())).and_then(|&i| s.resources.get_mut(i)) {
+                let name = target
+                    .rsplit(['/', ':'])
+                    .next()
+                    .unwrap_or(&target)
+                    .to_string();
+                let Some(document) = self.document(r, "policy", true) else {
+                    return;
+                };
+                match names
+                    .resources
+                    .get(&(kind, name.clone()))
+                    .and_then(|&i| s.resources.get_mut(i))
+                {
                     // A state also holds the bucket's own (deprecated) `policy` attribute,
                     // which mirrors its bucket policy.
-                    Some(res) if res.policy.is_some() && res.policy.as_deref() != Some(document.as_str()) => self.report.skip(
-                        format!("resource {}", r.address),
-                        format!("{name} already has a policy in the configuration"),
-                        r.file,
-                        r.at,
-                    ),
+                    Some(res)
+                        if res.policy.is_some()
+                            && res.policy.as_deref() != Some(document.as_str()) =>
+                    {
+                        self.report.skip(
+                            format!("resource {}", r.address),
+                            format!("{name} already has a policy in the configuration"),
+                            r.file,
+                            r.at,
+                        )
+                    }
                     Some(res) => res.policy = Some(document),
                     None => {
                         let mut res = Resource::new(kind, name.clone());
                         res.policy = Some(document);
-                        names.resources.insert((kind, name.clone()), s.resources.len());
+                        names
+                            .resources
+                            .insert((kind, name.clone()), s.resources.len());
                         s.resources.push(res);
                         self.report.notes.push(format!(
                             "{} is the policy of {name}, which the configuration does not create; the scenario adds it.",
@@ -689,21 +779,49 @@ impl Names {
         s.users.get_mut(i)
     }
 
-    fn managed<'s>(&self, s: &'s mut Scenario, kind: u8, name: &str) -> Option<&'s mut Vec<PolicyRef>> {
+    fn managed<'s>(
+        &self,
+        s: &'s mut Scenario,
+        kind: u8,
+        name: &str,
+    ) -> Option<&'s mut Vec<PolicyRef>> {
         let key = name.to_ascii_lowercase();
         match kind {
-            0 => s.users.get_mut(*self.users.get(&key)?).map(|u| &mut u.managed_policies),
-            1 => s.groups.get_mut(*self.groups.get(&key)?).map(|g| &mut g.managed_policies),
-            _ => s.roles.get_mut(*self.roles.get(&key)?).map(|r| &mut r.managed_policies),
+            0 => s
+                .users
+                .get_mut(*self.users.get(&key)?)
+                .map(|u| &mut u.managed_policies),
+            1 => s
+                .groups
+                .get_mut(*self.groups.get(&key)?)
+                .map(|g| &mut g.managed_policies),
+            _ => s
+                .roles
+                .get_mut(*self.roles.get(&key)?)
+                .map(|r| &mut r.managed_policies),
         }
     }
 
-    fn inline<'s>(&self, s: &'s mut Scenario, kind: u8, name: &str) -> Option<&'s mut Vec<InlinePolicy>> {
+    fn inline<'s>(
+        &self,
+        s: &'s mut Scenario,
+        kind: u8,
+        name: &str,
+    ) -> Option<&'s mut Vec<InlinePolicy>> {
         let key = name.to_ascii_lowercase();
         match kind {
-            0 => s.users.get_mut(*self.users.get(&key)?).map(|u| &mut u.inline_policies),
-            1 => s.groups.get_mut(*self.groups.get(&key)?).map(|g| &mut g.inline_policies),
-            _ => s.roles.get_mut(*self.roles.get(&key)?).map(|r| &mut r.inline_policies),
+            0 => s
+                .users
+                .get_mut(*self.users.get(&key)?)
+                .map(|u| &mut u.inline_policies),
+            1 => s
+                .groups
+                .get_mut(*self.groups.get(&key)?)
+                .map(|g| &mut g.inline_policies),
+            _ => s
+                .roles
+                .get_mut(*self.roles.get(&key)?)
+                .map(|r| &mut r.inline_policies),
         }
     }
 }

@@ -20,14 +20,14 @@
 use std::collections::HashMap;
 
 use hcl::edit::Span;
-use hcl::edit::expr::{
-    BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator,
-};
+use hcl::edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl::edit::structure::{Block, Body, Structure};
 use hcl::edit::template::{Element, Template};
 
 use super::super::tree::{Kind, Tree};
-use super::super::{DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, Imported, MAX_IMPORT_BYTES, Source};
+use super::super::{
+    DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, Imported, MAX_IMPORT_BYTES, Source,
+};
 use super::build::{kms_key_name, vpc_endpoint_id};
 use super::{Mode, Report, TfResource, computed_attribute, scalar};
 use crate::export::node::Node;
@@ -50,6 +50,9 @@ pub struct TerraformFile {
 pub fn is_terraform_file_name(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".tf")
 }
+
+/// A statement's conditions being gathered: by operator, each key with its values.
+type Conditions = Vec<(String, Vec<(String, Vec<String>)>)>;
 
 /// A value that cannot be evaluated: why, and where (file, byte offset).
 type Unresolved = (String, usize, usize);
@@ -124,11 +127,17 @@ pub fn import_terraform_files(
 }
 
 /// One text (a pasted or opened file) read as Terraform configuration.
-pub(in super::super) fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+pub(in super::super) fn import_text(
+    text: &str,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     import(&[(None, text)], options)
 }
 
-fn import(files: &[(Option<String>, &str)], options: &ImportOptions) -> Result<Imported, ImportError> {
+fn import(
+    files: &[(Option<String>, &str)],
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     let max = options.max_bytes.unwrap_or(MAX_IMPORT_BYTES);
     let total: usize = files.iter().map(|(_, t)| t.len()).sum();
     if total > max {
@@ -215,7 +224,12 @@ fn size(t: &Tree) -> usize {
     match &t.kind {
         Kind::Str(s) => s.len() + 1,
         Kind::Seq(items) => 1 + items.iter().map(size).sum::<usize>(),
-        Kind::Map(members) => 1 + members.iter().map(|(k, _, v)| k.len() + size(v)).sum::<usize>(),
+        Kind::Map(members) => {
+            1 + members
+                .iter()
+                .map(|(k, _, v)| k.len() + size(v))
+                .sum::<usize>()
+        }
         _ => 1,
     }
 }
@@ -390,13 +404,18 @@ impl<'a> Eval<'a> {
         if let Some(a) = body.get_attribute("count") {
             let place = start(a.value.span());
             match self.eval(file, &a.value) {
-                Ok(t) if scalar(&t).as_deref() == Some("0") || matches!(t.kind, Kind::Bool(false)) => {
+                Ok(t)
+                    if scalar(&t).as_deref() == Some("0")
+                        || matches!(t.kind, Kind::Bool(false)) =>
+                {
                     report
                         .notes
                         .push(format!("{address} has count = 0: Terraform creates none, and neither does the import."));
                     return None;
                 }
-                Ok(t) if scalar(&t).as_deref() == Some("1") || matches!(t.kind, Kind::Bool(true)) => {
+                Ok(t)
+                    if scalar(&t).as_deref() == Some("1") || matches!(t.kind, Kind::Bool(true)) =>
+                {
                     if let Some(d) = self.decls.get_mut(i) {
                         d.counted = true;
                     }
@@ -486,21 +505,40 @@ impl<'a> Eval<'a> {
 
     /// A nested block's attributes (and its own blocks) as a mapping; what cannot be evaluated
     /// is listed and left out.
-    fn block_value(&mut self, file: usize, body: &'a Body, address: &str, report: &mut Report<'_>) -> Tree {
+    fn block_value(
+        &mut self,
+        file: usize,
+        body: &'a Body,
+        address: &str,
+        report: &mut Report<'_>,
+    ) -> Tree {
         let at = start(body.span());
         let mut members: Vec<(String, usize, Tree)> = Vec::new();
         for s in body.iter() {
             match s {
                 Structure::Attribute(a) => match self.eval(file, &a.value) {
                     Ok(v) => members.push((a.key.as_str().to_string(), start(a.key.span()), v)),
-                    Err((why, f, at)) => report.skip(format!("{address} {}", a.key.as_str()), why, f, at),
+                    Err((why, f, at)) => {
+                        report.skip(format!("{address} {}", a.key.as_str()), why, f, at)
+                    }
                 },
                 Structure::Block(b) => {
                     let v = self.block_value(file, &b.body, address, report);
                     let ident = b.ident.as_str();
                     match members.iter_mut().find(|(k, _, _)| k == ident) {
-                        Some((_, _, Tree { kind: Kind::Seq(items), .. })) => items.push(v),
-                        _ => members.push((ident.to_string(), start(b.span()), tree(Kind::Seq(vec![v]), at))),
+                        Some((
+                            _,
+                            _,
+                            Tree {
+                                kind: Kind::Seq(items),
+                                ..
+                            },
+                        )) => items.push(v),
+                        _ => members.push((
+                            ident.to_string(),
+                            start(b.span()),
+                            tree(Kind::Seq(vec![v]), at),
+                        )),
                     }
                 }
             }
@@ -514,7 +552,9 @@ impl<'a> Eval<'a> {
             return Err(("no such resource".to_string(), place.0, place.1));
         };
         let what = format!("{}.{attr}", d.address());
-        self.memo(Key::Attr(i, attr.to_string()), &what, place, |ev| ev.compute_attr(i, attr))
+        self.memo(Key::Attr(i, attr.to_string()), &what, place, |ev| {
+            ev.compute_attr(i, attr)
+        })
     }
 
     fn compute_attr(&mut self, i: usize, attr: &str) -> Result<Tree, Unresolved> {
@@ -542,7 +582,11 @@ impl<'a> Eval<'a> {
         let r = TfResource {
             mode,
             ty: ty.clone(),
-            name: self.decls.get(i).map(|d| d.name.clone()).unwrap_or_default(),
+            name: self
+                .decls
+                .get(i)
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
             address: address.clone(),
             module: String::new(),
             file,
@@ -574,7 +618,8 @@ impl<'a> Eval<'a> {
     /// Evaluates an expression of file `file`.
     fn eval(&mut self, file: usize, e: &'a Expression) -> Result<Tree, Unresolved> {
         let at = start(e.span());
-        let unsupported = |what: &str| Err((format!("{what} are not evaluated by the import"), file, at));
+        let unsupported =
+            |what: &str| Err((format!("{what} are not evaluated by the import"), file, at));
         match e {
             Expression::Null(_) => Ok(tree(Kind::Null, at)),
             Expression::Bool(b) => Ok(tree(Kind::Bool(*b.value()), at)),
@@ -599,7 +644,11 @@ impl<'a> Eval<'a> {
                         ObjectKey::Ident(i) => i.as_str().to_string(),
                         ObjectKey::Expression(ke) => {
                             let kv = self.eval(file, ke)?;
-                            scalar(&kv).ok_or(("an object key that is not a text".to_string(), file, key_at))?
+                            scalar(&kv).ok_or((
+                                "an object key that is not a text".to_string(),
+                                file,
+                                key_at,
+                            ))?
                         }
                     };
                     let value = self.eval(file, v.expr())?;
@@ -611,7 +660,10 @@ impl<'a> Eval<'a> {
             Expression::HeredocTemplate(h) => self.template(file, &h.template, at),
             Expression::Parenthesis(p) => self.eval(file, p.inner()),
             Expression::Variable(v) => Err((
-                format!("the name {} alone is not a value the import knows", v.as_str()),
+                format!(
+                    "the name {} alone is not a value the import knows",
+                    v.as_str()
+                ),
                 file,
                 at,
             )),
@@ -620,7 +672,11 @@ impl<'a> Eval<'a> {
                 match cond.kind {
                     Kind::Bool(true) => self.eval(file, &c.true_expr),
                     Kind::Bool(false) => self.eval(file, &c.false_expr),
-                    _ => Err(("a condition that is not true or false".to_string(), file, at)),
+                    _ => Err((
+                        "a condition that is not true or false".to_string(),
+                        file,
+                        at,
+                    )),
                 }
             }
             Expression::FuncCall(f) => self.call(file, f, at),
@@ -638,8 +694,12 @@ impl<'a> Eval<'a> {
                 match (op.operator.value(), &l.kind, &r.kind) {
                     (BinaryOperator::Eq, _, _) => Ok(tree(Kind::Bool(same(&l, &r)), at)),
                     (BinaryOperator::NotEq, _, _) => Ok(tree(Kind::Bool(!same(&l, &r)), at)),
-                    (BinaryOperator::And, Kind::Bool(a), Kind::Bool(b)) => Ok(tree(Kind::Bool(*a && *b), at)),
-                    (BinaryOperator::Or, Kind::Bool(a), Kind::Bool(b)) => Ok(tree(Kind::Bool(*a || *b), at)),
+                    (BinaryOperator::And, Kind::Bool(a), Kind::Bool(b)) => {
+                        Ok(tree(Kind::Bool(*a && *b), at))
+                    }
+                    (BinaryOperator::Or, Kind::Bool(a), Kind::Bool(b)) => {
+                        Ok(tree(Kind::Bool(*a || *b), at))
+                    }
                     _ => unsupported("arithmetic and comparison operators"),
                 }
             }
@@ -668,7 +728,8 @@ impl<'a> Eval<'a> {
                 }
                 Element::Directive(_) => {
                     return Err((
-                        "template directives (%{if}, %{for}) are not evaluated by the import".to_string(),
+                        "template directives (%{if}, %{for}) are not evaluated by the import"
+                            .to_string(),
                         file,
                         at,
                     ));
@@ -695,18 +756,36 @@ impl<'a> Eval<'a> {
         let (value, rest): (Tree, &[&TraversalOperator]) = match &t.expr {
             Expression::Variable(root) => match root.as_str() {
                 "var" => {
-                    let name = attr_name(ops.first()).ok_or(("var needs a name".to_string(), file, at))?;
-                    (self.variable(&name, (file, at))?, ops.get(1..).unwrap_or_default())
+                    let name =
+                        attr_name(ops.first()).ok_or(("var needs a name".to_string(), file, at))?;
+                    (
+                        self.variable(&name, (file, at))?,
+                        ops.get(1..).unwrap_or_default(),
+                    )
                 }
                 "local" => {
-                    let name = attr_name(ops.first()).ok_or(("local needs a name".to_string(), file, at))?;
-                    (self.local(&name, (file, at))?, ops.get(1..).unwrap_or_default())
+                    let name = attr_name(ops.first()).ok_or((
+                        "local needs a name".to_string(),
+                        file,
+                        at,
+                    ))?;
+                    (
+                        self.local(&name, (file, at))?,
+                        ops.get(1..).unwrap_or_default(),
+                    )
                 }
                 "data" => {
-                    let (Some(ty), Some(name)) = (attr_name(ops.first()), attr_name(ops.get(1))) else {
+                    let (Some(ty), Some(name)) = (attr_name(ops.first()), attr_name(ops.get(1)))
+                    else {
                         return Err(("data needs a type and a name".to_string(), file, at));
                     };
-                    self.reference(Mode::Data, &ty, &name, ops.get(2..).unwrap_or_default(), (file, at))?
+                    self.reference(
+                        Mode::Data,
+                        &ty,
+                        &name,
+                        ops.get(2..).unwrap_or_default(),
+                        (file, at),
+                    )?
                 }
                 "path" | "terraform" | "count" | "each" | "self" | "module" => {
                     return Err((
@@ -719,7 +798,13 @@ impl<'a> Eval<'a> {
                     let Some(name) = attr_name(ops.first()) else {
                         return Err((format!("{ty} needs a name"), file, at));
                     };
-                    self.reference(Mode::Managed, ty, &name, ops.get(1..).unwrap_or_default(), (file, at))?
+                    self.reference(
+                        Mode::Managed,
+                        ty,
+                        &name,
+                        ops.get(1..).unwrap_or_default(),
+                        (file, at),
+                    )?
                 }
             },
             other => (self.eval(file, other)?, ops.as_slice()),
@@ -728,11 +813,18 @@ impl<'a> Eval<'a> {
         for op in rest {
             value = match op {
                 TraversalOperator::GetAttr(k) => match &value.kind {
-                    Kind::Map(_) => value
-                        .get(k.as_str())
-                        .cloned()
-                        .ok_or((format!("the object has no key {}", k.as_str()), file, at))?,
-                    _ => return Err((format!(".{} of a value that is not an object", k.as_str()), file, at)),
+                    Kind::Map(_) => value.get(k.as_str()).cloned().ok_or((
+                        format!("the object has no key {}", k.as_str()),
+                        file,
+                        at,
+                    ))?,
+                    _ => {
+                        return Err((
+                            format!(".{} of a value that is not an object", k.as_str()),
+                            file,
+                            at,
+                        ));
+                    }
                 },
                 TraversalOperator::Index(i) => {
                     let index = self.eval(file, i)?;
@@ -743,14 +835,24 @@ impl<'a> Eval<'a> {
                     self.index(&value, &index, file, at)?
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    return Err(("splat expressions ([*]) are not evaluated by the import".to_string(), file, at));
+                    return Err((
+                        "splat expressions ([*]) are not evaluated by the import".to_string(),
+                        file,
+                        at,
+                    ));
                 }
             };
         }
         Ok(value)
     }
 
-    fn index(&self, value: &Tree, index: &Tree, file: usize, at: usize) -> Result<Tree, Unresolved> {
+    fn index(
+        &self,
+        value: &Tree,
+        index: &Tree,
+        file: usize,
+        at: usize,
+    ) -> Result<Tree, Unresolved> {
         match (&value.kind, &index.kind) {
             (Kind::Seq(items), Kind::Number(n)) => n
                 .as_u64()
@@ -765,7 +867,11 @@ impl<'a> Eval<'a> {
                     .cloned()
                     .ok_or((format!("the object has no key {key}"), file, at))
             }
-            _ => Err(("an index into a value that is not a list or object".to_string(), file, at)),
+            _ => Err((
+                "an index into a value that is not a list or object".to_string(),
+                file,
+                at,
+            )),
         }
     }
 
@@ -802,9 +908,13 @@ impl<'a> Eval<'a> {
             }
             ops = rest;
         }
-        let Some((TraversalOperator::GetAttr(attr), rest)) = ops.split_first().map(|(o, r)| (*o, r)) else {
+        let Some((TraversalOperator::GetAttr(attr), rest)) =
+            ops.split_first().map(|(o, r)| (*o, r))
+        else {
             return Err((
-                format!("a reference to the whole of {prefix}{ty}.{name} is not evaluated by the import; name one of its attributes"),
+                format!(
+                    "a reference to the whole of {prefix}{ty}.{name} is not evaluated by the import; name one of its attributes"
+                ),
                 place.0,
                 place.1,
             ));
@@ -814,7 +924,10 @@ impl<'a> Eval<'a> {
                 (why, f, at)
             } else {
                 (
-                    format!("it refers to {prefix}{ty}.{name}.{}, which cannot be evaluated ({why})", attr.as_str()),
+                    format!(
+                        "it refers to {prefix}{ty}.{name}.{}, which cannot be evaluated ({why})",
+                        attr.as_str()
+                    ),
                     place.0,
                     place.1,
                 )
@@ -838,9 +951,12 @@ impl<'a> Eval<'a> {
                 place.1,
             ));
         };
-        self.memo(Key::Var(name.to_string()), &format!("var.{name}"), place, |ev| {
-            ev.eval(file, default)
-        })
+        self.memo(
+            Key::Var(name.to_string()),
+            &format!("var.{name}"),
+            place,
+            |ev| ev.eval(file, default),
+        )
     }
 
     fn local(&mut self, name: &str, place: (usize, usize)) -> Result<Tree, Unresolved> {
@@ -851,28 +967,59 @@ impl<'a> Eval<'a> {
                 place.1,
             ));
         };
-        self.memo(Key::Local(name.to_string()), &format!("local.{name}"), place, |ev| {
-            ev.eval(file, e)
-        })
+        self.memo(
+            Key::Local(name.to_string()),
+            &format!("local.{name}"),
+            place,
+            |ev| ev.eval(file, e),
+        )
         .map_err(|(why, f, at)| {
             if f == place.0 && at == place.1 {
                 (why, f, at)
             } else {
-                (format!("it refers to local.{name}, which cannot be evaluated ({why})"), place.0, place.1)
+                (
+                    format!("it refers to local.{name}, which cannot be evaluated ({why})"),
+                    place.0,
+                    place.1,
+                )
             }
         })
     }
 
     /// A function call.
-    fn call(&mut self, file: usize, f: &'a hcl::edit::expr::FuncCall, at: usize) -> Result<Tree, Unresolved> {
+    fn call(
+        &mut self,
+        file: usize,
+        f: &'a hcl::edit::expr::FuncCall,
+        at: usize,
+    ) -> Result<Tree, Unresolved> {
         let name = f.name.name.as_str();
         if f.name.is_namespaced() || f.args.expand_final() {
-            return Err((format!("the call of {name} is not evaluated by the import"), file, at));
+            return Err((
+                format!("the call of {name} is not evaluated by the import"),
+                file,
+                at,
+            ));
         }
         const FUNCTIONS: &[&str] = &[
-            "jsonencode", "jsondecode", "tolist", "toset", "tomap", "tostring", "tonumber", "tobool",
-            "sensitive", "nonsensitive", "concat", "join", "format", "lower", "upper", "trimspace",
-            "replace", "merge",
+            "jsonencode",
+            "jsondecode",
+            "tolist",
+            "toset",
+            "tomap",
+            "tostring",
+            "tonumber",
+            "tobool",
+            "sensitive",
+            "nonsensitive",
+            "concat",
+            "join",
+            "format",
+            "lower",
+            "upper",
+            "trimspace",
+            "replace",
+            "merge",
         ];
         if !FUNCTIONS.contains(&name) {
             return Err((
@@ -894,13 +1041,20 @@ impl<'a> Eval<'a> {
             }
             ("jsondecode", [v]) => {
                 let s = text(v)?;
-                let node: Node = serde_json::from_str(&s)
-                    .map_err(|e| (format!("jsondecode of a text that is not JSON: {e}"), file, at))?;
+                let node: Node = serde_json::from_str(&s).map_err(|e| {
+                    (
+                        format!("jsondecode of a text that is not JSON: {e}"),
+                        file,
+                        at,
+                    )
+                })?;
                 from_node(&node, at, 0).kind
             }
-            ("tolist" | "toset" | "tomap" | "tostring" | "tonumber" | "tobool" | "sensitive" | "nonsensitive", [v]) => {
-                v.kind.clone()
-            }
+            (
+                "tolist" | "toset" | "tomap" | "tostring" | "tonumber" | "tobool" | "sensitive"
+                | "nonsensitive",
+                [v],
+            ) => v.kind.clone(),
             ("concat", lists) => {
                 let mut out = Vec::new();
                 for l in lists {
@@ -913,7 +1067,9 @@ impl<'a> Eval<'a> {
             }
             ("join", [sep, list]) => {
                 let sep = text(sep)?;
-                let items = list.seq().ok_or(("join takes a list".to_string(), file, at))?;
+                let items = list
+                    .seq()
+                    .ok_or(("join takes a list".to_string(), file, at))?;
                 let parts = items.iter().map(&text).collect::<Result<Vec<_>, _>>()?;
                 let joined = parts.join(&sep);
                 self.charge(joined.len(), file, at)?;
@@ -922,7 +1078,8 @@ impl<'a> Eval<'a> {
             ("format", [spec, rest @ ..]) => {
                 let spec = text(spec)?;
                 let out = format_spec(&spec, rest).ok_or((
-                    "format with verbs other than %s, %d, %v and %% is not evaluated by the import".to_string(),
+                    "format with verbs other than %s, %d, %v and %% is not evaluated by the import"
+                        .to_string(),
                     file,
                     at,
                 ))?;
@@ -935,26 +1092,45 @@ impl<'a> Eval<'a> {
             ("replace", [s, from, to]) => {
                 let (s, from, to) = (text(s)?, text(from)?, text(to)?);
                 if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
-                    return Err(("replace with a regular expression is not evaluated by the import".to_string(), file, at));
+                    return Err((
+                        "replace with a regular expression is not evaluated by the import"
+                            .to_string(),
+                        file,
+                        at,
+                    ));
                 }
-                let out = if from.is_empty() { s } else { s.replace(&from, &to) };
+                let out = if from.is_empty() {
+                    s
+                } else {
+                    s.replace(&from, &to)
+                };
                 self.charge(out.len(), file, at)?;
                 Kind::Str(out)
             }
             ("merge", maps) => {
                 let mut out = Members::default();
                 for m in maps {
-                    for (k, kat, v) in m.map().ok_or(("merge takes objects".to_string(), file, at))? {
+                    for (k, kat, v) in
+                        m.map()
+                            .ok_or(("merge takes objects".to_string(), file, at))?
+                    {
                         out.set(k.clone(), *kat, v.clone());
                     }
                 }
                 Kind::Map(out.list)
             }
             (
-                "jsonencode" | "jsondecode" | "tolist" | "toset" | "tomap" | "tostring" | "tonumber" | "tobool"
-                | "join" | "lower" | "upper" | "trimspace" | "replace" | "format",
+                "jsonencode" | "jsondecode" | "tolist" | "toset" | "tomap" | "tostring"
+                | "tonumber" | "tobool" | "join" | "lower" | "upper" | "trimspace" | "replace"
+                | "format",
                 _,
-            ) => return Err((format!("{name} is called with the wrong number of arguments"), file, at)),
+            ) => {
+                return Err((
+                    format!("{name} is called with the wrong number of arguments"),
+                    file,
+                    at,
+                ));
+            }
             _ => {
                 return Err((
                     format!("the function {name} is not evaluated by the import"),
@@ -967,7 +1143,12 @@ impl<'a> Eval<'a> {
     }
 
     /// A `data "aws_iam_policy_document"`'s `json`, as the AWS provider writes it.
-    fn policy_document(&mut self, file: usize, body: &'a Body, at: usize) -> Result<Tree, Unresolved> {
+    fn policy_document(
+        &mut self,
+        file: usize,
+        body: &'a Body,
+        at: usize,
+    ) -> Result<Tree, Unresolved> {
         for b in body.blocks() {
             if b.ident.as_str() == "dynamic" {
                 return Err((
@@ -977,41 +1158,47 @@ impl<'a> Eval<'a> {
                 ));
             }
         }
-        let text_attr = |ev: &mut Self, body: &'a Body, key: &str| -> Result<Option<String>, Unresolved> {
-            match body.get_attribute(key) {
-                Some(a) => {
-                    let v = ev.eval(file, &a.value)?;
-                    match v.kind {
-                        Kind::Null => Ok(None),
-                        _ => scalar(&v)
-                            .map(|s| Some(and_to_dollar(&s)))
-                            .ok_or((format!("{key} is not a text"), file, start(a.value.span()))),
+        let text_attr =
+            |ev: &mut Self, body: &'a Body, key: &str| -> Result<Option<String>, Unresolved> {
+                match body.get_attribute(key) {
+                    Some(a) => {
+                        let v = ev.eval(file, &a.value)?;
+                        match v.kind {
+                            Kind::Null => Ok(None),
+                            _ => scalar(&v).map(|s| Some(and_to_dollar(&s))).ok_or((
+                                format!("{key} is not a text"),
+                                file,
+                                start(a.value.span()),
+                            )),
+                        }
                     }
+                    None => Ok(None),
                 }
-                None => Ok(None),
-            }
-        };
-        let list_attr = |ev: &mut Self, body: &'a Body, key: &str| -> Result<Option<Vec<String>>, Unresolved> {
-            match body.get_attribute(key) {
-                Some(a) => {
-                    let v = ev.eval(file, &a.value)?;
-                    match &v.kind {
-                        Kind::Null => Ok(None),
-                        Kind::Seq(items) => items
-                            .iter()
-                            .map(|i| {
-                                scalar(i)
-                                    .map(|s| and_to_dollar(&s))
-                                    .ok_or((format!("{key} holds a value that is not a text"), file, i.at))
-                            })
-                            .collect::<Result<Vec<_>, _>>()
-                            .map(Some),
-                        _ => Err((format!("{key} is not a list"), file, start(a.value.span()))),
+            };
+        let list_attr =
+            |ev: &mut Self, body: &'a Body, key: &str| -> Result<Option<Vec<String>>, Unresolved> {
+                match body.get_attribute(key) {
+                    Some(a) => {
+                        let v = ev.eval(file, &a.value)?;
+                        match &v.kind {
+                            Kind::Null => Ok(None),
+                            Kind::Seq(items) => items
+                                .iter()
+                                .map(|i| {
+                                    scalar(i).map(|s| and_to_dollar(&s)).ok_or((
+                                        format!("{key} holds a value that is not a text"),
+                                        file,
+                                        i.at,
+                                    ))
+                                })
+                                .collect::<Result<Vec<_>, _>>()
+                                .map(Some),
+                            _ => Err((format!("{key} is not a list"), file, start(a.value.span()))),
+                        }
                     }
+                    None => Ok(None),
                 }
-                None => Ok(None),
-            }
-        };
+            };
         let one_or_many = |items: Vec<String>| match items.as_slice() {
             [one] => Node::str(one.clone()),
             _ => Node::Seq(items.into_iter().map(Node::Str).collect()),
@@ -1039,8 +1226,13 @@ impl<'a> Eval<'a> {
         let docs = |ev: &mut Self, key: &str| -> Result<Vec<Node>, Unresolved> {
             let mut out = Vec::new();
             for json in list_attr(ev, body, key)?.unwrap_or_default() {
-                let node: Node = serde_json::from_str(&json)
-                    .map_err(|e| (format!("{key} holds a text that is not JSON: {e}"), file, at))?;
+                let node: Node = serde_json::from_str(&json).map_err(|e| {
+                    (
+                        format!("{key} holds a text that is not JSON: {e}"),
+                        file,
+                        at,
+                    )
+                })?;
                 if let Node::Map(members) = node {
                     for (k, v) in members {
                         if k == "Statement" {
@@ -1077,7 +1269,10 @@ impl<'a> Eval<'a> {
                     st.insert(json, one_or_many(items));
                 }
             }
-            for (key, json) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+            for (key, json) in [
+                ("principals", "Principal"),
+                ("not_principals", "NotPrincipal"),
+            ] {
                 let mut principal: Vec<(String, Vec<String>)> = Vec::new();
                 for p in sb.get_blocks(key) {
                     let ty = text_attr(self, &p.body, "type")?.unwrap_or_default();
@@ -1101,7 +1296,7 @@ impl<'a> Eval<'a> {
                     }
                 }
             }
-            let mut conditions: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+            let mut conditions: Conditions = Vec::new();
             for c in sb.get_blocks("condition") {
                 let test = text_attr(self, &c.body, "test")?.unwrap_or_default();
                 let variable = text_attr(self, &c.body, "variable")?.unwrap_or_default();
@@ -1139,7 +1334,9 @@ impl<'a> Eval<'a> {
         let mut doc = Node::map();
         doc.insert(
             "Version",
-            Node::Str(text_attr(self, body, "version")?.unwrap_or_else(|| "2012-10-17".to_string())),
+            Node::Str(
+                text_attr(self, body, "version")?.unwrap_or_else(|| "2012-10-17".to_string()),
+            ),
         );
         if let Some(id) = text_attr(self, body, "policy_id")? {
             doc.insert("Id", Node::Str(id));
@@ -1194,10 +1391,13 @@ fn sid_of(statement: &Node) -> Option<String> {
 /// Whether two values are equal (ignoring where they are).
 fn same(a: &Tree, b: &Tree) -> bool {
     match (&a.kind, &b.kind) {
-        (Kind::Seq(x), Kind::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (Kind::Seq(x), Kind::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
         (Kind::Map(x), Kind::Map(y)) => {
             x.len() == y.len()
-                && x.iter().all(|(k, _, v)| b.get(k).is_some_and(|w| same(v, w)))
+                && x.iter()
+                    .all(|(k, _, v)| b.get(k).is_some_and(|w| same(v, w)))
         }
         (Kind::Number(x), Kind::Number(y)) => x.as_f64() == y.as_f64(),
         (x, y) => x == y,
@@ -1270,36 +1470,69 @@ mod tests {
 
     /// The value of `local.v` in a configuration of one `locals` block, as text.
     fn local(expr: &str) -> Result<String, String> {
-        let text = format!("locals {{\n  v = {expr}\n}}\nresource \"aws_iam_user\" \"u\" {{\n  name = local.v\n}}\n");
+        let text = format!(
+            "locals {{\n  v = {expr}\n}}\nresource \"aws_iam_user\" \"u\" {{\n  name = local.v\n}}\n"
+        );
         let i = import_text(&text, &ImportOptions::default()).map_err(|e| e.to_string())?;
         match i.skipped.first() {
             Some(s) => Err(s.why.clone()),
-            None => Ok(i.scenario.users.first().map(|u| u.name.clone()).unwrap_or_default()),
+            None => Ok(i
+                .scenario
+                .users
+                .first()
+                .map(|u| u.name.clone())
+                .unwrap_or_default()),
         }
     }
 
     #[test]
     fn templates_and_functions_evaluate() {
-        assert_eq!(local(r#""a-${"b"}-$${aws:username}""#).unwrap(), "a-b-${aws:username}");
-        assert_eq!(local(r#"join("-", concat(["a"], ["b", "c"]))"#).unwrap(), "a-b-c");
+        assert_eq!(
+            local(r#""a-${"b"}-$${aws:username}""#).unwrap(),
+            "a-b-${aws:username}"
+        );
+        assert_eq!(
+            local(r#"join("-", concat(["a"], ["b", "c"]))"#).unwrap(),
+            "a-b-c"
+        );
         assert_eq!(local(r#"format("%s/%d%%", "x", 7)"#).unwrap(), "x/7%");
-        assert_eq!(local(r#"true && !false ? upper("yes") : "no""#).unwrap(), "YES");
+        assert_eq!(
+            local(r#"true && !false ? upper("yes") : "no""#).unwrap(),
+            "YES"
+        );
         assert_eq!(local(r#"{ a = "x", b = "y" }["b"]"#).unwrap(), "y");
         assert_eq!(local(r#"["p", "q"][1]"#).unwrap(), "q");
-        assert_eq!(local(r#"jsondecode("{\"k\": [\"v\"]}").k[0]"#).unwrap(), "v");
-        assert_eq!(local(r#"replace(trimspace("  a.b "), ".", "_")"#).unwrap(), "a_b");
+        assert_eq!(
+            local(r#"jsondecode("{\"k\": [\"v\"]}").k[0]"#).unwrap(),
+            "v"
+        );
+        assert_eq!(
+            local(r#"replace(trimspace("  a.b "), ".", "_")"#).unwrap(),
+            "a_b"
+        );
         // jsonencode writes object keys in lexical order, as Terraform does.
         assert_eq!(
             local(r#"jsonencode({ b = 1, a = [true, null] })"#).unwrap(),
             r#"{"a":[true,null],"b":1}"#
         );
-        assert_eq!(local("\"x\" == \"x\" ? \"same\" : \"other\"").unwrap(), "same");
+        assert_eq!(
+            local("\"x\" == \"x\" ? \"same\" : \"other\"").unwrap(),
+            "same"
+        );
     }
 
     #[test]
     fn what_is_not_evaluated_says_why() {
-        assert!(local(r#""%{if true}x%{endif}""#).unwrap_err().contains("directives"));
-        assert!(local(r#"[for x in ["a"] : x][0]"#).unwrap_err().contains("for expressions"));
+        assert!(
+            local(r#""%{if true}x%{endif}""#)
+                .unwrap_err()
+                .contains("directives")
+        );
+        assert!(
+            local(r#"[for x in ["a"] : x][0]"#)
+                .unwrap_err()
+                .contains("for expressions")
+        );
         assert!(local(r#"timestamp()"#).unwrap_err().contains("timestamp"));
         assert!(local(r#"regex("a", "b")"#).unwrap_err().contains("regex"));
         assert!(local("1 + 2").unwrap_err().contains("arithmetic"));
@@ -1312,8 +1545,12 @@ mod tests {
     fn a_heredoc_policy_keeps_its_json() {
         let text = "resource \"aws_iam_policy\" \"p\" {\n  name = \"p\"\n  policy = <<EOT\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/$${aws:username}\"}]}\nEOT\n}\n";
         let i = import_text(text, &ImportOptions::default()).unwrap();
-        let doc: serde_json::Value = serde_json::from_str(&i.scenario.policies[0].document).unwrap();
-        assert_eq!(doc["Statement"][0]["Resource"], "arn:aws:s3:::b/${aws:username}");
+        let doc: serde_json::Value =
+            serde_json::from_str(&i.scenario.policies[0].document).unwrap();
+        assert_eq!(
+            doc["Statement"][0]["Resource"],
+            "arn:aws:s3:::b/${aws:username}"
+        );
     }
 
     #[test]
@@ -1390,7 +1627,11 @@ resource "aws_s3_bucket_policy" "b" {
         }
         text.push_str("}\nresource \"aws_iam_user\" \"u\" {\n  name = local.l399\n}\n");
         let i = import_text(&text, &ImportOptions::default()).unwrap();
-        assert!(i.skipped[0].why.contains("nest more than"), "{:?}", i.skipped);
+        assert!(
+            i.skipped[0].why.contains("nest more than"),
+            "{:?}",
+            i.skipped
+        );
         assert_eq!(i.skipped[0].line, Some(404));
     }
 }

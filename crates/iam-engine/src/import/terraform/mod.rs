@@ -100,7 +100,13 @@ impl<'a> Report<'a> {
     }
 
     /// Lists `what` as left out, because `why`, at byte `at` of file `file`.
-    pub fn skip(&mut self, what: impl Into<String>, why: impl Into<String>, file: usize, at: usize) {
+    pub fn skip(
+        &mut self,
+        what: impl Into<String>,
+        why: impl Into<String>,
+        file: usize,
+        at: usize,
+    ) {
         let (name, lc) = match self.files.get(file) {
             Some((name, index)) => (name.clone(), Some(index.line_col(at))),
             None => (None, None),
@@ -120,7 +126,13 @@ impl<'a> Report<'a> {
     }
 
     /// An error at byte `at` of file `file`.
-    pub fn error(&self, code: &'static str, message: impl Into<String>, file: usize, at: usize) -> ImportError {
+    pub fn error(
+        &self,
+        code: &'static str,
+        message: impl Into<String>,
+        file: usize,
+        at: usize,
+    ) -> ImportError {
         match self.files.get(file) {
             Some((name, index)) => {
                 let lc = index.line_col(at);
@@ -165,19 +177,32 @@ pub(super) fn is_terraform_json(tree: &Tree) -> bool {
 pub(super) fn looks_like_hcl(text: &str) -> bool {
     text.lines().any(|line| {
         let line = line.trim_start();
-        ["resource", "data", "variable", "locals", "provider", "module", "output", "terraform"]
-            .iter()
-            .any(|kw| {
-                line.strip_prefix(kw).is_some_and(|rest| {
-                    let rest = rest.trim_start();
-                    rest.starts_with('"') || rest.starts_with('{')
-                })
+        [
+            "resource",
+            "data",
+            "variable",
+            "locals",
+            "provider",
+            "module",
+            "output",
+            "terraform",
+        ]
+        .iter()
+        .any(|kw| {
+            line.strip_prefix(kw).is_some_and(|rest| {
+                let rest = rest.trim_start();
+                rest.starts_with('"') || rest.starts_with('{')
             })
+        })
     })
 }
 
 /// Reads `terraform show -json` output (see the [module docs](self)).
-pub(super) fn import_json(tree: &Tree, text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+pub(super) fn import_json(
+    tree: &Tree,
+    text: &str,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     let mut report = Report::new(vec![(None, text)], false);
     let (source, resources, account) = plan::resources(tree, options, text, &mut report)?;
     let scenario = build::build(&resources, &account, &mut report, false)?;
@@ -200,10 +225,18 @@ pub(super) fn computed_attribute(
     let name = || s("name");
     let path = || s("path").unwrap_or_else(|| "/".to_string());
     let value = match (r.mode, r.ty.as_str(), attr) {
-        (Mode::Managed, "aws_iam_user" | "aws_iam_group" | "aws_iam_role", "id" | "name") => name()?,
-        (Mode::Managed, "aws_iam_user", "arn") => format!("arn:aws:iam::{account}:user{}{}", path(), name()?),
-        (Mode::Managed, "aws_iam_group", "arn") => format!("arn:aws:iam::{account}:group{}{}", path(), name()?),
-        (Mode::Managed, "aws_iam_role", "arn") => format!("arn:aws:iam::{account}:role{}{}", path(), name()?),
+        (Mode::Managed, "aws_iam_user" | "aws_iam_group" | "aws_iam_role", "id" | "name") => {
+            name()?
+        }
+        (Mode::Managed, "aws_iam_user", "arn") => {
+            format!("arn:aws:iam::{account}:user{}{}", path(), name()?)
+        }
+        (Mode::Managed, "aws_iam_group", "arn") => {
+            format!("arn:aws:iam::{account}:group{}{}", path(), name()?)
+        }
+        (Mode::Managed, "aws_iam_role", "arn") => {
+            format!("arn:aws:iam::{account}:role{}{}", path(), name()?)
+        }
         (Mode::Managed, "aws_iam_policy", "arn" | "id") => {
             format!("arn:aws:iam::{account}:policy{}{}", path(), name()?)
         }
@@ -212,8 +245,12 @@ pub(super) fn computed_attribute(
         (Mode::Managed, "aws_sqs_queue", "id" | "url") => {
             format!("https://sqs.{region}.amazonaws.com/{account}/{}", name()?)
         }
-        (Mode::Managed, "aws_sqs_queue", "arn") => format!("arn:aws:sqs:{region}:{account}:{}", name()?),
-        (Mode::Managed, "aws_sns_topic", "arn" | "id") => format!("arn:aws:sns:{region}:{account}:{}", name()?),
+        (Mode::Managed, "aws_sqs_queue", "arn") => {
+            format!("arn:aws:sqs:{region}:{account}:{}", name()?)
+        }
+        (Mode::Managed, "aws_sns_topic", "arn" | "id") => {
+            format!("arn:aws:sns:{region}:{account}:{}", name()?)
+        }
         (Mode::Data, "aws_caller_identity", "account_id" | "id") => account.to_string(),
         (Mode::Data, "aws_partition", "partition" | "id") => "aws".to_string(),
         (Mode::Data, "aws_partition", "dns_suffix") => "amazonaws.com".to_string(),

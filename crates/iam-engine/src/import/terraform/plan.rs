@@ -38,7 +38,8 @@ pub(in super::super) fn resources(
     };
     let mut out = Vec::new();
     let root = if plan {
-        tree.get("planned_values").and_then(|p| p.get("root_module"))
+        tree.get("planned_values")
+            .and_then(|p| p.get("root_module"))
     } else {
         tree.get("values").and_then(|p| p.get("root_module"))
     };
@@ -77,7 +78,11 @@ fn walk(module: &Tree, module_address: &str, out: &mut Vec<TfResource>, depth: u
     if depth > MAX_MODULE_DEPTH {
         return;
     }
-    for r in module.get("resources").and_then(Tree::seq).unwrap_or_default() {
+    for r in module
+        .get("resources")
+        .and_then(Tree::seq)
+        .unwrap_or_default()
+    {
         let text = |k: &str| r.get(k).and_then(Tree::as_str).unwrap_or("").to_string();
         let mode = if text("mode") == "data" {
             Mode::Data
@@ -106,7 +111,11 @@ fn walk(module: &Tree, module_address: &str, out: &mut Vec<TfResource>, depth: u
             failed: Vec::new(),
         });
     }
-    for child in module.get("child_modules").and_then(Tree::seq).unwrap_or_default() {
+    for child in module
+        .get("child_modules")
+        .and_then(Tree::seq)
+        .unwrap_or_default()
+    {
         let address = child
             .get("address")
             .and_then(Tree::as_str)
@@ -190,7 +199,11 @@ fn index_config<'t>(module: &'t Tree, path: &str, out: &mut ConfigIndex<'t>, dep
     if depth > MAX_MODULE_DEPTH {
         return;
     }
-    for r in module.get("resources").and_then(Tree::seq).unwrap_or_default() {
+    for r in module
+        .get("resources")
+        .and_then(Tree::seq)
+        .unwrap_or_default()
+    {
         let text = |k: &str| r.get(k).and_then(Tree::as_str).unwrap_or("").to_string();
         let mode = if text("mode") == "data" {
             Mode::Data
@@ -412,8 +425,7 @@ fn fill(
                     if !matches!(inner_flag.kind, Kind::Bool(true)) {
                         continue;
                     }
-                    let (values, names) =
-                        resolver.references(module, e.and_then(|e| e.get(inner)));
+                    let (values, names) = resolver.references(module, e.and_then(|e| e.get(inner)));
                     match values.as_slice() {
                         [v] => set(
                             block,
