@@ -1,6 +1,6 @@
 //! A list of Terraform resources → a scenario (see the [module docs](super)).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::super::cfn::policy_ref_of_arn;
 use super::super::tree::{Kind, Tree};
@@ -158,6 +158,17 @@ fn tag_name(r: &TfResource) -> Option<String> {
 struct Builder<'r, 'a> {
     report: &'r mut Report<'a>,
     account: String,
+    /// What each identity already holds (kind, owner in lower case, item), so a policy or
+    /// group given twice (a role's `managed_policy_arns` and an attachment, as a state says
+    /// both) is added once, at one lookup each.
+    seen: HashSet<(&'static str, String, String)>,
+}
+
+impl Builder<'_, '_> {
+    /// Whether `item` is new for `owner` (and records it).
+    fn fresh(&mut self, kind: &'static str, owner: &str, item: String) -> bool {
+        self.seen.insert((kind, owner.to_ascii_lowercase(), item))
+    }
 }
 
 /// Turns the resources into a scenario of `account`.
@@ -170,6 +181,7 @@ pub(super) fn build(
     let mut b = Builder {
         report,
         account: account.to_string(),
+        seen: HashSet::new(),
     };
     let mut s = Scenario::new(account.to_string());
     let mut later = Vec::new();
@@ -262,8 +274,10 @@ pub(super) fn build(
                     }
                 }
                 for arn in b.list(r, "managed_policy_arns") {
-                    if let Some(p) = b.policy_ref(r, &arn) {
-                        push_new(&mut role.managed_policies, p);
+                    if let Some(p) = b.policy_ref(r, &arn)
+                        && b.fresh("role", &role.name, format!("{p:?}"))
+                    {
+                        role.managed_policies.push(p);
                     }
                 }
                 s.roles.push(role);
@@ -340,12 +354,6 @@ pub(super) fn build(
         b.attach(r, &mut s, &mut names);
     }
     Ok(s)
-}
-
-fn push_new<T: PartialEq>(list: &mut Vec<T>, item: T) {
-    if !list.contains(&item) {
-        list.push(item);
-    }
 }
 
 impl Builder<'_, '_> {
@@ -565,7 +573,13 @@ impl Builder<'_, '_> {
                 };
                 let groups = self.list(r, "groups");
                 match names.user(s, &user) {
-                    Some(u) => groups.into_iter().for_each(|g| push_new(&mut u.groups, g)),
+                    Some(u) => {
+                        for g in groups {
+                            if self.fresh("group of", &u.name, g.to_ascii_lowercase()) {
+                                u.groups.push(g);
+                            }
+                        }
+                    }
                     None => self.missing(r, "user", &user),
                 }
             }
@@ -575,7 +589,11 @@ impl Builder<'_, '_> {
                 };
                 for user in self.list(r, "users") {
                     match names.user(s, &user) {
-                        Some(u) => push_new(&mut u.groups, group.clone()),
+                        Some(u) => {
+                            if self.fresh("group of", &u.name, group.to_ascii_lowercase()) {
+                                u.groups.push(group.clone());
+                            }
+                        }
                         None => self.missing(r, "user", &user),
                     }
                 }
@@ -615,8 +633,16 @@ impl Builder<'_, '_> {
                     }
                 };
                 for (kind, n) in targets {
+                    let label = ["user", "group", "role"]
+                        .get(usize::from(kind))
+                        .copied()
+                        .unwrap_or("role");
                     match names.managed(s, kind, &n) {
-                        Some(list) => push_new(list, p.clone()),
+                        Some((owner, list)) => {
+                            if self.fresh(label, &owner, format!("{p:?}")) {
+                                list.push(p.clone());
+                            }
+                        }
                         None => self.missing(
                             r,
                             ["user", "group", "role"]
@@ -784,21 +810,21 @@ impl Names {
         s: &'s mut Scenario,
         kind: u8,
         name: &str,
-    ) -> Option<&'s mut Vec<PolicyRef>> {
+    ) -> Option<(String, &'s mut Vec<PolicyRef>)> {
         let key = name.to_ascii_lowercase();
         match kind {
             0 => s
                 .users
                 .get_mut(*self.users.get(&key)?)
-                .map(|u| &mut u.managed_policies),
+                .map(|u| (u.name.clone(), &mut u.managed_policies)),
             1 => s
                 .groups
                 .get_mut(*self.groups.get(&key)?)
-                .map(|g| &mut g.managed_policies),
+                .map(|g| (g.name.clone(), &mut g.managed_policies)),
             _ => s
                 .roles
                 .get_mut(*self.roles.get(&key)?)
-                .map(|r| &mut r.managed_policies),
+                .map(|r| (r.name.clone(), &mut r.managed_policies)),
         }
     }
 

@@ -335,32 +335,50 @@ fn resolve_unknowns(
             .entry((strip_keys(&r.module), r.mode, r.ty.clone(), r.name.clone()))
             .or_insert(i);
     }
-    let snapshot: Vec<TfResource> = resources.to_vec();
     let resolver = Resolver {
         by_name,
-        resources: &snapshot,
+        resources,
         variables,
         account: account.to_string(),
     };
-    for r in resources.iter_mut() {
+    // The resources are read by the resolver while the changes are worked out, then changed:
+    // only a resource with an unknown value it reads is copied.
+    let mut changed: Vec<(usize, TfResource)> = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
         let Some(u) = unknown.get(r.address.as_str()) else {
             continue;
         };
-        let module = strip_keys(&r.module);
-        let expressions = config
-            .get(&(module.clone(), r.mode, r.ty.clone(), r.name.clone()))
-            .copied();
         let wanted: &[&str] = match (r.mode, r.ty.as_str()) {
             (Mode::Data, "aws_iam_policy_document") => &["json"],
             (Mode::Data, _) => &[],
             (Mode::Managed, ty) => super::build::known(ty).unwrap_or_default(),
         };
-        for (key, _, flag) in u.map().unwrap_or_default() {
-            if !wanted.contains(&key.as_str()) || super::build::COMPUTED.contains(&key.as_str()) {
-                continue;
-            }
+        let keys: Vec<(&String, &Tree)> = u
+            .map()
+            .unwrap_or_default()
+            .iter()
+            .filter(|(key, _, _)| {
+                wanted.contains(&key.as_str()) && !super::build::COMPUTED.contains(&key.as_str())
+            })
+            .map(|(k, _, flag)| (k, flag))
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        let module = strip_keys(&r.module);
+        let expressions = config
+            .get(&(module.clone(), r.mode, r.ty.clone(), r.name.clone()))
+            .copied();
+        let mut copy = r.clone();
+        for (key, flag) in keys {
             let expression = expressions.and_then(|e| e.get(key));
-            fill(r, key, flag, expression, &module, &resolver, report);
+            fill(&mut copy, key, flag, expression, &module, &resolver, report);
+        }
+        changed.push((i, copy));
+    }
+    for (i, r) in changed {
+        if let Some(slot) = resources.get_mut(i) {
+            *slot = r;
         }
     }
 }
