@@ -156,9 +156,18 @@ fn a_state_imports_with_its_account() {
         .unwrap();
     assert!(bucket.policy.as_deref().unwrap().contains("210987654321"));
     assert!(i.skipped.is_empty(), "{:?}", i.skipped);
-    // The options' account wins.
-    let other = detect_and_import(
+    // The account the state names wins over the options' (which a plan without it takes).
+    let same = detect_and_import(
         &fixture("state.json"),
+        &ImportOptions {
+            account_id: Some("999988887777".to_string()),
+            ..ImportOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(same.scenario.account.id, "210987654321");
+    let other = detect_and_import(
+        &fixture("seed-admin-plan.json"),
         &ImportOptions {
             account_id: Some("999988887777".to_string()),
             ..ImportOptions::default()

@@ -125,18 +125,16 @@ fn walk(module: &Tree, module_address: &str, out: &mut Vec<TfResource>, depth: u
     }
 }
 
-/// The scenario's account: the options', else the one `data.aws_caller_identity` read, else
-/// the one in an IAM ARN of the state, else the default (with a note when the configuration
-/// names the account through `aws_caller_identity`).
+/// The scenario's account: the one `data.aws_caller_identity` read, else the one in an IAM
+/// ARN of the state (as the authorization details' import takes it from their ARNs), else the
+/// options', else the default (with a note when the configuration names the account through
+/// `aws_caller_identity`).
 fn account_of(
     resources: &[TfResource],
     options: &ImportOptions,
     text: &str,
     report: &mut Report<'_>,
 ) -> String {
-    if let Some(a) = &options.account_id {
-        return a.clone();
-    }
     let caller = resources
         .iter()
         .filter(|r| r.mode == Mode::Data && r.ty == "aws_caller_identity")
@@ -154,6 +152,9 @@ fn account_of(
         });
     if let Some(a) = from_arn {
         return a;
+    }
+    if let Some(a) = &options.account_id {
+        return a.clone();
     }
     if text.contains("aws_caller_identity") {
         report.notes.push(format!(
