@@ -92,6 +92,41 @@ test('an example exports as YAML and JSON and downloads as a file', async () => 
   await page.close();
 });
 
+test('an example exports as Terraform in either policy style and downloads as main.tf', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await openExample(page, 'permissions-boundary');
+  await showView(page, 'export');
+  await page.locator('pre.export-code').first().waitFor({ state: 'visible', timeout: 15000 });
+  await page.locator('button[data-format="terraform"]').click();
+  const code = page.locator('pre.export-code[data-format="hcl"]');
+  await code.waitFor({ state: 'visible', timeout: 5000 });
+  const hcl = await code.innerText();
+  assert.match(hcl, /^# Terraform configuration exported by the IAM policy playground\./);
+  assert.match(hcl, /resource "aws_iam_user" "maria" \{/);
+  assert.match(hcl, /policy = jsonencode\(\{/);
+  assert.match(hcl, /arn:\$\{data\.aws_partition\.current\.partition\}:iam::aws:policy\//);
+  assert.ok((await code.locator('.tok-fn').count()) > 0, 'block types are coloured');
+  assert.match(await page.locator('.export-left-out').innerText(), /not managed by Terraform/);
+
+  // The policy style is a keyboard choice like the format.
+  await page.locator('button[data-policy-style="document"]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('pre.export-code')?.textContent.includes('data "aws_iam_policy_document"'), null, { timeout: 5000 });
+  assert.equal(await page.locator('button[data-policy-style="document"]').getAttribute('aria-pressed'), 'true');
+  const documentStyle = await code.innerText();
+  assert.match(documentStyle, /statement \{\n\s+sid\s+= /);
+  await shootLaptopAndPhone(page, 'export-terraform');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 10000 }),
+    page.locator('.export-download').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'main.tf');
+  assert.equal(readFileSync(await download.path(), 'utf8').trimEnd(), documentStyle.trimEnd());
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a pasted template opens as a new scenario and lists what was left out', async () => {
   const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'export');

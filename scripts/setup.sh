@@ -8,8 +8,8 @@
 #   - trunk at TRUNK_VERSION, wasm-bindgen-cli at the version in Cargo.lock and cargo-fuzz at
 #     CARGO_FUZZ_VERSION (cargo install)
 #   - the npm packages in package-lock.json (npm ci): playwright-core, binaryen (wasm-opt)
-#   - cfn-lint, jsonschema and mcp (the MCP Python SDK) from PyPI, pinned, in a virtual
-#     environment in the cache folder (scripts/env.sh)
+#   - cfn-lint, jsonschema, mcp (the MCP Python SDK) and python-hcl2 from PyPI, pinned, in a
+#     virtual environment in the cache folder (scripts/env.sh), and checkov in another one there
 # It never downloads a browser or a prebuilt tool: Trunk runs offline with the tools above.
 set -euo pipefail
 
@@ -125,6 +125,28 @@ if [ "$("$CFN_LINT_VENV/bin/python" -c 'from importlib.metadata import version; 
   log "installing mcp $MCP_VERSION (pip, in the cfn-lint virtual environment)"
   "$CFN_LINT_VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION" \
     "jsonschema==$JSONSCHEMA_VERSION" "mcp==$MCP_VERSION"
+fi
+
+# 6d. python-hcl2, pinned, in the same environment: the test command parses the Terraform export's
+#     golden files with it (scripts/check_terraform.py).
+PYTHON_HCL2_VERSION=8.1.4
+if [ "$("$CFN_LINT_VENV/bin/python" -c 'from importlib.metadata import version; print(version("python-hcl2"))' 2>/dev/null)" != "$PYTHON_HCL2_VERSION" ]; then
+  log "installing python-hcl2 $PYTHON_HCL2_VERSION (pip, in the cfn-lint virtual environment)"
+  "$CFN_LINT_VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION" \
+    "jsonschema==$JSONSCHEMA_VERSION" "mcp==$MCP_VERSION" "python-hcl2==$PYTHON_HCL2_VERSION"
+fi
+
+# 6e. checkov, pinned, in a virtual environment of its own beside cfn-lint's: the test command
+#     checks that its Terraform scan reads the exported configurations. It depends on
+#     bc-python-hcl2, a fork whose module is also named `hcl2`, so it cannot share python-hcl2's
+#     environment.
+CHECKOV_VERSION=3.3.30
+if [ "$("$CHECKOV" --version 2>/dev/null)" != "$CHECKOV_VERSION" ]; then
+  log "installing checkov $CHECKOV_VERSION (pip, in its own virtual environment; about a minute)"
+  rm -rf "$CHECKOV_VENV"
+  mkdir -p "$(dirname "$CHECKOV_VENV")"
+  python3 -m venv "$CHECKOV_VENV"
+  "$CHECKOV_VENV/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
 fi
 
 # 7. Cargo dependencies, fetched once so that offline Trunk builds find them.

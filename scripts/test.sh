@@ -50,6 +50,12 @@ templates=(crates/iam-engine/tests/golden/cfn/*.yaml crates/iam-engine/tests/gol
 "$CFN_LINT" --include-checks I -- "${templates[@]}"
 echo "cfn-lint: ${#templates[@]} templates, no errors or warnings"
 
+step "Terraform: the exported configurations parse with python-hcl2, and checkov's scan reads them"
+# The golden files are byte-compared with the exporter's output by the native tests above (both
+# policy styles of every gallery example and the every-feature scenario). checkov's findings are
+# counted, not gated; its parsing errors fail the step.
+"$CFN_LINT_VENV/bin/python" scripts/check_terraform.py "$CHECKOV" crates/iam-engine/tests/golden/terraform
+
 step "SARIF: the CLI's SARIF golden files against the SARIF 2.1.0 JSON schema (jsonschema)"
 # The golden files are byte-compared with `validate --format sarif` by the native tests above.
 "$CFN_LINT_VENV/bin/python" scripts/check_sarif.py crates/iam-playground/tests/schemas/sarif-2.1.0.json \

@@ -1,9 +1,8 @@
-//! The export and import view: CloudFormation templates and account authorization details.
+//! The export and import view: CloudFormation templates, Terraform configurations and account
+//! authorization details.
 //!
-//! Export: the scenario as a CloudFormation template ([`iam_engine::export::cloudformation`])
-//! in YAML or JSON, shown read-only and coloured by the engine's tokens
-//! ([`iam_engine::editing::tokens`]), with Copy and Download, and the engine's list of what the
-//! template leaves out ([`iam_engine::export::left_out`], the same sentences as its `Metadata`). Below it, the `aws iam simulate-custom-policy
+//! Export: the scenario as a CloudFormation template in YAML or JSON or as a Terraform
+//! configuration, in its own panel ([`super::export_template::TemplatePanel`]). Below it, the `aws iam simulate-custom-policy
 //! --cli-input-json` input for the simulator's current request
 //! ([`iam_engine::workbench::cli_input`]), so the user can ask AWS the same question.
 //!
@@ -16,90 +15,17 @@
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::editing::tokens::{TokenKind, mark_functions, tokenize, tokenize_yaml};
-use iam_engine::export::{Format, cloudformation, left_out};
 use iam_engine::import::{
     ImportError, ImportOptions, Imported, TerraformFile, detect_and_import, import_terraform_files,
     is_terraform_file_name,
 };
-use iam_engine::scenario::Scenario;
 use iam_engine::workbench::{CompileCache, Workbench};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::export_code::{CodeLang, code_view};
+use crate::components::export_template::TemplatePanel;
 use crate::data::Loadable;
 use crate::store::{Action, Notice, NoticeLevel, View};
-
-/// Templates longer than this are shown without colouring: one `<span>` per token of a
-/// megabyte template would make the page sluggish, and plain text reads the same.
-pub const HIGHLIGHT_LIMIT: usize = 200_000;
-
-/// The export's colour class of a token (the editor's token kinds, folded into the few colours a
-/// template needs); `None` for text shown as is (punctuation).
-fn token_class(kind: TokenKind) -> Option<&'static str> {
-    match kind {
-        TokenKind::Key => Some("tok-key"),
-        TokenKind::Function => Some("tok-fn"),
-        TokenKind::String => Some("tok-string"),
-        TokenKind::Number | TokenKind::Keyword => Some("tok-literal"),
-        TokenKind::Comment => Some("tok-comment"),
-        TokenKind::Punctuation | TokenKind::Invalid => None,
-    }
-}
-
-/// The coloured code view of a template or JSON text, from the engine's tokens.
-fn code_view(text: &str, json: bool) -> Html {
-    if text.len() > HIGHLIGHT_LIMIT {
-        return html! { { text.to_owned() } };
-    }
-    let tokens = if json {
-        let mut tokens = tokenize(text);
-        mark_functions(text, &mut tokens);
-        tokens
-    } else {
-        tokenize_yaml(text)
-    };
-    let mut out: Vec<Html> = Vec::with_capacity(tokens.len() * 2 + 1);
-    let mut plain = 0;
-    for token in tokens {
-        let Some(class) = token_class(token.kind) else {
-            continue;
-        };
-        if let Some(between) = text.get(plain..token.span.start).filter(|t| !t.is_empty()) {
-            out.push(html! { { between.to_owned() } });
-        }
-        out.push(html! { <span class={class}>{ token.span.slice(text).to_owned() }</span> });
-        plain = token.span.end;
-    }
-    if let Some(tail) = text.get(plain..).filter(|t| !t.is_empty()) {
-        out.push(html! { { tail.to_owned() } });
-    }
-    out.into_iter().collect()
-}
-
-/// A file name for the scenario: its title (or slot) with anything but letters, digits, `-`,
-/// `_` and `.` turned into `-`.
-pub fn file_name(title: &str, slot: &str, extension: &str) -> String {
-    let base = if title.trim().is_empty() { slot } else { title };
-    let mut name: String = base
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    while name.contains("--") {
-        name = name.replace("--", "-");
-    }
-    let name = name.trim_matches(['-', '.']);
-    let name = if name.is_empty() { "scenario" } else { name };
-    let name: String = name.chars().take(100).collect();
-    format!("{name}.{extension}")
-}
 
 /// The notice after a successful import: where it came from and what was left out.
 pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
@@ -154,138 +80,20 @@ pub fn import_error_text(e: &ImportError) -> String {
     }
 }
 
-/// Offers `text` as a file download named `name`.
-fn download(text: &str, name: &str, mime: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "the browser could not build the file".to_owned())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser could not build the file".to_owned())?;
-    let document = gloo::utils::document();
-    let anchor = document
-        .create_element("a")
-        .map_err(|_| "the browser could not start the download".to_owned())?
-        .unchecked_into::<web_sys::HtmlAnchorElement>();
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.set_class_name("export-download-link");
-    let body = document.body();
-    if let Some(body) = &body {
-        let _ = body.append_child(&anchor);
-    }
-    anchor.click();
-    anchor.remove();
-    // The download has started from the URL; release it a moment later.
-    gloo::timers::callback::Timeout::new(1_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
-}
-
 /// The export and import view.
 #[component]
 pub fn ExportView() -> Html {
     let store = crate::store::use_store();
     let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
-    let format = use_state(|| Format::Yaml);
-    let copy_status = use_state(String::new);
     let cli_status = use_state(String::new);
     let import_text = use_state(String::new);
     let import_error = use_state(|| None::<String>);
-    let code_ref = use_node_ref();
     let cli_ref = use_node_ref();
 
-    let revision = store.as_ref().map_or(0, |s| s.revision);
-    let scenario = store.as_ref().map_or_else(
-        || Rc::new(Scenario::new("111122223333")),
-        |s| Rc::clone(&s.scenario),
-    );
-    let template = use_memo((revision, *format), {
-        let scenario = Rc::clone(&scenario);
-        move |(_, format)| cloudformation(&scenario, *format)
-    });
     let Some(store) = store else {
         return html! {};
     };
-    let is_json = *format == Format::Json;
-    let extension = if is_json { "json" } else { "yaml" };
-
-    let format_buttons = [(Format::Yaml, "YAML"), (Format::Json, "JSON")]
-        .into_iter()
-        .map(|(f, label)| {
-            let pressed = *format == f;
-            let onclick = {
-                let format = format.clone();
-                let copy_status = copy_status.clone();
-                Callback::from(move |_| {
-                    format.set(f);
-                    copy_status.set(String::new());
-                })
-            };
-            html! {
-                <button type="button" class={classes!("btn", pressed.then_some("btn-primary"))}
-                    aria-pressed={pressed.to_string()} data-format={label.to_lowercase()} {onclick}>
-                    { label }
-                </button>
-            }
-        })
-        .collect::<Html>();
-
-    let template_section = match &*template {
-        Ok(text) => {
-            let on_copy = {
-                let text = text.clone();
-                let code = code_ref.clone();
-                let status = copy_status.clone();
-                Callback::from(move |_| {
-                    crate::clipboard::copy_text(text.clone(), code.clone(), status.clone())
-                })
-            };
-            let on_download = {
-                let text = text.clone();
-                let name = file_name(&store.scenario.title, &store.slot, extension);
-                let status = copy_status.clone();
-                let mime = if is_json {
-                    "application/json"
-                } else {
-                    "application/yaml"
-                };
-                Callback::from(move |_| match download(&text, &name, mime) {
-                    Ok(()) => status.set(format!("Downloading {name}.")),
-                    Err(e) => status.set(format!("Download failed: {e}.")),
-                })
-            };
-            html! {
-                <>
-                    <div class="export-actions">
-                        <button type="button" class="btn export-copy" onclick={on_copy}>{ "Copy" }</button>
-                        <button type="button" class="btn export-download" onclick={on_download}>
-                            { format!("Download .{extension}") }
-                        </button>
-                        <span class="export-status" role="status">{ (*copy_status).clone() }</span>
-                    </div>
-                    <pre class="export-code" tabindex="0" ref={code_ref.clone()}
-                        aria-label={format!("CloudFormation template ({})", extension.to_uppercase())}
-                        data-format={extension}><code>{ code_view(text, is_json) }</code></pre>
-                </>
-            }
-        }
-        Err(e) => html! {
-            <p class="field-error export-error" role="alert">
-                { format!("This scenario cannot be exported: {}", e.message) }
-                { e.line.map(|l| format!(" (line {l}, column {})", e.column.unwrap_or(1))).unwrap_or_default() }
-            </p>
-        },
-    };
-
-    let left_out_items = left_out(&store.scenario)
-        .into_iter()
-        .map(|item| html! { <li>{ item.sentence }</li> })
-        .collect::<Html>();
-
+    let revision = store.revision;
     let managed = match &managed {
         Loadable::Ready(m) => Some(Rc::clone(m)),
         _ => None,
@@ -343,7 +151,7 @@ pub fn ExportView() -> Html {
                             <span class="export-status" role="status">{ (*cli_status).clone() }</span>
                         </div>
                         <pre class="export-code export-cli" tabindex="0" ref={cli_ref.clone()}
-                            aria-label="simulate-custom-policy input JSON"><code>{ code_view(&input.json, true) }</code></pre>
+                            aria-label="simulate-custom-policy input JSON"><code>{ code_view(&input.json, CodeLang::Json) }</code></pre>
                         if !input.notes.is_empty() {
                             <ul class="export-cli-notes">{ notes }</ul>
                         }
@@ -473,18 +281,7 @@ pub fn ExportView() -> Html {
     html! {
         <section class="export-view" aria-labelledby="export-title">
             <h2 id="export-title">{ "Export and import" }</h2>
-            <div class="export-panel">
-                <h3>{ "CloudFormation template" }</h3>
-                <p class="muted">
-                    { "A template that creates this scenario's users, groups, roles, customer-managed policies and resources in a real account. Review it before deploying." }
-                </p>
-                <div class="export-format" role="group" aria-label="Template format">{ format_buttons }</div>
-                { template_section }
-                <div class="export-note" role="note">
-                    <p><strong>{ "Not in the template." }</strong>{ " CloudFormation creates IAM identities inside an account; it cannot create the account's root user or its organization's policies. Left out for this scenario:" }</p>
-                    <ul class="export-left-out">{ left_out_items }</ul>
-                </div>
-            </div>
+            <TemplatePanel scenario={Rc::clone(&store.scenario)} {revision} slot={store.slot.clone()} />
             <div class="export-panel">
                 <h3>{ "Check the answer with AWS" }</h3>
                 { cli_section }
@@ -516,20 +313,5 @@ pub fn ExportView() -> Html {
                 </div>
             </div>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_are_safe() {
-        assert_eq!(
-            file_name("Root vs admin!", "x", "yaml"),
-            "Root-vs-admin.yaml"
-        );
-        assert_eq!(file_name("  ", "My slot", "json"), "My-slot.json");
-        assert_eq!(file_name("../..", "", "yaml"), "scenario.yaml");
     }
 }

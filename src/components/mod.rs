@@ -9,6 +9,8 @@ pub mod editor;
 pub mod embed;
 pub mod embed_code;
 pub mod export;
+pub mod export_code;
+pub mod export_template;
 pub mod findings;
 pub mod gallery;
 pub mod scenarios;

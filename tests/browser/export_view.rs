@@ -140,3 +140,66 @@ async fn a_pasted_template_opens_as_a_new_scenario_with_the_skipped_list() {
     );
     assert!(notice.text.contains("line 6"), "{}", notice.text);
 }
+
+#[wasm_bindgen_test]
+async fn terraform_shows_hcl_with_the_policy_style_choice() {
+    let (root, _store) = mount(example()).await;
+    // The policy style is Terraform's option only.
+    assert!(root.query_selector("[data-policy-style]").unwrap().is_none());
+    click(&q(&root, "button[data-format=terraform]")).await;
+    assert_eq!(
+        q(&root, "button[data-format=terraform]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    let code = q(&root, "pre.export-code");
+    assert_eq!(code.get_attribute("data-format").as_deref(), Some("hcl"));
+    let text = code.text_content().unwrap();
+    assert!(text.contains("resource \"aws_iam_user\""), "{text}");
+    assert!(text.contains("data \"aws_caller_identity\" \"current\" {}"));
+    assert!(text.contains("jsonencode("), "{text}");
+    for class in ["tok-key", "tok-fn", "tok-string", "tok-comment"] {
+        assert!(
+            root.query_selector(&format!("pre.export-code .{class}"))
+                .unwrap()
+                .is_some(),
+            "{class}"
+        );
+    }
+    assert_eq!(
+        q(&root, ".export-download").text_content().as_deref(),
+        Some("Download main.tf")
+    );
+    let note = q(&root, ".export-left-out").text_content().unwrap();
+    assert!(note.contains("not managed by Terraform"), "{note}");
+    assert_eq!(
+        q(&root, "button[data-policy-style=jsonencode]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+
+    click(&q(&root, "button[data-policy-style=document]")).await;
+    let text = q(&root, "pre.export-code").text_content().unwrap();
+    assert!(
+        text.contains("data \"aws_iam_policy_document\""),
+        "{text}"
+    );
+    assert!(text.contains(".json\n"), "{text}");
+    assert_eq!(
+        q(&root, "button[data-policy-style=document]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    // Back to CloudFormation: the policy style goes, the template comes back.
+    click(&q(&root, "button[data-format=yaml]")).await;
+    assert!(root.query_selector("[data-policy-style]").unwrap().is_none());
+    assert!(
+        q(&root, "pre.export-code")
+            .text_content()
+            .unwrap()
+            .contains("AWS::IAM::User")
+    );
+}

@@ -72,7 +72,8 @@ enum Command {
     Share(share::ShareArgs),
     /// Print the scenario a share link holds, as scenario JSON.
     Open(share::OpenArgs),
-    /// Export a scenario as a CloudFormation template (YAML or JSON).
+    /// Export a scenario as a CloudFormation template (YAML or JSON) or a Terraform
+    /// configuration (HCL).
     Export(export::ExportArgs),
     /// Turn a CloudFormation template (YAML or JSON), the output of `aws iam
     /// get-account-authorization-details`, Terraform (`terraform show -json` of a plan or the

@@ -66,8 +66,46 @@ fn bad_input_exits_2_with_a_message() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 
     let out = bin()
-        .args(["export", "--format", "terraform", SEED])
+        .args(["export", "--format", "pulumi", SEED])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let out = bin()
+        .args([
+            "export",
+            "--format",
+            "terraform",
+            "--policy-style",
+            "yaml",
+            SEED,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+const TERRAFORM_GOLDEN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../iam-engine/tests/golden/terraform/"
+);
+
+#[test]
+fn terraform_in_both_policy_styles_matches_the_engine_golden_files() {
+    for (style, ext) in [(None, "tf"), (Some("jsonencode"), "tf"), (Some("document"), "document.tf")] {
+        let mut args = vec!["export", "--format", "terraform"];
+        if let Some(style) = style {
+            args.extend(["--policy-style", style]);
+        }
+        args.push(SEED);
+        let out = bin().args(&args).output().unwrap();
+        assert_success(&out);
+        let expected =
+            std::fs::read_to_string(format!("{TERRAFORM_GOLDEN}seed-admin-template.{ext}")).unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), expected, "{style:?}");
+    }
+    let broken = r#"{"formatVersion": 1, "account": {"id": "111122223333"},
+        "policies": [{"name": "Broken", "document": "{\"Version\": "}]}"#;
+    let out = with_stdin(&["export", "--format", "terraform", "-"], broken);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"Broken\""));
 }

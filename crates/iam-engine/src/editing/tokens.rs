@@ -282,6 +282,150 @@ pub fn tokenize_yaml(text: &str) -> Vec<Token> {
     out
 }
 
+/// Splits HCL (the Terraform export) into tokens for colouring, in one linear pass that never
+/// fails: `#` and `//` comments, quoted strings (escapes and `${…}` interpolations inside them
+/// stay part of the string; an unterminated one runs to the line's end), the name before an `=`
+/// as a [`TokenKind::Key`], a block type (the first word of a line followed by a label or `{`)
+/// and a function name before `(` as a [`TokenKind::Function`], `true`/`false`/`null`, and
+/// numbers. Other words (references such as `aws_iam_user.alice.name`) and punctuation are left
+/// out, shown as they are.
+pub fn tokenize_hcl(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut push = |kind: TokenKind, start: usize, end: usize, unterminated: bool| {
+        if start < end {
+            out.push(Token {
+                kind,
+                span: Span::new(start, end),
+                unterminated,
+            });
+        }
+    };
+    let mut i = 0;
+    // Whether only whitespace came before `i` on its line.
+    let mut line_start = true;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                let end = line_end(bytes, i);
+                push(TokenKind::Comment, i, end, false);
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = line_end(bytes, i);
+                push(TokenKind::Comment, i, end, false);
+                i = end;
+            }
+            b'"' => {
+                let start = i;
+                let mut j = i + 1;
+                let mut closed = false;
+                while let Some(&d) = bytes.get(j) {
+                    match d {
+                        // The escaped character may take several bytes.
+                        b'\\' => {
+                            j += 1 + text
+                                .get(j + 1..)
+                                .and_then(|r| r.chars().next())
+                                .map_or(1, char::len_utf8);
+                        }
+                        b'"' => {
+                            closed = true;
+                            j += 1;
+                            break;
+                        }
+                        b'\n' => break,
+                        _ => j += 1,
+                    }
+                }
+                let end = j.min(text.len());
+                let kind = if next_non_space(bytes, end) == Some(b'=')
+                    && bytes.get(skip_spaces(bytes, end) + 1) != Some(&b'=')
+                {
+                    TokenKind::Key
+                } else {
+                    TokenKind::String
+                };
+                push(kind, start, end, !closed);
+                i = end;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                let mut j = i;
+                while bytes
+                    .get(j)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'*' | b'[' | b']'))
+                {
+                    j += 1;
+                }
+                let word = text.get(start..j).unwrap_or("");
+                let next = next_non_space(bytes, j);
+                let kind = if matches!(word, "true" | "false" | "null") {
+                    Some(TokenKind::Keyword)
+                } else if next == Some(b'=') && bytes.get(skip_spaces(bytes, j) + 1) != Some(&b'=') {
+                    Some(TokenKind::Key)
+                } else if next == Some(b'(') || (line_start && matches!(next, Some(b'"' | b'{'))) {
+                    Some(TokenKind::Function)
+                } else {
+                    None
+                };
+                if let Some(kind) = kind {
+                    push(kind, start, j, false);
+                }
+                i = j;
+            }
+            c if c.is_ascii_digit() => {
+                let start = i;
+                let mut j = i;
+                while bytes
+                    .get(j)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-'))
+                {
+                    j += 1;
+                }
+                push(TokenKind::Number, start, j, false);
+                i = j;
+            }
+            _ => {
+                // Punctuation, operators and any other character: shown as is.
+                i += text.get(i..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
+            }
+        }
+        line_start = false;
+    }
+    out
+}
+
+/// The byte where the line holding `from` ends (its `\n`, or the text's end).
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        .map_or(bytes.len(), |n| from + n)
+}
+
+/// The first byte at or after `from` that is not a space or tab.
+fn skip_spaces(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+fn next_non_space(bytes: &[u8], from: usize) -> Option<u8> {
+    bytes.get(skip_spaces(bytes, from)).copied()
+}
+
 /// Where the key of a YAML line ends (the byte of its `:`), if the line has one: a quoted key
 /// followed by `:` and a space or the line's end, or plain text up to its first `: ` (or a
 /// final `:`).
@@ -318,6 +462,50 @@ mod tests {
             .iter()
             .map(|t| (t.kind, t.span.slice(text)))
             .collect()
+    }
+
+    fn hcl_kinds(text: &str) -> Vec<(TokenKind, &str)> {
+        tokenize_hcl(text)
+            .iter()
+            .map(|t| (t.kind, t.span.slice(text)))
+            .collect()
+    }
+
+    #[test]
+    fn hcl_blocks_keys_strings_and_comments() {
+        let text = "# Exported.\nresource \"aws_iam_user\" \"a\" {\n  name = \"a\\\"${x}\"\n  tags = { \"k:1\" = \"v\" }\n  policy = jsonencode({ Version = 1.5, On = true })\n  user = aws_iam_user.a.name\n  ok = a == b\n}\n";
+        assert_eq!(
+            hcl_kinds(text),
+            vec![
+                (TokenKind::Comment, "# Exported."),
+                (TokenKind::Function, "resource"),
+                (TokenKind::String, "\"aws_iam_user\""),
+                (TokenKind::String, "\"a\""),
+                (TokenKind::Key, "name"),
+                (TokenKind::String, "\"a\\\"${x}\""),
+                (TokenKind::Key, "tags"),
+                (TokenKind::Key, "\"k:1\""),
+                (TokenKind::String, "\"v\""),
+                (TokenKind::Key, "policy"),
+                (TokenKind::Function, "jsonencode"),
+                (TokenKind::Key, "Version"),
+                (TokenKind::Number, "1.5"),
+                (TokenKind::Key, "On"),
+                (TokenKind::Keyword, "true"),
+                (TokenKind::Key, "user"),
+                (TokenKind::Key, "ok"),
+            ]
+        );
+        // Broken text never panics: an open string runs to the line's end.
+        let broken = "a = \"open\nb = ☃ \\\nc = \"\\☃\"";
+        let kinds = hcl_kinds(broken);
+        assert_eq!(kinds.get(1), Some(&(TokenKind::String, "\"open")));
+        assert!(tokenize_hcl(broken).iter().any(|t| t.unterminated));
+        for cut in 0..text.len() {
+            if let Some(prefix) = text.get(..cut) {
+                let _ = tokenize_hcl(prefix);
+            }
+        }
     }
 
     fn yaml_kinds(text: &str) -> Vec<(TokenKind, &str)> {

@@ -1,0 +1,327 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Golden files of the Terraform export: every gallery example and the every-feature scenario,
+//! in both policy styles (`<id>.tf` with jsonencode, `<id>.document.tf` with
+//! aws_iam_policy_document data sources), compared byte for byte. `BLESS=1 cargo test -p
+//! iam-engine --test terraform` rewrites them after a deliberate change; review the diff before
+//! committing. The test command parses each with python-hcl2 and scans the folder with checkov
+//! (`scripts/check_terraform.py`).
+
+use std::path::{Path, PathBuf};
+
+use iam_engine::export::{PolicyStyle, TerraformOptions, terraform};
+use iam_engine::scenario::{Scenario, gallery};
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/terraform")
+}
+
+/// The gallery and the CloudFormation export's golden scenarios (the every-feature scenario).
+fn scenarios() -> Vec<(String, Scenario)> {
+    let mut all: Vec<(String, Scenario)> = gallery()
+        .into_iter()
+        .map(|e| (e.id.to_string(), e.scenario))
+        .collect();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cfn/scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    for path in files {
+        let id = path.file_stem().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        all.push((id, Scenario::from_json(&text).unwrap()));
+    }
+    all
+}
+
+const STYLES: [(PolicyStyle, &str); 2] = [
+    (PolicyStyle::JsonEncode, "tf"),
+    (PolicyStyle::Document, "document.tf"),
+];
+
+#[test]
+fn exports_match_golden_files() {
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut failures = Vec::new();
+    let all = scenarios();
+    assert_eq!(all.len(), gallery().len() + 1, "the every-feature scenario is missing");
+    for (id, scenario) in &all {
+        for (policy_style, ext) in STYLES {
+            let actual = terraform(scenario, &TerraformOptions { policy_style })
+                .unwrap_or_else(|e| panic!("{id}.{ext}: {}", e.message));
+            let path = golden_dir().join(format!("{id}.{ext}"));
+            if bless {
+                std::fs::create_dir_all(golden_dir()).unwrap();
+                std::fs::write(&path, &actual).unwrap();
+                continue;
+            }
+            if std::fs::read_to_string(&path).unwrap_or_default() != actual {
+                failures.push(format!("{id}.{ext}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "exports differ from the golden files (BLESS=1 rewrites them): {failures:?}"
+    );
+}
+
+/// The seed's admin setup: the group with AdministratorAccess, the user in it with a login
+/// profile that must be reset and no password, IAMUserChangePassword attached.
+#[test]
+fn seed_configuration_exports_what_it_intends() {
+    let entry = iam_engine::scenario::gallery_entry("seed-admin-template").unwrap();
+    let text = terraform(&entry.scenario, &TerraformOptions::default()).unwrap();
+    for expected in [
+        "required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 5.0\"",
+        "data \"aws_caller_identity\" \"current\" {}",
+        "data \"aws_partition\" \"current\" {}",
+        "resource \"aws_iam_group\" \"administrators\" {\n  name = \"administrators\"\n}",
+        "resource \"aws_iam_group_policy_attachment\" \"administrators_administrator_access\" {\n  group      = aws_iam_group.administrators.name\n  policy_arn = \"arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess\"\n}",
+        "resource \"aws_iam_user_login_profile\" \"admin\" {",
+        "  password_reset_required = true\n",
+        "resource \"aws_iam_user_group_membership\" \"admin\" {\n  user   = aws_iam_user.admin.name\n  groups = [aws_iam_group.administrators.name]\n}",
+        "policy_arn = \"arn:${data.aws_partition.current.partition}:iam::aws:policy/IAMUserChangePassword\"",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in\n{text}");
+    }
+    assert!(!text.contains("111122223333:") && !text.contains("arn:aws:"), "{text}");
+}
+
+/// The every-feature scenario in the document style: policy variables as `&{…}`, the data
+/// sources referenced by `.json`, and the documents it cannot write exactly in jsonencode with
+/// the reason.
+#[test]
+fn document_style_writes_data_sources_and_says_why_not() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cfn/scenarios/every-feature.json"),
+    )
+    .unwrap();
+    let scenario = Scenario::from_json(&text).unwrap();
+    let document = terraform(
+        &scenario,
+        &TerraformOptions {
+            policy_style: PolicyStyle::Document,
+        },
+    )
+    .unwrap();
+    assert!(document.contains("data \"aws_iam_policy_document\" \"developer_access\" {"));
+    assert!(document.contains("= data.aws_iam_policy_document.developer_access.json\n"));
+    assert!(document.contains("home/&{aws:username}/*"));
+    assert!(document.contains("= data.aws_iam_policy_document.deploy_role_trust.json\n"));
+    assert!(!document.contains("${aws:username}") && !document.contains("$${"));
+    let json = terraform(&scenario, &TerraformOptions::default()).unwrap();
+    assert!(json.contains("home/$${aws:username}/*"));
+    assert!(!json.contains("aws_iam_policy_document"));
+    // Both styles create the same resources.
+    let resources = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with("resource "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(resources(&json), resources(&document));
+}
+
+mod properties {
+    use iam_engine::export::{PolicyStyle, TerraformOptions, terraform};
+    use iam_engine::scenario::{
+        Group, InlinePolicy, ManagedPolicy, PolicyRef, Resource, ResourceKind, Role, Scenario, Tag,
+        User,
+    };
+    use proptest::prelude::*;
+
+    /// Text an HCL writer can get wrong: quotes, backslashes, template openers, line breaks,
+    /// control characters, non-ASCII.
+    fn tricky() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("${aws:username}".to_string()),
+            Just("%{ if x }".to_string()),
+            Just("$${x}".to_string()),
+            Just("a\"b\\c".to_string()),
+            Just("line\nnext".to_string()),
+            Just("&{x}".to_string()),
+            Just("$".to_string()),
+            Just("".to_string()),
+            "\\PC{0,12}",
+            "[ -~]{0,16}",
+        ]
+    }
+
+    fn name() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9+=,.@_-]{1,20}"
+    }
+
+    fn document() -> impl Strategy<Value = String> {
+        (tricky(), name(), any::<bool>()).prop_map(|(value, bucket, versioned)| {
+            let mut doc = serde_json::json!({
+                "Statement": [{
+                    "Sid": "S1",
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": format!("arn:aws:s3:::{bucket}/${{aws:username}}/*"),
+                    "Condition": {"StringEquals": {"aws:PrincipalTag/team": value}}
+                }]
+            });
+            if versioned {
+                doc["Version"] = "2012-10-17".into();
+            }
+            doc.to_string()
+        })
+    }
+
+    fn scenario() -> impl Strategy<Value = Scenario> {
+        (
+            prop::collection::vec((name(), tricky(), tricky(), document()), 0..4),
+            prop::collection::vec(name(), 0..3),
+            prop::collection::vec((name(), document()), 1..3),
+            any::<bool>(),
+        )
+            .prop_map(|(users, groups, policies, with_role)| {
+                let mut s = Scenario::new("111122223333");
+                for (name, doc) in &policies {
+                    if s.policy(name).is_none() {
+                        s.policies.push(ManagedPolicy::new(name.clone(), doc.clone()));
+                    }
+                }
+                for g in &groups {
+                    if s.group(g).is_none() {
+                        let mut group = Group::new(g.clone());
+                        group.managed_policies.push(PolicyRef::aws("ReadOnlyAccess"));
+                        s.groups.push(group);
+                    }
+                }
+                for (name, key, value, doc) in users {
+                    if s.user(&name).is_some() {
+                        continue;
+                    }
+                    let mut user = User::new(name);
+                    user.login_profile = Some(Default::default());
+                    if !key.is_empty() {
+                        user.tags.push(Tag { key, value });
+                    }
+                    user.groups = groups.clone();
+                    user.inline_policies.push(InlinePolicy {
+                        name: "inline".to_string(),
+                        document: doc,
+                    });
+                    if let Some(p) = s.policies.first() {
+                        user.managed_policies.push(PolicyRef::customer(&p.name));
+                        user.permissions_boundary = Some(PolicyRef::customer(&p.name));
+                    }
+                    s.users.push(user);
+                }
+                if with_role {
+                    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#;
+                    s.roles.push(Role::new("role", trust));
+                    for kind in ResourceKind::ALL {
+                        let mut r = Resource::new_in(kind, "res-1", &s.account);
+                        r.policy = s.policies.first().map(|p| p.document.clone());
+                        s.resources.push(r);
+                    }
+                }
+                s
+            })
+    }
+
+    /// Every string literal of the output is balanced: outside quotes, no text from the
+    /// scenario shows (each line outside strings is structure), and `${` inside a string only
+    /// opens the exporter's own interpolations. Strings are read as HCL's scanner (and
+    /// hclwrite's escaping) reads them: `$${` and `%%{` are escapes, `${` an interpolation,
+    /// `%{` a directive, any other `$` or `%` a literal.
+    fn check_strings(text: &str) -> Result<(), String> {
+        for line in text.lines() {
+            if line.trim_start().starts_with('#') {
+                continue;
+            }
+            let chars: Vec<char> = line.chars().collect();
+            let at = |i: usize| chars.get(i).copied();
+            let mut in_string = false;
+            let mut i = 0;
+            while let Some(c) = at(i) {
+                if !in_string {
+                    in_string = c == '"';
+                    i += 1;
+                    continue;
+                }
+                match c {
+                    '\\' => i += 2,
+                    '"' => {
+                        in_string = false;
+                        i += 1;
+                    }
+                    '$' | '%' if at(i + 1) == Some(c) && at(i + 2) == Some('{') => i += 3,
+                    '%' if at(i + 1) == Some('{') => return Err(format!("directive in {line:?}")),
+                    '$' if at(i + 1) == Some('{') => {
+                        let mut depth = 1;
+                        let mut j = i + 2;
+                        let mut interp = String::new();
+                        while let Some(d) = at(j) {
+                            j += 1;
+                            match d {
+                                '{' => depth += 1,
+                                '}' => {
+                                    depth -= 1;
+                                    if depth == 0 {
+                                        break;
+                                    }
+                                }
+                                _ => {}
+                            }
+                            interp.push(d);
+                        }
+                        if depth > 0 {
+                            return Err(format!("unterminated interpolation in {line:?}"));
+                        }
+                        let ok = interp.starts_with("data.aws_")
+                            || interp.starts_with("aws_")
+                            || (interp.len() >= 3
+                                && interp.starts_with('"')
+                                && interp.ends_with('"')
+                                && interp.chars().all(|c| c == '"' || c == '$'));
+                        if !ok {
+                            return Err(format!("interpolation {interp:?} in {line:?}"));
+                        }
+                        i = j;
+                    }
+                    _ => i += 1,
+                }
+            }
+            if in_string {
+                return Err(format!("unterminated string in {line:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        /// Any scenario exports in both styles, deterministically, with every string closed on
+        /// its line and no interpolation but the exporter's own.
+        #[test]
+        fn strings_never_leak_into_code(s in scenario()) {
+            for policy_style in [PolicyStyle::JsonEncode, PolicyStyle::Document] {
+                let options = TerraformOptions { policy_style };
+                let text = terraform(&s, &options).unwrap();
+                prop_assert_eq!(check_strings(&text), Ok(()));
+                prop_assert_eq!(terraform(&s, &options).unwrap(), text);
+            }
+        }
+    }
+}
+
+#[test]
+fn sixty_thousand_users_export_in_linear_time() {
+    // The same regression guard as the template's: names handed out with an index, blocks
+    // written once.
+    let mut scenario = Scenario::new("111122223333");
+    for n in 0..60_000 {
+        let mut u = iam_engine::scenario::User::new(format!("user-{n}"));
+        u.groups.push("g".into());
+        scenario.users.push(u);
+    }
+    let text = terraform(&scenario, &TerraformOptions::default()).unwrap();
+    assert_eq!(text.matches("resource \"aws_iam_user\" ").count(), 60_000);
+    assert!(text.contains("resource \"aws_iam_user\" \"user_59999\""));
+}

@@ -1,0 +1,261 @@
+//! The export view's first panel: the scenario as infrastructure as code.
+//!
+//! A CloudFormation template in YAML or JSON ([`iam_engine::export::cloudformation`]) or a
+//! Terraform configuration ([`iam_engine::export::terraform`], its policies as `jsonencode` or
+//! `aws_iam_policy_document` data sources), shown read-only and coloured by the engine's tokens,
+//! with Copy and Download (`main.tf` for Terraform), and the engine's list of what it leaves out
+//! ([`iam_engine::export::left_out`], [`iam_engine::export::terraform_left_out`]). The format
+//! and the policy style are the panel's own view state; the text is a function of the scenario's
+//! revision and them.
+
+use std::rc::Rc;
+
+use iam_engine::export::{
+    Format, PolicyStyle, TerraformOptions, cloudformation, left_out, terraform, terraform_left_out,
+};
+use iam_engine::scenario::Scenario;
+use yew::prelude::*;
+
+use crate::components::export_code::{CodeLang, code_view, download, file_name};
+
+/// What the panel exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportTarget {
+    /// A CloudFormation template in YAML.
+    CfnYaml,
+    /// A CloudFormation template in JSON.
+    CfnJson,
+    /// A Terraform configuration (HCL).
+    Terraform,
+}
+
+impl ExportTarget {
+    const ALL: [ExportTarget; 3] = [
+        ExportTarget::CfnYaml,
+        ExportTarget::CfnJson,
+        ExportTarget::Terraform,
+    ];
+
+    /// The button's label.
+    fn label(self) -> &'static str {
+        match self {
+            ExportTarget::CfnYaml => "CloudFormation YAML",
+            ExportTarget::CfnJson => "CloudFormation JSON",
+            ExportTarget::Terraform => "Terraform",
+        }
+    }
+
+    /// The `data-format` of its button and code view (`yaml`, `json`, `terraform`).
+    fn key(self) -> &'static str {
+        match self {
+            ExportTarget::CfnYaml => "yaml",
+            ExportTarget::CfnJson => "json",
+            ExportTarget::Terraform => "terraform",
+        }
+    }
+
+    fn lang(self) -> CodeLang {
+        match self {
+            ExportTarget::CfnYaml => CodeLang::Yaml,
+            ExportTarget::CfnJson => CodeLang::Json,
+            ExportTarget::Terraform => CodeLang::Hcl,
+        }
+    }
+}
+
+/// A row of toggle buttons (`aria-pressed`), one pressed; each button carries its key as
+/// `data-format`, or as `data-policy-style` for the policy styles.
+fn toggles<T: Copy + PartialEq + 'static>(
+    label: &'static str,
+    class: &'static str,
+    styles: bool,
+    options: &[(T, &'static str, &'static str)],
+    current: T,
+    on_pick: &Callback<T>,
+) -> Html {
+    let buttons = options
+        .iter()
+        .map(|&(value, text, key)| {
+            let pressed = current == value;
+            let onclick = on_pick.reform(move |_: MouseEvent| value);
+            html! {
+                <button type="button" class={classes!("btn", pressed.then_some("btn-primary"))}
+                    aria-pressed={pressed.to_string()} {onclick}
+                    data-format={(!styles).then_some(key)} data-policy-style={styles.then_some(key)}>
+                    { text }
+                </button>
+            }
+        })
+        .collect::<Html>();
+    html! { <div class={classes!("export-format", class)} role="group" aria-label={label}>{ buttons }</div> }
+}
+
+/// Properties of [`TemplatePanel`].
+#[derive(Properties, PartialEq)]
+pub struct TemplatePanelProps {
+    /// The scenario to export.
+    pub scenario: Rc<Scenario>,
+    /// Its revision: the export is recomputed when it changes.
+    pub revision: u64,
+    /// The slot's name, for the file name when the scenario has no title.
+    pub slot: String,
+}
+
+/// The infrastructure-as-code panel.
+#[component]
+pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
+    let target = use_state(|| ExportTarget::CfnYaml);
+    let style = use_state(PolicyStyle::default);
+    let status = use_state(String::new);
+    let code_ref = use_node_ref();
+
+    let text = use_memo((props.revision, *target, *style), {
+        let scenario = Rc::clone(&props.scenario);
+        move |(_, target, style)| match target {
+            ExportTarget::CfnYaml => cloudformation(&scenario, Format::Yaml),
+            ExportTarget::CfnJson => cloudformation(&scenario, Format::Json),
+            ExportTarget::Terraform => terraform(
+                &scenario,
+                &TerraformOptions {
+                    policy_style: *style,
+                },
+            ),
+        }
+    });
+    let terraform_chosen = *target == ExportTarget::Terraform;
+
+    let on_target = {
+        let target = target.clone();
+        let status = status.clone();
+        Callback::from(move |t: ExportTarget| {
+            target.set(t);
+            status.set(String::new());
+        })
+    };
+    let on_style = {
+        let style = style.clone();
+        let status = status.clone();
+        Callback::from(move |s: PolicyStyle| {
+            style.set(s);
+            status.set(String::new());
+        })
+    };
+    let targets: Vec<(ExportTarget, &str, &str)> = ExportTarget::ALL
+        .iter()
+        .map(|&t| (t, t.label(), t.key()))
+        .collect();
+    let styles = [
+        (PolicyStyle::JsonEncode, "jsonencode", "jsonencode"),
+        (
+            PolicyStyle::Document,
+            "aws_iam_policy_document",
+            "document",
+        ),
+    ];
+
+    let (file, mime, what) = match *target {
+        ExportTarget::CfnYaml => (
+            file_name(&props.scenario.title, &props.slot, "yaml"),
+            "application/yaml",
+            "CloudFormation template (YAML)",
+        ),
+        ExportTarget::CfnJson => (
+            file_name(&props.scenario.title, &props.slot, "json"),
+            "application/json",
+            "CloudFormation template (JSON)",
+        ),
+        ExportTarget::Terraform => (
+            "main.tf".to_owned(),
+            "text/plain",
+            "Terraform configuration (HCL)",
+        ),
+    };
+
+    let body = match &*text {
+        Ok(text) => {
+            let on_copy = {
+                let text = text.clone();
+                let code = code_ref.clone();
+                let status = status.clone();
+                Callback::from(move |_| {
+                    crate::clipboard::copy_text(text.clone(), code.clone(), status.clone())
+                })
+            };
+            let on_download = {
+                let text = text.clone();
+                let file = file.clone();
+                let status = status.clone();
+                Callback::from(move |_| match download(&text, &file, mime) {
+                    Ok(()) => status.set(format!("Downloading {file}.")),
+                    Err(e) => status.set(format!("Download failed: {e}.")),
+                })
+            };
+            let download_label = if terraform_chosen {
+                "Download main.tf".to_owned()
+            } else {
+                format!("Download .{}", target.key())
+            };
+            html! {
+                <>
+                    <div class="export-actions">
+                        <button type="button" class="btn export-copy" onclick={on_copy}>{ "Copy" }</button>
+                        <button type="button" class="btn export-download" onclick={on_download}>
+                            { download_label }
+                        </button>
+                        <span class="export-status" role="status">{ (*status).clone() }</span>
+                    </div>
+                    <pre class="export-code" tabindex="0" ref={code_ref.clone()} aria-label={what}
+                        data-format={if terraform_chosen { "hcl" } else { target.key() }}>
+                        <code>{ code_view(text, target.lang()) }</code>
+                    </pre>
+                </>
+            }
+        }
+        Err(e) => html! {
+            <p class="field-error export-error" role="alert">
+                { format!("This scenario cannot be exported: {}", e.message) }
+                { e.line.map(|l| format!(" (line {l}, column {})", e.column.unwrap_or(1))).unwrap_or_default() }
+            </p>
+        },
+    };
+
+    let (items, intro) = if terraform_chosen {
+        (
+            terraform_left_out(&props.scenario),
+            " Terraform's IAM resources create identities inside an account; a member account's configuration cannot create its root user or its organization's policies. Left out for this scenario:",
+        )
+    } else {
+        (
+            left_out(&props.scenario),
+            " CloudFormation creates IAM identities inside an account; it cannot create the account's root user or its organization's policies. Left out for this scenario:",
+        )
+    };
+    let left_out_items = items
+        .into_iter()
+        .map(|item| html! { <li>{ item.sentence }</li> })
+        .collect::<Html>();
+
+    html! {
+        <div class="export-panel export-template">
+            <h3>{ "Infrastructure as code" }</h3>
+            <p class="muted">
+                { "A CloudFormation template or a Terraform configuration that creates this scenario's users, groups, roles, customer-managed policies and resources in a real account. Review it before deploying." }
+            </p>
+            { toggles("Export format", "export-targets", false, &targets, *target, &on_target) }
+            if terraform_chosen {
+                <div class="export-policy-style">
+                    <span class="export-option-label" aria-hidden="true">{ "Policies as" }</span>
+                    { toggles("Policies as", "export-styles", true, &styles, *style, &on_style) }
+                </div>
+            }
+            { body }
+            <div class="export-note" role="note">
+                <p>
+                    <strong>{ if terraform_chosen { "Not in the configuration." } else { "Not in the template." } }</strong>
+                    { intro }
+                </p>
+                <ul class="export-left-out">{ left_out_items }</ul>
+            </div>
+        </div>
+    }
+}
