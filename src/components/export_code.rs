@@ -1,7 +1,9 @@
 //! What the export view's panels share: the coloured, read-only code view (from the engine's
 //! tokens: JSON, YAML and HCL), safe file names, and the download of a text as a file.
 
-use iam_engine::editing::tokens::{TokenKind, mark_functions, tokenize, tokenize_hcl, tokenize_yaml};
+use iam_engine::editing::tokens::{
+    TokenKind, mark_functions, tokenize, tokenize_hcl, tokenize_yaml,
+};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 

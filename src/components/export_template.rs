@@ -146,11 +146,7 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
         .collect();
     let styles = [
         (PolicyStyle::JsonEncode, "jsonencode", "jsonencode"),
-        (
-            PolicyStyle::Document,
-            "aws_iam_policy_document",
-            "document",
-        ),
+        (PolicyStyle::Document, "aws_iam_policy_document", "document"),
     ];
 
     let (file, mime, what) = match *target {

@@ -145,7 +145,11 @@ async fn a_pasted_template_opens_as_a_new_scenario_with_the_skipped_list() {
 async fn terraform_shows_hcl_with_the_policy_style_choice() {
     let (root, _store) = mount(example()).await;
     // The policy style is Terraform's option only.
-    assert!(root.query_selector("[data-policy-style]").unwrap().is_none());
+    assert!(
+        root.query_selector("[data-policy-style]")
+            .unwrap()
+            .is_none()
+    );
     click(&q(&root, "button[data-format=terraform]")).await;
     assert_eq!(
         q(&root, "button[data-format=terraform]")
@@ -182,10 +186,7 @@ async fn terraform_shows_hcl_with_the_policy_style_choice() {
 
     click(&q(&root, "button[data-policy-style=document]")).await;
     let text = q(&root, "pre.export-code").text_content().unwrap();
-    assert!(
-        text.contains("data \"aws_iam_policy_document\""),
-        "{text}"
-    );
+    assert!(text.contains("data \"aws_iam_policy_document\""), "{text}");
     assert!(text.contains(".json\n"), "{text}");
     assert_eq!(
         q(&root, "button[data-policy-style=document]")
@@ -195,7 +196,11 @@ async fn terraform_shows_hcl_with_the_policy_style_choice() {
     );
     // Back to CloudFormation: the policy style goes, the template comes back.
     click(&q(&root, "button[data-format=yaml]")).await;
-    assert!(root.query_selector("[data-policy-style]").unwrap().is_none());
+    assert!(
+        root.query_selector("[data-policy-style]")
+            .unwrap()
+            .is_none()
+    );
     assert!(
         q(&root, "pre.export-code")
             .text_content()

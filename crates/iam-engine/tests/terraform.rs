@@ -46,7 +46,11 @@ fn exports_match_golden_files() {
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();
     let all = scenarios();
-    assert_eq!(all.len(), gallery().len() + 1, "the every-feature scenario is missing");
+    assert_eq!(
+        all.len(),
+        gallery().len() + 1,
+        "the every-feature scenario is missing"
+    );
     for (id, scenario) in &all {
         for (policy_style, ext) in STYLES {
             let actual = terraform(scenario, &TerraformOptions { policy_style })
@@ -87,7 +91,10 @@ fn seed_configuration_exports_what_it_intends() {
     ] {
         assert!(text.contains(expected), "{expected:?} not in\n{text}");
     }
-    assert!(!text.contains("111122223333:") && !text.contains("arn:aws:"), "{text}");
+    assert!(
+        !text.contains("111122223333:") && !text.contains("arn:aws:"),
+        "{text}"
+    );
 }
 
 /// The every-feature scenario in the document style: policy variables as `&{…}`, the data

@@ -91,7 +91,11 @@ const TERRAFORM_GOLDEN: &str = concat!(
 
 #[test]
 fn terraform_in_both_policy_styles_matches_the_engine_golden_files() {
-    for (style, ext) in [(None, "tf"), (Some("jsonencode"), "tf"), (Some("document"), "document.tf")] {
+    for (style, ext) in [
+        (None, "tf"),
+        (Some("jsonencode"), "tf"),
+        (Some("document"), "document.tf"),
+    ] {
         let mut args = vec!["export", "--format", "terraform"];
         if let Some(style) = style {
             args.extend(["--policy-style", style]);
@@ -100,8 +104,13 @@ fn terraform_in_both_policy_styles_matches_the_engine_golden_files() {
         let out = bin().args(&args).output().unwrap();
         assert_success(&out);
         let expected =
-            std::fs::read_to_string(format!("{TERRAFORM_GOLDEN}seed-admin-template.{ext}")).unwrap();
-        assert_eq!(String::from_utf8(out.stdout).unwrap(), expected, "{style:?}");
+            std::fs::read_to_string(format!("{TERRAFORM_GOLDEN}seed-admin-template.{ext}"))
+                .unwrap();
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            expected,
+            "{style:?}"
+        );
     }
     let broken = r#"{"formatVersion": 1, "account": {"id": "111122223333"},
         "policies": [{"name": "Broken", "document": "{\"Version\": "}]}"#;

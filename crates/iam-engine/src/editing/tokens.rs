@@ -361,17 +361,18 @@ pub fn tokenize_hcl(text: &str) -> Vec<Token> {
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
                 let mut j = i;
-                while bytes
-                    .get(j)
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'*' | b'[' | b']'))
-                {
+                while bytes.get(j).is_some_and(|b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(b, b'_' | b'-' | b'.' | b'*' | b'[' | b']')
+                }) {
                     j += 1;
                 }
                 let word = text.get(start..j).unwrap_or("");
                 let next = next_non_space(bytes, j);
                 let kind = if matches!(word, "true" | "false" | "null") {
                     Some(TokenKind::Keyword)
-                } else if next == Some(b'=') && bytes.get(skip_spaces(bytes, j) + 1) != Some(&b'=') {
+                } else if next == Some(b'=') && bytes.get(skip_spaces(bytes, j) + 1) != Some(&b'=')
+                {
                     Some(TokenKind::Key)
                 } else if next == Some(b'(') || (line_start && matches!(next, Some(b'"' | b'{'))) {
                     Some(TokenKind::Function)
@@ -397,7 +398,10 @@ pub fn tokenize_hcl(text: &str) -> Vec<Token> {
             }
             _ => {
                 // Punctuation, operators and any other character: shown as is.
-                i += text.get(i..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
+                i += text
+                    .get(i..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8);
             }
         }
         line_start = false;

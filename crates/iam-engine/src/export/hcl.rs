@@ -483,7 +483,10 @@ mod tests {
         t.push_lit(":s3:::b");
         let mut out = String::new();
         t.write(&mut out);
-        assert_eq!(out, r#""arn:${data.aws_partition.current.partition}:s3:::b""#);
+        assert_eq!(
+            out,
+            r#""arn:${data.aws_partition.current.partition}:s3:::b""#
+        );
     }
 
     #[test]

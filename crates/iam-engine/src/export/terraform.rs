@@ -309,12 +309,22 @@ impl Exporter<'_> {
             block.attr(key, Expr::raw(reference.clone()));
             let what = format!("{owner_words} inline policy \"{}\"", policy.name);
             let mut pre = Vec::new();
-            self.policy_attr(&mut block, "policy", &policy.document, &what, &base, &mut pre)?;
+            self.policy_attr(
+                &mut block,
+                "policy",
+                &policy.document,
+                &what,
+                &base,
+                &mut pre,
+            )?;
             self.blocks.extend(pre);
             self.blocks.push(block);
         }
         for reference_to in managed {
-            let base = format!("{owner_label}_{}", snake_case(reference_to.name(), "policy"));
+            let base = format!(
+                "{owner_label}_{}",
+                snake_case(reference_to.name(), "policy")
+            );
             let label = self.label(attach_type, &base);
             let mut block = Block::new("resource", &[attach_type, &label]);
             block.attr(key, Expr::raw(reference.clone()));
@@ -351,7 +361,10 @@ impl Exporter<'_> {
         if endpoints {
             top.push(Block::new("data", &["aws_region", "current"]));
             let mut vpc = Block::new("variable", &["vpc_id"]);
-            vpc.attr("description", Expr::str("The VPC the scenario's VPC endpoints are created in."));
+            vpc.attr(
+                "description",
+                Expr::str("The VPC the scenario's VPC endpoints are created in."),
+            );
             vpc.attr("type", Expr::raw("string"));
             top.push(vpc);
         }
@@ -409,7 +422,14 @@ impl Exporter<'_> {
             }
             let what = format!("customer-managed policy \"{}\"", policy.name);
             let mut pre = Vec::new();
-            self.policy_attr(&mut block, "policy", &policy.document, &what, label, &mut pre)?;
+            self.policy_attr(
+                &mut block,
+                "policy",
+                &policy.document,
+                &what,
+                label,
+                &mut pre,
+            )?;
             self.blocks.extend(pre);
             self.blocks.push(block);
         }
@@ -658,15 +678,21 @@ impl Exporter<'_> {
         if let (Some(text), Some((policy_type, attr, reference))) = (
             &res.policy,
             match res.kind {
-                ResourceKind::S3Bucket => {
-                    Some(("aws_s3_bucket_policy", "bucket", format!("aws_s3_bucket.{label}.id")))
-                }
-                ResourceKind::SqsQueue => {
-                    Some(("aws_sqs_queue_policy", "queue_url", format!("aws_sqs_queue.{label}.id")))
-                }
-                ResourceKind::SnsTopic => {
-                    Some(("aws_sns_topic_policy", "arn", format!("aws_sns_topic.{label}.arn")))
-                }
+                ResourceKind::S3Bucket => Some((
+                    "aws_s3_bucket_policy",
+                    "bucket",
+                    format!("aws_s3_bucket.{label}.id"),
+                )),
+                ResourceKind::SqsQueue => Some((
+                    "aws_sqs_queue_policy",
+                    "queue_url",
+                    format!("aws_sqs_queue.{label}.id"),
+                )),
+                ResourceKind::SnsTopic => Some((
+                    "aws_sns_topic_policy",
+                    "arn",
+                    format!("aws_sns_topic.{label}.arn"),
+                )),
                 _ => None,
             },
         ) {
@@ -685,7 +711,8 @@ impl Exporter<'_> {
 
     /// The leading comment: what this is, how policies are written, and what it leaves out.
     fn header(&self) -> Vec<String> {
-        let mut lines = vec!["Terraform configuration exported by the IAM policy playground.".to_owned()];
+        let mut lines =
+            vec!["Terraform configuration exported by the IAM policy playground.".to_owned()];
         if !self.scenario.title.trim().is_empty() {
             lines.push(format!("Scenario: {}", self.scenario.title));
         }
@@ -706,7 +733,12 @@ impl Exporter<'_> {
                 wrap(&format!("- {}", item.sentence), &mut lines);
             }
         }
-        if self.scenario.users.iter().any(|u| u.login_profile.is_some()) {
+        if self
+            .scenario
+            .users
+            .iter()
+            .any(|u| u.login_profile.is_some())
+        {
             lines.push(String::new());
             wrap(&format!("Console passwords: {PASSWORDS}"), &mut lines);
         }
@@ -759,8 +791,14 @@ mod tests {
     #[test]
     fn snake_case_names_are_identifiers() {
         assert_eq!(snake_case("DeveloperAccess", "policy"), "developer_access");
-        assert_eq!(snake_case("developer-access_v2", "policy"), "developer_access_v2");
-        assert_eq!(snake_case("IAMUserChangePassword", "p"), "iam_user_change_password");
+        assert_eq!(
+            snake_case("developer-access_v2", "policy"),
+            "developer_access_v2"
+        );
+        assert_eq!(
+            snake_case("IAMUserChangePassword", "p"),
+            "iam_user_change_password"
+        );
         assert_eq!(snake_case("build-bot", "user"), "build_bot");
         assert_eq!(snake_case("a.b@c", "user"), "a_b_c");
         assert_eq!(snake_case("+=,", "user"), "user");
@@ -771,7 +809,10 @@ mod tests {
         assert_eq!(snake_case("ünï", "user"), "n");
         assert_eq!(snake_case(&"x".repeat(100), "user").len(), 64);
         for name in ["DeveloperAccess", "+", "9", "ab--cd", "_x_"] {
-            assert!(super::super::hcl::is_identifier(&snake_case(name, "k")), "{name}");
+            assert!(
+                super::super::hcl::is_identifier(&snake_case(name, "k")),
+                "{name}"
+            );
         }
     }
 
@@ -814,7 +855,10 @@ mod tests {
         s.users.push(u);
         let text = terraform(&s, &TerraformOptions::default()).unwrap_or_default();
         assert!(text.contains("resource \"aws_iam_user_login_profile\" \"alice\""));
-        assert!(text.contains("pgp_key                 = var.pgp_key"), "{text}");
+        assert!(
+            text.contains("pgp_key                 = var.pgp_key"),
+            "{text}"
+        );
         assert!(text.contains("variable \"pgp_key\""));
         assert!(!text.contains("password ="));
     }
@@ -823,13 +867,18 @@ mod tests {
     fn errors_are_those_of_the_template() {
         let s = Scenario::new("111122223333");
         assert_eq!(
-            terraform(&s, &TerraformOptions::default()).err().map(|e| e.code),
+            terraform(&s, &TerraformOptions::default())
+                .err()
+                .map(|e| e.code),
             Some("export-empty")
         );
         let mut s = Scenario::new("111122223333");
         s.roles.push(Role::new("r", "{\"Version\": "));
         let err = terraform(&s, &TerraformOptions::default()).err();
-        assert_eq!(err.as_ref().map(|e| e.code), Some("export-invalid-document"));
+        assert_eq!(
+            err.as_ref().map(|e| e.code),
+            Some("export-invalid-document")
+        );
         assert_eq!(
             err.and_then(|e| e.document),
             Some("role \"r\" trust policy".to_string())
@@ -847,7 +896,10 @@ mod tests {
         });
         s.users.push(u);
         let text = terraform(&s, &TerraformOptions::default()).unwrap_or_default();
-        assert!(text.contains("# Scenario: x } resource \"evil\" \"y\" {\n"), "{text}");
+        assert!(
+            text.contains("# Scenario: x } resource \"evil\" \"y\" {\n"),
+            "{text}"
+        );
         assert!(text.contains(r#"name = "a\"b$${c}%%{d}""#), "{text}");
         assert!(text.contains(r#""k$${x}" = "v\"\n$${y}""#), "{text}");
         assert!(!text.contains("\nresource \"evil\""));

@@ -131,9 +131,10 @@ pub(crate) fn document_block(node: &Node, label: &str, account_id: &str) -> Resu
     if !has_statement || statements.is_empty() {
         return Err("it has no statements".into());
     }
-    block
-        .body
-        .insert(0, super::hcl::BodyItem::Attr("version".into(), Expr::str(version)));
+    block.body.insert(
+        0,
+        super::hcl::BodyItem::Attr("version".into(), Expr::str(version)),
+    );
     let mut sids = HashSet::new();
     for statement in statements {
         block.block(statement_block(statement, account_id, &mut sids)?);
@@ -248,7 +249,10 @@ fn statement_block(
     for (name, ty, ids) in principals {
         let mut p = Block::new(name, &[]);
         p.attr("type", s(ty.as_str()));
-        p.attr("identifiers", Expr::List(ids.iter().map(|v| s(*v)).collect()));
+        p.attr(
+            "identifiers",
+            Expr::List(ids.iter().map(|v| s(*v)).collect()),
+        );
         block.block(p);
     }
     for (operator, key, values) in conditions {
@@ -321,21 +325,23 @@ mod tests {
             "111122223333",
             Strings::Json,
         );
-        assert!(
-            written(&t)
-                .contains(r#""arn:${data.aws_partition.current.partition}:s3:::b/home/$${aws:username}/*""#)
-        );
+        assert!(written(&t).contains(
+            r#""arn:${data.aws_partition.current.partition}:s3:::b/home/$${aws:username}/*""#
+        ));
         let t = string(
             "arn:aws:s3:::b/home/${aws:username}/*",
             "111122223333",
             Strings::Document,
         );
-        assert!(
-            written(&t)
-                .contains(r#""arn:${data.aws_partition.current.partition}:s3:::b/home/&{aws:username}/*""#)
-        );
+        assert!(written(&t).contains(
+            r#""arn:${data.aws_partition.current.partition}:s3:::b/home/&{aws:username}/*""#
+        ));
         // Another account stays literal; other partitions and plain strings stay as they are.
-        let t = string("arn:aws:iam::444455556666:root", "111122223333", Strings::Json);
+        let t = string(
+            "arn:aws:iam::444455556666:root",
+            "111122223333",
+            Strings::Json,
+        );
         assert!(written(&t).contains(":iam::444455556666:root\""));
         let t = string("arn:aws-cn:s3:::b", "111122223333", Strings::Json);
         assert_eq!(t, Template::lit("arn:aws-cn:s3:::b"));
@@ -403,7 +409,10 @@ mod tests {
                 r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"someone","Action":"s3:*"}]}"#,
                 "neither \"*\"",
             ),
-            (r#"{"Version":"2012-10-17","Statement":[]}"#, "no statements"),
+            (
+                r#"{"Version":"2012-10-17","Statement":[]}"#,
+                "no statements",
+            ),
         ];
         for (text, reason) in cases {
             match document_block(&parse(text), "p", "111122223333") {
@@ -415,7 +424,9 @@ mod tests {
 
     #[test]
     fn jsonencode_keeps_types_and_order() {
-        let node = parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":10},"Bool":{"aws:SecureTransport":true}}}}"#);
+        let node = parse(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":10},"Bool":{"aws:SecureTransport":true}}}}"#,
+        );
         let mut b = Block::new("x", &[]);
         b.attr("policy", jsonencode(&node, "1"));
         let text = super::super::hcl::write_file(&[], &[b]);

@@ -76,7 +76,14 @@ pub(super) fn known(ty: &str) -> Option<&'static [&'static str]> {
             "hosted_zone_id",
         ],
         "aws_s3_bucket_policy" => &["bucket", "policy"],
-        "aws_sqs_queue" => &["name", "tags", "policy", "url", "fifo_queue"],
+        "aws_sqs_queue" => &[
+            "name",
+            "tags",
+            "policy",
+            "url",
+            "fifo_queue",
+            "message_retention_seconds",
+        ],
         "aws_sqs_queue_policy" => &["queue_url", "policy"],
         "aws_sns_topic" => &["name", "tags", "policy", "fifo_topic", "owner"],
         "aws_sns_topic_policy" => &["arn", "policy", "owner"],
@@ -108,6 +115,21 @@ pub(super) const COMPUTED: &[&str] = &[
     "password_length",
     "pgp_key",
 ];
+
+/// Whether attribute `key` of a resource of type `ty` is accepted without being read (ids and
+/// settings the scenario does not model): a configuration file's value for it is not even
+/// evaluated, so a variable without a default there (`vpc_id = var.vpc_id`) costs nothing.
+pub(super) fn unread(ty: &str, key: &str) -> bool {
+    // A topic policy names its topic by `arn`.
+    ((IGNORED.contains(&key) || COMPUTED.contains(&key))
+        && !(ty == "aws_sns_topic_policy" && key == "arn"))
+        || matches!(
+            (ty, key),
+            ("aws_vpc_endpoint", "vpc_id" | "vpc_endpoint_type")
+                | ("aws_sqs_queue", "fifo_queue" | "message_retention_seconds")
+                | ("aws_sns_topic", "fifo_topic")
+        )
+}
 
 /// The data sources whose values the import uses (their reading is the use).
 const DATA_SOURCES: &[&str] = &[

@@ -453,7 +453,9 @@ impl<'a> Eval<'a> {
                 match s {
                     Structure::Attribute(a) => {
                         let key = a.key.as_str();
-                        if matches!(key, "count" | "depends_on" | "provider") {
+                        if matches!(key, "count" | "depends_on" | "provider")
+                            || (mode == Mode::Managed && super::build::unread(&ty, key))
+                        {
                             continue;
                         }
                         match self.attr(i, key, (file, start(a.value.span()))) {
@@ -1617,6 +1619,56 @@ resource "aws_s3_bucket_policy" "b" {
                 }]
             })
         );
+    }
+
+    #[test]
+    fn resource_policies_attach_by_name_url_and_arn() {
+        let text = r#"
+variable "vpc_id" {}
+resource "aws_sqs_queue" "q" {
+  name = "orders"
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = aws_sqs_queue.q.id
+  policy    = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = aws_sqs_queue.q.arn }] })
+}
+resource "aws_sns_topic" "t" {
+  name = "alerts"
+}
+resource "aws_sns_topic_policy" "t" {
+  arn    = aws_sns_topic.t.arn
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = "*", Action = "sns:Publish", Resource = aws_sns_topic.t.arn }] })
+}
+resource "aws_kms_key" "k" {
+  description = "The key app-key of the scenario."
+}
+resource "aws_vpc_endpoint" "vpce_0a1b2c3d" {
+  vpc_id       = var.vpc_id
+  service_name = "com.amazonaws.us-east-1.s3"
+  policy       = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:kms:us-east-1:111122223333:key/${aws_kms_key.k.key_id}" }] })
+}
+"#;
+        let i = import_text(text, &ImportOptions::default()).unwrap();
+        // vpc_id is not modelled, so its variable without a default is not needed.
+        assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+        let s = &i.scenario;
+        let policy = |name: &str| {
+            let r = s.resources.iter().find(|r| r.name == name).unwrap();
+            serde_json::from_str::<serde_json::Value>(r.policy.as_deref().unwrap()).unwrap()
+        };
+        assert_eq!(
+            policy("orders")["Statement"][0]["Resource"],
+            "arn:aws:sqs:us-east-1:111122223333:orders"
+        );
+        assert_eq!(
+            policy("alerts")["Statement"][0]["Resource"],
+            "arn:aws:sns:us-east-1:111122223333:alerts"
+        );
+        assert_eq!(
+            policy("vpce-0a1b2c3d")["Statement"][0]["Resource"],
+            "arn:aws:kms:us-east-1:111122223333:key/app-key"
+        );
+        assert!(s.resources.iter().any(|r| r.name == "app-key"));
     }
 
     #[test]
