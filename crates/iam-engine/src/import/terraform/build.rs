@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::super::cfn::policy_ref_of_arn;
 use super::super::tree::{Kind, Tree};
-use super::super::{ImportError, canonical_document, default_key_policy, pretty};
+use super::super::{ImportError, default_key_policy, pretty};
 use super::{Mode, Report, TfResource, scalar};
 use crate::export::node::Node;
 use crate::scenario::{
@@ -343,8 +343,15 @@ pub(super) fn build(
                     .is_some_and(|p| !p.is_empty())
                 {
                     res.policy = b.document(r, "policy", false);
-                    let default = canonical_document(&default_key_policy(&b.account));
-                    if res.policy.as_deref() == Some(default.as_str()) {
+                    // AWS's default key policy (in any key order: jsonencode sorts the keys)
+                    // is "no policy of its own", as the CloudFormation import reads it.
+                    let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).ok();
+                    if res
+                        .policy
+                        .as_deref()
+                        .and_then(value)
+                        .is_some_and(|p| Some(p) == value(&default_key_policy(&b.account)))
+                    {
                         res.policy = None;
                     }
                 }
@@ -597,7 +604,7 @@ impl Builder<'_, '_> {
                 match names.user(s, &user) {
                     Some(u) => {
                         for g in groups {
-                            if self.fresh("group of", &u.name, g.to_ascii_lowercase()) {
+                            if self.fresh("group of", &u.name, g.clone()) {
                                 u.groups.push(g);
                             }
                         }
@@ -612,7 +619,7 @@ impl Builder<'_, '_> {
                 for user in self.list(r, "users") {
                     match names.user(s, &user) {
                         Some(u) => {
-                            if self.fresh("group of", &u.name, group.to_ascii_lowercase()) {
+                            if self.fresh("group of", &u.name, group.clone()) {
                                 u.groups.push(group.clone());
                             }
                         }
