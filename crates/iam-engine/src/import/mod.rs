@@ -1,5 +1,6 @@
 //! Imports into a scenario: CloudFormation templates (YAML or JSON), the output of
-//! `aws iam get-account-authorization-details` (JSON or YAML), and scenario files.
+//! `aws iam get-account-authorization-details` (JSON or YAML), Terraform (plan and state JSON,
+//! `.tf` files), and scenario files.
 //!
 //! [`detect_and_import`] looks at the text and picks the reader:
 //!
@@ -8,6 +9,11 @@
 //!   authorization details: users, groups, roles and customer-managed policies (the default
 //!   version of each), with documents given as JSON objects (the CLI's output) or URL-encoded
 //!   strings (the raw API's). AWS-managed policies are attached by ARN, not copied;
+//! - a JSON object with `format_version` and `planned_values`, `values`, `resource_changes`,
+//!   `prior_state` or `terraform_version` is `terraform show -json` output, of a plan or of the
+//!   state; a text (not JSON, not a template) with a top-level `resource`, `data`, `variable`,
+//!   `locals`, `provider`, `module`, `output` or `terraform` block is Terraform configuration
+//!   (HCL), as are the files given to [`import_terraform_files`] (see `terraform`);
 //! - a mapping with `Resources` or `AWSTemplateFormatVersion` is a CloudFormation template. The
 //!   reader inverts [`crate::export::cloudformation`] exactly and reads hand-written templates
 //!   too: YAML short forms (`!Ref`, `!Sub`, `!GetAtt`, `!Join`), `Fn::Sub` with its variable

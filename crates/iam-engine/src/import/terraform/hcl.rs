@@ -108,7 +108,11 @@ struct Eval<'a> {
     depth: usize,
 }
 
-/// Reads Terraform configuration files into a scenario (see the [module docs](self)).
+/// Reads Terraform configuration files (`.tf`, HCL) together into a scenario: references
+/// between resources, `var.NAME` from its default, `local.NAME`, the `aws_iam_policy_document`,
+/// `aws_caller_identity` and `aws_partition` data sources, `jsonencode` and a few string
+/// functions are evaluated; what cannot be is listed as skipped with its file, line and column
+/// (see [`crate::import`] and the README's "Importing Terraform").
 ///
 /// # Errors
 ///
