@@ -1676,6 +1676,95 @@ resource "aws_vpc_endpoint" "vpce_0a1b2c3d" {
     }
 
     #[test]
+    fn every_attachment_kind_attaches() {
+        let text = r#"
+resource "aws_iam_policy" "boundary" {
+  name   = "Boundary"
+  path   = "/limits/"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+resource "aws_iam_user" "a" {
+  name                 = "ana"
+  permissions_boundary = aws_iam_policy.boundary.arn
+}
+resource "aws_iam_user" "b" {
+  name = "ben"
+}
+resource "aws_iam_group" "ops" {
+  name = "ops"
+}
+resource "aws_iam_role" "r" {
+  name                = "runner"
+  assume_role_policy  = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+}
+resource "aws_iam_group_membership" "ops" {
+  name  = "ops-members"
+  group = aws_iam_group.ops.name
+  users = [aws_iam_user.a.name, aws_iam_user.b.name]
+}
+resource "aws_iam_policy_attachment" "everyone" {
+  name       = "everyone"
+  policy_arn = aws_iam_policy.boundary.arn
+  users      = [aws_iam_user.b.name]
+  groups     = [aws_iam_group.ops.name]
+  roles      = [aws_iam_role.r.name]
+}
+resource "aws_iam_role_policy_attachment" "again" {
+  role       = aws_iam_role.r.name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+resource "aws_iam_group_policy" "g" {
+  name   = "ops-inline"
+  group  = aws_iam_group.ops.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:Describe*", Resource = "*" }] })
+}
+resource "aws_iam_role_policy" "r" {
+  name   = "runner-inline"
+  role   = aws_iam_role.r.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:ListBucket", Resource = "*" }] })
+}
+resource "aws_iam_user_policy_attachment" "nobody" {
+  user       = "nobody"
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+"#;
+        let i = import_text(text, &ImportOptions::default()).unwrap();
+        let s = &i.scenario;
+        let boundary = crate::scenario::PolicyRef::Customer("Boundary".to_string());
+        let ana = s.user("ana").unwrap();
+        assert_eq!(ana.permissions_boundary, Some(boundary.clone()));
+        assert_eq!(ana.groups, vec!["ops"]);
+        let ben = s.user("ben").unwrap();
+        assert_eq!(ben.groups, vec!["ops"]);
+        assert_eq!(ben.managed_policies, vec![boundary.clone()]);
+        let ops = s.group("ops").unwrap();
+        assert_eq!(ops.managed_policies, vec![boundary.clone()]);
+        assert_eq!(ops.inline_policies[0].name, "ops-inline");
+        let runner = s.role("runner").unwrap();
+        // ReadOnlyAccess from managed_policy_arns and from the attachment: once.
+        assert_eq!(
+            runner.managed_policies,
+            vec![
+                crate::scenario::PolicyRef::Aws(
+                    "arn:aws:iam::aws:policy/ReadOnlyAccess".to_string()
+                ),
+                boundary
+            ]
+        );
+        assert_eq!(runner.inline_policies[0].name, "runner-inline");
+        assert_eq!(s.policy("Boundary").unwrap().path, "/limits/");
+        // The near miss: an attachment to a user the configuration does not have.
+        assert_eq!(i.skipped.len(), 1, "{:?}", i.skipped);
+        assert!(
+            i.skipped[0]
+                .what
+                .contains("aws_iam_user_policy_attachment.nobody")
+        );
+        assert!(i.skipped[0].why.contains("not in the configuration"));
+    }
+
+    #[test]
     fn deep_reference_chains_stop() {
         let mut text = String::from("locals {\n  l0 = \"x\"\n");
         for n in 1..400 {
