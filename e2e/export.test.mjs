@@ -103,7 +103,7 @@ test('an example exports as Terraform in either policy style and downloads as ma
   const hcl = await code.innerText();
   assert.match(hcl, /^# Terraform configuration exported by the IAM policy playground\./);
   assert.match(hcl, /resource "aws_iam_user" "maria" \{/);
-  assert.match(hcl, /policy = jsonencode\(\{/);
+  assert.match(hcl, /policy\s+= jsonencode\(\{/);
   assert.match(hcl, /arn:\$\{data\.aws_partition\.current\.partition\}:iam::aws:policy\//);
   assert.ok((await code.locator('.tok-fn').count()) > 0, 'block types are coloured');
   assert.match(await page.locator('.export-left-out').innerText(), /not managed by Terraform/);

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use cap::Cap;
 use iam_engine::catalog::Catalog;
-use iam_engine::export::{Format, cloudformation};
+use iam_engine::export::{Format, PolicyStyle, TerraformOptions, cloudformation, terraform};
 use iam_engine::import::{ImportOptions, detect_and_import};
 use iam_engine::policy::PolicyType;
 use iam_engine::scenario::{
@@ -272,6 +272,18 @@ fn cases() -> Vec<Case> {
             shape: "names colliding as logical ids",
             n: 100,
             prepare: |n| export_work(scenario_with_colliding_names(n), Format::Json),
+        },
+        Case {
+            surface: "export Terraform (jsonencode)",
+            shape: "distinct users",
+            n: 600,
+            prepare: |n| terraform_work(scenario_with_users(n), PolicyStyle::JsonEncode),
+        },
+        Case {
+            surface: "export Terraform (policy documents)",
+            shape: "names colliding as resource names",
+            n: 100,
+            prepare: |n| terraform_work(scenario_with_colliding_names(n), PolicyStyle::Document),
         },
         Case {
             surface: "share encode + open",
@@ -642,6 +654,17 @@ fn export_work(scenario: Scenario, format: Format) -> Work {
     (
         scenario.to_json().len(),
         Box::new(move || cloudformation(&scenario, format).unwrap().len()),
+    )
+}
+
+fn terraform_work(scenario: Scenario, policy_style: PolicyStyle) -> Work {
+    (
+        scenario.to_json().len(),
+        Box::new(move || {
+            terraform(&scenario, &TerraformOptions { policy_style })
+                .unwrap()
+                .len()
+        }),
     )
 }
 

@@ -15,23 +15,31 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/terraform")
 }
 
-/// The gallery and the CloudFormation export's golden scenarios (the every-feature scenario).
+/// The gallery, the CloudFormation export's golden scenarios (the every-feature scenario) and
+/// this export's own (`scenarios/edge-cases.json`: what HCL and the data source make hard).
 fn scenarios() -> Vec<(String, Scenario)> {
     let mut all: Vec<(String, Scenario)> = gallery()
         .into_iter()
         .map(|e| (e.id.to_string(), e.scenario))
         .collect();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cfn/scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
+    let mut files: Vec<PathBuf> = [
+        "tests/golden/cfn/scenarios",
+        "tests/golden/terraform/scenarios",
+    ]
+    .into_iter()
+    .flat_map(|dir| {
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+    })
+    .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    .collect();
     files.sort();
     for path in files {
         let id = path.file_stem().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(&path).unwrap();
-        all.push((id, Scenario::from_json(&text).unwrap()));
+        let scenario = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        all.push((id, scenario));
     }
     all
 }
@@ -48,8 +56,8 @@ fn exports_match_golden_files() {
     let all = scenarios();
     assert_eq!(
         all.len(),
-        gallery().len() + 1,
-        "the every-feature scenario is missing"
+        gallery().len() + 2,
+        "a golden scenario is missing"
     );
     for (id, scenario) in &all {
         for (policy_style, ext) in STYLES {

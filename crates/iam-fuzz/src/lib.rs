@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::Diagnostic;
-use iam_engine::export::{Format, cloudformation};
+use iam_engine::export::{Format, PolicyStyle, TerraformOptions, cloudformation, terraform};
 use iam_engine::import::{ImportOptions, TerraformFile, detect_and_import, import_terraform_files};
 use iam_engine::policy::PolicyType;
 use iam_engine::scenario::{FORMAT_VERSION, Scenario};
@@ -276,6 +276,41 @@ fn scenario(text: &str) {
                 imported.is_ok(),
                 "the {format:?} export does not import: {imported:?}"
             );
+        }
+    }
+    // The Terraform export never panics, in either policy style, and fails only as the template
+    // does (the same documents are parsed).
+    for policy_style in [PolicyStyle::JsonEncode, PolicyStyle::Document] {
+        let hcl = terraform(&scenario, &TerraformOptions { policy_style });
+        assert_eq!(
+            hcl.is_ok(),
+            cloudformation(&scenario, Format::Json).is_ok(),
+            "the Terraform export fails where the template does not, or the other way: {:?}",
+            hcl.as_ref().err()
+        );
+        // What the export writes, the Terraform import reads (hcl-rs parses it; every value
+        // evaluates or is listed), into a scenario that loads.
+        if let Ok(text) = hcl {
+            let file = TerraformFile {
+                name: "main.tf".to_string(),
+                text,
+            };
+            let options = ImportOptions {
+                account_id: Some(scenario.account.id.clone()),
+                max_bytes: Some(usize::MAX),
+            };
+            let imported = import_terraform_files(&[file], &options);
+            assert!(
+                imported.is_ok(),
+                "the Terraform export does not import: {:?}",
+                imported.as_ref().err()
+            );
+            if let Ok(imported) = imported {
+                assert!(
+                    Scenario::from_json(&imported.scenario.to_json()).is_ok(),
+                    "an imported Terraform export does not load"
+                );
+            }
         }
     }
     // A share link of the scenario opens to the same text.

@@ -367,7 +367,7 @@ fn comment_line(out: &mut String, indent: usize, text: &str) {
         return;
     }
     let mut line = String::new();
-    let mut flush = |line: &mut String, out: &mut String| {
+    let flush = |line: &mut String, out: &mut String| {
         pad(out, indent);
         out.push_str("# ");
         out.push_str(line);

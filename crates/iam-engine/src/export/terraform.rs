@@ -686,7 +686,7 @@ impl Exporter<'_> {
                 ResourceKind::SqsQueue => Some((
                     "aws_sqs_queue_policy",
                     "queue_url",
-                    format!("aws_sqs_queue.{label}.id"),
+                    format!("aws_sqs_queue.{label}.url"),
                 )),
                 ResourceKind::SnsTopic => Some((
                     "aws_sns_topic_policy",

@@ -13,8 +13,10 @@
 //! source refuses them), and text holding `&{` (the data source turns `&{` into `${`).
 //!
 //! Policy variables: in `jsonencode`, `${aws:username}` is written `$${aws:username}` (HCL's
-//! escape); in the data source it is written `&{aws:username}`, which the data source turns
-//! back into `${aws:username}`.
+//! escape). In the data source it is written `&{aws:username}` where the data source turns `&{`
+//! back into `${`: resources, principals' identifiers and condition values (not in version
+//! 2008-10-17, where the data source refuses `&{`); everywhere else (Sids, actions, condition
+//! keys) a `${` is written with HCL's escape `$${`.
 
 use std::collections::HashSet;
 
@@ -93,7 +95,10 @@ pub(crate) fn document_block(node: &Node, label: &str, account_id: &str) -> Resu
     let mut version = None;
     let mut statements: Vec<&Node> = Vec::new();
     let mut has_statement = false;
-    let s = |text: &str| Expr::Str(string(text, account_id, Strings::Document));
+    // The data source turns `&{` back into `${` only in resources, principals' identifiers and
+    // condition values; the policy id, Sids, actions, condition operators and keys are written
+    // as they are (a `${` in them escaped as HCL's `$${`).
+    let s = |text: &str| Expr::Str(string(text, account_id, Strings::Json));
     for (key, value) in members {
         match key.as_str() {
             "Version" => match value {
@@ -137,7 +142,7 @@ pub(crate) fn document_block(node: &Node, label: &str, account_id: &str) -> Resu
     );
     let mut sids = HashSet::new();
     for statement in statements {
-        block.block(statement_block(statement, account_id, &mut sids)?);
+        block.block(statement_block(statement, account_id, version, &mut sids)?);
     }
     if contains_ampersand_brace(node) {
         return Err("its text holds \"&{\", which the data source would turn into \"${\"".into());
@@ -148,13 +153,22 @@ pub(crate) fn document_block(node: &Node, label: &str, account_id: &str) -> Resu
 fn statement_block(
     node: &Node,
     account_id: &str,
+    version: &str,
     sids: &mut HashSet<String>,
 ) -> Result<Block, String> {
     let Node::Map(members) = node else {
         return Err("a statement is not a JSON object".into());
     };
     let mut block = Block::new("statement", &[]);
-    let s = |text: &str| Expr::Str(string(text, account_id, Strings::Document));
+    let s = |text: &str| Expr::Str(string(text, account_id, Strings::Json));
+    // Where the data source replaces `&{` (and refuses it in version 2008-10-17, where IAM
+    // has no policy variables: there `${` is written as HCL's escape `$${`).
+    let vars = if version == "2008-10-17" {
+        Strings::Json
+    } else {
+        Strings::Document
+    };
+    let v = |text: &str| Expr::Str(string(text, account_id, vars));
     let mut effect = None;
     let mut sid = None;
     let mut lists = Vec::new();
@@ -186,7 +200,7 @@ fn statement_block(
                     "Resource" => "resources",
                     _ => "not_resources",
                 };
-                lists.push((name, strings(value, key)?));
+                lists.push((name, key.ends_with("Resource"), strings(value, key)?));
             }
             "Principal" | "NotPrincipal" => {
                 let name = if key == "Principal" {
@@ -243,15 +257,20 @@ fn statement_block(
         block.attr("sid", s(sid.as_str()));
     }
     block.attr("effect", Expr::str(effect.as_str()));
-    for (name, values) in lists {
-        block.attr(name, Expr::List(values.iter().map(|v| s(*v)).collect()));
+    for (name, resources, values) in lists {
+        let list = if resources {
+            values.iter().map(|x| v(x)).collect()
+        } else {
+            values.iter().map(|x| s(x)).collect()
+        };
+        block.attr(name, Expr::List(list));
     }
     for (name, ty, ids) in principals {
         let mut p = Block::new(name, &[]);
         p.attr("type", s(ty.as_str()));
         p.attr(
             "identifiers",
-            Expr::List(ids.iter().map(|v| s(*v)).collect()),
+            Expr::List(ids.iter().map(|x| v(x)).collect()),
         );
         block.block(p);
     }
@@ -259,7 +278,7 @@ fn statement_block(
         let mut c = Block::new("condition", &[]);
         c.attr("test", s(operator.as_str()));
         c.attr("variable", s(key.as_str()));
-        c.attr("values", Expr::List(values.iter().map(|v| s(*v)).collect()));
+        c.attr("values", Expr::List(values.iter().map(|x| v(x)).collect()));
         block.block(c);
     }
     Ok(block)
@@ -372,6 +391,31 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected:?} not in\n{text}");
         }
+    }
+
+    #[test]
+    fn ampersand_braces_only_where_the_data_source_replaces_them() {
+        let node = parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"${a}","Effect":"Allow","Action":"s3:${b}","Resource":"arn:aws:s3:::x/${aws:username}",
+                "Condition":{"StringEquals":{"aws:PrincipalTag/${c}":"${aws:userid}"}}}]}"#,
+        );
+        let block = document_block(&node, "p", "1").unwrap_or_default();
+        let text = super::super::hcl::write_file(&[], &[block]);
+        for expected in [
+            "\"$${a}\"",
+            "\"s3:$${b}\"",
+            ":s3:::x/&{aws:username}\"",
+            "\"aws:PrincipalTag/$${c}\"",
+            "[\"&{aws:userid}\"]",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in\n{text}");
+        }
+        let node = parse(
+            r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::x/${aws:username}"}]}"#,
+        );
+        let block = document_block(&node, "p", "1").unwrap_or_default();
+        let text = super::super::hcl::write_file(&[], &[block]);
+        assert!(text.contains(":s3:::x/$${aws:username}\""), "{text}");
     }
 
     #[test]

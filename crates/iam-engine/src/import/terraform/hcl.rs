@@ -1171,7 +1171,7 @@ impl<'a> Eval<'a> {
                         let v = ev.eval(file, &a.value)?;
                         match v.kind {
                             Kind::Null => Ok(None),
-                            _ => scalar(&v).map(|s| Some(and_to_dollar(&s))).ok_or((
+                            _ => scalar(&v).map(Some).ok_or((
                                 format!("{key} is not a text"),
                                 file,
                                 start(a.value.span()),
@@ -1191,7 +1191,7 @@ impl<'a> Eval<'a> {
                             Kind::Seq(items) => items
                                 .iter()
                                 .map(|i| {
-                                    scalar(i).map(|s| and_to_dollar(&s)).ok_or((
+                                    scalar(i).ok_or((
                                         format!("{key} holds a value that is not a text"),
                                         file,
                                         i.at,
@@ -1272,6 +1272,13 @@ impl<'a> Eval<'a> {
                 ("not_resources", "NotResource"),
             ] {
                 if let Some(items) = list_attr(self, sb, key)?.filter(|i| !i.is_empty()) {
+                    // The provider reads `&{…}` as `${…}` in resources (and principals'
+                    // identifiers and condition values), not in actions.
+                    let items = if key.ends_with("resources") {
+                        items.iter().map(|i| and_to_dollar(i)).collect()
+                    } else {
+                        items
+                    };
                     st.insert(json, one_or_many(items));
                 }
             }
@@ -1282,7 +1289,11 @@ impl<'a> Eval<'a> {
                 let mut principal: Vec<(String, Vec<String>)> = Vec::new();
                 for p in sb.get_blocks(key) {
                     let ty = text_attr(self, &p.body, "type")?.unwrap_or_default();
-                    let ids = list_attr(self, &p.body, "identifiers")?.unwrap_or_default();
+                    let ids: Vec<String> = list_attr(self, &p.body, "identifiers")?
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|i| and_to_dollar(i))
+                        .collect();
                     match principal.iter_mut().find(|(t, _)| *t == ty) {
                         Some((_, list)) => list.extend(ids),
                         None => principal.push((ty, ids)),
@@ -1306,7 +1317,11 @@ impl<'a> Eval<'a> {
             for c in sb.get_blocks("condition") {
                 let test = text_attr(self, &c.body, "test")?.unwrap_or_default();
                 let variable = text_attr(self, &c.body, "variable")?.unwrap_or_default();
-                let values = list_attr(self, &c.body, "values")?.unwrap_or_default();
+                let values: Vec<String> = list_attr(self, &c.body, "values")?
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|v| and_to_dollar(v))
+                    .collect();
                 let entry = match conditions.iter_mut().position(|(t, _)| *t == test) {
                     Some(i) => conditions.get_mut(i),
                     None => {
@@ -1379,7 +1394,9 @@ impl Members {
 }
 
 /// The provider's policy-document notation for a policy variable: `&{aws:username}` stands
-/// for `${aws:username}` (which Terraform itself would interpolate).
+/// for `${aws:username}` (which Terraform itself would interpolate), in resources, principals'
+/// identifiers and condition values (the places the provider replaces it; a Sid, an action or
+/// a condition key keeps `&{` as written).
 fn and_to_dollar(s: &str) -> String {
     s.replace("&{", "${")
 }

@@ -368,7 +368,7 @@ data "aws_iam_policy_document" "orders_policy" {
 }
 
 resource "aws_sqs_queue_policy" "orders" {
-  queue_url = aws_sqs_queue.orders.id
+  queue_url = aws_sqs_queue.orders.url
   policy    = data.aws_iam_policy_document.orders_policy.json
 }
 

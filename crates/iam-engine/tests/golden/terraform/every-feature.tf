@@ -343,7 +343,7 @@ resource "aws_sqs_queue" "orders" {
 }
 
 resource "aws_sqs_queue_policy" "orders" {
-  queue_url = aws_sqs_queue.orders.id
+  queue_url = aws_sqs_queue.orders.url
   policy    = jsonencode({
     Version   = "2012-10-17"
     Statement = [
