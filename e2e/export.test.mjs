@@ -167,6 +167,40 @@ test('a file opened with the picker imports authorization details in the browser
   await page.close();
 });
 
+test('two .tf files opened together import as one configuration; a plan JSON imports too', async () => {
+  const { page, problems } = await openPage(app.browser.context, app.server.url);
+  await showView(page, 'export');
+  const dir = new URL('../crates/iam-engine/tests/import/terraform/', import.meta.url);
+  await page.locator('.export-file-input').setInputFiles(['main.tf', 'iam.tf'].map((name) => ({
+    name,
+    mimeType: 'text/plain',
+    buffer: readFileSync(new URL(name, dir)),
+  })));
+  const notice = page.locator('[data-notice="warning"]');
+  await notice.waitFor({ state: 'visible', timeout: 5000 });
+  const text = await notice.innerText();
+  assert.match(text, /Imported the Terraform configuration \(HCL\)/);
+  // Each left-out item with its file, line and column.
+  assert.match(text, /resource aws_lambda_function\.notifier \(main\.tf:58:1\)/);
+  assert.match(text, /aws_iam_user_policy\.maria_extra policy \(iam\.tf:106:12\)/);
+  await showView(page, 'export');
+  await page.locator('button[data-format="json"]').click();
+  const exported = JSON.parse(await page.locator('pre.export-code').first().innerText());
+  const roles = Object.values(exported.Resources).map((r) => r.Properties?.RoleName).filter(Boolean);
+  assert.deepEqual(roles, ['deploy']);
+
+  // The seed's plan (terraform show -json), opened alone.
+  await page.locator('.export-file-input').setInputFiles({
+    name: 'plan.json',
+    mimeType: 'application/json',
+    buffer: readFileSync(new URL('seed-admin-plan.json', dir)),
+  });
+  await page.waitForFunction(() => document.querySelector('[data-notice]')?.textContent.includes('Terraform plan'), null, { timeout: 5000 });
+  assert.match(await page.locator('[data-notice]').first().innerText(), /Nothing was left out/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('bad import text shows its line and column and changes nothing', async () => {
   const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'export');

@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [--fresh] [TARGET|all] [SECONDS]     (default: all, 60 seconds per target)
 #
-# Targets: policy_json, scenario, cfn_import, authorization_details, share_open (their bodies
+# Targets: policy_json, scenario, cfn_import, authorization_details, share_open, terraform_import (their bodies
 # are in crates/iam-fuzz). Each starts from its seeds (derived from the engine's fixtures,
 # golden files and gallery examples) and its past findings (crates/iam-fuzz/regressions/TARGET),
 # and fails on a panic, a broken invariant, an input that takes longer than FUZZ_TIMEOUT seconds
@@ -34,7 +34,7 @@ which=${1:-all}
 seconds=${2:-60}
 timeout=${FUZZ_TIMEOUT:-1}
 max_len=${FUZZ_MAX_LEN:-16384}
-all=(policy_json scenario cfn_import authorization_details share_open)
+all=(policy_json scenario cfn_import authorization_details share_open terraform_import)
 if [ "$which" = all ]; then
   targets=("${all[@]}")
 else

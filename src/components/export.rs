@@ -6,15 +6,19 @@
 //! --cli-input-json` input for the simulator's current request
 //! ([`iam_engine::workbench::cli_input`]), so the user can ask AWS the same question.
 //!
-//! Import: paste or open a template, authorization details or a scenario file
-//! ([`iam_engine::import::detect_and_import`]). A good text opens as a new scenario (the open
+//! Import: paste or open a template, authorization details, Terraform (a plan or state from
+//! `terraform show -json`, or a `.tf` configuration file) or a scenario file
+//! ([`iam_engine::import::detect_and_import`]; the notice says which it read). A good text opens as a new scenario (the open
 //! one stays saved in its slot) and a notice lists what was left out; a bad one shows the
 //! error at its line and column and changes nothing.
 
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::import::{ImportError, ImportOptions, Imported, detect_and_import};
+use iam_engine::import::{
+    ImportError, ImportOptions, Imported, TerraformFile, detect_and_import, import_terraform_files,
+    is_terraform_file_name,
+};
 use iam_engine::workbench::{CompileCache, Workbench};
 use yew::prelude::*;
 
@@ -36,8 +40,8 @@ pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
         let items: Vec<String> = imported
             .skipped
             .iter()
-            .map(|s| match s.line {
-                Some(l) => format!("{} (line {l}): {}", s.what, s.why),
+            .map(|s| match s.place() {
+                Some(place) => format!("{} ({place}): {}", s.what, s.why),
                 None => format!("{}: {}", s.what, s.why),
             })
             .collect();
@@ -58,10 +62,20 @@ pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
     }
 }
 
+/// What the import reads: a pasted text or one opened file, or Terraform configuration files
+/// read together.
+pub enum ImportInput {
+    /// One text, read as whatever it is.
+    Text(String),
+    /// `.tf` files, each with its name for the places of what is left out.
+    Terraform(Vec<TerraformFile>),
+}
+
 /// The error of a failed import in words, with its place.
 pub fn import_error_text(e: &ImportError) -> String {
-    match (e.line, e.column) {
-        (Some(l), Some(c)) => format!("Line {l}, column {c}: {}", e.message),
+    match (&e.file, e.line, e.column) {
+        (Some(f), Some(l), Some(c)) => format!("{f}, line {l}, column {c}: {}", e.message),
+        (None, Some(l), Some(c)) => format!("Line {l}, column {c}: {}", e.message),
         _ => e.message.clone(),
     }
 }
@@ -150,16 +164,21 @@ pub fn ExportView() -> Html {
         }
     };
 
-    // Import: shared by the button (pasted text) and the file picker (the file's text).
+    // Import: shared by the button (pasted text) and the file picker (the files' texts: one
+    // file of any kind, or several Terraform configuration files read together).
     let run_import = {
         let store = store.clone();
         let import_error = import_error.clone();
-        Rc::new(move |text: String| {
+        Rc::new(move |input: ImportInput| {
             let options = ImportOptions {
                 account_id: Some(store.scenario.account.id.clone()),
                 ..ImportOptions::default()
             };
-            match detect_and_import(&text, &options) {
+            let result = match &input {
+                ImportInput::Text(text) => detect_and_import(text, &options),
+                ImportInput::Terraform(files) => import_terraform_files(files, &options),
+            };
+            match result {
                 Ok(imported) => {
                     import_error.set(None);
                     let mut scenario = imported.scenario.clone();
@@ -190,7 +209,7 @@ pub fn ExportView() -> Html {
     let on_import = {
         let import_text = import_text.clone();
         let run_import = Rc::clone(&run_import);
-        Callback::from(move |_| run_import((*import_text).clone()))
+        Callback::from(move |_| run_import(ImportInput::Text((*import_text).clone())))
     };
     let on_file = {
         let import_text = import_text.clone();
@@ -200,14 +219,31 @@ pub fn ExportView() -> Html {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
             };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            let Some(list) = input.files() else {
                 return;
             };
+            let files: Vec<web_sys::File> =
+                (0..list.length()).filter_map(|i| list.get(i)).collect();
             input.set_value("");
-            if file.size() > iam_engine::import::MAX_IMPORT_BYTES as f64 {
+            if files.is_empty() {
+                return;
+            }
+            let terraform = files.iter().all(|f| is_terraform_file_name(&f.name()));
+            if files.len() > 1 && !terraform {
+                import_error.set(Some(
+                    "Open one file, or several Terraform configuration files (.tf) to read together."
+                        .to_string(),
+                ));
+                return;
+            }
+            let total: f64 = files.iter().map(|f| f.size()).sum();
+            if total > iam_engine::import::MAX_IMPORT_BYTES as f64 {
+                let name = match files.as_slice() {
+                    [one] => one.name(),
+                    _ => "The files".to_string(),
+                };
                 import_error.set(Some(format!(
-                    "{} is too large to import: at most {} bytes.",
-                    file.name(),
+                    "{name} is too large to import: at most {} bytes.",
                     iam_engine::import::MAX_IMPORT_BYTES
                 )));
                 return;
@@ -216,13 +252,26 @@ pub fn ExportView() -> Html {
             let import_error = import_error.clone();
             let run_import = Rc::clone(&run_import);
             wasm_bindgen_futures::spawn_local(async move {
-                match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    Ok(value) => {
-                        let text = value.as_string().unwrap_or_default();
-                        import_text.set(text.clone());
-                        run_import(text);
+                let mut read = Vec::with_capacity(files.len());
+                for file in &files {
+                    match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                        Ok(value) => read.push(TerraformFile {
+                            name: file.name(),
+                            text: value.as_string().unwrap_or_default(),
+                        }),
+                        Err(_) => {
+                            import_error.set(Some(format!("{} could not be read.", file.name())));
+                            return;
+                        }
                     }
-                    Err(_) => import_error.set(Some(format!("{} could not be read.", file.name()))),
+                }
+                if let [one] = read.as_slice() {
+                    import_text.set(one.text.clone());
+                }
+                if terraform {
+                    run_import(ImportInput::Terraform(read));
+                } else if let Some(one) = read.pop() {
+                    run_import(ImportInput::Text(one.text));
                 }
             });
         })
@@ -242,9 +291,11 @@ pub fn ExportView() -> Html {
                 <p class="muted">
                     { "Paste or open a CloudFormation template (YAML or JSON), the output of " }
                     <code>{ "aws iam get-account-authorization-details" }</code>
-                    { ", or a scenario file. It opens as a new scenario; your current one stays saved. Everything is read in this browser." }
+                    { ", Terraform (a plan or state from " }
+                    <code>{ "terraform show -json" }</code>
+                    { ", or .tf files: pick several to read them together), or a scenario file. It opens as a new scenario; your current one stays saved. Everything is read in this browser." }
                 </p>
-                <textarea class="export-import-text" aria-label="Template or authorization details to import"
+                <textarea class="export-import-text" aria-label="Template, authorization details or Terraform to import"
                     rows="8" spellcheck="false" value={(*import_text).clone()} oninput={on_import_input}
                     aria-invalid={error.is_some().to_string()}
                     aria-describedby={error.is_some().then_some("export-import-error")} />
@@ -256,7 +307,7 @@ pub fn ExportView() -> Html {
                         disabled={import_text.trim().is_empty()}>{ "Import as a new scenario" }</button>
                     <label class="btn export-file">
                         { "Open a file…" }
-                        <input type="file" class="export-file-input" accept=".yaml,.yml,.json,.template,.txt"
+                        <input type="file" class="export-file-input" accept=".yaml,.yml,.json,.template,.txt,.tf" multiple=true
                             onchange={on_file} />
                     </label>
                 </div>

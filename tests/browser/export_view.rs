@@ -142,6 +142,37 @@ async fn a_pasted_template_opens_as_a_new_scenario_with_the_skipped_list() {
 }
 
 #[wasm_bindgen_test]
+async fn pasted_terraform_opens_as_a_new_scenario_with_the_place_of_what_is_left_out() {
+    let (root, store) = mount(example()).await;
+    let config = "resource \"aws_iam_group\" \"admins\" {\n  name = \"administrators\"\n}\nresource \"aws_iam_user\" \"admin\" {\n  name = \"admin\"\n}\nresource \"aws_iam_user_group_membership\" \"admin\" {\n  user   = aws_iam_user.admin.name\n  groups = [aws_iam_group.admins.name]\n}\nresource \"aws_lambda_function\" \"fn\" {\n  function_name = \"fn\"\n}\n";
+    type_into(&q(&root, "textarea.export-import-text"), config).await;
+    click(&q(&root, ".export-import-run")).await;
+    let s = store.get();
+    assert_eq!(
+        s.scenario.user("admin").map(|u| u.groups.clone()),
+        Some(vec!["administrators".to_string()])
+    );
+    let notice = s.notice.clone().unwrap();
+    assert!(
+        notice.text.contains("Terraform configuration (HCL)"),
+        "{}",
+        notice.text
+    );
+    assert!(
+        notice
+            .text
+            .contains("resource aws_lambda_function.fn (line 11, column 1)"),
+        "{}",
+        notice.text
+    );
+    // The file picker takes .tf files, several at once.
+    let input = q(&root, ".export-file-input");
+    let accept = input.get_attribute("accept").unwrap();
+    assert!(accept.contains(".tf"), "{accept}");
+    assert!(input.has_attribute("multiple"));
+}
+
+#[wasm_bindgen_test]
 async fn terraform_shows_hcl_with_the_policy_style_choice() {
     let (root, _store) = mount(example()).await;
     // The policy style is Terraform's option only.

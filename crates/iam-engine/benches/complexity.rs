@@ -212,6 +212,26 @@ fn cases() -> Vec<Case> {
             prepare: |n| import_work(cfn_json_condition_keys(n)),
         },
         Case {
+            surface: "import Terraform HCL",
+            shape: "users referencing one group",
+            n: 4_000,
+            prepare: |n| import_work(tf_hcl_users_in_group(n)),
+        },
+        Case {
+            surface: "import Terraform HCL",
+            shape: "statements in one policy document",
+            n: 1_000,
+            prepare: |n| import_work(tf_hcl_document_statements(n)),
+        },
+        Case {
+            surface: "import Terraform plan JSON",
+            shape: "attachments of policies with unknown ARNs",
+            // As for the CloudFormation JSON case: at 4,000 the ratio reads 13 from cache
+            // effects alone (the engine's JSON front end by itself reads 12 there).
+            n: 12_000,
+            prepare: |n| import_work(tf_plan_attachments(n)),
+        },
+        Case {
             surface: "import authorization details",
             shape: "users in one group",
             n: 4_000,
@@ -429,6 +449,57 @@ fn cfn_yaml_nested_sub(n: usize) -> String {
     format!(
         "Resources:\n  User:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: {value}\n"
     )
+}
+
+/// `n` users, each added to one group declared after them by a membership that refers to both.
+fn tf_hcl_users_in_group(n: usize) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        write!(
+            text,
+            "resource \"aws_iam_user\" \"u{i}\" {{\n  name = \"user{i}\"\n}}\nresource \"aws_iam_user_group_membership\" \"m{i}\" {{\n  user   = aws_iam_user.u{i}.name\n  groups = [aws_iam_group.devs.name]\n}}\n"
+        )
+        .unwrap();
+    }
+    text.push_str("resource \"aws_iam_group\" \"devs\" {\n  name = \"devs\"\n}\n");
+    text
+}
+
+/// One `aws_iam_policy_document` of `n` statements (each with a Sid), used by a policy.
+fn tf_hcl_document_statements(n: usize) -> String {
+    let mut text = String::from("data \"aws_iam_policy_document\" \"d\" {\n");
+    for i in 0..n {
+        write!(
+            text,
+            "  statement {{\n    sid       = \"S{i}\"\n    actions   = [\"s3:GetObject\"]\n    resources = [\"arn:aws:s3:::b{i}/&{{aws:username}}/*\"]\n  }}\n"
+        )
+        .unwrap();
+    }
+    text.push_str("}\nresource \"aws_iam_policy\" \"p\" {\n  name   = \"p\"\n  policy = data.aws_iam_policy_document.d.json\n}\nresource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n}\n");
+    text
+}
+
+/// A plan of `n` policies, each attached to one user by an attachment whose `policy_arn` the
+/// plan does not know (resolved through the configuration's references).
+fn tf_plan_attachments(n: usize) -> String {
+    let mut planned = Vec::new();
+    let mut changes = Vec::new();
+    let mut config = Vec::new();
+    planned.push(serde_json::json!({"address": "aws_iam_user.u", "mode": "managed", "type": "aws_iam_user", "name": "u", "values": {"name": "u", "path": "/"}}));
+    for i in 0..n {
+        let doc = format!("{{\"Statement\":[{{\"Resource\":\"b{i}\"}}]}}");
+        planned.push(serde_json::json!({"address": format!("aws_iam_policy.p{i}"), "mode": "managed", "type": "aws_iam_policy", "name": format!("p{i}"), "values": {"name": format!("p{i}"), "path": "/", "policy": doc}}));
+        planned.push(serde_json::json!({"address": format!("aws_iam_user_policy_attachment.a{i}"), "mode": "managed", "type": "aws_iam_user_policy_attachment", "name": format!("a{i}"), "values": {"user": "u"}}));
+        changes.push(serde_json::json!({"address": format!("aws_iam_user_policy_attachment.a{i}"), "change": {"actions": ["create"], "after_unknown": {"id": true, "policy_arn": true}}}));
+        config.push(serde_json::json!({"address": format!("aws_iam_user_policy_attachment.a{i}"), "mode": "managed", "type": "aws_iam_user_policy_attachment", "name": format!("a{i}"), "expressions": {"user": {"references": ["aws_iam_user.u.name", "aws_iam_user.u"]}, "policy_arn": {"references": [format!("aws_iam_policy.p{i}.arn"), format!("aws_iam_policy.p{i}")]}}}));
+    }
+    serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": planned}},
+        "resource_changes": changes,
+        "configuration": {"root_module": {"resources": config}},
+    })
+    .to_string()
 }
 
 fn cfn_json_users_in_group(n: usize) -> String {

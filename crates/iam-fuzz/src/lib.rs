@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::Diagnostic;
 use iam_engine::export::{Format, PolicyStyle, TerraformOptions, cloudformation, terraform};
-use iam_engine::import::{ImportOptions, detect_and_import};
+use iam_engine::import::{ImportOptions, TerraformFile, detect_and_import, import_terraform_files};
 use iam_engine::policy::PolicyType;
 use iam_engine::scenario::{FORMAT_VERSION, Scenario};
 use iam_engine::share::{self, SharePayload, ViewState};
@@ -67,6 +67,8 @@ pub enum Target {
     AuthorizationDetails,
     /// Opening a share link.
     ShareOpen,
+    /// Terraform import: plan and state JSON (`terraform show -json`) and HCL configuration.
+    TerraformImport,
 }
 
 /// One seed input, named after where it came from.
@@ -80,12 +82,13 @@ pub struct Seed {
 
 impl Target {
     /// Every target.
-    pub const ALL: [Target; 5] = [
+    pub const ALL: [Target; 6] = [
         Target::PolicyJson,
         Target::Scenario,
         Target::CfnImport,
         Target::AuthorizationDetails,
         Target::ShareOpen,
+        Target::TerraformImport,
     ];
 
     /// The target's name: its fuzz binary and its corpus and regression folders.
@@ -96,6 +99,7 @@ impl Target {
             Target::CfnImport => "cfn_import",
             Target::AuthorizationDetails => "authorization_details",
             Target::ShareOpen => "share_open",
+            Target::TerraformImport => "terraform_import",
         }
     }
 
@@ -117,6 +121,7 @@ impl Target {
             Target::Scenario => scenario(&text),
             Target::CfnImport | Target::AuthorizationDetails => import(&text),
             Target::ShareOpen => share_open(&text),
+            Target::TerraformImport => terraform_import(&text),
         }
     }
 
@@ -155,6 +160,9 @@ impl Target {
                 Ok(seeds.into_iter().chain(parts).collect())
             }
             Target::ShareOpen => share_seeds(&engine),
+            Target::TerraformImport => {
+                files(&engine.join("tests/import/terraform"), &["tf", "json"])
+            }
         }
     }
 
@@ -278,8 +286,32 @@ fn scenario(text: &str) {
             hcl.is_ok(),
             cloudformation(&scenario, Format::Json).is_ok(),
             "the Terraform export fails where the template does not, or the other way: {:?}",
-            hcl.err()
+            hcl.as_ref().err()
         );
+        // What the export writes, the Terraform import reads (hcl-rs parses it; every value
+        // evaluates or is listed), into a scenario that loads.
+        if let Ok(text) = hcl {
+            let file = TerraformFile {
+                name: "main.tf".to_string(),
+                text,
+            };
+            let options = ImportOptions {
+                account_id: Some(scenario.account.id.clone()),
+                max_bytes: Some(usize::MAX),
+            };
+            let imported = import_terraform_files(&[file], &options);
+            assert!(
+                imported.is_ok(),
+                "the Terraform export does not import: {:?}",
+                imported.as_ref().err()
+            );
+            if let Ok(imported) = imported {
+                assert!(
+                    Scenario::from_json(&imported.scenario.to_json()).is_ok(),
+                    "an imported Terraform export does not load"
+                );
+            }
+        }
     }
     // A share link of the scenario opens to the same text.
     let payload = SharePayload::new(saved.clone(), FORMAT_VERSION, "fuzz");
@@ -305,6 +337,30 @@ fn import(text: &str) {
     assert!(
         loaded.is_ok(),
         "an imported scenario does not load: {loaded:?}"
+    );
+}
+
+fn terraform_import(text: &str) {
+    import(text);
+    // The same text as one configuration file: every skipped item's place is in the text.
+    let file = TerraformFile {
+        name: "main.tf".to_string(),
+        text: text.to_string(),
+    };
+    let Ok(imported) = import_terraform_files(&[file], &ImportOptions::default()) else {
+        return;
+    };
+    let lines = text.split('\n').count();
+    for s in &imported.skipped {
+        assert!(
+            s.line.is_some_and(|l| l >= 1 && l <= lines),
+            "a skipped item's line is outside the text: {s:?}"
+        );
+    }
+    let saved = imported.scenario.to_json();
+    assert!(
+        Scenario::from_json(&saved).is_ok(),
+        "an imported configuration does not load"
     );
 }
 

@@ -75,8 +75,9 @@ enum Command {
     /// Export a scenario as a CloudFormation template (YAML or JSON) or a Terraform
     /// configuration (HCL).
     Export(export::ExportArgs),
-    /// Turn a CloudFormation template (YAML or JSON) or the output of `aws iam
-    /// get-account-authorization-details` into a scenario file.
+    /// Turn a CloudFormation template (YAML or JSON), the output of `aws iam
+    /// get-account-authorization-details`, Terraform (`terraform show -json` of a plan or the
+    /// state, or `.tf` files: a directory or several files) into a scenario file.
     ///
     /// Prints the scenario JSON on standard output; what the scenario cannot hold (and the
     /// assumptions made, such as the account id) goes to standard error, with line numbers.

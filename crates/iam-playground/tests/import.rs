@@ -94,3 +94,65 @@ fn help_lists_import() {
     assert!(help.contains("import"), "{help}");
     assert!(help.contains("get-account-authorization-details"), "{help}");
 }
+
+#[test]
+fn terraform_plans_directories_and_files_import() {
+    let dir = format!("{ENGINE}tests/import/terraform/");
+    // The seed's plan gives the scenario the seed's template gives.
+    let plan = bin()
+        .args(["import", &format!("{dir}seed-admin-plan.json")])
+        .output()
+        .unwrap();
+    assert_success(&plan);
+    let template = bin()
+        .args(["import", &format!("{dir}seed-admin-template.yaml")])
+        .output()
+        .unwrap();
+    assert_success(&template);
+    assert_eq!(plan.stdout, template.stdout);
+    let stderr = String::from_utf8(plan.stderr).unwrap();
+    assert!(stderr.contains("imported a Terraform plan"), "{stderr}");
+
+    // Several .tf files read together, with the skipped items' file, line and column.
+    let out = bin()
+        .args(["import", &format!("{dir}main.tf"), &format!("{dir}iam.tf")])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("imported a Terraform configuration"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("main.tf:58:1): resource aws_lambda_function.notifier"),
+        "{stderr}"
+    );
+    let scenario = Scenario::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    assert!(scenario.policy("corp-read-reports").is_some());
+    assert!(scenario.role("deploy").is_some());
+
+    // A directory: its .tf files (the two above and the seed's configuration).
+    let out = bin().args(["import", &dir]).output().unwrap();
+    assert_success(&out);
+    let scenario = Scenario::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    assert!(scenario.user("admin").is_some() && scenario.user("maria").is_some());
+
+    // A file that is not .tf among several is refused, as is a syntax error (with its place).
+    let out = bin()
+        .args([
+            "import",
+            &format!("{dir}main.tf"),
+            &format!("{dir}state.json"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = with_stdin(
+        &["import", "-"],
+        "resource \"aws_iam_user\" \"a\" {\n  name = \n}\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("<stdin>:2:"), "{stderr}");
+}

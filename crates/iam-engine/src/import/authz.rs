@@ -36,6 +36,8 @@ impl Reader<'_> {
             what,
             why: why.to_string(),
             line,
+            column: None,
+            file: None,
         });
     }
 

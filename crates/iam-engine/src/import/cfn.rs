@@ -141,6 +141,8 @@ pub(super) fn import(
                             what: "not in the template".to_string(),
                             why: s.to_string(),
                             line,
+                            column: None,
+                            file: None,
                         });
                     }
                 }
@@ -407,6 +409,8 @@ pub(super) fn import(
                 what: format!("resource {} (AWS::SecretsManager::Secret)", e.id),
                 why: "only secrets that hold a user's console password are imported (as the login profile)".to_string(),
                 line,
+                column: None,
+                file: None,
             });
         }
     }
@@ -494,6 +498,8 @@ impl<'a> Cfn<'a> {
             what,
             why: why.to_string(),
             line,
+            column: None,
+            file: None,
         });
     }
 
@@ -1337,7 +1343,7 @@ impl Names {
 }
 
 /// A managed-policy reference from an ARN: AWS-managed, or a customer policy by name.
-fn policy_ref_of_arn(arn: &str) -> Option<PolicyRef> {
+pub(super) fn policy_ref_of_arn(arn: &str) -> Option<PolicyRef> {
     if arn.starts_with(AWS_MANAGED_PREFIX) {
         return Some(PolicyRef::Aws(arn.to_string()));
     }

@@ -1,5 +1,6 @@
 //! Imports into a scenario: CloudFormation templates (YAML or JSON), the output of
-//! `aws iam get-account-authorization-details` (JSON or YAML), and scenario files.
+//! `aws iam get-account-authorization-details` (JSON or YAML), Terraform (plan and state JSON,
+//! `.tf` files), and scenario files.
 //!
 //! [`detect_and_import`] looks at the text and picks the reader:
 //!
@@ -8,6 +9,11 @@
 //!   authorization details: users, groups, roles and customer-managed policies (the default
 //!   version of each), with documents given as JSON objects (the CLI's output) or URL-encoded
 //!   strings (the raw API's). AWS-managed policies are attached by ARN, not copied;
+//! - a JSON object with `format_version` and `planned_values`, `values`, `resource_changes`,
+//!   `prior_state` or `terraform_version` is `terraform show -json` output, of a plan or of the
+//!   state; a text (not JSON, not a template) with a top-level `resource`, `data`, `variable`,
+//!   `locals`, `provider`, `module`, `output` or `terraform` block is Terraform configuration
+//!   (HCL), as are the files given to [`import_terraform_files`] (see `terraform`);
 //! - a mapping with `Resources` or `AWSTemplateFormatVersion` is a CloudFormation template. The
 //!   reader inverts [`crate::export::cloudformation`] exactly and reads hand-written templates
 //!   too: YAML short forms (`!Ref`, `!Sub`, `!GetAtt`, `!Join`), `Fn::Sub` with its variable
@@ -46,9 +52,11 @@ mod authz;
 mod cfn;
 mod conditions;
 mod found;
+mod terraform;
 mod tree;
 
 pub use found::FoundPolicy;
+pub use terraform::{TerraformFile, import_terraform_files, is_terraform_file_name};
 
 use serde::Serialize;
 
@@ -103,6 +111,12 @@ pub enum Source {
     AuthorizationDetails,
     /// A playground scenario file.
     Scenario,
+    /// `terraform show -json` of a saved plan.
+    TerraformPlan,
+    /// `terraform show -json` of the state.
+    TerraformState,
+    /// Terraform configuration files (`.tf`, HCL).
+    TerraformHcl,
 }
 
 impl Source {
@@ -113,6 +127,9 @@ impl Source {
             Source::CloudFormationJson => "CloudFormation template (JSON)",
             Source::AuthorizationDetails => "account authorization details",
             Source::Scenario => "scenario file",
+            Source::TerraformPlan => "Terraform plan (terraform show -json)",
+            Source::TerraformState => "Terraform state (terraform show -json)",
+            Source::TerraformHcl => "Terraform configuration (HCL)",
         }
     }
 }
@@ -127,6 +144,26 @@ pub struct Skipped {
     pub why: String,
     /// The 1-based line where it is, when known.
     pub line: Option<usize>,
+    /// The 1-based column (in characters), when known (Terraform configuration files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// The file it is in, when the import read several (Terraform configuration files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+impl Skipped {
+    /// The place in words: `main.tf:12:5`, `line 12`, or nothing.
+    pub fn place(&self) -> Option<String> {
+        match (&self.file, self.line, self.column) {
+            (Some(f), Some(l), Some(c)) => Some(format!("{f}:{l}:{c}")),
+            (Some(f), Some(l), None) => Some(format!("{f}:{l}")),
+            (Some(f), None, _) => Some(f.clone()),
+            (None, Some(l), Some(c)) => Some(format!("line {l}, column {c}")),
+            (None, Some(l), None) => Some(format!("line {l}")),
+            (None, None, _) => None,
+        }
+    }
 }
 
 /// A successful import.
@@ -155,6 +192,9 @@ pub struct ImportError {
     pub line: Option<usize>,
     /// The 1-based column (in characters) of the mistake, when known.
     pub column: Option<usize>,
+    /// The file of the mistake, when the import read several (Terraform configuration files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl ImportError {
@@ -164,6 +204,7 @@ impl ImportError {
             message: message.into(),
             line: None,
             column: None,
+            file: None,
         }
     }
 
@@ -173,14 +214,17 @@ impl ImportError {
             message: message.into(),
             line: Some(line),
             column: Some(column),
+            file: None,
         }
     }
 }
 
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+        match (&self.file, self.line, self.column) {
+            (Some(file), Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {}", self.message),
+            (None, Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            (Some(file), _, _) => write!(f, "{file}: {}", self.message),
             _ => f.write_str(&self.message),
         }
     }
@@ -229,6 +273,9 @@ fn read(
     // JSON is read by the spanned JSON reader, whose errors are precise; a template in YAML's
     // flow style (`{Resources: …}`) is rare enough to be read as the JSON it is not.
     let json = text.trim_start().starts_with('{');
+    if !json && terraform::looks_like_hcl(text) && !cfn_keys(text) {
+        return terraform::hcl::import_text(text, options).map(|i| (i, Vec::new()));
+    }
     let tree = if json {
         tree::from_json(text)?
     } else {
@@ -241,6 +288,9 @@ fn read(
         ));
     }
     let has = |k: &str| tree.get(k).is_some();
+    if json && terraform::is_terraform_json(&tree) {
+        return terraform::import_json(&tree, text, options).map(|i| (i, Vec::new()));
+    }
     if has("formatVersion") {
         let scenario = if json {
             Scenario::from_json(text)
@@ -253,6 +303,7 @@ fn read(
             message: e.message,
             line: e.line,
             column: e.column,
+            file: None,
         })?;
         return Ok((
             Imported {
@@ -285,8 +336,14 @@ fn read(
     }
     Err(ImportError::new(
         "import-unknown",
-        "The text is not a CloudFormation template (no Resources), authorization details (no UserDetailList, GroupDetailList, RoleDetailList or Policies) or a scenario (no formatVersion).",
+        "The text is not a CloudFormation template (no Resources), authorization details (no UserDetailList, GroupDetailList, RoleDetailList or Policies), Terraform (no format_version with planned_values or values, no resource blocks) or a scenario (no formatVersion).",
     ))
+}
+
+/// Whether a text has a CloudFormation template's top-level keys at the start of a line.
+fn cfn_keys(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.starts_with("Resources:") || l.starts_with("AWSTemplateFormatVersion:"))
 }
 
 /// A tree as JSON data, without evaluating anything (authorization details, scenario files).
