@@ -17,14 +17,16 @@ use std::rc::Rc;
 use iam_engine::catalog::ManagedPolicies;
 use iam_engine::editing::tokens::{TokenKind, mark_functions, tokenize, tokenize_yaml};
 use iam_engine::export::{Format, cloudformation, left_out};
-use iam_engine::import::{ImportError, ImportOptions, Imported, detect_and_import};
+use iam_engine::import::{
+    ImportError, ImportOptions, Imported, Skipped, detect_and_import, summarize_skipped,
+};
 use iam_engine::scenario::Scenario;
 use iam_engine::workbench::{CompileCache, Workbench};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::data::Loadable;
-use crate::store::{Action, Notice, NoticeLevel, View};
+use crate::store::{Action, DetailGroup, Notice, NoticeDetails, NoticeLevel, StoreHandle, View};
 
 /// Templates longer than this are shown without colouring: one `<span>` per token of a
 /// megabyte template would make the page sluggish, and plain text reads the same.
@@ -97,31 +99,52 @@ pub fn file_name(title: &str, slot: &str, extension: &str) -> String {
     format!("{name}.{extension}")
 }
 
-/// The notice after a successful import: where it came from and what was left out.
+/// The notice after a successful import: where it came from, then what was left out counted
+/// by kind ([`summarize_skipped`]), each kind's items folded in the notice's details.
 pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
     let mut text = format!(
         "Imported the {} as the new scenario \"{slot}\".",
         imported.source.describe()
     );
-    if imported.skipped.is_empty() {
+    let groups = summarize_skipped(&imported.skipped);
+    if groups.is_empty() {
         text.push_str(" Nothing was left out.");
     } else {
-        text.push_str(&format!(" Left out ({}): ", imported.skipped.len()));
-        let items: Vec<String> = imported
-            .skipped
+        let kinds = groups
             .iter()
-            .map(|s| match s.line {
-                Some(l) => format!("{} (line {l}): {}", s.what, s.why),
-                None => format!("{}: {}", s.what, s.why),
+            .map(|g| {
+                format!(
+                    "{} {}",
+                    crate::text::thousands(g.count),
+                    g.label.to_lowercase()
+                )
             })
-            .collect();
-        text.push_str(&items.join("; "));
-        text.push('.');
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push_str(&format!(
+            " Left out {}: {kinds}.",
+            crate::text::count(imported.skipped.len(), "item", "items"),
+        ));
     }
     for note in &imported.notes {
         text.push(' ');
         text.push_str(note);
     }
+    let details = (!groups.is_empty()).then(|| {
+        Rc::new(NoticeDetails {
+            groups: groups
+                .iter()
+                .map(|g| DetailGroup {
+                    heading: format!("{} ({})", g.label, crate::text::thousands(g.count)),
+                    items: g
+                        .items
+                        .iter()
+                        .filter_map(|&i| imported.skipped.get(i).map(Skipped::sentence))
+                        .collect(),
+                })
+                .collect(),
+        })
+    });
     Notice {
         level: if imported.skipped.is_empty() {
             NoticeLevel::Info
@@ -129,6 +152,7 @@ pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
             NoticeLevel::Warning
         },
         text,
+        details,
     }
 }
 
@@ -140,8 +164,111 @@ pub fn import_error_text(e: &ImportError) -> String {
     }
 }
 
+/// Imports `text` (a template, authorization details or a scenario file) and opens it as a new
+/// scenario named after its title, with the import report as the app's notice; the open
+/// scenario stays saved in its slot.
+///
+/// # Errors
+/// The import's error in words, with its place; nothing changes then.
+pub fn import_as_new(store: &StoreHandle, text: &str) -> Result<(), String> {
+    let options = ImportOptions {
+        account_id: Some(store.scenario.account.id.clone()),
+        ..ImportOptions::default()
+    };
+    let imported = detect_and_import(text, &options).map_err(|e| import_error_text(&e))?;
+    let mut scenario = imported.scenario.clone();
+    let base = if scenario.title.trim().is_empty() {
+        scenario.title = format!("Imported {}", imported.source.describe());
+        scenario.title.clone()
+    } else {
+        format!("Imported {}", scenario.title)
+    };
+    let slot = crate::storage::unique_slot_name(&base);
+    crate::storage::open_as_new(store, scenario, &base);
+    store.dispatch(Action::SetNotice(Some(import_notice(&imported, &slot))));
+    Ok(())
+}
+
+/// A file's text is put back in the import box, for the user to read and fix at the error's
+/// place, only up to this many bytes: a textarea holding a real account's 40 MB makes typing
+/// anywhere on the page slow.
+pub const SHOWN_TEXT_MAX: usize = 1_000_000;
+
+/// How reading and importing a file ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileImport {
+    /// It opened as a new scenario; its text when small enough to show ([`SHOWN_TEXT_MAX`]).
+    Done {
+        /// The file's text, when small enough to show.
+        shown_text: Option<String>,
+    },
+    /// It could not be read or imported; nothing changed.
+    Failed {
+        /// Why, naming the file.
+        message: String,
+        /// The file's text, when it was read and is small enough to show.
+        shown_text: Option<String>,
+    },
+}
+
+/// Reads `file` and imports it as a new scenario ([`import_as_new`]), then tells `done` how it
+/// went. A file over the import limit is refused before it is read. Shared by the file picker
+/// and the drop zone over the whole page.
+pub fn import_file(store: StoreHandle, file: web_sys::File, done: Callback<FileImport>) {
+    let name = file.name();
+    let max = iam_engine::import::MAX_IMPORT_BYTES;
+    if file.size() > max as f64 {
+        done.emit(FileImport::Failed {
+            message: format!(
+                "{name} is too large to import: it is {}, and the playground reads at most {} MiB.",
+                crate::text::megabytes(file.size()),
+                max >> 20
+            ),
+            shown_text: None,
+        });
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(value) => value.as_string().unwrap_or_default(),
+            Err(_) => {
+                done.emit(FileImport::Failed {
+                    message: format!("{name} could not be read."),
+                    shown_text: None,
+                });
+                return;
+            }
+        };
+        let announced = text.len() > SHOWN_TEXT_MAX;
+        if announced {
+            // A real account takes a moment: say so, and let the page paint it first.
+            store.dispatch(Action::SetNotice(Some(Notice {
+                level: NoticeLevel::Info,
+                text: format!(
+                    "Importing {name} ({})…",
+                    crate::text::megabytes(text.len() as f64)
+                ),
+                details: None,
+            })));
+            gloo::timers::future::TimeoutFuture::new(40).await;
+        }
+        let outcome = import_as_new(&store, &text);
+        if announced && outcome.is_err() {
+            store.dispatch(Action::SetNotice(None));
+        }
+        let shown_text = (text.len() <= SHOWN_TEXT_MAX).then_some(text);
+        done.emit(match outcome {
+            Ok(()) => FileImport::Done { shown_text },
+            Err(e) => FileImport::Failed {
+                message: format!("{name}: {e}"),
+                shown_text,
+            },
+        });
+    });
+}
+
 /// Offers `text` as a file download named `name`.
-fn download(text: &str, name: &str, mime: &str) -> Result<(), String> {
+pub fn download(text: &str, name: &str, mime: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
@@ -346,27 +473,9 @@ pub fn ExportView() -> Html {
     let run_import = {
         let store = store.clone();
         let import_error = import_error.clone();
-        Rc::new(move |text: String| {
-            let options = ImportOptions {
-                account_id: Some(store.scenario.account.id.clone()),
-                ..ImportOptions::default()
-            };
-            match detect_and_import(&text, &options) {
-                Ok(imported) => {
-                    import_error.set(None);
-                    let mut scenario = imported.scenario.clone();
-                    let base = if scenario.title.trim().is_empty() {
-                        scenario.title = format!("Imported {}", imported.source.describe());
-                        scenario.title.clone()
-                    } else {
-                        format!("Imported {}", scenario.title)
-                    };
-                    let slot = crate::storage::unique_slot_name(&base);
-                    crate::storage::open_as_new(&store, scenario, &base);
-                    store.dispatch(Action::SetNotice(Some(import_notice(&imported, &slot))));
-                }
-                Err(e) => import_error.set(Some(import_error_text(&e))),
-            }
+        Rc::new(move |text: String| match import_as_new(&store, &text) {
+            Ok(()) => import_error.set(None),
+            Err(e) => import_error.set(Some(e)),
         })
     };
     let on_import_input = {
@@ -385,9 +494,9 @@ pub fn ExportView() -> Html {
         Callback::from(move |_| run_import((*import_text).clone()))
     };
     let on_file = {
+        let store = store.clone();
         let import_text = import_text.clone();
         let import_error = import_error.clone();
-        let run_import = Rc::clone(&run_import);
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
@@ -396,27 +505,27 @@ pub fn ExportView() -> Html {
                 return;
             };
             input.set_value("");
-            if file.size() > iam_engine::import::MAX_IMPORT_BYTES as f64 {
-                import_error.set(Some(format!(
-                    "{} is too large to import: at most {} bytes.",
-                    file.name(),
-                    iam_engine::import::MAX_IMPORT_BYTES
-                )));
-                return;
-            }
             let import_text = import_text.clone();
             let import_error = import_error.clone();
-            let run_import = Rc::clone(&run_import);
-            wasm_bindgen_futures::spawn_local(async move {
-                match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    Ok(value) => {
-                        let text = value.as_string().unwrap_or_default();
-                        import_text.set(text.clone());
-                        run_import(text);
+            import_file(
+                store.clone(),
+                file,
+                Callback::from(move |outcome: FileImport| match outcome {
+                    FileImport::Done { shown_text } => {
+                        import_error.set(None);
+                        import_text.set(shown_text.unwrap_or_default());
                     }
-                    Err(_) => import_error.set(Some(format!("{} could not be read.", file.name()))),
-                }
-            });
+                    FileImport::Failed {
+                        message,
+                        shown_text,
+                    } => {
+                        import_error.set(Some(message));
+                        if let Some(text) = shown_text {
+                            import_text.set(text);
+                        }
+                    }
+                }),
+            );
         })
     };
     let error = (*import_error).clone();

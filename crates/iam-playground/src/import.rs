@@ -59,6 +59,15 @@ pub fn run(args: ImportArgs) -> ExitCode {
     for note in &imported.notes {
         eprintln!("note: {note}");
     }
+    if !imported.skipped.is_empty() {
+        eprintln!(
+            "iam-playground: left out {} item(s), by kind:",
+            imported.skipped.len()
+        );
+        for group in iam_engine::import::summarize_skipped(&imported.skipped) {
+            eprintln!("  {}", group.line());
+        }
+    }
     for s in &imported.skipped {
         match s.line {
             Some(l) => eprintln!("skipped (line {l}): {}: {}", s.what, s.why),
