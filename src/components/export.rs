@@ -122,8 +122,13 @@ pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
             .collect::<Vec<_>>()
             .join(", ");
         text.push_str(&format!(
-            " Left out {}: {kinds}.",
-            crate::text::count(imported.skipped.len(), "item", "items"),
+            " Left out {} {}: {kinds}.",
+            crate::text::thousands(imported.skipped.len()),
+            if imported.skipped.len() == 1 {
+                "item"
+            } else {
+                "items"
+            },
         ));
     }
     for note in &imported.notes {

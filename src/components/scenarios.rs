@@ -376,6 +376,9 @@ pub fn ScenarioSwitcher() -> Html {
                         <button type="button" class="btn scenario-new" onclick={on_new}>{ "New empty scenario" }</button>
                         <button type="button" class="btn scenario-duplicate" onclick={on_duplicate}>{ "Duplicate" }</button>
                     </div>
+                    if !store.unsaved_copy {
+                        <SavedPlaceLine slot={store.slot.clone()} />
+                    }
                     <h2 class="slot-heading">{ "Saved in this browser" }</h2>
                     { list }
                 </div>
@@ -397,18 +400,32 @@ struct SavedPlaceProps {
 #[component]
 fn SavedPlace(props: &SavedPlaceProps) -> Html {
     let place = storage::use_saved_place(&props.slot);
-    let (text, where_) = match place {
-        Some((place, bytes)) => (
-            storage::describe_place(place, bytes),
-            match place {
-                storage::Place::LocalStorage => "local-storage",
-                storage::Place::IndexedDb => "indexeddb",
-                storage::Place::Memory => "memory",
-            },
-        ),
-        None => ("not saved yet".to_owned(), "none"),
+    let Some((place, bytes)) = place else {
+        return html! { <span class="save-state unsaved" data-place="none">{ "not saved yet" }</span> };
     };
-    html! { <span class={classes!("save-state", place.is_none().then_some("unsaved"))} data-place={where_}>{ text }</span> }
+    let id = match place {
+        storage::Place::LocalStorage => "local-storage",
+        storage::Place::IndexedDb => "indexeddb",
+        storage::Place::Memory => "memory",
+    };
+    // On a phone only the size fits beside the name; the menu's panel says where.
+    html! {
+        <span class="save-state" data-place={id}>
+            <span class="save-size">{ crate::text::megabytes(bytes as f64) }</span>
+            <span class="save-where">{ format!(" · {}", place.describe()) }</span>
+        </span>
+    }
+}
+
+/// The size and place of the open scenario in words, in the scenarios menu.
+#[component]
+fn SavedPlaceLine(props: &SavedPlaceProps) -> Html {
+    let place = storage::use_saved_place(&props.slot);
+    let text = place.map_or_else(
+        || "Not saved in this browser yet.".to_owned(),
+        |(place, bytes)| format!("This scenario: {}.", storage::describe_place(place, bytes)),
+    );
+    html! { <p class="muted saved-place-line">{ text }</p> }
 }
 
 #[cfg(test)]

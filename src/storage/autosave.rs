@@ -132,7 +132,7 @@ fn save_now(store: &StoreHandle) {
     let slots = Slots::new(&*kv);
     let failures = LATE_FAILURES.with(Cell::get);
     let outcome = slots.write(&store.slot, &store.scenario, now());
-    super::notify_saved();
+    super::watch::notify_saved();
     if LATE_FAILURES.with(Cell::get) != failures {
         // The large store refused at once; `late_failure` has said so.
         return;
@@ -174,7 +174,7 @@ fn late_failure(key: &str, error: &StorageError) {
     LATE_FAILURES.with(|f| f.set(f.get().wrapping_add(1)));
     // The next change tries again.
     LAST_SAVED.with(|l| *l.borrow_mut() = None);
-    super::notify_saved();
+    super::watch::notify_saved();
     let slot = key.strip_prefix(SLOT_PREFIX).unwrap_or(key);
     if SAVE_FAILING.with(|f| f.replace(true)) {
         return;

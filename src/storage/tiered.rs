@@ -302,9 +302,10 @@ mod tests {
     /// A scenario whose JSON is longer than [`LOCAL_MAX_BYTES`].
     fn large() -> Scenario {
         let mut s = Scenario::new("111122223333");
-        for i in 0..6_000 {
-            s.users
-                .push(User::new(format!("user-with-a-long-name-{i}")));
+        for i in 0..10_000 {
+            s.users.push(User::new(format!(
+                "user-with-a-rather-long-name-for-the-size-test-{i}"
+            )));
         }
         assert!(s.to_json().len() > LOCAL_MAX_BYTES);
         s
@@ -346,7 +347,7 @@ mod tests {
 
         // Read back after a reload: the records the page reads at startup.
         let marked = Tiered::marked_keys(&*local);
-        assert_eq!(marked, [key.clone()]);
+        assert_eq!(marked, std::slice::from_ref(&key));
         let local_dyn: Rc<dyn KeyValue> = local.clone();
         let reloaded = Tiered::new(local_dyn, None, big.all());
         assert_eq!(Slots::new(&reloaded).read("large").unwrap(), large);
@@ -367,7 +368,7 @@ mod tests {
         let big = Rc::new(MemoryBlobs::default());
         let t = tiered(&local, &big);
         let mut s = Scenario::new("111122223333");
-        for i in 0..40 {
+        for i in 0..400 {
             s.users.push(User::new(format!("u{i}")));
         }
         assert!(s.to_json().len() < LOCAL_MAX_BYTES && s.to_json().len() > 4_000);

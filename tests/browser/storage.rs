@@ -530,9 +530,10 @@ impl Drop for PageBackend {
 fn large_scenario() -> Scenario {
     let mut s = Scenario::new("111122223333");
     s.title = "Large account".into();
-    for i in 0..6_000 {
-        s.users
-            .push(User::new(format!("user-with-a-long-name-{i}")));
+    for i in 0..10_000 {
+        s.users.push(User::new(format!(
+            "user-with-a-rather-long-name-for-the-size-test-{i}"
+        )));
     }
     assert!(s.to_json().len() > storage::LOCAL_MAX_BYTES);
     s
@@ -545,6 +546,8 @@ async fn a_large_scenario_is_saved_in_indexeddb_and_restored_after_a_reload() {
     storage::reset_backend();
     storage::init().await;
     let sink = harness().await;
+    // The small scenario the page starts with is saved first, in localStorage.
+    save_now(&sink.current().await);
     let large = large_scenario();
     storage::open_as_new(&sink.current().await, large.clone(), "Large account");
     let store = sink.current().await;

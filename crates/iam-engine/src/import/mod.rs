@@ -224,7 +224,7 @@ pub fn summarize_skipped(skipped: &[Skipped]) -> Vec<SkipGroup> {
     }
     let mut out: Vec<SkipGroup> = groups.into_values().collect();
     // Stable: equal counts keep the kinds' order.
-    out.sort_by(|a, b| b.count.cmp(&a.count));
+    out.sort_by_key(|g| std::cmp::Reverse(g.count));
     out
 }
 
