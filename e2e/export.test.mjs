@@ -133,13 +133,17 @@ test('a pasted template opens as a new scenario and lists what was left out', as
   const area = page.locator('textarea.export-import-text');
   await area.fill(TEMPLATE);
   await page.locator('.export-import-run').click();
-  // Opening switches to the workspace; the notice names the skipped items with their lines.
+  // Opening switches to the workspace; the notice counts the skipped items by kind, and each
+  // kind, opened, names its items with their lines.
   const notice = page.locator('[data-notice="warning"]');
   await notice.waitFor({ state: 'visible', timeout: 5000 });
   const text = await notice.innerText();
-  assert.match(text, /Left out \(2\)/);
-  assert.match(text, /Queue property VisibilityTimeout \(line 18\)/);
-  assert.match(text, /AWS::Lambda::Function/);
+  assert.match(text, /Left out 2 items: 1 [a-z]/);
+  assert.equal(await notice.locator('.notice-group-items li').count(), 0, 'folded until opened');
+  for (const toggle of await notice.locator('.notice-group-toggle').all()) await toggle.click();
+  const items = (await notice.locator('.notice-group-items').allInnerTexts()).join('\n');
+  assert.match(items, /Queue property VisibilityTimeout \(line 18\)/);
+  assert.match(items, /AWS::Lambda::Function/);
   await showView(page, 'export');
   await page.locator('button[data-format="json"]').click();
   const exported = JSON.parse(await page.locator('pre.export-code').first().innerText());
@@ -161,6 +165,7 @@ test('a file opened with the picker imports authorization details in the browser
   const notice = page.locator('[data-notice="warning"]');
   await notice.waitFor({ state: 'visible', timeout: 5000 });
   assert.match(await notice.innerText(), /Imported the account authorization details/);
+  await notice.locator('.notice-group-toggle', { hasText: 'Instance profiles' }).click();
   assert.match(await notice.innerText(), /role web-server instance profiles/);
   assert.match(await page.locator('.scenario-name').first().innerText(), /Account authorization details/);
   assert.deepEqual(problems, []);

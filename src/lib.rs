@@ -14,8 +14,16 @@ pub mod text;
 
 pub use components::app::App;
 
-/// Mounts the app on the page's `#app` element (or the body when that element is missing).
+/// Mounts the app on the page's `#app` element (or the body when that element is missing),
+/// once the saved scenarios kept in IndexedDB are read ([`storage::init`]).
 pub fn start() {
+    wasm_bindgen_futures::spawn_local(async {
+        storage::init().await;
+        mount();
+    });
+}
+
+fn mount() {
     let root = gloo::utils::document().get_element_by_id("app");
     match root {
         Some(root) => {

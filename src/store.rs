@@ -137,6 +137,25 @@ pub struct Notice {
     pub level: NoticeLevel,
     /// The message, in words for the user.
     pub text: String,
+    /// Longer lists behind the message (an import's left-out items), folded until opened.
+    pub details: Option<Rc<NoticeDetails>>,
+}
+
+/// A notice's lists: groups of items, each shown as its heading with a count and rendered only
+/// when the user opens it (an import of a real account leaves out hundreds of items).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NoticeDetails {
+    /// The groups, in the order shown.
+    pub groups: Vec<DetailGroup>,
+}
+
+/// One group of a notice's details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailGroup {
+    /// The group's heading, its count included (`180 × Older policy versions`).
+    pub heading: String,
+    /// The items, one sentence each.
+    pub items: Vec<String>,
 }
 
 /// How important a [`Notice`] is.

@@ -24,6 +24,21 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// A size in bytes the way the page shows it: `512 bytes`, `48 KB`, `2.4 MB`, `64 MB` (decimal
+/// units, as browsers' download lists and operating systems' file managers show them).
+pub fn megabytes(bytes: f64) -> String {
+    let bytes = bytes.max(0.0);
+    if bytes < 1_000.0 {
+        format!("{bytes:.0} bytes")
+    } else if bytes < 1_000_000.0 {
+        format!("{:.0} KB", (bytes / 1_000.0).max(1.0))
+    } else if bytes < 10_000_000.0 {
+        format!("{:.1} MB", bytes / 1_000_000.0)
+    } else {
+        format!("{:.0} MB", bytes / 1_000_000.0)
+    }
+}
+
 /// "user" → "User"; "AWS-managed policy" stays.
 pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
@@ -48,6 +63,15 @@ pub fn sentence_case(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_in_decimal_units() {
+        assert_eq!(megabytes(0.0), "0 bytes");
+        assert_eq!(megabytes(999.0), "999 bytes");
+        assert_eq!(megabytes(48_200.0), "48 KB");
+        assert_eq!(megabytes(2_360_000.0), "2.4 MB");
+        assert_eq!(megabytes(67_108_864.0), "67 MB");
+    }
 
     #[test]
     fn counts_read_as_words() {

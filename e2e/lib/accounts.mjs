@@ -26,10 +26,22 @@ const SERVICES = {
 };
 
 /**
+ * The shape of a real mid-size organization's account for `authorizationDetails(1000, 5000, 16,
+ * REAL_ACCOUNT)`: 2,000 customer-managed policies of five versions each in 300 groups, which
+ * pretty-prints to about 40 MB, as AWS's CLI writes it.
+ */
+export const REAL_ACCOUNT = { policies: 2000, versions: 5, statements: 14, olderStatements: 11, groups: 300 };
+
+/**
  * An `aws iam get-account-authorization-details` output of `users` users in groups and `roles`
  * roles, with customer-managed policies, inline policies, boundaries and AWS-managed attachments.
+ * `shape` sizes the rest: `policies` customer-managed policies (60) of `versions` versions each
+ * (2) whose default version has `statements` statements (3) and the older ones
+ * `olderStatements` (2), in `groups` groups (30); the
+ * defaults give the files the journeys have always used.
  */
-export function authorizationDetails(users, roles, seed = 16) {
+export function authorizationDetails(users, roles, seed = 16, shape = {}) {
+  const { policies: policyCount = 60, versions = 2, statements = 3, olderStatements = 2, groups: groupCount = 30 } = shape;
   const rnd = random(seed);
   const pick = (list) => list[Math.floor(rnd() * list.length)];
   const statement = () => {
@@ -41,26 +53,27 @@ export function authorizationDetails(users, roles, seed = 16) {
     return s;
   };
   const doc = (n) => ({ Version: '2012-10-17', Statement: Array.from({ length: n }, statement) });
-  const policies = Array.from({ length: 60 }, (_, i) => ({
+  const policies = Array.from({ length: policyCount }, (_, i) => ({
     PolicyName: `team-policy-${i}`,
     PolicyId: `ANPA${String(i).padStart(16, '0')}`,
     Arn: `arn:aws:iam::${ACCOUNT}:policy/teams/team-policy-${i}`,
     Path: '/teams/',
-    DefaultVersionId: 'v2',
+    DefaultVersionId: `v${versions}`,
     AttachmentCount: 1,
     PermissionsBoundaryUsageCount: 0,
     IsAttachable: true,
-    PolicyVersionList: [
-      { Document: doc(3), VersionId: 'v2', IsDefaultVersion: true },
-      { Document: doc(2), VersionId: 'v1', IsDefaultVersion: false },
-    ],
+    PolicyVersionList: Array.from({ length: versions }, (_, v) => ({
+      Document: doc(v === 0 ? statements : olderStatements),
+      VersionId: `v${versions - v}`,
+      IsDefaultVersion: v === 0,
+    })),
   }));
   const attach = (n) => Array.from({ length: n }, () => {
     if (rnd() < 0.1) return { PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' };
     const p = pick(policies);
     return { PolicyName: p.PolicyName, PolicyArn: p.Arn };
   });
-  const groups = Array.from({ length: 30 }, (_, i) => ({
+  const groups = Array.from({ length: groupCount }, (_, i) => ({
     Path: '/',
     GroupName: `group-${i}`,
     GroupId: `AGPA${String(i).padStart(16, '0')}`,

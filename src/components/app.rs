@@ -10,9 +10,11 @@ use yew::prelude::*;
 
 use super::analysis::AnalysisView;
 use super::compare::CompareView;
+use super::drop_import::DropImport;
 use super::export::ExportView;
 use super::findings::{FindingsView, ScenarioFindings};
 use super::gallery::Gallery;
+use super::notice_details::NoticeDetailsView;
 use super::scenarios::ScenarioSwitcher;
 use super::share::ShareView;
 use super::shell::{Footer, Header};
@@ -115,6 +117,7 @@ pub fn App() -> Html {
                     { body }
                 </main>
                 <Footer />
+                <DropImport />
             </div>
         </ContextProvider<Comparison>>
         </ContextProvider<EscalationProgress>>
@@ -370,7 +373,12 @@ fn NoticeBar() -> Html {
     let Some(store) = crate::store::use_store() else {
         return html! {};
     };
-    let Some(Notice { level, text }) = store.notice.clone() else {
+    let Some(Notice {
+        level,
+        text,
+        details,
+    }) = store.notice.clone()
+    else {
         return html! {};
     };
     let (class, role) = match level {
@@ -381,7 +389,12 @@ fn NoticeBar() -> Html {
     let dismiss = Callback::from(move |_| store.dispatch(Action::SetNotice(None)));
     html! {
         <div class={class} {role} data-notice={format!("{level:?}").to_lowercase()}>
-            <span>{ text }</span>
+            <div class="notice-body">
+                <span class="notice-text">{ text }</span>
+                if let Some(details) = details {
+                    <NoticeDetailsView {details} />
+                }
+            </div>
             <button type="button" class="btn btn-quiet" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
         </div>
     }

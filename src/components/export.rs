@@ -10,14 +10,15 @@
 //! `terraform show -json`, or a `.tf` configuration file) or a scenario file
 //! ([`iam_engine::import::detect_and_import`]; the notice says which it read). A good text opens as a new scenario (the open
 //! one stays saved in its slot) and a notice lists what was left out; a bad one shows the
-//! error at its line and column and changes nothing.
+//! error at its line and column and changes nothing. A file can also be dropped anywhere on the
+//! page ([`super::drop_import`]); both go through [`import_files`].
 
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
 use iam_engine::import::{
-    ImportError, ImportOptions, Imported, TerraformFile, detect_and_import, import_terraform_files,
-    is_terraform_file_name,
+    ImportError, ImportOptions, Imported, Skipped, TerraformFile, detect_and_import,
+    import_terraform_files, is_terraform_file_name, summarize_skipped,
 };
 use iam_engine::workbench::{CompileCache, Workbench};
 use yew::prelude::*;
@@ -25,33 +26,61 @@ use yew::prelude::*;
 use crate::components::export_code::{CodeLang, code_view};
 use crate::components::export_template::TemplatePanel;
 use crate::data::Loadable;
-use crate::store::{Action, Notice, NoticeLevel, View};
+use crate::store::{Action, DetailGroup, Notice, NoticeDetails, NoticeLevel, StoreHandle, View};
 
-/// The notice after a successful import: where it came from and what was left out.
+pub use crate::components::export_code::{download, file_name};
+
+/// The notice after a successful import: where it came from, then what was left out counted
+/// by kind ([`summarize_skipped`]), each kind's items folded in the notice's details.
 pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
     let mut text = format!(
         "Imported the {} as the new scenario \"{slot}\".",
         imported.source.describe()
     );
-    if imported.skipped.is_empty() {
+    let groups = summarize_skipped(&imported.skipped);
+    if groups.is_empty() {
         text.push_str(" Nothing was left out.");
     } else {
-        text.push_str(&format!(" Left out ({}): ", imported.skipped.len()));
-        let items: Vec<String> = imported
-            .skipped
+        let kinds = groups
             .iter()
-            .map(|s| match s.place() {
-                Some(place) => format!("{} ({place}): {}", s.what, s.why),
-                None => format!("{}: {}", s.what, s.why),
+            .map(|g| {
+                format!(
+                    "{} {}",
+                    crate::text::thousands(g.count),
+                    g.label.to_lowercase()
+                )
             })
-            .collect();
-        text.push_str(&items.join("; "));
-        text.push('.');
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push_str(&format!(
+            " Left out {} {}: {kinds}.",
+            crate::text::thousands(imported.skipped.len()),
+            if imported.skipped.len() == 1 {
+                "item"
+            } else {
+                "items"
+            },
+        ));
     }
     for note in &imported.notes {
         text.push(' ');
         text.push_str(note);
     }
+    let details = (!groups.is_empty()).then(|| {
+        Rc::new(NoticeDetails {
+            groups: groups
+                .iter()
+                .map(|g| DetailGroup {
+                    heading: format!("{} ({})", g.label, crate::text::thousands(g.count)),
+                    items: g
+                        .items
+                        .iter()
+                        .filter_map(|&i| imported.skipped.get(i).map(Skipped::sentence))
+                        .collect(),
+                })
+                .collect(),
+        })
+    });
     Notice {
         level: if imported.skipped.is_empty() {
             NoticeLevel::Info
@@ -59,6 +88,7 @@ pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
             NoticeLevel::Warning
         },
         text,
+        details,
     }
 }
 
@@ -78,6 +108,143 @@ pub fn import_error_text(e: &ImportError) -> String {
         (None, Some(l), Some(c)) => format!("Line {l}, column {c}: {}", e.message),
         _ => e.message.clone(),
     }
+}
+
+/// Imports `input` (a template, authorization details, Terraform or a scenario file) and opens
+/// it as a new scenario named after its title, with the import report as the app's notice; the
+/// open scenario stays saved in its slot.
+///
+/// # Errors
+/// The import's error in words, with its place; nothing changes then.
+pub fn import_as_new(store: &StoreHandle, input: &ImportInput) -> Result<(), String> {
+    let options = ImportOptions {
+        account_id: Some(store.scenario.account.id.clone()),
+        ..ImportOptions::default()
+    };
+    let imported = match input {
+        ImportInput::Text(text) => detect_and_import(text, &options),
+        ImportInput::Terraform(files) => import_terraform_files(files, &options),
+    }
+    .map_err(|e| import_error_text(&e))?;
+    let mut scenario = imported.scenario.clone();
+    let base = if scenario.title.trim().is_empty() {
+        scenario.title = format!("Imported {}", imported.source.describe());
+        scenario.title.clone()
+    } else {
+        format!("Imported {}", scenario.title)
+    };
+    let slot = crate::storage::unique_slot_name(&base);
+    crate::storage::open_as_new(store, scenario, &base);
+    store.dispatch(Action::SetNotice(Some(import_notice(&imported, &slot))));
+    Ok(())
+}
+
+/// A file's text is put back in the import box, for the user to read and fix at the error's
+/// place, only up to this many bytes: a textarea holding a real account's 40 MB makes typing
+/// anywhere on the page slow.
+pub const SHOWN_TEXT_MAX: usize = 1_000_000;
+
+/// How reading and importing a file ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileImport {
+    /// It opened as a new scenario; its text when small enough to show ([`SHOWN_TEXT_MAX`]).
+    Done {
+        /// The file's text, when small enough to show.
+        shown_text: Option<String>,
+    },
+    /// It could not be read or imported; nothing changed.
+    Failed {
+        /// Why, naming the file.
+        message: String,
+        /// The file's text, when it was read and is small enough to show.
+        shown_text: Option<String>,
+    },
+}
+
+/// Reads `files` and imports them as a new scenario ([`import_as_new`]), then tells `done` how
+/// it went: one file of any kind, or several Terraform configuration files (`.tf`) read
+/// together. Files over the import limit are refused before they are read. Shared by the file
+/// picker and the drop zone over the whole page.
+pub fn import_files(store: StoreHandle, files: Vec<web_sys::File>, done: Callback<FileImport>) {
+    let failed = |message: String| FileImport::Failed {
+        message,
+        shown_text: None,
+    };
+    if files.is_empty() {
+        return;
+    }
+    let terraform = files.iter().all(|f| is_terraform_file_name(&f.name()));
+    if files.len() > 1 && !terraform {
+        done.emit(failed(
+            "Open one file, or several Terraform configuration files (.tf) to read together."
+                .to_owned(),
+        ));
+        return;
+    }
+    let name = match files.as_slice() {
+        [one] => one.name(),
+        _ => format!("The {} files", files.len()),
+    };
+    let max = iam_engine::import::MAX_IMPORT_BYTES;
+    let total: f64 = files.iter().map(|f| f.size()).sum();
+    if total > max as f64 {
+        done.emit(failed(format!(
+            "{name} {} too large to import: {}, and the playground reads at most {} MiB.",
+            if files.len() == 1 { "is" } else { "are" },
+            crate::text::megabytes(total),
+            max >> 20
+        )));
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut read = Vec::with_capacity(files.len());
+        for file in &files {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(value) => read.push(TerraformFile {
+                    name: file.name(),
+                    text: value.as_string().unwrap_or_default(),
+                }),
+                Err(_) => {
+                    done.emit(failed(format!("{} could not be read.", file.name())));
+                    return;
+                }
+            }
+        }
+        let size: usize = read.iter().map(|f| f.text.len()).sum();
+        let announced = size > SHOWN_TEXT_MAX;
+        if announced {
+            // A real account takes a moment: say so, and let the page paint it first.
+            store.dispatch(Action::SetNotice(Some(Notice {
+                level: NoticeLevel::Info,
+                text: format!(
+                    "Importing {name} ({})…",
+                    crate::text::megabytes(size as f64)
+                ),
+                details: None,
+            })));
+            gloo::timers::future::TimeoutFuture::new(40).await;
+        }
+        let shown_text = match read.as_slice() {
+            [one] if one.text.len() <= SHOWN_TEXT_MAX => Some(one.text.clone()),
+            _ => None,
+        };
+        let input = if terraform {
+            ImportInput::Terraform(read)
+        } else {
+            ImportInput::Text(read.pop().map(|f| f.text).unwrap_or_default())
+        };
+        let outcome = import_as_new(&store, &input);
+        if announced && outcome.is_err() {
+            store.dispatch(Action::SetNotice(None));
+        }
+        done.emit(match outcome {
+            Ok(()) => FileImport::Done { shown_text },
+            Err(e) => FileImport::Failed {
+                message: if terraform { e } else { format!("{name}: {e}") },
+                shown_text,
+            },
+        });
+    });
 }
 
 /// The export and import view.
@@ -164,38 +331,8 @@ pub fn ExportView() -> Html {
         }
     };
 
-    // Import: shared by the button (pasted text) and the file picker (the files' texts: one
-    // file of any kind, or several Terraform configuration files read together).
-    let run_import = {
-        let store = store.clone();
-        let import_error = import_error.clone();
-        Rc::new(move |input: ImportInput| {
-            let options = ImportOptions {
-                account_id: Some(store.scenario.account.id.clone()),
-                ..ImportOptions::default()
-            };
-            let result = match &input {
-                ImportInput::Text(text) => detect_and_import(text, &options),
-                ImportInput::Terraform(files) => import_terraform_files(files, &options),
-            };
-            match result {
-                Ok(imported) => {
-                    import_error.set(None);
-                    let mut scenario = imported.scenario.clone();
-                    let base = if scenario.title.trim().is_empty() {
-                        scenario.title = format!("Imported {}", imported.source.describe());
-                        scenario.title.clone()
-                    } else {
-                        format!("Imported {}", scenario.title)
-                    };
-                    let slot = crate::storage::unique_slot_name(&base);
-                    crate::storage::open_as_new(&store, scenario, &base);
-                    store.dispatch(Action::SetNotice(Some(import_notice(&imported, &slot))));
-                }
-                Err(e) => import_error.set(Some(import_error_text(&e))),
-            }
-        })
-    };
+    // Import: the button imports the pasted text; the file picker one file of any kind, or
+    // several Terraform configuration files read together.
     let on_import_input = {
         let import_text = import_text.clone();
         let import_error = import_error.clone();
@@ -207,14 +344,20 @@ pub fn ExportView() -> Html {
         })
     };
     let on_import = {
-        let import_text = import_text.clone();
-        let run_import = Rc::clone(&run_import);
-        Callback::from(move |_| run_import(ImportInput::Text((*import_text).clone())))
-    };
-    let on_file = {
+        let store = store.clone();
         let import_text = import_text.clone();
         let import_error = import_error.clone();
-        let run_import = Rc::clone(&run_import);
+        Callback::from(move |_| {
+            match import_as_new(&store, &ImportInput::Text((*import_text).clone())) {
+                Ok(()) => import_error.set(None),
+                Err(e) => import_error.set(Some(e)),
+            }
+        })
+    };
+    let on_file = {
+        let store = store.clone();
+        let import_text = import_text.clone();
+        let import_error = import_error.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
@@ -225,55 +368,27 @@ pub fn ExportView() -> Html {
             let files: Vec<web_sys::File> =
                 (0..list.length()).filter_map(|i| list.get(i)).collect();
             input.set_value("");
-            if files.is_empty() {
-                return;
-            }
-            let terraform = files.iter().all(|f| is_terraform_file_name(&f.name()));
-            if files.len() > 1 && !terraform {
-                import_error.set(Some(
-                    "Open one file, or several Terraform configuration files (.tf) to read together."
-                        .to_string(),
-                ));
-                return;
-            }
-            let total: f64 = files.iter().map(|f| f.size()).sum();
-            if total > iam_engine::import::MAX_IMPORT_BYTES as f64 {
-                let name = match files.as_slice() {
-                    [one] => one.name(),
-                    _ => "The files".to_string(),
-                };
-                import_error.set(Some(format!(
-                    "{name} is too large to import: at most {} bytes.",
-                    iam_engine::import::MAX_IMPORT_BYTES
-                )));
-                return;
-            }
             let import_text = import_text.clone();
             let import_error = import_error.clone();
-            let run_import = Rc::clone(&run_import);
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut read = Vec::with_capacity(files.len());
-                for file in &files {
-                    match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                        Ok(value) => read.push(TerraformFile {
-                            name: file.name(),
-                            text: value.as_string().unwrap_or_default(),
-                        }),
-                        Err(_) => {
-                            import_error.set(Some(format!("{} could not be read.", file.name())));
-                            return;
+            import_files(
+                store.clone(),
+                files,
+                Callback::from(move |outcome: FileImport| match outcome {
+                    FileImport::Done { shown_text } => {
+                        import_error.set(None);
+                        import_text.set(shown_text.unwrap_or_default());
+                    }
+                    FileImport::Failed {
+                        message,
+                        shown_text,
+                    } => {
+                        import_error.set(Some(message));
+                        if let Some(text) = shown_text {
+                            import_text.set(text);
                         }
                     }
-                }
-                if let [one] = read.as_slice() {
-                    import_text.set(one.text.clone());
-                }
-                if terraform {
-                    run_import(ImportInput::Terraform(read));
-                } else if let Some(one) = read.pop() {
-                    run_import(ImportInput::Text(one.text));
-                }
-            });
+                }),
+            );
         })
     };
     let error = (*import_error).clone();

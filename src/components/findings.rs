@@ -257,6 +257,7 @@ fn FixButton(props: &FixButtonProps) -> Html {
         Callback::from(move |_| {
             if let Err(e) = edit(&store, label.clone(), |s| s.apply_fix(&fix)) {
                 store.dispatch(Action::SetNotice(Some(Notice {
+                    details: None,
                     level: NoticeLevel::Error,
                     text: e.message,
                 })));

@@ -246,6 +246,7 @@ pub fn ScenarioSwitcher() -> Html {
             let name = storage::unique_slot_name(&store.slot);
             if let Err(text) = storage::keep(&store, &name) {
                 store.dispatch(Action::SetNotice(Some(Notice {
+                    details: None,
                     level: NoticeLevel::Error,
                     text,
                 })));
@@ -332,7 +333,15 @@ pub fn ScenarioSwitcher() -> Html {
     let state = if store.unsaved_copy {
         html! { <span class="save-state unsaved">{ "not saved" }</span> }
     } else {
-        html! { <span class="save-state">{ "saved in this browser" }</span> }
+        html! { <SavedPlace slot={store.slot.clone()} /> }
+    };
+    let state_words = if store.unsaved_copy {
+        "not saved".to_owned()
+    } else {
+        storage::where_saved(&store.slot).map_or_else(
+            || "not saved yet".to_owned(),
+            |(place, bytes)| storage::describe_place(place, bytes),
+        )
     };
     let keep = store.unsaved_copy.then(|| {
         html! {
@@ -346,7 +355,7 @@ pub fn ScenarioSwitcher() -> Html {
     html! {
         <div class="scenario-switcher">
             <details class="scenario-menu" ref={details} {ontoggle} {onkeydown}>
-                <summary class="btn scenario-summary" aria-label={format!("Scenario: {}, {}. Open the scenarios menu", store.slot, if store.unsaved_copy { "not saved" } else { "saved in this browser" })}>
+                <summary class="btn scenario-summary" aria-label={format!("Scenario: {}, {state_words}. Open the scenarios menu", store.slot)}>
                     <span class="scenario-label">{ "Scenario" }</span>
                     <strong class="scenario-name">{ &store.slot }</strong>
                     { state }
@@ -367,6 +376,9 @@ pub fn ScenarioSwitcher() -> Html {
                         <button type="button" class="btn scenario-new" onclick={on_new}>{ "New empty scenario" }</button>
                         <button type="button" class="btn scenario-duplicate" onclick={on_duplicate}>{ "Duplicate" }</button>
                     </div>
+                    if !store.unsaved_copy {
+                        <SavedPlaceLine slot={store.slot.clone()} />
+                    }
                     <h2 class="slot-heading">{ "Saved in this browser" }</h2>
                     { list }
                 </div>
@@ -374,6 +386,46 @@ pub fn ScenarioSwitcher() -> Html {
             { keep }
         </div>
     }
+}
+
+/// What [`SavedPlace`] is told.
+#[derive(Properties, PartialEq)]
+struct SavedPlaceProps {
+    /// The open scenario's slot.
+    slot: String,
+}
+
+/// How big the open scenario is and where it is saved (`2.4 MB · saved in this browser's
+/// IndexedDB`), read again after every write.
+#[component]
+fn SavedPlace(props: &SavedPlaceProps) -> Html {
+    let place = storage::use_saved_place(&props.slot);
+    let Some((place, bytes)) = place else {
+        return html! { <span class="save-state unsaved" data-place="none">{ "not saved yet" }</span> };
+    };
+    let id = match place {
+        storage::Place::LocalStorage => "local-storage",
+        storage::Place::IndexedDb => "indexeddb",
+        storage::Place::Memory => "memory",
+    };
+    // On a phone only the size fits beside the name; the menu's panel says where.
+    html! {
+        <span class="save-state" data-place={id}>
+            <span class="save-size">{ crate::text::megabytes(bytes as f64) }</span>
+            <span class="save-where">{ format!(" · {}", place.describe()) }</span>
+        </span>
+    }
+}
+
+/// The size and place of the open scenario in words, in the scenarios menu.
+#[component]
+fn SavedPlaceLine(props: &SavedPlaceProps) -> Html {
+    let place = storage::use_saved_place(&props.slot);
+    let text = place.map_or_else(
+        || "Not saved in this browser yet.".to_owned(),
+        |(place, bytes)| format!("This scenario: {}.", storage::describe_place(place, bytes)),
+    );
+    html! { <p class="muted saved-place-line">{ text }</p> }
 }
 
 #[cfg(test)]

@@ -66,6 +66,40 @@ pub fn view_state(view: &str, request: &RequestState, include_request: bool) -> 
     }
 }
 
+/// "Download the scenario file": the open scenario as a `.json` scenario file, for what a link
+/// cannot carry; Import (or a drop onto the page) opens it again.
+#[component]
+fn ScenarioFileButton() -> Html {
+    let store = crate::store::use_store();
+    let status = use_state(String::new);
+    let Some(store) = store else {
+        return html! {};
+    };
+    let onclick = {
+        let store = store.clone();
+        let status = status.clone();
+        Callback::from(move |_| {
+            let text = store.scenario.to_json_pretty();
+            let name = super::export::file_name(&store.scenario.title, &store.slot, "json");
+            match super::export::download(&text, &name, "application/json") {
+                Ok(()) => status.set(format!(
+                    "Downloading {name} ({}).",
+                    crate::text::megabytes(text.len() as f64)
+                )),
+                Err(e) => status.set(format!("Download failed: {e}.")),
+            }
+        })
+    };
+    html! {
+        <div class="share-row">
+            <button type="button" class="btn btn-primary share-download" {onclick}>
+                { "Download the scenario file" }
+            </button>
+            <span class="share-status" role="status">{ (*status).clone() }</span>
+        </div>
+    }
+}
+
 /// The share and embed view.
 #[component]
 pub fn ShareView() -> Html {
@@ -188,6 +222,15 @@ pub fn ShareView() -> Html {
                 { "Preparing the link: waiting for the AWS data, whose version the link records…" }
             </p>
         },
+        Some(Err(error @ share::ShareError::TooLarge { .. })) => html! {
+            <div class="share-too-large">
+                <p class="field-error share-error" role="alert">
+                    { error.message() }
+                    { " Share it as a file instead: whoever receives it opens it with Import (or drops it onto the playground)." }
+                </p>
+                <ScenarioFileButton />
+            </div>
+        },
         Some(Err(error)) => html! {
             <p class="field-error share-error" role="alert">{ error.message() }</p>
         },
@@ -203,10 +246,13 @@ pub fn ShareView() -> Html {
                 })
             };
             let long = (chars > LONG_LINK_CHARS).then(|| html! {
-                <p class="share-warning">
-                    { "This link is long: some mail clients and chat apps cut long links. If it \
-                       arrives cut off, the playground says so; export the scenario as a file instead." }
-                </p>
+                <>
+                    <p class="share-warning">
+                        { "This link is long: some mail clients and chat apps cut long links. If it \
+                           arrives cut off, the playground says so; share the scenario as a file instead." }
+                    </p>
+                    <ScenarioFileButton />
+                </>
             });
             html! {
                 <>

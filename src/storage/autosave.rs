@@ -8,7 +8,7 @@ use std::rc::Rc;
 use iam_engine::scenario::Scenario;
 
 use super::backend::{backend, now};
-use super::slots::Slots;
+use super::slots::{SLOT_PREFIX, Slots, StorageError};
 use crate::page::is_embed;
 use crate::store::{Action, Notice, NoticeLevel, StoreHandle};
 
@@ -29,6 +29,10 @@ thread_local! {
     static FLUSH_ON_HIDE: Cell<bool> = const { Cell::new(false) };
     /// Whether the last autosave failed (so the failure is announced once, not per keystroke).
     static SAVE_FAILING: Cell<bool> = const { Cell::new(false) };
+    /// The page's store as autosave last saw it, for reporting a write that fails later.
+    static LATEST_STORE: RefCell<Option<StoreHandle>> = const { RefCell::new(None) };
+    /// How many writes to IndexedDB have failed, to tell a failure during a write from none.
+    static LATE_FAILURES: Cell<u32> = const { Cell::new(0) };
     /// The slot and scenario written last: the same snapshot is not serialised again (opening a
     /// scenario, undoing to it or renaming nothing else triggers autosave without a change).
     static LAST_SAVED: RefCell<Option<(String, Rc<Scenario>)>> = const { RefCell::new(None) };
@@ -122,9 +126,18 @@ fn save_now(store: &StoreHandle) {
         return;
     }
     LAST_SAVE_AT.with(|t| t.set(now()));
+    LATEST_STORE.with(|l| *l.borrow_mut() = Some(store.clone()));
     let (kv, _) = backend();
+    kv.set_failure_listener(Rc::new(late_failure));
     let slots = Slots::new(&*kv);
-    match slots.write(&store.slot, &store.scenario, now()) {
+    let failures = LATE_FAILURES.with(Cell::get);
+    let outcome = slots.write(&store.slot, &store.scenario, now());
+    super::watch::notify_saved();
+    if LATE_FAILURES.with(Cell::get) != failures {
+        // The large store refused at once; `late_failure` has said so.
+        return;
+    }
+    match outcome {
         Ok(_) => {
             LAST_SAVED.with(|l| {
                 *l.borrow_mut() = Some((store.slot.clone(), Rc::clone(&store.scenario)));
@@ -132,6 +145,7 @@ fn save_now(store: &StoreHandle) {
             slots.set_last(&store.slot);
             if SAVE_FAILING.with(|f| f.replace(false)) {
                 store.dispatch(Action::SetNotice(Some(Notice {
+                    details: None,
                     level: NoticeLevel::Info,
                     text: format!("“{}” is saved in this browser again.", store.slot),
                 })));
@@ -140,6 +154,7 @@ fn save_now(store: &StoreHandle) {
         Err(error) => {
             if !SAVE_FAILING.with(|f| f.replace(true)) {
                 store.dispatch(Action::SetNotice(Some(Notice {
+                    details: None,
                     level: NoticeLevel::Error,
                     text: format!(
                         "Could not save “{}”: {}. Your changes stay on this page until you close \
@@ -150,6 +165,31 @@ fn save_now(store: &StoreHandle) {
                 })));
             }
         }
+    }
+}
+
+/// A write to IndexedDB that failed after autosave had handed it over: the slot holds its last
+/// saved version again (see `tiered`), and the user is told once, keeping the open scenario.
+fn late_failure(key: &str, error: &StorageError) {
+    LATE_FAILURES.with(|f| f.set(f.get().wrapping_add(1)));
+    // The next change tries again.
+    LAST_SAVED.with(|l| *l.borrow_mut() = None);
+    super::watch::notify_saved();
+    let slot = key.strip_prefix(SLOT_PREFIX).unwrap_or(key);
+    if SAVE_FAILING.with(|f| f.replace(true)) {
+        return;
+    }
+    if let Some(store) = LATEST_STORE.with(|l| l.borrow().clone()) {
+        store.dispatch(Action::SetNotice(Some(Notice {
+            details: None,
+            level: NoticeLevel::Error,
+            text: format!(
+                "Could not save “{slot}”: {}. The version saved before stays in this browser, and \
+                 your changes stay on this page until you close it; delete saved scenarios you no \
+                 longer need, or export this one.",
+                error.message()
+            ),
+        })));
     }
 }
 

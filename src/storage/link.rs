@@ -78,6 +78,7 @@ pub fn open_link(slots: Option<&Slots<'_>>, link: &str) -> LinkOutcome {
     let error = |text: String| LinkOutcome {
         actions: Vec::new(),
         notice: Notice {
+            details: None,
             level: NoticeLevel::Error,
             text,
         },
@@ -126,6 +127,7 @@ pub fn open_link(slots: Option<&Slots<'_>>, link: &str) -> LinkOutcome {
     let compat = payload.compat(FORMAT_VERSION, &payload.versions.data);
     let notice = match compat.message() {
         Some(text) => Notice {
+            details: None,
             level: NoticeLevel::Warning,
             text: format!(
                 "{text} Opened “{name}” from the link; it is not saved in this browser until you \
@@ -133,6 +135,7 @@ pub fn open_link(slots: Option<&Slots<'_>>, link: &str) -> LinkOutcome {
             ),
         },
         None => Notice {
+            details: None,
             level: NoticeLevel::Info,
             text: format!(
                 "Opened “{name}” from a share link. It is not saved in this browser until you \
@@ -163,6 +166,7 @@ pub fn data_version_notice(versions: &LinkVersions, data_date: &str) -> Option<N
         .then(|| payload.compat(FORMAT_VERSION, data_date).message())
         .flatten()
         .map(|text| Notice {
+            details: None,
             level: NoticeLevel::Warning,
             text,
         })
@@ -181,7 +185,11 @@ pub fn merge_notices(notes: Vec<Notice>) -> Option<Notice> {
         .map(|n| n.text)
         .collect::<Vec<_>>()
         .join(" ");
-    Some(Notice { level, text })
+    Some(Notice {
+        level,
+        text,
+        details: None,
+    })
 }
 
 thread_local! {
@@ -228,6 +236,7 @@ fn embed_store(hash: &str) -> Store {
     store.unsaved_copy = true;
     if !has_link(hash) {
         store.notice = Some(Notice {
+            details: None,
             level: NoticeLevel::Info,
             text: "This embedded playground was given no scenario link, so it shows an empty \
                    scenario."
@@ -392,6 +401,7 @@ mod tests {
         let n = |level, text: &str| Notice {
             level,
             text: text.into(),
+            details: None,
         };
         let merged = merge_notices(vec![
             n(NoticeLevel::Warning, "a."),

@@ -49,6 +49,8 @@ mod backend;
 mod link;
 mod slots;
 mod tabs;
+mod tiered;
+mod watch;
 
 use std::rc::Rc;
 
@@ -56,6 +58,7 @@ use iam_engine::scenario::Scenario;
 
 pub use autosave::{AUTOSAVE_INTERVAL_MS, autosave, flush_autosave};
 use backend::{backend, now};
+pub use backend::{init, reset_backend, set_backend};
 pub use link::{
     LinkOutcome, check_link_data_version, data_version_notice, has_link, merge_notices, open_link,
     open_link_from_location, request_from_view, scenario_from_link, startup, view_from_link,
@@ -65,6 +68,10 @@ pub use slots::{
     SHARED_NAME, SLOT_PREFIX, SlotInfo, Slots, StorageError,
 };
 pub use tabs::{OtherTab, apply_other_tab_write, follow_other_tabs, other_tab_write};
+pub use tiered::{
+    BlobStore, Done, FailureListener, LOCAL_MAX_BYTES, MARKER, MemoryBlobs, Place, Tiered,
+};
+pub use watch::{describe_place, use_saved_place, where_saved};
 
 use crate::store::{Action, Notice, NoticeLevel, Store, StoreHandle};
 
@@ -113,6 +120,7 @@ pub fn open_slot(store: &StoreHandle, name: &str) {
             store.dispatch(Action::SetNotice(None));
         }
         Err(text) => store.dispatch(Action::SetNotice(Some(Notice {
+            details: None,
             level: NoticeLevel::Error,
             text,
         }))),
@@ -143,6 +151,7 @@ pub fn keep(store: &StoreHandle, name: &str) -> Result<(), String> {
     slots.set_last(&name);
     store.dispatch(Action::Saved { slot: name.clone() });
     store.dispatch(Action::SetNotice(Some(Notice {
+        details: None,
         level: NoticeLevel::Info,
         text: format!("“{name}” is now saved in this browser."),
     })));
@@ -189,6 +198,7 @@ pub fn delete(store: &StoreHandle, name: &str) {
         });
     }
     store.dispatch(Action::SetNotice(Some(Notice {
+        details: None,
         level: NoticeLevel::Info,
         text: format!("Deleted “{name}” from this browser."),
     })));

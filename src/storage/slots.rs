@@ -368,6 +368,7 @@ impl<'a> Slots<'a> {
         let listing = self.list();
         if listing.repaired {
             notes.push(Notice {
+                details: None,
                 level: NoticeLevel::Warning,
                 text: "The list of scenarios saved in this browser was damaged; it was rebuilt \
                        from the scenarios found."
@@ -381,6 +382,7 @@ impl<'a> Slots<'a> {
             match self.read(&name) {
                 Ok(scenario) => return Store::new(scenario, name),
                 Err(message) => notes.push(Notice {
+                    details: None,
                     level: NoticeLevel::Warning,
                     text: format!(
                         "{message} It was left as it is; a new scenario was opened instead."

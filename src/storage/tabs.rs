@@ -103,6 +103,7 @@ pub fn apply_other_tab_write(store: &StoreHandle, key: Option<&str>, new_value: 
                 coalesce: None,
             });
             store.dispatch(Action::SetNotice(Some(Notice {
+                details: None,
                 level: NoticeLevel::Info,
                 text: format!(
                     "“{}” was changed in another tab, and this tab now shows those changes. \
@@ -114,6 +115,7 @@ pub fn apply_other_tab_write(store: &StoreHandle, key: Option<&str>, new_value: 
         OtherTab::Removed => {
             set_last_saved(None);
             store.dispatch(Action::SetNotice(Some(Notice {
+                details: None,
                 level: NoticeLevel::Warning,
                 text: format!(
                     "“{}” was deleted or renamed in another tab. This tab still shows it, and \

@@ -9,7 +9,9 @@ use std::rc::Rc;
 
 use iam_engine::scenario::{Scenario, gallery_entry};
 use iam_playground_app::components::export::ExportView;
+use iam_playground_app::components::notice_details::{NoticeDetailsProps, NoticeDetailsView};
 use iam_playground_app::store::{Action, RequestState, Selection};
+use iam_playground_app::store::{DetailGroup, NoticeDetails};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlTextAreaElement};
@@ -132,13 +134,89 @@ async fn a_pasted_template_opens_as_a_new_scenario_with_the_skipped_list() {
     assert!(s.scenario.user("dev").is_some(), "{:?}", s.scenario.users);
     assert!(s.slot.starts_with("Imported"), "{}", s.slot);
     let notice = s.notice.clone().unwrap();
-    assert!(notice.text.contains("Left out (1)"), "{}", notice.text);
+    // The notice counts what was left out by kind; the items are in its folded details.
     assert!(
-        notice.text.contains("AWS::Lambda::Function"),
+        notice
+            .text
+            .contains("Left out 1 item: 1 resources of types the playground does not model."),
         "{}",
         notice.text
     );
-    assert!(notice.text.contains("line 6"), "{}", notice.text);
+    let details = notice.details.clone().unwrap();
+    assert_eq!(details.groups.len(), 1);
+    assert_eq!(
+        details.groups[0].heading,
+        "Resources of types the playground does not model (1)"
+    );
+    let item = &details.groups[0].items[0];
+    assert!(item.contains("AWS::Lambda::Function"), "{item}");
+    assert!(item.contains("line 6"), "{item}");
+}
+
+#[wasm_bindgen_test]
+async fn the_import_report_renders_a_kind_s_items_only_when_opened() {
+    let details = Rc::new(NoticeDetails {
+        groups: vec![
+            DetailGroup {
+                heading: "Older policy versions (300)".into(),
+                items: (0..300)
+                    .map(|i| format!("policy p{i} older versions"))
+                    .collect(),
+            },
+            DetailGroup {
+                heading: "Instance profiles (2)".into(),
+                items: vec![
+                    "role a instance profiles".into(),
+                    "role b instance profiles".into(),
+                ],
+            },
+        ],
+    });
+    let root = common::mount::<NoticeDetailsView>(NoticeDetailsProps { details });
+    settle().await;
+    let toggles = root.query_selector_all(".notice-group-toggle").unwrap();
+    assert_eq!(toggles.length(), 2);
+    let first = q(&root, ".notice-group-toggle");
+    assert_eq!(
+        first.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert!(
+        first
+            .text_content()
+            .unwrap()
+            .contains("Older policy versions (300)")
+    );
+    // Folded: no item is in the page.
+    assert_eq!(
+        root.query_selector_all(".notice-group-items li")
+            .unwrap()
+            .length(),
+        0
+    );
+    click(&first).await;
+    let first = q(&root, ".notice-group-toggle");
+    assert_eq!(
+        first.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    let list_id = first.get_attribute("aria-controls").unwrap();
+    let list = q(&root, &format!("#{list_id}"));
+    assert_eq!(list.query_selector_all("li").unwrap().length(), 300);
+    // The other kind stays folded; closing the first removes its items again.
+    assert_eq!(
+        root.query_selector_all(".notice-group-items")
+            .unwrap()
+            .length(),
+        1
+    );
+    click(&first).await;
+    assert_eq!(
+        root.query_selector_all(".notice-group-items li")
+            .unwrap()
+            .length(),
+        0
+    );
 }
 
 #[wasm_bindgen_test]

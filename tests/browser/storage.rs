@@ -3,6 +3,9 @@
 
 use crate::common::{self, HostedStore, clean_start, local, reset, set_hash};
 
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
 use iam_engine::scenario::{FORMAT_VERSION, Scenario, User};
 use iam_engine::share::{self, SharePayload, ViewState};
 use iam_playground_app::App;
@@ -510,4 +513,159 @@ async fn another_tab_s_save_is_shown_here_as_an_undoable_step() {
     assert_eq!(store.notice.clone().unwrap().level, NoticeLevel::Warning);
     assert_eq!(*store.scenario, mine);
     store.dispatch(Action::SetNotice(None));
+}
+
+// --- Large scenarios: IndexedDB, and what a full quota does ---
+
+/// Hands the page's own storage backend back when a test that put another in place ends.
+struct PageBackend;
+
+impl Drop for PageBackend {
+    fn drop(&mut self) {
+        storage::reset_backend();
+    }
+}
+
+/// A scenario whose JSON is longer than what the page keeps in `localStorage`.
+fn large_scenario() -> Scenario {
+    let mut s = Scenario::new("111122223333");
+    s.title = "Large account".into();
+    for i in 0..10_000 {
+        s.users.push(User::new(format!(
+            "user-with-a-rather-long-name-for-the-size-test-{i}"
+        )));
+    }
+    assert!(s.to_json().len() > storage::LOCAL_MAX_BYTES);
+    s
+}
+
+#[wasm_bindgen_test]
+async fn a_large_scenario_is_saved_in_indexeddb_and_restored_after_a_reload() {
+    let _lock = clean_start().await;
+    let _page = PageBackend;
+    storage::reset_backend();
+    storage::init().await;
+    let sink = harness().await;
+    // The small scenario the page starts with is saved first, in localStorage.
+    save_now(&sink.current().await);
+    let large = large_scenario();
+    storage::open_as_new(&sink.current().await, large.clone(), "Large account");
+    let store = sink.current().await;
+    assert_eq!(store.slot, "Large account");
+    save_now(&store);
+    let (place, bytes) = storage::where_saved("Large account").unwrap();
+    assert_eq!(place, storage::Place::IndexedDb);
+    assert_eq!(bytes, large.to_json().len());
+    assert_eq!(
+        storage::describe_place(place, bytes),
+        format!(
+            "{} · saved in this browser's IndexedDB",
+            iam_playground_app::text::megabytes(bytes as f64)
+        )
+    );
+    // localStorage holds only a marker; small scenarios stay there as before.
+    assert!(saved("Large account").unwrap().starts_with(storage::MARKER));
+    assert!(
+        !saved(storage::DEFAULT_NAME)
+            .unwrap()
+            .starts_with(storage::MARKER)
+    );
+    assert_eq!(
+        storage::where_saved(storage::DEFAULT_NAME).map(|p| p.0),
+        Some(storage::Place::LocalStorage)
+    );
+
+    // A reload: the page reads the IndexedDB records before it starts (once the write is done).
+    let mut restored = None;
+    for _ in 0..200 {
+        gloo::timers::future::TimeoutFuture::new(20).await;
+        storage::reset_backend();
+        storage::init().await;
+        if let Ok(s) = storage::read_slot("Large account") {
+            restored = Some(s);
+            break;
+        }
+    }
+    assert_eq!(restored.as_ref(), Some(&large));
+    let reloaded = storage::startup();
+    assert_eq!(reloaded.slot, "Large account");
+    assert_eq!(*reloaded.scenario, large);
+    assert_eq!(reloaded.notice, None);
+
+    // Deleting it removes the marker (and the record).
+    storage::delete(&sink.current().await, "Large account");
+    assert_eq!(saved("Large account"), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_full_quota_keeps_the_saved_version_and_the_user_keeps_working() {
+    let _lock = clean_start().await;
+    let _page = PageBackend;
+    let large = large_scenario();
+    // Room for this scenario and not much more, like a browser's quota.
+    let blobs = Rc::new(storage::MemoryBlobs::with_capacity(
+        large.to_json().len() + 1_000,
+    ));
+    let big: Rc<dyn storage::BlobStore> = blobs.clone();
+    storage::set_backend(Rc::new(storage::Tiered::new(
+        Rc::new(storage::MemoryStore::default()),
+        Some(big),
+        BTreeMap::new(),
+    )));
+    let sink = harness().await;
+    storage::open_as_new(&sink.current().await, large.clone(), "Account");
+    save_now(&sink.current().await);
+    assert_eq!(
+        storage::where_saved("Account").map(|p| p.0),
+        Some(storage::Place::IndexedDb)
+    );
+
+    // The account grows past the quota.
+    iam_playground_app::store::edit(&sink.current().await, "Add users", |s| {
+        for i in 0..200 {
+            s.users.push(User::new(format!("extra-user-{i}")));
+        }
+        Ok(())
+    })
+    .unwrap();
+    let store = sink.current().await;
+    save_now(&store);
+    let store = sink.current().await;
+    let notice = store.notice.clone().expect("the failure is said");
+    assert_eq!(notice.level, NoticeLevel::Error);
+    assert!(
+        notice.text.contains("Could not save “Account”"),
+        "{}",
+        notice.text
+    );
+    assert!(notice.text.contains("full"), "{}", notice.text);
+    // The page keeps the user's work, and the saved version is the last one that fit.
+    assert!(store.scenario.user("extra-user-0").is_some());
+    assert_eq!(storage::read_slot("Account").unwrap(), large);
+    assert_eq!(
+        storage::where_saved("Account"),
+        Some((storage::Place::IndexedDb, large.to_json().len()))
+    );
+
+    // Once it fits again (the user removes what they added), saving works and says so.
+    iam_playground_app::store::edit(&store, "Remove users", |s| {
+        s.users.retain(|u| !u.name.starts_with("extra-user-"));
+        s.users.pop();
+        Ok(())
+    })
+    .unwrap();
+    let store = sink.current().await;
+    save_now(&store);
+    let store = sink.current().await;
+    let notice = store.notice.clone().unwrap();
+    assert_eq!(notice.level, NoticeLevel::Info, "{}", notice.text);
+    assert!(
+        notice.text.contains("saved in this browser again"),
+        "{}",
+        notice.text
+    );
+    assert_eq!(
+        storage::read_slot("Account").unwrap().users.len(),
+        large.users.len() - 1
+    );
 }

@@ -179,8 +179,8 @@ fn cases() -> Vec<Case> {
             surface: "import CloudFormation YAML",
             shape: "users referencing one group",
             // Large enough that the smaller input no longer fits the processor's caches (at
-            // 4,000 users the ratio read 20 from cache effects alone); past the page's 4 MiB
-            // import limit, which `import_work` lifts as the CLI does.
+            // 4,000 users the ratio read 20 from cache effects alone); at 8n past the page's
+            // 64 MiB import limit, which `import_work` lifts as the CLI does.
             n: 16_000,
             prepare: |n| import_work(cfn_yaml_users_in_group(n)),
         },
@@ -200,8 +200,8 @@ fn cases() -> Vec<Case> {
             surface: "import CloudFormation JSON",
             shape: "users referencing one group",
             // Large enough that the smaller input no longer fits the processor's caches (at
-            // 4,000 users the ratio read 20 from cache effects alone); past the page's 4 MiB
-            // import limit, which `import_work` lifts as the CLI does.
+            // 4,000 users the ratio read 20 from cache effects alone); at 8n past the page's
+            // 64 MiB import limit, which `import_work` lifts as the CLI does.
             n: 16_000,
             prepare: |n| import_work(cfn_json_users_in_group(n)),
         },
@@ -636,7 +636,7 @@ fn yaml(value: &serde_json::Value, indent: usize, out: &mut String) {
 }
 
 fn import_work(text: String) -> Work {
-    // No size limit: the CLI's own cap (64 MiB) is far above what the cases generate.
+    // No size limit: the cases' largest inputs may pass the page's and the CLI's 64 MiB cap.
     let options = ImportOptions {
         max_bytes: Some(usize::MAX),
         ..ImportOptions::default()

@@ -158,6 +158,21 @@ fn authorization_details_become_a_scenario() {
             .iter()
             .any(|k| k.what == "role web-server instance profiles")
     );
+    // The report counts them by kind.
+    let groups = iam_engine::import::summarize_skipped(&i.skipped);
+    let kinds: Vec<_> = groups.iter().map(|g| g.kind).collect();
+    assert!(
+        kinds.contains(&iam_engine::import::SkipKind::OlderVersions),
+        "{groups:?}"
+    );
+    assert!(
+        kinds.contains(&iam_engine::import::SkipKind::InstanceProfiles),
+        "{groups:?}"
+    );
+    assert_eq!(
+        groups.iter().map(|g| g.count).sum::<usize>(),
+        i.skipped.len()
+    );
     assert!(
         i.notes
             .iter()
@@ -497,19 +512,29 @@ fn refs_to_one_group_from_many_users_are_one_lookup_each() {
 }
 
 #[test]
-fn the_size_limit_can_be_raised() {
+fn the_size_limit_can_be_lowered_and_raised() {
     let mut text = String::from("Resources:\n");
-    while text.len() <= iam_engine::import::MAX_IMPORT_BYTES {
+    while text.len() <= 100_000 {
         text.push_str("  # padding padding padding padding padding padding padding padding\n");
     }
     text.push_str("  G: {Type: AWS::IAM::Group}\n");
+    let small = ImportOptions {
+        max_bytes: Some(100_000),
+        ..ImportOptions::default()
+    };
     assert_eq!(
-        detect_and_import(&text, &ImportOptions::default())
-            .unwrap_err()
-            .code,
+        detect_and_import(&text, &small).unwrap_err().code,
         "import-too-large"
     );
+    assert_eq!(import(&text).scenario.groups.len(), 1);
     assert_eq!(import_large(&text).scenario.groups.len(), 1);
+}
+
+#[test]
+fn the_page_limit_fits_a_real_account() {
+    // A 5,000-role, 1,000-user account's pretty-printed authorization details are about 40 MB.
+    const { assert!(iam_engine::import::MAX_IMPORT_BYTES >= 48 * 1024 * 1024) };
+    const { assert!(iam_engine::scenario::MAX_SCENARIO_BYTES >= iam_engine::import::MAX_IMPORT_BYTES) };
 }
 
 #[test]

@@ -107,6 +107,15 @@ fn report(imported: &Imported) {
     for note in &imported.notes {
         eprintln!("note: {note}");
     }
+    if !imported.skipped.is_empty() {
+        eprintln!(
+            "iam-playground: left out {} item(s), by kind:",
+            imported.skipped.len()
+        );
+        for group in iam_engine::import::summarize_skipped(&imported.skipped) {
+            eprintln!("  {}", group.line());
+        }
+    }
     for s in &imported.skipped {
         match (&s.file, s.line, s.column) {
             (Some(f), Some(l), Some(c)) => {

@@ -45,6 +45,12 @@ fn skipped_items_go_to_stderr_and_stdin_works() {
         "{stderr}"
     );
     assert!(stderr.contains("note: "), "{stderr}");
+    // The summary by kind comes first.
+    assert!(
+        stderr.contains("by kind:\n")
+            && stderr.contains("× Resources of types the playground does not model ("),
+        "{stderr}"
+    );
     let scenario = Scenario::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
     assert_eq!(scenario.account.id, "111122223333");
     assert!(scenario.user("maria").is_some());

@@ -49,6 +49,7 @@ pub fn PathFix(props: &PathFixProps) -> Html {
                 Callback::from(move |_| {
                     if let Err(e) = edit(&store, label.clone(), |s| fix.edit.apply(s)) {
                         store.dispatch(Action::SetNotice(Some(Notice {
+                            details: None,
                             level: NoticeLevel::Error,
                             text: e.message,
                         })));

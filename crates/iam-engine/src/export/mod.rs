@@ -512,15 +512,16 @@ impl Ctx<'_> {
     ) -> Result<(), ExportError> {
         if !managed.is_empty() {
             // Attachments are a set in IAM (CloudFormation refuses a list with a repeated ARN,
-            // cfn-lint E3037); an imported account may name one twice.
+            // cfn-lint E3037); an imported account may name one twice, or in two spellings
+            // of one policy's name.
             let mut seen = HashSet::new();
             props.insert(
                 "ManagedPolicyArns",
                 Node::Seq(
                     managed
                         .iter()
-                        .filter(|r| seen.insert(*r))
                         .map(|r| self.policy_arn(r))
+                        .filter(|arn| seen.insert(serde_json::to_string(arn).unwrap_or_default()))
                         .collect(),
                 ),
             );

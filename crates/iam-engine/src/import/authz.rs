@@ -14,7 +14,9 @@ use percent_encoding::percent_decode_str;
 
 use super::found::FoundPolicy;
 use super::tree::{Kind, Tree};
-use super::{DEFAULT_ACCOUNT_ID, ImportOptions, Imported, Skipped, Source, pretty, tree_to_node};
+use super::{
+    DEFAULT_ACCOUNT_ID, ImportOptions, Imported, SkipKind, Skipped, Source, pretty, tree_to_node,
+};
 use crate::export::node::Node;
 use crate::policy::PolicyType;
 use crate::scenario::{
@@ -30,9 +32,10 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn skip(&mut self, what: String, why: &str, at: usize) {
+    fn skip(&mut self, kind: SkipKind, what: String, why: &str, at: usize) {
         let line = Some(self.index.line_col(at).line);
         self.skipped.push(Skipped {
+            kind,
             what,
             why: why.to_string(),
             line,
@@ -44,7 +47,12 @@ impl Reader<'_> {
     /// A policy document: a JSON object, or a (URL-encoded) JSON string.
     fn document(&mut self, t: Option<&Tree>, what: &str, at: usize) -> Option<String> {
         let Some(t) = t else {
-            self.skip(what.to_string(), "it has no document", at);
+            self.skip(
+                SkipKind::Document,
+                what.to_string(),
+                "it has no document",
+                at,
+            );
             return None;
         };
         let node = match &t.kind {
@@ -58,6 +66,7 @@ impl Reader<'_> {
                     Ok(n) => n,
                     Err(e) => {
                         self.skip(
+                            SkipKind::Document,
                             what.to_string(),
                             &format!("its document is not JSON: {e}"),
                             t.at,
@@ -80,7 +89,12 @@ impl Reader<'_> {
             }
             Some(text)
         } else {
-            self.skip(what.to_string(), "its document is not a JSON object", t.at);
+            self.skip(
+                SkipKind::Document,
+                what.to_string(),
+                "its document is not a JSON object",
+                t.at,
+            );
             None
         }
     }
@@ -90,6 +104,7 @@ impl Reader<'_> {
         for p in t.and_then(Tree::seq).unwrap_or_default() {
             let Some(name) = text(p, "PolicyName") else {
                 self.skip(
+                    SkipKind::MissingName,
                     format!("{owner} inline policy"),
                     "it has no PolicyName",
                     p.at,
@@ -110,6 +125,7 @@ impl Reader<'_> {
             match text(p, "PolicyArn").as_deref().and_then(policy_ref) {
                 Some(r) => out.push(r),
                 None => self.skip(
+                    SkipKind::Reference,
                     format!("{owner} attached policy"),
                     "its PolicyArn is not an IAM policy ARN of the aws partition",
                     p.at,
@@ -126,6 +142,7 @@ impl Reader<'_> {
             .and_then(policy_ref);
         if r.is_none() {
             self.skip(
+                SkipKind::Reference,
                 format!("{owner} permissions boundary"),
                 "its PermissionsBoundaryArn is not an IAM policy ARN",
                 b.at,
@@ -227,7 +244,12 @@ pub(super) fn import(
     let mut aws_managed = 0usize;
     for p in tree.get("Policies").and_then(Tree::seq).unwrap_or_default() {
         let Some(name) = text(p, "PolicyName") else {
-            r.skip("policy".to_string(), "it has no PolicyName", p.at);
+            r.skip(
+                SkipKind::MissingName,
+                "policy".to_string(),
+                "it has no PolicyName",
+                p.at,
+            );
             continue;
         };
         if text(p, "Arn").is_some_and(|a| a.starts_with(AWS_MANAGED_PREFIX)) {
@@ -246,7 +268,12 @@ pub(super) fn import(
         });
         let what = format!("policy {name}");
         let Some(version) = default else {
-            r.skip(what, "it has no version with IsDefaultVersion true", p.at);
+            r.skip(
+                SkipKind::Document,
+                what,
+                "it has no version with IsDefaultVersion true",
+                p.at,
+            );
             continue;
         };
         let Some(document) = r.document(version.get("Document"), &what, version.at) else {
@@ -259,6 +286,7 @@ pub(super) fn import(
         let older = versions.len().saturating_sub(1);
         if older > 0 {
             r.skip(
+                SkipKind::OlderVersions,
                 format!("policy {} older versions", policy_name(&s)),
                 &format!("{older} non-default version(s): only the default version is in effect"),
                 p.at,
@@ -277,7 +305,12 @@ pub(super) fn import(
         .unwrap_or_default()
     {
         let Some(name) = text(g, "GroupName") else {
-            r.skip("group".to_string(), "it has no GroupName", g.at);
+            r.skip(
+                SkipKind::MissingName,
+                "group".to_string(),
+                "it has no GroupName",
+                g.at,
+            );
             continue;
         };
         let owner = format!("group {name}");
@@ -294,7 +327,12 @@ pub(super) fn import(
         .unwrap_or_default()
     {
         let Some(name) = text(u, "UserName") else {
-            r.skip("user".to_string(), "it has no UserName", u.at);
+            r.skip(
+                SkipKind::MissingName,
+                "user".to_string(),
+                "it has no UserName",
+                u.at,
+            );
             continue;
         };
         let owner = format!("user {name}");
@@ -320,7 +358,12 @@ pub(super) fn import(
         .unwrap_or_default()
     {
         let Some(name) = text(ro, "RoleName") else {
-            r.skip("role".to_string(), "it has no RoleName", ro.at);
+            r.skip(
+                SkipKind::MissingName,
+                "role".to_string(),
+                "it has no RoleName",
+                ro.at,
+            );
             continue;
         };
         let owner = format!("role {name}");
@@ -347,6 +390,7 @@ pub(super) fn import(
             && !profiles.is_empty()
         {
             r.skip(
+                SkipKind::InstanceProfiles,
                 format!("{owner} instance profiles"),
                 "instance profiles are not modeled: the role's permissions are imported",
                 ro.at,

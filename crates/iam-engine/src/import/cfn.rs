@@ -3,8 +3,8 @@
 use super::found::FoundPolicy;
 use super::tree::{Kind, Tree};
 use super::{
-    DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, Imported, Skipped, Source, canonical_document,
-    default_key_policy, pretty,
+    DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, Imported, SkipKind, Skipped, Source,
+    canonical_document, default_key_policy, pretty,
 };
 use crate::export::node::Node;
 use crate::policy::PolicyType;
@@ -100,7 +100,7 @@ pub(super) fn import(
     let tree = &folded.tree;
     c.notes.extend(folded.notes.iter().cloned());
     for (what, why, at) in &folded.undecided {
-        c.skip(what.clone(), why, *at);
+        c.skip(SkipKind::Value, what.clone(), why, *at);
     }
     let Some(resources) = tree.get("Resources").and_then(Tree::map) else {
         return Err(c.error(
@@ -123,6 +123,7 @@ pub(super) fn import(
                 for (key, at, _) in section.map().unwrap_or_default() {
                     if key != "IamPlayground" {
                         c.skip(
+                            SkipKind::TemplateSection,
                             format!("the template's Metadata {key}"),
                             "metadata for tools, not part of an account's IAM",
                             *at,
@@ -138,6 +139,7 @@ pub(super) fn import(
                     if let Some(s) = note.as_str() {
                         let line = c.line(note.at);
                         c.skipped.push(Skipped {
+                            kind: SkipKind::NotInTemplate,
                             what: "not in the template".to_string(),
                             why: s.to_string(),
                             line,
@@ -148,6 +150,7 @@ pub(super) fn import(
                 }
             }
             other => c.skip(
+                SkipKind::TemplateSection,
                 format!("the template's {other} section"),
                 "the playground imports resources only; this section is not evaluated",
                 section.at,
@@ -316,6 +319,7 @@ pub(super) fn import(
                     match c.resolve(t).ok().and_then(|v| v.parse::<u32>().ok()) {
                         Some(v) => r.max_session_duration = v,
                         None => c.skip(
+                            SkipKind::Value,
                             format!("{id} MaxSessionDuration"),
                             "it is not a whole number of seconds",
                             t.at,
@@ -386,11 +390,13 @@ pub(super) fn import(
             | "AWS::SNS::TopicPolicy" => later.push(i),
             "AWS::SecretsManager::Secret" => {}
             "" => c.skip(
+                            SkipKind::MissingName,
                 format!("resource {id}"),
                 "it has no Type",
                 at,
             ),
             other => c.skip(
+                            SkipKind::ResourceType,
                 format!("resource {id} ({other})"),
                 "the playground models IAM identities and policies, buckets, queues, topics, keys and VPC endpoints only",
                 at,
@@ -406,6 +412,7 @@ pub(super) fn import(
         if e.ty == "AWS::SecretsManager::Secret" && !c.consumed.contains(&e.id) {
             let line = c.line(e.at);
             c.skipped.push(Skipped {
+                kind: SkipKind::ResourceType,
                 what: format!("resource {} (AWS::SecretsManager::Secret)", e.id),
                 why: "only secrets that hold a user's console password are imported (as the login profile)".to_string(),
                 line,
@@ -492,9 +499,10 @@ impl<'a> Cfn<'a> {
         ImportError::at(code, message, lc.line, lc.column)
     }
 
-    fn skip(&mut self, what: String, why: &str, at: usize) {
+    fn skip(&mut self, kind: SkipKind, what: String, why: &str, at: usize) {
         let line = self.line(at);
         self.skipped.push(Skipped {
+            kind,
             what,
             why: why.to_string(),
             line,
@@ -566,6 +574,7 @@ impl<'a> Cfn<'a> {
         for (key, at, _) in members {
             if !known.contains(&key.as_str()) {
                 self.skip(
+                    SkipKind::Property,
                     format!("{id} property {key}"),
                     "the playground does not model this property",
                     *at,
@@ -596,7 +605,7 @@ impl<'a> Cfn<'a> {
         let path = match props.and_then(|p| p.get("Path")).map(|p| self.resolve(p)) {
             Some(Ok(path)) => path,
             Some(Err((why, at))) => {
-                self.skip(format!("{id} Path"), &why, at);
+                self.skip(SkipKind::Value, format!("{id} Path"), &why, at);
                 "/".to_string()
             }
             None => "/".to_string(),
@@ -610,7 +619,7 @@ impl<'a> Cfn<'a> {
             ("Description", _) => None,
             (_, Some(Ok(name))) => Some(name),
             (_, Some(Err((why, at)))) => {
-                self.skip(format!("{id} {key}"), &why, at);
+                self.skip(SkipKind::Value, format!("{id} {key}"), &why, at);
                 None
             }
             (_, None) => None,
@@ -640,7 +649,7 @@ impl<'a> Cfn<'a> {
         match self.resolve(t) {
             Ok(s) => s,
             Err((why, at)) => {
-                self.skip(key.to_string(), &why, at);
+                self.skip(SkipKind::Value, key.to_string(), &why, at);
                 String::new()
             }
         }
@@ -894,7 +903,12 @@ impl<'a> Cfn<'a> {
     ) -> Option<String> {
         let Some(t) = props.and_then(|p| p.get(key)) else {
             let at = props.map_or(0, |p| p.at);
-            self.skip(what.to_string(), &format!("it has no {key}"), at);
+            self.skip(
+                SkipKind::Document,
+                what.to_string(),
+                &format!("it has no {key}"),
+                at,
+            );
             return None;
         };
         let node = match &t.kind {
@@ -918,6 +932,7 @@ impl<'a> Cfn<'a> {
             }
             Ok(_) => {
                 self.skip(
+                    SkipKind::Document,
                     what.to_string(),
                     &format!("its {key} is not a JSON object"),
                     t.at,
@@ -926,6 +941,7 @@ impl<'a> Cfn<'a> {
             }
             Err((why, at)) => {
                 self.skip(
+                    SkipKind::Document,
                     format!("{what} {key}"),
                     &format!("{why}, so the document is left out"),
                     at,
@@ -979,7 +995,7 @@ impl<'a> Cfn<'a> {
         let arn = match self.resolve(t) {
             Ok(a) => a,
             Err((why, at)) => {
-                self.skip(format!("{owner} managed policy"), &why, at);
+                self.skip(SkipKind::Value, format!("{owner} managed policy"), &why, at);
                 return None;
             }
         };
@@ -987,6 +1003,7 @@ impl<'a> Cfn<'a> {
             Some(r) => Some(r),
             None => {
                 self.skip(
+                    SkipKind::Reference,
                     format!("{owner} managed policy {arn}"),
                     "it is not an IAM policy ARN of the aws partition",
                     t.at,
@@ -1023,6 +1040,7 @@ impl<'a> Cfn<'a> {
                 Some(Ok(n)) => n,
                 _ => {
                     self.skip(
+                        SkipKind::MissingName,
                         format!("{owner} inline policy"),
                         "it has no PolicyName the playground can read",
                         p.at,
@@ -1051,6 +1069,7 @@ impl<'a> Cfn<'a> {
             ) {
                 (Some(Ok(key)), Some(Ok(value))) => out.push(Tag { key, value }),
                 _ => self.skip(
+                    SkipKind::Value,
                     format!("{owner} tag"),
                     "its Key or Value cannot be read",
                     t.at,
@@ -1067,7 +1086,7 @@ impl<'a> Cfn<'a> {
         for item in items {
             match self.resolve(item) {
                 Ok(n) => out.push(n),
-                Err((why, at)) => self.skip(format!("{owner} member"), &why, at),
+                Err((why, at)) => self.skip(SkipKind::Value, format!("{owner} member"), &why, at),
             }
         }
         out
@@ -1107,6 +1126,7 @@ impl<'a> Cfn<'a> {
                         match target {
                             Some(list) => list.push(r),
                             None => self.skip(
+                                SkipKind::Reference,
                                 format!("{id} attachment to {n}"),
                                 "that identity is not in the template",
                                 at,
@@ -1176,6 +1196,7 @@ impl<'a> Cfn<'a> {
                     match target {
                         Some(list) => list.push(p),
                         None => self.skip(
+                            SkipKind::Reference,
                             format!("{id} for {n}"),
                             "that identity is not in the template",
                             at,
@@ -1193,6 +1214,7 @@ impl<'a> Cfn<'a> {
                     {
                         Some(u) => u.groups.push(group.clone()),
                         None => self.skip(
+                            SkipKind::Reference,
                             format!("{id} member {n}"),
                             "that user is not in the template",
                             at,
@@ -1217,6 +1239,7 @@ impl<'a> Cfn<'a> {
                             .push(format!("{id} becomes an access key of {user}, 0 days old."));
                     }
                     None => self.skip(
+                        SkipKind::Reference,
                         format!("resource {id} (AWS::IAM::AccessKey)"),
                         "its user is not in the template",
                         at,
@@ -1257,6 +1280,7 @@ impl<'a> Cfn<'a> {
         };
         if targets.is_empty() {
             self.skip(
+                SkipKind::Reference,
                 format!("resource {id} ({ty})"),
                 &format!("it has no {key}"),
                 at,
@@ -1277,7 +1301,7 @@ impl<'a> Cfn<'a> {
                         .unwrap_or(v.as_str())
                         .to_string(),
                     Err((why, at)) => {
-                        self.skip(format!("{id} {key}"), &why, at);
+                        self.skip(SkipKind::Value, format!("{id} {key}"), &why, at);
                         continue;
                     }
                 },
@@ -1288,6 +1312,7 @@ impl<'a> Cfn<'a> {
                 .and_then(|&i| s.resources.get_mut(i))
             {
                 Some(r) if r.policy.is_some() => self.skip(
+                    SkipKind::Reference,
                     format!("resource {id} ({ty})"),
                     &format!("{name} already has a policy in the template"),
                     at,

@@ -68,8 +68,11 @@ use crate::scenario::{MAX_SCENARIO_BYTES, PolicyRef, ResourceKind, Scenario};
 pub const DEFAULT_ACCOUNT_ID: &str = "111122223333";
 
 /// The largest text accepted unless [`ImportOptions::max_bytes`] says otherwise: the same
-/// bound as a scenario file. The page uses it; the CLI, which reads real accounts' files of
-/// tens of megabytes, passes a larger one.
+/// bound as a scenario file, 64 MiB, so that a real account's pretty-printed authorization
+/// details (about 40 MB for 5,000 roles and 1,000 users) import in the page, and the scenario
+/// it becomes can be saved and read back. The CLI passes its own `--max-input-bytes` (64 MiB
+/// by default). The size alone is no amplification risk: every reader is near-linear in it,
+/// and the expansion budget ([`EXPANSION_FACTOR`]) and nesting depth caps still hold.
 pub const MAX_IMPORT_BYTES: usize = MAX_SCENARIO_BYTES;
 
 /// How many times its own size a template may grow while its `Fn::Sub`, `Fn::Join`,
@@ -134,10 +137,120 @@ impl Source {
     }
 }
 
+/// What kind of thing an import left out: the import report counts them by kind
+/// ([`summarize_skipped`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipKind {
+    /// Older, non-default versions of customer-managed policies (only the default one is in
+    /// effect).
+    OlderVersions,
+    /// Roles' instance profiles.
+    InstanceProfiles,
+    /// Resources of a type the playground does not model.
+    ResourceType,
+    /// Properties of a resource the playground does not model.
+    Property,
+    /// Template sections and metadata the import does not evaluate.
+    TemplateSection,
+    /// What the exporting playground wrote it had left out of the template (its `Metadata`).
+    NotInTemplate,
+    /// Entries without a name or a type.
+    MissingName,
+    /// Policy documents that are missing or cannot be read.
+    Document,
+    /// References to something the file does not hold, or ARNs that are not IAM policy ARNs.
+    Reference,
+    /// Values that cannot be read or resolved (intrinsic functions, tags, numbers).
+    Value,
+}
+
+impl SkipKind {
+    /// The kind as a heading, in words (`Older policy versions`).
+    pub fn label(self) -> &'static str {
+        match self {
+            SkipKind::OlderVersions => "Older policy versions",
+            SkipKind::InstanceProfiles => "Instance profiles",
+            SkipKind::ResourceType => "Resources of types the playground does not model",
+            SkipKind::Property => "Properties the playground does not model",
+            SkipKind::TemplateSection => "Template sections and metadata",
+            SkipKind::NotInTemplate => "Left out of the template when it was exported",
+            SkipKind::MissingName => "Entries without a name",
+            SkipKind::Document => "Policy documents that cannot be read",
+            SkipKind::Reference => "References to what the file does not hold",
+            SkipKind::Value => "Values that cannot be read",
+        }
+    }
+}
+
+/// The left-out items of one kind: how many, and which (see [`summarize_skipped`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkipGroup {
+    /// The kind.
+    pub kind: SkipKind,
+    /// [`SkipKind::label`].
+    pub label: &'static str,
+    /// How many items are of this kind.
+    pub count: usize,
+    /// The first few items' `what` ([`SKIP_EXAMPLES`] at most), for a one-line summary.
+    pub examples: Vec<String>,
+    /// The positions of every item of this kind in the `skipped` list, in its order.
+    pub items: Vec<usize>,
+}
+
+impl SkipGroup {
+    /// The group in one line: `180 × Older policy versions (policy a, policy b, policy c, …)`.
+    pub fn line(&self) -> String {
+        let more = if self.count > self.examples.len() {
+            ", …"
+        } else {
+            ""
+        };
+        format!(
+            "{} × {} ({}{more})",
+            self.count,
+            self.label,
+            self.examples.join(", ")
+        )
+    }
+}
+
+/// How many examples a [`SkipGroup`] names.
+pub const SKIP_EXAMPLES: usize = 3;
+
+/// The left-out items counted by kind, the largest group first (equal counts in the order of
+/// [`SkipKind`]), each with its first [`SKIP_EXAMPLES`] items named and every item's position.
+/// Linear in the number of items.
+pub fn summarize_skipped(skipped: &[Skipped]) -> Vec<SkipGroup> {
+    let mut groups: std::collections::BTreeMap<SkipKind, SkipGroup> =
+        std::collections::BTreeMap::new();
+    for (i, item) in skipped.iter().enumerate() {
+        let group = groups.entry(item.kind).or_insert_with(|| SkipGroup {
+            kind: item.kind,
+            label: item.kind.label(),
+            count: 0,
+            examples: Vec::new(),
+            items: Vec::new(),
+        });
+        group.count += 1;
+        if group.examples.len() < SKIP_EXAMPLES {
+            group.examples.push(item.what.clone());
+        }
+        group.items.push(i);
+    }
+    let mut out: Vec<SkipGroup> = groups.into_values().collect();
+    // Stable: equal counts keep the kinds' order.
+    out.sort_by_key(|g| std::cmp::Reverse(g.count));
+    out
+}
+
 /// Something in the text the scenario could not take.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Skipped {
+    /// What kind of thing it is, for the report's counts.
+    pub kind: SkipKind,
     /// What was left out (`resource LambdaRole (AWS::Lambda::Function)`).
     pub what: String,
     /// Why, in a sentence.
@@ -162,6 +275,16 @@ impl Skipped {
             (None, Some(l), Some(c)) => Some(format!("line {l}, column {c}")),
             (None, Some(l), None) => Some(format!("line {l}")),
             (None, None, _) => None,
+        }
+    }
+}
+
+impl Skipped {
+    /// The item in one line: `policy a older versions (line 12): 2 non-default version(s): …`.
+    pub fn sentence(&self) -> String {
+        match self.place() {
+            Some(place) => format!("{} ({place}): {}", self.what, self.why),
+            None => format!("{}: {}", self.what, self.why),
         }
     }
 }
@@ -395,6 +518,14 @@ pub fn template_view(scenario: &Scenario) -> Scenario {
         },
         PolicyRef::Aws(_) => r.clone(),
     };
+    // Attachments are a set in IAM: the export writes a policy attached twice once.
+    let managed = |list: &[PolicyRef]| {
+        let mut seen = std::collections::HashSet::new();
+        list.iter()
+            .map(policy_ref)
+            .filter(|r| seen.insert(r.clone()))
+            .collect::<Vec<_>>()
+    };
     let inline = |list: &[crate::scenario::InlinePolicy]| {
         list.iter()
             .map(|p| crate::scenario::InlinePolicy {
@@ -418,7 +549,7 @@ pub fn template_view(scenario: &Scenario) -> Scenario {
         .map(|g| {
             let mut g = g.clone();
             g.inline_policies = inline(&g.inline_policies);
-            g.managed_policies = g.managed_policies.iter().map(policy_ref).collect();
+            g.managed_policies = managed(&g.managed_policies);
             g
         })
         .collect();
@@ -435,7 +566,7 @@ pub fn template_view(scenario: &Scenario) -> Scenario {
                 .map(|g| scenario.group(g).map_or(g.clone(), |g| g.name.clone()))
                 .collect();
             u.inline_policies = inline(&u.inline_policies);
-            u.managed_policies = u.managed_policies.iter().map(policy_ref).collect();
+            u.managed_policies = managed(&u.managed_policies);
             u.permissions_boundary = u.permissions_boundary.as_ref().map(policy_ref);
             u
         })
@@ -447,7 +578,7 @@ pub fn template_view(scenario: &Scenario) -> Scenario {
             let mut r = r.clone();
             r.trust_policy = canonical_document(&r.trust_policy);
             r.inline_policies = inline(&r.inline_policies);
-            r.managed_policies = r.managed_policies.iter().map(policy_ref).collect();
+            r.managed_policies = managed(&r.managed_policies);
             r.permissions_boundary = r.permissions_boundary.as_ref().map(policy_ref);
             r
         })
@@ -471,4 +602,71 @@ pub fn template_view(scenario: &Scenario) -> Scenario {
         })
         .collect();
     view
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(kind: SkipKind, what: &str) -> Skipped {
+        Skipped {
+            kind,
+            what: what.to_string(),
+            why: "because".to_string(),
+            line: Some(1),
+            column: None,
+            file: None,
+        }
+    }
+
+    #[test]
+    fn the_report_counts_by_kind_largest_first_with_a_few_examples() {
+        let mut skipped = vec![item(SkipKind::InstanceProfiles, "role r instance profiles")];
+        for i in 0..5 {
+            skipped.push(item(
+                SkipKind::OlderVersions,
+                &format!("policy p{i} older versions"),
+            ));
+        }
+        skipped.push(item(SkipKind::Reference, "user u attached policy"));
+        let groups = summarize_skipped(&skipped);
+        let kinds: Vec<(SkipKind, usize)> = groups.iter().map(|g| (g.kind, g.count)).collect();
+        // Largest first; equal counts in the kinds' order.
+        assert_eq!(
+            kinds,
+            [
+                (SkipKind::OlderVersions, 5),
+                (SkipKind::InstanceProfiles, 1),
+                (SkipKind::Reference, 1)
+            ]
+        );
+        let older = &groups[0];
+        assert_eq!(older.items, [1, 2, 3, 4, 5]);
+        assert_eq!(older.examples.len(), SKIP_EXAMPLES);
+        assert_eq!(
+            older.line(),
+            "5 × Older policy versions (policy p0 older versions, policy p1 older versions, policy p2 older versions, …)"
+        );
+        // A group with no more items than examples ends without an ellipsis.
+        assert_eq!(
+            groups[1].line(),
+            "1 × Instance profiles (role r instance profiles)"
+        );
+        // Every item is in exactly one group.
+        let total: usize = groups.iter().map(|g| g.items.len()).sum();
+        assert_eq!(total, skipped.len());
+    }
+
+    #[test]
+    fn nothing_left_out_is_no_group() {
+        assert!(summarize_skipped(&[]).is_empty());
+    }
+
+    #[test]
+    fn an_item_reads_with_its_line_when_known() {
+        let mut s = item(SkipKind::Value, "U1 Path");
+        assert_eq!(s.sentence(), "U1 Path (line 1): because");
+        s.line = None;
+        assert_eq!(s.sentence(), "U1 Path: because");
+    }
 }

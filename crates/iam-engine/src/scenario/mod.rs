@@ -26,7 +26,7 @@
 //! }
 //! ```
 //!
-//! A file is read as UTF-8 text of at most 4 MiB ([`MAX_SCENARIO_BYTES`]); JSON nested deeper
+//! A file is read as UTF-8 text of at most 64 MiB ([`MAX_SCENARIO_BYTES`]); JSON nested deeper
 //! than 128 levels is refused. Loading checks the shape (keys, types, the version); names,
 //! references, quotas and policy grammar are reported by [`Scenario::validate`] as findings,
 //! so a file with a mistake still opens and shows where the mistake is.

@@ -8,8 +8,9 @@
 
 use super::{ResourceKind, Tag};
 
-/// The largest scenario file [`super::Scenario::from_json`] reads, in bytes.
-pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
+/// The largest scenario file [`super::Scenario::from_json`] reads, in bytes: 64 MiB, room for
+/// an imported real account (5,000 roles, 1,000 users and 2,000 policies make one of about 9 MB).
+pub const MAX_SCENARIO_BYTES: usize = 64 * 1024 * 1024;
 /// Access keys older than this many days are reported as stale (AWS's Trusted Advisor and
 /// the IAM credential report use 90 days).
 pub const STALE_ACCESS_KEY_DAYS: u32 = 90;

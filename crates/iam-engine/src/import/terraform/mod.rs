@@ -30,7 +30,7 @@ pub(super) mod hcl;
 pub(super) mod plan;
 
 use super::tree::{Kind, Tree};
-use super::{ImportError, ImportOptions, Imported, Skipped, Source};
+use super::{ImportError, ImportOptions, Imported, SkipKind, Skipped, Source};
 use crate::span::LineIndex;
 
 pub use hcl::{TerraformFile, import_terraform_files, is_terraform_file_name};
@@ -112,12 +112,14 @@ impl<'a> Report<'a> {
             None => (None, None),
         };
         let column = lc.filter(|_| self.columns).map(|lc| lc.column);
+        let why = why.into();
         self.skipped.push((
             file,
             at,
             Skipped {
+                kind: kind_of(&why),
                 what: what.into(),
-                why: why.into(),
+                why,
                 line: lc.map(|lc| lc.line),
                 column,
                 file: name,
@@ -267,5 +269,78 @@ pub(super) fn scalar(t: &Tree) -> Option<String> {
         Kind::Number(n) => Some(n.to_string()),
         Kind::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+/// The kind of a left-out item, for the import report's counts, from the reason the readers
+/// give (each reason names what it is about).
+fn kind_of(why: &str) -> SkipKind {
+    let has = |words: &[&str]| words.iter().any(|w| why.contains(w));
+    if has(&["the playground models", "reads only the data sources"]) {
+        SkipKind::ResourceType
+    } else if has(&["does not model this attribute"]) {
+        SkipKind::Property
+    } else if has(&["has no name"]) {
+        SkipKind::MissingName
+    } else if has(&[
+        "policy document",
+        "has no policy",
+        "the playground can read",
+    ]) {
+        SkipKind::Document
+    } else if has(&[
+        "not in the configuration",
+        "not an IAM policy ARN",
+        "already has a policy",
+    ]) {
+        SkipKind::Reference
+    } else if has(&[
+        "outputs create nothing",
+        "reads resource, data, variable and locals",
+        "modules are not followed",
+        "Terraform takes blocks",
+        "declared before",
+        "is not expanded",
+    ]) {
+        SkipKind::TemplateSection
+    } else {
+        SkipKind::Value
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::*;
+
+    #[test]
+    fn reasons_map_to_kinds() {
+        assert_eq!(
+            kind_of(
+                "the playground models IAM users, groups, roles and policies, buckets, queues, topics, KMS keys and VPC endpoints only"
+            ),
+            SkipKind::ResourceType
+        );
+        assert_eq!(
+            kind_of("the playground does not model this attribute"),
+            SkipKind::Property
+        );
+        assert_eq!(
+            kind_of("it is not a JSON policy document"),
+            SkipKind::Document
+        );
+        assert_eq!(
+            kind_of("that group is not in the configuration"),
+            SkipKind::Reference
+        );
+        assert_eq!(
+            kind_of(
+                "for_each is not expanded; import the plan (terraform show -json), which lists every instance"
+            ),
+            SkipKind::TemplateSection
+        );
+        assert_eq!(
+            kind_of("it is not a whole number of seconds"),
+            SkipKind::Value
+        );
     }
 }
