@@ -127,10 +127,14 @@ async fn a_lane_of_2000_roles_mounts_a_window_and_scrolling_mounts_others() {
     );
     assert!(first.contains(&"role:role-0".to_owned()));
     // A spacer stands for the rest, as tall as they are.
-    let spacer = find(&root, ".lane-roles .window-spacer");
+    let spacer = root
+        .query_selector(".lane-roles .window-spacer")
+        .unwrap()
+        .unwrap();
     let rows: usize = spacer.get_attribute("data-rows").unwrap().parse().unwrap();
     assert_eq!(rows + first.len(), 2000);
-    assert!(spacer.offset_height() > 1000 * 50, "{}", spacer.offset_height());
+    let height = spacer.get_bounding_client_rect().height();
+    assert!(height > 1000.0 * 50.0, "{height}");
     assert_eq!(
         find(&root, ".lane-roles .lane-count").text_content().unwrap(),
         " 2,000"

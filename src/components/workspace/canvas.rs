@@ -445,7 +445,7 @@ pub fn Canvas() -> Html {
     let lanes = lanes_now.iter().map(|rows| {
         let lane = rows.lane;
         let heading_id = format!("lane-{}-title", lane.id());
-        let count = if searching {
+        let count = if searching && rows.total > 0 {
             format!(" {} of {}", thousands(rows.shown), thousands(rows.total))
         } else {
             format!(" {}", thousands(rows.total))

@@ -1,14 +1,16 @@
 //! The windowing hook: a list mounts only the rows in or near the viewport (the page scrolls,
 //! not the list), and spacers stand for the rest (`windowing` computes which). After each
-//! render it sizes the spacers, measures the rows it shows (their heights are kept by row key,
-//! so a row measured once keeps its height when it leaves) and moves the window; scrolling and
-//! resizing move it too.
+//! render it measures the rows it shows, reading the layout and never writing to it (their
+//! heights are kept by row key, so a row measured once keeps its height when it leaves), and
+//! moves the window; scrolling, resizing and a change of the page's height (content above the
+//! list came or went) move it too.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
 use super::windowing::{Piece, SMALL_LIST, pieces, visible_range};
@@ -48,8 +50,7 @@ impl Kept {
 
 /// Windows a list of rows with these keys: returns the list element's ref (put it on the
 /// element whose children are the rows and spacers) and the pieces to render in order. Each
-/// rendered row must carry `data-row="<index>"` and each spacer `data-gap="<height>"` (see
-/// [`spacer`]); `pinned` rows stay mounted wherever they are. `on_moved` is called after the
+/// rendered row must carry `data-row="<index>"`, and each gap is rendered by [`spacer`]; `pinned` rows stay mounted wherever they are. `on_moved` is called after the
 /// mounted rows changed (the canvas draws links between mounted cards only).
 #[hook]
 pub fn use_window(
@@ -84,7 +85,6 @@ pub fn use_window(
         let range = range.clone();
         use_effect(move || {
             if let Some(el) = list.cast::<web_sys::HtmlElement>() {
-                size_spacers(&el);
                 let changed = measure_rows(&el, &kept);
                 let next = window_of(&el, &kept);
                 if next != *range {
@@ -114,22 +114,36 @@ pub fn use_window(
                 let f = on_view_change.clone();
                 move |_| f()
             });
-            let resize = gloo::events::EventListener::new(&window, "resize", move |_| {
-                on_view_change()
+            let resize = gloo::events::EventListener::new(&window, "resize", {
+                let f = on_view_change.clone();
+                move |_| f()
             });
-            move || drop((scroll, resize))
+            // Content above the list that appears or goes (a dismissed notice, the search
+            // tools) moves the list without a scroll: the page's height changes with it.
+            let moved = Closure::<dyn FnMut()>::new(on_view_change);
+            let observer = web_sys::ResizeObserver::new(moved.as_ref().unchecked_ref()).ok();
+            if let (Some(observer), Some(body)) = (&observer, gloo::utils::document().body()) {
+                observer.observe(&body);
+            }
+            move || {
+                if let Some(observer) = observer {
+                    observer.disconnect();
+                }
+                drop((scroll, resize, moved));
+            }
         });
     }
     (list, out)
 }
 
-/// A spacer standing for rows not mounted (its height is set after the render: the page's
-/// Content-Security-Policy refuses inline `style` attributes). `n` is its place among the
-/// list's pieces, its key.
+/// A spacer standing for rows not mounted: an empty SVG box, whose `height` attribute sizes it
+/// in the render itself (the page's Content-Security-Policy refuses inline `style` attributes,
+/// and sizing it afterwards would make every lane lay the page out again). `n` is its place
+/// among the list's pieces, its key.
 pub fn spacer(n: usize, rows: usize, height: f64) -> Html {
     html! {
-        <div key={format!("gap:{n}")} class="window-spacer" aria-hidden="true" data-rows={rows.to_string()}
-            data-gap={format!("{height:.0}")} />
+        <svg key={format!("gap:{n}")} class="window-spacer" aria-hidden="true" focusable="false"
+            width="1" height={format!("{height:.0}")} data-rows={rows.to_string()} />
     }
 }
 
@@ -143,17 +157,6 @@ fn window_of(list: &web_sys::HtmlElement, kept: &Rc<RefCell<Kept>>) -> (usize, u
         .unwrap_or(800.0);
     let heights = kept.borrow().heights();
     visible_range(&heights, -top, viewport - top, OVERSCAN_PX)
-}
-
-/// Gives each spacer the height its `data-gap` says.
-fn size_spacers(list: &web_sys::HtmlElement) {
-    for child in children(list) {
-        if let Some(h) = child.get_attribute("data-gap")
-            && let Ok(el) = child.dyn_into::<web_sys::HtmlElement>()
-        {
-            let _ = el.style().set_property("height", &format!("{h}px"));
-        }
-    }
 }
 
 /// Records the height of every mounted row (from its top to the next row's top, or its own
