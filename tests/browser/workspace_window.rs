@@ -1,7 +1,8 @@
 //! Browser tests of the workspace at a real account's size: the lanes mount only the cards in
 //! or near the viewport (spacers stand for the rest), scrolling mounts others, the selected card
-//! stays mounted, the arrow keys reach cards that were not mounted, and the search box and the
-//! grouping filter and group the lanes with counts.
+//! stays mounted, the arrow keys reach cards that were not mounted, the search box and the
+//! grouping filter and group the lanes with counts, and a policy attached to hundreds of
+//! roles lists a dozen on its card until asked for all.
 
 use crate::common;
 
@@ -66,8 +67,7 @@ fn big_account() -> Scenario {
             });
             role.managed_policies.push(PolicyRef::customer("Deploy"));
         } else {
-            role.managed_policies
-                .push(PolicyRef::aws("ReadOnlyAccess"));
+            role.managed_policies.push(PolicyRef::aws("ReadOnlyAccess"));
         }
         s.roles.push(role);
     }
@@ -136,7 +136,9 @@ async fn a_lane_of_2000_roles_mounts_a_window_and_scrolling_mounts_others() {
     let height = spacer.get_bounding_client_rect().height();
     assert!(height > 1000.0 * 50.0, "{height}");
     assert_eq!(
-        find(&root, ".lane-roles .lane-count").text_content().unwrap(),
+        find(&root, ".lane-roles .lane-count")
+            .text_content()
+            .unwrap(),
         " 2,000"
     );
 
@@ -150,7 +152,10 @@ async fn a_lane_of_2000_roles_mounts_a_window_and_scrolling_mounts_others() {
     let index = |k: &String| -> usize { k.trim_start_matches("role:role-").parse().unwrap() };
     assert!(later.iter().map(index).min().unwrap() > 100, "{later:?}");
     // The mounted cards are where the viewport is.
-    let card = find(&root, &format!("[data-card=\"{}\"]", later[later.len() / 2]));
+    let card = find(
+        &root,
+        &format!("[data-card=\"{}\"]", later[later.len() / 2]),
+    );
     let rect = card.get_bounding_client_rect();
     let height = gloo::utils::window()
         .inner_height()
@@ -226,12 +231,17 @@ async fn the_search_filters_with_counts_and_the_lanes_group_by_path_and_policy()
     settle().await;
     let found = mounted_roles(&root);
     assert!(found.contains(&"role:role-8".to_owned()), "{found:?}");
-    assert!(found.iter().all(|k| k.starts_with("role:role-8")), "{found:?}");
+    assert!(
+        found.iter().all(|k| k.starts_with("role:role-8")),
+        "{found:?}"
+    );
     // The path: 500 CI roles, counted in the lane's heading and the summary.
     fire_input(&search, "path:/ci/");
     settle().await;
     assert_eq!(
-        find(&root, ".lane-roles .lane-count").text_content().unwrap(),
+        find(&root, ".lane-roles .lane-count")
+            .text_content()
+            .unwrap(),
         " 500 of 2,000"
     );
     assert!(
@@ -244,16 +254,31 @@ async fn the_search_filters_with_counts_and_the_lanes_group_by_path_and_policy()
     fire_input(&search, "policy:deploy");
     settle().await;
     assert_eq!(
-        find(&root, ".lane-roles .lane-count").text_content().unwrap(),
+        find(&root, ".lane-roles .lane-count")
+            .text_content()
+            .unwrap(),
         " 500 of 2,000"
     );
-    assert!(root.query_selector("[data-card=\"policy:Deploy\"]").unwrap().is_some());
+    // Its card lists the first 12 of its 500 roles, and the rest on demand.
+    let chips = |root: &web_sys::Element| {
+        root.query_selector_all("[data-card=\"policy:Deploy\"] .chip")
+            .unwrap()
+            .length()
+    };
+    assert_eq!(chips(&root), 12);
+    let more = find(&root, "[data-card=\"policy:Deploy\"] .chip-show-all");
+    assert_eq!(more.text_content().unwrap(), "+488 more");
+    more.click();
+    settle().await;
+    assert_eq!(chips(&root), 500);
     // No match: the lane says so.
     fire_input(&search, "nothing-is-called-this");
     settle().await;
     assert!(mounted_roles(&root).is_empty());
     assert_eq!(
-        find(&root, ".lane-roles .lane-empty").text_content().unwrap(),
+        find(&root, ".lane-roles .lane-empty")
+            .text_content()
+            .unwrap(),
         "No roles match the search."
     );
 
@@ -268,13 +293,19 @@ async fn the_search_filters_with_counts_and_the_lanes_group_by_path_and_policy()
             .map(|i| list.item(i).unwrap().text_content().unwrap())
             .collect()
     };
-    assert_eq!(heads.first().map(String::as_str), Some("/1,500"), "{heads:?}");
+    assert_eq!(
+        heads.first().map(String::as_str),
+        Some("/1,500"),
+        "{heads:?}"
+    );
     // Grouped by attached policy: the roles with the same policies together.
     fire_input(&search, "policy:deploy");
     fire_change(&find(&root, ".canvas-group"), "policy");
     settle().await;
     assert_eq!(
-        find(&root, ".lane-roles .lane-group").text_content().unwrap(),
+        find(&root, ".lane-roles .lane-group")
+            .text_content()
+            .unwrap(),
         "Deploy500"
     );
 }

@@ -81,7 +81,10 @@ fn lane_rows(
                 ),
                 Lane::Groups => (
                     grouped(EntityList::Groups, &matches.groups, &|i| {
-                        scenario.groups.get(i).map(|g| CardKey::Group(g.name.clone()))
+                        scenario
+                            .groups
+                            .get(i)
+                            .map(|g| CardKey::Group(g.name.clone()))
                     }),
                     matches.groups.len(),
                     scenario.groups.len(),
@@ -95,7 +98,10 @@ fn lane_rows(
                 ),
                 Lane::Policies => (
                     grouped(EntityList::Policies, &matches.policies, &|i| {
-                        scenario.policies.get(i).map(|p| CardKey::Policy(p.name.clone()))
+                        scenario
+                            .policies
+                            .get(i)
+                            .map(|p| CardKey::Policy(p.name.clone()))
                     }),
                     matches.policies.len(),
                     scenario.policies.len(),
@@ -372,15 +378,12 @@ pub fn Canvas() -> Html {
         .chain(pinned.iter().filter(|p| !in_use.contains(p)))
         .cloned()
         .collect();
-    let lanes_now = use_memo(
-        (revision, (*query_text).clone(), *group_by, aws.clone()),
-        {
-            let scenario = Rc::clone(&scenario);
-            let matches = Rc::clone(&matches);
-            let query = Rc::clone(&query);
-            move |(_, _, by, aws)| lane_rows(&scenario, &matches, &query, aws, *by)
-        },
-    );
+    let lanes_now = use_memo((revision, (*query_text).clone(), *group_by, aws.clone()), {
+        let scenario = Rc::clone(&scenario);
+        let matches = Rc::clone(&matches);
+        let query = Rc::clone(&query);
+        move |(_, _, by, aws)| lane_rows(&scenario, &matches, &query, aws, *by)
+    });
     let order = use_memo((Rc::clone(&lanes_now), scenario.organization.is_some()), {
         move |(lanes, org)| {
             let org = *org;

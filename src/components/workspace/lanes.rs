@@ -126,7 +126,12 @@ pub fn step<T: PartialEq + Clone>(lanes: &[Vec<T>], from: &T, to: Move) -> Optio
         Move::First => cards.first().cloned(),
         Move::Last => cards.last().cloned(),
         Move::NextLane => lanes.iter().skip(lane + 1).find_map(|l| l.first()).cloned(),
-        Move::PreviousLane => lanes.iter().take(lane).rev().find_map(|l| l.first()).cloned(),
+        Move::PreviousLane => lanes
+            .iter()
+            .take(lane)
+            .rev()
+            .find_map(|l| l.first())
+            .cloned(),
     }
 }
 

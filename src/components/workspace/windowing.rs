@@ -96,7 +96,10 @@ mod tests {
         // The list is below the viewport (its top is 400 px under the viewport's bottom).
         assert_eq!(visible_range(&heights, -1200.0, -400.0, 100.0), (0, 0));
         // The list is above the viewport: nothing, at the end.
-        assert_eq!(visible_range(&heights, 200_000.0, 200_800.0, 100.0), (1000, 1000));
+        assert_eq!(
+            visible_range(&heights, 200_000.0, 200_800.0, 100.0),
+            (1000, 1000)
+        );
         // An empty list.
         assert_eq!(visible_range(&[], 0.0, 800.0, 100.0), (0, 0));
     }
@@ -104,7 +107,10 @@ mod tests {
     #[test]
     fn a_short_list_is_mounted_whole_wherever_it_is() {
         let heights = vec![100.0; SMALL_LIST];
-        assert_eq!(visible_range(&heights, -5000.0, -4000.0, 0.0), (0, SMALL_LIST));
+        assert_eq!(
+            visible_range(&heights, -5000.0, -4000.0, 0.0),
+            (0, SMALL_LIST)
+        );
         let longer = vec![100.0; SMALL_LIST + 1];
         assert_eq!(visible_range(&longer, -5000.0, -4000.0, 0.0), (0, 0));
     }
@@ -130,10 +136,16 @@ mod tests {
         assert_eq!(
             pieces(&heights, (2, 4), &[]),
             vec![
-                Piece::Gap { rows: 2, height: 30.0 },
+                Piece::Gap {
+                    rows: 2,
+                    height: 30.0
+                },
                 Piece::Row(2),
                 Piece::Row(3),
-                Piece::Gap { rows: 2, height: 110.0 },
+                Piece::Gap {
+                    rows: 2,
+                    height: 110.0
+                },
             ]
         );
         // The selected row 5 stays mounted, out of the window; a pinned row inside it (3) is
@@ -143,9 +155,15 @@ mod tests {
             vec![
                 Piece::Row(0),
                 Piece::Row(1),
-                Piece::Gap { rows: 1, height: 30.0 },
+                Piece::Gap {
+                    rows: 1,
+                    height: 30.0
+                },
                 Piece::Row(3),
-                Piece::Gap { rows: 1, height: 50.0 },
+                Piece::Gap {
+                    rows: 1,
+                    height: 50.0
+                },
                 Piece::Row(5),
             ]
         );

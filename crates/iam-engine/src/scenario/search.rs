@@ -77,9 +77,7 @@ impl EntityQuery {
     /// (`job-function/ViewOnlyAccess` has the path `/job-function/`); it has no tags, and
     /// `policy:` matches its own name.
     pub fn matches_aws_policy(&self, arn: &str) -> bool {
-        let rest = arn
-            .strip_prefix(super::AWS_MANAGED_PREFIX)
-            .unwrap_or(arn);
+        let rest = arn.strip_prefix(super::AWS_MANAGED_PREFIX).unwrap_or(arn);
         let (path, name) = match rest.rsplit_once('/') {
             Some((path, name)) => (format!("/{path}/"), name),
             None => ("/".to_owned(), rest),
@@ -296,16 +294,18 @@ pub fn group_entities(
             (GroupBy::Path, EntityList::Policies) => {
                 scenario.policies.get(i).map(|p| p.path.clone())
             }
-            (GroupBy::Policy, EntityList::Users) => {
-                scenario.users.get(i).map(|u| policy_set(&u.managed_policies))
-            }
+            (GroupBy::Policy, EntityList::Users) => scenario
+                .users
+                .get(i)
+                .map(|u| policy_set(&u.managed_policies)),
             (GroupBy::Policy, EntityList::Groups) => scenario
                 .groups
                 .get(i)
                 .map(|g| policy_set(&g.managed_policies)),
-            (GroupBy::Policy, EntityList::Roles) => {
-                scenario.roles.get(i).map(|r| policy_set(&r.managed_policies))
-            }
+            (GroupBy::Policy, EntityList::Roles) => scenario
+                .roles
+                .get(i)
+                .map(|r| policy_set(&r.managed_policies)),
         }
     };
     let mut groups: std::collections::BTreeMap<(bool, String), Vec<usize>> = Default::default();
@@ -350,7 +350,9 @@ mod tests {
             key: "team".into(),
             value: "Red".into(),
         });
-        alice.managed_policies.push(PolicyRef::aws("ReadOnlyAccess"));
+        alice
+            .managed_policies
+            .push(PolicyRef::aws("ReadOnlyAccess"));
         alice.groups.push("Admins".into());
         let mut bob = User::new("bob");
         bob.path = "/contractors/".into();
@@ -367,7 +369,8 @@ mod tests {
         s.groups = vec![admins, Group::new("Readers")];
         let mut sso = Role::new("AWSReservedSSO_Admin_1234", "{}");
         sso.path = "/aws-reserved/sso.amazonaws.com/".into();
-        sso.managed_policies.push(PolicyRef::aws("AdministratorAccess"));
+        sso.managed_policies
+            .push(PolicyRef::aws("AdministratorAccess"));
         let mut ci = Role::new("ci-deploy", "{}");
         ci.tags.push(Tag {
             key: "owner".into(),
@@ -454,7 +457,10 @@ mod tests {
         let path = EntityQuery::parse("path:/job-function/");
         assert!(path.matches_aws_policy("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"));
         assert!(!path.matches_aws_policy("arn:aws:iam::aws:policy/ReadOnlyAccess"));
-        assert!(EntityQuery::parse("path:/").matches_aws_policy("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+        assert!(
+            EntityQuery::parse("path:/")
+                .matches_aws_policy("arn:aws:iam::aws:policy/ReadOnlyAccess")
+        );
     }
 
     #[test]
@@ -473,7 +479,13 @@ mod tests {
         assert_eq!(groups[0].members, vec![1, 2]);
         // Only the members asked for are grouped.
         let one = group_entities(&s, EntityList::Users, &[1], GroupBy::Path);
-        assert_eq!(one, vec![EntityGroup { label: "/contractors/".into(), members: vec![1] }]);
+        assert_eq!(
+            one,
+            vec![EntityGroup {
+                label: "/contractors/".into(),
+                members: vec![1]
+            }]
+        );
     }
 
     #[test]
@@ -489,7 +501,13 @@ mod tests {
         assert_eq!(labels, ["AdministratorAccess", NO_MANAGED_POLICY]);
         // Policies are not grouped by policy; nothing is grouped by nothing.
         let policies = group_entities(&s, EntityList::Policies, &[0, 1], GroupBy::Policy);
-        assert_eq!(policies, vec![EntityGroup { label: String::new(), members: vec![0, 1] }]);
+        assert_eq!(
+            policies,
+            vec![EntityGroup {
+                label: String::new(),
+                members: vec![0, 1]
+            }]
+        );
         let users = group_entities(&s, EntityList::Users, &[0, 1], GroupBy::Nothing);
         assert_eq!(users.len(), 1);
     }

@@ -73,7 +73,8 @@ pub fn ConfirmDelete(props: &ConfirmDeleteProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             // Keep the keyboard near: the next card of the lane (mounted or not), else the
             // previous one, else the lane's add button.
-            let near = step(&order, &card, Move::Next).or_else(|| step(&order, &card, Move::Previous));
+            let near =
+                step(&order, &card, Move::Next).or_else(|| step(&order, &card, Move::Previous));
             let lane = gloo::utils::document()
                 .query_selector(&card_selector(&card))
                 .ok()
@@ -86,7 +87,9 @@ pub fn ConfirmDelete(props: &ConfirmDeleteProps) -> Html {
                     announce.emit(format!("Deleted {card}."));
                     match (near, lane) {
                         (Some(next), _) => focus_card.emit(next),
-                        (None, Some(lane)) => focus_later(format!("[data-lane=\"{lane}\"] .lane-add")),
+                        (None, Some(lane)) => {
+                            focus_later(format!("[data-lane=\"{lane}\"] .lane-add"))
+                        }
                         _ => focus_later(".tabs [aria-selected=\"true\"]".to_owned()),
                     }
                 }
