@@ -332,8 +332,12 @@ pub fn Canvas() -> Html {
         }
     };
     {
+        // After the browser's own layout of this render (see `window_hook`), not inside it.
         let remeasure = remeasure.clone();
-        use_effect(remeasure);
+        let pending = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+        use_effect(move || {
+            *pending.borrow_mut() = Some(gloo::timers::callback::Timeout::new(0, remeasure));
+        });
     }
     {
         let container = container.clone();

@@ -79,21 +79,28 @@ pub fn use_window(
             Piece::Gap { .. } => None,
         })
         .collect();
+    // Measuring waits for the browser's own layout of this render (a zero timeout runs after
+    // the frame), so that mounting a view never lays the page out inside its task; the last
+    // render's measurement replaces an earlier one not run yet.
+    let pending = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     {
         let list = list.clone();
         let kept = Rc::clone(&kept);
         let range = range.clone();
+        let pending = Rc::clone(&pending);
         use_effect(move || {
-            if let Some(el) = list.cast::<web_sys::HtmlElement>() {
-                let changed = measure_rows(&el, &kept);
-                let next = window_of(&el, &kept);
-                if next != *range {
-                    range.set(next);
-                } else if changed {
-                    // Same rows, new heights: the spacers are drawn again with them.
-                    redraw.force_update();
+            let task = gloo::timers::callback::Timeout::new(0, move || {
+                if let Some(el) = list.cast::<web_sys::HtmlElement>() {
+                    let changed = measure_rows(&el, &kept);
+                    // The state compares with its latest value: an equal window renders nothing.
+                    range.set(window_of(&el, &kept));
+                    if changed {
+                        // New heights: the spacers are drawn again with them.
+                        redraw.force_update();
+                    }
                 }
-            }
+            });
+            *pending.borrow_mut() = Some(task);
         });
     }
     // The canvas hears about the rows this list mounts once they are in the page.
