@@ -20,6 +20,12 @@
 #                                  last measured: about 0.2 s again with the worker's assets
 #                                  loaded (natively the same account takes about 0.1 s:
 #                                  cargo bench -p iam-engine --bench diff)
+#   scale                          the workspace journey of e2e/scale.test.mjs on the largest
+#                                  account of the issue's L shape (1,000 users, 300 groups, 5,000
+#                                  roles, 2,000 policies) that the import cap allows: the import,
+#                                  then the longest main-thread task (target < 50 ms) and the DOM
+#                                  node count of each step: search, group, 20 wheel steps, view
+#                                  switches, the matrix for s3, typing in a policy
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/env.sh
@@ -39,3 +45,4 @@ E2E_BENCH=1 node --test --test-name-pattern='500-principal account: the paths to
   e2e/analysis.test.mjs 2>&1 | grep -E '^# (escalation|tests|pass|fail)' | sed 's/^# /  /'
 E2E_BENCH=1 node --test --test-name-pattern='50-principal account compared' \
   e2e/compare.test.mjs 2>&1 | grep -E '^# (diff|tests|pass|fail)' | sed 's/^# /  /'
+E2E_BENCH=1 node --test e2e/scale.test.mjs 2>&1 | grep -E '^# (scale|tests|pass|fail)' | sed 's/^# /  /'

@@ -25,3 +25,4 @@ mod shell;
 mod simulator;
 mod storage;
 mod workspace;
+mod workspace_window;

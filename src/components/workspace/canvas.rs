@@ -3,12 +3,21 @@
 //! organization above them, and an SVG layer drawing membership and attachment links between
 //! the cards. The lines are measured from the laid-out cards, so they follow any layout the
 //! stylesheet chooses; on phones the stylesheet hides them and the cards' chips say the same.
+//!
+//! A real account has thousands of roles: each lane is windowed (`lane_list`: only the cards in
+//! or near the viewport are mounted, plus the selected and the focused one), links are drawn
+//! between mounted cards only, and a search box above the lanes filters them by name, path, tag
+//! and attached policy (the engine's `scenario::search` decides what matches) and groups them
+//! by path or by attached policies, with counts ("37 of 5,000").
 
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use iam_engine::scenario::Scenario;
+use iam_engine::scenario::search::{
+    EntityList, EntityQuery, GroupBy, SearchMatches, group_entities, search,
+};
+use iam_engine::scenario::{Scenario, Target};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
@@ -17,12 +26,135 @@ use super::add_form::AddForm;
 use super::aws_finder::AwsFinder;
 use super::card::Card;
 use super::ctx::{CanvasCtx, card_selector, connect, focus_later};
+use super::lane_list::{LaneList, Row};
 use super::lanes::Lane;
-use super::link_layer::{Drawn, measure};
+use super::link_layer::{Drawn, KeyedLink, measure};
 use super::links::{CardKey, Link, aws_in_use, change_marks, links, path_drawing};
 use super::path_banner::PathBanner;
 use crate::analysis::account::{Comparison, EscalationProgress};
 use crate::store::{Action, View, use_store};
+use crate::text::thousands;
+
+/// One lane's rows as shown (filtered and grouped) and its counts.
+#[derive(PartialEq)]
+struct LaneRows {
+    lane: Lane,
+    rows: Rc<Vec<Row>>,
+    keys: Rc<Vec<String>>,
+    /// How many cards match the search.
+    shown: usize,
+    /// How many cards the lane has.
+    total: usize,
+}
+
+/// The lanes' rows for a search and a grouping.
+fn lane_rows(
+    scenario: &Scenario,
+    matches: &SearchMatches,
+    query: &EntityQuery,
+    aws: &[String],
+    by: GroupBy,
+) -> Vec<LaneRows> {
+    let grouped = |list: EntityList, members: &[usize], card: &dyn Fn(usize) -> Option<CardKey>| {
+        let mut rows = Vec::with_capacity(members.len());
+        for group in group_entities(scenario, list, members, by) {
+            if !group.label.is_empty() {
+                rows.push(Row::Head {
+                    label: group.label,
+                    count: group.members.len(),
+                });
+            }
+            rows.extend(group.members.iter().filter_map(|&i| card(i)).map(Row::Card));
+        }
+        rows
+    };
+    Lane::ALL
+        .iter()
+        .map(|&lane| {
+            let (rows, shown, total) = match lane {
+                Lane::Users => (
+                    grouped(EntityList::Users, &matches.users, &|i| {
+                        scenario.users.get(i).map(|u| CardKey::User(u.name.clone()))
+                    }),
+                    matches.users.len(),
+                    scenario.users.len(),
+                ),
+                Lane::Groups => (
+                    grouped(EntityList::Groups, &matches.groups, &|i| {
+                        scenario
+                            .groups
+                            .get(i)
+                            .map(|g| CardKey::Group(g.name.clone()))
+                    }),
+                    matches.groups.len(),
+                    scenario.groups.len(),
+                ),
+                Lane::Roles => (
+                    grouped(EntityList::Roles, &matches.roles, &|i| {
+                        scenario.roles.get(i).map(|r| CardKey::Role(r.name.clone()))
+                    }),
+                    matches.roles.len(),
+                    scenario.roles.len(),
+                ),
+                Lane::Policies => (
+                    grouped(EntityList::Policies, &matches.policies, &|i| {
+                        scenario
+                            .policies
+                            .get(i)
+                            .map(|p| CardKey::Policy(p.name.clone()))
+                    }),
+                    matches.policies.len(),
+                    scenario.policies.len(),
+                ),
+                Lane::Aws => {
+                    let rows: Vec<Row> = aws
+                        .iter()
+                        .filter(|arn| query.matches_aws_policy(arn))
+                        .map(|arn| Row::Card(CardKey::Aws(arn.clone())))
+                        .collect();
+                    let shown = rows.len();
+                    (rows, shown, aws.len())
+                }
+                Lane::Resources => (
+                    matches
+                        .resources
+                        .iter()
+                        .filter_map(|&i| scenario.resources.get(i))
+                        .map(|r| Row::Card(CardKey::Resource(r.kind, r.name.clone())))
+                        .collect(),
+                    matches.resources.len(),
+                    scenario.resources.len(),
+                ),
+            };
+            let keys = rows.iter().map(Row::key).collect();
+            LaneRows {
+                lane,
+                rows: Rc::new(rows),
+                keys: Rc::new(keys),
+                shown,
+                total,
+            }
+        })
+        .collect()
+}
+
+/// The card of the selected entity, if it has one.
+fn card_of_target(target: &Target) -> Option<CardKey> {
+    Some(match target {
+        Target::RootUser => CardKey::Root,
+        Target::Organization => CardKey::Organization,
+        Target::User { name } => CardKey::User(name.clone()),
+        Target::Group { name } => CardKey::Group(name.clone()),
+        Target::Role { name } => CardKey::Role(name.clone()),
+        Target::Policy { name } => CardKey::Policy(name.clone()),
+        Target::AwsPolicy { arn } => CardKey::Aws(arn.clone()),
+        Target::Resource {
+            resource_kind,
+            name,
+        } => CardKey::Resource(*resource_kind, name.clone()),
+        _ => return None,
+    })
+}
 
 /// The canvas's callbacks, made once (see [`Canvas`]).
 struct Handles {
@@ -31,6 +163,9 @@ struct Handles {
     on_active: Callback<Option<CardKey>>,
     unpin: Callback<String>,
     announce: Callback<String>,
+    focus_card: Callback<CardKey>,
+    on_focus: Callback<Option<CardKey>>,
+    on_moved: Callback<()>,
 }
 
 /// The canvas: the account strip, the lanes, the link layer and the status line.
@@ -43,6 +178,11 @@ pub fn Canvas() -> Html {
     let status = use_state(String::new);
     let adding = use_state(|| None::<Lane>);
     let drawn = use_state(Vec::<Drawn>::new);
+    let query_text = use_state(String::new);
+    let group_by = use_state(GroupBy::default);
+    let focused = use_state(|| None::<CardKey>);
+    let focus_target = use_state(|| None::<CardKey>);
+    let redraw = use_force_update();
     let container = use_node_ref();
     let scenario = store
         .as_ref()
@@ -117,6 +257,9 @@ pub fn Canvas() -> Html {
         let dragging = dragging.setter();
         let active = active.setter();
         let status = status.setter();
+        let focused = focused.setter();
+        let focus_target = focus_target.setter();
+        let redraw = redraw.clone();
         move |_| {
             let announce = Callback::from(move |text: String| status.set(text));
             Handles {
@@ -147,13 +290,34 @@ pub fn Canvas() -> Html {
                     })
                 },
                 announce,
+                focus_card: Callback::from(move |card: CardKey| {
+                    focus_later(card_selector(&card));
+                    focus_target.set(Some(card));
+                }),
+                on_focus: Callback::from(move |card: Option<CardKey>| focused.set(card)),
+                on_moved: Callback::from(move |()| redraw.force_update()),
             }
         }
     });
 
-    // The measuring closure reads the latest links; a ResizeObserver and every render call it.
-    let latest: Rc<RefCell<Rc<Vec<Link>>>> = use_mut_ref(|| Rc::new(Vec::new()));
-    *latest.borrow_mut() = Rc::clone(&drawn_links);
+    // The links by their cards' `data-card` keys, made once per revision and path.
+    let keyed: Rc<Vec<KeyedLink>> = use_memo((revision, wanted.clone(), drawn_links.len()), {
+        let drawn_links = Rc::clone(&drawn_links);
+        move |_| {
+            drawn_links
+                .iter()
+                .map(|l| KeyedLink {
+                    from: l.from.dom_key(),
+                    to: l.to.dom_key(),
+                    kind: l.kind,
+                })
+                .collect()
+        }
+    });
+    // The measuring closure reads the latest links; a ResizeObserver, every render and every
+    // move of a lane's window call it.
+    let latest: Rc<RefCell<Rc<Vec<KeyedLink>>>> = use_mut_ref(|| Rc::new(Vec::new()));
+    *latest.borrow_mut() = Rc::clone(&keyed);
     let remeasure = {
         let container = container.clone();
         let latest = Rc::clone(&latest);
@@ -168,8 +332,12 @@ pub fn Canvas() -> Html {
         }
     };
     {
+        // After the browser's own layout of this render (see `window_hook`), not inside it.
         let remeasure = remeasure.clone();
-        use_effect(remeasure);
+        let pending = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+        use_effect(move || {
+            *pending.borrow_mut() = Some(gloo::timers::callback::Timeout::new(0, remeasure));
+        });
     }
     {
         let container = container.clone();
@@ -198,10 +366,51 @@ pub fn Canvas() -> Html {
         });
     }
 
+    let in_use = use_memo(revision, {
+        let scenario = Rc::clone(&scenario);
+        move |_| aws_in_use(&scenario)
+    });
+    let query = use_memo((*query_text).clone(), |text| EntityQuery::parse(text));
+    let matches = use_memo((revision, (*query_text).clone()), {
+        let scenario = Rc::clone(&scenario);
+        let query = Rc::clone(&query);
+        move |_| search(&scenario, &query)
+    });
+    // The AWS-managed lane: the policies in use, then those pinned by the finder.
+    let aws: Vec<String> = in_use
+        .iter()
+        .chain(pinned.iter().filter(|p| !in_use.contains(p)))
+        .cloned()
+        .collect();
+    let lanes_now = use_memo((revision, (*query_text).clone(), *group_by, aws.clone()), {
+        let scenario = Rc::clone(&scenario);
+        let matches = Rc::clone(&matches);
+        let query = Rc::clone(&query);
+        move |(_, _, by, aws)| lane_rows(&scenario, &matches, &query, aws, *by)
+    });
+    let order = use_memo((Rc::clone(&lanes_now), scenario.organization.is_some()), {
+        move |(lanes, org)| {
+            let org = *org;
+            let strip: Vec<CardKey> = std::iter::once(CardKey::Root)
+                .chain(org.then_some(CardKey::Organization))
+                .collect();
+            std::iter::once(strip)
+                .chain(lanes.iter().map(|l| {
+                    l.rows
+                        .iter()
+                        .filter_map(|r| match r {
+                            Row::Card(c) => Some(c.clone()),
+                            Row::Head { .. } => None,
+                        })
+                        .collect()
+                }))
+                .collect::<Vec<Vec<CardKey>>>()
+        }
+    });
+
     let Some(store) = store else {
         return html! {};
     };
-    let in_use = aws_in_use(&scenario);
     {
         // A pinned policy that got attached is now "in use"; keep the pin list short.
         let still: Vec<String> = pinned
@@ -222,47 +431,32 @@ pub fn Canvas() -> Html {
         links: Rc::clone(&links_now),
         announce: announce.clone(),
         unpin: handles.unpin.clone(),
+        order: Rc::clone(&order),
+        focus_card: handles.focus_card.clone(),
+        on_focus: handles.on_focus.clone(),
     };
+    // The cards that stay mounted wherever the lanes' windows are.
+    let pinned_cards: Vec<CardKey> = store
+        .selection
+        .target
+        .as_ref()
+        .and_then(card_of_target)
+        .into_iter()
+        .chain((*focused).clone())
+        .chain((*focus_target).clone())
+        .collect();
+    let path_set = Rc::new(path_cards.clone());
+    let changed_map = Rc::new(changed.clone());
+    let searching = !query.is_empty();
 
-    let cards_of = |lane: Lane| -> Vec<CardKey> {
-        match lane {
-            Lane::Users => scenario
-                .users
-                .iter()
-                .map(|u| CardKey::User(u.name.clone()))
-                .collect(),
-            Lane::Groups => scenario
-                .groups
-                .iter()
-                .map(|g| CardKey::Group(g.name.clone()))
-                .collect(),
-            Lane::Roles => scenario
-                .roles
-                .iter()
-                .map(|r| CardKey::Role(r.name.clone()))
-                .collect(),
-            Lane::Policies => scenario
-                .policies
-                .iter()
-                .map(|p| CardKey::Policy(p.name.clone()))
-                .collect(),
-            Lane::Aws => in_use
-                .iter()
-                .chain(pinned.iter().filter(|p| !in_use.contains(p)))
-                .map(|arn| CardKey::Aws(arn.clone()))
-                .collect(),
-            Lane::Resources => scenario
-                .resources
-                .iter()
-                .map(|r| CardKey::Resource(r.kind, r.name.clone()))
-                .collect(),
-        }
-    };
-
-    let lanes = Lane::ALL.iter().map(|&lane| {
-        let cards = cards_of(lane);
+    let lanes = lanes_now.iter().map(|rows| {
+        let lane = rows.lane;
         let heading_id = format!("lane-{}-title", lane.id());
-        let count = cards.len();
+        let count = if searching && rows.total > 0 {
+            format!(" {} of {}", thousands(rows.shown), thousands(rows.total))
+        } else {
+            format!(" {}", thousands(rows.total))
+        };
         let open = *adding == Some(lane);
         let on_open = {
             let adding = adding.clone();
@@ -275,8 +469,9 @@ pub fn Canvas() -> Html {
         let add = if lane == Lane::Aws {
             let on_pin = {
                 let pinned = pinned.clone();
-                let in_use = in_use.clone();
+                let in_use = Rc::clone(&in_use);
                 let announce = announce.clone();
+                let focus_card = handles.focus_card.clone();
                 Callback::from(move |arn: String| {
                     let name = arn.rsplit('/').next().unwrap_or(&arn).to_owned();
                     if !in_use.contains(&arn) && !pinned.contains(&arn) {
@@ -287,34 +482,99 @@ pub fn Canvas() -> Html {
                     announce.emit(format!(
                         "{name} is on the canvas: drag it onto a user, group or role, or use its Attach to… button."
                     ));
-                    focus_later(card_selector(&CardKey::Aws(arn)));
+                    focus_card.emit(CardKey::Aws(arn));
                 })
             };
-            html! { <AwsFinder {open} {on_open} {on_close} {on_pin} in_use={in_use.clone()} /> }
+            html! { <AwsFinder {open} {on_open} {on_close} {on_pin} in_use={(*in_use).clone()} /> }
         } else {
             html! { <AddForm {lane} {open} {on_open} {on_close} announce={announce.clone()} /> }
+        };
+        let empty_text = if rows.total > 0 && rows.shown == 0 {
+            format!("No {} match the search.", lane_plural(lane))
+        } else {
+            lane.empty_text().to_owned()
         };
         html! {
             <section class={classes!("lane", format!("lane-{}", lane.id()))} data-lane={lane.id()}
                 aria-labelledby={heading_id.clone()}>
                 <h2 id={heading_id} class="lane-title">
-                    { lane.title() }<span class="lane-count">{ format!(" {count}") }</span>
+                    { lane.title() }<span class="lane-count">{ count }</span>
                 </h2>
-                <div class="lane-cards">
-                    { for cards.into_iter().map(|card| {
-                        let key = card.dom_key();
-                        let linked_to = lit.contains(&card).then(|| (*active).clone()).flatten();
-                        let is_active = active.as_ref() == Some(&card);
-                        let on_path = path_cards.contains(&card);
-                        let change = changed.get(&card).cloned();
-                        html! { <Card {key} {card} {linked_to} active={is_active} {on_path} {change} /> }
-                    }) }
-                    if count == 0 {
-                        <p class="lane-empty muted">{ lane.empty_text() }</p>
-                    }
-                </div>
+                <LaneList rows={Rc::clone(&rows.rows)} keys={Rc::clone(&rows.keys)}
+                    pinned={pinned_cards.clone()} active={(*active).clone()} lit={Rc::clone(&lit)}
+                    path_cards={Rc::clone(&path_set)} changed={Rc::clone(&changed_map)}
+                    on_moved={handles.on_moved.clone()} />
+                if rows.shown == 0 {
+                    <p class="lane-empty muted">{ empty_text }</p>
+                }
                 { add }
             </section>
+        }
+    });
+
+    let total_entities = scenario.users.len()
+        + scenario.groups.len()
+        + scenario.roles.len()
+        + scenario.policies.len()
+        + scenario.resources.len()
+        + in_use.len();
+    let shown_entities: usize = lanes_now.iter().map(|l| l.shown).sum();
+    let tools = (total_entities > 0).then(|| {
+        let oninput = {
+            let query_text = query_text.clone();
+            Callback::from(move |e: InputEvent| {
+                if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                    query_text.set(input.value());
+                }
+            })
+        };
+        let onchange = {
+            let group_by = group_by.clone();
+            Callback::from(move |e: Event| {
+                if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                    group_by.set(match select.value().as_str() {
+                        "path" => GroupBy::Path,
+                        "policy" => GroupBy::Policy,
+                        _ => GroupBy::Nothing,
+                    });
+                }
+            })
+        };
+        let cards = if total_entities == 1 { "card" } else { "cards" };
+        let summary = if searching {
+            format!(
+                "{} of {} {cards} match",
+                thousands(shown_entities),
+                thousands(total_entities)
+            )
+        } else {
+            format!("{} {cards}", thousands(total_entities))
+        };
+        let selected = |v: GroupBy| *group_by == v;
+        html! {
+            <div class="canvas-tools" role="search" aria-label="Find cards">
+                <label class="canvas-search-field">
+                    <span class="canvas-tool-label">{ "Find" }</span>
+                    <input type="search" class="canvas-search" data-action="canvas-search"
+                        value={(*query_text).clone()} {oninput} autocomplete="off" spellcheck="false"
+                        placeholder="name, path, tag or policy"
+                        aria-describedby="canvas-search-help canvas-search-count" />
+                </label>
+                <label class="canvas-group-field">
+                    <span class="canvas-tool-label">{ "Group by" }</span>
+                    <select class="canvas-group" data-action="canvas-group" {onchange}>
+                        <option value="none" selected={selected(GroupBy::Nothing)}>{ "Nothing" }</option>
+                        <option value="path" selected={selected(GroupBy::Path)}>{ "Path" }</option>
+                        <option value="policy" selected={selected(GroupBy::Policy)}>{ "Attached policies" }</option>
+                    </select>
+                </label>
+                <p id="canvas-search-count" class="canvas-search-count" role="status" aria-live="polite">{ summary }</p>
+                <p id="canvas-search-help" class="canvas-search-help muted">
+                    { "Words must all match. Narrow a word with " }<code>{ "name:" }</code>{ ", " }
+                    <code>{ "path:" }</code>{ ", " }<code>{ "tag:" }</code>{ " or " }<code>{ "policy:" }</code>
+                    { " (" }<code>{ "path:/sso/ tag:team=ci" }</code>{ ")." }
+                </p>
+            </div>
         }
     });
 
@@ -399,6 +659,7 @@ pub fn Canvas() -> Html {
                     <PathBanner path_key={key} path={shown_path.clone()} />
                 }
                 { for empty_state }
+                { for tools }
                 <div class={classes!("canvas-board", shown_path.is_some().then_some("showing-path"))} ref={container}>
                     <svg class="links-layer" aria-hidden="true" focusable="false">
                         { for paths }
@@ -408,5 +669,17 @@ pub fn Canvas() -> Html {
                 </div>
             </div>
         </ContextProvider<CanvasCtx>>
+    }
+}
+
+/// The lane's cards in words, for "No roles match the search."
+fn lane_plural(lane: Lane) -> &'static str {
+    match lane {
+        Lane::Users => "users",
+        Lane::Groups => "groups",
+        Lane::Roles => "roles",
+        Lane::Policies => "customer-managed policies",
+        Lane::Aws => "AWS-managed policies",
+        Lane::Resources => "resources",
     }
 }

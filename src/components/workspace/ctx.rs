@@ -30,6 +30,13 @@ pub struct CanvasCtx {
     pub announce: Callback<String>,
     /// Takes an unattached AWS-managed policy off the canvas.
     pub unpin: Callback<String>,
+    /// The cards in the order they are shown, lane by lane (the account strip first), mounted
+    /// or not: where the arrow keys move.
+    pub order: Rc<Vec<Vec<CardKey>>>,
+    /// Moves keyboard focus to a card, mounting it first if the lane's window does not show it.
+    pub focus_card: Callback<CardKey>,
+    /// The card holding the keyboard focus changed (`None`: none does); it stays mounted.
+    pub on_focus: Callback<Option<CardKey>>,
 }
 
 impl CanvasCtx {

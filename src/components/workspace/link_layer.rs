@@ -1,11 +1,12 @@
-//! The canvas's link layer: every card measured where the stylesheet laid it out, and the links'
-//! curves between the measured rectangles.
+//! The canvas's link layer: every mounted card measured where the stylesheet laid it out, and
+//! the curves of the links between two mounted cards (the lanes mount the cards in or near the
+//! viewport and the selected one, so a large account draws a screenful of links, not all).
 
 use std::collections::HashMap;
 
 use wasm_bindgen::JsCast;
 
-use super::links::{Link, LinkKind, Rect, curve};
+use super::links::{LinkKind, Rect, curve};
 
 /// One measured link, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +21,19 @@ pub struct Drawn {
     pub to: String,
 }
 
-/// Measures every card of the canvas and returns the links' curves.
-pub fn measure(container: &web_sys::Element, links: &[Link]) -> Vec<Drawn> {
+/// A link by its ends' `data-card` keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyedLink {
+    /// The `data-card` of the card it starts at.
+    pub from: String,
+    /// The `data-card` of the card it ends at.
+    pub to: String,
+    /// What the link means.
+    pub kind: LinkKind,
+}
+
+/// Measures every mounted card of the canvas and returns the curves of the links between them.
+pub fn measure(container: &web_sys::Element, links: &[KeyedLink]) -> Vec<Drawn> {
     let origin = container.get_bounding_client_rect();
     let mut rects: HashMap<String, Rect> = HashMap::new();
     if let Ok(cards) = container.query_selector_all("[data-card]") {
@@ -54,13 +66,12 @@ pub fn measure(container: &web_sys::Element, links: &[Link]) -> Vec<Drawn> {
     links
         .iter()
         .filter_map(|l| {
-            let (from, to) = (l.from.dom_key(), l.to.dom_key());
-            let (a, b) = (find(&from)?, find(&to)?);
+            let (a, b) = (find(&l.from)?, find(&l.to)?);
             Some(Drawn {
                 path: curve(&a, &b),
                 kind: l.kind,
-                from,
-                to,
+                from: l.from.clone(),
+                to: l.to.clone(),
             })
         })
         .collect()

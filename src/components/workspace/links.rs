@@ -189,27 +189,56 @@ impl Link {
     }
 }
 
-/// The card of a policy reference, with a customer policy's own spelling of its name; `None`
-/// for a customer policy the scenario does not have (validation reports that reference).
-fn policy_card(scenario: &Scenario, reference: &PolicyRef) -> Option<CardKey> {
-    match reference {
-        PolicyRef::Aws(arn) => Some(CardKey::Aws(arn.clone())),
-        PolicyRef::Customer(name) => scenario
-            .policy(name)
-            .map(|p| CardKey::Policy(p.name.clone())),
+/// The scenario's groups and customer-managed policies by their lowercased names (IAM names
+/// compare without regard to case), so that drawing an account's links looks each reference up
+/// once instead of scanning the lists.
+struct Names<'a> {
+    groups: HashMap<String, &'a str>,
+    policies: HashMap<String, &'a str>,
+}
+
+impl<'a> Names<'a> {
+    fn of(scenario: &'a Scenario) -> Names<'a> {
+        // The first of two names that differ only in case wins, as in `Scenario::policy`.
+        fn index<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, &'a str> {
+            let mut map = HashMap::new();
+            for name in names {
+                map.entry(name.to_ascii_lowercase()).or_insert(name);
+            }
+            map
+        }
+        Names {
+            groups: index(scenario.groups.iter().map(|g| g.name.as_str())),
+            policies: index(scenario.policies.iter().map(|p| p.name.as_str())),
+        }
+    }
+
+    /// The card of a policy reference, with a customer policy's own spelling of its name;
+    /// `None` for a customer policy the scenario does not have (validation reports that
+    /// reference).
+    fn policy_card(&self, reference: &PolicyRef) -> Option<CardKey> {
+        match reference {
+            PolicyRef::Aws(arn) => Some(CardKey::Aws(arn.clone())),
+            PolicyRef::Customer(name) => self
+                .policies
+                .get(&name.to_ascii_lowercase())
+                .map(|n| CardKey::Policy((*n).to_owned())),
+        }
     }
 }
 
 /// Every link of the scenario: memberships, then attachments and boundaries of users, groups
-/// and roles, in the scenario's order. References to missing entities draw no line.
+/// and roles, in the scenario's order. References to missing entities draw no line. Linear in
+/// the size of the account.
 pub fn links(scenario: &Scenario) -> Vec<Link> {
+    let names = Names::of(scenario);
     let mut out = Vec::new();
     for user in &scenario.users {
         for group in &user.groups {
-            if let Some(g) = scenario.group(group) {
+            if let Some(g) = names.groups.get(&group.to_ascii_lowercase()) {
                 out.push(Link {
                     from: CardKey::User(user.name.clone()),
-                    to: CardKey::Group(g.name.clone()),
+                    to: CardKey::Group((*g).to_owned()),
                     kind: LinkKind::Member,
                 });
             }
@@ -217,7 +246,7 @@ pub fn links(scenario: &Scenario) -> Vec<Link> {
     }
     let mut attach = |to: CardKey, managed: &[PolicyRef], boundary: Option<&PolicyRef>| {
         for reference in managed {
-            if let Some(from) = policy_card(scenario, reference) {
+            if let Some(from) = names.policy_card(reference) {
                 out.push(Link {
                     from,
                     to: to.clone(),
@@ -225,7 +254,7 @@ pub fn links(scenario: &Scenario) -> Vec<Link> {
                 });
             }
         }
-        if let Some(from) = boundary.and_then(|b| policy_card(scenario, b)) {
+        if let Some(from) = boundary.and_then(|b| names.policy_card(b)) {
             out.push(Link {
                 from,
                 to,

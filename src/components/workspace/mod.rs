@@ -13,12 +13,15 @@ pub mod canvas;
 pub mod card;
 pub mod ctx;
 pub mod inspector;
+pub mod lane_list;
 pub mod lanes;
 mod link_layer;
 pub mod links;
 pub mod options;
 mod path_banner;
 pub mod picker;
+mod window_hook;
+pub mod windowing;
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;

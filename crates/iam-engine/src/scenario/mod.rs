@@ -163,6 +163,7 @@ mod findings;
 mod fixes;
 mod gallery;
 mod names;
+pub mod search;
 
 #[cfg(test)]
 mod tests;

@@ -217,11 +217,17 @@ pub struct ChipsProps {
     pub state: CardState,
 }
 
-/// A card's chips, or "Not attached yet." for a policy without links.
+/// How many chips a card shows before "Show all": an AWS-managed policy of a real account can
+/// be attached to hundreds of principals, and a card that lists them all is screens tall.
+pub const CHIPS_SHOWN: usize = 12;
+
+/// A card's chips (the first [`CHIPS_SHOWN`], then a button that shows the rest), or "Not
+/// attached yet." for a policy without links.
 #[component]
 pub fn Chips(props: &ChipsProps) -> Html {
     let store = use_store();
     let ctx = use_context::<CanvasCtx>();
+    let all = use_state(|| false);
     let (Some(store), Some(ctx)) = (store, ctx) else {
         return html! {};
     };
@@ -236,9 +242,30 @@ pub fn Chips(props: &ChipsProps) -> Html {
         };
     }
     let selector = card_selector(card);
+    let total = chip_list.len();
+    let hidden = if *all {
+        0
+    } else {
+        total.saturating_sub(CHIPS_SHOWN)
+    };
+    let more = (hidden > 0).then(|| {
+        let all = all.clone();
+        let onclick = Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            all.set(true);
+        });
+        html! {
+            <li class="chip-more">
+                <button type="button" class="btn btn-quiet chip-show-all" {onclick}
+                    aria-label={format!("Show all {total} links of {card}")}>
+                    { format!("+{} more", crate::text::thousands(hidden)) }
+                </button>
+            </li>
+        }
+    });
     html! {
         <ul class="chips" aria-label={format!("Links of {card}")}>
-            { for chip_list.into_iter().map(|chip| {
+            { for chip_list.into_iter().take(total - hidden).map(|chip| {
                 let onclick = {
                     let store = store.clone();
                     let removal = chip.remove.clone();
@@ -266,6 +293,7 @@ pub fn Chips(props: &ChipsProps) -> Html {
                     </li>
                 }
             }) }
+            { for more }
         </ul>
     }
 }

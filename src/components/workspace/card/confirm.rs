@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::state::{CardState, Mode};
 use crate::components::workspace::ctx::{CanvasCtx, card_selector, focus_later, focus_now};
+use crate::components::workspace::lanes::{Move, step};
 use crate::components::workspace::links::CardKey;
 use crate::store::{StoreHandle, edit, use_store};
 
@@ -67,34 +68,30 @@ pub fn ConfirmDelete(props: &ConfirmDeleteProps) -> Html {
         let mode = mode.clone();
         let error = error.clone();
         let announce = ctx.announce.clone();
+        let order = std::rc::Rc::clone(&ctx.order);
+        let focus_card = ctx.focus_card.clone();
         Callback::from(move |_: MouseEvent| {
-            // Keep the keyboard near: the next card of the lane, else the lane's add button.
-            let next = gloo::utils::document()
+            // Keep the keyboard near: the next card of the lane (mounted or not), else the
+            // previous one, else the lane's add button.
+            let near =
+                step(&order, &card, Move::Next).or_else(|| step(&order, &card, Move::Previous));
+            let lane = gloo::utils::document()
                 .query_selector(&card_selector(&card))
                 .ok()
                 .flatten()
-                .map(|el| {
-                    let sibling = el
-                        .next_element_sibling()
-                        .or_else(|| el.previous_element_sibling())
-                        .and_then(|s| s.get_attribute("data-card"));
-                    let lane = el
-                        .closest(".lane")
-                        .ok()
-                        .flatten()
-                        .and_then(|l| l.get_attribute("data-lane"));
-                    (sibling, lane)
-                });
+                .and_then(|el| el.closest(".lane").ok().flatten())
+                .and_then(|l| l.get_attribute("data-lane"));
             match delete(&store, &card) {
                 Ok(()) => {
                     mode.set(Mode::Normal);
                     announce.emit(format!("Deleted {card}."));
-                    let target = match next {
-                        Some((Some(key), _)) => format!("[data-card=\"{key}\"]"),
-                        Some((None, Some(lane))) => format!("[data-lane=\"{lane}\"] .lane-add"),
-                        _ => ".tabs [aria-selected=\"true\"]".to_owned(),
-                    };
-                    focus_later(target);
+                    match (near, lane) {
+                        (Some(next), _) => focus_card.emit(next),
+                        (None, Some(lane)) => {
+                            focus_later(format!("[data-lane=\"{lane}\"] .lane-add"))
+                        }
+                        _ => focus_later(".tabs [aria-selected=\"true\"]".to_owned()),
+                    }
                 }
                 Err(e) => error.set(Some(e.message)),
             }

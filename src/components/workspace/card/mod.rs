@@ -120,16 +120,25 @@ pub fn Card(props: &CardProps) -> Html {
         let on_active = ctx.on_active.clone();
         Callback::from(move |_: MouseEvent| on_active.emit(None))
     };
+    // The focused card stays mounted while the lanes' windows move.
     let onfocusin = {
         let on_active = ctx.on_active.clone();
+        let on_focus = ctx.on_focus.clone();
         let card = card.clone();
-        Callback::from(move |_: FocusEvent| on_active.emit(Some(card.clone())))
+        Callback::from(move |_: FocusEvent| {
+            on_active.emit(Some(card.clone()));
+            on_focus.emit(Some(card.clone()));
+        })
     };
     let onfocusout = {
         let on_active = ctx.on_active.clone();
-        Callback::from(move |_: FocusEvent| on_active.emit(None))
+        let on_focus = ctx.on_focus.clone();
+        Callback::from(move |_: FocusEvent| {
+            on_active.emit(None);
+            on_focus.emit(None);
+        })
     };
-    let onkeydown = keys::on_key(&store, &card, &card_ref, &state, editable);
+    let onkeydown = keys::on_key(&store, &card, &card_ref, &state, editable, &ctx);
 
     let mode = *state.mode;
     let other_error = matches!(mode, Mode::Normal | Mode::Menu)
