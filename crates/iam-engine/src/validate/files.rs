@@ -251,6 +251,10 @@ fn validate_found(
                 for r in &mut finding.related {
                     r.span = shift(r.span);
                 }
+                // A document placed as a whole (a Terraform attribute) maps every span to one
+                // place: a related place there would repeat the finding's own.
+                let span = finding.span;
+                finding.related.retain(|r| r.span != span);
                 finding.message = format!("{}: {}", f.what, finding.message);
                 finding
             }),
