@@ -11,7 +11,7 @@
 //! `--skip-unknown` says to skip it. Terraform configuration files (`.tf`) are read as
 //! Terraform does: a directory's `.tf` files together as one configuration (so a data source
 //! in one file can make the policy a role in another uses), and the `.tf` files named on the
-//! command line together too. The policies inside a template, authorization details,
+//! command line together too (those of one directory, as a module). The policies inside a template, authorization details,
 //! Terraform or a scenario are validated with their own policy types (see
 //! `iam_engine::validate::files`), and findings point at the file's lines (for Terraform, the
 //! line of the attribute that holds the policy).
@@ -66,7 +66,8 @@ pub struct ValidateArgs {
     /// Policy files, CloudFormation templates, authorization details, Terraform (`.tf` files,
     /// or `terraform show -json` of a plan or state) or scenario files, and directories of them
     /// (walked; hidden directories, node_modules and target are skipped; a directory's `.tf`
-    /// files are read together as one configuration, as are the `.tf` files named); `-` for
+    /// files are read together as one configuration, as are the `.tf` files named in one
+    /// directory); `-` for
     /// standard input.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<String>,
@@ -200,8 +201,9 @@ fn walked_kind(path: &Path) -> Option<bool> {
 fn collect(paths: &[String]) -> (Vec<Input>, Vec<String>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
-    // The `.tf` files named are one configuration, validated where the first is named.
-    let mut named_terraform = None;
+    // The `.tf` files named in one directory are one configuration (a module), validated
+    // where the first is named.
+    let mut named_terraform: Vec<(PathBuf, Option<usize>)> = Vec::new();
     for p in paths {
         if p == "-" {
             inputs.push(Input::Stdin);
@@ -211,7 +213,17 @@ fn collect(paths: &[String]) -> (Vec<Input>, Vec<String>) {
         if path.is_dir() {
             walk(path, &mut inputs, &mut errors);
         } else if walked_kind(path) == Some(false) {
-            add_terraform(&mut inputs, &mut named_terraform, path.to_path_buf());
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let i = match named_terraform.iter().position(|(d, _)| *d == dir) {
+                Some(i) => i,
+                None => {
+                    named_terraform.push((dir, None));
+                    named_terraform.len() - 1
+                }
+            };
+            if let Some((_, slot)) = named_terraform.get_mut(i) {
+                add_terraform(&mut inputs, slot, path.to_path_buf());
+            }
         } else {
             inputs.push(Input::Named(path.to_path_buf()));
         }

@@ -332,6 +332,22 @@ fn a_terraform_directory_is_one_configuration_and_findings_name_the_tf_file_and_
     assert_eq!(roles["findings"][0]["start"]["line"], 15);
     assert_eq!(reports[1]["file"], "infra/documents.tf");
     assert_eq!(reports[1]["findings"].as_array().unwrap().len(), 0);
+    // Named files of another directory are another configuration, beside this one.
+    let out = run_in(
+        &dir,
+        &[
+            "validate",
+            "infra/roles.tf",
+            "clean/main.tf",
+            "infra/documents.tf",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(text.contains(" --> infra/roles.tf:15:3"), "{text}");
+    assert!(
+        text.contains("3 files checked, 4 policy documents validated"),
+        "{text}"
+    );
     // Near miss: roles.tf alone cannot know the data source's document, so it is noted, not
     // validated, and nothing is reported against it.
     let out = run_in(&dir, &["validate", "infra/roles.tf"]);
