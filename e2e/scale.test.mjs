@@ -8,7 +8,7 @@
 // By default the account is the S shape (50 users, 20 groups, 200 roles, 100 policies).
 // With E2E_BENCH=1 (scripts/bench-browser.sh) it is the L shape (1,000 users, 300 groups, 5,000
 // roles, 2,000 policies) scaled down to the largest that fits the import's size cap
-// (E2E_IMPORT_CAP bytes, 4 MiB by default), minified.
+// (E2E_IMPORT_CAP bytes, the import limit of 64 MiB by default), minified.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, openPage, showView, observeLongTasks, screenshotDir } from './lib/harness.mjs';

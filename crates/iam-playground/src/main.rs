@@ -64,9 +64,10 @@ enum Command {
     /// Validate policies like IAM Access Analyzer: errors, security warnings, warnings and
     /// suggestions, with the offending line underlined (or `--format json`, `--format sarif`).
     ///
-    /// Takes policy files, CloudFormation templates, authorization details and scenario files,
-    /// and directories of them, and validates every policy inside each with its own type. Exit
-    /// status 0 when no finding is an error, 1 when one is, 2 when an input cannot be read.
+    /// Takes policy files, CloudFormation templates, authorization details, Terraform (`.tf`
+    /// files, plan or state JSON) and scenario files, and directories of them, and validates
+    /// every policy inside each with its own type. Exit status 0 when no finding is an error,
+    /// 1 when one is, 2 when an input cannot be read.
     Validate(validate::ValidateArgs),
     /// Turn a scenario file into a share link (or, with `--embed`, an iframe snippet).
     Share(share::ShareArgs),

@@ -4,13 +4,17 @@
 //! Each path is a file or a directory. A directory is walked in name order, skipping hidden
 //! directories, `node_modules` and `target`; of its files, those ending in `.json`, `.yaml`,
 //! `.yml` or `.template` are read and kept when they are a policy, a CloudFormation template,
-//! the output of `aws iam get-account-authorization-details` or a scenario file (judged by
-//! their top-level keys), and the others are skipped. A file named on the command line is
-//! always read; one that is none of these kinds is validated as a policy when it is JSON (or
-//! standard input), unless `--skip-unknown` says to skip it. Terraform (`.tf`) is not read yet: such files are skipped with a note.
-//! The policies inside a template, authorization details or a scenario are validated with
-//! their own policy types (see `iam_engine::validate::files`), and findings point at the
-//! file's lines.
+//! the output of `aws iam get-account-authorization-details`, Terraform's `terraform show
+//! -json` of a plan or state, or a scenario file (judged by their top-level keys), and the
+//! others are skipped. A file named on the command line is always read; one that is none of
+//! these kinds is validated as a policy when it is JSON (or standard input), unless
+//! `--skip-unknown` says to skip it. Terraform configuration files (`.tf`) are read as
+//! Terraform does: a directory's `.tf` files together as one configuration (so a data source
+//! in one file can make the policy a role in another uses), and the `.tf` files named on the
+//! command line together too (those of one directory, as a module). The policies inside a template, authorization details,
+//! Terraform or a scenario are validated with their own policy types (see
+//! `iam_engine::validate::files`), and findings point at the file's lines (for Terraform, the
+//! line of the attribute that holds the policy).
 //!
 //! The action catalog is embedded in the binary (the CLI is native, so the megabyte costs
 //! nothing at start-up that matters and the command works with no data files around it).
@@ -26,9 +30,12 @@ use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::cap_per_code;
 
 use crate::CATALOG;
+use iam_engine::import::TerraformFile;
 use iam_engine::policy::PolicyType;
 use iam_engine::span::LineIndex;
-use iam_engine::validate::files::{FileKind, FileReport, detect, validate_file};
+use iam_engine::validate::files::{
+    FileKind, FileReport, detect, validate_file, validate_terraform_files,
+};
 use iam_engine::validate::sarif::{Artifact, Notice, file_uri, sarif_log};
 use iam_engine::validate::{Finding, Quota, ValidateOptions, render_findings};
 use serde::Serialize;
@@ -56,9 +63,12 @@ pub struct ValidateArgs {
     /// Print the findings as JSON (the same as `--format json`).
     #[arg(long, conflicts_with = "format")]
     json: bool,
-    /// Policy files, CloudFormation templates, authorization details or scenario files, and
-    /// directories of them (walked; hidden directories, node_modules and target are skipped);
-    /// `-` for standard input. Terraform is not read yet: `.tf` files are skipped with a note.
+    /// Policy files, CloudFormation templates, authorization details, Terraform (`.tf` files,
+    /// or `terraform show -json` of a plan or state) or scenario files, and directories of them
+    /// (walked; hidden directories, node_modules and target are skipped; a directory's `.tf`
+    /// files are read together as one configuration, as are the `.tf` files named in one
+    /// directory); `-` for
+    /// standard input.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<String>,
 }
@@ -128,8 +138,8 @@ struct JsonFinding<'a> {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     file: &'a str,
-    /// What the file was read as: `policy`, `cloudformation`, `authorization-details` or
-    /// `scenario`.
+    /// What the file was read as: `policy`, `cloudformation`, `authorization-details`,
+    /// `terraform` or `scenario`.
     kind: &'static str,
     /// The type a policy file was validated as (the policies inside other files have their
     /// own, named in each finding's message).
@@ -152,13 +162,24 @@ struct Omitted {
     count: usize,
 }
 
-/// An input to read: standard input, a file named on the command line, or one found in a
-/// directory.
+/// An input to read: standard input, a file named on the command line, one found in a
+/// directory, or Terraform configuration files read together (a directory's, or those named).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Input {
     Stdin,
     Named(PathBuf),
     Found(PathBuf),
+    Terraform(Vec<PathBuf>),
+}
+
+/// Adds a `.tf` file to the configuration whose place in `out` is `slot` (made at the first).
+fn add_terraform(out: &mut Vec<Input>, slot: &mut Option<usize>, path: PathBuf) {
+    if let Some(Input::Terraform(files)) = slot.and_then(|i| out.get_mut(i)) {
+        files.push(path);
+        return;
+    }
+    *slot = Some(out.len());
+    out.push(Input::Terraform(vec![path]));
 }
 
 /// The directories a walk does not enter (besides hidden ones).
@@ -175,11 +196,14 @@ fn walked_kind(path: &Path) -> Option<bool> {
     }
 }
 
-/// The inputs `paths` name, directories walked in name order, and the notes about files
-/// skipped. A path that cannot be listed is an error message.
-fn collect(paths: &[String], notes: &mut Vec<(String, String)>) -> (Vec<Input>, Vec<String>) {
+/// The inputs `paths` name, directories walked in name order. A path that cannot be listed is
+/// an error message.
+fn collect(paths: &[String]) -> (Vec<Input>, Vec<String>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
+    // The `.tf` files named in one directory are one configuration (a module), validated
+    // where the first is named.
+    let mut named_terraform: Vec<(PathBuf, Option<usize>)> = Vec::new();
     for p in paths {
         if p == "-" {
             inputs.push(Input::Stdin);
@@ -187,9 +211,19 @@ fn collect(paths: &[String], notes: &mut Vec<(String, String)>) -> (Vec<Input>, 
         }
         let path = Path::new(p.strip_prefix("file://").unwrap_or(p));
         if path.is_dir() {
-            walk(path, &mut inputs, notes, &mut errors);
+            walk(path, &mut inputs, &mut errors);
         } else if walked_kind(path) == Some(false) {
-            notes.push((display(path), TERRAFORM_NOTE.to_string()));
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let i = match named_terraform.iter().position(|(d, _)| *d == dir) {
+                Some(i) => i,
+                None => {
+                    named_terraform.push((dir, None));
+                    named_terraform.len() - 1
+                }
+            };
+            if let Some((_, slot)) = named_terraform.get_mut(i) {
+                add_terraform(&mut inputs, slot, path.to_path_buf());
+            }
         } else {
             inputs.push(Input::Named(path.to_path_buf()));
         }
@@ -197,17 +231,10 @@ fn collect(paths: &[String], notes: &mut Vec<(String, String)>) -> (Vec<Input>, 
     (inputs, errors)
 }
 
-/// Why a `.tf` file is skipped.
-const TERRAFORM_NOTE: &str = "skipped: Terraform files are not read yet (validate the policies as JSON files, or the CloudFormation templates)";
-
-/// Walks `dir` depth-first in name order. Symbolic links to directories are not followed, so a
-/// link cycle cannot loop.
-fn walk(
-    dir: &Path,
-    out: &mut Vec<Input>,
-    notes: &mut Vec<(String, String)>,
-    errors: &mut Vec<String>,
-) {
+/// Walks `dir` depth-first in name order; its `.tf` files are one configuration, validated
+/// where the first is found. Symbolic links to directories are not followed, so a link cycle
+/// cannot loop.
+fn walk(dir: &Path, out: &mut Vec<Input>, errors: &mut Vec<String>) {
     let mut entries: Vec<_> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).collect(),
         Err(e) => {
@@ -216,6 +243,7 @@ fn walk(
         }
     };
     entries.sort_by_key(std::fs::DirEntry::file_name);
+    let mut terraform = None;
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name();
@@ -225,7 +253,7 @@ fn walk(
         };
         if file_type.is_dir() {
             if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
-                walk(&path, out, notes, errors);
+                walk(&path, out, errors);
             }
             continue;
         }
@@ -235,7 +263,7 @@ fn walk(
         }
         match walked_kind(&path) {
             Some(true) => out.push(Input::Found(path)),
-            Some(false) => notes.push((display(&path), TERRAFORM_NOTE.to_string())),
+            Some(false) => add_terraform(out, &mut terraform, path),
             None => {}
         }
     }
@@ -278,6 +306,7 @@ fn kind_word(kind: FileKind) -> &'static str {
         FileKind::CloudFormation => "cloudformation",
         FileKind::AuthorizationDetails => "authorization-details",
         FileKind::Scenario => "scenario",
+        FileKind::Terraform => "terraform",
     }
 }
 
@@ -318,7 +347,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     };
 
     let mut notes: Vec<(String, String)> = Vec::new();
-    let (inputs, errors) = collect(&args.paths, &mut notes);
+    let (inputs, errors) = collect(&args.paths);
     let mut unusable = !errors.is_empty();
     for e in &errors {
         eprintln!("iam-playground: {e}");
@@ -328,6 +357,12 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         let (source, name, uri) = match input {
             Input::Stdin => ("-".to_string(), "<stdin>".to_string(), "stdin".to_string()),
             Input::Named(p) | Input::Found(p) => (display(p), display(p), uri_of(p)),
+            Input::Terraform(paths) => {
+                let (files, failed) = terraform_configuration(paths, &options, &mut notes);
+                unusable |= failed;
+                checked.extend(files);
+                continue;
+            }
         };
         let text = match crate::read_input(&source) {
             Ok(t) => t,
@@ -342,6 +377,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
             (None, Input::Found(_)) => continue,
             (None, Input::Named(_)) if args.skip_unknown => continue,
             (None, Input::Stdin) => FileKind::Policy,
+            (None, Input::Terraform(_)) => continue,
             (None, Input::Named(p)) => {
                 let json = p.extension().is_none_or(|e| e.eq_ignore_ascii_case("json"))
                     || text.trim_start().starts_with('{');
@@ -389,6 +425,51 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The `.tf` files of one configuration, read and validated together (references between
+/// them resolve), each with its own findings; and whether a file could not be read (the
+/// others are still validated).
+fn terraform_configuration(
+    paths: &[PathBuf],
+    options: &ValidateOptions<'_>,
+    notes: &mut Vec<(String, String)>,
+) -> (Vec<Checked>, bool) {
+    let mut failed = false;
+    let mut read: Vec<(&PathBuf, TerraformFile)> = Vec::new();
+    for p in paths {
+        match crate::read_input(&display(p)) {
+            Ok(text) => read.push((
+                p,
+                TerraformFile {
+                    name: display(p),
+                    text,
+                },
+            )),
+            Err(e) => {
+                eprintln!("iam-playground: {e}");
+                failed = true;
+            }
+        }
+    }
+    let files: Vec<TerraformFile> = read.iter().map(|(_, f)| f.clone()).collect();
+    let reports = validate_terraform_files(&files, options);
+    let checked = read
+        .into_iter()
+        .zip(reports)
+        .map(|((p, file), report)| {
+            for n in &report.notes {
+                notes.push((file.name.clone(), n.clone()));
+            }
+            Checked {
+                uri: uri_of(p),
+                name: file.name,
+                text: file.text,
+                report,
+            }
+        })
+        .collect();
+    (checked, failed)
 }
 
 /// The text report: every file's findings rendered, then the counts.

@@ -117,15 +117,16 @@ fn sarif_of_the_fixture_tree_matches_the_golden_file() {
         [
             "accounts/authorization-details.json",
             "accounts/scenario.json",
+            "infra/main.tf",
             "policies/admin.json",
             "policies/clean.json",
             "policies/typo.json",
             "templates/app.yaml",
         ]
     );
-    // The Terraform file is a notification, not an artifact.
+    // The Terraform file is read (it holds no policy), not skipped with a notification.
     let notes = run["invocations"][0]["toolExecutionNotifications"].to_string();
-    assert!(notes.contains("main.tf: skipped: Terraform"), "{notes}");
+    assert!(!notes.contains("main.tf"), "{notes}");
     // A finding inside the template points at the template's line.
     let trust = run["results"]
         .as_array()
@@ -267,7 +268,7 @@ fn exit_statuses_unreadable_inputs_and_unknown_files() {
         stdout(&out).trim(),
         "0 errors, 0 security warnings, 0 warnings, 0 suggestions"
     );
-    // A named YAML file that is no template is skipped with a note; a .tf file too.
+    // A named YAML file that is no template is skipped with a note; a .tf file is read.
     let out = run_in(
         &dir,
         &["validate", "templates/pipeline.yml", "infra/main.tf"],
@@ -275,7 +276,7 @@ fn exit_statuses_unreadable_inputs_and_unknown_files() {
     assert_eq!(out.status.code(), Some(0));
     let err = stderr(&out);
     assert!(err.contains("templates/pipeline.yml: skipped"), "{err}");
-    assert!(err.contains("infra/main.tf: skipped: Terraform"), "{err}");
+    assert!(!err.contains("infra/main.tf"), "{err}");
     // An error in the template (here, made by a broken YAML) is an error finding: exit 1.
     let tmp = temp_dir("broken-template");
     write(&tmp.join("t.yaml"), "Resources:\n  R: [\n");
@@ -285,4 +286,170 @@ fn exit_statuses_unreadable_inputs_and_unknown_files() {
     let rule = log["runs"][0]["results"][0]["ruleId"].as_str().unwrap();
     assert!(rule.starts_with("import-"), "{rule}");
     std::fs::remove_dir_all(&tmp).unwrap();
+}
+
+/// The Terraform fixtures: `infra/`, a configuration whose policy is built by a data source in
+/// `documents.tf` and used by `roles.tf` (`iam:PassRole` on `*`); `plan.json`, `terraform show
+/// -json` of a plan whose policy names an action s3 does not have; `clean/`, a configuration
+/// with nothing to report.
+fn terraform_fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate-terraform")
+}
+
+#[test]
+fn a_terraform_directory_is_one_configuration_and_findings_name_the_tf_file_and_line() {
+    let dir = terraform_fixtures();
+    let out = run_in(&dir, &["validate", "infra"]);
+    let text = stdout(&out);
+    // A security warning is not an error.
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(
+        text.contains("security warning[security-passrole-star]: aws_iam_policy.deploy policy: "),
+        "{text}"
+    );
+    // The policy's attribute in roles.tf, though the data source is in documents.tf.
+    assert!(text.contains(" --> infra/roles.tf:15:3"), "{text}");
+    assert!(
+        text.contains("2 files checked, 2 policy documents validated"),
+        "{text}"
+    );
+    // The same files named on the command line are read together too, in JSON.
+    let out = run_in(
+        &dir,
+        &[
+            "validate",
+            "--format",
+            "json",
+            "infra/roles.tf",
+            "infra/documents.tf",
+        ],
+    );
+    let reports: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let roles = &reports[0];
+    assert_eq!(roles["file"], "infra/roles.tf");
+    assert_eq!(roles["kind"], "terraform");
+    assert_eq!(roles["findings"][0]["code"], "security-passrole-star");
+    assert_eq!(roles["findings"][0]["start"]["line"], 15);
+    assert_eq!(reports[1]["file"], "infra/documents.tf");
+    assert_eq!(reports[1]["findings"].as_array().unwrap().len(), 0);
+    // Named files of another directory are another configuration, beside this one.
+    let out = run_in(
+        &dir,
+        &[
+            "validate",
+            "infra/roles.tf",
+            "clean/main.tf",
+            "infra/documents.tf",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(text.contains(" --> infra/roles.tf:15:3"), "{text}");
+    assert!(
+        text.contains("3 files checked, 4 policy documents validated"),
+        "{text}"
+    );
+    // Near miss: roles.tf alone cannot know the data source's document, so it is noted, not
+    // validated, and nothing is reported against it.
+    let out = run_in(&dir, &["validate", "infra/roles.tf"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        !stdout(&out).contains("security-passrole-star"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out)
+            .contains("note: infra/roles.tf: line 15, column 12: aws_iam_policy.deploy policy: it refers to data.aws_iam_policy_document.deploy"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_terraform_plan_is_recognised_and_its_findings_name_the_policys_line() {
+    let dir = terraform_fixtures();
+    let out = run_in(&dir, &["validate", "--format", "json", "plan.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["kind"], "terraform");
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["code"], "action-unknown");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("aws_iam_policy.reports policy: "),
+        "{findings:?}"
+    );
+    assert_eq!(findings[0]["start"]["line"], 15);
+}
+
+#[test]
+fn a_clean_terraform_configuration_has_no_findings() {
+    let out = run_in(&terraform_fixtures(), &["validate", "clean"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        text.trim(),
+        "0 errors, 0 security warnings, 0 warnings, 0 suggestions",
+        "{text}"
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn sarif_of_the_terraform_fixtures_matches_the_golden_file() {
+    let out = run_in(
+        &terraform_fixtures(),
+        &["validate", "--format", "sarif", "."],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sarif = normalize(&stdout(&out));
+    let log: Value = serde_json::from_str(&sarif).unwrap();
+    let run = &log["runs"][0];
+    let uris: Vec<&str> = run["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["location"]["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            "clean/main.tf",
+            "infra/documents.tf",
+            "infra/roles.tf",
+            "plan.json"
+        ]
+    );
+    let results = run["results"].as_array().unwrap();
+    let places: Vec<(&str, &str, u64)> = results
+        .iter()
+        .map(|r| {
+            let l = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap(),
+                l["artifactLocation"]["uri"].as_str().unwrap(),
+                l["region"]["startLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("security-passrole-star", "infra/roles.tf", 15),
+            ("action-unknown", "plan.json", 15),
+        ]
+    );
+    let path = golden("terraform.sarif");
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, &sarif).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == sarif,
+        "the SARIF differs from {} (BLESS=1 rewrites it)",
+        path.display()
+    );
 }

@@ -72,6 +72,29 @@ impl FoundPolicy {
         }
     }
 
+    /// Records a document whose values the import cannot place one by one (a Terraform
+    /// attribute, evaluated from HCL or read from a JSON string): every span of the document
+    /// maps to the value starting at `at`.
+    pub(crate) fn at_place(
+        what: String,
+        policy_type: PolicyType,
+        document: String,
+        at: usize,
+    ) -> Self {
+        FoundPolicy {
+            what,
+            policy_type,
+            at,
+            map: MapNode {
+                text: Span::new(0, document.len()),
+                at,
+                same_string: false,
+                children: Vec::new(),
+            },
+            document,
+        }
+    }
+
     /// The span in `file` (the text the import read) of `span`, a span of [`Self::document`]:
     /// the innermost value or key around its start, the exact bytes when the file holds the
     /// same string, otherwise the value's first token (a scalar, a quoted string, or the rest

@@ -56,7 +56,9 @@ mod terraform;
 mod tree;
 
 pub use found::FoundPolicy;
-pub use terraform::{TerraformFile, import_terraform_files, is_terraform_file_name};
+pub use terraform::{
+    TerraformFile, import_terraform_files, is_terraform_file_name, terraform_policies_in,
+};
 
 use serde::Serialize;
 
@@ -360,10 +362,11 @@ pub fn detect_and_import(text: &str, options: &ImportOptions) -> Result<Imported
     read(text, options, false).map(|(imported, _)| imported)
 }
 
-/// [`detect_and_import`], and the policy documents read from a template or authorization
-/// details, each with its place in `text` ([`FoundPolicy::to_file`]), for validating them
-/// where they are written. A scenario file gives none: its documents are strings of the
-/// scenario, which [`crate::validate::files`] reads itself.
+/// [`detect_and_import`], and the policy documents read from a template, authorization details
+/// or Terraform (a plan or state, or one configuration file; several files:
+/// [`terraform_policies_in`]), each with its place in `text` ([`FoundPolicy::to_file`]), for
+/// validating them where they are written. A scenario file gives none: its documents are
+/// strings of the scenario, which [`crate::validate::files`] reads itself.
 pub fn policies_in(
     text: &str,
     options: &ImportOptions,
@@ -397,7 +400,7 @@ fn read(
     // flow style (`{Resources: …}`) is rare enough to be read as the JSON it is not.
     let json = text.trim_start().starts_with('{');
     if !json && terraform::looks_like_hcl(text) && !cfn_keys(text) {
-        return terraform::hcl::import_text(text, options).map(|i| (i, Vec::new()));
+        return terraform::hcl::import_text(text, options);
     }
     let tree = if json {
         tree::from_json(text)?
@@ -412,7 +415,7 @@ fn read(
     }
     let has = |k: &str| tree.get(k).is_some();
     if json && terraform::is_terraform_json(&tree) {
-        return terraform::import_json(&tree, text, options).map(|i| (i, Vec::new()));
+        return terraform::import_json(&tree, text, options);
     }
     if has("formatVersion") {
         let scenario = if json {
@@ -461,6 +464,13 @@ fn read(
         "import-unknown",
         "The text is not a CloudFormation template (no Resources), authorization details (no UserDetailList, GroupDetailList, RoleDetailList or Policies), Terraform (no format_version with planned_values or values, no resource blocks) or a scenario (no formatVersion).",
     ))
+}
+
+/// Whether a text that is not JSON reads as Terraform configuration (HCL) for
+/// [`detect_and_import`]: a top-level Terraform block and no CloudFormation template's keys.
+pub fn looks_like_terraform(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    !text.trim_start().starts_with('{') && terraform::looks_like_hcl(text) && !cfn_keys(text)
 }
 
 /// Whether a text has a CloudFormation template's top-level keys at the start of a line.

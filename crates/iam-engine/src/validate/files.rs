@@ -1,23 +1,30 @@
 //! Validation of whole files, with the policies inside them: a policy document, a
 //! CloudFormation template (YAML or JSON), the output of `aws iam
-//! get-account-authorization-details`, or a scenario file.
+//! get-account-authorization-details`, Terraform (`terraform show -json` of a plan or state,
+//! configuration files), or a scenario file.
 //!
 //! [`detect`] tells the kinds apart by their top-level keys; [`validate_file`] validates every
 //! policy the file holds with the policy type it has where it is attached (an IAM policy is an
 //! identity policy, a role's `AssumeRolePolicyDocument` a trust policy, a bucket, queue, topic
 //! or key policy a resource policy, an organization's SCPs and RCPs as such) and gives each
 //! finding a span **in the file**, so a finding about a template's policy points at the
-//! template's line. The policies of templates and authorization details are found by the
-//! import (`crate::import::policies_in`), intrinsic functions evaluated; those of a scenario
-//! file are its document strings, and a span inside a string is carried through its escapes.
+//! template's line. The policies of templates, authorization details and Terraform are found by
+//! the import (`crate::import::policies_in`), intrinsic functions and HCL expressions
+//! evaluated; those of a scenario file are its document strings, and a span inside a string is
+//! carried through its escapes. A Terraform policy's findings point at the line of its
+//! attribute (`assume_role_policy = …`, `policy = …`): its document is evaluated, often from
+//! a data source in another file. Several configuration files are read together by
+//! [`validate_terraform_files`], so references between them resolve.
 //!
 //! A finding about an embedded policy starts with what the policy belongs to (`role AppRole
 //! AssumeRolePolicyDocument: …`). A template that cannot be read at all gives one finding
 //! with the import's error code (`import-yaml-syntax`, …) at the place of the mistake.
-//! Terraform is not read yet.
 
 use crate::diagnostic::{Related, Severity};
-use crate::import::{ImportOptions, Skipped, policies_in};
+use crate::import::{
+    FoundPolicy, ImportError, ImportOptions, Skipped, TerraformFile, looks_like_terraform,
+    policies_in, terraform_policies_in,
+};
 use crate::json;
 use crate::policy::PolicyType;
 use crate::span::{LineCol, LineIndex, Span};
@@ -35,6 +42,8 @@ pub enum FileKind {
     AuthorizationDetails,
     /// A playground scenario file.
     Scenario,
+    /// Terraform: `terraform show -json` of a plan or state, or configuration (HCL).
+    Terraform,
 }
 
 impl FileKind {
@@ -45,6 +54,7 @@ impl FileKind {
             FileKind::CloudFormation => "CloudFormation template",
             FileKind::AuthorizationDetails => "authorization details",
             FileKind::Scenario => "scenario",
+            FileKind::Terraform => "Terraform configuration",
         }
     }
 }
@@ -59,7 +69,9 @@ const AUTHZ_KEYS: [&str; 4] = [
 
 /// What `text` holds, judged by its top-level keys (a JSON object's members, a YAML
 /// mapping's unindented keys); `None` when it is none of the kinds. A policy is a JSON object
-/// with `Statement` or `Version`.
+/// with `Statement` or `Version`; Terraform is a JSON object with `format_version` and
+/// `planned_values`, `values`, `resource_changes`, `prior_state` or `terraform_version`
+/// (`terraform show -json`), or a text with a top-level Terraform block (`resource "…"`).
 pub fn detect(text: &str) -> Option<FileKind> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let keys: Vec<String> = if text.trim_start().starts_with('{') {
@@ -92,8 +104,23 @@ pub fn detect(text: &str) -> Option<FileKind> {
         Some(FileKind::AuthorizationDetails)
     } else if has("Resources") || has("AWSTemplateFormatVersion") {
         Some(FileKind::CloudFormation)
+    } else if json
+        && has("format_version")
+        && [
+            "planned_values",
+            "values",
+            "resource_changes",
+            "prior_state",
+            "terraform_version",
+        ]
+        .iter()
+        .any(|k| has(k))
+    {
+        Some(FileKind::Terraform)
     } else if json && (has("Statement") || has("Version")) {
         Some(FileKind::Policy)
+    } else if looks_like_terraform(text) {
+        Some(FileKind::Terraform)
     } else {
         None
     }
@@ -129,7 +156,7 @@ pub fn validate_file(text: &str, kind: FileKind, options: &ValidateOptions<'_>) 
             report.findings = validate_with(text, options);
             report.policies = 1;
         }
-        FileKind::CloudFormation | FileKind::AuthorizationDetails => {
+        FileKind::CloudFormation | FileKind::AuthorizationDetails | FileKind::Terraform => {
             embedded(text, options, &mut report);
         }
         FileKind::Scenario => scenario(text, options, &mut report),
@@ -149,34 +176,8 @@ fn embedded(text: &str, options: &ValidateOptions<'_>, report: &mut FileReport) 
         max_bytes: Some(text.len()),
     };
     match policies_in(text, &import_options) {
-        Err(e) => {
-            let at = match (e.line, e.column) {
-                (Some(line), Some(column)) => LineIndex::new(text).offset(LineCol { line, column }),
-                _ => 0,
-            };
-            report.findings.push(Finding {
-                code: e.code.to_string(),
-                severity: Severity::Error,
-                message: format!(
-                    "The {} cannot be read: {}",
-                    report.kind.describe(),
-                    e.message
-                ),
-                help: None,
-                learn_more: super::registry::FALLBACK_LEARN_MORE.to_string(),
-                // The character at the place of the mistake (a multi-byte one whole).
-                span: Span::new(
-                    at,
-                    at + text
-                        .get(at..)
-                        .and_then(|rest| rest.chars().next())
-                        .map_or(0, char::len_utf8),
-                ),
-                related: Vec::new(),
-            });
-        }
+        Err(e) => unreadable(text, &e, report),
         Ok((imported, found)) => {
-            let file = text.get(bom..).unwrap_or_default();
             report.notes.extend(
                 imported
                     .skipped
@@ -188,41 +189,157 @@ fn embedded(text: &str, options: &ValidateOptions<'_>, report: &mut FileReport) 
                     }),
             );
             for f in &found {
-                report.policies += 1;
-                let o = ValidateOptions {
-                    policy_type: f.policy_type,
-                    catalog: options.catalog,
-                    quota: Quota::default_for(f.policy_type),
-                };
-                let shift = |s: Span| {
-                    let s = f.to_file(s, file);
-                    Span::new(s.start + bom, s.end + bom)
-                };
-                report
-                    .findings
-                    .extend(
-                        validate_with(&f.document, &o)
-                            .into_iter()
-                            .map(|mut finding| {
-                                finding.span = shift(finding.span);
-                                for r in &mut finding.related {
-                                    r.span = shift(r.span);
-                                }
-                                finding.message = format!("{}: {}", f.what, finding.message);
-                                finding
-                            }),
-                    );
+                validate_found(f, text, bom, options, report);
             }
         }
     }
 }
 
-/// Whether a skipped item of the import is a policy document left out.
+/// The finding of a file that cannot be read, at the place of the mistake.
+fn unreadable(text: &str, e: &ImportError, report: &mut FileReport) {
+    let at = match (e.line, e.column) {
+        (Some(line), Some(column)) => LineIndex::new(text).offset(LineCol { line, column }),
+        _ => 0,
+    };
+    report.findings.push(Finding {
+        code: e.code.to_string(),
+        severity: Severity::Error,
+        message: format!(
+            "The {} cannot be read: {}",
+            report.kind.describe(),
+            e.message
+        ),
+        help: None,
+        learn_more: super::registry::FALLBACK_LEARN_MORE.to_string(),
+        // The character at the place of the mistake (a multi-byte one whole).
+        span: Span::new(
+            at,
+            at + text
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(0, char::len_utf8),
+        ),
+        related: Vec::new(),
+    });
+}
+
+/// Validates a policy found in `text` (whose first `bom` bytes the import dropped) with its own
+/// type and usual quota, the findings placed in `text`.
+fn validate_found(
+    f: &FoundPolicy,
+    text: &str,
+    bom: usize,
+    options: &ValidateOptions<'_>,
+    report: &mut FileReport,
+) {
+    let file = text.get(bom..).unwrap_or_default();
+    report.policies += 1;
+    let o = ValidateOptions {
+        policy_type: f.policy_type,
+        catalog: options.catalog,
+        quota: Quota::default_for(f.policy_type),
+    };
+    let shift = |s: Span| {
+        let s = f.to_file(s, file);
+        Span::new(s.start + bom, s.end + bom)
+    };
+    report.findings.extend(
+        validate_with(&f.document, &o)
+            .into_iter()
+            .map(|mut finding| {
+                finding.span = shift(finding.span);
+                for r in &mut finding.related {
+                    r.span = shift(r.span);
+                }
+                // A document placed as a whole (a Terraform attribute) maps every span to one
+                // place: a related place there would repeat the finding's own.
+                let span = finding.span;
+                finding.related.retain(|r| r.span != span);
+                finding.message = format!("{}: {}", f.what, finding.message);
+                finding
+            }),
+    );
+}
+
+/// Validates Terraform configuration files read together as one configuration (a module's
+/// `.tf` files), so a policy built by a data source in one file and used in another is found:
+/// one report per file, in the order given, each finding at its policy's attribute in that
+/// file. A configuration that cannot be read gives one finding, in the file of the mistake.
+pub fn validate_terraform_files(
+    files: &[TerraformFile],
+    options: &ValidateOptions<'_>,
+) -> Vec<FileReport> {
+    let mut reports: Vec<FileReport> = files
+        .iter()
+        .map(|_| FileReport {
+            kind: FileKind::Terraform,
+            findings: Vec::new(),
+            policies: 0,
+            notes: Vec::new(),
+        })
+        .collect();
+    let import_options = ImportOptions {
+        account_id: None,
+        max_bytes: Some(files.iter().map(|f| f.text.len()).sum()),
+    };
+    let index_of = |name: Option<&String>| {
+        name.and_then(|n| files.iter().position(|f| &f.name == n))
+            .unwrap_or(0)
+    };
+    match terraform_policies_in(files, &import_options) {
+        Err(e) => {
+            let i = index_of(e.file.as_ref());
+            if let (Some(file), Some(report)) = (files.get(i), reports.get_mut(i)) {
+                unreadable(&file.text, &e, report);
+            }
+        }
+        Ok((imported, found)) => {
+            for s in imported.skipped.iter().filter(|s| is_about_a_document(s)) {
+                if let Some(report) = reports.get_mut(index_of(s.file.as_ref())) {
+                    report.notes.push(match (s.line, s.column) {
+                        (Some(l), Some(c)) => {
+                            format!("line {l}, column {c}: {}: {}", s.what, s.why)
+                        }
+                        (Some(l), None) => format!("line {l}: {}: {}", s.what, s.why),
+                        _ => format!("{}: {}", s.what, s.why),
+                    });
+                }
+            }
+            for (i, f) in &found {
+                if let (Some(file), Some(report)) = (files.get(*i), reports.get_mut(*i)) {
+                    let bom = if file.text.starts_with('\u{feff}') {
+                        3
+                    } else {
+                        0
+                    };
+                    validate_found(f, &file.text, bom, options, report);
+                }
+            }
+        }
+    }
+    for report in &mut reports {
+        report
+            .findings
+            .sort_by_key(|f| (f.span.start, f.span.end, f.severity));
+    }
+    reports
+}
+
+/// Whether a skipped item of the import is a policy document left out (a CloudFormation
+/// `PolicyDocument` or `KeyPolicy`, a Terraform `policy`, `assume_role_policy`, inline policy
+/// or `aws_iam_policy_document` whose value is unknown).
 fn is_about_a_document(s: &Skipped) -> bool {
     s.why.contains("document")
-        || ["PolicyDocument", "KeyPolicy"]
-            .iter()
-            .any(|k| s.what.contains(k))
+        || [
+            "PolicyDocument",
+            "KeyPolicy",
+            "assume_role_policy",
+            "inline_policy",
+            "aws_iam_policy_document",
+        ]
+        .iter()
+        .any(|k| s.what.contains(k))
+        || s.what.ends_with(" policy")
 }
 
 /// A policy string of a scenario file: what it belongs to, its type and quota, and the JSON

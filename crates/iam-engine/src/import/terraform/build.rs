@@ -4,9 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::super::cfn::policy_ref_of_arn;
 use super::super::tree::{Kind, Tree};
-use super::super::{ImportError, default_key_policy, pretty};
+use super::super::{FoundPolicy, ImportError, default_key_policy, pretty};
 use super::{Mode, Report, TfResource, scalar};
 use crate::export::node::Node;
+use crate::policy::PolicyType;
 use crate::scenario::{
     Group, InlinePolicy, LoginProfile, ManagedPolicy, PolicyRef, Resource, ResourceKind, Role,
     Scenario, Tag, User,
@@ -184,6 +185,9 @@ struct Builder<'r, 'a> {
     /// group given twice (a role's `managed_policy_arns` and an attachment, as a state says
     /// both) is added once, at one lookup each.
     seen: HashSet<(&'static str, String, String)>,
+    /// Every policy document read, with its file: for validating them where they are written
+    /// ([`super::super::policies_in`]).
+    found: Vec<(usize, FoundPolicy)>,
 }
 
 impl Builder<'_, '_> {
@@ -193,17 +197,28 @@ impl Builder<'_, '_> {
     }
 }
 
-/// Turns the resources into a scenario of `account`.
+/// Where attribute `key` of a mapping starts (its key), when the mapping has it.
+fn key_at(t: &Tree, key: &str) -> Option<usize> {
+    t.map()?
+        .iter()
+        .rev()
+        .find(|(k, _, _)| k == key)
+        .map(|(_, at, _)| *at)
+}
+
+/// Turns the resources into a scenario of `account`, and gives the policy documents read,
+/// each with its file index and the place of its attribute.
 pub(super) fn build(
     resources: &[TfResource],
     account: &str,
     report: &mut Report<'_>,
     listing_attributes: bool,
-) -> Result<Scenario, ImportError> {
+) -> Result<(Scenario, Vec<(usize, FoundPolicy)>), ImportError> {
     let mut b = Builder {
         report,
         account: account.to_string(),
         seen: HashSet::new(),
+        found: Vec::new(),
     };
     let mut s = Scenario::new(account.to_string());
     let mut later = Vec::new();
@@ -245,7 +260,8 @@ pub(super) fn build(
                 s.groups.push(g);
             }
             "aws_iam_role" => {
-                let Some(trust) = b.document(r, "assume_role_policy", true) else {
+                let Some(trust) = b.document(r, "assume_role_policy", true, PolicyType::Trust)
+                else {
                     continue;
                 };
                 let mut role = Role::new(b.name(r, "name"), trust);
@@ -289,9 +305,18 @@ pub(super) fn build(
                         );
                         continue;
                     }
-                    if let Some(document) =
-                        b.document_value(r, policy, "inline_policy policy", p.at)
-                    {
+                    let place = key_at(p, "policy").unwrap_or(p.at);
+                    let read = b.document_value(
+                        r,
+                        policy,
+                        "inline_policy policy",
+                        p.at,
+                        (PolicyType::Identity, place),
+                    );
+                    if let Some(document) = read {
+                        if let Some((_, f)) = b.found.last_mut() {
+                            f.what = format!("{} inline_policy {name}", r.address);
+                        }
                         role.inline_policies.push(InlinePolicy { name, document });
                     }
                 }
@@ -305,7 +330,7 @@ pub(super) fn build(
                 s.roles.push(role);
             }
             "aws_iam_policy" => {
-                let Some(document) = b.document(r, "policy", true) else {
+                let Some(document) = b.document(r, "policy", true, PolicyType::Identity) else {
                     continue;
                 };
                 let mut p = ManagedPolicy::new(b.name(r, "name"), document);
@@ -325,7 +350,7 @@ pub(super) fn build(
                     .and_then(scalar)
                     .is_some_and(|p| !p.is_empty())
                 {
-                    res.policy = b.document(r, "policy", false);
+                    res.policy = b.document(r, "policy", false, PolicyType::Resource);
                 }
                 s.resources.push(res);
             }
@@ -342,7 +367,7 @@ pub(super) fn build(
                     .and_then(scalar)
                     .is_some_and(|p| !p.is_empty())
                 {
-                    res.policy = b.document(r, "policy", false);
+                    res.policy = b.document(r, "policy", false, PolicyType::Resource);
                     // AWS's default key policy (in any key order: jsonencode sorts the keys)
                     // is "no policy of its own", as the CloudFormation import reads it.
                     let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).ok();
@@ -371,7 +396,7 @@ pub(super) fn build(
                     .and_then(scalar)
                     .is_some_and(|p| !p.is_empty())
                 {
-                    res.policy = b.document(r, "policy", false);
+                    res.policy = b.document(r, "policy", false, PolicyType::VpcEndpoint);
                 }
                 s.resources.push(res);
             }
@@ -382,7 +407,7 @@ pub(super) fn build(
     for r in later {
         b.attach(r, &mut s, &mut names);
     }
-    Ok(s)
+    Ok((s, b.found))
 }
 
 impl Builder<'_, '_> {
@@ -516,9 +541,15 @@ impl Builder<'_, '_> {
         self.policy_ref(r, &arn)
     }
 
-    /// A policy document attribute as the scenario holds it (pretty JSON); `None`, listed as
-    /// skipped, when it is missing or not a JSON object.
-    fn document(&mut self, r: &TfResource, key: &str, required: bool) -> Option<String> {
+    /// A policy document attribute as the scenario holds it (pretty JSON), recorded as found
+    /// with `policy_type`; `None`, listed as skipped, when it is missing or not a JSON object.
+    fn document(
+        &mut self,
+        r: &TfResource,
+        key: &str,
+        required: bool,
+        policy_type: PolicyType,
+    ) -> Option<String> {
         let value = r.get(key);
         if value.is_none() {
             if r.failed.iter().any(|f| f == key) {
@@ -534,15 +565,19 @@ impl Builder<'_, '_> {
             }
             return None;
         }
-        self.document_value(r, value, key, r.at)
+        let place = key_at(&r.values, key).unwrap_or(r.at);
+        self.document_value(r, value, key, r.at, (policy_type, place))
     }
 
+    /// A policy document's value (see [`Self::document`]); `found` gives its policy type and
+    /// the place it is recorded at (its attribute in `r`'s file).
     fn document_value(
         &mut self,
         r: &TfResource,
         value: Option<&Tree>,
         what: &str,
         at: usize,
+        found: (PolicyType, usize),
     ) -> Option<String> {
         let Some(t) = value else {
             self.report.skip(
@@ -559,7 +594,19 @@ impl Builder<'_, '_> {
             _ => None,
         };
         match node {
-            Some(node @ Node::Map(_)) => Some(pretty(&node)),
+            Some(node @ Node::Map(_)) => {
+                let document = pretty(&node);
+                self.found.push((
+                    r.file,
+                    FoundPolicy::at_place(
+                        format!("{} {what}", r.address),
+                        found.0,
+                        document.clone(),
+                        found.1,
+                    ),
+                ));
+                Some(document)
+            }
             _ => {
                 self.report.skip(
                     format!("{} {what}", r.address),
@@ -693,7 +740,7 @@ impl Builder<'_, '_> {
                     return;
                 };
                 let name = self.name(r, "name");
-                let Some(document) = self.document(r, "policy", true) else {
+                let Some(document) = self.document(r, "policy", true, PolicyType::Identity) else {
                     return;
                 };
                 match names.inline(s, kind, &target) {
@@ -716,7 +763,7 @@ impl Builder<'_, '_> {
                     .next()
                     .unwrap_or(&target)
                     .to_string();
-                let Some(document) = self.document(r, "policy", true) else {
+                let Some(document) = self.document(r, "policy", true, PolicyType::Resource) else {
                     return;
                 };
                 match names

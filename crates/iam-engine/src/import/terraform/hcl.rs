@@ -24,6 +24,7 @@ use hcl::edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, 
 use hcl::edit::structure::{Block, Body, Structure};
 use hcl::edit::template::{Element, Template};
 
+use super::super::FoundPolicy;
 use super::super::tree::{Kind, Tree};
 use super::super::{
     DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, Imported, MAX_IMPORT_BYTES, Source,
@@ -123,6 +124,23 @@ pub fn import_terraform_files(
     files: &[TerraformFile],
     options: &ImportOptions,
 ) -> Result<Imported, ImportError> {
+    terraform_policies_in(files, options).map(|(imported, _)| imported)
+}
+
+/// [`import_terraform_files`], and the policy documents the configuration holds (roles' trust
+/// policies, IAM policies, inline policies, bucket, queue, topic, key and VPC endpoint
+/// policies), each with the index in `files` of the file whose attribute holds it. A
+/// [`FoundPolicy`] of a configuration maps every span of its document to the start of that
+/// attribute (its value is evaluated, often in another file's data source), so validation
+/// findings land on the policy's line.
+///
+/// # Errors
+///
+/// As [`import_terraform_files`].
+pub fn terraform_policies_in(
+    files: &[TerraformFile],
+    options: &ImportOptions,
+) -> Result<(Imported, Vec<(usize, FoundPolicy)>), ImportError> {
     let named: Vec<(Option<String>, &str)> = files
         .iter()
         .map(|f| (Some(f.name.clone()), f.text.as_str()))
@@ -130,18 +148,19 @@ pub fn import_terraform_files(
     import(&named, options)
 }
 
-/// One text (a pasted or opened file) read as Terraform configuration.
+/// One text (a pasted or opened file) read as Terraform configuration, with its policies.
 pub(in super::super) fn import_text(
     text: &str,
     options: &ImportOptions,
-) -> Result<Imported, ImportError> {
+) -> Result<(Imported, Vec<FoundPolicy>), ImportError> {
     import(&[(None, text)], options)
+        .map(|(imported, found)| (imported, found.into_iter().map(|(_, f)| f).collect()))
 }
 
 fn import(
     files: &[(Option<String>, &str)],
     options: &ImportOptions,
-) -> Result<Imported, ImportError> {
+) -> Result<(Imported, Vec<(usize, FoundPolicy)>), ImportError> {
     let max = options.max_bytes.unwrap_or(MAX_IMPORT_BYTES);
     let total: usize = files.iter().map(|(_, t)| t.len()).sum();
     if total > max {
@@ -211,8 +230,8 @@ fn import(
             return Err(ev.over_budget(&report, file, at));
         }
     }
-    let scenario = super::build::build(&resources, &account, &mut report, true)?;
-    Ok(report.finish(Source::TerraformHcl, scenario))
+    let (scenario, found) = super::build::build(&resources, &account, &mut report, true)?;
+    Ok((report.finish(Source::TerraformHcl, scenario), found))
 }
 
 fn start(span: Option<std::ops::Range<usize>>) -> usize {
@@ -1491,6 +1510,11 @@ fn from_node(n: &Node, at: usize, depth: usize) -> Tree {
 mod tests {
     use super::*;
 
+    /// The import of one text, without its policies.
+    fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+        super::import_text(text, options).map(|(imported, _)| imported)
+    }
+
     /// The value of `local.v` in a configuration of one `locals` block, as text.
     fn local(expr: &str) -> Result<String, String> {
         let text = format!(
@@ -1795,5 +1819,159 @@ resource "aws_iam_user_policy_attachment" "nobody" {
             i.skipped
         );
         assert_eq!(i.skipped[0].line, Some(404));
+    }
+
+    #[test]
+    fn policies_in_gives_every_document_with_its_type_file_and_attribute() {
+        use crate::policy::PolicyType;
+        let documents = "data \"aws_iam_policy_document\" \"pass\" {\n  statement {\n    actions   = [\"iam:PassRole\"]\n    resources = [\"*\"]\n  }\n}\n";
+        let roles = r#"resource "aws_iam_role" "deploy" {
+  name               = "deploy"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+  inline_policy {
+    name   = "read"
+    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+  }
+}
+
+resource "aws_iam_policy" "pass" {
+  name   = "pass"
+  policy = data.aws_iam_policy_document.pass.json
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" }] })
+}
+
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id       = var.vpc
+  service_name = "com.amazonaws.us-east-1.s3"
+  policy       = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:*", Resource = "*" }] })
+}
+
+resource "aws_iam_user_policy" "unknown" {
+  name   = "unknown"
+  user   = "nobody"
+  policy = var.no_default
+}
+"#;
+        let files = [
+            TerraformFile {
+                name: "documents.tf".to_string(),
+                text: documents.to_string(),
+            },
+            TerraformFile {
+                name: "roles.tf".to_string(),
+                text: roles.to_string(),
+            },
+        ];
+        let (_, found) = terraform_policies_in(&files, &ImportOptions::default()).unwrap();
+        let got: Vec<(usize, &str, PolicyType, usize)> = found
+            .iter()
+            .map(|(file, f)| {
+                let text = &files[*file].text;
+                let line = text[..f.at].lines().count() + usize::from(text[..f.at].ends_with('\n'));
+                (*file, f.what.as_str(), f.policy_type, line)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    1,
+                    "aws_iam_role.deploy assume_role_policy",
+                    PolicyType::Trust,
+                    3
+                ),
+                (
+                    1,
+                    "aws_iam_role.deploy inline_policy read",
+                    PolicyType::Identity,
+                    9
+                ),
+                (1, "aws_iam_policy.pass policy", PolicyType::Identity, 15),
+                (1, "aws_vpc_endpoint.s3 policy", PolicyType::VpcEndpoint, 30),
+                (1, "aws_s3_bucket_policy.b policy", PolicyType::Resource, 24),
+            ]
+        );
+        // The data source's document is the policy's, evaluated in the other file.
+        let pass = &found[2].1;
+        assert!(pass.document.contains("iam:PassRole"), "{}", pass.document);
+        // Every span of the document maps to the attribute's line.
+        let span = pass.to_file(crate::span::Span::new(10, 20), roles);
+        assert!(roles[span.start..span.end].starts_with("policy = data.aws_iam_policy_document"));
+        // One file read alone through policies_in gives its documents too; a document whose
+        // value cannot be known (the user policy's variable without a default) is not one.
+        let (imported, found) =
+            crate::import::policies_in(roles, &ImportOptions::default()).unwrap();
+        assert_eq!(imported.source, Source::TerraformHcl);
+        assert!(found.iter().all(|f| !f.what.contains("unknown")));
+        assert!(
+            found
+                .iter()
+                .any(|f| f.what == "aws_iam_role.deploy assume_role_policy")
+        );
+    }
+
+    #[test]
+    fn policies_in_gives_a_plans_documents_at_their_attribute() {
+        use crate::policy::PolicyType;
+        let plan = r#"{
+  "format_version": "1.2",
+  "terraform_version": "1.9.0",
+  "planned_values": {
+    "root_module": {
+      "resources": [
+        {
+          "address": "aws_iam_role.deploy",
+          "mode": "managed",
+          "type": "aws_iam_role",
+          "name": "deploy",
+          "values": {
+            "name": "deploy",
+            "assume_role_policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"
+          }
+        },
+        {
+          "address": "aws_sqs_queue.q",
+          "mode": "managed",
+          "type": "aws_sqs_queue",
+          "name": "q",
+          "values": {
+            "name": "q",
+            "policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\"}]}"
+          }
+        }
+      ]
+    }
+  }
+}"#;
+        let (imported, found) =
+            crate::import::policies_in(plan, &ImportOptions::default()).unwrap();
+        assert_eq!(imported.source, Source::TerraformPlan);
+        let index = crate::span::LineIndex::new(plan);
+        let got: Vec<(&str, PolicyType, usize)> = found
+            .iter()
+            .map(|f| (f.what.as_str(), f.policy_type, index.line_col(f.at).line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "aws_iam_role.deploy assume_role_policy",
+                    PolicyType::Trust,
+                    14
+                ),
+                ("aws_sqs_queue.q policy", PolicyType::Resource, 24),
+            ]
+        );
     }
 }

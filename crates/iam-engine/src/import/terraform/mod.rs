@@ -30,10 +30,12 @@ pub(super) mod hcl;
 pub(super) mod plan;
 
 use super::tree::{Kind, Tree};
-use super::{ImportError, ImportOptions, Imported, SkipKind, Skipped, Source};
+use super::{FoundPolicy, ImportError, ImportOptions, Imported, SkipKind, Skipped, Source};
 use crate::span::LineIndex;
 
-pub use hcl::{TerraformFile, import_terraform_files, is_terraform_file_name};
+pub use hcl::{
+    TerraformFile, import_terraform_files, is_terraform_file_name, terraform_policies_in,
+};
 
 /// A managed resource or a data source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -199,19 +201,23 @@ pub(super) fn looks_like_hcl(text: &str) -> bool {
     })
 }
 
-/// Reads `terraform show -json` output (see the [module docs](self)).
+/// Reads `terraform show -json` output (see the [module docs](self)), with the policy
+/// documents it holds.
 pub(super) fn import_json(
     tree: &Tree,
     text: &str,
     options: &ImportOptions,
-) -> Result<Imported, ImportError> {
+) -> Result<(Imported, Vec<FoundPolicy>), ImportError> {
     let mut report = Report::new(vec![(None, text)], false);
     let (source, resources, account) = plan::resources(tree, options, text, &mut report)?;
-    let scenario = build::build(&resources, &account, &mut report, false)?;
+    let (scenario, found) = build::build(&resources, &account, &mut report, false)?;
     report.notes.push(
         "Attributes the playground does not model (the defaults AWS fills in, settings of buckets and queues) are not listed one by one.".to_string(),
     );
-    Ok(report.finish(source, scenario))
+    Ok((
+        report.finish(source, scenario),
+        found.into_iter().map(|(_, f)| f).collect(),
+    ))
 }
 
 /// The value of a computed attribute Terraform knows only after applying, derived from the

@@ -206,3 +206,57 @@ fn string_maps_carry_offsets_through_escapes() {
     assert_eq!(map.offset(5), start + 11);
     assert_eq!(map.offset(6), end - 1);
 }
+
+#[test]
+fn terraform_is_detected_and_its_files_are_validated_together() {
+    let plan = r#"{"format_version": "1.2", "planned_values": {"root_module": {}}}"#;
+    assert_eq!(detect(plan), Some(FileKind::Terraform));
+    assert_eq!(
+        detect("resource \"aws_iam_user\" \"a\" {\n  name = \"a\"\n}\n"),
+        Some(FileKind::Terraform)
+    );
+    // Near miss: `format_version` alone is no plan.
+    assert_eq!(detect(r#"{"format_version": "1.2"}"#), None);
+    let documents = "data \"aws_iam_policy_document\" \"p\" {\n  statement {\n    actions   = [\"iam:PassRole\"]\n    resources = [\"*\"]\n  }\n}\n";
+    let policy = "resource \"aws_iam_policy\" \"p\" {\n  name   = \"p\"\n  policy = data.aws_iam_policy_document.p.json\n}\n";
+    let files = [
+        TerraformFile {
+            name: "documents.tf".to_string(),
+            text: documents.to_string(),
+        },
+        TerraformFile {
+            name: "policy.tf".to_string(),
+            text: policy.to_string(),
+        },
+    ];
+    let reports = validate_terraform_files(&files, &options());
+    assert_eq!(reports.len(), 2);
+    assert!(reports[0].findings.is_empty(), "{:?}", reports[0].findings);
+    assert_eq!(reports[1].policies, 1);
+    // iam:PassRole on "*", reported at the policy attribute's line in the other file.
+    let f = reports[1]
+        .findings
+        .first()
+        .unwrap_or_else(|| panic!("no finding: {reports:?}"));
+    assert!(
+        f.message.starts_with("aws_iam_policy.p policy: "),
+        "{}",
+        f.message
+    );
+    assert_eq!(
+        f.span.slice(policy),
+        "policy = data.aws_iam_policy_document.p.json"
+    );
+    // A syntax error is one finding, in the file of the mistake.
+    let broken = [
+        files[0].clone(),
+        TerraformFile {
+            name: "broken.tf".to_string(),
+            text: "resource \"aws_iam_user\" \"a\" {\n  name = \n".to_string(),
+        },
+    ];
+    let reports = validate_terraform_files(&broken, &options());
+    assert!(reports[0].findings.is_empty());
+    assert_eq!(reports[1].findings.len(), 1);
+    assert_eq!(reports[1].findings[0].code, "import-hcl-syntax");
+}
