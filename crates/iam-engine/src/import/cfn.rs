@@ -1,6 +1,7 @@
 //! CloudFormation template → scenario (see the [module docs](super)).
 
 use super::found::FoundPolicy;
+use super::names::Names;
 use super::tree::{Kind, Tree};
 use super::{
     DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, Imported, SkipKind, Skipped, Source,
@@ -1331,38 +1332,6 @@ impl<'a> Cfn<'a> {
                     ));
                 }
             }
-        }
-    }
-}
-
-/// Where each identity and resource of the scenario is, so attaching a policy or a member
-/// costs one lookup rather than a scan of every user. Identity names compare without regard to
-/// ASCII case (the key is lower-cased); the first of two equal names is the one found.
-struct Names {
-    users: HashMap<String, usize>,
-    groups: HashMap<String, usize>,
-    roles: HashMap<String, usize>,
-    resources: HashMap<(ResourceKind, String), usize>,
-}
-
-impl Names {
-    fn of(s: &Scenario) -> Names {
-        fn index<'n>(names: impl Iterator<Item = &'n String>) -> HashMap<String, usize> {
-            let mut map = HashMap::new();
-            for (i, name) in names.enumerate() {
-                map.entry(name.to_ascii_lowercase()).or_insert(i);
-            }
-            map
-        }
-        let mut resources = HashMap::new();
-        for (i, r) in s.resources.iter().enumerate() {
-            resources.entry((r.kind, r.name.clone())).or_insert(i);
-        }
-        Names {
-            users: index(s.users.iter().map(|u| &u.name)),
-            groups: index(s.groups.iter().map(|g| &g.name)),
-            roles: index(s.roles.iter().map(|r| &r.name)),
-            resources,
         }
     }
 }

@@ -52,6 +52,7 @@ mod authz;
 mod cfn;
 mod conditions;
 mod found;
+mod names;
 mod terraform;
 mod tree;
 

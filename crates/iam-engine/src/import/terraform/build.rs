@@ -1,8 +1,9 @@
 //! A list of Terraform resources → a scenario (see the [module docs](super)).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::super::cfn::policy_ref_of_arn;
+use super::super::names::Names;
 use super::super::tree::{Kind, Tree};
 use super::super::{FoundPolicy, ImportError, default_key_policy, pretty};
 use super::{Mode, Report, TfResource, scalar};
@@ -846,36 +847,7 @@ fn tree_to_node(t: &Tree) -> Node {
     }
 }
 
-/// Where each identity and resource of the scenario is (identity names without regard to
-/// ASCII case), so an attachment costs one lookup.
-struct Names {
-    users: HashMap<String, usize>,
-    groups: HashMap<String, usize>,
-    roles: HashMap<String, usize>,
-    resources: HashMap<(ResourceKind, String), usize>,
-}
-
 impl Names {
-    fn of(s: &Scenario) -> Names {
-        fn index<'n>(names: impl Iterator<Item = &'n String>) -> HashMap<String, usize> {
-            let mut map = HashMap::new();
-            for (i, name) in names.enumerate() {
-                map.entry(name.to_ascii_lowercase()).or_insert(i);
-            }
-            map
-        }
-        let mut resources = HashMap::new();
-        for (i, r) in s.resources.iter().enumerate() {
-            resources.entry((r.kind, r.name.clone())).or_insert(i);
-        }
-        Names {
-            users: index(s.users.iter().map(|u| &u.name)),
-            groups: index(s.groups.iter().map(|g| &g.name)),
-            roles: index(s.roles.iter().map(|r| &r.name)),
-            resources,
-        }
-    }
-
     fn user<'s>(&self, s: &'s mut Scenario, name: &str) -> Option<&'s mut User> {
         let i = *self.users.get(&name.to_ascii_lowercase())?;
         s.users.get_mut(i)
