@@ -26,7 +26,9 @@ use crate::eval::{self, Decision, Miss, StepKind, Verdict};
 use crate::policy::PolicyType;
 use crate::scenario::{ContextValue, PrincipalRef, Scenario};
 
-use super::{DecidedRequest, Model, QuickDecider, named_principals, statement_words};
+use super::{
+    DecidedRequest, Model, QuickDecider, named_principals, principal_arn, statement_words,
+};
 use crate::workbench::answer::deciding_statements;
 use crate::workbench::simulate::{ScenarioEvaluation, prepare_request};
 
@@ -227,6 +229,10 @@ pub fn who_can(model: &Model<'_>, query: &WhoCanQuery) -> WhoCanAnswer {
     let mut entries = Vec::new();
     let mut chains: HashMap<String, Vec<Vec<String>>> = HashMap::new();
     let quick = QuickDecider::new(*model);
+    let index = PrincipalIndex::of(model.scenario, &principals);
+    // Who may assume each role directly, decided once per role: every chain to every role
+    // the answer names is walked over these edges.
+    let mut direct: HashMap<String, Vec<usize>> = HashMap::new();
     for action in &query.actions {
         for (principal, kind) in &principals {
             let Some(mut entry) = answer_one(model, principal, *kind, action, query) else {
@@ -238,7 +244,9 @@ pub fn who_can(model: &Model<'_>, query: &WhoCanQuery) -> WhoCanAnswer {
             {
                 entry.assumed_by = chains
                     .entry(name.clone())
-                    .or_insert_with(|| assume_chains(model, &quick, name, &principals))
+                    .or_insert_with(|| {
+                        assume_chains(model, &quick, name, &principals, &index, &mut direct)
+                    })
                     .clone();
             }
             entries.push(entry);
@@ -400,11 +408,126 @@ pub fn guardrail_words(model: &Model<'_>, result: &ScenarioEvaluation) -> Vec<St
 
 /// The chains of principals that can reach the session of role `name`, shortest first: a
 /// breadth-first search backwards over `sts:AssumeRole` decisions, each principal once.
+/// The known principals by the ARN a trust policy names them with (lower-cased) and by their
+/// account, so a role whose trust policy names its principals asks only those.
+struct PrincipalIndex {
+    by_arn: HashMap<String, usize>,
+    by_account: HashMap<String, Vec<usize>>,
+}
+
+impl PrincipalIndex {
+    fn of(scenario: &Scenario, principals: &[(PrincipalRef, PrincipalKind)]) -> PrincipalIndex {
+        let mut by_arn = HashMap::new();
+        let mut by_account: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (p, _)) in principals.iter().enumerate() {
+            let arn = principal_arn(scenario, p);
+            if let Some(account) = arn_account(&arn) {
+                by_account.entry(account.to_owned()).or_default().push(i);
+            }
+            by_arn.entry(arn.to_ascii_lowercase()).or_insert(i);
+        }
+        PrincipalIndex { by_arn, by_account }
+    }
+}
+
+/// Whom a trust policy can let assume its role, from what its `Allow` statements name.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct TrustNames {
+    /// Principals named one by one: lower-cased ARNs and service names.
+    arns: HashSet<String>,
+    /// Accounts named as a whole (`arn:aws:iam::ACCOUNT:root` or the bare id): any principal of
+    /// the account may be let in.
+    accounts: HashSet<String>,
+}
+
+/// What a trust policy names; `None` when it may let in principals it does not name (`*`, a
+/// wildcard, `NotPrincipal`, or a text that cannot be read), so every principal must be asked.
+/// A principal the trust policy does not let in cannot assume the role, whatever its own
+/// policies say, so the others need no decision.
+fn trust_candidates(trust_policy: &str) -> Option<TrustNames> {
+    let value: serde_json::Value = serde_json::from_str(trust_policy).ok()?;
+    let statements = match value.get("Statement")? {
+        serde_json::Value::Array(list) => list.iter().collect::<Vec<_>>(),
+        one => vec![one],
+    };
+    if statements.iter().any(|s| s.get("NotPrincipal").is_some()) {
+        return None;
+    }
+    let mut out = TrustNames::default();
+    for named in named_principals(trust_policy) {
+        if named.contains('*') || named.contains('?') {
+            return None;
+        }
+        match named.strip_suffix(":root").and_then(arn_account) {
+            Some(account) => out.accounts.insert(account.to_owned()),
+            None => out.arns.insert(named.to_ascii_lowercase()),
+        };
+    }
+    Some(out)
+}
+
+/// The account field of an ARN (`arn:aws:iam::111122223333:…`), when it has one.
+fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+/// The principals (indexes into `principals`, in order) that may assume role `name` directly:
+/// those its trust policy may let in, less the root user, that the role's trust and their own
+/// policies allow `sts:AssumeRole` with nothing denying it.
+fn direct_assumers(
+    model: &Model<'_>,
+    quick: &QuickDecider<'_>,
+    name: &str,
+    principals: &[(PrincipalRef, PrincipalKind)],
+    index: &PrincipalIndex,
+) -> Vec<usize> {
+    let Some(r) = model.scenario.role(name) else {
+        return Vec::new();
+    };
+    let arn = model.scenario.role_arn(r);
+    // Only the principals the trust policy names, one by one or by their account.
+    let asked: Vec<usize> = match trust_candidates(&r.trust_policy) {
+        Some(names) => {
+            let mut at: Vec<usize> = names
+                .arns
+                .iter()
+                .filter_map(|n| index.by_arn.get(n).copied())
+                .chain(
+                    names
+                        .accounts
+                        .iter()
+                        .filter_map(|a| index.by_account.get(a))
+                        .flatten()
+                        .copied(),
+                )
+                .collect();
+            at.sort_unstable();
+            at.dedup();
+            at
+        }
+        None => (0..principals.len()).collect(),
+    };
+    asked
+        .into_iter()
+        .filter(|&i| {
+            principals.get(i).is_some_and(|(p, _)| {
+                // AWS refuses role assumption with the root user's credentials, whatever the
+                // policies (IAM User Guide, "Switch to an IAM role (AWS API)").
+                *p != PrincipalRef::Root
+                    && !quick.denies(p, "sts:AssumeRole", &arn, &[], "")
+                    && model.allows(p, "sts:AssumeRole", &arn, &[])
+            })
+        })
+        .collect()
+}
+
 fn assume_chains(
     model: &Model<'_>,
     quick: &QuickDecider<'_>,
     name: &str,
     principals: &[(PrincipalRef, PrincipalKind)],
+    index: &PrincipalIndex,
+    direct: &mut HashMap<String, Vec<usize>>,
 ) -> Vec<Vec<String>> {
     let target = PrincipalRef::Role(name.to_string());
     let mut visited: HashSet<PrincipalRef> = HashSet::from([target.clone()]);
@@ -415,17 +538,14 @@ fn assume_chains(
     while !frontier.is_empty() {
         let mut next = Vec::new();
         for (role, chain) in &frontier {
-            let Some(r) = model.scenario.role(role) else {
-                continue;
-            };
-            let arn = model.scenario.role_arn(r);
-            // AWS refuses role assumption with the root user's credentials, whatever the
-            // policies (IAM User Guide, "Switch to an IAM role (AWS API)").
-            for (p, _) in principals.iter().filter(|(p, _)| *p != PrincipalRef::Root) {
-                if visited.contains(p)
-                    || quick.denies(p, "sts:AssumeRole", &arn, &[], "")
-                    || !model.allows(p, "sts:AssumeRole", &arn, &[])
-                {
+            let assumers = direct
+                .entry(role.clone())
+                .or_insert_with(|| direct_assumers(model, quick, role, principals, index));
+            for p in assumers
+                .iter()
+                .filter_map(|&i| principals.get(i).map(|(p, _)| p))
+            {
+                if visited.contains(p) {
                     continue;
                 }
                 visited.insert(p.clone());
@@ -449,6 +569,133 @@ mod tests {
     use super::*;
 
     const CATALOG: &str = include_str!("../../../../../static/data/iam-catalog.txt");
+
+    /// Every principal allowed to assume `role` with nothing denying it, asked one by one.
+    fn assumers_by_asking_everyone(model: &Model<'_>, role: &str) -> Vec<usize> {
+        let quick = QuickDecider::new(*model);
+        let principals = known_principals(model.scenario);
+        let r = model.scenario.role(role).unwrap();
+        let arn = model.scenario.role_arn(r);
+        (0..principals.len())
+            .filter(|&i| {
+                let p = &principals[i].0;
+                *p != PrincipalRef::Root
+                    && !quick.denies(p, "sts:AssumeRole", &arn, &[], "")
+                    && model.allows(p, "sts:AssumeRole", &arn, &[])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_direct_assumers_asked_through_the_trust_policy_are_everyone_who_can_assume() {
+        use crate::scenario::{ManagedPolicy, PolicyRef, Role, User};
+        let mut s = Scenario::new("111122223333");
+        let assume_all = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#;
+        s.policies.push(ManagedPolicy::new("AssumeAll", assume_all));
+        for name in ["alice", "bob", "Carol"] {
+            let mut u = User::new(name);
+            if name != "bob" {
+                u.managed_policies
+                    .push(PolicyRef::Customer("AssumeAll".into()));
+            }
+            s.users.push(u);
+        }
+        let trust = |principal: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"}}]}}"#
+            )
+        };
+        let roles = [
+            (
+                "named",
+                trust(
+                    r#"{"AWS":["arn:aws:iam::111122223333:user/alice","arn:aws:iam::111122223333:user/bob"]}"#,
+                ),
+            ),
+            (
+                "case",
+                trust(r#"{"AWS":"arn:aws:iam::111122223333:user/carol"}"#),
+            ),
+            (
+                "own-account",
+                trust(r#"{"AWS":"arn:aws:iam::111122223333:root"}"#),
+            ),
+            ("own-id", trust(r#"{"AWS":"111122223333"}"#)),
+            (
+                "other-account",
+                trust(r#"{"AWS":"arn:aws:iam::444455556666:root"}"#),
+            ),
+            ("service", trust(r#"{"Service":"lambda.amazonaws.com"}"#)),
+            (
+                "chained",
+                trust(r#"{"AWS":"arn:aws:iam::111122223333:role/own-account"}"#),
+            ),
+            ("anyone", trust(r#""*""#)),
+        ];
+        for (name, t) in &roles {
+            let mut r = Role::new(*name, t.clone());
+            r.managed_policies
+                .push(PolicyRef::Customer("AssumeAll".into()));
+            s.roles.push(r);
+        }
+        let cache = crate::workbench::CompileCache::new();
+        let model = Model {
+            scenario: &s,
+            managed: None,
+            cache: &cache,
+        };
+        let principals = known_principals(&s);
+        let index = PrincipalIndex::of(&s, &principals);
+        let quick = QuickDecider::new(model);
+        let mut someone = 0;
+        for (name, _) in &roles {
+            let expected = assumers_by_asking_everyone(&model, name);
+            someone += usize::from(!expected.is_empty());
+            assert_eq!(
+                direct_assumers(&model, &quick, name, &principals, &index),
+                expected,
+                "{name}"
+            );
+        }
+        assert!(someone >= 5, "most roles have assumers: {someone}");
+    }
+
+    #[test]
+    fn a_trust_policy_that_names_its_principals_one_by_one_limits_who_is_asked() {
+        let named = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:role/Deploy","arn:aws:iam::111122223333:user/Alice"],"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:user/Bob"},"Action":"sts:AssumeRole"}]}"#;
+        let names = trust_candidates(named).unwrap();
+        assert_eq!(names.arns.len(), 3);
+        assert!(names.arns.contains("arn:aws:iam::111122223333:user/alice"));
+        assert!(names.arns.contains("lambda.amazonaws.com"));
+        assert!(names.accounts.is_empty());
+        assert!(
+            !names.arns.iter().any(|s| s.contains("bob")),
+            "a Deny names no one"
+        );
+        // An account, as its root ARN or its id, lets in its principals.
+        for account in [
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole"}}"#,
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"sts:AssumeRole"}}"#,
+        ] {
+            let names = trust_candidates(account).unwrap();
+            assert!(names.arns.is_empty(), "{account}");
+            assert_eq!(
+                names.accounts,
+                HashSet::from(["444455556666".to_string()]),
+                "{account}"
+            );
+        }
+        // Near misses: whoever a wildcard, NotPrincipal or a broken text lets in must be asked
+        // one by one.
+        for open in [
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}"#,
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci-*"},"Action":"sts:AssumeRole"}}"#,
+            r#"{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/x"},"Action":"sts:AssumeRole"}}"#,
+            "{ not json",
+        ] {
+            assert_eq!(trust_candidates(open), None, "{open}");
+        }
+    }
 
     #[test]
     fn actions_are_expanded_from_patterns_and_access_levels() {
