@@ -45,9 +45,9 @@ pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
             .iter()
             .map(|g| {
                 format!(
-                    "{} {}",
-                    crate::text::thousands(g.count),
-                    g.label.to_lowercase()
+                    "{} ({})",
+                    g.label.to_lowercase(),
+                    crate::text::thousands(g.count)
                 )
             })
             .collect::<Vec<_>>()

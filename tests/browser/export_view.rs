@@ -138,7 +138,7 @@ async fn a_pasted_template_opens_as_a_new_scenario_with_the_skipped_list() {
     assert!(
         notice
             .text
-            .contains("Left out 1 item: 1 resources of types the playground does not model."),
+            .contains("Left out 1 item: resources of types the playground does not model (1)."),
         "{}",
         notice.text
     );
