@@ -491,10 +491,15 @@ pub fn principal_arn(scenario: &Scenario, principal: &PrincipalRef) -> String {
 /// The values of the `Principal` elements of a policy text: `AWS` ARNs (an account id becomes
 /// its root ARN), `Service` names and `*`, each once, in order. An unreadable text names none.
 pub fn named_principals(document: &str) -> Vec<String> {
+    match serde_json::from_str::<serde_json::Value>(document) {
+        Ok(value) => principals_named_in(&value),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// [`named_principals`] of a policy already read as JSON.
+pub(crate) fn principals_named_in(value: &serde_json::Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(document) else {
-        return out;
-    };
     let statements = match value.get("Statement") {
         Some(serde_json::Value::Array(list)) => list.iter().collect::<Vec<_>>(),
         Some(one) => vec![one],

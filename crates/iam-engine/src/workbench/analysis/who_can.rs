@@ -27,7 +27,8 @@ use crate::policy::PolicyType;
 use crate::scenario::{ContextValue, PrincipalRef, Scenario};
 
 use super::{
-    DecidedRequest, Model, QuickDecider, named_principals, principal_arn, statement_words,
+    DecidedRequest, Model, QuickDecider, named_principals, principal_arn, principals_named_in,
+    statement_words,
 };
 use crate::workbench::answer::deciding_statements;
 use crate::workbench::simulate::{ScenarioEvaluation, prepare_request};
@@ -454,7 +455,7 @@ fn trust_candidates(trust_policy: &str) -> Option<TrustNames> {
         return None;
     }
     let mut out = TrustNames::default();
-    for named in named_principals(trust_policy) {
+    for named in principals_named_in(&value) {
         if named.contains('*') || named.contains('?') {
             return None;
         }
