@@ -91,12 +91,14 @@ fn toggles<T: Copy + PartialEq + 'static>(
     html! { <div class={classes!("export-format", class)} role="group" aria-label={label}>{ buttons }</div> }
 }
 
-/// For an export split into nested stacks: why, and the files, each to show or download.
+/// For an export split into nested stacks: why, and the files, each to show or download (as
+/// `mime`, the format's).
 fn split_files(
     set: &TemplateSet,
     index: usize,
     shown: &UseStateHandle<usize>,
     status: &UseStateHandle<String>,
+    mime: &'static str,
 ) -> Html {
     let Some(why) = set.explanation() else {
         return html! {};
@@ -119,11 +121,6 @@ fn split_files(
                 let text = file.text.clone();
                 let name = file.name.clone();
                 let status = status.clone();
-                let mime = if name.ends_with(".json") {
-                    "application/json"
-                } else {
-                    "application/yaml"
-                };
                 Callback::from(move |_: MouseEvent| match download(&text, &name, mime) {
                     Ok(()) => status.set(format!("Downloading {name}.")),
                     Err(e) => status.set(format!("Download failed: {e}.")),
@@ -243,7 +240,7 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
             };
             let text = &current.text;
             let file = current.name.clone();
-            let split = split_files(set, index, &shown, &status);
+            let split = split_files(set, index, &shown, &status, mime);
             let on_copy = {
                 let text = text.clone();
                 let code = code_ref.clone();
