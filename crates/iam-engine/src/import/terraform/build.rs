@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::super::cfn::policy_ref_of_arn;
 use super::super::names::Names;
 use super::super::tree::{Kind, Tree};
-use super::super::{FoundPolicy, ImportError, default_key_policy, pretty};
+use super::super::{FoundPolicy, ImportError, SkipKind, default_key_policy, pretty};
 use super::{Mode, Report, TfResource, scalar};
 use crate::export::node::Node;
 use crate::policy::PolicyType;
@@ -227,6 +227,7 @@ pub(super) fn build(
         if r.mode == Mode::Data {
             if !DATA_SOURCES.contains(&r.ty.as_str()) {
                 b.report.skip(
+                    SkipKind::ResourceType,
                     format!("data source {}", r.address),
                     "the playground reads only the data sources aws_iam_policy_document, aws_caller_identity, aws_partition and aws_region; this one reads something that already exists",
                     r.file,
@@ -237,6 +238,7 @@ pub(super) fn build(
         }
         let Some(known) = known(&r.ty) else {
             b.report.skip(
+                SkipKind::ResourceType,
                 format!("resource {}", r.address),
                 "the playground models IAM users, groups, roles and policies, buckets, queues, topics, KMS keys and VPC endpoints only",
                 r.file,
@@ -272,6 +274,7 @@ pub(super) fn build(
                     match scalar(t).and_then(|v| v.parse::<u32>().ok()) {
                         Some(v) => role.max_session_duration = v,
                         None => b.report.skip(
+                            SkipKind::Value,
                             format!("{} max_session_duration", r.address),
                             "it is not a whole number of seconds",
                             r.file,
@@ -299,6 +302,7 @@ pub(super) fn build(
                     }
                     if name.is_empty() {
                         b.report.skip(
+                            SkipKind::MissingName,
                             format!("{} inline_policy", r.address),
                             "it has no name",
                             r.file,
@@ -426,6 +430,7 @@ impl Builder<'_, '_> {
             };
             if !empty {
                 self.report.skip(
+                    SkipKind::Property,
                     format!("{} {key}", r.address),
                     "the playground does not model this attribute",
                     r.file,
@@ -458,6 +463,7 @@ impl Builder<'_, '_> {
             Some(v) => Some(v),
             None => {
                 self.report.skip(
+                    SkipKind::Value,
                     format!("{} {key}", r.address),
                     "it is not a text",
                     r.file,
@@ -488,6 +494,7 @@ impl Builder<'_, '_> {
             match scalar(item) {
                 Some(v) => out.push(v),
                 None => self.report.skip(
+                    SkipKind::Value,
                     format!("{} {key} element", r.address),
                     "it is not a text",
                     r.file,
@@ -510,6 +517,7 @@ impl Builder<'_, '_> {
                     value,
                 }),
                 None => self.report.skip(
+                    SkipKind::Value,
                     format!("{} tag {key}", r.address),
                     "its value is not a text",
                     r.file,
@@ -525,6 +533,7 @@ impl Builder<'_, '_> {
             Some(p) => Some(p),
             None => {
                 self.report.skip(
+                    SkipKind::Reference,
                     format!("{} policy {arn}", r.address),
                     "it is not an IAM policy ARN of the aws partition",
                     r.file,
@@ -558,6 +567,7 @@ impl Builder<'_, '_> {
             }
             if required {
                 self.report.skip(
+                    SkipKind::Document,
                     format!("resource {}", r.address),
                     format!("it has no {key} the playground can read"),
                     r.file,
@@ -582,6 +592,7 @@ impl Builder<'_, '_> {
     ) -> Option<String> {
         let Some(t) = value else {
             self.report.skip(
+                SkipKind::Document,
                 format!("{} {what}", r.address),
                 "it has no policy the playground can read",
                 r.file,
@@ -610,6 +621,7 @@ impl Builder<'_, '_> {
             }
             _ => {
                 self.report.skip(
+                    SkipKind::Document,
                     format!("{} {what}", r.address),
                     "it is not a JSON policy document",
                     r.file,
@@ -779,6 +791,7 @@ impl Builder<'_, '_> {
                             && res.policy.as_deref() != Some(document.as_str()) =>
                     {
                         self.report.skip(
+                            SkipKind::Reference,
                             format!("resource {}", r.address),
                             format!("{name} already has a policy in the configuration"),
                             r.file,
@@ -812,6 +825,7 @@ impl Builder<'_, '_> {
             _ => {
                 if !r.failed.iter().any(|f| f == key) {
                     self.report.skip(
+                        SkipKind::Reference,
                         format!("resource {}", r.address),
                         format!("it has no {key} the playground can read"),
                         r.file,
@@ -825,6 +839,7 @@ impl Builder<'_, '_> {
 
     fn missing(&mut self, r: &TfResource, kind: &str, name: &str) {
         self.report.skip(
+            SkipKind::Reference,
             format!("resource {} for {name}", r.address),
             format!("that {kind} is not in the configuration"),
             r.file,

@@ -24,11 +24,11 @@ use hcl::edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, 
 use hcl::edit::structure::{Block, Body, Structure};
 use hcl::edit::template::{Element, Template};
 
-use super::super::FoundPolicy;
 use super::super::tree::{Kind, Tree};
 use super::super::{
     DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, Imported, MAX_IMPORT_BYTES, Source,
 };
+use super::super::{FoundPolicy, SkipKind};
 use super::build::{kms_key_name, vpc_endpoint_id};
 use super::{Mode, Report, TfResource, computed_attribute, scalar};
 use crate::export::node::Node;
@@ -263,6 +263,7 @@ impl<'a> Eval<'a> {
         for s in body.iter() {
             match s {
                 Structure::Attribute(a) => report.skip(
+                    SkipKind::TemplateSection,
                     format!("the attribute {}", a.key.as_str()),
                     "Terraform takes blocks only at the top level of a file",
                     file,
@@ -286,6 +287,7 @@ impl<'a> Eval<'a> {
                 let key = (mode, ty.to_string(), name.to_string());
                 if self.by_name.contains_key(&key) {
                     report.skip(
+                        SkipKind::TemplateSection,
                         format!("{} {ty}.{name}", b.ident.as_str()),
                         "a block of this type and name is declared before; Terraform refuses the duplicate",
                         file,
@@ -324,18 +326,21 @@ impl<'a> Eval<'a> {
             }
             ("terraform" | "provider", _) => {}
             ("module", [name]) => report.skip(
+                SkipKind::TemplateSection,
                 format!("module {name}"),
                 "modules are not followed in configuration files; import the plan (terraform show -json) to read them",
                 file,
                 at,
             ),
             ("output", [name]) => report.skip(
+                SkipKind::TemplateSection,
                 format!("output {name}"),
                 "outputs create nothing in the account",
                 file,
                 at,
             ),
             (ident, _) => report.skip(
+                SkipKind::TemplateSection,
                 format!("the {ident} block"),
                 "the playground reads resource, data, variable and locals blocks",
                 file,
@@ -417,6 +422,7 @@ impl<'a> Eval<'a> {
         let (ty, name, address) = (d.ty.clone(), d.name.clone(), d.address());
         if let Some(a) = body.get_attribute("for_each") {
             report.skip(
+                SkipKind::TemplateSection,
                 format!("resource {address}"),
                 "for_each is not expanded; import the plan (terraform show -json), which lists every instance",
                 file,
@@ -445,6 +451,7 @@ impl<'a> Eval<'a> {
                 }
                 Ok(t) => {
                     report.skip(
+                        SkipKind::TemplateSection,
                         format!("resource {address}"),
                         format!(
                             "count = {} is not expanded; import the plan (terraform show -json), which lists every instance",
@@ -456,7 +463,13 @@ impl<'a> Eval<'a> {
                     return None;
                 }
                 Err((why, f, at)) => {
-                    report.skip(format!("resource {address} count"), why, f, at);
+                    report.skip(
+                        SkipKind::Value,
+                        format!("resource {address} count"),
+                        why,
+                        f,
+                        at,
+                    );
                     return None;
                 }
             }
@@ -467,7 +480,13 @@ impl<'a> Eval<'a> {
             match self.attr(i, "json", (file, at)) {
                 Ok(v) => members.push(("json".to_string(), at, v)),
                 Err((why, f, at)) => {
-                    report.skip(format!("data source {address}"), why, f, at);
+                    report.skip(
+                        SkipKind::Value,
+                        format!("data source {address}"),
+                        why,
+                        f,
+                        at,
+                    );
                     failed.push("json".to_string());
                 }
             }
@@ -484,7 +503,13 @@ impl<'a> Eval<'a> {
                         match self.attr(i, key, (file, start(a.value.span()))) {
                             Ok(v) => members.push((key.to_string(), start(a.key.span()), v)),
                             Err((why, f, at)) => {
-                                report.skip(format!("{address} {key}"), why, f, at);
+                                report.skip(
+                                    SkipKind::Value,
+                                    format!("{address} {key}"),
+                                    why,
+                                    f,
+                                    at,
+                                );
                                 failed.push(key.to_string());
                             }
                         }
@@ -495,6 +520,7 @@ impl<'a> Eval<'a> {
                         match ident {
                             "lifecycle" | "timeouts" | "provisioner" | "connection" => {}
                             "dynamic" => report.skip(
+                                SkipKind::TemplateSection,
                                 format!(
                                     "{address} dynamic block {}",
                                     b.labels.first().map_or("", |l| l.as_str())
@@ -543,9 +569,13 @@ impl<'a> Eval<'a> {
             match s {
                 Structure::Attribute(a) => match self.eval(file, &a.value) {
                     Ok(v) => members.push((a.key.as_str().to_string(), start(a.key.span()), v)),
-                    Err((why, f, at)) => {
-                        report.skip(format!("{address} {}", a.key.as_str()), why, f, at)
-                    }
+                    Err((why, f, at)) => report.skip(
+                        SkipKind::Value,
+                        format!("{address} {}", a.key.as_str()),
+                        why,
+                        f,
+                        at,
+                    ),
                 },
                 Structure::Block(b) => {
                     let v = self.block_value(file, &b.body, address, report);

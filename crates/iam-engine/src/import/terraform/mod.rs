@@ -101,9 +101,11 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// Lists `what` as left out, because `why`, at byte `at` of file `file`.
+    /// Lists `what` as left out, because `why`, at byte `at` of file `file`; `kind` is its
+    /// heading in the import report's counts.
     pub fn skip(
         &mut self,
+        kind: SkipKind,
         what: impl Into<String>,
         why: impl Into<String>,
         file: usize,
@@ -119,7 +121,7 @@ impl<'a> Report<'a> {
             file,
             at,
             Skipped {
-                kind: kind_of(&why),
+                kind,
                 what: what.into(),
                 why,
                 line: lc.map(|lc| lc.line),
@@ -278,75 +280,67 @@ pub(super) fn scalar(t: &Tree) -> Option<String> {
     }
 }
 
-/// The kind of a left-out item, for the import report's counts, from the reason the readers
-/// give (each reason names what it is about).
-fn kind_of(why: &str) -> SkipKind {
-    let has = |words: &[&str]| words.iter().any(|w| why.contains(w));
-    if has(&["the playground models", "reads only the data sources"]) {
-        SkipKind::ResourceType
-    } else if has(&["does not model this attribute"]) {
-        SkipKind::Property
-    } else if has(&["has no name"]) {
-        SkipKind::MissingName
-    } else if has(&[
-        "policy document",
-        "has no policy",
-        "the playground can read",
-    ]) {
-        SkipKind::Document
-    } else if has(&[
-        "not in the configuration",
-        "not an IAM policy ARN",
-        "already has a policy",
-    ]) {
-        SkipKind::Reference
-    } else if has(&[
-        "outputs create nothing",
-        "reads resource, data, variable and locals",
-        "modules are not followed",
-        "Terraform takes blocks",
-        "declared before",
-        "is not expanded",
-    ]) {
-        SkipKind::TemplateSection
-    } else {
-        SkipKind::Value
-    }
-}
-
 #[cfg(test)]
 mod kind_tests {
+    use super::super::ImportOptions;
     use super::*;
 
+    /// Each left-out item of a configuration is counted under the kind its reader names, one
+    /// of each kind the HCL reader lists.
     #[test]
-    fn reasons_map_to_kinds() {
-        assert_eq!(
-            kind_of(
-                "the playground models IAM users, groups, roles and policies, buckets, queues, topics, KMS keys and VPC endpoints only"
-            ),
-            SkipKind::ResourceType
-        );
-        assert_eq!(
-            kind_of("the playground does not model this attribute"),
-            SkipKind::Property
-        );
-        assert_eq!(
-            kind_of("it is not a JSON policy document"),
-            SkipKind::Document
-        );
-        assert_eq!(
-            kind_of("that group is not in the configuration"),
-            SkipKind::Reference
-        );
-        assert_eq!(
-            kind_of(
-                "for_each is not expanded; import the plan (terraform show -json), which lists every instance"
-            ),
-            SkipKind::TemplateSection
-        );
-        assert_eq!(
-            kind_of("it is not a whole number of seconds"),
-            SkipKind::Value
-        );
+    fn left_out_items_are_counted_by_kind() {
+        let text = r#"
+module "net" {
+  source = "./net"
+}
+output "arn" {
+  value = aws_iam_user.alice.arn
+}
+resource "aws_s3_object" "readme" {
+  bucket = "docs"
+}
+resource "aws_iam_user" "alice" {
+  name          = "alice"
+  tags = {
+    team = ["a", "b"]
+  }
+  dynamic "tag" {
+    for_each = []
+  }
+}
+resource "aws_iam_user_policy_attachment" "a" {
+  user       = "alice"
+  policy_arn = "arn:aws:s3:::not-a-policy"
+}
+resource "aws_iam_user_group_membership" "m" {
+  user   = "alice"
+  groups = ["nobody"]
+}
+resource "aws_iam_policy" "empty" {
+  name = "empty"
+}
+"#;
+        let files = [TerraformFile {
+            name: "main.tf".into(),
+            text: text.into(),
+        }];
+        let imported = match import_terraform_files(&files, &ImportOptions::default()) {
+            Ok(imported) => imported,
+            Err(e) => unreachable!("the configuration imports: {e:?}"),
+        };
+        let kind = |what: &str| {
+            imported
+                .skipped
+                .iter()
+                .find(|s| s.what.contains(what))
+                .map(|s| s.kind)
+        };
+        assert_eq!(kind("module net"), Some(SkipKind::TemplateSection));
+        assert_eq!(kind("output arn"), Some(SkipKind::TemplateSection));
+        assert_eq!(kind("dynamic block tag"), Some(SkipKind::TemplateSection));
+        assert_eq!(kind("aws_s3_object.readme"), Some(SkipKind::ResourceType));
+        assert_eq!(kind("tag team"), Some(SkipKind::Value));
+        assert_eq!(kind("not-a-policy"), Some(SkipKind::Reference));
+        assert_eq!(kind("aws_iam_policy.empty"), Some(SkipKind::Document));
     }
 }

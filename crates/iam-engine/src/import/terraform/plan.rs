@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::super::tree::{Kind, Tree};
-use super::super::{DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, Source};
+use super::super::{DEFAULT_ACCOUNT_ID, ImportError, ImportOptions, SkipKind, Source};
 use super::{Mode, Report, TfResource, computed_attribute, scalar};
 use crate::scenario::DEFAULT_REGION;
 
@@ -426,7 +426,13 @@ fn fill(
                             names.join(", ")
                         )
                     };
-                    report.skip(format!("{} {key}", r.address), why, r.file, at);
+                    report.skip(
+                        SkipKind::Value,
+                        format!("{} {key}", r.address),
+                        why,
+                        r.file,
+                        at,
+                    );
                     r.failed.push(key.to_string());
                 }
             }
@@ -457,6 +463,7 @@ fn fill(
                         _ => {
                             r.failed.push(key.to_string());
                             report.skip(
+                                SkipKind::Value,
                             format!("{} {key} {inner}", r.address),
                             format!(
                                 "its value is known only after applying, and the import cannot derive it{}",
@@ -513,6 +520,7 @@ fn fill(
             }
             if items.len() < known.len() + missing {
                 report.skip(
+                    SkipKind::Value,
                     format!("{} {key}", r.address),
                     format!(
                         "{} of its elements are known only after applying, and the import cannot derive them{}",
