@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use iam_engine::export::{Format, cloudformation};
 use iam_engine::scenario::{Scenario, gallery};
 
+mod support;
+
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cfn")
 }
@@ -144,10 +146,6 @@ fn yaml_to_json(yaml: &str) -> serde_json::Value {
 
 mod properties {
     use iam_engine::export::{Format, cloudformation};
-    use iam_engine::scenario::{
-        Group, InlinePolicy, ManagedPolicy, PolicyRef, Resource, ResourceKind, Role, Scenario, Tag,
-        User,
-    };
     use proptest::prelude::*;
 
     /// Strings a YAML emitter can get wrong: YAML 1.1 booleans and dates, numbers, indicators,
@@ -175,89 +173,11 @@ mod properties {
         ]
     }
 
-    fn name() -> impl Strategy<Value = String> {
-        "[a-zA-Z0-9+=,.@_-]{1,20}"
-    }
-
-    fn document() -> impl Strategy<Value = String> {
-        (tricky(), name()).prop_map(|(value, bucket)| {
-            serde_json::json!({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "S1",
-                    "Effect": "Allow",
-                    "Action": "s3:GetObject",
-                    "Resource": format!("arn:aws:s3:::{bucket}/${{aws:username}}/*"),
-                    "Condition": {"StringEquals": {"aws:PrincipalTag/team": value}}
-                }]
-            })
-            .to_string()
-        })
-    }
-
-    fn scenario() -> impl Strategy<Value = Scenario> {
-        (
-            prop::collection::vec((name(), tricky(), tricky(), document()), 0..4),
-            prop::collection::vec(name(), 0..3),
-            prop::collection::vec((name(), document()), 1..3),
-            any::<bool>(),
-        )
-            .prop_map(|(users, groups, policies, with_role)| {
-                let mut s = Scenario::new("111122223333");
-                s.title = "yes".to_string();
-                for (name, _) in &policies {
-                    if s.policy(name).is_none() {
-                        s.policies.push(ManagedPolicy::new(name.clone(), "{}"));
-                    }
-                }
-                for (p, (_, doc)) in s.policies.iter_mut().zip(&policies) {
-                    p.document = doc.clone();
-                }
-                for g in &groups {
-                    if s.group(g).is_none() {
-                        let mut group = Group::new(g.clone());
-                        group.managed_policies.push(PolicyRef::aws("ReadOnlyAccess"));
-                        s.groups.push(group);
-                    }
-                }
-                for (name, key, value, doc) in users {
-                    if s.user(&name).is_some() {
-                        continue;
-                    }
-                    let mut user = User::new(name);
-                    user.login_profile = Some(Default::default());
-                    if !key.is_empty() {
-                        user.tags.push(Tag { key, value });
-                    }
-                    user.groups = groups.clone();
-                    user.inline_policies.push(InlinePolicy {
-                        name: "inline".to_string(),
-                        document: doc,
-                    });
-                    if let Some(p) = s.policies.first() {
-                        user.managed_policies.push(PolicyRef::customer(&p.name));
-                        user.permissions_boundary = Some(PolicyRef::customer(&p.name));
-                    }
-                    s.users.push(user);
-                }
-                if with_role {
-                    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#;
-                    s.roles.push(Role::new("role", trust));
-                    for kind in ResourceKind::ALL {
-                        let mut r = Resource::new_in(kind, "res-1", &s.account);
-                        r.policy = s.policies.first().map(|p| p.document.clone());
-                        s.resources.push(r);
-                    }
-                }
-                s
-            })
-    }
-
     proptest! {
         /// Any scenario exports in both formats, the YAML reads back as the JSON template, and
         /// logical ids are alphanumeric and unique.
         #[test]
-        fn yaml_and_json_hold_the_same_template(s in scenario()) {
+        fn yaml_and_json_hold_the_same_template(s in super::support::scenario(tricky().boxed())) {
             let json_text = cloudformation(&s, Format::Json).unwrap();
             let yaml_text = cloudformation(&s, Format::Yaml).unwrap();
             let json: serde_json::Value = serde_json::from_str(&json_text).unwrap();

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use iam_engine::export::{PolicyStyle, TerraformOptions, terraform};
 use iam_engine::scenario::{Scenario, gallery};
 
+mod support;
+
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/terraform")
 }
@@ -142,10 +144,6 @@ fn document_style_writes_data_sources_and_says_why_not() {
 
 mod properties {
     use iam_engine::export::{PolicyStyle, TerraformOptions, terraform};
-    use iam_engine::scenario::{
-        Group, InlinePolicy, ManagedPolicy, PolicyRef, Resource, ResourceKind, Role, Scenario, Tag,
-        User,
-    };
     use proptest::prelude::*;
 
     /// Text an HCL writer can get wrong: quotes, backslashes, template openers, line breaks,
@@ -163,82 +161,6 @@ mod properties {
             "\\PC{0,12}",
             "[ -~]{0,16}",
         ]
-    }
-
-    fn name() -> impl Strategy<Value = String> {
-        "[a-zA-Z0-9+=,.@_-]{1,20}"
-    }
-
-    fn document() -> impl Strategy<Value = String> {
-        (tricky(), name(), any::<bool>()).prop_map(|(value, bucket, versioned)| {
-            let mut doc = serde_json::json!({
-                "Statement": [{
-                    "Sid": "S1",
-                    "Effect": "Allow",
-                    "Action": "s3:GetObject",
-                    "Resource": format!("arn:aws:s3:::{bucket}/${{aws:username}}/*"),
-                    "Condition": {"StringEquals": {"aws:PrincipalTag/team": value}}
-                }]
-            });
-            if versioned {
-                doc["Version"] = "2012-10-17".into();
-            }
-            doc.to_string()
-        })
-    }
-
-    fn scenario() -> impl Strategy<Value = Scenario> {
-        (
-            prop::collection::vec((name(), tricky(), tricky(), document()), 0..4),
-            prop::collection::vec(name(), 0..3),
-            prop::collection::vec((name(), document()), 1..3),
-            any::<bool>(),
-        )
-            .prop_map(|(users, groups, policies, with_role)| {
-                let mut s = Scenario::new("111122223333");
-                for (name, doc) in &policies {
-                    if s.policy(name).is_none() {
-                        s.policies.push(ManagedPolicy::new(name.clone(), doc.clone()));
-                    }
-                }
-                for g in &groups {
-                    if s.group(g).is_none() {
-                        let mut group = Group::new(g.clone());
-                        group.managed_policies.push(PolicyRef::aws("ReadOnlyAccess"));
-                        s.groups.push(group);
-                    }
-                }
-                for (name, key, value, doc) in users {
-                    if s.user(&name).is_some() {
-                        continue;
-                    }
-                    let mut user = User::new(name);
-                    user.login_profile = Some(Default::default());
-                    if !key.is_empty() {
-                        user.tags.push(Tag { key, value });
-                    }
-                    user.groups = groups.clone();
-                    user.inline_policies.push(InlinePolicy {
-                        name: "inline".to_string(),
-                        document: doc,
-                    });
-                    if let Some(p) = s.policies.first() {
-                        user.managed_policies.push(PolicyRef::customer(&p.name));
-                        user.permissions_boundary = Some(PolicyRef::customer(&p.name));
-                    }
-                    s.users.push(user);
-                }
-                if with_role {
-                    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#;
-                    s.roles.push(Role::new("role", trust));
-                    for kind in ResourceKind::ALL {
-                        let mut r = Resource::new_in(kind, "res-1", &s.account);
-                        r.policy = s.policies.first().map(|p| p.document.clone());
-                        s.resources.push(r);
-                    }
-                }
-                s
-            })
     }
 
     /// Every string literal of the output is balanced: outside quotes, no text from the
@@ -315,7 +237,7 @@ mod properties {
         /// Any scenario exports in both styles, deterministically, with every string closed on
         /// its line and no interpolation but the exporter's own.
         #[test]
-        fn strings_never_leak_into_code(s in scenario()) {
+        fn strings_never_leak_into_code(s in super::support::scenario(tricky().boxed())) {
             for policy_style in [PolicyStyle::JsonEncode, PolicyStyle::Document] {
                 let options = TerraformOptions { policy_style };
                 let text = terraform(&s, &options).unwrap();
