@@ -68,8 +68,9 @@ test('a large account: search, group, scroll, switch views, the matrix and typin
   await showView(page, 'export');
   await step('import', async () => {
     await page.locator('.export-file-input').setInputFiles({ name: 'authorization-details.json', mimeType: 'application/json', buffer: Buffer.from(text) });
-    await page.locator('[data-notice]').first().waitFor({ state: 'visible', timeout: 120000 });
-  });
+    // The report, not the "Importing…" progress notice before it.
+    await page.locator('[data-notice]', { hasText: 'Imported the' }).first().waitFor({ state: 'visible', timeout: 120000 });
+  }, 1500);
   // The import's report (a long paragraph for a real account) is read, then dismissed.
   await page.locator('[data-notice] button[aria-label="Dismiss message"]').first().click();
 
@@ -128,12 +129,27 @@ test('a large account: search, group, scroll, switch views, the matrix and typin
   await shootViewport(page, 'scale-grouped');
   await page.locator('.canvas-group').selectOption('none');
 
-  const switches = [['workspace', 'findings'], ['findings', 'workspace'], ['workspace', 'analysis'], ['analysis', 'export'], ['export', 'workspace']];
+  const switches = [['workspace', 'findings'], ['findings', 'workspace'], ['workspace', 'analysis']];
   for (const [from, to] of switches) {
     await step(`${from} → ${to}`, async () => {
       await showView(page, to);
     }, 800);
   }
+  // The Export view's template: CloudFormation YAML (split into nested stacks at this size),
+  // then Terraform, each until its code shows.
+  await step('analysis → export (CloudFormation YAML shown)', async () => {
+    await showView(page, 'export');
+    await page.locator('pre.export-code[data-format="yaml"]').waitFor({ state: 'visible', timeout: 120000 });
+  }, 800);
+  await step('export: Terraform shown', async () => {
+    await page.locator('.export-targets [data-format="terraform"]').click();
+    await page.locator('pre.export-code[data-format="hcl"]').waitFor({ state: 'visible', timeout: 120000 });
+  }, 800);
+  assert.match(await page.locator('pre.export-code[data-format="hcl"]').innerText(), /resource "aws_iam_role"/);
+  await page.locator('.export-targets [data-format="yaml"]').click();
+  await step('export → workspace', async () => {
+    await showView(page, 'workspace');
+  }, 800);
 
   await step('workspace → simulate', () => showView(page, 'simulate'));
   const matrix = await step('matrix for s3', async () => {
@@ -161,6 +177,11 @@ test('a large account: search, group, scroll, switch views, the matrix and typin
   }, 1000);
   assert.match(await editor.inputValue(), /\n {2}\n {2}\n/);
 
+  const byName = (prefix) => rows.find((r) => r.name.startsWith(prefix));
+  const imp = byName('import');
+  const exportRows = rows.filter((r) => r.name.includes('export') && r.name !== 'export → workspace');
+  console.log(`scale: import: report after ${imp.wall} ms; longest main-thread task ${imp.longest.toFixed(0)} ms`);
+  console.log(`scale: export template: longest main-thread task ${Math.max(...exportRows.map((r) => r.longest)).toFixed(0)} ms (${exportRows.map((r) => `${r.name} ${r.wall} ms`).join('; ')})`);
   console.log('scale: summary (longest task ms / DOM nodes): ' + rows.map((r) => `${r.name} ${r.longest.toFixed(0)}/${r.nodes}`).join('; '));
   assert.deepEqual(problems.filter((p) => !/autosave|quota/i.test(p)), []);
   await page.close();

@@ -20,6 +20,9 @@
 
 pub mod account;
 pub mod client;
+pub mod export;
+pub mod import;
 pub mod job;
+pub mod pieces;
 pub mod protocol;
 pub mod worker;

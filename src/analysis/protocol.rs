@@ -3,6 +3,7 @@
 
 use iam_engine::catalog::escalation::Reference;
 use iam_engine::eval::Decision;
+use iam_engine::export::PolicyStyle;
 use iam_engine::scenario::{ContextValue, IdentityRef, ResourceKind, Target};
 use iam_engine::workbench::PolicySource;
 use iam_engine::workbench::analysis::DecidedRequest;
@@ -14,6 +15,9 @@ use iam_engine::workbench::analysis::fix::FixEdit;
 use iam_engine::workbench::analysis::what_can::WhatCanAnswer;
 use iam_engine::workbench::analysis::who_can::{Access, PrincipalKind, WhoCanEntry};
 use serde::{Deserialize, Serialize};
+
+pub use super::import::{ImportInput, ImportReport, NamedText};
+pub use super::pieces::ScenarioPiece;
 
 /// What the page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +32,11 @@ pub enum Request {
     WhatCan(WhatCanRequest),
     /// What changes between an earlier version of the scenario and the model's.
     Diff(DiffRequest),
+    /// Import a text (a template, authorization details, Terraform or a scenario file): the
+    /// scenario comes back in pieces, and the worker keeps it as its current scenario.
+    Import(ImportRequest),
+    /// The scenario as a CloudFormation template set or a Terraform configuration.
+    Export(ExportRequest),
     /// Stop the job `job` if it is still running (answered with [`Response::Cancelled`]).
     Cancel {
         /// The job to stop.
@@ -121,6 +130,84 @@ pub struct DiffRequest {
     pub catalog_url: String,
 }
 
+/// An import: the text (or Terraform files) the page read, read in the worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    /// The page's number for this job.
+    pub job: u64,
+    /// The page's number for the imported scenario: the worker keeps it under this number, so
+    /// the jobs that follow name it instead of sending it.
+    pub scenario_id: u64,
+    /// The account id to give the scenario when the text names none (the open scenario's).
+    pub account_id: Option<String>,
+    /// What to read.
+    pub input: ImportInput,
+}
+
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TemplateKind {
+    /// CloudFormation in YAML (split into nested stacks over the quotas).
+    CfnYaml,
+    /// CloudFormation in JSON (split likewise).
+    CfnJson,
+    /// A Terraform configuration with policies in this style.
+    Terraform(PolicyStyle),
+}
+
+/// An export of the model's scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    /// The page's number for this job.
+    pub job: u64,
+    /// The scenario.
+    pub model: ModelRef,
+    /// What to write.
+    pub kind: TemplateKind,
+    /// The files' name stem (`my-account` for `my-account.yaml`, `my-account-part-1.yaml`).
+    pub stem: String,
+}
+
+/// One file of an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportFileData {
+    /// Its name.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+    /// How many resources it creates (a parent counts its nested stacks).
+    pub resources: usize,
+}
+
+/// An export's files, with why and how a split export deploys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportData {
+    /// The parent (or only) file first.
+    pub files: Vec<ExportFileData>,
+    /// Why the export was split, when it was ([`iam_engine::export::TemplateSet::explanation`]).
+    pub explanation: Option<String>,
+    /// The commands that deploy a split export.
+    pub deploy_commands: Vec<String>,
+}
+
+impl ExportData {
+    /// Whether the export was split into nested stacks.
+    pub fn is_split(&self) -> bool {
+        self.files.len() > 1
+    }
+}
+
+/// Why a scenario could not be exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportFailure {
+    /// What is wrong.
+    pub message: String,
+    /// The line in the document at fault, when known.
+    pub line: Option<usize>,
+    /// The column, when known.
+    pub column: Option<usize>,
+}
+
 /// What the worker answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
@@ -181,6 +268,38 @@ pub enum Response {
         /// The answer.
         answer: DiffData,
     },
+    /// An import `job` read its text: `total` entities follow, in pieces.
+    ImportRead {
+        /// The job.
+        job: u64,
+        /// How many entities the scenario holds.
+        total: usize,
+    },
+    /// The next piece of an imported scenario.
+    ImportPiece {
+        /// The job.
+        job: u64,
+        /// How many entities have been sent, these included.
+        received: usize,
+        /// How many in all.
+        total: usize,
+        /// The piece.
+        piece: ScenarioPiece,
+    },
+    /// Every piece of an import `job` has been sent: its report.
+    Imported {
+        /// The job.
+        job: u64,
+        /// The report.
+        report: ImportReport,
+    },
+    /// The files of an export `job`, or why the scenario cannot be exported.
+    Export {
+        /// The job.
+        job: u64,
+        /// The files, or why not.
+        result: Result<ExportData, ExportFailure>,
+    },
     /// `job` is complete: every row has been sent.
     Done {
         /// The job.
@@ -210,6 +329,10 @@ impl Response {
             | Response::Fix { job, .. }
             | Response::WhatCan { job, .. }
             | Response::Diff { job, .. }
+            | Response::ImportRead { job, .. }
+            | Response::ImportPiece { job, .. }
+            | Response::Imported { job, .. }
+            | Response::Export { job, .. }
             | Response::Done { job }
             | Response::Cancelled { job }
             | Response::Failed { job, .. } => *job,

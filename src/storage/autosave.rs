@@ -131,7 +131,11 @@ fn save_now(store: &StoreHandle) {
     kv.set_failure_listener(Rc::new(late_failure));
     let slots = Slots::new(&*kv);
     let failures = LATE_FAILURES.with(Cell::get);
-    let outcome = slots.write(&store.slot, &store.scenario, now());
+    // An imported scenario's JSON came with it from the worker: it is not written again.
+    let outcome = match crate::analysis::client::known_json(&store.scenario) {
+        Some(json) => slots.write_json(&store.slot, &store.scenario.title, &json, now()),
+        None => slots.write(&store.slot, &store.scenario, now()),
+    };
     super::watch::notify_saved();
     if LATE_FAILURES.with(Cell::get) != failures {
         // The large store refused at once; `late_failure` has said so.
