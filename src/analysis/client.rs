@@ -25,6 +25,7 @@ use super::protocol::{
     MatrixRequest, ModelRef, Request, Response, TemplateKind, WhatCanRequest, WhoCanRequest,
     decision_of,
 };
+use super::scenario_json;
 use super::worker::AnalysisWorker;
 
 /// How long a slice of a job run on the page (where there is no worker) may take, in
@@ -154,39 +155,6 @@ pub(crate) struct Client {
 
 thread_local! {
     static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
-    /// The compact JSON of one scenario, when the page has it without writing it (an import
-    /// read in the worker comes with it): sending that scenario to a worker, or saving it, then
-    /// costs no serialization. Dropped once the scenario is.
-    static KNOWN_JSON: RefCell<Option<(Weak<Scenario>, Rc<str>)>> = const { RefCell::new(None) };
-}
-
-/// Remembers `json` as `scenario`'s compact JSON ([`Scenario::to_json`]'s text).
-pub fn remember_json(scenario: &Rc<Scenario>, json: Rc<str>) {
-    KNOWN_JSON.with(|k| *k.borrow_mut() = Some((Rc::downgrade(scenario), json)));
-}
-
-/// `scenario`'s compact JSON, when the page has it already.
-pub fn known_json(scenario: &Rc<Scenario>) -> Option<Rc<str>> {
-    KNOWN_JSON.with(|k| {
-        let mut k = k.borrow_mut();
-        match k.as_ref() {
-            Some((s, json)) => match s.upgrade() {
-                Some(s) if Rc::ptr_eq(&s, scenario) => Some(Rc::clone(json)),
-                Some(_) => None,
-                None => {
-                    // Its scenario is gone: so is the need for its text.
-                    *k = None;
-                    None
-                }
-            },
-            None => None,
-        }
-    })
-}
-
-/// `scenario`'s compact JSON: the known text, or written now.
-pub fn scenario_json(scenario: &Rc<Scenario>) -> String {
-    known_json(scenario).map_or_else(|| scenario.to_json(), |j| j.to_string())
 }
 
 /// How an import goes, as its follower hears it.
@@ -496,7 +464,7 @@ impl Client {
                         match a.finish() {
                             Ok((scenario, json)) => {
                                 let scenario = Rc::new(scenario);
-                                remember_json(&scenario, Rc::from(json));
+                                scenario_json::remember(&scenario, Rc::from(json));
                                 // The worker kept the scenario under the job's number.
                                 if let Some(lane) = lane.upgrade() {
                                     *lane.sent.borrow_mut() = Some((job, Rc::downgrade(&scenario)));
@@ -614,11 +582,11 @@ impl Client {
             .as_ref()
             .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, scenario)))
             .map(|(id, _)| *id);
-        let (scenario_id, scenario_json) = match known {
+        let (scenario_id, json) = match known {
             Some(id) => (id, None),
             None => {
                 *sent = Some((job, Rc::downgrade(scenario)));
-                (job, Some(scenario_json(scenario)))
+                (job, Some(scenario_json::json_of(scenario).to_string()))
             }
         };
         let managed_url = managed
@@ -627,7 +595,7 @@ impl Client {
             .and_then(|u| absolute(&u));
         ModelRef {
             scenario_id,
-            scenario_json,
+            scenario_json: json,
             managed_url,
         }
     }

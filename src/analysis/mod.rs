@@ -25,4 +25,5 @@ pub mod import;
 pub mod job;
 pub mod pieces;
 pub mod protocol;
+pub mod scenario_json;
 pub mod worker;

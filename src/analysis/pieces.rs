@@ -5,8 +5,8 @@
 //! piece per task, while [`Joiner`] joins them into exactly the text [`Scenario::to_json`]
 //! writes (so the page can save it, or hand it to another worker, without writing it again).
 //!
-//! The worker sends an imported scenario to the page this way, and the page serializes its own
-//! scenario this way, a slice per task, for the second worker and for saving.
+//! The worker sends an imported scenario to the page this way; the page keeps the joined text
+//! ([`super::scenario_json`]) for saving and for the second worker.
 
 use std::rc::Rc;
 
@@ -141,7 +141,7 @@ fn head_json(s: &Scenario) -> String {
         description: s.description.clone(),
         account: s.account.clone(),
         organization: s.organization.clone(),
-        root_user: s.root_user.clone(),
+        root_user: s.root_user,
         users: Vec::new(),
         groups: Vec::new(),
         roles: Vec::new(),
@@ -346,40 +346,6 @@ impl Assembler {
     }
 }
 
-/// Serializes a scenario to its compact JSON a slice at a time (on the page, between tasks).
-#[derive(Debug)]
-pub struct SlicedJson {
-    writer: PieceWriter,
-    joiner: Joiner,
-}
-
-/// The bytes of JSON written between two looks at the clock.
-const SLICE_PIECE_BYTES: usize = 64 * 1024;
-
-impl SlicedJson {
-    /// Starts writing `scenario`'s JSON.
-    pub fn new(scenario: Rc<Scenario>) -> SlicedJson {
-        SlicedJson {
-            writer: PieceWriter::new(scenario),
-            joiner: Joiner::default(),
-        }
-    }
-
-    /// Writes pieces until `budget_ms` has passed by `now`; returns the JSON once it is whole.
-    pub fn step(&mut self, budget_ms: f64, now: impl Fn() -> f64) -> Option<String> {
-        let start = now();
-        loop {
-            match self.writer.next_piece(SLICE_PIECE_BYTES) {
-                Some(piece) => self.joiner.push(&piece),
-                None => return Some(std::mem::take(&mut self.joiner).finish()),
-            }
-            if now() - start >= budget_ms {
-                return None;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,27 +405,6 @@ mod tests {
         a.add(&p[0]).unwrap();
         let (back, json) = a.finish().unwrap();
         assert_eq!(back, *s);
-        assert_eq!(json, s.to_json());
-    }
-
-    #[test]
-    fn sliced_json_is_to_json() {
-        let s = Rc::new(Scenario::from_json(gallery_json("root-vs-admin").unwrap()).unwrap());
-        let mut sliced = SlicedJson::new(Rc::clone(&s));
-        // A clock that moves a millisecond per look: every step ends after one piece.
-        let clock = std::cell::Cell::new(0.0);
-        let now = || {
-            clock.set(clock.get() + 1.0);
-            clock.get()
-        };
-        let mut steps = 0;
-        let json = loop {
-            steps += 1;
-            if let Some(j) = sliced.step(0.5, now) {
-                break j;
-            }
-        };
-        assert!(steps > 1);
         assert_eq!(json, s.to_json());
     }
 

@@ -29,6 +29,11 @@ use super::import::ImportJob;
 use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
 use super::protocol::{ModelRef, Request, Response};
 
+/// How many scenarios the worker keeps: the page's record of what a worker has is its last
+/// sent or imported one, and an import read while the page sends another scenario must not
+/// make the page's record wrong.
+pub const KEPT_SCENARIOS: usize = 2;
+
 /// How long an import computes between two looks at the messages once the text is read (the
 /// scenario's pieces), in milliseconds.
 pub const IMPORT_STEP_MS: f64 = 20.0;
@@ -65,8 +70,10 @@ enum Asset<T> {
 /// The analysis worker's state.
 #[derive(Debug, Default)]
 pub struct AnalysisWorker {
-    /// The last scenario the page sent, with the page's number for it.
-    scenario: Option<(u64, Rc<Scenario>)>,
+    /// The last scenarios the page sent or an import made, with the page's numbers for them,
+    /// newest last ([`KEPT_SCENARIOS`] at most: an import's scenario stays beside one the page
+    /// sent meanwhile).
+    scenarios: Vec<(u64, Rc<Scenario>)>,
     /// The AWS-managed policies, by URL.
     managed: HashMap<String, Asset<ManagedPolicies>>,
     /// The escalation catalog, by URL.
@@ -259,6 +266,15 @@ impl AnalysisWorker {
         schedule(scope, running);
     }
 
+    /// Keeps `scenario` under the page's number `id`, forgetting the oldest beyond
+    /// [`KEPT_SCENARIOS`].
+    fn keep(&mut self, id: u64, scenario: Rc<Scenario>) {
+        self.scenarios.retain(|(sid, _)| *sid != id);
+        self.scenarios.push((id, scenario));
+        let extra = self.scenarios.len().saturating_sub(KEPT_SCENARIOS);
+        self.scenarios.drain(..extra);
+    }
+
     /// The scenario `model` names (read from its JSON when it comes with it), or `None` after
     /// answering job `id` with why not.
     fn model_scenario(
@@ -270,7 +286,7 @@ impl AnalysisWorker {
     ) -> Option<Rc<Scenario>> {
         if let Some(json) = &model.scenario_json {
             match Scenario::from_json(json) {
-                Ok(s) => self.scenario = Some((model.scenario_id, Rc::new(s))),
+                Ok(s) => self.keep(model.scenario_id, Rc::new(s)),
                 Err(e) => {
                     let message = format!("The scenario could not be read in the worker: {e}");
                     scope.respond(to, Response::Failed { job: id, message });
@@ -278,9 +294,13 @@ impl AnalysisWorker {
                 }
             }
         }
-        match &self.scenario {
-            Some((sid, s)) if *sid == model.scenario_id => Some(Rc::clone(s)),
-            _ => {
+        match self
+            .scenarios
+            .iter()
+            .find(|(sid, _)| *sid == model.scenario_id)
+        {
+            Some((_, s)) => Some(Rc::clone(s)),
+            None => {
                 let message = "The worker does not have this scenario.".to_string();
                 scope.respond(to, Response::Failed { job: id, message });
                 None
@@ -298,7 +318,7 @@ impl AnalysisWorker {
         let (answers, read) = job.step(id, IMPORT_STEP_MS, js_sys::Date::now);
         let done = job.is_done();
         if let Some(scenario) = read {
-            self.scenario = Some((scenario_id, scenario));
+            self.keep(scenario_id, scenario);
         }
         if done {
             self.imports.remove(&id);
@@ -565,5 +585,27 @@ impl Worker for AnalysisWorker {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_keeps_the_last_two_scenarios_by_number() {
+        let mut worker = AnalysisWorker::default();
+        let a = Rc::new(Scenario::new("111122223333"));
+        let b = Rc::new(Scenario::new("444455556666"));
+        worker.keep(1, Rc::clone(&a));
+        worker.keep(2, Rc::clone(&b));
+        worker.keep(3, Rc::clone(&a));
+        let ids: Vec<u64> = worker.scenarios.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, vec![2, 3]);
+        // Kept again: it becomes the newest.
+        worker.keep(2, Rc::clone(&b));
+        let ids: Vec<u64> = worker.scenarios.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, vec![3, 2]);
+        assert!(Rc::ptr_eq(&worker.scenarios[1].1, &b));
     }
 }

@@ -217,8 +217,7 @@ fn use_export(
             }
         });
     }
-    let found = cache.borrow().get(&key).cloned();
-    found
+    cache.borrow().get(&key).cloned()
 }
 
 /// Properties of [`TemplatePanel`].
