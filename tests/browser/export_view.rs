@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{HostedStore, click, find, mount, mount_with_store, settle, type_into};
+use common::{HostedStore, click, find, mount_with_store, settle, type_into};
 use std::rc::Rc;
 
 use iam_engine::scenario::{Scenario, gallery_entry};
@@ -406,8 +406,12 @@ async fn the_template_is_written_off_the_render_with_a_loading_state_until_it_ar
         loading.text_content().unwrap(),
         "Writing the CloudFormation template (YAML)…"
     );
-    assert!(root.query_selector("pre.export-code").unwrap().is_none());
-    let code = find(&root, "pre.export-code").await;
+    assert!(
+        root.query_selector(".export-template pre.export-code")
+            .unwrap()
+            .is_none()
+    );
+    let code = find(&root, ".export-template pre.export-code").await;
     assert!(code.text_content().unwrap().contains("AWS::IAM::User"));
     assert!(root.query_selector(".export-loading").unwrap().is_none());
     // Another format is asked for in turn; coming back to YAML shows the kept text at once.
@@ -427,7 +431,7 @@ async fn the_template_is_written_off_the_render_with_a_loading_state_until_it_ar
 
 #[wasm_bindgen_test]
 async fn a_large_import_shows_its_progress_and_can_be_cancelled() {
-    let root = mount::<ImportProgressBar>(());
+    let root = common::mount::<ImportProgressBar>(());
     yew::scheduler::flush().await;
     assert!(root.query_selector(".import-progress").unwrap().is_none());
     import_progress::begin(9_001, "real-account.json (38.6 MB)".to_owned());
