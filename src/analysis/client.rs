@@ -523,6 +523,19 @@ impl Client {
         job
     }
 
+    /// Sends the next part of the text of import `job` (started with [`ImportInput::Parts`]);
+    /// the import is read once the `last` part is there. Only in the worker: the page reads a
+    /// file whole where there is none.
+    pub(crate) fn import_part(&self, job: u64, text: String, last: bool) {
+        if let Backend::Worker { interactive, .. } = &self.backend
+            && self.listeners.borrow().contains_key(&job)
+        {
+            interactive
+                .bridge
+                .send(Request::ImportPart { job, text, last });
+        }
+    }
+
     /// Writes `scenario` as `kind` (files named after `stem`), followed by `listener`; returns
     /// the job's number. In the worker when there is one, else on the page in a task of its
     /// own.

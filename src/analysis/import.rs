@@ -27,6 +27,46 @@ pub enum ImportInput {
     Text(String),
     /// `.tf` files, each with its name for the places of what is left out.
     Terraform(Vec<NamedText>),
+    /// One text sent in parts after the request (`Request::ImportPart`), so that reading a
+    /// real account's file is no long task of the page: each part is read from the file,
+    /// decoded and posted in a task of its own. Only the worker takes it.
+    Parts,
+}
+
+/// How many bytes of a file are read, decoded and sent to the worker at a time.
+pub const PART_BYTES: usize = 4 * 1024 * 1024;
+
+/// Where to cut `bytes` (a part of a UTF-8 file) so that the first piece ends with a whole
+/// character: its length, or the start of a character cut short at its end.
+pub fn char_boundary(bytes: &[u8]) -> usize {
+    let len = bytes.len();
+    // Back over at most three continuation bytes to the character's first byte.
+    let mut start = len;
+    while start > 0 && len - start < 3 && bytes.get(start - 1).is_some_and(|b| b & 0xC0 == 0x80) {
+        start -= 1;
+    }
+    let Some(&lead) = start.checked_sub(1).and_then(|i| bytes.get(i)) else {
+        return len;
+    };
+    let width = match lead {
+        0x00..=0x7F => return len,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        // A stray continuation or an invalid byte: nothing to keep whole.
+        _ => return len,
+    };
+    if len - (start - 1) >= width {
+        len
+    } else {
+        start - 1
+    }
+}
+
+/// The text of the bytes of a file, as the browser's `File.text()` decodes it (invalid UTF-8
+/// becomes U+FFFD).
+pub fn decode(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// A file's name and text.
@@ -144,6 +184,9 @@ pub fn run_import(
     };
     let imported = match input {
         ImportInput::Text(text) => detect_and_import(text, &options),
+        ImportInput::Parts => {
+            return Err("The import's text did not reach the worker.".to_owned());
+        }
         ImportInput::Terraform(files) => {
             let files: Vec<TerraformFile> = files
                 .iter()
@@ -341,6 +384,27 @@ mod tests {
                 .iter()
                 .any(|s| s.what.contains("Fn") && s.line == Some(7))
         );
+    }
+
+    #[test]
+    fn parts_are_cut_between_characters() {
+        let text = "añ€😀z";
+        let bytes = text.as_bytes();
+        // Every cut of the text gives a first piece of whole characters, and the pieces
+        // decoded one by one join into the text.
+        for end in 0..=bytes.len() {
+            let cut = char_boundary(&bytes[..end]);
+            assert!(text.is_char_boundary(cut), "cut {cut} of {end}");
+            assert!(end - cut < 4);
+            let first = decode(bytes[..cut].to_vec());
+            let rest = decode(bytes[cut..].to_vec());
+            assert_eq!(format!("{first}{rest}"), text);
+        }
+        assert_eq!(char_boundary(b"abc"), 3);
+        assert_eq!(char_boundary(&[]), 0);
+        // Invalid bytes are not kept back; they decode as the browser decodes them.
+        assert_eq!(char_boundary(&[b'a', 0xFF]), 2);
+        assert_eq!(decode(vec![b'a', 0xFF]), "a\u{FFFD}");
     }
 
     #[test]

@@ -37,6 +37,16 @@ pub enum Request {
     Import(ImportRequest),
     /// The scenario as a CloudFormation template set or a Terraform configuration.
     Export(ExportRequest),
+    /// The next part of the text of import `job` (sent after its [`Request::Import`] with
+    /// [`ImportInput::Parts`]); the import is read once the `last` part is here.
+    ImportPart {
+        /// The import.
+        job: u64,
+        /// The part, whole characters.
+        text: String,
+        /// Whether it is the last.
+        last: bool,
+    },
     /// Stop the job `job` if it is still running (answered with [`Response::Cancelled`]).
     Cancel {
         /// The job to stop.

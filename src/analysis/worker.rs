@@ -25,7 +25,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::export::run_export;
-use super::import::ImportJob;
+use super::import::{ImportInput, ImportJob};
 use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
 use super::protocol::{ModelRef, Request, Response};
 
@@ -88,6 +88,18 @@ pub struct AnalysisWorker {
     /// The imports being read or sent, by number: who asked, the number of the scenario they
     /// make, and the job.
     imports: HashMap<u64, (HandlerId, u64, ImportJob)>,
+    /// The imports whose text is arriving in parts: who asked, the scenario's number, the
+    /// account id, and the text so far.
+    arriving: HashMap<u64, Arriving>,
+}
+
+/// An import whose text is arriving in parts.
+#[derive(Debug)]
+struct Arriving {
+    to: HandlerId,
+    scenario_id: u64,
+    account_id: Option<String>,
+    text: String,
 }
 
 /// What a job computes, as the page asked.
@@ -562,11 +574,40 @@ impl Worker for AnalysisWorker {
                 self.start(scope, r.job, r.model, spec, id);
             }
             Request::Import(r) => {
+                if r.input == ImportInput::Parts {
+                    self.arriving.insert(
+                        r.job,
+                        Arriving {
+                            to: id,
+                            scenario_id: r.scenario_id,
+                            account_id: r.account_id,
+                            text: String::new(),
+                        },
+                    );
+                    return;
+                }
                 let job = ImportJob::new(r.input, r.account_id);
                 self.imports.insert(r.job, (id, r.scenario_id, job));
                 let scope = scope.clone();
                 let job = r.job;
                 Timeout::new(0, move || scope.send_message(Message::ImportStep(job))).forget();
+            }
+            Request::ImportPart { job, text, last } => {
+                let Some(arriving) = self.arriving.get_mut(&job) else {
+                    // Cancelled meanwhile.
+                    return;
+                };
+                if arriving.text.is_empty() {
+                    arriving.text = text;
+                } else {
+                    arriving.text.push_str(&text);
+                }
+                if last && let Some(a) = self.arriving.remove(&job) {
+                    let read = ImportJob::new(ImportInput::Text(a.text), a.account_id);
+                    self.imports.insert(job, (a.to, a.scenario_id, read));
+                    let scope = scope.clone();
+                    Timeout::new(0, move || scope.send_message(Message::ImportStep(job))).forget();
+                }
             }
             Request::Export(r) => {
                 let Some(scenario) = self.model_scenario(scope, r.job, &r.model, id) else {
@@ -582,6 +623,9 @@ impl Worker for AnalysisWorker {
                 }
                 if let Some((to, _, _)) = self.imports.remove(&job) {
                     scope.respond(to, Response::Cancelled { job });
+                }
+                if let Some(a) = self.arriving.remove(&job) {
+                    scope.respond(a.to, Response::Cancelled { job });
                 }
             }
         }

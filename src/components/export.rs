@@ -32,6 +32,7 @@ use crate::data::Loadable;
 use crate::store::{Action, DetailGroup, Notice, NoticeDetails, NoticeLevel, StoreHandle, View};
 
 pub use crate::analysis::import::{ImportInput, NamedText, import_error_text};
+use crate::analysis::import::{PART_BYTES, char_boundary, decode};
 pub use crate::components::export_code::{download, file_name};
 
 /// The notice after a successful import: where it came from, then what was left out counted
@@ -112,13 +113,13 @@ pub enum ImportOutcome {
 /// open scenario stays saved in its slot. The text is read in the analysis worker (on the page
 /// where there is none) and the scenario arrives a piece per task; an input named by `label`
 /// (a large file) shows its progress with a Cancel button ([`import_progress`]). `done` hears
-/// how it ended.
+/// how it ended. Returns the import's job (whose parts follow, for [`ImportInput::Parts`]).
 pub fn import_as_new(
     store: &StoreHandle,
     input: ImportInput,
     label: Option<String>,
     done: Callback<ImportOutcome>,
-) {
+) -> u64 {
     let account_id = Some(store.scenario.account.id.clone());
     let shown = label.is_some();
     let store = store.clone();
@@ -159,6 +160,42 @@ pub fn import_as_new(
     job.set(id);
     if let Some(label) = label {
         import_progress::begin(id, label);
+    }
+    id
+}
+
+/// Reads `file` a part at a time ([`PART_BYTES`]), each part decoded and sent to the worker in
+/// a task of its own, for import `job`; stops when the import is cancelled. Returns why the
+/// file could not be read, if it could not.
+async fn send_parts(file: &web_sys::File, job: u64) -> Result<(), String> {
+    let size = file.size();
+    let mut carry: Vec<u8> = Vec::new();
+    let mut start = 0.0;
+    loop {
+        let end = (start + PART_BYTES as f64).min(size);
+        let last = end >= size;
+        let part = file
+            .slice_with_f64_and_f64(start, end)
+            .map_err(|_| format!("{} could not be read.", file.name()))?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(part.array_buffer())
+            .await
+            .map_err(|_| format!("{} could not be read.", file.name()))?;
+        if !import_progress::is_current(job) {
+            return Ok(());
+        }
+        carry.extend(js_sys::Uint8Array::new(&buffer).to_vec());
+        let cut = if last {
+            carry.len()
+        } else {
+            char_boundary(&carry)
+        };
+        let rest = carry.split_off(cut);
+        let text = decode(std::mem::replace(&mut carry, rest));
+        client().import_part(job, text, last);
+        if last {
+            return Ok(());
+        }
+        start = end;
     }
 }
 
@@ -219,6 +256,41 @@ pub fn import_files(store: StoreHandle, files: Vec<web_sys::File>, done: Callbac
             crate::text::megabytes(total),
             max >> 20
         )));
+        return;
+    }
+    let streamed =
+        !terraform && total > SHOWN_TEXT_MAX as f64 && crate::analysis::client::uses_worker();
+    if let ([file], true) = (files.as_slice(), streamed) {
+        // A real account's file: read, decoded and sent to the worker a part at a time, so
+        // that no task of the page holds all of it.
+        let file = file.clone();
+        let label = format!("{name} ({})", crate::text::megabytes(total));
+        let on_done = {
+            let done = done.clone();
+            let name = name.clone();
+            Callback::from(move |outcome| {
+                done.emit(match outcome {
+                    ImportOutcome::Opened => FileImport::Done { shown_text: None },
+                    ImportOutcome::Failed(e) => FileImport::Failed {
+                        message: format!("{name}: {e}"),
+                        shown_text: None,
+                    },
+                    ImportOutcome::Cancelled => FileImport::Cancelled,
+                });
+            })
+        };
+        let job = import_as_new(&store, ImportInput::Parts, Some(label), on_done);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(message) = send_parts(&file, job).await {
+                if import_progress::is_current(job) {
+                    import_progress::cancel();
+                }
+                done.emit(FileImport::Failed {
+                    message,
+                    shown_text: None,
+                });
+            }
+        });
         return;
     }
     wasm_bindgen_futures::spawn_local(async move {
