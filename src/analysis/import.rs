@@ -7,31 +7,18 @@
 use std::rc::Rc;
 
 use iam_engine::import::{
-    ImportError, ImportOptions, Imported, SkipKind, Skipped, Source, TerraformFile,
-    detect_and_import, import_terraform_files,
+    ImportError, ImportOptions, Imported, Skipped, Source, TerraformFile, detect_and_import,
+    import_terraform_files,
 };
 use iam_engine::scenario::Scenario;
-use serde::{Deserialize, Serialize};
 
 use super::pieces::{PieceWriter, ScenarioPiece};
 use super::protocol::Response;
+pub use super::protocol::{ImportInput, ImportReport, NamedText, SkippedData};
 
 /// The bytes of JSON of one piece of the imported scenario: the page reads a piece per task, so
 /// a piece reads in a few milliseconds.
 pub const PIECE_BYTES: usize = 256 * 1024;
-
-/// What the import reads: one text, or Terraform configuration files read together.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ImportInput {
-    /// One text, read as whatever it is.
-    Text(String),
-    /// `.tf` files, each with its name for the places of what is left out.
-    Terraform(Vec<NamedText>),
-    /// One text sent in parts after the request (`Request::ImportPart`), so that reading a
-    /// real account's file is no long task of the page: each part is read from the file,
-    /// decoded and posted in a task of its own. Only the worker takes it.
-    Parts,
-}
 
 /// How many bytes of a file are read, decoded and sent to the worker at a time.
 pub const PART_BYTES: usize = 4 * 1024 * 1024;
@@ -67,72 +54,6 @@ pub fn char_boundary(bytes: &[u8]) -> usize {
 /// becomes U+FFFD).
 pub fn decode(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// A file's name and text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NamedText {
-    /// The file's name.
-    pub name: String,
-    /// Its text.
-    pub text: String,
-}
-
-/// An item the import left out (the engine's [`Skipped`], in a form bincode can carry).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SkippedData {
-    /// Its kind.
-    pub kind: SkipKind,
-    /// What.
-    pub what: String,
-    /// Why.
-    pub why: String,
-    /// Its line.
-    pub line: Option<usize>,
-    /// Its column.
-    pub column: Option<usize>,
-    /// Its file.
-    pub file: Option<String>,
-}
-
-impl From<&Skipped> for SkippedData {
-    fn from(s: &Skipped) -> SkippedData {
-        SkippedData {
-            kind: s.kind,
-            what: s.what.clone(),
-            why: s.why.clone(),
-            line: s.line,
-            column: s.column,
-            file: s.file.clone(),
-        }
-    }
-}
-
-impl From<SkippedData> for Skipped {
-    fn from(s: SkippedData) -> Skipped {
-        Skipped {
-            kind: s.kind,
-            what: s.what,
-            why: s.why,
-            line: s.line,
-            column: s.column,
-            file: s.file,
-        }
-    }
-}
-
-/// The import's report, without the scenario: which reader took the text, what was left out,
-/// the assumptions made, and the name the new scenario's slot is based on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    /// Which reader took the text.
-    pub source: Source,
-    /// What was left out, in source order.
-    pub skipped: Vec<SkippedData>,
-    /// The assumptions the import made.
-    pub notes: Vec<String>,
-    /// The name the new scenario's slot is made from ("Imported …").
-    pub slot_base: String,
 }
 
 /// The report of an import, as the page shows it.
@@ -323,6 +244,7 @@ mod tests {
     use super::*;
     use crate::analysis::pieces::Assembler;
     use crate::analysis::protocol::Request;
+    use serde::{Deserialize, Serialize};
 
     fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(value: &T) -> T {
         bincode::deserialize(&bincode::serialize(value).unwrap()).unwrap()

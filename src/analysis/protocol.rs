@@ -4,6 +4,7 @@
 use iam_engine::catalog::escalation::Reference;
 use iam_engine::eval::Decision;
 use iam_engine::export::PolicyStyle;
+use iam_engine::import::{SkipKind, Skipped, Source};
 use iam_engine::scenario::{ContextValue, IdentityRef, ResourceKind, Target};
 use iam_engine::workbench::PolicySource;
 use iam_engine::workbench::analysis::DecidedRequest;
@@ -16,7 +17,6 @@ use iam_engine::workbench::analysis::what_can::WhatCanAnswer;
 use iam_engine::workbench::analysis::who_can::{Access, PrincipalKind, WhoCanEntry};
 use serde::{Deserialize, Serialize};
 
-pub use super::import::{ImportInput, ImportReport, NamedText};
 pub use super::pieces::ScenarioPiece;
 
 /// What the page asks of the worker.
@@ -138,6 +138,85 @@ pub struct DiffRequest {
     /// Where the action catalog is (an absolute URL of the page's origin): the worker fetches
     /// and parses it once.
     pub catalog_url: String,
+}
+
+/// What the import reads: one text, or Terraform configuration files read together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportInput {
+    /// One text, read as whatever it is.
+    Text(String),
+    /// `.tf` files, each with its name for the places of what is left out.
+    Terraform(Vec<NamedText>),
+    /// One text sent in parts after the request (`Request::ImportPart`), so that reading a
+    /// real account's file is no long task of the page: each part is read from the file,
+    /// decoded and posted in a task of its own. Only the worker takes it.
+    Parts,
+}
+
+/// A file's name and text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedText {
+    /// The file's name.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// An item the import left out (the engine's [`Skipped`], in a form bincode can carry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedData {
+    /// Its kind.
+    pub kind: SkipKind,
+    /// What.
+    pub what: String,
+    /// Why.
+    pub why: String,
+    /// Its line.
+    pub line: Option<usize>,
+    /// Its column.
+    pub column: Option<usize>,
+    /// Its file.
+    pub file: Option<String>,
+}
+
+impl From<&Skipped> for SkippedData {
+    fn from(s: &Skipped) -> SkippedData {
+        SkippedData {
+            kind: s.kind,
+            what: s.what.clone(),
+            why: s.why.clone(),
+            line: s.line,
+            column: s.column,
+            file: s.file.clone(),
+        }
+    }
+}
+
+impl From<SkippedData> for Skipped {
+    fn from(s: SkippedData) -> Skipped {
+        Skipped {
+            kind: s.kind,
+            what: s.what,
+            why: s.why,
+            line: s.line,
+            column: s.column,
+            file: s.file,
+        }
+    }
+}
+
+/// The import's report, without the scenario: which reader took the text, what was left out,
+/// the assumptions made, and the name the new scenario's slot is based on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Which reader took the text.
+    pub source: Source,
+    /// What was left out, in source order.
+    pub skipped: Vec<SkippedData>,
+    /// The assumptions the import made.
+    pub notes: Vec<String>,
+    /// The name the new scenario's slot is made from ("Imported …").
+    pub slot_base: String,
 }
 
 /// An import: the text (or Terraform files) the page read, read in the worker.
