@@ -78,7 +78,7 @@ test('an example exports as YAML and JSON and downloads as a file', async () => 
 
   await page.locator('button[data-format="json"]').click();
   await page.locator('pre.export-code[data-format="json"]').waitFor({ state: 'visible', timeout: 5000 });
-  const json = JSON.parse(await page.locator('pre.export-code').first().innerText());
+  const json = JSON.parse(await page.locator('pre.export-code[data-format="json"]').innerText());
   assert.ok(Object.values(json.Resources).some((r) => r.Type === 'AWS::IAM::User'));
 
   const [download] = await Promise.all([
@@ -146,7 +146,7 @@ test('a pasted template opens as a new scenario and lists what was left out', as
   assert.match(items, /AWS::Lambda::Function/);
   await showView(page, 'export');
   await page.locator('button[data-format="json"]').click();
-  const exported = JSON.parse(await page.locator('pre.export-code').first().innerText());
+  const exported = JSON.parse(await page.locator('pre.export-code[data-format="json"]').innerText());
   const names = Object.values(exported.Resources).map((r) => r.Properties?.UserName).filter(Boolean);
   assert.deepEqual(names, ['dana']);
   assert.deepEqual(problems, []);
@@ -192,7 +192,7 @@ test('two .tf files opened together import as one configuration; a plan JSON imp
   assert.match(text, /aws_iam_user_policy\.maria_extra policy \(iam\.tf:106:12\)/);
   await showView(page, 'export');
   await page.locator('button[data-format="json"]').click();
-  const exported = JSON.parse(await page.locator('pre.export-code').first().innerText());
+  const exported = JSON.parse(await page.locator('pre.export-code[data-format="json"]').innerText());
   const roles = Object.values(exported.Resources).map((r) => r.Properties?.RoleName).filter(Boolean);
   assert.deepEqual(roles, ['deploy']);
 
@@ -211,7 +211,7 @@ test('two .tf files opened together import as one configuration; a plan JSON imp
 test('bad import text shows its line and column and changes nothing', async () => {
   const { page, problems } = await openPage(app.browser.context, app.server.url);
   await showView(page, 'export');
-  await page.locator('pre.export-code, .export-error').first().waitFor({ state: 'visible', timeout: 15000 });
+  await page.locator('.export-template pre.export-code, .export-error').first().waitFor({ state: 'visible', timeout: 15000 });
   const before = await page.locator('.export-view').first().innerText();
   const area = page.locator('textarea.export-import-text');
   await area.fill('Resources:\n  A: [unclosed\n  B: 1\n');

@@ -152,7 +152,7 @@ test('after one visit the playground works offline: simulate, analyse, export, o
 
     // Export: the CloudFormation template.
     await showView(page, 'export');
-    const code = page.locator('pre.export-code').first();
+    const code = page.locator('.export-template pre.export-code');
     await code.waitFor({ state: 'visible', timeout: 15000 });
     assert.match(await code.innerText(), /Type: AWS::IAM::User/);
 

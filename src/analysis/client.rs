@@ -16,11 +16,16 @@ use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use iam_engine::workbench::matrix::matrix_principals;
 use yew::prelude::*;
 
+use super::export::run_export;
+use super::import::{ImportInput, ImportSummary, run_import};
 use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
+use super::pieces::Assembler;
 use super::protocol::{
-    Band, DiffRequest, EscalationRequest, MatrixRequest, ModelRef, Request, Response,
-    WhatCanRequest, WhoCanRequest, decision_of,
+    Band, DiffRequest, EscalationRequest, ExportData, ExportFailure, ExportRequest, ImportRequest,
+    MatrixRequest, ModelRef, Request, Response, TemplateKind, WhatCanRequest, WhoCanRequest,
+    decision_of,
 };
+use super::scenario_json;
 use super::worker::AnalysisWorker;
 
 /// How long a slice of a job run on the page (where there is no worker) may take, in
@@ -152,6 +157,45 @@ thread_local! {
     static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
 }
 
+/// How an import goes, as its follower hears it.
+#[derive(Debug, Clone)]
+pub enum ImportEvent {
+    /// The text is read: `total` entities are on their way to the page.
+    Read {
+        /// How many entities the scenario holds.
+        total: usize,
+    },
+    /// `received` of the `total` entities are here.
+    Progress {
+        /// How many are here.
+        received: usize,
+        /// How many in all.
+        total: usize,
+    },
+    /// The scenario and the report.
+    Done {
+        /// The imported scenario.
+        scenario: Rc<Scenario>,
+        /// The report.
+        summary: Rc<ImportSummary>,
+    },
+    /// The import failed; why, in words for the user.
+    Failed(String),
+    /// The import was cancelled.
+    Cancelled,
+}
+
+/// How an export goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportEvent {
+    /// The files.
+    Done(Rc<ExportData>),
+    /// Why the scenario cannot be exported.
+    Refused(ExportFailure),
+    /// The export could not run (the worker failed); why.
+    Failed(String),
+}
+
 /// Hands an answer to whoever follows its job.
 fn deliver(response: Response) {
     let Some(client) = CLIENT.with(|c| c.borrow().clone()) else {
@@ -166,9 +210,18 @@ fn deliver(response: Response) {
     {
         client.account_running.set(None);
     }
-    let listener = client.listeners.borrow().get(&response.job()).cloned();
+    let job = response.job();
+    let ended = matches!(
+        response,
+        Response::Done { .. } | Response::Failed { .. } | Response::Cancelled { .. }
+    );
+    let listener = client.listeners.borrow().get(&job).cloned();
     if let Some(listener) = listener {
         listener.emit(response);
+    }
+    if ended {
+        // Nothing more comes for it.
+        client.listeners.borrow_mut().remove(&job);
     }
 }
 
@@ -258,27 +311,7 @@ impl Client {
                 } else {
                     Rc::clone(interactive)
                 };
-                let mut sent = lane.sent.borrow_mut();
-                let known = sent
-                    .as_ref()
-                    .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, scenario)))
-                    .map(|(id, _)| *id);
-                let (scenario_id, scenario_json) = match known {
-                    Some(id) => (id, None),
-                    None => {
-                        let id = job;
-                        *sent = Some((id, Rc::downgrade(scenario)));
-                        (id, Some(scenario.to_json()))
-                    }
-                };
-                let managed_url = managed
-                    .and_then(|_| crate::data::asset_url("managed-policies"))
-                    .and_then(|u| absolute(&u));
-                let model = ModelRef {
-                    scenario_id,
-                    scenario_json,
-                    managed_url,
-                };
+                let model = self.model_for(&lane, scenario, job, managed.is_some());
                 let request = match spec {
                     JobSpec::Matrix { actions, resource } => Request::Matrix(MatrixRequest {
                         job,
@@ -380,6 +413,204 @@ impl Client {
             }
         }
         job
+    }
+
+    /// Imports `input` (for the account `account_id` when the text names none), followed by
+    /// `listener`; returns the job's number (for [`Client::cancel`]). In the worker, the text
+    /// is read there and the scenario comes back in pieces read one per task, and the worker
+    /// keeps it, so the analyses that follow need not send it; without a worker, the import
+    /// runs on the page in a task of its own.
+    pub(crate) fn import(
+        &self,
+        input: ImportInput,
+        account_id: Option<String>,
+        listener: Callback<ImportEvent>,
+    ) -> u64 {
+        let job = self.next_job.get();
+        self.next_job.set(job + 1);
+        match &self.backend {
+            Backend::Worker { interactive, .. } => {
+                let assembler = RefCell::new(Some(Assembler::default()));
+                let lane = Rc::downgrade(interactive);
+                let on_response = move |response: Response| match response {
+                    Response::ImportRead { total, .. } => {
+                        listener.emit(ImportEvent::Read { total })
+                    }
+                    Response::ImportPiece {
+                        received,
+                        total,
+                        piece,
+                        ..
+                    } => {
+                        let outcome = match assembler.borrow_mut().as_mut() {
+                            Some(a) => a.add(&piece),
+                            None => return,
+                        };
+                        match outcome {
+                            Ok(()) => listener.emit(ImportEvent::Progress { received, total }),
+                            Err(e) => {
+                                assembler.borrow_mut().take();
+                                client().cancel(job);
+                                listener.emit(ImportEvent::Failed(format!(
+                                    "The imported scenario could not be read on the page ({e})."
+                                )));
+                            }
+                        }
+                    }
+                    Response::Imported { report, .. } => {
+                        let Some(a) = assembler.borrow_mut().take() else {
+                            return;
+                        };
+                        match a.finish() {
+                            Ok((scenario, json)) => {
+                                let scenario = Rc::new(scenario);
+                                scenario_json::remember(&scenario, Rc::from(json));
+                                // The worker kept the scenario under the job's number.
+                                if let Some(lane) = lane.upgrade() {
+                                    *lane.sent.borrow_mut() = Some((job, Rc::downgrade(&scenario)));
+                                }
+                                listener.emit(ImportEvent::Done {
+                                    scenario,
+                                    summary: Rc::new(ImportSummary::from(report)),
+                                });
+                            }
+                            Err(e) => listener.emit(ImportEvent::Failed(format!(
+                                "The imported scenario could not be read on the page ({e})."
+                            ))),
+                        }
+                    }
+                    Response::Failed { message, .. } => {
+                        listener.emit(ImportEvent::Failed(message));
+                    }
+                    Response::Cancelled { .. } => listener.emit(ImportEvent::Cancelled),
+                    _ => {}
+                };
+                self.listeners
+                    .borrow_mut()
+                    .insert(job, Callback::from(on_response));
+                // The worker's current scenario becomes the imported one: the page's record of
+                // what it sent is void until the import is here.
+                interactive.sent.borrow_mut().take();
+                interactive.bridge.send(Request::Import(ImportRequest {
+                    job,
+                    scenario_id: job,
+                    account_id,
+                    input,
+                }));
+            }
+            Backend::Page(_) => {
+                // Followed only to know whether it was cancelled (which forgets it).
+                self.listeners
+                    .borrow_mut()
+                    .insert(job, Callback::from(|_: Response| {}));
+                // A task of its own, after the page has painted the progress.
+                Timeout::new(0, move || {
+                    if client().listeners.borrow_mut().remove(&job).is_none() {
+                        return;
+                    }
+                    let outcome = run_import(&input, account_id);
+                    listener.emit(match outcome {
+                        Ok((scenario, summary)) => ImportEvent::Done {
+                            scenario: Rc::new(scenario),
+                            summary: Rc::new(summary),
+                        },
+                        Err(message) => ImportEvent::Failed(message),
+                    });
+                })
+                .forget();
+            }
+        }
+        job
+    }
+
+    /// Sends the next part of the text of import `job` (started with [`ImportInput::Parts`]);
+    /// the import is read once the `last` part is there. Only in the worker: the page reads a
+    /// file whole where there is none.
+    pub(crate) fn import_part(&self, job: u64, text: String, last: bool) {
+        if let Backend::Worker { interactive, .. } = &self.backend
+            && self.listeners.borrow().contains_key(&job)
+        {
+            interactive
+                .bridge
+                .send(Request::ImportPart { job, text, last });
+        }
+    }
+
+    /// Writes `scenario` as `kind` (files named after `stem`), followed by `listener`; returns
+    /// the job's number. In the worker when there is one, else on the page in a task of its
+    /// own.
+    pub(crate) fn export(
+        &self,
+        scenario: &Rc<Scenario>,
+        kind: TemplateKind,
+        stem: String,
+        listener: Callback<ExportEvent>,
+    ) -> u64 {
+        let job = self.next_job.get();
+        self.next_job.set(job + 1);
+        let on_response = {
+            let listener = listener.clone();
+            Callback::from(move |response: Response| match response {
+                Response::Export { result, .. } => listener.emit(match result {
+                    Ok(data) => ExportEvent::Done(Rc::new(data)),
+                    Err(failure) => ExportEvent::Refused(failure),
+                }),
+                Response::Failed { message, .. } => listener.emit(ExportEvent::Failed(message)),
+                _ => {}
+            })
+        };
+        match &self.backend {
+            Backend::Worker { interactive, .. } => {
+                self.listeners.borrow_mut().insert(job, on_response);
+                let model = self.model_for(interactive, scenario, job, false);
+                interactive.bridge.send(Request::Export(ExportRequest {
+                    job,
+                    model,
+                    kind,
+                    stem,
+                }));
+            }
+            Backend::Page(_) => {
+                self.listeners.borrow_mut().insert(job, on_response);
+                let scenario = Rc::clone(scenario);
+                Timeout::new(0, move || {
+                    if !client().listeners.borrow().contains_key(&job) {
+                        return;
+                    }
+                    let result = run_export(&scenario, kind, &stem);
+                    deliver(Response::Export { job, result });
+                    client().listeners.borrow_mut().remove(&job);
+                })
+                .forget();
+            }
+        }
+        job
+    }
+
+    /// The model of a job over `scenario` in `lane`: its number there, with its JSON when the
+    /// lane does not have it yet (then recorded as sent).
+    fn model_for(&self, lane: &Lane, scenario: &Rc<Scenario>, job: u64, managed: bool) -> ModelRef {
+        let mut sent = lane.sent.borrow_mut();
+        let known = sent
+            .as_ref()
+            .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, scenario)))
+            .map(|(id, _)| *id);
+        let (scenario_id, json) = match known {
+            Some(id) => (id, None),
+            None => {
+                *sent = Some((job, Rc::downgrade(scenario)));
+                (job, Some(scenario_json::json_of(scenario).to_string()))
+            }
+        };
+        let managed_url = managed
+            .then(|| crate::data::asset_url("managed-policies"))
+            .flatten()
+            .and_then(|u| absolute(&u));
+        ModelRef {
+            scenario_id,
+            scenario_json: json,
+            managed_url,
+        }
     }
 
     /// The page's fallback's what-can columns of `catalog`, made once per catalog.

@@ -20,6 +20,10 @@
 
 pub mod account;
 pub mod client;
+pub mod export;
+pub mod import;
 pub mod job;
+pub mod pieces;
 pub mod protocol;
+pub mod scenario_json;
 pub mod worker;

@@ -3,6 +3,8 @@
 
 use iam_engine::catalog::escalation::Reference;
 use iam_engine::eval::Decision;
+use iam_engine::export::PolicyStyle;
+use iam_engine::import::{SkipKind, Skipped, Source};
 use iam_engine::scenario::{ContextValue, IdentityRef, ResourceKind, Target};
 use iam_engine::workbench::PolicySource;
 use iam_engine::workbench::analysis::DecidedRequest;
@@ -14,6 +16,8 @@ use iam_engine::workbench::analysis::fix::FixEdit;
 use iam_engine::workbench::analysis::what_can::WhatCanAnswer;
 use iam_engine::workbench::analysis::who_can::{Access, PrincipalKind, WhoCanEntry};
 use serde::{Deserialize, Serialize};
+
+pub use super::pieces::ScenarioPiece;
 
 /// What the page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +32,21 @@ pub enum Request {
     WhatCan(WhatCanRequest),
     /// What changes between an earlier version of the scenario and the model's.
     Diff(DiffRequest),
+    /// Import a text (a template, authorization details, Terraform or a scenario file): the
+    /// scenario comes back in pieces, and the worker keeps it as its current scenario.
+    Import(ImportRequest),
+    /// The scenario as a CloudFormation template set or a Terraform configuration.
+    Export(ExportRequest),
+    /// The next part of the text of import `job` (sent after its [`Request::Import`] with
+    /// [`ImportInput::Parts`]); the import is read once the `last` part is here.
+    ImportPart {
+        /// The import.
+        job: u64,
+        /// The part, whole characters.
+        text: String,
+        /// Whether it is the last.
+        last: bool,
+    },
     /// Stop the job `job` if it is still running (answered with [`Response::Cancelled`]).
     Cancel {
         /// The job to stop.
@@ -121,6 +140,163 @@ pub struct DiffRequest {
     pub catalog_url: String,
 }
 
+/// What the import reads: one text, or Terraform configuration files read together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportInput {
+    /// One text, read as whatever it is.
+    Text(String),
+    /// `.tf` files, each with its name for the places of what is left out.
+    Terraform(Vec<NamedText>),
+    /// One text sent in parts after the request (`Request::ImportPart`), so that reading a
+    /// real account's file is no long task of the page: each part is read from the file,
+    /// decoded and posted in a task of its own. Only the worker takes it.
+    Parts,
+}
+
+/// A file's name and text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedText {
+    /// The file's name.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// An item the import left out (the engine's [`Skipped`], in a form bincode can carry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedData {
+    /// Its kind.
+    pub kind: SkipKind,
+    /// What.
+    pub what: String,
+    /// Why.
+    pub why: String,
+    /// Its line.
+    pub line: Option<usize>,
+    /// Its column.
+    pub column: Option<usize>,
+    /// Its file.
+    pub file: Option<String>,
+}
+
+impl From<&Skipped> for SkippedData {
+    fn from(s: &Skipped) -> SkippedData {
+        SkippedData {
+            kind: s.kind,
+            what: s.what.clone(),
+            why: s.why.clone(),
+            line: s.line,
+            column: s.column,
+            file: s.file.clone(),
+        }
+    }
+}
+
+impl From<SkippedData> for Skipped {
+    fn from(s: SkippedData) -> Skipped {
+        Skipped {
+            kind: s.kind,
+            what: s.what,
+            why: s.why,
+            line: s.line,
+            column: s.column,
+            file: s.file,
+        }
+    }
+}
+
+/// The import's report, without the scenario: which reader took the text, what was left out,
+/// the assumptions made, and the name the new scenario's slot is based on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Which reader took the text.
+    pub source: Source,
+    /// What was left out, in source order.
+    pub skipped: Vec<SkippedData>,
+    /// The assumptions the import made.
+    pub notes: Vec<String>,
+    /// The name the new scenario's slot is made from ("Imported …").
+    pub slot_base: String,
+}
+
+/// An import: the text (or Terraform files) the page read, read in the worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    /// The page's number for this job.
+    pub job: u64,
+    /// The page's number for the imported scenario: the worker keeps it under this number, so
+    /// the jobs that follow name it instead of sending it.
+    pub scenario_id: u64,
+    /// The account id to give the scenario when the text names none (the open scenario's).
+    pub account_id: Option<String>,
+    /// What to read.
+    pub input: ImportInput,
+}
+
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TemplateKind {
+    /// CloudFormation in YAML (split into nested stacks over the quotas).
+    CfnYaml,
+    /// CloudFormation in JSON (split likewise).
+    CfnJson,
+    /// A Terraform configuration with policies in this style.
+    Terraform(PolicyStyle),
+}
+
+/// An export of the model's scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    /// The page's number for this job.
+    pub job: u64,
+    /// The scenario.
+    pub model: ModelRef,
+    /// What to write.
+    pub kind: TemplateKind,
+    /// The files' name stem (`my-account` for `my-account.yaml`, `my-account-part-1.yaml`).
+    pub stem: String,
+}
+
+/// One file of an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportFileData {
+    /// Its name.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+    /// How many resources it creates (a parent counts its nested stacks).
+    pub resources: usize,
+}
+
+/// An export's files, with why and how a split export deploys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportData {
+    /// The parent (or only) file first.
+    pub files: Vec<ExportFileData>,
+    /// Why the export was split, when it was ([`iam_engine::export::TemplateSet::explanation`]).
+    pub explanation: Option<String>,
+    /// The commands that deploy a split export.
+    pub deploy_commands: Vec<String>,
+}
+
+impl ExportData {
+    /// Whether the export was split into nested stacks.
+    pub fn is_split(&self) -> bool {
+        self.files.len() > 1
+    }
+}
+
+/// Why a scenario could not be exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportFailure {
+    /// What is wrong.
+    pub message: String,
+    /// The line in the document at fault, when known.
+    pub line: Option<usize>,
+    /// The column, when known.
+    pub column: Option<usize>,
+}
+
 /// What the worker answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
@@ -181,6 +357,38 @@ pub enum Response {
         /// The answer.
         answer: DiffData,
     },
+    /// An import `job` read its text: `total` entities follow, in pieces.
+    ImportRead {
+        /// The job.
+        job: u64,
+        /// How many entities the scenario holds.
+        total: usize,
+    },
+    /// The next piece of an imported scenario.
+    ImportPiece {
+        /// The job.
+        job: u64,
+        /// How many entities have been sent, these included.
+        received: usize,
+        /// How many in all.
+        total: usize,
+        /// The piece.
+        piece: ScenarioPiece,
+    },
+    /// Every piece of an import `job` has been sent: its report.
+    Imported {
+        /// The job.
+        job: u64,
+        /// The report.
+        report: ImportReport,
+    },
+    /// The files of an export `job`, or why the scenario cannot be exported.
+    Export {
+        /// The job.
+        job: u64,
+        /// The files, or why not.
+        result: Result<ExportData, ExportFailure>,
+    },
     /// `job` is complete: every row has been sent.
     Done {
         /// The job.
@@ -210,6 +418,10 @@ impl Response {
             | Response::Fix { job, .. }
             | Response::WhatCan { job, .. }
             | Response::Diff { job, .. }
+            | Response::ImportRead { job, .. }
+            | Response::ImportPiece { job, .. }
+            | Response::Imported { job, .. }
+            | Response::Export { job, .. }
             | Response::Done { job }
             | Response::Cancelled { job }
             | Response::Failed { job, .. } => *job,

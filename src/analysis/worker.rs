@@ -24,8 +24,19 @@ use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use super::export::run_export;
+use super::import::{ImportInput, ImportJob};
 use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
 use super::protocol::{ModelRef, Request, Response};
+
+/// How many scenarios the worker keeps: the page's record of what a worker has is its last
+/// sent or imported one, and an import read while the page sends another scenario must not
+/// make the page's record wrong.
+pub const KEPT_SCENARIOS: usize = 2;
+
+/// How long an import computes between two looks at the messages once the text is read (the
+/// scenario's pieces), in milliseconds.
+pub const IMPORT_STEP_MS: f64 = 20.0;
 
 /// How long the worker computes before it posts a band and lets other messages in, in
 /// milliseconds: short enough that a Cancel is honoured at once, long enough that posting and
@@ -59,8 +70,10 @@ enum Asset<T> {
 /// The analysis worker's state.
 #[derive(Debug, Default)]
 pub struct AnalysisWorker {
-    /// The last scenario the page sent, with the page's number for it.
-    scenario: Option<(u64, Rc<Scenario>)>,
+    /// The last scenarios the page sent or an import made, with the page's numbers for them,
+    /// newest last ([`KEPT_SCENARIOS`] at most: an import's scenario stays beside one the page
+    /// sent meanwhile).
+    scenarios: Vec<(u64, Rc<Scenario>)>,
     /// The AWS-managed policies, by URL.
     managed: HashMap<String, Asset<ManagedPolicies>>,
     /// The escalation catalog, by URL.
@@ -72,6 +85,21 @@ pub struct AnalysisWorker {
     columns: Option<(String, Rc<RefCell<CatalogColumns>>)>,
     /// The jobs being computed, by number.
     running: HashMap<u64, Running>,
+    /// The imports being read or sent, by number: who asked, the number of the scenario they
+    /// make, and the job.
+    imports: HashMap<u64, (HandlerId, u64, ImportJob)>,
+    /// The imports whose text is arriving in parts: who asked, the scenario's number, the
+    /// account id, and the text so far.
+    arriving: HashMap<u64, Arriving>,
+}
+
+/// An import whose text is arriving in parts.
+#[derive(Debug)]
+struct Arriving {
+    to: HandlerId,
+    scenario_id: u64,
+    account_id: Option<String>,
+    text: String,
 }
 
 /// What a job computes, as the page asked.
@@ -130,6 +158,8 @@ impl Running {
 pub enum Message {
     /// Compute the next band of this job (unless it was cancelled).
     Step(u64),
+    /// Take the next step of this import (unless it was cancelled).
+    ImportStep(u64),
     /// The managed policies from this URL were fetched and parsed, or why not.
     Managed(String, Result<Rc<ManagedPolicies>, String>),
     /// The escalation catalog from this URL was fetched and parsed, or why not.
@@ -190,23 +220,8 @@ impl AnalysisWorker {
         spec: Spec,
         to: HandlerId,
     ) {
-        if let Some(json) = &model.scenario_json {
-            match Scenario::from_json(json) {
-                Ok(s) => self.scenario = Some((model.scenario_id, Rc::new(s))),
-                Err(e) => {
-                    let message = format!("The scenario could not be read in the worker: {e}");
-                    scope.respond(to, Response::Failed { job: id, message });
-                    return;
-                }
-            }
-        }
-        let scenario = match &self.scenario {
-            Some((sid, s)) if *sid == model.scenario_id => Rc::clone(s),
-            _ => {
-                let message = "The worker does not have this scenario.".to_string();
-                scope.respond(to, Response::Failed { job: id, message });
-                return;
-            }
+        let Some(scenario) = self.model_scenario(scope, id, &model, to) else {
+            return;
         };
         if let Some(url) = &model.managed_url
             && !self.managed.contains_key(url)
@@ -261,6 +276,75 @@ impl AnalysisWorker {
             band_ms: FIRST_BAND_MS,
         });
         schedule(scope, running);
+    }
+
+    /// Keeps `scenario` under the page's number `id`, forgetting the oldest beyond
+    /// [`KEPT_SCENARIOS`].
+    fn keep(&mut self, id: u64, scenario: Rc<Scenario>) {
+        self.scenarios.retain(|(sid, _)| *sid != id);
+        self.scenarios.push((id, scenario));
+        let extra = self.scenarios.len().saturating_sub(KEPT_SCENARIOS);
+        self.scenarios.drain(..extra);
+    }
+
+    /// The scenario `model` names (read from its JSON when it comes with it), or `None` after
+    /// answering job `id` with why not.
+    fn model_scenario(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        id: u64,
+        model: &ModelRef,
+        to: HandlerId,
+    ) -> Option<Rc<Scenario>> {
+        if let Some(json) = &model.scenario_json {
+            match Scenario::from_json(json) {
+                Ok(s) => self.keep(model.scenario_id, Rc::new(s)),
+                Err(e) => {
+                    let message = format!("The scenario could not be read in the worker: {e}");
+                    scope.respond(to, Response::Failed { job: id, message });
+                    return None;
+                }
+            }
+        }
+        match self
+            .scenarios
+            .iter()
+            .find(|(sid, _)| *sid == model.scenario_id)
+        {
+            Some((_, s)) => Some(Rc::clone(s)),
+            None => {
+                let message = "The worker does not have this scenario.".to_string();
+                scope.respond(to, Response::Failed { job: id, message });
+                None
+            }
+        }
+    }
+
+    /// Takes the next step of import `id`: reads the text (the worker keeps the scenario as its
+    /// current one), then sends its pieces for [`IMPORT_STEP_MS`] at a time, then the report.
+    fn import_step(&mut self, scope: &WorkerScope<Self>, id: u64) {
+        let Some((to, scenario_id, job)) = self.imports.get_mut(&id) else {
+            return;
+        };
+        let (to, scenario_id) = (*to, *scenario_id);
+        let (answers, read) = job.step(id, IMPORT_STEP_MS, js_sys::Date::now);
+        let done = job.is_done();
+        if let Some(scenario) = read {
+            self.keep(scenario_id, scenario);
+        }
+        if done {
+            self.imports.remove(&id);
+        } else {
+            let scope = scope.clone();
+            Timeout::new(0, move || scope.send_message(Message::ImportStep(id))).forget();
+        }
+        let failed = matches!(answers.last(), Some(Response::Failed { .. }));
+        for answer in answers {
+            scope.respond(to, answer);
+        }
+        if done && !failed {
+            scope.respond(to, Response::Done { job: id });
+        }
     }
 
     /// Computes the next band of job `id`, if it is still running and its assets are here.
@@ -394,6 +478,7 @@ impl Worker for AnalysisWorker {
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Message) {
         match msg {
             Message::Step(id) => self.step(scope, id),
+            Message::ImportStep(id) => self.import_step(scope, id),
             Message::Managed(url, result) => {
                 let failed = match result {
                     Ok(m) => {
@@ -488,11 +573,83 @@ impl Worker for AnalysisWorker {
                 };
                 self.start(scope, r.job, r.model, spec, id);
             }
+            Request::Import(r) => {
+                if r.input == ImportInput::Parts {
+                    self.arriving.insert(
+                        r.job,
+                        Arriving {
+                            to: id,
+                            scenario_id: r.scenario_id,
+                            account_id: r.account_id,
+                            text: String::new(),
+                        },
+                    );
+                    return;
+                }
+                let job = ImportJob::new(r.input, r.account_id);
+                self.imports.insert(r.job, (id, r.scenario_id, job));
+                let scope = scope.clone();
+                let job = r.job;
+                Timeout::new(0, move || scope.send_message(Message::ImportStep(job))).forget();
+            }
+            Request::ImportPart { job, text, last } => {
+                let Some(arriving) = self.arriving.get_mut(&job) else {
+                    // Cancelled meanwhile.
+                    return;
+                };
+                if arriving.text.is_empty() {
+                    arriving.text = text;
+                } else {
+                    arriving.text.push_str(&text);
+                }
+                if last && let Some(a) = self.arriving.remove(&job) {
+                    let read = ImportJob::new(ImportInput::Text(a.text), a.account_id);
+                    self.imports.insert(job, (a.to, a.scenario_id, read));
+                    let scope = scope.clone();
+                    Timeout::new(0, move || scope.send_message(Message::ImportStep(job))).forget();
+                }
+            }
+            Request::Export(r) => {
+                let Some(scenario) = self.model_scenario(scope, r.job, &r.model, id) else {
+                    return;
+                };
+                let result = run_export(&scenario, r.kind, &r.stem);
+                scope.respond(id, Response::Export { job: r.job, result });
+                scope.respond(id, Response::Done { job: r.job });
+            }
             Request::Cancel { job } => {
                 if let Some(r) = self.running.remove(&job) {
                     scope.respond(r.to, Response::Cancelled { job });
                 }
+                if let Some((to, _, _)) = self.imports.remove(&job) {
+                    scope.respond(to, Response::Cancelled { job });
+                }
+                if let Some(a) = self.arriving.remove(&job) {
+                    scope.respond(a.to, Response::Cancelled { job });
+                }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_keeps_the_last_two_scenarios_by_number() {
+        let mut worker = AnalysisWorker::default();
+        let a = Rc::new(Scenario::new("111122223333"));
+        let b = Rc::new(Scenario::new("444455556666"));
+        worker.keep(1, Rc::clone(&a));
+        worker.keep(2, Rc::clone(&b));
+        worker.keep(3, Rc::clone(&a));
+        let ids: Vec<u64> = worker.scenarios.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, vec![2, 3]);
+        // Kept again: it becomes the newest.
+        worker.keep(2, Rc::clone(&b));
+        let ids: Vec<u64> = worker.scenarios.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, vec![3, 2]);
+        assert!(Rc::ptr_eq(&worker.scenarios[1].1, &b));
     }
 }

@@ -1,12 +1,14 @@
 //! Files dropped anywhere on the page are imported: while a file is dragged over the page an
 //! overlay says what dropping it does, and a drop takes the same path as the Export and import
 //! view's file picker ([`super::export::import_files`]), which keyboard users keep. Drags that
-//! carry no file (the workspace's own drag and drop) are left alone.
+//! carry no file (the workspace's own drag and drop) are left alone. It also shows a large
+//! import's progress, wherever it was started ([`super::import_progress`]).
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::export::{FileImport, import_files};
+use super::import_progress::ImportProgressBar;
 use crate::store::{Action, Notice, NoticeLevel};
 
 /// Whether a drag carries files from outside the page.
@@ -112,9 +114,11 @@ pub fn DropImport() -> Html {
         });
     }
     if !*active {
-        return html! {};
+        return html! { <ImportProgressBar /> };
     }
     html! {
+        <>
+        <ImportProgressBar />
         <div class="drop-overlay" role="status" aria-live="polite">
             <div class="drop-overlay-card">
                 <strong>{ "Drop the file to import it" }</strong>
@@ -124,5 +128,6 @@ pub fn DropImport() -> Html {
                 ) }</span>
             </div>
         </div>
+        </>
     }
 }

@@ -11,28 +11,33 @@
 //! ([`iam_engine::import::detect_and_import`]; the notice says which it read). A good text opens as a new scenario (the open
 //! one stays saved in its slot) and a notice lists what was left out; a bad one shows the
 //! error at its line and column and changes nothing. A file can also be dropped anywhere on the
-//! page ([`super::drop_import`]); both go through [`import_files`].
+//! page ([`super::drop_import`]); both go through [`import_files`]. The text is read in the
+//! analysis worker ([`crate::analysis::import`]), so a real account's import is no long task
+//! of the page; a large file's progress shows with a Cancel button
+//! ([`super::import_progress`]).
 
 use std::rc::Rc;
 
 use iam_engine::catalog::ManagedPolicies;
-use iam_engine::import::{
-    ImportError, ImportOptions, Imported, Skipped, TerraformFile, detect_and_import,
-    import_terraform_files, is_terraform_file_name, summarize_skipped,
-};
+use iam_engine::import::{is_terraform_file_name, summarize_skipped};
 use iam_engine::workbench::{CompileCache, Workbench};
 use yew::prelude::*;
 
+use crate::analysis::client::{ImportEvent, client};
+use crate::analysis::import::ImportSummary;
 use crate::components::export_code::{CodeLang, code_view};
 use crate::components::export_template::TemplatePanel;
+use crate::components::import_progress;
 use crate::data::Loadable;
 use crate::store::{Action, DetailGroup, Notice, NoticeDetails, NoticeLevel, StoreHandle, View};
 
+pub use crate::analysis::import::{ImportInput, NamedText, import_error_text};
+use crate::analysis::import::{PART_BYTES, char_boundary, decode};
 pub use crate::components::export_code::{download, file_name};
 
 /// The notice after a successful import: where it came from, then what was left out counted
 /// by kind ([`summarize_skipped`]), each kind's items folded in the notice's details.
-pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
+pub fn import_notice(imported: &ImportSummary, slot: &str) -> Notice {
     let mut text = format!(
         "Imported the {} as the new scenario \"{slot}\".",
         imported.source.describe()
@@ -75,7 +80,7 @@ pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
                     items: g
                         .items
                         .iter()
-                        .filter_map(|&i| imported.skipped.get(i).map(Skipped::sentence))
+                        .filter_map(|&i| imported.skipped.get(i).map(|s| s.sentence()))
                         .collect(),
                 })
                 .collect(),
@@ -92,51 +97,106 @@ pub fn import_notice(imported: &Imported, slot: &str) -> Notice {
     }
 }
 
-/// What the import reads: a pasted text or one opened file, or Terraform configuration files
-/// read together.
-pub enum ImportInput {
-    /// One text, read as whatever it is.
-    Text(String),
-    /// `.tf` files, each with its name for the places of what is left out.
-    Terraform(Vec<TerraformFile>),
-}
-
-/// The error of a failed import in words, with its place.
-pub fn import_error_text(e: &ImportError) -> String {
-    match (&e.file, e.line, e.column) {
-        (Some(f), Some(l), Some(c)) => format!("{f}, line {l}, column {c}: {}", e.message),
-        (None, Some(l), Some(c)) => format!("Line {l}, column {c}: {}", e.message),
-        _ => e.message.clone(),
-    }
+/// How an import ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportOutcome {
+    /// It opened as a new scenario.
+    Opened,
+    /// It could not be imported (why, in words, with the place); nothing changed.
+    Failed(String),
+    /// The user cancelled it (or started another); nothing changed.
+    Cancelled,
 }
 
 /// Imports `input` (a template, authorization details, Terraform or a scenario file) and opens
 /// it as a new scenario named after its title, with the import report as the app's notice; the
-/// open scenario stays saved in its slot.
-///
-/// # Errors
-/// The import's error in words, with its place; nothing changes then.
-pub fn import_as_new(store: &StoreHandle, input: &ImportInput) -> Result<(), String> {
-    let options = ImportOptions {
-        account_id: Some(store.scenario.account.id.clone()),
-        ..ImportOptions::default()
+/// open scenario stays saved in its slot. The text is read in the analysis worker (on the page
+/// where there is none) and the scenario arrives a piece per task; an input named by `label`
+/// (a large file) shows its progress with a Cancel button ([`import_progress`]). `done` hears
+/// how it ended. Returns the import's job (whose parts follow, for [`ImportInput::Parts`]).
+pub fn import_as_new(
+    store: &StoreHandle,
+    input: ImportInput,
+    label: Option<String>,
+    done: Callback<ImportOutcome>,
+) -> u64 {
+    let account_id = Some(store.scenario.account.id.clone());
+    let shown = label.is_some();
+    let store = store.clone();
+    let job = Rc::new(std::cell::Cell::new(0u64));
+    let listener = {
+        let job = Rc::clone(&job);
+        Callback::from(move |event: ImportEvent| {
+            let id = job.get();
+            match event {
+                ImportEvent::Read { total } => import_progress::advance(id, 0, total),
+                ImportEvent::Progress { received, total } => {
+                    import_progress::advance(id, received, total);
+                }
+                ImportEvent::Done { scenario, summary } => {
+                    if shown && !import_progress::is_current(id) {
+                        // Cancelled after its last piece was on its way.
+                        done.emit(ImportOutcome::Cancelled);
+                        return;
+                    }
+                    import_progress::end(id);
+                    let slot = crate::storage::unique_slot_name(&summary.slot_base);
+                    crate::storage::open_imported(&store, scenario, &summary.slot_base);
+                    store.dispatch(Action::SetNotice(Some(import_notice(&summary, &slot))));
+                    done.emit(ImportOutcome::Opened);
+                }
+                ImportEvent::Failed(message) => {
+                    import_progress::end(id);
+                    done.emit(ImportOutcome::Failed(message));
+                }
+                ImportEvent::Cancelled => {
+                    import_progress::end(id);
+                    done.emit(ImportOutcome::Cancelled);
+                }
+            }
+        })
     };
-    let imported = match input {
-        ImportInput::Text(text) => detect_and_import(text, &options),
-        ImportInput::Terraform(files) => import_terraform_files(files, &options),
+    let id = client().import(input, account_id, listener);
+    job.set(id);
+    if let Some(label) = label {
+        import_progress::begin(id, label);
     }
-    .map_err(|e| import_error_text(&e))?;
-    let mut scenario = imported.scenario.clone();
-    let base = if scenario.title.trim().is_empty() {
-        scenario.title = format!("Imported {}", imported.source.describe());
-        scenario.title.clone()
-    } else {
-        format!("Imported {}", scenario.title)
-    };
-    let slot = crate::storage::unique_slot_name(&base);
-    crate::storage::open_as_new(store, scenario, &base);
-    store.dispatch(Action::SetNotice(Some(import_notice(&imported, &slot))));
-    Ok(())
+    id
+}
+
+/// Reads `file` a part at a time ([`PART_BYTES`]), each part decoded and sent to the worker in
+/// a task of its own, for import `job`; stops when the import is cancelled. Returns why the
+/// file could not be read, if it could not.
+async fn send_parts(file: &web_sys::File, job: u64) -> Result<(), String> {
+    let size = file.size();
+    let mut carry: Vec<u8> = Vec::new();
+    let mut start = 0.0;
+    loop {
+        let end = (start + PART_BYTES as f64).min(size);
+        let last = end >= size;
+        let part = file
+            .slice_with_f64_and_f64(start, end)
+            .map_err(|_| format!("{} could not be read.", file.name()))?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(part.array_buffer())
+            .await
+            .map_err(|_| format!("{} could not be read.", file.name()))?;
+        if !import_progress::is_current(job) {
+            return Ok(());
+        }
+        carry.extend(js_sys::Uint8Array::new(&buffer).to_vec());
+        let cut = if last {
+            carry.len()
+        } else {
+            char_boundary(&carry)
+        };
+        let rest = carry.split_off(cut);
+        let text = decode(std::mem::replace(&mut carry, rest));
+        client().import_part(job, text, last);
+        if last {
+            return Ok(());
+        }
+        start = end;
+    }
 }
 
 /// A file's text is put back in the import box, for the user to read and fix at the error's
@@ -159,6 +219,8 @@ pub enum FileImport {
         /// The file's text, when it was read and is small enough to show.
         shown_text: Option<String>,
     },
+    /// The user cancelled it; nothing changed.
+    Cancelled,
 }
 
 /// Reads `files` and imports them as a new scenario ([`import_as_new`]), then tells `done` how
@@ -196,11 +258,46 @@ pub fn import_files(store: StoreHandle, files: Vec<web_sys::File>, done: Callbac
         )));
         return;
     }
+    let streamed =
+        !terraform && total > SHOWN_TEXT_MAX as f64 && crate::analysis::client::uses_worker();
+    if let ([file], true) = (files.as_slice(), streamed) {
+        // A real account's file: read, decoded and sent to the worker a part at a time, so
+        // that no task of the page holds all of it.
+        let file = file.clone();
+        let label = format!("{name} ({})", crate::text::megabytes(total));
+        let on_done = {
+            let done = done.clone();
+            let name = name.clone();
+            Callback::from(move |outcome| {
+                done.emit(match outcome {
+                    ImportOutcome::Opened => FileImport::Done { shown_text: None },
+                    ImportOutcome::Failed(e) => FileImport::Failed {
+                        message: format!("{name}: {e}"),
+                        shown_text: None,
+                    },
+                    ImportOutcome::Cancelled => FileImport::Cancelled,
+                });
+            })
+        };
+        let job = import_as_new(&store, ImportInput::Parts, Some(label), on_done);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(message) = send_parts(&file, job).await {
+                if import_progress::is_current(job) {
+                    import_progress::cancel();
+                }
+                done.emit(FileImport::Failed {
+                    message,
+                    shown_text: None,
+                });
+            }
+        });
+        return;
+    }
     wasm_bindgen_futures::spawn_local(async move {
         let mut read = Vec::with_capacity(files.len());
         for file in &files {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(value) => read.push(TerraformFile {
+                Ok(value) => read.push(NamedText {
                     name: file.name(),
                     text: value.as_string().unwrap_or_default(),
                 }),
@@ -211,19 +308,17 @@ pub fn import_files(store: StoreHandle, files: Vec<web_sys::File>, done: Callbac
             }
         }
         let size: usize = read.iter().map(|f| f.text.len()).sum();
-        let announced = size > SHOWN_TEXT_MAX;
-        if announced {
-            // A real account takes a moment: say so, and let the page paint it first.
-            store.dispatch(Action::SetNotice(Some(Notice {
-                level: NoticeLevel::Info,
-                text: format!(
-                    "Importing {name} ({})…",
-                    crate::text::megabytes(size as f64)
-                ),
-                details: None,
-            })));
-            gloo::timers::future::TimeoutFuture::new(40).await;
-        }
+        // A real account takes a moment: its progress is shown, with a Cancel button.
+        let label = (size > SHOWN_TEXT_MAX).then(|| {
+            format!(
+                "{} ({})",
+                match read.as_slice() {
+                    [one] => one.name.clone(),
+                    _ => format!("{} files", read.len()),
+                },
+                crate::text::megabytes(size as f64)
+            )
+        });
         let shown_text = match read.as_slice() {
             [one] if one.text.len() <= SHOWN_TEXT_MAX => Some(one.text.clone()),
             _ => None,
@@ -233,17 +328,23 @@ pub fn import_files(store: StoreHandle, files: Vec<web_sys::File>, done: Callbac
         } else {
             ImportInput::Text(read.pop().map(|f| f.text).unwrap_or_default())
         };
-        let outcome = import_as_new(&store, &input);
-        if announced && outcome.is_err() {
-            store.dispatch(Action::SetNotice(None));
-        }
-        done.emit(match outcome {
-            Ok(()) => FileImport::Done { shown_text },
-            Err(e) => FileImport::Failed {
-                message: if terraform { e } else { format!("{name}: {e}") },
-                shown_text,
-            },
-        });
+        import_as_new(
+            &store,
+            input,
+            label,
+            Callback::from(move |outcome| {
+                done.emit(match outcome {
+                    ImportOutcome::Opened => FileImport::Done {
+                        shown_text: shown_text.clone(),
+                    },
+                    ImportOutcome::Failed(e) => FileImport::Failed {
+                        message: if terraform { e } else { format!("{name}: {e}") },
+                        shown_text: shown_text.clone(),
+                    },
+                    ImportOutcome::Cancelled => FileImport::Cancelled,
+                });
+            }),
+        );
     });
 }
 
@@ -348,10 +449,23 @@ pub fn ExportView() -> Html {
         let import_text = import_text.clone();
         let import_error = import_error.clone();
         Callback::from(move |_| {
-            match import_as_new(&store, &ImportInput::Text((*import_text).clone())) {
-                Ok(()) => import_error.set(None),
-                Err(e) => import_error.set(Some(e)),
-            }
+            let import_error = import_error.clone();
+            let text = (*import_text).clone();
+            let label = (text.len() > SHOWN_TEXT_MAX).then(|| {
+                format!(
+                    "the pasted text ({})",
+                    crate::text::megabytes(text.len() as f64)
+                )
+            });
+            import_as_new(
+                &store,
+                ImportInput::Text(text),
+                label,
+                Callback::from(move |outcome| match outcome {
+                    ImportOutcome::Opened | ImportOutcome::Cancelled => import_error.set(None),
+                    ImportOutcome::Failed(e) => import_error.set(Some(e)),
+                }),
+            );
         })
     };
     let on_file = {
@@ -387,6 +501,7 @@ pub fn ExportView() -> Html {
                             import_text.set(text);
                         }
                     }
+                    FileImport::Cancelled => import_error.set(None),
                 }),
             );
         })

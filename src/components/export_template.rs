@@ -6,17 +6,19 @@
 //! with Copy and Download (`main.tf` for Terraform), and the engine's list of what it leaves out
 //! ([`iam_engine::export::left_out`], [`iam_engine::export::terraform_left_out`]). The format
 //! and the policy style are the panel's own view state; the text is a function of the scenario's
-//! revision and them.
+//! revision and them, written in the analysis worker ([`crate::analysis::export`]) while the
+//! panel says so, and kept only for the revision it was written from.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
-use iam_engine::export::{
-    ExportFile, Format, PolicyStyle, TemplateSet, TerraformOptions, cloudformation_files, left_out,
-    terraform, terraform_left_out,
-};
+use iam_engine::export::{PolicyStyle, left_out, terraform_left_out};
 use iam_engine::scenario::Scenario;
 use yew::prelude::*;
 
+use crate::analysis::client::{ExportEvent, client};
+use crate::analysis::protocol::{ExportData, TemplateKind};
 use crate::components::export_code::{CodeLang, code_view, download, file_name};
 
 /// What the panel exports.
@@ -94,13 +96,13 @@ fn toggles<T: Copy + PartialEq + 'static>(
 /// For an export split into nested stacks: why, and the files, each to show or download (as
 /// `mime`, the format's).
 fn split_files(
-    set: &TemplateSet,
+    set: &ExportData,
     index: usize,
     shown: &UseStateHandle<usize>,
     status: &UseStateHandle<String>,
     mime: &'static str,
 ) -> Html {
-    let Some(why) = set.explanation() else {
+    let Some(why) = set.explanation.clone() else {
         return html! {};
     };
     let rows = set
@@ -142,7 +144,7 @@ fn split_files(
             }
         })
         .collect::<Html>();
-    let commands = set.deploy_commands().join("\n");
+    let commands = set.deploy_commands.join("\n");
     html! {
         <div class="export-split" role="note">
             <p>{ why }</p>
@@ -150,6 +152,72 @@ fn split_files(
             <ul class="export-split-files" aria-label="Template files">{ rows }</ul>
         </div>
     }
+}
+
+/// An export's outcome: the files, or why there are none, in words.
+type Outcome = Result<Rc<ExportData>, String>;
+
+/// What an export is of: the scenario's revision, the kind of files and their name stem.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ExportKey {
+    revision: u64,
+    kind: TemplateKind,
+    stem: String,
+}
+
+/// The export of `scenario` (at `revision`) as `kind`, written in the analysis worker (on the
+/// page where there is none): `None` until it arrives. The outcomes of this revision are kept
+/// by key, so switching formats back and forth does not write them again; another revision's
+/// are dropped, so an outcome is never shown for a revision it was not written from.
+#[hook]
+fn use_export(
+    scenario: &Rc<Scenario>,
+    revision: u64,
+    kind: TemplateKind,
+    stem: String,
+) -> Option<Outcome> {
+    let cache = use_mut_ref(HashMap::<ExportKey, Outcome>::new);
+    let update = use_force_update();
+    let key = ExportKey {
+        revision,
+        kind,
+        stem,
+    };
+    {
+        let cache: Rc<RefCell<HashMap<ExportKey, Outcome>>> = Rc::clone(&cache);
+        let scenario = Rc::clone(scenario);
+        use_effect_with(key.clone(), move |key| {
+            cache.borrow_mut().retain(|k, _| k.revision == key.revision);
+            let mut job = None;
+            if !cache.borrow().contains_key(key) {
+                let answered = key.clone();
+                let listener = Callback::from(move |event: ExportEvent| {
+                    let outcome = match event {
+                        ExportEvent::Done(data) => Ok(data),
+                        ExportEvent::Refused(e) => Err(format!(
+                            "This scenario cannot be exported: {}{}",
+                            e.message,
+                            e.line
+                                .map(|l| format!(" (line {l}, column {})", e.column.unwrap_or(1)))
+                                .unwrap_or_default()
+                        )),
+                        ExportEvent::Failed(message) => {
+                            Err(format!("The export could not be written: {message}"))
+                        }
+                    };
+                    cache.borrow_mut().insert(answered.clone(), outcome);
+                    update.force_update();
+                });
+                job = Some(client().export(&scenario, key.kind, key.stem.clone(), listener));
+            }
+            move || {
+                if let Some(job) = job {
+                    client().cancel(job);
+                }
+            }
+        });
+    }
+    cache.borrow().get(&key).cloned()
 }
 
 /// Properties of [`TemplatePanel`].
@@ -176,27 +244,12 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
     // The files are named after the scenario (`my-account.yaml`, `my-account-part-1.yaml`).
     let stem = file_name(&props.scenario.title, &props.slot, "x");
     let stem = stem.strip_suffix(".x").unwrap_or(&stem).to_owned();
-    let files = use_memo((props.revision, *target, *style, stem), {
-        let scenario = Rc::clone(&props.scenario);
-        move |(_, target, style, stem)| match target {
-            ExportTarget::CfnYaml => cloudformation_files(&scenario, Format::Yaml, stem),
-            ExportTarget::CfnJson => cloudformation_files(&scenario, Format::Json, stem),
-            ExportTarget::Terraform => terraform(
-                &scenario,
-                &TerraformOptions {
-                    policy_style: *style,
-                },
-            )
-            .map(|text| TemplateSet {
-                files: vec![ExportFile {
-                    name: "main.tf".to_owned(),
-                    text,
-                    resources: 0,
-                }],
-                resources: 0,
-            }),
-        }
-    });
+    let kind = match *target {
+        ExportTarget::CfnYaml => TemplateKind::CfnYaml,
+        ExportTarget::CfnJson => TemplateKind::CfnJson,
+        ExportTarget::Terraform => TemplateKind::Terraform(*style),
+    };
+    let files = use_export(&props.scenario, props.revision, kind, stem);
     let terraform_chosen = *target == ExportTarget::Terraform;
 
     let on_target = {
@@ -232,15 +285,23 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
         ExportTarget::Terraform => ("text/plain", "Terraform configuration (HCL)"),
     };
 
-    let body = match &*files {
-        Ok(set) => {
+    let body = match files {
+        None => html! {
+            <p class="muted export-loading" role="status" aria-busy="true">
+                { format!("Writing the {what}…") }
+            </p>
+        },
+        Some(Err(message)) => html! {
+            <p class="field-error export-error" role="alert">{ message }</p>
+        },
+        Some(Ok(set)) => {
             let index = (*shown).min(set.files.len().saturating_sub(1));
             let Some(current) = set.files.get(index) else {
                 return html! {};
             };
             let text = &current.text;
             let file = current.name.clone();
-            let split = split_files(set, index, &shown, &status, mime);
+            let split = split_files(&set, index, &shown, &status, mime);
             let on_copy = {
                 let text = text.clone();
                 let code = code_ref.clone();
@@ -283,12 +344,6 @@ pub fn TemplatePanel(props: &TemplatePanelProps) -> Html {
                 </>
             }
         }
-        Err(e) => html! {
-            <p class="field-error export-error" role="alert">
-                { format!("This scenario cannot be exported: {}", e.message) }
-                { e.line.map(|l| format!(" (line {l}, column {})", e.column.unwrap_or(1))).unwrap_or_default() }
-            </p>
-        },
     };
 
     let (items, intro) = if terraform_chosen {

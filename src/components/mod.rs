@@ -14,6 +14,7 @@ pub mod export_code;
 pub mod export_template;
 pub mod findings;
 pub mod gallery;
+pub mod import_progress;
 pub mod notice_details;
 pub mod scenarios;
 pub mod share;

@@ -131,7 +131,10 @@ fn save_now(store: &StoreHandle) {
     kv.set_failure_listener(Rc::new(late_failure));
     let slots = Slots::new(&*kv);
     let failures = LATE_FAILURES.with(Cell::get);
-    let outcome = slots.write(&store.slot, &store.scenario, now());
+    // The text is written once per change and shared with the workers' lanes (an imported
+    // scenario's came with it from the worker).
+    let json = crate::analysis::scenario_json::json_of(&store.scenario);
+    let outcome = slots.write_json(&store.slot, &store.scenario.title, &json, now());
     super::watch::notify_saved();
     if LATE_FAILURES.with(Cell::get) != failures {
         // The large store refused at once; `late_failure` has said so.

@@ -92,6 +92,18 @@ pub fn open_as_new(store: &StoreHandle, scenario: Scenario, base: &str) {
     });
 }
 
+/// Opens an imported `scenario` as a new local scenario named after `base` (see
+/// [`open_as_new`]), keeping the snapshot itself: the page may know its JSON already (an import
+/// read in the worker), which saving it then reuses.
+pub fn open_imported(store: &StoreHandle, scenario: Rc<Scenario>, base: &str) {
+    flush_autosave();
+    store.dispatch(Action::Open {
+        scenario,
+        slot: unique_slot_name(base),
+        unsaved_copy: false,
+    });
+}
+
 /// Every saved scenario, most recently updated first.
 pub fn list() -> Vec<SlotInfo> {
     let (kv, _) = backend();

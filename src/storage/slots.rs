@@ -223,20 +223,34 @@ impl<'a> Slots<'a> {
     /// # Errors
     /// When the browser refuses the write; the previous contents of the slot then stay.
     pub fn write(&self, name: &str, scenario: &Scenario, now: f64) -> Result<bool, StorageError> {
-        let text = scenario.to_json();
+        self.write_json(name, &scenario.title, &scenario.to_json(), now)
+    }
+
+    /// [`Slots::write`] of a scenario whose JSON ([`Scenario::to_json`]) is `text` and whose
+    /// title is `title`, for a caller that has the text already.
+    ///
+    /// # Errors
+    /// When the browser refuses the write; the previous contents of the slot then stay.
+    pub fn write_json(
+        &self,
+        name: &str,
+        title: &str,
+        text: &str,
+        now: f64,
+    ) -> Result<bool, StorageError> {
         let key = slot_key(name);
         let listing = self.list();
-        if self.kv.get(&key).as_deref() == Some(text.as_str()) && listing.contains(name) {
+        if self.kv.get(&key).as_deref() == Some(text) && listing.contains(name) {
             return Ok(false);
         }
-        self.kv.set(&key, &text)?;
+        self.kv.set(&key, text)?;
         let mut slots = listing.slots;
         slots.retain(|s| s.name != name);
         slots.insert(
             0,
             SlotInfo {
                 name: name.to_owned(),
-                title: scenario.title.clone(),
+                title: title.to_owned(),
                 updated: now,
             },
         );

@@ -4,11 +4,12 @@
 
 use crate::common;
 
-use common::{HostedStore, click, mount_with_store, settle, type_into};
+use common::{HostedStore, click, find, mount_with_store, settle, type_into};
 use std::rc::Rc;
 
 use iam_engine::scenario::{Scenario, gallery_entry};
 use iam_playground_app::components::export::ExportView;
+use iam_playground_app::components::import_progress::{self, ImportProgressBar};
 use iam_playground_app::components::notice_details::{NoticeDetailsProps, NoticeDetailsView};
 use iam_playground_app::store::{Action, RequestState, Selection};
 use iam_playground_app::store::{DetailGroup, NoticeDetails};
@@ -392,4 +393,77 @@ async fn a_scenario_over_the_stack_quota_exports_a_parent_and_nested_stacks_to_s
             .as_deref()
             == Some("true")
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_template_is_written_off_the_render_with_a_loading_state_until_it_arrives() {
+    let (root, _store) =
+        mount_with_store(example(), Selection::default(), html! { <ExportView /> }).await;
+    // Rendered once: the export is asked for, not written during the render.
+    let loading = q(&root, ".export-loading");
+    assert_eq!(loading.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(
+        loading.text_content().unwrap(),
+        "Writing the CloudFormation template (YAML)…"
+    );
+    assert!(
+        root.query_selector(".export-template pre.export-code")
+            .unwrap()
+            .is_none()
+    );
+    let code = find(&root, ".export-template pre.export-code").await;
+    assert!(code.text_content().unwrap().contains("AWS::IAM::User"));
+    assert!(root.query_selector(".export-loading").unwrap().is_none());
+    // Another format is asked for in turn; coming back to YAML shows the kept text at once.
+    click(&q(&root, "button[data-format=terraform]")).await;
+    find(&root, "pre.export-code[data-format=hcl]").await;
+    q(&root, "button[data-format=yaml]")
+        .dyn_ref::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    yew::scheduler::flush().await;
+    assert!(
+        root.query_selector("pre.export-code[data-format=yaml]")
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_large_import_shows_its_progress_and_can_be_cancelled() {
+    let root = common::mount::<ImportProgressBar>(());
+    yew::scheduler::flush().await;
+    assert!(root.query_selector(".import-progress").unwrap().is_none());
+    import_progress::begin(9_001, "real-account.json (38.6 MB)".to_owned());
+    yew::scheduler::flush().await;
+    let bar = q(&root, ".import-progress");
+    assert_eq!(bar.get_attribute("role").as_deref(), Some("status"));
+    let text = bar.text_content().unwrap();
+    assert!(
+        text.contains("Importing real-account.json (38.6 MB)"),
+        "{text}"
+    );
+    assert!(text.contains("Reading…"), "{text}");
+    import_progress::advance(9_001, 1_000, 8_300);
+    yew::scheduler::flush().await;
+    let text = q(&root, ".import-progress").text_content().unwrap();
+    assert!(
+        text.contains("1,000 of 8,300 entities on the page"),
+        "{text}"
+    );
+    let progress = q(&root, "progress.import-progress-bar");
+    assert_eq!(progress.get_attribute("value").as_deref(), Some("1000"));
+    assert_eq!(progress.get_attribute("max").as_deref(), Some("8300"));
+    // Another job's progress is not this one's.
+    import_progress::advance(9_002, 5, 10);
+    yew::scheduler::flush().await;
+    assert_eq!(
+        q(&root, "progress.import-progress-bar")
+            .get_attribute("value")
+            .as_deref(),
+        Some("1000")
+    );
+    click(&q(&root, ".import-progress-cancel")).await;
+    assert!(root.query_selector(".import-progress").unwrap().is_none());
+    assert_eq!(import_progress::current(), None);
 }

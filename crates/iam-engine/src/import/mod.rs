@@ -61,7 +61,7 @@ pub use terraform::{
     TerraformFile, import_terraform_files, is_terraform_file_name, terraform_policies_in,
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::export::node::Node;
 use crate::scenario::{MAX_SCENARIO_BYTES, PolicyRef, ResourceKind, Scenario};
@@ -106,7 +106,7 @@ pub struct ImportOptions {
 }
 
 /// Which reader took the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Source {
     /// A CloudFormation template in YAML.
@@ -142,7 +142,7 @@ impl Source {
 
 /// What kind of thing an import left out: the import report counts them by kind
 /// ([`summarize_skipped`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipKind {
     /// Older, non-default versions of customer-managed policies (only the default one is in
