@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod clipboard;
 pub mod components;
 pub mod data;
+pub mod lazy;
 pub mod page;
 pub mod storage;
 pub mod store;

@@ -233,7 +233,9 @@ pub fn import_files(store: StoreHandle, files: Vec<web_sys::File>, done: Callbac
         } else {
             ImportInput::Text(read.pop().map(|f| f.text).unwrap_or_default())
         };
-        let outcome = import_as_new(&store, &input);
+        // The importers (YAML, HCL, CloudFormation, Terraform) are a chunk of their own in the
+        // release build (crate::lazy), fetched with the first file.
+        let outcome = crate::lazy::import_as_new(&store, &input).await;
         if announced && outcome.is_err() {
             store.dispatch(Action::SetNotice(None));
         }

@@ -46,11 +46,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
-use super::export::ExportView;
-use super::findings::FindingsView;
-use super::simulator::Simulator;
-use super::workspace::Workspace;
 use crate::data::Loadable;
+use crate::lazy::{LazyView, Part};
 use crate::page::{playground_url, query_param};
 use crate::store::NoticeLevel;
 
@@ -217,23 +214,25 @@ pub fn EmbedView() -> Html {
         html! { <p class="notice notice-warning embed-param-error" role="status">{ message.clone() }</p> }
     });
     let content = content.unwrap_or(Shown::PolicyAndSimulation);
+    // Each view's code is a chunk of its own in the release build (crate::lazy).
+    let lazy = |part: Part| html! { <LazyView {part} policy={policy.clone().map(AttrValue::from)} /> };
     let body = match content {
         Shown::PolicyAndSimulation => html! {
             <>
                 <section class="embed-part" aria-label="Policies">
-                    <Frozen {readonly}><Workspace /></Frozen>
+                    <Frozen {readonly}>{ lazy(Part::Workspace) }</Frozen>
                 </section>
-                <section class="embed-part" aria-label="Simulation"><Simulator /></section>
+                <section class="embed-part" aria-label="Simulation">{ lazy(Part::Simulator) }</section>
             </>
         },
-        Shown::Workspace => html! { <Frozen {readonly}><Workspace /></Frozen> },
-        Shown::Simulate => html! { <Simulator /> },
-        Shown::Export => html! { <Frozen {readonly}><ExportView /></Frozen> },
-        Shown::Findings => html! { <Frozen {readonly}><FindingsView /></Frozen> },
-        Shown::Decision => html! { <decision_card::DecisionCard /> },
-        Shown::TryIt => html! { <try_it::TryIt policy={policy.map(AttrValue::from)} /> },
-        Shown::Tests => html! { <saved_tests::TestsTable /> },
-        Shown::Canvas => html! { <canvas::CanvasPicture /> },
+        Shown::Workspace => html! { <Frozen {readonly}>{ lazy(Part::Workspace) }</Frozen> },
+        Shown::Simulate => lazy(Part::Simulator),
+        Shown::Export => html! { <Frozen {readonly}>{ lazy(Part::Export) }</Frozen> },
+        Shown::Findings => html! { <Frozen {readonly}>{ lazy(Part::Findings) }</Frozen> },
+        Shown::Decision => lazy(Part::Decision),
+        Shown::TryIt => lazy(Part::TryIt),
+        Shown::Tests => lazy(Part::Tests),
+        Shown::Canvas => lazy(Part::Canvas),
     };
     let compact = Shown::COMPACT.contains(&content);
     html! {
