@@ -14,8 +14,15 @@
 //! chunks, and gives the main module an import that fetches them. Without the feature (debug
 //! builds, `trunk serve`, the tests) the renderer is called directly and nothing waits.
 
+use std::rc::Rc;
+
+use iam_engine::catalog::ManagedPolicies;
+use iam_engine::scenario::Scenario;
 use yew::prelude::*;
 
+use crate::analysis::client::{self, JobSpec, PageJobs};
+use crate::analysis::job::Job;
+use crate::analysis::protocol::Response;
 use crate::components::export::ImportInput;
 use crate::components::{
     analysis::AnalysisView, compare::CompareView, embed, export::ExportView,
@@ -23,6 +30,7 @@ use crate::components::{
     workspace::Workspace,
 };
 use crate::store::StoreHandle;
+
 
 /// A part of the app that is loaded on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,6 +154,21 @@ mod loader {
         crate::components::export::import_as_new(store, input)
     }
 
+    pub async fn make_page_job(
+        scenario: Rc<Scenario>,
+        managed: Option<Rc<ManagedPolicies>>,
+        spec: JobSpec,
+    ) -> Result<Option<Job>, String> {
+        Ok(client::make_page_job(scenario, managed, spec))
+    }
+
+    pub async fn step_page_job(
+        jobs: &PageJobs,
+        id: u64,
+    ) -> Result<Option<(Vec<Response>, bool)>, String> {
+        Ok(client::step_page_job(jobs, id))
+    }
+
     /// Without the split build every part is in the one module: nothing is ever loading.
     pub fn render_fn(part: Part) -> Render {
         match part {
@@ -258,6 +281,42 @@ mod loader {
         })
     }
 
+    #[wasm_split(page_analysis, fallible)]
+    fn page_make(
+        scenario: Rc<Scenario>,
+        managed: Option<Rc<ManagedPolicies>>,
+        spec: JobSpec,
+    ) -> Result<Option<Job>, LoadFailed> {
+        Ok(client::make_page_job(scenario, managed, spec))
+    }
+
+    #[wasm_split(page_analysis, fallible)]
+    fn page_step(jobs: &PageJobs, id: u64) -> Result<Option<(Vec<Response>, bool)>, LoadFailed> {
+        Ok(client::step_page_job(jobs, id))
+    }
+
+    const PAGE_ANALYSIS_FAILED: &str =
+        "The analysis could not be loaded. Check the connection and try again.";
+
+    pub async fn make_page_job(
+        scenario: Rc<Scenario>,
+        managed: Option<Rc<ManagedPolicies>>,
+        spec: JobSpec,
+    ) -> Result<Option<Job>, String> {
+        page_make(scenario, managed, spec)
+            .await
+            .map_err(|LoadFailed| PAGE_ANALYSIS_FAILED.to_owned())
+    }
+
+    pub async fn step_page_job(
+        jobs: &PageJobs,
+        id: u64,
+    ) -> Result<Option<(Vec<Response>, bool)>, String> {
+        page_step(jobs, id)
+            .await
+            .map_err(|LoadFailed| PAGE_ANALYSIS_FAILED.to_owned())
+    }
+
     thread_local! {
         static LOADED: RefCell<[Option<Render>; Part::ALL.len()]> =
             const { RefCell::new([None; Part::ALL.len()]) };
@@ -297,6 +356,11 @@ pub use loader::{load, loaded};
 /// Imports `input` as a new scenario ([`crate::components::export::import_as_new`]); in the
 /// split build the importers are the `import` chunk, fetched on the first import.
 pub use loader::import_as_new;
+
+/// The analysis client's fallback for a page without workers ([`crate::analysis::client`]):
+/// makes a job and runs a slice of it; in the split build this is the `page_analysis` chunk,
+/// which a browser with workers never fetches.
+pub(crate) use loader::{make_page_job, step_page_job};
 
 /// Starts fetching a part's chunk without waiting for it (the view the address opens, as
 /// early as possible).

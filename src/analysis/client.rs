@@ -86,7 +86,7 @@ enum Backend {
         account: RefCell<Option<Rc<Lane>>>,
     },
     /// On the page, a slice per task (the build ships no worker).
-    Page(Rc<RefCell<HashMap<u64, Job>>>),
+    Page(PageJobs),
 }
 
 /// What a job computes (see [`Client::start`]).
@@ -202,24 +202,77 @@ pub fn uses_worker() -> bool {
     matches!(client().backend, Backend::Worker { .. })
 }
 
-/// Runs the next slice of the page's job `id`, then schedules the one after it.
-fn page_slice(jobs: Rc<RefCell<HashMap<u64, Job>>>, id: u64) {
-    let answers = {
-        let mut running = jobs.borrow_mut();
-        let Some(job) = running.get_mut(&id) else {
-            return;
+/// The page's fallback's running jobs.
+pub(crate) type PageJobs = Rc<RefCell<HashMap<u64, Job>>>;
+
+/// Runs the next slice of the page's job `id`, then schedules the one after it. The jobs'
+/// code is the `page_analysis` chunk of the split build (crate::lazy), fetched by the first
+/// job: a browser with workers never loads it.
+fn page_slice(jobs: PageJobs, id: u64) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let answers = match crate::lazy::step_page_job(&jobs, id).await {
+            Ok(Some((answers, done))) => {
+                if !done {
+                    let jobs = Rc::clone(&jobs);
+                    Timeout::new(0, move || page_slice(jobs, id)).forget();
+                }
+                answers
+            }
+            Ok(None) => return,
+            Err(message) => {
+                jobs.borrow_mut().remove(&id);
+                vec![Response::Failed { job: id, message }]
+            }
         };
-        let answers = job.step(id, PAGE_SLICE_MS, js_sys::Date::now);
-        if job.is_done() {
-            running.remove(&id);
-        } else {
-            let jobs = Rc::clone(&jobs);
-            Timeout::new(0, move || page_slice(jobs, id)).forget();
+        for answer in answers {
+            deliver(answer);
         }
-        answers
-    };
-    for answer in answers {
-        deliver(answer);
+    });
+}
+
+/// One slice of the page's job `id`: its answers, and whether it has ended (then it is
+/// forgotten); `None` when there is no such job (cancelled).
+pub(crate) fn step_page_job(jobs: &PageJobs, id: u64) -> Option<(Vec<Response>, bool)> {
+    let mut running = jobs.borrow_mut();
+    let job = running.get_mut(&id)?;
+    let answers = job.step(id, PAGE_SLICE_MS, js_sys::Date::now);
+    let done = job.is_done();
+    if done {
+        running.remove(&id);
+    }
+    Some((answers, done))
+}
+
+/// Makes the page's fallback's job for `spec` over `scenario`; `None` when it needs a catalog
+/// the page does not have yet.
+pub(crate) fn make_page_job(
+    scenario: Rc<Scenario>,
+    managed: Option<Rc<ManagedPolicies>>,
+    spec: JobSpec,
+) -> Option<Job> {
+    match spec {
+        JobSpec::Matrix { actions, resource } => Some(Job::Matrix(MatrixJob::new(
+            scenario, managed, actions, resource,
+        ))),
+        JobSpec::WhoCan { actions, resource } => Some(Job::WhoCan(WhoCanJob::new(
+            scenario, managed, actions, resource,
+        ))),
+        JobSpec::Escalation { catalog } => {
+            catalog.map(|c| Job::Escalation(EscalationJob::new(scenario, managed, c)))
+        }
+        JobSpec::WhatCan {
+            principal,
+            resource,
+            catalog,
+        } => catalog.map(|c| {
+            let columns = client().page_columns(&c);
+            Job::WhatCan(WhatCanJob::new(
+                scenario, managed, c, columns, principal, resource,
+            ))
+        }),
+        JobSpec::Diff { before, catalog } => {
+            catalog.map(|c| Job::Diff(DiffJob::new(before, scenario, managed, c)))
+        }
     }
 }
 
@@ -345,38 +398,22 @@ impl Client {
             Backend::Page(jobs) => {
                 let scenario = Rc::clone(scenario);
                 let managed = managed.cloned();
-                let made = match spec {
-                    JobSpec::Matrix { actions, resource } => Some(Job::Matrix(MatrixJob::new(
-                        scenario, managed, actions, resource,
-                    ))),
-                    JobSpec::WhoCan { actions, resource } => Some(Job::WhoCan(WhoCanJob::new(
-                        scenario, managed, actions, resource,
-                    ))),
-                    JobSpec::Escalation { catalog } => {
-                        catalog.map(|c| Job::Escalation(EscalationJob::new(scenario, managed, c)))
-                    }
-                    JobSpec::WhatCan {
-                        principal,
-                        resource,
-                        catalog,
-                    } => catalog.map(|c| {
-                        let columns = self.page_columns(&c);
-                        Job::WhatCan(WhatCanJob::new(
-                            scenario, managed, c, columns, principal, resource,
-                        ))
-                    }),
-                    JobSpec::Diff { before, catalog } => {
-                        catalog.map(|c| Job::Diff(DiffJob::new(before, scenario, managed, c)))
-                    }
-                };
-                let Some(made) = made else {
-                    let message = "The catalog is not loaded.".to_string();
-                    deliver_later(Response::Failed { job, message });
-                    return job;
-                };
-                jobs.borrow_mut().insert(job, made);
                 let jobs = Rc::clone(jobs);
-                Timeout::new(0, move || page_slice(jobs, job)).forget();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match crate::lazy::make_page_job(scenario, managed, spec).await {
+                        // A job cancelled while its code was loading is not started.
+                        Ok(Some(made)) if client().listeners.borrow().contains_key(&job) => {
+                            jobs.borrow_mut().insert(job, made);
+                            page_slice(jobs, job);
+                        }
+                        Ok(Some(_)) => {}
+                        Ok(None) => {
+                            let message = "The catalog is not loaded.".to_string();
+                            deliver(Response::Failed { job, message });
+                        }
+                        Err(message) => deliver(Response::Failed { job, message }),
+                    }
+                });
             }
         }
         job
