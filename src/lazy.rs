@@ -31,7 +31,6 @@ use crate::components::{
 };
 use crate::store::StoreHandle;
 
-
 /// A part of the app that is loaded on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
@@ -219,8 +218,9 @@ mod loader {
     // The split points. `wasm_split_cli` puts the split points of one name into one module,
     // and code reached from several modules into shared chunks (a file each). Grouped by what
     // a reader opens together, so a view needs a handful of files, not dozens: the workspace
-    // (the app's first view); the simulator and the findings; the analysis and the change
-    // review; the export, the importers, sharing and the examples; the embed's compact views.
+    // (the app's first view); the simulator; the analysis and the change review; the export,
+    // the importers, sharing and the examples; the embed's compact views and the findings (a
+    // compact view too).
     #[wasm_split(workspace, fallible)]
     fn workspace() -> Result<Render, LoadFailed> {
         Ok(render::workspace)
@@ -237,7 +237,7 @@ mod loader {
     fn compare() -> Result<Render, LoadFailed> {
         Ok(render::compare)
     }
-    #[wasm_split(simulator, fallible)]
+    #[wasm_split(embed, fallible)]
     fn findings() -> Result<Render, LoadFailed> {
         Ok(render::findings)
     }
@@ -369,6 +369,36 @@ pub fn preload(part: Part) {
         wasm_bindgen_futures::spawn_local(async move {
             let _ = load(part).await;
         });
+    }
+}
+
+/// Starts fetching the parts the page's address opens, before the app mounts (the saved
+/// scenarios are read from IndexedDB meanwhile), so the first view does not wait for the main
+/// module and then for its chunks in turn. The app opens the workspace unless a share link
+/// names another view (then the view's own [`LazyView`] fetches it on the first render).
+pub fn preload_for_address() {
+    use iam_engine::share::EmbedView as Shown;
+    let parts: &[Part] = if crate::page::is_embed() {
+        match Shown::from_param(crate::page::query_param("view").as_deref())
+            .unwrap_or(Shown::PolicyAndSimulation)
+        {
+            Shown::PolicyAndSimulation => &[Part::Workspace, Part::Simulator],
+            Shown::Workspace => &[Part::Workspace],
+            Shown::Simulate => &[Part::Simulator],
+            Shown::Export => &[Part::Export],
+            Shown::Findings => &[Part::Findings],
+            Shown::Decision => &[Part::Decision],
+            Shown::TryIt => &[Part::TryIt],
+            Shown::Tests => &[Part::Tests],
+            Shown::Canvas => &[Part::Canvas],
+        }
+    } else if crate::storage::has_link(&crate::page::location_hash()) {
+        &[]
+    } else {
+        &[Part::Workspace]
+    };
+    for &part in parts {
+        preload(part);
     }
 }
 

@@ -18,6 +18,7 @@ pub use components::app::App;
 /// Mounts the app on the page's `#app` element (or the body when that element is missing),
 /// once the saved scenarios kept in IndexedDB are read ([`storage::init`]).
 pub fn start() {
+    lazy::preload_for_address();
     wasm_bindgen_futures::spawn_local(async {
         storage::init().await;
         mount();

@@ -16,8 +16,8 @@ use super::shell::{Footer, Header};
 use crate::analysis::account::{
     Comparison, DiffQuery, EscalationProgress, EscalationQuery, use_diff, use_escalation,
 };
-use crate::lazy::{LazyView, Part};
 use crate::data::{Loadable, load_catalog, load_managed_policies};
+use crate::lazy::{LazyView, Part};
 use crate::store::{Action, Notice, NoticeLevel, StoreHandle, View};
 
 /// The whole page. It restores the last scenario (or opens a shared link) before the first

@@ -215,7 +215,8 @@ pub fn EmbedView() -> Html {
     });
     let content = content.unwrap_or(Shown::PolicyAndSimulation);
     // Each view's code is a chunk of its own in the release build (crate::lazy).
-    let lazy = |part: Part| html! { <LazyView {part} policy={policy.clone().map(AttrValue::from)} /> };
+    let lazy =
+        |part: Part| html! { <LazyView {part} policy={policy.clone().map(AttrValue::from)} /> };
     let body = match content {
         Shown::PolicyAndSimulation => html! {
             <>
