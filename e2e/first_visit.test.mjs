@@ -30,7 +30,8 @@ async function firstVisit(server, address, ready) {
     await page.locator(ready).first().waitFor({ state: 'visible', timeout: 20000 });
     await page.waitForLoadState('networkidle');
     assert.equal(await page.locator('.lazy-status').count(), 0, 'no view is still loading');
-    assert.deepEqual(problems, []);
+    // Playwright says it blocked the service worker's registration; nothing else is expected.
+    assert.deepEqual(problems.filter((p) => !p.includes('Service Worker registration blocked')), []);
     await page.close();
     return [...new Set(server.requests.splice(0).map((p) => p.slice(BASE_PATH.length) || 'index.html'))];
   }, { serviceWorkers: 'block' });
@@ -48,13 +49,16 @@ function sizes(files) {
 }
 
 function report(label, files, budget) {
-  // The data assets (catalog, managed policies) arrive after the first render, already gzipped.
-  const code = files.filter((f) => !f.startsWith('data/'));
-  const data = files.filter((f) => f.startsWith('data/'));
-  const s = sizes(code);
-  const d = sizes(data);
-  console.log(`first visit, ${label}: ${code.length} files, ${s.raw} B raw, ${s.gzip} B gzip, ${s.brotli} B brotli ` +
-    `(budget ${budget}); then the data assets: ${d.raw} B (gzipped in the build)`);
+  // After the first render come the data assets (catalog, managed policies; gzipped in the
+  // build) and, in the app, the analysis worker, which the escalation analysis starts once the
+  // managed policies are here: both are counted apart.
+  const after = (f) => f.startsWith('data/') || f.startsWith('worker/');
+  const s = sizes(files.filter((f) => !after(f)));
+  const d = sizes(files.filter((f) => f.startsWith('data/')));
+  const w = sizes(files.filter((f) => f.startsWith('worker/')));
+  console.log(`first visit, ${label}: ${files.filter((f) => !after(f)).length} files, ${s.raw} B raw, ${s.gzip} B gzip, ` +
+    `${s.brotli} B brotli (budget ${budget}); after the first render: data assets ${d.raw} B (already gzipped), ` +
+    `analysis worker ${w.gzip} B gzip`);
 }
 
 function splitFiles(files) {
@@ -66,7 +70,6 @@ test('the app\'s first visit fetches the main module and the workspace\'s chunks
   try {
     const files = await firstVisit(server, server.url, 'main[data-view="workspace"] .workspace-view');
     if (split) assert.deepEqual(splitFiles(files), [...parts.workspace].sort());
-    assert.ok(!files.some((f) => f.startsWith('worker/')), 'the analysis worker waits for an analysis');
     report('the app', files, '350 KB gzip');
   } finally {
     await server.close();
