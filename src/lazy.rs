@@ -219,8 +219,8 @@ mod loader {
     // and code reached from several modules into shared chunks (a file each). Grouped by what
     // a reader opens together, so a view needs a handful of files, not dozens: the workspace
     // (the app's first view); the simulator; the analysis and the change review; the export,
-    // the importers, sharing and the examples; the embed's compact views and the findings (a
-    // compact view too).
+    // the importers, sharing and the examples; the embed's decision card and tests table; its
+    // other compact views (with the policy editor) and the findings (a compact view too).
     #[wasm_split(workspace, fallible)]
     fn workspace() -> Result<Render, LoadFailed> {
         Ok(render::workspace)
@@ -237,7 +237,7 @@ mod loader {
     fn compare() -> Result<Render, LoadFailed> {
         Ok(render::compare)
     }
-    #[wasm_split(embed, fallible)]
+    #[wasm_split(embed_more, fallible)]
     fn findings() -> Result<Render, LoadFailed> {
         Ok(render::findings)
     }
@@ -257,7 +257,7 @@ mod loader {
     fn decision() -> Result<Render, LoadFailed> {
         Ok(render::decision)
     }
-    #[wasm_split(embed, fallible)]
+    #[wasm_split(embed_more, fallible)]
     fn try_it() -> Result<Render, LoadFailed> {
         Ok(render::try_it)
     }
@@ -265,7 +265,7 @@ mod loader {
     fn tests() -> Result<Render, LoadFailed> {
         Ok(render::tests)
     }
-    #[wasm_split(embed, fallible)]
+    #[wasm_split(embed_more, fallible)]
     fn canvas() -> Result<Render, LoadFailed> {
         Ok(render::canvas)
     }
