@@ -6,7 +6,7 @@ Rust). Trunk has built the page, the styles, the worker and a plain app wasm by 
 replaces the plain app with a split one:
 
 1. `cargo rustc --release --target wasm32-unknown-unknown --bin iam-playground-app
-   --features split -- -C link-arg=--emit-relocs`: the app with its split points (src/lazy.rs,
+   --features split -- -C link-arg=--emit-relocs`: the app with its split points (src/split.rs,
    `#[wasm_split(..)]`), linked with relocations kept, which the splitter needs. Only the app's
    own crates see the feature; the dependencies are the ones Trunk just built.
 2. `wasm-split-cli` (crate wasm_split_cli_support, installed by scripts/setup.sh) moves each

@@ -7,8 +7,8 @@ pub mod analysis;
 pub mod clipboard;
 pub mod components;
 pub mod data;
-pub mod lazy;
 pub mod page;
+pub mod split;
 pub mod storage;
 pub mod store;
 pub mod text;
@@ -18,7 +18,7 @@ pub use components::app::App;
 /// Mounts the app on the page's `#app` element (or the body when that element is missing),
 /// once the saved scenarios kept in IndexedDB are read ([`storage::init`]).
 pub fn start() {
-    lazy::preload_for_address();
+    components::lazy::preload_for_address();
     wasm_bindgen_futures::spawn_local(async {
         storage::init().await;
         mount();

@@ -8,24 +8,19 @@ use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
-use iam_engine::catalog::escalation::EscalationCatalog;
-use iam_engine::catalog::{Catalog, ManagedPolicies};
+use iam_engine::catalog::ManagedPolicies;
 use iam_engine::eval::Decision;
 use iam_engine::scenario::{PrincipalRef, Scenario};
-use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use iam_engine::workbench::matrix::matrix_principals;
 use yew::prelude::*;
 
-use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
+pub(crate) use super::page_split::JobSpec;
+use super::page_split::{KeptColumns, PageJobs};
 use super::protocol::{
     Band, DiffRequest, EscalationRequest, MatrixRequest, ModelRef, Request, Response,
     WhatCanRequest, WhoCanRequest, decision_of,
 };
 use super::worker::AnalysisWorker;
-
-/// How long a slice of a job run on the page (where there is no worker) may take, in
-/// milliseconds: well under the 50 ms at which a task counts as long.
-const PAGE_SLICE_MS: f64 = 8.0;
 
 /// Where the build put the worker's loader script: `scripts/post_build.py` names it in
 /// `<meta name="iam-worker">`.
@@ -88,51 +83,6 @@ enum Backend {
     /// On the page, a slice per task (the build ships no worker).
     Page(PageJobs),
 }
-
-/// What a job computes (see [`Client::start`]).
-pub(crate) enum JobSpec {
-    /// An access matrix: the principals × `actions` on `resource`.
-    Matrix {
-        /// The action columns.
-        actions: Vec<String>,
-        /// The resource.
-        resource: String,
-    },
-    /// Who can do `actions` on `resource`.
-    WhoCan {
-        /// The actions, expanded.
-        actions: Vec<String>,
-        /// The resource.
-        resource: String,
-    },
-    /// The paths to admin and their fixes. The page's fallback computes with `catalog`; the
-    /// worker fetches its own copy from the build's asset.
-    Escalation {
-        /// The escalation catalog, when the page has it.
-        catalog: Option<Rc<EscalationCatalog>>,
-    },
-    /// What `principal` can do on `resource`, over the whole action catalog. The page's
-    /// fallback computes with `catalog`; the worker fetches its own copy.
-    WhatCan {
-        /// The principal (`root`, `user/NAME`, `role/NAME`).
-        principal: String,
-        /// The resource.
-        resource: String,
-        /// The action catalog, when the page has it.
-        catalog: Option<Rc<Catalog>>,
-    },
-    /// What changes from `before` to the scenario the job is started over. The page's
-    /// fallback computes with `catalog`; the worker fetches its own copy.
-    Diff {
-        /// The version before.
-        before: Rc<Scenario>,
-        /// The action catalog, when the page has it.
-        catalog: Option<Rc<Catalog>>,
-    },
-}
-
-/// What-can columns with the catalog they were made from.
-type KeptColumns = (Weak<Catalog>, Rc<RefCell<CatalogColumns>>);
 
 /// The page's connection to the worker.
 pub(crate) struct Client {
@@ -202,15 +152,12 @@ pub fn uses_worker() -> bool {
     matches!(client().backend, Backend::Worker { .. })
 }
 
-/// The page's fallback's running jobs.
-pub(crate) type PageJobs = Rc<RefCell<HashMap<u64, Job>>>;
-
 /// Runs the next slice of the page's job `id`, then schedules the one after it. The jobs'
-/// code is the `page_analysis` chunk of the split build (crate::lazy), fetched by the first
+/// code is the `page_analysis` chunk of the split build (super::page_split), fetched by the first
 /// job: a browser with workers never loads it.
 fn page_slice(jobs: PageJobs, id: u64) {
     wasm_bindgen_futures::spawn_local(async move {
-        let answers = match crate::lazy::step_page_job(&jobs, id).await {
+        let answers = match super::page_split::step_page_job(&jobs, id).await {
             Ok(Some((answers, done))) => {
                 if !done {
                     let jobs = Rc::clone(&jobs);
@@ -228,52 +175,6 @@ fn page_slice(jobs: PageJobs, id: u64) {
             deliver(answer);
         }
     });
-}
-
-/// One slice of the page's job `id`: its answers, and whether it has ended (then it is
-/// forgotten); `None` when there is no such job (cancelled).
-pub(crate) fn step_page_job(jobs: &PageJobs, id: u64) -> Option<(Vec<Response>, bool)> {
-    let mut running = jobs.borrow_mut();
-    let job = running.get_mut(&id)?;
-    let answers = job.step(id, PAGE_SLICE_MS, js_sys::Date::now);
-    let done = job.is_done();
-    if done {
-        running.remove(&id);
-    }
-    Some((answers, done))
-}
-
-/// Makes the page's fallback's job for `spec` over `scenario`; `None` when it needs a catalog
-/// the page does not have yet.
-pub(crate) fn make_page_job(
-    scenario: Rc<Scenario>,
-    managed: Option<Rc<ManagedPolicies>>,
-    spec: JobSpec,
-) -> Option<Job> {
-    match spec {
-        JobSpec::Matrix { actions, resource } => Some(Job::Matrix(MatrixJob::new(
-            scenario, managed, actions, resource,
-        ))),
-        JobSpec::WhoCan { actions, resource } => Some(Job::WhoCan(WhoCanJob::new(
-            scenario, managed, actions, resource,
-        ))),
-        JobSpec::Escalation { catalog } => {
-            catalog.map(|c| Job::Escalation(EscalationJob::new(scenario, managed, c)))
-        }
-        JobSpec::WhatCan {
-            principal,
-            resource,
-            catalog,
-        } => catalog.map(|c| {
-            let columns = client().page_columns(&c);
-            Job::WhatCan(WhatCanJob::new(
-                scenario, managed, c, columns, principal, resource,
-            ))
-        }),
-        JobSpec::Diff { before, catalog } => {
-            catalog.map(|c| Job::Diff(DiffJob::new(before, scenario, managed, c)))
-        }
-    }
 }
 
 /// Answers `response` in a task of its own (a listener is never called inside `start`).
@@ -400,9 +301,17 @@ impl Client {
                 let managed = managed.cloned();
                 let jobs = Rc::clone(jobs);
                 wasm_bindgen_futures::spawn_local(async move {
-                    match crate::lazy::make_page_job(scenario, managed, spec).await {
+                    let client = client();
+                    let made = super::page_split::make_page_job(
+                        scenario,
+                        managed,
+                        spec,
+                        &client.page_columns,
+                    )
+                    .await;
+                    match made {
                         // A job cancelled while its code was loading is not started.
-                        Ok(Some(made)) if client().listeners.borrow().contains_key(&job) => {
+                        Ok(Some(made)) if client.listeners.borrow().contains_key(&job) => {
                             jobs.borrow_mut().insert(job, made);
                             page_slice(jobs, job);
                         }
@@ -417,19 +326,6 @@ impl Client {
             }
         }
         job
-    }
-
-    /// The page's fallback's what-can columns of `catalog`, made once per catalog.
-    fn page_columns(&self, catalog: &Rc<Catalog>) -> Rc<RefCell<CatalogColumns>> {
-        let mut kept = self.page_columns.borrow_mut();
-        if let Some((made_from, columns)) = kept.as_ref()
-            && made_from.upgrade().is_some_and(|c| Rc::ptr_eq(&c, catalog))
-        {
-            return Rc::clone(columns);
-        }
-        let columns = WhatCanJob::columns(catalog);
-        *kept = Some((Rc::downgrade(catalog), Rc::clone(&columns)));
-        columns
     }
 
     /// Stops job `job` and forgets its listener.

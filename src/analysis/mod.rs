@@ -21,5 +21,6 @@
 pub mod account;
 pub mod client;
 pub mod job;
+pub mod page_split;
 pub mod protocol;
 pub mod worker;

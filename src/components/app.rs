@@ -16,8 +16,8 @@ use super::shell::{Footer, Header};
 use crate::analysis::account::{
     Comparison, DiffQuery, EscalationProgress, EscalationQuery, use_diff, use_escalation,
 };
+use crate::components::lazy::{LazyView, Part};
 use crate::data::{Loadable, load_catalog, load_managed_policies};
-use crate::lazy::{LazyView, Part};
 use crate::store::{Action, Notice, NoticeLevel, StoreHandle, View};
 
 /// The whole page. It restores the last scenario (or opens a shared link) before the first
@@ -79,7 +79,7 @@ pub fn App() -> Html {
         };
     }
     let view = store.view;
-    // Each view's code is a chunk of its own in the release build (crate::lazy).
+    // Each view's code is a chunk of its own in the release build (super::lazy).
     let part = match view {
         View::Workspace => Part::Workspace,
         View::Simulate => Part::Simulator,

@@ -14,6 +14,8 @@ pub mod export_code;
 pub mod export_template;
 pub mod findings;
 pub mod gallery;
+pub mod importing;
+pub mod lazy;
 pub mod notice_details;
 pub mod scenarios;
 pub mod share;

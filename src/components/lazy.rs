@@ -14,22 +14,21 @@
 //! chunks, and gives the main module an import that fetches them. Without the feature (debug
 //! builds, `trunk serve`, the tests) the renderer is called directly and nothing waits.
 
-use std::rc::Rc;
-
-use iam_engine::catalog::ManagedPolicies;
-use iam_engine::scenario::Scenario;
 use yew::prelude::*;
 
-use crate::analysis::client::{self, JobSpec, PageJobs};
-use crate::analysis::job::Job;
-use crate::analysis::protocol::Response;
-use crate::components::export::ImportInput;
-use crate::components::{
-    analysis::AnalysisView, compare::CompareView, embed, export::ExportView,
-    findings::FindingsView, gallery::Gallery, share::ShareView, simulator::Simulator,
-    workspace::Workspace,
-};
-use crate::store::StoreHandle;
+use crate::components::analysis::AnalysisView;
+use crate::components::compare::CompareView;
+use crate::components::embed::canvas::CanvasPicture;
+use crate::components::embed::decision_card::DecisionCard;
+use crate::components::embed::saved_tests::TestsTable;
+use crate::components::embed::try_it::TryIt;
+use crate::components::export::ExportView;
+use crate::components::findings::FindingsView;
+use crate::components::gallery::Gallery;
+use crate::components::share::ShareView;
+use crate::components::simulator::Simulator;
+use crate::components::workspace::Workspace;
+use crate::split::LoadFailed;
 
 /// A part of the app that is loaded on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,41 +131,22 @@ mod render {
         html! { <Gallery /> }
     }
     pub fn decision(_: &LazyProps) -> Html {
-        html! { <embed::decision_card::DecisionCard /> }
+        html! { <DecisionCard /> }
     }
     pub fn try_it(props: &LazyProps) -> Html {
-        html! { <embed::try_it::TryIt policy={props.policy.clone()} /> }
+        html! { <TryIt policy={props.policy.clone()} /> }
     }
     pub fn tests(_: &LazyProps) -> Html {
-        html! { <embed::saved_tests::TestsTable /> }
+        html! { <TestsTable /> }
     }
     pub fn canvas(_: &LazyProps) -> Html {
-        html! { <embed::canvas::CanvasPicture /> }
+        html! { <CanvasPicture /> }
     }
 }
 
 #[cfg(not(feature = "split"))]
 mod loader {
     use super::*;
-
-    pub async fn import_as_new(store: &StoreHandle, input: &ImportInput) -> Result<(), String> {
-        crate::components::export::import_as_new(store, input)
-    }
-
-    pub async fn make_page_job(
-        scenario: Rc<Scenario>,
-        managed: Option<Rc<ManagedPolicies>>,
-        spec: JobSpec,
-    ) -> Result<Option<Job>, String> {
-        Ok(client::make_page_job(scenario, managed, spec))
-    }
-
-    pub async fn step_page_job(
-        jobs: &PageJobs,
-        id: u64,
-    ) -> Result<Option<(Vec<Response>, bool)>, String> {
-        Ok(client::step_page_job(jobs, id))
-    }
 
     /// Without the split build every part is in the one module: nothing is ever loading.
     pub fn render_fn(part: Part) -> Render {
@@ -195,19 +175,8 @@ mod loader {
     }
 }
 
-/// A part's chunk could not be fetched or started (the browser console has the cause).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoadFailed;
-
 #[cfg(feature = "split")]
-impl From<wasm_split_helpers::SplitLoaderError> for LoadFailed {
-    fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
-        LoadFailed
-    }
-}
-
-#[cfg(feature = "split")]
-#[allow(unsafe_code)] // The split points are extern imports and exports (see the macro).
+#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
 mod loader {
     use std::cell::RefCell;
 
@@ -270,53 +239,6 @@ mod loader {
         Ok(render::canvas)
     }
 
-    #[wasm_split(export, fallible)]
-    fn import(store: &StoreHandle, input: &ImportInput) -> Result<Result<(), String>, LoadFailed> {
-        Ok(crate::components::export::import_as_new(store, input))
-    }
-
-    pub async fn import_as_new(store: &StoreHandle, input: &ImportInput) -> Result<(), String> {
-        import(store, input).await.unwrap_or_else(|LoadFailed| {
-            Err("The importer could not be loaded. Check the connection and try again.".to_owned())
-        })
-    }
-
-    #[wasm_split(page_analysis, fallible)]
-    fn page_make(
-        scenario: Rc<Scenario>,
-        managed: Option<Rc<ManagedPolicies>>,
-        spec: JobSpec,
-    ) -> Result<Option<Job>, LoadFailed> {
-        Ok(client::make_page_job(scenario, managed, spec))
-    }
-
-    #[wasm_split(page_analysis, fallible)]
-    fn page_step(jobs: &PageJobs, id: u64) -> Result<Option<(Vec<Response>, bool)>, LoadFailed> {
-        Ok(client::step_page_job(jobs, id))
-    }
-
-    const PAGE_ANALYSIS_FAILED: &str =
-        "The analysis could not be loaded. Check the connection and try again.";
-
-    pub async fn make_page_job(
-        scenario: Rc<Scenario>,
-        managed: Option<Rc<ManagedPolicies>>,
-        spec: JobSpec,
-    ) -> Result<Option<Job>, String> {
-        page_make(scenario, managed, spec)
-            .await
-            .map_err(|LoadFailed| PAGE_ANALYSIS_FAILED.to_owned())
-    }
-
-    pub async fn step_page_job(
-        jobs: &PageJobs,
-        id: u64,
-    ) -> Result<Option<(Vec<Response>, bool)>, String> {
-        page_step(jobs, id)
-            .await
-            .map_err(|LoadFailed| PAGE_ANALYSIS_FAILED.to_owned())
-    }
-
     thread_local! {
         static LOADED: RefCell<[Option<Render>; Part::ALL.len()]> =
             const { RefCell::new([None; Part::ALL.len()]) };
@@ -352,15 +274,6 @@ mod loader {
 }
 
 pub use loader::{load, loaded};
-
-/// Imports `input` as a new scenario ([`crate::components::export::import_as_new`]); in the
-/// split build the importers are the `import` chunk, fetched on the first import.
-pub use loader::import_as_new;
-
-/// The analysis client's fallback for a page without workers ([`crate::analysis::client`]):
-/// makes a job and runs a slice of it; in the split build this is the `page_analysis` chunk,
-/// which a browser with workers never fetches.
-pub(crate) use loader::{make_page_job, step_page_job};
 
 /// Starts fetching a part's chunk without waiting for it (the view the address opens, as
 /// early as possible).
