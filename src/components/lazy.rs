@@ -28,7 +28,9 @@ use crate::components::gallery::Gallery;
 use crate::components::share::ShareView;
 use crate::components::simulator::Simulator;
 use crate::components::workspace::Workspace;
+use crate::components::workspace::inspector::{EntityPanel, EntityPanelSlot};
 use crate::split::LoadFailed;
+use iam_engine::scenario::Target;
 
 /// A part of the app that is loaded on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,11 +48,14 @@ pub enum Part {
     TryIt,
     Tests,
     Canvas,
+    /// The workspace inspector's panels of selected entities (the account's is the
+    /// workspace's own).
+    Inspector,
 }
 
 impl Part {
     /// Every part, in the order of [`Part::index`].
-    pub const ALL: [Part; 12] = [
+    pub const ALL: [Part; 13] = [
         Part::Workspace,
         Part::Simulator,
         Part::Analysis,
@@ -63,6 +68,7 @@ impl Part {
         Part::TryIt,
         Part::Tests,
         Part::Canvas,
+        Part::Inspector,
     ];
 
     #[cfg(feature = "split")]
@@ -85,6 +91,7 @@ impl Part {
             Part::TryIt => "the policy",
             Part::Tests => "the saved tests",
             Part::Canvas => "the picture",
+            Part::Inspector => "the inspector",
         }
     }
 }
@@ -96,6 +103,9 @@ pub struct LazyProps {
     /// The policy the embed's `try` view shows (its `policy` parameter).
     #[prop_or_default]
     pub policy: Option<AttrValue>,
+    /// The entity the inspector's panel shows.
+    #[prop_or_default]
+    pub target: Option<Target>,
 }
 
 /// Renders a part. A plain function pointer: the split build returns it from the part's chunk.
@@ -107,7 +117,23 @@ mod render {
     use super::*;
 
     pub fn workspace(_: &LazyProps) -> Html {
-        html! { <Workspace /> }
+        html! {
+            <ContextProvider<EntityPanelSlot> context={EntityPanelSlot(entity_slot)}>
+                <Workspace />
+            </ContextProvider<EntityPanelSlot>>
+        }
+    }
+    /// The inspector's panel of a selected entity, loaded on demand.
+    fn entity_slot(target: &Target) -> Html {
+        html! {
+            <LazyView key={target.to_string()} part={Part::Inspector} target={Some(target.clone())} />
+        }
+    }
+    pub fn inspector(props: &LazyProps) -> Html {
+        match &props.target {
+            Some(target) => html! { <EntityPanel target={target.clone()} /> },
+            None => html! {},
+        }
     }
     pub fn simulator(_: &LazyProps) -> Html {
         html! { <Simulator /> }
@@ -163,6 +189,7 @@ mod loader {
             Part::TryIt => render::try_it,
             Part::Tests => render::tests,
             Part::Canvas => render::canvas,
+            Part::Inspector => render::inspector,
         }
     }
 
@@ -238,6 +265,10 @@ mod loader {
     fn canvas() -> Result<Render, LoadFailed> {
         Ok(render::canvas)
     }
+    #[wasm_split(inspector, fallible)]
+    fn inspector() -> Result<Render, LoadFailed> {
+        Ok(render::inspector)
+    }
 
     thread_local! {
         static LOADED: RefCell<[Option<Render>; Part::ALL.len()]> =
@@ -267,6 +298,7 @@ mod loader {
             Part::TryIt => try_it().await,
             Part::Tests => tests().await,
             Part::Canvas => canvas().await,
+            Part::Inspector => inspector().await,
         }?;
         LOADED.with(|loaded| loaded.borrow_mut()[part.index()] = Some(render));
         Ok(render)
