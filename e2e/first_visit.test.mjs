@@ -86,3 +86,27 @@ test('a compact embed\'s first visit fetches the main module and the compact vie
     await server.close();
   }
 });
+
+test('a view whose chunk cannot be fetched says so, and Try again loads it', { skip: !split && 'not a split build' }, async () => {
+  const server = await startServer();
+  try {
+    await withFreshBrowser(async (browser) => {
+      const { page } = await openPage(browser.context, server.url);
+      await page.locator('main[data-view="workspace"] .workspace-view').waitFor({ state: 'visible', timeout: 20000 });
+      const files = parts.simulator.map((f) => f.split('/').pop());
+      const blocked = (route) => (files.includes(route.request().url().split('/').pop()) ? route.abort() : route.continue());
+      await page.route('**/split/*.wasm', blocked);
+      await page.locator('.tabs [data-view="simulate"]').click();
+      const failed = page.locator('main[data-view="simulate"] .lazy-failed[role="alert"]');
+      await failed.waitFor({ state: 'visible', timeout: 15000 });
+      assert.match(await failed.innerText(), /Could not load the simulator\. Check the connection and try again\./);
+      await page.unroute('**/split/*.wasm', blocked);
+      await failed.getByRole('button', { name: 'Try again' }).click();
+      await page.locator('main[data-view="simulate"] .lazy-status').waitFor({ state: 'detached', timeout: 15000 });
+      assert.equal(await page.locator('main[data-view="simulate"] .lazy-failed').count(), 0);
+      await page.close();
+    }, { serviceWorkers: 'block' });
+  } finally {
+    await server.close();
+  }
+});
