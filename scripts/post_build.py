@@ -30,6 +30,10 @@
    `sw.js` is `static/sw-remove.js`, which only removes a worker an earlier build may have left
    on the same address, so the development server never serves cached files.
 
+0. Code splitting (release builds only). scripts/split_build.py replaces Trunk's plain app wasm
+   with a main module and the chunks under `split/` that load each view on demand; everything
+   below then sees the split build (the precache lists the chunks too).
+
 It works on the staged build (TRUNK_STAGING_DIR, set by Trunk) or on a folder given as argument.
 """
 import base64
@@ -226,6 +230,12 @@ def main() -> int:
     with open(index, encoding="utf-8") as f:
         html = f.read()
     dev = is_dev_serve(html)
+    if not dev and os.environ.get("TRUNK_PROFILE") == "release" and os.environ.get("IAM_PLAYGROUND_SPLIT", "1") != "0":
+        import split_build
+
+        split_build.split(out_dir)
+        with open(index, encoding="utf-8") as f:
+            html = f.read()
     metas = write_data_assets(out_dir) + hash_worker(out_dir) + write_manifest(out_dir)
     if not dev:
         metas.append(f'<meta name="iam-sw" content="{SW_NAME}" />')

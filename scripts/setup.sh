@@ -5,8 +5,8 @@
 # What it installs (on a Debian machine with rustup, Node/npm and Python):
 #   - the Rust target wasm32-unknown-unknown (rustup)
 #   - Debian's chromium and chromium-driver (apt-get) for browser tests
-#   - trunk at TRUNK_VERSION, wasm-bindgen-cli at the version in Cargo.lock and cargo-fuzz at
-#     CARGO_FUZZ_VERSION (cargo install)
+#   - trunk at TRUNK_VERSION, wasm-bindgen-cli at the version in Cargo.lock, cargo-fuzz at
+#     CARGO_FUZZ_VERSION and wasm-split-cli at WASM_SPLIT_VERSION (cargo install)
 #   - the npm packages in package-lock.json (npm ci): playwright-core, binaryen (wasm-opt)
 #   - cfn-lint, jsonschema, mcp (the MCP Python SDK) and python-hcl2 from PyPI, pinned, in a
 #     virtual environment in the cache folder (scripts/env.sh), and checkov in another one there
@@ -75,6 +75,16 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg_version
   # the unlocked install still builds the exact CLI version, which is what must match.
   "${tool_profile[@]}" cargo install --locked --quiet wasm-bindgen-cli --version "$wbg_version" 2>/dev/null ||
     "${tool_profile[@]}" cargo install --quiet wasm-bindgen-cli --version "$wbg_version"
+fi
+
+# 4a. wasm-split-cli (crate wasm_split_cli_support), pinned: the release build's code splitting
+#     (scripts/split_build.py) cuts the app's wasm into on-demand chunks with it. It prints no
+#     version, so cargo's list of installed packages says which one is there.
+WASM_SPLIT_VERSION=0.2.4
+if ! cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  log "installing wasm-split-cli $WASM_SPLIT_VERSION (cargo install; about 2 minutes)"
+  "${tool_profile[@]}" cargo install --locked --quiet wasm_split_cli_support --version "$WASM_SPLIT_VERSION" \
+    --features build-binary
 fi
 
 # 4b. cargo-fuzz, pinned: the fuzz step of the test command. It runs on the stable toolchain

@@ -13,6 +13,7 @@ command -v brotli >/dev/null 2>&1 && have_brotli=1
 
 printf '%-52s %12s %12s %12s\n' "file" "raw" "gzip -9" "brotli"
 total_raw=0 total_gz=0 total_br=0 first_raw=0 first_gz=0 first_br=0 pwa_gz=0
+declare -A size_raw size_gz size_br
 while IFS= read -r f; do
   rel=${f#"$dist"/}
   raw=$(wc -c <"$f")
@@ -20,20 +21,52 @@ while IFS= read -r f; do
   if ((have_brotli)); then br=$(brotli -q 11 -c "$f" | wc -c); else br=0; fi
   printf '%-52s %12d %12d %12s\n' "$rel" "$raw" "$gz" "$( ((have_brotli)) && echo "$br" || echo -)"
   total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
+  size_raw[$rel]=$raw size_gz[$rel]=$gz size_br[$rel]=$br
   # A first visit loads the page, its script, wasm, stylesheet and icon; data assets under
   # data/ are fetched lazily after the first render, and the analysis worker under worker/ when
   # an analysis first runs, so they are counted apart. The service worker, the web app manifest
   # and its icons are fetched after the load event (static/pwa.js), and so is the rest of the
-  # build for the offline cache (every file is precached: the TOTAL line).
+  # build for the offline cache (every file is precached: the TOTAL line). The release build's
+  # code splitting (scripts/split_build.py) puts each view's wasm under split/: the view the
+  # address opens is fetched at start, the others when first shown (added below per address).
   case "$rel" in
-    data/* | worker/*) ;;
+    data/* | worker/* | split/*.wasm) ;;
     sw.js | manifest-*.webmanifest | icons/*) pwa_gz=$((pwa_gz + gz)) ;;
     *) first_raw=$((first_raw + raw)) first_gz=$((first_gz + gz)) first_br=$((first_br + br)) ;;
   esac
 done < <(find "$dist" -type f | sort)
 printf '%-52s %12d %12d %12s\n' "TOTAL" "$total_raw" "$total_gz" "$( ((have_brotli)) && echo "$total_br" || echo -)"
-printf 'first visit transfers (before lazy data): %d bytes gzip%s\n' "$first_gz" \
-  "$( ((have_brotli)) && echo ", $first_br bytes brotli" || echo "")"
+# The chunks each split point fetches (a chunk shared by several is counted in each).
+declare -A part_raw part_gz part_br
+parts=()
+while IFS=$'\t' read -r part files; do
+  parts+=("$part")
+  r=0 g=0 b=0
+  for f in $files; do r=$((r + ${size_raw[$f]:-0})) g=$((g + ${size_gz[$f]:-0})) b=$((b + ${size_br[$f]:-0})); done
+  part_raw[$part]=$r part_gz[$part]=$g part_br[$part]=$b
+done < <(python3 "$here/scripts/split_build.py" parts "$dist" | python3 -c '
+import json, sys
+for name, files in sorted(json.load(sys.stdin).items()):
+    print(name + "\t" + " ".join(files))
+')
+first_visit() { # label, split point fetched at start
+  local g=$((first_gz + ${part_gz[$2]:-0})) b=$((first_br + ${part_br[$2]:-0}))
+  printf 'first visit, %s: %d bytes gzip%s\n' "$1" "$g" "$( ((have_brotli)) && echo ", $b bytes brotli" || echo "")"
+}
+if ((${#parts[@]})); then
+  printf 'page, main module and loader (every address): %d bytes gzip%s\n' "$first_gz" \
+    "$( ((have_brotli)) && echo ", $first_br bytes brotli" || echo "")"
+  first_visit "the app (index.html, opens the workspace)" workspace
+  first_visit "a compact embed (index.html?embed&view=decision#s=...)" embed
+  printf 'on demand, per split point (raw, gzip, brotli; a chunk two share counts in both):\n'
+  for part in "${parts[@]}"; do
+    printf '  %-20s %10d %10d %10s\n' "$part" "${part_raw[$part]}" "${part_gz[$part]}" \
+      "$( ((have_brotli)) && echo "${part_br[$part]}" || echo -)"
+  done
+else
+  printf 'first visit transfers (before lazy data): %d bytes gzip%s\n' "$first_gz" \
+    "$( ((have_brotli)) && echo ", $first_br bytes brotli" || echo "")"
+fi
 printf 'offline support after the load event: %d bytes gzip (service worker, manifest, icons), then the precache: everything above (TOTAL), from the HTTP cache where the page already loaded it\n' "$pwa_gz"
 # What a host that does not compress sends: the reason the README asks hosts to compress.
 printf 'from a host that does not compress: %d bytes\n' "$first_raw"

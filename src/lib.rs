@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod components;
 pub mod data;
 pub mod page;
+pub mod split;
 pub mod storage;
 pub mod store;
 pub mod text;
@@ -17,6 +18,7 @@ pub use components::app::App;
 /// Mounts the app on the page's `#app` element (or the body when that element is missing),
 /// once the saved scenarios kept in IndexedDB are read ([`storage::init`]).
 pub fn start() {
+    components::lazy::preload_for_address();
     wasm_bindgen_futures::spawn_local(async {
         storage::init().await;
         mount();

@@ -127,8 +127,11 @@ export async function startServer({ dist = DIST } = {}) {
   };
 }
 
-/** Launches Debian's Chromium headless with a fresh profile; returns { browser, close }. */
-export async function launchBrowser() {
+/**
+ * Launches Debian's Chromium headless with a fresh profile; returns { browser, close }. `options`
+ * are added to Playwright's (e.g. `{ serviceWorkers: 'block' }`).
+ */
+export async function launchBrowser(options = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'iam-playground-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -144,6 +147,7 @@ export async function launchBrowser() {
       '--disable-sync',
     ],
     viewport: { width: 1366, height: 768 },
+    ...options,
   });
   return {
     context,
@@ -258,8 +262,8 @@ export function useApp({ browser = true } = {}) {
  * Runs `fn` with a browser of its own (a fresh profile: empty storage, no permissions granted),
  * and closes that browser afterwards even when `fn` fails.
  */
-export async function withFreshBrowser(fn) {
-  const browser = await launchBrowser();
+export async function withFreshBrowser(fn, options = {}) {
+  const browser = await launchBrowser(options);
   try {
     return await fn(browser);
   } finally {

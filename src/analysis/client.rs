@@ -8,17 +8,15 @@ use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
-use iam_engine::catalog::escalation::EscalationCatalog;
-use iam_engine::catalog::{Catalog, ManagedPolicies};
+use iam_engine::catalog::ManagedPolicies;
 use iam_engine::eval::Decision;
 use iam_engine::scenario::{PrincipalRef, Scenario};
-use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use iam_engine::workbench::matrix::matrix_principals;
 use yew::prelude::*;
 
-use super::export::run_export;
-use super::import::{ImportInput, ImportSummary, run_import};
-use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
+use super::import::{ImportInput, ImportSummary};
+pub(crate) use super::page_split::JobSpec;
+use super::page_split::{KeptColumns, PageJobs};
 use super::pieces::Assembler;
 use super::protocol::{
     Band, DiffRequest, EscalationRequest, ExportData, ExportFailure, ExportRequest, ImportRequest,
@@ -27,10 +25,6 @@ use super::protocol::{
 };
 use super::scenario_json;
 use super::worker::AnalysisWorker;
-
-/// How long a slice of a job run on the page (where there is no worker) may take, in
-/// milliseconds: well under the 50 ms at which a task counts as long.
-const PAGE_SLICE_MS: f64 = 8.0;
 
 /// Where the build put the worker's loader script: `scripts/post_build.py` names it in
 /// `<meta name="iam-worker">`.
@@ -91,53 +85,8 @@ enum Backend {
         account: RefCell<Option<Rc<Lane>>>,
     },
     /// On the page, a slice per task (the build ships no worker).
-    Page(Rc<RefCell<HashMap<u64, Job>>>),
+    Page(PageJobs),
 }
-
-/// What a job computes (see [`Client::start`]).
-pub(crate) enum JobSpec {
-    /// An access matrix: the principals × `actions` on `resource`.
-    Matrix {
-        /// The action columns.
-        actions: Vec<String>,
-        /// The resource.
-        resource: String,
-    },
-    /// Who can do `actions` on `resource`.
-    WhoCan {
-        /// The actions, expanded.
-        actions: Vec<String>,
-        /// The resource.
-        resource: String,
-    },
-    /// The paths to admin and their fixes. The page's fallback computes with `catalog`; the
-    /// worker fetches its own copy from the build's asset.
-    Escalation {
-        /// The escalation catalog, when the page has it.
-        catalog: Option<Rc<EscalationCatalog>>,
-    },
-    /// What `principal` can do on `resource`, over the whole action catalog. The page's
-    /// fallback computes with `catalog`; the worker fetches its own copy.
-    WhatCan {
-        /// The principal (`root`, `user/NAME`, `role/NAME`).
-        principal: String,
-        /// The resource.
-        resource: String,
-        /// The action catalog, when the page has it.
-        catalog: Option<Rc<Catalog>>,
-    },
-    /// What changes from `before` to the scenario the job is started over. The page's
-    /// fallback computes with `catalog`; the worker fetches its own copy.
-    Diff {
-        /// The version before.
-        before: Rc<Scenario>,
-        /// The action catalog, when the page has it.
-        catalog: Option<Rc<Catalog>>,
-    },
-}
-
-/// What-can columns with the catalog they were made from.
-type KeptColumns = (Weak<Catalog>, Rc<RefCell<CatalogColumns>>);
 
 /// The page's connection to the worker.
 pub(crate) struct Client {
@@ -255,25 +204,29 @@ pub fn uses_worker() -> bool {
     matches!(client().backend, Backend::Worker { .. })
 }
 
-/// Runs the next slice of the page's job `id`, then schedules the one after it.
-fn page_slice(jobs: Rc<RefCell<HashMap<u64, Job>>>, id: u64) {
-    let answers = {
-        let mut running = jobs.borrow_mut();
-        let Some(job) = running.get_mut(&id) else {
-            return;
+/// Runs the next slice of the page's job `id`, then schedules the one after it. The jobs'
+/// code is the `page_analysis` chunk of the split build (super::page_split), fetched by the first
+/// job: a browser with workers never loads it.
+fn page_slice(jobs: PageJobs, id: u64) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let answers = match super::page_split::step_page_job(&jobs, id).await {
+            Ok(Some((answers, done))) => {
+                if !done {
+                    let jobs = Rc::clone(&jobs);
+                    Timeout::new(0, move || page_slice(jobs, id)).forget();
+                }
+                answers
+            }
+            Ok(None) => return,
+            Err(message) => {
+                jobs.borrow_mut().remove(&id);
+                vec![Response::Failed { job: id, message }]
+            }
         };
-        let answers = job.step(id, PAGE_SLICE_MS, js_sys::Date::now);
-        if job.is_done() {
-            running.remove(&id);
-        } else {
-            let jobs = Rc::clone(&jobs);
-            Timeout::new(0, move || page_slice(jobs, id)).forget();
+        for answer in answers {
+            deliver(answer);
         }
-        answers
-    };
-    for answer in answers {
-        deliver(answer);
-    }
+    });
 }
 
 /// Answers `response` in a task of its own (a listener is never called inside `start`).
@@ -378,38 +331,30 @@ impl Client {
             Backend::Page(jobs) => {
                 let scenario = Rc::clone(scenario);
                 let managed = managed.cloned();
-                let made = match spec {
-                    JobSpec::Matrix { actions, resource } => Some(Job::Matrix(MatrixJob::new(
-                        scenario, managed, actions, resource,
-                    ))),
-                    JobSpec::WhoCan { actions, resource } => Some(Job::WhoCan(WhoCanJob::new(
-                        scenario, managed, actions, resource,
-                    ))),
-                    JobSpec::Escalation { catalog } => {
-                        catalog.map(|c| Job::Escalation(EscalationJob::new(scenario, managed, c)))
-                    }
-                    JobSpec::WhatCan {
-                        principal,
-                        resource,
-                        catalog,
-                    } => catalog.map(|c| {
-                        let columns = self.page_columns(&c);
-                        Job::WhatCan(WhatCanJob::new(
-                            scenario, managed, c, columns, principal, resource,
-                        ))
-                    }),
-                    JobSpec::Diff { before, catalog } => {
-                        catalog.map(|c| Job::Diff(DiffJob::new(before, scenario, managed, c)))
-                    }
-                };
-                let Some(made) = made else {
-                    let message = "The catalog is not loaded.".to_string();
-                    deliver_later(Response::Failed { job, message });
-                    return job;
-                };
-                jobs.borrow_mut().insert(job, made);
                 let jobs = Rc::clone(jobs);
-                Timeout::new(0, move || page_slice(jobs, job)).forget();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let client = client();
+                    let made = super::page_split::make_page_job(
+                        scenario,
+                        managed,
+                        spec,
+                        &client.page_columns,
+                    )
+                    .await;
+                    match made {
+                        // A job cancelled while its code was loading is not started.
+                        Ok(Some(made)) if client.listeners.borrow().contains_key(&job) => {
+                            jobs.borrow_mut().insert(job, made);
+                            page_slice(jobs, job);
+                        }
+                        Ok(Some(_)) => {}
+                        Ok(None) => {
+                            let message = "The catalog is not loaded.".to_string();
+                            deliver(Response::Failed { job, message });
+                        }
+                        Err(message) => deliver(Response::Failed { job, message }),
+                    }
+                });
             }
         }
         job
@@ -508,13 +453,15 @@ impl Client {
                     if client().listeners.borrow_mut().remove(&job).is_none() {
                         return;
                     }
-                    let outcome = run_import(&input, account_id);
-                    listener.emit(match outcome {
-                        Ok((scenario, summary)) => ImportEvent::Done {
-                            scenario: Rc::new(scenario),
-                            summary: Rc::new(summary),
-                        },
-                        Err(message) => ImportEvent::Failed(message),
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let outcome = super::page_split::page_import(input, account_id).await;
+                        listener.emit(match outcome {
+                            Ok((scenario, summary)) => ImportEvent::Done {
+                                scenario: Rc::new(scenario),
+                                summary: Rc::new(summary),
+                            },
+                            Err(message) => ImportEvent::Failed(message),
+                        });
                     });
                 })
                 .forget();
@@ -577,9 +524,20 @@ impl Client {
                     if !client().listeners.borrow().contains_key(&job) {
                         return;
                     }
-                    let result = run_export(&scenario, kind, &stem);
-                    deliver(Response::Export { job, result });
-                    client().listeners.borrow_mut().remove(&job);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let response =
+                            match super::page_split::page_export(scenario, kind, stem).await {
+                                Some(result) => Response::Export { job, result },
+                                None => Response::Failed {
+                                    job,
+                                    message: "The template writer could not be loaded. Check the \
+                                          connection and try again."
+                                        .to_owned(),
+                                },
+                            };
+                        deliver(response);
+                        client().listeners.borrow_mut().remove(&job);
+                    });
                 })
                 .forget();
             }
@@ -611,19 +569,6 @@ impl Client {
             scenario_json: json,
             managed_url,
         }
-    }
-
-    /// The page's fallback's what-can columns of `catalog`, made once per catalog.
-    fn page_columns(&self, catalog: &Rc<Catalog>) -> Rc<RefCell<CatalogColumns>> {
-        let mut kept = self.page_columns.borrow_mut();
-        if let Some((made_from, columns)) = kept.as_ref()
-            && made_from.upgrade().is_some_and(|c| Rc::ptr_eq(&c, catalog))
-        {
-            return Rc::clone(columns);
-        }
-        let columns = WhatCanJob::columns(catalog);
-        *kept = Some((Rc::downgrade(catalog), Rc::clone(&columns)));
-        columns
     }
 
     /// Stops job `job` and forgets its listener.

@@ -23,6 +23,7 @@ pub mod client;
 pub mod export;
 pub mod import;
 pub mod job;
+pub mod page_split;
 pub mod pieces;
 pub mod protocol;
 pub mod scenario_json;

@@ -8,21 +8,15 @@ use iam_engine::catalog::{Catalog, ManagedPolicies};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::analysis::AnalysisView;
-use super::compare::CompareView;
 use super::drop_import::DropImport;
-use super::export::ExportView;
-use super::findings::{FindingsView, ScenarioFindings};
-use super::gallery::Gallery;
+use super::findings::ScenarioFindings;
 use super::notice_details::NoticeDetailsView;
 use super::scenarios::ScenarioSwitcher;
-use super::share::ShareView;
 use super::shell::{Footer, Header};
-use super::simulator::Simulator;
-use super::workspace::Workspace;
 use crate::analysis::account::{
     Comparison, DiffQuery, EscalationProgress, EscalationQuery, use_diff, use_escalation,
 };
+use crate::components::lazy::{LazyView, Part};
 use crate::data::{Loadable, load_catalog, load_managed_policies};
 use crate::store::{Action, Notice, NoticeLevel, StoreHandle, View};
 
@@ -85,16 +79,18 @@ pub fn App() -> Html {
         };
     }
     let view = store.view;
-    let body = match view {
-        View::Workspace => html! { <Workspace /> },
-        View::Simulate => html! { <Simulator /> },
-        View::Analysis => html! { <AnalysisView /> },
-        View::Compare => html! { <CompareView /> },
-        View::Findings => html! { <FindingsView /> },
-        View::Export => html! { <ExportView /> },
-        View::Share => html! { <ShareView /> },
-        View::Examples => html! { <Gallery /> },
+    // Each view's code is a chunk of its own in the release build (super::lazy).
+    let part = match view {
+        View::Workspace => Part::Workspace,
+        View::Simulate => Part::Simulator,
+        View::Analysis => Part::Analysis,
+        View::Compare => Part::Compare,
+        View::Findings => Part::Findings,
+        View::Export => Part::Export,
+        View::Share => Part::Share,
+        View::Examples => Part::Gallery,
     };
+    let body = html! { <LazyView key={view.id()} {part} /> };
     html! {
         <ContextProvider<StoreHandle> context={store.clone()}>
         <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>

@@ -15,6 +15,7 @@ pub mod export_template;
 pub mod findings;
 pub mod gallery;
 pub mod import_progress;
+pub mod lazy;
 pub mod notice_details;
 pub mod scenarios;
 pub mod share;

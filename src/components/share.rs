@@ -147,7 +147,7 @@ pub fn ShareView() -> Html {
                     if !from_preview {
                         return;
                     }
-                    if let Some(h) = super::embed::height_from_message(&event.data()) {
+                    if let Some(h) = super::embed::messages::height_from_message(&event.data()) {
                         reported_height.set(Some(h));
                     }
                 });

@@ -35,6 +35,7 @@
 
 pub mod canvas;
 pub mod decision_card;
+pub mod messages;
 pub mod request_form;
 pub mod saved_tests;
 pub mod try_it;
@@ -46,44 +47,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
-use super::export::ExportView;
-use super::findings::FindingsView;
-use super::simulator::Simulator;
-use super::workspace::Workspace;
+use crate::components::lazy::{LazyView, Part};
 use crate::data::Loadable;
 use crate::page::{playground_url, query_param};
 use crate::store::NoticeLevel;
 
-/// The `type` of the height message the embed posts to its parent.
-pub const HEIGHT_MESSAGE: &str = "iam-playground:height";
-
-/// The `type` of the message a host (the served `embed.js`) posts to ask for the height again,
-/// when it starts after the embed has already posted it.
-pub const HEIGHT_REQUEST_MESSAGE: &str = "iam-playground:height-request";
-
-/// The `type` of the message a host may post to change the theme.
-pub const THEME_MESSAGE: &str = "iam-playground:theme";
-
-/// The `data-theme` value for a `theme` parameter: `light` or `dark`, else none (follow the
-/// reader's system).
-pub fn theme_param(value: Option<&str>) -> Option<&'static str> {
-    match value.map(str::trim) {
-        Some("light") => Some("light"),
-        Some("dark") => Some("dark"),
-        _ => None,
-    }
-}
-
-/// Reads the height from an embed's message, if it is one: `{type: "iam-playground:height",
-/// height}` with a finite, non-negative height (rounded up to whole pixels).
-pub fn height_from_message(data: &wasm_bindgen::JsValue) -> Option<u32> {
-    let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok();
-    if !data.is_object() || field("type")?.as_string()? != HEIGHT_MESSAGE {
-        return None;
-    }
-    let height = field("height")?.as_f64()?;
-    (height.is_finite() && height >= 0.0).then(|| height.ceil().min(f64::from(u32::MAX)) as u32)
-}
+pub use messages::{
+    HEIGHT_MESSAGE, HEIGHT_REQUEST_MESSAGE, THEME_MESSAGE, height_from_message, theme_param,
+};
 
 /// Sets or clears `data-theme` on the `<html>` element.
 fn apply_theme(theme: Option<&str>) {
@@ -217,23 +188,26 @@ pub fn EmbedView() -> Html {
         html! { <p class="notice notice-warning embed-param-error" role="status">{ message.clone() }</p> }
     });
     let content = content.unwrap_or(Shown::PolicyAndSimulation);
+    // Each view's code is a chunk of its own in the release build (crate::components::lazy).
+    let lazy =
+        |part: Part| html! { <LazyView {part} policy={policy.clone().map(AttrValue::from)} /> };
     let body = match content {
         Shown::PolicyAndSimulation => html! {
             <>
                 <section class="embed-part" aria-label="Policies">
-                    <Frozen {readonly}><Workspace /></Frozen>
+                    <Frozen {readonly}>{ lazy(Part::Workspace) }</Frozen>
                 </section>
-                <section class="embed-part" aria-label="Simulation"><Simulator /></section>
+                <section class="embed-part" aria-label="Simulation">{ lazy(Part::Simulator) }</section>
             </>
         },
-        Shown::Workspace => html! { <Frozen {readonly}><Workspace /></Frozen> },
-        Shown::Simulate => html! { <Simulator /> },
-        Shown::Export => html! { <Frozen {readonly}><ExportView /></Frozen> },
-        Shown::Findings => html! { <Frozen {readonly}><FindingsView /></Frozen> },
-        Shown::Decision => html! { <decision_card::DecisionCard /> },
-        Shown::TryIt => html! { <try_it::TryIt policy={policy.map(AttrValue::from)} /> },
-        Shown::Tests => html! { <saved_tests::TestsTable /> },
-        Shown::Canvas => html! { <canvas::CanvasPicture /> },
+        Shown::Workspace => html! { <Frozen {readonly}>{ lazy(Part::Workspace) }</Frozen> },
+        Shown::Simulate => lazy(Part::Simulator),
+        Shown::Export => html! { <Frozen {readonly}>{ lazy(Part::Export) }</Frozen> },
+        Shown::Findings => html! { <Frozen {readonly}>{ lazy(Part::Findings) }</Frozen> },
+        Shown::Decision => lazy(Part::Decision),
+        Shown::TryIt => lazy(Part::TryIt),
+        Shown::Tests => lazy(Part::Tests),
+        Shown::Canvas => lazy(Part::Canvas),
     };
     let compact = Shown::COMPACT.contains(&content);
     html! {

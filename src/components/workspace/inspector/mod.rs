@@ -34,7 +34,70 @@ pub fn Inspector() -> Html {
         return html! {};
     };
     let target = store.selection.target.clone().unwrap_or(Target::Account);
+    let slot = use_context::<EntityPanelSlot>();
     let body = match &target {
+        Target::Account | Target::Organization => html! { <account::AccountPanel /> },
+        // The other panels are a chunk of the split build (crate::split), fetched on the
+        // first selection: the app's first visit shows the account.
+        other => entity_panel(slot.as_ref(), other),
+    };
+    let showing_account = matches!(target, Target::Account | Target::Organization);
+    let back = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            store.dispatch(Action::Select {
+                selection: Selection::default(),
+                show: false,
+            })
+        })
+    };
+    html! {
+        <aside class="inspector" aria-label="Inspector" data-target={target.to_string()}>
+            if !showing_account {
+                <button type="button" class="btn btn-quiet inspector-back" onclick={back}>
+                    { "← Account" }
+                </button>
+            }
+            { body }
+        </aside>
+    }
+}
+
+/// How the inspector shows a selected entity's panel ([`EntityPanel`]): given by the view that
+/// renders the workspace (`components::lazy`), which loads the panels on demand in the split
+/// build.
+#[derive(Clone)]
+pub struct EntityPanelSlot(pub fn(&Target) -> Html);
+
+impl PartialEq for EntityPanelSlot {
+    /// There is one slot function per build: any two are the same.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// The panel of `target` through the slot; without one (a test mounting the workspace alone) the
+/// panel itself, except in the split build, where only the slot may name the panels.
+fn entity_panel(slot: Option<&EntityPanelSlot>, target: &Target) -> Html {
+    match slot {
+        Some(slot) => (slot.0)(target),
+        #[cfg(not(feature = "split"))]
+        None => html! { <EntityPanel target={target.clone()} /> },
+        #[cfg(feature = "split")]
+        None => html! {},
+    }
+}
+
+/// Props of [`EntityPanel`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct EntityPanelProps {
+    pub target: Target,
+}
+
+/// The panel of a selected entity other than the account.
+#[component]
+pub fn EntityPanel(props: &EntityPanelProps) -> Html {
+    match &props.target {
         Target::Account | Target::Organization => html! { <account::AccountPanel /> },
         Target::RootUser => html! { <root::RootPanel /> },
         Target::User { name } => {
@@ -65,25 +128,5 @@ pub fn Inspector() -> Html {
         Target::Test { index } => {
             html! { <test_case::TestPanel key={format!("test/{index}")} index={*index} /> }
         }
-    };
-    let showing_account = matches!(target, Target::Account | Target::Organization);
-    let back = {
-        let store = store.clone();
-        Callback::from(move |_: MouseEvent| {
-            store.dispatch(Action::Select {
-                selection: Selection::default(),
-                show: false,
-            })
-        })
-    };
-    html! {
-        <aside class="inspector" aria-label="Inspector" data-target={target.to_string()}>
-            if !showing_account {
-                <button type="button" class="btn btn-quiet inspector-back" onclick={back}>
-                    { "← Account" }
-                </button>
-            }
-            { body }
-        </aside>
     }
 }

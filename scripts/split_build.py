@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""The release build's code splitting: the app's wasm cut into a main module and on-demand chunks.
+
+scripts/post_build.py calls `split(out_dir)` on a release build (Trunk has no code splitting for
+Rust). Trunk has built the page, the styles, the worker and a plain app wasm by then; this
+replaces the plain app with a split one:
+
+1. `cargo rustc --release --target wasm32-unknown-unknown --bin iam-playground-app
+   --features split -- -C link-arg=--emit-relocs`: the app with its split points (src/split.rs,
+   `#[wasm_split(..)]`), linked with relocations kept, which the splitter needs. Only the app's
+   own crates see the feature; the dependencies are the ones Trunk just built.
+2. `wasm-split-cli` (crate wasm_split_cli_support, installed by scripts/setup.sh) moves each
+   split point and the code only it reaches into `split_<name>.wasm`, code shared by several
+   split points into `chunk_<n>.wasm`, and writes `__wasm_split.js`, which fetches them.
+3. `wasm-bindgen --target web --keep-lld-exports` on the main module (the chunks import the
+   main module's memory, table and shared functions through the kept exports), then
+   `wasm-opt -Oz` on every module.
+4. Every file gets a content hash in its name (chunks under `split/`), and index.html's loader
+   and preload links name the new main module instead of Trunk's plain one, which is removed.
+
+`split/` then holds the chunks and `wasm-split-<hash>.js`; `chunk_files(dist)` says which files
+each split point needs (scripts/size-report.sh uses it).
+"""
+import base64
+import concurrent.futures
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APP = "iam-playground-app"
+SPLIT_DIR = "split"
+# The same optimisation Trunk applied before the split (release profile: size first). The
+# features are the ones rustc 1.95 emits for wasm32-unknown-unknown.
+WASM_OPT_ARGS = [
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+]
+LOADER_RE = re.compile(
+    r"import init, \* as bindings from '\./(" + re.escape(APP) + r"-[0-9a-f]+)\.js';"
+)
+MODULEPRELOAD_RE = re.compile(r'<link rel="modulepreload" href="\./([^"]+)"[^>]*>')
+SPLIT_JS_RE = re.compile(r"wasm-split-[0-9a-f]{16}\.js$")
+
+
+def short_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise SystemExit(f"split_build: `{name}` is not installed (scripts/setup.sh installs it)")
+    return found
+
+
+def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+    result = subprocess.run(cmd, **kw)
+    if result.returncode != 0:
+        raise SystemExit(f"split_build: {' '.join(cmd[:2])} ... failed ({result.returncode})")
+    return result
+
+
+def build_app() -> str:
+    """Builds the app with its split points and returns the path of its wasm."""
+    cmd = [
+        "cargo", "rustc", "--release", "--locked", "--target", "wasm32-unknown-unknown",
+        "--bin", APP, "--features", "split", "--message-format=json-render-diagnostics",
+        "--", "-C", "link-arg=--emit-relocs",
+    ]
+    out = run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True).stdout
+    for line in out.splitlines():
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == APP:
+            for name in msg.get("filenames", []):
+                if name.endswith(".wasm"):
+                    return name
+    raise SystemExit("split_build: cargo reported no wasm for the app")
+
+
+def optimise(paths: list[str]) -> None:
+    wasm_opt = tool("wasm-opt")
+
+    def one(path: str) -> None:
+        # wasm-opt does not know the splitter's name subsections; it drops them with a warning.
+        run([wasm_opt, *WASM_OPT_ARGS, path, "-o", path], stderr=subprocess.DEVNULL)
+
+    # The largest first, so the two cores finish together.
+    paths = sorted(paths, key=os.path.getsize, reverse=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        list(pool.map(one, paths))
+
+
+def integrity(data: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+
+def split(out_dir: str) -> None:
+    index = os.path.join(out_dir, "index.html")
+    with open(index, encoding="utf-8") as f:
+        html = f.read()
+    found = LOADER_RE.search(html)
+    if not found:
+        raise SystemExit("split_build: index.html has no loader for the app's wasm")
+    plain = found.group(1)
+
+    wasm = build_app()
+    with tempfile.TemporaryDirectory(prefix="iam-split-") as stage:
+        run([tool("wasm-split-cli"), wasm, stage], stdout=subprocess.DEVNULL)
+        bound = os.path.join(stage, "bound")
+        run([
+            tool("wasm-bindgen"), os.path.join(stage, "main.wasm"), "--out-dir", bound,
+            "--target", "web", "--keep-lld-exports", "--no-typescript",
+        ])
+        chunks = sorted(n for n in os.listdir(stage) if n.endswith(".wasm") and n != "main.wasm")
+        optimise([os.path.join(bound, "main_bg.wasm")] + [os.path.join(stage, n) for n in chunks])
+
+        # Chunks: named by their content, in split/.
+        os.makedirs(os.path.join(out_dir, SPLIT_DIR), exist_ok=True)
+        with open(os.path.join(stage, "__wasm_split.js"), encoding="utf-8") as f:
+            split_js = f.read()
+        for name in chunks:
+            with open(os.path.join(stage, name), "rb") as f:
+                data = f.read()
+            hashed = f"{name[: -len('.wasm')]}-{short_hash(data)}.wasm"
+            with open(os.path.join(out_dir, SPLIT_DIR, hashed), "wb") as f:
+                f.write(data)
+            quoted = f'"./{name}"'
+            if quoted not in split_js:
+                raise SystemExit(f"split_build: __wasm_split.js does not name {name}")
+            split_js = split_js.replace(quoted, f'"./{hashed}"')
+
+        # The main module and the chunk loader import each other; one hash over both (and
+        # the main wasm) names them.
+        with open(os.path.join(bound, "main.js"), encoding="utf-8") as f:
+            main_js = f.read()
+        with open(os.path.join(bound, "main_bg.wasm"), "rb") as f:
+            main_wasm = f.read()
+        digest = short_hash(main_js.encode() + main_wasm + split_js.encode())
+        stem = f"{APP}-{digest}"
+        split_name = f"wasm-split-{digest}.js"
+        if 'from "./__wasm_split.js"' not in main_js or 'from "./main.js"' not in split_js:
+            raise SystemExit("split_build: unexpected imports between main.js and __wasm_split.js")
+        # Only the module specifiers: the import object's keys stay the wasm's module name.
+        main_js = main_js.replace('from "./__wasm_split.js"', f'from "./{SPLIT_DIR}/{split_name}"')
+        split_js = split_js.replace('from "./main.js"', f'from "../{stem}.js"')
+        with open(os.path.join(out_dir, f"{stem}.js"), "w", encoding="utf-8") as f:
+            f.write(main_js)
+        with open(os.path.join(out_dir, f"{stem}_bg.wasm"), "wb") as f:
+            f.write(main_wasm)
+        with open(os.path.join(out_dir, SPLIT_DIR, split_name), "w", encoding="utf-8") as f:
+            f.write(split_js)
+        # The inline snippets are the crate's own: the same files Trunk already copied.
+        snippets = os.path.join(bound, "snippets")
+        if os.path.isdir(snippets):
+            shutil.copytree(snippets, os.path.join(out_dir, "snippets"), dirs_exist_ok=True)
+
+    for suffix in (".js", "_bg.wasm"):
+        os.remove(os.path.join(out_dir, plain + suffix))
+    html = html.replace(f"./{plain}.js", f"./{stem}.js").replace(
+        f"./{plain}_bg.wasm", f"./{stem}_bg.wasm"
+    )
+
+    def preload(m: "re.Match[str]") -> str:
+        # Trunk's module preloads carry the file's integrity: the app's is the new file's.
+        rel = m.group(1)
+        with open(os.path.join(out_dir, rel), "rb") as f:
+            data = f.read()
+        return re.sub(r'integrity="[^"]*"', f'integrity="{integrity(data)}"', m.group(0))
+
+    html = MODULEPRELOAD_RE.sub(preload, html)
+    # The chunk loader is imported by the app's module: preload it beside it.
+    with open(os.path.join(out_dir, SPLIT_DIR, split_name), "rb") as f:
+        data = f.read()
+    tag = (
+        f'<link rel="modulepreload" href="./{SPLIT_DIR}/{split_name}" crossorigin="anonymous" '
+        f'integrity="{integrity(data)}">'
+    )
+    html = html.replace(f'<link rel="modulepreload" href="./{stem}.js"', tag + f'<link rel="modulepreload" href="./{stem}.js"', 1)
+    with open(index, "w", encoding="utf-8") as f:
+        f.write(html)
+
+
+LOAD_RE = re.compile(
+    r"export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\((.*?), \[([^\]]*)\]\)\);", re.S
+)
+CHUNK_RE = re.compile(r"const (__chunk_\d+) = makeLoad\((.*?), \[\]\);", re.S)
+FILE_RE = re.compile(r'new URL\("\./([^"]+)", import\.meta\.url\)')
+
+
+def chunk_files(dist: str) -> dict[str, list[str]]:
+    """For each split point of the build in `dist`, the files (relative to dist) it fetches."""
+    folder = os.path.join(dist, SPLIT_DIR)
+    if not os.path.isdir(folder):
+        return {}
+    names = [n for n in os.listdir(folder) if SPLIT_JS_RE.search(n)]
+    if len(names) != 1:
+        return {}
+    with open(os.path.join(folder, names[0]), encoding="utf-8") as f:
+        js = f.read()
+    chunks = {}
+    for var, fetcher in CHUNK_RE.findall(js):
+        chunks[var] = [f"{SPLIT_DIR}/{n}" for n in FILE_RE.findall(fetcher)]
+    parts = {}
+    for name, fetcher, deps in LOAD_RE.findall(js):
+        files = [f"{SPLIT_DIR}/{n}" for n in FILE_RE.findall(fetcher)]
+        for dep in (d.strip() for d in deps.split(",") if d.strip()):
+            files += chunks.get(dep, [])
+        parts[name] = files
+    return parts
+
+
+if __name__ == "__main__":
+    # `split_build.py parts <dist>`: prints each split point's files as JSON.
+    if len(sys.argv) == 3 and sys.argv[1] == "parts":
+        print(json.dumps(chunk_files(sys.argv[2]), indent=1, sort_keys=True))
+    else:
+        print("usage: split_build.py parts <dist>", file=sys.stderr)
+        sys.exit(2)
