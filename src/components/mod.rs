@@ -15,6 +15,7 @@ pub mod export_template;
 pub mod findings;
 pub mod gallery;
 pub mod notice_details;
+pub mod principal_picker;
 pub mod scenarios;
 pub mod share;
 pub mod shell;

@@ -116,8 +116,11 @@ pub fn mentioned_actions(
         }
     }
     if let Some(managed) = managed {
+        // An AWS-managed policy attached to hundreds of principals is read once.
+        let mut attached = std::collections::HashSet::new();
         for r in refs {
             if let PolicyRef::Aws(arn) = r
+                && attached.insert(arn.as_str())
                 && let Some(p) = managed.get(arn)
             {
                 texts.push((p.document, PolicyType::Identity));
@@ -136,7 +139,12 @@ pub fn mentioned_actions(
             .and_then(|c| c.action(name))
             .map_or_else(|| name.to_string(), |a| a.full_name())
     };
+    // Each distinct wildcard once, in order of first mention (the same pattern recurs in
+    // many policies of a real account).
     let mut wildcards: Vec<String> = Vec::new();
+    let mut wildcards_seen = std::collections::HashSet::new();
+    // The same text (a policy copied to many roles) is read once.
+    let mut texts_seen = std::collections::HashSet::new();
     for test in &scenario.tests {
         let action = test.action.trim();
         if action.contains(':') && !action.contains(['*', '?']) {
@@ -144,6 +152,9 @@ pub fn mentioned_actions(
         }
     }
     for (text, t) in texts {
+        if !texts_seen.insert((text, t)) {
+            continue;
+        }
         let parsed = parse_policy(text, t);
         for statement in &parsed.document.statements {
             let Some(action) = &statement.action else {
@@ -158,7 +169,9 @@ pub fn mentioned_actions(
                     continue;
                 }
                 if pattern.contains(['*', '?']) {
-                    wildcards.push(pattern.to_string());
+                    if wildcards_seen.insert(pattern.to_ascii_lowercase()) {
+                        wildcards.push(pattern.to_string());
+                    }
                 } else if pattern.contains(':') {
                     add(canonical(pattern), &mut out);
                 }
