@@ -38,6 +38,30 @@ pub const MAX_COLUMNS: usize = 300;
 /// costs a layout of all the rows shown.
 pub const ROWS_PER_PAGE: usize = 25;
 
+/// The width of an action column before one has been measured, in CSS pixels (a cell is at
+/// least 1.6rem wide).
+const COLUMN_PX: f64 = 27.0;
+
+/// How many columns beyond each edge of the scrolling box are rendered, so that a scroll of
+/// less than this shows cells at once.
+const OVERSCAN: usize = 20;
+
+/// The rendered columns move in steps of this many, so most scroll events render nothing.
+const COLUMN_STEP: usize = 10;
+
+/// The columns to render for a box scrolled `left` pixels and `width` wide, out of `total`
+/// columns `column` pixels wide: those in view, [`OVERSCAN`] more on each side, with the start
+/// rounded down and the end rounded up to [`COLUMN_STEP`].
+fn column_window(left: f64, width: f64, column: f64, total: usize) -> (usize, usize) {
+    let column = if column > 1.0 { column } else { COLUMN_PX };
+    // Pixels to whole columns: the values are small and non-negative.
+    let first = (left.max(0.0) / column).floor() as usize;
+    let shown = (width.max(0.0) / column).ceil() as usize;
+    let start = first.saturating_sub(OVERSCAN) / COLUMN_STEP * COLUMN_STEP;
+    let end = (first + shown + OVERSCAN).div_ceil(COLUMN_STEP) * COLUMN_STEP;
+    (start.min(total), end.min(total))
+}
+
 /// How long typing must pause before the matrix follows, in milliseconds.
 const DEBOUNCE_MS: u32 = 150;
 
@@ -84,6 +108,15 @@ pub fn MatrixPanel() -> Html {
     let resource = use_state(|| "*".to_string());
     // How many rows are rendered (the legend counts every computed row).
     let rows_shown = use_state(|| ROWS_PER_PAGE);
+    // The action columns rendered, [start, end): a real account's matrix is 300 columns, and
+    // 25 rows of them were 15,000 elements built at once. The others are spacers whose width
+    // follows the scrolling box (set through the style object: the page's content security
+    // policy refuses style attributes).
+    let window = use_state(|| column_window(0.0, 1400.0, COLUMN_PX, usize::MAX));
+    let column_px = use_mut_ref(|| COLUMN_PX);
+    let scroll_ref = use_node_ref();
+    let before_ref = use_node_ref();
+    let after_ref = use_node_ref();
     // The scenario the matrix shows, following the store after a pause in typing.
     let shown = use_state(|| (store.revision, Rc::clone(&store.scenario)));
     {
@@ -193,12 +226,76 @@ pub fn MatrixPanel() -> Html {
         )
     };
 
+    let columns_total = actions.len() + root_tasks.len();
+    let (start, end) = (window.0.min(columns_total), window.1.min(columns_total));
+    let on_scroll = {
+        let window = window.clone();
+        let column_px = column_px.clone();
+        Callback::from(move |e: Event| {
+            let el: web_sys::Element = e.target_unchecked_into();
+            let next = column_window(
+                f64::from(el.scroll_left()),
+                f64::from(el.client_width()),
+                *column_px.borrow(),
+                usize::MAX,
+            );
+            if next != *window {
+                window.set(next);
+            }
+        })
+    };
+    {
+        // After each render: measure a column, size the spacers, and widen the window to the
+        // box's width.
+        let (scroll_ref, before_ref, after_ref) =
+            (scroll_ref.clone(), before_ref.clone(), after_ref.clone());
+        let column_px = column_px.clone();
+        let window = window.clone();
+        use_effect(move || {
+            let Some(scroll) = scroll_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            if let Ok(Some(th)) = scroll.query_selector("thead th.col-action") {
+                let w = th.get_bounding_client_rect().width();
+                if w > 1.0 {
+                    *column_px.borrow_mut() = w;
+                }
+            }
+            let px = *column_px.borrow();
+            let size = |node: &NodeRef, columns: usize| {
+                if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+                    let width = format!("{}px", (columns as f64 * px).round());
+                    let _ = el.style().set_property("min-width", &width);
+                    let _ = el.style().set_property("width", &width);
+                }
+            };
+            size(&before_ref, start);
+            size(&after_ref, columns_total.saturating_sub(end));
+            let next = column_window(
+                f64::from(scroll.scroll_left()),
+                f64::from(scroll.client_width()),
+                px,
+                usize::MAX,
+            );
+            if next != *window {
+                window.set(next);
+            }
+        });
+    }
     let header_actions = actions
         .iter()
-        .map(|a| html! { <th scope="col" class="col-action"><span>{ a.clone() }</span></th> });
-    let header_tasks = root_tasks.iter().map(|t| html! {
-        <th scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
-    });
+        .enumerate()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .map(|(_, a)| html! { <th scope="col" class="col-action"><span>{ a.clone() }</span></th> });
+    let header_tasks = root_tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (actions.len() + i, t))
+        .filter(|(c, _)| (start..end).contains(c))
+        .map(|(_, t)| html! {
+            <th scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
+        });
     let hidden = progress.total.saturating_sub(*rows_shown);
     let show_more = (hidden > 0).then(|| {
         let rows_shown = rows_shown.clone();
@@ -216,7 +313,7 @@ pub fn MatrixPanel() -> Html {
     let body = progress.rows.iter().take(*rows_shown).map(|row| {
         html! {
             <MatrixRowView key={String::from(row.principal.clone())} row={Rc::clone(row)}
-                actions={Rc::clone(&actions)} open_cell={open_cell.clone()} />
+                actions={Rc::clone(&actions)} open_cell={open_cell.clone()} columns={(start, end)} />
         }
     });
     let (a, e, i) = progress.counts;
@@ -296,9 +393,15 @@ pub fn MatrixPanel() -> Html {
                 { " Select a cell to see why." }
             </p>
             { status }
-            <div class="matrix-scroll" tabindex="0" role="region" aria-label="Access matrix, scrolls sideways">
+            <div class="matrix-scroll" tabindex="0" role="region" aria-label="Access matrix, scrolls sideways"
+                ref={scroll_ref} onscroll={on_scroll}>
                 <table class="matrix">
-                    <thead><tr><th scope="col">{ "Principal" }</th>{ for header_actions }{ for header_tasks }</tr></thead>
+                    <thead><tr>
+                        <th scope="col">{ "Principal" }</th>
+                        <th class="matrix-spacer" aria-hidden="true" ref={before_ref}></th>
+                        { for header_actions }{ for header_tasks }
+                        <th class="matrix-spacer" aria-hidden="true" ref={after_ref}></th>
+                    </tr></thead>
                     <tbody>{ for body }</tbody>
                 </table>
             </div>
@@ -313,6 +416,8 @@ struct MatrixRowProps {
     row: Rc<MatrixRow>,
     actions: Rc<[String]>,
     open_cell: Callback<(PrincipalRef, String)>,
+    /// The columns rendered, [start, end) (the others are spacers).
+    columns: (usize, usize),
 }
 
 /// One principal's row. A component of its own so that, as bands arrive, the rows already
@@ -323,43 +428,52 @@ fn MatrixRowView(props: &MatrixRowProps) -> Html {
     let p = &row.principal;
     let label = principal_label(p);
     let tasks = root_only_tasks();
-    let cells = row.cells.iter().enumerate().map(|(c, &d)| {
-        let (column, action) = match props.actions.get(c) {
-            Some(a) => (a.clone(), a.clone()),
-            None => {
-                let t = tasks.get(c - props.actions.len());
-                (
-                    t.map(|t| format!("root-only task \"{}\"", t.title))
-                        .unwrap_or_default(),
-                    t.map(|t| format!("{ROOT_TASK_PREFIX}{}", t.id))
-                        .unwrap_or_default(),
-                )
+    let (start, end) = props.columns;
+    let cells = row
+        .cells
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .map(|(c, &d)| {
+            let (column, action) = match props.actions.get(c) {
+                Some(a) => (a.clone(), a.clone()),
+                None => {
+                    let t = tasks.get(c - props.actions.len());
+                    (
+                        t.map(|t| format!("root-only task \"{}\"", t.title))
+                            .unwrap_or_default(),
+                        t.map(|t| format!("{ROOT_TASK_PREFIX}{}", t.id))
+                            .unwrap_or_default(),
+                    )
+                }
+            };
+            let conditional = row.conditional(c);
+            let text = match conditional {
+                Some(sentence) => format!("{label}, {column}: conditional. {sentence}"),
+                None => format!("{label}, {column}: {}", decision_label(d)),
+            };
+            let onclick = {
+                let open_cell = props.open_cell.clone();
+                let p = p.clone();
+                Callback::from(move |_| open_cell.emit((p.clone(), action.clone())))
+            };
+            let (class, glyph) = match conditional {
+                Some(_) => ("cell cell-conditional", "C"),
+                None => (cell_class(d), letter(d)),
+            };
+            html! {
+                <td><button type="button" {class} title={text.clone()} aria-label={text}
+                    data-decision={d.as_aws_str()} data-conditional={conditional.map(|_| "true")}
+                    {onclick}>{ glyph }</button></td>
             }
-        };
-        let conditional = row.conditional(c);
-        let text = match conditional {
-            Some(sentence) => format!("{label}, {column}: conditional. {sentence}"),
-            None => format!("{label}, {column}: {}", decision_label(d)),
-        };
-        let onclick = {
-            let open_cell = props.open_cell.clone();
-            let p = p.clone();
-            Callback::from(move |_| open_cell.emit((p.clone(), action.clone())))
-        };
-        let (class, glyph) = match conditional {
-            Some(_) => ("cell cell-conditional", "C"),
-            None => (cell_class(d), letter(d)),
-        };
-        html! {
-            <td><button type="button" {class} title={text.clone()} aria-label={text}
-                data-decision={d.as_aws_str()} data-conditional={conditional.map(|_| "true")}
-                {onclick}>{ glyph }</button></td>
-        }
-    });
+        });
     html! {
         <tr data-principal={String::from(p.clone())}>
             <th scope="row">{ label.clone() }{ row.error.clone().map(|e| html! { <span class="status-error">{ format!(" ({e})") }</span> }).unwrap_or_default() }</th>
+            <td class="matrix-spacer" aria-hidden="true"></td>
             { for cells }
+            <td class="matrix-spacer" aria-hidden="true"></td>
         </tr>
     }
 }
