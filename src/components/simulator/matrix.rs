@@ -44,7 +44,7 @@ const COLUMN_PX: f64 = 27.0;
 
 /// How many columns beyond each edge of the scrolling box are rendered, so that a scroll of
 /// less than this shows cells at once.
-const OVERSCAN: usize = 20;
+const OVERSCAN: usize = 10;
 
 /// The rendered columns move in steps of this many, so most scroll events render nothing.
 const COLUMN_STEP: usize = 10;
@@ -112,7 +112,7 @@ pub fn MatrixPanel() -> Html {
     // 25 rows of them were 15,000 elements built at once. The others are spacers whose width
     // follows the scrolling box (set through the style object: the page's content security
     // policy refuses style attributes).
-    let window = use_state(|| column_window(0.0, 1400.0, COLUMN_PX, usize::MAX));
+    let window = use_state(|| column_window(0.0, 1000.0, COLUMN_PX, usize::MAX));
     let column_px = use_mut_ref(|| COLUMN_PX);
     let scroll_ref = use_node_ref();
     let before_ref = use_node_ref();

@@ -340,8 +340,8 @@ impl Scenario {
                 });
             }
         }
+        out.extend(self.best_practices_with(&mut |text| cache.grants_admin(text)));
         cache.end();
-        out.extend(self.best_practices());
         out
     }
 
@@ -601,8 +601,9 @@ impl Scenario {
         inline: &[InlinePolicy],
         managed: &[PolicyRef],
         admin_policies: &HashSet<String>,
+        admin: &mut dyn FnMut(&str) -> bool,
     ) -> bool {
-        inline.iter().any(|p| grants_full_admin(&p.document))
+        inline.iter().any(|p| admin(&p.document))
             || managed.iter().any(|r| match r {
                 PolicyRef::Aws(arn) => arn
                     .strip_prefix(AWS_MANAGED_PREFIX)
@@ -613,12 +614,12 @@ impl Scenario {
 
     /// The names (lower-cased) of the customer-managed policies that grant full administrator
     /// access, each policy read once (the first of a name, as [`Scenario::policy`] finds it).
-    fn admin_policy_names(&self) -> HashSet<String> {
+    fn admin_policy_names(&self, admin: &mut dyn FnMut(&str) -> bool) -> HashSet<String> {
         let mut seen = HashSet::new();
         let mut out = HashSet::new();
         for p in &self.policies {
             let name = p.name.to_ascii_lowercase();
-            if seen.insert(name.clone()) && grants_full_admin(&p.document) {
+            if seen.insert(name.clone()) && admin(&p.document) {
                 out.insert(name);
             }
         }
@@ -627,6 +628,12 @@ impl Scenario {
 
     /// Account-level best practices from the seed documents (see the module docs).
     pub fn best_practices(&self) -> Vec<Finding> {
+        self.best_practices_with(&mut |text| grants_full_admin(text))
+    }
+
+    /// [`Scenario::best_practices`], asking `admin` whether a policy text grants full
+    /// administrator access (so that a cache can answer for the texts it has read before).
+    fn best_practices_with(&self, admin: &mut dyn FnMut(&str) -> bool) -> Vec<Finding> {
         use Severity::{SecurityWarning, Suggestion, Warning};
         let mut out = Vec::new();
         let root = &self.root_user;
@@ -646,14 +653,19 @@ impl Scenario {
                 Target::RootUser,
             ).with_fix(Fix::DeleteRootAccessKeys));
         }
-        let admin_policies = self.admin_policy_names();
+        let admin_policies = self.admin_policy_names(admin);
         // The groups (lower-cased names) that grant full administrator access, and those with
         // members.
         let admin_groups: HashSet<String> = self
             .groups
             .iter()
             .filter(|g| {
-                Self::grants_admin(&g.inline_policies, &g.managed_policies, &admin_policies)
+                Self::grants_admin(
+                    &g.inline_policies,
+                    &g.managed_policies,
+                    &admin_policies,
+                    admin,
+                )
             })
             .map(|g| g.name.to_ascii_lowercase())
             .collect();
@@ -679,8 +691,12 @@ impl Scenario {
                     t.clone(),
                 ).with_fix(Fix::MoveUserPoliciesToGroup { user: u.name.clone() }));
             }
-            let direct_admin =
-                Self::grants_admin(&u.inline_policies, &u.managed_policies, &admin_policies);
+            let direct_admin = Self::grants_admin(
+                &u.inline_policies,
+                &u.managed_policies,
+                &admin_policies,
+                admin,
+            );
             if direct_admin {
                 out.push(Finding::new(
                     "admin-granted-to-user",
@@ -754,7 +770,12 @@ impl Scenario {
             }
         }
         for r in &self.roles {
-            if Self::grants_admin(&r.inline_policies, &r.managed_policies, &admin_policies) {
+            if Self::grants_admin(
+                &r.inline_policies,
+                &r.managed_policies,
+                &admin_policies,
+                admin,
+            ) {
                 admins.push(format!("role {}", r.name));
             }
             if trusts_anyone(&r.trust_policy) {
@@ -963,6 +984,10 @@ struct ValidationEntries {
     current: std::collections::HashMap<String, PerType>,
     /// The entries of the call before, not used yet by this one.
     previous: std::collections::HashMap<String, PerType>,
+    /// Whether a text grants full administrator access, for the call under way.
+    admin: std::collections::HashMap<String, bool>,
+    /// The same for the call before, not used yet by this one.
+    admin_before: std::collections::HashMap<String, bool>,
 }
 
 impl ValidationEntries {
@@ -976,10 +1001,26 @@ impl ValidationEntries {
         // Whatever a call that did not end left in `current` is kept for this one.
         let current = std::mem::take(&mut self.current);
         self.previous.extend(current);
+        let admin = std::mem::take(&mut self.admin);
+        self.admin_before.extend(admin);
     }
 
     fn end(&mut self) {
         self.previous.clear();
+        self.admin_before.clear();
+    }
+
+    /// [`grants_full_admin`] of `text`, remembered.
+    fn grants_admin(&mut self, text: &str) -> bool {
+        if let Some(known) = self.admin.get(text) {
+            return *known;
+        }
+        let (key, known) = match self.admin_before.remove_entry(text) {
+            Some(entry) => entry,
+            None => (text.to_string(), grants_full_admin(text)),
+        };
+        self.admin.insert(key, known);
+        known
     }
 
     fn get_or_insert(
