@@ -92,9 +92,34 @@ fn principal_label(p: &PrincipalRef) -> String {
     }
 }
 
-/// The matrix panel.
+/// The matrix panel. It is built in a task of its own after the rest of the Simulator has
+/// been shown: working out a real account's columns (every action its policies mention) and
+/// laying out the first rows was most of one long task when the view opened.
 #[component]
 pub fn MatrixPanel() -> Html {
+    let ready = use_state(|| false);
+    {
+        let ready = ready.clone();
+        use_effect_with((), move |_| {
+            let timeout = Timeout::new(0, move || ready.set(true));
+            move || drop(timeout)
+        });
+    }
+    if *ready {
+        html! { <MatrixBody /> }
+    } else {
+        html! {
+            <section class="sim-matrix" aria-labelledby="sim-matrix-heading" aria-busy="true">
+                <h3 id="sim-matrix-heading">{ "Access matrix" }</h3>
+                <p class="muted">{ "Preparing the matrix…" }</p>
+            </section>
+        }
+    }
+}
+
+/// The matrix itself: its controls, legend, progress and table.
+#[component]
+fn MatrixBody() -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
