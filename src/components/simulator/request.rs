@@ -194,8 +194,8 @@ pub fn RequestPanel() -> Html {
         <section class="sim-request" aria-labelledby="sim-request-heading">
             <h3 id="sim-request-heading">{ "Request" }</h3>
             <form class="sim-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-                <label>
-                    <span>{ if large { "Principal: a name, or any caller ARN, service principal or *" } else { "Principal" } }</span>
+                <label class={classes!(large.then_some("wide"))}>
+                    <span>{ if large { "Principal (a name, or any caller ARN, service principal or *)" } else { "Principal" } }</span>
                     <PrincipalPicker name="principal" value={request.principal.clone()}
                         choices={principals} on_pick={on_principal} free_text=true
                         placeholder="user/alice, role/deploy, arn:aws:iam::… or *" />

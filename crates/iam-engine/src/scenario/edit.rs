@@ -305,8 +305,8 @@ impl Scenario {
         boundary: Option<&PolicyRef>,
         inline_max: usize,
         names: Option<&NameIndex>,
-        out: &mut Vec<Problem>,
-    ) {
+    ) -> Vec<Problem> {
+        let mut out = Vec::new();
         for (i, p) in inline.iter().enumerate() {
             if let Err(e) = names::check_name("policy", &p.name, POLICY_NAME_MAX) {
                 out.push(e);
@@ -350,6 +350,7 @@ impl Scenario {
         if let Some(p) = boundary.and_then(|b| self.reference_problems_in(b, names)) {
             out.push(p);
         }
+        out
     }
 
     /// Everything wrong with a user that would replace the user at `replacing` (or be added).
@@ -414,15 +415,14 @@ impl Scenario {
                 ),
             ));
         }
-        self.attachment_problems(
+        out.extend(self.attachment_problems(
             &what,
             &user.inline_policies,
             &user.managed_policies,
             user.permissions_boundary.as_ref(),
             USER_INLINE_MAX,
             names,
-            &mut out,
-        );
+        ));
         out
     }
 
@@ -452,15 +452,14 @@ impl Scenario {
         if let Err(e) = names::check_path(&group.path, false) {
             out.push(e);
         }
-        self.attachment_problems(
+        out.extend(self.attachment_problems(
             &format!("Group {}", group.name),
             &group.inline_policies,
             &group.managed_policies,
             None,
             GROUP_INLINE_MAX,
             names,
-            &mut out,
-        );
+        ));
         out
     }
 
@@ -514,15 +513,14 @@ impl Scenario {
         if let Err(e) = names::check_tags(&role.tags) {
             out.push(e);
         }
-        self.attachment_problems(
+        out.extend(self.attachment_problems(
             &what,
             &role.inline_policies,
             &role.managed_policies,
             role.permissions_boundary.as_ref(),
             ROLE_INLINE_MAX,
             names,
-            &mut out,
-        );
+        ));
         out
     }
 
