@@ -15,7 +15,7 @@ use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::eval::Decision;
 use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::scenario::PrincipalRef;
-use iam_engine::workbench::matrix::mentioned_actions;
+use iam_engine::workbench::matrix::{MentionCache, mentioned_actions_cached};
 use iam_engine::workbench::request::ROOT_TASK_PREFIX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -154,8 +154,10 @@ fn MatrixBody() -> Html {
             move || drop(timeout)
         });
     }
-    // The columns are worked out here (quick); the cells, a row per principal, in the
-    // analysis worker (see crate::analysis), which sends them a band at a time.
+    // The columns are worked out here (what each policy text mentions is remembered from one
+    // revision to the next, so an edit reads only the text it changed); the cells, a row per
+    // principal, in the analysis worker (see crate::analysis), which sends them a band at a time.
+    let mentions = use_memo((), |_| MentionCache::default());
     let columns = use_memo(
         (
             shown.0,
@@ -168,9 +170,15 @@ fn MatrixBody() -> Html {
             let scenario = Rc::clone(&shown.1);
             let catalog = catalog.clone();
             let managed = managed.clone();
+            let mentions = Rc::clone(&mentions);
             move |(_, source, filter, _, _)| {
                 let mut actions: Vec<String> = if source.is_empty() {
-                    mentioned_actions(&scenario, managed.as_deref(), catalog.as_deref())
+                    mentioned_actions_cached(
+                        &scenario,
+                        managed.as_deref(),
+                        catalog.as_deref(),
+                        &mentions,
+                    )
                 } else {
                     catalog
                         .as_deref()
