@@ -114,7 +114,6 @@ test('a real account: import the file, find a role, the access matrix for a serv
     const columns = Number((await page.locator('.sim-matrix .matrix-legend').innerText()).match(/(\d+) actions\./)?.[1] ?? 0);
     assert.ok(columns > 100, `the matrix has ${service}'s actions as columns: ${columns}`);
     const firstColumn = () => page.locator('.sim-matrix thead th.col-action').first().innerText();
-    const leftmost = await firstColumn();
     // A row per principal: the users, the roles and the root user.
     assert.match(matrixStatus, new RegExp(`^${thousands(shape.users + shape.roles + 1)} principals, computed in \\d+ ms`));
     const principals = shape.users + shape.roles + 1;
@@ -122,7 +121,25 @@ test('a real account: import the file, find a role, the access matrix for a serv
     const firstRows = await page.locator('.sim-matrix tbody tr').count();
     assert.ok(firstRows > 0, 'the matrix has rows');
 
+    // The keyboard walks a row past the columns rendered at first: each cell it reaches is
+    // scrolled into view, and the columns follow.
+    const rendered = await page.locator('.sim-matrix tbody tr[data-principal="root"] td button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
+    await step('Tab along a row of the matrix', async () => {
+      await page.locator('.sim-matrix tbody tr[data-principal="root"] td button').first().focus();
+      for (let i = 0; i < 80; i++) await page.keyboard.press('Tab');
+    });
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      return { row: el?.closest('tr')?.dataset.principal, label: el?.getAttribute('aria-label') ?? '' };
+    });
+    assert.equal(focused.row, 'root', 'Tab stays in the row');
+    assert.match(focused.label, new RegExp(`^Root user, ${service}:`), 'on an action column');
+    assert.ok(!rendered.includes(focused.label), `on a column that was not rendered at first: ${focused.label}`);
+    await page.locator('.sim-matrix .matrix-scroll').evaluate((el) => { el.scrollLeft = 0; });
+    await page.waitForFunction(() => document.querySelector('.sim-matrix .matrix-scroll').scrollLeft === 0);
+
     // 5. Scroll: the matrix sideways, the page down, and more principals' rows.
+    const leftmost = await firstColumn();
     await step('scroll the matrix and show more rows', async () => {
       const region = page.locator('.sim-matrix .matrix-scroll');
       await region.scrollIntoViewIfNeeded();

@@ -304,12 +304,24 @@ fn MatrixBody() -> Html {
             };
             size(&before_ref, start);
             size(&after_ref, columns_total.saturating_sub(end));
-            let next = column_window(
-                f64::from(scroll.scroll_left()),
-                f64::from(scroll.client_width()),
-                px,
-                usize::MAX,
-            );
+            // A box that does not scroll (no style sheet: a test, a host page's own styles)
+            // has no view to follow: every column is rendered.
+            let scrolls = gloo::utils::window()
+                .get_computed_style(&scroll)
+                .ok()
+                .flatten()
+                .and_then(|style| style.get_property_value("overflow-x").ok())
+                .is_none_or(|overflow| overflow != "visible");
+            let next = if scrolls {
+                column_window(
+                    f64::from(scroll.scroll_left()),
+                    f64::from(scroll.client_width()),
+                    px,
+                    usize::MAX,
+                )
+            } else {
+                (0, usize::MAX)
+            };
             if next != *window {
                 window.set(next);
             }
@@ -320,14 +332,14 @@ fn MatrixBody() -> Html {
         .enumerate()
         .skip(start)
         .take(end.saturating_sub(start))
-        .map(|(_, a)| html! { <th scope="col" class="col-action"><span>{ a.clone() }</span></th> });
+        .map(|(c, a)| html! { <th key={c} scope="col" class="col-action"><span>{ a.clone() }</span></th> });
     let header_tasks = root_tasks
         .iter()
         .enumerate()
         .map(|(i, t)| (actions.len() + i, t))
         .filter(|(c, _)| (start..end).contains(c))
-        .map(|(_, t)| html! {
-            <th scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
+        .map(|(c, t)| html! {
+            <th key={c} scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
         });
     let hidden = progress.total.saturating_sub(*rows_shown);
     let show_more = (hidden > 0).then(|| {
@@ -496,7 +508,9 @@ fn MatrixRowView(props: &MatrixRowProps) -> Html {
                 None => (cell_class(d), letter(d)),
             };
             html! {
-                <td><button type="button" {class} title={text.clone()} aria-label={text}
+                // Keyed by column, so a cell keeps its element (and the keyboard focus) when
+                // scrolling moves the rendered columns.
+                <td key={c}><button type="button" {class} title={text.clone()} aria-label={text}
                     data-decision={d.as_aws_str()} data-conditional={conditional.map(|_| "true")}
                     {onclick}>{ glyph }</button></td>
             }
