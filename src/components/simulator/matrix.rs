@@ -17,6 +17,7 @@ use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::scenario::PrincipalRef;
 use iam_engine::workbench::matrix::{MentionCache, mentioned_actions_cached};
 use iam_engine::workbench::request::ROOT_TASK_PREFIX;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -60,6 +61,47 @@ fn column_window(left: f64, width: f64, column: f64, total: usize) -> (usize, us
     let start = first.saturating_sub(OVERSCAN) / COLUMN_STEP * COLUMN_STEP;
     let end = (first + shown + OVERSCAN).div_ceil(COLUMN_STEP) * COLUMN_STEP;
     (start.min(total), end.min(total))
+}
+
+/// The matrix cell that has the keyboard focus: its row's principal and its column.
+fn focused_cell() -> Option<(String, String)> {
+    let active = gloo::utils::document().active_element()?;
+    active
+        .closest(".sim-matrix .matrix-scroll")
+        .ok()
+        .flatten()?;
+    let column = active.get_attribute("data-col")?;
+    let row = active
+        .closest("tr")
+        .ok()
+        .flatten()?
+        .get_attribute("data-principal")?;
+    Some((row, column))
+}
+
+/// Gives the keyboard focus back to a cell that lost it when the rendered columns changed (a
+/// re-render of the row can take the focus from the cell's element).
+fn refocus(scroll: &web_sys::Element, cell: &(String, String)) {
+    let active = gloo::utils::document().active_element();
+    let lost = active.is_none_or(|a| {
+        a.closest(".sim-matrix .matrix-scroll")
+            .ok()
+            .flatten()
+            .is_none()
+    });
+    if !lost {
+        return;
+    }
+    let selector = format!(
+        "tr[data-principal=\"{}\"] button[data-col=\"{}\"]",
+        cell.0.replace('\\', "\\\\").replace('"', "\\\""),
+        cell.1
+    );
+    if let Ok(Some(el)) = scroll.query_selector(&selector)
+        && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+    {
+        let _ = el.focus();
+    }
 }
 
 /// How long typing must pause before the matrix follows, in milliseconds.
@@ -139,6 +181,8 @@ fn MatrixBody() -> Html {
     // policy refuses style attributes).
     let window = use_state(|| column_window(0.0, 1000.0, COLUMN_PX, usize::MAX));
     let column_px = use_mut_ref(|| COLUMN_PX);
+    // The focused cell when the rendered columns last moved, to give the focus back to.
+    let refocus_cell = use_mut_ref(|| None::<(String, String)>);
     let scroll_ref = use_node_ref();
     let before_ref = use_node_ref();
     let after_ref = use_node_ref();
@@ -265,6 +309,10 @@ fn MatrixBody() -> Html {
         let window = window.clone();
         let column_px = column_px.clone();
         Callback::from(move |e: Event| {
+            // While a cell has the keyboard focus every column is rendered (see on_focus_in).
+            if focused_cell().is_some() {
+                return;
+            }
             let el: web_sys::Element = e.target_unchecked_into();
             let next = column_window(
                 f64::from(el.scroll_left()),
@@ -277,6 +325,18 @@ fn MatrixBody() -> Html {
             }
         })
     };
+    // A keyboard user in the matrix gets every column, so that Tab walks a whole row: moving
+    // the rendered columns as each cell scrolls into view would take the focus from the cell.
+    let on_focus_in = {
+        let window = window.clone();
+        let refocus_cell = refocus_cell.clone();
+        Callback::from(move |_: FocusEvent| {
+            if *window != (0, usize::MAX) {
+                *refocus_cell.borrow_mut() = focused_cell();
+                window.set((0, usize::MAX));
+            }
+        })
+    };
     {
         // After each render: measure a column, size the spacers, and widen the window to the
         // box's width.
@@ -284,10 +344,14 @@ fn MatrixBody() -> Html {
             (scroll_ref.clone(), before_ref.clone(), after_ref.clone());
         let column_px = column_px.clone();
         let window = window.clone();
+        let refocus_cell = refocus_cell.clone();
         use_effect(move || {
             let Some(scroll) = scroll_ref.cast::<web_sys::Element>() else {
                 return;
             };
+            if let Some(cell) = refocus_cell.borrow_mut().take() {
+                refocus(&scroll, &cell);
+            }
             if let Ok(Some(th)) = scroll.query_selector("thead th.col-action") {
                 let w = th.get_bounding_client_rect().width();
                 if w > 1.0 {
@@ -322,7 +386,7 @@ fn MatrixBody() -> Html {
             } else {
                 (0, usize::MAX)
             };
-            if next != *window {
+            if next != *window && focused_cell().is_none() {
                 window.set(next);
             }
         });
@@ -439,7 +503,7 @@ fn MatrixBody() -> Html {
             </p>
             { status }
             <div class="matrix-scroll" tabindex="0" role="region" aria-label="Access matrix, scrolls sideways"
-                ref={scroll_ref} onscroll={on_scroll}>
+                ref={scroll_ref} onscroll={on_scroll} onfocusin={on_focus_in}>
                 <table class="matrix">
                     <thead><tr>
                         <th scope="col">{ "Principal" }</th>
@@ -512,6 +576,7 @@ fn MatrixRowView(props: &MatrixRowProps) -> Html {
                 // scrolling moves the rendered columns.
                 <td key={c}><button type="button" {class} title={text.clone()} aria-label={text}
                     data-decision={d.as_aws_str()} data-conditional={conditional.map(|_| "true")}
+                    data-col={c.to_string()}
                     {onclick}>{ glyph }</button></td>
             }
         });
