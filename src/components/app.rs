@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
+use iam_engine::scenario::ValidationCache;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -51,15 +52,21 @@ pub fn App() -> Html {
         use_effect(move || crate::storage::follow_other_tabs(&store));
     }
     let catalog_ready = matches!(*catalog, Loadable::Ready(_));
+    // Each policy text's validation is remembered from one revision to the next, so an edit
+    // validates again only the texts it changed.
+    let validations = use_memo((), |_| ValidationCache::default());
     let findings = use_memo((store.revision, catalog_ready), {
         let scenario = Rc::clone(&store.scenario);
         let catalog = (*catalog).clone();
+        let validations = Rc::clone(&validations);
         move |_| {
             let catalog = match &catalog {
                 Loadable::Ready(c) => Some(Rc::clone(c)),
                 _ => None,
             };
-            ScenarioFindings(Rc::new(scenario.findings_with_catalog(catalog.as_deref())))
+            ScenarioFindings(Rc::new(
+                scenario.findings_cached(catalog.as_deref(), &validations),
+            ))
         }
     });
     let escalation = use_account_escalation(&store, &managed);

@@ -17,6 +17,7 @@ pub mod gallery;
 pub mod import_progress;
 pub mod lazy;
 pub mod notice_details;
+pub mod principal_picker;
 pub mod scenarios;
 pub mod share;
 pub mod shell;

@@ -6,13 +6,12 @@ use std::rc::Rc;
 
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::Target;
-use iam_engine::workbench::analysis::what_can::resolve_principal;
-use iam_engine::workbench::request::principal_choices;
-use web_sys::HtmlSelectElement;
+use iam_engine::workbench::analysis::what_can::principal_choices;
 use yew::prelude::*;
 
 use super::what_can_results::WhatCanResults;
 use crate::analysis::account::{WhatCanQuery, use_what_can};
+use crate::components::principal_picker::PrincipalPicker;
 use crate::components::simulator::ready;
 use crate::data::Loadable;
 use crate::store::use_store;
@@ -62,33 +61,14 @@ pub fn WhatCanPanel() -> Html {
         },
     };
     let progress = use_what_can(query);
-    // A select keeps the option the user last picked even when its `selected` attributes
-    // change (another entity selected), so the value is also set as a property after each
-    // render.
-    let select = use_node_ref();
-    {
-        let select = select.clone();
-        let principal = principal.clone();
-        use_effect(move || {
-            if let Some(el) = select.cast::<HtmlSelectElement>() {
-                el.set_value(&principal);
-            }
-        });
-    }
     let Some(store) = store else {
         return html! {};
     };
     // The engine's principal choices that what-can answers for (the root user, users, roles).
-    let choices: Vec<_> = principal_choices(&store.scenario, "")
-        .into_iter()
-        .filter(|c| resolve_principal(&store.scenario, &c.value).is_ok())
-        .collect();
-    let onchange = {
+    let choices = Rc::new(principal_choices(&store.scenario));
+    let on_pick = {
         let picked = picked.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            picked.set(Some(v));
-        })
+        Callback::from(move |v: String| picked.set(Some(v)))
     };
     let waiting = ready(&catalog).is_none() || ready(&managed).is_none();
     html! {
@@ -96,12 +76,8 @@ pub fn WhatCanPanel() -> Html {
             <h3 id="what-can-title">{ "What can" }</h3>
             <label class="what-can-picker">
                 <span>{ "Principal" }</span>
-                <select name="what-can-principal" {onchange} ref={select}>
-                    <option value="" selected={principal.is_empty()} disabled=true>{ "Pick a principal…" }</option>
-                    { for choices.iter().map(|c| html! {
-                        <option value={c.value.clone()} selected={c.value == principal}>{ c.label.clone() }</option>
-                    }) }
-                </select>
+                <PrincipalPicker name="what-can-principal" value={principal.clone()} {choices} {on_pick}
+                    prompt="Pick a principal…" placeholder="user/alice, role/deploy or root" />
             </label>
             if principal.is_empty() {
                 <p class="muted">{ "Select a user, a role or the root user in the workspace, or pick one here: its effective permissions over every action of the catalog." }</p>

@@ -15,8 +15,9 @@ use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::eval::Decision;
 use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::scenario::PrincipalRef;
-use iam_engine::workbench::matrix::mentioned_actions;
+use iam_engine::workbench::matrix::{MentionCache, mentioned_actions_cached};
 use iam_engine::workbench::request::ROOT_TASK_PREFIX;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -37,6 +38,71 @@ pub const MAX_COLUMNS: usize = 300;
 /// whose layout alone held the page for seconds, and each band of rows added to the table
 /// costs a layout of all the rows shown.
 pub const ROWS_PER_PAGE: usize = 25;
+
+/// The width of an action column before one has been measured, in CSS pixels (a cell is at
+/// least 1.6rem wide).
+const COLUMN_PX: f64 = 27.0;
+
+/// How many columns beyond each edge of the scrolling box are rendered, so that a scroll of
+/// less than this shows cells at once.
+const OVERSCAN: usize = 10;
+
+/// The rendered columns move in steps of this many, so most scroll events render nothing.
+const COLUMN_STEP: usize = 10;
+
+/// The columns to render for a box scrolled `left` pixels and `width` wide, out of `total`
+/// columns `column` pixels wide: those in view, [`OVERSCAN`] more on each side, with the start
+/// rounded down and the end rounded up to [`COLUMN_STEP`].
+fn column_window(left: f64, width: f64, column: f64, total: usize) -> (usize, usize) {
+    let column = if column > 1.0 { column } else { COLUMN_PX };
+    // Pixels to whole columns: the values are small and non-negative.
+    let first = (left.max(0.0) / column).floor() as usize;
+    let shown = (width.max(0.0) / column).ceil() as usize;
+    let start = first.saturating_sub(OVERSCAN) / COLUMN_STEP * COLUMN_STEP;
+    let end = (first + shown + OVERSCAN).div_ceil(COLUMN_STEP) * COLUMN_STEP;
+    (start.min(total), end.min(total))
+}
+
+/// The matrix cell that has the keyboard focus: its row's principal and its column.
+fn focused_cell() -> Option<(String, String)> {
+    let active = gloo::utils::document().active_element()?;
+    active
+        .closest(".sim-matrix .matrix-scroll")
+        .ok()
+        .flatten()?;
+    let column = active.get_attribute("data-col")?;
+    let row = active
+        .closest("tr")
+        .ok()
+        .flatten()?
+        .get_attribute("data-principal")?;
+    Some((row, column))
+}
+
+/// Gives the keyboard focus back to a cell that lost it when the rendered columns changed (a
+/// re-render of the row can take the focus from the cell's element).
+fn refocus(scroll: &web_sys::Element, cell: &(String, String)) {
+    let active = gloo::utils::document().active_element();
+    let lost = active.is_none_or(|a| {
+        a.closest(".sim-matrix .matrix-scroll")
+            .ok()
+            .flatten()
+            .is_none()
+    });
+    if !lost {
+        return;
+    }
+    let selector = format!(
+        "tr[data-principal=\"{}\"] button[data-col=\"{}\"]",
+        cell.0.replace('\\', "\\\\").replace('"', "\\\""),
+        cell.1
+    );
+    if let Ok(Some(el)) = scroll.query_selector(&selector)
+        && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+    {
+        let _ = el.focus();
+    }
+}
 
 /// How long typing must pause before the matrix follows, in milliseconds.
 const DEBOUNCE_MS: u32 = 150;
@@ -68,9 +134,34 @@ fn principal_label(p: &PrincipalRef) -> String {
     }
 }
 
-/// The matrix panel.
+/// The matrix panel. It is built in a task of its own after the rest of the Simulator has
+/// been shown: working out a real account's columns (every action its policies mention) and
+/// laying out the first rows was most of one long task when the view opened.
 #[component]
 pub fn MatrixPanel() -> Html {
+    let ready = use_state(|| false);
+    {
+        let ready = ready.clone();
+        use_effect_with((), move |_| {
+            let timeout = Timeout::new(0, move || ready.set(true));
+            move || drop(timeout)
+        });
+    }
+    if *ready {
+        html! { <MatrixBody /> }
+    } else {
+        html! {
+            <section class="sim-matrix" aria-labelledby="sim-matrix-heading" aria-busy="true">
+                <h3 id="sim-matrix-heading">{ "Access matrix" }</h3>
+                <p class="muted">{ "Preparing the matrix…" }</p>
+            </section>
+        }
+    }
+}
+
+/// The matrix itself: its controls, legend, progress and table.
+#[component]
+fn MatrixBody() -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
@@ -84,6 +175,17 @@ pub fn MatrixPanel() -> Html {
     let resource = use_state(|| "*".to_string());
     // How many rows are rendered (the legend counts every computed row).
     let rows_shown = use_state(|| ROWS_PER_PAGE);
+    // The action columns rendered, [start, end): a real account's matrix is 300 columns, and
+    // 25 rows of them were 15,000 elements built at once. The others are spacers whose width
+    // follows the scrolling box (set through the style object: the page's content security
+    // policy refuses style attributes).
+    let window = use_state(|| column_window(0.0, 1000.0, COLUMN_PX, usize::MAX));
+    let column_px = use_mut_ref(|| COLUMN_PX);
+    // The focused cell when the rendered columns last moved, to give the focus back to.
+    let refocus_cell = use_mut_ref(|| None::<(String, String)>);
+    let scroll_ref = use_node_ref();
+    let before_ref = use_node_ref();
+    let after_ref = use_node_ref();
     // The scenario the matrix shows, following the store after a pause in typing.
     let shown = use_state(|| (store.revision, Rc::clone(&store.scenario)));
     {
@@ -96,8 +198,10 @@ pub fn MatrixPanel() -> Html {
             move || drop(timeout)
         });
     }
-    // The columns are worked out here (quick); the cells, a row per principal, in the
-    // analysis worker (see crate::analysis), which sends them a band at a time.
+    // The columns are worked out here (what each policy text mentions is remembered from one
+    // revision to the next, so an edit reads only the text it changed); the cells, a row per
+    // principal, in the analysis worker (see crate::analysis), which sends them a band at a time.
+    let mentions = use_memo((), |_| MentionCache::default());
     let columns = use_memo(
         (
             shown.0,
@@ -110,9 +214,15 @@ pub fn MatrixPanel() -> Html {
             let scenario = Rc::clone(&shown.1);
             let catalog = catalog.clone();
             let managed = managed.clone();
+            let mentions = Rc::clone(&mentions);
             move |(_, source, filter, _, _)| {
                 let mut actions: Vec<String> = if source.is_empty() {
-                    mentioned_actions(&scenario, managed.as_deref(), catalog.as_deref())
+                    mentioned_actions_cached(
+                        &scenario,
+                        managed.as_deref(),
+                        catalog.as_deref(),
+                        &mentions,
+                    )
                 } else {
                     catalog
                         .as_deref()
@@ -193,12 +303,108 @@ pub fn MatrixPanel() -> Html {
         )
     };
 
+    let columns_total = actions.len() + root_tasks.len();
+    let (start, end) = (window.0.min(columns_total), window.1.min(columns_total));
+    let on_scroll = {
+        let window = window.clone();
+        let column_px = column_px.clone();
+        Callback::from(move |e: Event| {
+            // While a cell has the keyboard focus every column is rendered (see on_focus_in).
+            if focused_cell().is_some() {
+                return;
+            }
+            let el: web_sys::Element = e.target_unchecked_into();
+            let next = column_window(
+                f64::from(el.scroll_left()),
+                f64::from(el.client_width()),
+                *column_px.borrow(),
+                usize::MAX,
+            );
+            if next != *window {
+                window.set(next);
+            }
+        })
+    };
+    // A keyboard user in the matrix gets every column, so that Tab walks a whole row: moving
+    // the rendered columns as each cell scrolls into view would take the focus from the cell.
+    let on_focus_in = {
+        let window = window.clone();
+        let refocus_cell = refocus_cell.clone();
+        Callback::from(move |_: FocusEvent| {
+            if *window != (0, usize::MAX) {
+                *refocus_cell.borrow_mut() = focused_cell();
+                window.set((0, usize::MAX));
+            }
+        })
+    };
+    {
+        // After each render: measure a column, size the spacers, and widen the window to the
+        // box's width.
+        let (scroll_ref, before_ref, after_ref) =
+            (scroll_ref.clone(), before_ref.clone(), after_ref.clone());
+        let column_px = column_px.clone();
+        let window = window.clone();
+        let refocus_cell = refocus_cell.clone();
+        use_effect(move || {
+            let Some(scroll) = scroll_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            if let Some(cell) = refocus_cell.borrow_mut().take() {
+                refocus(&scroll, &cell);
+            }
+            if let Ok(Some(th)) = scroll.query_selector("thead th.col-action") {
+                let w = th.get_bounding_client_rect().width();
+                if w > 1.0 {
+                    *column_px.borrow_mut() = w;
+                }
+            }
+            let px = *column_px.borrow();
+            let size = |node: &NodeRef, columns: usize| {
+                if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+                    let width = format!("{}px", (columns as f64 * px).round());
+                    let _ = el.style().set_property("min-width", &width);
+                    let _ = el.style().set_property("width", &width);
+                }
+            };
+            size(&before_ref, start);
+            size(&after_ref, columns_total.saturating_sub(end));
+            // A box that does not scroll (no style sheet: a test, a host page's own styles)
+            // has no view to follow: every column is rendered.
+            let scrolls = gloo::utils::window()
+                .get_computed_style(&scroll)
+                .ok()
+                .flatten()
+                .and_then(|style| style.get_property_value("overflow-x").ok())
+                .is_none_or(|overflow| overflow != "visible");
+            let next = if scrolls {
+                column_window(
+                    f64::from(scroll.scroll_left()),
+                    f64::from(scroll.client_width()),
+                    px,
+                    usize::MAX,
+                )
+            } else {
+                (0, usize::MAX)
+            };
+            if next != *window && focused_cell().is_none() {
+                window.set(next);
+            }
+        });
+    }
     let header_actions = actions
         .iter()
-        .map(|a| html! { <th scope="col" class="col-action"><span>{ a.clone() }</span></th> });
-    let header_tasks = root_tasks.iter().map(|t| html! {
-        <th scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
-    });
+        .enumerate()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .map(|(c, a)| html! { <th key={c} scope="col" class="col-action"><span>{ a.clone() }</span></th> });
+    let header_tasks = root_tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (actions.len() + i, t))
+        .filter(|(c, _)| (start..end).contains(c))
+        .map(|(c, t)| html! {
+            <th key={c} scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
+        });
     let hidden = progress.total.saturating_sub(*rows_shown);
     let show_more = (hidden > 0).then(|| {
         let rows_shown = rows_shown.clone();
@@ -216,7 +422,7 @@ pub fn MatrixPanel() -> Html {
     let body = progress.rows.iter().take(*rows_shown).map(|row| {
         html! {
             <MatrixRowView key={String::from(row.principal.clone())} row={Rc::clone(row)}
-                actions={Rc::clone(&actions)} open_cell={open_cell.clone()} />
+                actions={Rc::clone(&actions)} open_cell={open_cell.clone()} columns={(start, end)} />
         }
     });
     let (a, e, i) = progress.counts;
@@ -296,9 +502,15 @@ pub fn MatrixPanel() -> Html {
                 { " Select a cell to see why." }
             </p>
             { status }
-            <div class="matrix-scroll" tabindex="0" role="region" aria-label="Access matrix, scrolls sideways">
+            <div class="matrix-scroll" tabindex="0" role="region" aria-label="Access matrix, scrolls sideways"
+                ref={scroll_ref} onscroll={on_scroll} onfocusin={on_focus_in}>
                 <table class="matrix">
-                    <thead><tr><th scope="col">{ "Principal" }</th>{ for header_actions }{ for header_tasks }</tr></thead>
+                    <thead><tr>
+                        <th scope="col">{ "Principal" }</th>
+                        <th class="matrix-spacer" aria-hidden="true" ref={before_ref}></th>
+                        { for header_actions }{ for header_tasks }
+                        <th class="matrix-spacer" aria-hidden="true" ref={after_ref}></th>
+                    </tr></thead>
                     <tbody>{ for body }</tbody>
                 </table>
             </div>
@@ -313,6 +525,8 @@ struct MatrixRowProps {
     row: Rc<MatrixRow>,
     actions: Rc<[String]>,
     open_cell: Callback<(PrincipalRef, String)>,
+    /// The columns rendered, [start, end) (the others are spacers).
+    columns: (usize, usize),
 }
 
 /// One principal's row. A component of its own so that, as bands arrive, the rows already
@@ -323,43 +537,55 @@ fn MatrixRowView(props: &MatrixRowProps) -> Html {
     let p = &row.principal;
     let label = principal_label(p);
     let tasks = root_only_tasks();
-    let cells = row.cells.iter().enumerate().map(|(c, &d)| {
-        let (column, action) = match props.actions.get(c) {
-            Some(a) => (a.clone(), a.clone()),
-            None => {
-                let t = tasks.get(c - props.actions.len());
-                (
-                    t.map(|t| format!("root-only task \"{}\"", t.title))
-                        .unwrap_or_default(),
-                    t.map(|t| format!("{ROOT_TASK_PREFIX}{}", t.id))
-                        .unwrap_or_default(),
-                )
+    let (start, end) = props.columns;
+    let cells = row
+        .cells
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .map(|(c, &d)| {
+            let (column, action) = match props.actions.get(c) {
+                Some(a) => (a.clone(), a.clone()),
+                None => {
+                    let t = tasks.get(c - props.actions.len());
+                    (
+                        t.map(|t| format!("root-only task \"{}\"", t.title))
+                            .unwrap_or_default(),
+                        t.map(|t| format!("{ROOT_TASK_PREFIX}{}", t.id))
+                            .unwrap_or_default(),
+                    )
+                }
+            };
+            let conditional = row.conditional(c);
+            let text = match conditional {
+                Some(sentence) => format!("{label}, {column}: conditional. {sentence}"),
+                None => format!("{label}, {column}: {}", decision_label(d)),
+            };
+            let onclick = {
+                let open_cell = props.open_cell.clone();
+                let p = p.clone();
+                Callback::from(move |_| open_cell.emit((p.clone(), action.clone())))
+            };
+            let (class, glyph) = match conditional {
+                Some(_) => ("cell cell-conditional", "C"),
+                None => (cell_class(d), letter(d)),
+            };
+            html! {
+                // Keyed by column, so a cell keeps its element (and the keyboard focus) when
+                // scrolling moves the rendered columns.
+                <td key={c}><button type="button" {class} title={text.clone()} aria-label={text}
+                    data-decision={d.as_aws_str()} data-conditional={conditional.map(|_| "true")}
+                    data-col={c.to_string()}
+                    {onclick}>{ glyph }</button></td>
             }
-        };
-        let conditional = row.conditional(c);
-        let text = match conditional {
-            Some(sentence) => format!("{label}, {column}: conditional. {sentence}"),
-            None => format!("{label}, {column}: {}", decision_label(d)),
-        };
-        let onclick = {
-            let open_cell = props.open_cell.clone();
-            let p = p.clone();
-            Callback::from(move |_| open_cell.emit((p.clone(), action.clone())))
-        };
-        let (class, glyph) = match conditional {
-            Some(_) => ("cell cell-conditional", "C"),
-            None => (cell_class(d), letter(d)),
-        };
-        html! {
-            <td><button type="button" {class} title={text.clone()} aria-label={text}
-                data-decision={d.as_aws_str()} data-conditional={conditional.map(|_| "true")}
-                {onclick}>{ glyph }</button></td>
-        }
-    });
+        });
     html! {
         <tr data-principal={String::from(p.clone())}>
             <th scope="row">{ label.clone() }{ row.error.clone().map(|e| html! { <span class="status-error">{ format!(" ({e})") }</span> }).unwrap_or_default() }</th>
+            <td class="matrix-spacer" aria-hidden="true"></td>
             { for cells }
+            <td class="matrix-spacer" aria-hidden="true"></td>
         </tr>
     }
 }

@@ -18,6 +18,7 @@ use yew::prelude::*;
 use super::action_options::ActionOptions;
 use super::hooks::ready;
 use super::root_task_search::RootTaskSearch;
+use crate::components::principal_picker::{PrincipalPicker, SELECT_MAX};
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 
@@ -97,12 +98,12 @@ pub fn RequestPanel() -> Html {
         }
     };
 
-    let principals = principal_choices(&scenario, &request.principal);
+    let principals = Rc::new(principal_choices(&scenario, &request.principal));
+    let large = principals.len() > SELECT_MAX;
 
     let on_principal = {
         let update = update.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+        Callback::from(move |v: String| {
             update(Box::new(move |r| r.principal = v.clone()));
         })
     };
@@ -160,13 +161,11 @@ pub fn RequestPanel() -> Html {
     };
 
     // A select keeps the option the user last picked even when its `selected` attributes
-    // change, so the chosen values are also set as properties after each render.
-    let principal_select = use_node_ref();
+    // change, so the chosen value is also set as a property after each render (the principal
+    // picker does the same for its own).
     let task_select = use_node_ref();
     {
-        let principal_select = principal_select.clone();
         let task_select = task_select.clone();
-        let principal = request.principal.clone();
         let task = request
             .action
             .trim()
@@ -174,9 +173,6 @@ pub fn RequestPanel() -> Html {
             .unwrap_or("")
             .to_string();
         use_effect(move || {
-            if let Some(el) = principal_select.cast::<HtmlSelectElement>() {
-                el.set_value(&principal);
-            }
             if let Some(el) = task_select.cast::<HtmlSelectElement>() {
                 el.set_value(&task);
             }
@@ -198,19 +194,20 @@ pub fn RequestPanel() -> Html {
         <section class="sim-request" aria-labelledby="sim-request-heading">
             <h3 id="sim-request-heading">{ "Request" }</h3>
             <form class="sim-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-                <label>
-                    <span>{ "Principal" }</span>
-                    <select name="principal" onchange={on_principal} ref={principal_select}>
-                        { for principals.iter().map(|c| html! {
-                            <option value={c.value.clone()} selected={c.value == request.principal}>{ c.label.clone() }</option>
-                        }) }
-                    </select>
+                <label class={classes!(large.then_some("wide"))}>
+                    <span>{ if large { "Principal (a name, or any caller ARN, service principal or *)" } else { "Principal" } }</span>
+                    <PrincipalPicker name="principal" value={request.principal.clone()}
+                        choices={principals} on_pick={on_principal} free_text=true
+                        placeholder="user/alice, role/deploy, arn:aws:iam::… or *" />
                 </label>
-                <label>
-                    <span>{ "Or any caller ARN, service principal or *" }</span>
-                    <input name="principal-text" type="text" spellcheck="false" autocomplete="off"
-                        value={request.principal.clone()} oninput={on_principal_text} />
-                </label>
+                // A large account's picker is a text field already.
+                if !large {
+                    <label>
+                        <span>{ "Or any caller ARN, service principal or *" }</span>
+                        <input name="principal-text" type="text" spellcheck="false" autocomplete="off"
+                            value={request.principal.clone()} oninput={on_principal_text} />
+                    </label>
+                }
                 <label>
                     <span>{ "Action" }</span>
                     <input name="action" type="text" spellcheck="false" autocomplete="off"

@@ -266,11 +266,8 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
         if p.read_only {
             let open = !highlights.is_empty();
             html! {
-                <details key={p.heading.clone()} class="played-managed" {open}>
-                    <summary>{ format!("{} (read-only)", p.heading) }</summary>
-                    <PolicyEditor {text} policy_type={p.policy_type} readonly=true
-                        no_validation=true label={p.heading.clone()} {highlights} />
-                </details>
+                <ReadOnlyInPlay key={p.heading.clone()} heading={p.heading.clone()} {text}
+                    policy_type={p.policy_type} {highlights} {open} />
             }
         } else {
             html! {
@@ -450,5 +447,51 @@ fn set_document(
             s.set_organization(Some(org))
         }
         _ => Err(refused()),
+    }
+}
+
+/// Props of [`ReadOnlyInPlay`].
+#[derive(Properties, PartialEq)]
+struct ReadOnlyInPlayProps {
+    heading: String,
+    text: String,
+    policy_type: PolicyType,
+    highlights: Vec<EditorHighlight>,
+    /// Whether it starts open (a statement of it decides the request).
+    open: bool,
+}
+
+/// An AWS-managed policy in play, folded unless it decides the request. Its text is rendered
+/// only while it is open: `ReadOnlyAccess` alone is thousands of highlighted lines that a
+/// folded section would build and keep in the page for nothing.
+#[component]
+fn ReadOnlyInPlay(props: &ReadOnlyInPlayProps) -> Html {
+    let open = use_state(|| props.open);
+    {
+        let open = open.clone();
+        use_effect_with(props.open, move |wanted| {
+            if *open != *wanted {
+                open.set(*wanted);
+            }
+        });
+    }
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let details: web_sys::Element = e.target_unchecked_into();
+            let now = details.has_attribute("open");
+            if *open != now {
+                open.set(now);
+            }
+        })
+    };
+    html! {
+        <details class="played-managed" open={*open} {ontoggle}>
+            <summary>{ format!("{} (read-only)", props.heading) }</summary>
+            if *open {
+                <PolicyEditor text={props.text.clone()} policy_type={props.policy_type} readonly=true
+                    no_validation=true label={props.heading.clone()} highlights={props.highlights.clone()} />
+            }
+        </details>
     }
 }

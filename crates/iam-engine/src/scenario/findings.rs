@@ -25,12 +25,15 @@
 //! the engine's policy parser, so formatting and single-string forms do not matter. Boundaries
 //! and SCPs are not subtracted: the finding is about what was granted.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::diagnostic::Severity;
 use crate::policy::{PolicyType, PrincipalKind, PrincipalValue, parse_policy};
 use crate::span::Span;
 
+use super::edit::NameIndex;
 use super::fixes::Fix;
 use super::names::{
     ADMIN_PRINCIPALS_THRESHOLD, GROUP_INLINE_MAX, GROUPS_MAX, GROUPS_PER_USER, MANAGED_PER_ENTITY,
@@ -300,15 +303,32 @@ impl Scenario {
     /// included when `catalog` is given: unknown actions, condition keys, resource formats)
     /// instead of the grammar alone. This is what the app's findings list shows.
     pub fn findings_with_catalog(&self, catalog: Option<&crate::catalog::Catalog>) -> Vec<Finding> {
+        self.findings_cached(catalog, &ValidationCache::default())
+    }
+
+    /// [`Scenario::findings_with_catalog`], with each policy text's validation remembered in
+    /// `cache` from one call to the next: after an edit only the texts that changed are
+    /// validated again (the app asks again after every keystroke, over thousands of texts in a
+    /// real account). The answer is the same as without the cache.
+    pub fn findings_cached(
+        &self,
+        catalog: Option<&crate::catalog::Catalog>,
+        cache: &ValidationCache,
+    ) -> Vec<Finding> {
         let mut out = self.entity_problems();
+        let mut cache = cache.inner.borrow_mut();
+        cache.begin(catalog);
         for doc in self.policy_texts() {
             // Quotas are checked per entity above, so the per-text size check is left out.
-            let options = crate::validate::ValidateOptions {
-                policy_type: doc.policy_type,
-                catalog,
-                quota: None,
-            };
-            for f in crate::validate::validate_with(doc.text, &options) {
+            let found = cache.get_or_insert(doc.text, doc.policy_type, || {
+                let options = crate::validate::ValidateOptions {
+                    policy_type: doc.policy_type,
+                    catalog,
+                    quota: None,
+                };
+                crate::validate::validate_with(doc.text, &options)
+            });
+            for f in found.iter().cloned() {
                 out.push(Finding {
                     code: f.code,
                     severity: f.severity,
@@ -320,7 +340,8 @@ impl Scenario {
                 });
             }
         }
-        out.extend(self.best_practices());
+        out.extend(self.best_practices_with(&mut |text| cache.grants_admin(text)));
+        cache.end();
         out
     }
 
@@ -378,17 +399,31 @@ impl Scenario {
                     .map(|p| Finding::from_problem(p, &target)),
             );
         };
+        let names = Some(NameIndex::of(self));
+        let names = names.as_ref();
         for (i, u) in self.users.iter().enumerate() {
-            problems(self.user_problems(u, Some(i)), user_target(&u.name));
+            problems(
+                self.user_problems_in(u, Some(i), names),
+                user_target(&u.name),
+            );
         }
         for (i, g) in self.groups.iter().enumerate() {
-            problems(self.group_problems(g, Some(i)), group_target(&g.name));
+            problems(
+                self.group_problems_in(g, Some(i), names),
+                group_target(&g.name),
+            );
         }
         for (i, r) in self.roles.iter().enumerate() {
-            problems(self.role_problems(r, Some(i)), role_target(&r.name));
+            problems(
+                self.role_problems_in(r, Some(i), names),
+                role_target(&r.name),
+            );
         }
         for (i, p) in self.policies.iter().enumerate() {
-            problems(self.policy_problems(p, Some(i)), policy_target(&p.name));
+            problems(
+                self.policy_problems_in(p, Some(i), names),
+                policy_target(&p.name),
+            );
         }
         for (i, r) in self.resources.iter().enumerate() {
             problems(
@@ -562,18 +597,43 @@ impl Scenario {
     }
 
     /// Whether an identity's attached policies grant full administrator access.
-    fn grants_admin(&self, inline: &[InlinePolicy], managed: &[PolicyRef]) -> bool {
-        inline.iter().any(|p| grants_full_admin(&p.document))
+    fn grants_admin(
+        inline: &[InlinePolicy],
+        managed: &[PolicyRef],
+        admin_policies: &HashSet<String>,
+        admin: &mut dyn FnMut(&str) -> bool,
+    ) -> bool {
+        inline.iter().any(|p| admin(&p.document))
             || managed.iter().any(|r| match r {
-                PolicyRef::Aws(arn) => arn == &format!("{AWS_MANAGED_PREFIX}AdministratorAccess"),
-                PolicyRef::Customer(name) => self
-                    .policy(name)
-                    .is_some_and(|p| grants_full_admin(&p.document)),
+                PolicyRef::Aws(arn) => arn
+                    .strip_prefix(AWS_MANAGED_PREFIX)
+                    .is_some_and(|name| name == "AdministratorAccess"),
+                PolicyRef::Customer(name) => admin_policies.contains(&name.to_ascii_lowercase()),
             })
+    }
+
+    /// The names (lower-cased) of the customer-managed policies that grant full administrator
+    /// access, each policy read once (the first of a name, as [`Scenario::policy`] finds it).
+    fn admin_policy_names(&self, admin: &mut dyn FnMut(&str) -> bool) -> HashSet<String> {
+        let mut seen = HashSet::new();
+        let mut out = HashSet::new();
+        for p in &self.policies {
+            let name = p.name.to_ascii_lowercase();
+            if seen.insert(name.clone()) && admin(&p.document) {
+                out.insert(name);
+            }
+        }
+        out
     }
 
     /// Account-level best practices from the seed documents (see the module docs).
     pub fn best_practices(&self) -> Vec<Finding> {
+        self.best_practices_with(&mut |text| grants_full_admin(text))
+    }
+
+    /// [`Scenario::best_practices`], asking `admin` whether a policy text grants full
+    /// administrator access (so that a cache can answer for the texts it has read before).
+    fn best_practices_with(&self, admin: &mut dyn FnMut(&str) -> bool) -> Vec<Finding> {
         use Severity::{SecurityWarning, Suggestion, Warning};
         let mut out = Vec::new();
         let root = &self.root_user;
@@ -593,10 +653,26 @@ impl Scenario {
                 Target::RootUser,
             ).with_fix(Fix::DeleteRootAccessKeys));
         }
-        let group_admin: Vec<bool> = self
+        let admin_policies = self.admin_policy_names(admin);
+        // The groups (lower-cased names) that grant full administrator access, and those with
+        // members.
+        let admin_groups: HashSet<String> = self
             .groups
             .iter()
-            .map(|g| self.grants_admin(&g.inline_policies, &g.managed_policies))
+            .filter(|g| {
+                Self::grants_admin(
+                    &g.inline_policies,
+                    &g.managed_policies,
+                    &admin_policies,
+                    admin,
+                )
+            })
+            .map(|g| g.name.to_ascii_lowercase())
+            .collect();
+        let joined: HashSet<String> = self
+            .users
+            .iter()
+            .flat_map(|u| u.groups.iter().map(|g| g.to_ascii_lowercase()))
             .collect();
         let mut admins: Vec<String> = Vec::new();
         for u in &self.users {
@@ -615,7 +691,12 @@ impl Scenario {
                     t.clone(),
                 ).with_fix(Fix::MoveUserPoliciesToGroup { user: u.name.clone() }));
             }
-            let direct_admin = self.grants_admin(&u.inline_policies, &u.managed_policies);
+            let direct_admin = Self::grants_admin(
+                &u.inline_policies,
+                &u.managed_policies,
+                &admin_policies,
+                admin,
+            );
             if direct_admin {
                 out.push(Finding::new(
                     "admin-granted-to-user",
@@ -627,12 +708,10 @@ impl Scenario {
                     t.clone(),
                 ));
             }
-            let via_group = u.groups.iter().any(|g| {
-                self.groups
-                    .iter()
-                    .zip(&group_admin)
-                    .any(|(group, admin)| *admin && group.name.eq_ignore_ascii_case(g))
-            });
+            let via_group = u
+                .groups
+                .iter()
+                .any(|g| admin_groups.contains(&g.to_ascii_lowercase()));
             if direct_admin || via_group {
                 admins.push(format!("user {}", u.name));
             }
@@ -691,7 +770,12 @@ impl Scenario {
             }
         }
         for r in &self.roles {
-            if self.grants_admin(&r.inline_policies, &r.managed_policies) {
+            if Self::grants_admin(
+                &r.inline_policies,
+                &r.managed_policies,
+                &admin_policies,
+                admin,
+            ) {
                 admins.push(format!("role {}", r.name));
             }
             if trusts_anyone(&r.trust_policy) {
@@ -724,7 +808,7 @@ impl Scenario {
             let t = Target::Group {
                 name: g.name.clone(),
             };
-            if self.members_of(&g.name).next().is_none() {
+            if !joined.contains(&g.name.to_ascii_lowercase()) {
                 out.push(Finding::new(
                     "empty-group",
                     Suggestion,
@@ -878,4 +962,94 @@ fn trusts_anyone(text: &str) -> bool {
         });
         allow && anyone && s.condition.is_empty()
     })
+}
+
+/// The validations of policy texts, remembered by text and grammar from one
+/// [`Scenario::findings_cached`] call to the next. It holds the texts of the last call only
+/// (the entries a call did not use are dropped at its end), so its size follows the
+/// scenario's; a change of catalog empties it.
+#[derive(Debug, Default)]
+pub struct ValidationCache {
+    inner: std::cell::RefCell<ValidationEntries>,
+}
+
+/// Validation findings of one text, per grammar it was read with.
+type PerType = Vec<(PolicyType, std::rc::Rc<Vec<crate::validate::Finding>>)>;
+
+#[derive(Debug, Default)]
+struct ValidationEntries {
+    /// The catalog the entries were validated with (its address), if any.
+    catalog: Option<usize>,
+    /// The entries used by the call under way.
+    current: std::collections::HashMap<String, PerType>,
+    /// The entries of the call before, not used yet by this one.
+    previous: std::collections::HashMap<String, PerType>,
+    /// Whether a text grants full administrator access, for the call under way.
+    admin: std::collections::HashMap<String, bool>,
+    /// The same for the call before, not used yet by this one.
+    admin_before: std::collections::HashMap<String, bool>,
+}
+
+impl ValidationEntries {
+    fn begin(&mut self, catalog: Option<&crate::catalog::Catalog>) {
+        let address = catalog.map(|c| std::ptr::from_ref(c) as usize);
+        if address != self.catalog {
+            self.current.clear();
+            self.previous.clear();
+            self.catalog = address;
+        }
+        // Whatever a call that did not end left in `current` is kept for this one.
+        let current = std::mem::take(&mut self.current);
+        self.previous.extend(current);
+        let admin = std::mem::take(&mut self.admin);
+        self.admin_before.extend(admin);
+    }
+
+    fn end(&mut self) {
+        self.previous.clear();
+        self.admin_before.clear();
+    }
+
+    /// [`grants_full_admin`] of `text`, remembered.
+    fn grants_admin(&mut self, text: &str) -> bool {
+        if let Some(known) = self.admin.get(text) {
+            return *known;
+        }
+        let (key, known) = match self.admin_before.remove_entry(text) {
+            Some(entry) => entry,
+            None => (text.to_string(), grants_full_admin(text)),
+        };
+        self.admin.insert(key, known);
+        known
+    }
+
+    fn get_or_insert(
+        &mut self,
+        text: &str,
+        policy_type: PolicyType,
+        validate: impl FnOnce() -> Vec<crate::validate::Finding>,
+    ) -> std::rc::Rc<Vec<crate::validate::Finding>> {
+        let known = |entries: &PerType| {
+            entries
+                .iter()
+                .find(|(t, _)| *t == policy_type)
+                .map(|(_, f)| std::rc::Rc::clone(f))
+        };
+        if let Some(found) = self.current.get(text).and_then(known) {
+            return found;
+        }
+        if let Some((key, entries)) = self.previous.remove_entry(text) {
+            let hit = known(&entries);
+            self.current.entry(key).or_default().extend(entries);
+            if let Some(found) = hit {
+                return found;
+            }
+        }
+        let found = std::rc::Rc::new(validate());
+        self.current
+            .entry(text.to_string())
+            .or_default()
+            .push((policy_type, std::rc::Rc::clone(&found)));
+        found
+    }
 }

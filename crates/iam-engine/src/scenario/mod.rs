@@ -174,7 +174,7 @@ use crate::context::ContextKeyType;
 
 pub use describe::PolicyPlace;
 pub use edit::{EditError, IdentityRef};
-pub use findings::{DocumentRef, Finding, PolicyText, QuotaMeter, Target};
+pub use findings::{DocumentRef, Finding, PolicyText, QuotaMeter, Target, ValidationCache};
 pub use fixes::Fix;
 pub use gallery::{GalleryEntry, gallery, gallery_entry, gallery_json};
 pub use names::{

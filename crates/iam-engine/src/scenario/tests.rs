@@ -2278,3 +2278,118 @@ fn a_request_through_a_vpc_endpoint_must_be_allowed_by_its_policy() {
         crate::workbench::PolicySource::DefaultEndpointPolicy { .. }
     )));
 }
+
+#[test]
+fn remembered_validations_give_the_findings_of_a_fresh_run_edit_after_edit() {
+    let catalog =
+        crate::catalog::Catalog::parse(include_str!("../../../../static/data/iam-catalog.txt"))
+            .ok();
+    assert!(catalog.is_some());
+    let cache = ValidationCache::default();
+    for entry in gallery() {
+        let mut s = entry.scenario;
+        assert_eq!(
+            s.findings_cached(catalog.as_ref(), &cache),
+            s.findings_with_catalog(catalog.as_ref()),
+            "{}",
+            entry.id
+        );
+        // An edit of one text: the cache answers for the others, and the edited one is new.
+        if let Some(p) = s.policies.first_mut() {
+            p.document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObjct","Resource":"*"}]}"#.to_string();
+        }
+        let fresh = s.findings_with_catalog(catalog.as_ref());
+        assert_eq!(
+            s.findings_cached(catalog.as_ref(), &cache),
+            fresh,
+            "{}",
+            entry.id
+        );
+        // Without the catalog the catalog's checks are gone: the cache does not keep them.
+        assert_eq!(
+            s.findings_cached(None, &cache),
+            s.findings_with_catalog(None),
+            "{}",
+            entry.id
+        );
+    }
+}
+
+#[test]
+fn whole_scenario_findings_find_duplicates_references_and_admins_by_name_in_any_case() {
+    // Entities put in place without the edit checks, as an import or an old file can.
+    let mut s = base();
+    s.users.push(User::new("ALICE"));
+    let mut lost = User::new("carol");
+    lost.groups = vec!["developers".into(), "Nowhere".into()];
+    s.users.push(lost);
+    s.policies.push(ManagedPolicy::new("Admin", ADMIN_DOC));
+    s.policies.push(ManagedPolicy::new("s3full", ALLOW_S3));
+    let mut role = Role::new("deploy", TRUST_ACCOUNT);
+    role.managed_policies = vec![
+        PolicyRef::Customer("ADMIN".into()),
+        PolicyRef::Customer("Missing".into()),
+    ];
+    s.roles.push(role);
+    s.groups[1].managed_policies = vec![PolicyRef::Customer("admin".into())];
+    for name in ["alice", "bob"] {
+        s.add_user_to_group(name, "Admins").ok();
+    }
+    let findings = s.findings_with_catalog(None);
+    let codes = |target: &Target| -> Vec<&str> {
+        findings
+            .iter()
+            .filter(|f| &f.target == target)
+            .map(|f| f.code.as_str())
+            .collect()
+    };
+    let user = |n: &str| Target::User { name: n.into() };
+    let role = |n: &str| Target::Role { name: n.into() };
+    let policy = |n: &str| Target::Policy { name: n.into() };
+    assert!(codes(&user("alice")).contains(&"name-duplicate"));
+    assert!(codes(&user("ALICE")).contains(&"name-duplicate"));
+    assert!(!codes(&user("bob")).contains(&"name-duplicate"));
+    assert!(codes(&user("carol")).contains(&"unknown-group"));
+    assert_eq!(
+        codes(&user("carol"))
+            .iter()
+            .filter(|c| **c == "unknown-group")
+            .count(),
+        1,
+        "developers is Developers"
+    );
+    assert!(codes(&role("Deploy")).contains(&"name-duplicate"));
+    assert!(codes(&role("deploy")).contains(&"unknown-policy"));
+    assert!(codes(&policy("S3Full")).contains(&"name-duplicate"));
+    assert!(!codes(&policy("Admin")).contains(&"name-duplicate"));
+    // The same answers as checking each entity against the lists one by one.
+    for (i, u) in s.users.iter().enumerate() {
+        let one: Vec<&str> = s.user_problems(u, Some(i)).iter().map(|p| p.code).collect();
+        for code in one {
+            assert!(
+                codes(&user(&u.name)).contains(&code),
+                "{code} of {}",
+                u.name
+            );
+        }
+    }
+    // Admin through the customer policy named in another case: both members of the group and
+    // the role count, the group has members, and so administrators are counted broadly.
+    let admins = findings
+        .iter()
+        .find(|f| f.code == "admin-granted-broadly")
+        .map(|f| f.message.clone())
+        .unwrap_or_default();
+    assert!(
+        admins.contains("user alice")
+            && admins.contains("user bob")
+            && admins.contains("role deploy"),
+        "{admins}"
+    );
+    assert!(
+        !codes(&Target::Group {
+            name: "Admins".into()
+        })
+        .contains(&"empty-group")
+    );
+}

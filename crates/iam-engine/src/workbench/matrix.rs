@@ -67,6 +67,19 @@ pub fn mentioned_actions(
     managed: Option<&ManagedPolicies>,
     catalog: Option<&Catalog>,
 ) -> Vec<String> {
+    mentioned_actions_cached(scenario, managed, catalog, &MentionCache::default())
+}
+
+/// [`mentioned_actions`], with what each policy text mentions, and what each wildcard expands
+/// to, remembered in `cache` from one call to the next: after an edit only the texts that
+/// changed are read again (the Simulator's matrix asks again after each pause in typing, over
+/// thousands of texts in a real account). The answer is the same as without the cache.
+pub fn mentioned_actions_cached(
+    scenario: &Scenario,
+    managed: Option<&ManagedPolicies>,
+    catalog: Option<&Catalog>,
+    cache: &MentionCache,
+) -> Vec<String> {
     let mut texts: Vec<(&str, PolicyType)> = Vec::new();
     let mut refs: Vec<&PolicyRef> = Vec::new();
     for u in &scenario.users {
@@ -116,8 +129,11 @@ pub fn mentioned_actions(
         }
     }
     if let Some(managed) = managed {
+        // An AWS-managed policy attached to hundreds of principals is read once.
+        let mut attached = std::collections::HashSet::new();
         for r in refs {
             if let PolicyRef::Aws(arn) = r
+                && attached.insert(arn.as_str())
                 && let Some(p) = managed.get(arn)
             {
                 texts.push((p.document, PolicyType::Identity));
@@ -136,43 +152,148 @@ pub fn mentioned_actions(
             .and_then(|c| c.action(name))
             .map_or_else(|| name.to_string(), |a| a.full_name())
     };
+    // Each distinct wildcard once, in order of first mention (the same pattern recurs in
+    // many policies of a real account).
     let mut wildcards: Vec<String> = Vec::new();
+    let mut wildcards_seen = std::collections::HashSet::new();
+    // The same text (a policy copied to many roles) is read once.
+    let mut texts_seen = std::collections::HashSet::new();
     for test in &scenario.tests {
         let action = test.action.trim();
         if action.contains(':') && !action.contains(['*', '?']) {
             add(canonical(action), &mut out);
         }
     }
+    let mut cache = cache.inner.borrow_mut();
+    cache.begin(catalog);
     for (text, t) in texts {
-        let parsed = parse_policy(text, t);
-        for statement in &parsed.document.statements {
-            let Some(action) = &statement.action else {
-                continue;
-            };
-            if action.negated {
-                continue;
-            }
-            for item in &action.items {
-                let pattern = item.value.trim();
-                if pattern == "*" || pattern == "*:*" {
+        if !texts_seen.insert((text, t)) {
+            continue;
+        }
+        let key = (t, text.to_string());
+        let mentions = cache.texts.get_or_insert(key, || {
+            let mut literal = Vec::new();
+            let mut patterns = Vec::new();
+            let parsed = parse_policy(text, t);
+            for statement in &parsed.document.statements {
+                let Some(action) = &statement.action else {
+                    continue;
+                };
+                if action.negated {
                     continue;
                 }
-                if pattern.contains(['*', '?']) {
-                    wildcards.push(pattern.to_string());
-                } else if pattern.contains(':') {
-                    add(canonical(pattern), &mut out);
+                for item in &action.items {
+                    let pattern = item.value.trim();
+                    if pattern == "*" || pattern == "*:*" {
+                        continue;
+                    }
+                    if pattern.contains(['*', '?']) {
+                        patterns.push(pattern.to_string());
+                    } else if pattern.contains(':') {
+                        literal.push(canonical(pattern));
+                    }
                 }
+            }
+            std::rc::Rc::new((literal, patterns))
+        });
+        for name in &mentions.0 {
+            add(name.clone(), &mut out);
+        }
+        for pattern in &mentions.1 {
+            if wildcards_seen.insert(pattern.to_ascii_lowercase()) {
+                wildcards.push(pattern.clone());
             }
         }
     }
     if let Some(c) = catalog {
         for pattern in wildcards {
-            for a in c.expand(&pattern) {
-                add(a.full_name(), &mut out);
+            let key = pattern.to_ascii_lowercase();
+            let expanded = cache.expansions.get_or_insert(key, || {
+                std::rc::Rc::new(c.expand(&pattern).iter().map(|a| a.full_name()).collect())
+            });
+            for name in expanded.iter() {
+                add(name.clone(), &mut out);
             }
         }
     }
+    cache.end();
     out
+}
+
+/// What [`mentioned_actions_cached`] remembers: per policy text, the literal actions it names
+/// (canonical names) and its wildcards; per wildcard, what the catalog expands it to. It keeps
+/// the entries of the last call only (those a call did not use are dropped at its end), and a
+/// change of catalog empties it.
+#[derive(Debug, Default)]
+pub struct MentionCache {
+    inner: std::cell::RefCell<MentionEntries>,
+}
+
+/// What a text mentions: its literal actions and its wildcard patterns.
+type TextMentions = std::rc::Rc<(Vec<String>, Vec<String>)>;
+
+#[derive(Debug, Default)]
+struct MentionEntries {
+    /// The catalog the entries were made with (its address), if any.
+    catalog: Option<usize>,
+    texts: Generations<(crate::policy::PolicyType, String), TextMentions>,
+    expansions: Generations<String, std::rc::Rc<Vec<String>>>,
+}
+
+impl MentionEntries {
+    fn begin(&mut self, catalog: Option<&Catalog>) {
+        let address = catalog.map(|c| std::ptr::from_ref(c) as usize);
+        if address != self.catalog {
+            *self = MentionEntries {
+                catalog: address,
+                ..MentionEntries::default()
+            };
+        }
+        self.texts.begin();
+        self.expansions.begin();
+    }
+
+    fn end(&mut self) {
+        self.texts.end();
+        self.expansions.end();
+    }
+}
+
+/// Entries kept from one call to the next: those the call under way used, and those of the
+/// call before it has not used yet (dropped when it ends).
+#[derive(Debug)]
+struct Generations<K, V> {
+    current: HashMap<K, V>,
+    previous: HashMap<K, V>,
+}
+
+impl<K, V> Default for Generations<K, V> {
+    fn default() -> Self {
+        Generations {
+            current: HashMap::new(),
+            previous: HashMap::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Generations<K, V> {
+    fn begin(&mut self) {
+        let current = std::mem::take(&mut self.current);
+        self.previous.extend(current);
+    }
+
+    fn end(&mut self) {
+        self.previous.clear();
+    }
+
+    fn get_or_insert(&mut self, key: K, make: impl FnOnce() -> V) -> V {
+        if let Some(v) = self.current.get(&key) {
+            return v.clone();
+        }
+        let v = self.previous.remove(&key).unwrap_or_else(make);
+        self.current.insert(key, v.clone());
+        v
+    }
 }
 
 /// The resource-policy context an action needs: role trust for `sts:AssumeRole*`, the key
@@ -1649,5 +1770,43 @@ mod tests {
             mentioned_actions(&s, None, None),
             vec!["ec2:RunInstances".to_string(), "s3:getobject".to_string()]
         );
+    }
+
+    #[test]
+    fn remembered_mentions_give_the_actions_of_a_fresh_run_edit_after_edit() {
+        let catalog = catalog();
+        let managed = managed();
+        let cache = MentionCache::default();
+        for entry in crate::scenario::gallery() {
+            let mut s = entry.scenario;
+            let fresh = |s: &Scenario, c: Option<&Catalog>| mentioned_actions(s, Some(&managed), c);
+            let cached = |s: &Scenario, c: Option<&Catalog>| {
+                mentioned_actions_cached(s, Some(&managed), c, &cache)
+            };
+            assert_eq!(
+                cached(&s, Some(&catalog)),
+                fresh(&s, Some(&catalog)),
+                "{}",
+                entry.id
+            );
+            // An edited text is read again; the others come from the cache.
+            if let Some(p) = s.policies.first_mut() {
+                p.document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:Decrypt","lambda:Invoke*"],"Resource":"*"}]}"#.to_string();
+            }
+            assert_eq!(
+                cached(&s, Some(&catalog)),
+                fresh(&s, Some(&catalog)),
+                "{}",
+                entry.id
+            );
+            // Without the catalog nothing it canonicalized or expanded is kept.
+            assert_eq!(cached(&s, None), fresh(&s, None), "{}", entry.id);
+            assert_eq!(
+                cached(&s, Some(&catalog)),
+                fresh(&s, Some(&catalog)),
+                "{}",
+                entry.id
+            );
+        }
     }
 }

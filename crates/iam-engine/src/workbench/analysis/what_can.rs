@@ -337,6 +337,20 @@ impl Slot {
     }
 }
 
+/// The principals what-can answers for, as the request panel's choices name and word them:
+/// the root user, the users and the roles (a linear pass; asking [`resolve_principal`] of
+/// every choice looked each name up in the whole list again).
+pub fn principal_choices(
+    scenario: &crate::scenario::Scenario,
+) -> Vec<crate::workbench::request::PrincipalChoice> {
+    crate::workbench::request::principal_choices(scenario, "")
+        .into_iter()
+        .filter(|c| {
+            c.value == "root" || c.value.starts_with("user/") || c.value.starts_with("role/")
+        })
+        .collect()
+}
+
 /// The principal `text` names in the scenario: `root`, `user/NAME`, `role/NAME`, the ARN of
 /// the root user, a user or a role, a role session's ARN
 /// (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`), the account id, or a bare user name
