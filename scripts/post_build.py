@@ -230,7 +230,8 @@ def main() -> int:
     with open(index, encoding="utf-8") as f:
         html = f.read()
     dev = is_dev_serve(html)
-    if not dev and os.environ.get("TRUNK_PROFILE") == "release" and os.environ.get("IAM_PLAYGROUND_SPLIT", "1") != "0":
+    # A release build's app has its split points on (build.rs), so it must be split.
+    if os.environ.get("TRUNK_PROFILE") == "release":
         import split_build
 
         split_build.split(out_dir)

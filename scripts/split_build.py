@@ -5,10 +5,11 @@ scripts/post_build.py calls `split(out_dir)` on a release build (Trunk has no co
 Rust). Trunk has built the page, the styles, the worker and a plain app wasm by then; this
 replaces the plain app with a split one:
 
-1. `cargo rustc --release --target wasm32-unknown-unknown --bin iam-playground-app
-   --features split -- -C link-arg=--emit-relocs`: the app with its split points (src/split.rs,
-   `#[wasm_split(..)]`), linked with relocations kept, which the splitter needs. Only the app's
-   own crates see the feature; the dependencies are the ones Trunk just built.
+1. `cargo build --release --target wasm32-unknown-unknown --bin iam-playground-app --features
+   split`: the app with its split points (src/split.rs, `#[wasm_split(..)]`), linked with
+   relocations kept (the app's build.rs asks for them with the feature), which the splitter
+   needs. Trunk has just built exactly this (index.html asks for the feature for the app), so
+   cargo finds it fresh.
 2. `wasm-split-cli` (crate wasm_split_cli_support, installed by scripts/setup.sh) moves each
    split point and the code only it reaches into `split_<name>.wasm`, code shared by several
    split points into `chunk_<n>.wasm`, and writes `__wasm_split.js`, which fetches them.
@@ -73,10 +74,11 @@ def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
 
 def build_app() -> str:
     """Builds the app with its split points and returns the path of its wasm."""
+    # The command Trunk ran for the app (index.html asks for the feature), so cargo finds it
+    # fresh and only reports where the wasm is: one build, not two.
     cmd = [
-        "cargo", "rustc", "--release", "--locked", "--target", "wasm32-unknown-unknown",
+        "cargo", "build", "--release", "--locked", "--target", "wasm32-unknown-unknown",
         "--bin", APP, "--features", "split", "--message-format=json-render-diagnostics",
-        "--", "-C", "link-arg=--emit-relocs",
     ]
     out = run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True).stdout
     for line in out.splitlines():

@@ -182,7 +182,7 @@ pub(crate) async fn page_export(
     loader::export(scenario, kind, stem).await.ok()
 }
 
-#[cfg(not(feature = "split"))]
+#[cfg(not(split_build))]
 mod loader {
     use super::*;
 
@@ -218,7 +218,7 @@ mod loader {
     }
 }
 
-#[cfg(feature = "split")]
+#[cfg(split_build)]
 #[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
 mod loader {
     use wasm_split_helpers::wasm_split;

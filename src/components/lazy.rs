@@ -71,7 +71,7 @@ impl Part {
         Part::Inspector,
     ];
 
-    #[cfg(feature = "split")]
+    #[cfg(split_build)]
     fn index(self) -> usize {
         self as usize
     }
@@ -170,7 +170,7 @@ mod render {
     }
 }
 
-#[cfg(not(feature = "split"))]
+#[cfg(not(split_build))]
 mod loader {
     use super::*;
 
@@ -202,7 +202,7 @@ mod loader {
     }
 }
 
-#[cfg(feature = "split")]
+#[cfg(split_build)]
 #[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
 mod loader {
     use std::cell::RefCell;

@@ -81,9 +81,9 @@ impl PartialEq for EntityPanelSlot {
 fn entity_panel(slot: Option<&EntityPanelSlot>, target: &Target) -> Html {
     match slot {
         Some(slot) => (slot.0)(target),
-        #[cfg(not(feature = "split"))]
+        #[cfg(not(split_build))]
         None => html! { <EntityPanel target={target.clone()} /> },
-        #[cfg(feature = "split")]
+        #[cfg(split_build)]
         None => html! {},
     }
 }
