@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, openPage, showView, observeLongTasks } from './lib/harness.mjs';
+import { startServer, launchBrowser, openPage, showView, observeLongTasks, shootLaptopAndPhone } from './lib/harness.mjs';
 import { SHAPES, REAL_ACCOUNT, authorizationDetails } from './lib/accounts.mjs';
 import { followMemory, mib } from './lib/memory.mjs';
 
@@ -120,6 +120,8 @@ test('a real account: import the file, find a role, the access matrix for a serv
     const matrixMs = Number(matrixStatus.match(/computed in (\d+) ms/)[1]);
     const firstRows = await page.locator('.sim-matrix tbody tr').count();
     assert.ok(firstRows > 0, 'the matrix has rows');
+    // The Simulator at a real account's size: the principal picker and the windowed matrix.
+    await shootLaptopAndPhone(page, 'real-account-simulator');
 
     // The keyboard walks a row past the columns rendered at first: each cell it reaches is
     // scrolled into view, and the columns follow.
