@@ -79,11 +79,27 @@ fn groups(findings: &[Finding]) -> Vec<(&str, Severity, Vec<usize>)> {
     out
 }
 
-/// Every finding of the open scenario, computed once per change by the app (with the catalog
-/// checks once the catalog has arrived) and shared with the tab badge, this view and the
-/// inspector.
+/// Every finding of the open scenario, computed once per change (with the catalog checks once
+/// the catalog has arrived; in the analysis worker where there is one, see
+/// [`crate::analysis::findings`]) and shared by the app with the tab badge and this view.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScenarioFindings(pub Rc<Vec<Finding>>);
+pub struct ScenarioFindings {
+    /// The findings: the current revision's, or while `updating`, the last ones computed
+    /// (none before the first).
+    pub findings: Rc<Vec<Finding>>,
+    /// Whether the current revision's findings are still being computed.
+    pub updating: bool,
+}
+
+impl ScenarioFindings {
+    /// The findings of the current revision.
+    pub fn ready(findings: Vec<Finding>) -> Self {
+        ScenarioFindings {
+            findings: Rc::new(findings),
+            updating: false,
+        }
+    }
+}
 
 /// The findings view.
 #[component]
@@ -93,7 +109,8 @@ pub fn FindingsView() -> Html {
     };
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
     let catalog_ready = matches!(catalog, Loadable::Ready(_));
-    let findings = use_context::<ScenarioFindings>().unwrap_or_default().0;
+    let ScenarioFindings { findings, updating } =
+        use_context::<ScenarioFindings>().unwrap_or_default();
     // The groups the user opened or folded, by check code (the others keep their default).
     let toggled = use_state(HashMap::<String, bool>::new);
     let escalation = use_context::<EscalationProgress>().unwrap_or_default();
@@ -224,10 +241,13 @@ pub fn FindingsView() -> Html {
                     </div>
                 </div>
             }
-            if findings.is_empty() && paths == 0 {
+            if findings.is_empty() && updating {
+                <p class="muted findings-checking" role="status">{ "Checking the scenario…" }</p>
+            } else if findings.is_empty() && paths == 0 {
                 <p class="empty" role="status">{ "No findings: every name, quota and policy checks out, and the account follows the guides' best practices." }</p>
             } else if !findings.is_empty() {
                 <p class="muted" role="status">{ format!("{}: {summary}.", crate::text::count(findings.len(), "finding", "findings")) }
+                    if updating { { " Updating after the last change…" } }
                     if !catalog_ready { { " Action and condition-key checks run once the AWS catalog has loaded." } }
                 </p>
                 <ul class="finding-groups" aria-label="Findings by check">{ for sections }</ul>

@@ -17,7 +17,7 @@ fn FindingsHost() -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
-    let findings = ScenarioFindings(Rc::new(store.scenario.findings()));
+    let findings = ScenarioFindings::ready(store.scenario.findings());
     html! {
         <ContextProvider<ScenarioFindings> context={findings}>
             <FindingsView />
