@@ -81,7 +81,8 @@ pub fn use_scenario_findings(
     scenario: Rc<Scenario>,
     catalog: Option<Rc<Catalog>>,
 ) -> ScenarioFindings {
-    let in_worker = use_memo((), |_| uses_worker());
+    // An embed's scenario is small: it computes on the page, with no worker to start.
+    let in_worker = use_memo((), |_| !crate::page::is_embed() && uses_worker());
     let query = FindingsQuery {
         revision,
         scenario,
@@ -115,19 +116,28 @@ pub fn use_scenario_findings(
                 return Box::new(|| ()) as Box<dyn FnOnce()>;
             }
             let key = query.key();
-            let listener = Callback::from(move |response: Response| {
-                if let Response::Findings { json, .. } = response {
-                    match read_findings(&json) {
-                        Ok(findings) => {
-                            *arrived.borrow_mut() = Some((key, Rc::new(findings)));
-                            update.force_update();
-                        }
-                        Err(e) => gloo::console::error!(format!(
-                            "The worker's findings could not be read: {e}"
-                        )),
-                    }
-                }
-            });
+            let listener = {
+                let query = query.clone();
+                Callback::from(move |response: Response| {
+                    let findings = match response {
+                        Response::Findings { json, .. } => read_findings(&json),
+                        Response::Failed { message, .. } => Err(message),
+                        _ => return,
+                    };
+                    // Where the worker could not answer (its catalog did not load), the page
+                    // computes them, rather than showing them as updating for ever.
+                    let findings = findings.unwrap_or_else(|e| {
+                        gloo::console::warn!(format!(
+                            "The findings are computed on the page: the worker's failed ({e})."
+                        ));
+                        query
+                            .scenario
+                            .findings_with_catalog(query.catalog.as_deref())
+                    });
+                    *arrived.borrow_mut() = Some((key, Rc::new(findings)));
+                    update.force_update();
+                })
+            };
             let client = client();
             let job = client.findings(&query.scenario, query.catalog.is_some(), listener);
             Box::new(move || client.cancel(job)) as Box<dyn FnOnce()>
