@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo::timers::callback::Timeout;
 use iam_engine::catalog::Catalog;
 use iam_engine::scenario::{Finding, Scenario, ValidationCache};
 use yew::prelude::*;
@@ -38,6 +39,9 @@ pub fn findings_json(
 pub fn read_findings(json: &str) -> Result<Vec<Finding>, String> {
     serde_json::from_str(json).map_err(|e| e.to_string())
 }
+
+/// How long edits must pause before the worker is asked for the findings, in milliseconds.
+const FINDINGS_DEBOUNCE_MS: u32 = 300;
 
 /// A findings question: one revision of the scenario, with the catalog or without.
 #[derive(Debug, Clone)]
@@ -72,8 +76,8 @@ impl PartialEq for FindingsQuery {
 type Arrived = Option<((u64, bool), Rc<Vec<Finding>>)>;
 
 /// The findings of `revision` of `scenario` (with the action and condition-key checks once
-/// `catalog` is here). In the worker: asked on every change (a newer revision cancels the
-/// older job), and until they arrive the last ones are returned marked as updating; without a
+/// `catalog` is here). In the worker: asked after every change, once edits pause (a newer
+/// revision cancels the older job), and until they arrive the last ones are returned marked as updating; without a
 /// worker: computed on the page, at once.
 #[hook]
 pub fn use_scenario_findings(
@@ -106,12 +110,26 @@ pub fn use_scenario_findings(
             })
         }
     });
+    // In the worker: asked once edits pause, so that typing does not write a real account's
+    // scenario JSON (15 to 35 ms) at every keystroke to send it.
+    let settled = use_state(|| query.clone());
+    {
+        let settled = settled.clone();
+        let in_worker = *in_worker;
+        use_effect_with(query, move |query| {
+            let timeout = (in_worker && *settled != *query).then(|| {
+                let query = query.clone();
+                Timeout::new(FINDINGS_DEBOUNCE_MS, move || settled.set(query))
+            });
+            move || drop(timeout)
+        });
+    }
     let arrived: Rc<RefCell<Arrived>> = use_mut_ref(|| None);
     let update = use_force_update();
     {
         let arrived = Rc::clone(&arrived);
         let in_worker = *in_worker;
-        use_effect_with(query, move |query| {
+        use_effect_with((*settled).clone(), move |query| {
             if !in_worker {
                 return Box::new(|| ()) as Box<dyn FnOnce()>;
             }
