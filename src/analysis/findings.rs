@@ -86,7 +86,7 @@ pub fn use_scenario_findings(
     catalog: Option<Rc<Catalog>>,
 ) -> ScenarioFindings {
     // An embed's scenario is small: it computes on the page, with no worker to start.
-    let in_worker = use_memo((), |_| !crate::page::is_embed() && uses_worker());
+    let in_worker = *use_memo((), |_| !crate::page::is_embed() && uses_worker());
     let query = FindingsQuery {
         revision,
         scenario,
@@ -99,7 +99,6 @@ pub fn use_scenario_findings(
     let on_page = use_memo(key, {
         let query = query.clone();
         let validations = Rc::clone(&validations);
-        let in_worker = *in_worker;
         move |_| {
             (!in_worker).then(|| {
                 Rc::new(
@@ -112,14 +111,13 @@ pub fn use_scenario_findings(
     });
     // In the worker: asked once edits pause, so that typing does not write a real account's
     // scenario JSON (15 to 35 ms) at every keystroke to send it.
-    let settled = use_state(|| query.clone());
+    let settled = use_state(|| in_worker.then(|| query.clone()));
     {
         let settled = settled.clone();
-        let in_worker = *in_worker;
         use_effect_with(query, move |query| {
-            let timeout = (in_worker && *settled != *query).then(|| {
+            let timeout = (in_worker && settled.as_ref() != Some(query)).then(|| {
                 let query = query.clone();
-                Timeout::new(FINDINGS_DEBOUNCE_MS, move || settled.set(query))
+                Timeout::new(FINDINGS_DEBOUNCE_MS, move || settled.set(Some(query)))
             });
             move || drop(timeout)
         });
@@ -128,11 +126,10 @@ pub fn use_scenario_findings(
     let update = use_force_update();
     {
         let arrived = Rc::clone(&arrived);
-        let in_worker = *in_worker;
         use_effect_with((*settled).clone(), move |query| {
-            if !in_worker {
+            let Some(query) = query.as_ref().filter(|_| in_worker) else {
                 return Box::new(|| ()) as Box<dyn FnOnce()>;
-            }
+            };
             let key = query.key();
             let listener = {
                 let query = query.clone();
