@@ -15,8 +15,8 @@ use super::scenarios::ScenarioSwitcher;
 use super::shell::{Footer, Header};
 use crate::analysis::account::{
     Comparison, DiffQuery, EscalationProgress, EscalationQuery, use_diff, use_escalation,
+    use_scenario_findings,
 };
-use crate::analysis::findings::use_scenario_findings;
 use crate::components::lazy::{LazyView, Part};
 use crate::data::{Loadable, load_catalog, load_managed_policies};
 use crate::store::{Action, Notice, NoticeLevel, StoreHandle, View};

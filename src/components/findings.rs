@@ -5,7 +5,6 @@
 //! entity, and for a policy finding, selects its span in the policy editor.
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::Severity;
@@ -13,6 +12,7 @@ use iam_engine::scenario::{Finding, Fix, Scenario, Target};
 use yew::prelude::*;
 
 use crate::analysis::account::EscalationProgress;
+pub use crate::analysis::findings::ScenarioFindings;
 use crate::data::Loadable;
 use crate::store::{Action, Notice, NoticeLevel, Selection, View, edit, use_store};
 
@@ -77,28 +77,6 @@ fn groups(findings: &[Finding]) -> Vec<(&str, Severity, Vec<usize>)> {
     };
     out.sort_by_key(|(_, severity, _)| rank(*severity));
     out
-}
-
-/// Every finding of the open scenario, computed once per change (with the catalog checks once
-/// the catalog has arrived; in the analysis worker where there is one, see
-/// [`crate::analysis::findings`]) and shared by the app with the tab badge and this view.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScenarioFindings {
-    /// The findings: the current revision's, or while `updating`, the last ones computed
-    /// (none before the first).
-    pub findings: Rc<Vec<Finding>>,
-    /// Whether the current revision's findings are still being computed.
-    pub updating: bool,
-}
-
-impl ScenarioFindings {
-    /// The findings of the current revision.
-    pub fn ready(findings: Vec<Finding>) -> Self {
-        ScenarioFindings {
-            findings: Rc::new(findings),
-            updating: false,
-        }
-    }
 }
 
 /// The findings view.
