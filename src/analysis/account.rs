@@ -1,5 +1,5 @@
 //! The account analysis as the page follows it: [`use_who_can`], [`use_what_can`],
-//! [`use_escalation`] and [`use_diff`] run
+//! [`use_escalation`], [`use_diff`] and [`use_scenario_findings`] run
 //! their query in the analysis worker (see [`super::client`]) and return what has arrived,
 //! tagged with the scenario revision it answers, so a view never shows an older revision's
 //! answer as the current one.
@@ -12,7 +12,11 @@ use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::Scenario;
 use yew::prelude::*;
 
-use super::client::{JobSpec, JobStatus, client};
+use gloo::timers::callback::Timeout;
+use iam_engine::scenario::{Finding, ValidationCache};
+
+use super::client::{JobSpec, JobStatus, client, uses_worker};
+use super::findings::{ScenarioFindings, read_findings};
 use super::protocol::{DiffData, EscalationData, FixData, Response, WhatCanData, WhoCanRow};
 
 /// Starts `spec` over `scenario` in the analysis worker. Each answer goes to `on_response`
@@ -564,5 +568,141 @@ pub fn use_diff(query: Option<DiffQuery>) -> Comparison {
     Comparison {
         progress: progress.borrow().clone(),
         cancel,
+    }
+}
+
+/// How long edits must pause before the worker is asked for the findings, in milliseconds.
+const FINDINGS_DEBOUNCE_MS: u32 = 300;
+
+/// A findings question: one revision of the scenario, with the catalog or without.
+#[derive(Debug, Clone)]
+struct FindingsQuery {
+    revision: u64,
+    /// Compared by identity.
+    scenario: Rc<Scenario>,
+    /// Compared by identity.
+    catalog: Option<Rc<Catalog>>,
+}
+
+impl FindingsQuery {
+    /// What its answer is about: the revision, and whether with the catalog's checks.
+    fn key(&self) -> (u64, bool) {
+        (self.revision, self.catalog.is_some())
+    }
+}
+
+impl PartialEq for FindingsQuery {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+            && Rc::ptr_eq(&self.scenario, &other.scenario)
+            && match (&self.catalog, &other.catalog) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+/// The last findings that arrived from the worker, with what they are about ([`FindingsQuery::key`]).
+type Arrived = Option<((u64, bool), Rc<Vec<Finding>>)>;
+
+/// The findings of `revision` of `scenario` (with the action and condition-key checks once
+/// `catalog` is here). In the worker: asked after every change, once edits pause (a newer
+/// revision cancels the older job), and until they arrive the last ones are returned marked as updating; without a
+/// worker: computed on the page, at once.
+#[hook]
+pub fn use_scenario_findings(
+    revision: u64,
+    scenario: Rc<Scenario>,
+    catalog: Option<Rc<Catalog>>,
+) -> ScenarioFindings {
+    // An embed's scenario is small: it computes on the page, with no worker to start.
+    let in_worker = *use_memo((), |_| !crate::page::is_embed() && uses_worker());
+    let query = FindingsQuery {
+        revision,
+        scenario,
+        catalog,
+    };
+    let key = query.key();
+    // Without a worker: on the page, each text's validation remembered from one revision to
+    // the next.
+    let validations = use_memo((), |_| ValidationCache::default());
+    let on_page = use_memo(key, {
+        let query = query.clone();
+        let validations = Rc::clone(&validations);
+        move |_| {
+            (!in_worker).then(|| {
+                Rc::new(
+                    query
+                        .scenario
+                        .findings_cached(query.catalog.as_deref(), &validations),
+                )
+            })
+        }
+    });
+    // In the worker: asked once edits pause, so that typing does not write a real account's
+    // scenario JSON (15 to 35 ms) at every keystroke to send it.
+    let settled = use_state(|| in_worker.then(|| query.clone()));
+    {
+        let settled = settled.clone();
+        use_effect_with(query, move |query| {
+            let timeout = (in_worker && settled.as_ref() != Some(query)).then(|| {
+                let query = query.clone();
+                Timeout::new(FINDINGS_DEBOUNCE_MS, move || settled.set(Some(query)))
+            });
+            move || drop(timeout)
+        });
+    }
+    let arrived: Rc<RefCell<Arrived>> = use_mut_ref(|| None);
+    let update = use_force_update();
+    {
+        let arrived = Rc::clone(&arrived);
+        use_effect_with((*settled).clone(), move |query| {
+            let Some(query) = query.as_ref().filter(|_| in_worker) else {
+                return Box::new(|| ()) as Box<dyn FnOnce()>;
+            };
+            let key = query.key();
+            let listener = {
+                let query = query.clone();
+                Callback::from(move |response: Response| {
+                    let findings = match response {
+                        Response::Findings { json, .. } => read_findings(&json),
+                        Response::Failed { message, .. } => Err(message),
+                        _ => return,
+                    };
+                    // Where the worker could not answer (its catalog did not load), the page
+                    // computes them, rather than showing them as updating for ever.
+                    let findings = findings.unwrap_or_else(|e| {
+                        gloo::console::warn!(format!(
+                            "The findings are computed on the page: the worker's failed ({e})."
+                        ));
+                        query
+                            .scenario
+                            .findings_with_catalog(query.catalog.as_deref())
+                    });
+                    *arrived.borrow_mut() = Some((key, Rc::new(findings)));
+                    update.force_update();
+                })
+            };
+            let client = client();
+            let job = client.findings(&query.scenario, query.catalog.is_some(), listener);
+            Box::new(move || client.cancel(job)) as Box<dyn FnOnce()>
+        });
+    }
+    if let Some(findings) = on_page.as_ref() {
+        return ScenarioFindings {
+            findings: Rc::clone(findings),
+            updating: false,
+        };
+    }
+    match arrived.borrow().as_ref() {
+        Some((about, findings)) => ScenarioFindings {
+            findings: Rc::clone(findings),
+            updating: *about != key,
+        },
+        None => ScenarioFindings {
+            findings: Rc::default(),
+            updating: true,
+        },
     }
 }

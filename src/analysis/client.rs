@@ -19,9 +19,9 @@ pub(crate) use super::page_split::JobSpec;
 use super::page_split::{KeptColumns, PageJobs};
 use super::pieces::Assembler;
 use super::protocol::{
-    Band, DiffRequest, EscalationRequest, ExportData, ExportFailure, ExportRequest, ImportRequest,
-    MatrixRequest, ModelRef, Request, Response, TemplateKind, WhatCanRequest, WhoCanRequest,
-    decision_of,
+    Band, DiffRequest, EscalationRequest, ExportData, ExportFailure, ExportRequest,
+    FindingsRequest, ImportRequest, MatrixRequest, ModelRef, Request, Response, TemplateKind,
+    WhatCanRequest, WhoCanRequest, decision_of,
 };
 use super::scenario_json;
 use super::worker::AnalysisWorker;
@@ -540,6 +540,38 @@ impl Client {
                     });
                 })
                 .forget();
+            }
+        }
+        job
+    }
+
+    /// Asks the worker for the findings of `scenario` (with the action catalog's checks when
+    /// `with_catalog`), followed by `listener` (a [`Response::Findings`], then `Done`); returns
+    /// the job's number, for [`Client::cancel`]. In the interactive worker, which keeps the
+    /// validations from one revision to the next. Without a worker, the page computes the
+    /// findings itself (`super::findings::use_scenario_findings`): the job fails at once.
+    pub(crate) fn findings(
+        &self,
+        scenario: &Rc<Scenario>,
+        with_catalog: bool,
+        listener: Callback<Response>,
+    ) -> u64 {
+        let job = self.next_job.get();
+        self.next_job.set(job + 1);
+        self.listeners.borrow_mut().insert(job, listener);
+        match &self.backend {
+            Backend::Worker { interactive, .. } => {
+                let model = self.model_for(interactive, scenario, job, false);
+                let catalog_url = with_catalog.then(catalog_url).flatten();
+                interactive.bridge.send(Request::Findings(FindingsRequest {
+                    job,
+                    model,
+                    catalog_url,
+                }));
+            }
+            Backend::Page(_) => {
+                let message = "The findings are computed on the page.".to_string();
+                deliver_later(Response::Failed { job, message });
             }
         }
         job

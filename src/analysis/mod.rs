@@ -11,7 +11,8 @@
 //! The account analysis runs there too: who-can an action at a time, the escalation
 //! paths followed by each path's smallest fix, one principal's permissions and the change
 //! review between two versions ([`job::WhoCanJob`], [`job::EscalationJob`],
-//! [`job::WhatCanJob`], [`job::DiffJob`]).
+//! [`job::WhatCanJob`], [`job::DiffJob`]), and the scenario's findings, every policy text
+//! validated ([`findings`], followed by [`account::use_scenario_findings`]).
 //!
 //! The page side is [`client::use_matrix`] and [`account::use_who_can`] /
 //! [`account::use_escalation`] / [`account::use_what_can`] / [`account::use_diff`]. Where the build ships no worker (the browser tests, which load
@@ -21,6 +22,7 @@
 pub mod account;
 pub mod client;
 pub mod export;
+pub mod findings;
 pub mod import;
 pub mod job;
 pub mod page_split;

@@ -37,6 +37,9 @@ pub enum Request {
     Import(ImportRequest),
     /// The scenario as a CloudFormation template set or a Terraform configuration.
     Export(ExportRequest),
+    /// Every finding of the model's scenario (the validation of every policy text and the
+    /// account's best practices), in one step; a newer revision cancels it.
+    Findings(FindingsRequest),
     /// The next part of the text of import `job` (sent after its [`Request::Import`] with
     /// [`ImportInput::Parts`]); the import is read once the `last` part is here.
     ImportPart {
@@ -257,6 +260,19 @@ pub struct ExportRequest {
     pub stem: String,
 }
 
+/// The findings of the model's scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingsRequest {
+    /// The page's number for this job.
+    pub job: u64,
+    /// The scenario.
+    pub model: ModelRef,
+    /// Where the action catalog is (an absolute URL of the page's origin), once the page has
+    /// loaded its own: with it, the action and condition-key checks run too. `None`: the
+    /// findings without them, as the page shows them until its catalog is here.
+    pub catalog_url: Option<String>,
+}
+
 /// One file of an export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportFileData {
@@ -389,6 +405,15 @@ pub enum Response {
         /// The files, or why not.
         result: Result<ExportData, ExportFailure>,
     },
+    /// The findings of a findings `job`: the engine's findings as JSON (their targets and
+    /// fixes are internally tagged enums, which bincode cannot read back), read by
+    /// `super::findings::read_findings`.
+    Findings {
+        /// The job.
+        job: u64,
+        /// The findings, a JSON array.
+        json: String,
+    },
     /// `job` is complete: every row has been sent.
     Done {
         /// The job.
@@ -422,6 +447,7 @@ impl Response {
             | Response::ImportPiece { job, .. }
             | Response::Imported { job, .. }
             | Response::Export { job, .. }
+            | Response::Findings { job, .. }
             | Response::Done { job }
             | Response::Cancelled { job }
             | Response::Failed { job, .. } => *job,

@@ -19,12 +19,13 @@ use gloo::timers::callback::Timeout;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::scenario::Scenario;
+use iam_engine::scenario::{Scenario, ValidationCache};
 use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::export::run_export;
+use super::findings::findings_json;
 use super::import::{ImportInput, ImportJob};
 use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
 use super::protocol::{ModelRef, Request, Response};
@@ -83,6 +84,9 @@ pub struct AnalysisWorker {
     /// The action catalog's what-can columns, made on the first what-can job and kept (with
     /// what they learnt about the policies they saw) for the next ones, with the catalog's URL.
     columns: Option<(String, Rc<RefCell<CatalogColumns>>)>,
+    /// The policy texts' validations of the last findings job, so the next one (an edit
+    /// later) validates again only the texts that changed.
+    validations: ValidationCache,
     /// The jobs being computed, by number.
     running: HashMap<u64, Running>,
     /// The imports being read or sent, by number: who asked, the number of the scenario they
@@ -125,6 +129,10 @@ enum Spec {
         before: Rc<Scenario>,
         catalog_url: String,
     },
+    Findings {
+        /// The action catalog, for its checks (`None`: without them).
+        catalog_url: Option<String>,
+    },
 }
 
 /// A job being computed.
@@ -150,6 +158,7 @@ impl Running {
             || matches!(&self.spec, Spec::Escalation { catalog_url } if catalog_url == url)
             || matches!(&self.spec, Spec::WhatCan { catalog_url, .. } if catalog_url == url)
             || matches!(&self.spec, Spec::Diff { catalog_url, .. } if catalog_url == url)
+            || matches!(&self.spec, Spec::Findings { catalog_url: Some(c) } if c == url)
     }
 }
 
@@ -251,7 +260,11 @@ impl AnalysisWorker {
                 Message::Catalog(url, result)
             });
         }
-        if let Spec::WhatCan { catalog_url, .. } | Spec::Diff { catalog_url, .. } = &spec
+        if let Spec::WhatCan { catalog_url, .. }
+        | Spec::Diff { catalog_url, .. }
+        | Spec::Findings {
+            catalog_url: Some(catalog_url),
+        } = &spec
             && !self.actions.contains_key(catalog_url)
         {
             self.actions.insert(catalog_url.clone(), Asset::Loading);
@@ -361,6 +374,22 @@ impl AnalysisWorker {
                 _ => return,
             },
         };
+        if let Spec::Findings { catalog_url } = &running.spec {
+            let catalog = match catalog_url {
+                None => None,
+                Some(url) => match self.actions.get(url) {
+                    Some(Asset::Ready(c)) => Some(Rc::clone(c)),
+                    // Still on its way: the job runs when it arrives.
+                    _ => return,
+                },
+            };
+            let (to, scenario) = (running.to, Rc::clone(&running.scenario));
+            self.running.remove(&id);
+            let json = findings_json(&scenario, catalog.as_deref(), &self.validations);
+            scope.respond(to, Response::Findings { job: id, json });
+            scope.respond(to, Response::Done { job: id });
+            return;
+        }
         if running.job.is_none() {
             let scenario = Rc::clone(&running.scenario);
             let job = match &running.spec {
@@ -419,6 +448,8 @@ impl AnalysisWorker {
                     )),
                     _ => return,
                 },
+                // Answered above, in one step.
+                Spec::Findings { .. } => return,
             };
             running.job = Some(job);
         }
@@ -569,6 +600,12 @@ impl Worker for AnalysisWorker {
                 };
                 let spec = Spec::Diff {
                     before,
+                    catalog_url: r.catalog_url,
+                };
+                self.start(scope, r.job, r.model, spec, id);
+            }
+            Request::Findings(r) => {
+                let spec = Spec::Findings {
                     catalog_url: r.catalog_url,
                 };
                 self.start(scope, r.job, r.model, spec, id);

@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::scenario::ValidationCache;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -16,6 +15,7 @@ use super::scenarios::ScenarioSwitcher;
 use super::shell::{Footer, Header};
 use crate::analysis::account::{
     Comparison, DiffQuery, EscalationProgress, EscalationQuery, use_diff, use_escalation,
+    use_scenario_findings,
 };
 use crate::components::lazy::{LazyView, Part};
 use crate::data::{Loadable, load_catalog, load_managed_policies};
@@ -51,24 +51,16 @@ pub fn App() -> Html {
         let store = store.clone();
         use_effect(move || crate::storage::follow_other_tabs(&store));
     }
-    let catalog_ready = matches!(*catalog, Loadable::Ready(_));
-    // Each policy text's validation is remembered from one revision to the next, so an edit
-    // validates again only the texts it changed.
-    let validations = use_memo((), |_| ValidationCache::default());
-    let findings = use_memo((store.revision, catalog_ready), {
-        let scenario = Rc::clone(&store.scenario);
-        let catalog = (*catalog).clone();
-        let validations = Rc::clone(&validations);
-        move |_| {
-            let catalog = match &catalog {
-                Loadable::Ready(c) => Some(Rc::clone(c)),
-                _ => None,
-            };
-            ScenarioFindings(Rc::new(
-                scenario.findings_cached(catalog.as_deref(), &validations),
-            ))
-        }
-    });
+    // Computed in the analysis worker (on the page where there is none), each policy text's
+    // validation remembered from one revision to the next.
+    let findings = use_scenario_findings(
+        store.revision,
+        Rc::clone(&store.scenario),
+        match &*catalog {
+            Loadable::Ready(c) => Some(Rc::clone(c)),
+            _ => None,
+        },
+    );
     let escalation = use_account_escalation(&store, &managed);
     let comparison = use_account_diff(&store, &catalog, &managed);
     use_keyboard_shortcuts(store.clone());
@@ -77,7 +69,7 @@ pub fn App() -> Html {
             <ContextProvider<StoreHandle> context={store.clone()}>
             <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
             <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
-            <ContextProvider<ScenarioFindings> context={(*findings).clone()}>
+            <ContextProvider<ScenarioFindings> context={findings.clone()}>
                 <super::embed::EmbedView />
             </ContextProvider<ScenarioFindings>>
             </ContextProvider<Loadable<ManagedPolicies>>>
@@ -102,7 +94,7 @@ pub fn App() -> Html {
         <ContextProvider<StoreHandle> context={store.clone()}>
         <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
         <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
-        <ContextProvider<ScenarioFindings> context={(*findings).clone()}>
+        <ContextProvider<ScenarioFindings> context={findings.clone()}>
         <ContextProvider<EscalationProgress> context={escalation}>
         <ContextProvider<Comparison> context={comparison}>
             <div class="shell">
@@ -296,9 +288,11 @@ fn Tabs() -> Html {
             el.scroll_into_view_with_scroll_into_view_options(&options);
         }
     });
-    let findings = use_context::<ScenarioFindings>()
-        .map(|f| f.0.len())
-        .unwrap_or_default();
+    let ScenarioFindings {
+        findings,
+        updating: findings_updating,
+    } = use_context::<ScenarioFindings>().unwrap_or_default();
+    let findings = findings.len();
     // Paths to admin count as findings, from the worker's analysis; while it follows an edit
     // the last count is shown marked as out of date.
     let escalation = use_context::<EscalationProgress>().unwrap_or_default();
@@ -330,21 +324,25 @@ fn Tabs() -> Html {
                 }
             })
         };
-        let (path_count, up_to_date) = paths.unwrap_or((0, true));
+        let (path_count, paths_up_to_date) = paths.unwrap_or((0, true));
         let total = findings + path_count;
         let badge = (view == View::Findings && total > 0).then(|| {
             let mut label = crate::text::count(findings, "finding", "findings");
+            if findings_updating {
+                label.push_str(" (updating)");
+            }
+            let up_to_date = paths_up_to_date && !findings_updating;
             if path_count > 0 {
                 label.push_str(&format!(
                     ", {}",
                     crate::text::count(path_count, "path to admin", "paths to admin")
                 ));
-                if !up_to_date {
+                if !paths_up_to_date {
                     label.push_str(" (updating)");
                 }
             }
             html! {
-                <span class={classes!("badge", (!up_to_date && path_count > 0).then_some("badge-stale"))}
+                <span class={classes!("badge", (!up_to_date).then_some("badge-stale"))}
                     aria-label={label.clone()} title={label} data-paths={path_count.to_string()}>{ total }</span>
             }
         });

@@ -5,7 +5,6 @@
 //! entity, and for a policy finding, selects its span in the policy editor.
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use iam_engine::catalog::Catalog;
 use iam_engine::diagnostic::Severity;
@@ -13,6 +12,7 @@ use iam_engine::scenario::{Finding, Fix, Scenario, Target};
 use yew::prelude::*;
 
 use crate::analysis::account::EscalationProgress;
+pub use crate::analysis::findings::ScenarioFindings;
 use crate::data::Loadable;
 use crate::store::{Action, Notice, NoticeLevel, Selection, View, edit, use_store};
 
@@ -79,12 +79,6 @@ fn groups(findings: &[Finding]) -> Vec<(&str, Severity, Vec<usize>)> {
     out
 }
 
-/// Every finding of the open scenario, computed once per change by the app (with the catalog
-/// checks once the catalog has arrived) and shared with the tab badge, this view and the
-/// inspector.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScenarioFindings(pub Rc<Vec<Finding>>);
-
 /// The findings view.
 #[component]
 pub fn FindingsView() -> Html {
@@ -93,7 +87,8 @@ pub fn FindingsView() -> Html {
     };
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
     let catalog_ready = matches!(catalog, Loadable::Ready(_));
-    let findings = use_context::<ScenarioFindings>().unwrap_or_default().0;
+    let ScenarioFindings { findings, updating } =
+        use_context::<ScenarioFindings>().unwrap_or_default();
     // The groups the user opened or folded, by check code (the others keep their default).
     let toggled = use_state(HashMap::<String, bool>::new);
     let escalation = use_context::<EscalationProgress>().unwrap_or_default();
@@ -224,10 +219,13 @@ pub fn FindingsView() -> Html {
                     </div>
                 </div>
             }
-            if findings.is_empty() && paths == 0 {
+            if findings.is_empty() && updating {
+                <p class="muted findings-checking" role="status">{ "Checking the scenario…" }</p>
+            } else if findings.is_empty() && paths == 0 {
                 <p class="empty" role="status">{ "No findings: every name, quota and policy checks out, and the account follows the guides' best practices." }</p>
             } else if !findings.is_empty() {
                 <p class="muted" role="status">{ format!("{}: {summary}.", crate::text::count(findings.len(), "finding", "findings")) }
+                    if updating { { " Updating after the last change…" } }
                     if !catalog_ready { { " Action and condition-key checks run once the AWS catalog has loaded." } }
                 </p>
                 <ul class="finding-groups" aria-label="Findings by check">{ for sections }</ul>

@@ -17,7 +17,7 @@ fn FindingsHost() -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
-    let findings = ScenarioFindings(Rc::new(store.scenario.findings()));
+    let findings = ScenarioFindings::ready(store.scenario.findings());
     html! {
         <ContextProvider<ScenarioFindings> context={findings}>
             <FindingsView />
@@ -136,4 +136,60 @@ async fn many_findings_are_grouped_by_check_and_a_large_group_starts_folded() {
     );
     let listed = direct.query_selector_all("li.finding").unwrap().length();
     assert_eq!(listed, 41);
+}
+
+/// Props of [`StaleHost`].
+#[derive(Properties, PartialEq)]
+struct StaleProps {
+    /// Whether to pass the scenario's findings (else none) while they update.
+    with_findings: bool,
+}
+
+/// The findings view while the current revision's findings are computed (in the analysis
+/// worker): the last ones, or none before the first.
+#[component]
+fn StaleHost(props: &StaleProps) -> Html {
+    let Some(store) = use_store() else {
+        return html! {};
+    };
+    let findings = ScenarioFindings {
+        findings: Rc::new(if props.with_findings {
+            store.scenario.findings()
+        } else {
+            Vec::new()
+        }),
+        updating: true,
+    };
+    html! {
+        <ContextProvider<ScenarioFindings> context={findings}>
+            <FindingsView />
+        </ContextProvider<ScenarioFindings>>
+    }
+}
+
+/// Before the worker's first findings, the view says it is checking (not "No findings"); while
+/// a newer revision's compute, the last ones stay listed, marked as updating.
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn findings_on_their_way_are_never_shown_as_none() {
+    let (root, _store) = mount_with_store(
+        scenario(),
+        Selection::default(),
+        html! { <StaleHost with_findings={false} /> },
+    )
+    .await;
+    let status = find(&root, ".findings-view [role=status]").await;
+    let text = status.text_content().unwrap_or_default();
+    assert!(text.contains("Checking"), "{text}");
+    assert!(root.query_selector("li.finding-group").unwrap().is_none());
+
+    let (root, _store) = mount_with_store(
+        scenario(),
+        Selection::default(),
+        html! { <StaleHost with_findings={true} /> },
+    )
+    .await;
+    find(&root, "li.finding-group[data-group=\"root-no-mfa\"]").await;
+    let status = find(&root, ".findings-view [role=status]").await;
+    let text = status.text_content().unwrap_or_default();
+    assert!(text.contains("Updating after the last change"), "{text}");
 }

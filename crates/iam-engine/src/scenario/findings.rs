@@ -27,7 +27,7 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Severity;
 use crate::policy::{PolicyType, PrincipalKind, PrincipalValue, parse_policy};
@@ -44,7 +44,7 @@ use super::names::{
 use super::{AWS_MANAGED_PREFIX, InlinePolicy, PolicyRef, ResourceKind, Scenario};
 
 /// The entity a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Target {
     /// The account (id, alias, Region).
@@ -99,7 +99,7 @@ pub enum Target {
 }
 
 /// Which policy text of the target a finding is in.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum DocumentRef {
     /// An inline policy of a user, group or role.
@@ -130,7 +130,7 @@ pub enum DocumentRef {
 }
 
 /// One finding about a scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
     /// A stable code (`root-no-mfa`, `name-duplicate`, or a policy diagnostic's code).

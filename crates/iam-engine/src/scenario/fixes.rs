@@ -2,13 +2,13 @@
 //! ([`Finding::fix`]), and [`Scenario::apply_fix`] applies it as one edit, so the app can offer
 //! it as one undoable step. Once applied, the finding is no longer reported.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::edit::EditError;
 use super::{Group, Scenario};
 
 /// A change that resolves a best-practice finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Fix {
     /// Turns on MFA for the root user (`root-no-mfa`).

@@ -1,0 +1,119 @@
+//! The scenario's findings (every policy text validated, names, quotas, references and the
+//! account's best practices), computed in the analysis worker: on a real account the first
+//! computation after an import validates thousands of policy texts (over half a second), which
+//! froze the page when it ran there. The worker keeps a [`ValidationCache`] of its own, so an
+//! edit validates again only the texts it changed. Where the build ships no worker (the
+//! browser tests, an old browser), the page computes them as before, with a cache of its own.
+//!
+//! The app's hook is `super::account::use_scenario_findings`: the findings of the current
+//! revision once they are here; meanwhile the last revision's, marked as updating.
+
+use std::rc::Rc;
+
+use iam_engine::catalog::Catalog;
+use iam_engine::scenario::{Finding, Scenario, ValidationCache};
+
+/// Every finding of the open scenario, computed once per change (with the catalog checks once
+/// the catalog has arrived; in the analysis worker where there is one) and shared by the app
+/// with the Findings tab's badge and the Findings view.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScenarioFindings {
+    /// The findings: the current revision's, or while `updating`, the last ones computed
+    /// (none before the first).
+    pub findings: Rc<Vec<Finding>>,
+    /// Whether the current revision's findings are still being computed.
+    pub updating: bool,
+}
+
+impl ScenarioFindings {
+    /// The findings of the current revision.
+    pub fn ready(findings: Vec<Finding>) -> Self {
+        ScenarioFindings {
+            findings: Rc::new(findings),
+            updating: false,
+        }
+    }
+}
+
+/// The findings of `scenario` (with the catalog's checks when there is one), as the JSON the
+/// worker sends (`Response::Findings`).
+pub fn findings_json(
+    scenario: &Scenario,
+    catalog: Option<&Catalog>,
+    cache: &ValidationCache,
+) -> String {
+    let findings = scenario.findings_cached(catalog, cache);
+    // A list of plain values: it always serializes.
+    serde_json::to_string(&findings).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// The findings the worker sent.
+///
+/// # Errors
+/// When the text is not the JSON [`findings_json`] writes (a worker of another build).
+pub fn read_findings(json: &str) -> Result<Vec<Finding>, String> {
+    serde_json::from_str(json).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::protocol::{FindingsRequest, ModelRef, Request, Response};
+    use iam_engine::scenario::gallery_json;
+    use serde::{Deserialize, Serialize};
+
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(value: &T) -> T {
+        bincode::deserialize(&bincode::serialize(value).unwrap()).unwrap()
+    }
+
+    /// A scenario with findings of every kind of target, document and fix.
+    fn example() -> Scenario {
+        let mut s = Scenario::from_json(gallery_json("root-vs-admin").unwrap()).unwrap();
+        s.root_user.mfa = false;
+        s.root_user.access_keys = true;
+        let mut u = iam_engine::scenario::User::new("alice");
+        u.inline_policies.push(iam_engine::scenario::InlinePolicy {
+            name: "Bad".into(),
+            document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Bogus":1}]}"#.into(),
+        });
+        s.users.push(u);
+        s
+    }
+
+    #[test]
+    fn the_request_and_the_findings_survive_bincode() {
+        let request = Request::Findings(FindingsRequest {
+            job: 7,
+            model: ModelRef {
+                scenario_id: 3,
+                scenario_json: None,
+                managed_url: None,
+            },
+            catalog_url: Some("https://example.com/catalog.json".into()),
+        });
+        assert_eq!(round_trip(&request), request);
+        let s = example();
+        let engine = s.findings_with_catalog(None);
+        assert!(
+            engine.iter().any(|f| f.fix.is_some()) && engine.iter().any(|f| f.span.is_some()),
+            "the example has findings with fixes and spans: {engine:?}"
+        );
+        let answer = Response::Findings {
+            job: 7,
+            json: findings_json(&s, None, &ValidationCache::default()),
+        };
+        let back = round_trip(&answer);
+        assert_eq!(back, answer);
+        let Response::Findings { json, .. } = back else {
+            unreachable!()
+        };
+        assert_eq!(read_findings(&json).unwrap(), engine);
+    }
+
+    #[test]
+    fn a_text_of_another_kind_is_an_error_not_a_panic() {
+        assert!(read_findings("{\"rows\": 1}").is_err());
+        assert!(read_findings("").is_err());
+        assert_eq!(read_findings("[]").unwrap(), Vec::<Finding>::new());
+    }
+}
