@@ -64,6 +64,10 @@ test('the examples are reachable with the keyboard alone', async () => {
   await page.keyboard.press('End');
   await page.locator('main[data-view="examples"]').waitFor({ state: 'visible', timeout: 5000 });
   assert.ok(await focusIsOn(page, '[role="tab"][data-view="examples"]'), 'the Examples tab has the focus');
+  // In a release build the view's code arrives on first use ("Loading the examples …"): the
+  // list is there before the reader moves on, and the focus stays on the tab meanwhile.
+  await page.locator('[data-example]').first().waitFor({ state: 'visible', timeout: 15000 });
+  assert.ok(await focusIsOn(page, '[role="tab"][data-view="examples"]'), 'the Examples tab keeps the focus while the view loads');
   // Tab from the Examples tab reaches the first example, Tab again the second; Enter opens it.
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');

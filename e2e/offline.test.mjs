@@ -235,7 +235,7 @@ test('a new build is offered with a banner, and Reload brings it in', async () =
       await page.evaluate(() => document.activeElement?.blur());
       await page.keyboard.press('Tab');
       assert.ok(await focusIsOn(page, '#update-banner [data-action="reload-update"]'), 'Tab reaches Reload first');
-      await Promise.all([page.waitForEvent('load', { timeout: 30000 }), page.keyboard.press('Enter')]);
+      await Promise.all([page.waitForEvent('load', { timeout: 60000 }), page.keyboard.press('Enter')]);
       await page.locator('header h1').waitFor({ state: 'visible', timeout: 15000 });
       const after = await waitForControl(page);
       assert.deepEqual(after.names, [`iam-playground-${next}`], 'the new worker took over and removed the old cache');

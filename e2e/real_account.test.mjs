@@ -17,15 +17,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, openPage, showView, observeLongTasks, shootLaptopAndPhone } from './lib/harness.mjs';
+import { startServer, launchBrowser, openPage, showView, observeLongTasks, shootLaptopAndPhone, pageNow, longestBetween, timedStep } from './lib/harness.mjs';
 import { SHAPES, REAL_ACCOUNT, authorizationDetails } from './lib/accounts.mjs';
 import { followMemory, mib } from './lib/memory.mjs';
 
 const BENCH = Boolean(process.env.E2E_BENCH);
 const shape = BENCH ? SHAPES.L : SHAPES.S;
 
-const now = (page) => page.evaluate(() => performance.now());
-const longestBetween = (page, since, until) => page.evaluate(([a, b]) => Math.max(0, ...window.__longTasks.filter((e) => e.start >= a && e.start < b).map((e) => e.duration)), [since, until]);
+const now = pageNow;
 const thousands = (n) => n.toLocaleString('en-US');
 
 test('a real account: import the file, find a role, the access matrix for a service, scroll it, who-can; every long task and the peak memory printed', { timeout: 900000 }, async () => {
@@ -43,12 +42,7 @@ test('a real account: import the file, find a role, the access matrix for a serv
     const rows = [];
     /** Runs one step, waits `settle` ms for its tasks to end, and prints its longest task. */
     const step = async (name, fn, settle = 500) => {
-      const since = await now(page);
-      const started = Date.now();
-      const result = await fn();
-      const wall = Date.now() - started;
-      await page.waitForTimeout(settle);
-      const longest = await longestBetween(page, since, await now(page));
+      const { result, wall, longest } = await timedStep(page, fn, settle);
       await memory.sample();
       rows.push({ name, longest, wall });
       console.log(`journey: ${name}: longest main-thread task ${longest.toFixed(0)} ms; ${wall} ms`);

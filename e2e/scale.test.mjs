@@ -11,17 +11,12 @@
 // (E2E_IMPORT_CAP bytes, the import limit of 64 MiB by default), minified.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openPage, showView, observeLongTasks, screenshotDir } from './lib/harness.mjs';
+import { useApp, openPage, showView, observeLongTasks, screenshotDir, pageNow, timedStep } from './lib/harness.mjs';
 import { SHAPES, realisticAuthorizationDetails, largestAccountThatFits } from './lib/accounts.mjs';
 
 const app = useApp();
 const BENCH = Boolean(process.env.E2E_BENCH);
 const CAP = Number(process.env.E2E_IMPORT_CAP ?? 64 * 1024 * 1024);
-
-/** The longest main-thread task that started in [since, until) (page time, ms), 0 if none. */
-async function longestBetween(page, since, until) {
-  return page.evaluate(([a, b]) => Math.max(0, ...window.__longTasks.filter((e) => e.start >= a && e.start < b).map((e) => e.duration)), [since, until]);
-}
 
 /**
  * Saves what the viewport shows (the page itself is as tall as all the cards) at 1366 and at
@@ -38,7 +33,7 @@ async function shootViewport(page, name) {
   await page.waitForTimeout(300);
 }
 
-const now = (page) => page.evaluate(() => performance.now());
+const now = pageNow;
 const domNodes = (page) => page.evaluate(() => document.getElementsByTagName('*').length);
 
 test('a large account: search, group, scroll, switch views, the matrix and typing, with every long task printed', { timeout: 600000 }, async () => {
@@ -48,12 +43,7 @@ test('a large account: search, group, scroll, switch views, the matrix and typin
   const rows = [];
   /** Runs one step, then waits `settle` ms for its tasks to end, and records its longest task. */
   const step = async (name, fn, settle = 400) => {
-    const since = await now(page);
-    const started = Date.now();
-    const result = await fn();
-    const wall = Date.now() - started;
-    await page.waitForTimeout(settle);
-    const longest = await longestBetween(page, since, await now(page));
+    const { result, wall, longest } = await timedStep(page, fn, settle);
     const nodes = await domNodes(page);
     rows.push({ name, longest, nodes, wall });
     console.log(`scale: ${name}: longest main-thread task ${longest.toFixed(0)} ms; ${nodes} DOM nodes; ${wall} ms`);

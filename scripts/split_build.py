@@ -15,7 +15,7 @@ replaces the plain app with a split one:
    split points into `chunk_<n>.wasm`, and writes `__wasm_split.js`, which fetches them.
 3. `wasm-bindgen --target web --keep-lld-exports` on the main module (the chunks import the
    main module's memory, table and shared functions through the kept exports), then
-   `wasm-opt -Oz` on every module.
+   `wasm-opt -Oz` on every module (binaryen's API in one Node process: scripts/wasm_opt_all.mjs).
 4. Every file gets a content hash in its name (chunks under `split/`), and index.html's loader
    and preload links name the new main module instead of Trunk's plain one, which is removed.
 
@@ -23,7 +23,6 @@ replaces the plain app with a split one:
 each split point needs (scripts/size-report.sh uses it).
 """
 import base64
-import concurrent.futures
 import hashlib
 import json
 import os
@@ -36,17 +35,6 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = "iam-playground-app"
 SPLIT_DIR = "split"
-# The same optimisation Trunk applied before the split (release profile: size first). The
-# features are the ones rustc 1.95 emits for wasm32-unknown-unknown.
-WASM_OPT_ARGS = [
-    "-Oz",
-    "--enable-bulk-memory",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-mutable-globals",
-    "--enable-reference-types",
-    "--enable-multivalue",
-]
 LOADER_RE = re.compile(
     r"import init, \* as bindings from '\./(" + re.escape(APP) + r"-[0-9a-f]+)\.js';"
 )
@@ -94,16 +82,19 @@ def build_app() -> str:
 
 
 def optimise(paths: list[str]) -> None:
-    wasm_opt = tool("wasm-opt")
-
-    def one(path: str) -> None:
-        # wasm-opt does not know the splitter's name subsections; it drops them with a warning.
-        run([wasm_opt, *WASM_OPT_ARGS, path, "-o", path], stderr=subprocess.DEVNULL)
-
-    # The largest first, so the two cores finish together.
-    paths = sorted(paths, key=os.path.getsize, reverse=True)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        list(pool.map(one, paths))
+    """`wasm-opt -Oz` on every module, in one Node process with a thread per core (scripts/wasm_opt_all.mjs):
+    npm's wasm-opt is binaryen compiled to wasm, and starting it once per chunk cost more than
+    optimising the chunk."""
+    result = subprocess.run(
+        [tool("node"), os.path.join(ROOT, "scripts", "wasm_opt_all.mjs"), *paths],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True,
+    )
+    # binaryen does not know the splitter's name subsections; it drops them with a warning.
+    for line in result.stderr.splitlines():
+        if "unknown name subsection" not in line:
+            print(line, file=sys.stderr)
+    if result.returncode != 0:
+        raise SystemExit(f"split_build: wasm_opt_all.mjs failed ({result.returncode})")
 
 
 def integrity(data: bytes) -> str:

@@ -322,6 +322,31 @@ export async function observeLongTasks(page) {
   });
 }
 
+/** The page's clock (`performance.now()`, ms), the time base of the observed long tasks. */
+export async function pageNow(page) {
+  return page.evaluate(() => performance.now());
+}
+
+/** The longest main-thread task that started in [since, until) (page time, ms), 0 if none. */
+export async function longestBetween(page, since, until) {
+  return page.evaluate(([a, b]) => Math.max(0, ...window.__longTasks.filter((e) => e.start >= a && e.start < b).map((e) => e.duration)), [since, until]);
+}
+
+/**
+ * Runs one step of a timed journey (after observeLongTasks): `fn`, then `settle` ms for its
+ * tasks to end. Returns what `fn` returned, its wall time and the longest main-thread task
+ * that started meanwhile.
+ */
+export async function timedStep(page, fn, settle) {
+  const since = await pageNow(page);
+  const started = Date.now();
+  const result = await fn();
+  const wall = Date.now() - started;
+  await page.waitForTimeout(settle);
+  const longest = await longestBetween(page, since, await pageNow(page));
+  return { result, wall, longest };
+}
+
 /** The longest main-thread task that started after `since` (page time, ms), 0 when none was long. */
 export async function longestTaskSince(page, since) {
   return page.evaluate((t) => Math.max(0, ...window.__longTasks.filter((e) => e.start >= t).map((e) => e.duration)), since);
