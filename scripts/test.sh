@@ -39,9 +39,9 @@ step "native tests"
 # crate again only to find none.
 cargo test --workspace --locked --lib --bins --tests
 
-step "fuzzing: every fuzz target for 8 s from its seeds and past findings, side by side"
+step "fuzzing: every fuzz target for 6 s from its seeds and past findings, side by side"
 # Per-input limits: 1 s and a 512 MiB heap. scripts/fuzz.sh TARGET SECONDS runs them longer.
-"$here/scripts/fuzz.sh" --fresh all 8
+"$here/scripts/fuzz.sh" --fresh all 6
 
 step "cfn-lint on the exported templates (every gallery example, the every-feature scenario, and it split into nested stacks)"
 # The golden files are byte-compared with the exporter's output by the native tests above, so
