@@ -3,7 +3,7 @@
 //! to write, so the Export view asks for them and shows them when they arrive.
 
 use iam_engine::export::{
-    ExportError, Format, TemplateSet, TerraformOptions, cloudformation_files, terraform,
+    ExportError, Format, TerraformOptions, cloudformation_files, terraform_files,
 };
 use iam_engine::scenario::Scenario;
 
@@ -22,14 +22,7 @@ pub fn run_export(
         TemplateKind::CfnYaml => cloudformation_files(scenario, Format::Yaml, stem),
         TemplateKind::CfnJson => cloudformation_files(scenario, Format::Json, stem),
         TemplateKind::Terraform(policy_style) => {
-            terraform(scenario, &TerraformOptions { policy_style }).map(|text| TemplateSet {
-                files: vec![iam_engine::export::ExportFile {
-                    name: "main.tf".to_owned(),
-                    text,
-                    resources: 0,
-                }],
-                resources: 0,
-            })
+            terraform_files(scenario, &TerraformOptions { policy_style })
         }
     };
     match set {
@@ -90,7 +83,7 @@ mod tests {
         for style in [PolicyStyle::JsonEncode, PolicyStyle::Document] {
             let tf = run_export(&s, TemplateKind::Terraform(style), "x").unwrap();
             assert_eq!(tf.files[0].name, "main.tf");
-            let engine = terraform(
+            let engine = iam_engine::export::terraform(
                 &s,
                 &TerraformOptions {
                     policy_style: style,

@@ -74,13 +74,7 @@ pub struct ScenarioPiece {
 
 /// How many entities a scenario's lists hold together.
 pub fn entity_count(s: &Scenario) -> usize {
-    s.users.len()
-        + s.groups.len()
-        + s.roles.len()
-        + s.policies.len()
-        + s.resources.len()
-        + s.external_principals.len()
-        + s.tests.len()
+    PieceKind::LISTS.iter().map(|&kind| list_len(s, kind)).sum()
 }
 
 /// The length of one of a scenario's lists.
@@ -99,38 +93,22 @@ fn list_len(s: &Scenario, kind: PieceKind) -> usize {
 
 /// Appends the JSON of entity `i` of list `kind` to `out`.
 fn write_entity(s: &Scenario, kind: PieceKind, i: usize, out: &mut Vec<u8>) {
-    // Serializing plain data with string keys cannot fail.
-    let _ = match kind {
-        PieceKind::Head => Ok(()),
-        PieceKind::Users => s
-            .users
-            .get(i)
-            .map_or(Ok(()), |e| serde_json::to_writer(out, e)),
-        PieceKind::Groups => s
-            .groups
-            .get(i)
-            .map_or(Ok(()), |e| serde_json::to_writer(out, e)),
-        PieceKind::Roles => s
-            .roles
-            .get(i)
-            .map_or(Ok(()), |e| serde_json::to_writer(out, e)),
-        PieceKind::Policies => s
-            .policies
-            .get(i)
-            .map_or(Ok(()), |e| serde_json::to_writer(out, e)),
-        PieceKind::Resources => s
-            .resources
-            .get(i)
-            .map_or(Ok(()), |e| serde_json::to_writer(out, e)),
-        PieceKind::ExternalPrincipals => s
-            .external_principals
-            .get(i)
-            .map_or(Ok(()), |e| serde_json::to_writer(out, e)),
-        PieceKind::Tests => s
-            .tests
-            .get(i)
-            .map_or(Ok(()), |e| serde_json::to_writer(out, e)),
-    };
+    fn write<T: Serialize>(list: &[T], i: usize, out: &mut Vec<u8>) {
+        // Serializing plain data with string keys cannot fail.
+        if let Some(entity) = list.get(i) {
+            let _ = serde_json::to_writer(out, entity);
+        }
+    }
+    match kind {
+        PieceKind::Head => {}
+        PieceKind::Users => write(&s.users, i, out),
+        PieceKind::Groups => write(&s.groups, i, out),
+        PieceKind::Roles => write(&s.roles, i, out),
+        PieceKind::Policies => write(&s.policies, i, out),
+        PieceKind::Resources => write(&s.resources, i, out),
+        PieceKind::ExternalPrincipals => write(&s.external_principals, i, out),
+        PieceKind::Tests => write(&s.tests, i, out),
+    }
 }
 
 /// The scenario without its lists, as JSON (the lists are empty, so none is written).

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use iam_engine::export::{
-    ExportFile, Format, PolicyStyle, TemplateSet, TerraformOptions, cloudformation_files, terraform,
+    Format, PolicyStyle, TemplateSet, TerraformOptions, cloudformation_files, terraform_files,
 };
 use iam_engine::scenario::Scenario;
 
@@ -75,16 +75,8 @@ fn files(args: &ExportArgs) -> Result<TemplateSet, String> {
                 PolicyStyleArg::Jsonencode => PolicyStyle::JsonEncode,
                 PolicyStyleArg::Document => PolicyStyle::Document,
             };
-            let text = terraform(&scenario, &TerraformOptions { policy_style })
-                .map_err(|e| format!("cannot export: {}", e.message))?;
-            return Ok(TemplateSet {
-                files: vec![ExportFile {
-                    name: "main.tf".to_owned(),
-                    text,
-                    resources: 0,
-                }],
-                resources: 0,
-            });
+            return terraform_files(&scenario, &TerraformOptions { policy_style })
+                .map_err(|e| format!("cannot export: {}", e.message));
         }
     };
     cloudformation_files(&scenario, format, base)

@@ -63,7 +63,7 @@ pub use split::{
     ExportFile, STACK_LIMITS, StackLimits, TemplateSet, cloudformation_files,
     cloudformation_files_within,
 };
-pub use terraform::{PolicyStyle, TerraformOptions, terraform};
+pub use terraform::{PolicyStyle, TerraformOptions, terraform, terraform_files};
 
 use std::collections::{HashMap, HashSet};
 

@@ -37,7 +37,9 @@ use serde::{Deserialize, Serialize};
 
 use super::hcl::{Block, BodyItem, Expr, Template, write_file};
 use super::tf_policy::{ACCOUNT, PARTITION, document_block, jsonencode};
-use super::{ExportError, LeftOutKind, parse_document, terraform_left_out};
+use super::{
+    ExportError, ExportFile, LeftOutKind, TemplateSet, parse_document, terraform_left_out,
+};
 use crate::scenario::{AWS_MANAGED_PREFIX, InlinePolicy, PolicyRef, ResourceKind, Scenario, Tag};
 
 /// The sentences every configuration's leading comment carries about what it leaves out.
@@ -79,6 +81,26 @@ impl PolicyStyle {
 pub struct TerraformOptions {
     /// How policy documents are written.
     pub policy_style: PolicyStyle,
+}
+
+/// [`terraform`] as a set of files, as [`super::cloudformation_files`] gives a template: the one
+/// `main.tf` (a Terraform configuration is never split; its resources are not counted).
+///
+/// # Errors
+/// As [`terraform`].
+pub fn terraform_files(
+    scenario: &Scenario,
+    options: &TerraformOptions,
+) -> Result<TemplateSet, ExportError> {
+    let text = terraform(scenario, options)?;
+    Ok(TemplateSet {
+        files: vec![ExportFile {
+            name: "main.tf".to_owned(),
+            text,
+            resources: 0,
+        }],
+        resources: 0,
+    })
 }
 
 /// Exports the scenario as a Terraform configuration (one `main.tf`).
