@@ -55,14 +55,10 @@ pub fn run_export(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::protocol::round_trip;
     use crate::analysis::protocol::{ExportRequest, ModelRef, Request, Response};
     use iam_engine::export::PolicyStyle;
     use iam_engine::scenario::gallery_json;
-    use serde::{Deserialize, Serialize};
-
-    fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(value: &T) -> T {
-        bincode::deserialize(&bincode::serialize(value).unwrap()).unwrap()
-    }
 
     fn example() -> Scenario {
         Scenario::from_json(gallery_json("root-vs-admin").unwrap()).unwrap()

@@ -58,13 +58,9 @@ pub fn read_findings(json: &str) -> Result<Vec<Finding>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::protocol::round_trip;
     use crate::analysis::protocol::{FindingsRequest, ModelRef, Request, Response};
     use iam_engine::scenario::gallery_json;
-    use serde::{Deserialize, Serialize};
-
-    fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(value: &T) -> T {
-        bincode::deserialize(&bincode::serialize(value).unwrap()).unwrap()
-    }
 
     /// A scenario with findings of every kind of target, document and fix.
     fn example() -> Scenario {

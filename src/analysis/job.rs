@@ -487,10 +487,7 @@ mod tests {
         Rc::new(ManagedPolicies::parse(MANAGED).unwrap())
     }
 
-    /// The message as the worker's codec carries it.
-    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
-        bincode::deserialize(&bincode::serialize(value).unwrap()).unwrap()
-    }
+    use crate::analysis::protocol::round_trip;
 
     /// Runs `job` to its end with the smallest budget, so each step is one piece.
     fn run(mut job: Job) -> Vec<Response> {
