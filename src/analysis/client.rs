@@ -235,6 +235,13 @@ fn deliver_later(response: Response) {
 }
 
 impl Client {
+    /// A number for a new job (the answers to it carry it).
+    fn new_job(&self) -> u64 {
+        let job = self.next_job.get();
+        self.next_job.set(job + 1);
+        job
+    }
+
     /// Starts `spec` over `scenario` (with the managed policies, once the page has them),
     /// followed by `listener`; returns the job's number.
     pub(crate) fn start(
@@ -244,8 +251,7 @@ impl Client {
         spec: JobSpec,
         listener: Callback<Response>,
     ) -> u64 {
-        let job = self.next_job.get();
-        self.next_job.set(job + 1);
+        let job = self.new_job();
         self.listeners.borrow_mut().insert(job, listener);
         match &self.backend {
             Backend::Worker {
@@ -371,8 +377,7 @@ impl Client {
         account_id: Option<String>,
         listener: Callback<ImportEvent>,
     ) -> u64 {
-        let job = self.next_job.get();
-        self.next_job.set(job + 1);
+        let job = self.new_job();
         match &self.backend {
             Backend::Worker { interactive, .. } => {
                 let assembler = RefCell::new(Some(Assembler::default()));
@@ -493,8 +498,7 @@ impl Client {
         stem: String,
         listener: Callback<ExportEvent>,
     ) -> u64 {
-        let job = self.next_job.get();
-        self.next_job.set(job + 1);
+        let job = self.new_job();
         let on_response = {
             let listener = listener.clone();
             Callback::from(move |response: Response| match response {
@@ -556,8 +560,7 @@ impl Client {
         with_catalog: bool,
         listener: Callback<Response>,
     ) -> u64 {
-        let job = self.next_job.get();
-        self.next_job.set(job + 1);
+        let job = self.new_job();
         self.listeners.borrow_mut().insert(job, listener);
         match &self.backend {
             Backend::Worker { interactive, .. } => {
