@@ -15,7 +15,7 @@ use yew::prelude::*;
 use gloo::timers::callback::Timeout;
 use iam_engine::scenario::{Finding, ValidationCache};
 
-use super::client::{JobSpec, JobStatus, client, uses_worker};
+use super::client::{JobSpec, JobStatus, client, same, uses_worker};
 use super::findings::{ScenarioFindings, read_findings};
 use super::protocol::{DiffData, EscalationData, FixData, Response, WhatCanData, WhoCanRow};
 
@@ -47,15 +47,6 @@ fn start_job<P: 'static>(
     let id = client.start(scenario, managed, spec, listener);
     update.force_update();
     Box::new(move || client.cancel(id))
-}
-
-/// Whether two optional shared values are the same value (by identity).
-fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-        (None, None) => true,
-        _ => false,
-    }
 }
 
 /// A who-can query over one revision of the scenario.
@@ -595,11 +586,7 @@ impl PartialEq for FindingsQuery {
     fn eq(&self, other: &Self) -> bool {
         self.revision == other.revision
             && Rc::ptr_eq(&self.scenario, &other.scenario)
-            && match (&self.catalog, &other.catalog) {
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }
+            && same(&self.catalog, &other.catalog)
     }
 }
 

@@ -646,6 +646,15 @@ impl Client {
     }
 }
 
+/// Whether two optional shared values are the same value (by identity).
+pub(crate) fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// A matrix query: every principal of `scenario` × `actions` on `resource`, with the
 /// root-only task columns.
 #[derive(Debug, Clone)]
@@ -663,11 +672,7 @@ pub struct MatrixQuery {
 impl PartialEq for MatrixQuery {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.scenario, &other.scenario)
-            && match (&self.managed, &other.managed) {
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }
+            && same(&self.managed, &other.managed)
             && self.actions == other.actions
             && self.resource == other.resource
     }

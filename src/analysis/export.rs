@@ -55,8 +55,8 @@ pub fn run_export(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::protocol::round_trip;
     use crate::analysis::protocol::{ExportRequest, ModelRef, Request, Response};
+    use crate::analysis::round_trip;
     use iam_engine::export::PolicyStyle;
     use iam_engine::scenario::gallery_json;
 

@@ -58,8 +58,8 @@ pub fn read_findings(json: &str) -> Result<Vec<Finding>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::protocol::round_trip;
     use crate::analysis::protocol::{FindingsRequest, ModelRef, Request, Response};
+    use crate::analysis::round_trip;
     use iam_engine::scenario::gallery_json;
 
     /// A scenario with findings of every kind of target, document and fix.

@@ -244,7 +244,7 @@ mod tests {
     use super::*;
     use crate::analysis::pieces::Assembler;
     use crate::analysis::protocol::Request;
-    use crate::analysis::protocol::round_trip;
+    use crate::analysis::round_trip;
 
     const TEMPLATE: &str = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Ops:\n    Type: AWS::IAM::Group\n    Properties:\n      GroupName: ops\n  Fn:\n    Type: AWS::Lambda::Function\n";
 

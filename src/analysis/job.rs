@@ -487,7 +487,7 @@ mod tests {
         Rc::new(ManagedPolicies::parse(MANAGED).unwrap())
     }
 
-    use crate::analysis::protocol::round_trip;
+    use crate::analysis::round_trip;
 
     /// Runs `job` to its end with the smallest budget, so each step is one piece.
     fn run(mut job: Job) -> Vec<Response> {

@@ -30,3 +30,10 @@ pub mod pieces;
 pub mod protocol;
 pub mod scenario_json;
 pub mod worker;
+
+/// A message as the worker's codec carries it there and back (gloo-worker's bincode), for the
+/// protocol's tests beside each job.
+#[cfg(test)]
+pub(crate) fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
+    bincode::deserialize(&bincode::serialize(value).unwrap()).unwrap()
+}

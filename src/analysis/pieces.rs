@@ -348,7 +348,7 @@ mod tests {
                 let mut a = Assembler::default();
                 for p in pieces(&s, max) {
                     // Through bincode, as the worker sends them.
-                    let p: ScenarioPiece = crate::analysis::protocol::round_trip(&p);
+                    let p: ScenarioPiece = crate::analysis::round_trip(&p);
                     a.add(&p).unwrap();
                 }
                 assert_eq!(a.received(), entity_count(&s));

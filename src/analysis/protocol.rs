@@ -1168,10 +1168,3 @@ impl From<&DiffReport> for DiffData {
         }
     }
 }
-
-/// A message as the worker's codec carries it there and back (gloo-worker's bincode), for the
-/// protocol's tests beside each job.
-#[cfg(test)]
-pub(crate) fn round_trip<T: Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
-    bincode::deserialize(&bincode::serialize(value).unwrap()).unwrap()
-}
