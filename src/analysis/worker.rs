@@ -348,8 +348,7 @@ impl AnalysisWorker {
         if done {
             self.imports.remove(&id);
         } else {
-            let scope = scope.clone();
-            Timeout::new(0, move || scope.send_message(Message::ImportStep(id))).forget();
+            next_import_step(scope, id);
         }
         let failed = matches!(answers.last(), Some(Response::Failed { .. }));
         for answer in answers {
@@ -625,9 +624,7 @@ impl Worker for AnalysisWorker {
                 }
                 let job = ImportJob::new(r.input, r.account_id);
                 self.imports.insert(r.job, (id, r.scenario_id, job));
-                let scope = scope.clone();
-                let job = r.job;
-                Timeout::new(0, move || scope.send_message(Message::ImportStep(job))).forget();
+                next_import_step(scope, r.job);
             }
             Request::ImportPart { job, text, last } => {
                 let Some(arriving) = self.arriving.get_mut(&job) else {
@@ -642,8 +639,7 @@ impl Worker for AnalysisWorker {
                 if last && let Some(a) = self.arriving.remove(&job) {
                     let read = ImportJob::new(ImportInput::Text(a.text), a.account_id);
                     self.imports.insert(job, (a.to, a.scenario_id, read));
-                    let scope = scope.clone();
-                    Timeout::new(0, move || scope.send_message(Message::ImportStep(job))).forget();
+                    next_import_step(scope, job);
                 }
             }
             Request::Export(r) => {
@@ -667,6 +663,13 @@ impl Worker for AnalysisWorker {
             }
         }
     }
+}
+
+/// Takes the next step of import `id` in a task of its own, after the messages that are
+/// waiting (a Cancel among them).
+fn next_import_step(scope: &WorkerScope<AnalysisWorker>, id: u64) {
+    let scope = scope.clone();
+    Timeout::new(0, move || scope.send_message(Message::ImportStep(id))).forget();
 }
 
 #[cfg(test)]
