@@ -7,12 +7,12 @@
 //! shows a short "Loading …" status, and if the chunk cannot be fetched it says so, with a
 //! button to try again.
 //!
-//! How: with the cargo feature `split` (set only by the release build's split step,
-//! `scripts/split_build.py`), each part's renderer is returned by a `#[wasm_split(..)]`
-//! function (the `wasm_split_helpers` crate). `wasm_split_cli` then moves each such function
-//! and the code only it reaches into `<part>.wasm`, code shared by several parts into shared
-//! chunks, and gives the main module an import that fetches them. Without the feature (debug
-//! builds, `trunk serve`, the tests) the renderer is called directly and nothing waits.
+//! How: in the release build (`cfg(split_build)`, see [`crate::split`]) each part's renderer is
+//! returned by a `#[wasm_split(..)]` function (the `wasm_split_helpers` crate).
+//! `wasm_split_cli` then moves each such function and the code only it reaches into
+//! `<part>.wasm`, code shared by several parts into shared chunks, and gives the main module
+//! an import that fetches them. Elsewhere (debug builds, `trunk serve`, the tests) the renderer
+//! is called directly and nothing waits.
 
 use yew::prelude::*;
 
@@ -215,8 +215,10 @@ mod loader {
     // and code reached from several modules into shared chunks (a file each). Grouped by what
     // a reader opens together, so a view needs a handful of files, not dozens: the workspace
     // (the app's first view); the simulator; the analysis and the change review; the export,
-    // the importers, sharing and the examples; the embed's decision card and tests table; its
-    // other compact views (with the policy editor) and the findings (a compact view too).
+    // sharing and the examples; the embed's decision card and tests table; its other compact
+    // views (with the policy editor) and the findings (a compact view too). (The importers and
+    // template writers run in the worker; a page without one fetches them as `page_import` and
+    // `page_export`, see `analysis::page_split`.)
     #[wasm_split(workspace, fallible)]
     fn workspace() -> Result<Render, LoadFailed> {
         Ok(render::workspace)
