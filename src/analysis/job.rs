@@ -54,7 +54,7 @@ impl MatrixJob {
         MatrixJob {
             principals: matrix_principals(&scenario),
             columns: MatrixColumns::new(&actions),
-            cache: CompileCache::new(),
+            cache: CompileCache::for_analysis(),
             scenario,
             managed,
             actions,
@@ -130,7 +130,7 @@ impl WhoCanJob {
             managed,
             actions,
             resource,
-            cache: CompileCache::new(),
+            cache: CompileCache::for_analysis(),
             next: 0,
         }
     }
@@ -212,7 +212,7 @@ impl EscalationJob {
             scenario,
             managed,
             catalog,
-            cache: CompileCache::new(),
+            cache: CompileCache::for_analysis(),
             report: None,
             next_fix: 0,
             fixes: true,
@@ -399,7 +399,7 @@ impl DiffJob {
     /// Compares the two versions, as job `job`.
     pub fn step(&mut self, job: u64) -> Response {
         self.done = true;
-        let cache = CompileCache::new();
+        let cache = CompileCache::for_analysis();
         let before = Model {
             scenario: &self.before,
             managed: self.managed.as_deref(),

@@ -12,7 +12,8 @@
 
 use iam_engine::context::RequestContext;
 use iam_engine::eval::{
-    Caller, CompiledPolicy, Decision, PolicySet, Request, ResourcePolicyKind, decide, evaluate,
+    Caller, CompiledPolicy, Decision, Miss, PolicySet, Request, ResourcePolicyKind,
+    allow_may_miss_on_condition, decide, evaluate,
 };
 use iam_engine::policy::{PolicyType, parse_policy};
 use proptest::prelude::*;
@@ -138,6 +139,14 @@ fn compile(id: &str, statements: &[Value], t: PolicyType) -> CompiledPolicy {
 }
 
 fn run(s: &Scenario) -> Decision {
+    let (set, request) = set_and_request(s);
+    let fast = decide(&set, &request);
+    let full = evaluate(&set, &request);
+    assert_eq!(fast, full.decision, "decide and evaluate disagree");
+    fast
+}
+
+fn set_and_request(s: &Scenario) -> (PolicySet, Request) {
     let set = PolicySet {
         identity: s
             .identity
@@ -169,10 +178,69 @@ fn run(s: &Scenario) -> Decision {
         resource_account: Some(A.to_string()),
         context: RequestContext::default(),
     };
-    let fast = decide(&set, &request);
-    let full = evaluate(&set, &request);
-    assert_eq!(fast, full.decision, "decide and evaluate disagree");
-    fast
+    (set, request)
+}
+
+/// `s` with a condition on every statement `which` picks (a bit per statement, in order of
+/// identity policies, boundary, SCPs and resource policy): over a key the request leaves
+/// unset (MFA) or over one it never sets either way (a tag), or a negated operator that an
+/// absent key meets.
+fn with_conditions(s: &Scenario, which: u64, kinds: u64) -> Scenario {
+    let mut s = s.clone();
+    let conditions = [
+        json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
+        json!({"StringEquals": {"aws:PrincipalTag/team": "red"}}),
+        json!({"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}),
+    ];
+    let mut n = 0u32;
+    let mut touch = |policy: &mut Vec<Value>| {
+        for st in policy.iter_mut() {
+            if which >> (n % 64) & 1 == 1 {
+                let kind = (kinds >> ((2 * n) % 64)) as usize % conditions.len();
+                st["Condition"] = conditions[kind].clone();
+            }
+            n += 1;
+        }
+    };
+    s.identity.iter_mut().for_each(&mut touch);
+    s.boundary.iter_mut().for_each(&mut touch);
+    s.scps.iter_mut().for_each(&mut touch);
+    s.resource.iter_mut().for_each(&mut touch);
+    s
+}
+
+#[test]
+fn an_allow_with_a_condition_that_matches_in_all_else_may_miss_on_it() {
+    let policy = |statement: Value| {
+        let s = Scenario {
+            identity: vec![vec![statement]],
+            boundary: None,
+            scps: Vec::new(),
+            resource: None,
+            caller: "arn:aws:iam::111122223333:user/alice",
+            action: "s3:GetObject",
+            resource_arn: "arn:aws:s3:::b/k",
+        };
+        let (set, request) = set_and_request(&s);
+        allow_may_miss_on_condition(&set, &request)
+    };
+    let mfa = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+    assert!(policy(
+        json!({"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*", "Condition": mfa})
+    ));
+    // Near misses: no condition, another action, another resource, a Deny.
+    assert!(!policy(
+        json!({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"})
+    ));
+    assert!(!policy(
+        json!({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*", "Condition": mfa})
+    ));
+    assert!(!policy(
+        json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::c/*", "Condition": mfa})
+    ));
+    assert!(!policy(
+        json!({"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": mfa})
+    ));
 }
 
 /// Where to add a statement: identity policy, boundary, SCP level or resource policy.
@@ -229,6 +297,21 @@ proptest! {
         }
         if before == Decision::ExplicitDeny {
             prop_assert_eq!(after, Decision::ExplicitDeny);
+        }
+    }
+
+    /// An evaluation lists an Allow candidate missed on a condition only where
+    /// `allow_may_miss_on_condition` says it may (who-can skips the evaluation elsewhere).
+    #[test]
+    fn a_candidate_missed_on_a_condition_is_always_foreseen(s in scenarios(), which in any::<u64>(), kinds in any::<u64>()) {
+        let s = with_conditions(&s, which, kinds);
+        let (set, request) = set_and_request(&s);
+        let listed = evaluate(&set, &request)
+            .candidates
+            .iter()
+            .any(|c| matches!(c.miss, Miss::Condition { .. }));
+        if listed {
+            prop_assert!(allow_may_miss_on_condition(&set, &request));
         }
     }
 

@@ -171,7 +171,7 @@ pub(crate) fn who_can(
         return None;
     }
     let managed = managed_policies();
-    let cache = CompileCache::new();
+    let cache = CompileCache::for_analysis();
     let workbench = Workbench::new(scenario, &cache)
         .with_catalog(catalog.as_ref())
         .with_managed(managed.as_ref());
@@ -427,7 +427,7 @@ pub(crate) fn escalation(scenario: &Scenario, fix: bool) -> Result<ReportWithFix
     let paths = EscalationCatalog::parse(ESCALATION_PATHS)
         .map_err(|e| format!("the embedded escalation catalog is unusable ({e})"))?;
     let managed = managed_policies();
-    let cache = CompileCache::new();
+    let cache = CompileCache::for_analysis();
     let workbench = Workbench::new(scenario, &cache).with_managed(managed.as_ref());
     let report = workbench.escalation_paths(&paths);
     let fixes: Vec<Option<String>> = if fix {

@@ -82,7 +82,7 @@ pub(crate) fn diff_scenarios(
     let catalog = Catalog::parse(crate::CATALOG)
         .map_err(|e| format!("the embedded action catalog is unusable ({e})"))?;
     let managed = managed_policies();
-    let cache = CompileCache::new();
+    let cache = CompileCache::for_analysis();
     let workbench = Workbench::new(before, &cache)
         .with_catalog(Some(&catalog))
         .with_managed(managed.as_ref());
@@ -148,7 +148,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
         }
     };
     let managed = managed_policies();
-    let cache = CompileCache::new();
+    let cache = CompileCache::for_analysis();
     let (report, text) = match args.policy_type {
         Some(kind) => {
             let (before, after) = match (

@@ -106,25 +106,81 @@ pub fn authorization_details(users: usize, roles: usize) -> String {
 }
 
 /// [`authorization_details`] drawn from `seed` (`authorizationDetails(users, roles, seed)`).
+#[allow(dead_code)] // Each bench that includes this file uses some of them.
 pub fn authorization_details_seeded(users: usize, roles: usize, seed: u32) -> String {
+    authorization_details_shaped(users, roles, seed, &Shape::default())
+}
+
+/// The rest of an account's size (the journey's `shape`): `policies` customer-managed policies
+/// of `versions` versions, the default one of `statements` statements and the older ones of
+/// `older_statements`, in `groups` groups.
+pub struct Shape {
+    pub policies: usize,
+    pub versions: usize,
+    pub statements: usize,
+    pub older_statements: usize,
+    pub groups: usize,
+}
+
+impl Default for Shape {
+    /// The journeys' defaults: 60 policies of two versions (3 and 2 statements), 30 groups.
+    fn default() -> Shape {
+        Shape {
+            policies: 60,
+            versions: 2,
+            statements: 3,
+            older_statements: 2,
+            groups: 30,
+        }
+    }
+}
+
+/// The L account as the real-account journey imports it (`authorizationDetails(1000,
+/// 5000, 16, {...REAL_ACCOUNT, policies: 2000, groups: 300})`, 38.6 MB pretty-printed).
+#[allow(dead_code)] // Each bench that includes this file uses some of them.
+pub fn real_account_l() -> String {
+    let shape = Shape {
+        policies: 2000,
+        versions: 5,
+        statements: 14,
+        older_statements: 11,
+        groups: 300,
+    };
+    authorization_details_shaped(1000, 5000, 16, &shape)
+}
+
+/// [`authorization_details_seeded`] of another [`Shape`] (`authorizationDetails(users, roles,
+/// seed, shape)`).
+pub fn authorization_details_shaped(
+    users: usize,
+    roles: usize,
+    seed: u32,
+    shape: &Shape,
+) -> String {
     let rnd = &mut Random(seed);
-    let policies: Vec<Value> = (0..60)
+    let versions = shape.versions;
+    let policies: Vec<Value> = (0..shape.policies)
         .map(|i| {
-            let v2 = document(rnd, 3);
-            let v1 = document(rnd, 2);
+            let list: Vec<Value> = (0..versions)
+                .map(|v| {
+                    let n = if v == 0 {
+                        shape.statements
+                    } else {
+                        shape.older_statements
+                    };
+                    json!({"Document": document(rnd, n), "VersionId": format!("v{}", versions - v), "IsDefaultVersion": v == 0})
+                })
+                .collect();
             json!({
                 "PolicyName": format!("team-policy-{i}"),
                 "PolicyId": format!("ANPA{i:016}"),
                 "Arn": format!("arn:aws:iam::{ACCOUNT}:policy/teams/team-policy-{i}"),
                 "Path": "/teams/",
-                "DefaultVersionId": "v2",
+                "DefaultVersionId": format!("v{versions}"),
                 "AttachmentCount": 1,
                 "PermissionsBoundaryUsageCount": 0,
                 "IsAttachable": true,
-                "PolicyVersionList": [
-                    {"Document": v2, "VersionId": "v2", "IsDefaultVersion": true},
-                    {"Document": v1, "VersionId": "v1", "IsDefaultVersion": false},
-                ],
+                "PolicyVersionList": list,
             })
         })
         .collect();
@@ -139,7 +195,7 @@ pub fn authorization_details_seeded(users: usize, roles: usize, seed: u32) -> St
             })
             .collect()
     };
-    let groups: Vec<Value> = (0..30)
+    let groups: Vec<Value> = (0..shape.groups)
         .map(|i| {
             let attached = attach(rnd, 2);
             json!({

@@ -478,6 +478,24 @@ impl CompiledPolicy {
         self.statements.len()
     }
 
+    /// Whether one of its Allow statements has a condition and matches the request in all
+    /// else (action, resource, principal): only such a statement can be a candidate that
+    /// missed on a condition in [`CompiledPolicy::scan`]'s explanation.
+    pub(crate) fn allow_may_miss_on_condition(&self, cx: &Cx<'_>) -> bool {
+        if self.allow_mask & cx.action_bit == 0 {
+            return false;
+        }
+        self.statements
+            .iter()
+            .zip(self.heads.iter())
+            .any(|(st, &(effect, mask))| {
+                effect == Some(Effect::Allow)
+                    && mask & cx.action_bit != 0
+                    && !st.conditions.is_empty()
+                    && st.check_apart_from_conditions(cx).is_ok()
+            })
+    }
+
     /// Finds statements of effect `want` that apply to the request. Without `ex` it stops at
     /// the first; with `ex` it checks every statement and records hits, candidates, missing
     /// keys and uncertainties.
@@ -841,12 +859,9 @@ impl PrincipalCheck {
 }
 
 impl CompiledStatement {
-    fn check(
-        &self,
-        cx: &Cx<'_>,
-        mut ex: Option<&mut Explain>,
-        policy: &CompiledPolicy,
-    ) -> Result<Named, MissAt> {
+    /// The checks of [`CompiledStatement::check`] before the conditions: validity, Action,
+    /// Resource and Principal, in that order, with the first that fails.
+    fn check_apart_from_conditions(&self, cx: &Cx<'_>) -> Result<Named, MissAt> {
         if let Some(why) = self.invalid {
             return Err(MissAt::Invalid(why));
         }
@@ -873,16 +888,6 @@ impl CompiledStatement {
             return Err(MissAt::Action);
         }
         if !self.resource_applies(cx) {
-            if let Some(ex) = ex.as_deref_mut() {
-                // A variable the request does not supply is a missing context value.
-                for m in &self.resource.items {
-                    for key in m.variable_keys() {
-                        if cx.request.context.lookup(key).is_null() {
-                            ex.missing.insert(key.to_string());
-                        }
-                    }
-                }
-            }
             return Err(MissAt::Resource);
         }
         let named = match &self.principal {
@@ -894,6 +899,32 @@ impl CompiledStatement {
                 n
             }
             None => Named::Direct,
+        };
+        Ok(named)
+    }
+
+    fn check(
+        &self,
+        cx: &Cx<'_>,
+        mut ex: Option<&mut Explain>,
+        policy: &CompiledPolicy,
+    ) -> Result<Named, MissAt> {
+        let named = match self.check_apart_from_conditions(cx) {
+            Ok(named) => named,
+            Err(MissAt::Resource) => {
+                if let Some(ex) = ex.as_deref_mut() {
+                    // A variable the request does not supply is a missing context value.
+                    for m in &self.resource.items {
+                        for key in m.variable_keys() {
+                            if cx.request.context.lookup(key).is_null() {
+                                ex.missing.insert(key.to_string());
+                            }
+                        }
+                    }
+                }
+                return Err(MissAt::Resource);
+            }
+            Err(miss) => return Err(miss),
         };
         let Some(ex) = ex else {
             // The bare decision: stop at the first condition not met.

@@ -53,7 +53,8 @@ mod service_rules;
 pub use combine::{decide, evaluate};
 pub use compile::{CompiledPolicy, PolicySource};
 pub use reach::{
-    ActionReach, ContextDependence, OpenStatement, ReachSet, statement_reads_unset_key,
+    ActionReach, ContextDependence, OpenStatement, ReachSet, allow_may_miss_on_condition,
+    statement_reads_unset_key,
 };
 pub use request::{Caller, CallerKind, PolicySet, Request, ResourcePolicyKind};
 pub use result::{

@@ -85,6 +85,25 @@ pub fn statement_reads_unset_key(
         .any(|p| p.statement_reads_unset_key(statement.index, &cx))
 }
 
+/// Whether an Allow statement of one of `set`'s policies (of any type) has a condition and
+/// matches `request` in all else: its action, resource and principal. Only then can the
+/// explained evaluation of the request ([`super::evaluate`]) list a candidate that missed on
+/// a condition ([`super::Miss::Condition`]); when this is `false` it lists none, so a caller
+/// that wants only those candidates of a refused request need not evaluate it.
+pub fn allow_may_miss_on_condition(set: &PolicySet, request: &Request) -> bool {
+    let lower = super::compile::LowerAction::new(&request.action);
+    let cx = Cx::new(request, lower.as_str(), set.permissions_boundary.is_some());
+    set.identity
+        .iter()
+        .chain(set.permissions_boundary.iter())
+        .chain(set.session.iter())
+        .chain(set.scp_levels.iter().flatten())
+        .chain(set.rcp_levels.iter().flatten())
+        .chain(set.resource_policy.iter())
+        .chain(set.vpc_endpoint.iter())
+        .any(|p| p.allow_may_miss_on_condition(&cx))
+}
+
 /// Which columns' decisions may depend on context a request leaves unset (bitsets over the
 /// columns, from [`ActionReach::context_dependent`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

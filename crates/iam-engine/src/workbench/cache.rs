@@ -21,6 +21,13 @@ use crate::policy::PolicyType;
 pub const COMPILED_CACHE_LIMIT: usize = 256;
 /// See [`COMPILED_CACHE_LIMIT`].
 pub const COMPILED_CACHE_BYTES: usize = 8 << 20;
+/// The bytes of policy text a [`CompileCache::for_analysis`] keeps: a scenario's largest size
+/// ([`crate::scenario::MAX_SCENARIO_BYTES`]), so every text of any scenario stays compiled for
+/// the whole analysis. Each entry counts [`ANALYSIS_ENTRY_BYTES`] on top of its text, which
+/// bounds the number of entries too.
+pub const ANALYSIS_CACHE_BYTES: usize = crate::scenario::MAX_SCENARIO_BYTES;
+/// See [`ANALYSIS_CACHE_BYTES`].
+pub const ANALYSIS_ENTRY_BYTES: usize = 64;
 
 /// Compiled policies by (type, text), with the bytes of text they hold.
 #[derive(Debug, Default)]
@@ -39,15 +46,47 @@ struct Entries {
 /// and [`COMPILED_CACHE_BYTES`] bytes of text. Shared by reference: compiling through it
 /// needs only `&self` (the entries sit in a `RefCell`), so one cache serves every use case of
 /// a [`super::Workbench`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CompileCache {
     inner: RefCell<Entries>,
+    /// At most this many entries ...
+    max_entries: usize,
+    /// ... and this many bytes (texts, and `entry_bytes` per entry).
+    max_bytes: usize,
+    entry_bytes: usize,
+}
+
+impl Default for CompileCache {
+    fn default() -> CompileCache {
+        CompileCache {
+            inner: RefCell::default(),
+            max_entries: COMPILED_CACHE_LIMIT,
+            max_bytes: COMPILED_CACHE_BYTES,
+            entry_bytes: 0,
+        }
+    }
 }
 
 impl CompileCache {
-    /// An empty cache.
+    /// An empty cache, for the page's editors and simulator: bounded by
+    /// [`COMPILED_CACHE_LIMIT`] entries and [`COMPILED_CACHE_BYTES`] bytes of text.
     pub fn new() -> CompileCache {
         CompileCache::default()
+    }
+
+    /// An empty cache for one analysis over a whole account (who-can, the matrix, what-can,
+    /// the change review, the escalation paths), made for it and dropped with it: it keeps
+    /// every text of the scenario compiled ([`ANALYSIS_CACHE_BYTES`]). The page's cache
+    /// starts afresh at [`COMPILED_CACHE_LIMIT`] entries, so an analysis that prepares each of
+    /// thousands of principals in turn, over thousands of policies, would compile nearly every
+    /// policy again for each principal that attaches it.
+    pub fn for_analysis() -> CompileCache {
+        CompileCache {
+            inner: RefCell::default(),
+            max_entries: usize::MAX,
+            max_bytes: ANALYSIS_CACHE_BYTES,
+            entry_bytes: ANALYSIS_ENTRY_BYTES,
+        }
     }
 
     /// [`CompiledPolicy::from_text`] without its diagnostics, remembered by text and type: the
@@ -64,16 +103,15 @@ impl CompileCache {
             return hit;
         }
         let compiled = CompiledPolicy::from_text(id, text, t).0;
-        if text.len() <= COMPILED_CACHE_BYTES / 8
+        let bytes = text.len() + self.entry_bytes;
+        if bytes <= self.max_bytes / 8
             && let Ok(mut cache) = self.inner.try_borrow_mut()
         {
-            if cache.entries >= COMPILED_CACHE_LIMIT
-                || cache.bytes + text.len() > COMPILED_CACHE_BYTES
-            {
+            if cache.entries >= self.max_entries || cache.bytes + bytes > self.max_bytes {
                 *cache = Entries::default();
             }
             cache.entries += 1;
-            cache.bytes += text.len();
+            cache.bytes += bytes;
             cache
                 .by_text
                 .entry(t)
@@ -128,6 +166,30 @@ mod tests {
             assert!(entries.entries <= COMPILED_CACHE_LIMIT);
         }
         let again = cache.compile("two".into(), text, PolicyType::Identity);
+        assert_eq!(format!("{again:?}"), format!("{fresh:?}"));
+    }
+
+    /// The page's cache starts afresh past [`COMPILED_CACHE_LIMIT`] entries; an analysis's
+    /// keeps every text of an account.
+    #[test]
+    fn an_analysis_cache_keeps_a_whole_account() {
+        let text = |i: usize| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:Get{i}","Resource":"*"}}]}}"#
+            )
+        };
+        let n = COMPILED_CACHE_LIMIT * 4;
+        let analysis = CompileCache::for_analysis();
+        let page = CompileCache::new();
+        for i in 0..n {
+            analysis.compile(format!("p{i}"), &text(i), PolicyType::Identity);
+            page.compile(format!("p{i}"), &text(i), PolicyType::Identity);
+        }
+        assert_eq!(analysis.len(), n);
+        assert!(page.len() <= COMPILED_CACHE_LIMIT);
+        // A remembered compile is still a fresh one.
+        let again = analysis.compile("x".into(), &text(7), PolicyType::Identity);
+        let fresh = CompiledPolicy::from_text("x", &text(7), PolicyType::Identity).0;
         assert_eq!(format!("{again:?}"), format!("{fresh:?}"));
     }
 

@@ -181,8 +181,128 @@ pub fn expected_of(decision: Decision) -> ExpectedDecision {
     }
 }
 
+/// The scenario's users, groups, roles and customer-managed policies by name, and its roles by
+/// ARN, for callers that prepare a request for each of thousands of principals (who-can over a
+/// real account): [`Scenario::user`] and the others walk their lists, so preparing every
+/// principal of an account that way is quadratic. Built once in linear time
+/// ([`ScenarioIndex::of`]); every look-up answers exactly what the scenario's own look-up does
+/// (names compared ignoring ASCII case, the first of equal names), and a hit is checked
+/// against the scenario, which is walked instead when the index does not know a name (an index
+/// of another version of the scenario is slow, never wrong).
+#[derive(Debug, Default)]
+pub struct ScenarioIndex {
+    users: rustc_hash::FxHashMap<String, usize>,
+    groups: rustc_hash::FxHashMap<String, usize>,
+    roles: rustc_hash::FxHashMap<String, usize>,
+    policies: rustc_hash::FxHashMap<String, usize>,
+    /// Each role by its ARN ([`Scenario::role_arn`], exactly).
+    role_arns: rustc_hash::FxHashMap<String, usize>,
+}
+
+impl ScenarioIndex {
+    /// The index of `scenario`.
+    pub fn of(scenario: &Scenario) -> ScenarioIndex {
+        fn by_name<'n>(
+            names: impl Iterator<Item = &'n str>,
+        ) -> rustc_hash::FxHashMap<String, usize> {
+            let mut map = rustc_hash::FxHashMap::default();
+            for (i, n) in names.enumerate() {
+                map.entry(n.to_ascii_lowercase()).or_insert(i);
+            }
+            map
+        }
+        let mut role_arns = rustc_hash::FxHashMap::default();
+        for (i, r) in scenario.roles.iter().enumerate() {
+            role_arns.entry(scenario.role_arn(r)).or_insert(i);
+        }
+        ScenarioIndex {
+            users: by_name(scenario.users.iter().map(|u| u.name.as_str())),
+            groups: by_name(scenario.groups.iter().map(|g| g.name.as_str())),
+            roles: by_name(scenario.roles.iter().map(|r| r.name.as_str())),
+            policies: by_name(scenario.policies.iter().map(|p| p.name.as_str())),
+            role_arns,
+        }
+    }
+
+    /// The item of `list` named `name` by `map`, checked, or `None` when the map has no entry.
+    fn hit<'s, T>(
+        map: &rustc_hash::FxHashMap<String, usize>,
+        list: &'s [T],
+        name: &str,
+        name_of: impl Fn(&T) -> &str,
+    ) -> Option<Option<&'s T>> {
+        let at = *map.get(name.to_ascii_lowercase().as_str())?;
+        list.get(at)
+            .filter(|item| name_of(item).eq_ignore_ascii_case(name))
+            .map(Some)
+    }
+
+    /// [`Scenario::user`], through the index when there is one.
+    pub fn user<'s>(
+        index: Option<&ScenarioIndex>,
+        scenario: &'s Scenario,
+        name: &str,
+    ) -> Option<&'s crate::scenario::User> {
+        index
+            .and_then(|i| Self::hit(&i.users, &scenario.users, name, |u| &u.name))
+            .unwrap_or_else(|| scenario.user(name))
+    }
+
+    /// [`Scenario::group`], through the index when there is one.
+    pub fn group<'s>(
+        index: Option<&ScenarioIndex>,
+        scenario: &'s Scenario,
+        name: &str,
+    ) -> Option<&'s crate::scenario::Group> {
+        index
+            .and_then(|i| Self::hit(&i.groups, &scenario.groups, name, |g| &g.name))
+            .unwrap_or_else(|| scenario.group(name))
+    }
+
+    /// [`Scenario::role`], through the index when there is one.
+    pub fn role<'s>(
+        index: Option<&ScenarioIndex>,
+        scenario: &'s Scenario,
+        name: &str,
+    ) -> Option<&'s crate::scenario::Role> {
+        index
+            .and_then(|i| Self::hit(&i.roles, &scenario.roles, name, |r| &r.name))
+            .unwrap_or_else(|| scenario.role(name))
+    }
+
+    /// [`Scenario::policy`], through the index when there is one.
+    pub fn policy<'s>(
+        index: Option<&ScenarioIndex>,
+        scenario: &'s Scenario,
+        name: &str,
+    ) -> Option<&'s crate::scenario::ManagedPolicy> {
+        index
+            .and_then(|i| Self::hit(&i.policies, &scenario.policies, name, |p| &p.name))
+            .unwrap_or_else(|| scenario.policy(name))
+    }
+
+    /// The first role of the scenario whose ARN is `arn`, through the index when there is one.
+    fn role_by_arn<'s>(
+        index: Option<&ScenarioIndex>,
+        scenario: &'s Scenario,
+        arn: &str,
+    ) -> Option<&'s crate::scenario::Role> {
+        let account = scenario.account.id.as_str();
+        let checked = index.and_then(|i| {
+            let at = *i.role_arns.get(arn)?;
+            scenario
+                .roles
+                .get(at)
+                .filter(|r| is_role_arn(account, r, arn))
+                .map(Some)
+        });
+        checked.unwrap_or_else(|| scenario.roles.iter().find(|r| is_role_arn(account, r, arn)))
+    }
+}
+
 struct Builder<'a> {
     scenario: &'a Scenario,
+    index: Option<&'a ScenarioIndex>,
     managed: Option<&'a ManagedPolicies>,
     cache: &'a CompileCache,
     warnings: Vec<String>,
@@ -210,15 +330,17 @@ impl Builder<'_> {
             boundary,
         };
         match r {
-            PolicyRef::Customer(name) => match self.scenario.policy(name) {
-                Some(p) => Some(self.compile(source, &p.document)),
-                None => {
-                    self.warnings.push(format!(
-                        "The customer-managed policy {name} does not exist and was left out."
-                    ));
-                    None
+            PolicyRef::Customer(name) => {
+                match ScenarioIndex::policy(self.index, self.scenario, name) {
+                    Some(p) => Some(self.compile(source, &p.document)),
+                    None => {
+                        self.warnings.push(format!(
+                            "The customer-managed policy {name} does not exist and was left out."
+                        ));
+                        None
+                    }
                 }
-            },
+            }
             PolicyRef::Aws(arn) => {
                 let name = arn
                     .strip_prefix(crate::scenario::AWS_MANAGED_PREFIX)
@@ -360,9 +482,28 @@ pub fn prepare_request(
     resource: &str,
     context: &[ContextValue],
 ) -> Result<PreparedRequest, SimulationError> {
+    prepare_request_indexed(
+        scenario, None, managed, cache, principal, action, resource, context,
+    )
+}
+
+/// [`prepare_request`] that finds the scenario's users, groups, roles and policies through
+/// `index` (the same inputs, without walking the scenario's lists).
+#[allow(clippy::too_many_arguments)]
+pub fn prepare_request_indexed(
+    scenario: &Scenario,
+    index: Option<&ScenarioIndex>,
+    managed: Option<&ManagedPolicies>,
+    cache: &CompileCache,
+    principal: &PrincipalRef,
+    action: &str,
+    resource: &str,
+    context: &[ContextValue],
+) -> Result<PreparedRequest, SimulationError> {
     let account = scenario.account.id.as_str();
     let mut b = Builder {
         scenario,
+        index,
         managed,
         cache,
         warnings: Vec::new(),
@@ -382,8 +523,7 @@ pub fn prepare_request(
             role_arn: None,
         },
         PrincipalRef::User(name) => {
-            let user = scenario
-                .user(name)
+            let user = ScenarioIndex::user(index, scenario, name)
                 .ok_or_else(|| unknown(format!("There is no user named \"{name}\".")))?;
             let owner = IdentityRef::User(user.name.clone());
             b.identity(
@@ -393,7 +533,7 @@ pub fn prepare_request(
                 &mut set.identity,
             );
             for g in &user.groups {
-                if let Some(group) = scenario.group(g) {
+                if let Some(group) = ScenarioIndex::group(index, scenario, g) {
                     let owner = IdentityRef::Group(group.name.clone());
                     b.identity(
                         &owner,
@@ -416,8 +556,7 @@ pub fn prepare_request(
             }
         }
         PrincipalRef::Role(name) => {
-            let role = scenario
-                .role(name)
+            let role = ScenarioIndex::role(index, scenario, name)
                 .ok_or_else(|| unknown(format!("There is no role named \"{name}\".")))?;
             let owner = IdentityRef::Role(role.name.clone());
             b.identity(
@@ -447,17 +586,19 @@ pub fn prepare_request(
             {
                 let name = c.principal_arn().rsplit('/').next().unwrap_or("");
                 let same = match c.kind {
-                    CallerKind::User if scenario.user(name).is_some() => {
+                    CallerKind::User if ScenarioIndex::user(index, scenario, name).is_some() => {
                         Some(PrincipalRef::User(name.to_string()))
                     }
-                    CallerKind::Role | CallerKind::RoleSession if scenario.role(name).is_some() => {
+                    CallerKind::Role | CallerKind::RoleSession
+                        if ScenarioIndex::role(index, scenario, name).is_some() =>
+                    {
                         Some(PrincipalRef::Role(name.to_string()))
                     }
                     _ => None,
                 };
                 if let Some(p) = same {
-                    return prepare_request(
-                        scenario, managed, cache, &p, action, resource, context,
+                    return prepare_request_indexed(
+                        scenario, index, managed, cache, &p, action, resource, context,
                     );
                 }
             }
@@ -486,10 +627,11 @@ pub fn prepare_request(
 
     // Where the resource lives, and its policy.
     let is_assume = action.to_ascii_lowercase().starts_with("sts:assumerole");
-    let role_target = scenario
-        .roles
-        .iter()
-        .find(|r| is_assume && is_role_arn(account, r, resource));
+    let role_target = if is_assume {
+        ScenarioIndex::role_by_arn(index, scenario, resource)
+    } else {
+        None
+    };
     let scenario_resource = scenario
         .resources
         .iter()
@@ -819,5 +961,76 @@ mod tests {
         let id = &result.evaluation.matched_statements[0].policy_id;
         assert_eq!(result.place(id), "inline policy Ops of group Operators");
         assert_eq!(result.place("nowhere/1"), "nowhere/1");
+    }
+
+    /// The index finds what the scenario's own look-ups find (names in another case, the
+    /// first of two equal names, roles by ARN), an unknown name finds nothing, and an index of
+    /// another version of the scenario is checked, never trusted.
+    #[test]
+    fn the_index_finds_what_the_scenario_finds() {
+        use crate::scenario::{ManagedPolicy, Role};
+        let mut s = scenario();
+        s.users.push(User::new("Bob"));
+        s.users.push(User::new("BOB"));
+        let mut r = Role::new("deploy", "{}");
+        r.path = "/ci/".into();
+        s.roles.push(r);
+        s.policies
+            .push(ManagedPolicy::new("Read", r#"{"Statement":[]}"#));
+        let index = ScenarioIndex::of(&s);
+        for name in ["alice", "ALICE", "bob", "Bob", "carol", ""] {
+            let by_index = ScenarioIndex::user(Some(&index), &s, name).map(|u| &u.name);
+            assert_eq!(by_index, s.user(name).map(|u| &u.name), "{name}");
+        }
+        assert_eq!(
+            ScenarioIndex::user(Some(&index), &s, "bob").map(|u| u.name.as_str()),
+            Some("Bob")
+        );
+        assert!(ScenarioIndex::group(Some(&index), &s, "OPERATORS").is_some());
+        assert!(ScenarioIndex::group(Some(&index), &s, "Operator").is_none());
+        assert!(ScenarioIndex::policy(Some(&index), &s, "read").is_some());
+        assert!(ScenarioIndex::role(Some(&index), &s, "Deploy").is_some());
+        let arn = "arn:aws:iam::111122223333:role/ci/deploy";
+        assert!(ScenarioIndex::role_by_arn(Some(&index), &s, arn).is_some());
+        // Near misses: the path is part of the ARN, and ARNs compare exactly.
+        for other in [
+            "arn:aws:iam::111122223333:role/deploy",
+            "arn:aws:iam::111122223333:role/ci/Deploy",
+        ] {
+            assert!(ScenarioIndex::role_by_arn(Some(&index), &s, other).is_none());
+        }
+        // An index of an older version: the removed user is not found, the renamed one is.
+        let mut edited = s.clone();
+        edited.users.remove(0);
+        edited.users[0].name = "Robert".into();
+        assert!(ScenarioIndex::user(Some(&index), &edited, "alice").is_none());
+        assert_eq!(
+            ScenarioIndex::user(Some(&index), &edited, "robert").map(|u| u.name.as_str()),
+            Some("Robert")
+        );
+        // The indexed preparation is the plain one.
+        let cache = CompileCache::new();
+        for p in ["user/alice", "user/bob", "role/deploy", "root", arn] {
+            let p = PrincipalRef::from(p.to_string());
+            for (action, resource) in [
+                ("s3:GetObject", "arn:aws:s3:::b/k"),
+                ("sts:AssumeRole", arn),
+            ] {
+                let plain = prepare_request(&s, None, &cache, &p, action, resource, &[])
+                    .map(|r| r.evaluate());
+                let indexed = prepare_request_indexed(
+                    &s,
+                    Some(&index),
+                    None,
+                    &cache,
+                    &p,
+                    action,
+                    resource,
+                    &[],
+                )
+                .map(|r| r.evaluate());
+                assert_eq!(indexed, plain, "{p:?} {action}");
+            }
+        }
     }
 }

@@ -41,7 +41,8 @@ use crate::scenario::{ContextValue, PrincipalRef, Scenario};
 use super::answer::{DecidingStatement, deciding_statements};
 use super::cache::CompileCache;
 use super::simulate::{
-    PreparedRequest, ScenarioEvaluation, SimulationError, evaluate_request, prepare_request,
+    PreparedRequest, ScenarioEvaluation, ScenarioIndex, SimulationError, evaluate_request,
+    prepare_request, prepare_request_indexed,
 };
 
 /// The requests a principal must be allowed on `*` to be admin-equivalent (see the module
@@ -162,6 +163,8 @@ type PreparedByKind = (bool, String, Option<PreparedRequest>);
 /// it refuses before asking for the full evaluation (with its reasons) of the rest.
 pub struct QuickDecider<'a> {
     model: Model<'a>,
+    /// The scenario's names, so that preparing each actor walks no list.
+    index: ScenarioIndex,
     /// Each role's index by its ARN.
     roles: FastMap<String, usize>,
     /// Per actor, its prepared requests by (role assumption or not, context).
@@ -192,6 +195,7 @@ impl<'a> QuickDecider<'a> {
             .collect();
         QuickDecider {
             model,
+            index: ScenarioIndex::of(model.scenario),
             roles,
             prepared: RefCell::new(FastMap::default()),
             trusts: RefCell::new(FastMap::default()),
@@ -287,8 +291,9 @@ impl<'a> QuickDecider<'a> {
         {
             Some(at) => at,
             None => {
-                let p = prepare_request(
+                let p = prepare_request_indexed(
                     self.model.scenario,
+                    Some(&self.index),
                     self.model.managed,
                     self.model.cache,
                     actor,
@@ -389,6 +394,39 @@ impl<'a> QuickDecider<'a> {
             self.trusts.borrow_mut().insert(i, t);
         }
         Some(decision)
+    }
+
+    /// The scenario's index (its names), for requests the caller prepares itself.
+    pub fn index(&self) -> &ScenarioIndex {
+        &self.index
+    }
+
+    /// The engine's decision on the request: [`QuickDecider::decision`] where it answers,
+    /// else the request prepared on its own (as [`Model::allows`] does, through the index).
+    pub fn decide(
+        &self,
+        actor: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+        context_key: &str,
+    ) -> Option<Decision> {
+        if let Some(d) = self.decision(actor, action, resource, context, context_key) {
+            return Some(d);
+        }
+        let m = &self.model;
+        prepare_request_indexed(
+            m.scenario,
+            Some(&self.index),
+            m.managed,
+            m.cache,
+            actor,
+            action,
+            resource,
+            context,
+        )
+        .ok()
+        .map(|p| eval::decide(&p.set, &p.request))
     }
 
     /// The compiled trust policy of role `index`, compiled once, taken out of the decider
