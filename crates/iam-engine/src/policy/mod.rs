@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
 
+pub(crate) use parse::parse_policy_document;
 pub use parse::{ParsedPolicy, parse_policy};
 pub(crate) use parse::{STATEMENT_ELEMENTS, TOP_ELEMENTS};
 

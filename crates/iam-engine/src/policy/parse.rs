@@ -52,6 +52,17 @@ impl ParsedPolicy {
 
 /// Parses and checks a policy of the given type. Never fails and never panics.
 pub fn parse_policy(text: &str, policy_type: PolicyType) -> ParsedPolicy {
+    parse(text, policy_type, true)
+}
+
+/// [`parse_policy`]'s document, for a caller that drops the diagnostics (the compile cache):
+/// the same document, without the pass over every character that only reports characters IAM
+/// does not accept.
+pub(crate) fn parse_policy_document(text: &str, policy_type: PolicyType) -> PolicyDocument {
+    parse(text, policy_type, false).document
+}
+
+fn parse(text: &str, policy_type: PolicyType, charset: bool) -> ParsedPolicy {
     let parsed = json::parse(text);
     let mut diags = parsed.diagnostics;
     let mut doc = PolicyDocument {
@@ -68,13 +79,15 @@ pub fn parse_policy(text: &str, policy_type: PolicyType) -> ParsedPolicy {
             diags: &mut diags,
         };
         cx.document(root, &mut doc);
-        if matches!(
-            policy_type,
-            PolicyType::Identity
-                | PolicyType::PermissionsBoundary
-                | PolicyType::Session
-                | PolicyType::Trust
-        ) {
+        if charset
+            && matches!(
+                policy_type,
+                PolicyType::Identity
+                    | PolicyType::PermissionsBoundary
+                    | PolicyType::Session
+                    | PolicyType::Trust
+            )
+        {
             check_charset(text, &mut diags);
         }
     }

@@ -102,7 +102,7 @@ impl CompileCache {
             hit.source.id = id;
             return hit;
         }
-        let compiled = CompiledPolicy::from_text(id, text, t).0;
+        let compiled = CompiledPolicy::compile(id, &crate::policy::parse_policy_document(text, t));
         let bytes = text.len() + self.entry_bytes;
         if bytes <= self.max_bytes / 8
             && let Ok(mut cache) = self.inner.try_borrow_mut()

@@ -46,6 +46,7 @@ use crate::eval::{
     self, Caller, CallerKind, CompiledPolicy, Decision, Evaluation, PolicySet, Request,
     ResourcePolicyKind,
 };
+use crate::policy::PolicyType;
 use crate::scenario::IdentityRef;
 
 use crate::scenario::{
@@ -181,16 +182,29 @@ pub fn expected_of(decision: Decision) -> ExpectedDecision {
     }
 }
 
+/// Compiled documents by the address, length and type of their text.
+type Documents =
+    std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize, PolicyType), CompiledPolicy>>;
+
 /// The scenario's users, groups, roles and customer-managed policies by name, and its roles by
 /// ARN, for callers that prepare a request for each of thousands of principals (who-can over a
 /// real account): [`Scenario::user`] and the others walk their lists, so preparing every
 /// principal of an account that way is quadratic. Built once in linear time
 /// ([`ScenarioIndex::of`]); every look-up answers exactly what the scenario's own look-up does
 /// (names compared ignoring ASCII case, the first of equal names), and a hit is checked
-/// against the scenario, which is walked instead when the index does not know a name (an index
-/// of another version of the scenario is slow, never wrong).
-#[derive(Debug, Default)]
-pub struct ScenarioIndex {
+/// against the scenario, which is walked instead when the index does not know a name.
+///
+/// It also keeps each policy document of the scenario (and of the AWS-managed policies it was
+/// given) compiled once, by the document's place in memory, which the borrow keeps fixed: every
+/// principal that attaches a policy shares its compiled form without hashing or comparing its
+/// text again (`ReadOnlyAccess` is 90 KB). Only requests prepared over the very scenario and
+/// managed policies it borrows use those.
+#[derive(Debug)]
+pub struct ScenarioIndex<'s> {
+    scenario: &'s Scenario,
+    managed: Option<&'s ManagedPolicies>,
+    /// Compiled documents by (address, length, type) of their text in `scenario` or `managed`.
+    compiled: Documents,
     users: rustc_hash::FxHashMap<String, usize>,
     groups: rustc_hash::FxHashMap<String, usize>,
     roles: rustc_hash::FxHashMap<String, usize>,
@@ -199,9 +213,9 @@ pub struct ScenarioIndex {
     role_arns: rustc_hash::FxHashMap<String, usize>,
 }
 
-impl ScenarioIndex {
+impl<'s> ScenarioIndex<'s> {
     /// The index of `scenario`.
-    pub fn of(scenario: &Scenario) -> ScenarioIndex {
+    pub fn of(scenario: &'s Scenario) -> ScenarioIndex<'s> {
         fn by_name<'n>(
             names: impl Iterator<Item = &'n str>,
         ) -> rustc_hash::FxHashMap<String, usize> {
@@ -216,6 +230,9 @@ impl ScenarioIndex {
             role_arns.entry(scenario.role_arn(r)).or_insert(i);
         }
         ScenarioIndex {
+            scenario,
+            managed: None,
+            compiled: std::cell::RefCell::default(),
             users: by_name(scenario.users.iter().map(|u| u.name.as_str())),
             groups: by_name(scenario.groups.iter().map(|g| g.name.as_str())),
             roles: by_name(scenario.roles.iter().map(|r| r.name.as_str())),
@@ -224,13 +241,35 @@ impl ScenarioIndex {
         }
     }
 
+    /// The same index, whose compiled documents include those of `managed` (the AWS-managed
+    /// policies the requests are prepared with).
+    pub fn with_managed(mut self, managed: Option<&'s ManagedPolicies>) -> ScenarioIndex<'s> {
+        self.managed = managed;
+        self
+    }
+
+    /// The compiled documents, when requests over `scenario` and `managed` may use them: the
+    /// very data this index borrows, so that a document's address names it.
+    fn documents(
+        &self,
+        scenario: &Scenario,
+        managed: Option<&ManagedPolicies>,
+    ) -> Option<&Documents> {
+        let same_managed = match (self.managed, managed) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        (std::ptr::eq(self.scenario, scenario) && same_managed).then_some(&self.compiled)
+    }
+
     /// The item of `list` named `name` by `map`, checked, or `None` when the map has no entry.
-    fn hit<'s, T>(
+    fn hit<'d, T>(
         map: &rustc_hash::FxHashMap<String, usize>,
-        list: &'s [T],
+        list: &'d [T],
         name: &str,
         name_of: impl Fn(&T) -> &str,
-    ) -> Option<Option<&'s T>> {
+    ) -> Option<Option<&'d T>> {
         let at = *map.get(name.to_ascii_lowercase().as_str())?;
         list.get(at)
             .filter(|item| name_of(item).eq_ignore_ascii_case(name))
@@ -238,55 +277,55 @@ impl ScenarioIndex {
     }
 
     /// [`Scenario::user`], through the index when there is one.
-    pub fn user<'s>(
-        index: Option<&ScenarioIndex>,
-        scenario: &'s Scenario,
+    pub fn user<'d>(
+        index: Option<&ScenarioIndex<'_>>,
+        scenario: &'d Scenario,
         name: &str,
-    ) -> Option<&'s crate::scenario::User> {
+    ) -> Option<&'d crate::scenario::User> {
         index
             .and_then(|i| Self::hit(&i.users, &scenario.users, name, |u| &u.name))
             .unwrap_or_else(|| scenario.user(name))
     }
 
     /// [`Scenario::group`], through the index when there is one.
-    pub fn group<'s>(
-        index: Option<&ScenarioIndex>,
-        scenario: &'s Scenario,
+    pub fn group<'d>(
+        index: Option<&ScenarioIndex<'_>>,
+        scenario: &'d Scenario,
         name: &str,
-    ) -> Option<&'s crate::scenario::Group> {
+    ) -> Option<&'d crate::scenario::Group> {
         index
             .and_then(|i| Self::hit(&i.groups, &scenario.groups, name, |g| &g.name))
             .unwrap_or_else(|| scenario.group(name))
     }
 
     /// [`Scenario::role`], through the index when there is one.
-    pub fn role<'s>(
-        index: Option<&ScenarioIndex>,
-        scenario: &'s Scenario,
+    pub fn role<'d>(
+        index: Option<&ScenarioIndex<'_>>,
+        scenario: &'d Scenario,
         name: &str,
-    ) -> Option<&'s crate::scenario::Role> {
+    ) -> Option<&'d crate::scenario::Role> {
         index
             .and_then(|i| Self::hit(&i.roles, &scenario.roles, name, |r| &r.name))
             .unwrap_or_else(|| scenario.role(name))
     }
 
     /// [`Scenario::policy`], through the index when there is one.
-    pub fn policy<'s>(
-        index: Option<&ScenarioIndex>,
-        scenario: &'s Scenario,
+    pub fn policy<'d>(
+        index: Option<&ScenarioIndex<'_>>,
+        scenario: &'d Scenario,
         name: &str,
-    ) -> Option<&'s crate::scenario::ManagedPolicy> {
+    ) -> Option<&'d crate::scenario::ManagedPolicy> {
         index
             .and_then(|i| Self::hit(&i.policies, &scenario.policies, name, |p| &p.name))
             .unwrap_or_else(|| scenario.policy(name))
     }
 
     /// The first role of the scenario whose ARN is `arn`, through the index when there is one.
-    fn role_by_arn<'s>(
-        index: Option<&ScenarioIndex>,
-        scenario: &'s Scenario,
+    fn role_by_arn<'d>(
+        index: Option<&ScenarioIndex<'_>>,
+        scenario: &'d Scenario,
         arn: &str,
-    ) -> Option<&'s crate::scenario::Role> {
+    ) -> Option<&'d crate::scenario::Role> {
         let account = scenario.account.id.as_str();
         let checked = index.and_then(|i| {
             let at = *i.role_arns.get(arn)?;
@@ -302,7 +341,9 @@ impl ScenarioIndex {
 
 struct Builder<'a> {
     scenario: &'a Scenario,
-    index: Option<&'a ScenarioIndex>,
+    index: Option<&'a ScenarioIndex<'a>>,
+    /// The index's compiled documents, when the request is over the data it borrows.
+    documents: Option<&'a Documents>,
     managed: Option<&'a ManagedPolicies>,
     cache: &'a CompileCache,
     warnings: Vec<String>,
@@ -315,6 +356,33 @@ impl Builder<'_> {
         let compiled = self.cache.compile(source.id(), text, source.policy_type());
         self.sources.push(source);
         compiled
+    }
+
+    /// [`Builder::compile`] for a document of the scenario or of the AWS-managed policies (a
+    /// text that lives as long as they do): compiled once per index.
+    fn compile_document(&mut self, source: PolicySource, text: &str) -> CompiledPolicy {
+        let Some(documents) = self.documents else {
+            return self.compile(source, text);
+        };
+        let key = (text.as_ptr() as usize, text.len(), source.policy_type());
+        let hit = documents
+            .try_borrow()
+            .ok()
+            .and_then(|d| d.get(&key).cloned());
+        match hit {
+            Some(mut hit) => {
+                hit.source.id = source.id();
+                self.sources.push(source);
+                hit
+            }
+            None => {
+                let compiled = self.compile(source, text);
+                if let Ok(mut d) = documents.try_borrow_mut() {
+                    d.insert(key, compiled.clone());
+                }
+                compiled
+            }
+        }
     }
 
     /// A managed policy attached to `owner` (as its boundary when `boundary`).
@@ -332,7 +400,7 @@ impl Builder<'_> {
         match r {
             PolicyRef::Customer(name) => {
                 match ScenarioIndex::policy(self.index, self.scenario, name) {
-                    Some(p) => Some(self.compile(source, &p.document)),
+                    Some(p) => Some(self.compile_document(source, &p.document)),
                     None => {
                         self.warnings.push(format!(
                             "The customer-managed policy {name} does not exist and was left out."
@@ -346,7 +414,7 @@ impl Builder<'_> {
                     .strip_prefix(crate::scenario::AWS_MANAGED_PREFIX)
                     .unwrap_or(arn);
                 match self.managed.and_then(|m| m.get(arn)) {
-                    Some(p) => Some(self.compile(source, p.document)),
+                    Some(p) => Some(self.compile_document(source, p.document)),
                     None => {
                         let why = if self.managed.is_none() {
                             "the AWS-managed policies are not loaded"
@@ -375,7 +443,7 @@ impl Builder<'_> {
                 owner: owner.clone(),
                 name: p.name.clone(),
             };
-            out.push(self.compile(source, &p.document));
+            out.push(self.compile_document(source, &p.document));
         }
         for r in managed {
             if let Some(p) = self.managed(r, owner, false) {
@@ -492,7 +560,7 @@ pub fn prepare_request(
 #[allow(clippy::too_many_arguments)]
 pub fn prepare_request_indexed(
     scenario: &Scenario,
-    index: Option<&ScenarioIndex>,
+    index: Option<&ScenarioIndex<'_>>,
     managed: Option<&ManagedPolicies>,
     cache: &CompileCache,
     principal: &PrincipalRef,
@@ -504,6 +572,7 @@ pub fn prepare_request_indexed(
     let mut b = Builder {
         scenario,
         index,
+        documents: index.and_then(|i| i.documents(scenario, managed)),
         managed,
         cache,
         warnings: Vec::new(),
@@ -645,7 +714,7 @@ pub fn prepare_request_indexed(
         let source = PolicySource::Trust {
             role: role.name.clone(),
         };
-        set.resource_policy = Some(b.compile(source, &role.trust_policy));
+        set.resource_policy = Some(b.compile_document(source, &role.trust_policy));
         set.resource_policy_kind = ResourcePolicyKind::RoleTrust;
     } else if is_assume {
         set.resource_policy_kind = ResourcePolicyKind::RoleTrust;

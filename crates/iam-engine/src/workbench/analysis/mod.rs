@@ -163,8 +163,9 @@ type PreparedByKind = (bool, String, Option<PreparedRequest>);
 /// it refuses before asking for the full evaluation (with its reasons) of the rest.
 pub struct QuickDecider<'a> {
     model: Model<'a>,
-    /// The scenario's names, so that preparing each actor walks no list.
-    index: ScenarioIndex,
+    /// The scenario's names and compiled documents, so that preparing each actor walks no
+    /// list and compiles or hashes no policy text again.
+    index: ScenarioIndex<'a>,
     /// Each role's index by its ARN.
     roles: FastMap<String, usize>,
     /// Per actor, its prepared requests by (role assumption or not, context).
@@ -195,7 +196,7 @@ impl<'a> QuickDecider<'a> {
             .collect();
         QuickDecider {
             model,
-            index: ScenarioIndex::of(model.scenario),
+            index: ScenarioIndex::of(model.scenario).with_managed(model.managed),
             roles,
             prepared: RefCell::new(FastMap::default()),
             trusts: RefCell::new(FastMap::default()),
@@ -397,7 +398,7 @@ impl<'a> QuickDecider<'a> {
     }
 
     /// The scenario's index (its names), for requests the caller prepares itself.
-    pub fn index(&self) -> &ScenarioIndex {
+    pub fn index(&self) -> &ScenarioIndex<'a> {
         &self.index
     }
 

@@ -215,9 +215,16 @@ pub fn known_principals(scenario: &Scenario) -> Vec<(PrincipalRef, PrincipalKind
                 .iter()
                 .filter_map(|r| r.policy.as_deref()),
         );
+    // Roles often share a trust policy (every SSO role, every Lambda role): each text is read
+    // once.
+    let mut read: HashMap<&str, Vec<String>> = HashMap::new();
     for doc in documents {
-        for p in named_principals(doc) {
-            other(p, &mut out);
+        for p in read
+            .entry(doc)
+            .or_insert_with(|| named_principals(doc))
+            .iter()
+        {
+            other(p.clone(), &mut out);
         }
     }
     out
@@ -232,7 +239,7 @@ pub fn who_can(model: &Model<'_>, query: &WhoCanQuery) -> WhoCanAnswer {
     let index = PrincipalIndex::of(model.scenario, quick.index(), &principals);
     // Who may assume each role directly, decided once per role: every chain to every role
     // the answer names is walked over these edges.
-    let mut direct: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut direct = Assumers::default();
     for action in &query.actions {
         for (principal, kind) in &principals {
             let Some(mut entry) = answer_one(model, &quick, principal, *kind, action, query) else {
@@ -430,7 +437,7 @@ struct PrincipalIndex {
 impl PrincipalIndex {
     fn of(
         scenario: &Scenario,
-        names: &ScenarioIndex,
+        names: &ScenarioIndex<'_>,
         principals: &[(PrincipalRef, PrincipalKind)],
     ) -> PrincipalIndex {
         let mut by_arn = HashMap::new();
@@ -505,13 +512,18 @@ fn direct_assumers(
     name: &str,
     principals: &[(PrincipalRef, PrincipalKind)],
     index: &PrincipalIndex,
+    trusts: &mut HashMap<String, Option<TrustNames>>,
 ) -> Vec<usize> {
     let Some(r) = ScenarioIndex::role(Some(quick.index()), model.scenario, name) else {
         return Vec::new();
     };
     let arn = model.scenario.role_arn(r);
-    // Only the principals the trust policy names, one by one or by their account.
-    let asked: Vec<usize> = match trust_candidates(&r.trust_policy) {
+    // Only the principals the trust policy names, one by one or by their account (each text
+    // read once: roles often share their trust policy).
+    if !trusts.contains_key(&r.trust_policy) {
+        trusts.insert(r.trust_policy.clone(), trust_candidates(&r.trust_policy));
+    }
+    let asked: Vec<usize> = match trusts.get(&r.trust_policy).and_then(Option::as_ref) {
         Some(names) => {
             let mut at: Vec<usize> = names
                 .arns
@@ -545,13 +557,21 @@ fn direct_assumers(
         .collect()
 }
 
+/// Who may assume each role directly, by role name, found once per role, and each trust
+/// policy text read once.
+#[derive(Default)]
+struct Assumers {
+    direct: HashMap<String, Vec<usize>>,
+    trusts: HashMap<String, Option<TrustNames>>,
+}
+
 fn assume_chains(
     model: &Model<'_>,
     quick: &QuickDecider<'_>,
     name: &str,
     principals: &[(PrincipalRef, PrincipalKind)],
     index: &PrincipalIndex,
-    direct: &mut HashMap<String, Vec<usize>>,
+    known: &mut Assumers,
 ) -> Vec<Vec<String>> {
     let target = PrincipalRef::Role(name.to_string());
     let mut visited: HashSet<PrincipalRef> = HashSet::from([target.clone()]);
@@ -562,9 +582,11 @@ fn assume_chains(
     while !frontier.is_empty() {
         let mut next = Vec::new();
         for (role, chain) in &frontier {
-            let assumers = direct
+            let trusts = &mut known.trusts;
+            let assumers = known
+                .direct
                 .entry(role.clone())
-                .or_insert_with(|| direct_assumers(model, quick, role, principals, index));
+                .or_insert_with(|| direct_assumers(model, quick, role, principals, index, trusts));
             for p in assumers
                 .iter()
                 .filter_map(|&i| principals.get(i).map(|(p, _)| p))
@@ -676,7 +698,14 @@ mod tests {
             let expected = assumers_by_asking_everyone(&model, name);
             someone += usize::from(!expected.is_empty());
             assert_eq!(
-                direct_assumers(&model, &quick, name, &principals, &index),
+                direct_assumers(
+                    &model,
+                    &quick,
+                    name,
+                    &principals,
+                    &index,
+                    &mut HashMap::new()
+                ),
                 expected,
                 "{name}"
             );
