@@ -38,8 +38,9 @@ pub struct MatrixJob {
     actions: Vec<String>,
     resource: String,
     columns: MatrixColumns,
-    /// The job's own compile cache: the principals share most of their policies.
-    cache: CompileCache,
+    /// The compile cache (the job's own, or the worker's: see [`MatrixJob::with_cache`]): the
+    /// principals share most of their policies.
+    cache: Rc<CompileCache>,
     next: usize,
 }
 
@@ -54,13 +55,19 @@ impl MatrixJob {
         MatrixJob {
             principals: matrix_principals(&scenario),
             columns: MatrixColumns::new(&actions),
-            cache: CompileCache::for_analysis(),
+            cache: Rc::new(CompileCache::for_analysis()),
             scenario,
             managed,
             actions,
             resource,
             next: 0,
         }
+    }
+
+    /// The same job, compiling through `cache` (the worker's, shared with who-can).
+    pub fn with_cache(mut self, cache: Rc<CompileCache>) -> MatrixJob {
+        self.cache = cache;
+        self
     }
 
     /// How many rows the matrix has.
@@ -113,7 +120,8 @@ pub struct WhoCanJob {
     managed: Option<Rc<ManagedPolicies>>,
     actions: Vec<String>,
     resource: String,
-    cache: CompileCache,
+    /// The compile cache (the job's own, or the worker's: see [`WhoCanJob::with_cache`]).
+    cache: Rc<CompileCache>,
     next: usize,
 }
 
@@ -130,9 +138,17 @@ impl WhoCanJob {
             managed,
             actions,
             resource,
-            cache: CompileCache::for_analysis(),
+            cache: Rc::new(CompileCache::for_analysis()),
             next: 0,
         }
+    }
+
+    /// The same job, compiling through `cache` (the worker's, shared with the matrix and the
+    /// other who-can questions, so that a question after the matrix finds every policy of the
+    /// account compiled).
+    pub fn with_cache(mut self, cache: Rc<CompileCache>) -> WhoCanJob {
+        self.cache = cache;
+        self
     }
 
     /// Whether every action is answered.
@@ -664,6 +680,52 @@ mod tests {
         assert!(engine.entries.iter().any(|e| e.principal == "user/dev-dana"
             && e.request.action == "iam:PassRole"
             && e.access == Access::Allowed));
+    }
+
+    /// The worker's cache shared by a matrix and then a who-can job: who-can compiles nothing
+    /// the matrix compiled, and answers exactly what it answers with a cache of its own.
+    #[test]
+    fn a_who_can_job_after_the_matrix_reuses_its_compiled_policies() {
+        let scenario = example("passrole-lambda-admin");
+        let shared = Rc::new(CompileCache::for_analysis());
+        run(Job::Matrix(
+            MatrixJob::new(
+                Rc::clone(&scenario),
+                Some(managed()),
+                vec!["s3:GetObject".to_string()],
+                "*".to_string(),
+            )
+            .with_cache(Rc::clone(&shared)),
+        ));
+        let compiled = shared.len();
+        assert!(compiled > 0, "the matrix compiled through the shared cache");
+        let who = |cache: Option<Rc<CompileCache>>| {
+            let job = WhoCanJob::new(
+                Rc::clone(&scenario),
+                Some(managed()),
+                vec!["s3:GetObject".to_string()],
+                "*".to_string(),
+            );
+            run(Job::WhoCan(match cache {
+                Some(c) => job.with_cache(c),
+                None => job,
+            }))
+        };
+        let with_shared = who(Some(Rc::clone(&shared)));
+        // Near miss: a fresh cache compiles them again, and answers the same.
+        assert_eq!(with_shared, who(None));
+        assert!(
+            with_shared
+                .iter()
+                .any(|r| matches!(r, Response::WhoCan { rows, .. } if !rows.is_empty()))
+        );
+        // The roles' trust policies are compiled for the chains: the matrix had no need of them.
+        let trusts = scenario.roles.len();
+        assert!(
+            shared.len() <= compiled + trusts,
+            "{} > {compiled} + {trusts}",
+            shared.len()
+        );
     }
 
     const CATALOG: &str = include_str!("../../static/data/iam-catalog.txt");

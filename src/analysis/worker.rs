@@ -20,6 +20,7 @@ use gloo::worker::{HandlerId, Worker, WorkerScope};
 use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::{Scenario, ValidationCache};
+use iam_engine::workbench::CompileCache;
 use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -87,6 +88,12 @@ pub struct AnalysisWorker {
     /// The policy texts' validations of the last findings job, so the next one (an edit
     /// later) validates again only the texts that changed.
     validations: ValidationCache,
+    /// The compile cache of the matrix and who-can jobs, made on the first and kept: it is
+    /// keyed by policy text, so it answers for any scenario, and bounded
+    /// ([`CompileCache::for_analysis`]). A who-can question after the matrix (or another
+    /// question) finds the account's policies compiled; the worker's memory never shrinks, so
+    /// keeping them costs no more than the matrix did.
+    compiled: Option<Rc<CompileCache>>,
     /// The jobs being computed, by number.
     running: HashMap<u64, Running>,
     /// The imports being read or sent, by number: who asked, the number of the scenario they
@@ -392,18 +399,20 @@ impl AnalysisWorker {
         if running.job.is_none() {
             let scenario = Rc::clone(&running.scenario);
             let job = match &running.spec {
-                Spec::Matrix { actions, resource } => Job::Matrix(MatrixJob::new(
-                    scenario,
-                    managed,
-                    actions.clone(),
-                    resource.clone(),
-                )),
-                Spec::WhoCan { actions, resource } => Job::WhoCan(WhoCanJob::new(
-                    scenario,
-                    managed,
-                    actions.clone(),
-                    resource.clone(),
-                )),
+                Spec::Matrix { actions, resource } => Job::Matrix(
+                    MatrixJob::new(scenario, managed, actions.clone(), resource.clone())
+                        .with_cache(Rc::clone(
+                            self.compiled
+                                .get_or_insert_with(|| Rc::new(CompileCache::for_analysis())),
+                        )),
+                ),
+                Spec::WhoCan { actions, resource } => Job::WhoCan(
+                    WhoCanJob::new(scenario, managed, actions.clone(), resource.clone())
+                        .with_cache(Rc::clone(
+                            self.compiled
+                                .get_or_insert_with(|| Rc::new(CompileCache::for_analysis())),
+                        )),
+                ),
                 Spec::Escalation { catalog_url } => match self.catalogs.get(catalog_url) {
                     Some(Asset::Ready(c)) => {
                         Job::Escalation(EscalationJob::new(scenario, managed, Rc::clone(c)))
