@@ -206,6 +206,7 @@ test('a request decided by an SCP lists that SCP under "Policies in play", highl
   // Unfolding one shows its editor.
   await folded.first().click();
   await inPlay.locator('details.played-managed[open] .played-policy textarea').first().waitFor({ state: 'visible', timeout: 5000 });
+  await shootLaptopAndPhone(page, 'simulator-policies-folded');
   assert.deepEqual(problems, []);
   await page.close();
 });

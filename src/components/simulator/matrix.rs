@@ -276,6 +276,13 @@ fn MatrixBody() -> Html {
 
     let columns_total = actions.len() + root_tasks.len();
     let (start, end) = (window.0.min(columns_total), window.1.min(columns_total));
+    // While a row has the keyboard focus the header has every column too, so that each cell
+    // the keyboard reaches has its action above it.
+    let (head_start, head_end) = if focus_row.is_some() {
+        (0, columns_total)
+    } else {
+        (start, end)
+    };
     let on_scroll = {
         let window = window.clone();
         let column_px = column_px.clone();
@@ -351,8 +358,8 @@ fn MatrixBody() -> Html {
                     let _ = el.style().set_property("width", &width);
                 }
             };
-            size(&before_ref, start);
-            size(&after_ref, columns_total.saturating_sub(end));
+            size(&before_ref, head_start);
+            size(&after_ref, columns_total.saturating_sub(head_end));
             // A box that does not scroll (no style sheet: a test, a host page's own styles)
             // has no view to follow: every column is rendered.
             let scrolls = gloo::utils::window()
@@ -379,14 +386,14 @@ fn MatrixBody() -> Html {
     let header_actions = actions
         .iter()
         .enumerate()
-        .skip(start)
-        .take(end.saturating_sub(start))
+        .skip(head_start)
+        .take(head_end.saturating_sub(head_start))
         .map(|(c, a)| html! { <th key={c} scope="col" class="col-action"><span>{ a.clone() }</span></th> });
     let header_tasks = root_tasks
         .iter()
         .enumerate()
         .map(|(i, t)| (actions.len() + i, t))
-        .filter(|(c, _)| (start..end).contains(c))
+        .filter(|(c, _)| (head_start..head_end).contains(c))
         .map(|(c, t)| html! {
             <th key={c} scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
         });
@@ -500,15 +507,15 @@ fn MatrixBody() -> Html {
                 <table class="matrix">
                     <thead><tr>
                         <th scope="col">{ "Principal" }</th>
-                        if start > 0 {
-                            <th class="matrix-spacer" aria-hidden="true" colspan={start.to_string()} ref={before_ref}></th>
+                        if head_start > 0 {
+                            <th class="matrix-spacer" aria-hidden="true" colspan={head_start.to_string()} ref={before_ref}></th>
                         }
                         // A fragment of keyed cells only, so that a move of the window keeps
                         // the cells still in it (a list of keyed and unkeyed nodes is
                         // reconciled by position, and every cell was made again).
                         <>{ for header_actions }{ for header_tasks }</>
-                        if end < columns_total {
-                            <th class="matrix-spacer" aria-hidden="true" colspan={(columns_total - end).to_string()} ref={after_ref}></th>
+                        if head_end < columns_total {
+                            <th class="matrix-spacer" aria-hidden="true" colspan={(columns_total - head_end).to_string()} ref={after_ref}></th>
                         }
                     </tr></thead>
                     <tbody>{ for body }</tbody>
