@@ -183,7 +183,7 @@ test('a real account: import the file, find a role, the access matrix for a serv
     console.log(`journey: who-can, one action over the whole account: ${whoCanMs} ms in the worker ("${whoCan.trim()}")`);
     console.log(`journey: longest main-thread task of the journey: ${overall.toFixed(0)} ms`);
     console.log(`journey: peak memory: renderer ${renderer ? `${mib(renderer.peak)} (resident now ${mib(renderer.now)})` : 'not measured (no /proc)'}; JavaScript heap ${mib(heapUsed)} used of ${mib(heapTotal)}`);
-    const sizes = (list) => (list.length ? list.map(mib).join(' + ') : 'none');
+    const sizes = (list) => (list.length ? list.map(mib).join(' + ') : 'not seen');
     console.log(`journey: peak memory by part: page wasm ${sizes(pageWasm)}; ${workers.map((w) => `${w.name} wasm ${sizes(w.wasm)}, JS heap ${mib(w.heap)}${w.alive ? '' : ' (ended)'}`).join('; ') || 'no worker'}`);
     console.log('journey: summary (longest task ms): ' + rows.map((r) => `${r.name} ${r.longest.toFixed(0)}`).join('; '));
     assert.deepEqual(problems.filter((p) => !/autosave|quota/i.test(p)), []);

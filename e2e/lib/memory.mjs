@@ -128,13 +128,18 @@ export async function followMemory(context, page, { every = 250 } = {}) {
       return [];
     }
   };
+  // The largest renderer's peak so far, kept across samples: Chromium resets a process's
+  // high-water mark itself now and then (the peak read at the end can be lower than one read
+  // before), so the peak is the highest VmHWM any sample read.
+  let highest;
   const largestRenderer = async () => {
     let renderer;
     for (const pid of await renderers()) {
       const r = residentOf(pid);
       if (r && (!renderer || r.peak > renderer.peak)) renderer = { pid, ...r };
     }
-    return renderer;
+    if (renderer && (!highest || renderer.peak > highest.peak)) highest = { peak: renderer.peak };
+    return renderer && { ...renderer, highest: highest.peak };
   };
 
   let pageHeap = 0;
@@ -174,6 +179,7 @@ export async function followMemory(context, page, { every = 250 } = {}) {
     // A worker busy with a long task answers once it is done: the background sampler does not
     // wait for it, a step's sample waits a little.
     await Promise.all([...workers].filter(([, w]) => w.alive).map(([id, w]) => withTimeout(sampleWorker(id, w), wait)));
+    await largestRenderer();
   };
   const tick = async () => {
     if (sampling) return;
@@ -196,15 +202,17 @@ export async function followMemory(context, page, { every = 250 } = {}) {
   /**
    * The peaks so far: `renderer` is the largest renderer's { pid, peak, now } in bytes (the
    * journey's tab, the only page of its browser: the others are the browser's spare and its
-   * own UI), undefined where it cannot be read; `heapUsed` / `heapTotal` in bytes; `pageWasm`
+   * own UI; `peak` the highest seen in any sample, also of a renderer gone since), undefined
+   * where it cannot be read; `heapUsed` / `heapTotal` in bytes; `pageWasm`
    * the page's wasm memories' largest sizes; `workers` each worker's largest wasm memories and
    * JavaScript heap.
    */
   const report = async () => {
     await sample();
     clearInterval(timer);
+    const renderer = await largestRenderer();
     return {
-      renderer: await largestRenderer(),
+      renderer: renderer && { ...renderer, peak: renderer.highest },
       heapUsed,
       heapTotal,
       pageWasm: pagePeakWasm,
@@ -222,15 +230,18 @@ export function mib(bytes) {
 /**
  * A breakdown (`sample()`'s answer) in one line: the page's wasm and JavaScript heap, each
  * worker's (its wasm now; "ended" once it is gone, "busy" when a long task kept it from
- * answering: then its last answer), the renderer's resident size now and peak.
+ * answering: then its last answer), the renderer's resident size now and its peak so far.
  */
 export function describe(b) {
-  const sizes = (list) => (list.length ? list.map(mib).join(' + ') : 'none');
+  // A worker whose wasm is not seen started before the wrapper was in (Playwright's own session
+  // may let it run first).
+  const sizes = (list) => (list.length ? list.map(mib).join(' + ') : 'not seen');
   const parts = [`page wasm ${sizes(b.page.wasm)}, JS heap ${mib(b.page.heap)}`];
   for (const w of b.workers) {
     const note = !w.alive ? ' (ended; at its last sample)' : w.busy ? ' (busy: at its last answer)' : '';
     parts.push(`${w.name} wasm ${sizes(w.alive ? w.wasm : w.peakWasm)}, JS heap ${mib(w.alive ? w.heap : w.peakHeap)}${note}`);
   }
-  parts.push(b.renderer ? `renderer resident ${mib(b.renderer.now)}, peak ${mib(b.renderer.peak)}` : 'renderer not measured (no /proc)');
+  const r = b.renderer;
+  parts.push(r ? `renderer resident ${mib(r.now)}, peak so far ${mib(r.highest)}` : 'renderer not measured (no /proc)');
   return parts.join('; ');
 }
