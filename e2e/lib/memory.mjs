@@ -202,7 +202,7 @@ export async function followMemory(context, page, { every = 250 } = {}) {
   /**
    * The peaks so far: `renderer` is the largest renderer's { pid, peak, now } in bytes (the
    * journey's tab, the only page of its browser: the others are the browser's spare and its
-   * own UI; `peak` the highest seen in any sample, also of a renderer gone since), undefined
+   * own UI; `peak` the highest VmHWM any sample read), undefined
    * where it cannot be read; `heapUsed` / `heapTotal` in bytes; `pageWasm`
    * the page's wasm memories' largest sizes; `workers` each worker's largest wasm memories and
    * JavaScript heap.
