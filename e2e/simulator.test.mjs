@@ -198,8 +198,15 @@ test('a request decided by an SCP lists that SCP under "Policies in play", highl
   const statement = await highlightedText(scp);
   assert.match(statement, /"Effect": "Deny"/);
   assert.match(statement, /organizations:LeaveOrganization/);
-  // The user's own identity policy is listed too, and holds no deny band.
-  assert.ok(await inPlay.locator('.played-policy').count() >= 2);
+  // The user's own identity policy is listed too: of more than four policies in play, those
+  // that do not decide the request are folded, named by their summary.
+  const folded = inPlay.locator('details.played-managed:not([open]) > summary');
+  assert.ok(await folded.count() >= 1, 'the policies that do not decide are folded');
+  assert.ok((await inPlay.locator('.played-policy').count()) + (await folded.count()) >= 2);
+  // Unfolding one shows its editor.
+  await folded.first().click();
+  await inPlay.locator('details.played-managed[open] .played-policy textarea').first().waitFor({ state: 'visible', timeout: 5000 });
+  await shootLaptopAndPhone(page, 'simulator-policies-folded');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -9,6 +9,8 @@
 // wasm32-unknown-unknown (what index.html's data-wasm-opt-params lists for the worker).
 //
 // Usage: node scripts/wasm_opt_all.mjs FILE.wasm... (each file is rewritten in place).
+// With IAM_WASM_NAMES=1 in the environment the function names stay (a bigger build whose
+// profiles in the browser's developer tools name Rust functions; scripts/profile-journey.sh).
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -50,7 +52,7 @@ if (isMainThread) {
   // -Oz: optimisation level 2, shrink level 2.
   binaryen.setOptimizeLevel(2);
   binaryen.setShrinkLevel(2);
-  binaryen.setDebugInfo(false);
+  binaryen.setDebugInfo(process.env.IAM_WASM_NAMES === '1');
   for (const file of workerData) {
     const module = binaryen.readBinary(readFileSync(file), features);
     module.optimize();

@@ -15,6 +15,8 @@
 const meta = document.querySelector('meta[name="iam-sw"]');
 const supported = 'serviceWorker' in navigator && /^https?:$/.test(location.protocol);
 const scope = new URL('./', document.baseURI).href;
+/** How long Reload waits for the new worker to take over before it loads the page anyway. */
+const UPDATE_FALLBACK_MS = 4000;
 
 /** Runs `fn` after the load event, when the browser is idle (or after 5 s at the latest). */
 function afterLoadWhenIdle(fn) {
@@ -63,7 +65,21 @@ function offer(registration) {
       location.reload();
       return;
     }
-    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+    // The page loads again as soon as the new worker controls it. A browser may hold the
+    // activation back while the old worker still answers one of this page's requests; the
+    // page then loads again after a few seconds anyway, which ends those requests, and the
+    // new worker takes over the page that loads. The button always reloads.
+    let reloading = false;
+    const again = () => {
+      if (reloading) return;
+      reloading = true;
+      location.reload();
+    };
+    navigator.serviceWorker.addEventListener('controllerchange', again, { once: true });
+    waiting.addEventListener('statechange', () => {
+      if (waiting.state === 'activated' || waiting.state === 'redundant') again();
+    });
+    setTimeout(again, UPDATE_FALLBACK_MS);
     waiting.postMessage({ type: 'skip-waiting' });
   });
   later.addEventListener('click', () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { PROFILE_DIR, startProfile } from './profile.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The build to serve: dist/, or the directory E2E_DIST names (a debug build while developing). */
@@ -338,15 +339,18 @@ export async function longestBetween(page, since, until) {
 /**
  * Runs one step of a timed journey (after observeLongTasks): `fn`, then `settle` ms for its
  * tasks to end. Returns what `fn` returned, its wall time and the longest main-thread task
- * that started meanwhile.
+ * that started meanwhile. With E2E_PROFILE set, the step's main thread is profiled too
+ * (profile.mjs).
  */
 export async function timedStep(page, fn, settle) {
+  const stopProfile = PROFILE_DIR ? await startProfile(page) : null;
   const since = await pageNow(page);
   const started = Date.now();
   const result = await fn();
   const wall = Date.now() - started;
   await page.waitForTimeout(settle);
   const longest = await longestBetween(page, since, await pageNow(page));
+  if (stopProfile) await stopProfile();
   return { result, wall, longest };
 }
 

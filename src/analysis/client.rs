@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
 use gloo::worker::{Spawnable, WorkerBridge};
-use iam_engine::catalog::ManagedPolicies;
+use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::eval::Decision;
 use iam_engine::scenario::{PrincipalRef, Scenario};
 use iam_engine::workbench::matrix::matrix_principals;
@@ -16,12 +16,12 @@ use yew::prelude::*;
 
 use super::import::{ImportInput, ImportSummary};
 pub(crate) use super::page_split::JobSpec;
-use super::page_split::{KeptColumns, PageJobs};
+use super::page_split::{PageCaches, PageJobs};
 use super::pieces::Assembler;
 use super::protocol::{
     Band, DiffRequest, EscalationRequest, ExportData, ExportFailure, ExportRequest,
-    FindingsRequest, ImportRequest, MatrixRequest, ModelRef, Request, Response, TemplateKind,
-    WhatCanRequest, WhoCanRequest, decision_of,
+    FindingsRequest, ImportRequest, MatrixColumns, MatrixRequest, ModelRef, Request, Response,
+    TemplateKind, WhatCanRequest, WhoCanRequest, decision_of,
 };
 use super::scenario_json;
 use super::worker::AnalysisWorker;
@@ -103,8 +103,8 @@ pub(crate) struct Client {
     on_account: RefCell<HashSet<u64>>,
     /// The account worker's job that has not ended yet.
     account_running: Cell<Option<u64>>,
-    /// The page's fallback's what-can columns, with the catalog they were made from.
-    page_columns: RefCell<Option<KeptColumns>>,
+    /// What the page's fallback keeps between jobs.
+    page_caches: RefCell<PageCaches>,
 }
 
 thread_local! {
@@ -198,7 +198,7 @@ pub(crate) fn client() -> Rc<Client> {
                 next_job: Cell::new(1),
                 on_account: RefCell::new(HashSet::new()),
                 account_running: Cell::new(None),
-                page_columns: RefCell::new(None),
+                page_caches: RefCell::default(),
             })
         }))
     })
@@ -279,11 +279,18 @@ impl Client {
                 };
                 let model = self.model_for(&lane, scenario, job, managed.is_some());
                 let request = match spec {
-                    JobSpec::Matrix { actions, resource } => Request::Matrix(MatrixRequest {
+                    JobSpec::Matrix {
+                        columns,
+                        filter,
+                        resource,
+                        ..
+                    } => Request::Matrix(MatrixRequest {
                         job,
                         model,
-                        actions,
+                        columns,
+                        filter,
                         resource,
+                        catalog_url: catalog_url(),
                     }),
                     JobSpec::WhoCan { actions, resource } => Request::WhoCan(WhoCanRequest {
                         job,
@@ -351,7 +358,7 @@ impl Client {
                         scenario,
                         managed,
                         spec,
-                        &client.page_columns,
+                        &client.page_caches,
                     )
                     .await;
                     match made {
@@ -692,26 +699,40 @@ pub(crate) fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
     }
 }
 
-/// A matrix query: every principal of `scenario` × `actions` on `resource`, with the
-/// root-only task columns.
+/// A matrix query: every principal of `scenario` × the action columns on `resource`, with
+/// the root-only task columns. The job works the columns out (off the main thread) and sends
+/// them first.
 #[derive(Debug, Clone)]
 pub struct MatrixQuery {
     /// The scenario (compared by identity: the store makes a new one on every change).
     pub scenario: Rc<Scenario>,
     /// The AWS-managed policies, once loaded (compared by identity).
     pub managed: Option<Rc<ManagedPolicies>>,
-    /// The action columns.
-    pub actions: Rc<[String]>,
+    /// The action catalog, once loaded (compared by identity), for the page's fallback.
+    pub catalog: Option<Rc<Catalog>>,
+    /// Which actions the columns are.
+    pub columns: MatrixColumns,
+    /// The text their names must contain (in any case; empty: any).
+    pub filter: String,
     /// The resource of every cell.
     pub resource: String,
+}
+
+impl MatrixQuery {
+    /// Whether `other` asks for the same columns and resource (of another scenario, perhaps).
+    fn same_columns(&self, other: &MatrixQuery) -> bool {
+        self.columns == other.columns
+            && self.filter == other.filter
+            && self.resource == other.resource
+            && same(&self.catalog, &other.catalog)
+    }
 }
 
 impl PartialEq for MatrixQuery {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.scenario, &other.scenario)
             && same(&self.managed, &other.managed)
-            && self.actions == other.actions
-            && self.resource == other.resource
+            && self.same_columns(other)
     }
 }
 
@@ -758,6 +779,10 @@ pub enum JobStatus {
 pub struct MatrixProgress {
     /// The query it answers.
     pub query: Option<MatrixQuery>,
+    /// The action columns (of the rows shown), once the job has sent them.
+    pub actions: Option<Rc<[String]>>,
+    /// How many actions there were before [`super::job::MAX_MATRIX_COLUMNS`].
+    pub actions_total: usize,
     /// The rows so far, in order.
     pub rows: Vec<Rc<MatrixRow>>,
     /// How many rows the whole matrix has.
@@ -781,6 +806,8 @@ impl MatrixProgress {
     fn new(query: Option<MatrixQuery>, total: usize) -> MatrixProgress {
         MatrixProgress {
             query,
+            actions: None,
+            actions_total: 0,
             rows: Vec::new(),
             total,
             status: JobStatus::Running,
@@ -866,11 +893,13 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
             let principals = matrix_principals(&query.scenario);
             {
                 let mut p = progress.borrow_mut();
-                let same_columns = p.query.as_ref().is_some_and(|old| {
-                    old.actions == query.actions && old.resource == query.resource
-                });
+                let same_columns = p.query.as_ref().is_some_and(|old| old.same_columns(query));
                 let mut next = MatrixProgress::new(Some(query.clone()), principals.len());
                 if same_columns {
+                    // The previous columns stay until this job sends its own (the same ones,
+                    // unless the edit changed what the policies mention).
+                    next.actions = p.actions.take();
+                    next.actions_total = p.actions_total;
                     next.rows = std::mem::take(&mut p.rows);
                     next.counts = p.counts;
                     next.conditional = p.conditional;
@@ -884,15 +913,32 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
                 let update = update.clone();
                 Callback::from(move |response: Response| {
                     let mut p = progress.borrow_mut();
-                    p.drop_stale();
                     match response {
+                        Response::Columns { actions, total, .. } => {
+                            // Rows of other columns cannot stay on screen under these.
+                            if p.actions.as_deref() != Some(actions.as_slice()) {
+                                p.drop_stale();
+                            }
+                            p.actions = Some(Rc::from(actions));
+                            p.actions_total = total;
+                        }
                         Response::Rows { total, band, .. } => {
+                            p.drop_stale();
                             p.total = total;
                             p.add(&band, &principals);
                         }
-                        Response::Done { .. } => p.status = JobStatus::Done,
-                        Response::Cancelled { .. } => p.status = JobStatus::Cancelled,
-                        Response::Failed { message, .. } => p.status = JobStatus::Failed(message),
+                        Response::Done { .. } => {
+                            p.drop_stale();
+                            p.status = JobStatus::Done;
+                        }
+                        Response::Cancelled { .. } => {
+                            p.drop_stale();
+                            p.status = JobStatus::Cancelled;
+                        }
+                        Response::Failed { message, .. } => {
+                            p.drop_stale();
+                            p.status = JobStatus::Failed(message);
+                        }
                         // Answers of the other jobs' kinds.
                         _ => {}
                     }
@@ -903,8 +949,10 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
             };
             let client = client();
             let spec = JobSpec::Matrix {
-                actions: query.actions.to_vec(),
+                columns: query.columns.clone(),
+                filter: query.filter.clone(),
                 resource: query.resource.clone(),
+                catalog: query.catalog.clone(),
             };
             let id = client.start(&query.scenario, query.managed.as_ref(), spec, listener);
             *job.borrow_mut() = id;

@@ -17,16 +17,67 @@ use iam_engine::workbench::analysis::what_can::{CatalogColumns, WhatCanQuery, re
 use iam_engine::workbench::analysis::who_can::{WhoCanQuery, known_principals, who_can};
 use iam_engine::workbench::analysis::{ADMIN_PROBES, Model};
 use iam_engine::workbench::matrix::{
-    MatrixColumns, MatrixRows, compute_matrix_rows, matrix_principals,
+    MatrixColumns as PreparedColumns, MatrixRows, MentionCache, compute_matrix_rows,
+    matrix_principals, mentioned_actions_cached,
 };
 use iam_engine::workbench::{CompileCache, Workbench};
 
 use super::protocol::{
-    DecidedRow, DiffData, EscalationData, FixData, Response, WhatCanData, WhoCanRow,
+    DecidedRow, DiffData, EscalationData, FixData, MatrixColumns, Response, WhatCanData, WhoCanRow,
 };
 
 /// How many rows are computed between two looks at the clock.
 const ROWS_PER_LOOK: usize = 2;
+
+/// The most action columns a matrix has (a real account's policies mention thousands).
+pub const MAX_MATRIX_COLUMNS: usize = 300;
+
+/// `actions` whose names contain `filter` (in any case; empty: all), the first
+/// [`MAX_MATRIX_COLUMNS`] of them, and how many there were before that limit.
+pub fn filter_columns(mut actions: Vec<String>, filter: &str) -> (Vec<String>, usize) {
+    let needle = filter.trim().to_ascii_lowercase();
+    if !needle.is_empty() {
+        actions.retain(|a| a.to_ascii_lowercase().contains(&needle));
+    }
+    let total = actions.len();
+    actions.truncate(MAX_MATRIX_COLUMNS);
+    (actions, total)
+}
+
+/// A matrix job's action columns, as it is asked for them.
+#[derive(Debug)]
+pub struct ColumnsInput {
+    /// Which actions.
+    pub source: MatrixColumns,
+    /// The text their names must contain (in any case; empty: any).
+    pub filter: String,
+    /// The action catalog, when there is one (without it a service has no actions and
+    /// wildcards expand to nothing).
+    pub catalog: Option<Rc<Catalog>>,
+    /// What the policy texts mention, kept from one job to the next by whoever runs them.
+    pub mentions: Rc<MentionCache>,
+}
+
+impl ColumnsInput {
+    /// The actions, at most [`MAX_MATRIX_COLUMNS`], and how many there were before that limit.
+    pub fn work_out(
+        &self,
+        scenario: &Scenario,
+        managed: Option<&ManagedPolicies>,
+    ) -> (Vec<String>, usize) {
+        let catalog = self.catalog.as_deref();
+        let actions = match &self.source {
+            MatrixColumns::Mentioned => {
+                mentioned_actions_cached(scenario, managed, catalog, &self.mentions)
+            }
+            MatrixColumns::Service(prefix) => catalog
+                .and_then(|c| c.service(prefix))
+                .map(|s| s.actions().map(|a| a.full_name()).collect())
+                .unwrap_or_default(),
+        };
+        filter_columns(actions, &self.filter)
+    }
+}
 
 /// A matrix being computed: every principal of the scenario × the actions, with the root-only
 /// task columns.
@@ -35,29 +86,32 @@ pub struct MatrixJob {
     scenario: Rc<Scenario>,
     managed: Option<Rc<ManagedPolicies>>,
     principals: Vec<PrincipalRef>,
+    /// The columns, until the first step works them out.
+    pending: Option<Box<ColumnsInput>>,
     actions: Vec<String>,
     resource: String,
-    columns: MatrixColumns,
+    columns: PreparedColumns,
     /// The job's own compile cache: the principals share most of their policies.
     cache: CompileCache,
     next: usize,
 }
 
 impl MatrixJob {
-    /// Prepares the matrix of `scenario`'s principals × `actions` on `resource`.
+    /// Prepares the matrix of `scenario`'s principals × `columns` on `resource`.
     pub fn new(
         scenario: Rc<Scenario>,
         managed: Option<Rc<ManagedPolicies>>,
-        actions: Vec<String>,
+        columns: ColumnsInput,
         resource: String,
     ) -> MatrixJob {
         MatrixJob {
             principals: matrix_principals(&scenario),
-            columns: MatrixColumns::new(&actions),
+            columns: PreparedColumns::new(&[]),
             cache: CompileCache::new(),
             scenario,
             managed,
-            actions,
+            pending: Some(Box::new(columns)),
+            actions: Vec::new(),
             resource,
             next: 0,
         }
@@ -70,7 +124,17 @@ impl MatrixJob {
 
     /// Whether every row has been computed.
     pub fn is_done(&self) -> bool {
-        self.next >= self.principals.len()
+        self.pending.is_none() && self.next >= self.principals.len()
+    }
+
+    /// Works out the columns, if they are still to be: the actions and how many there were
+    /// before [`MAX_MATRIX_COLUMNS`].
+    pub fn work_out_columns(&mut self) -> Option<(Vec<String>, usize)> {
+        let input = self.pending.take()?;
+        let (actions, total) = input.work_out(&self.scenario, self.managed.as_deref());
+        self.columns = PreparedColumns::new(&actions);
+        self.actions.clone_from(&actions);
+        Some((actions, total))
     }
 
     /// Computes the next rows until `budget_ms` milliseconds have passed by `now` (at least a
@@ -81,7 +145,7 @@ impl MatrixJob {
             first: self.next,
             ..MatrixRows::default()
         };
-        while !self.is_done() {
+        while self.next < self.principals.len() {
             let band = compute_matrix_rows(
                 &self.scenario,
                 self.managed.as_deref(),
@@ -449,14 +513,23 @@ impl Job {
     /// followed by [`Response::Done`] when the job is complete.
     pub fn step(&mut self, id: u64, budget_ms: f64, now: impl Fn() -> f64) -> Vec<Response> {
         let mut out = match self {
-            Job::Matrix(j) => {
-                let band = j.step(budget_ms, now);
-                vec![Response::Rows {
+            Job::Matrix(j) => match j.work_out_columns() {
+                // The columns are a step of their own: the page shows them while the first
+                // rows are computed.
+                Some((actions, total)) => vec![Response::Columns {
                     job: id,
-                    total: j.total(),
-                    band: band.into(),
-                }]
-            }
+                    actions,
+                    total,
+                }],
+                None => {
+                    let band = j.step(budget_ms, now);
+                    vec![Response::Rows {
+                        job: id,
+                        total: j.total(),
+                        band: band.into(),
+                    }]
+                }
+            },
             Job::WhoCan(j) => vec![j.step(id, budget_ms, now)],
             Job::Escalation(j) => j.step(id, budget_ms, now),
             Job::WhatCan(j) => vec![j.step(id)],
@@ -667,6 +740,77 @@ mod tests {
     }
 
     const CATALOG: &str = include_str!("../../static/data/iam-catalog.txt");
+
+    #[test]
+    fn a_matrix_job_sends_its_columns_first_then_rows_of_that_width() {
+        let scenario = example("permissions-boundary");
+        let catalog = Rc::new(Catalog::parse(CATALOG).unwrap());
+        let mentions = Rc::new(MentionCache::default());
+        let job = |source: MatrixColumns, filter: &str| {
+            Job::Matrix(MatrixJob::new(
+                Rc::clone(&scenario),
+                Some(managed()),
+                ColumnsInput {
+                    source,
+                    filter: filter.to_string(),
+                    catalog: Some(Rc::clone(&catalog)),
+                    mentions: Rc::clone(&mentions),
+                },
+                "*".to_string(),
+            ))
+        };
+        let columns_of = |answers: &[Response]| match answers.first() {
+            Some(Response::Columns { actions, total, .. }) => (actions.clone(), *total),
+            other => panic!("the first answer is not the columns: {other:?}"),
+        };
+        // The mentioned actions, as the engine works them out, filtered in any case.
+        let answers = run(job(MatrixColumns::Mentioned, ""));
+        let expected = iam_engine::workbench::matrix::mentioned_actions(
+            &scenario,
+            Some(&managed()),
+            Some(&catalog),
+        );
+        let (actions, total) = columns_of(&answers);
+        assert!(!actions.is_empty());
+        assert_eq!(total, expected.len());
+        assert_eq!(actions, expected[..total.min(MAX_MATRIX_COLUMNS)]);
+        let width = actions.len() + iam_engine::root_tasks::root_only_tasks().len();
+        let mut rows = 0;
+        for a in &answers[1..] {
+            if let Response::Rows { band, .. } = a {
+                assert_eq!(band.cells.len(), band.rows * width);
+                rows += band.rows;
+            }
+        }
+        assert_eq!(rows, matrix_principals(&scenario).len());
+        assert!(matches!(answers.last(), Some(Response::Done { .. })));
+        let (some, _) = columns_of(&run(job(MatrixColumns::Mentioned, "S3:GET")));
+        assert!(!some.is_empty() && some.len() < actions.len());
+        assert!(some.iter().all(|a| a.starts_with("s3:Get")));
+        // A service's actions, at most MAX_MATRIX_COLUMNS of them, and how many there are.
+        let (ec2, total) = columns_of(&run(job(MatrixColumns::Service("ec2".into()), "")));
+        assert!(total > MAX_MATRIX_COLUMNS, "{total}");
+        assert_eq!(ec2.len(), MAX_MATRIX_COLUMNS);
+        assert!(ec2.iter().all(|a| a.starts_with("ec2:")));
+        // A service the catalog does not have: no columns, and still a row per principal.
+        let answers = run(job(MatrixColumns::Service("nope".into()), ""));
+        assert_eq!(columns_of(&answers), (Vec::new(), 0));
+    }
+
+    #[test]
+    fn filter_columns_matches_in_any_case_and_counts_before_the_limit() {
+        let actions: Vec<String> = (0..400).map(|i| format!("s3:Get{i}")).collect();
+        let (kept, total) = filter_columns(actions.clone(), "  s3:get1 ");
+        assert_eq!(total, 111); // Get1, Get10..Get19, Get100..Get199
+        assert_eq!(kept.len(), 111);
+        let (kept, total) = filter_columns(actions, "");
+        assert_eq!((kept.len(), total), (MAX_MATRIX_COLUMNS, 400));
+        // A near miss: a filter no name contains.
+        assert_eq!(
+            filter_columns(vec!["s3:GetObject".into()], "put"),
+            (Vec::new(), 0)
+        );
+    }
 
     #[test]
     fn the_what_can_job_answers_as_the_engine_does_and_keeps_its_columns() {

@@ -12,11 +12,12 @@ use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::Scenario;
 use iam_engine::workbench::analysis::what_can::CatalogColumns;
+use iam_engine::workbench::matrix::MentionCache;
 
 use super::export::run_export;
 use super::import::{ImportInput, ImportSummary, run_import};
-use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
-use super::protocol::{ExportData, ExportFailure, Response, TemplateKind};
+use super::job::{ColumnsInput, DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
+use super::protocol::{ExportData, ExportFailure, MatrixColumns, Response, TemplateKind};
 use crate::split::LoadFailed;
 
 /// How long a slice of a job run on the page (where there is no worker) may take, in
@@ -27,10 +28,15 @@ const PAGE_SLICE_MS: f64 = 8.0;
 pub(crate) enum JobSpec {
     /// An access matrix: the principals × `actions` on `resource`.
     Matrix {
-        /// The action columns.
-        actions: Vec<String>,
+        /// Which actions the columns are.
+        columns: MatrixColumns,
+        /// The text their names must contain (in any case; empty: any).
+        filter: String,
         /// The resource.
         resource: String,
+        /// The action catalog, for the columns, when the page has it. The page's fallback
+        /// computes with it; the worker fetches its own copy.
+        catalog: Option<Rc<Catalog>>,
     },
     /// Who can do `actions` on `resource`.
     WhoCan {
@@ -65,8 +71,14 @@ pub(crate) enum JobSpec {
     },
 }
 
-/// What-can columns with the catalog they were made from.
-pub(crate) type KeptColumns = (Weak<Catalog>, Rc<RefCell<CatalogColumns>>);
+/// What the page's fallback keeps from one job to the next (the worker keeps its own).
+#[derive(Debug, Default)]
+pub(crate) struct PageCaches {
+    /// The what-can columns, with the catalog they were made from.
+    what_can: Option<(Weak<Catalog>, Rc<RefCell<CatalogColumns>>)>,
+    /// What the policy texts mention, for the matrix's mentioned columns.
+    mentions: Rc<MentionCache>,
+}
 
 /// The page's fallback's running jobs.
 pub(crate) type PageJobs = Rc<RefCell<HashMap<u64, Job>>>;
@@ -88,12 +100,25 @@ fn make_job(
     scenario: Rc<Scenario>,
     managed: Option<Rc<ManagedPolicies>>,
     spec: JobSpec,
-    kept: &RefCell<Option<KeptColumns>>,
+    kept: &RefCell<PageCaches>,
 ) -> Option<Job> {
     match spec {
-        JobSpec::Matrix { actions, resource } => Some(Job::Matrix(MatrixJob::new(
-            scenario, managed, actions, resource,
-        ))),
+        JobSpec::Matrix {
+            columns,
+            filter,
+            resource,
+            catalog,
+        } => {
+            let columns = ColumnsInput {
+                source: columns,
+                filter,
+                catalog,
+                mentions: Rc::clone(&kept.borrow().mentions),
+            };
+            Some(Job::Matrix(MatrixJob::new(
+                scenario, managed, columns, resource,
+            )))
+        }
         JobSpec::WhoCan { actions, resource } => Some(Job::WhoCan(WhoCanJob::new(
             scenario, managed, actions, resource,
         ))),
@@ -118,11 +143,8 @@ fn make_job(
 
 /// The page's fallback's what-can columns of `catalog`, made once per catalog (kept by the
 /// client in `kept`).
-fn page_columns(
-    kept: &RefCell<Option<KeptColumns>>,
-    catalog: &Rc<Catalog>,
-) -> Rc<RefCell<CatalogColumns>> {
-    let mut kept = kept.borrow_mut();
+fn page_columns(kept: &RefCell<PageCaches>, catalog: &Rc<Catalog>) -> Rc<RefCell<CatalogColumns>> {
+    let kept = &mut kept.borrow_mut().what_can;
     if let Some((made_from, columns)) = kept.as_ref()
         && made_from.upgrade().is_some_and(|c| Rc::ptr_eq(&c, catalog))
     {
@@ -141,7 +163,7 @@ pub(crate) async fn make_page_job(
     scenario: Rc<Scenario>,
     managed: Option<Rc<ManagedPolicies>>,
     spec: JobSpec,
-    kept: &RefCell<Option<KeptColumns>>,
+    kept: &RefCell<PageCaches>,
 ) -> Result<Option<Job>, String> {
     loader::make(scenario, managed, spec, kept)
         .await
@@ -190,7 +212,7 @@ mod loader {
         scenario: Rc<Scenario>,
         managed: Option<Rc<ManagedPolicies>>,
         spec: JobSpec,
-        kept: &RefCell<Option<KeptColumns>>,
+        kept: &RefCell<PageCaches>,
     ) -> Result<Option<Job>, LoadFailed> {
         Ok(make_job(scenario, managed, spec, kept))
     }
@@ -230,7 +252,7 @@ mod loader {
         scenario: Rc<Scenario>,
         managed: Option<Rc<ManagedPolicies>>,
         spec: JobSpec,
-        kept: &RefCell<Option<KeptColumns>>,
+        kept: &RefCell<PageCaches>,
     ) -> Result<Option<Job>, LoadFailed> {
         Ok(make_job(scenario, managed, spec, kept))
     }

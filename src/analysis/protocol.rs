@@ -80,10 +80,26 @@ pub struct MatrixRequest {
     pub job: u64,
     /// The scenario and the managed policies.
     pub model: ModelRef,
-    /// The action columns.
-    pub actions: Vec<String>,
+    /// Which actions the columns are.
+    pub columns: MatrixColumns,
+    /// The text the columns' action names must contain (in any case; empty: any).
+    pub filter: String,
     /// The resource of every cell (`*` for any).
     pub resource: String,
+    /// Where the action catalog is (an absolute URL of the page's origin), when the page has
+    /// it: the worker fetches and parses its own copy once.
+    pub catalog_url: Option<String>,
+}
+
+/// Which actions an access matrix's columns are. The job works them out (for the mentioned
+/// actions it reads every policy text of the scenario, a task too long for the page in a real
+/// account) and sends them first, with [`Response::Columns`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MatrixColumns {
+    /// The actions the scenario's policies mention, wildcards expanded.
+    Mentioned,
+    /// The actions of the service with this prefix, in the catalog's order.
+    Service(String),
 }
 
 /// A who-can query: every principal the scenario knows that is allowed `actions` on
@@ -317,6 +333,16 @@ pub struct ExportFailure {
 /// What the worker answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
+    /// The action columns of matrix `job` (before its first rows, when the job worked them
+    /// out: [`MatrixColumns::Mentioned`]).
+    Columns {
+        /// The job.
+        job: u64,
+        /// The actions, at most [`super::job::MAX_MATRIX_COLUMNS`].
+        actions: Vec<String>,
+        /// How many actions there were before that limit.
+        total: usize,
+    },
     /// The next band of rows of `job`, in order.
     Rows {
         /// The job.
@@ -438,7 +464,8 @@ impl Response {
     /// The job the answer is about.
     pub fn job(&self) -> u64 {
         match self {
-            Response::Rows { job, .. }
+            Response::Columns { job, .. }
+            | Response::Rows { job, .. }
             | Response::WhoCan { job, .. }
             | Response::Escalation { job, .. }
             | Response::Fix { job, .. }

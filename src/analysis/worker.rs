@@ -21,14 +21,15 @@ use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::{Scenario, ValidationCache};
 use iam_engine::workbench::analysis::what_can::CatalogColumns;
+use iam_engine::workbench::matrix::MentionCache;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::export::run_export;
 use super::findings::findings_json;
 use super::import::{ImportInput, ImportJob};
-use super::job::{DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
-use super::protocol::{ModelRef, Request, Response};
+use super::job::{ColumnsInput, DiffJob, EscalationJob, Job, MatrixJob, WhatCanJob, WhoCanJob};
+use super::protocol::{MatrixColumns, ModelRef, Request, Response};
 
 /// How many scenarios the worker keeps: the page's record of what a worker has is its last
 /// sent or imported one, and an import read while the page sends another scenario must not
@@ -87,6 +88,10 @@ pub struct AnalysisWorker {
     /// The policy texts' validations of the last findings job, so the next one (an edit
     /// later) validates again only the texts that changed.
     validations: ValidationCache,
+    /// What the policy texts mention, from the last matrix job whose columns are the
+    /// mentioned actions, so the next one (an edit later) reads again only the texts that
+    /// changed.
+    mentions: Rc<MentionCache>,
     /// The jobs being computed, by number.
     running: HashMap<u64, Running>,
     /// The imports being read or sent, by number: who asked, the number of the scenario they
@@ -113,8 +118,11 @@ struct Arriving {
 #[derive(Debug)]
 enum Spec {
     Matrix {
-        actions: Vec<String>,
+        columns: MatrixColumns,
+        filter: String,
         resource: String,
+        /// The action catalog, for the columns (`None`: without it).
+        catalog_url: Option<String>,
     },
     WhoCan {
         actions: Vec<String>,
@@ -162,6 +170,7 @@ impl Running {
             || matches!(&self.spec, Spec::WhatCan { catalog_url, .. } if catalog_url == url)
             || matches!(&self.spec, Spec::Diff { catalog_url, .. } if catalog_url == url)
             || matches!(&self.spec, Spec::Findings { catalog_url: Some(c) } if c == url)
+            || matches!(&self.spec, Spec::Matrix { catalog_url: Some(c), .. } if c == url)
     }
 }
 
@@ -267,6 +276,10 @@ impl AnalysisWorker {
         | Spec::Diff { catalog_url, .. }
         | Spec::Findings {
             catalog_url: Some(catalog_url),
+        }
+        | Spec::Matrix {
+            catalog_url: Some(catalog_url),
+            ..
         } = &spec
             && !self.actions.contains_key(catalog_url)
         {
@@ -395,12 +408,28 @@ impl AnalysisWorker {
         if running.job.is_none() {
             let scenario = Rc::clone(&running.scenario);
             let job = match &running.spec {
-                Spec::Matrix { actions, resource } => Job::Matrix(MatrixJob::new(
-                    scenario,
-                    managed,
-                    actions.clone(),
-                    resource.clone(),
-                )),
+                Spec::Matrix {
+                    columns,
+                    filter,
+                    resource,
+                    catalog_url,
+                } => {
+                    let catalog = match catalog_url {
+                        None => None,
+                        Some(url) => match self.actions.get(url) {
+                            Some(Asset::Ready(c)) => Some(Rc::clone(c)),
+                            // Still on its way: the job starts when it arrives.
+                            _ => return,
+                        },
+                    };
+                    let columns = ColumnsInput {
+                        source: columns.clone(),
+                        filter: filter.clone(),
+                        catalog,
+                        mentions: Rc::clone(&self.mentions),
+                    };
+                    Job::Matrix(MatrixJob::new(scenario, managed, columns, resource.clone()))
+                }
                 Spec::WhoCan { actions, resource } => Job::WhoCan(WhoCanJob::new(
                     scenario,
                     managed,
@@ -559,8 +588,10 @@ impl Worker for AnalysisWorker {
         match msg {
             Request::Matrix(r) => {
                 let spec = Spec::Matrix {
-                    actions: r.actions,
+                    columns: r.columns,
+                    filter: r.filter,
                     resource: r.resource,
+                    catalog_url: r.catalog_url,
                 };
                 self.start(scope, r.job, r.model, spec, id);
             }

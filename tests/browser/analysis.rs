@@ -8,9 +8,12 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use iam_engine::eval::Decision;
-use iam_engine::scenario::{InlinePolicy, Scenario, User};
-use iam_engine::workbench::matrix::{compute_matrix, matrix_principals};
+use iam_engine::root_tasks::root_only_tasks;
+use iam_engine::scenario::{InlinePolicy, PrincipalRef, Scenario, User};
+use iam_engine::workbench::matrix::{compute_matrix, matrix_principals, mentioned_actions};
 use iam_playground_app::analysis::client::{JobStatus, MatrixProgress, MatrixQuery, use_matrix};
+use iam_playground_app::analysis::job::filter_columns;
+use iam_playground_app::analysis::protocol::MatrixColumns;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 
@@ -82,25 +85,23 @@ fn scenario(users: usize) -> Scenario {
     s
 }
 
+/// The matrix of `users` users × the SQS actions their policies mention (`sqs:*` expanded).
 fn query(users: usize) -> MatrixQuery {
     let (catalog, managed) = assets();
-    let actions: Vec<String> = ["s3", "sqs", "iam", "ec2"]
-        .iter()
-        .flat_map(|p| {
-            let service = catalog.service(p).unwrap();
-            service
-                .actions()
-                .take(15)
-                .map(|a| a.full_name())
-                .collect::<Vec<_>>()
-        })
-        .collect();
     MatrixQuery {
         scenario: Rc::new(scenario(users)),
         managed: Some(managed),
-        actions: actions.into(),
+        catalog: Some(catalog),
+        columns: MatrixColumns::Mentioned,
+        filter: "SQS:".into(),
         resource: "*".into(),
     }
+}
+
+/// The columns `q` asks for, worked out without the job.
+fn expected_columns(q: &MatrixQuery) -> Vec<String> {
+    let mentioned = mentioned_actions(&q.scenario, q.managed.as_deref(), q.catalog.as_deref());
+    filter_columns(mentioned, &q.filter).0
 }
 
 /// Waits (polling the timers the jobs run on) until `done` holds for the probe's progress, or
@@ -133,13 +134,20 @@ async fn the_matrix_arrives_a_band_at_a_time_and_is_the_engines() {
         .expect("a partial answer was rendered before the whole matrix");
     assert_eq!(partial.total, 201);
     assert!(partial.rows.len() < partial.total && partial.status == JobStatus::Running);
+    // The columns arrived first: every SQS action, `sqs:*` expanded.
+    let actions = expected_columns(&q);
+    assert!(actions.len() > 10 && actions.iter().all(|a| a.starts_with("sqs:")));
+    assert!(actions.contains(&"sqs:DeleteQueue".to_string()));
+    assert_eq!(partial.actions.as_deref(), Some(actions.as_slice()));
+    assert_eq!(done.actions.as_deref(), Some(actions.as_slice()));
+    assert_eq!(done.actions_total, actions.len());
     let principals = matrix_principals(&q.scenario);
     let whole = compute_matrix(
         &q.scenario,
         q.managed.as_deref(),
         &iam_engine::workbench::CompileCache::new(),
         &principals,
-        &q.actions,
+        &actions,
         "*",
         true,
     );
@@ -232,11 +240,72 @@ async fn after_an_edit_the_old_rows_stay_until_the_new_ones_arrive() {
     assert_eq!(done.rows.len(), 30);
     // Other columns: nothing of the previous matrix is kept.
     let other = MatrixQuery {
-        actions: Rc::from(vec!["s3:GetObject".to_string()]),
+        columns: MatrixColumns::Service("s3".into()),
+        filter: "GetObject".into(),
         ..done.query.clone().unwrap()
     };
     SWITCH.with(|s| s.borrow().clone()).unwrap().set(other);
     yew::scheduler::flush().await;
     let (fresh, _) = seen("switched");
-    assert!(!fresh.stale && fresh.rows.len() < 30);
+    assert!(!fresh.stale && fresh.rows.len() < 30 && fresh.actions.is_none());
+    let done = wait_for("switched", |p| p.status == JobStatus::Done).await;
+    let actions = done.actions.clone().unwrap();
+    assert!(actions.contains(&"s3:GetObject".to_string()));
+    assert!(
+        actions
+            .iter()
+            .all(|a| a.starts_with("s3:") && a.to_ascii_lowercase().contains("getobject"))
+    );
+    assert_eq!(done.rows.len(), 30);
+    assert!(
+        done.rows
+            .iter()
+            .all(|r| r.cells.len() == actions.len() + root_only_tasks().len())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_edit_that_changes_what_the_policies_mention_sends_new_columns() {
+    // The SQS delete actions `sqs:*` expands to.
+    let first = MatrixQuery {
+        filter: "sqs:Delete".into(),
+        ..query(8)
+    };
+    mount::<Switcher>(SwitcherProps {
+        first: first.clone(),
+    });
+    let done = wait_for("switched", |p| p.status == JobStatus::Done).await;
+    let before = done.actions.clone().unwrap();
+    assert!(before.len() > 1 && before.contains(&"sqs:DeleteQueue".to_string()));
+    // An edit after which one policy mentions one of them.
+    let mut edited = (*first.scenario).clone();
+    edited.users.truncate(1);
+    edited.users[0].inline_policies[0].document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:DeleteQueue","Resource":"*"}]}"#.into();
+    let next = MatrixQuery {
+        scenario: Rc::new(edited),
+        ..first.clone()
+    };
+    SWITCH
+        .with(|s| s.borrow().clone())
+        .unwrap()
+        .set(next.clone());
+    yew::scheduler::flush().await;
+    // Until the job sends its columns, the old ones and their rows stay, marked stale.
+    let (kept, _) = seen("switched");
+    assert!(kept.stale && kept.actions.as_deref() == Some(&*before));
+    let done = wait_for("switched", |p| p.status == JobStatus::Done).await;
+    assert!(!done.stale);
+    assert_eq!(
+        done.actions.as_deref(),
+        Some(&["sqs:DeleteQueue".to_string()][..])
+    );
+    assert_eq!(done.rows.len(), 2);
+    let width = 1 + root_only_tasks().len();
+    assert!(done.rows.iter().all(|r| r.cells.len() == width));
+    let user = done
+        .rows
+        .iter()
+        .find(|r| r.principal == PrincipalRef::User("user-0".into()))
+        .unwrap();
+    assert_eq!(user.cells[0], Decision::Allowed);
 }

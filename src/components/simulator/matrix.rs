@@ -15,7 +15,6 @@ use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::eval::Decision;
 use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::scenario::PrincipalRef;
-use iam_engine::workbench::matrix::{MentionCache, mentioned_actions_cached};
 use iam_engine::workbench::request::ROOT_TASK_PREFIX;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -25,12 +24,10 @@ use super::hooks::ready;
 use super::result::decision_label;
 use super::tests_panel::focus_result;
 use crate::analysis::client::{JobStatus, MatrixQuery, MatrixRow, use_matrix, uses_worker};
+use crate::analysis::protocol::MatrixColumns;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 use crate::text::thousands;
-
-/// The most action columns rendered; the rest are counted.
-pub const MAX_COLUMNS: usize = 300;
 
 /// How many principals' rows are rendered at first, and how many more each "Show more" adds:
 /// about what the matrix's scrolling box (70% of the window's height) shows. A row is up to 300
@@ -135,8 +132,7 @@ fn principal_label(p: &PrincipalRef) -> String {
 }
 
 /// The matrix panel. It is built in a task of its own after the rest of the Simulator has
-/// been shown: working out a real account's columns (every action its policies mention) and
-/// laying out the first rows was most of one long task when the view opened.
+/// been shown: laying out the first rows was most of one long task when the view opened.
 #[component]
 pub fn MatrixPanel() -> Html {
     let ready = use_state(|| false);
@@ -183,6 +179,11 @@ fn MatrixBody() -> Html {
     let column_px = use_mut_ref(|| COLUMN_PX);
     // The focused cell when the rendered columns last moved, to give the focus back to.
     let refocus_cell = use_mut_ref(|| None::<(String, String)>);
+    // The row of the cell with the keyboard focus: it has every column, so that Tab walks the
+    // whole row (moving the rendered columns as each cell scrolls into view would take the
+    // focus from the cell). The other rows keep the window, with spacers spanning the columns
+    // left out, so that the columns stay aligned.
+    let focus_row = use_state(|| None::<String>);
     let scroll_ref = use_node_ref();
     let before_ref = use_node_ref();
     let after_ref = use_node_ref();
@@ -198,59 +199,29 @@ fn MatrixBody() -> Html {
             move || drop(timeout)
         });
     }
-    // The columns are worked out here (what each policy text mentions is remembered from one
-    // revision to the next, so an edit reads only the text it changed); the cells, a row per
-    // principal, in the analysis worker (see crate::analysis), which sends them a band at a time.
-    let mentions = use_memo((), |_| MentionCache::default());
-    let columns = use_memo(
-        (
-            shown.0,
-            (*source).clone(),
-            (*filter).clone(),
-            catalog.is_some(),
-            managed.is_some(),
-        ),
-        {
-            let scenario = Rc::clone(&shown.1);
-            let catalog = catalog.clone();
-            let managed = managed.clone();
-            let mentions = Rc::clone(&mentions);
-            move |(_, source, filter, _, _)| {
-                let mut actions: Vec<String> = if source.is_empty() {
-                    mentioned_actions_cached(
-                        &scenario,
-                        managed.as_deref(),
-                        catalog.as_deref(),
-                        &mentions,
-                    )
-                } else {
-                    catalog
-                        .as_deref()
-                        .and_then(|c| c.service(source))
-                        .map(|s| s.actions().map(|a| a.full_name()).collect())
-                        .unwrap_or_default()
-                };
-                let needle = filter.trim().to_ascii_lowercase();
-                if !needle.is_empty() {
-                    actions.retain(|a| a.to_ascii_lowercase().contains(&needle));
-                }
-                let total = actions.len();
-                actions.truncate(MAX_COLUMNS);
-                (Rc::<[String]>::from(actions), total)
-            }
-        },
-    );
-    let (actions, total) = (Rc::clone(&columns.0), columns.1);
+    // The columns (every action the policies mention, in a real account a read of thousands
+    // of policy texts) and the cells, a row per principal, are worked out in the analysis
+    // worker (see crate::analysis), which sends the columns first and then the rows a band at
+    // a time.
     let (progress, cancel) = use_matrix(MatrixQuery {
         scenario: Rc::clone(&shown.1),
         managed: managed.clone(),
-        actions: Rc::clone(&actions),
+        catalog: catalog.clone(),
+        columns: if source.is_empty() {
+            MatrixColumns::Mentioned
+        } else {
+            MatrixColumns::Service((*source).clone())
+        },
+        filter: (*filter).clone(),
         resource: if resource.trim().is_empty() {
             "*".to_string()
         } else {
             resource.trim().to_string()
         },
     });
+    let columns_known = progress.actions.is_some();
+    let actions: Rc<[String]> = progress.actions.clone().unwrap_or_else(|| Rc::from([]));
+    let total = progress.actions_total;
     let root_tasks = root_only_tasks();
 
     let on_source = {
@@ -305,11 +276,18 @@ fn MatrixBody() -> Html {
 
     let columns_total = actions.len() + root_tasks.len();
     let (start, end) = (window.0.min(columns_total), window.1.min(columns_total));
+    // While a row has the keyboard focus the header has every column too, so that each cell
+    // the keyboard reaches has its action above it.
+    let (head_start, head_end) = if focus_row.is_some() {
+        (0, columns_total)
+    } else {
+        (start, end)
+    };
     let on_scroll = {
         let window = window.clone();
         let column_px = column_px.clone();
         Callback::from(move |e: Event| {
-            // While a cell has the keyboard focus every column is rendered (see on_focus_in).
+            // While a cell has the keyboard focus the window stays (see focus_row).
             if focused_cell().is_some() {
                 return;
             }
@@ -325,15 +303,29 @@ fn MatrixBody() -> Html {
             }
         })
     };
-    // A keyboard user in the matrix gets every column, so that Tab walks a whole row: moving
-    // the rendered columns as each cell scrolls into view would take the focus from the cell.
     let on_focus_in = {
-        let window = window.clone();
+        let focus_row = focus_row.clone();
         let refocus_cell = refocus_cell.clone();
         Callback::from(move |_: FocusEvent| {
-            if *window != (0, usize::MAX) {
-                *refocus_cell.borrow_mut() = focused_cell();
-                window.set((0, usize::MAX));
+            let cell = focused_cell();
+            let row = cell.as_ref().map(|(row, _)| row.clone());
+            if row.is_some() && *focus_row != row {
+                *refocus_cell.borrow_mut() = cell;
+                focus_row.set(row);
+            }
+        })
+    };
+    let on_focus_out = {
+        let focus_row = focus_row.clone();
+        Callback::from(move |e: FocusEvent| {
+            // Leaving the matrix (not for another of its cells) gives the row back the window.
+            let inside = e
+                .related_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest(".sim-matrix .matrix-scroll").ok().flatten())
+                .is_some();
+            if !inside && focus_row.is_some() {
+                focus_row.set(None);
             }
         })
     };
@@ -366,8 +358,8 @@ fn MatrixBody() -> Html {
                     let _ = el.style().set_property("width", &width);
                 }
             };
-            size(&before_ref, start);
-            size(&after_ref, columns_total.saturating_sub(end));
+            size(&before_ref, head_start);
+            size(&after_ref, columns_total.saturating_sub(head_end));
             // A box that does not scroll (no style sheet: a test, a host page's own styles)
             // has no view to follow: every column is rendered.
             let scrolls = gloo::utils::window()
@@ -394,14 +386,14 @@ fn MatrixBody() -> Html {
     let header_actions = actions
         .iter()
         .enumerate()
-        .skip(start)
-        .take(end.saturating_sub(start))
+        .skip(head_start)
+        .take(head_end.saturating_sub(head_start))
         .map(|(c, a)| html! { <th key={c} scope="col" class="col-action"><span>{ a.clone() }</span></th> });
     let header_tasks = root_tasks
         .iter()
         .enumerate()
         .map(|(i, t)| (actions.len() + i, t))
-        .filter(|(c, _)| (start..end).contains(c))
+        .filter(|(c, _)| (head_start..head_end).contains(c))
         .map(|(c, t)| html! {
             <th key={c} scope="col" class="col-action col-task"><span>{ format!("Root-only: {}", t.title) }</span></th>
         });
@@ -420,14 +412,22 @@ fn MatrixBody() -> Html {
         }
     });
     let body = progress.rows.iter().take(*rows_shown).map(|row| {
+        let id = String::from(row.principal.clone());
+        let columns = if focus_row.as_deref() == Some(id.as_str()) {
+            (0, columns_total)
+        } else {
+            (start, end)
+        };
         html! {
-            <MatrixRowView key={String::from(row.principal.clone())} row={Rc::clone(row)}
-                actions={Rc::clone(&actions)} open_cell={open_cell.clone()} columns={(start, end)} />
+            <MatrixRowView key={id} row={Rc::clone(row)} actions={Rc::clone(&actions)}
+                open_cell={open_cell.clone()} {columns} total={columns_total} />
         }
     });
     let (a, e, i) = progress.counts;
     let c = progress.conditional;
-    let note = if actions.is_empty() {
+    let note = if !columns_known {
+        "Working out the action columns\u{2026}".to_string()
+    } else if actions.is_empty() {
         if source.is_empty() {
             "No policy of the scenario mentions an action yet (a bare * is not expanded). Pick a service instead.".to_string()
         } else if catalog.is_none() {
@@ -503,13 +503,20 @@ fn MatrixBody() -> Html {
             </p>
             { status }
             <div class="matrix-scroll" tabindex="0" role="region" aria-label="Access matrix, scrolls sideways"
-                ref={scroll_ref} onscroll={on_scroll} onfocusin={on_focus_in}>
+                ref={scroll_ref} onscroll={on_scroll} onfocusin={on_focus_in} onfocusout={on_focus_out}>
                 <table class="matrix">
                     <thead><tr>
                         <th scope="col">{ "Principal" }</th>
-                        <th class="matrix-spacer" aria-hidden="true" ref={before_ref}></th>
-                        { for header_actions }{ for header_tasks }
-                        <th class="matrix-spacer" aria-hidden="true" ref={after_ref}></th>
+                        if head_start > 0 {
+                            <th class="matrix-spacer" aria-hidden="true" colspan={head_start.to_string()} ref={before_ref}></th>
+                        }
+                        // A fragment of keyed cells only, so that a move of the window keeps
+                        // the cells still in it (a list of keyed and unkeyed nodes is
+                        // reconciled by position, and every cell was made again).
+                        <>{ for header_actions }{ for header_tasks }</>
+                        if head_end < columns_total {
+                            <th class="matrix-spacer" aria-hidden="true" colspan={(columns_total - head_end).to_string()} ref={after_ref}></th>
+                        }
                     </tr></thead>
                     <tbody>{ for body }</tbody>
                 </table>
@@ -527,6 +534,8 @@ struct MatrixRowProps {
     open_cell: Callback<(PrincipalRef, String)>,
     /// The columns rendered, [start, end) (the others are spacers).
     columns: (usize, usize),
+    /// How many columns there are.
+    total: usize,
 }
 
 /// One principal's row. A component of its own so that, as bands arrive, the rows already
@@ -583,9 +592,14 @@ fn MatrixRowView(props: &MatrixRowProps) -> Html {
     html! {
         <tr data-principal={String::from(p.clone())}>
             <th scope="row">{ label.clone() }{ row.error.clone().map(|e| html! { <span class="status-error">{ format!(" ({e})") }</span> }).unwrap_or_default() }</th>
-            <td class="matrix-spacer" aria-hidden="true"></td>
-            { for cells }
-            <td class="matrix-spacer" aria-hidden="true"></td>
+            if start > 0 {
+                <td class="matrix-spacer" aria-hidden="true" colspan={start.to_string()}></td>
+            }
+            // Keyed cells only (see the header).
+            <>{ for cells }</>
+            if end < props.total {
+                <td class="matrix-spacer" aria-hidden="true" colspan={(props.total - end).to_string()}></td>
+            }
         </tr>
     }
 }

@@ -8,9 +8,9 @@ use iam_engine::catalog::Catalog;
 use iam_engine::context::ContextKeyType;
 use iam_engine::root_tasks::root_only_tasks;
 use iam_engine::workbench::request::{
-    ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, principal_choices,
-    resource_suggestions, set_override, set_through_endpoint, setting_for, through_endpoint,
-    vpc_endpoint_choices,
+    ContextKeyRow, KeyOrigin, KeySetting, ROOT_TASK_PREFIX, other_principal_choice,
+    principal_choices, resource_suggestions, set_override, set_through_endpoint, setting_for,
+    through_endpoint, vpc_endpoint_choices,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -98,7 +98,20 @@ pub fn RequestPanel() -> Html {
         }
     };
 
-    let principals = Rc::new(principal_choices(&scenario, &request.principal));
+    // The choices of the revision (a real account's are thousands of names, made once), and
+    // the typed principal when it is none of them.
+    let choices = {
+        let scenario = Rc::clone(&scenario);
+        use_memo(store.revision, move |_| principal_choices(&scenario, ""))
+    };
+    let principals = match other_principal_choice(&choices, &request.principal) {
+        None => Rc::clone(&choices),
+        Some(other) => {
+            let mut all = (*choices).clone();
+            all.push(other);
+            Rc::new(all)
+        }
+    };
     let large = principals.len() > SELECT_MAX;
 
     let on_principal = {

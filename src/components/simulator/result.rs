@@ -259,21 +259,34 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
             </button>
         }
     });
+    // A principal of a real account has many policies, each an editor of hundreds of
+    // highlighted tokens: beyond a few, those no statement of which decides are folded.
+    let fold_quiet = played.len() > OPEN_IN_PLAY;
     let editors = played.iter().map(|p| {
         let layout = p.laid_out.as_deref().map(|shown| (p.text.as_str(), shown));
         let highlights = highlights_in(all_highlights, &p.target, &p.document, layout);
         let text = p.laid_out.clone().unwrap_or_else(|| p.text.clone());
+        let decides = !highlights.is_empty();
         if p.read_only {
-            let open = !highlights.is_empty();
+            let summary = format!("{} (read-only)", p.heading);
             html! {
-                <ReadOnlyInPlay key={p.heading.clone()} heading={p.heading.clone()} {text}
-                    policy_type={p.policy_type} {highlights} {open} />
+                <Folded key={p.heading.clone()} {summary} open={decides} close_when_quiet=true>
+                    <PolicyEditor text={text} policy_type={p.policy_type} readonly=true
+                        no_validation=true label={p.heading.clone()} {highlights} />
+                </Folded>
             }
         } else {
-            html! {
-                <PlayEditor key={p.heading.clone()} label={p.heading.clone()} {text}
+            let editor = html! {
+                <PlayEditor label={p.heading.clone()} {text}
                     policy_type={p.policy_type} target={p.target.clone()}
-                    document={p.document.clone()} {highlights} />
+                    document={p.document.clone()} {highlights} heading={!fold_quiet} />
+            };
+            if fold_quiet {
+                html! {
+                    <Folded key={p.heading.clone()} summary={p.heading.clone()} open={decides}>{ editor }</Folded>
+                }
+            } else {
+                html! { <div key={p.heading.clone()}>{ editor }</div> }
             }
         }
     });
@@ -288,6 +301,9 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
         </section>
     }
 }
+
+/// How many policies in play are all shown open; beyond that only those that decide are.
+const OPEN_IN_PLAY: usize = 4;
 
 /// The text of an inline policy added from the simulator: valid, and granting nothing until
 /// the user writes a statement.
@@ -363,6 +379,8 @@ struct PlayEditorProps {
     target: Target,
     document: DocumentRef,
     highlights: Vec<EditorHighlight>,
+    /// Whether it shows its label as a heading (not when a folded section's summary does).
+    heading: bool,
 }
 
 /// One editable policy of the scenario: stores each change through the engine's edit
@@ -393,7 +411,9 @@ fn PlayEditor(props: &PlayEditorProps) -> Html {
     };
     html! {
         <div class="played-policy">
-            <h5>{ props.label.clone() }</h5>
+            if props.heading {
+                <h5>{ props.label.clone() }</h5>
+            }
             <PolicyEditor text={props.text.clone()} policy_type={props.policy_type}
                 label={props.label.clone()} highlights={props.highlights.clone()}
                 readonly={store.read_only} {on_change} {on_blur} error={(*error).clone()} />
@@ -450,27 +470,33 @@ fn set_document(
     }
 }
 
-/// Props of [`ReadOnlyInPlay`].
+/// Props of [`Folded`].
 #[derive(Properties, PartialEq)]
-struct ReadOnlyInPlayProps {
-    heading: String,
-    text: String,
-    policy_type: PolicyType,
-    highlights: Vec<EditorHighlight>,
-    /// Whether it starts open (a statement of it decides the request).
+struct FoldedProps {
+    /// What the summary says.
+    summary: String,
+    /// Whether it is open (a statement of the policy decides the request); it opens when this
+    /// becomes true, and follows the user's clicks meanwhile.
     open: bool,
+    /// Whether it also closes when `open` becomes false: not for an editable policy, which
+    /// would fold under the user's typing when an edit stops it deciding.
+    #[prop_or_default]
+    close_when_quiet: bool,
+    children: Html,
 }
 
-/// An AWS-managed policy in play, folded unless it decides the request. Its text is rendered
-/// only while it is open: `ReadOnlyAccess` alone is thousands of highlighted lines that a
-/// folded section would build and keep in the page for nothing.
+/// A policy in play in a folded section (an AWS-managed one, or one of many), open when it
+/// decides the request. Its editor is rendered only while it is open: `ReadOnlyAccess` alone
+/// is thousands of highlighted lines that a folded section would build and keep in the page
+/// for nothing.
 #[component]
-fn ReadOnlyInPlay(props: &ReadOnlyInPlayProps) -> Html {
+fn Folded(props: &FoldedProps) -> Html {
     let open = use_state(|| props.open);
     {
         let open = open.clone();
+        let close = props.close_when_quiet;
         use_effect_with(props.open, move |wanted| {
-            if *open != *wanted {
+            if *open != *wanted && (*wanted || close) {
                 open.set(*wanted);
             }
         });
@@ -487,10 +513,9 @@ fn ReadOnlyInPlay(props: &ReadOnlyInPlayProps) -> Html {
     };
     html! {
         <details class="played-managed" open={*open} {ontoggle}>
-            <summary>{ format!("{} (read-only)", props.heading) }</summary>
+            <summary>{ props.summary.clone() }</summary>
             if *open {
-                <PolicyEditor text={props.text.clone()} policy_type={props.policy_type} readonly=true
-                    no_validation=true label={props.heading.clone()} highlights={props.highlights.clone()} />
+                { props.children.clone() }
             }
         </details>
     }

@@ -12,6 +12,8 @@
 //! operator fails), **empty** (the key is present with no values: still "null" for `Null`, but
 //! `ForAllValues:` is true over it) and **set** (one or more values).
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::catalog::{Catalog, ConditionKeyType, ConditionValueType, ManagedPolicies};
@@ -854,9 +856,12 @@ pub fn resource_suggestions(
         info.as_ref()
             .is_none_or(|a| !a.resource_types_matching(arn).is_empty())
     };
+    // In order, each once: a real account's thousands of role ARNs made `contains` on the
+    // list quadratic.
     let mut out: Vec<String> = Vec::new();
-    let push = |s: String, out: &mut Vec<String>| {
-        if !out.contains(&s) {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut push = |s: String, out: &mut Vec<String>| {
+        if seen.insert(s.clone()) {
             out.push(s);
         }
     };
@@ -1019,11 +1024,22 @@ pub fn principal_choices(scenario: &Scenario, current: &str) -> Vec<PrincipalCho
         "service principal ec2.amazonaws.com".into(),
     ));
     out.push(choice("*".into(), "an anonymous caller".into()));
-    let current = current.trim();
-    if !current.is_empty() && !out.iter().any(|c| c.value == current) {
-        out.push(choice(current.to_string(), format!("other: {current}")));
-    }
+    out.extend(other_principal_choice(&out, current));
     out
+}
+
+/// The choice for `current` when it is none of `choices` (a caller ARN typed in, say): what
+/// [`principal_choices`] adds at the end. A view that keeps the choices of a revision (a real
+/// account's thousands) adds it as the request changes, without making them all again.
+pub fn other_principal_choice(
+    choices: &[PrincipalChoice],
+    current: &str,
+) -> Option<PrincipalChoice> {
+    let current = current.trim();
+    (!current.is_empty() && !choices.iter().any(|c| c.value == current)).then(|| PrincipalChoice {
+        value: current.to_string(),
+        label: format!("other: {current}"),
+    })
 }
 
 #[cfg(test)]
@@ -1430,5 +1446,19 @@ mod tests {
             Some("arn:aws:iam::999988887777:user/mallory")
         );
         assert_eq!(values("").len(), 4);
+    }
+
+    #[test]
+    fn the_other_choice_is_added_to_a_kept_list_as_principal_choices_adds_it() {
+        let s = Scenario::new("111122223333");
+        let kept = principal_choices(&s, "");
+        // A typed caller ARN: the same last choice as a list made for it.
+        let typed = "  arn:aws:iam::999988887777:user/mallory ";
+        let other = other_principal_choice(&kept, typed).unwrap();
+        assert_eq!(principal_choices(&s, typed).last(), Some(&other));
+        assert_eq!(other.label, "other: arn:aws:iam::999988887777:user/mallory");
+        // Near misses: a listed principal, and nothing typed.
+        assert_eq!(other_principal_choice(&kept, "root"), None);
+        assert_eq!(other_principal_choice(&kept, "   "), None);
     }
 }
