@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, launchBrowser, openPage, showView, observeLongTasks, shootLaptopAndPhone, pageNow, longestBetween, timedStep } from './lib/harness.mjs';
 import { SHAPES, REAL_ACCOUNT, authorizationDetails } from './lib/accounts.mjs';
-import { followMemory, mib } from './lib/memory.mjs';
+import { followMemory, describe as describeMemory, mib } from './lib/memory.mjs';
 
 const BENCH = Boolean(process.env.E2E_BENCH);
 const shape = BENCH ? SHAPES.L : SHAPES.S;
@@ -33,19 +33,22 @@ test('a real account: import the file, find a role, the access matrix for a serv
   const browser = await launchBrowser();
   const cleanups = [];
   try {
-    const { page, problems } = await openPage(browser.context, server.url);
+    let memory;
+    const { page, problems } = await openPage(browser.context, server.url, {
+      beforeLoad: async (blank) => { memory = await followMemory(browser.context, blank); },
+    });
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.locator('footer .data-status[data-state="ready"]').waitFor({ timeout: 30000 });
     await observeLongTasks(page);
-    const memory = await followMemory(browser.context, page);
     const journeyStart = await now(page);
     const rows = [];
     /** Runs one step, waits `settle` ms for its tasks to end, and prints its longest task. */
     const step = async (name, fn, settle = 500) => {
       const { result, wall, longest } = await timedStep(page, fn, settle);
-      await memory.sample();
+      const breakdown = await memory.sample();
       rows.push({ name, longest, wall });
       console.log(`journey: ${name}: longest main-thread task ${longest.toFixed(0)} ms; ${wall} ms`);
+      console.log(`journey: ${name}: memory: ${describeMemory(breakdown)}`);
       return result;
     };
 
@@ -173,13 +176,15 @@ test('a real account: import the file, find a role, the access matrix for a serv
     const whoCanMs = Number(whoCan.match(/answered in (\d+) ms/)[1]);
 
     const overall = await longestBetween(page, journeyStart, await now(page));
-    const { renderer, heapUsed, heapTotal } = await memory.report();
+    const { renderer, heapUsed, heapTotal, pageWasm, workers } = await memory.report();
     console.log(`journey: import of the file: ${importMs.toFixed(0)} ms`);
     console.log(`journey: first paint after import: ${firstPaintMs.toFixed(0)} ms`);
     console.log(`journey: matrix, ${thousands(principals)} principals × ${columns} ${service} actions: ${matrixMs} ms in the worker`);
     console.log(`journey: who-can, one action over the whole account: ${whoCanMs} ms in the worker ("${whoCan.trim()}")`);
     console.log(`journey: longest main-thread task of the journey: ${overall.toFixed(0)} ms`);
     console.log(`journey: peak memory: renderer ${renderer ? `${mib(renderer.peak)} (resident now ${mib(renderer.now)})` : 'not measured (no /proc)'}; JavaScript heap ${mib(heapUsed)} used of ${mib(heapTotal)}`);
+    const sizes = (list) => (list.length ? list.map(mib).join(' + ') : 'not seen');
+    console.log(`journey: peak memory by part: page wasm ${sizes(pageWasm)}; ${workers.map((w) => `${w.name} wasm ${sizes(w.wasm)}, JS heap ${mib(w.heap)}${w.alive ? '' : ' (ended)'}`).join('; ') || 'no worker'}`);
     console.log('journey: summary (longest task ms): ' + rows.map((r) => `${r.name} ${r.longest.toFixed(0)}`).join('; '));
     assert.deepEqual(problems.filter((p) => !/autosave|quota/i.test(p)), []);
   } finally {

@@ -65,6 +65,8 @@ test('a large account: search, group, scroll, switch views, the matrix and typin
     const blob = await (await fetch(url)).blob();
     window.__importFile = new File([blob], 'authorization-details.json', { type: 'application/json' });
   }, fileUrl);
+  // The Export view's panels render as its code arrives: wait for the picker before using it.
+  await page.locator('.export-file-input').waitFor({ state: 'attached', timeout: 15000 });
   const importAt = await now(page);
   await step('import', async () => {
     await page.evaluate(() => {

@@ -207,9 +207,12 @@ export function watchFailedRequests(page, problems) {
 /**
  * Opens a page that records console errors and warnings, page errors and failed or off-origin
  * requests, so a test can assert the page loaded cleanly and sent nothing anywhere else.
+ * `beforeLoad(page)`, when given, runs on the blank page before it loads `url` (to follow what
+ * the page starts as it loads, such as its workers).
  */
-export async function openPage(context, url) {
+export async function openPage(context, url, { beforeLoad } = {}) {
   const page = await context.newPage();
+  if (beforeLoad) await beforeLoad(page);
   const problems = [];
   const origin = new URL(url).origin;
   watchConsole(page, problems);

@@ -83,6 +83,11 @@ enum Backend {
         /// The escalation analysis (replaced when a job that has not ended is cancelled: see
         /// [`Client::cancel`]).
         account: RefCell<Option<Rc<Lane>>>,
+        /// The import running, with its job: a worker of its own, dropped (so closed) once the
+        /// import ends. A wasm memory never shrinks, and reading a real account's file takes a
+        /// few times its size (178 MiB for the 38.6 MB file of `e2e/real_account.test.mjs`):
+        /// kept in a worker that lives on, that high-water mark would stay for the tab's life.
+        importer: RefCell<Option<(u64, Rc<Lane>)>>,
     },
     /// On the page, a slice per task (the build ships no worker).
     Page(PageJobs),
@@ -182,6 +187,7 @@ pub(crate) fn client() -> Rc<Client> {
                 Some(url) => Backend::Worker {
                     interactive: Rc::new(Lane::spawn(&url)),
                     account: RefCell::new(None),
+                    importer: RefCell::new(None),
                     url,
                 },
                 None => Backend::Page(Rc::new(RefCell::new(HashMap::new()))),
@@ -258,6 +264,7 @@ impl Client {
                 url,
                 interactive,
                 account,
+                ..
             } => {
                 let lane = if matches!(spec, JobSpec::Escalation { .. }) {
                     self.on_account.borrow_mut().insert(job);
@@ -374,10 +381,11 @@ impl Client {
     }
 
     /// Imports `input` (for the account `account_id` when the text names none), followed by
-    /// `listener`; returns the job's number (for [`Client::cancel`]). In the worker, the text
-    /// is read there and the scenario comes back in pieces read one per task, and the worker
-    /// keeps it, so the analyses that follow need not send it; without a worker, the import
-    /// runs on the page in a task of its own.
+    /// `listener`; returns the job's number (for [`Client::cancel`]). In a worker started for
+    /// it and closed once it ends (see `Backend::Worker::importer`), the text is read and the
+    /// scenario comes back in pieces read one per task (the analyses that follow send the
+    /// scenario's JSON, which the page has from the pieces, to their own worker); without a
+    /// worker, the import runs on the page in a task of its own.
     pub(crate) fn import(
         &self,
         input: ImportInput,
@@ -386,9 +394,11 @@ impl Client {
     ) -> u64 {
         let job = self.new_job();
         match &self.backend {
-            Backend::Worker { interactive, .. } => {
+            Backend::Worker { url, importer, .. } => {
                 let assembler = RefCell::new(Some(Assembler::default()));
-                let lane = Rc::downgrade(interactive);
+                let lane = Rc::new(Lane::spawn(url));
+                // A newer import replaces (so closes) an older one's worker.
+                *importer.borrow_mut() = Some((job, Rc::clone(&lane)));
                 let on_response = move |response: Response| match response {
                     Response::ImportRead { total, .. } => {
                         listener.emit(ImportEvent::Read { total })
@@ -422,10 +432,6 @@ impl Client {
                             Ok((scenario, json)) => {
                                 let scenario = Rc::new(scenario);
                                 scenario_json::remember(&scenario, Rc::from(json));
-                                // The worker kept the scenario under the job's number.
-                                if let Some(lane) = lane.upgrade() {
-                                    *lane.sent.borrow_mut() = Some((job, Rc::downgrade(&scenario)));
-                                }
                                 listener.emit(ImportEvent::Done {
                                     scenario,
                                     summary: Rc::new(ImportSummary::from(report)),
@@ -442,13 +448,22 @@ impl Client {
                     Response::Cancelled { .. } => listener.emit(ImportEvent::Cancelled),
                     _ => {}
                 };
+                let on_response = move |response: Response| {
+                    let ended = matches!(
+                        response,
+                        Response::Imported { .. }
+                            | Response::Failed { .. }
+                            | Response::Cancelled { .. }
+                    );
+                    on_response(response);
+                    if ended {
+                        close_importer(job);
+                    }
+                };
                 self.listeners
                     .borrow_mut()
                     .insert(job, Callback::from(on_response));
-                // The worker's current scenario becomes the imported one: the page's record of
-                // what it sent is void until the import is here.
-                interactive.sent.borrow_mut().take();
-                interactive.bridge.send(Request::Import(ImportRequest {
+                lane.bridge.send(Request::Import(ImportRequest {
                     job,
                     scenario_id: job,
                     account_id,
@@ -486,12 +501,12 @@ impl Client {
     /// the import is read once the `last` part is there. Only in the worker: the page reads a
     /// file whole where there is none.
     pub(crate) fn import_part(&self, job: u64, text: String, last: bool) {
-        if let Backend::Worker { interactive, .. } = &self.backend
+        if let Backend::Worker { importer, .. } = &self.backend
             && self.listeners.borrow().contains_key(&job)
+            && let Some((running, lane)) = importer.borrow().as_ref()
+            && *running == job
         {
-            interactive
-                .bridge
-                .send(Request::ImportPart { job, text, last });
+            lane.bridge.send(Request::ImportPart { job, text, last });
         }
     }
 
@@ -622,8 +637,15 @@ impl Client {
             Backend::Worker {
                 interactive,
                 account,
+                importer,
                 ..
             } => {
+                if importer.borrow().as_ref().is_some_and(|(j, _)| *j == job) {
+                    // Its worker is closed (after the step it is in, if any): nothing it would
+                    // still answer is listened to.
+                    importer.borrow_mut().take();
+                    return;
+                }
                 if !self.on_account.borrow_mut().remove(&job) {
                     interactive.bridge.send(Request::Cancel { job });
                     return;
@@ -651,6 +673,21 @@ impl Client {
             }
         }
     }
+}
+
+/// Closes the worker of import `job`, if it is still the running import's, in a task of its own
+/// (not inside the handler of the worker's own message).
+fn close_importer(job: u64) {
+    Timeout::new(0, move || {
+        let client = client();
+        if let Backend::Worker { importer, .. } = &client.backend {
+            let mine = importer.borrow().as_ref().is_some_and(|(j, _)| *j == job);
+            if mine {
+                importer.borrow_mut().take();
+            }
+        }
+    })
+    .forget();
 }
 
 /// Whether two optional shared values are the same value (by identity).

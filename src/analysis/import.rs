@@ -1,8 +1,9 @@
 //! The import, run in the analysis worker: the text is read there (any format
 //! [`iam_engine::import::detect_and_import`] reads, or several Terraform files), and the
 //! scenario comes back to the page in pieces ([`super::pieces`]) the page reads one per task,
-//! then the report. The worker keeps the scenario as its current one, so the analyses that
-//! follow the import need not send it back.
+//! then the report. The page runs each import in a worker of its own and closes it once the
+//! import ends (`super::client::Client::import`): reading a real account's file takes a few
+//! times its size, and a worker's wasm memory never shrinks.
 
 use std::rc::Rc;
 

@@ -33,7 +33,8 @@ pub enum Request {
     /// What changes between an earlier version of the scenario and the model's.
     Diff(DiffRequest),
     /// Import a text (a template, authorization details, Terraform or a scenario file): the
-    /// scenario comes back in pieces, and the worker keeps it as its current scenario.
+    /// scenario comes back in pieces (the page sends it to a worker of its own, which it
+    /// closes once the import ends).
     Import(ImportRequest),
     /// The scenario as a CloudFormation template set or a Terraform configuration.
     Export(ExportRequest),

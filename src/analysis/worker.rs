@@ -115,7 +115,10 @@ struct Arriving {
     to: HandlerId,
     scenario_id: u64,
     account_id: Option<String>,
-    text: String,
+    /// The parts so far, joined once the last is here: a text grown part by part doubles its
+    /// buffer as it goes (64 MiB for a 38.6 MB file, the worker's high-water mark through the
+    /// whole import), joined it takes its length.
+    parts: Vec<String>,
 }
 
 /// What a job computes, as the page asked.
@@ -663,7 +666,7 @@ impl Worker for AnalysisWorker {
                             to: id,
                             scenario_id: r.scenario_id,
                             account_id: r.account_id,
-                            text: String::new(),
+                            parts: Vec::new(),
                         },
                     );
                     return;
@@ -677,13 +680,9 @@ impl Worker for AnalysisWorker {
                     // Cancelled meanwhile.
                     return;
                 };
-                if arriving.text.is_empty() {
-                    arriving.text = text;
-                } else {
-                    arriving.text.push_str(&text);
-                }
+                arriving.parts.push(text);
                 if last && let Some(a) = self.arriving.remove(&job) {
-                    let read = ImportJob::new(ImportInput::Text(a.text), a.account_id);
+                    let read = ImportJob::new(ImportInput::Text(a.parts.concat()), a.account_id);
                     self.imports.insert(job, (a.to, a.scenario_id, read));
                     next_import_step(scope, job);
                 }

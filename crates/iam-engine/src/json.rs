@@ -120,6 +120,8 @@ pub fn parse(text: &str) -> Parsed {
         text,
         pos: 0,
         diags: Vec::new(),
+        values: Vec::new(),
+        members: Vec::new(),
     };
     if text.starts_with('\u{feff}') {
         p.diags.push(
@@ -169,6 +171,10 @@ struct Parser<'a> {
     text: &'a str,
     pos: usize,
     diags: Vec<Diagnostic>,
+    /// The items of the arrays being read, innermost last.
+    values: Vec<Value>,
+    /// The members of the objects being read, innermost last.
+    members: Vec<Member>,
 }
 
 impl Parser<'_> {
@@ -554,7 +560,9 @@ impl Parser<'_> {
     fn array(&mut self, depth: usize) -> Value {
         let open = self.pos;
         self.pos += 1;
-        let mut items: Vec<Value> = Vec::new();
+        // This array's items so far are `self.values[base..]` (the arrays inside it have taken
+        // theirs off the stack when they closed).
+        let base = self.values.len();
         let mut last_comma: Option<usize> = None;
         loop {
             self.skip_ws();
@@ -594,11 +602,12 @@ impl Parser<'_> {
                     self.pos += 1;
                 }
                 Some(_) => {
-                    if !items.is_empty() && last_comma.is_none() {
+                    if self.values.len() > base && last_comma.is_none() {
                         self.missing_comma();
                     }
                     let before = self.pos;
-                    items.push(self.value(depth + 1));
+                    let item = self.value(depth + 1);
+                    self.values.push(item);
                     if self.pos == before {
                         self.pos += 1;
                     }
@@ -612,6 +621,10 @@ impl Parser<'_> {
                 }
             }
         }
+        // Moved off the stack into a vector of exactly their number: grown item by item, the
+        // vectors' spare room was a third of a large document's tree (most arrays and objects
+        // hold a few elements).
+        let items: Vec<Value> = self.values.drain(base..).collect();
         Value {
             kind: Kind::Array(items),
             span: Span::new(open, self.pos),
@@ -621,7 +634,8 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Value {
         let open = self.pos;
         self.pos += 1;
-        let mut members: Vec<Member> = Vec::new();
+        // This object's members so far are `self.members[base..]`, as the array's items.
+        let base = self.members.len();
         // Key → index of its first occurrence, so duplicate detection stays linear.
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         let mut last_comma: Option<usize> = None;
@@ -660,7 +674,7 @@ impl Parser<'_> {
                     self.pos += 1;
                 }
                 Some(b) => {
-                    if !members.is_empty() && last_comma.is_none() {
+                    if self.members.len() > base && last_comma.is_none() {
                         self.missing_comma();
                     }
                     let (key, key_span) = if b == b'"' {
@@ -711,7 +725,7 @@ impl Parser<'_> {
                             },
                         }
                     };
-                    let first = seen.get(&key).and_then(|&i| members.get(i));
+                    let first = seen.get(&key).and_then(|&i| self.members.get(base + i));
                     if let Some(first) = first {
                         let first_span = first.key_span;
                         self.diags.push(
@@ -726,8 +740,8 @@ impl Parser<'_> {
                             .with_related(first_span, "first occurrence"),
                         );
                     }
-                    seen.entry(key.clone()).or_insert(members.len());
-                    members.push(Member {
+                    seen.entry(key.clone()).or_insert(self.members.len() - base);
+                    self.members.push(Member {
                         key,
                         key_span,
                         value,
@@ -742,6 +756,7 @@ impl Parser<'_> {
                 }
             }
         }
+        let members: Vec<Member> = self.members.drain(base..).collect();
         Value {
             kind: Kind::Object(members),
             span: Span::new(open, self.pos),
