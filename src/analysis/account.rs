@@ -212,7 +212,7 @@ pub struct EscalationResult {
 impl EscalationResult {
     /// How many paths reach admin.
     pub fn paths_to_admin(&self) -> usize {
-        self.report.paths.len()
+        self.report.paths.len() + self.report.unlisted_paths
     }
 }
 

@@ -838,8 +838,12 @@ pub struct EscalationData {
     pub admin_equivalent: Vec<String>,
     /// How many principals the search started from.
     pub principals_considered: usize,
-    /// Every path found.
+    /// The paths listed (the shortest of each principal, a bounded number in all).
     pub paths: Vec<PathData>,
+    /// How many more paths were found than are listed.
+    pub unlisted_paths: usize,
+    /// How many principals have a path to admin.
+    pub principals_with_paths: usize,
     /// How many paths the catalog holds.
     pub catalog_paths: usize,
     /// How many of them the analysis checks.
@@ -867,6 +871,8 @@ impl EscalationData {
                     admin_by: admin_by(p).as_ref().map(DecidedRow::from),
                 })
                 .collect(),
+            unlisted_paths: report.unlisted_paths,
+            principals_with_paths: report.principals_with_paths,
             catalog_paths: report.catalog_paths,
             modelled_paths: report.modelled_paths,
             left_out: report

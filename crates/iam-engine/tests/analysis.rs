@@ -776,3 +776,47 @@ fn every_modelled_catalog_path_is_found_in_its_minimal_scenario_and_not_behind_a
     }
     assert_eq!(checked, empty.modelled_paths);
 }
+
+/// `users` users who may assume any role, and `admins` admin roles trusting the account: each
+/// user has `admins` paths to admin, one per role.
+fn many_paths(users: usize, admins: usize) -> Scenario {
+    let users: Vec<Value> = (0..users)
+        .map(|i| user(&format!("u-{i}"), json!([allow("sts:AssumeRole", "*")])))
+        .collect();
+    let roles: Vec<Value> = (0..admins)
+        .map(|i| {
+            json!({"name": format!("admin-{i}"), "trustPolicy": trust_account(),
+                "inlinePolicies": [{"name": "All", "document": admin_doc()}]})
+        })
+        .collect();
+    scenario(json!(users), json!([]), json!(roles), json!([]), None)
+}
+
+#[test]
+fn the_report_lists_the_shortest_paths_of_each_principal_and_counts_the_rest() {
+    use iam_engine::workbench::analysis::escalation::{MAX_PATHS, MAX_PATHS_PER_PRINCIPAL};
+    // Eight paths each: five listed per user, the other three counted.
+    let r = report(&many_paths(3, 8));
+    assert_eq!(r.principals_with_paths, 3);
+    assert_eq!(r.paths.len(), 3 * MAX_PATHS_PER_PRINCIPAL);
+    assert_eq!(r.unlisted_paths, 3 * (8 - MAX_PATHS_PER_PRINCIPAL));
+    assert_eq!(r.paths_found(), 3 * 8);
+    for user in ["user/u-0", "user/u-1", "user/u-2"] {
+        let listed: Vec<_> = r.paths.iter().filter(|p| p.principal == user).collect();
+        assert_eq!(listed.len(), MAX_PATHS_PER_PRINCIPAL);
+        // Each is one hop: the shortest there is.
+        assert!(listed.iter().all(|p| p.hops.len() == 1));
+    }
+    // Near miss: as many paths as the limit, all listed.
+    let r = report(&many_paths(2, MAX_PATHS_PER_PRINCIPAL));
+    assert_eq!(
+        (r.paths.len(), r.unlisted_paths),
+        (2 * MAX_PATHS_PER_PRINCIPAL, 0)
+    );
+    // More principals than the report lists: at most MAX_PATHS in all, the rest counted.
+    let users = MAX_PATHS / MAX_PATHS_PER_PRINCIPAL + 10;
+    let r = report(&many_paths(users, MAX_PATHS_PER_PRINCIPAL));
+    assert_eq!(r.paths.len(), MAX_PATHS);
+    assert_eq!(r.paths_found(), users * MAX_PATHS_PER_PRINCIPAL);
+    assert_eq!(r.principals_with_paths, users);
+}

@@ -9,7 +9,9 @@ use iam_engine::catalog::Catalog;
 use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::import::{ImportOptions, detect_and_import};
 use iam_engine::scenario::{ContextValue, Scenario};
-use iam_engine::workbench::analysis::escalation::EscalationReport;
+use iam_engine::workbench::analysis::escalation::{
+    EscalationReport, MAX_PATHS, MAX_PATHS_PER_PRINCIPAL,
+};
 use iam_engine::workbench::analysis::what_can::{
     CatalogColumns, WhatCanAnswer, WhatCanQuery, resolve_principal,
 };
@@ -451,7 +453,18 @@ fn escalation_text(report: &EscalationReport, fixes: &[Option<String>]) -> Strin
         report.admin_equivalent.join(", ")
     };
     out.push_str(&format!("Admin-equivalent already: {admins}\n"));
-    out.push_str(&format!("Paths to admin: {}\n", report.paths.len()));
+    if report.unlisted_paths > 0 {
+        out.push_str(&format!(
+            "Paths to admin: {} from {} principals (the shortest {} listed: at most {} per principal, {} in all)\n",
+            report.paths_found(),
+            report.principals_with_paths,
+            report.paths.len(),
+            MAX_PATHS_PER_PRINCIPAL,
+            MAX_PATHS
+        ));
+    } else {
+        out.push_str(&format!("Paths to admin: {}\n", report.paths.len()));
+    }
     for (n, path) in report.paths.iter().enumerate() {
         out.push_str(&format!("\n{}. {}\n", n + 1, path.principal));
         for hop in &path.hops {

@@ -10,7 +10,7 @@ use super::path_card::PathCard;
 use crate::analysis::account::{EscalationProgress, FixState};
 use crate::analysis::client::JobStatus;
 use crate::store::use_store;
-use crate::text::count;
+use crate::text::{count, thousands};
 
 /// How many paths are rendered at first, and how many more each "Show more" adds.
 pub const PATHS_PER_PAGE: usize = 10;
@@ -34,6 +34,16 @@ pub fn EscalationPanel() -> Html {
             let n = r.paths_to_admin();
             let head = if n == 0 {
                 "No path to admin".to_string()
+            } else if r.report.unlisted_paths > 0 {
+                // A real account: thousands of principals reach the same admin role the same way.
+                let from = r.report.principals_with_paths;
+                format!(
+                    "{} paths to admin from {} {} (the shortest {} listed)",
+                    thousands(n),
+                    thousands(from),
+                    if from == 1 { "principal" } else { "principals" },
+                    thousands(r.report.paths.len())
+                )
             } else {
                 count(n, "path to admin", "paths to admin")
             };

@@ -117,8 +117,17 @@ pub struct EscalationReport {
     pub admin_equivalent: Vec<String>,
     /// The principals the search started from.
     pub principals_considered: usize,
-    /// Every path found.
+    /// The paths found, the shortest of each principal first: at most
+    /// [`MAX_PATHS_PER_PRINCIPAL`] per principal and [`MAX_PATHS`] in all.
     pub paths: Vec<FoundPath>,
+    /// How many more paths were found than are listed. In a real account thousands of
+    /// principals reach the same admin role the same way, and listing every path of every
+    /// principal grew with the square of the account (1.3 million paths, past the 4 GiB of a
+    /// wasm memory, for 6,000 principals).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unlisted_paths: usize,
+    /// How many principals (not admin-equivalent) have a path to admin.
+    pub principals_with_paths: usize,
     /// How many paths the catalog holds (with the playground's supplement).
     pub catalog_paths: usize,
     /// How many of them the analysis checks.
@@ -132,6 +141,21 @@ impl EscalationReport {
     pub fn has_path_to_admin(&self) -> bool {
         !self.paths.is_empty()
     }
+
+    /// How many paths were found, listed or not.
+    pub fn paths_found(&self) -> usize {
+        self.paths.len() + self.unlisted_paths
+    }
+}
+
+/// The most paths a report lists for one starting principal: its shortest ones.
+pub const MAX_PATHS_PER_PRINCIPAL: usize = 5;
+
+/// The most paths a report lists in all (the others are counted).
+pub const MAX_PATHS: usize = 1_000;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Why the analysis leaves a modelled path out even though the catalog models it.
@@ -1027,6 +1051,8 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
     let mut edges: HashMap<PrincipalRef, Rc<Vec<Edge>>> = HashMap::new();
     let mut admin_equivalent = Vec::new();
     let mut paths = Vec::new();
+    let mut unlisted_paths = 0;
+    let mut principals_with_paths = 0;
     for start in &starts {
         if search.is_admin(start) {
             admin_equivalent.push(String::from(start.clone()));
@@ -1037,6 +1063,8 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         let mut parent: HashMap<PrincipalRef, Option<Reached>> =
             HashMap::from([(start.clone(), None)]);
         let mut queue: VecDeque<PrincipalRef> = VecDeque::from([start.clone()]);
+        // Breadth-first, so the paths come shortest first: the first ones are listed.
+        let mut found_here = 0;
         while let Some(node) = queue.pop_front() {
             let out = Rc::clone(
                 edges
@@ -1045,7 +1073,11 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
             );
             for (index, edge) in out.iter().enumerate() {
                 let ends = edge.hop.reaches_admin || search.is_admin(&edge.to);
-                if ends {
+                if ends && (found_here >= MAX_PATHS_PER_PRINCIPAL || paths.len() >= MAX_PATHS) {
+                    found_here += 1;
+                    unlisted_paths += 1;
+                } else if ends {
+                    found_here += 1;
                     let mut hops = vec![Hop {
                         reaches_admin: true,
                         ..search.shown_hop(edge)
@@ -1071,11 +1103,16 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
                 }
             }
         }
+        if found_here > 0 {
+            principals_with_paths += 1;
+        }
     }
     EscalationReport {
         admin_equivalent,
         principals_considered: starts.len(),
         paths,
+        unlisted_paths,
+        principals_with_paths,
         catalog_paths: catalog.paths().len(),
         modelled_paths: modelled,
         left_out,
