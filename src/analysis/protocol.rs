@@ -844,6 +844,8 @@ pub struct EscalationData {
     pub unlisted_paths: usize,
     /// How many principals have a path to admin.
     pub principals_with_paths: usize,
+    /// When the search stopped at its budget: from how many principals it searched.
+    pub searched_only: Option<usize>,
     /// How many paths the catalog holds.
     pub catalog_paths: usize,
     /// How many of them the analysis checks.
@@ -873,6 +875,7 @@ impl EscalationData {
                 .collect(),
             unlisted_paths: report.unlisted_paths,
             principals_with_paths: report.principals_with_paths,
+            searched_only: report.searched_only,
             catalog_paths: report.catalog_paths,
             modelled_paths: report.modelled_paths,
             left_out: report

@@ -820,3 +820,37 @@ fn the_report_lists_the_shortest_paths_of_each_principal_and_counts_the_rest() {
     assert_eq!(r.paths_found(), users * MAX_PATHS_PER_PRINCIPAL);
     assert_eq!(r.principals_with_paths, users);
 }
+
+#[test]
+fn the_search_stops_at_its_budget_and_says_how_far_it_got() {
+    use iam_engine::workbench::analysis::escalation::SearchBudget;
+    let s = many_paths(40, 3);
+    let cache = CompileCache::new();
+    let managed = managed();
+    let within = |edges: usize| {
+        Workbench::new(&s, &cache)
+            .with_managed(Some(&managed))
+            .escalation_paths_within(
+                &paths(),
+                SearchBudget {
+                    edges,
+                    decisions: usize::MAX,
+                },
+            )
+    };
+    // A budget of a few hops: the search stops after a few principals, and says so; what it
+    // found is theirs.
+    let stopped = within(10);
+    let searched = stopped.searched_only.expect("the search stopped");
+    assert!(
+        searched > 0 && searched < stopped.principals_considered,
+        "{searched}"
+    );
+    assert!(stopped.principals_with_paths <= searched);
+    assert!(stopped.has_path_to_admin());
+    // Near miss: the default budget searches from every principal.
+    let whole = report(&s);
+    assert_eq!(whole.searched_only, None);
+    assert_eq!(whole.principals_with_paths, 40);
+    assert_eq!(whole.paths_found(), 40 * 3);
+}

@@ -465,6 +465,12 @@ fn escalation_text(report: &EscalationReport, fixes: &[Option<String>]) -> Strin
     } else {
         out.push_str(&format!("Paths to admin: {}\n", report.paths.len()));
     }
+    if let Some(searched) = report.searched_only {
+        out.push_str(&format!(
+            "The search stopped at its memory budget after {searched} of {} principals: the paths are theirs.\n",
+            report.principals_considered
+        ));
+    }
     for (n, path) in report.paths.iter().enumerate() {
         out.push_str(&format!("\n{}. {}\n", n + 1, path.principal));
         for hop in &path.hops {

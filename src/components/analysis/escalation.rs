@@ -56,9 +56,16 @@ pub fn EscalationPanel() -> Html {
                 None if n > 0 => ", checking the smallest fix of each…".to_string(),
                 _ => String::new(),
             };
+            let stopped = r.report.searched_only.map_or_else(String::new, |searched| {
+                format!(
+                    " The search stopped at its memory budget after {} of {} principals: the paths are theirs.",
+                    thousands(searched),
+                    thousands(r.report.principals_considered)
+                )
+            });
             (
                 format!(
-                    "{head}: found in {} ms in the background{fixes}.",
+                    "{head}: found in {} ms in the background{fixes}.{stopped}",
                     r.paths_ms.round()
                 ),
                 if r.done_ms.is_some() {

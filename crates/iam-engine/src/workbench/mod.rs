@@ -239,6 +239,15 @@ impl<'a> Workbench<'a> {
         analysis::escalation::escalation_paths(&self.analysis_model(), paths)
     }
 
+    /// [`Workbench::escalation_paths`] within `budget`.
+    pub fn escalation_paths_within(
+        &self,
+        paths: &crate::catalog::escalation::EscalationCatalog,
+        budget: analysis::escalation::SearchBudget,
+    ) -> analysis::escalation::EscalationReport {
+        analysis::escalation::escalation_paths_within(&self.analysis_model(), paths, budget)
+    }
+
     /// The smallest verified edit that breaks `path` (see [`analysis::fix`]).
     pub fn smallest_fix(
         &self,

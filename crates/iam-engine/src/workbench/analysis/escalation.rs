@@ -128,6 +128,11 @@ pub struct EscalationReport {
     pub unlisted_paths: usize,
     /// How many principals (not admin-equivalent) have a path to admin.
     pub principals_with_paths: usize,
+    /// When the search stopped at its budget ([`MAX_EDGES`] hops, [`MAX_DECISIONS`] decided
+    /// requests) before it had searched from every principal: how many it had searched from.
+    /// The paths and counts are those of these principals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searched_only: Option<usize>,
     /// How many paths the catalog holds (with the playground's supplement).
     pub catalog_paths: usize,
     /// How many of them the analysis checks.
@@ -153,6 +158,14 @@ pub const MAX_PATHS_PER_PRINCIPAL: usize = 5;
 
 /// The most paths a report lists in all (the others are counted).
 pub const MAX_PATHS: usize = 1_000;
+
+/// The most hops the search keeps (each a few kilobytes: the catalog path's texts and its
+/// requests): a real account whose principals may each pass any of thousands of roles has
+/// millions, past the 4 GiB of a wasm memory. The search stops there (`searched_only`).
+pub const MAX_EDGES: usize = 60_000;
+
+/// The most requests whose decisions the search remembers (see [`MAX_EDGES`]).
+pub const MAX_DECISIONS: usize = 600_000;
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
@@ -1002,6 +1015,33 @@ fn iam_actions(catalog: &EscalationCatalog) -> Vec<String> {
 
 /// Finds every path to admin-equivalent access in the scenario (see the module docs).
 pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> EscalationReport {
+    escalation_paths_within(model, catalog, SearchBudget::default())
+}
+
+/// How much the escalation search may keep before it stops (see [`MAX_EDGES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchBudget {
+    /// The most hops kept.
+    pub edges: usize,
+    /// The most decisions remembered.
+    pub decisions: usize,
+}
+
+impl Default for SearchBudget {
+    fn default() -> SearchBudget {
+        SearchBudget {
+            edges: MAX_EDGES,
+            decisions: MAX_DECISIONS,
+        }
+    }
+}
+
+/// [`escalation_paths`] within `budget`.
+pub fn escalation_paths_within(
+    model: &Model<'_>,
+    catalog: &EscalationCatalog,
+    budget: SearchBudget,
+) -> EscalationReport {
     let search = Search {
         model: *model,
         catalog,
@@ -1053,7 +1093,16 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
     let mut paths = Vec::new();
     let mut unlisted_paths = 0;
     let mut principals_with_paths = 0;
-    for start in &starts {
+    let mut edges_kept = 0usize;
+    let mut searched_only = None;
+    let over_budget = |edges_kept: usize| {
+        edges_kept > budget.edges || search.decisions.borrow().len() > budget.decisions
+    };
+    for (searched, start) in starts.iter().enumerate() {
+        if over_budget(edges_kept) {
+            searched_only = Some(searched);
+            break;
+        }
         if search.is_admin(start) {
             admin_equivalent.push(String::from(start.clone()));
             continue;
@@ -1066,11 +1115,14 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         // Breadth-first, so the paths come shortest first: the first ones are listed.
         let mut found_here = 0;
         while let Some(node) = queue.pop_front() {
-            let out = Rc::clone(
-                edges
-                    .entry(node.clone())
-                    .or_insert_with(|| Rc::new(search.edges(&node))),
-            );
+            if over_budget(edges_kept) {
+                break;
+            }
+            let out = Rc::clone(edges.entry(node.clone()).or_insert_with(|| {
+                let made = search.edges(&node);
+                edges_kept += made.len();
+                Rc::new(made)
+            }));
             for (index, edge) in out.iter().enumerate() {
                 let ends = edge.hop.reaches_admin || search.is_admin(&edge.to);
                 if ends && (found_here >= MAX_PATHS_PER_PRINCIPAL || paths.len() >= MAX_PATHS) {
@@ -1113,6 +1165,7 @@ pub fn escalation_paths(model: &Model<'_>, catalog: &EscalationCatalog) -> Escal
         paths,
         unlisted_paths,
         principals_with_paths,
+        searched_only,
         catalog_paths: catalog.paths().len(),
         modelled_paths: modelled,
         left_out,
