@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets up whatever is missing, then runs every check and test of the project, stopping at the
-# first failure: formatting, clippy (native and wasm32), native tests, a short run of every fuzz
-# target, the app's browser tests
+# first failure: formatting, clippy (native and wasm32), native tests, the app's browser tests
 # (wasm-bindgen-test in headless Chromium), the release build and its size report, and the
-# end-to-end journeys (Playwright driving Debian's Chromium against the release build).
+# end-to-end journeys (Playwright driving Debian's Chromium against the release build), with a
+# short run of every fuzz target beside them.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -38,10 +38,6 @@ step "native tests"
 # Libraries, binaries and test targets: the crates have no doc tests, and rustdoc would parse each
 # crate again only to find none.
 cargo test --workspace --locked --lib --bins --tests
-
-step "fuzzing: every fuzz target for 6 s from its seeds and past findings, side by side"
-# Per-input limits: 1 s and a 512 MiB heap. scripts/fuzz.sh TARGET SECONDS runs them longer.
-"$here/scripts/fuzz.sh" --fresh all 6
 
 step "cfn-lint on the exported templates (every gallery example, the every-feature scenario, and it split into nested stacks)"
 # The golden files are byte-compared with the exporter's output by the native tests above, so
@@ -82,7 +78,29 @@ trunk build --release
 step "size report"
 "$here/scripts/size-report.sh"
 
-step "end-to-end journeys (Playwright, Debian's Chromium)"
-node --test --test-concurrency=1 e2e/
+step "end-to-end journeys (Playwright, Debian's Chromium), and beside them every fuzz target for 6 s"
+# The fuzzing (scripts/fuzz.sh: its instrumented build, then every target for 6 s from its seeds
+# and past findings; per-input limits 1 s and a 512 MiB heap; scripts/fuzz.sh TARGET SECONDS runs
+# them longer) runs at the lowest priority while the journeys run: its build is one compiler
+# process, and the journeys spend much of their time waiting for the browser, so side by side the
+# two take little more than the journeys alone. No other step runs cargo meanwhile.
+fuzz_log=$(mktemp)
+nice -n 19 "$here/scripts/fuzz.sh" --fresh all 6 >"$fuzz_log" 2>&1 &
+fuzz_pid=$!
+e2e_status=0
+node --test --test-concurrency=1 e2e/ || e2e_status=$?
+fuzz_status=0
+wait "$fuzz_pid" || fuzz_status=$?
+printf '\n\033[1m==> fuzzing (beside the journeys)\033[0m\n'
+cat "$fuzz_log"
+rm -f "$fuzz_log"
+if ((e2e_status != 0)); then
+  echo "end-to-end journeys failed" >&2
+  exit "$e2e_status"
+fi
+if ((fuzz_status != 0)); then
+  echo "fuzzing failed" >&2
+  exit "$fuzz_status"
+fi
 
 printf '\nall checks passed in %ss\n' "$(($(date +%s) - started))"
