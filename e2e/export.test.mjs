@@ -37,7 +37,7 @@ test('an example exports as YAML and JSON and downloads as a file', async () => 
   const { page, problems } = await openPage(app.browser.context, app.server.url);
   await openExample(page, 'root-vs-admin');
   await showView(page, 'export');
-  const code = page.locator('pre.export-code').first();
+  const code = page.locator('pre.export-code[data-format]');
   await code.waitFor({ state: 'visible', timeout: 15000 });
   assert.equal(await code.getAttribute('data-format'), 'yaml');
   assert.match(await code.innerText(), /Type: AWS::IAM::User/);
@@ -96,7 +96,7 @@ test('an example exports as Terraform in either policy style and downloads as ma
   const { page, problems } = await openPage(app.browser.context, app.server.url);
   await openExample(page, 'permissions-boundary');
   await showView(page, 'export');
-  await page.locator('pre.export-code').first().waitFor({ state: 'visible', timeout: 15000 });
+  await page.locator('pre.export-code[data-format]').first().waitFor({ state: 'visible', timeout: 15000 });
   await page.locator('button[data-format="terraform"]').click();
   const code = page.locator('pre.export-code[data-format="hcl"]');
   await code.waitFor({ state: 'visible', timeout: 5000 });

@@ -77,8 +77,9 @@ run_target() {
     echo FAILED >"$logs/$target.result"
   fi
 }
-# The targets run side by side, one per processor (each libFuzzer process uses one).
-jobs_max=$(nproc 2>/dev/null || echo 1)
+# The targets run side by side, one per processor (each libFuzzer process uses one), or
+# FUZZ_JOBS at a time.
+jobs_max=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 for target in "${targets[@]}"; do
   while (($(jobs -rp | wc -l) >= jobs_max)); do
     wait -n || true

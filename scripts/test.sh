@@ -81,11 +81,12 @@ step "size report"
 step "end-to-end journeys (Playwright, Debian's Chromium), and beside them every fuzz target for 6 s"
 # The fuzzing (scripts/fuzz.sh: its instrumented build, then every target for 6 s from its seeds
 # and past findings; per-input limits 1 s and a 512 MiB heap; scripts/fuzz.sh TARGET SECONDS runs
-# them longer) runs at the lowest priority while the journeys run: its build is one compiler
-# process, and the journeys spend much of their time waiting for the browser, so side by side the
-# two take little more than the journeys alone. No other step runs cargo meanwhile.
+# them longer) runs at the lowest priority while the journeys run, one process at a time: its
+# build is one compiler process, and the journeys spend much of their time waiting for the
+# browser, so side by side the two take little more than the journeys alone, and the browser
+# always has a processor. No other step runs cargo meanwhile.
 fuzz_log=$(mktemp)
-nice -n 19 "$here/scripts/fuzz.sh" --fresh all 6 >"$fuzz_log" 2>&1 &
+FUZZ_JOBS=1 nice -n 19 "$here/scripts/fuzz.sh" --fresh all 6 >"$fuzz_log" 2>&1 &
 fuzz_pid=$!
 e2e_status=0
 node --test --test-concurrency=1 e2e/ || e2e_status=$?
