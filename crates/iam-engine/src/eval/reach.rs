@@ -73,14 +73,7 @@ pub fn statement_reads_unset_key(
     statement: &super::result::StatementRef,
 ) -> bool {
     let cx = Cx::new(request, "", set.permissions_boundary.is_some());
-    set.identity
-        .iter()
-        .chain(set.permissions_boundary.iter())
-        .chain(set.session.iter())
-        .chain(set.scp_levels.iter().flatten())
-        .chain(set.rcp_levels.iter().flatten())
-        .chain(set.resource_policy.iter())
-        .chain(set.vpc_endpoint.iter())
+    set.every_policy()
         .filter(|p| p.source.id == statement.policy_id)
         .any(|p| p.statement_reads_unset_key(statement.index, &cx))
 }
@@ -93,14 +86,7 @@ pub fn statement_reads_unset_key(
 pub fn allow_may_miss_on_condition(set: &PolicySet, request: &Request) -> bool {
     let lower = super::compile::LowerAction::new(&request.action);
     let cx = Cx::new(request, lower.as_str(), set.permissions_boundary.is_some());
-    set.identity
-        .iter()
-        .chain(set.permissions_boundary.iter())
-        .chain(set.session.iter())
-        .chain(set.scp_levels.iter().flatten())
-        .chain(set.rcp_levels.iter().flatten())
-        .chain(set.resource_policy.iter())
-        .chain(set.vpc_endpoint.iter())
+    set.every_policy()
         .any(|p| p.allow_may_miss_on_condition(&cx))
 }
 
@@ -249,15 +235,7 @@ impl ActionReach {
         let mut deny = vec![0u64; self.words];
         // Every policy of the set counts, whether or not it applies to the caller: a larger
         // set only means more actions are decided in full.
-        let policies = set
-            .identity
-            .iter()
-            .chain(set.permissions_boundary.iter())
-            .chain(set.session.iter())
-            .chain(set.scp_levels.iter().flatten())
-            .chain(set.rcp_levels.iter().flatten())
-            .chain(set.resource_policy.iter())
-            .chain(set.vpc_endpoint.iter());
+        let policies = set.every_policy();
         for policy in policies {
             let r = self.policy_reach(policy);
             or_into(&mut any, &r.any);
@@ -348,15 +326,7 @@ impl ActionReach {
     /// no condition reads an unset key.
     pub fn open_statements(&self, set: &PolicySet, request: &Request) -> Vec<OpenStatement> {
         let cx = Cx::new(request, "", set.permissions_boundary.is_some());
-        let policies = set
-            .identity
-            .iter()
-            .chain(set.permissions_boundary.iter())
-            .chain(set.session.iter())
-            .chain(set.scp_levels.iter().flatten())
-            .chain(set.rcp_levels.iter().flatten())
-            .chain(set.resource_policy.iter())
-            .chain(set.vpc_endpoint.iter());
+        let policies = set.every_policy();
         let mut out = Vec::new();
         for policy in policies {
             for ((effect, negated, items), open) in

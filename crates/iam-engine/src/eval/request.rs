@@ -260,6 +260,20 @@ pub struct PolicySet {
     pub management_account: Option<String>,
 }
 
+impl PolicySet {
+    /// Every policy of the set, of every type, whether or not it applies to the caller.
+    pub fn every_policy(&self) -> impl Iterator<Item = &CompiledPolicy> {
+        self.identity
+            .iter()
+            .chain(self.permissions_boundary.iter())
+            .chain(self.session.iter())
+            .chain(self.scp_levels.iter().flatten())
+            .chain(self.rcp_levels.iter().flatten())
+            .chain(self.resource_policy.iter())
+            .chain(self.vpc_endpoint.iter())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
