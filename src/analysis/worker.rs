@@ -70,6 +70,18 @@ enum Asset<T> {
     Ready(Rc<T>),
 }
 
+/// The asset a job names at `url`: `Some(None)` when it names none, `Some(Some(..))` once it
+/// is here, `None` while it is on its way (the job waits for it).
+fn ready<T>(assets: &HashMap<String, Asset<T>>, url: Option<&str>) -> Option<Option<Rc<T>>> {
+    match url {
+        None => Some(None),
+        Some(url) => match assets.get(url) {
+            Some(Asset::Ready(a)) => Some(Some(Rc::clone(a))),
+            _ => None,
+        },
+    }
+}
+
 /// The analysis worker's state.
 #[derive(Debug, Default)]
 pub struct AnalysisWorker {
@@ -388,22 +400,13 @@ impl AnalysisWorker {
             return;
         };
         running.scheduled = false;
-        let managed = match &running.managed_url {
-            None => None,
-            Some(url) => match self.managed.get(url) {
-                Some(Asset::Ready(m)) => Some(Rc::clone(m)),
-                // Still on its way: the band runs when it arrives.
-                _ => return,
-            },
+        // An asset still on its way: the band runs when it arrives.
+        let Some(managed) = ready(&self.managed, running.managed_url.as_deref()) else {
+            return;
         };
         if let Spec::Findings { catalog_url } = &running.spec {
-            let catalog = match catalog_url {
-                None => None,
-                Some(url) => match self.actions.get(url) {
-                    Some(Asset::Ready(c)) => Some(Rc::clone(c)),
-                    // Still on its way: the job runs when it arrives.
-                    _ => return,
-                },
+            let Some(catalog) = ready(&self.actions, catalog_url.as_deref()) else {
+                return;
             };
             let (to, scenario) = (running.to, Rc::clone(&running.scenario));
             self.running.remove(&id);
@@ -421,13 +424,8 @@ impl AnalysisWorker {
                     resource,
                     catalog_url,
                 } => {
-                    let catalog = match catalog_url {
-                        None => None,
-                        Some(url) => match self.actions.get(url) {
-                            Some(Asset::Ready(c)) => Some(Rc::clone(c)),
-                            // Still on its way: the job starts when it arrives.
-                            _ => return,
-                        },
+                    let Some(catalog) = ready(&self.actions, catalog_url.as_deref()) else {
+                        return;
                     };
                     let columns = ColumnsInput {
                         source: columns.clone(),
