@@ -309,6 +309,9 @@ pub enum Action {
     },
     /// Replaces the simulator's request.
     SetRequest(RequestState),
+    /// Sets the simulator's request when it is still empty (no principal, no action): the
+    /// request a newly opened simulator proposes, which never overwrites one made meanwhile.
+    ProposeRequest(RequestState),
     /// Asks the analysis view's who-can question.
     SetWhoCan(WhoCanInput),
     /// Draws an escalation path on the workspace canvas (by its key), or none.
@@ -508,6 +511,11 @@ impl Store {
                 }
             }
             Action::SetRequest(request) => self.request = request,
+            Action::ProposeRequest(request) => {
+                if self.request.principal.is_empty() && self.request.action.is_empty() {
+                    self.request = request;
+                }
+            }
             Action::SetWhoCan(input) => self.who_can = input,
             Action::ShowPath(key) => {
                 if key.is_some() {
@@ -775,6 +783,26 @@ mod tests {
         // An edit keeps the choice: the canvas looks the path up in the new analysis.
         add_user(&mut store, "b", None);
         assert!(store.path_on_canvas.is_some());
+    }
+
+    #[test]
+    fn a_proposed_request_fills_an_empty_one_only() {
+        let mut store = Store::default();
+        let proposed = RequestState {
+            principal: "root".into(),
+            action: "s3:ListAllMyBuckets".into(),
+            ..RequestState::default()
+        };
+        store.apply(Action::ProposeRequest(proposed.clone()));
+        assert_eq!(store.request, proposed);
+        // A request made meanwhile stays.
+        let made = RequestState {
+            principal: "user/alice".into(),
+            ..RequestState::default()
+        };
+        store.apply(Action::SetRequest(made.clone()));
+        store.apply(Action::ProposeRequest(proposed));
+        assert_eq!(store.request, made);
     }
 
     #[test]

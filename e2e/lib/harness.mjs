@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { PROFILE_DIR, startProfile } from './profile.mjs';
+import { PROFILE_DIR, TRACE_DIR, startProfile, startTrace } from './profile.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The build to serve: dist/, or the directory E2E_DIST names (a debug build while developing). */
@@ -344,6 +344,7 @@ export async function longestBetween(page, since, until) {
  */
 export async function timedStep(page, fn, settle) {
   const stopProfile = PROFILE_DIR ? await startProfile(page) : null;
+  const stopTrace = TRACE_DIR ? await startTrace(page) : null;
   const since = await pageNow(page);
   const started = Date.now();
   const result = await fn();
@@ -351,6 +352,7 @@ export async function timedStep(page, fn, settle) {
   await page.waitForTimeout(settle);
   const longest = await longestBetween(page, since, await pageNow(page));
   if (stopProfile) await stopProfile();
+  if (stopTrace) await stopTrace();
   return { result, wall, longest };
 }
 

@@ -3,7 +3,7 @@
 //! analysis's hooks are in `super::account`).
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
@@ -53,21 +53,129 @@ fn absolute(relative: &str) -> Option<String> {
         .map(|u| u.href())
 }
 
-/// One worker and the last scenario sent to it, with its number.
+/// The size of the parts a large scenario's JSON goes to a worker in, one part per task.
+/// Sending a real account's scenario whole (20 MB for the L account of
+/// `e2e/real_account.test.mjs`) is one main-thread task of about 100 ms (its encoding and the
+/// copy `postMessage` makes); a 1 MiB part takes a few milliseconds.
+const SCENARIO_PART_BYTES: usize = 1 << 20;
+
+/// What waits to go to a worker, one item per task.
+enum Outgoing {
+    /// The part of the scenario `scenario_id`'s JSON that starts at byte `start`.
+    Part {
+        scenario_id: u64,
+        json: Rc<str>,
+        start: usize,
+    },
+    /// A request, sent after the parts before it.
+    Request(Request),
+}
+
+/// One worker, the last scenario sent to it (with its number) and what waits to be sent.
 struct Lane {
     bridge: WorkerBridge<AnalysisWorker>,
     sent: RefCell<Option<(u64, Weak<Scenario>)>>,
+    /// What waits to be sent, in order, while a scenario's parts are on their way.
+    outbox: RefCell<VecDeque<Outgoing>>,
+    /// Whether a task is scheduled to send the outbox's next item.
+    pumping: Cell<bool>,
+    /// Whether a scenario sent to it was large (sent in parts): its memory, which never
+    /// shrinks, is then hundreds of megabytes.
+    large: Cell<bool>,
 }
 
 impl Lane {
-    fn spawn(url: &str) -> Lane {
-        Lane {
+    fn spawn(url: &str) -> Rc<Lane> {
+        Rc::new(Lane {
             bridge: AnalysisWorker::spawner()
                 .callback(deliver)
                 .spawn_with_loader(url),
             sent: RefCell::new(None),
+            outbox: RefCell::new(VecDeque::new()),
+            pumping: Cell::new(false),
+            large: Cell::new(false),
+        })
+    }
+
+    /// Sends `request` now, or after what waits before it.
+    fn send(self: &Rc<Self>, request: Request) {
+        if self.pumping.get() {
+            self.outbox
+                .borrow_mut()
+                .push_back(Outgoing::Request(request));
+        } else {
+            self.bridge.send(request);
         }
     }
+
+    /// Sends the scenario `scenario_id`'s JSON in parts, one per task; the requests sent
+    /// meanwhile follow it.
+    fn send_scenario(self: &Rc<Self>, scenario_id: u64, json: Rc<str>) {
+        self.outbox.borrow_mut().push_back(Outgoing::Part {
+            scenario_id,
+            json,
+            start: 0,
+        });
+        if !self.pumping.replace(true) {
+            self.pump();
+        }
+    }
+
+    /// Sends the outbox's next item, then schedules the one after it in a task of its own.
+    fn pump(self: &Rc<Self>) {
+        let next = self.outbox.borrow_mut().pop_front();
+        let Some(next) = next else {
+            self.pumping.set(false);
+            return;
+        };
+        match next {
+            Outgoing::Request(request) => self.bridge.send(request),
+            Outgoing::Part {
+                scenario_id,
+                json,
+                start,
+            } => {
+                let end = part_end(&json, start, SCENARIO_PART_BYTES);
+                self.bridge.send(Request::ScenarioPart {
+                    scenario_id,
+                    text: json[start..end].to_string(),
+                    total: json.len(),
+                });
+                if end < json.len() {
+                    self.outbox.borrow_mut().push_front(Outgoing::Part {
+                        scenario_id,
+                        json,
+                        start: end,
+                    });
+                }
+            }
+        }
+        // A lane dropped meanwhile (its worker closed) sends nothing more.
+        let lane = Rc::downgrade(self);
+        Timeout::new(0, move || {
+            if let Some(lane) = lane.upgrade() {
+                lane.pump();
+            }
+        })
+        .forget();
+    }
+}
+
+/// Where the part of `text` that starts at `start` ends: `size` bytes on, moved back to the
+/// start of a character, and never before `start` plus one character.
+fn part_end(text: &str, start: usize, size: usize) -> usize {
+    let mut end = (start + size).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end == start {
+        // `size` is smaller than the character at `start`.
+        end = text[start..]
+            .char_indices()
+            .nth(1)
+            .map_or(text.len(), |(i, _)| start + i);
+    }
+    end
 }
 
 /// Where the jobs run.
@@ -163,6 +271,7 @@ fn deliver(response: Response) {
         )
     {
         client.account_running.set(None);
+        close_large_account_lane();
     }
     let job = response.job();
     let ended = matches!(
@@ -185,7 +294,7 @@ pub(crate) fn client() -> Rc<Client> {
         Rc::clone(c.borrow_mut().get_or_insert_with(|| {
             let backend = match worker_url().and_then(|u| absolute(&u)) {
                 Some(url) => Backend::Worker {
-                    interactive: Rc::new(Lane::spawn(&url)),
+                    interactive: Lane::spawn(&url),
                     account: RefCell::new(None),
                     importer: RefCell::new(None),
                     url,
@@ -269,11 +378,7 @@ impl Client {
                 let lane = if matches!(spec, JobSpec::Escalation { .. }) {
                     self.on_account.borrow_mut().insert(job);
                     self.account_running.set(Some(job));
-                    Rc::clone(
-                        account
-                            .borrow_mut()
-                            .get_or_insert_with(|| Rc::new(Lane::spawn(url))),
-                    )
+                    Rc::clone(account.borrow_mut().get_or_insert_with(|| Lane::spawn(url)))
                 } else {
                     Rc::clone(interactive)
                 };
@@ -346,7 +451,7 @@ impl Client {
                         })
                     }
                 };
-                lane.bridge.send(request);
+                lane.send(request);
             }
             Backend::Page(jobs) => {
                 let scenario = Rc::clone(scenario);
@@ -396,7 +501,7 @@ impl Client {
         match &self.backend {
             Backend::Worker { url, importer, .. } => {
                 let assembler = RefCell::new(Some(Assembler::default()));
-                let lane = Rc::new(Lane::spawn(url));
+                let lane = Lane::spawn(url);
                 // A newer import replaces (so closes) an older one's worker.
                 *importer.borrow_mut() = Some((job, Rc::clone(&lane)));
                 let on_response = move |response: Response| match response {
@@ -463,7 +568,7 @@ impl Client {
                 self.listeners
                     .borrow_mut()
                     .insert(job, Callback::from(on_response));
-                lane.bridge.send(Request::Import(ImportRequest {
+                lane.send(Request::Import(ImportRequest {
                     job,
                     scenario_id: job,
                     account_id,
@@ -506,7 +611,7 @@ impl Client {
             && let Some((running, lane)) = importer.borrow().as_ref()
             && *running == job
         {
-            lane.bridge.send(Request::ImportPart { job, text, last });
+            lane.send(Request::ImportPart { job, text, last });
         }
     }
 
@@ -536,7 +641,7 @@ impl Client {
             Backend::Worker { interactive, .. } => {
                 self.listeners.borrow_mut().insert(job, on_response);
                 let model = self.model_for(interactive, scenario, job, false);
-                interactive.bridge.send(Request::Export(ExportRequest {
+                interactive.send(Request::Export(ExportRequest {
                     job,
                     model,
                     kind,
@@ -588,7 +693,7 @@ impl Client {
             Backend::Worker { interactive, .. } => {
                 let model = self.model_for(interactive, scenario, job, false);
                 let catalog_url = with_catalog.then(catalog_url).flatten();
-                interactive.bridge.send(Request::Findings(FindingsRequest {
+                interactive.send(Request::Findings(FindingsRequest {
                     job,
                     model,
                     catalog_url,
@@ -603,18 +708,33 @@ impl Client {
     }
 
     /// The model of a job over `scenario` in `lane`: its number there, with its JSON when the
-    /// lane does not have it yet (then recorded as sent).
-    fn model_for(&self, lane: &Lane, scenario: &Rc<Scenario>, job: u64, managed: bool) -> ModelRef {
-        let mut sent = lane.sent.borrow_mut();
-        let known = sent
+    /// lane does not have it yet (then recorded as sent). A large scenario's JSON goes ahead
+    /// of the job in parts ([`Lane::send_scenario`]) instead.
+    fn model_for(
+        &self,
+        lane: &Rc<Lane>,
+        scenario: &Rc<Scenario>,
+        job: u64,
+        managed: bool,
+    ) -> ModelRef {
+        let known = lane
+            .sent
+            .borrow()
             .as_ref()
             .filter(|(_, s)| s.upgrade().is_some_and(|s| Rc::ptr_eq(&s, scenario)))
             .map(|(id, _)| *id);
         let (scenario_id, json) = match known {
             Some(id) => (id, None),
             None => {
-                *sent = Some((job, Rc::downgrade(scenario)));
-                (job, Some(scenario_json::json_of(scenario).to_string()))
+                *lane.sent.borrow_mut() = Some((job, Rc::downgrade(scenario)));
+                let json = scenario_json::json_of(scenario);
+                if json.len() > SCENARIO_PART_BYTES {
+                    lane.large.set(true);
+                    lane.send_scenario(job, json);
+                    (job, None)
+                } else {
+                    (job, Some(json.to_string()))
+                }
             }
         };
         let managed_url = managed
@@ -647,7 +767,7 @@ impl Client {
                     return;
                 }
                 if !self.on_account.borrow_mut().remove(&job) {
-                    interactive.bridge.send(Request::Cancel { job });
+                    interactive.send(Request::Cancel { job });
                     return;
                 }
                 // A worker handles a Cancel only between steps, and the engine's search is one
@@ -663,7 +783,7 @@ impl Client {
                     }
                     _ => {
                         if let Some(lane) = account.borrow().as_ref() {
-                            lane.bridge.send(Request::Cancel { job });
+                            lane.send(Request::Cancel { job });
                         }
                     }
                 }
@@ -673,6 +793,29 @@ impl Client {
             }
         }
     }
+}
+
+/// Closes the account worker once its job has ended, when it has read a large scenario, in a
+/// task of its own (not inside the handler of the worker's own message). The escalation search
+/// of a real account grows that worker's memory to a few hundred megabytes (232 MiB for the L
+/// account of `e2e/real_account.test.mjs`), which a wasm memory never gives back: kept for the
+/// next search, it stayed beside the interactive worker's for the tab's life. The next search
+/// (an edit later) starts a fresh worker, as a cancelled one does; a small account's worker
+/// is kept.
+fn close_large_account_lane() {
+    Timeout::new(0, || {
+        let client = client();
+        if let Backend::Worker { account, .. } = &client.backend
+            && client.account_running.get().is_none()
+            && account
+                .borrow()
+                .as_ref()
+                .is_some_and(|lane| lane.large.get())
+        {
+            account.borrow_mut().take();
+        }
+    })
+    .forget();
 }
 
 /// Closes the worker of import `job`, if it is still the running import's, in a task of its own
@@ -976,4 +1119,29 @@ pub fn use_matrix(query: MatrixQuery) -> (MatrixProgress, Callback<()>) {
     };
     let snapshot = progress.borrow().clone();
     (snapshot, cancel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::part_end;
+
+    #[test]
+    fn parts_end_on_whole_characters_and_cover_the_text() {
+        let text = "ab\u{e9}\u{1f600}cd";
+        // 'é' is 2 bytes (at 2..4), the emoji 4 (at 4..8).
+        assert_eq!(part_end(text, 0, 3), 2);
+        assert_eq!(part_end(text, 2, 3), 4);
+        // A part smaller than the character still moves on by one character.
+        assert_eq!(part_end(text, 4, 1), 8);
+        assert_eq!(part_end(text, 8, 100), text.len());
+        let mut start = 0;
+        let mut joined = String::new();
+        while start < text.len() {
+            let end = part_end(text, start, 3);
+            assert!(end > start);
+            joined.push_str(&text[start..end]);
+            start = end;
+        }
+        assert_eq!(joined, text);
+    }
 }

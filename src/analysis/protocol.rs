@@ -51,6 +51,18 @@ pub enum Request {
         /// Whether it is the last.
         last: bool,
     },
+    /// The next part of the scenario `scenario_id`'s JSON, for a scenario too large to come
+    /// with its first job in one message (one message is one main-thread task on the page):
+    /// the parts come in order, then the job whose [`ModelRef`] names the scenario without
+    /// its JSON, which reads them.
+    ScenarioPart {
+        /// The page's number for the scenario.
+        scenario_id: u64,
+        /// The part, whole characters.
+        text: String,
+        /// The JSON's whole length in bytes.
+        total: usize,
+    },
     /// Stop the job `job` if it is still running (answered with [`Response::Cancelled`]).
     Cancel {
         /// The job to stop.
@@ -65,7 +77,8 @@ pub struct ModelRef {
     /// a query about the same scenario (another filter, another resource) does not send it
     /// again.
     pub scenario_id: u64,
-    /// The scenario as JSON, when the worker does not have `scenario_id` yet.
+    /// The scenario as JSON, when the worker does not have `scenario_id` yet and it is small
+    /// (a large one's JSON came ahead in [`Request::ScenarioPart`]s).
     pub scenario_json: Option<String>,
     /// Where the AWS-managed policies are (an absolute URL of the page's origin), when the
     /// page has them: the worker fetches and parses its own copy once.

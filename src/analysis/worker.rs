@@ -119,6 +119,9 @@ pub struct AnalysisWorker {
     /// The imports whose text is arriving in parts: who asked, the scenario's number, the
     /// account id, and the text so far.
     arriving: HashMap<u64, Arriving>,
+    /// The JSON of the scenario whose parts are arriving ([`Request::ScenarioPart`]), with
+    /// the page's number for it; read by the job that names it.
+    scenario_parts: Option<(u64, String)>,
 }
 
 /// An import whose text is arriving in parts.
@@ -344,7 +347,15 @@ impl AnalysisWorker {
         model: &ModelRef,
         to: HandlerId,
     ) -> Option<Rc<Scenario>> {
-        if let Some(json) = &model.scenario_json {
+        let parts = match &self.scenario_parts {
+            Some((sid, _)) if *sid == model.scenario_id => self.scenario_parts.take(),
+            _ => None,
+        };
+        let json = parts
+            .as_ref()
+            .map(|(_, text)| text.as_str())
+            .or(model.scenario_json.as_deref());
+        if let Some(json) = json {
             match Scenario::from_json(json) {
                 Ok(s) => self.keep(model.scenario_id, Rc::new(s)),
                 Err(e) => {
@@ -693,6 +704,19 @@ impl Worker for AnalysisWorker {
                 scope.respond(id, Response::Export { job: r.job, result });
                 scope.respond(id, Response::Done { job: r.job });
             }
+            Request::ScenarioPart {
+                scenario_id,
+                text,
+                total,
+            } => match &mut self.scenario_parts {
+                Some((sid, json)) if *sid == scenario_id => json.push_str(&text),
+                parts => {
+                    // The first part (a newer scenario's replaces an older one's).
+                    let mut json = String::with_capacity(total);
+                    json.push_str(&text);
+                    *parts = Some((scenario_id, json));
+                }
+            },
             Request::Cancel { job } => {
                 if let Some(r) = self.running.remove(&job) {
                     scope.respond(r.to, Response::Cancelled { job });

@@ -585,3 +585,36 @@ async fn a_request_through_a_vpc_endpoint_shows_the_endpoint_layer() {
     pick("");
     decision(&root, "allowed").await;
 }
+
+#[wasm_bindgen_test]
+async fn a_long_aws_policy_that_decides_shows_the_excerpt_of_its_statement_then_the_whole_text() {
+    let (root, store) = mount("least-privilege-groups").await;
+    ask(&store, "user/auditor-ana", "s3:GetObject", "*");
+    decision(&root, "allowed").await;
+    // ReadOnlyAccess is thousands of lines: the deciding statement's lines, numbered, in the
+    // decision's colour, with gaps for the rest, and no editor of the whole text yet.
+    let played = find(&root, "details.played-managed[open] .policy-excerpt").await;
+    let marked = played
+        .query_selector_all(".ex-line.hl-allow")
+        .unwrap()
+        .length();
+    assert!(marked >= 3, "the statement's lines are marked ({marked})");
+    let gaps = played.query_selector_all(".ex-gap").unwrap().length();
+    assert!(gaps >= 1, "the lines left out are said");
+    let first = played
+        .query_selector(".ex-line.hl-allow .ex-ln")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        first.parse::<usize>().unwrap() > 1,
+        "real line numbers ({first})"
+    );
+    assert!(played.query_selector("textarea").unwrap().is_none());
+    // The whole text on demand, in the read-only editor.
+    click(&played, "button[data-action=\"show-whole-policy\"]");
+    let whole = find(&root, "details.played-managed[open] textarea").await;
+    let text = whole.dyn_ref::<HtmlTextAreaElement>().unwrap().value();
+    assert!(text.lines().count() > 120, "the whole policy");
+}

@@ -46,7 +46,7 @@ use self::completion::{CompletionPopup, Suggest, on_popup_key, suggest_at};
 pub use self::diagnostics::VALIDATE_LIMIT;
 use self::diagnostics::{DiagnosticsList, error_count, summary, use_validation};
 use self::highlights::HighlightList;
-pub use self::highlights::{EditorHighlight, highlights_in};
+pub use self::highlights::{EditorHighlight, highlight_class, highlights_in};
 pub use self::textarea::HIGHLIGHT_LIMIT;
 use self::textarea::{
     NEXT_ID, PendingSelection, follow_scroll, span_selector, to_u32, use_editor_text, use_jump,

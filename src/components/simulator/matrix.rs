@@ -1,6 +1,6 @@
 //! The access matrix: principals × actions as a heatmap of the three decisions (with letters
 //! and a legend, not colour alone), each cell a button that loads its request into the panel
-//! and explains it. A cell whose decision depends on context keys the request leaves open
+//! and explains it (one listener on the table serves every cell). A cell whose decision depends on context keys the request leaves open
 //! (MFA, source address, Region, …) is conditional (`C`), with the engine's "Allowed if …"
 //! sentence in its title and accessible name. The root user's row also shows the root-only tasks no IAM principal can do.
 //!
@@ -35,6 +35,11 @@ use crate::text::thousands;
 /// whose layout alone held the page for seconds, and each band of rows added to the table
 /// costs a layout of all the rows shown.
 pub const ROWS_PER_PAGE: usize = 25;
+
+/// How many rows one frame adds to the table at most: a band of 25 rows of the window's
+/// columns is about 1,500 buttons, whose building and layout in one frame held the page for
+/// over 100 ms; five a frame keep each frame's work short while the table fills in.
+const ROWS_PER_FRAME: usize = 5;
 
 /// The width of an action column before one has been measured, in CSS pixels (a cell is at
 /// least 1.6rem wide).
@@ -98,6 +103,30 @@ fn refocus(scroll: &web_sys::Element, cell: &(String, String)) {
         && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
     {
         let _ = el.focus();
+    }
+}
+
+/// The cell a click on the table was for: its row's principal (as the request names it) and
+/// its column.
+fn clicked_cell(e: &MouseEvent) -> Option<(String, usize)> {
+    let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let button = target.closest("button[data-col]").ok().flatten()?;
+    let column = button.get_attribute("data-col")?.parse().ok()?;
+    let principal = button
+        .closest("tr")
+        .ok()
+        .flatten()?
+        .get_attribute("data-principal")?;
+    Some((principal, column))
+}
+
+/// The action of column `column`: one of `actions`, then the root-only tasks.
+fn column_action(actions: &[String], column: usize) -> Option<String> {
+    match actions.get(column) {
+        Some(a) => Some(a.clone()),
+        None => root_only_tasks()
+            .get(column - actions.len())
+            .map(|t| format!("{ROOT_TASK_PREFIX}{}", t.id)),
     }
 }
 
@@ -171,6 +200,9 @@ fn MatrixBody() -> Html {
     let resource = use_state(|| "*".to_string());
     // How many rows are rendered (the legend counts every computed row).
     let rows_shown = use_state(|| ROWS_PER_PAGE);
+    // How many rows are in the table: they follow `rows_shown` (and the rows computed)
+    // [`ROWS_PER_FRAME`] at a time, one step per animation frame.
+    let rendered = use_state(|| 0usize);
     // The action columns rendered, [start, end): a real account's matrix is 300 columns, and
     // 25 rows of them were 15,000 elements built at once. The others are spacers whose width
     // follows the scrolling box (set through the style object: the page's content security
@@ -219,6 +251,25 @@ fn MatrixBody() -> Html {
             resource.trim().to_string()
         },
     });
+    let wanted = (*rows_shown).min(progress.rows.len());
+    {
+        let rendered = rendered.clone();
+        use_effect_with((wanted, *rendered), move |&(wanted, now)| {
+            let frame = if now < wanted {
+                Some(gloo::render::request_animation_frame(move |_| {
+                    rendered.set((now + ROWS_PER_FRAME).min(wanted));
+                }))
+            } else {
+                if now > wanted {
+                    // Fewer rows (a new query's arrive afresh): they fill in a step at a time
+                    // again.
+                    rendered.set(wanted);
+                }
+                None
+            };
+            move || drop(frame)
+        });
+    }
     let columns_known = progress.actions.is_some();
     let actions: Rc<[String]> = progress.actions.clone().unwrap_or_else(|| Rc::from([]));
     let total = progress.actions_total;
@@ -251,27 +302,33 @@ fn MatrixBody() -> Html {
         })
         .unwrap_or_default();
 
-    // Kept across renders (it changes with the resource only), so the rows already shown are
-    // not rendered again when a band arrives.
-    let open_cell = {
+    // One listener for every cell, on the table: a cell's button names its column and its
+    // row the principal. A listener per cell was a closure and an event registration for each
+    // of the thousands of buttons a band of rows adds.
+    let on_table_click = {
         let store = store.clone();
-        use_callback(
-            (*resource).clone(),
-            move |(principal, action): (PrincipalRef, String), resource| {
-                let res = if action.starts_with(ROOT_TASK_PREFIX) || resource.trim().is_empty() {
-                    "*".to_string()
-                } else {
-                    resource.trim().to_string()
-                };
-                store.dispatch(Action::SetRequest(RequestState {
-                    principal: String::from(principal),
-                    action,
-                    resource: res,
-                    context: Vec::new(),
-                }));
-                focus_result();
-            },
-        )
+        let actions = Rc::clone(&actions);
+        let resource = (*resource).clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some((principal, column)) = clicked_cell(&e) else {
+                return;
+            };
+            let Some(action) = column_action(&actions, column) else {
+                return;
+            };
+            let res = if action.starts_with(ROOT_TASK_PREFIX) || resource.trim().is_empty() {
+                "*".to_string()
+            } else {
+                resource.trim().to_string()
+            };
+            store.dispatch(Action::SetRequest(RequestState {
+                principal,
+                action,
+                resource: res,
+                context: Vec::new(),
+            }));
+            focus_result();
+        })
     };
 
     let columns_total = actions.len() + root_tasks.len();
@@ -411,18 +468,22 @@ fn MatrixBody() -> Html {
             </p>
         }
     });
-    let body = progress.rows.iter().take(*rows_shown).map(|row| {
-        let id = String::from(row.principal.clone());
-        let columns = if focus_row.as_deref() == Some(id.as_str()) {
-            (0, columns_total)
-        } else {
-            (start, end)
-        };
-        html! {
-            <MatrixRowView key={id} row={Rc::clone(row)} actions={Rc::clone(&actions)}
-                open_cell={open_cell.clone()} {columns} total={columns_total} />
-        }
-    });
+    let body = progress
+        .rows
+        .iter()
+        .take((*rendered).min(wanted))
+        .map(|row| {
+            let id = String::from(row.principal.clone());
+            let columns = if focus_row.as_deref() == Some(id.as_str()) {
+                (0, columns_total)
+            } else {
+                (start, end)
+            };
+            html! {
+                <MatrixRowView key={id} row={Rc::clone(row)} actions={Rc::clone(&actions)}
+                    {columns} total={columns_total} />
+            }
+        });
     let (a, e, i) = progress.counts;
     let c = progress.conditional;
     let note = if !columns_known {
@@ -504,7 +565,7 @@ fn MatrixBody() -> Html {
             { status }
             <div class="matrix-scroll" tabindex="0" role="region" aria-label="Access matrix, scrolls sideways"
                 ref={scroll_ref} onscroll={on_scroll} onfocusin={on_focus_in} onfocusout={on_focus_out}>
-                <table class="matrix">
+                <table class="matrix" onclick={on_table_click}>
                     <thead><tr>
                         <th scope="col">{ "Principal" }</th>
                         if head_start > 0 {
@@ -531,7 +592,6 @@ fn MatrixBody() -> Html {
 struct MatrixRowProps {
     row: Rc<MatrixRow>,
     actions: Rc<[String]>,
-    open_cell: Callback<(PrincipalRef, String)>,
     /// The columns rendered, [start, end) (the others are spacers).
     columns: (usize, usize),
     /// How many columns there are.
@@ -554,27 +614,17 @@ fn MatrixRowView(props: &MatrixRowProps) -> Html {
         .skip(start)
         .take(end.saturating_sub(start))
         .map(|(c, &d)| {
-            let (column, action) = match props.actions.get(c) {
-                Some(a) => (a.clone(), a.clone()),
-                None => {
-                    let t = tasks.get(c - props.actions.len());
-                    (
-                        t.map(|t| format!("root-only task \"{}\"", t.title))
-                            .unwrap_or_default(),
-                        t.map(|t| format!("{ROOT_TASK_PREFIX}{}", t.id))
-                            .unwrap_or_default(),
-                    )
-                }
+            let column = match props.actions.get(c) {
+                Some(a) => a.clone(),
+                None => tasks
+                    .get(c - props.actions.len())
+                    .map(|t| format!("root-only task \"{}\"", t.title))
+                    .unwrap_or_default(),
             };
             let conditional = row.conditional(c);
             let text = match conditional {
                 Some(sentence) => format!("{label}, {column}: conditional. {sentence}"),
                 None => format!("{label}, {column}: {}", decision_label(d)),
-            };
-            let onclick = {
-                let open_cell = props.open_cell.clone();
-                let p = p.clone();
-                Callback::from(move |_| open_cell.emit((p.clone(), action.clone())))
             };
             let (class, glyph) = match conditional {
                 Some(_) => ("cell cell-conditional", "C"),
@@ -583,10 +633,12 @@ fn MatrixRowView(props: &MatrixRowProps) -> Html {
             html! {
                 // Keyed by column, so a cell keeps its element (and the keyboard focus) when
                 // scrolling moves the rendered columns.
-                <td key={c}><button type="button" {class} title={text.clone()} aria-label={text}
+                // The sentence of a conditional cell is its title too; the others' names
+                // say no more than the letter, the row and the column.
+                <td key={c}><button type="button" {class} aria-label={text}
+                    title={conditional.map(|s| s.to_string())}
                     data-decision={d.as_aws_str()} data-conditional={conditional.map(|_| "true")}
-                    data-col={c.to_string()}
-                    {onclick}>{ glyph }</button></td>
+                    data-col={c.to_string()}>{ glyph }</button></td>
             }
         });
     html! {

@@ -10,6 +10,7 @@
 pub mod action_options;
 pub mod conditional;
 pub mod denied;
+pub mod excerpt;
 pub mod hooks;
 pub mod matrix;
 pub mod pattern;
@@ -18,6 +19,7 @@ pub mod result;
 pub mod root_task_search;
 pub mod tests_panel;
 
+use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::store::{Action, RequestState, use_store};
@@ -33,11 +35,21 @@ pub fn Simulator() -> Html {
     let now = use_state(current_time);
     let selected = use_state(|| 0usize);
     {
+        // The opening request is proposed in a task of its own, after the view has been
+        // shown (in a real account its answer, the principal's policies compiled and the
+        // context keys listed, made the view's first task long); a request made meanwhile
+        // stays.
         let store = store.clone();
         use_effect_with((), move |_| {
-            if store.request.principal.is_empty() && store.request.action.is_empty() {
-                store.dispatch(Action::SetRequest(RequestState::opening(&store.scenario)));
-            }
+            let timeout = (store.request.principal.is_empty() && store.request.action.is_empty())
+                .then(|| {
+                    Timeout::new(0, move || {
+                        store.dispatch(Action::ProposeRequest(RequestState::opening(
+                            &store.scenario,
+                        )));
+                    })
+                });
+            move || drop(timeout)
         });
     }
     let (rows, answer) = use_answer(&store, (*now).clone(), *selected);

@@ -11,6 +11,7 @@ use iam_engine::workbench::Answer;
 use iam_engine::workbench::simulate::ScenarioEvaluation;
 use yew::prelude::*;
 
+use super::excerpt::ReadOnlyPolicy;
 use crate::components::editor::{EditorHighlight, PolicyEditor, highlights_in};
 use crate::store::{Action, use_store};
 
@@ -271,8 +272,8 @@ pub fn PoliciesInPlay(props: &PoliciesInPlayProps) -> Html {
             let summary = format!("{} (read-only)", p.heading);
             html! {
                 <Folded key={p.heading.clone()} {summary} open={decides} close_when_quiet=true>
-                    <PolicyEditor text={text} policy_type={p.policy_type} readonly=true
-                        no_validation=true label={p.heading.clone()} {highlights} />
+                    <ReadOnlyPolicy text={text} policy_type={p.policy_type}
+                        label={p.heading.clone()} {highlights} />
                 </Folded>
             }
         } else {

@@ -157,45 +157,53 @@ pub fn chips(scenario: &Scenario, card: &CardKey) -> Vec<Chip> {
             let Some(me) = card.policy() else {
                 return out;
             };
-            let mut each =
-                |identity: IdentityRef, managed: &[PolicyRef], boundary: Option<&PolicyRef>| {
-                    let what = identity.to_string();
-                    if managed.iter().any(|r| r.same(&me)) {
-                        out.push(Chip {
-                            text: format!("on {what}"),
-                            kind: LinkKind::Attached,
-                            other: CardKey::from_identity(&identity),
-                            remove_label: format!("Detach {} from {what}", me.name()),
-                            remove: Removal::Detach(identity.clone(), me.clone()),
-                        });
-                    }
-                    if boundary.is_some_and(|b| b.same(&me)) {
-                        out.push(Chip {
-                            text: format!("boundary of {what}"),
-                            kind: LinkKind::Boundary,
-                            other: CardKey::from_identity(&identity),
-                            remove_label: format!("Remove the permissions boundary of {what}"),
-                            remove: Removal::Boundary(identity),
-                        });
-                    }
-                };
+            // Every identity of the account is looked at (thousands in a real one, for each
+            // policy card shown): only those the policy is on are named.
+            let mut each = |name: &str,
+                            identity: fn(String) -> IdentityRef,
+                            managed: &[PolicyRef],
+                            boundary: Option<&PolicyRef>| {
+                let attached = managed.iter().any(|r| r.same(&me));
+                let bounds = boundary.is_some_and(|b| b.same(&me));
+                if !attached && !bounds {
+                    return;
+                }
+                let identity = identity(name.to_owned());
+                let what = identity.to_string();
+                if attached {
+                    out.push(Chip {
+                        text: format!("on {what}"),
+                        kind: LinkKind::Attached,
+                        other: CardKey::from_identity(&identity),
+                        remove_label: format!("Detach {} from {what}", me.name()),
+                        remove: Removal::Detach(identity.clone(), me.clone()),
+                    });
+                }
+                if bounds {
+                    out.push(Chip {
+                        text: format!("boundary of {what}"),
+                        kind: LinkKind::Boundary,
+                        other: CardKey::from_identity(&identity),
+                        remove_label: format!("Remove the permissions boundary of {what}"),
+                        remove: Removal::Boundary(identity),
+                    });
+                }
+            };
             for u in &scenario.users {
                 each(
-                    IdentityRef::User(u.name.clone()),
+                    &u.name,
+                    IdentityRef::User,
                     &u.managed_policies,
                     u.permissions_boundary.as_ref(),
                 );
             }
             for g in &scenario.groups {
-                each(
-                    IdentityRef::Group(g.name.clone()),
-                    &g.managed_policies,
-                    None,
-                );
+                each(&g.name, IdentityRef::Group, &g.managed_policies, None);
             }
             for r in &scenario.roles {
                 each(
-                    IdentityRef::Role(r.name.clone()),
+                    &r.name,
+                    IdentityRef::Role,
                     &r.managed_policies,
                     r.permissions_boundary.as_ref(),
                 );
