@@ -54,7 +54,7 @@ fn absolute(relative: &str) -> Option<String> {
 }
 
 /// The size of the parts a large scenario's JSON goes to a worker in, one part per task.
-/// Sending a real account's scenario whole (20 MB for the L account of
+/// Sending a real account's scenario whole (8.4 MB for the L account of
 /// `e2e/real_account.test.mjs`) is one main-thread task of about 100 ms (its encoding and the
 /// copy `postMessage` makes); a 1 MiB part takes a few milliseconds.
 const SCENARIO_PART_BYTES: usize = 1 << 20;

@@ -4,8 +4,9 @@
 //! so far. A worker's wasm memory never shrinks, so its size is about the peak of the jobs it
 //! ran; these numbers say which phase sets that peak, which the browser's totals (the journey
 //! prints each worker's memory) cannot. Each worker is a process of its own here: the bench
-//! imports the file, writes the scenario's JSON (what the page sends a worker) to a temporary
-//! file, and runs itself again for the escalation worker and for the interactive one.
+//! writes the account's file to a temporary file and runs itself again for the import worker
+//! (which writes the scenario's JSON, what the page sends the analysis workers), the escalation
+//! worker and the interactive one.
 //!
 //! Run with `cargo bench -p iam-engine --bench memory`. A plain `main` that prints numbers; it
 //! asserts nothing about memory.
@@ -48,32 +49,52 @@ fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     match (args.next().as_deref(), args.next()) {
+        (Some("import-worker"), Some(file)) => import_worker(&file, &args.next().unwrap()),
         (Some("escalation-worker"), Some(path)) => escalation_worker(&path),
         (Some("interactive-worker"), Some(path)) => interactive_worker(&path),
         _ => page(),
     }
 }
 
-/// The import (the import worker's work), then each worker in a process of its own.
+/// The account's file written to a temporary file, then each worker in a process of its own:
+/// the import worker (which writes the scenario's JSON), then the two analysis workers.
 fn page() {
-    println!("the import worker:");
-    let text = phase("generate the L account's file", e2e_account::real_account_l);
-    println!("  (the file: {:.1} MB)", text.len() as f64 / 1e6);
-    let imported = phase("import it", || {
+    let text = e2e_account::real_account_l();
+    println!(
+        "the L account's file: {:.1} MB (compact; the journey imports it pretty-printed)",
+        text.len() as f64 / 1e6
+    );
+    let dir = std::env::temp_dir();
+    let file = dir.join(format!("iam-memory-{}-account.json", std::process::id()));
+    let json = dir.join(format!("iam-memory-{}-scenario.json", std::process::id()));
+    std::fs::write(&file, &text).unwrap();
+    drop(text);
+    let me = std::env::current_exe().unwrap();
+    let run = |worker: &str, args: &[&std::path::Path]| {
+        println!("the {}:", worker.replace('-', " "));
+        let status = Command::new(&me).arg(worker).args(args).status().unwrap();
+        assert!(status.success(), "the {worker} process failed");
+    };
+    run("import-worker", &[&file, &json]);
+    run("escalation-worker", &[&json]);
+    run("interactive-worker", &[&json]);
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(&json);
+}
+
+/// The import worker: the file read and imported, the scenario's JSON written (what the page
+/// sends the analysis workers).
+fn import_worker(file: &str, out: &str) {
+    let text = phase("the file received", || {
+        std::fs::read_to_string(file).unwrap()
+    });
+    let imported = phase("imported", || {
         iam_engine::import::detect_and_import(&text, &Default::default()).unwrap()
     });
     drop(text);
     let json = phase("the scenario's JSON", || imported.scenario.to_json());
     println!("  (the JSON: {:.1} MB)", json.len() as f64 / 1e6);
-    let path = std::env::temp_dir().join(format!("iam-memory-{}.json", std::process::id()));
-    std::fs::write(&path, &json).unwrap();
-    let me = std::env::current_exe().unwrap();
-    for worker in ["escalation-worker", "interactive-worker"] {
-        println!("the {}:", worker.replace('-', " "));
-        let status = Command::new(&me).arg(worker).arg(&path).status().unwrap();
-        assert!(status.success(), "the {worker} process failed");
-    }
-    let _ = std::fs::remove_file(&path);
+    std::fs::write(out, &json).unwrap();
 }
 
 /// The scenario as a worker reads it from the JSON the page sent.
