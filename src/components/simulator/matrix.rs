@@ -72,8 +72,13 @@ fn focused_cell() -> Option<(String, String)> {
         .closest(".sim-matrix .matrix-scroll")
         .ok()
         .flatten()?;
-    let column = active.get_attribute("data-col")?;
-    let row = active
+    cell_of(&active)
+}
+
+/// The principal of a cell's row and the cell's column (its `data-col`), for a cell's button.
+fn cell_of(button: &web_sys::Element) -> Option<(String, String)> {
+    let column = button.get_attribute("data-col")?;
+    let row = button
         .closest("tr")
         .ok()
         .flatten()?
@@ -111,13 +116,8 @@ fn refocus(scroll: &web_sys::Element, cell: &(String, String)) {
 fn clicked_cell(e: &MouseEvent) -> Option<(String, usize)> {
     let target: web_sys::Element = e.target()?.dyn_into().ok()?;
     let button = target.closest("button[data-col]").ok().flatten()?;
-    let column = button.get_attribute("data-col")?.parse().ok()?;
-    let principal = button
-        .closest("tr")
-        .ok()
-        .flatten()?
-        .get_attribute("data-principal")?;
-    Some((principal, column))
+    let (principal, column) = cell_of(&button)?;
+    Some((principal, column.parse().ok()?))
 }
 
 /// The action of column `column`: one of `actions`, then the root-only tasks.
