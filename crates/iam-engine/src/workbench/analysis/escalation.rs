@@ -159,8 +159,8 @@ pub const MAX_PATHS_PER_PRINCIPAL: usize = 5;
 /// The most paths a report lists in all (the others are counted).
 pub const MAX_PATHS: usize = 1_000;
 
-/// The most hops the search keeps (each a few kilobytes: the catalog path's texts and its
-/// requests): a real account whose principals may each pass any of thousands of roles has
+/// The most hops the search keeps (each its requests and the words of its summary and edit):
+/// a real account whose principals may each pass any of thousands of roles has
 /// millions, past the 4 GiB of a wasm memory. The search stops there (`searched_only`).
 pub const MAX_EDGES: usize = 60_000;
 
@@ -203,12 +203,16 @@ struct Edge {
 enum HopRequest {
     /// Allowed by the engine.
     Allowed(RequestKey, Vec<ContextValue>),
-    /// Decided in full already (a role's trust in a service, shared by many hops).
-    Decided(DecidedRequest),
+    /// Decided in full already (a role's trust in a service, shared by many hops: one copy,
+    /// counted, for them all).
+    Decided(Rc<DecidedRequest>),
 }
 
 /// The roles that trust a path's services (see [`Search::trusting_roles`]).
-type TrustingRoles = Rc<Vec<(usize, String, DecidedRequest)>>;
+type TrustingRoles = Rc<Vec<(usize, String, Rc<DecidedRequest>)>>;
+
+/// Whether a role trusts a service, by (role ARN, service): the decision when it does.
+type Trusts = HashMap<(String, String), Option<Rc<DecidedRequest>>>;
 
 /// A request as the decision memo keys it: principal, action, resource, context.
 type RequestKey = (PrincipalRef, String, String, String);
@@ -220,7 +224,7 @@ struct Search<'a, 'c> {
     decisions: RefCell<HashMap<RequestKey, bool>>,
     /// The requests a reported path shows, decided in full.
     shown: RefCell<HashMap<RequestKey, Option<DecidedRequest>>>,
-    trusts: RefCell<HashMap<(String, String), Option<DecidedRequest>>>,
+    trusts: RefCell<Trusts>,
     /// Per catalog path, the roles that trust one of its services: (role index, service,
     /// the trust decision).
     trusting: RefCell<HashMap<String, TrustingRoles>>,
@@ -282,9 +286,15 @@ impl<'a> Search<'a, '_> {
     /// allow it (remembered: a hop is shown by every path through it).
     fn shown_hop(&self, edge: &Edge) -> Hop {
         let mut hop = edge.hop.clone();
+        // The catalog path's texts, which the search's hops leave out (see [`Search::hop`]).
+        if let Some(path) = self.catalog.paths().iter().find(|p| p.id == hop.path_id) {
+            hop.title.clone_from(&path.title);
+            hop.description.clone_from(&path.description);
+            hop.references.clone_from(&path.references);
+        }
         hop.requests = (edge.requests.iter())
             .filter_map(|r| match r {
-                HopRequest::Decided(d) => Some(d.clone()),
+                HopRequest::Decided(d) => Some(DecidedRequest::clone(d)),
                 HopRequest::Allowed(key, context) => {
                     if let Some(hit) = self.shown.borrow().get(key) {
                         return hit.clone();
@@ -310,7 +320,7 @@ impl<'a> Search<'a, '_> {
 
     /// Whether role `arn` trusts service `service` (the engine's decision on the service's
     /// `sts:AssumeRole`), remembered.
-    fn trusts_service(&self, arn: &str, service: &str) -> Option<DecidedRequest> {
+    fn trusts_service(&self, arn: &str, service: &str) -> Option<Rc<DecidedRequest>> {
         let key = (arn.to_string(), service.to_string());
         if let Some(hit) = self.trusts.borrow().get(&key) {
             return hit.clone();
@@ -323,6 +333,7 @@ impl<'a> Search<'a, '_> {
             self.model
                 .decided(&caller, "sts:AssumeRole", arn, &[])
                 .filter(|d| d.decision == Decision::Allowed)
+                .map(Rc::new)
         };
         self.trusts.borrow_mut().insert(key, decided.clone());
         decided
@@ -350,16 +361,21 @@ impl<'a> Search<'a, '_> {
         out
     }
 
+    /// A hop of `path` from `from` to `to`, without the catalog path's title, description
+    /// and references: the search keeps up to [`MAX_EDGES`] hops, and those texts (a few
+    /// kilobytes a hop) made most of its memory on a real account (281 MiB at its peak for the
+    /// L account of `cargo bench -p iam-engine --bench memory`). [`Search::shown_hop`] puts
+    /// them in for the hops a path shows.
     fn hop(&self, path: &EscalationPath, from: &PrincipalRef, to: &PrincipalRef) -> Hop {
         Hop {
             from: String::from(from.clone()),
             to: String::from(to.clone()),
             summary: String::new(),
             path_id: path.id.clone(),
-            title: path.title.clone(),
+            title: String::new(),
             category: path.category,
-            description: path.description.clone(),
-            references: path.references.clone(),
+            description: String::new(),
+            references: Vec::new(),
             requests: Vec::new(),
             edit: None,
             after_edit: Vec::new(),
@@ -730,7 +746,7 @@ impl<'a> Search<'a, '_> {
                 String::from(actor.clone()),
                 String::from(target.clone())
             );
-            requests.push(HopRequest::Decided(trust.clone()));
+            requests.push(HopRequest::Decided(Rc::clone(trust)));
             out.push(Edge {
                 to: target,
                 hop,
