@@ -176,7 +176,7 @@ test('a real account: import the file, find a role, the access matrix for a serv
     const whoCanMs = Number(whoCan.match(/answered in (\d+) ms/)[1]);
 
     const overall = await longestBetween(page, journeyStart, await now(page));
-    const { renderer, heapUsed, heapTotal, pageWasm, workers } = await memory.report();
+    const { renderer, heapUsed, heapTotal, pageWasm, workers, fullest } = await memory.report();
     console.log(`journey: import of the file: ${importMs.toFixed(0)} ms`);
     console.log(`journey: first paint after import: ${firstPaintMs.toFixed(0)} ms`);
     console.log(`journey: matrix, ${thousands(principals)} principals × ${columns} ${service} actions: ${matrixMs} ms in the worker`);
@@ -184,6 +184,7 @@ test('a real account: import the file, find a role, the access matrix for a serv
     console.log(`journey: longest main-thread task of the journey: ${overall.toFixed(0)} ms`);
     console.log(`journey: peak memory: renderer ${renderer ? `${mib(renderer.peak)} (resident now ${mib(renderer.now)})` : 'not measured (no /proc)'}; JavaScript heap ${mib(heapUsed)} used of ${mib(heapTotal)}`);
     const sizes = (list) => (list.length ? list.map(mib).join(' + ') : 'not seen');
+    if (fullest) console.log(`journey: largest resident sample: ${mib(fullest.resident)} at ${fullest.at.toFixed(1)} s, with ${fullest.live}`);
     console.log(`journey: peak memory by part: page wasm ${sizes(pageWasm)}; ${workers.map((w) => `${w.name} wasm ${sizes(w.wasm)}, JS heap ${mib(w.heap)}${w.alive ? '' : ' (ended)'}`).join('; ') || 'no worker'}`);
     console.log('journey: summary (longest task ms): ' + rows.map((r) => `${r.name} ${r.longest.toFixed(0)}`).join('; '));
     assert.deepEqual(problems.filter((p) => !/autosave|quota/i.test(p)), []);

@@ -164,6 +164,8 @@ export async function followMemory(context, page, { every = 250 } = {}) {
     }
   };
   let sampling;
+  let fullest;
+  const started = Date.now();
   const sampleAll = async (wait) => {
     const { metrics } = await pageSession.send('Performance.getMetrics');
     const metric = (name) => metrics.find((m) => m.name === name)?.value ?? 0;
@@ -179,7 +181,18 @@ export async function followMemory(context, page, { every = 250 } = {}) {
     // A worker busy with a long task answers once it is done: the background sampler does not
     // wait for it, a step's sample waits a little.
     await Promise.all([...workers].filter(([, w]) => w.alive).map(([id, w]) => withTimeout(sampleWorker(id, w), wait)));
-    await largestRenderer();
+    const renderer = await largestRenderer();
+    // The sample with the largest resident size, with what was alive then: the peak itself
+    // falls between samples, but this says which realms made it.
+    if (renderer && (!fullest || renderer.now > fullest.resident)) {
+      const total = (sizes) => sizes.reduce((a, b) => a + b, 0);
+      const alive = [...workers.values()].filter((w) => w.alive);
+      fullest = {
+        resident: renderer.now,
+        at: (Date.now() - started) / 1000,
+        live: [`page wasm ${mib(total(pageWasm))}`, ...alive.map((w) => `${w.name} wasm ${mib(total(w.wasm))}`)].join(', '),
+      };
+    }
   };
   const tick = async () => {
     if (sampling) return;
@@ -190,6 +203,7 @@ export async function followMemory(context, page, { every = 250 } = {}) {
 
   /** The breakdown now: each realm's wasm memories and JavaScript heap, and the renderer. */
   const breakdown = async () => ({
+    at: (Date.now() - started) / 1000,
     page: { wasm: pageWasm, heap: pageHeap },
     workers: [...workers.values()].map((w) => ({ name: w.name, alive: w.alive, busy: w.alive && !w.answered, wasm: w.wasm, heap: w.heap, peakWasm: w.peakWasm, peakHeap: w.peakHeap })),
     renderer: await largestRenderer(),
@@ -205,7 +219,8 @@ export async function followMemory(context, page, { every = 250 } = {}) {
    * own UI; `peak` the highest VmHWM any sample read), undefined
    * where it cannot be read; `heapUsed` / `heapTotal` in bytes; `pageWasm`
    * the page's wasm memories' largest sizes; `workers` each worker's largest wasm memories and
-   * JavaScript heap.
+   * JavaScript heap; `fullest` the sample with the largest resident size: { resident (bytes),
+   * at (seconds since following began), live (the wasm memories alive then, in words) }.
    */
   const report = async () => {
     await sample();
@@ -217,6 +232,7 @@ export async function followMemory(context, page, { every = 250 } = {}) {
       heapTotal,
       pageWasm: pagePeakWasm,
       workers: [...workers.values()].map((w) => ({ name: w.name, alive: w.alive, wasm: w.peakWasm, heap: w.peakHeap })),
+      fullest,
     };
   };
   return { sample, report };
@@ -243,5 +259,5 @@ export function describe(b) {
   }
   const r = b.renderer;
   parts.push(r ? `renderer resident ${mib(r.now)}, peak so far ${mib(r.highest)}` : 'renderer not measured (no /proc)');
-  return parts.join('; ');
+  return `at ${b.at.toFixed(1)} s: ${parts.join('; ')}`;
 }

@@ -106,7 +106,7 @@ pub fn run_import(
     };
     let imported = match input {
         ImportInput::Text(text) => detect_and_import(text, &options),
-        ImportInput::Parts => {
+        ImportInput::Parts { .. } => {
             return Err("The import's text did not reach the worker.".to_owned());
         }
         ImportInput::Terraform(files) => {

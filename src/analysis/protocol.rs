@@ -183,7 +183,11 @@ pub enum ImportInput {
     /// One text sent in parts after the request (`Request::ImportPart`), so that reading a
     /// real account's file is no long task of the page: each part is read from the file,
     /// decoded and posted in a task of its own. Only the worker takes it.
-    Parts,
+    Parts {
+        /// The file's size in bytes (the text's length when it is UTF-8), so that the worker
+        /// holds the text in one buffer of that size from the start.
+        bytes: u64,
+    },
 }
 
 /// A file's name and text.

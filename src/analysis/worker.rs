@@ -130,10 +130,11 @@ struct Arriving {
     to: HandlerId,
     scenario_id: u64,
     account_id: Option<String>,
-    /// The parts so far, joined once the last is here: a text grown part by part doubles its
-    /// buffer as it goes (64 MiB for a 38.6 MB file, the worker's high-water mark through the
-    /// whole import), joined it takes its length.
-    parts: Vec<String>,
+    /// The text so far, in a buffer of the file's size from the first part on: grown part by
+    /// part it doubled its buffer as it went (64 MiB for a 38.6 MB file), and parts kept apart
+    /// and joined once the last was here held the text twice (77 MB), the worker's high-water
+    /// mark through the whole import.
+    text: String,
 }
 
 /// What a job computes, as the page asked.
@@ -668,14 +669,20 @@ impl Worker for AnalysisWorker {
                 self.start(scope, r.job, r.model, spec, id);
             }
             Request::Import(r) => {
-                if r.input == ImportInput::Parts {
+                if let ImportInput::Parts { bytes } = r.input {
                     self.arriving.insert(
                         r.job,
                         Arriving {
                             to: id,
                             scenario_id: r.scenario_id,
                             account_id: r.account_id,
-                            parts: Vec::new(),
+                            // At most the import's limit (a larger text is refused once
+                            // read): past it, the text grows as the parts come.
+                            text: String::with_capacity(
+                                usize::try_from(bytes)
+                                    .unwrap_or(0)
+                                    .min(iam_engine::import::MAX_IMPORT_BYTES),
+                            ),
                         },
                     );
                     return;
@@ -689,9 +696,9 @@ impl Worker for AnalysisWorker {
                     // Cancelled meanwhile.
                     return;
                 };
-                arriving.parts.push(text);
+                arriving.text.push_str(&text);
                 if last && let Some(a) = self.arriving.remove(&job) {
-                    let read = ImportJob::new(ImportInput::Text(a.parts.concat()), a.account_id);
+                    let read = ImportJob::new(ImportInput::Text(a.text), a.account_id);
                     self.imports.insert(job, (a.to, a.scenario_id, read));
                     next_import_step(scope, job);
                 }

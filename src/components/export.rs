@@ -279,7 +279,8 @@ pub fn import_files(store: StoreHandle, files: Vec<web_sys::File>, done: Callbac
                 });
             })
         };
-        let job = import_as_new(&store, ImportInput::Parts, Some(label), on_done);
+        let bytes = file.size() as u64;
+        let job = import_as_new(&store, ImportInput::Parts { bytes }, Some(label), on_done);
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(message) = send_parts(&file, job).await {
                 if import_progress::is_current(job) {

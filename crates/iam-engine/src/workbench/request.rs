@@ -416,6 +416,9 @@ pub fn relevant_policy_texts<'a>(
 /// The keys a policy text reads (condition keys and `${…}` variables), each with the
 /// operator that reads it (`None` for a variable), in order of first appearance.
 pub fn referenced_keys(text: &str, policy_type: PolicyType) -> Vec<(String, Option<String>)> {
+    if !may_reference_keys(text) {
+        return Vec::new();
+    }
     let parsed = parse_policy(text, policy_type);
     let mut out: Vec<(String, Option<String>)> = Vec::new();
     let push = |key: &str, op: Option<&str>, out: &mut Vec<(String, Option<String>)>| {
@@ -442,6 +445,20 @@ pub fn referenced_keys(text: &str, policy_type: PolicyType) -> Vec<(String, Opti
         }
     }
     out
+}
+
+/// Whether a policy text may read a key: it has a Condition element or a `${` variable, or
+/// a JSON escape that could spell either. A text with none (most of AWS's own policies, such
+/// as `ReadOnlyAccess`'s 141 KB, whose parse was most of the Simulator's first answer) reads
+/// none, and is not parsed for them.
+fn may_reference_keys(text: &str) -> bool {
+    const CONDITION: &[u8] = b"condition";
+    text.contains("${")
+        || text.contains('\\')
+        || text
+            .as_bytes()
+            .windows(CONDITION.len())
+            .any(|w| w.eq_ignore_ascii_case(CONDITION))
 }
 
 /// The keys of the `${key}` or `${key, 'default'}` variables in a text.
@@ -1050,6 +1067,31 @@ mod tests {
     use crate::scenario::{Group, InlinePolicy, User};
 
     const NOW: &str = "2026-11-23T10:00:00Z";
+
+    #[test]
+    fn a_text_without_conditions_or_variables_reads_no_key_and_the_others_are_read() {
+        let plain = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#;
+        assert!(!may_reference_keys(plain));
+        assert!(referenced_keys(plain, PolicyType::Identity).is_empty());
+        // A Condition in any case, a variable, or an escape that could spell either: parsed.
+        let condition = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#;
+        assert!(may_reference_keys(condition));
+        assert_eq!(
+            referenced_keys(condition, PolicyType::Identity),
+            vec![(
+                "aws:MultiFactorAuthPresent".to_string(),
+                Some("Bool".to_string())
+            )]
+        );
+        let variable = r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}]}"#;
+        assert_eq!(
+            referenced_keys(variable, PolicyType::Identity),
+            vec![("aws:username".to_string(), None)]
+        );
+        assert!(may_reference_keys(r#"{"CONDITION":{}}"#));
+        let escaped = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Cond\u0069tion":{"Bool":{"aws:SecureTransport":"true"}}}]}"#;
+        assert!(may_reference_keys(escaped));
+    }
 
     fn scenario() -> Scenario {
         let mut s = Scenario::new("111122223333");
