@@ -408,15 +408,8 @@ fn MatrixBody() -> Html {
                 }
             }
             let px = *column_px.borrow();
-            let size = |node: &NodeRef, columns: usize| {
-                if let Some(el) = node.cast::<web_sys::HtmlElement>() {
-                    let width = format!("{}px", (columns as f64 * px).round());
-                    let _ = el.style().set_property("min-width", &width);
-                    let _ = el.style().set_property("width", &width);
-                }
-            };
-            size(&before_ref, head_start);
-            size(&after_ref, columns_total.saturating_sub(head_end));
+            // Every read of the layout before the writes below: a read after a write makes the
+            // browser lay the page out again, and this runs on each frame that adds rows.
             // A box that does not scroll (no style sheet: a test, a host page's own styles)
             // has no view to follow: every column is rendered.
             let scrolls = gloo::utils::window()
@@ -435,6 +428,18 @@ fn MatrixBody() -> Html {
             } else {
                 (0, usize::MAX)
             };
+            let size = |node: &NodeRef, columns: usize| {
+                if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+                    let width = format!("{}px", (columns as f64 * px).round());
+                    let style = el.style();
+                    if style.get_property_value("width").ok().as_deref() != Some(width.as_str()) {
+                        let _ = style.set_property("min-width", &width);
+                        let _ = style.set_property("width", &width);
+                    }
+                }
+            };
+            size(&before_ref, head_start);
+            size(&after_ref, columns_total.saturating_sub(head_end));
             if next != *window && focused_cell().is_none() {
                 window.set(next);
             }

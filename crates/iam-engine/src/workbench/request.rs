@@ -453,12 +453,16 @@ pub fn referenced_keys(text: &str, policy_type: PolicyType) -> Vec<(String, Opti
 /// none, and is not parsed for them.
 fn may_reference_keys(text: &str) -> bool {
     const CONDITION: &[u8] = b"condition";
+    let bytes = text.as_bytes();
     text.contains("${")
         || text.contains('\\')
-        || text
-            .as_bytes()
-            .windows(CONDITION.len())
-            .any(|w| w.eq_ignore_ascii_case(CONDITION))
+        // Element names match in any case. One test a byte, the word compared only at a `c`.
+        || bytes.iter().enumerate().any(|(i, b)| {
+            b.eq_ignore_ascii_case(&b'c')
+                && bytes
+                    .get(i..i + CONDITION.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(CONDITION))
+        })
 }
 
 /// The keys of the `${key}` or `${key, 'default'}` variables in a text.
@@ -984,12 +988,25 @@ pub fn access_denied_message(
     }
 }
 
-/// The ARN AWS names as the caller in messages, for a principal of the scenario.
+/// The ARN AWS names as the caller in messages, for a principal of the scenario: the root
+/// user's, a user's or a role session's from the scenario's names, the others' (an ARN, a
+/// service) as the request's preparation reads them. (Preparing a user of a real account for
+/// its ARN alone, every policy it has compiled, was most of the Simulator's first answer.)
 pub fn caller_arn(
     scenario: &Scenario,
     cache: &CompileCache,
     principal: &PrincipalRef,
 ) -> Option<String> {
+    match principal {
+        PrincipalRef::Root => return Some(scenario.root_arn()),
+        PrincipalRef::User(name) => return scenario.user(name).map(|u| scenario.user_arn(u)),
+        PrincipalRef::Role(name) => {
+            return scenario.role(name).map(|r| {
+                crate::workbench::simulate::role_session_arn(&scenario.account.id, &r.name)
+            });
+        }
+        PrincipalRef::Other(_) => {}
+    }
     prepare_request(
         scenario,
         None,
@@ -1441,6 +1458,40 @@ mod tests {
         );
         set_through_endpoint(&mut values, None);
         assert!(values.is_empty());
+    }
+
+    #[test]
+    fn the_caller_arn_of_a_named_principal_is_the_one_its_request_carries() {
+        let mut s = scenario();
+        s.roles.push(crate::scenario::Role::new(
+            "Deploy",
+            r#"{"Version":"2012-10-17","Statement":[]}"#,
+        ));
+        let cache = crate::workbench::CompileCache::new();
+        for p in [
+            PrincipalRef::Root,
+            PrincipalRef::User("alice".into()),
+            PrincipalRef::Role("Deploy".into()),
+        ] {
+            let prepared = prepare_request(&s, None, &cache, &p, "sts:GetCallerIdentity", "*", &[])
+                .unwrap()
+                .request
+                .caller
+                .arn;
+            assert_eq!(caller_arn(&s, &cache, &p), Some(prepared));
+        }
+        assert_eq!(
+            caller_arn(&s, &cache, &PrincipalRef::Role("Deploy".into())).as_deref(),
+            Some("arn:aws:sts::111122223333:assumed-role/Deploy/playground")
+        );
+        assert_eq!(
+            caller_arn(&s, &cache, &PrincipalRef::User("nobody".into())),
+            None
+        );
+        assert_eq!(
+            caller_arn(&s, &cache, &PrincipalRef::Role("Nobody".into())),
+            None
+        );
     }
 
     #[test]

@@ -61,6 +61,11 @@ use super::source::{PolicySource, default_key_policy};
 /// The session name used for a role's session.
 pub const SESSION_NAME: &str = "playground";
 
+/// The ARN of the simulator's session of role `role` in account `account`.
+pub fn role_session_arn(account: &str, role: &str) -> String {
+    format!("arn:aws:sts::{account}:assumed-role/{role}/{SESSION_NAME}")
+}
+
 /// AWS's `RCPFullAWSAccess`, attached to every level once RCPs are in use.
 pub const RCP_FULL_AWS_ACCESS: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
 
@@ -640,10 +645,7 @@ pub fn prepare_request_indexed(
             set_tags(&mut ctx, "aws:PrincipalTag/", &role.tags);
             Caller {
                 kind: CallerKind::RoleSession,
-                arn: format!(
-                    "arn:aws:sts::{account}:assumed-role/{}/{SESSION_NAME}",
-                    role.name
-                ),
+                arn: role_session_arn(account, &role.name),
                 account: account.to_string(),
                 role_arn: Some(scenario.role_arn(role)),
             }
