@@ -68,6 +68,8 @@ test('a 500-principal account: the matrix computes in the worker with progress, 
   }, null, { timeout: 60000, polling: 'raf' }).then((h) => h.jsonValue());
   await page.locator('.sim-matrix .matrix-progress[data-state="done"]').waitFor({ timeout: 180000 });
   const wall = Date.now() - started;
+  // The rows enter the table a few per frame: the first page of them is there a moment later.
+  await page.waitForFunction(() => document.querySelectorAll('.sim-matrix tbody tr').length >= 25, null, { timeout: 10000 });
   const rows = await page.locator('.sim-matrix tbody tr').count();
   const columns = await page.locator('.sim-matrix thead th.col-action').count();
   const longest = await longestTaskSince(page, since);
@@ -109,7 +111,15 @@ test('a 500-principal account: the matrix computes in the worker with progress, 
   await page.selectOption('.sim-matrix select[name="matrix-source"]', 'ec2');
   assert.match(await pressed, /Computing [\d,]+ of 500 principals/);
   await page.locator('.sim-matrix .matrix-progress[data-state="cancelled"]').waitFor({ timeout: 10000 });
-  const kept = await page.locator('.sim-matrix tbody tr').count();
+  // The rows computed before Cancel finish entering the table (a few per frame).
+  const rowCount = () => page.locator('.sim-matrix tbody tr').count();
+  let kept = await rowCount();
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(200);
+    const now = await rowCount();
+    if (now === kept) break;
+    kept = now;
+  }
   const cancelled = await progress.innerText();
   const after = Number(/^Cancelled after ([\d,]+) of 500 principals/.exec(cancelled)?.[1].replace(/,/g, ''));
   assert.ok(after < 500, cancelled);

@@ -115,6 +115,8 @@ test('a real account: import the file, find a role, the access matrix for a serv
     assert.match(matrixStatus, new RegExp(`^${thousands(shape.users + shape.roles + 1)} principals, computed in \\d+ ms`));
     const principals = shape.users + shape.roles + 1;
     const matrixMs = Number(matrixStatus.match(/computed in (\d+) ms/)[1]);
+    // The rows enter the table a few per frame: the first page of them is there a moment later.
+    await page.waitForFunction(() => document.querySelectorAll('.sim-matrix tbody tr').length >= 25, null, { timeout: 10000 });
     const firstRows = await page.locator('.sim-matrix tbody tr').count();
     assert.ok(firstRows > 0, 'the matrix has rows');
     // The Simulator at a real account's size: the principal picker and the windowed matrix.
