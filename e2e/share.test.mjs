@@ -61,6 +61,9 @@ test('work survives a reload, and a second named scenario is kept beside the fir
     await openMenu(page);
     await page.locator('#scenario-name-input').fill('Second try');
     await page.locator('.rename-form button[type="submit"]').click();
+    // The switcher shows the new name once the rename has gone through the store (a read
+    // straight after the click raced it on a loaded machine).
+    await page.locator('.scenario-switcher .scenario-name', { hasText: 'Second try' }).waitFor({ timeout: 10000 });
     assert.equal(await scenarioName(page), 'Second try');
 
     await page.reload({ waitUntil: 'load' });
