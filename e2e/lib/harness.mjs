@@ -177,30 +177,47 @@ export function watchConsole(page, problems) {
  * started before the latest navigation) are the browser's doing, not a failure of the page, and
  * are not recorded. The browser may report such a cancellation just before the navigation's own
  * request, so an `ERR_ABORTED` recorded for a request that started before a navigation seen
- * afterwards is taken back then. Every other failure is recorded.
+ * afterwards is taken back then; and the events of a worker's request can come after the
+ * navigation's, so a cancellation of a URL the document loads after all (before or after the
+ * cancellation is reported) is taken back too. Every other failure is recorded.
  */
 export function watchFailedRequests(page, problems) {
   let navigations = 0;
   const startedAfter = new WeakMap();
   // Recorded cancellations, with the navigation count when their request started.
   const aborted = [];
+  // The URLs loaded since the latest navigation.
+  let loaded = new Set();
+  const takeBack = (entry) => {
+    const at = problems.indexOf(entry.text);
+    if (at >= 0) problems.splice(at, 1);
+  };
   page.on('request', (req) => {
     if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
       navigations += 1;
+      loaded = new Set();
       for (const entry of aborted.splice(0)) {
-        const at = problems.indexOf(entry.text);
-        if (entry.started < navigations && at >= 0) problems.splice(at, 1);
+        if (entry.started < navigations) takeBack(entry);
       }
     }
     startedAfter.set(req, navigations);
   });
+  page.on('requestfinished', (req) => {
+    loaded.add(req.url());
+    // A cancellation reported for a resource the document then loaded after all (a worker's
+    // request of the old document, whose events can come after the navigation's).
+    for (const entry of aborted.filter((e) => e.url === req.url())) {
+      aborted.splice(aborted.indexOf(entry), 1);
+      takeBack(entry);
+    }
+  });
   page.on('requestfailed', (req) => {
     const error = req.failure()?.errorText ?? '';
     const started = startedAfter.get(req) ?? navigations;
-    if (error === 'net::ERR_ABORTED' && started < navigations) return;
+    if (error === 'net::ERR_ABORTED' && (started < navigations || loaded.has(req.url()))) return;
     const text = `request failed: ${req.url()} ${error}`;
     problems.push(text);
-    if (error === 'net::ERR_ABORTED') aborted.push({ text, started });
+    if (error === 'net::ERR_ABORTED') aborted.push({ text, started, url: req.url() });
   });
 }
 
