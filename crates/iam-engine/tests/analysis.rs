@@ -152,11 +152,7 @@ fn passrole_lambda_admin_has_the_path_and_its_fixed_twin_has_none() {
     assert!(!hop.references.is_empty());
     // A shown hop carries its catalog path's words (the search keeps them out of its hops).
     let catalog = paths();
-    let path = catalog
-        .paths()
-        .iter()
-        .find(|p| p.id == hop.path_id)
-        .unwrap();
+    let path = catalog.get(&hop.path_id).unwrap();
     assert_eq!(
         (&hop.title, &hop.description, hop.references.len()),
         (&path.title, &path.description, path.references.len())

@@ -287,7 +287,7 @@ impl<'a> Search<'a, '_> {
     fn shown_hop(&self, edge: &Edge) -> Hop {
         let mut hop = edge.hop.clone();
         // The catalog path's texts, which the search's hops leave out (see [`Search::hop`]).
-        if let Some(path) = self.catalog.paths().iter().find(|p| p.id == hop.path_id) {
+        if let Some(path) = self.catalog.get(&hop.path_id) {
             hop.title.clone_from(&path.title);
             hop.description.clone_from(&path.description);
             hop.references.clone_from(&path.references);
