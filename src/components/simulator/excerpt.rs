@@ -4,7 +4,7 @@
 //! 141 KB on every request it decided, too large for the editor's highlights, so the deciding
 //! statement could not be seen in it anyway.
 
-use iam_engine::span::Span;
+use iam_engine::span::{LineIndex, Span};
 use yew::prelude::*;
 
 use crate::components::editor::{EditorHighlight, PolicyEditor, highlight_class};
@@ -36,15 +36,10 @@ pub enum Row<'a> {
 /// preference: a line in two is counted in the first): for each span, the line before it,
 /// its first [`HEAD_LINES`] lines and its last [`TAIL_LINES`], with gaps for the rest.
 pub fn excerpt<'a>(text: &'a str, spans: &[Span]) -> Vec<Row<'a>> {
-    let lines: Vec<&str> = text.split('\n').collect();
-    // The byte offset of each line's start.
-    let mut starts = Vec::with_capacity(lines.len());
-    let mut at = 0;
-    for line in &lines {
-        starts.push(at);
-        at += line.len() + 1;
-    }
-    let line_of = |offset: usize| starts.partition_point(|s| *s <= offset).saturating_sub(1);
+    let index = LineIndex::new(text);
+    let line_count = index.line_count();
+    // A byte offset's line, 0-based.
+    let line_of = |offset: usize| index.line_col(offset).line.saturating_sub(1);
     // Each span's lines, [first, last], 0-based.
     let ranges: Vec<(usize, usize)> = spans
         .iter()
@@ -55,8 +50,8 @@ pub fn excerpt<'a>(text: &'a str, spans: &[Span]) -> Vec<Row<'a>> {
             )
         })
         .collect();
-    let mut shown = vec![false; lines.len()];
-    let mut mark = vec![None; lines.len()];
+    let mut shown = vec![false; line_count];
+    let mut mark = vec![None; line_count];
     for (i, &(first, last)) in ranges.iter().enumerate() {
         let head_end = last.min(first + HEAD_LINES - 1);
         let tail_start = last.saturating_sub(TAIL_LINES - 1).max(head_end + 1);
@@ -72,7 +67,7 @@ pub fn excerpt<'a>(text: &'a str, spans: &[Span]) -> Vec<Row<'a>> {
     }
     let mut rows = Vec::new();
     let mut gap_from = None;
-    for (i, line) in lines.iter().enumerate() {
+    for i in 0..line_count {
         if shown[i] {
             if let Some(from) = gap_from.take() {
                 rows.push(Row::Gap {
@@ -82,7 +77,7 @@ pub fn excerpt<'a>(text: &'a str, spans: &[Span]) -> Vec<Row<'a>> {
             }
             rows.push(Row::Line {
                 number: i + 1,
-                text: line,
+                text: index.line_text(i + 1),
                 highlight: mark[i],
             });
         } else if gap_from.is_none() {
@@ -92,7 +87,7 @@ pub fn excerpt<'a>(text: &'a str, spans: &[Span]) -> Vec<Row<'a>> {
     if let Some(from) = gap_from {
         rows.push(Row::Gap {
             from: from + 1,
-            to: lines.len(),
+            to: line_count,
         });
     }
     rows
