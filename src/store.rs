@@ -512,7 +512,7 @@ impl Store {
             }
             Action::SetRequest(request) => self.request = request,
             Action::ProposeRequest(request) => {
-                if self.request.principal.is_empty() && self.request.action.is_empty() {
+                if self.request.is_empty() {
                     self.request = request;
                 }
             }

@@ -1,8 +1,9 @@
 //! The access matrix: principals × actions as a heatmap of the three decisions (with letters
 //! and a legend, not colour alone), each cell a button that loads its request into the panel
-//! and explains it (one listener on the table serves every cell). A cell whose decision depends on context keys the request leaves open
-//! (MFA, source address, Region, …) is conditional (`C`), with the engine's "Allowed if …"
-//! sentence in its title and accessible name. The root user's row also shows the root-only tasks no IAM principal can do.
+//! and explains it (one listener on the table serves every cell). A cell whose decision
+//! depends on context keys the request leaves open (MFA, source address, Region, …) is
+//! conditional (`C`), with the engine's "Allowed if …" sentence in its title and accessible
+//! name. The root user's row also shows the root-only tasks no IAM principal can do.
 //!
 //! The matrix follows edits after a short pause in typing (a debounce). Its cells are computed
 //! off the main thread, in the analysis worker (`crate::analysis`): rows appear a band at a

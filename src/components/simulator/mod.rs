@@ -41,14 +41,13 @@ pub fn Simulator() -> Html {
         // stays.
         let store = store.clone();
         use_effect_with((), move |_| {
-            let timeout = (store.request.principal.is_empty() && store.request.action.is_empty())
-                .then(|| {
-                    Timeout::new(0, move || {
-                        store.dispatch(Action::ProposeRequest(RequestState::opening(
-                            &store.scenario,
-                        )));
-                    })
-                });
+            let timeout = store.request.is_empty().then(|| {
+                Timeout::new(0, move || {
+                    store.dispatch(Action::ProposeRequest(RequestState::opening(
+                        &store.scenario,
+                    )));
+                })
+            });
             move || drop(timeout)
         });
     }

@@ -42,6 +42,11 @@ pub struct SimulatorRequest {
 }
 
 impl SimulatorRequest {
+    /// Whether no request was made yet: no principal and no action.
+    pub fn is_empty(&self) -> bool {
+        self.principal.is_empty() && self.action.is_empty()
+    }
+
     /// The request the simulator opens with for `scenario`: its first saved test, or its first
     /// user (else the root user) listing buckets.
     pub fn opening(scenario: &crate::scenario::Scenario) -> SimulatorRequest {
