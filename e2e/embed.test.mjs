@@ -4,7 +4,7 @@
 // the same scenario in the full app, unsaved. Nothing is sent anywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openPage, showView, screenshotDir, openExample, watchConsole, watchFailedRequests, hostPage, HOST_PAGES_PATH } from './lib/harness.mjs';
+import { useApp, openPage, showView, screenshotDir, openExample, watchConsole, watchErrors, hostPage, HOST_PAGES_PATH } from './lib/harness.mjs';
 
 const app = useApp();
 
@@ -194,8 +194,7 @@ async function openHostPage(context, port, name, body, csp) {
   const page = await context.newPage();
   const problems = [];
   watchConsole(page, problems);
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  watchFailedRequests(page, problems);
+  watchErrors(page, problems);
   await page.goto(`http://localhost:${port}${HOST_PAGES_PATH}${name}.html`, { waitUntil: 'load' });
   return { page, problems };
 }

@@ -8,7 +8,7 @@
 // Markdown page rendered like mdBook's output size themselves in its content column.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openPage, showView, openExample, watchConsole, watchFailedRequests, hostPage, HOST_PAGES_PATH, screenshotDir } from './lib/harness.mjs';
+import { useApp, openPage, showView, openExample, watchConsole, watchErrors, hostPage, HOST_PAGES_PATH, screenshotDir } from './lib/harness.mjs';
 
 const app = useApp();
 const shots = screenshotDir();
@@ -87,8 +87,7 @@ async function openHost(context, name, body, csp) {
   const page = await context.newPage();
   const problems = [];
   watchConsole(page, problems);
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  watchFailedRequests(page, problems);
+  watchErrors(page, problems);
   await page.setViewportSize({ width: 1000, height: 900 });
   await page.goto(`http://localhost:${port}${HOST_PAGES_PATH}${name}.html`, { waitUntil: 'load' });
   return { page, problems };

@@ -230,6 +230,13 @@ test('a new build is offered with a banner, and Reload brings it in', async () =
       assert.equal(await banner.isVisible(), false);
       await page.reload({ waitUntil: 'load' });
       await banner.waitFor({ state: 'visible', timeout: 30000 });
+      // Reload is pressed once the page has loaded its data and started its workers, as a reader
+      // of the banner would. Pressed while a worker of the page is still starting, Chromium holds
+      // the new worker's activation until the page unloads: the button's fallback then reloads
+      // after 4 s, and in about one run in eight Chromium never completes that navigation (it
+      // is dispatched to the old worker as it becomes redundant). That race is the browser's.
+      await page.locator('footer .data-status[data-state="ready"]').waitFor({ state: 'visible', timeout: 15000 });
+      await page.waitForLoadState('networkidle');
 
       // Reload, from the keyboard: the banner is first in the tab order.
       await page.evaluate(() => document.activeElement?.blur());

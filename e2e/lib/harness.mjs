@@ -171,33 +171,60 @@ export function watchConsole(page, problems) {
 }
 
 /**
- * Records the failed requests of `page` into `problems`. A navigation of the page (a reload, a
- * new address) makes the browser cancel the requests the old document still had in flight, such
- * as the lazily loaded data assets; those cancellations (`net::ERR_ABORTED` of a request that
- * started before the latest navigation) are the browser's doing, not a failure of the page, and
- * are not recorded. The browser may report such a cancellation just before the navigation's own
- * request, so an `ERR_ABORTED` recorded for a request that started before a navigation seen
- * afterwards is taken back then; and the events of a worker's request can come after the
- * navigation's, so a cancellation of a URL the document loads after all (before or after the
- * cancellation is reported) is taken back too. Every other failure is recorded.
+ * What Chromium reports as a page error when a worker's `importScripts(url)` did not load.
  */
-export function watchFailedRequests(page, problems) {
+const IMPORT_FAILED = /^Failed to execute 'importScripts' on 'WorkerGlobalScope': The script at '([^']+)' failed to load\.$/;
+
+/**
+ * Records the page errors and failed requests of `page` into `problems`. A navigation of the
+ * page (a reload, a new address) makes the browser cancel the requests the old document still
+ * had in flight, such as the lazily loaded data assets; those cancellations (`net::ERR_ABORTED`
+ * of a request that started before the latest navigation) are the browser's doing, not a failure
+ * of the page, and are not recorded. The browser may report such a cancellation just before the
+ * navigation's own request, so an `ERR_ABORTED` recorded for a request that started before a
+ * navigation seen afterwards is taken back then; and the events of a worker's request can come
+ * after the navigation's, so a cancellation of a URL the document loads after all (before or
+ * after the cancellation is reported) is taken back too. A worker of the old document whose
+ * `importScripts` was cancelled so reports a page error, which is taken back with its request,
+ * in whichever order the two arrive. Every other error and failure is recorded.
+ */
+export function watchErrors(page, problems) {
   let navigations = 0;
   const startedAfter = new WeakMap();
   // Recorded cancellations, with the navigation count when their request started.
   const aborted = [];
   // The URLs loaded since the latest navigation.
   let loaded = new Set();
-  const takeBack = (entry) => {
-    const at = problems.indexOf(entry.text);
+  // The URLs whose cancellation was the browser's, and the page errors waiting for theirs.
+  const cancelled = new Set();
+  const importErrors = [];
+  const takeBack = (text) => {
+    const at = problems.indexOf(text);
     if (at >= 0) problems.splice(at, 1);
   };
+  const dismiss = (url) => {
+    cancelled.add(url);
+    for (const entry of importErrors.filter((e) => e.url === url)) {
+      importErrors.splice(importErrors.indexOf(entry), 1);
+      takeBack(entry.text);
+    }
+  };
+  page.on('pageerror', (err) => {
+    const text = `page error: ${err.message}`;
+    const url = IMPORT_FAILED.exec(err.message)?.[1];
+    if (url && cancelled.has(url)) return;
+    problems.push(text);
+    if (url) importErrors.push({ text, url });
+  });
   page.on('request', (req) => {
     if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
       navigations += 1;
       loaded = new Set();
       for (const entry of aborted.splice(0)) {
-        if (entry.started < navigations) takeBack(entry);
+        if (entry.started < navigations) {
+          takeBack(entry.text);
+          dismiss(entry.url);
+        }
       }
     }
     startedAfter.set(req, navigations);
@@ -208,13 +235,17 @@ export function watchFailedRequests(page, problems) {
     // request of the old document, whose events can come after the navigation's).
     for (const entry of aborted.filter((e) => e.url === req.url())) {
       aborted.splice(aborted.indexOf(entry), 1);
-      takeBack(entry);
+      takeBack(entry.text);
+      dismiss(entry.url);
     }
   });
   page.on('requestfailed', (req) => {
     const error = req.failure()?.errorText ?? '';
     const started = startedAfter.get(req) ?? navigations;
-    if (error === 'net::ERR_ABORTED' && (started < navigations || loaded.has(req.url()))) return;
+    if (error === 'net::ERR_ABORTED' && (started < navigations || loaded.has(req.url()))) {
+      dismiss(req.url());
+      return;
+    }
     const text = `request failed: ${req.url()} ${error}`;
     problems.push(text);
     if (error === 'net::ERR_ABORTED') aborted.push({ text, started, url: req.url() });
@@ -233,8 +264,7 @@ export async function openPage(context, url, { beforeLoad } = {}) {
   const problems = [];
   const origin = new URL(url).origin;
   watchConsole(page, problems);
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  watchFailedRequests(page, problems);
+  watchErrors(page, problems);
   page.on('request', (req) => {
     const u = req.url();
     if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) {
