@@ -370,6 +370,20 @@ export async function observeLongTasks(page) {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask' });
+    // The long animation frames, with the scripts each ran (printed with E2E_LOAF set).
+    window.__loafs = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__loafs.push({
+          start: e.startTime,
+          duration: e.duration,
+          // From the start of the frame's rendering (its animation-frame callbacks, style,
+          // layout, paint) to its end.
+          render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+          scripts: e.scripts.map((x) => ({ invoker: x.invoker, duration: x.duration, forcedLayout: x.forcedStyleAndLayoutDuration })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame' });
   });
 }
 
@@ -384,10 +398,24 @@ export async function longestBetween(page, since, until) {
 }
 
 /**
+ * Prints the long animation frames (over 50 ms) that started in [since, until): their length,
+ * their rendering's, and each script they ran with what invoked it (a timer, a worker's
+ * message, an animation-frame callback) and the layout it forced. The browser's own account of
+ * a long task, at no cost to the run (unlike a trace or a profile).
+ */
+async function printLongFrames(page, since, until) {
+  const frames = await page.evaluate(([a, b]) => window.__loafs.filter((e) => e.start >= a && e.start < b), [since, until]);
+  for (const f of frames) {
+    const scripts = f.scripts.map((x) => `${x.invoker} ${x.duration.toFixed(0)} ms (forced layout ${x.forcedLayout.toFixed(0)})`).join(' · ');
+    console.log(`long frame at ${f.start.toFixed(0)} ms: ${f.duration.toFixed(0)} ms, rendering ${f.render.toFixed(0)} ms; ${scripts || 'no script'}`);
+  }
+}
+
+/**
  * Runs one step of a timed journey (after observeLongTasks): `fn`, then `settle` ms for its
  * tasks to end. Returns what `fn` returned, its wall time and the longest main-thread task
  * that started meanwhile. With E2E_PROFILE set, the step's main thread is profiled too
- * (profile.mjs).
+ * (profile.mjs); with E2E_LOAF set, its long animation frames are printed.
  */
 export async function timedStep(page, fn, settle) {
   const stopProfile = PROFILE_DIR ? await startProfile(page) : null;
@@ -397,7 +425,9 @@ export async function timedStep(page, fn, settle) {
   const result = await fn();
   const wall = Date.now() - started;
   await page.waitForTimeout(settle);
-  const longest = await longestBetween(page, since, await pageNow(page));
+  const until = await pageNow(page);
+  const longest = await longestBetween(page, since, until);
+  if (process.env.E2E_LOAF) await printLongFrames(page, since, until);
   if (stopProfile) await stopProfile();
   if (stopTrace) await stopTrace();
   return { result, wall, longest };

@@ -1,6 +1,7 @@
 //! The app's components. Each view has its own module; shared widgets (the policy editor) have
 //! theirs.
 
+pub mod after_frame;
 pub mod analysis;
 pub mod app;
 pub mod ask;

@@ -26,6 +26,7 @@ use super::result::decision_label;
 use super::tests_panel::focus_result;
 use crate::analysis::client::{JobStatus, MatrixQuery, MatrixRow, use_matrix, uses_worker};
 use crate::analysis::protocol::MatrixColumns;
+use crate::components::after_frame::after_next_frame;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 use crate::text::thousands;
@@ -37,10 +38,19 @@ use crate::text::thousands;
 /// costs a layout of all the rows shown.
 pub const ROWS_PER_PAGE: usize = 25;
 
-/// How many rows one frame adds to the table at most: a band of 25 rows of the window's
-/// columns is about 1,500 buttons, whose building and layout in one frame held the page for
-/// over 100 ms; five a frame keep each frame's work short while the table fills in.
+/// How many cells one frame adds to the table at most, in whole rows (one row at least, five
+/// at most): a band of 25 rows of the window's columns is about 1,500 buttons, whose building
+/// and layout in one frame held the page for over 100 ms, and five rows of a wide window
+/// (300 cells) still made frames of 50 ms on a real account.
+const CELLS_PER_FRAME: usize = 150;
+
+/// The most rows one frame adds (a narrow window's).
 const ROWS_PER_FRAME: usize = 5;
+
+/// How many rows a frame adds when each row has `columns` cells.
+fn rows_per_frame(columns: usize) -> usize {
+    (CELLS_PER_FRAME / columns.max(1)).clamp(1, ROWS_PER_FRAME)
+}
 
 /// The width of an action column before one has been measured, in CSS pixels (a cell is at
 /// least 1.6rem wide).
@@ -161,16 +171,18 @@ fn principal_label(p: &PrincipalRef) -> String {
     }
 }
 
-/// The matrix panel. It is built in a task of its own after the rest of the Simulator has
-/// been shown: laying out the first rows was most of one long task when the view opened.
+/// The matrix panel. It is built in a task of its own once the browser has drawn the rest of
+/// the Simulator: laying out the first rows was most of one long task when the view opened,
+/// and built in a zero timeout, its first measure of a column laid out the whole view (50 ms
+/// on a real account).
 #[component]
 pub fn MatrixPanel() -> Html {
     let ready = use_state(|| false);
     {
         let ready = ready.clone();
         use_effect_with((), move |_| {
-            let timeout = Timeout::new(0, move || ready.set(true));
-            move || drop(timeout)
+            let later = after_next_frame(move || ready.set(true));
+            move || drop(later)
         });
     }
     if *ready {
@@ -202,7 +214,7 @@ fn MatrixBody() -> Html {
     // How many rows are rendered (the legend counts every computed row).
     let rows_shown = use_state(|| ROWS_PER_PAGE);
     // How many rows are in the table: they follow `rows_shown` (and the rows computed)
-    // [`ROWS_PER_FRAME`] at a time, one step per animation frame.
+    // a few at a time ([`rows_per_frame`]), one step per animation frame.
     let rendered = use_state(|| 0usize);
     // The action columns rendered, [start, end): a real account's matrix is 300 columns, and
     // 25 rows of them were 15,000 elements built at once. The others are spacers whose width
@@ -254,11 +266,14 @@ fn MatrixBody() -> Html {
     });
     let wanted = (*rows_shown).min(progress.rows.len());
     {
+        // The cells of a row: the columns of the window.
+        let columns = progress.actions.as_ref().map_or(0, |a| a.len()) + root_only_tasks().len();
+        let step = rows_per_frame(window.1.min(columns).saturating_sub(window.0.min(columns)));
         let rendered = rendered.clone();
         use_effect_with((wanted, *rendered), move |&(wanted, now)| {
             let frame = if now < wanted {
                 Some(gloo::render::request_animation_frame(move |_| {
-                    rendered.set((now + ROWS_PER_FRAME).min(wanted));
+                    rendered.set((now + step).min(wanted));
                 }))
             } else {
                 if now > wanted {
@@ -388,14 +403,23 @@ fn MatrixBody() -> Html {
         })
     };
     {
-        // After each render: measure a column, size the spacers, and widen the window to the
-        // box's width.
+        // After a render that changed the columns (their window, their number, the focused
+        // row's): measure a column, size the spacers, and widen the window to the box's width.
+        // Not after the renders that only add rows: each read here lays the page out, and a
+        // band of rows would then be laid out twice, once here and once by the frame.
         let (scroll_ref, before_ref, after_ref) =
             (scroll_ref.clone(), before_ref.clone(), after_ref.clone());
         let column_px = column_px.clone();
         let window = window.clone();
         let refocus_cell = refocus_cell.clone();
-        use_effect(move || {
+        let columns = (
+            head_start,
+            head_end,
+            columns_total,
+            columns_known,
+            (*focus_row).clone(),
+        );
+        use_effect_with(columns, move |_| {
             let Some(scroll) = scroll_ref.cast::<web_sys::Element>() else {
                 return;
             };
@@ -659,5 +683,42 @@ fn MatrixRowView(props: &MatrixRowProps) -> Html {
                 <td class="matrix-spacer" aria-hidden="true" colspan={(props.total - end).to_string()}></td>
             }
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_adds_rows_of_at_most_its_share_of_cells() {
+        // A narrow window (the iam service on a phone): the most rows a frame adds.
+        assert_eq!(rows_per_frame(20), ROWS_PER_FRAME);
+        assert_eq!(rows_per_frame(30), ROWS_PER_FRAME);
+        // A laptop's window of 60 columns: two rows, 120 cells.
+        assert_eq!(rows_per_frame(60), 2);
+        assert_eq!(rows_per_frame(76), 1);
+        // A row wider than the share (the focused row's every column) still enters alone.
+        assert_eq!(rows_per_frame(2_000), 1);
+        // No columns known yet: nothing to build, the most rows.
+        assert_eq!(rows_per_frame(0), ROWS_PER_FRAME);
+    }
+
+    #[test]
+    fn the_window_is_the_columns_in_view_with_overscan() {
+        // 1,000 px of 27 px columns from the left: 38 in view and 10 beyond the right edge,
+        // in steps of ten.
+        let (start, end) = column_window(0.0, 1000.0, COLUMN_PX, usize::MAX);
+        assert_eq!(start, 0);
+        assert!(end >= 38 + OVERSCAN, "{end}");
+        assert!(end <= 38 + OVERSCAN + COLUMN_STEP, "{end}");
+        // Scrolled, the window starts OVERSCAN columns before the first in view, on a step.
+        let (start, _) = column_window(2700.0, 1000.0, COLUMN_PX, usize::MAX);
+        assert!(
+            start <= 100 - OVERSCAN && start % COLUMN_STEP == 0,
+            "{start}"
+        );
+        // Never past the columns there are.
+        assert_eq!(column_window(0.0, 1000.0, COLUMN_PX, 12), (0, 12));
     }
 }
