@@ -651,9 +651,22 @@ pub fn use_scenario_findings(
             let key = query.key();
             let listener = {
                 let query = query.clone();
+                // The findings read so far: they come a message (a task) at a time, and are
+                // shown once the job is done.
+                let read: RefCell<Result<Vec<Finding>, String>> = RefCell::new(Ok(Vec::new()));
                 Callback::from(move |response: Response| {
                     let findings = match response {
-                        Response::Findings { json, .. } => read_findings(&json),
+                        Response::Findings { json, .. } => {
+                            let mut read = read.borrow_mut();
+                            if let Ok(so_far) = read.as_mut() {
+                                match read_findings(&json) {
+                                    Ok(more) => so_far.extend(more),
+                                    Err(e) => *read = Err(e),
+                                }
+                            }
+                            return;
+                        }
+                        Response::Done { .. } => read.replace(Ok(Vec::new())),
                         Response::Failed { message, .. } => Err(message),
                         _ => return,
                     };

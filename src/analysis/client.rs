@@ -108,8 +108,9 @@ impl Lane {
         }
     }
 
-    /// Sends the scenario `scenario_id`'s JSON in parts, one per task; the requests sent
-    /// meanwhile follow it.
+    /// Sends the scenario `scenario_id`'s JSON in parts, one per task, starting in a task
+    /// after this one (which is often the render of the new scenario, and a part is a copy of
+    /// a megabyte into a message); the requests sent meanwhile follow it.
     fn send_scenario(self: &Rc<Self>, scenario_id: u64, json: Rc<str>) {
         self.outbox.borrow_mut().push_back(Outgoing::Part {
             scenario_id,
@@ -117,7 +118,7 @@ impl Lane {
             start: 0,
         });
         if !self.pumping.replace(true) {
-            self.pump();
+            self.pump_later();
         }
     }
 
@@ -150,7 +151,12 @@ impl Lane {
                 }
             }
         }
-        // A lane dropped meanwhile (its worker closed) sends nothing more.
+        self.pump_later();
+    }
+
+    /// Runs [`Lane::pump`] in a task of its own; a lane dropped meanwhile (its worker closed)
+    /// sends nothing more.
+    fn pump_later(self: &Rc<Self>) {
         let lane = Rc::downgrade(self);
         Timeout::new(0, move || {
             if let Some(lane) = lane.upgrade() {
@@ -537,10 +543,16 @@ impl Client {
                             Ok((scenario, json)) => {
                                 let scenario = Rc::new(scenario);
                                 scenario_json::remember(&scenario, Rc::from(json));
-                                listener.emit(ImportEvent::Done {
-                                    scenario,
-                                    summary: Rc::new(ImportSummary::from(report)),
-                                });
+                                // The scenario opens (the workspace of a real account renders)
+                                // in a task after the one that joined its text.
+                                let listener = listener.clone();
+                                Timeout::new(0, move || {
+                                    listener.emit(ImportEvent::Done {
+                                        scenario,
+                                        summary: Rc::new(ImportSummary::from(report)),
+                                    });
+                                })
+                                .forget();
                             }
                             Err(e) => listener.emit(ImportEvent::Failed(format!(
                                 "The imported scenario could not be read on the page ({e})."
@@ -677,7 +689,7 @@ impl Client {
     }
 
     /// Asks the worker for the findings of `scenario` (with the action catalog's checks when
-    /// `with_catalog`), followed by `listener` (a [`Response::Findings`], then `Done`); returns
+    /// `with_catalog`), followed by `listener` ([`Response::Findings`] messages, then `Done`); returns
     /// the job's number, for [`Client::cancel`]. In the interactive worker, which keeps the
     /// validations from one revision to the next. Without a worker, the page computes the
     /// findings itself (`super::findings::use_scenario_findings`): the job fails at once.

@@ -449,13 +449,14 @@ pub enum Response {
         /// The files, or why not.
         result: Result<ExportData, ExportFailure>,
     },
-    /// The findings of a findings `job`: the engine's findings as JSON (their targets and
-    /// fixes are internally tagged enums, which bincode cannot read back), read by
-    /// `super::findings::read_findings`.
+    /// Findings of a findings `job`, the next of them in order: the engine's findings as JSON
+    /// (their targets and fixes are internally tagged enums, which bincode cannot read back),
+    /// read by `super::findings::read_findings`. A job sends as many as it takes
+    /// (`super::findings::FINDINGS_PER_MESSAGE` findings each), then `Done`.
     Findings {
         /// The job.
         job: u64,
-        /// The findings, a JSON array.
+        /// Findings, a JSON array.
         json: String,
     },
     /// `job` is complete: every row has been sent.

@@ -422,8 +422,9 @@ impl AnalysisWorker {
             };
             let (to, scenario) = (running.to, Rc::clone(&running.scenario));
             self.running.remove(&id);
-            let json = findings_json(&scenario, catalog.as_deref(), &self.validations);
-            scope.respond(to, Response::Findings { job: id, json });
+            for json in findings_json(&scenario, catalog.as_deref(), &self.validations) {
+                scope.respond(to, Response::Findings { job: id, json });
+            }
             scope.respond(to, Response::Done { job: id });
             return;
         }

@@ -29,7 +29,7 @@ use super::ctx::{CanvasCtx, card_selector, connect, focus_later};
 use super::lane_list::{LaneList, Row};
 use super::lanes::Lane;
 use super::link_layer::{Drawn, KeyedLink, measure};
-use super::links::{CardKey, Link, aws_in_use, change_marks, links, path_drawing};
+use super::links::{CardKey, Link, aws_in_use, change_marks, links, links_by_policy, path_drawing};
 use super::path_banner::PathBanner;
 use crate::analysis::account::{Comparison, EscalationProgress};
 use crate::store::{Action, View, use_store};
@@ -194,6 +194,10 @@ pub fn Canvas() -> Html {
         move |_| links(&scenario)
     });
     let links_now: Rc<Vec<Link>> = Rc::clone(&all_links);
+    let policy_links = use_memo(revision, {
+        let all_links = Rc::clone(&all_links);
+        move |_| links_by_policy(&all_links)
+    });
     // The escalation path the analysis view asked to show, looked up in the analysis of this
     // very revision (a path that is gone, or an analysis still following an edit, draws
     // nothing).
@@ -429,6 +433,7 @@ pub fn Canvas() -> Html {
         on_drop: handles.on_drop.clone(),
         on_active: handles.on_active.clone(),
         links: Rc::clone(&links_now),
+        policy_links: Rc::clone(&policy_links),
         announce: announce.clone(),
         unpin: handles.unpin.clone(),
         order: Rc::clone(&order),

@@ -3,6 +3,7 @@
 //! selecting a card's entity and moving focus to a card. The canvas provides the context and
 //! the cards read it; neither imports the other.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use iam_engine::scenario::EditError;
@@ -26,6 +27,9 @@ pub struct CanvasCtx {
     pub on_active: Callback<Option<CardKey>>,
     /// Every link of the scenario.
     pub links: Rc<Vec<Link>>,
+    /// The links of each policy card, by their place in `links` (see
+    /// [`links_by_policy`](super::links::links_by_policy)).
+    pub policy_links: Rc<HashMap<CardKey, Vec<usize>>>,
     /// Says something in the canvas's status line (read out politely by screen readers).
     pub announce: Callback<String>,
     /// Takes an unattached AWS-managed policy off the canvas.

@@ -286,6 +286,19 @@ pub fn links(scenario: &Scenario) -> Vec<Link> {
     out
 }
 
+/// The links that start at each policy card (its attachments and boundaries), as indexes into
+/// `links`, in their order: a policy card's chips read them instead of looking at every
+/// identity of the account (thousands in a real one) for each policy card shown.
+pub fn links_by_policy(links: &[Link]) -> HashMap<CardKey, Vec<usize>> {
+    let mut out: HashMap<CardKey, Vec<usize>> = HashMap::new();
+    for (i, link) in links.iter().enumerate() {
+        if matches!(link.kind, LinkKind::Attached | LinkKind::Boundary) {
+            out.entry(link.from.clone()).or_default().push(i);
+        }
+    }
+    out
+}
+
 /// The card a place of the analysis is shown on.
 pub fn card_of_place(place: &Place) -> CardKey {
     match place {
@@ -648,6 +661,23 @@ mod tests {
         );
         assert!(all[0].touches(&CardKey::Group("administrators".into())));
         assert!(!all[0].touches(&CardKey::Role("ops".into())));
+    }
+
+    #[test]
+    fn a_policy_cards_links_are_found_by_index_in_order_and_memberships_are_not() {
+        let s = admin_setup();
+        let all = links(&s);
+        let index = links_by_policy(&all);
+        let admin = CardKey::Aws("arn:aws:iam::aws:policy/AdministratorAccess".into());
+        // Attached to the group, then to the role: the scenario's order.
+        assert_eq!(index.get(&admin), Some(&vec![3, 4]));
+        // A boundary is the policy's link too (the card's own spelling of its name).
+        assert_eq!(index.get(&CardKey::Policy("Bound".into())), Some(&vec![2]));
+        // A membership starts at a user: no entry for it.
+        assert_eq!(index.get(&CardKey::User("admin".into())), None);
+        // The missing policy the role names draws no link, so it has none.
+        assert_eq!(index.get(&CardKey::Policy("missing".into())), None);
+        assert_eq!(index.values().map(Vec::len).sum::<usize>(), all.len() - 1);
     }
 
     #[test]

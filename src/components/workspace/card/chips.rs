@@ -1,12 +1,14 @@
 //! A card's links written out as chips, each with a remove button: the same links the canvas
 //! draws, readable where the lines are hidden (phones) and by screen readers.
 
+use std::collections::HashMap;
+
 use iam_engine::scenario::{EditError, IdentityRef, PolicyRef, Scenario};
 use yew::prelude::*;
 
 use super::state::CardState;
 use crate::components::workspace::ctx::{CanvasCtx, card_selector, focus_later};
-use crate::components::workspace::links::{CardKey, LinkKind};
+use crate::components::workspace::links::{CardKey, Link, LinkKind};
 use crate::store::{StoreHandle, edit, use_store};
 
 /// A written-out link of a card: its words, and how to remove it.
@@ -67,8 +69,15 @@ pub fn remove(store: &StoreHandle, removal: &Removal) -> Result<String, EditErro
     }
 }
 
-/// The chips of a card: every link it has, in words.
-pub fn chips(scenario: &Scenario, card: &CardKey) -> Vec<Chip> {
+/// The chips of a card: every link it has, in words. A policy card's come from the scenario's
+/// `links` through `policy_links` (see
+/// [`links_by_policy`](crate::components::workspace::links::links_by_policy)).
+pub fn chips(
+    scenario: &Scenario,
+    card: &CardKey,
+    links: &[Link],
+    policy_links: &HashMap<CardKey, Vec<usize>>,
+) -> Vec<Chip> {
     let mut out = Vec::new();
     let attachments = |out: &mut Vec<Chip>,
                        identity: IdentityRef,
@@ -157,56 +166,31 @@ pub fn chips(scenario: &Scenario, card: &CardKey) -> Vec<Chip> {
             let Some(me) = card.policy() else {
                 return out;
             };
-            // Every identity of the account is looked at (thousands in a real one, for each
-            // policy card shown): only those the policy is on are named.
-            let mut each = |name: &str,
-                            identity: fn(String) -> IdentityRef,
-                            managed: &[PolicyRef],
-                            boundary: Option<&PolicyRef>| {
-                let attached = managed.iter().any(|r| r.same(&me));
-                let bounds = boundary.is_some_and(|b| b.same(&me));
-                if !attached && !bounds {
-                    return;
-                }
-                let identity = identity(name.to_owned());
+            // The policy's own links, from the canvas's index: the identities it is attached
+            // to or bounds, in the scenario's order (looking at every identity of a real
+            // account for each policy card shown made the workspace's first render long).
+            let indexes = policy_links.get(card).map_or(&[][..], Vec::as_slice);
+            for link in indexes.iter().filter_map(|&i| links.get(i)) {
+                let Some(identity) = link.to.identity() else {
+                    continue;
+                };
                 let what = identity.to_string();
-                if attached {
-                    out.push(Chip {
-                        text: format!("on {what}"),
-                        kind: LinkKind::Attached,
-                        other: CardKey::from_identity(&identity),
-                        remove_label: format!("Detach {} from {what}", me.name()),
-                        remove: Removal::Detach(identity.clone(), me.clone()),
-                    });
-                }
-                if bounds {
-                    out.push(Chip {
+                out.push(match link.kind {
+                    LinkKind::Boundary => Chip {
                         text: format!("boundary of {what}"),
                         kind: LinkKind::Boundary,
-                        other: CardKey::from_identity(&identity),
+                        other: link.to.clone(),
                         remove_label: format!("Remove the permissions boundary of {what}"),
                         remove: Removal::Boundary(identity),
-                    });
-                }
-            };
-            for u in &scenario.users {
-                each(
-                    &u.name,
-                    IdentityRef::User,
-                    &u.managed_policies,
-                    u.permissions_boundary.as_ref(),
-                );
-            }
-            for g in &scenario.groups {
-                each(&g.name, IdentityRef::Group, &g.managed_policies, None);
-            }
-            for r in &scenario.roles {
-                each(
-                    &r.name,
-                    IdentityRef::Role,
-                    &r.managed_policies,
-                    r.permissions_boundary.as_ref(),
-                );
+                    },
+                    _ => Chip {
+                        text: format!("on {what}"),
+                        kind: LinkKind::Attached,
+                        other: link.to.clone(),
+                        remove_label: format!("Detach {} from {what}", me.name()),
+                        remove: Removal::Detach(identity, me.clone()),
+                    },
+                });
             }
         }
         CardKey::Root | CardKey::Organization | CardKey::Resource(..) => {}
@@ -240,7 +224,7 @@ pub fn Chips(props: &ChipsProps) -> Html {
         return html! {};
     };
     let card = &props.card;
-    let chip_list = chips(&store.scenario, card);
+    let chip_list = chips(&store.scenario, card, &ctx.links, &ctx.policy_links);
     if chip_list.is_empty() {
         return match card {
             CardKey::Aws(_) | CardKey::Policy(_) => {
