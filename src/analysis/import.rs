@@ -22,7 +22,8 @@ pub use super::protocol::{ImportInput, ImportReport, NamedText, SkippedData};
 /// documents strings full of escapes, took 30 to 50 ms).
 pub const PIECE_BYTES: usize = 64 * 1024;
 
-/// How many bytes of a file are read, decoded and sent to the worker at a time.
+/// How many bytes of a file are read, decoded and sent to the worker at a time. (Parts of
+/// 1 MiB made the L account's import 1.4 s instead of 0.9 s, for no lower peak of memory.)
 pub const PART_BYTES: usize = 4 * 1024 * 1024;
 
 /// Where to cut `bytes` (a part of a UTF-8 file) so that the first piece ends with a whole

@@ -183,7 +183,13 @@ async fn send_parts(file: &web_sys::File, job: u64) -> Result<(), String> {
         if !import_progress::is_current(job) {
             return Ok(());
         }
-        carry.extend(js_sys::Uint8Array::new(&buffer).to_vec());
+        // Straight into the bytes carried over (no copy of the part of its own).
+        let bytes = js_sys::Uint8Array::new(&buffer);
+        let at = carry.len();
+        carry.resize(at + bytes.length() as usize, 0);
+        if let Some(tail) = carry.get_mut(at..) {
+            bytes.copy_to(tail);
+        }
         let cut = if last {
             carry.len()
         } else {
