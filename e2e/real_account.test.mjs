@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, openPage, showView, observeLongTasks, shootLaptopAndPhone, pageNow, longestBetween, timedStep } from './lib/harness.mjs';
+import { startServer, launchBrowser, openPage, showView, observeLongTasks, shootLaptopAndPhone, screenshotDir, pageNow, longestBetween, timedStep } from './lib/harness.mjs';
 import { SHAPES, REAL_ACCOUNT, authorizationDetails } from './lib/accounts.mjs';
 import { followMemory, describe as describeMemory, mib } from './lib/memory.mjs';
 
@@ -80,6 +80,15 @@ test('a real account: import the file, find a role, the access matrix for a serv
       return (await now(page)) - started;
     });
     assert.match(await page.locator('.lane-roles .lane-count').innerText(), new RegExp(thousands(shape.roles)));
+    // The viewport only: the whole page is the height of 5,000 role cards.
+    const shots = screenshotDir();
+    if (shots) {
+      await page.screenshot({ path: `${shots}/real-account-workspace-laptop.png` });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator('.lane-roles [data-card^="role:"]').first().waitFor({ state: 'visible', timeout: 30000 });
+      await page.screenshot({ path: `${shots}/real-account-workspace-phone.png` });
+      await page.setViewportSize({ width: 1366, height: 768 });
+    }
 
     // 3. Search the workspace for a role from the middle of the list (no other role's name
     // contains its name).
