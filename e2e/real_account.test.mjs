@@ -4,7 +4,8 @@
 // account. A long-task observer (PerformanceObserver 'longtask') records every main-thread task
 // over 50 ms; the journey PRINTS the longest task of each step and of the whole journey, the
 // times the issue's benchmark table asks for and the tab's peak memory (the renderer process's
-// peak resident size and the JavaScript heap). It asserts behaviour only (the file imports, the
+// peak resident size, its own pages apart from those mapped from Chromium's files, and the
+// JavaScript heap). It asserts behaviour only (the file imports, the
 // role is found, the matrix has the service's actions as columns and a row per principal,
 // scrolling shows more rows, who-can answers), never time or memory.
 //
@@ -194,6 +195,9 @@ test('a real account: import the file, find a role, the access matrix for a serv
     console.log(`journey: who-can, one action over the whole account: ${whoCanMs} ms in the worker ("${whoCan.trim()}")`);
     console.log(`journey: longest main-thread task of the journey: ${overall.toFixed(0)} ms`);
     console.log(`journey: peak memory: renderer ${renderer ? `${mib(renderer.peak)} (resident now ${mib(renderer.now)})` : 'not measured (no /proc)'}; JavaScript heap ${mib(heapUsed)} used of ${mib(heapTotal)}`);
+    // What Chrome's task manager counts as a tab's memory leaves out the pages mapped from
+    // Chromium's own files, which every process shares.
+    if (renderer) console.log(`journey: peak memory of the tab's own pages: ${mib(renderer.highestOwn)} (the largest sample; the renderer's peak less its ${mib(renderer.file)} of pages mapped from Chromium's files: ${mib(renderer.peak - renderer.file)})`);
     const sizes = (list) => (list.length ? list.map(mib).join(' + ') : 'not seen');
     if (fullest) console.log(`journey: largest resident sample: ${mib(fullest.resident)} at ${fullest.at.toFixed(1)} s, with ${fullest.live}`);
     console.log(`journey: peak memory by part: page wasm ${sizes(pageWasm)}; ${workers.map((w) => `${w.name} wasm ${sizes(w.wasm)}, JS heap ${mib(w.heap)}${w.alive ? '' : ' (ended)'}`).join('; ') || 'no worker'}`);

@@ -13,13 +13,21 @@ import { readFileSync } from 'node:fs';
 
 const KIB = 1024;
 
-/** `VmHWM` and `VmRSS` of process `pid` in bytes, or undefined where /proc cannot tell. */
+/**
+ * `VmHWM` and `VmRSS` of process `pid` in bytes, and of the resident pages those that are the
+ * process's own (`RssAnon` + `RssShmem`: its heaps, wasm memories, compiled code) and those
+ * mapped from files (`RssFile`: Chromium's own binary and libraries, shared with every other
+ * process; Chrome's task manager leaves them out of a tab's memory footprint); undefined where
+ * /proc cannot tell.
+ */
 function residentOf(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN) * KIB;
     const peak = field('VmHWM');
-    return Number.isFinite(peak) ? { peak, now: field('VmRSS') } : undefined;
+    return Number.isFinite(peak)
+      ? { peak, now: field('VmRSS'), own: field('RssAnon') + field('RssShmem'), file: field('RssFile') }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -131,7 +139,10 @@ export async function followMemory(context, page, { every = 250 } = {}) {
   // The largest renderer's peak so far, kept across samples: Chromium resets a process's
   // high-water mark itself now and then (the peak read at the end can be lower than one read
   // before), so the peak is the highest VmHWM any sample read.
+  // The largest of the renderer's own pages (see residentOf) any sample read: there is no
+  // high-water mark of them, so a peak between two samples is missed.
   let highest;
+  let highestOwn = 0;
   const largestRenderer = async () => {
     let renderer;
     for (const pid of await renderers()) {
@@ -139,7 +150,8 @@ export async function followMemory(context, page, { every = 250 } = {}) {
       if (r && (!renderer || r.peak > renderer.peak)) renderer = { pid, ...r };
     }
     if (renderer && (!highest || renderer.peak > highest.peak)) highest = { peak: renderer.peak };
-    return renderer && { ...renderer, highest: highest.peak };
+    if (renderer) highestOwn = Math.max(highestOwn, renderer.own);
+    return renderer && { ...renderer, highest: highest.peak, highestOwn };
   };
 
   let pageHeap = 0;
@@ -214,9 +226,11 @@ export async function followMemory(context, page, { every = 250 } = {}) {
     return breakdown();
   };
   /**
-   * The peaks so far: `renderer` is the largest renderer's { pid, peak, now } in bytes (the
-   * journey's tab, the only page of its browser: the others are the browser's spare and its
-   * own UI; `peak` the highest VmHWM any sample read), undefined
+   * The peaks so far: `renderer` is the largest renderer's { pid, peak, now, own, file,
+   * highestOwn } in bytes (the journey's tab, the only page of its browser: the others are the
+   * browser's spare and its own UI; `peak` the highest VmHWM any sample read; `own` and `file`
+   * its own and its file-backed resident pages now; `highestOwn` the largest own pages any
+   * sample read), undefined
    * where it cannot be read; `heapUsed` / `heapTotal` in bytes; `pageWasm`
    * the page's wasm memories' largest sizes; `workers` each worker's largest wasm memories and
    * JavaScript heap; `fullest` the sample with the largest resident size: { resident (bytes),
