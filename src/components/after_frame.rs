@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use gloo::render::{AnimationFrame, request_animation_frame};
 use gloo::timers::callback::Timeout;
+use yew::prelude::*;
 
 /// Work waiting for the next frame; dropping it cancels the work.
 pub struct AfterFrame {
@@ -35,5 +36,33 @@ pub fn after_next_frame(f: impl FnOnce() + 'static) -> AfterFrame {
     AfterFrame {
         _frame: frame,
         timeout,
+    }
+}
+
+/// Props of [`Deferred`].
+#[derive(Properties, PartialEq)]
+pub struct DeferredProps {
+    /// What is rendered once the browser has drawn the rest.
+    pub children: Html,
+}
+
+/// Renders its children from the task after the browser's next frame on, not in the task that
+/// mounts it: a part of a view that is long to build (the Simulator's policies in play on a
+/// real account) then does not lengthen the task that shows the view. Once shown, it follows
+/// its props at once.
+#[component]
+pub fn Deferred(props: &DeferredProps) -> Html {
+    let ready = use_state(|| false);
+    {
+        let ready = ready.clone();
+        use_effect_with((), move |_| {
+            let later = after_next_frame(move || ready.set(true));
+            move || drop(later)
+        });
+    }
+    if *ready {
+        props.children.clone()
+    } else {
+        Html::default()
     }
 }

@@ -130,6 +130,12 @@ async fn a_group_deny_typed_in_place_flips_the_decision_and_is_highlighted() {
     let (root, store) = mount("seed-admin-template").await;
     ask(&store, "user/admin", "iam:CreateUser", "*");
     decision(&root, "allowed").await;
+    // The policies in play follow the decision a frame later.
+    find(
+        &root,
+        "[data-action=\"add-inline-policy\"][data-owner=\"group administrators\"]",
+    )
+    .await;
     click(
         &root,
         "[data-action=\"add-inline-policy\"][data-owner=\"group administrators\"]",

@@ -222,6 +222,9 @@ fn MatrixBody() -> Html {
     // policy refuses style attributes).
     let window = use_state(|| column_window(0.0, 1000.0, COLUMN_PX, usize::MAX));
     let column_px = use_mut_ref(|| COLUMN_PX);
+    // The columns' shape (how many, whether known, the focused row) the box was last measured
+    // for: a render that only moved the window measures nothing.
+    let measured_for = use_mut_ref(|| None::<(usize, bool, Option<String>)>);
     // The focused cell when the rendered columns last moved, to give the focus back to.
     let refocus_cell = use_mut_ref(|| None::<(String, String)>);
     // The row of the cell with the keyboard focus: it has every column, so that Tab walks the
@@ -404,55 +407,56 @@ fn MatrixBody() -> Html {
     };
     {
         // After a render that changed the columns (their window, their number, the focused
-        // row's): measure a column, size the spacers, and widen the window to the box's width.
-        // Not after the renders that only add rows: each read here lays the page out, and a
-        // band of rows would then be laid out twice, once here and once by the frame.
+        // row's): size the spacers, and, unless only the window moved (a scroll, whose handler
+        // read the box's place itself), measure a column and widen the window to the box's
+        // width. Not after the renders that only add rows, nor a scroll's: each read here lays
+        // the page out, and the table would then be laid out twice, once here and once by the
+        // frame.
         let (scroll_ref, before_ref, after_ref) =
             (scroll_ref.clone(), before_ref.clone(), after_ref.clone());
         let column_px = column_px.clone();
         let window = window.clone();
         let refocus_cell = refocus_cell.clone();
-        let columns = (
-            head_start,
-            head_end,
-            columns_total,
-            columns_known,
-            (*focus_row).clone(),
-        );
-        use_effect_with(columns, move |_| {
+        let measured_for = measured_for.clone();
+        let shape = (columns_total, columns_known, (*focus_row).clone());
+        use_effect_with((head_start, head_end, shape), move |(_, _, shape)| {
             let Some(scroll) = scroll_ref.cast::<web_sys::Element>() else {
                 return;
             };
             if let Some(cell) = refocus_cell.borrow_mut().take() {
                 refocus(&scroll, &cell);
             }
-            if let Ok(Some(th)) = scroll.query_selector("thead th.col-action") {
-                let w = th.get_bounding_client_rect().width();
-                if w > 1.0 {
-                    *column_px.borrow_mut() = w;
+            let measure = measured_for.borrow().as_ref() != Some(shape);
+            let next = measure.then(|| {
+                *measured_for.borrow_mut() = Some(shape.clone());
+                if let Ok(Some(th)) = scroll.query_selector("thead th.col-action") {
+                    let w = th.get_bounding_client_rect().width();
+                    if w > 1.0 {
+                        *column_px.borrow_mut() = w;
+                    }
                 }
-            }
+                // Every read of the layout before the writes below: a read after a write
+                // makes the browser lay the page out again. A box that does not scroll (no
+                // style sheet: a test, a host page's own styles) has no view to follow: every
+                // column is rendered.
+                let scrolls = gloo::utils::window()
+                    .get_computed_style(&scroll)
+                    .ok()
+                    .flatten()
+                    .and_then(|style| style.get_property_value("overflow-x").ok())
+                    .is_none_or(|overflow| overflow != "visible");
+                if scrolls {
+                    column_window(
+                        f64::from(scroll.scroll_left()),
+                        f64::from(scroll.client_width()),
+                        *column_px.borrow(),
+                        usize::MAX,
+                    )
+                } else {
+                    (0, usize::MAX)
+                }
+            });
             let px = *column_px.borrow();
-            // Every read of the layout before the writes below: a read after a write makes the
-            // browser lay the page out again, and this runs on each frame that adds rows.
-            // A box that does not scroll (no style sheet: a test, a host page's own styles)
-            // has no view to follow: every column is rendered.
-            let scrolls = gloo::utils::window()
-                .get_computed_style(&scroll)
-                .ok()
-                .flatten()
-                .and_then(|style| style.get_property_value("overflow-x").ok())
-                .is_none_or(|overflow| overflow != "visible");
-            let next = if scrolls {
-                column_window(
-                    f64::from(scroll.scroll_left()),
-                    f64::from(scroll.client_width()),
-                    px,
-                    usize::MAX,
-                )
-            } else {
-                (0, usize::MAX)
-            };
             let size = |node: &NodeRef, columns: usize| {
                 if let Some(el) = node.cast::<web_sys::HtmlElement>() {
                     let width = format!("{}px", (columns as f64 * px).round());
@@ -465,7 +469,10 @@ fn MatrixBody() -> Html {
             };
             size(&before_ref, head_start);
             size(&after_ref, columns_total.saturating_sub(head_end));
-            if next != *window && focused_cell().is_none() {
+            if let Some(next) = next
+                && next != *window
+                && focused_cell().is_none()
+            {
                 window.set(next);
             }
         });

@@ -98,6 +98,7 @@ mod result_panel {
     use super::result::{
         Explanation, PoliciesInPlay, RootTaskAnswer, decision_class, decision_label,
     };
+    use crate::components::after_frame::Deferred;
     use crate::store::use_store;
 
     /// Props of [`ResultPanel`].
@@ -174,8 +175,12 @@ mod result_panel {
                         { conditional.unwrap_or_default() }
                         <Explanation scenario={store.scenario.clone()} result={Rc::new(detail.clone())}
                             denied_message={denied_message.clone().map(AttrValue::from)} />
-                        <PoliciesInPlay principal={store.request.principal.clone()}
-                            answer={props.answer.clone()} />
+                        // A real account's principal has many policies, each an editor:
+                        // they are built a frame after the decision is shown.
+                        <Deferred>
+                            <PoliciesInPlay principal={store.request.principal.clone()}
+                                answer={props.answer.clone()} />
+                        </Deferred>
                     </>
                 }
             }
