@@ -44,12 +44,15 @@ pub fn after_next_frame(f: impl FnOnce() + 'static) -> AfterFrame {
 pub struct DeferredProps {
     /// What is rendered once the browser has drawn the rest.
     pub children: Html,
+    /// What stands for it until then (nothing by default).
+    #[prop_or_default]
+    pub fallback: Html,
 }
 
 /// Renders its children from the task after the browser's next frame on, not in the task that
-/// mounts it: a part of a view that is long to build (the Simulator's policies in play on a
-/// real account) then does not lengthen the task that shows the view. Once shown, it follows
-/// its props at once.
+/// mounts it, with `fallback` meanwhile: a part of a view that is long to build (the Simulator's
+/// policies in play and its access matrix on a real account) then does not lengthen the task
+/// that shows the view. Once shown, it follows its props at once.
 #[component]
 pub fn Deferred(props: &DeferredProps) -> Html {
     let ready = use_state(|| false);
@@ -63,6 +66,6 @@ pub fn Deferred(props: &DeferredProps) -> Html {
     if *ready {
         props.children.clone()
     } else {
-        Html::default()
+        props.fallback.clone()
     }
 }

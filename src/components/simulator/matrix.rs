@@ -26,7 +26,7 @@ use super::result::decision_label;
 use super::tests_panel::focus_result;
 use crate::analysis::client::{JobStatus, MatrixQuery, MatrixRow, use_matrix, uses_worker};
 use crate::analysis::protocol::MatrixColumns;
-use crate::components::after_frame::after_next_frame;
+use crate::components::after_frame::Deferred;
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
 use crate::text::thousands;
@@ -177,23 +177,16 @@ fn principal_label(p: &PrincipalRef) -> String {
 /// on a real account).
 #[component]
 pub fn MatrixPanel() -> Html {
-    let ready = use_state(|| false);
-    {
-        let ready = ready.clone();
-        use_effect_with((), move |_| {
-            let later = after_next_frame(move || ready.set(true));
-            move || drop(later)
-        });
-    }
-    if *ready {
-        html! { <MatrixBody /> }
-    } else {
-        html! {
-            <section class="sim-matrix" aria-labelledby="sim-matrix-heading" aria-busy="true">
-                <h3 id="sim-matrix-heading">{ "Access matrix" }</h3>
-                <p class="muted">{ "Preparing the matrix…" }</p>
-            </section>
-        }
+    let preparing = html! {
+        <section class="sim-matrix" aria-labelledby="sim-matrix-heading" aria-busy="true">
+            <h3 id="sim-matrix-heading">{ "Access matrix" }</h3>
+            <p class="muted">{ "Preparing the matrix…" }</p>
+        </section>
+    };
+    html! {
+        <Deferred fallback={preparing}>
+            <MatrixBody />
+        </Deferred>
     }
 }
 
