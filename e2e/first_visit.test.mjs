@@ -65,11 +65,11 @@ function splitFiles(files) {
   return files.filter((f) => f.startsWith('split/') && f.endsWith('.wasm')).sort();
 }
 
-test('the app\'s first visit fetches the main module and the workspace\'s chunks, nothing of the other views', async () => {
+test('the app\'s first visit fetches the main module, the app\'s and the workspace\'s chunks, nothing of the other views', async () => {
   const server = await startServer();
   try {
     const files = await firstVisit(server, server.url, 'main[data-view="workspace"] .workspace-view');
-    if (split) assert.deepEqual(splitFiles(files), [...parts.workspace].sort());
+    if (split) assert.deepEqual(splitFiles(files), [...new Set([...parts.app, ...parts.workspace])].sort());
     report('the app', files, '350 KB gzip');
   } finally {
     await server.close();
@@ -82,6 +82,23 @@ test('a compact embed\'s first visit fetches the main module and the compact vie
     const files = await firstVisit(server, `${server.url}?embed&view=decision${fragment}`, '.embed-view[data-view="decision"] .embed-card');
     if (split) assert.deepEqual(splitFiles(files), [...parts.embed].sort());
     report('a compact embed (view=decision)', files, '300 KB brotli');
+  } finally {
+    await server.close();
+  }
+});
+
+test('an app whose own chunk cannot be fetched says so in the page', { skip: !split && 'not a split build' }, async () => {
+  const server = await startServer();
+  try {
+    await withFreshBrowser(async (browser) => {
+      const own = parts.app.filter((f) => !parts.embed.includes(f)).map((f) => f.split('/').pop());
+      await browser.context.route('**/split/*.wasm', (route) => (own.includes(route.request().url().split('/').pop()) ? route.abort() : route.continue()));
+      const { page } = await openPage(browser.context, server.url);
+      const failed = page.locator('#app .lazy-failed[role="alert"]');
+      await failed.waitFor({ state: 'visible', timeout: 20000 });
+      assert.match(await failed.innerText(), /Could not load the playground\. Check the connection and reload the page\./);
+      await page.close();
+    }, { serviceWorkers: 'block' });
   } finally {
     await server.close();
   }

@@ -37,10 +37,11 @@ while IFS= read -r f; do
 done < <(find "$dist" -type f | sort)
 printf '%-52s %12d %12d %12s\n' "TOTAL" "$total_raw" "$total_gz" "$( ((have_brotli)) && echo "$total_br" || echo -)"
 # The chunks each split point fetches (a chunk shared by several is counted in each).
-declare -A part_raw part_gz part_br
+declare -A part_raw part_gz part_br part_files
 parts=()
 while IFS=$'\t' read -r part files; do
   parts+=("$part")
+  part_files[$part]=$files
   r=0 g=0 b=0
   for f in $files; do r=$((r + ${size_raw[$f]:-0})) g=$((g + ${size_gz[$f]:-0})) b=$((b + ${size_br[$f]:-0})); done
   part_raw[$part]=$r part_gz[$part]=$g part_br[$part]=$b
@@ -49,14 +50,23 @@ import json, sys
 for name, files in sorted(json.load(sys.stdin).items()):
     print(name + "\t" + " ".join(files))
 ')
-first_visit() { # label, split point fetched at start
-  local g=$((first_gz + ${part_gz[$2]:-0})) b=$((first_br + ${part_br[$2]:-0}))
-  printf 'first visit, %s: %d bytes gzip%s\n' "$1" "$g" "$( ((have_brotli)) && echo ", $b bytes brotli" || echo "")"
+first_visit() { # label, then the split points fetched at start (a file two share counts once)
+  local label=$1 g=$first_gz b=$first_br f
+  shift
+  declare -A seen=()
+  for part in "$@"; do
+    for f in ${part_files[$part]:-}; do
+      [[ -n ${seen[$f]:-} ]] && continue
+      seen[$f]=1
+      g=$((g + ${size_gz[$f]:-0})) b=$((b + ${size_br[$f]:-0}))
+    done
+  done
+  printf 'first visit, %s: %d bytes gzip%s\n' "$label" "$g" "$( ((have_brotli)) && echo ", $b bytes brotli" || echo "")"
 }
 if ((${#parts[@]})); then
   printf 'page, main module and loader (every address): %d bytes gzip%s\n' "$first_gz" \
     "$( ((have_brotli)) && echo ", $first_br bytes brotli" || echo "")"
-  first_visit "the app (index.html, opens the workspace)" workspace
+  first_visit "the app (index.html, opens the workspace)" app workspace
   first_visit "a compact embed (index.html?embed&view=decision#s=...)" embed
   printf 'on demand, per split point (raw, gzip, brotli; a chunk two share counts in both):\n'
   for part in "${parts[@]}"; do

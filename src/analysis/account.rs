@@ -594,39 +594,56 @@ impl PartialEq for FindingsQuery {
 type Arrived = Option<((u64, bool), Rc<Vec<Finding>>)>;
 
 /// The findings of `revision` of `scenario` (with the action and condition-key checks once
-/// `catalog` is here). In the worker: asked after every change, once edits pause (a newer
-/// revision cancels the older job), and until they arrive the last ones are returned marked as updating; without a
-/// worker: computed on the page, at once.
+/// `catalog` is here), computed on the page once `wanted` (an embed, whose scenario is small,
+/// computes them only for a view that shows them; a page without workers always). The checks
+/// are the `page_findings` chunk of the split build, fetched when findings are first wanted;
+/// each text's validation is remembered from one revision to the next.
 #[hook]
-pub fn use_scenario_findings(
+pub fn use_page_findings(
     revision: u64,
     scenario: Rc<Scenario>,
     catalog: Option<Rc<Catalog>>,
+    wanted: bool,
 ) -> ScenarioFindings {
-    // An embed's scenario is small: it computes on the page, with no worker to start.
-    let in_worker = *use_memo((), |_| !crate::page::is_embed() && uses_worker());
     let query = FindingsQuery {
         revision,
         scenario,
         catalog,
     };
     let key = query.key();
-    // Without a worker: on the page, each text's validation remembered from one revision to
-    // the next.
+    let arrived: Rc<RefCell<Arrived>> = use_mut_ref(|| None);
+    let update = use_force_update();
     let validations = use_memo((), |_| ValidationCache::default());
-    let on_page = use_memo(key, {
-        let query = query.clone();
+    {
+        let arrived = Rc::clone(&arrived);
         let validations = Rc::clone(&validations);
-        move |_| {
-            (!in_worker).then(|| {
-                Rc::new(
-                    query
-                        .scenario
-                        .findings_cached(query.catalog.as_deref(), &validations),
-                )
-            })
-        }
-    });
+        use_effect_with((query, wanted), move |(query, wanted)| {
+            if *wanted {
+                spawn_page_findings(query.clone(), Some(validations), arrived, update);
+            }
+        });
+    }
+    shown(&arrived, key)
+}
+
+/// The findings of `revision` of `scenario` (with the action and condition-key checks once
+/// `catalog` is here), for the app. In the worker: asked after every change, once edits pause
+/// (a newer revision cancels the older job), and until they arrive the last ones are returned
+/// marked as updating; without a worker: on the page ([`use_page_findings`]).
+#[hook]
+pub fn use_scenario_findings(
+    revision: u64,
+    scenario: Rc<Scenario>,
+    catalog: Option<Rc<Catalog>>,
+) -> ScenarioFindings {
+    let in_worker = *use_memo((), |_| uses_worker());
+    let on_page = use_page_findings(revision, Rc::clone(&scenario), catalog.clone(), !in_worker);
+    let query = FindingsQuery {
+        revision,
+        scenario,
+        catalog,
+    };
+    let key = query.key();
     // In the worker: asked once edits pause, so that typing does not write a real account's
     // scenario JSON (15 to 35 ms) at every keystroke to send it.
     let settled = use_state(|| in_worker.then(|| query.clone()));
@@ -670,18 +687,25 @@ pub fn use_scenario_findings(
                         Response::Failed { message, .. } => Err(message),
                         _ => return,
                     };
-                    // Where the worker could not answer (its catalog did not load), the page
-                    // computes them, rather than showing them as updating for ever.
-                    let findings = findings.unwrap_or_else(|e| {
-                        gloo::console::warn!(format!(
-                            "The findings are computed on the page: the worker's failed ({e})."
-                        ));
-                        query
-                            .scenario
-                            .findings_with_catalog(query.catalog.as_deref())
-                    });
-                    *arrived.borrow_mut() = Some((key, Rc::new(findings)));
-                    update.force_update();
+                    match findings {
+                        Ok(findings) => {
+                            *arrived.borrow_mut() = Some((key, Rc::new(findings)));
+                            update.force_update();
+                        }
+                        // Where the worker could not answer (its catalog did not load), the
+                        // page computes them, rather than showing them as updating for ever.
+                        Err(e) => {
+                            gloo::console::warn!(format!(
+                                "The findings are computed on the page: the worker's failed ({e})."
+                            ));
+                            spawn_page_findings(
+                                query.clone(),
+                                None,
+                                Rc::clone(&arrived),
+                                update.clone(),
+                            );
+                        }
+                    }
                 })
             };
             let client = client();
@@ -689,12 +713,15 @@ pub fn use_scenario_findings(
             Box::new(move || client.cancel(job)) as Box<dyn FnOnce()>
         });
     }
-    if let Some(findings) = on_page.as_ref() {
-        return ScenarioFindings {
-            findings: Rc::clone(findings),
-            updating: false,
-        };
+    if in_worker {
+        shown(&arrived, key)
+    } else {
+        on_page
     }
+}
+
+/// The findings last arrived, marked as updating unless they are `key`'s.
+fn shown(arrived: &RefCell<Arrived>, key: (u64, bool)) -> ScenarioFindings {
     match arrived.borrow().as_ref() {
         Some((about, findings)) => ScenarioFindings {
             findings: Rc::clone(findings),
@@ -705,4 +732,38 @@ pub fn use_scenario_findings(
             updating: true,
         },
     }
+}
+
+/// Computes `query`'s findings on the page once the checks' chunk is here, then shows them
+/// (unless a newer revision's have arrived meanwhile).
+fn spawn_page_findings(
+    query: FindingsQuery,
+    cache: Option<Rc<ValidationCache>>,
+    arrived: Rc<RefCell<Arrived>>,
+    update: UseForceUpdateHandle,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let key = query.key();
+        let Some(findings) = page_findings(&query, cache.as_deref()).await else {
+            return;
+        };
+        // An older revision's, finished after a newer one's, is not shown.
+        let mut shown = arrived.borrow_mut();
+        if shown.as_ref().is_none_or(|(about, _)| *about <= key) {
+            *shown = Some((key, Rc::new(findings)));
+            drop(shown);
+            update.force_update();
+        }
+    });
+}
+
+/// The findings of `query` computed on the page, once the checks' chunk is here (`None` when
+/// it cannot be fetched: the console has the cause, and the findings stay as they were).
+async fn page_findings(
+    query: &FindingsQuery,
+    cache: Option<&ValidationCache>,
+) -> Option<Vec<Finding>> {
+    super::page_split::findings(&query.scenario, query.catalog.as_deref(), cache)
+        .await
+        .ok()
 }

@@ -10,7 +10,7 @@ use std::rc::{Rc, Weak};
 
 use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
-use iam_engine::scenario::Scenario;
+use iam_engine::scenario::{Finding, Scenario, ValidationCache};
 use iam_engine::workbench::analysis::what_can::CatalogColumns;
 use iam_engine::workbench::matrix::MentionCache;
 
@@ -204,9 +204,38 @@ pub(crate) async fn page_export(
     loader::export(scenario, kind, stem).await.ok()
 }
 
+/// The findings of `scenario` computed on the page (an embed, a page without workers), once
+/// their checks' chunk is here: `Err` when it cannot be fetched.
+pub(crate) async fn findings(
+    scenario: &Scenario,
+    catalog: Option<&Catalog>,
+    cache: Option<&ValidationCache>,
+) -> Result<Vec<Finding>, LoadFailed> {
+    loader::findings(scenario, catalog, cache).await
+}
+
+fn compute_findings(
+    scenario: &Scenario,
+    catalog: Option<&Catalog>,
+    cache: Option<&ValidationCache>,
+) -> Vec<Finding> {
+    match cache {
+        Some(cache) => scenario.findings_cached(catalog, cache),
+        None => scenario.findings_with_catalog(catalog),
+    }
+}
+
 #[cfg(not(split_build))]
 mod loader {
     use super::*;
+
+    pub async fn findings(
+        scenario: &Scenario,
+        catalog: Option<&Catalog>,
+        cache: Option<&ValidationCache>,
+    ) -> Result<Vec<Finding>, LoadFailed> {
+        Ok(compute_findings(scenario, catalog, cache))
+    }
 
     pub async fn make(
         scenario: Rc<Scenario>,
@@ -246,6 +275,15 @@ mod loader {
     use wasm_split_helpers::wasm_split;
 
     use super::*;
+
+    #[wasm_split(page_findings, fallible)]
+    pub fn findings(
+        scenario: &Scenario,
+        catalog: Option<&Catalog>,
+        cache: Option<&ValidationCache>,
+    ) -> Result<Vec<Finding>, LoadFailed> {
+        Ok(compute_findings(scenario, catalog, cache))
+    }
 
     #[wasm_split(page_analysis, fallible)]
     pub fn make(

@@ -21,24 +21,15 @@ use crate::components::lazy::{LazyView, Part};
 use crate::data::{Loadable, load_catalog, load_managed_policies};
 use crate::store::{Action, Notice, NoticeLevel, StoreHandle, View};
 
-/// The whole page. It restores the last scenario (or opens a shared link) before the first
-/// render, starts loading the action catalog and the managed policies after it, and shares
-/// both through contexts.
+/// The app's whole page (an embed's is [`super::embed_app::EmbedApp`]). It restores the last
+/// scenario (or opens a shared link) before the first render, starts loading the action
+/// catalog and the managed policies after it, and shares both through contexts. In the split
+/// build it and what only it uses (the saved scenarios, the analysis worker's client, the
+/// header, the tabs) are the `app` chunk ([`crate::mount_app`]), which an embed never fetches.
 #[component]
 pub fn App() -> Html {
     let store = use_reducer(crate::storage::startup);
-    let catalog = use_state(Loadable::<Catalog>::default);
-    let managed = use_state(Loadable::<ManagedPolicies>::default);
-    {
-        let catalog = catalog.clone();
-        let managed = managed.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                catalog.set(load_catalog().await);
-                managed.set(load_managed_policies().await);
-            });
-        });
-    }
+    let (catalog, managed) = use_aws_data();
     {
         // Autosave on every change of the scenario.
         let store = store.clone();
@@ -53,30 +44,11 @@ pub fn App() -> Html {
     }
     // Computed in the analysis worker (on the page where there is none), each policy text's
     // validation remembered from one revision to the next.
-    let findings = use_scenario_findings(
-        store.revision,
-        Rc::clone(&store.scenario),
-        match &*catalog {
-            Loadable::Ready(c) => Some(Rc::clone(c)),
-            _ => None,
-        },
-    );
+    let findings =
+        use_scenario_findings(store.revision, Rc::clone(&store.scenario), ready(&catalog));
     let escalation = use_account_escalation(&store, &managed);
     let comparison = use_account_diff(&store, &catalog, &managed);
     use_keyboard_shortcuts(store.clone());
-    if crate::page::is_embed() {
-        return html! {
-            <ContextProvider<StoreHandle> context={store.clone()}>
-            <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
-            <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
-            <ContextProvider<ScenarioFindings> context={findings.clone()}>
-                <super::embed::EmbedView />
-            </ContextProvider<ScenarioFindings>>
-            </ContextProvider<Loadable<ManagedPolicies>>>
-            </ContextProvider<Loadable<Catalog>>>
-            </ContextProvider<StoreHandle>>
-        };
-    }
     let view = store.view;
     // Each view's code is a chunk of its own in the release build (super::lazy).
     let part = match view {
@@ -92,8 +64,8 @@ pub fn App() -> Html {
     let body = html! { <LazyView key={view.id()} {part} /> };
     html! {
         <ContextProvider<StoreHandle> context={store.clone()}>
-        <ContextProvider<Loadable<Catalog>> context={(*catalog).clone()}>
-        <ContextProvider<Loadable<ManagedPolicies>> context={(*managed).clone()}>
+        <ContextProvider<Loadable<Catalog>> context={catalog.clone()}>
+        <ContextProvider<Loadable<ManagedPolicies>> context={managed.clone()}>
         <ContextProvider<ScenarioFindings> context={findings.clone()}>
         <ContextProvider<EscalationProgress> context={escalation}>
         <ContextProvider<Comparison> context={comparison}>
@@ -210,7 +182,7 @@ fn use_account_diff(
 /// included: every edit, typing too, goes through the app's history, so the browser's own
 /// field undo would disagree with it).
 #[hook]
-fn use_keyboard_shortcuts(store: StoreHandle) {
+pub(crate) fn use_keyboard_shortcuts(store: StoreHandle) {
     use_effect_with((), move |_| {
         let listener = gloo::events::EventListener::new_with_options(
             &gloo::utils::document(),
@@ -398,5 +370,32 @@ fn NoticeBar() -> Html {
             </div>
             <button type="button" class="btn btn-quiet" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
         </div>
+    }
+}
+
+/// The action catalog and the AWS-managed policies, loaded after the first render (the app's
+/// and an embed's).
+#[hook]
+pub(crate) fn use_aws_data() -> (Loadable<Catalog>, Loadable<ManagedPolicies>) {
+    let catalog = use_state(Loadable::<Catalog>::default);
+    let managed = use_state(Loadable::<ManagedPolicies>::default);
+    {
+        let catalog = catalog.clone();
+        let managed = managed.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                catalog.set(load_catalog().await);
+                managed.set(load_managed_policies().await);
+            });
+        });
+    }
+    ((*catalog).clone(), (*managed).clone())
+}
+
+/// The value of a loaded resource, once it is here.
+pub(crate) fn ready<T>(loadable: &Loadable<T>) -> Option<Rc<T>> {
+    match loadable {
+        Loadable::Ready(value) => Some(Rc::clone(value)),
+        _ => None,
     }
 }

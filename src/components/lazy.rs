@@ -28,9 +28,12 @@ use crate::components::gallery::Gallery;
 use crate::components::share::ShareView;
 use crate::components::simulator::Simulator;
 use crate::components::workspace::Workspace;
-use crate::components::workspace::inspector::{EntityPanel, EntityPanelSlot};
+use crate::components::workspace::inspector::{
+    EntityPanel, EntityPanelSlot, OrgEditorSlot, OrgPolicyEditor,
+};
 use crate::split::LoadFailed;
 use iam_engine::scenario::Target;
+use iam_engine::workbench::guardrail::GuardrailRef;
 
 /// A part of the app that is loaded on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,6 +109,9 @@ pub struct LazyProps {
     /// The entity the inspector's panel shows.
     #[prop_or_default]
     pub target: Option<Target>,
+    /// The SCP or RCP whose editor the inspector's chunk shows in the account panel.
+    #[prop_or_default]
+    pub guardrail: Option<GuardrailRef>,
 }
 
 /// Renders a part. A plain function pointer: the split build returns it from the part's chunk.
@@ -119,7 +125,9 @@ mod render {
     pub fn workspace(_: &LazyProps) -> Html {
         html! {
             <ContextProvider<EntityPanelSlot> context={EntityPanelSlot(entity_slot)}>
+            <ContextProvider<OrgEditorSlot> context={OrgEditorSlot(org_editor_slot)}>
                 <Workspace />
+            </ContextProvider<OrgEditorSlot>>
             </ContextProvider<EntityPanelSlot>>
         }
     }
@@ -129,10 +137,19 @@ mod render {
             <LazyView key={target.to_string()} part={Part::Inspector} target={Some(target.clone())} />
         }
     }
+    /// An SCP's or RCP's editor in the account panel, loaded on demand (with the policy
+    /// editor and the evaluation of its truth tables, which the account panel alone does not
+    /// need).
+    fn org_editor_slot(guardrail: GuardrailRef) -> Html {
+        html! {
+            <LazyView part={Part::Inspector} guardrail={Some(guardrail)} />
+        }
+    }
     pub fn inspector(props: &LazyProps) -> Html {
-        match &props.target {
-            Some(target) => html! { <EntityPanel target={target.clone()} /> },
-            None => html! {},
+        match (&props.target, props.guardrail) {
+            (Some(target), _) => html! { <EntityPanel target={target.clone()} /> },
+            (None, Some(guardrail)) => html! { <OrgPolicyEditor {guardrail} /> },
+            (None, None) => html! {},
         }
     }
     pub fn simulator(_: &LazyProps) -> Html {

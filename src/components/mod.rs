@@ -9,6 +9,7 @@ pub mod compare;
 pub mod drop_import;
 pub mod editor;
 pub mod embed;
+pub mod embed_app;
 pub mod embed_code;
 pub mod export;
 pub mod export_code;

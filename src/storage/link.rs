@@ -203,7 +203,7 @@ thread_local! {
 pub fn startup() -> Store {
     let hash = location_hash();
     if is_embed() {
-        return startup_embed(&hash);
+        return embed_startup(&hash);
     }
     let (kv, fallback) = backend();
     let slots = Slots::new(&*kv);
@@ -222,8 +222,13 @@ pub fn startup() -> Store {
     store
 }
 
+/// The embed's state at startup: the linked scenario, unsaved, or an empty one with a message.
+pub fn startup_embed() -> Store {
+    embed_startup(&location_hash())
+}
+
 /// The embed's state: the linked scenario, unsaved, or an empty one with a message.
-fn startup_embed(hash: &str) -> Store {
+fn embed_startup(hash: &str) -> Store {
     let mut store = embed_store(hash);
     // Set after the link is opened: from here on the store refuses every scenario change.
     store.read_only = crate::page::is_read_only_embed();

@@ -61,7 +61,8 @@ use backend::{backend, now};
 pub use backend::{init, reset_backend, set_backend};
 pub use link::{
     LinkOutcome, check_link_data_version, data_version_notice, has_link, merge_notices, open_link,
-    open_link_from_location, request_from_view, scenario_from_link, startup, view_from_link,
+    open_link_from_location, request_from_view, scenario_from_link, startup, startup_embed,
+    view_from_link,
 };
 pub use slots::{
     DEFAULT_NAME, INDEX_KEY, KeyValue, LAST_KEY, Listing, MAX_NAME_CHARS, MemoryStore, PREFIX,

@@ -1084,8 +1084,13 @@ impl Scenario {
         // `version` is below FORMAT_VERSION here, so it fits in a u32.
         let from = u32::try_from(version).unwrap_or(0);
         let migrated = migrate(value, from)?;
-        serde_json::from_value(migrated).map_err(|e| {
-            ScenarioLoadError::from_serde(
+        // Read from text, as a current scenario is: `from_value` would be a second copy of
+        // every scenario type's reader in the app's wasm. The migrated text is not the user's,
+        // so its positions are left out.
+        serde_json::from_str(&migrated.to_string()).map_err(|e| ScenarioLoadError {
+            line: None,
+            column: None,
+            ..ScenarioLoadError::from_serde(
                 "scenario-shape",
                 &e,
                 &format!("After migrating the scenario from format version {from}: "),

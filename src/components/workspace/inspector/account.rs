@@ -2,7 +2,6 @@
 //! account's place in an organization (levels with their SCPs and RCPs), adding entities of
 //! every kind, and the account's quotas.
 
-use iam_engine::policy::PolicyType;
 use iam_engine::scenario::{
     DocumentRef, EditError, ExternalPrincipal, Group, ManagedPolicy, OrgLevel, OrgPolicy,
     Organization, QuotaMeter, Resource, ResourceKind, Role, Scenario, Target, User,
@@ -11,11 +10,10 @@ use iam_engine::workbench::guardrail::GuardrailRef;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::document::DocEditor;
 use super::fields::{
     ActionButton, Apply, CheckField, QuotaMeters, Section, TextField, clip, next_id,
 };
-use super::guardrail::GuardrailTables;
+use super::org_policy::{OrgEditorSlot, org_editor};
 use super::sections::{NEW_POLICY_TEXT, free_name, open_document};
 use crate::store::{StoreHandle, use_store};
 
@@ -46,7 +44,10 @@ pub fn new_organization() -> Organization {
 }
 
 /// Changes the organization through the engine (which checks levels, counts and sizes).
-fn with_org(s: &mut Scenario, f: impl FnOnce(&mut Organization)) -> Result<(), EditError> {
+pub(super) fn with_org(
+    s: &mut Scenario,
+    f: impl FnOnce(&mut Organization),
+) -> Result<(), EditError> {
     let mut org = s.organization.clone().ok_or_else(|| EditError {
         code: "no-organization",
         message: "This account is not in an organization.".to_owned(),
@@ -446,7 +447,11 @@ fn LevelEditor(props: &LevelEditorProps) -> Html {
 }
 
 /// The SCP or RCP list of one level, for an edit.
-fn policies_of(o: &mut Organization, level: usize, scp: bool) -> Option<&mut Vec<OrgPolicy>> {
+pub(super) fn policies_of(
+    o: &mut Organization,
+    level: usize,
+    scp: bool,
+) -> Option<&mut Vec<OrgPolicy>> {
     let l = o.levels.get_mut(level)?;
     Some(if scp { &mut l.scps } else { &mut l.rcps })
 }
@@ -466,6 +471,7 @@ fn OrgPolicies(props: &OrgPoliciesProps) -> Html {
         return html! {};
     };
     let (level, scp) = (props.level, props.scp);
+    let slot = use_context::<OrgEditorSlot>();
     let word = if scp { "SCP" } else { "RCP" };
     let doc = move |index: usize| {
         if scp {
@@ -510,13 +516,6 @@ fn OrgPolicies(props: &OrgPoliciesProps) -> Html {
                 }
             })
         });
-        let put = Apply::new(move |s, text| {
-            with_org(s, |o| {
-                if let Some(p) = policies_of(o, level, scp).and_then(|l| l.get_mut(index)) {
-                    text.clone_into(&mut p.document);
-                }
-            })
-        });
         let toggle = {
             let (store, document) = (store.clone(), document.clone());
             Callback::from(move |()| {
@@ -544,11 +543,7 @@ fn OrgPolicies(props: &OrgPoliciesProps) -> Html {
                 </div>
                 <QuotaMeters meters={meter} />
                 if is_open {
-                    <DocEditor target={Target::Organization} document={document.clone()}
-                        text={p.document.clone()}
-                        policy_type={if scp { PolicyType::Scp } else { PolicyType::Rcp }}
-                        label={label.clone()} apply={put} />
-                    <GuardrailTables guardrail={GuardrailRef { scp, level, index }} />
+                    { org_editor(slot.as_ref(), GuardrailRef { scp, level, index }) }
                 }
             </li>
         }

@@ -14,6 +14,7 @@ mod external;
 mod fields;
 mod group;
 mod guardrail;
+mod org_policy;
 mod policy;
 mod resource;
 mod role;
@@ -26,6 +27,8 @@ use iam_engine::scenario::Target;
 use yew::prelude::*;
 
 use crate::store::{Action, Selection, use_store};
+
+pub use org_policy::{OrgEditorSlot, OrgPolicyEditor};
 
 /// The inspector of the selected entity.
 #[component]

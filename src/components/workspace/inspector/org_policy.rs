@@ -1,0 +1,86 @@
+//! The open editor of one SCP or RCP in the account panel: its text in the policy editor and,
+//! under it, its truth tables. The account panel is part of the workspace's first view; this
+//! editor (with the policy editor and the engine's evaluation it brings) is the inspector's
+//! chunk in the split build, fetched when a reader first opens a guardrail
+//! ([`OrgEditorSlot`]).
+
+use iam_engine::policy::PolicyType;
+use iam_engine::workbench::guardrail::GuardrailRef;
+use yew::prelude::*;
+
+use super::account::{policies_of, with_org};
+use super::document::DocEditor;
+use super::fields::Apply;
+use super::guardrail::GuardrailTables;
+use crate::store::use_store;
+use iam_engine::scenario::{DocumentRef, Target};
+
+/// How the account panel shows an open guardrail's editor ([`OrgPolicyEditor`]): given by the
+/// view that renders the workspace (`components::lazy`), which loads it on demand in the split
+/// build.
+#[derive(Clone)]
+pub struct OrgEditorSlot(pub fn(GuardrailRef) -> Html);
+
+impl PartialEq for OrgEditorSlot {
+    /// There is one slot function per build: any two are the same.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// The editor of `guardrail` through the slot; without one (a test mounting the workspace
+/// alone) the editor itself, except in the split build, where only the slot may name it.
+pub(super) fn org_editor(slot: Option<&OrgEditorSlot>, guardrail: GuardrailRef) -> Html {
+    match slot {
+        Some(slot) => (slot.0)(guardrail),
+        #[cfg(not(split_build))]
+        None => html! { <OrgPolicyEditor {guardrail} /> },
+        #[cfg(split_build)]
+        None => html! {},
+    }
+}
+
+/// Props of [`OrgPolicyEditor`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct OrgPolicyEditorProps {
+    pub guardrail: GuardrailRef,
+}
+
+/// One SCP's or RCP's text, editable, and its truth tables.
+#[component]
+pub fn OrgPolicyEditor(props: &OrgPolicyEditorProps) -> Html {
+    let Some(store) = use_store() else {
+        return html! {};
+    };
+    let GuardrailRef { scp, level, index } = props.guardrail;
+    let Some(policy) = store
+        .scenario
+        .organization
+        .as_ref()
+        .and_then(|o| o.levels.get(level))
+        .and_then(|l| if scp { &l.scps } else { &l.rcps }.get(index))
+    else {
+        return html! {};
+    };
+    let word = if scp { "SCP" } else { "RCP" };
+    let document = if scp {
+        DocumentRef::Scp { level, index }
+    } else {
+        DocumentRef::Rcp { level, index }
+    };
+    let put = Apply::new(move |s, text| {
+        with_org(s, |o| {
+            if let Some(p) = policies_of(o, level, scp).and_then(|l| l.get_mut(index)) {
+                text.clone_into(&mut p.document);
+            }
+        })
+    });
+    html! {
+        <>
+            <DocEditor target={Target::Organization} {document} text={policy.document.clone()}
+                policy_type={if scp { PolicyType::Scp } else { PolicyType::Rcp }}
+                label={format!("{word} {} at level {}", policy.name, level + 1)} apply={put} />
+            <GuardrailTables guardrail={props.guardrail} />
+        </>
+    }
+}
