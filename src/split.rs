@@ -23,3 +23,57 @@ impl From<wasm_split_helpers::SplitLoaderError> for LoadFailed {
         LoadFailed
     }
 }
+
+/// The first paint: what only follows it waits for it ([`after_first_view`]).
+#[derive(Default)]
+struct FirstView {
+    shown: bool,
+    waiting: Vec<futures_channel::oneshot::Sender<()>>,
+}
+
+thread_local! {
+    static FIRST_VIEW: std::cell::RefCell<FirstView> = std::cell::RefCell::default();
+}
+
+/// The name of the performance mark set when the first view has rendered with its code.
+pub const FIRST_VIEW_MARK: &str = "iam-playground:first-view";
+
+/// Returns once the first view has rendered with its code (`components::lazy::LazyView`
+/// says so): the analysis worker, its bridge and the findings' reader wait for it, so that
+/// on a first visit the view the address opens has the connection to itself.
+pub async fn after_first_view() {
+    let waiting = FIRST_VIEW.with(|f| {
+        let mut f = f.borrow_mut();
+        (!f.shown).then(|| {
+            let (done, wait) = futures_channel::oneshot::channel();
+            f.waiting.push(done);
+            wait
+        })
+    });
+    if let Some(wait) = waiting {
+        // A sender is only dropped after sending.
+        let _ = wait.await;
+    }
+}
+
+/// Says that a view has rendered with its code (the first time: a performance mark,
+/// [`FIRST_VIEW_MARK`], and what waits in [`after_first_view`] goes on).
+pub fn first_view_shown() {
+    let waiting = FIRST_VIEW.with(|f| {
+        let mut f = f.borrow_mut();
+        if f.shown {
+            return None;
+        }
+        f.shown = true;
+        Some(std::mem::take(&mut f.waiting))
+    });
+    let Some(waiting) = waiting else {
+        return;
+    };
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(FIRST_VIEW_MARK);
+    }
+    for done in waiting {
+        let _ = done.send(());
+    }
+}

@@ -16,7 +16,7 @@ use gloo::timers::callback::Timeout;
 use iam_engine::scenario::{Finding, ValidationCache};
 
 use super::client::{JobSpec, JobStatus, client, same, uses_worker};
-use super::findings::{ScenarioFindings, read_findings};
+use super::findings::{FindingsRead, ScenarioFindings, load_reader, reader};
 use super::protocol::{DiffData, EscalationData, FixData, Response, WhatCanData, WhoCanRow};
 
 /// Starts `spec` over `scenario` in the analysis worker. Each answer goes to `on_response`
@@ -666,46 +666,56 @@ pub fn use_scenario_findings(
                 return Box::new(|| ()) as Box<dyn FnOnce()>;
             };
             let key = query.key();
+            // The reader's chunk is fetched while the worker computes.
+            wasm_bindgen_futures::spawn_local(async {
+                crate::split::after_first_view().await;
+                let _ = load_reader().await;
+            });
             let listener = {
                 let query = query.clone();
-                // The findings read so far: they come a message (a task) at a time, and are
-                // shown once the job is done.
-                let read: RefCell<Result<Vec<Finding>, String>> = RefCell::new(Ok(Vec::new()));
+                // The findings read so far: they come a message (a task) at a time, each read
+                // as it comes once the reader is here (kept as text until then), and are shown
+                // once the job is done.
+                let read: Rc<RefCell<FindingsRead>> = Rc::default();
                 Callback::from(move |response: Response| {
-                    let findings = match response {
+                    let outcome = match response {
                         Response::Findings { json, .. } => {
-                            let mut read = read.borrow_mut();
-                            if let Ok(so_far) = read.as_mut() {
-                                match read_findings(&json) {
-                                    Ok(more) => so_far.extend(more),
-                                    Err(e) => *read = Err(e),
-                                }
-                            }
+                            read.borrow_mut().add(json, reader());
                             return;
                         }
-                        Response::Done { .. } => read.replace(Ok(Vec::new())),
+                        Response::Done { .. } => Ok(()),
                         Response::Failed { message, .. } => Err(message),
                         _ => return,
                     };
-                    match findings {
-                        Ok(findings) => {
-                            *arrived.borrow_mut() = Some((key, Rc::new(findings)));
-                            update.force_update();
+                    let (query, arrived, update, read) = (
+                        query.clone(),
+                        Rc::clone(&arrived),
+                        update.clone(),
+                        std::mem::take(&mut *read.borrow_mut()),
+                    );
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let findings = match outcome {
+                            Ok(()) => match load_reader().await {
+                                Ok(reader) => read.finish(reader),
+                                Err(_) => Err("its findings could not be read".to_owned()),
+                            },
+                            Err(message) => Err(message),
+                        };
+                        match findings {
+                            Ok(findings) => {
+                                *arrived.borrow_mut() = Some((key, Rc::new(findings)));
+                                update.force_update();
+                            }
+                            // Where the worker could not answer (its catalog did not load), the
+                            // page computes them, rather than showing them as updating for ever.
+                            Err(e) => {
+                                gloo::console::warn!(format!(
+                                    "The findings are computed on the page: the worker's failed ({e})."
+                                ));
+                                spawn_page_findings(query, None, arrived, update);
+                            }
                         }
-                        // Where the worker could not answer (its catalog did not load), the
-                        // page computes them, rather than showing them as updating for ever.
-                        Err(e) => {
-                            gloo::console::warn!(format!(
-                                "The findings are computed on the page: the worker's failed ({e})."
-                            ));
-                            spawn_page_findings(
-                                query.clone(),
-                                None,
-                                Rc::clone(&arrived),
-                                update.clone(),
-                            );
-                        }
-                    }
+                    });
                 })
             };
             let client = client();

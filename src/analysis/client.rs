@@ -73,28 +73,112 @@ enum Outgoing {
 
 /// One worker, the last scenario sent to it (with its number) and what waits to be sent.
 struct Lane {
-    bridge: WorkerBridge<AnalysisWorker>,
+    /// The worker, once the code that talks to it is here (see [`Lane::spawn`]).
+    bridge: RefCell<Option<WorkerBridge<AnalysisWorker>>>,
     sent: RefCell<Option<(u64, Weak<Scenario>)>>,
-    /// What waits to be sent, in order, while a scenario's parts are on their way.
+    /// What waits to be sent, in order, while a scenario's parts are on their way (or the
+    /// worker is starting).
     outbox: RefCell<VecDeque<Outgoing>>,
-    /// Whether a task is scheduled to send the outbox's next item.
+    /// Whether a task is scheduled to send the outbox's next item (or the worker is starting:
+    /// what is sent meanwhile waits in the outbox).
     pumping: Cell<bool>,
     /// Whether a scenario sent to it was large (sent in parts): its memory, which never
     /// shrinks, is then hundreds of megabytes.
     large: Cell<bool>,
 }
 
+/// Starts a worker ([`Lane::spawn`]): the bridge's code, with the readers of every answer,
+/// is a chunk of the split build (`worker_bridge`), fetched when the page first asks the
+/// worker something, after the first paint.
+type SpawnBridge = fn(&str) -> WorkerBridge<AnalysisWorker>;
+
+fn spawn_bridge(url: &str) -> WorkerBridge<AnalysisWorker> {
+    AnalysisWorker::spawner()
+        .callback(deliver)
+        .spawn_with_loader(url)
+}
+
+#[cfg(not(split_build))]
+mod bridge_loader {
+    use super::*;
+
+    pub async fn spawner() -> Result<SpawnBridge, crate::split::LoadFailed> {
+        Ok(spawn_bridge)
+    }
+}
+
+#[cfg(split_build)]
+#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
+mod bridge_loader {
+    use wasm_split_helpers::wasm_split;
+
+    use super::*;
+
+    #[wasm_split(worker_bridge, fallible)]
+    pub fn spawner() -> Result<SpawnBridge, crate::split::LoadFailed> {
+        Ok(spawn_bridge)
+    }
+}
+
 impl Lane {
+    /// A lane whose worker starts once the bridge's code is here; what is sent meanwhile
+    /// waits in order. If that code cannot be fetched, each job sent is answered as failed.
     fn spawn(url: &str) -> Rc<Lane> {
-        Rc::new(Lane {
-            bridge: AnalysisWorker::spawner()
-                .callback(deliver)
-                .spawn_with_loader(url),
+        let lane = Rc::new(Lane {
+            bridge: RefCell::new(None),
             sent: RefCell::new(None),
             outbox: RefCell::new(VecDeque::new()),
-            pumping: Cell::new(false),
+            pumping: Cell::new(true),
             large: Cell::new(false),
-        })
+        });
+        let (weak, url) = (Rc::downgrade(&lane), url.to_owned());
+        wasm_bindgen_futures::spawn_local(async move {
+            crate::split::after_first_view().await;
+            let spawner = bridge_loader::spawner().await;
+            let Some(lane) = weak.upgrade() else {
+                return;
+            };
+            match spawner {
+                Ok(spawn) => {
+                    *lane.bridge.borrow_mut() = Some(spawn(&url));
+                    lane.pump();
+                }
+                Err(_) => lane.fail_all(),
+            }
+        });
+        lane
+    }
+
+    /// Answers every job waiting to be sent as failed (the worker could not be started), and
+    /// every job sent later too.
+    fn fail_all(&self) {
+        self.pumping.set(false);
+        let waiting: Vec<Outgoing> = self.outbox.borrow_mut().drain(..).collect();
+        for item in waiting {
+            if let Outgoing::Request(request) = item
+                && let Some(job) = request.started_job()
+            {
+                deliver_later(Response::Failed {
+                    job,
+                    message: "The analysis could not start: its code could not be fetched. \
+                              Check the connection and try again."
+                        .to_owned(),
+                });
+            }
+        }
+    }
+
+    /// Sends `request` on the worker (or answers its job as failed when it could not start).
+    fn post(&self, request: Request) {
+        match self.bridge.borrow().as_ref() {
+            Some(bridge) => bridge.send(request),
+            None => {
+                self.outbox
+                    .borrow_mut()
+                    .push_back(Outgoing::Request(request));
+                self.fail_all();
+            }
+        }
     }
 
     /// Sends `request` now, or after what waits before it.
@@ -104,7 +188,7 @@ impl Lane {
                 .borrow_mut()
                 .push_back(Outgoing::Request(request));
         } else {
-            self.bridge.send(request);
+            self.post(request);
         }
     }
 
@@ -130,14 +214,14 @@ impl Lane {
             return;
         };
         match next {
-            Outgoing::Request(request) => self.bridge.send(request),
+            Outgoing::Request(request) => self.post(request),
             Outgoing::Part {
                 scenario_id,
                 json,
                 start,
             } => {
                 let end = part_end(&json, start, SCENARIO_PART_BYTES);
-                self.bridge.send(Request::ScenarioPart {
+                self.post(Request::ScenarioPart {
                     scenario_id,
                     text: json[start..end].to_string(),
                     total: json.len(),

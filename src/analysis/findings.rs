@@ -64,6 +64,109 @@ pub fn read_findings(json: &str) -> Result<Vec<Finding>, String> {
     serde_json::from_str(json).map_err(|e| e.to_string())
 }
 
+/// Reads the findings the worker sent ([`read_findings`]).
+pub type Reader = fn(&str) -> Result<Vec<Finding>, String>;
+
+/// The findings' reader, once it is here. In the split build it is a chunk of its own
+/// (`findings_reader`: the readers of every kind of finding), fetched by [`load_reader`] when
+/// the app first asks the worker for findings, after the first paint.
+pub fn reader() -> Option<Reader> {
+    reader_loader::loaded()
+}
+
+/// Fetches the findings' reader (once; a failed fetch is tried again on the next call).
+///
+/// # Errors
+/// When its chunk cannot be fetched.
+pub async fn load_reader() -> Result<Reader, crate::split::LoadFailed> {
+    reader_loader::load().await
+}
+
+#[cfg(not(split_build))]
+mod reader_loader {
+    use super::*;
+
+    pub fn loaded() -> Option<Reader> {
+        Some(read_findings)
+    }
+
+    pub async fn load() -> Result<Reader, crate::split::LoadFailed> {
+        Ok(read_findings)
+    }
+}
+
+#[cfg(split_build)]
+#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
+mod reader_loader {
+    use std::cell::Cell;
+
+    use wasm_split_helpers::wasm_split;
+
+    use super::*;
+
+    #[wasm_split(findings_reader, fallible)]
+    fn reader() -> Result<Reader, crate::split::LoadFailed> {
+        Ok(read_findings)
+    }
+
+    thread_local! {
+        static LOADED: Cell<Option<Reader>> = const { Cell::new(None) };
+    }
+
+    pub fn loaded() -> Option<Reader> {
+        LOADED.with(Cell::get)
+    }
+
+    pub async fn load() -> Result<Reader, crate::split::LoadFailed> {
+        if let Some(reader) = loaded() {
+            return Ok(reader);
+        }
+        let reader = reader().await?;
+        LOADED.with(|loaded| loaded.set(Some(reader)));
+        Ok(reader)
+    }
+}
+
+/// The findings of a job read so far, and the texts that came before the reader (read in
+/// order once it is here).
+#[derive(Default)]
+pub struct FindingsRead {
+    findings: Vec<Finding>,
+    unread: Vec<String>,
+    error: Option<String>,
+}
+
+impl FindingsRead {
+    /// One message's findings: read now when the reader is here (and nothing waits before
+    /// them), else kept.
+    pub fn add(&mut self, json: String, reader: Option<Reader>) {
+        match reader {
+            Some(reader) if self.unread.is_empty() => self.read(reader, &json),
+            _ => self.unread.push(json),
+        }
+    }
+
+    fn read(&mut self, reader: Reader, json: &str) {
+        if self.error.is_none() {
+            match reader(json) {
+                Ok(more) => self.findings.extend(more),
+                Err(e) => self.error = Some(e),
+            }
+        }
+    }
+
+    /// Every finding, in order, once the job is done.
+    pub fn finish(mut self, reader: Reader) -> Result<Vec<Finding>, String> {
+        for json in std::mem::take(&mut self.unread) {
+            self.read(reader, &json);
+        }
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.findings),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +219,37 @@ mod tests {
             read.extend(read_findings(&json).unwrap());
         }
         assert_eq!(read, engine);
+    }
+
+    #[test]
+    fn findings_that_come_before_the_reader_are_read_first_and_in_order() {
+        let s = example();
+        let engine = s.findings_with_catalog(None);
+        let parts: Vec<String> = engine
+            .iter()
+            .map(|f| serde_json::to_string(&[f]).unwrap())
+            .collect();
+        assert!(parts.len() >= 3, "{}", parts.len());
+        // The first message comes before the reader, the next ones after it: they wait
+        // behind the first, so the order stays.
+        let mut read = FindingsRead::default();
+        read.add(parts[0].clone(), None);
+        for json in &parts[1..] {
+            read.add(json.clone(), Some(read_findings));
+        }
+        assert_eq!(read.finish(read_findings).unwrap(), engine);
+        // With the reader from the start, each is read as it comes.
+        let mut read = FindingsRead::default();
+        for json in &parts {
+            read.add(json.clone(), Some(read_findings));
+            assert!(read.unread.is_empty());
+        }
+        assert_eq!(read.finish(read_findings).unwrap(), engine);
+        // A message another build wrote is an error, not a partial list.
+        let mut read = FindingsRead::default();
+        read.add(parts[0].clone(), Some(read_findings));
+        read.add("{\"rows\": 1}".to_owned(), Some(read_findings));
+        assert!(read.finish(read_findings).is_err());
     }
 
     #[test]

@@ -70,6 +70,25 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// The job a request starts (`None` for a part of a scenario's text, or a cancel).
+    pub fn started_job(&self) -> Option<u64> {
+        match self {
+            Request::Matrix(r) => Some(r.job),
+            Request::WhoCan(r) => Some(r.job),
+            Request::Escalation(r) => Some(r.job),
+            Request::WhatCan(r) => Some(r.job),
+            Request::Diff(r) => Some(r.job),
+            Request::Import(r) => Some(r.job),
+            Request::Export(r) => Some(r.job),
+            Request::Findings(r) => Some(r.job),
+            Request::ImportPart { .. } | Request::ScenarioPart { .. } | Request::Cancel { .. } => {
+                None
+            }
+        }
+    }
+}
+
 /// What every job is computed over: the scenario and the AWS-managed policies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelRef {

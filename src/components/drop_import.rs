@@ -2,14 +2,43 @@
 //! overlay says what dropping it does, and a drop takes the same path as the Export and import
 //! view's file picker ([`super::export::import_files`]), which keyboard users keep. Drags that
 //! carry no file (the workspace's own drag and drop) are left alone. It also shows a large
-//! import's progress, wherever it was started ([`super::import_progress`]).
+//! import's progress, wherever it was started ([`super::import_progress`]). The importing
+//! itself is the export view's chunk in the split build, fetched by the first drop.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::export::{FileImport, import_files};
+use super::export::FileImport;
 use super::import_progress::ImportProgressBar;
-use crate::store::{Action, Notice, NoticeLevel};
+use crate::split::LoadFailed;
+use crate::store::{Action, Notice, NoticeLevel, StoreHandle};
+
+/// Imports dropped files ([`super::export::import_files`]).
+type Importer = fn(StoreHandle, Vec<web_sys::File>, Callback<FileImport>);
+
+#[cfg(not(split_build))]
+mod loader {
+    use super::*;
+
+    /// Without the split build the importer is in the one module.
+    pub async fn importer() -> Result<Importer, LoadFailed> {
+        Ok(crate::components::export::import_files)
+    }
+}
+
+#[cfg(split_build)]
+#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
+mod loader {
+    use wasm_split_helpers::wasm_split;
+
+    use super::*;
+
+    /// The importer, with the export view's chunk.
+    #[wasm_split(export, fallible)]
+    pub fn importer() -> Result<Importer, LoadFailed> {
+        Ok(crate::components::export::import_files)
+    }
+}
 
 /// Whether a drag carries files from outside the page.
 fn carries_files(event: &web_sys::DragEvent) -> bool {
@@ -91,21 +120,31 @@ pub fn DropImport() -> Html {
                                 return;
                             };
                             let notices = store.clone();
-                            import_files(
-                                store,
-                                files,
-                                Callback::from(move |outcome| {
-                                    if let FileImport::Failed { message, .. } = outcome {
-                                        notices.dispatch(Action::SetNotice(Some(Notice {
-                                            level: NoticeLevel::Error,
-                                            text: format!(
-                                                "Nothing was imported: {message} Your open scenario is unchanged."
-                                            ),
-                                            details: None,
-                                        })));
-                                    }
-                                }),
-                            );
+                            let failed = move |message: &str| {
+                                notices.dispatch(Action::SetNotice(Some(Notice {
+                                    level: NoticeLevel::Error,
+                                    text: format!(
+                                        "Nothing was imported: {message} Your open scenario is unchanged."
+                                    ),
+                                    details: None,
+                                })));
+                            };
+                            wasm_bindgen_futures::spawn_local(async move {
+                                match loader::importer().await {
+                                    Ok(import_files) => import_files(
+                                        store,
+                                        files,
+                                        Callback::from(move |outcome| {
+                                            if let FileImport::Failed { message, .. } = outcome {
+                                                failed(&message);
+                                            }
+                                        }),
+                                    ),
+                                    Err(LoadFailed) => failed(
+                                        "the importer could not be loaded (check the connection and try again).",
+                                    ),
+                                }
+                            });
                         },
                     )
                 },

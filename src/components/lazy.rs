@@ -391,6 +391,11 @@ pub fn LazyView(props: &LazyProps) -> Html {
             },
         );
     }
+    use_effect_with(render.is_some(), |&shown| {
+        if shown {
+            crate::split::first_view_shown();
+        }
+    });
     if let Some(render) = render {
         return render(props);
     }
