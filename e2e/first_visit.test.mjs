@@ -82,7 +82,7 @@ function report(label, { before, after }, budget) {
 }
 
 function splitFiles(files) {
-  return files.filter((f) => f.startsWith('split/') && f.endsWith('.wasm')).sort();
+  return files.filter((f) => f.startsWith('split/') && /\.(wasm|bin)$/.test(f)).sort();
 }
 
 test('the app\'s first visit fetches the main module, the app\'s and the workspace\'s chunks, nothing of the other views', async () => {
@@ -124,7 +124,7 @@ test('an app whose own chunk cannot be fetched says so in the page', { skip: !sp
   try {
     await withFreshBrowser(async (browser) => {
       const own = parts.app.filter((f) => !parts.embed.includes(f)).map((f) => f.split('/').pop());
-      await browser.context.route('**/split/*.wasm', (route) => (own.includes(route.request().url().split('/').pop()) ? route.abort() : route.continue()));
+      await browser.context.route('**/split/*', (route) => (own.includes(route.request().url().split('/').pop()) ? route.abort() : route.continue()));
       const { page } = await openPage(browser.context, server.url);
       const failed = page.locator('#app .lazy-failed[role="alert"]');
       await failed.waitFor({ state: 'visible', timeout: 20000 });

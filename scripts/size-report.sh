@@ -30,7 +30,7 @@ while IFS= read -r f; do
   # code splitting (scripts/split_build.py) puts each view's wasm under split/: the view the
   # address opens is fetched at start, the others when first shown (added below per address).
   case "$rel" in
-    data/* | worker/* | split/*.wasm) ;;
+    data/* | worker/* | split/*.wasm | split/*.bin) ;;
     sw.js | manifest-*.webmanifest | icons/*) pwa_gz=$((pwa_gz + gz)) ;;
     *) first_raw=$((first_raw + raw)) first_gz=$((first_gz + gz)) first_br=$((first_br + br)) ;;
   esac

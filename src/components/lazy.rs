@@ -112,6 +112,9 @@ pub struct LazyProps {
     /// The SCP or RCP whose editor the inspector's chunk shows in the account panel.
     #[prop_or_default]
     pub guardrail: Option<GuardrailRef>,
+    /// What a reader sees is loading, when not the part's [`Part::label`].
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
 }
 
 /// Renders a part. A plain function pointer: the split build returns it from the part's chunk.
@@ -142,7 +145,8 @@ mod render {
     /// need).
     fn org_editor_slot(guardrail: GuardrailRef) -> Html {
         html! {
-            <LazyView part={Part::Inspector} guardrail={Some(guardrail)} />
+            <LazyView part={Part::Inspector} guardrail={Some(guardrail)}
+                label={AttrValue::Static("the policy editor")} />
         }
     }
     pub fn inspector(props: &LazyProps) -> Html {
@@ -399,7 +403,10 @@ pub fn LazyView(props: &LazyProps) -> Html {
     if let Some(render) = render {
         return render(props);
     }
-    let label = props.part.label();
+    let label = props
+        .label
+        .clone()
+        .unwrap_or(AttrValue::Static(props.part.label()));
     if *failed {
         let retry = {
             let failed = failed.clone();

@@ -13,7 +13,7 @@ use yew::prelude::*;
 use super::fields::{
     ActionButton, Apply, CheckField, QuotaMeters, Section, TextField, clip, next_id,
 };
-use super::org_policy::{OrgEditorSlot, org_editor};
+use super::org_policy::{OrgEditorSlot, org_editor, policies_of, with_org};
 use super::sections::{NEW_POLICY_TEXT, free_name, open_document};
 use crate::store::{StoreHandle, use_store};
 
@@ -41,19 +41,6 @@ pub fn new_organization() -> Organization {
         management_account: false,
         levels: vec![level("Root"), level("This account")],
     }
-}
-
-/// Changes the organization through the engine (which checks levels, counts and sizes).
-pub(super) fn with_org(
-    s: &mut Scenario,
-    f: impl FnOnce(&mut Organization),
-) -> Result<(), EditError> {
-    let mut org = s.organization.clone().ok_or_else(|| EditError {
-        code: "no-organization",
-        message: "This account is not in an organization.".to_owned(),
-    })?;
-    f(&mut org);
-    s.set_organization(Some(org))
 }
 
 /// A button callback that edits the organization.
@@ -444,16 +431,6 @@ fn LevelEditor(props: &LevelEditorProps) -> Html {
             <OrgPolicies level={i} scp=false policies={props.level.rcps.clone()} />
         </li>
     }
-}
-
-/// The SCP or RCP list of one level, for an edit.
-pub(super) fn policies_of(
-    o: &mut Organization,
-    level: usize,
-    scp: bool,
-) -> Option<&mut Vec<OrgPolicy>> {
-    let l = o.levels.get_mut(level)?;
-    Some(if scp { &mut l.scps } else { &mut l.rcps })
 }
 
 /// Props of [`OrgPolicies`].

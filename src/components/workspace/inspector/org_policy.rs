@@ -8,12 +8,11 @@ use iam_engine::policy::PolicyType;
 use iam_engine::workbench::guardrail::GuardrailRef;
 use yew::prelude::*;
 
-use super::account::{policies_of, with_org};
 use super::document::DocEditor;
 use super::fields::Apply;
 use super::guardrail::GuardrailTables;
 use crate::store::use_store;
-use iam_engine::scenario::{DocumentRef, Target};
+use iam_engine::scenario::{DocumentRef, EditError, OrgPolicy, Organization, Scenario, Target};
 
 /// How the account panel shows an open guardrail's editor ([`OrgPolicyEditor`]): given by the
 /// view that renders the workspace (`components::lazy`), which loads it on demand in the split
@@ -83,4 +82,27 @@ pub fn OrgPolicyEditor(props: &OrgPolicyEditorProps) -> Html {
             <GuardrailTables guardrail={props.guardrail} />
         </>
     }
+}
+
+/// Changes the organization through the engine (which checks levels, counts and sizes).
+pub(super) fn with_org(
+    s: &mut Scenario,
+    f: impl FnOnce(&mut Organization),
+) -> Result<(), EditError> {
+    let mut org = s.organization.clone().ok_or_else(|| EditError {
+        code: "no-organization",
+        message: "This account is not in an organization.".to_owned(),
+    })?;
+    f(&mut org);
+    s.set_organization(Some(org))
+}
+
+/// The SCP or RCP list of one level, for an edit.
+pub(super) fn policies_of(
+    o: &mut Organization,
+    level: usize,
+    scp: bool,
+) -> Option<&mut Vec<OrgPolicy>> {
+    let l = o.levels.get_mut(level)?;
+    Some(if scp { &mut l.scps } else { &mut l.rcps })
 }
