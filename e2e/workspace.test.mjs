@@ -384,3 +384,27 @@ test('the workspace view is the one a fresh profile opens', async () => {
     await showView(page, 'workspace');
   });
 });
+
+test('an SCP opens for editing in the account panel, with its truth tables, and closes again', async () => {
+  await withFreshBrowser(async (browser) => {
+    const { page, problems } = await openPage(browser.context, app.server.url);
+    await openExample(page, 'scp-guardrail');
+    await showView(page, 'workspace');
+    const panel = page.locator('main[data-view="workspace"] .inspector');
+    await panel.locator('[data-section="organization"]').waitFor({ state: 'visible', timeout: 15000 });
+    // The editor and its tables are the inspector's chunk in the release build: fetched now.
+    await panel.getByRole('button', { name: 'Edit SCP Guardrails at level 2' }).click();
+    const editor = panel.locator('.inline-policy.open textarea.policy-text');
+    await editor.waitFor({ state: 'visible', timeout: 15000 });
+    assert.match(await editor.inputValue(), /DenyLeavingTheOrganization/);
+    const tables = panel.locator('[data-testid="guardrail-tables"]');
+    await tables.waitFor({ state: 'visible', timeout: 15000 });
+    assert.ok(await tables.locator('table.guardrail-table').count() > 0);
+    assert.equal(await panel.locator('.lazy-failed').count(), 0);
+    const dir = screenshotDir();
+    if (dir) await page.screenshot({ path: `${dir}/workspace-scp-editor-laptop.png`, fullPage: false });
+    await panel.getByRole('button', { name: 'Close SCP Guardrails at level 2' }).click();
+    await editor.waitFor({ state: 'detached', timeout: 5000 });
+    assert.deepEqual(problems, []);
+  });
+});
