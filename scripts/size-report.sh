@@ -68,10 +68,18 @@ if ((${#parts[@]})); then
     "$( ((have_brotli)) && echo ", $first_br bytes brotli" || echo "")"
   first_visit "the app (index.html, opens the workspace)" app workspace
   first_visit "a compact embed (index.html?embed&view=decision#s=...)" embed
-  printf 'on demand, per split point (raw, gzip, brotli; a chunk two share counts in both):\n'
+  # What each split point fetches on its own (a chunk or bundle two share counts in both), and
+  # what it adds once the app's first visit (app, workspace) is loaded.
+  declare -A in_app=()
+  for f in ${part_files[app]:-} ${part_files[workspace]:-}; do in_app[$f]=1; done
+  printf 'on demand, per split point: raw, gzip, brotli alone; gzip added after the app'"'"'s first visit\n'
   for part in "${parts[@]}"; do
-    printf '  %-20s %10d %10d %10s\n' "$part" "${part_raw[$part]}" "${part_gz[$part]}" \
-      "$( ((have_brotli)) && echo "${part_br[$part]}" || echo -)"
+    added=0
+    for f in ${part_files[$part]}; do
+      [[ -n ${in_app[$f]:-} ]] || added=$((added + ${size_gz[$f]:-0}))
+    done
+    printf '  %-20s %10d %10d %10s %10d\n' "$part" "${part_raw[$part]}" "${part_gz[$part]}" \
+      "$( ((have_brotli)) && echo "${part_br[$part]}" || echo -)" "$added"
   done
 else
   printf 'first visit transfers (before lazy data): %d bytes gzip%s\n' "$first_gz" \

@@ -23,7 +23,8 @@ replaces the plain app with a split one:
    The visits are the app's (`app` and `workspace`), a compact embed's (`embed`) and what the
    app fetches once its first view has rendered (`worker_bridge`, `findings_reader`); the
    chunks the same visits need are one bundle (those of the app's alone, those of both first
-   visits, ...), so a visit fetches no chunk it does not need. The loader reads a chunk out of
+   visits, ...), so a visit fetches no chunk it does not need (and the chunks of the embed's that
+   the analysis view needs are left out of its bundle: `NOT_WITH_THE_EMBED`). The loader reads a chunk out of
    its bundle (`__piece`), fetched once. One file compresses better than two hundred (about a
    tenth less) and is one request. Every other chunk stays a file of its own, fetched when its
    view is first shown.
@@ -206,6 +207,11 @@ FIRST_VISITS = {
     "embed": ("embed",),
     "later": ("worker_bridge", "findings_reader"),
 }
+# A bundle the app does not load at start (the embed's) is fetched whole by any view of the app
+# that needs one of its chunks. The analysis view needs a few of the embed's chunks and little
+# else of it: with them bundled, opening Analysis fetched 127 KB gzip more; without, an embed's
+# first visit is 5 KB brotli heavier. So the chunks these views need stay files of their own.
+NOT_WITH_THE_EMBED = ("analysis",)
 FETCH_RE = re.compile(
     r'const src = fetch\(new URL\("\./([^"]+\.wasm)", import\.meta\.url\)\);\n'
     r'(\s*)src\.catch\(\(\) => \{\}\);\n'
@@ -244,8 +250,13 @@ def bundle(out_dir: str, split_js: str) -> str:
     # A bundle per set of visits that need the same chunks: each visit fetches only chunks it
     # needs.
     groups: dict[str, set[str]] = {}
-    for rel in set().union(*need.values()):
+    owners = {
+        rel: {p for p, files in parts.items() if rel in files} for rel in set().union(*need.values())
+    }
+    for rel, by in owners.items():
         key = "-".join(v for v in FIRST_VISITS if rel in need[v])
+        if rel not in need["app"] and rel not in need["later"] and by & set(NOT_WITH_THE_EMBED):
+            continue
         groups.setdefault(key, set()).add(rel)
     place = {}
     for name, members in groups.items():
