@@ -23,12 +23,13 @@ while IFS= read -r f; do
   total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
   size_raw[$rel]=$raw size_gz[$rel]=$gz size_br[$rel]=$br
   # A first visit loads the page, its script, wasm, stylesheet and icon; data assets under
-  # data/ are fetched lazily after the first render, and the analysis worker under worker/ when
-  # an analysis first runs, so they are counted apart. The service worker, the web app manifest
+  # data/ are fetched lazily after the first render, and the analysis worker under worker/ once
+  # the first view has rendered, so they are counted apart. The service worker, the web app manifest
   # and its icons are fetched after the load event (static/pwa.js), and so is the rest of the
   # build for the offline cache (every file is precached: the TOTAL line). The release build's
-  # code splitting (scripts/split_build.py) puts each view's wasm under split/: the view the
-  # address opens is fetched at start, the others when first shown (added below per address).
+  # code splitting (scripts/split_build.py) puts each view's wasm under split/ (the chunks of the
+  # first visits in bundles, split/bundle-*.bin): the view the address opens is fetched at
+  # start, the others when first shown (added below per address).
   case "$rel" in
     data/* | worker/* | split/*.wasm | split/*.bin) ;;
     sw.js | manifest-*.webmanifest | icons/*) pwa_gz=$((pwa_gz + gz)) ;;
