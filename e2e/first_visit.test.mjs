@@ -136,6 +136,33 @@ test('an app whose own chunk cannot be fetched says so in the page', { skip: !sp
   }
 });
 
+test('when the worker\'s bridge cannot be fetched, the analysis says why and the findings are computed on the page', { skip: !split && 'not a split build' }, async () => {
+  const server = await startServer();
+  try {
+    await withFreshBrowser(async (browser) => {
+      // The bridge's own files: not those the first view, the analysis view or the findings
+      // computed on the page need too.
+      const others = new Set([...parts.app, ...parts.workspace, ...parts.analysis, ...parts.page_findings]);
+      const bridge = parts.worker_bridge.filter((f) => !others.has(f)).map((f) => f.split('/').pop());
+      assert.ok(bridge.length > 0);
+      await browser.context.route('**/split/*', (route) => (bridge.includes(route.request().url().split('/').pop()) ? route.abort() : route.continue()));
+      const { page } = await openPage(browser.context, server.url);
+      await page.locator('main[data-view="workspace"] .workspace-view').waitFor({ state: 'visible', timeout: 20000 });
+      await page.locator('.tabs [data-view="analysis"]').click();
+      const failed = page.locator('main[data-view="analysis"]').getByText(/The escalation analysis could not run: The analysis could not start: its code could not be fetched\./);
+      await failed.waitFor({ state: 'visible', timeout: 20000 });
+      // The findings the worker could not compute come from the page instead: the badge settles.
+      await page.waitForFunction(() => {
+        const badge = document.querySelector('.tabs [data-view="findings"] .badge');
+        return badge !== null && /^\d+ findings?(,|$)/.test(badge.getAttribute('aria-label'));
+      }, null, { timeout: 20000 });
+      await page.close();
+    }, { serviceWorkers: 'block' });
+  } finally {
+    await server.close();
+  }
+});
+
 test('a view whose chunk cannot be fetched says so, and Try again loads it', { skip: !split && 'not a split build' }, async () => {
   const server = await startServer();
   try {
