@@ -49,6 +49,16 @@ pub enum Loadable<T> {
     Failed(String),
 }
 
+impl<T> Loadable<T> {
+    /// The value, once it is here.
+    pub fn ready(&self) -> Option<Rc<T>> {
+        match self {
+            Loadable::Ready(value) => Some(Rc::clone(value)),
+            _ => None,
+        }
+    }
+}
+
 // Written out because a derive would require `T: Clone`; only the `Rc` is cloned.
 impl<T> Clone for Loadable<T> {
     fn clone(&self) -> Self {

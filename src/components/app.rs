@@ -25,7 +25,7 @@ use crate::store::{Action, Notice, NoticeLevel, StoreHandle, View};
 /// scenario (or opens a shared link) before the first render, starts loading the action
 /// catalog and the managed policies after it, and shares both through contexts. In the split
 /// build it and what only it uses (the saved scenarios, the analysis worker's client, the
-/// header, the tabs) are the `app` chunk ([`crate::mount_app`]), which an embed never fetches.
+/// header, the tabs) are the `app` chunk ([`crate::start`]), which an embed never fetches.
 #[component]
 pub fn App() -> Html {
     let store = use_reducer(crate::storage::startup);
@@ -45,7 +45,7 @@ pub fn App() -> Html {
     // Computed in the analysis worker (on the page where there is none), each policy text's
     // validation remembered from one revision to the next.
     let findings =
-        use_scenario_findings(store.revision, Rc::clone(&store.scenario), ready(&catalog));
+        use_scenario_findings(store.revision, Rc::clone(&store.scenario), catalog.ready());
     let escalation = use_account_escalation(&store, &managed);
     let comparison = use_account_diff(&store, &catalog, &managed);
     use_keyboard_shortcuts(store.clone());
@@ -390,12 +390,4 @@ pub(crate) fn use_aws_data() -> (Loadable<Catalog>, Loadable<ManagedPolicies>) {
         });
     }
     ((*catalog).clone(), (*managed).clone())
-}
-
-/// The value of a loaded resource, once it is here.
-pub(crate) fn ready<T>(loadable: &Loadable<T>) -> Option<Rc<T>> {
-    match loadable {
-        Loadable::Ready(value) => Some(Rc::clone(value)),
-        _ => None,
-    }
 }

@@ -10,7 +10,7 @@ use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::share::EmbedView as Shown;
 use yew::prelude::*;
 
-use super::app::{ready, use_aws_data, use_keyboard_shortcuts};
+use super::app::{use_aws_data, use_keyboard_shortcuts};
 use super::findings::ScenarioFindings;
 use crate::analysis::account::use_page_findings;
 use crate::data::Loadable;
@@ -26,7 +26,7 @@ pub fn EmbedApp() -> Html {
     let findings = use_page_findings(
         store.revision,
         Rc::clone(&store.scenario),
-        ready(&catalog),
+        catalog.ready(),
         findings_shown,
     );
     use_keyboard_shortcuts(store.clone());

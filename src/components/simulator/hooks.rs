@@ -14,10 +14,7 @@ use crate::store::StoreHandle;
 
 /// The loaded value of a [`Loadable`], if any.
 pub fn ready<T>(l: &Loadable<T>) -> Option<Rc<T>> {
-    match l {
-        Loadable::Ready(v) => Some(Rc::clone(v)),
-        _ => None,
-    }
+    l.ready()
 }
 
 /// The current time as ISO 8601 UTC without milliseconds, the default `aws:CurrentTime`.
