@@ -12,7 +12,6 @@ use yew::prelude::*;
 use super::what_can_results::WhatCanResults;
 use crate::analysis::account::{WhatCanQuery, use_what_can};
 use crate::components::principal_picker::PrincipalPicker;
-use crate::components::simulator::ready;
 use crate::data::Loadable;
 use crate::store::use_store;
 
@@ -46,8 +45,8 @@ pub fn WhatCanPanel() -> Html {
         Some(s) => WhatCanQuery {
             revision: s.revision,
             scenario: Rc::clone(&s.scenario),
-            managed: ready(&managed),
-            catalog: ready(&catalog),
+            managed: managed.ready(),
+            catalog: catalog.ready(),
             principal: principal.clone(),
             resource: "*".to_string(),
         },
@@ -70,7 +69,7 @@ pub fn WhatCanPanel() -> Html {
         let picked = picked.clone();
         Callback::from(move |v: String| picked.set(Some(v)))
     };
-    let waiting = ready(&catalog).is_none() || ready(&managed).is_none();
+    let waiting = catalog.ready().is_none() || managed.ready().is_none();
     html! {
         <section class="analysis-panel analysis-what-can" aria-labelledby="what-can-title">
             <h3 id="what-can-title">{ "What can" }</h3>

@@ -10,7 +10,6 @@ use yew::prelude::*;
 use super::who_can_form::WhoCanForm;
 use super::who_can_results::WhoCanResults;
 use crate::analysis::account::{WhoCanQuery, use_who_can};
-use crate::components::simulator::ready;
 use crate::data::Loadable;
 use crate::store::use_store;
 
@@ -20,7 +19,7 @@ pub fn WhoCanPanel() -> Html {
     let store = use_store();
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
     let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
-    let catalog = ready(&catalog);
+    let catalog = catalog.ready();
     let input = store
         .as_ref()
         .map(|s| s.who_can.clone())
@@ -44,7 +43,7 @@ pub fn WhoCanPanel() -> Html {
     let query = store.as_ref().map(|s| WhoCanQuery {
         revision: s.revision,
         scenario: Rc::clone(&s.scenario),
-        managed: ready(&managed),
+        managed: managed.ready(),
         actions: Rc::clone(&actions),
         resource,
     });

@@ -7,7 +7,6 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::simulator::action_options::ActionOptions;
-use crate::components::simulator::ready;
 use crate::data::Loadable;
 use crate::store::{Action, WhoCanInput, use_store};
 
@@ -51,7 +50,7 @@ pub fn WhoCanForm(props: &WhoCanFormProps) -> Html {
             }));
         })
     };
-    let catalog = ready(&catalog);
+    let catalog = catalog.ready();
     let last_action = actions.rsplit(',').next().unwrap_or("").trim().to_string();
     let resources = resource_suggestions(&store.scenario, catalog.as_deref(), &last_action);
     html! {

@@ -10,7 +10,7 @@ use iam_engine::workbench::simulate::TestOutcome;
 use yew::prelude::*;
 
 use crate::components::simulator::result::{decision_class, decision_label};
-use crate::components::simulator::{ready, use_compile_cache};
+use crate::components::simulator::use_compile_cache;
 use crate::data::Loadable;
 use crate::store::use_store;
 
@@ -75,7 +75,7 @@ pub fn TestsTable() -> Html {
         return html! {};
     };
     let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
-    let managed = ready(&managed);
+    let managed = managed.ready();
     let cache = use_compile_cache();
     let outcomes = use_memo((store.revision, managed.is_some()), {
         let scenario = Rc::clone(&store.scenario);

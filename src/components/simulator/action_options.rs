@@ -6,7 +6,6 @@ use iam_engine::catalog::Catalog;
 use iam_engine::workbench::request::ROOT_TASK_PREFIX;
 use yew::prelude::*;
 
-use super::hooks::ready;
 use crate::data::Loadable;
 
 /// How many action suggestions the autocomplete lists.
@@ -34,7 +33,7 @@ pub fn ActionOptions(props: &ActionOptionsProps) -> Html {
         Some((before, last)) => (format!("{before}, "), last.trim()),
         None => (String::new(), text),
     };
-    let options: Vec<(String, String)> = match ready(&catalog) {
+    let options: Vec<(String, String)> = match catalog.ready() {
         Some(c) if !typed.is_empty() && !typed.starts_with(ROOT_TASK_PREFIX) => c
             .search_actions(typed, SUGGESTIONS)
             .into_iter()

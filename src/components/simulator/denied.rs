@@ -18,7 +18,7 @@ use iam_engine::workbench::explain::{DeniedExplanation, PrincipalMatch, Simulate
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::hooks::{current_time, ready, use_compile_cache};
+use super::hooks::{current_time, use_compile_cache};
 use super::result::{decision_class, decision_label};
 use crate::data::Loadable;
 use crate::store::{self, Action, use_store};
@@ -36,8 +36,8 @@ pub fn DeniedPanel() -> Html {
     let draft = use_state(String::new);
     let submitted = use_state(|| None::<(String, String)>);
     let fix_error = use_state(|| None::<String>);
-    let catalog_ready = ready(&catalog);
-    let managed_ready = ready(&managed);
+    let catalog_ready = catalog.ready();
+    let managed_ready = managed.ready();
     let explained: Rc<Option<Result<DeniedExplanation, DeniedError>>> = use_memo(
         (
             store.revision,
@@ -65,8 +65,8 @@ pub fn DeniedPanel() -> Html {
         let submitted = submitted.clone();
         let fix_error = fix_error.clone();
         let cache = Rc::clone(&cache);
-        let catalog = ready(&catalog);
-        let managed = ready(&managed);
+        let catalog = catalog.ready();
+        let managed = managed.ready();
         Callback::from(move |()| {
             let text = (*draft).clone();
             let now = current_time();

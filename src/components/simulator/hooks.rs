@@ -12,11 +12,6 @@ use yew::prelude::*;
 use crate::data::Loadable;
 use crate::store::StoreHandle;
 
-/// The loaded value of a [`Loadable`], if any.
-pub fn ready<T>(l: &Loadable<T>) -> Option<Rc<T>> {
-    l.ready()
-}
-
 /// The current time as ISO 8601 UTC without milliseconds, the default `aws:CurrentTime`.
 pub fn current_time() -> String {
     let iso: String = js_sys::Date::new_0().to_iso_string().into();
@@ -46,8 +41,8 @@ pub fn use_answer(
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
     let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
     let cache = use_compile_cache();
-    let catalog_ready = ready(&catalog);
-    let managed_ready = ready(&managed);
+    let catalog_ready = catalog.ready();
+    let managed_ready = managed.ready();
     let rows = use_memo(
         (
             store.revision,

@@ -21,7 +21,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::hooks::ready;
 use super::result::decision_label;
 use super::tests_panel::focus_result;
 use crate::analysis::client::{JobStatus, MatrixQuery, MatrixRow, use_matrix, uses_worker};
@@ -198,8 +197,8 @@ fn MatrixBody() -> Html {
     };
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
     let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
-    let catalog = ready(&catalog);
-    let managed = ready(&managed);
+    let catalog = catalog.ready();
+    let managed = managed.ready();
     // "" = the actions the policies mention; otherwise a service prefix.
     let source = use_state(String::new);
     let filter = use_state(String::new);

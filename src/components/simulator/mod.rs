@@ -24,7 +24,7 @@ use yew::prelude::*;
 
 use crate::store::{Action, RequestState, use_store};
 
-pub use hooks::{current_time, ready, use_answer, use_compile_cache, use_editor_answer};
+pub use hooks::{current_time, use_answer, use_compile_cache, use_editor_answer};
 
 /// The simulator view.
 #[component]

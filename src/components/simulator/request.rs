@@ -16,7 +16,6 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::action_options::ActionOptions;
-use super::hooks::ready;
 use super::root_task_search::RootTaskSearch;
 use crate::components::principal_picker::{PrincipalPicker, SELECT_MAX};
 use crate::data::Loadable;
@@ -85,7 +84,7 @@ pub fn RequestPanel() -> Html {
         return html! {};
     };
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
-    let catalog = ready(&catalog);
+    let catalog = catalog.ready();
     let request = store.request.clone();
     let scenario = store.scenario.clone();
 

@@ -15,7 +15,6 @@ use iam_engine::workbench::{Answer, Workbench};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::hooks::ready;
 use super::result::{decision_class, decision_label};
 use crate::data::Loadable;
 use crate::store::{Action, RequestState, use_store};
@@ -64,7 +63,7 @@ pub fn TestsPanel(props: &TestsPanelProps) -> Html {
         return html! {};
     };
     let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
-    let managed_ready = ready(&managed);
+    let managed_ready = managed.ready();
     // Outcomes are kept between edits, so a keystroke re-evaluates only the tests whose
     // principal's policies (or shared inputs) it changed.
     let cache = use_mut_ref(TestRunCache::new);

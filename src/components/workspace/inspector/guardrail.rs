@@ -8,7 +8,6 @@ use iam_engine::workbench::guardrail::{GuardrailRef, verdict_words};
 use iam_engine::workbench::{CompileCache, Workbench};
 use yew::prelude::*;
 
-use crate::components::simulator::hooks::ready;
 use crate::components::simulator::result::decision_class;
 use crate::data::Loadable;
 use crate::store::use_store;
@@ -25,7 +24,7 @@ pub struct GuardrailTablesProps {
 pub fn GuardrailTables(props: &GuardrailTablesProps) -> Html {
     let store = use_store();
     let catalog = use_context::<Loadable<Catalog>>().unwrap_or_default();
-    let catalog = ready(&catalog);
+    let catalog = catalog.ready();
     let revision = store.as_ref().map_or(0, |s| s.revision);
     let tables = {
         let scenario = store.as_ref().map(|s| std::rc::Rc::clone(&s.scenario));
