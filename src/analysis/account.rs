@@ -754,7 +754,14 @@ fn spawn_page_findings(
 ) {
     wasm_bindgen_futures::spawn_local(async move {
         let key = query.key();
-        let Some(findings) = page_findings(&query, cache.as_deref()).await else {
+        // When the checks' chunk cannot be fetched, the findings stay as they were.
+        let Some(findings) = super::page_split::findings(
+            &query.scenario,
+            query.catalog.as_deref(),
+            cache.as_deref(),
+        )
+        .await
+        else {
             return;
         };
         // An older revision's, finished after a newer one's, is not shown.
@@ -765,15 +772,4 @@ fn spawn_page_findings(
             update.force_update();
         }
     });
-}
-
-/// The findings of `query` computed on the page, once the checks' chunk is here (`None` when
-/// it cannot be fetched: the console has the cause, and the findings stay as they were).
-async fn page_findings(
-    query: &FindingsQuery,
-    cache: Option<&ValidationCache>,
-) -> Option<Vec<Finding>> {
-    super::page_split::findings(&query.scenario, query.catalog.as_deref(), cache)
-        .await
-        .ok()
 }

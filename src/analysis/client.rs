@@ -87,6 +87,18 @@ struct Lane {
     large: Cell<bool>,
 }
 
+/// Answers the job `request` starts as failed: the worker could not be started.
+fn fail(request: &Request) {
+    if let Some(job) = request.started_job() {
+        deliver_later(Response::Failed {
+            job,
+            message: "The analysis could not start: its code could not be fetched. Check the \
+                      connection and try again."
+                .to_owned(),
+        });
+    }
+}
+
 /// Starts a worker ([`Lane::spawn`]): the bridge's code, with the readers of every answer,
 /// is a chunk of the split build (`worker_bridge`), fetched when the page first asks the
 /// worker something, after the first paint.
@@ -149,21 +161,14 @@ impl Lane {
         lane
     }
 
-    /// Answers every job waiting to be sent as failed (the worker could not be started), and
-    /// every job sent later too.
+    /// Answers every job waiting to be sent as failed (the worker could not be started); from
+    /// here on what is sent goes to [`Lane::post`], which answers it the same way.
     fn fail_all(&self) {
         self.pumping.set(false);
         let waiting: Vec<Outgoing> = self.outbox.borrow_mut().drain(..).collect();
         for item in waiting {
-            if let Outgoing::Request(request) = item
-                && let Some(job) = request.started_job()
-            {
-                deliver_later(Response::Failed {
-                    job,
-                    message: "The analysis could not start: its code could not be fetched. \
-                              Check the connection and try again."
-                        .to_owned(),
-                });
+            if let Outgoing::Request(request) = item {
+                fail(&request);
             }
         }
     }
@@ -172,12 +177,7 @@ impl Lane {
     fn post(&self, request: Request) {
         match self.bridge.borrow().as_ref() {
             Some(bridge) => bridge.send(request),
-            None => {
-                self.outbox
-                    .borrow_mut()
-                    .push_back(Outgoing::Request(request));
-                self.fail_all();
-            }
+            None => fail(&request),
         }
     }
 

@@ -205,13 +205,13 @@ pub(crate) async fn page_export(
 }
 
 /// The findings of `scenario` computed on the page (an embed, a page without workers), once
-/// their checks' chunk is here: `Err` when it cannot be fetched.
+/// their checks' chunk is here (`None` when it cannot be fetched: the console has the cause).
 pub(crate) async fn findings(
     scenario: &Scenario,
     catalog: Option<&Catalog>,
     cache: Option<&ValidationCache>,
-) -> Result<Vec<Finding>, LoadFailed> {
-    loader::findings(scenario, catalog, cache).await
+) -> Option<Vec<Finding>> {
+    loader::findings(scenario, catalog, cache).await.ok()
 }
 
 fn compute_findings(
