@@ -29,7 +29,7 @@ use crate::components::share::ShareView;
 use crate::components::simulator::Simulator;
 use crate::components::workspace::Workspace;
 use crate::components::workspace::inspector::{
-    EntityPanel, EntityPanelSlot, OrgEditorSlot, OrgPolicyEditor,
+    EntityPanel, EntityPanelSlot, OrgEditorSlot, OrgPolicyEditor, Slot,
 };
 use crate::split::LoadFailed;
 use iam_engine::scenario::Target;
@@ -127,8 +127,8 @@ mod render {
 
     pub fn workspace(_: &LazyProps) -> Html {
         html! {
-            <ContextProvider<EntityPanelSlot> context={EntityPanelSlot(entity_slot)}>
-            <ContextProvider<OrgEditorSlot> context={OrgEditorSlot(org_editor_slot)}>
+            <ContextProvider<EntityPanelSlot> context={Slot(entity_slot)}>
+            <ContextProvider<OrgEditorSlot> context={Slot(org_editor_slot)}>
                 <Workspace />
             </ContextProvider<OrgEditorSlot>>
             </ContextProvider<EntityPanelSlot>>
@@ -143,9 +143,9 @@ mod render {
     /// An SCP's or RCP's editor in the account panel, loaded on demand (with the policy
     /// editor and the evaluation of its truth tables, which the account panel alone does not
     /// need).
-    fn org_editor_slot(guardrail: GuardrailRef) -> Html {
+    fn org_editor_slot(guardrail: &GuardrailRef) -> Html {
         html! {
-            <LazyView part={Part::Inspector} guardrail={Some(guardrail)}
+            <LazyView part={Part::Inspector} guardrail={Some(*guardrail)}
                 label={AttrValue::Static("the policy editor")} />
         }
     }

@@ -20,6 +20,7 @@ mod resource;
 mod role;
 mod root;
 mod sections;
+mod slot;
 mod test_case;
 mod user;
 
@@ -29,6 +30,7 @@ use yew::prelude::*;
 use crate::store::{Action, Selection, use_store};
 
 pub use org_policy::{OrgEditorSlot, OrgPolicyEditor};
+pub use slot::Slot;
 
 /// The inspector of the selected entity.
 #[component]
@@ -66,18 +68,8 @@ pub fn Inspector() -> Html {
     }
 }
 
-/// How the inspector shows a selected entity's panel ([`EntityPanel`]): given by the view that
-/// renders the workspace (`components::lazy`), which loads the panels on demand in the split
-/// build.
-#[derive(Clone)]
-pub struct EntityPanelSlot(pub fn(&Target) -> Html);
-
-impl PartialEq for EntityPanelSlot {
-    /// There is one slot function per build: any two are the same.
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
+/// How the inspector shows a selected entity's panel ([`EntityPanel`]).
+pub type EntityPanelSlot = Slot<Target>;
 
 /// The panel of `target` through the slot; without one (a test mounting the workspace alone) the
 /// panel itself, except in the split build, where only the slot may name the panels.

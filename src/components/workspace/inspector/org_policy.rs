@@ -14,24 +14,14 @@ use super::guardrail::GuardrailTables;
 use crate::store::use_store;
 use iam_engine::scenario::{DocumentRef, EditError, OrgPolicy, Organization, Scenario, Target};
 
-/// How the account panel shows an open guardrail's editor ([`OrgPolicyEditor`]): given by the
-/// view that renders the workspace (`components::lazy`), which loads it on demand in the split
-/// build.
-#[derive(Clone)]
-pub struct OrgEditorSlot(pub fn(GuardrailRef) -> Html);
-
-impl PartialEq for OrgEditorSlot {
-    /// There is one slot function per build: any two are the same.
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
+/// How the account panel shows an open guardrail's editor ([`OrgPolicyEditor`]).
+pub type OrgEditorSlot = super::slot::Slot<GuardrailRef>;
 
 /// The editor of `guardrail` through the slot; without one (a test mounting the workspace
 /// alone) the editor itself, except in the split build, where only the slot may name it.
 pub(super) fn org_editor(slot: Option<&OrgEditorSlot>, guardrail: GuardrailRef) -> Html {
     match slot {
-        Some(slot) => (slot.0)(guardrail),
+        Some(slot) => (slot.0)(&guardrail),
         #[cfg(not(split_build))]
         None => html! { <OrgPolicyEditor {guardrail} /> },
         #[cfg(split_build)]
