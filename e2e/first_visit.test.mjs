@@ -81,6 +81,12 @@ function report(label, { before, after }, budget) {
     `analysis worker ${w.gzip} B gzip, the page's chunks for it ${c.gzip} B gzip`);
 }
 
+/** A route handler that fails the requests for the build files `files` (paths or names). */
+function failing(files) {
+  const names = files.map((f) => f.split('/').pop());
+  return (route) => (names.includes(route.request().url().split('/').pop()) ? route.abort() : route.continue());
+}
+
 function splitFiles(files) {
   return files.filter((f) => f.startsWith('split/') && /\.(wasm|bin)$/.test(f)).sort();
 }
@@ -123,8 +129,7 @@ test('an app whose own chunk cannot be fetched says so in the page', { skip: !sp
   const server = await startServer();
   try {
     await withFreshBrowser(async (browser) => {
-      const own = parts.app.filter((f) => !parts.embed.includes(f)).map((f) => f.split('/').pop());
-      await browser.context.route('**/split/*', (route) => (own.includes(route.request().url().split('/').pop()) ? route.abort() : route.continue()));
+      await browser.context.route('**/split/*', failing(parts.app.filter((f) => !parts.embed.includes(f))));
       const { page } = await openPage(browser.context, server.url);
       const failed = page.locator('#app .lazy-failed[role="alert"]');
       await failed.waitFor({ state: 'visible', timeout: 20000 });
@@ -143,9 +148,9 @@ test('when the worker\'s bridge cannot be fetched, the analysis says why and the
       // The bridge's own files: not those the first view, the analysis view or the findings
       // computed on the page need too.
       const others = new Set([...parts.app, ...parts.workspace, ...parts.analysis, ...parts.page_findings]);
-      const bridge = parts.worker_bridge.filter((f) => !others.has(f)).map((f) => f.split('/').pop());
+      const bridge = parts.worker_bridge.filter((f) => !others.has(f));
       assert.ok(bridge.length > 0);
-      await browser.context.route('**/split/*', (route) => (bridge.includes(route.request().url().split('/').pop()) ? route.abort() : route.continue()));
+      await browser.context.route('**/split/*', failing(bridge));
       const { page } = await openPage(browser.context, server.url);
       await page.locator('main[data-view="workspace"] .workspace-view').waitFor({ state: 'visible', timeout: 20000 });
       await page.locator('.tabs [data-view="analysis"]').click();
@@ -169,8 +174,7 @@ test('a view whose chunk cannot be fetched says so, and Try again loads it', { s
     await withFreshBrowser(async (browser) => {
       const { page } = await openPage(browser.context, server.url);
       await page.locator('main[data-view="workspace"] .workspace-view').waitFor({ state: 'visible', timeout: 20000 });
-      const files = parts.simulator.map((f) => f.split('/').pop());
-      const blocked = (route) => (files.includes(route.request().url().split('/').pop()) ? route.abort() : route.continue());
+      const blocked = failing(parts.simulator);
       await page.route('**/split/*.wasm', blocked);
       await page.locator('.tabs [data-view="simulate"]').click();
       const failed = page.locator('main[data-view="simulate"] .lazy-failed[role="alert"]');
