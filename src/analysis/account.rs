@@ -666,11 +666,13 @@ pub fn use_scenario_findings(
                 return Box::new(|| ()) as Box<dyn FnOnce()>;
             };
             let key = query.key();
-            // The reader's chunk is fetched while the worker computes.
-            wasm_bindgen_futures::spawn_local(async {
-                crate::split::after_first_view().await;
-                let _ = load_reader().await;
-            });
+            // The reader's chunk is fetched while the worker computes (once).
+            if reader().is_none() {
+                wasm_bindgen_futures::spawn_local(async {
+                    crate::split::after_first_view().await;
+                    let _ = load_reader().await;
+                });
+            }
             let listener = {
                 let query = query.clone();
                 // The findings read so far: they come a message (a task) at a time, each read
