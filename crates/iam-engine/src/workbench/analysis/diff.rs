@@ -507,6 +507,24 @@ impl Vocabulary {
     }
 }
 
+/// The integers just below and just above the decimal `text` (`-?digits.digits`), read exactly
+/// (no floating point, which would also bring its parser's tables into every page that
+/// simulates): `2.5` → (2, 3), `-2.5` → (-3, -2), `2.0` → (1, 3).
+fn integers_around(text: &str) -> Option<(i64, i64)> {
+    let (whole, fraction) = text.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let magnitude = whole.strip_prefix('-').unwrap_or(whole);
+    if !digits(magnitude) || !digits(fraction) {
+        return None;
+    }
+    let n: i64 = whole.parse().ok()?;
+    let negative = whole.starts_with('-');
+    let exact = fraction.bytes().all(|b| b == b'0');
+    let below = if negative || exact { n.checked_sub(1)? } else { n };
+    let above = if negative && !exact { n } else { n.checked_add(1)? };
+    Some((below, above))
+}
+
 /// Representative values for a key of type `ty` compared against `literals`: each literal,
 /// with wildcards filled, numbers and dates around it, an address inside each range, and one
 /// value matching none.
@@ -524,10 +542,10 @@ pub(crate) fn representatives(ty: ContextKeyType, literals: &[String]) -> Vec<St
                     add((n.saturating_sub(1)).to_string());
                     add(n.to_string());
                     add((n.saturating_add(1)).to_string());
-                } else if let Ok(f) = l.parse::<f64>() {
-                    add(format!("{}", f - 0.5));
+                } else if let Some((below, above)) = integers_around(l) {
+                    add(below.to_string());
                     add(l.clone());
-                    add(format!("{}", f + 0.5));
+                    add(above.to_string());
                 } else {
                     add(l.clone());
                 }
@@ -1823,4 +1841,31 @@ pub fn diff_documents(
         less_permissive_witness: first(Direction::NewlyDenied),
         report,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ContextKeyType, integers_around, representatives};
+
+    #[test]
+    fn decimals_get_the_integers_around_them() {
+        assert_eq!(integers_around("2.5"), Some((2, 3)));
+        assert_eq!(integers_around("-2.5"), Some((-3, -2)));
+        assert_eq!(integers_around("-0.5"), Some((-1, 0)));
+        assert_eq!(integers_around("2.0"), Some((1, 3)));
+        assert_eq!(integers_around("-2.00"), Some((-3, -1)));
+        // Not decimals: integers (read as such by the caller), exponents, text.
+        for text in ["2", "2.", ".5", "1e3", "2.5x", "--2.5", "+2.5", "9223372036854775807.5"] {
+            assert_eq!(integers_around(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn numeric_representatives_bracket_each_literal() {
+        let literals = ["10".to_string(), "2.5".to_string(), "many".to_string()];
+        assert_eq!(
+            representatives(ContextKeyType::Numeric, &literals),
+            ["9", "10", "11", "2", "2.5", "3", "many", "0"]
+        );
+    }
 }
