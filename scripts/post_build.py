@@ -30,6 +30,12 @@
    `sw.js` is `static/sw-remove.js`, which only removes a worker an earlier build may have left
    on the same address, so the development server never serves cached files.
 
+7. One stylesheet. Trunk writes each `<link data-trunk rel="css">` of index.html as a file of
+   its own; a release build joins them, in the page's order (the cascade's), into one
+   `style-<hash>.css` with its own integrity hash, without comments and indentation. Every
+   address needs most of them at its first paint, and one file compresses better than eleven:
+   with the comments gone, 11 KB brotli instead of 19.
+
 0. Code splitting (release builds only). scripts/split_build.py replaces Trunk's plain app wasm
    with a main module and the chunks under `split/` that load each view on demand; everything
    below then sees the split build (the precache lists the chunks too).
@@ -194,6 +200,45 @@ SW_REMOVER = os.path.join(ROOT, "static", "sw-remove.js")
 HASHED_RE = re.compile(r"-[0-9a-f]{12,16}(?:_bg|_loader)?(?:\.[A-Za-z0-9.]+)?$")
 
 
+STYLESHEET_RE = re.compile(
+    r'[ \t]*<link rel="stylesheet" href="\./([A-Za-z0-9_.-]+\.css)" integrity="[^"]*"\s*/?>\n?'
+)
+
+
+def compact_css(css: str) -> str:
+    """The stylesheet without its comments, indentation and blank lines (a fifth of it)."""
+    # Our stylesheets never put a comment's opening inside a string, where it is text.
+    if any("/*" in s for s in re.findall(r'"[^"\n]*"|\'[^\'\n]*\'', css)):
+        raise SystemExit("post_build: a stylesheet's string contains /*; compact_css can't strip it")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return "".join(line.strip() + "\n" for line in css.splitlines() if line.strip())
+
+
+def merge_styles(out_dir: str, html: str) -> str:
+    """Joins the page's stylesheets into one file (step 7); returns the page naming it."""
+    links = list(STYLESHEET_RE.finditer(html))
+    if len(links) < 2:
+        return html
+    parts = []
+    for link in links:
+        path = os.path.join(out_dir, link.group(1))
+        with open(path, "rb") as f:
+            parts.append(f.read().strip())
+        os.remove(path)
+    body = compact_css(b"\n".join(parts).decode("utf-8")).encode("utf-8")
+    name = f"style-{short_hash(body)}.css"
+    with open(os.path.join(out_dir, name), "wb") as f:
+        f.write(body)
+    sri = "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode("ascii")
+    first = links[0]
+    indent = first.group(0)[: len(first.group(0)) - len(first.group(0).lstrip())]
+    tag = f'{indent}<link rel="stylesheet" href="./{name}" integrity="{sri}"/>\n'
+    out = html[: first.start()] + tag
+    for prev, link in zip(links, links[1:]):
+        out += html[prev.end() : link.start()]
+    return out + html[links[-1].end() :]
+
+
 def is_dev_serve(html: str) -> bool:
     """Whether this is a `trunk serve` build: Trunk put its live-reload script in the page."""
     return ".well-known/trunk/ws" in html
@@ -237,6 +282,7 @@ def main() -> int:
         split_build.split(out_dir)
         with open(index, encoding="utf-8") as f:
             html = f.read()
+        html = merge_styles(out_dir, html)
     metas = write_data_assets(out_dir) + hash_worker(out_dir) + write_manifest(out_dir)
     if not dev:
         metas.append(f'<meta name="iam-sw" content="{SW_NAME}" />')

@@ -16,6 +16,8 @@ replaces the plain app with a split one:
 3. `wasm-bindgen --target web --keep-lld-exports` on the main module (the chunks import the
    main module's memory, table and shared functions through the kept exports), then
    `wasm-opt -Oz` on every module (binaryen's API in one Node process: scripts/wasm_opt_all.mjs).
+   The main module's imports from its JS glue get short names (`shorten_imports`):
+   wasm-bindgen's carry a hash each, which does not compress.
 4. Every file gets a content hash in its name (chunks under `split/`), and index.html's loader
    and preload links name the new main module instead of Trunk's plain one, which is removed.
 5. The chunks of a first visit are bundled (`bundle(..)`): the splitter makes a chunk per set of
@@ -27,7 +29,8 @@ replaces the plain app with a split one:
    the analysis view needs are left out of its bundle: `NOT_WITH_THE_EMBED`). The loader reads a chunk out of
    its bundle (`__piece`), fetched once. One file compresses better than two hundred (about a
    tenth less) and is one request. Every other chunk stays a file of its own, fetched when its
-   view is first shown.
+   view is first shown. The loader's definitions of the chunks and split points are written
+   again as a table (`__CHUNKS`, `__point`): an eighth of the splitter's code.
 
 `split/` then holds the chunks and `wasm-split-<hash>.js`; `chunk_files(dist)` says which files
 each split point needs (scripts/size-report.sh uses it).
@@ -107,6 +110,73 @@ def optimise(paths: list[str]) -> None:
         raise SystemExit(f"split_build: wasm_opt_all.mjs failed ({result.returncode})")
 
 
+def leb128(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def read_leb128(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, at
+
+
+def shorten_imports(main_js: str, main_wasm: bytes) -> tuple[str, bytes]:
+    """Gives the main module's imports from its JS glue short names, in the wasm's import
+    section and in the glue's import object alike. wasm-bindgen names each import after its
+    Rust item and a hash (`__wbg_setTimeout_a60d83bec06b4345`): 260 of them are 12 KB in each
+    file, mostly hashes that do not compress."""
+    module = b"./main_bg.js"
+    out = bytearray(main_wasm[:8])
+    at, renamed = 8, {}
+    while at < len(main_wasm):
+        section = main_wasm[at]
+        size, body_at = read_leb128(main_wasm, at + 1)
+        end = body_at + size
+        if section != 2:
+            out += main_wasm[at:end]
+            at = end
+            continue
+        count, pos = read_leb128(main_wasm, body_at)
+        body = bytearray(leb128(count))
+        for _ in range(count):
+            start = pos
+            length, pos = read_leb128(main_wasm, pos)
+            mod = main_wasm[pos:pos + length]
+            pos += length
+            length, pos = read_leb128(main_wasm, pos)
+            name = main_wasm[pos:pos + length].decode("utf-8")
+            pos += length
+            rest = pos
+            kind = main_wasm[pos]
+            pos += 1
+            if kind != 0:
+                raise SystemExit("split_build: the main module imports something other than functions")
+            _, pos = read_leb128(main_wasm, pos)
+            if mod == module:
+                short = renamed.setdefault(name, f"w{len(renamed):x}")
+                body += leb128(len(mod)) + mod + leb128(len(short)) + short.encode() + main_wasm[rest:pos]
+            else:
+                body += main_wasm[start:pos]
+        out += bytes([2]) + leb128(len(body)) + body
+        at = end
+    for name, short in renamed.items():
+        key = re.compile(r"(?<![\w$])" + re.escape(name) + r"(?=: function\()")
+        main_js, count = key.subn(short, main_js)
+        if count != 1 or re.search(r"(?<![\w$])" + re.escape(name) + r"(?![\w$])", main_js):
+            raise SystemExit(f"split_build: the JS glue does not name the import {name} once, as a key")
+    return main_js, bytes(out)
+
+
 def integrity(data: bytes) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
 
@@ -154,6 +224,7 @@ def split(out_dir: str) -> None:
             main_js = f.read()
         with open(os.path.join(bound, "main_bg.wasm"), "rb") as f:
             main_wasm = f.read()
+        main_js, main_wasm = shorten_imports(main_js, main_wasm)
         digest = short_hash(main_js.encode() + main_wasm + split_js.encode())
         stem = f"{APP}-{digest}"
         split_name = f"wasm-split-{digest}.js"
@@ -212,12 +283,17 @@ FIRST_VISITS = {
 # else of it: with them bundled, opening Analysis fetched 127 KB gzip more; without, an embed's
 # first visit is 5 KB brotli heavier. So the chunks these views need stay files of their own.
 NOT_WITH_THE_EMBED = ("analysis",)
-FETCH_RE = re.compile(
-    r'const src = fetch\(new URL\("\./([^"]+\.wasm)", import\.meta\.url\)\);\n'
-    r'(\s*)src\.catch\(\(\) => \{\}\);\n'
-    r'(\s*)return async \(imports\) => \(WebAssembly\.instantiateStreaming\(src, imports\)\);'
+# The splitter's loader: shared helpers, then a definition per chunk and per split point, each
+# fetching one wasm file (`bundle` reads them and writes them again as a table).
+RAW_DEF_RE = re.compile(
+    r'(?:/\* [^\n]* \*/\n)?(?P<head>const __chunk_(?P<chunk>\d+) = makeLoad|'
+    r'export const __wasm_split_load_(?P<point>\w+) = wrapAsyncCb\(makeLoad)\(\(\) => \{\n'
+    r'\s*const src = fetch\(new URL\("\./(?P<file>[^"]+\.wasm)", import\.meta\.url\)\);\n'
+    r'\s*src\.catch\(\(\) => \{\}\);\n'
+    r'\s*return async \(imports\) => \(WebAssembly\.instantiateStreaming\(src, imports\)\);\n'
+    r'\}\n, \[(?P<deps>[^\]]*)\]\)\)?;\n'
 )
-PIECE_JS = """
+TABLE_JS = """
 // Chunks of a first visit come in bundles (scripts/split_build.py, `bundle`): a bundle is
 // fetched once, and each chunk read out of it by its place.
 const __bundles = {};
@@ -234,18 +310,83 @@ function __piece(url, start, length) {
     }
     return whole.then((b) => b.slice(start, start + length));
 }
+// Where each module is: [file] for a file of split/ of its own, [file, start, length] for a
+// chunk in a bundle (__FILES[file] names it).
+function __source([file, start, length]) {
+    const url = new URL(`./${__FILES[file]}`, import.meta.url);
+    return () => {
+        if (length === undefined) {
+            const src = fetch(url);
+            src.catch(() => {});
+            return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+        }
+        const src = __piece(url, start, length);
+        src.catch(() => {});
+        return async (imports) => (WebAssembly.instantiate(await src, imports));
+    };
+}
+const __FILES = @FILES@;
+// Each chunk: [number, file, start, length] or [number, file].
+const __CHUNKS = @CHUNKS@;
+const __chunks = {};
+for (const [n, ...place] of __CHUNKS) __chunks[n] = makeLoad(__source(place), []);
+// A split point's module and the chunks it needs ("16-39,79": chunks 16 to 39 and 79).
+function __point(place, deps) {
+    const needs = (deps ? deps.split(",") : []).flatMap((range) => {
+        const [first, last = first] = range.split("-").map(Number);
+        return Array.from({ length: last - first + 1 }, (_, i) => __chunks[first + i]);
+    });
+    return wrapAsyncCb(makeLoad(__source(place), needs));
+}
 """
+POINT_RE = re.compile(r'export const __wasm_split_load_(\w+) = __point\((\[[^\]]*\]), "([^"]*)"\);')
+
+
+def ranges(numbers: list[int]) -> str:
+    """`[16, 17, 18, 20]` as "16-18,20"."""
+    out: list[str] = []
+    for n in sorted(numbers):
+        if out and n == last + 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+        last = n
+    return ",".join(out)
 
 
 def bundle(out_dir: str, split_js: str) -> str:
     """Puts the chunks of the first visits into bundles (see the module docs, step 5) and
-    rewrites the loader to read them from there; returns the loader."""
-    parts = parts_of(split_js)
+    writes the loader's chunks and split points as a table (a third of its size); returns the
+    loader."""
+    at = split_js.index("/* ", split_js.index("function makeLoad("))
+    prelude, rest = split_js[:at], split_js[at:]
+    chunks: dict[int, str] = {}
+    points: dict[str, tuple[str, list[int]]] = {}
+    pos = 0
+    while pos < len(rest):
+        m = RAW_DEF_RE.match(rest, pos)
+        if m is None:
+            # A new version of the splitter could write its loader otherwise.
+            raise SystemExit(f"split_build: the loader is not as expected at: {rest[pos:pos + 120]!r}")
+        deps = [int(d.strip()[len("__chunk_"):]) for d in m["deps"].split(",") if d.strip()]
+        if m["chunk"] is not None:
+            if deps:
+                raise SystemExit("split_build: a chunk of the loader has dependencies")
+            chunks[int(m["chunk"])] = m["file"]
+        else:
+            if any(d not in chunks for d in deps):
+                raise SystemExit(f"split_build: split point {m['point']} needs an unknown chunk")
+            points[m["point"]] = (m["file"], deps)
+        pos = m.end()
+    parts = {
+        name: [f"{SPLIT_DIR}/{f}" for f in [file] + [chunks[d] for d in deps]]
+        for name, (file, deps) in points.items()
+    }
     if not all(p in parts for visits in FIRST_VISITS.values() for p in visits):
         raise SystemExit("split_build: a first visit's split point is missing from the loader")
     need = {
-        visit: {f for p in points for f in parts[p] if f.endswith(".wasm")}
-        for visit, points in FIRST_VISITS.items()
+        visit: {f for p in points_ for f in parts[p]}
+        for visit, points_ in FIRST_VISITS.items()
     }
     # A bundle per set of visits that need the same chunks: each visit fetches only chunks it
     # needs.
@@ -258,7 +399,7 @@ def bundle(out_dir: str, split_js: str) -> str:
         if rel not in need["app"] and rel not in need["later"] and by & set(NOT_WITH_THE_EMBED):
             continue
         groups.setdefault(key, set()).add(rel)
-    place = {}
+    place: dict[str, tuple[str, int, int]] = {}
     for name, members in groups.items():
         if not members:
             continue
@@ -276,49 +417,42 @@ def bundle(out_dir: str, split_js: str) -> str:
             place[rel.split("/", 1)[1]] = (hashed, start, length)
             os.remove(os.path.join(out_dir, rel))
 
-    def piece(m: "re.Match[str]") -> str:
-        found = place.get(m.group(1))
-        if found is None:
-            return m.group(0)
-        hashed, start, length = found
-        return (
-            f'const src = __piece(new URL("./{hashed}", import.meta.url), {start}, {length});\n'
-            f"{m.group(2)}src.catch(() => {{}});\n"
-            f"{m.group(3)}return async (imports) => (WebAssembly.instantiate(await src, imports));"
-        )
+    files: list[str] = []
 
-    rewritten, count = FETCH_RE.subn(piece, split_js)
-    # Every chunk's fetch has the shape FETCH_RE reads (a new version of the splitter could
-    # write another), and no bundled chunk is fetched as a file any more.
-    if count != split_js.count("fetch(new URL(") or any(
-        f'"./{name}"' in rewritten for name in place
-    ):
-        raise SystemExit("split_build: the loader's fetches are not as expected")
-    # After the loader's helpers, before its first chunk.
-    marker = "/* "
-    at = rewritten.index(marker, rewritten.index("function makeLoad("))
-    return rewritten[:at] + PIECE_JS.lstrip("\n") + rewritten[at:]
+    def source(file: str) -> list[int]:
+        name, *span = place.get(file, (file,))
+        if name not in files:
+            files.append(name)
+        return [files.index(name), *span]
 
-
-LOAD_RE = re.compile(
-    r"export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\((.*?), \[([^\]]*)\]\)\);", re.S
-)
-CHUNK_RE = re.compile(r"const (__chunk_\d+) = makeLoad\((.*?), \[\]\);", re.S)
-FILE_RE = re.compile(r'new URL\("\./([^"]+)", import\.meta\.url\)')
+    table = [[n, *source(f)] for n, f in sorted(chunks.items())]
+    exports = "".join(
+        f'export const __wasm_split_load_{name} = __point({json.dumps(source(file), separators=(",", ":"))}, '
+        f'"{ranges(deps)}");\n'
+        for name, (file, deps) in points.items()
+    )
+    js = TABLE_JS.lstrip("\n").replace("@FILES@", json.dumps(files)).replace(
+        "@CHUNKS@", json.dumps(table, separators=(",", ":"))
+    )
+    return prelude + js + exports
 
 
 def parts_of(js: str) -> dict[str, list[str]]:
-    """For each split point of the chunk loader `js`, the files (relative to dist) it fetches,
-    each once (a bundle once for all the chunks it holds)."""
-    chunks = {}
-    for var, fetcher in CHUNK_RE.findall(js):
-        chunks[var] = [f"{SPLIT_DIR}/{n}" for n in FILE_RE.findall(fetcher)]
+    """For each split point of the chunk loader `js` (as `bundle` wrote it), the files (relative
+    to dist) it fetches, each once (a bundle once for all the chunks it holds)."""
+    files = re.search(r"^const __FILES = (.*);$", js, re.M)
+    table = re.search(r"^const __CHUNKS = (.*);$", js, re.M)
+    if files is None or table is None:
+        return {}
+    names = [f"{SPLIT_DIR}/{n}" for n in json.loads(files.group(1))]
+    chunks = {n: names[file] for n, file, *_ in json.loads(table.group(1))}
     parts = {}
-    for name, fetcher, deps in LOAD_RE.findall(js):
-        files = [f"{SPLIT_DIR}/{n}" for n in FILE_RE.findall(fetcher)]
-        for dep in (d.strip() for d in deps.split(",") if d.strip()):
-            files += chunks.get(dep, [])
-        parts[name] = list(dict.fromkeys(files))
+    for name, place, deps in POINT_RE.findall(js):
+        found = [names[json.loads(place)[0]]]
+        for r in filter(None, deps.split(",")):
+            first, _, last = r.partition("-")
+            found += [chunks[n] for n in range(int(first), int(last or first) + 1)]
+        parts[name] = list(dict.fromkeys(found))
     return parts
 
 
