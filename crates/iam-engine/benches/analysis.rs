@@ -2,7 +2,8 @@
 //! scenario (goal: under 50 ms), with and without the role-assumption chains, and over the
 //! issue's L account of 6,000 principals (`who-can-real`; goal: well under 250 ms, half the
 //! browser's 500 ms), the
-//! escalation analysis of a generated 500-principal scenario, and what-can over the whole
+//! escalation analysis of a generated 500-principal scenario and of the L account (how many of
+//! its principals the search covers within its budget), and what-can over the whole
 //! action catalog (goal: well under 1 s) for an administrator, with guardrails, with a
 //! boundary that removes most of the catalog, and for a user of the generated scenario; and the
 //! change review (`diff`): ReadOnlyAccess against itself with one statement changed (goal: under
@@ -146,6 +147,7 @@ fn main() {
     }
     if wants("escalation") {
         escalation(&managed, &paths);
+        escalation_real_account(&managed, &paths);
     }
 }
 
@@ -267,6 +269,27 @@ fn escalation(managed: &ManagedPolicies, paths: &EscalationCatalog) {
         "escalation over the browser benchmark's account ({} principals): {ms:.0} ms ({} paths, {} already admin)",
         report.principals_considered,
         report.paths.len(),
+        report.admin_equivalent.len()
+    );
+}
+
+/// The escalation analysis of the L account (the real-account journey's file), as the worker
+/// runs it: how many of its principals the search covers within its budget, and how long.
+fn escalation_real_account(managed: &ManagedPolicies, paths: &EscalationCatalog) {
+    let text = e2e_account::real_account_l();
+    let imported = iam_engine::import::detect_and_import(&text, &Default::default()).unwrap();
+    drop(text);
+    let cache = CompileCache::for_analysis();
+    let wb = Workbench::new(&imported.scenario, &cache).with_managed(Some(managed));
+    let (ms, report) = time(1, || wb.escalation_paths(paths));
+    println!(
+        "escalation over the L account ({} principals): {ms:.0} ms, searched {} ({} paths from {} principals, {} already admin)",
+        report.principals_considered,
+        report
+            .searched_only
+            .map_or_else(|| "all".to_string(), |n| format!("only {n}")),
+        report.paths.len(),
+        report.principals_with_paths,
         report.admin_equivalent.len()
     );
 }
