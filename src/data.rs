@@ -105,23 +105,14 @@ async fn load_asset<T, E: std::fmt::Display>(
         Err(err) => {
             return Loadable::Failed(format!(
                 "{} could not be loaded ({}).",
-                capitalised(what),
+                crate::text::capitalise(what),
                 js_error_text(&err)
             ));
         }
     };
     match parse(&text) {
         Ok(value) => Loadable::Ready(Rc::new(value)),
-        Err(err) => Loadable::Failed(format!("{} is damaged: {err}.", capitalised(what))),
-    }
-}
-
-/// `what` with its first letter in upper case, to start a sentence.
-fn capitalised(what: &str) -> String {
-    let mut chars = what.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        Err(err) => Loadable::Failed(format!("{} is damaged: {err}.", crate::text::capitalise(what))),
     }
 }
 

@@ -195,7 +195,7 @@ pub(crate) fn use_keyboard_shortcuts(store: StoreHandle) {
                 if !(event.ctrl_key() || event.meta_key()) || event.alt_key() {
                     return;
                 }
-                let key = event.key().to_lowercase();
+                let key = event.key().to_ascii_lowercase();
                 let action = match (key.as_str(), event.shift_key()) {
                     ("z", false) => Action::Undo,
                     ("z", true) | ("y", false) => Action::Redo,
@@ -361,7 +361,7 @@ fn NoticeBar() -> Html {
     };
     let dismiss = Callback::from(move |_| store.dispatch(Action::SetNotice(None)));
     html! {
-        <div class={class} {role} data-notice={format!("{level:?}").to_lowercase()}>
+        <div class={class} {role} data-notice={format!("{level:?}").to_ascii_lowercase()}>
             <div class="notice-body">
                 <span class="notice-text">{ text }</span>
                 if let Some(details) = details {
