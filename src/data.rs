@@ -112,7 +112,10 @@ async fn load_asset<T, E: std::fmt::Display>(
     };
     match parse(&text) {
         Ok(value) => Loadable::Ready(Rc::new(value)),
-        Err(err) => Loadable::Failed(format!("{} is damaged: {err}.", crate::text::capitalise(what))),
+        Err(err) => Loadable::Failed(format!(
+            "{} is damaged: {err}.",
+            crate::text::capitalise(what)
+        )),
     }
 }
 

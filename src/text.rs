@@ -56,7 +56,9 @@ pub fn sentence_case(label: &str) -> String {
     let mut chars = label.chars();
     match (chars.next(), label.chars().nth(1)) {
         (Some(first), Some(second)) if second.is_ascii_lowercase() => {
-            std::iter::once(first.to_ascii_lowercase()).chain(chars).collect()
+            std::iter::once(first.to_ascii_lowercase())
+                .chain(chars)
+                .collect()
         }
         _ => label.to_owned(),
     }

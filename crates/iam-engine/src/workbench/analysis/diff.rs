@@ -520,8 +520,16 @@ fn integers_around(text: &str) -> Option<(i64, i64)> {
     let n: i64 = whole.parse().ok()?;
     let negative = whole.starts_with('-');
     let exact = fraction.bytes().all(|b| b == b'0');
-    let below = if negative || exact { n.checked_sub(1)? } else { n };
-    let above = if negative && !exact { n } else { n.checked_add(1)? };
+    let below = if negative || exact {
+        n.checked_sub(1)?
+    } else {
+        n
+    };
+    let above = if negative && !exact {
+        n
+    } else {
+        n.checked_add(1)?
+    };
     Some((below, above))
 }
 
@@ -1855,7 +1863,16 @@ mod tests {
         assert_eq!(integers_around("2.0"), Some((1, 3)));
         assert_eq!(integers_around("-2.00"), Some((-3, -1)));
         // Not decimals: integers (read as such by the caller), exponents, text.
-        for text in ["2", "2.", ".5", "1e3", "2.5x", "--2.5", "+2.5", "9223372036854775807.5"] {
+        for text in [
+            "2",
+            "2.",
+            ".5",
+            "1e3",
+            "2.5x",
+            "--2.5",
+            "+2.5",
+            "9223372036854775807.5",
+        ] {
             assert_eq!(integers_around(text), None, "{text}");
         }
     }
