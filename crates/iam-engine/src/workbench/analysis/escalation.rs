@@ -44,7 +44,7 @@ use crate::context::ContextKeyType;
 use crate::eval::Decision;
 use crate::scenario::{ContextValue, InlinePolicy, PolicyRef, PrincipalRef, Scenario};
 
-use super::who_can::{PrincipalKind, known_principals};
+use super::who_can::{PrincipalKind, TrustNames, arn_account, known_principals, trust_candidates};
 use super::{DecidedRequest, Model, QuickDecider, group_arn, principal_arn};
 
 /// The policy an edit writes: everything on everything (what `AdministratorAccess` holds).
@@ -235,6 +235,59 @@ struct Search<'a, 'c> {
     user_arns: Vec<String>,
     /// Each role's ARN, by the role's index.
     role_arns: Vec<String>,
+    /// Which roles' trust policies may let in a principal, built on first use.
+    trust_index: RefCell<Option<TrustIndex>>,
+}
+
+/// The roles whose trust policies may let a principal in, from what each names (as who-can
+/// asks, `who_can::trust_candidates`): a principal no trust policy names, by its ARN or its
+/// account, can assume only the roles whose trust is open (`*`, a wildcard, `NotPrincipal`, a
+/// text that cannot be read). On a real account most roles trust a service only, and asking
+/// each of thousands of roles for each principal was most of the search's time.
+#[derive(Default)]
+struct TrustIndex {
+    by_arn: HashMap<String, Vec<usize>>,
+    by_account: HashMap<String, Vec<usize>>,
+    open: Vec<usize>,
+}
+
+impl TrustIndex {
+    fn of(scenario: &Scenario) -> TrustIndex {
+        let mut index = TrustIndex::default();
+        let mut read: HashMap<&str, Option<TrustNames>> = HashMap::new();
+        for (i, role) in scenario.roles.iter().enumerate() {
+            let names = read
+                .entry(role.trust_policy.as_str())
+                .or_insert_with(|| trust_candidates(&role.trust_policy));
+            match names {
+                None => index.open.push(i),
+                Some(names) => {
+                    for arn in &names.arns {
+                        index.by_arn.entry(arn.clone()).or_default().push(i);
+                    }
+                    for account in &names.accounts {
+                        index.by_account.entry(account.clone()).or_default().push(i);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// The roles (indexes, ascending, each once) whose trust policy may let in the principal
+    /// with ARN `arn`.
+    fn candidates(&self, arn: &str) -> Vec<usize> {
+        let mut out = self.open.clone();
+        if let Some(named) = self.by_arn.get(&arn.to_ascii_lowercase()) {
+            out.extend(named);
+        }
+        if let Some(named) = arn_account(arn).and_then(|a| self.by_account.get(a)) {
+            out.extend(named);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 impl<'a> Search<'a, '_> {
@@ -609,7 +662,19 @@ impl<'a> Search<'a, '_> {
         let rewrites_trust = m.hops.iter().any(|CatalogHop { action: a, .. }| {
             a.eq_ignore_ascii_case("iam:UpdateAssumeRolePolicy")
         });
-        for (role, arn) in scenario.roles.iter().zip(&self.role_arns) {
+        // A path that rewrites the trust policy may reach any role; one that assumes a role as
+        // it is, only those whose trust policy may let the actor in.
+        let roles: Vec<usize> = if rewrites_trust {
+            (0..scenario.roles.len()).collect()
+        } else {
+            let mut index = self.trust_index.borrow_mut();
+            let index = index.get_or_insert_with(|| TrustIndex::of(scenario));
+            index.candidates(&principal_arn(scenario, actor))
+        };
+        for i in roles {
+            let (Some(role), Some(arn)) = (scenario.roles.get(i), self.role_arns.get(i)) else {
+                continue;
+            };
             let target = PrincipalRef::Role(role.name.clone());
             if &target == actor {
                 continue;
@@ -1073,6 +1138,7 @@ pub fn escalation_paths_within(
         role_arns: (model.scenario.roles.iter())
             .map(|r| model.scenario.role_arn(r))
             .collect(),
+        trust_index: RefCell::new(None),
     };
     let mut left_out = Vec::new();
     let mut modelled = 0;

@@ -464,19 +464,19 @@ impl PrincipalIndex {
 
 /// Whom a trust policy can let assume its role, from what its `Allow` statements name.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct TrustNames {
+pub(super) struct TrustNames {
     /// Principals named one by one: lower-cased ARNs and service names.
-    arns: HashSet<String>,
+    pub(super) arns: HashSet<String>,
     /// Accounts named as a whole (`arn:aws:iam::ACCOUNT:root` or the bare id): any principal of
     /// the account may be let in.
-    accounts: HashSet<String>,
+    pub(super) accounts: HashSet<String>,
 }
 
 /// What a trust policy names; `None` when it may let in principals it does not name (`*`, a
 /// wildcard, `NotPrincipal`, or a text that cannot be read), so every principal must be asked.
 /// A principal the trust policy does not let in cannot assume the role, whatever its own
 /// policies say, so the others need no decision.
-fn trust_candidates(trust_policy: &str) -> Option<TrustNames> {
+pub(super) fn trust_candidates(trust_policy: &str) -> Option<TrustNames> {
     let value: serde_json::Value = serde_json::from_str(trust_policy).ok()?;
     let statements = match value.get("Statement")? {
         serde_json::Value::Array(list) => list.iter().collect::<Vec<_>>(),
@@ -499,7 +499,7 @@ fn trust_candidates(trust_policy: &str) -> Option<TrustNames> {
 }
 
 /// The account field of an ARN (`arn:aws:iam::111122223333:…`), when it has one.
-fn arn_account(arn: &str) -> Option<&str> {
+pub(super) fn arn_account(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
