@@ -843,6 +843,7 @@ fn the_search_stops_at_its_budget_and_says_how_far_it_got() {
                 SearchBudget {
                     edges,
                     decisions: usize::MAX,
+                    requests: usize::MAX,
                 },
             )
     };
@@ -861,4 +862,89 @@ fn the_search_stops_at_its_budget_and_says_how_far_it_got() {
     assert_eq!(whole.searched_only, None);
     assert_eq!(whole.principals_with_paths, 40);
     assert_eq!(whole.paths_found(), 40 * 3);
+}
+
+/// Pass-role hops lead to sets of roles shared between principals (the search goes through a
+/// set once per principal's search): what it reports must be what hop-by-hop would give.
+#[test]
+fn pass_role_hops_to_many_roles_report_each_role_as_its_own_hop() {
+    let lambda = json!([
+        allow("lambda:CreateFunction", "*"),
+        allow("lambda:InvokeFunction", "*"),
+    ]);
+    let with = |extra: Value| -> Value {
+        let mut list = lambda.as_array().unwrap().clone();
+        list.push(extra);
+        Value::Array(list)
+    };
+    // Twenty worker roles that trust Lambda and may pass every role; one admin role, which
+    // only role `hub` (not the users) may pass.
+    let mut roles: Vec<Value> = (0..20)
+        .map(|i| {
+            json!({"name": format!("worker-{i}"), "trustPolicy": trust_service("lambda.amazonaws.com"),
+                "inlinePolicies": [{"name": "Own", "document": doc(json!([allow("lambda:GetFunction", "*")]))}]})
+        })
+        .collect();
+    roles.push(
+        json!({"name": "hub", "trustPolicy": trust_service("lambda.amazonaws.com"),
+        "inlinePolicies": [{"name": "Own", "document": doc(with(allow("iam:PassRole", "*")))}]}),
+    );
+    roles.push(
+        json!({"name": "top", "trustPolicy": trust_service("lambda.amazonaws.com"),
+        "inlinePolicies": [{"name": "All", "document": admin_doc()}]}),
+    );
+    let users = json!([
+        // May pass any role but `top`: reaches `hub`, which passes `top`.
+        user(
+            "wide",
+            with(
+                json!({"Effect": "Allow", "Action": "iam:PassRole", "NotResource": arn("role", "top")})
+            )
+        ),
+        // The same set of roles: the same two hops.
+        user(
+            "twin",
+            with(
+                json!({"Effect": "Allow", "Action": "iam:PassRole", "NotResource": arn("role", "top")})
+            )
+        ),
+        // May pass the workers only: no path.
+        user(
+            "narrow",
+            with(allow("iam:PassRole", &arn("role", "worker-*")))
+        ),
+    ]);
+    let s = scenario(users, json!([]), json!(roles), json!([]), None);
+    let r = report(&s);
+    assert_eq!(escalating(&r), vec!["role/hub", "user/twin", "user/wide"]);
+    for who in ["user/wide", "user/twin"] {
+        let path = (r.paths.iter())
+            .find(|p| p.principal == who)
+            .expect("a path");
+        let hops: Vec<(&str, &str)> = (path.hops.iter())
+            .map(|h| (h.from.as_str(), h.to.as_str()))
+            .collect();
+        assert_eq!(hops, [(who, "role/hub"), ("role/hub", "role/top")], "{who}");
+        let first = &path.hops[0];
+        assert_eq!(
+            first.summary,
+            format!(
+                "{who} passes role/hub to lambda.amazonaws.com and runs code with its credentials"
+            )
+        );
+        // Its requests: passing that very role, the service's actions, the role's trust.
+        let passed = (first.requests.iter())
+            .find(|d| d.action.eq_ignore_ascii_case("iam:PassRole"))
+            .expect("the PassRole request");
+        assert_eq!(passed.resource, arn("role", "hub"));
+        assert!(first.requests.iter().any(|d| d.action == "sts:AssumeRole"));
+        assert!(path.hops[1].reaches_admin);
+    }
+    // Each of the two users has one path (through hub), the hub one: nothing else counted.
+    assert_eq!(r.paths_found(), 3);
+    // Near miss: without hub's PassRole no one gets further than the workers.
+    let mut quiet = s.clone();
+    let hub = quiet.roles.iter_mut().find(|r| r.name == "hub").unwrap();
+    hub.inline_policies[0].document = doc(lambda.clone());
+    assert!(escalating(&report(&quiet)).is_empty());
 }

@@ -31,7 +31,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -159,13 +159,22 @@ pub const MAX_PATHS_PER_PRINCIPAL: usize = 5;
 /// The most paths a report lists in all (the others are counted).
 pub const MAX_PATHS: usize = 1_000;
 
-/// The most hops the search keeps (each its requests and the words of its summary and edit):
-/// a real account whose principals may each pass any of thousands of roles has
-/// millions, past the 4 GiB of a wasm memory. The search stops there (`searched_only`).
+/// The most hops the search keeps (each its requests and the words of its summary and edit;
+/// a pass-role hop to a set of roles counts once, and each distinct set once more per sixteen
+/// roles in it). A real account whose principals may each pass any of thousands of roles
+/// had millions as hops of their own, past the 4 GiB of a wasm memory. The search stops there
+/// (`searched_only`).
 pub const MAX_EDGES: usize = 60_000;
 
 /// The most requests whose decisions the search remembers (see [`MAX_EDGES`]).
 pub const MAX_DECISIONS: usize = 600_000;
+
+/// The most requests the search asks the engine, each a decision (most of them the quick
+/// one, about a microsecond natively). The search is one step of the analysis worker, which
+/// answers nothing else meanwhile: it stops there (`searched_only`) rather than hold the
+/// worker for long. The L account of 6,001 principals asks 7.8 million in all (7 s
+/// natively, `cargo bench -p iam-engine --bench analysis -- escalation`).
+pub const MAX_REQUESTS: usize = 10_000_000;
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
@@ -190,11 +199,37 @@ type Reached = (PrincipalRef, Rc<Vec<Edge>>, usize);
 /// An outgoing hop of a principal, before it is placed in a path.
 #[derive(Debug, Clone)]
 struct Edge {
-    to: PrincipalRef,
+    to: Reach,
     /// The hop, its `requests` still empty: they are decided in full (with their statements
-    /// in words) only when a path shows the hop, from [`Edge::requests`].
+    /// in words) only when a path shows the hop, from [`Edge::requests`]. For hops to a set of
+    /// roles, what every one of them shares (`to` and the summary are written when a path
+    /// shows it).
     hop: Hop,
+    /// The requests of the hop; for hops to a set of roles, those every role shares (the
+    /// service's actions), in the catalog hop's order.
     requests: Vec<HopRequest>,
+}
+
+/// Where a hop leads.
+#[derive(Debug, Clone)]
+enum Reach {
+    One(PrincipalRef),
+    /// The same pass-role hop to each role of a set: on a real account a principal that may
+    /// pass roles to a service may pass thousands, which as hops of their own were most of the
+    /// search's memory (its budget of hops then stopped it after a few principals). Sets with
+    /// the same roles are one `RoleSet`, and a breadth-first search goes through each once.
+    Roles {
+        actor: PrincipalRef,
+        set: Rc<RoleSet>,
+    },
+}
+
+/// A set of roles (indexes into the scenario's roles, ascending), with those among them that
+/// are admin-equivalent, found when first needed.
+#[derive(Debug)]
+struct RoleSet {
+    members: Vec<usize>,
+    admins: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// A request of a hop. The search needs only the engine's decision on most requests it
@@ -207,6 +242,10 @@ enum HopRequest {
     /// counted, for them all).
     Decided(Rc<DecidedRequest>),
 }
+
+/// Within one actor's hops: whether it may pass each role (by index) with an action to a
+/// service, by (action, service), with the request's context and its key.
+type PassMemo = HashMap<(String, String), ([ContextValue; 1], String, Vec<Option<bool>>)>;
 
 /// The roles that trust a path's services (see [`Search::trusting_roles`]).
 type TrustingRoles = Rc<Vec<(usize, String, Rc<DecidedRequest>)>>;
@@ -237,6 +276,13 @@ struct Search<'a, 'c> {
     role_arns: Vec<String>,
     /// Which roles' trust policies may let in a principal, built on first use.
     trust_index: RefCell<Option<TrustIndex>>,
+    /// The sets of roles of pass-role hops, each once.
+    role_sets: RefCell<HashMap<Vec<usize>, Rc<RoleSet>>>,
+    /// What the role sets hold, in units of one hop (a role is a sixteenth of one), for the
+    /// budget.
+    role_set_units: std::cell::Cell<usize>,
+    /// How many requests the search has asked the engine.
+    asked: std::cell::Cell<usize>,
 }
 
 /// The roles whose trust policies may let a principal in, from what each names (as who-can
@@ -299,11 +345,19 @@ impl<'a> Search<'a, '_> {
         resource: &str,
         context: &[ContextValue],
     ) -> Option<HopRequest> {
-        let ctx_key = context
-            .iter()
-            .map(|c| format!("{}={}", c.key, c.values.join(",")))
-            .collect::<Vec<_>>()
-            .join(";");
+        self.allowed_keyed(actor, action, resource, context, context_key(context))
+    }
+
+    /// [`Search::allowed`], with the context's key already made.
+    fn allowed_keyed(
+        &self,
+        actor: &PrincipalRef,
+        action: &str,
+        resource: &str,
+        context: &[ContextValue],
+        ctx_key: String,
+    ) -> Option<HopRequest> {
+        self.asked.set(self.asked.get() + 1);
         // The quick decision first: most requests of the search end there, with nothing to
         // remember.
         let quick = self
@@ -335,17 +389,23 @@ impl<'a> Search<'a, '_> {
         allowed.then(|| HopRequest::Allowed(key, context.to_vec()))
     }
 
-    /// The hop of `edge` with its requests decided in full, each with the statements that
-    /// allow it (remembered: a hop is shown by every path through it).
-    fn shown_hop(&self, edge: &Edge) -> Hop {
-        let mut hop = edge.hop.clone();
+    /// The hop of `edge` to `to` with its requests decided in full, each with the statements
+    /// that allow it (remembered: a hop is shown by every path through it).
+    fn shown_hop(&self, edge: &Edge, to: &PrincipalRef) -> Hop {
+        let (mut hop, requests) = match &edge.to {
+            Reach::One(_) => (edge.hop.clone(), Cow::Borrowed(&edge.requests)),
+            Reach::Roles { actor, .. } => match self.pass_hop(edge, actor, to) {
+                Some((hop, requests)) => (hop, Cow::Owned(requests)),
+                None => (edge.hop.clone(), Cow::Borrowed(&edge.requests)),
+            },
+        };
         // The catalog path's texts, which the search's hops leave out (see [`Search::hop`]).
         if let Some(path) = self.catalog.get(&hop.path_id) {
             hop.title.clone_from(&path.title);
             hop.description.clone_from(&path.description);
             hop.references.clone_from(&path.references);
         }
-        hop.requests = (edge.requests.iter())
+        hop.requests = (requests.iter())
             .filter_map(|r| match r {
                 HopRequest::Decided(d) => Some(DecidedRequest::clone(d)),
                 HopRequest::Allowed(key, context) => {
@@ -360,6 +420,92 @@ impl<'a> Search<'a, '_> {
             })
             .collect();
         hop
+    }
+
+    /// The pass-role hop of `edge` (a hop to a set of roles) from `actor` to role `to`, with
+    /// its requests in the catalog hop's order: passing the role, the service's actions (the
+    /// edge's), and the role's trust in the service.
+    fn pass_hop(
+        &self,
+        edge: &Edge,
+        actor: &PrincipalRef,
+        to: &PrincipalRef,
+    ) -> Option<(Hop, Vec<HopRequest>)> {
+        let path = self.catalog.get(&edge.hop.path_id)?;
+        let Modelling::Modelled(m) = &path.modelling else {
+            return None;
+        };
+        let ModelKind::PassRoleToService { service_principals } = &m.kind else {
+            return None;
+        };
+        let PrincipalRef::Role(name) = to else {
+            return None;
+        };
+        let index = self
+            .model
+            .scenario
+            .roles
+            .iter()
+            .position(|r| &r.name == name)?;
+        let trusting = self.trusting_roles(path, service_principals);
+        let at = trusting.binary_search_by_key(&index, |(i, _, _)| *i).ok()?;
+        let (_, service, trust) = trusting.get(at)?;
+        let arn = self.role_arns.get(index)?;
+        let passed = passed_to(service);
+        let mut shared = edge.requests.iter();
+        let mut requests = Vec::new();
+        for CatalogHop { action, target } in &m.hops {
+            if *target == ActionTarget::PassedRole {
+                requests.push(HopRequest::Allowed(
+                    (
+                        actor.clone(),
+                        action.clone(),
+                        arn.clone(),
+                        context_key(&passed),
+                    ),
+                    passed.to_vec(),
+                ));
+            } else {
+                requests.push(shared.next()?.clone());
+            }
+        }
+        requests.push(HopRequest::Decided(Rc::clone(trust)));
+        let mut hop = edge.hop.clone();
+        hop.to = String::from(to.clone());
+        hop.summary = format!(
+            "{} passes {} to {service} and runs code with its credentials",
+            String::from(actor.clone()),
+            String::from(to.clone())
+        );
+        Some((hop, requests))
+    }
+
+    /// The admin-equivalent roles of `set`, found once.
+    fn admins_of<'s>(&self, set: &'s RoleSet) -> &'s [usize] {
+        set.admins.get_or_init(|| {
+            (set.members.iter().copied())
+                .filter(|&i| {
+                    (self.model.scenario.roles.get(i))
+                        .is_some_and(|r| self.is_admin(&PrincipalRef::Role(r.name.clone())))
+                })
+                .collect()
+        })
+    }
+
+    /// The one shared `RoleSet` of these members.
+    fn role_set(&self, members: Vec<usize>) -> Rc<RoleSet> {
+        let mut sets = self.role_sets.borrow_mut();
+        if let Some(hit) = sets.get(&members) {
+            return Rc::clone(hit);
+        }
+        self.role_set_units
+            .set(self.role_set_units.get() + 1 + members.len() / 16);
+        let set = Rc::new(RoleSet {
+            members: members.clone(),
+            admins: std::cell::OnceCell::new(),
+        });
+        sets.insert(members, Rc::clone(&set));
+        set
     }
 
     fn is_admin(&self, principal: &PrincipalRef) -> bool {
@@ -452,6 +598,7 @@ impl<'a> Search<'a, '_> {
     /// Every hop out of `actor`.
     fn edges(&self, actor: &PrincipalRef) -> Vec<Edge> {
         let mut out = Vec::new();
+        let mut passable = PassMemo::new();
         for path in self.catalog.paths() {
             let Modelling::Modelled(m) = &path.modelling else {
                 continue;
@@ -464,7 +611,7 @@ impl<'a> Search<'a, '_> {
                 ModelKind::CredentialTakeover => self.takeover(path, m, actor, &mut out),
                 ModelKind::RoleAssumption => self.assumption(path, m, actor, &mut out),
                 ModelKind::PassRoleToService { service_principals } => {
-                    self.pass_role(path, m, service_principals, actor, &mut out)
+                    self.pass_role(path, m, service_principals, actor, &mut passable, &mut out)
                 }
             }
         }
@@ -543,20 +690,14 @@ impl<'a> Search<'a, '_> {
                 let Some(requests) = requests else {
                     continue;
                 };
-                let mut edited = scenario.clone();
-                let mut words = Vec::new();
-                for CatalogHop { action, .. } in &m.hops {
-                    if let Some(w) = apply_edit(
-                        &mut edited,
-                        action,
-                        actor,
-                        actor,
-                        policy.as_deref(),
-                        group.as_deref(),
-                    ) {
-                        words.push(w);
-                    }
-                }
+                let (edited, words) = edited(
+                    scenario,
+                    m,
+                    actor,
+                    actor,
+                    policy.as_deref(),
+                    group.as_deref(),
+                );
                 let after = self.model.with_scenario(&edited);
                 if words.is_empty() || !after.is_admin_equivalent(actor) {
                     continue;
@@ -570,7 +711,7 @@ impl<'a> Search<'a, '_> {
                 hop.edit = Some(words.join("; "));
                 hop.reaches_admin = true;
                 out.push(Edge {
-                    to: actor.clone(),
+                    to: Reach::One(actor.clone()),
                     hop,
                     requests,
                 });
@@ -614,14 +755,7 @@ impl<'a> Search<'a, '_> {
             if !all {
                 continue;
             }
-            let mut edited = scenario.clone();
-            let words: Vec<String> = m
-                .hops
-                .iter()
-                .filter_map(|CatalogHop { action: a, .. }| {
-                    apply_edit(&mut edited, a, actor, &target, None, None)
-                })
-                .collect();
+            let (edited, words) = edited(scenario, m, actor, &target, None, None);
             let mut hop = self.hop(path, actor, &target);
             hop.summary = format!(
                 "{} takes over the credentials of {}",
@@ -640,7 +774,7 @@ impl<'a> Search<'a, '_> {
                 hop.reaches_admin = true;
             }
             out.push(Edge {
-                to: target,
+                to: Reach::One(target),
                 hop,
                 requests,
             });
@@ -712,14 +846,7 @@ impl<'a> Search<'a, '_> {
                 let Some(requests) = requests else {
                     continue;
                 };
-                let mut edited = scenario.clone();
-                let words: Vec<String> = m
-                    .hops
-                    .iter()
-                    .filter_map(|CatalogHop { action: a, .. }| {
-                        apply_edit(&mut edited, a, actor, &target, policy.as_deref(), None)
-                    })
-                    .collect();
+                let (edited, words) = edited(scenario, m, actor, &target, policy.as_deref(), None);
                 let after = self.model.with_scenario(&edited);
                 let mut hop = self.hop(path, actor, &target);
                 if rewrites_trust {
@@ -751,7 +878,7 @@ impl<'a> Search<'a, '_> {
                     hop.edit = Some(words.join("; "));
                 }
                 out.push(Edge {
-                    to: target.clone(),
+                    to: Reach::One(target.clone()),
                     hop,
                     requests,
                 });
@@ -765,60 +892,101 @@ impl<'a> Search<'a, '_> {
         m: &PathModel,
         services: &[String],
         actor: &PrincipalRef,
+        passable: &mut PassMemo,
         out: &mut Vec<Edge>,
     ) {
-        let scenario = self.model.scenario;
+        let trusting = self.trusting_roles(path, services);
+        if trusting.is_empty() {
+            return;
+        }
+        // The service's actions, on some resource the actor could name: the same whatever
+        // role is passed, so asked once.
         let mut candidates: Option<Vec<String>> = None;
-        for (index, service, trust) in self.trusting_roles(path, services).iter() {
-            let Some(role) = scenario.roles.get(*index) else {
-                continue;
-            };
-            let target = PrincipalRef::Role(role.name.clone());
-            if &target == actor {
-                continue;
-            }
+        let shared: Option<Vec<HopRequest>> = m
+            .hops
+            .iter()
+            .filter(|h| h.target != ActionTarget::PassedRole)
+            .map(|CatalogHop { action, .. }| {
+                let resources =
+                    candidates.get_or_insert_with(|| candidate_resources(&self.model, actor));
+                resources
+                    .iter()
+                    .filter(|r| resource_fits(r, action))
+                    .find_map(|r| self.allowed(actor, action, r, &[]))
+            })
+            .collect();
+        let Some(shared) = shared else {
+            return;
+        };
+        // Every role the actor may pass to the service that it trusts (each decision asked
+        // once for all the paths of one service).
+        let pass_actions: Vec<&String> = (m.hops.iter())
+            .filter(|h| h.target == ActionTarget::PassedRole)
+            .map(|h| &h.action)
+            .collect();
+        let roles = self.model.scenario.roles.len();
+        let mut members = Vec::new();
+        for (index, service, _) in trusting.iter() {
+            // The actor's own role stays in the set (sets are shared between actors): the
+            // search never goes back to a principal it has reached.
             let Some(arn) = self.role_arns.get(*index) else {
                 continue;
             };
-            let passed = [ContextValue {
-                key: "iam:PassedToService".to_string(),
-                ty: ContextKeyType::String,
-                values: vec![service.clone()],
-            }];
-            // Every hop must be allowed: the passed role, and the service's actions on some
-            // resource the actor could name.
-            let requests: Option<Vec<HopRequest>> = m
-                .hops
-                .iter()
-                .map(|CatalogHop { action, target: t }| {
-                    if *t == ActionTarget::PassedRole {
-                        return self.allowed(actor, action, arn, &passed);
+            let all = pass_actions.iter().all(|action| {
+                let (passed, key, known) = passable
+                    .entry(((*action).clone(), service.clone()))
+                    .or_insert_with(|| {
+                        let passed = passed_to(service);
+                        let key = context_key(&passed);
+                        (passed, key, vec![None; roles])
+                    });
+                match known.get(*index).copied().flatten() {
+                    Some(allowed) => allowed,
+                    None => {
+                        let allowed = self
+                            .allowed_keyed(actor, action, arn, &passed[..], key.clone())
+                            .is_some();
+                        if let Some(slot) = known.get_mut(*index) {
+                            *slot = Some(allowed);
+                        }
+                        allowed
                     }
-                    let resources =
-                        candidates.get_or_insert_with(|| candidate_resources(&self.model, actor));
-                    resources
-                        .iter()
-                        .filter(|r| resource_fits(r, action))
-                        .find_map(|r| self.allowed(actor, action, r, &[]))
-                })
-                .collect();
-            let Some(mut requests) = requests else {
-                continue;
-            };
-            let mut hop = self.hop(path, actor, &target);
-            hop.summary = format!(
-                "{} passes {} to {service} and runs code with its credentials",
-                String::from(actor.clone()),
-                String::from(target.clone())
-            );
-            requests.push(HopRequest::Decided(Rc::clone(trust)));
-            out.push(Edge {
-                to: target,
-                hop,
-                requests,
+                }
             });
+            if all {
+                members.push(*index);
+            }
         }
+        if members.is_empty() {
+            return;
+        }
+        out.push(Edge {
+            to: Reach::Roles {
+                actor: actor.clone(),
+                set: self.role_set(members),
+            },
+            hop: self.hop(path, actor, actor),
+            requests: shared,
+        });
     }
+}
+
+/// How the decision memo names a request's context.
+fn context_key(context: &[ContextValue]) -> String {
+    context
+        .iter()
+        .map(|c| format!("{}={}", c.key, c.values.join(",")))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The context of a request that passes a role to `service`.
+fn passed_to(service: &str) -> [ContextValue; 1] {
+    [ContextValue {
+        key: "iam:PassedToService".to_string(),
+        ty: ContextKeyType::String,
+        values: vec![service.to_string()],
+    }]
 }
 
 /// The customer-managed policies attached to a principal (a user directly or through its
@@ -978,6 +1146,110 @@ fn resource_fits(resource: &str, action: &str) -> bool {
 
 /// Applies the edit `action` makes (by `actor`, to `subject`) to the scenario copy; returns it
 /// in words, or `None` when the action edits nothing.
+/// The scenario after the edits of the path's hops (`actor` editing `subject`, with the
+/// policy or group they name) and the edits in words. A path none of whose actions edits
+/// anything (a credential takeover, a role assumption) leaves the scenario as it is, uncopied:
+/// a copy of a real account's scenario for every hop was most of the search's time.
+fn edited<'s>(
+    scenario: &'s Scenario,
+    m: &PathModel,
+    actor: &PrincipalRef,
+    subject: &PrincipalRef,
+    policy: Option<&str>,
+    group: Option<&str>,
+) -> (Cow<'s, Scenario>, Vec<String>) {
+    if !m
+        .hops
+        .iter()
+        .any(|h| EDITS.contains(&h.action.to_ascii_lowercase().as_str()))
+    {
+        return (Cow::Borrowed(scenario), Vec::new());
+    }
+    let mut edited = scoped(scenario, &[actor, subject], policy, group);
+    let words = (m.hops.iter())
+        .filter_map(|CatalogHop { action, .. }| {
+            apply_edit(&mut edited, action, actor, subject, policy, group)
+        })
+        .collect();
+    (Cow::Owned(edited), words)
+}
+
+/// A copy of the scenario with only what decides the requests of `keep` (users and roles)
+/// and of an edit naming `policy` or `group`: those principals, their groups and the
+/// customer-managed policies any of them has, with the account, organization, resources and
+/// external principals. What the search asks of an edited copy (whether a kept principal is
+/// admin-equivalent, may assume a kept role) reads nothing else, and a real account's
+/// thousands of roles and policies were copied for every edit.
+fn scoped(
+    scenario: &Scenario,
+    keep: &[&PrincipalRef],
+    policy: Option<&str>,
+    group: Option<&str>,
+) -> Scenario {
+    let user = |name: &str| (keep.iter()).any(|k| matches!(k, PrincipalRef::User(n) if n == name));
+    let role = |name: &str| (keep.iter()).any(|k| matches!(k, PrincipalRef::Role(n) if n == name));
+    let users: Vec<_> = (scenario.users.iter())
+        .filter(|u| user(&u.name))
+        .cloned()
+        .collect();
+    let roles: Vec<_> = (scenario.roles.iter())
+        .filter(|r| role(&r.name))
+        .cloned()
+        .collect();
+    let in_group = |name: &str| {
+        group.is_some_and(|g| g.eq_ignore_ascii_case(name))
+            || (users.iter()).any(|u| u.groups.iter().any(|g| g.eq_ignore_ascii_case(name)))
+    };
+    let groups: Vec<_> = (scenario.groups.iter())
+        .filter(|g| in_group(&g.name))
+        .cloned()
+        .collect();
+    let mut named: Vec<&str> = policy.into_iter().collect();
+    let refs = (users.iter())
+        .flat_map(|u| u.managed_policies.iter().chain(&u.permissions_boundary))
+        .chain(
+            (roles.iter()).flat_map(|r| r.managed_policies.iter().chain(&r.permissions_boundary)),
+        )
+        .chain(groups.iter().flat_map(|g| g.managed_policies.iter()));
+    for r in refs {
+        if let PolicyRef::Customer(name) = r {
+            named.push(name);
+        }
+    }
+    let policies = (scenario.policies.iter())
+        .filter(|p| named.iter().any(|n| n.eq_ignore_ascii_case(&p.name)))
+        .cloned()
+        .collect();
+    Scenario {
+        format_version: scenario.format_version,
+        title: String::new(),
+        description: String::new(),
+        account: scenario.account.clone(),
+        organization: scenario.organization.clone(),
+        root_user: scenario.root_user,
+        users,
+        groups,
+        roles,
+        policies,
+        resources: scenario.resources.clone(),
+        external_principals: scenario.external_principals.clone(),
+        tests: Vec::new(),
+    }
+}
+
+/// The actions [`apply_edit`] applies (lower case).
+const EDITS: &[&str] = &[
+    "iam:createpolicyversion",
+    "iam:putuserpolicy",
+    "iam:attachuserpolicy",
+    "iam:putrolepolicy",
+    "iam:attachrolepolicy",
+    "iam:putgrouppolicy",
+    "iam:attachgrouppolicy",
+    "iam:addusertogroup",
+    "iam:updateassumerolepolicy",
+];
+
 fn apply_edit(
     scenario: &mut Scenario,
     action: &str,
@@ -1106,6 +1378,8 @@ pub struct SearchBudget {
     pub edges: usize,
     /// The most decisions remembered.
     pub decisions: usize,
+    /// The most requests asked (see [`MAX_REQUESTS`]).
+    pub requests: usize,
 }
 
 impl Default for SearchBudget {
@@ -1113,6 +1387,7 @@ impl Default for SearchBudget {
         SearchBudget {
             edges: MAX_EDGES,
             decisions: MAX_DECISIONS,
+            requests: MAX_REQUESTS,
         }
     }
 }
@@ -1139,6 +1414,9 @@ pub fn escalation_paths_within(
             .map(|r| model.scenario.role_arn(r))
             .collect(),
         trust_index: RefCell::new(None),
+        role_sets: RefCell::new(HashMap::new()),
+        role_set_units: std::cell::Cell::new(0),
+        asked: std::cell::Cell::new(0),
     };
     let mut left_out = Vec::new();
     let mut modelled = 0;
@@ -1178,7 +1456,9 @@ pub fn escalation_paths_within(
     let mut edges_kept = 0usize;
     let mut searched_only = None;
     let over_budget = |edges_kept: usize| {
-        edges_kept > budget.edges || search.decisions.borrow().len() > budget.decisions
+        edges_kept + search.role_set_units.get() > budget.edges
+            || search.decisions.borrow().len() > budget.decisions
+            || search.asked.get() > budget.requests
     };
     for (searched, start) in starts.iter().enumerate() {
         if over_budget(edges_kept) {
@@ -1194,6 +1474,8 @@ pub fn escalation_paths_within(
         let mut parent: HashMap<PrincipalRef, Option<Reached>> =
             HashMap::from([(start.clone(), None)]);
         let mut queue: VecDeque<PrincipalRef> = VecDeque::from([start.clone()]);
+        // The sets of roles this search has gone through.
+        let mut met: HashSet<*const RoleSet> = HashSet::new();
         // Breadth-first, so the paths come shortest first: the first ones are listed.
         let mut found_here = 0;
         while let Some(node) = queue.pop_front() {
@@ -1206,34 +1488,54 @@ pub fn escalation_paths_within(
                 Rc::new(made)
             }));
             for (index, edge) in out.iter().enumerate() {
-                let ends = edge.hop.reaches_admin || search.is_admin(&edge.to);
-                if ends && (found_here >= MAX_PATHS_PER_PRINCIPAL || paths.len() >= MAX_PATHS) {
-                    found_here += 1;
-                    unlisted_paths += 1;
-                } else if ends {
-                    found_here += 1;
-                    let mut hops = vec![Hop {
-                        reaches_admin: true,
-                        ..search.shown_hop(edge)
-                    }];
-                    let mut at = node.clone();
-                    while let Some(Some((from, list, i))) = parent.get(&at) {
-                        if let Some(e) = list.get(*i) {
-                            hops.push(search.shown_hop(e));
-                        }
-                        at = from.clone();
+                // Where the hop leads, and whether each end is admin-equivalent: a set of roles
+                // whole the first time this search meets it, after that only its
+                // admin-equivalent roles (every other one has been reached already).
+                let ends: Vec<(PrincipalRef, bool)> = match &edge.to {
+                    Reach::One(to) => {
+                        vec![(to.clone(), edge.hop.reaches_admin || search.is_admin(to))]
                     }
-                    hops.reverse();
-                    paths.push(FoundPath {
-                        principal: String::from(start.clone()),
-                        hops,
-                    });
-                } else if !parent.contains_key(&edge.to) {
-                    parent.insert(
-                        edge.to.clone(),
-                        Some((node.clone(), Rc::clone(&out), index)),
-                    );
-                    queue.push_back(edge.to.clone());
+                    Reach::Roles { set, .. } => {
+                        let admins = search.admins_of(set);
+                        let role = |i: usize| {
+                            let name = model.scenario.roles.get(i).map(|r| r.name.clone());
+                            PrincipalRef::Role(name.unwrap_or_default())
+                        };
+                        if met.insert(Rc::as_ptr(set)) {
+                            (set.members.iter())
+                                .map(|&i| (role(i), admins.binary_search(&i).is_ok()))
+                                .collect()
+                        } else {
+                            admins.iter().map(|&i| (role(i), true)).collect()
+                        }
+                    }
+                };
+                for (target, ends) in ends {
+                    if ends && (found_here >= MAX_PATHS_PER_PRINCIPAL || paths.len() >= MAX_PATHS) {
+                        found_here += 1;
+                        unlisted_paths += 1;
+                    } else if ends {
+                        found_here += 1;
+                        let mut hops = vec![Hop {
+                            reaches_admin: true,
+                            ..search.shown_hop(edge, &target)
+                        }];
+                        let mut at = node.clone();
+                        while let Some(Some((from, list, i))) = parent.get(&at) {
+                            if let Some(e) = list.get(*i) {
+                                hops.push(search.shown_hop(e, &at));
+                            }
+                            at = from.clone();
+                        }
+                        hops.reverse();
+                        paths.push(FoundPath {
+                            principal: String::from(start.clone()),
+                            hops,
+                        });
+                    } else if !parent.contains_key(&target) {
+                        parent.insert(target.clone(), Some((node.clone(), Rc::clone(&out), index)));
+                        queue.push_back(target);
+                    }
                 }
             }
         }
