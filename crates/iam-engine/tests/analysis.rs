@@ -948,3 +948,51 @@ fn pass_role_hops_to_many_roles_report_each_role_as_its_own_hop() {
     hub.inline_policies[0].document = doc(lambda.clone());
     assert!(escalating(&report(&quiet)).is_empty());
 }
+
+/// The analysis worker runs the search a step at a time: the steps give the report of the
+/// search in one go, and say how far they got.
+#[test]
+fn the_search_in_small_steps_gives_the_report_of_the_search_in_one_go() {
+    use iam_engine::workbench::analysis::Model;
+    use iam_engine::workbench::analysis::escalation::{EscalationSearch, SearchBudget};
+    let gallery = Scenario::from_json(gallery_json("passrole-lambda-admin").unwrap()).unwrap();
+    let catalog = paths();
+    let managed = managed();
+    for (s, budget) in [
+        (many_paths(12, 7), SearchBudget::default()),
+        (gallery, SearchBudget::default()),
+        // Stopped at its budget part of the way: at the same principal.
+        (
+            many_paths(40, 3),
+            SearchBudget {
+                edges: 10,
+                ..SearchBudget::default()
+            },
+        ),
+    ] {
+        let cache = CompileCache::new();
+        let model = Model {
+            scenario: &s,
+            managed: Some(&managed),
+            cache: &cache,
+        };
+        let whole = iam_engine::workbench::analysis::escalation::escalation_paths_within(
+            &model, &catalog, budget,
+        );
+        let cache = CompileCache::new();
+        let model = Model {
+            scenario: &s,
+            managed: Some(&managed),
+            cache: &cache,
+        };
+        let mut search = EscalationSearch::new(&model, &catalog, budget);
+        let mut searched = vec![search.searched()];
+        while !search.step(&model, &catalog, 3) {
+            searched.push(search.searched());
+        }
+        assert!(searched.len() > 3, "{searched:?}");
+        assert!(searched.windows(2).all(|w| w[0] <= w[1]), "{searched:?}");
+        assert!(search.is_done() && search.searched() <= search.total());
+        assert_eq!(search.into_report(), whole);
+    }
+}
