@@ -226,6 +226,19 @@ pub struct EscalationProgress {
     /// The latest result that has arrived: the running job's once its paths are here, else
     /// the previous job's (then `result.revision` differs from `revision`: stale).
     pub result: Option<EscalationResult>,
+    /// How far the running job's search has got, while it searches (a large account's).
+    pub searching: Option<Searching>,
+}
+
+/// How far an escalation search has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Searching {
+    /// Principals searched from.
+    pub searched: usize,
+    /// Principals to search from.
+    pub total: usize,
+    /// Those searched that have a path to admin.
+    pub with_paths: usize,
 }
 
 impl EscalationProgress {
@@ -252,6 +265,7 @@ pub fn use_escalation(query: Option<EscalationQuery>) -> EscalationProgress {
                 let mut p = progress.borrow_mut();
                 p.revision = Some(query.revision);
                 p.status = Some(JobStatus::Running);
+                p.searching = None;
             }
             let revision = query.revision;
             let spec = JobSpec::Escalation {
@@ -269,6 +283,7 @@ pub fn use_escalation(query: Option<EscalationQuery>) -> EscalationProgress {
                         fixes_follow,
                         ..
                     } => {
+                        p.searching = None;
                         let state = if fixes_follow {
                             FixState::Pending
                         } else {
@@ -280,6 +295,18 @@ pub fn use_escalation(query: Option<EscalationQuery>) -> EscalationProgress {
                             report: Rc::new(report),
                             paths_ms: elapsed,
                             done_ms: None,
+                        });
+                    }
+                    Response::EscalationSearching {
+                        searched,
+                        total,
+                        with_paths,
+                        ..
+                    } => {
+                        p.searching = Some(Searching {
+                            searched,
+                            total,
+                            with_paths,
                         });
                     }
                     Response::Fix { path, fix, .. } => {

@@ -11,7 +11,9 @@ use iam_engine::catalog::escalation::EscalationCatalog;
 use iam_engine::catalog::{Catalog, ManagedPolicies};
 use iam_engine::scenario::{PrincipalRef, Scenario};
 use iam_engine::workbench::analysis::diff::diff_scenarios;
-use iam_engine::workbench::analysis::escalation::{EscalationReport, escalation_paths};
+use iam_engine::workbench::analysis::escalation::{
+    EscalationReport, EscalationSearch, SearchBudget,
+};
 use iam_engine::workbench::analysis::fix::{access_removed, smallest_fix};
 use iam_engine::workbench::analysis::what_can::{CatalogColumns, WhatCanQuery, resolve_principal};
 use iam_engine::workbench::analysis::who_can::{WhoCanQuery, known_principals, who_can};
@@ -267,6 +269,10 @@ impl WhoCanJob {
 /// hours. Above it the paths come without fixes, and the page says why.
 pub const FIXES_BUDGET_MS: f64 = 3000.0;
 
+/// The escalation search's work between two looks at the clock (requests asked of the engine,
+/// principals and hops gone through: about 20 ms natively).
+const SEARCH_SLICE: usize = 20_000;
+
 /// The escalation analysis: the paths first, then each path's smallest fix (with what else it
 /// removes), one path at a time, when they are affordable (see [`FIXES_BUDGET_MS`]).
 #[derive(Debug)]
@@ -275,6 +281,12 @@ pub struct EscalationJob {
     managed: Option<Rc<ManagedPolicies>>,
     catalog: Rc<EscalationCatalog>,
     cache: CompileCache,
+    /// The search for the paths, under way.
+    search: Option<Box<EscalationSearch>>,
+    /// Its work between two looks at the clock ([`SEARCH_SLICE`]).
+    slice: usize,
+    /// How long the search has taken so far, in milliseconds.
+    search_ms: f64,
     report: Option<EscalationReport>,
     next_fix: usize,
     /// Whether the fixes are computed (decided once the paths are here).
@@ -293,6 +305,9 @@ impl EscalationJob {
             managed,
             catalog,
             cache: CompileCache::for_analysis(),
+            search: None,
+            slice: SEARCH_SLICE,
+            search_ms: 0.0,
             report: None,
             next_fix: 0,
             fixes: true,
@@ -306,8 +321,9 @@ impl EscalationJob {
             .is_some_and(|r| !self.fixes || self.next_fix >= r.paths.len())
     }
 
-    /// Computes the paths (the first step), then fixes until `budget_ms` have passed by `now`
-    /// (at least one piece), and returns the answers of job `job`.
+    /// Searches for the paths until `budget_ms` have passed by `now` (saying how far it got
+    /// when the search goes on), then computes fixes until the budget is spent (at least one
+    /// piece), and returns the answers of job `job`.
     pub fn step(&mut self, job: u64, budget_ms: f64, now: impl Fn() -> f64) -> Vec<Response> {
         let start = now();
         let model = Model {
@@ -317,8 +333,31 @@ impl EscalationJob {
         };
         let mut out = Vec::new();
         if self.report.is_none() {
-            let report = escalation_paths(&model, &self.catalog);
-            let took = now() - start;
+            let search = self.search.get_or_insert_with(|| {
+                Box::new(EscalationSearch::new(
+                    &model,
+                    &self.catalog,
+                    SearchBudget::default(),
+                ))
+            });
+            while !search.step(&model, &self.catalog, self.slice) {
+                if now() - start >= budget_ms {
+                    self.search_ms += now() - start;
+                    out.push(Response::EscalationSearching {
+                        job,
+                        searched: search.searched(),
+                        total: search.total(),
+                        with_paths: search.principals_with_paths(),
+                    });
+                    return out;
+                }
+            }
+            let Some(search) = self.search.take() else {
+                return out;
+            };
+            let report = search.into_report();
+            self.search_ms += now() - start;
+            let took = self.search_ms;
             self.fixes = took * report.paths.len() as f64 <= FIXES_BUDGET_MS;
             let data = EscalationData::new(&report, |path| {
                 let end = path.hops.last()?;
@@ -592,6 +631,44 @@ mod tests {
             }
         }
         panic!("the job never ended");
+    }
+
+    #[test]
+    fn a_long_escalation_search_says_how_far_it_got_between_its_steps() {
+        let catalog = Rc::new(EscalationCatalog::parse(PATHS).unwrap());
+        let whole = run(Job::Escalation(EscalationJob::new(
+            example("passrole-lambda-admin"),
+            Some(managed()),
+            Rc::clone(&catalog),
+        )));
+        let mut job =
+            EscalationJob::new(example("passrole-lambda-admin"), Some(managed()), catalog);
+        // A tiny slice of work: the search takes several steps (with no time left after each).
+        job.slice = 3;
+        let answers = run(Job::Escalation(job));
+        let progress: Vec<(usize, usize)> = (answers.iter())
+            .filter_map(|a| match a {
+                Response::EscalationSearching {
+                    job: 7,
+                    searched,
+                    total,
+                    ..
+                } => Some((*searched, *total)),
+                _ => None,
+            })
+            .collect();
+        assert!(progress.len() > 1, "{progress:?}");
+        assert!(
+            progress
+                .windows(2)
+                .all(|w| w[0].0 <= w[1].0 && w[0].1 == w[1].1)
+        );
+        assert!(progress.iter().all(|(searched, total)| searched < total));
+        // Then the same answers as the search in one step.
+        let rest: Vec<&Response> = (answers.iter())
+            .filter(|a| !matches!(a, Response::EscalationSearching { .. }))
+            .collect();
+        assert_eq!(rest, whole.iter().collect::<Vec<_>>());
     }
 
     #[test]

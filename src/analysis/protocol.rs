@@ -413,6 +413,18 @@ pub enum Response {
         /// not computed (see `job::FIXES_BUDGET_MS`).
         fixes_follow: bool,
     },
+    /// How far the search of an escalation `job` has got, between its steps (a real account's
+    /// takes seconds; a small one's paths come in its first step, without this).
+    EscalationSearching {
+        /// The job.
+        job: u64,
+        /// How many principals it has searched from.
+        searched: usize,
+        /// How many it searches from.
+        total: usize,
+        /// How many of those searched have a path to admin.
+        with_paths: usize,
+    },
     /// The smallest fix of one path of an escalation `job`.
     Fix {
         /// The job.
@@ -505,6 +517,7 @@ impl Response {
             | Response::Rows { job, .. }
             | Response::WhoCan { job, .. }
             | Response::Escalation { job, .. }
+            | Response::EscalationSearching { job, .. }
             | Response::Fix { job, .. }
             | Response::WhatCan { job, .. }
             | Response::Diff { job, .. }

@@ -15,6 +15,19 @@ use crate::text::{count, thousands};
 /// How many paths are rendered at first, and how many more each "Show more" adds.
 pub const PATHS_PER_PAGE: usize = 10;
 
+/// How far a large account's search has got, as the end of the status's sentence.
+fn searching(progress: &EscalationProgress) -> String {
+    match progress.searching {
+        Some(s) => format!(
+            ": searched from {} of {} principals, {} with a path so far…",
+            thousands(s.searched),
+            thousands(s.total),
+            thousands(s.with_paths)
+        ),
+        None => "…".to_string(),
+    }
+}
+
 /// The panel.
 #[component]
 pub fn EscalationPanel() -> Html {
@@ -58,7 +71,7 @@ pub fn EscalationPanel() -> Html {
             };
             let stopped = r.report.searched_only.map_or_else(String::new, |searched| {
                 format!(
-                    " The search stopped at its memory budget after {} of {} principals: the paths are theirs.",
+                    " The search stopped at its budget after {} of {} principals: the paths are theirs.",
                     thousands(searched),
                     thousands(r.report.principals_considered)
                 )
@@ -75,12 +88,18 @@ pub fn EscalationPanel() -> Html {
                 },
             )
         }
-        (_, Some(_)) => ("Updating for the last edit…".to_string(), "stale"),
+        (_, Some(_)) => (
+            format!("Updating for the last edit{}", searching(&progress)),
+            "stale",
+        ),
         (None, None) => (
             "Waiting for the AWS-managed policies…".to_string(),
             "waiting",
         ),
-        (Some(_), None) => ("Looking for paths to admin…".to_string(), "running"),
+        (Some(_), None) => (
+            format!("Looking for paths to admin{}", searching(&progress)),
+            "running",
+        ),
     };
     let body = progress.result.as_ref().map(|r| {
         let admins = if r.report.admin_equivalent.is_empty() {

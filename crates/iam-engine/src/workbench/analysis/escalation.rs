@@ -1454,6 +1454,16 @@ struct Bfs {
     found: usize,
 }
 
+impl std::fmt::Debug for EscalationSearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EscalationSearch")
+            .field("searched", &self.next)
+            .field("total", &self.starts.len())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
 impl EscalationSearch {
     /// A search of `model`'s scenario over `catalog`'s paths, not started.
     pub fn new(
@@ -1577,14 +1587,17 @@ impl EscalationSearch {
         let begun = self.memo.asked.get();
         let mut gone = 0usize;
         loop {
+            if self.bfs.is_none() && self.next >= self.starts.len() {
+                self.done = true;
+                return true;
+            }
             if gone > 0 && (self.memo.asked.get() - begun).saturating_add(gone) >= work {
                 return false;
             }
             gone += 1;
             let Some(mut bfs) = self.bfs.take() else {
                 let Some(start) = self.starts.get(self.next).cloned() else {
-                    self.done = true;
-                    return true;
+                    continue;
                 };
                 if self.over_budget() {
                     self.report.searched_only = Some(self.next);
