@@ -340,17 +340,17 @@ impl EscalationJob {
                     SearchBudget::default(),
                 ))
             });
-            while !search.step(&model, &self.catalog, self.slice) {
-                if now() - start >= budget_ms {
-                    self.search_ms += now() - start;
-                    out.push(Response::EscalationSearching {
-                        job,
-                        searched: search.searched(),
-                        total: search.total(),
-                        with_paths: search.principals_with_paths(),
-                    });
-                    return out;
-                }
+            if !search.step(&model, &self.catalog, self.slice, || {
+                now() - start < budget_ms
+            }) {
+                self.search_ms += now() - start;
+                out.push(Response::EscalationSearching {
+                    job,
+                    searched: search.searched(),
+                    total: search.total(),
+                    with_paths: search.principals_with_paths(),
+                });
+                return out;
             }
             let Some(search) = self.search.take() else {
                 return out;

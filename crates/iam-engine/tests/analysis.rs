@@ -987,7 +987,7 @@ fn the_search_in_small_steps_gives_the_report_of_the_search_in_one_go() {
         };
         let mut search = EscalationSearch::new(&model, &catalog, budget);
         let mut searched = vec![search.searched()];
-        while !search.step(&model, &catalog, 3) {
+        while !search.step(&model, &catalog, 3, || false) {
             searched.push(search.searched());
         }
         assert!(searched.len() > 2, "{searched:?}");

@@ -1175,11 +1175,7 @@ fn edited<'s>(
     policy: Option<&str>,
     group: Option<&str>,
 ) -> (Cow<'s, Scenario>, Vec<String>) {
-    if !m
-        .hops
-        .iter()
-        .any(|h| EDITS.contains(&h.action.to_ascii_lowercase().as_str()))
-    {
+    if !m.hops.iter().any(|h| Edit::of(&h.action).is_some()) {
         return (Cow::Borrowed(scenario), Vec::new());
     }
     let mut edited = scoped(scenario, &[actor, subject], policy, group);
@@ -1254,18 +1250,35 @@ fn scoped(
     }
 }
 
-/// The actions [`apply_edit`] applies (lower case).
-const EDITS: &[&str] = &[
-    "iam:createpolicyversion",
-    "iam:putuserpolicy",
-    "iam:attachuserpolicy",
-    "iam:putrolepolicy",
-    "iam:attachrolepolicy",
-    "iam:putgrouppolicy",
-    "iam:attachgrouppolicy",
-    "iam:addusertogroup",
-    "iam:updateassumerolepolicy",
-];
+/// An edit the search applies to a copy of the scenario, by the action that makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edit {
+    NewPolicyVersion,
+    /// An inline policy put on, or a managed policy attached to, a user or role.
+    PrincipalPolicy {
+        attach: bool,
+    },
+    GroupPolicy,
+    JoinGroup,
+    RewriteTrust,
+}
+
+impl Edit {
+    /// The edit `action` makes, if any.
+    fn of(action: &str) -> Option<Edit> {
+        Some(match action.to_ascii_lowercase().as_str() {
+            "iam:createpolicyversion" => Edit::NewPolicyVersion,
+            "iam:putuserpolicy" | "iam:putrolepolicy" => Edit::PrincipalPolicy { attach: false },
+            "iam:attachuserpolicy" | "iam:attachrolepolicy" => {
+                Edit::PrincipalPolicy { attach: true }
+            }
+            "iam:putgrouppolicy" | "iam:attachgrouppolicy" => Edit::GroupPolicy,
+            "iam:addusertogroup" => Edit::JoinGroup,
+            "iam:updateassumerolepolicy" => Edit::RewriteTrust,
+            _ => return None,
+        })
+    }
+}
 
 fn apply_edit(
     scenario: &mut Scenario,
@@ -1280,8 +1293,8 @@ fn apply_edit(
         document: ADMIN_DOCUMENT.to_string(),
     };
     let subject_text = String::from(subject.clone());
-    match action.to_ascii_lowercase().as_str() {
-        "iam:createpolicyversion" => {
+    match Edit::of(action)? {
+        Edit::NewPolicyVersion => {
             let name = policy?;
             let p = scenario
                 .policies
@@ -1292,11 +1305,7 @@ fn apply_edit(
                 "creates a new default version of policy {name} that allows everything"
             ))
         }
-        "iam:putuserpolicy"
-        | "iam:attachuserpolicy"
-        | "iam:putrolepolicy"
-        | "iam:attachrolepolicy" => {
-            let attach = action.to_ascii_lowercase().contains("attach");
+        Edit::PrincipalPolicy { attach } => {
             match subject {
                 PrincipalRef::User(n) => scenario
                     .users
@@ -1320,7 +1329,7 @@ fn apply_edit(
                 format!("puts an inline policy that allows everything on {subject_text}")
             })
         }
-        "iam:putgrouppolicy" | "iam:attachgrouppolicy" => {
+        Edit::GroupPolicy => {
             let name = group?;
             scenario
                 .groups
@@ -1332,7 +1341,7 @@ fn apply_edit(
                 "gives its group {name} a policy that allows everything"
             ))
         }
-        "iam:addusertogroup" => {
+        Edit::JoinGroup => {
             let name = group?;
             let PrincipalRef::User(user) = subject else {
                 return None;
@@ -1345,7 +1354,7 @@ fn apply_edit(
                 .push(name.to_string());
             Some(format!("adds {subject_text} to group {name}"))
         }
-        "iam:updateassumerolepolicy" => {
+        Edit::RewriteTrust => {
             let PrincipalRef::Role(role) = subject else {
                 return None;
             };
@@ -1364,7 +1373,6 @@ fn apply_edit(
                 "rewrites the trust policy of {subject_text} to trust {arn}"
             ))
         }
-        _ => None,
     }
 }
 
@@ -1416,7 +1424,7 @@ pub fn escalation_paths_within(
     budget: SearchBudget,
 ) -> EscalationReport {
     let mut search = EscalationSearch::new(model, catalog, budget);
-    while !search.step(model, catalog, usize::MAX) {}
+    while !search.step(model, catalog, usize::MAX, || true) {}
     search.into_report()
 }
 
@@ -1571,10 +1579,18 @@ impl EscalationSearch {
             || self.memo.asked.get() > self.budget.requests
     }
 
-    /// Searches on for about `work` units (a request asked of the engine, a principal or a
-    /// hop gone through), at least one; `model` and `catalog` must be those of
-    /// [`EscalationSearch::new`]. Returns whether the search is over.
-    pub fn step(&mut self, model: &Model<'_>, catalog: &EscalationCatalog, work: usize) -> bool {
+    /// Searches on in slices of about `work` units (a request asked of the engine, a
+    /// principal or a hop gone through; at least one), asking `more()` after each whether to
+    /// go on; `model` and `catalog` must be those of [`EscalationSearch::new`]. Returns
+    /// whether the search is over. The decider the slices share (it indexes the scenario) is
+    /// made once per step.
+    pub fn step(
+        &mut self,
+        model: &Model<'_>,
+        catalog: &EscalationCatalog,
+        work: usize,
+        mut more: impl FnMut() -> bool,
+    ) -> bool {
         if self.done {
             return true;
         }
@@ -1584,7 +1600,7 @@ impl EscalationSearch {
             quick: QuickDecider::new(*model).with_iam_actions(&iam_actions(catalog)),
             memo: &self.memo,
         };
-        let begun = self.memo.asked.get();
+        let mut begun = self.memo.asked.get();
         let mut gone = 0usize;
         loop {
             if self.bfs.is_none() && self.next >= self.starts.len() {
@@ -1592,7 +1608,11 @@ impl EscalationSearch {
                 return true;
             }
             if gone > 0 && (self.memo.asked.get() - begun).saturating_add(gone) >= work {
-                return false;
+                if !more() {
+                    return false;
+                }
+                begun = self.memo.asked.get();
+                gone = 0;
             }
             gone += 1;
             let Some(mut bfs) = self.bfs.take() else {
