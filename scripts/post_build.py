@@ -51,6 +51,9 @@ import shutil
 import re
 import sys
 
+import split_build
+from split_build import integrity, short_hash
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_DIR = os.path.join(ROOT, "static", "data")
 SCRIPT_RE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
@@ -155,10 +158,6 @@ ICONS_DIR = os.path.join(ROOT, "static", "icons")
 MANIFEST = os.path.join(ROOT, "static", "manifest.webmanifest")
 
 
-def short_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
-
-
 def write_manifest(out_dir: str) -> list[str]:
     """Writes the icons and the web app manifest with hashed names; returns the tags naming them."""
     if not os.path.isfile(MANIFEST):
@@ -229,7 +228,7 @@ def merge_styles(out_dir: str, html: str) -> str:
     name = f"style-{short_hash(body)}.css"
     with open(os.path.join(out_dir, name), "wb") as f:
         f.write(body)
-    sri = "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode("ascii")
+    sri = integrity(body)
     first = links[0]
     indent = first.group(0)[: len(first.group(0)) - len(first.group(0).lstrip())]
     tag = f'{indent}<link rel="stylesheet" href="./{name}" integrity="{sri}"/>\n'
@@ -277,8 +276,6 @@ def main() -> int:
     dev = is_dev_serve(html)
     # A release build's app has its split points on (build.rs), so it must be split.
     if os.environ.get("TRUNK_PROFILE") == "release":
-        import split_build
-
         split_build.split(out_dir)
         with open(index, encoding="utf-8") as f:
             html = f.read()
