@@ -17,7 +17,9 @@ use iam_engine::scenario::{Finding, ValidationCache};
 
 use super::client::{JobSpec, JobStatus, client, same, uses_worker};
 use super::findings::{FindingsRead, ScenarioFindings, load_reader, reader};
-use super::protocol::{DiffData, EscalationData, FixData, Response, WhatCanData, WhoCanRow};
+use super::protocol::{
+    DiffData, EscalationData, FixData, Response, Searching, WhatCanData, WhoCanRow,
+};
 
 /// Starts `spec` over `scenario` in the analysis worker. Each answer goes to `on_response`
 /// with the hook's progress and the milliseconds since the start, then the hook re-renders.
@@ -230,17 +232,6 @@ pub struct EscalationProgress {
     pub searching: Option<Searching>,
 }
 
-/// How far an escalation search has got.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Searching {
-    /// Principals searched from.
-    pub searched: usize,
-    /// Principals to search from.
-    pub total: usize,
-    /// Those searched that have a path to admin.
-    pub with_paths: usize,
-}
-
 impl EscalationProgress {
     /// The result when it answers `revision` (`None` while it is out of date).
     pub fn current(&self, revision: u64) -> Option<&EscalationResult> {
@@ -297,17 +288,8 @@ pub fn use_escalation(query: Option<EscalationQuery>) -> EscalationProgress {
                             done_ms: None,
                         });
                     }
-                    Response::EscalationSearching {
-                        searched,
-                        total,
-                        with_paths,
-                        ..
-                    } => {
-                        p.searching = Some(Searching {
-                            searched,
-                            total,
-                            with_paths,
-                        });
+                    Response::EscalationSearching { progress, .. } => {
+                        p.searching = Some(progress);
                     }
                     Response::Fix { path, fix, .. } => {
                         if let Some(slot) = p

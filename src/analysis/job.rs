@@ -25,7 +25,8 @@ use iam_engine::workbench::matrix::{
 use iam_engine::workbench::{CompileCache, Workbench};
 
 use super::protocol::{
-    DecidedRow, DiffData, EscalationData, FixData, MatrixColumns, Response, WhatCanData, WhoCanRow,
+    DecidedRow, DiffData, EscalationData, FixData, MatrixColumns, Response, Searching, WhatCanData,
+    WhoCanRow,
 };
 
 /// How many rows are computed between two looks at the clock.
@@ -346,9 +347,11 @@ impl EscalationJob {
                 self.search_ms += now() - start;
                 out.push(Response::EscalationSearching {
                     job,
-                    searched: search.searched(),
-                    total: search.total(),
-                    with_paths: search.principals_with_paths(),
+                    progress: Searching {
+                        searched: search.searched(),
+                        total: search.total(),
+                        with_paths: search.principals_with_paths(),
+                    },
                 });
                 return out;
             }
@@ -648,12 +651,9 @@ mod tests {
         let answers = run(Job::Escalation(job));
         let progress: Vec<(usize, usize)> = (answers.iter())
             .filter_map(|a| match a {
-                Response::EscalationSearching {
-                    job: 7,
-                    searched,
-                    total,
-                    ..
-                } => Some((*searched, *total)),
+                Response::EscalationSearching { job: 7, progress } => {
+                    Some((progress.searched, progress.total))
+                }
                 _ => None,
             })
             .collect();

@@ -366,6 +366,17 @@ pub struct ExportFailure {
     pub column: Option<usize>,
 }
 
+/// How far an escalation search has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Searching {
+    /// Principals searched from.
+    pub searched: usize,
+    /// Principals to search from.
+    pub total: usize,
+    /// Those searched that have a path to admin.
+    pub with_paths: usize,
+}
+
 /// What the worker answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
@@ -418,12 +429,8 @@ pub enum Response {
     EscalationSearching {
         /// The job.
         job: u64,
-        /// How many principals it has searched from.
-        searched: usize,
-        /// How many it searches from.
-        total: usize,
-        /// How many of those searched have a path to admin.
-        with_paths: usize,
+        /// How far it got.
+        progress: Searching,
     },
     /// The smallest fix of one path of an escalation `job`.
     Fix {
