@@ -12,8 +12,9 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
+use super::request::{ReferencedKey, keys_of_document, may_reference_keys};
 use crate::eval::CompiledPolicy;
-use crate::policy::PolicyType;
+use crate::policy::{PolicyType, parse_policy_document};
 
 /// How many compiled policies a [`CompileCache`] keeps, and how many bytes of policy text
 /// (a scenario's texts plus the AWS-managed policies it attaches fit many times over; typing
@@ -37,9 +38,16 @@ struct Entries {
     /// whole text (an AWS-managed policy is up to 100 KB, looked up once per principal that
     /// attaches it), and a map of at most [`COMPILED_CACHE_LIMIT`] entries has nothing to fear
     /// from colliding keys.
-    by_text: HashMap<PolicyType, FxHashMap<String, CompiledPolicy>>,
+    by_text: HashMap<PolicyType, FxHashMap<String, Entry>>,
     entries: usize,
     bytes: usize,
+}
+
+/// A remembered text: its compiled policy and, once asked for, the keys it reads.
+#[derive(Debug)]
+struct Entry {
+    compiled: CompiledPolicy,
+    keys: Option<Vec<ReferencedKey>>,
 }
 
 /// Compiled policies remembered by text and type, bounded by [`COMPILED_CACHE_LIMIT`] entries
@@ -93,32 +101,74 @@ impl CompileCache {
     /// result depends on nothing else (the id is set on the copy), so a remembered one is
     /// exactly a fresh one.
     pub fn compile(&self, id: String, text: &str, t: PolicyType) -> CompiledPolicy {
-        let hit = self
-            .inner
-            .try_borrow()
-            .ok()
-            .and_then(|c| c.by_text.get(&t).and_then(|m| m.get(text)).cloned());
+        let hit = self.inner.try_borrow().ok().and_then(|c| {
+            c.by_text
+                .get(&t)
+                .and_then(|m| m.get(text))
+                .map(|e| e.compiled.clone())
+        });
         if let Some(mut hit) = hit {
             hit.source.id = id;
             return hit;
         }
-        let compiled = CompiledPolicy::compile(id, &crate::policy::parse_policy_document(text, t));
-        let bytes = text.len() + self.entry_bytes;
-        if bytes <= self.max_bytes / 8
-            && let Ok(mut cache) = self.inner.try_borrow_mut()
-        {
-            if cache.entries >= self.max_entries || cache.bytes + bytes > self.max_bytes {
-                *cache = Entries::default();
-            }
-            cache.entries += 1;
-            cache.bytes += bytes;
-            cache
-                .by_text
-                .entry(t)
-                .or_default()
-                .insert(text.to_string(), compiled.clone());
-        }
+        let compiled = CompiledPolicy::compile(id, &parse_policy_document(text, t));
+        self.remember(text, t, compiled.clone(), None);
         compiled
+    }
+
+    /// [`super::request::referenced_keys`] of a text, remembered with its compilation: a text
+    /// is parsed once for both (the simulator lists the keys of the policies it then
+    /// evaluates).
+    pub fn referenced_keys(&self, text: &str, t: PolicyType) -> Vec<ReferencedKey> {
+        if !may_reference_keys(text) {
+            return Vec::new();
+        }
+        let hit = self.inner.try_borrow().ok().and_then(|c| {
+            c.by_text
+                .get(&t)
+                .and_then(|m| m.get(text))
+                .and_then(|e| e.keys.clone())
+        });
+        if let Some(keys) = hit {
+            return keys;
+        }
+        let document = parse_policy_document(text, t);
+        let keys = keys_of_document(&document);
+        let compiled = CompiledPolicy::compile(String::new(), &document);
+        self.remember(text, t, compiled, Some(keys.clone()));
+        keys
+    }
+
+    /// Keeps a text's compilation (and its keys), within the cache's bounds.
+    fn remember(
+        &self,
+        text: &str,
+        t: PolicyType,
+        compiled: CompiledPolicy,
+        keys: Option<Vec<ReferencedKey>>,
+    ) {
+        let bytes = text.len() + self.entry_bytes;
+        if bytes > self.max_bytes / 8 {
+            return;
+        }
+        let Ok(mut cache) = self.inner.try_borrow_mut() else {
+            return;
+        };
+        if let Some(entry) = cache.by_text.get_mut(&t).and_then(|m| m.get_mut(text)) {
+            entry.compiled = compiled;
+            entry.keys = keys.or(entry.keys.take());
+            return;
+        }
+        if cache.entries >= self.max_entries || cache.bytes + bytes > self.max_bytes {
+            *cache = Entries::default();
+        }
+        cache.entries += 1;
+        cache.bytes += bytes;
+        cache
+            .by_text
+            .entry(t)
+            .or_default()
+            .insert(text.to_string(), Entry { compiled, keys });
     }
 
     /// How many compiled policies the cache holds.
@@ -191,6 +241,41 @@ mod tests {
         let again = analysis.compile("x".into(), &text(7), PolicyType::Identity);
         let fresh = CompiledPolicy::from_text("x", &text(7), PolicyType::Identity).0;
         assert_eq!(format!("{again:?}"), format!("{fresh:?}"));
+    }
+
+    #[test]
+    fn the_keys_a_text_reads_come_with_its_compilation() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#;
+        let cache = CompileCache::new();
+        let keys = cache.referenced_keys(text, PolicyType::Identity);
+        assert_eq!(
+            keys,
+            super::super::request::referenced_keys(text, PolicyType::Identity)
+        );
+        assert_eq!(
+            keys.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["aws:MultiFactorAuthPresent", "aws:username"]
+        );
+        // The text was compiled with the same parse: the compile that follows is remembered.
+        assert_eq!(cache.len(), 1);
+        let compiled = cache.compile("p".into(), text, PolicyType::Identity);
+        let fresh = CompiledPolicy::from_text("p", text, PolicyType::Identity).0;
+        assert_eq!(format!("{compiled:?}"), format!("{fresh:?}"));
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.referenced_keys(text, PolicyType::Identity), keys);
+        // A text compiled first gets its keys when asked, in the same entry.
+        let other = CompileCache::new();
+        other.compile("p".into(), text, PolicyType::Identity);
+        assert_eq!(other.referenced_keys(text, PolicyType::Identity), keys);
+        assert_eq!(other.len(), 1);
+    }
+
+    #[test]
+    fn a_text_that_reads_no_key_is_not_parsed_for_its_keys() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        let cache = CompileCache::new();
+        assert!(cache.referenced_keys(text, PolicyType::Identity).is_empty());
+        assert!(cache.is_empty());
     }
 
     #[test]

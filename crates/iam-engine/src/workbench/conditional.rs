@@ -17,9 +17,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::request::may_reference_keys;
 use crate::context::ContextKeyType;
 use crate::eval::Decision;
-use crate::policy::{PolicyType, parse_policy};
+use crate::policy::{PolicyType, parse_policy_document};
 use crate::scenario::ContextValue;
 
 use super::analysis::diff::{list_type, operator_type, representatives};
@@ -290,9 +291,11 @@ fn merge(keys: &[KeyColumn], rows: Vec<TruthRow>) -> Vec<TruthRow> {
 /// literal region (a set of one value for keys compared with a set operator, and a set of two).
 pub fn key_columns(keys: &[String], texts: &[(&str, PolicyType)]) -> Vec<KeyColumn> {
     let mut entries: Vec<(String, String, Vec<String>)> = Vec::new();
-    for (text, ty) in texts {
-        let parsed = parse_policy(text, *ty);
-        for statement in &parsed.document.statements {
+    // Only the texts that may have a Condition element are parsed (most AWS-managed texts
+    // have none), and without the diagnostics, which are not read.
+    for (text, ty) in texts.iter().filter(|(text, _)| may_reference_keys(text)) {
+        let document = parse_policy_document(text, *ty);
+        for statement in &document.statements {
             for entry in &statement.condition {
                 entries.push((
                     entry.key.value.clone(),

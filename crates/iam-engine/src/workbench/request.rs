@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::catalog::{Catalog, ConditionKeyType, ConditionValueType, ManagedPolicies};
 use crate::context::{ContextEntry, ContextKeyType};
 use crate::eval::{self, CallerKind, Decision, Evaluation, StepKind, Verdict};
-use crate::policy::{PolicyType, parse_policy};
+use crate::policy::{PolicyDocument, PolicyType, parse_policy};
 use crate::root_tasks::{RootTask, root_only_task};
 
 use super::cache::CompileCache;
@@ -413,21 +413,30 @@ pub fn relevant_policy_texts<'a>(
     out
 }
 
+/// A key a policy reads, with the operator that reads it (`None` for a `${…}` variable).
+pub type ReferencedKey = (String, Option<String>);
+
 /// The keys a policy text reads (condition keys and `${…}` variables), each with the
 /// operator that reads it (`None` for a variable), in order of first appearance.
-pub fn referenced_keys(text: &str, policy_type: PolicyType) -> Vec<(String, Option<String>)> {
+/// [`CompileCache::referenced_keys`] gives the same, parsing the text once for this and its
+/// compilation.
+pub fn referenced_keys(text: &str, policy_type: PolicyType) -> Vec<ReferencedKey> {
     if !may_reference_keys(text) {
         return Vec::new();
     }
-    let parsed = parse_policy(text, policy_type);
-    let mut out: Vec<(String, Option<String>)> = Vec::new();
-    let push = |key: &str, op: Option<&str>, out: &mut Vec<(String, Option<String>)>| {
+    keys_of_document(&parse_policy(text, policy_type).document)
+}
+
+/// The keys a parsed policy reads, as [`referenced_keys`] lists them.
+pub(crate) fn keys_of_document(document: &PolicyDocument) -> Vec<ReferencedKey> {
+    let mut out: Vec<ReferencedKey> = Vec::new();
+    let push = |key: &str, op: Option<&str>, out: &mut Vec<ReferencedKey>| {
         if key.is_empty() || out.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
             return;
         }
         out.push((key.to_string(), op.map(str::to_string)));
     };
-    for statement in &parsed.document.statements {
+    for statement in &document.statements {
         for c in &statement.condition {
             push(&c.key.value, Some(&c.operator.value), &mut out);
             for v in &c.values {
@@ -451,7 +460,7 @@ pub fn referenced_keys(text: &str, policy_type: PolicyType) -> Vec<(String, Opti
 /// a JSON escape that could spell either. A text with none (most of AWS's own policies, such
 /// as `ReadOnlyAccess`'s 141 KB, whose parse was most of the Simulator's first answer) reads
 /// none, and is not parsed for them.
-fn may_reference_keys(text: &str) -> bool {
+pub(crate) fn may_reference_keys(text: &str) -> bool {
     const CONDITION: &[u8] = b"condition";
     let bytes = text.as_bytes();
     text.contains("${")
@@ -587,8 +596,11 @@ pub fn context_keys(
     now: &str,
 ) -> Vec<ContextKeyRow> {
     let mut referenced: Vec<(String, Option<String>)> = Vec::new();
+    // Through the cache: the request prepared next compiles the same texts, and a text is
+    // parsed once for both (on an account of thousands of policies, parsing each twice was
+    // most of the Simulator's first answer).
     for (text, t) in relevant_policy_texts(scenario, managed, principal, resource) {
-        for (key, op) in referenced_keys(text, t) {
+        for (key, op) in cache.referenced_keys(text, t) {
             if !referenced.iter().any(|(k, _)| k.eq_ignore_ascii_case(&key)) {
                 referenced.push((key, op));
             }

@@ -21,6 +21,10 @@ use crate::scenario::{PolicyRef, PrincipalRef, Scenario};
 /// The outcomes of the last run, by the text of their inputs.
 #[derive(Debug, Default)]
 pub struct TestRunCache {
+    /// The inputs every test shares, as of the last run (a real account's roles are megabytes
+    /// of text: held once, not in every test's key).
+    shared: String,
+    /// The outcomes by the text of each test's own inputs, all under `shared`.
     entries: HashMap<String, TestOutcome>,
 }
 
@@ -39,13 +43,22 @@ impl TestRunCache {
         managed: Option<&ManagedPolicies>,
         cache: &CompileCache,
     ) -> (Vec<TestOutcome>, usize) {
+        if scenario.tests.is_empty() {
+            // No test to key: the shared inputs (every role of the account) are not written.
+            *self = TestRunCache::default();
+            return (Vec::new(), 0);
+        }
         let shared = shared_inputs(scenario, managed.is_some());
+        if shared != self.shared {
+            self.entries.clear();
+            self.shared = shared;
+        }
         let mut next: HashMap<String, TestOutcome> = HashMap::new();
         let mut out = Vec::with_capacity(scenario.tests.len());
         let mut evaluated = 0;
         for (index, test) in scenario.tests.iter().enumerate() {
             let key = format!(
-                "{shared}\n{}\n{}",
+                "{}\n{}",
                 serde_json::to_string(test).unwrap_or_default(),
                 principal_inputs(scenario, &test.principal)
             );
@@ -211,6 +224,30 @@ mod tests {
             shifted,
             run_tests(&s, None, &crate::workbench::CompileCache::new())
         );
+    }
+
+    #[test]
+    fn the_shared_inputs_are_held_once_and_not_written_without_tests() {
+        let managed = managed();
+        let mut s = gallery()
+            .into_iter()
+            .find(|e| e.id == "least-privilege-groups")
+            .unwrap()
+            .scenario;
+        let compile = crate::workbench::CompileCache::new();
+        let mut cache = TestRunCache::new();
+        cache.run(&s, Some(&managed), &compile);
+        assert_eq!(cache.shared, shared_inputs(&s, true));
+        assert_eq!(cache.entries.len(), s.tests.len());
+        // Each test's key is its own inputs: the shared text is not repeated in it.
+        assert!(cache.shared.len() > 100);
+        assert!(cache.entries.keys().all(|k| !k.contains(&cache.shared)));
+        // No test: nothing is written or kept.
+        while !s.tests.is_empty() {
+            s.remove_test(0).unwrap();
+        }
+        assert_eq!(cache.run(&s, Some(&managed), &compile), (Vec::new(), 0));
+        assert!(cache.shared.is_empty() && cache.entries.is_empty());
     }
 
     #[test]
