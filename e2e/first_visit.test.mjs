@@ -101,8 +101,9 @@ test('the app\'s first visit fetches the main module, the app\'s and the workspa
       const owners = (f) => Object.keys(parts).filter((p) => parts[p].includes(f)).join(', ');
       assert.deepEqual(before.filter((f) => !expected.has(f)).map((f) => `${f} (${owners(f)})`), [], 'fetched before the first render, beyond the app and the workspace');
       assert.deepEqual([...expected].filter((f) => !before.includes(f)), [], 'not fetched before the first render');
-      // Then the worker's bridge and the findings' reader, nothing of the other views.
-      const later = new Set([...parts.worker_bridge, ...parts.findings_reader]);
+      // Then the worker's bridge, the findings' reader and the cards' tools (menus, pickers,
+      // forms), nothing of the other views.
+      const later = new Set([...parts.worker_bridge, ...parts.findings_reader, ...parts.card_tools]);
       assert.deepEqual(splitFiles(visit.after).filter((f) => !later.has(f)), []);
     }
     report('the app', visit, '350 KB gzip');
@@ -161,6 +162,37 @@ test('when the worker\'s bridge cannot be fetched, the analysis says why and the
         const badge = document.querySelector('.tabs [data-view="findings"] .badge');
         return badge !== null && /^\d+ findings?(,|$)/.test(badge.getAttribute('aria-label'));
       }, null, { timeout: 20000 });
+      await page.close();
+    }, { serviceWorkers: 'block' });
+  } finally {
+    await server.close();
+  }
+});
+
+test('a card\'s menus and forms come after the first view; when they cannot be fetched the card says so, and Try again opens the menu', { skip: !split && 'not a split build' }, async () => {
+  const server = await startServer();
+  try {
+    await withFreshBrowser(async (browser) => {
+      // The tools' own files: not those of the first visit.
+      const first = new Set([...parts.app, ...parts.workspace]);
+      const own = parts.card_tools.filter((f) => !first.has(f));
+      assert.ok(own.length > 0);
+      const blocked = failing(own);
+      await browser.context.route('**/split/*', blocked);
+      const { page } = await openPage(browser.context, server.url);
+      await page.locator('main[data-view="workspace"] .workspace-view').waitFor({ state: 'visible', timeout: 20000 });
+      await page.locator('[data-action="add-user"]').click();
+      await page.locator('[data-lane="users"] .add-input').fill('alice');
+      await page.keyboard.press('Enter');
+      const menuButton = page.locator('[data-card="user:alice"] [data-action="card-menu"]');
+      await menuButton.click();
+      const failed = page.locator('[data-card="user:alice"] .card-tool-status.lazy-failed[role="alert"]');
+      await failed.waitFor({ state: 'visible', timeout: 15000 });
+      assert.match(await failed.innerText(), /Could not load the card's actions\. Check the connection and try again\./);
+      await browser.context.unroute('**/split/*', blocked);
+      await failed.getByRole('button', { name: 'Try again' }).click();
+      await page.locator('[data-card="user:alice"] .card-menu [data-action="rename"]').waitFor({ state: 'visible', timeout: 15000 });
+      assert.equal(await page.locator('.card-tool-status').count(), 0);
       await page.close();
     }, { serviceWorkers: 'block' });
   } finally {

@@ -35,6 +35,9 @@ pub fn Workspace() -> Html {
     let store = crate::store::use_store();
     let target = store.as_ref().and_then(|s| s.selection.target.clone());
     let first = use_mut_ref(|| true);
+    // The cards' menus, pickers and forms (a chunk of their own in the release build) are
+    // fetched once this first view has rendered, before a reader opens one.
+    use_effect_with((), |_| card::preload_tools());
     // On a phone the inspector is below every lane: bring it into view when the user selects
     // something, so a tap on a card visibly does something. The first render keeps the scroll
     // position the page opened with.

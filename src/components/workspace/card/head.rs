@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use super::rename::RenameForm;
 use super::state::{CardState, Mode};
+use super::tools::{CardTool, Tool};
 use crate::components::workspace::links::CardKey;
 use crate::text::capitalise;
 
@@ -46,7 +46,7 @@ pub fn CardHead(props: &CardHeadProps) -> Html {
         }
     });
     let name_part = if **mode == Mode::Rename {
-        html! { <RenameForm card={card.clone()} state={props.state.clone()} /> }
+        html! { <CardTool tool={Tool::Rename} card={card.clone()} state={props.state.clone()} /> }
     } else {
         html! { <h3 class="card-name" title={props.display_name.clone()}>{ props.display_name.clone() }</h3> }
     };

@@ -10,6 +10,8 @@
 //! (`head`, `rename`), the menu (`menu`), the badges (`badges`), the chips (`chips`), the picker
 //! buttons and the picker (`pickers`) and the delete confirmation (`confirm`), and the change a
 //! comparison found for a principal (`change_badge`). Drag and drop is a hook (`drop_target`).
+//! The parts a reader opens (the menu, the picker, the rename form, the delete confirmation) are
+//! shown through `tools::CardTool`: the release build fetches their code after the first view.
 
 mod badges;
 mod change_badge;
@@ -22,18 +24,19 @@ mod menu;
 mod pickers;
 mod rename;
 mod state;
+mod tools;
 
 use yew::prelude::*;
 
 use self::badges::Badges;
 use self::change_badge::ChangeBadge;
 use self::chips::Chips;
-use self::confirm::ConfirmDelete;
 use self::drop_target::use_drop_target;
 use self::head::CardHead;
-use self::menu::CardMenu;
-use self::pickers::{CardActions, CardPicker};
+use self::pickers::CardActions;
 use self::state::{Mode, use_card_state};
+pub use self::tools::preload as preload_tools;
+use self::tools::{CardTool, Tool};
 use super::ctx::{CanvasCtx, select};
 use super::links::{CardKey, ChangeMark};
 use crate::store::use_store;
@@ -175,7 +178,7 @@ pub fn Card(props: &CardProps) -> Html {
             {ondragstart} {ondragend} {ondragover} {ondragenter} {ondragleave} {ondrop}>
             <CardHead card={card.clone()} {display_name} {editable} state={state.clone()} />
             if mode == Mode::Menu {
-                <CardMenu card={card.clone()} state={state.clone()} />
+                <CardTool tool={Tool::Menu} card={card.clone()} state={state.clone()} />
             }
             if let Some(mark) = props.change.clone() {
                 <ChangeBadge {mark} />
@@ -183,9 +186,11 @@ pub fn Card(props: &CardProps) -> Html {
             <Badges card={card.clone()} />
             <Chips card={card.clone()} linked_to={props.linked_to.clone()} state={state.clone()} />
             <CardActions card={card.clone()} state={state.clone()} />
-            <CardPicker card={card.clone()} state={state.clone()} />
+            if matches!(mode, Mode::Picking(_)) {
+                <CardTool tool={Tool::Picker} card={card.clone()} state={state.clone()} />
+            }
             if mode == Mode::ConfirmDelete {
-                <ConfirmDelete card={card.clone()} state={state.clone()} />
+                <CardTool tool={Tool::ConfirmDelete} card={card.clone()} state={state.clone()} />
             }
             { for other_error }
             { for drop_hint }

@@ -1,0 +1,151 @@
+//! The parts of a card a reader opens: its menu, its picker, its rename form and its delete
+//! confirmation. None of them shows until asked for, so the release build puts them in a
+//! chunk of their own (`card_tools`, see [`crate::split`]) instead of the first visit's: it is
+//! fetched once the first view has rendered ([`preload`]), and at the latest when a card opens
+//! one. [`CardTool`] shows a part by name: while the chunk loads it says so, and if the chunk
+//! cannot be fetched it says that, with a button to try again. Elsewhere (debug builds,
+//! `trunk serve`, the tests) the parts are plain components and nothing waits.
+
+use std::cell::Cell;
+
+use yew::prelude::*;
+
+use super::confirm::ConfirmDelete;
+use super::menu::CardMenu;
+use super::pickers::CardPicker;
+use super::rename::RenameForm;
+use super::state::CardState;
+use crate::components::workspace::links::CardKey;
+use crate::split::LoadFailed;
+
+/// A part of a card that opens on demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// The "More" menu.
+    Menu,
+    /// The open picker (which one: the card's [`super::state::Mode::Picking`]).
+    Picker,
+    /// The rename form.
+    Rename,
+    /// The delete confirmation.
+    ConfirmDelete,
+}
+
+/// Properties of [`CardTool`] (and of every tool's renderer).
+#[derive(Properties, PartialEq, Clone)]
+pub struct CardToolProps {
+    /// Which part.
+    pub tool: Tool,
+    /// The card it belongs to.
+    pub card: CardKey,
+    /// The card's state.
+    pub state: CardState,
+}
+
+/// Renders a tool. A plain function pointer: the split build returns it from the chunk.
+type Render = fn(&CardToolProps) -> Html;
+
+/// Every tool's renderer. In the split build only the chunk's split function names it.
+fn render(props: &CardToolProps) -> Html {
+    let (card, state) = (props.card.clone(), props.state.clone());
+    match props.tool {
+        Tool::Menu => html! { <CardMenu {card} {state} /> },
+        Tool::Picker => html! { <CardPicker {card} {state} /> },
+        Tool::Rename => html! { <RenameForm {card} {state} /> },
+        Tool::ConfirmDelete => html! { <ConfirmDelete {card} {state} /> },
+    }
+}
+
+#[cfg(not(split_build))]
+mod loader {
+    /// Without the split build the tools are in the one module.
+    pub async fn tools() -> Result<super::Render, crate::split::LoadFailed> {
+        Ok(super::render)
+    }
+}
+
+#[cfg(split_build)]
+#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
+mod loader {
+    use wasm_split_helpers::wasm_split;
+
+    /// The cards' tools, a chunk of their own.
+    #[wasm_split(card_tools, fallible)]
+    pub fn tools() -> Result<super::Render, crate::split::LoadFailed> {
+        Ok(super::render)
+    }
+}
+
+thread_local! {
+    static LOADED: Cell<Option<Render>> = const { Cell::new(None) };
+}
+
+fn loaded() -> Option<Render> {
+    LOADED.with(Cell::get)
+}
+
+/// Fetches the tools' chunk (once; a failed fetch is tried again on the next call).
+async fn load() -> Result<Render, LoadFailed> {
+    if let Some(render) = loaded() {
+        return Ok(render);
+    }
+    let render = loader::tools().await?;
+    LOADED.with(|l| l.set(Some(render)));
+    Ok(render)
+}
+
+/// Fetches the tools once the first view has rendered, so that a card opens them at once.
+pub fn preload() {
+    if loaded().is_none() {
+        wasm_bindgen_futures::spawn_local(async {
+            crate::split::after_first_view().await;
+            let _ = load().await;
+        });
+    }
+}
+
+/// A card's part: at once when the tools are here, else a short status until they arrive, or
+/// a message with a retry button when they cannot be fetched.
+#[component]
+pub fn CardTool(props: &CardToolProps) -> Html {
+    let render = loaded();
+    let update = use_force_update();
+    let failed = use_state(|| false);
+    let attempt = use_state(|| 0_u32);
+    {
+        let update = update.clone();
+        let failed = failed.clone();
+        use_effect_with((render.is_some(), *attempt), move |&(ready, _)| {
+            if !ready {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match load().await {
+                        Ok(_) => update.force_update(),
+                        Err(LoadFailed) => failed.set(true),
+                    }
+                });
+            }
+        });
+    }
+    if let Some(render) = render {
+        return render(props);
+    }
+    if *failed {
+        let retry = Callback::from(move |e: MouseEvent| {
+            // The card under the button would take the click as a selection.
+            e.stop_propagation();
+            failed.set(false);
+            attempt.set(*attempt + 1);
+        });
+        return html! {
+            <div class="lazy-status lazy-failed card-tool-status" role="alert">
+                <p>{ "Could not load the card's actions. Check the connection and try again." }</p>
+                <button type="button" class="btn" onclick={retry}>{ "Try again" }</button>
+            </div>
+        };
+    }
+    html! {
+        <p class="lazy-status lazy-loading card-tool-status" role="status" aria-live="polite">
+            { "Loading …" }
+        </p>
+    }
+}
