@@ -370,62 +370,87 @@ pub fn preload_for_address() {
     }
 }
 
-/// Shows a part: at once when its code is here, else a "Loading …" status until its chunk
-/// has arrived, or a message with a retry button when it cannot be fetched.
-#[component]
-pub fn LazyView(props: &LazyProps) -> Html {
-    let render = loaded(props.part);
+/// What code loaded on demand gives its component: the loaded value (a renderer), or the
+/// status to show meanwhile (from [`use_on_demand`]).
+pub type OnDemand<R> = Result<R, Html>;
+
+/// Code loaded on demand, for a component that shows it: `loaded` is the value when its chunk
+/// is already here; otherwise `load` fetches it (an effect, run again when `key` changes or,
+/// after a failure, when the reader asks), and meanwhile the component shows the returned
+/// status: "Loading {label} …",
+/// or, when the chunk cannot be fetched, a message with a button to try again. `class` is
+/// added to the status's own.
+#[hook]
+pub fn use_on_demand<K, R, F, L>(
+    key: K,
+    loaded: Option<R>,
+    load: L,
+    label: AttrValue,
+    class: &'static str,
+) -> OnDemand<R>
+where
+    K: PartialEq + 'static,
+    R: 'static,
+    F: std::future::Future<Output = Result<R, LoadFailed>> + 'static,
+    L: FnOnce() -> F + 'static,
+{
     let update = use_force_update();
     let failed = use_state(|| false);
     let attempt = use_state(|| 0_u32);
     {
-        let update = update.clone();
         let failed = failed.clone();
-        use_effect_with(
-            (props.part, render.is_some(), *attempt),
-            move |&(part, ready, _)| {
-                if !ready {
-                    wasm_bindgen_futures::spawn_local(async move {
-                        match load(part).await {
-                            Ok(_) => update.force_update(),
-                            Err(LoadFailed) => failed.set(true),
-                        }
-                    });
-                }
-            },
-        );
+        use_effect_with((key, loaded.is_some(), *attempt), move |&(_, ready, _)| {
+            if !ready {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match load().await {
+                        Ok(_) => update.force_update(),
+                        Err(LoadFailed) => failed.set(true),
+                    }
+                });
+            }
+        });
     }
-    use_effect_with(render.is_some(), |&shown| {
+    if let Some(value) = loaded {
+        return Ok(value);
+    }
+    if *failed {
+        let retry = Callback::from(move |e: MouseEvent| {
+            // A click inside a card would select it too.
+            e.stop_propagation();
+            failed.set(false);
+            attempt.set(*attempt + 1);
+        });
+        return Err(html! {
+            <div class={classes!("lazy-status", "lazy-failed", class)} role="alert">
+                <p>{ format!("Could not load {label}. Check the connection and try again.") }</p>
+                <button type="button" class="btn" onclick={retry}>{ "Try again" }</button>
+            </div>
+        });
+    }
+    Err(html! {
+        <p class={classes!("lazy-status", "lazy-loading", class)} role="status" aria-live="polite">
+            { format!("Loading {label} …") }
+        </p>
+    })
+}
+
+/// Shows a part: at once when its code is here, else a "Loading …" status until its chunk
+/// has arrived, or a message with a retry button when it cannot be fetched.
+#[component]
+pub fn LazyView(props: &LazyProps) -> Html {
+    let part = props.part;
+    let label = props
+        .label
+        .clone()
+        .unwrap_or(AttrValue::Static(part.label()));
+    let shown = use_on_demand(part, loaded(part), move || load(part), label, "");
+    use_effect_with(shown.is_ok(), |&shown| {
         if shown {
             crate::split::first_view_shown();
         }
     });
-    if let Some(render) = render {
-        return render(props);
-    }
-    let label = props
-        .label
-        .clone()
-        .unwrap_or(AttrValue::Static(props.part.label()));
-    if *failed {
-        let retry = {
-            let failed = failed.clone();
-            let attempt = attempt.clone();
-            Callback::from(move |_| {
-                failed.set(false);
-                attempt.set(*attempt + 1);
-            })
-        };
-        return html! {
-            <div class="lazy-status lazy-failed" role="alert">
-                <p>{ format!("Could not load {label}. Check the connection and try again.") }</p>
-                <button type="button" class="btn" onclick={retry}>{ "Try again" }</button>
-            </div>
-        };
-    }
-    html! {
-        <p class="lazy-status lazy-loading" role="status" aria-live="polite">
-            { format!("Loading {label} …") }
-        </p>
+    match shown {
+        Ok(render) => render(props),
+        Err(status) => status,
     }
 }

@@ -15,6 +15,7 @@ use super::menu::CardMenu;
 use super::pickers::CardPicker;
 use super::rename::RenameForm;
 use super::state::CardState;
+use crate::components::lazy::use_on_demand;
 use crate::components::workspace::links::CardKey;
 use crate::split::LoadFailed;
 
@@ -108,44 +109,9 @@ pub fn preload() {
 /// a message with a retry button when they cannot be fetched.
 #[component]
 pub fn CardTool(props: &CardToolProps) -> Html {
-    let render = loaded();
-    let update = use_force_update();
-    let failed = use_state(|| false);
-    let attempt = use_state(|| 0_u32);
-    {
-        let update = update.clone();
-        let failed = failed.clone();
-        use_effect_with((render.is_some(), *attempt), move |&(ready, _)| {
-            if !ready {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match load().await {
-                        Ok(_) => update.force_update(),
-                        Err(LoadFailed) => failed.set(true),
-                    }
-                });
-            }
-        });
-    }
-    if let Some(render) = render {
-        return render(props);
-    }
-    if *failed {
-        let retry = Callback::from(move |e: MouseEvent| {
-            // The card under the button would take the click as a selection.
-            e.stop_propagation();
-            failed.set(false);
-            attempt.set(*attempt + 1);
-        });
-        return html! {
-            <div class="lazy-status lazy-failed card-tool-status" role="alert">
-                <p>{ "Could not load the card's actions. Check the connection and try again." }</p>
-                <button type="button" class="btn" onclick={retry}>{ "Try again" }</button>
-            </div>
-        };
-    }
-    html! {
-        <p class="lazy-status lazy-loading card-tool-status" role="status" aria-live="polite">
-            { "Loading …" }
-        </p>
+    let label = AttrValue::Static("the card's actions");
+    match use_on_demand((), loaded(), load, label, "card-tool-status") {
+        Ok(render) => render(props),
+        Err(status) => status,
     }
 }
