@@ -19,6 +19,7 @@ pub mod gallery;
 pub mod import_progress;
 pub mod lazy;
 pub mod notice_details;
+pub mod on_demand;
 pub mod principal_picker;
 pub mod scenarios;
 pub mod share;

@@ -15,7 +15,7 @@ use super::menu::CardMenu;
 use super::pickers::CardPicker;
 use super::rename::RenameForm;
 use super::state::CardState;
-use crate::components::lazy::use_on_demand;
+use crate::components::on_demand::use_on_demand;
 use crate::components::workspace::links::CardKey;
 use crate::split::LoadFailed;
 
