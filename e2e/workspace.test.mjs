@@ -385,6 +385,25 @@ test('the workspace view is the one a fresh profile opens', async () => {
   });
 });
 
+test('a standalone account joins an organization: the folded section loads its editor when opened, and the organization appears on the canvas', async () => {
+  await withFreshBrowser(async (browser) => {
+    const { page, problems } = await openPage(browser.context, app.server.url);
+    const panel = page.locator('main[data-view="workspace"] .inspector');
+    const section = panel.locator('[data-section="organization"]');
+    await section.waitFor({ state: 'visible', timeout: 15000 });
+    assert.equal(await section.evaluate((d) => d.open), false, 'a standalone account shows the section folded');
+    await section.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    const join = section.locator('[data-action="join-org"]');
+    await join.waitFor({ state: 'visible', timeout: 15000 });
+    await join.click();
+    await page.locator('[data-card="organization"]').waitFor({ state: 'visible', timeout: 5000 });
+    await section.locator('[data-action="leave-org"]').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await section.locator('.lazy-status').count(), 0);
+    assert.deepEqual(problems, []);
+  });
+});
+
 test('an SCP opens for editing in the account panel, with its truth tables, and closes again', async () => {
   await withFreshBrowser(async (browser) => {
     const { page, problems } = await openPage(browser.context, app.server.url);

@@ -313,6 +313,16 @@ async fn tags_follow_aws_rules() {
 #[wasm_bindgen_test]
 async fn an_organization_level_keeps_at_least_one_scp() {
     let (root, store) = mount(two_users(), Selection::default()).await;
+    // A standalone account's section is folded, its editor mounted when it opens.
+    let section = find(&root, "[data-section=\"organization\"]").await;
+    assert!(!section.has_attribute("open"));
+    assert!(
+        section
+            .query_selector("[data-action=\"join-org\"]")
+            .unwrap()
+            .is_none()
+    );
+    click(&find(&root, "[data-section=\"organization\"] summary").await).await;
     click_action(&root, "join-org").await;
     let org = store.get().scenario.organization.clone().unwrap();
     assert_eq!(org.levels.len(), 2);

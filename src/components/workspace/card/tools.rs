@@ -15,7 +15,7 @@ use super::menu::CardMenu;
 use super::pickers::CardPicker;
 use super::rename::RenameForm;
 use super::state::CardState;
-use crate::components::on_demand::use_on_demand;
+use crate::components::on_demand::{fetch_once, kept, use_on_demand};
 use crate::components::workspace::links::CardKey;
 use crate::split::LoadFailed;
 
@@ -82,17 +82,12 @@ thread_local! {
 }
 
 fn loaded() -> Option<Render> {
-    LOADED.with(Cell::get)
+    kept(&LOADED)
 }
 
 /// Fetches the tools' chunk (once; a failed fetch is tried again on the next call).
 async fn load() -> Result<Render, LoadFailed> {
-    if let Some(render) = loaded() {
-        return Ok(render);
-    }
-    let render = loader::tools().await?;
-    LOADED.with(|l| l.set(Some(render)));
-    Ok(render)
+    fetch_once(&LOADED, loader::tools).await
 }
 
 /// Fetches the tools once the first view has rendered, so that a card opens them at once.

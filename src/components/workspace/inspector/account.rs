@@ -1,6 +1,7 @@
 //! The account panel, shown when nothing is selected: account id, alias and Region, the
 //! account's place in an organization (levels with their SCPs and RCPs), adding entities of
-//! every kind, and the account's quotas.
+//! every kind, and the account's quotas. The organization editor is a chunk of its own in the
+//! release build, fetched the first time its section is open (`OrganizationSection`).
 
 use iam_engine::scenario::{
     DocumentRef, EditError, ExternalPrincipal, Group, ManagedPolicy, OrgLevel, OrgPolicy,
@@ -15,6 +16,7 @@ use super::fields::{
 };
 use super::org_policy::{OrgEditorSlot, org_editor, policies_of, with_org};
 use super::sections::{NEW_POLICY_TEXT, free_name, open_document};
+use crate::components::on_demand::{fetch_once, kept, use_on_demand};
 use crate::store::{StoreHandle, use_store};
 
 /// AWS's `FullAWSAccess` service control policy, attached to every level by default.
@@ -98,13 +100,85 @@ pub fn AccountPanel() -> Html {
             <Section title="Add to the account" id="add">
                 <AddEntity />
             </Section>
-            <Section title="Organization" id="organization" open={store.scenario.organization.is_some()}>
-                <OrganizationEditor />
-            </Section>
+            <OrganizationSection open={store.scenario.organization.is_some()} />
             <Section title="Quotas" id="quotas" open=false>
                 <QuotaMeters {meters} />
             </Section>
         </div>
+    }
+}
+
+/// Renders the organization editor. A plain function pointer: the split build returns it from
+/// the `organization` chunk.
+type RenderOrganization = fn() -> Html;
+
+fn render_organization() -> Html {
+    html! { <OrganizationEditor /> }
+}
+
+#[cfg(not(split_build))]
+mod organization_loader {
+    /// Without the split build the editor is in the one module.
+    pub async fn editor() -> Result<super::RenderOrganization, crate::split::LoadFailed> {
+        Ok(super::render_organization)
+    }
+}
+
+#[cfg(split_build)]
+#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
+mod organization_loader {
+    use wasm_split_helpers::wasm_split;
+
+    /// The organization editor, a chunk of its own.
+    #[wasm_split(organization, fallible)]
+    pub fn editor() -> Result<super::RenderOrganization, crate::split::LoadFailed> {
+        Ok(super::render_organization)
+    }
+}
+
+thread_local! {
+    static ORGANIZATION: std::cell::Cell<Option<RenderOrganization>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Props of [`OrganizationSection`].
+#[derive(Properties, PartialEq)]
+struct OrganizationSectionProps {
+    /// Whether the section starts open (the account is in an organization).
+    open: bool,
+}
+
+/// The organization section. Its editor is a chunk of its own, fetched the first time the
+/// section is open: a first view shows it folded (a standalone account has no organization).
+#[component]
+fn OrganizationSection(props: &OrganizationSectionProps) -> Html {
+    // Once shown, the editor stays mounted while the section is folded again.
+    let shown = use_state_eq(|| props.open);
+    let on_toggle = {
+        let shown = shown.clone();
+        Callback::from(move |open: bool| {
+            if open {
+                shown.set(true);
+            }
+        })
+    };
+    html! {
+        <Section title="Organization" id="organization" open={props.open} {on_toggle}>
+            if *shown || props.open {
+                <OrganizationLoaded />
+            }
+        </Section>
+    }
+}
+
+/// The organization editor: at once when its chunk is here, else a short status.
+#[component]
+fn OrganizationLoaded() -> Html {
+    let load = || fetch_once(&ORGANIZATION, organization_loader::editor);
+    let label = AttrValue::Static("the organization editor");
+    match use_on_demand((), kept(&ORGANIZATION), load, label, "") {
+        Ok(render) => render(),
+        Err(status) => status,
     }
 }
 

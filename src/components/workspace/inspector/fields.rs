@@ -326,13 +326,24 @@ pub struct SectionProps {
     /// Starts open.
     #[prop_or(true)]
     pub open: bool,
+    /// Told whether the section is open each time it opens or closes.
+    #[prop_or_default]
+    pub on_toggle: Option<Callback<bool>>,
 }
 
 /// A collapsible section of a panel.
 #[component]
 pub fn Section(props: &SectionProps) -> Html {
+    let ontoggle = props.on_toggle.clone().map(|told| {
+        Callback::from(move |e: Event| {
+            // The `open` attribute is the state of a `<details>` element.
+            if let Some(details) = e.target_dyn_into::<web_sys::Element>() {
+                told.emit(details.has_attribute("open"));
+            }
+        })
+    });
     html! {
-        <details class="inspector-section" open={props.open} data-section={props.id.clone()}>
+        <details class="inspector-section" open={props.open} data-section={props.id.clone()} {ontoggle}>
             <summary>{ props.title.clone() }</summary>
             <div class="section-body">{ props.children.clone() }</div>
         </details>
