@@ -172,6 +172,10 @@ mod tests {
     use crate::scenario::{IdentityRef, gallery};
     use crate::workbench::simulate::run_tests;
 
+    fn example(id: &str) -> crate::scenario::Scenario {
+        gallery().into_iter().find(|e| e.id == id).unwrap().scenario
+    }
+
     fn managed() -> ManagedPolicies {
         ManagedPolicies::parse(include_str!("../../../../static/data/managed-policies.txt"))
             .unwrap()
@@ -180,11 +184,7 @@ mod tests {
     #[test]
     fn same_outcomes_as_a_full_run_and_only_changed_tests_run_again() {
         let managed = managed();
-        let mut s = gallery()
-            .into_iter()
-            .find(|e| e.id == "least-privilege-groups")
-            .unwrap()
-            .scenario;
+        let mut s = example("least-privilege-groups");
         let mut cache = TestRunCache::new();
         let (first, evaluated) =
             cache.run(&s, Some(&managed), &crate::workbench::CompileCache::new());
@@ -229,11 +229,7 @@ mod tests {
     #[test]
     fn the_shared_inputs_are_held_once_and_not_written_without_tests() {
         let managed = managed();
-        let mut s = gallery()
-            .into_iter()
-            .find(|e| e.id == "least-privilege-groups")
-            .unwrap()
-            .scenario;
+        let mut s = example("least-privilege-groups");
         let compile = crate::workbench::CompileCache::new();
         let mut cache = TestRunCache::new();
         cache.run(&s, Some(&managed), &compile);
