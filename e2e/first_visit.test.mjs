@@ -102,7 +102,8 @@ test('the app\'s first visit fetches the main module, the app\'s and the workspa
       assert.deepEqual(before.filter((f) => !expected.has(f)).map((f) => `${f} (${owners(f)})`), [], 'fetched before the first render, beyond the app and the workspace');
       assert.deepEqual([...expected].filter((f) => !before.includes(f)), [], 'not fetched before the first render');
       // Then the worker's bridge, the findings' reader and the cards' tools (menus, pickers,
-      // forms), nothing of the other views (nor the organization editor of the folded section).
+      // forms), nothing of the other views (nor the organization editor of the folded section,
+      // the open AWS-managed policy finder or a path's banner).
       const later = new Set([...parts.worker_bridge, ...parts.findings_reader, ...parts.card_tools]);
       assert.deepEqual(splitFiles(visit.after).filter((f) => !later.has(f)), []);
     }

@@ -1,7 +1,8 @@
 //! Code loaded on demand, as a component shows it: the loaded value, or meanwhile a
 //! "Loading …" status, or a message with a button to try again when its chunk cannot be
-//! fetched (see [`crate::split`]). The views ([`super::lazy::LazyView`]) and a card's tools
-//! (`workspace::card::tools`) use it.
+//! fetched (see [`crate::split`]). The views ([`super::lazy::LazyView`]), the canvas's
+//! tools (`workspace::card::tools`, `aws_finder`, `path_banner`) and the organization editor
+//! (`workspace::inspector::account`) use it.
 
 use yew::prelude::*;
 

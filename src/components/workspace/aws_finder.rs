@@ -1,4 +1,7 @@
-//! The AWS-managed policy finder of the canvas.
+//! The AWS-managed policy finder of the canvas: a button, and once opened a picker. The open
+//! finder is a chunk of the release build (`canvas_more`, with the path banner), fetched the
+//! first time the finder opens: it shares most of its code with the views opened later (the
+//! simulator, the inspector), which a first view does not need.
 
 use iam_engine::catalog::ManagedPolicies;
 use yew::prelude::*;
@@ -7,10 +10,11 @@ use super::ctx::{CanvasCtx, focus_later};
 use super::links::CardKey;
 use super::options::aws_options;
 use super::picker::{PickOption, Picker};
+use crate::components::on_demand::{fetch_once, kept, use_on_demand};
 use crate::data::Loadable;
 
 /// Properties of the AWS-managed policy finder.
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct AwsFinderProps {
     /// Whether the finder is open.
     pub open: bool,
@@ -27,8 +31,6 @@ pub struct AwsFinderProps {
 /// Finds an AWS-managed policy by name and puts it on the canvas, ready to be dragged.
 #[component]
 pub fn AwsFinder(props: &AwsFinderProps) -> Html {
-    let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
-    let ctx = use_context::<CanvasCtx>();
     if !props.open {
         let onclick = {
             let on_open = props.on_open.clone();
@@ -40,6 +42,57 @@ pub fn AwsFinder(props: &AwsFinderProps) -> Html {
             </button>
         };
     }
+    html! { <OpenFinder ..props.clone() /> }
+}
+
+/// Renders the open finder. A plain function pointer: the split build returns it from the
+/// chunk.
+type Render = fn(&AwsFinderProps) -> Html;
+
+fn render(props: &AwsFinderProps) -> Html {
+    html! { <FinderPanel ..props.clone() /> }
+}
+
+#[cfg(not(split_build))]
+mod loader {
+    /// Without the split build the finder is in the one module.
+    pub async fn panel() -> Result<super::Render, crate::split::LoadFailed> {
+        Ok(super::render)
+    }
+}
+
+#[cfg(split_build)]
+#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
+mod loader {
+    use wasm_split_helpers::wasm_split;
+
+    /// The open finder, in the `canvas_more` chunk.
+    #[wasm_split(canvas_more, fallible)]
+    pub fn panel() -> Result<super::Render, crate::split::LoadFailed> {
+        Ok(super::render)
+    }
+}
+
+thread_local! {
+    static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };
+}
+
+/// The open finder: at once when its code is here, else a short status.
+#[component]
+fn OpenFinder(props: &AwsFinderProps) -> Html {
+    let load = || fetch_once(&LOADED, loader::panel);
+    let label = AttrValue::Static("the finder");
+    match use_on_demand((), kept(&LOADED), load, label, "aws-finder") {
+        Ok(render) => render(props),
+        Err(status) => status,
+    }
+}
+
+/// The open finder's picker.
+#[component]
+fn FinderPanel(props: &AwsFinderProps) -> Html {
+    let managed = use_context::<Loadable<ManagedPolicies>>().unwrap_or_default();
+    let ctx = use_context::<CanvasCtx>();
     let options = {
         let in_use = props.in_use.clone();
         Callback::from(move |query: String| aws_options(&managed, &query, &[], &in_use))

@@ -1,6 +1,8 @@
 //! The line above the canvas while it draws an escalation path: whose path, its hops in words,
 //! and buttons back to the analysis and to stop showing it. When the path is not in the
-//! analysis of the scenario as it is (a fix removed it), it says so instead.
+//! analysis of the scenario as it is (a fix removed it), it says so instead. It is a chunk
+//! of the release build (`canvas_more`, with the open AWS-managed policy finder), fetched the
+//! first time a path is shown: a first view draws none.
 
 use std::rc::Rc;
 
@@ -8,10 +10,11 @@ use yew::prelude::*;
 
 use crate::analysis::account::EscalationProgress;
 use crate::analysis::protocol::PathData;
+use crate::components::on_demand::{fetch_once, kept, use_on_demand};
 use crate::store::{Action, View, use_store};
 
 /// Props of [`PathBanner`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct PathBannerProps {
     /// The key of the path asked for.
     pub path_key: String,
@@ -19,9 +22,51 @@ pub struct PathBannerProps {
     pub path: Option<Rc<PathData>>,
 }
 
-/// The banner.
+/// Renders the banner. A plain function pointer: the split build returns it from the chunk.
+type Render = fn(&PathBannerProps) -> Html;
+
+fn render(props: &PathBannerProps) -> Html {
+    html! { <Banner ..props.clone() /> }
+}
+
+#[cfg(not(split_build))]
+mod loader {
+    /// Without the split build the banner is in the one module.
+    pub async fn banner() -> Result<super::Render, crate::split::LoadFailed> {
+        Ok(super::render)
+    }
+}
+
+#[cfg(split_build)]
+#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
+mod loader {
+    use wasm_split_helpers::wasm_split;
+
+    /// The banner, in the `canvas_more` chunk.
+    #[wasm_split(canvas_more, fallible)]
+    pub fn banner() -> Result<super::Render, crate::split::LoadFailed> {
+        Ok(super::render)
+    }
+}
+
+thread_local! {
+    static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };
+}
+
+/// The banner: at once when its code is here, else a short status.
 #[component]
 pub fn PathBanner(props: &PathBannerProps) -> Html {
+    let load = || fetch_once(&LOADED, loader::banner);
+    let label = AttrValue::Static("the path");
+    match use_on_demand((), kept(&LOADED), load, label, "path-banner") {
+        Ok(render) => render(props),
+        Err(status) => status,
+    }
+}
+
+/// The banner itself.
+#[component]
+fn Banner(props: &PathBannerProps) -> Html {
     let Some(store) = use_store() else {
         return html! {};
     };
