@@ -282,9 +282,9 @@ FIRST_VISITS = {
 # that needs one of its chunks. The analysis view needs a few of the embed's chunks and little
 # else of it: with them bundled, opening Analysis fetched 127 KB gzip more; without, an embed's
 # first visit is 5 KB brotli heavier. So the chunks these views need stay files of their own.
-# So do those of the workspace's parts fetched after its first view: a card's menu needs two
-# chunks of the embed's (1 KB), which would have fetched its whole bundle (116 KB gzip).
-NOT_WITH_THE_EMBED = ("analysis", "card_tools", "canvas_more", "organization")
+# So do those of the parts a first view of the app does not show: a card's menu needs two chunks
+# of the embed's (1 KB), which would have fetched its whole bundle (116 KB gzip).
+NOT_WITH_THE_EMBED = ("analysis", "card_tools", "canvas_more", "organization", "notice_details")
 # The splitter's loader: shared helpers, then a definition per chunk and per split point, each
 # fetching one wasm file (`bundle` reads them and writes them again as a table).
 RAW_DEF_RE = re.compile(

@@ -77,3 +77,34 @@ pub fn first_view_shown() {
         let _ = done.send(());
     }
 }
+
+/// Declares a split point that hands over a value (a renderer) from its chunk: `mod loader`
+/// with `pub async fn <name>() -> Result<Type, LoadFailed>`. In the release build
+/// (`cfg(split_build)`) it is a `#[wasm_split(group, fallible)]` function, whose chunk is
+/// fetched on the first call; elsewhere a plain function that never fails.
+///
+/// ```ignore
+/// split_point!(card_tools: fn tools() -> super::Render { super::render });
+/// ```
+#[macro_export]
+macro_rules! split_point {
+    ($group:ident: fn $name:ident() -> $ty:ty { $value:expr }) => {
+        #[cfg(not(split_build))]
+        mod loader {
+            /// Without the split build the code is in the one module.
+            pub async fn $name() -> Result<$ty, $crate::split::LoadFailed> {
+                Ok($value)
+            }
+        }
+
+        #[cfg(split_build)]
+        #[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
+        mod loader {
+            /// The code of the split point's chunk.
+            #[::wasm_split_helpers::wasm_split($group, fallible)]
+            pub fn $name() -> Result<$ty, $crate::split::LoadFailed> {
+                Ok($value)
+            }
+        }
+    };
+}

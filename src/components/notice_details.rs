@@ -1,25 +1,51 @@
 //! The folded lists under an app-wide notice ([`crate::store::NoticeDetails`]): each group is a
 //! keyboard toggle (a button with `aria-expanded`) showing its heading and count, and its items
 //! are rendered only while it is open, so an import that left out hundreds of items adds a few
-//! lines to the page, not hundreds.
+//! lines to the page, not hundreds. A first view shows no notice: the lists are a chunk of
+//! their own in the release build (`notice_details`), fetched the first time a notice has them.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::on_demand::{fetch_once, kept, use_on_demand};
 use crate::store::NoticeDetails;
 
 /// The notice's details.
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct NoticeDetailsProps {
     /// The groups to show folded.
     pub details: Rc<NoticeDetails>,
 }
 
-/// The groups of a notice's details, each folded until opened.
+/// Renders the details. A plain function pointer: the split build returns it from the chunk.
+type Render = fn(&NoticeDetailsProps) -> Html;
+
+fn render(props: &NoticeDetailsProps) -> Html {
+    html! { <Groups ..props.clone() /> }
+}
+
+crate::split_point!(notice_details: fn details() -> super::Render { super::render });
+
+thread_local! {
+    static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };
+}
+
+/// The groups of a notice's details: at once when their code is here, else a short status.
 #[component]
 pub fn NoticeDetailsView(props: &NoticeDetailsProps) -> Html {
+    let load = || fetch_once(&LOADED, loader::details);
+    let label = AttrValue::Static("the details");
+    match use_on_demand((), kept(&LOADED), load, label, "notice-details") {
+        Ok(render) => render(props),
+        Err(status) => status,
+    }
+}
+
+/// The groups of a notice's details, each folded until opened.
+#[component]
+fn Groups(props: &NoticeDetailsProps) -> Html {
     let open = use_state(BTreeSet::<usize>::new);
     // Another notice (a later import) starts folded again.
     {

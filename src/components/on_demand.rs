@@ -1,8 +1,8 @@
 //! Code loaded on demand, as a component shows it: the loaded value, or meanwhile a
 //! "Loading …" status, or a message with a button to try again when its chunk cannot be
 //! fetched (see [`crate::split`]). The views ([`super::lazy::LazyView`]), the canvas's
-//! tools (`workspace::card::tools`, `aws_finder`, `path_banner`) and the organization editor
-//! (`workspace::inspector::account`) use it.
+//! tools (`workspace::card::tools`, `aws_finder`, `path_banner`) the organization editor
+//! (`workspace::inspector::account`) and a notice's details (`notice_details`) use it.
 
 use yew::prelude::*;
 

@@ -53,25 +53,7 @@ fn render(props: &AwsFinderProps) -> Html {
     html! { <FinderPanel ..props.clone() /> }
 }
 
-#[cfg(not(split_build))]
-mod loader {
-    /// Without the split build the finder is in the one module.
-    pub async fn panel() -> Result<super::Render, crate::split::LoadFailed> {
-        Ok(super::render)
-    }
-}
-
-#[cfg(split_build)]
-#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
-mod loader {
-    use wasm_split_helpers::wasm_split;
-
-    /// The open finder, in the `canvas_more` chunk.
-    #[wasm_split(canvas_more, fallible)]
-    pub fn panel() -> Result<super::Render, crate::split::LoadFailed> {
-        Ok(super::render)
-    }
-}
+crate::split_point!(canvas_more: fn panel() -> super::Render { super::render });
 
 thread_local! {
     static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };

@@ -57,25 +57,7 @@ fn render(props: &CardToolProps) -> Html {
     }
 }
 
-#[cfg(not(split_build))]
-mod loader {
-    /// Without the split build the tools are in the one module.
-    pub async fn tools() -> Result<super::Render, crate::split::LoadFailed> {
-        Ok(super::render)
-    }
-}
-
-#[cfg(split_build)]
-#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
-mod loader {
-    use wasm_split_helpers::wasm_split;
-
-    /// The cards' tools, a chunk of their own.
-    #[wasm_split(card_tools, fallible)]
-    pub fn tools() -> Result<super::Render, crate::split::LoadFailed> {
-        Ok(super::render)
-    }
-}
+crate::split_point!(card_tools: fn tools() -> super::Render { super::render });
 
 thread_local! {
     static LOADED: Cell<Option<Render>> = const { Cell::new(None) };

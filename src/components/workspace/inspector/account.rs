@@ -116,25 +116,7 @@ fn render_organization() -> Html {
     html! { <OrganizationEditor /> }
 }
 
-#[cfg(not(split_build))]
-mod organization_loader {
-    /// Without the split build the editor is in the one module.
-    pub async fn editor() -> Result<super::RenderOrganization, crate::split::LoadFailed> {
-        Ok(super::render_organization)
-    }
-}
-
-#[cfg(split_build)]
-#[allow(unsafe_code)] // A split point is an extern import and export (see crate::split).
-mod organization_loader {
-    use wasm_split_helpers::wasm_split;
-
-    /// The organization editor, a chunk of its own.
-    #[wasm_split(organization, fallible)]
-    pub fn editor() -> Result<super::RenderOrganization, crate::split::LoadFailed> {
-        Ok(super::render_organization)
-    }
-}
+crate::split_point!(organization: fn editor() -> super::RenderOrganization { super::render_organization });
 
 thread_local! {
     static ORGANIZATION: std::cell::Cell<Option<RenderOrganization>> =
@@ -174,7 +156,7 @@ fn OrganizationSection(props: &OrganizationSectionProps) -> Html {
 /// The organization editor: at once when its chunk is here, else a short status.
 #[component]
 fn OrganizationLoaded() -> Html {
-    let load = || fetch_once(&ORGANIZATION, organization_loader::editor);
+    let load = || fetch_once(&ORGANIZATION, loader::editor);
     let label = AttrValue::Static("the organization editor");
     match use_on_demand((), kept(&ORGANIZATION), load, label, "") {
         Ok(render) => render(),
