@@ -79,21 +79,21 @@ pub fn first_view_shown() {
 }
 
 /// Declares a split point that hands over a value (a renderer) from its chunk: `mod loader`
-/// with `pub async fn <name>() -> Result<Type, LoadFailed>`. In the release build
-/// (`cfg(split_build)`) it is a `#[wasm_split(group, fallible)]` function, whose chunk is
-/// fetched on the first call; elsewhere a plain function that never fails.
+/// with `pub async fn <name>() -> Result<Type, LoadFailed>`, where `Type` and the value are
+/// items of the calling module. In the release build (`cfg(split_build)`) it is a
+/// `#[wasm_split(group, fallible)]` function, whose chunk is fetched on the first call;
+/// elsewhere a plain function that never fails.
 ///
 /// ```ignore
-/// split_point!(card_tools: fn tools() -> super::Render { super::render });
+/// crate::split::split_point!(card_tools: fn tools() -> Render { render });
 /// ```
-#[macro_export]
 macro_rules! split_point {
-    ($group:ident: fn $name:ident() -> $ty:ty { $value:expr }) => {
+    ($group:ident: fn $name:ident() -> $ty:ident { $value:ident }) => {
         #[cfg(not(split_build))]
         mod loader {
             /// Without the split build the code is in the one module.
-            pub async fn $name() -> Result<$ty, $crate::split::LoadFailed> {
-                Ok($value)
+            pub async fn $name() -> Result<super::$ty, $crate::split::LoadFailed> {
+                Ok(super::$value)
             }
         }
 
@@ -102,9 +102,10 @@ macro_rules! split_point {
         mod loader {
             /// The code of the split point's chunk.
             #[::wasm_split_helpers::wasm_split($group, fallible)]
-            pub fn $name() -> Result<$ty, $crate::split::LoadFailed> {
-                Ok($value)
+            pub fn $name() -> Result<super::$ty, $crate::split::LoadFailed> {
+                Ok(super::$value)
             }
         }
     };
 }
+pub(crate) use split_point;

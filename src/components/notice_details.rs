@@ -26,7 +26,7 @@ fn render(props: &NoticeDetailsProps) -> Html {
     html! { <Groups ..props.clone() /> }
 }
 
-crate::split_point!(notice_details: fn details() -> super::Render { super::render });
+crate::split::split_point!(notice_details: fn details() -> Render { render });
 
 thread_local! {
     static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };

@@ -53,7 +53,7 @@ fn render(props: &AwsFinderProps) -> Html {
     html! { <FinderPanel ..props.clone() /> }
 }
 
-crate::split_point!(canvas_more: fn panel() -> super::Render { super::render });
+crate::split::split_point!(canvas_more: fn panel() -> Render { render });
 
 thread_local! {
     static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };

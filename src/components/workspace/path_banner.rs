@@ -29,7 +29,7 @@ fn render(props: &PathBannerProps) -> Html {
     html! { <Banner ..props.clone() /> }
 }
 
-crate::split_point!(canvas_more: fn banner() -> super::Render { super::render });
+crate::split::split_point!(canvas_more: fn banner() -> Render { render });
 
 thread_local! {
     static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };

@@ -57,7 +57,7 @@ fn render(props: &CardToolProps) -> Html {
     }
 }
 
-crate::split_point!(card_tools: fn tools() -> super::Render { super::render });
+crate::split::split_point!(card_tools: fn tools() -> Render { render });
 
 thread_local! {
     static LOADED: Cell<Option<Render>> = const { Cell::new(None) };

@@ -116,7 +116,7 @@ fn render_organization() -> Html {
     html! { <OrganizationEditor /> }
 }
 
-crate::split_point!(organization: fn editor() -> super::RenderOrganization { super::render_organization });
+crate::split::split_point!(organization: fn editor() -> RenderOrganization { render_organization });
 
 thread_local! {
     static ORGANIZATION: std::cell::Cell<Option<RenderOrganization>> =
