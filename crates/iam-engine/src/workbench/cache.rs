@@ -112,7 +112,7 @@ impl CompileCache {
             return hit;
         }
         let compiled = CompiledPolicy::compile(id, &parse_policy_document(text, t));
-        self.remember(text, t, compiled.clone(), None);
+        self.remember(text, t, Some(compiled.clone()), None);
         compiled
     }
 
@@ -123,28 +123,33 @@ impl CompileCache {
         if !may_reference_keys(text) {
             return Vec::new();
         }
+        // Whether the text is compiled already, and its keys when they are known.
         let hit = self.inner.try_borrow().ok().and_then(|c| {
             c.by_text
                 .get(&t)
                 .and_then(|m| m.get(text))
-                .and_then(|e| e.keys.clone())
+                .map(|e| e.keys.clone())
         });
-        if let Some(keys) = hit {
+        if let Some(Some(keys)) = hit {
             return keys;
         }
         let document = parse_policy_document(text, t);
         let keys = keys_of_document(&document);
-        let compiled = CompiledPolicy::compile(String::new(), &document);
+        // A text compiled earlier keeps its compilation: only its keys are added.
+        let compiled = hit
+            .is_none()
+            .then(|| CompiledPolicy::compile(String::new(), &document));
         self.remember(text, t, compiled, Some(keys.clone()));
         keys
     }
 
-    /// Keeps a text's compilation (and its keys), within the cache's bounds.
+    /// Keeps a text's compilation (and its keys), within the cache's bounds; for a text it
+    /// holds already, `compiled` may be `None` (its keys are added).
     fn remember(
         &self,
         text: &str,
         t: PolicyType,
-        compiled: CompiledPolicy,
+        compiled: Option<CompiledPolicy>,
         keys: Option<Vec<ReferencedKey>>,
     ) {
         let bytes = text.len() + self.entry_bytes;
@@ -155,10 +160,16 @@ impl CompileCache {
             return;
         };
         if let Some(entry) = cache.by_text.get_mut(&t).and_then(|m| m.get_mut(text)) {
-            entry.compiled = compiled;
+            if let Some(compiled) = compiled {
+                entry.compiled = compiled;
+            }
             entry.keys = keys.or(entry.keys.take());
             return;
         }
+        // Not held (the cache started afresh meanwhile): kept only with its compilation.
+        let Some(compiled) = compiled else {
+            return;
+        };
         if cache.entries >= self.max_entries || cache.bytes + bytes > self.max_bytes {
             *cache = Entries::default();
         }

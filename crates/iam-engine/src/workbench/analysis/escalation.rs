@@ -1161,8 +1161,6 @@ fn resource_fits(resource: &str, action: &str) -> bool {
         .is_some_and(|s| s.eq_ignore_ascii_case(service))
 }
 
-/// Applies the edit `action` makes (by `actor`, to `subject`) to the scenario copy; returns it
-/// in words, or `None` when the action edits nothing.
 /// The scenario after the edits of the path's hops (`actor` editing `subject`, with the
 /// policy or group they name) and the edits in words. A path none of whose actions edits
 /// anything (a credential takeover, a role assumption) leaves the scenario as it is, uncopied:
@@ -1280,6 +1278,8 @@ impl Edit {
     }
 }
 
+/// Applies the edit `action` makes (by `actor`, to `subject`) to the scenario copy; returns it
+/// in words, or `None` when the action edits nothing.
 fn apply_edit(
     scenario: &mut Scenario,
     action: &str,
