@@ -78,11 +78,12 @@ pub fn first_view_shown() {
     }
 }
 
-/// Declares a split point that hands over a value (a renderer) from its chunk: `mod loader`
-/// with `pub async fn <name>() -> Result<Type, LoadFailed>`, where `Type` and the value are
-/// items of the calling module. In the release build (`cfg(split_build)`) it is a
-/// `#[wasm_split(group, fallible)]` function, whose chunk is fetched on the first call;
-/// elsewhere a plain function that never fails.
+/// Declares a split point that hands over a value (a renderer) from its chunk, with what its
+/// module needs to use it: `mod loader` with `pub async fn <name>() -> Result<Type,
+/// LoadFailed>` (in the release build, `cfg(split_build)`, a `#[wasm_split(group, fallible)]`
+/// function, whose chunk is fetched on the first call; elsewhere a plain function that never
+/// fails), the value once it has arrived, `loaded()`, and `load()`, which fetches it once.
+/// `Type` and the value are items of the calling module.
 ///
 /// ```ignore
 /// crate::split::split_point!(card_tools: fn tools() -> Render { render });
@@ -105,6 +106,26 @@ macro_rules! split_point {
             pub fn $name() -> Result<super::$ty, $crate::split::LoadFailed> {
                 Ok(super::$value)
             }
+        }
+
+        thread_local! {
+            static LOADED: ::std::cell::Cell<Option<$ty>> = const { ::std::cell::Cell::new(None) };
+        }
+
+        /// The split point's value, once its chunk has arrived.
+        fn loaded() -> Option<$ty> {
+            LOADED.with(::std::cell::Cell::get)
+        }
+
+        /// The split point's value, its chunk fetched the first time (a failed fetch is tried
+        /// again on the next call).
+        async fn load() -> Result<$ty, $crate::split::LoadFailed> {
+            if let Some(value) = loaded() {
+                return Ok(value);
+            }
+            let value = loader::$name().await?;
+            LOADED.with(|cell| cell.set(Some(value)));
+            Ok(value)
         }
     };
 }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::on_demand::{fetch_once, kept, use_on_demand};
+use crate::components::on_demand::use_on_demand;
 use crate::store::NoticeDetails;
 
 /// The notice's details.
@@ -28,16 +28,11 @@ fn render(props: &NoticeDetailsProps) -> Html {
 
 crate::split::split_point!(notice_details: fn details() -> Render { render });
 
-thread_local! {
-    static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };
-}
-
 /// The groups of a notice's details: at once when their code is here, else a short status.
 #[component]
 pub fn NoticeDetailsView(props: &NoticeDetailsProps) -> Html {
-    let load = || fetch_once(&LOADED, loader::details);
     let label = AttrValue::Static("the details");
-    match use_on_demand((), kept(&LOADED), load, label, "notice-details") {
+    match use_on_demand((), loaded(), load, label, "notice-details") {
         Ok(render) => render(props),
         Err(status) => status,
     }

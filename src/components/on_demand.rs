@@ -71,30 +71,3 @@ where
         </p>
     })
 }
-
-/// Where a split point's function is kept once its chunk has arrived: a thread-local cell,
-/// one per split point (`thread_local! { static LOADED: Cell<Option<R>> = const { Cell::new(None) }; }`).
-pub type Kept<R> = std::thread::LocalKey<std::cell::Cell<Option<R>>>;
-
-/// The function kept in `kept`, when its chunk has arrived.
-pub fn kept<R: Copy + 'static>(kept: &'static Kept<R>) -> Option<R> {
-    kept.with(std::cell::Cell::get)
-}
-
-/// The function kept in `kept`, fetched by `fetch` the first time (a failed fetch is tried
-/// again on the next call).
-pub async fn fetch_once<R, F>(
-    kept: &'static Kept<R>,
-    fetch: impl FnOnce() -> F,
-) -> Result<R, LoadFailed>
-where
-    R: Copy + 'static,
-    F: std::future::Future<Output = Result<R, LoadFailed>>,
-{
-    if let Some(value) = self::kept(kept) {
-        return Ok(value);
-    }
-    let value = fetch().await?;
-    kept.with(|cell| cell.set(Some(value)));
-    Ok(value)
-}

@@ -10,7 +10,7 @@ use super::ctx::{CanvasCtx, focus_later};
 use super::links::CardKey;
 use super::options::aws_options;
 use super::picker::{PickOption, Picker};
-use crate::components::on_demand::{fetch_once, kept, use_on_demand};
+use crate::components::on_demand::use_on_demand;
 use crate::data::Loadable;
 
 /// Properties of the AWS-managed policy finder.
@@ -55,16 +55,11 @@ fn render(props: &AwsFinderProps) -> Html {
 
 crate::split::split_point!(canvas_more: fn panel() -> Render { render });
 
-thread_local! {
-    static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };
-}
-
 /// The open finder: at once when its code is here, else a short status.
 #[component]
 fn OpenFinder(props: &AwsFinderProps) -> Html {
-    let load = || fetch_once(&LOADED, loader::panel);
     let label = AttrValue::Static("the finder");
-    match use_on_demand((), kept(&LOADED), load, label, "aws-finder") {
+    match use_on_demand((), loaded(), load, label, "aws-finder") {
         Ok(render) => render(props),
         Err(status) => status,
     }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::analysis::account::EscalationProgress;
 use crate::analysis::protocol::PathData;
-use crate::components::on_demand::{fetch_once, kept, use_on_demand};
+use crate::components::on_demand::use_on_demand;
 use crate::store::{Action, View, use_store};
 
 /// Props of [`PathBanner`].
@@ -31,16 +31,11 @@ fn render(props: &PathBannerProps) -> Html {
 
 crate::split::split_point!(canvas_more: fn banner() -> Render { render });
 
-thread_local! {
-    static LOADED: std::cell::Cell<Option<Render>> = const { std::cell::Cell::new(None) };
-}
-
 /// The banner: at once when its code is here, else a short status.
 #[component]
 pub fn PathBanner(props: &PathBannerProps) -> Html {
-    let load = || fetch_once(&LOADED, loader::banner);
     let label = AttrValue::Static("the path");
-    match use_on_demand((), kept(&LOADED), load, label, "path-banner") {
+    match use_on_demand((), loaded(), load, label, "path-banner") {
         Ok(render) => render(props),
         Err(status) => status,
     }

@@ -6,8 +6,6 @@
 //! cannot be fetched it says that, with a button to try again. Elsewhere (debug builds,
 //! `trunk serve`, the tests) the parts are plain components and nothing waits.
 
-use std::cell::Cell;
-
 use yew::prelude::*;
 
 use super::confirm::ConfirmDelete;
@@ -15,9 +13,8 @@ use super::menu::CardMenu;
 use super::pickers::CardPicker;
 use super::rename::RenameForm;
 use super::state::CardState;
-use crate::components::on_demand::{fetch_once, kept, use_on_demand};
+use crate::components::on_demand::use_on_demand;
 use crate::components::workspace::links::CardKey;
-use crate::split::LoadFailed;
 
 /// A part of a card that opens on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,19 +55,6 @@ fn render(props: &CardToolProps) -> Html {
 }
 
 crate::split::split_point!(card_tools: fn tools() -> Render { render });
-
-thread_local! {
-    static LOADED: Cell<Option<Render>> = const { Cell::new(None) };
-}
-
-fn loaded() -> Option<Render> {
-    kept(&LOADED)
-}
-
-/// Fetches the tools' chunk (once; a failed fetch is tried again on the next call).
-async fn load() -> Result<Render, LoadFailed> {
-    fetch_once(&LOADED, loader::tools).await
-}
 
 /// Fetches the tools once the first view has rendered, so that a card opens them at once.
 pub fn preload() {

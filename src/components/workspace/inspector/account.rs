@@ -16,7 +16,7 @@ use super::fields::{
 };
 use super::org_policy::{OrgEditorSlot, org_editor, policies_of, with_org};
 use super::sections::{NEW_POLICY_TEXT, free_name, open_document};
-use crate::components::on_demand::{fetch_once, kept, use_on_demand};
+use crate::components::on_demand::use_on_demand;
 use crate::store::{StoreHandle, use_store};
 
 /// AWS's `FullAWSAccess` service control policy, attached to every level by default.
@@ -118,11 +118,6 @@ fn render_organization() -> Html {
 
 crate::split::split_point!(organization: fn editor() -> RenderOrganization { render_organization });
 
-thread_local! {
-    static ORGANIZATION: std::cell::Cell<Option<RenderOrganization>> =
-        const { std::cell::Cell::new(None) };
-}
-
 /// Props of [`OrganizationSection`].
 #[derive(Properties, PartialEq)]
 struct OrganizationSectionProps {
@@ -156,9 +151,8 @@ fn OrganizationSection(props: &OrganizationSectionProps) -> Html {
 /// The organization editor: at once when its chunk is here, else a short status.
 #[component]
 fn OrganizationLoaded() -> Html {
-    let load = || fetch_once(&ORGANIZATION, loader::editor);
     let label = AttrValue::Static("the organization editor");
-    match use_on_demand((), kept(&ORGANIZATION), load, label, "") {
+    match use_on_demand((), loaded(), load, label, "") {
         Ok(render) => render(),
         Err(status) => status,
     }
