@@ -101,10 +101,13 @@ test('the app\'s first visit fetches the main module, the app\'s and the workspa
       const owners = (f) => Object.keys(parts).filter((p) => parts[p].includes(f)).join(', ');
       assert.deepEqual(before.filter((f) => !expected.has(f)).map((f) => `${f} (${owners(f)})`), [], 'fetched before the first render, beyond the app and the workspace');
       assert.deepEqual([...expected].filter((f) => !before.includes(f)), [], 'not fetched before the first render');
-      // Then the worker's bridge, the findings' reader and the cards' tools (menus, pickers,
-      // forms), nothing of the other views (nor the organization editor of the folded section,
-      // the open AWS-managed policy finder or a path's banner).
-      const later = new Set([...parts.worker_bridge, ...parts.findings_reader, ...parts.card_tools]);
+      // Then the worker's bridge, the findings' reader, the cards' tools (menus, pickers,
+      // forms), the canvas's board (an empty account is drawn without it) and the data
+      // assets' parsers, nothing of the
+      // other views (nor the organization editor of the folded section, the open AWS-managed
+      // policy finder or a path's banner).
+      const later = new Set([...parts.worker_bridge, ...parts.findings_reader, ...parts.card_tools, ...parts.canvas_board, ...parts.aws_data]);
+      assert.ok(parts.canvas_board.some((f) => visit.after.includes(f)), 'the board is fetched after the first view');
       assert.deepEqual(splitFiles(visit.after).filter((f) => !later.has(f)), []);
     }
     report('the app', visit, '350 KB gzip');
@@ -119,7 +122,9 @@ test('a compact embed\'s first visit fetches the main module and the compact vie
     const visit = await firstVisit(server, `${server.url}?embed&view=decision${fragment}`, '.embed-view[data-view="decision"] .embed-card');
     if (split) {
       assert.deepEqual(splitFiles(visit.before), [...parts.embed].sort());
-      assert.deepEqual(splitFiles(visit.after), [], 'an embed fetches no chunk after its first render');
+      // After it, only the data assets' parsers.
+      assert.deepEqual(splitFiles(visit.after).filter((f) => !parts.aws_data.includes(f)), [], 'an embed fetches no other chunk after its first render');
+      assert.ok(parts.aws_data.some((f) => visit.after.includes(f)), 'the parsers come after the first render');
     }
     report('a compact embed (view=decision)', visit, '300 KB brotli');
   } finally {
@@ -147,9 +152,9 @@ test('when the worker\'s bridge cannot be fetched, the analysis says why and the
   const server = await startServer();
   try {
     await withFreshBrowser(async (browser) => {
-      // The bridge's own files: not those the first view, the analysis view or the findings
-      // computed on the page need too.
-      const others = new Set([...parts.app, ...parts.workspace, ...parts.analysis, ...parts.page_findings]);
+      // The bridge's own files: not those the first view, the analysis view, the findings
+      // computed on the page or the data assets' parsers need too.
+      const others = new Set([...parts.app, ...parts.workspace, ...parts.analysis, ...parts.page_findings, ...parts.aws_data]);
       const bridge = parts.worker_bridge.filter((f) => !others.has(f));
       assert.ok(bridge.length > 0);
       await browser.context.route('**/split/*', failing(bridge));
@@ -174,8 +179,8 @@ test('a card\'s menus and forms come after the first view; when they cannot be f
   const server = await startServer();
   try {
     await withFreshBrowser(async (browser) => {
-      // The tools' own files: not those of the first visit.
-      const first = new Set([...parts.app, ...parts.workspace]);
+      // The tools' own files: not those of the first visit, nor the board's that shows the card.
+      const first = new Set([...parts.app, ...parts.workspace, ...parts.canvas_board]);
       const own = parts.card_tools.filter((f) => !first.has(f));
       assert.ok(own.length > 0);
       const blocked = failing(own);
@@ -217,6 +222,43 @@ test('a view whose chunk cannot be fetched says so, and Try again loads it', { s
       await failed.getByRole('button', { name: 'Try again' }).click();
       await page.locator('main[data-view="simulate"] .lazy-status').waitFor({ state: 'detached', timeout: 15000 });
       assert.equal(await page.locator('main[data-view="simulate"] .lazy-failed').count(), 0);
+      await page.close();
+    }, { serviceWorkers: 'block' });
+  } finally {
+    await server.close();
+  }
+});
+
+test('an empty account is drawn without the board; when the board cannot be fetched the canvas says so, and Try again shows the new card', { skip: !split && 'not a split build' }, async () => {
+  const server = await startServer();
+  try {
+    await withFreshBrowser(async (browser) => {
+      // The board's own files: no other part needs them.
+      const others = new Set(Object.entries(parts).filter(([p]) => p !== 'canvas_board').flatMap(([, f]) => f));
+      const own = parts.canvas_board.filter((f) => !others.has(f));
+      assert.ok(own.length > 0);
+      const blocked = failing(own);
+      await browser.context.route('**/split/*', blocked);
+      const { page } = await openPage(browser.context, server.url);
+      await page.locator('main[data-view="workspace"] .workspace-view').waitFor({ state: 'visible', timeout: 20000 });
+      // The empty account is whole: the root user's card, six empty lanes and their buttons.
+      assert.equal(await page.locator('.canvas-empty').count(), 1);
+      assert.equal(await page.locator('[data-card="root"]').count(), 1);
+      assert.equal(await page.locator('.lane .lane-empty').count(), 6);
+      await page.locator('[data-card="root"]').click();
+      await page.locator('[data-card="root"][aria-current="true"]').waitFor({ timeout: 15000 });
+      await page.locator('[data-action="empty-add-user"]').click();
+      await page.locator('[data-lane="users"] .add-input').fill('alice');
+      await page.keyboard.press('Enter');
+      const failed = page.locator('.canvas-loading.lazy-failed[role="alert"]');
+      await failed.waitFor({ state: 'visible', timeout: 15000 });
+      assert.match(await failed.innerText(), /Could not load the cards\. Check the connection and try again\./);
+      // The status line said what happened before the board was asked for.
+      await browser.context.unroute('**/split/*', blocked);
+      await failed.getByRole('button', { name: 'Try again' }).click();
+      await page.locator('[data-card="user:alice"]').waitFor({ state: 'visible', timeout: 15000 });
+      assert.equal(await page.locator('.canvas-status').innerText(), 'Added user alice.');
+      assert.equal(await page.locator('.lazy-status').count(), 0);
       await page.close();
     }, { serviceWorkers: 'block' });
   } finally {

@@ -22,8 +22,9 @@ replaces the plain app with a split one:
    and preload links name the new main module instead of Trunk's plain one, which is removed.
 5. The chunks of a first visit are bundled (`bundle(..)`): the splitter makes a chunk per set of
    split points that share code, so the app's first view needs some two hundred small files.
-   The visits are the app's (`app` and `workspace`), a compact embed's (`embed`) and what the
-   app fetches once its first view has rendered (`worker_bridge`, `findings_reader`); the
+   The visits are the app's (`app` and `workspace`), a compact embed's (`embed`), what the
+   app fetches once its first view has rendered (`worker_bridge`, `findings_reader`) and the
+   data assets' parsers both fetch then (`aws_data`); the
    chunks the same visits need are one bundle (those of the app's alone, those of both first
    visits, ...), so a visit fetches no chunk it does not need (and the chunks of the embed's that
    the analysis view needs are left out of its bundle: `NOT_WITH_THE_EMBED`). The loader reads a chunk out of
@@ -272,19 +273,26 @@ def split(out_dir: str) -> None:
 
 # The split points each first visit fetches at start: the app's (its own code and the view it
 # opens) and a compact embed's (src/components/lazy.rs, `preload_for_address`); and those the
-# app fetches once its first view has rendered (the worker's bridge, the findings' reader).
+# app fetches once its first view has rendered (the worker's bridge, the findings' reader); and
+# the data assets' parsers, which both fetch after their first view (a visit of its own, so
+# that its bundles hold only chunks it needs: an embed would otherwise fetch the app's whole
+# bundle, 159 KB gzip, for a few of its chunks).
 FIRST_VISITS = {
     "app": ("app", "workspace"),
     "embed": ("embed",),
     "later": ("worker_bridge", "findings_reader"),
+    "data": ("aws_data",),
 }
 # A bundle the app does not load at start (the embed's) is fetched whole by any view of the app
 # that needs one of its chunks. The analysis view needs a few of the embed's chunks and little
 # else of it: with them bundled, opening Analysis fetched 127 KB gzip more; without, an embed's
 # first visit is 5 KB brotli heavier. So the chunks these views need stay files of their own.
 # So do those of the parts a first view of the app does not show: a card's menu needs two chunks
-# of the embed's (1 KB), which would have fetched its whole bundle (116 KB gzip).
-NOT_WITH_THE_EMBED = ("analysis", "card_tools", "canvas_more", "organization", "notice_details")
+# of the embed's (1 KB), which would have fetched its whole bundle (116 KB gzip). The canvas's
+# board (an account with entities) is fetched after the first view too.
+NOT_WITH_THE_EMBED = (
+    "analysis", "card_tools", "canvas_board", "canvas_more", "organization", "notice_details",
+)
 # The splitter's loader: shared helpers, then a definition per chunk and per split point, each
 # fetching one wasm file (`bundle` reads them and writes them again as a table).
 RAW_DEF_RE = re.compile(
@@ -398,7 +406,10 @@ def bundle(out_dir: str, split_js: str) -> str:
     }
     for rel, by in owners.items():
         key = "-".join(v for v in FIRST_VISITS if rel in need[v])
-        if rel not in need["app"] and rel not in need["later"] and by & set(NOT_WITH_THE_EMBED):
+        if (
+            not any(rel in need[v] for v in ("app", "later", "data"))
+            and by & set(NOT_WITH_THE_EMBED)
+        ):
             continue
         groups.setdefault(key, set()).add(rel)
     place: dict[str, tuple[str, int, int]] = {}

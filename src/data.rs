@@ -3,7 +3,8 @@
 //! The assets are not in the wasm: the build writes them compressed beside the page
 //! (`scripts/post_build.py`) and names them in `<meta name="iam-data:NAME">` tags. After the first
 //! render the app fetches one from the page's own origin, decompresses it with the browser's
-//! `DecompressionStream`, and hands the text to the engine's parser. Until then the app works
+//! `DecompressionStream`, and hands the text to the engine's parser (a chunk of the release
+//! build, `aws_data`, fetched once the first view has rendered). Until then the app works
 //! without it.
 
 use std::rc::Rc;
@@ -92,11 +93,7 @@ fn js_error_text(err: &JsValue) -> String {
 }
 
 /// Fetches the asset the build named `name` and parses it; `what` names it in messages.
-async fn load_asset<T, E: std::fmt::Display>(
-    name: &str,
-    what: &str,
-    parse: impl FnOnce(&str) -> Result<T, E>,
-) -> Loadable<T> {
+async fn load_asset<T>(name: &str, what: &str, parser: fn(Parsers) -> Parse<T>) -> Loadable<T> {
     let Some(url) = asset_url(name) else {
         return Loadable::Failed(format!("This build of the page does not name {what}."));
     };
@@ -110,7 +107,15 @@ async fn load_asset<T, E: std::fmt::Display>(
             ));
         }
     };
-    match parse(&text) {
+    // The parsers' chunk follows the first view, which reads no data.
+    crate::split::after_first_view().await;
+    let Ok(parsers) = load().await else {
+        return Loadable::Failed(format!(
+            "The code that reads {what} could not be fetched. Check the connection and reload \
+             the page."
+        ));
+    };
+    match parser(parsers)(&text) {
         Ok(value) => Loadable::Ready(Rc::new(value)),
         Err(err) => Loadable::Failed(format!(
             "{} is damaged: {err}.",
@@ -119,18 +124,28 @@ async fn load_asset<T, E: std::fmt::Display>(
     }
 }
 
+/// The engine's parsers of the two assets. The release build keeps them in a chunk of their
+/// own (`aws_data`, see [`crate::split`]), fetched once the first view has rendered: neither
+/// the app's nor an embed's first view reads the data.
+type Parsers = (Parse<Catalog>, Parse<ManagedPolicies>);
+
+/// An asset's parser: its value, or why the text is not one.
+type Parse<T> = fn(&str) -> Result<T, String>;
+
+const PARSERS: Parsers = (
+    |text| Catalog::parse(text).map_err(|e| e.to_string()),
+    |text| ManagedPolicies::parse(text).map_err(|e| e.to_string()),
+);
+
+crate::split::split_point!(aws_data: fn parsers() -> Parsers { PARSERS });
+
 /// Fetches and parses the action catalog.
 pub async fn load_catalog() -> Loadable<Catalog> {
-    load_asset("iam-catalog", "the action catalog", Catalog::parse).await
+    load_asset("iam-catalog", "the action catalog", |p| p.0).await
 }
 
 /// Fetches and parses the AWS-managed policies (about 470 KB compressed, so only when a view
 /// needs them).
 pub async fn load_managed_policies() -> Loadable<ManagedPolicies> {
-    load_asset(
-        "managed-policies",
-        "the AWS-managed policies",
-        ManagedPolicies::parse,
-    )
-    .await
+    load_asset("managed-policies", "the AWS-managed policies", |p| p.1).await
 }

@@ -368,6 +368,10 @@ pub fn preload_for_address() {
     };
     for &part in parts {
         preload(part);
+        // A shared scenario's canvas has entities: its board is fetched with the view.
+        if matches!(part, Part::Workspace | Part::Canvas) && crate::page::is_embed() {
+            crate::components::workspace::canvas::preload_board();
+        }
     }
 }
 

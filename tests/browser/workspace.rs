@@ -236,6 +236,12 @@ async fn adding_refuses_a_bad_name_with_the_engine_message_then_adds_and_selects
         Some("user:alice".to_owned()),
         "the new card takes the focus"
     );
+    // The empty account's canvas handed the status line over to the board.
+    assert_eq!(
+        find(&root, ".canvas-status").text_content().unwrap(),
+        "Added user alice."
+    );
+    assert!(root.query_selector(".canvas-empty").unwrap().is_none());
 }
 
 /// Opens the admin card's picker behind `action`, types `text` into it, and returns its input.

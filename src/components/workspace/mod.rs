@@ -1,7 +1,8 @@
 //! The workspace view: the account as cards, with the inspector of the selected entity.
 //!
-//! The canvas (`canvas`, `card/`, `picker`, `links`, `options`) shows every entity as a card in
-//! lanes and draws memberships and attachments between them; it tells the inspector what to
+//! The canvas (`canvas`, `board`, `frame`, `card/`, `picker`, `links`, `options`) shows every
+//! entity as a card in lanes and draws memberships and attachments between them (an empty
+//! account without the board's code, which follows the first view); it tells the inspector what to
 //! show only through the store's selection. The canvas and its cards share `ctx` (the drag, the
 //! highlighted card, the links, the status line) and never import each other. An escalation
 //! path the analysis view asks to show is drawn over the canvas: `path_banner` says which, its
@@ -9,9 +10,11 @@
 
 mod add_form;
 mod aws_finder;
+mod board;
 pub mod canvas;
 pub mod card;
 pub mod ctx;
+mod frame;
 pub mod inspector;
 pub mod lane_list;
 pub mod lanes;

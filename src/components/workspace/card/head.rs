@@ -1,11 +1,13 @@
 //! A card's head: its kind, the "More" button that opens its menu, and its name (or the rename
 //! form in its place).
 
+use iam_engine::scenario::Scenario;
 use yew::prelude::*;
 
 use super::state::{CardState, Mode};
 use super::tools::{CardTool, Tool};
 use crate::components::workspace::links::CardKey;
+use crate::store::StoreHandle;
 use crate::text::capitalise;
 
 /// Properties of [`CardHead`].
@@ -59,4 +61,30 @@ pub fn CardHead(props: &CardHeadProps) -> Html {
             { name_part }
         </>
     }
+}
+
+/// The name a card shows. The root user and the organization are one per account: their name
+/// is the account's.
+pub(super) fn display_name(scenario: &Scenario, card: &CardKey) -> String {
+    match card {
+        CardKey::Root => format!(
+            "Account {}",
+            scenario
+                .account
+                .alias
+                .clone()
+                .unwrap_or_else(|| scenario.account.id.clone())
+        ),
+        CardKey::Organization => scenario
+            .organization
+            .as_ref()
+            .and_then(|o| o.levels.first())
+            .map_or_else(|| "Organization".to_owned(), |root| root.name.clone()),
+        _ => card.name().to_owned(),
+    }
+}
+
+/// Whether the card's entity is the one selected.
+pub(super) fn is_selected(store: &StoreHandle, card: &CardKey) -> bool {
+    card.target().is_some() && store.selection.target == card.target()
 }

@@ -23,6 +23,7 @@ mod keys;
 mod menu;
 mod pickers;
 mod rename;
+mod root;
 mod state;
 mod tools;
 
@@ -32,8 +33,9 @@ use self::badges::Badges;
 use self::change_badge::ChangeBadge;
 use self::chips::Chips;
 use self::drop_target::use_drop_target;
-use self::head::CardHead;
+use self::head::{CardHead, display_name, is_selected};
 use self::pickers::CardActions;
+pub use self::root::RootCard;
 use self::state::{Mode, use_card_state};
 pub use self::tools::preload as preload_tools;
 use self::tools::{CardTool, Tool};
@@ -75,26 +77,9 @@ pub fn Card(props: &CardProps) -> Html {
         return html! {};
     };
     let card = props.card.clone();
-    let scenario = &store.scenario;
-    // The root user and the organization are one per account: their name is the account's.
-    let display_name = match &card {
-        CardKey::Root => format!(
-            "Account {}",
-            scenario
-                .account
-                .alias
-                .clone()
-                .unwrap_or_else(|| scenario.account.id.clone())
-        ),
-        CardKey::Organization => scenario
-            .organization
-            .as_ref()
-            .and_then(|o| o.levels.first())
-            .map_or_else(|| "Organization".to_owned(), |root| root.name.clone()),
-        _ => card.name().to_owned(),
-    };
+    let display_name = display_name(&store.scenario, &card);
     let title = format!("{} {display_name}", capitalise(card.kind()));
-    let selected = card.target().is_some() && store.selection.target == card.target();
+    let selected = is_selected(&store, &card);
     let editable = matches!(
         card,
         CardKey::User(_)
