@@ -385,7 +385,7 @@ test('the workspace view is the one a fresh profile opens', async () => {
   });
 });
 
-test('a standalone account joins an organization: the folded section loads its editor when opened, and the organization appears on the canvas', async () => {
+test('a standalone account joins an organization: the folded section loads its editor when opened, and the organization appears on the canvas; the folded quotas load their meters', async () => {
   await withFreshBrowser(async (browser) => {
     const { page, problems } = await openPage(browser.context, app.server.url);
     const panel = page.locator('main[data-view="workspace"] .inspector');
@@ -400,6 +400,13 @@ test('a standalone account joins an organization: the folded section loads its e
     await page.locator('[data-card="organization"]').waitFor({ state: 'visible', timeout: 5000 });
     await section.locator('[data-action="leave-org"]').waitFor({ state: 'visible', timeout: 5000 });
     assert.equal(await section.locator('.lazy-status').count(), 0);
+    // The folded Quotas section fetches its meters the same way, and counts what is there.
+    const quotas = panel.locator('[data-section="quotas"]');
+    assert.equal(await quotas.evaluate((d) => d.open), false);
+    await quotas.locator('summary').click();
+    const users = quotas.locator('[data-quota="Users in the account"]');
+    await users.waitFor({ state: 'visible', timeout: 15000 });
+    assert.match(await users.innerText(), /\b0 of [\d,]+/);
     assert.deepEqual(problems, []);
   });
 });

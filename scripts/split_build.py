@@ -292,6 +292,7 @@ FIRST_VISITS = {
 # board (an account with entities) is fetched after the first view too.
 NOT_WITH_THE_EMBED = (
     "analysis", "card_tools", "canvas_board", "canvas_more", "organization", "notice_details",
+    "quotas",
 )
 # The splitter's loader: shared helpers, then a definition per chunk and per split point, each
 # fetching one wasm file (`bundle` reads them and writes them again as a table).

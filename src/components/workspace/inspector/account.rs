@@ -1,7 +1,7 @@
 //! The account panel, shown when nothing is selected: account id, alias and Region, the
 //! account's place in an organization (levels with their SCPs and RCPs), adding entities of
-//! every kind, and the account's quotas. The organization editor is a chunk of its own in the
-//! release build, fetched the first time its section is open (`OrganizationSection`).
+//! every kind, and the account's quotas (`quotas`). The organization editor is a chunk of its
+//! own in the release build, fetched the first time its section is open (`OrganizationLoaded`).
 
 use iam_engine::scenario::{
     DocumentRef, EditError, ExternalPrincipal, Group, ManagedPolicy, OrgLevel, OrgPolicy,
@@ -15,6 +15,7 @@ use super::fields::{
     ActionButton, Apply, CheckField, QuotaMeters, Section, TextField, clip, next_id,
 };
 use super::org_policy::{OrgEditorSlot, org_editor, policies_of, with_org};
+use super::quotas::AccountQuotas;
 use super::sections::{NEW_POLICY_TEXT, free_name, open_document};
 use crate::components::on_demand::use_on_demand;
 use crate::store::{StoreHandle, use_store};
@@ -66,7 +67,6 @@ pub fn AccountPanel() -> Html {
         return html! {};
     };
     let account = store.scenario.account.clone();
-    let meters = store.scenario.quota_meters(&Target::Account);
     let id = Apply::new(|s, text| s.set_account_id(text.trim()));
     let alias = Apply::new(|s, text| {
         let text = text.trim();
@@ -100,9 +100,14 @@ pub fn AccountPanel() -> Html {
             <Section title="Add to the account" id="add">
                 <AddEntity />
             </Section>
-            <OrganizationSection open={store.scenario.organization.is_some()} />
-            <Section title="Quotas" id="quotas" open=false>
-                <QuotaMeters {meters} />
+            // A standalone account (every first visit) shows the organization folded: its
+            // editor is fetched the first time the section is open.
+            <Section title="Organization" id="organization"
+                open={store.scenario.organization.is_some()} until_open=true>
+                <OrganizationLoaded />
+            </Section>
+            <Section title="Quotas" id="quotas" open=false until_open=true>
+                <AccountQuotas />
             </Section>
         </div>
     }
@@ -117,36 +122,6 @@ fn render_organization() -> Html {
 }
 
 crate::split::split_point!(organization: fn editor() -> RenderOrganization { render_organization });
-
-/// Props of [`OrganizationSection`].
-#[derive(Properties, PartialEq)]
-struct OrganizationSectionProps {
-    /// Whether the section starts open (the account is in an organization).
-    open: bool,
-}
-
-/// The organization section. Its editor is a chunk of its own, fetched the first time the
-/// section is open: a first view shows it folded (a standalone account has no organization).
-#[component]
-fn OrganizationSection(props: &OrganizationSectionProps) -> Html {
-    // Once shown, the editor stays mounted while the section is folded again.
-    let shown = use_state_eq(|| props.open);
-    let on_toggle = {
-        let shown = shown.clone();
-        Callback::from(move |open: bool| {
-            if open {
-                shown.set(true);
-            }
-        })
-    };
-    html! {
-        <Section title="Organization" id="organization" open={props.open} {on_toggle}>
-            if *shown || props.open {
-                <OrganizationLoaded />
-            }
-        </Section>
-    }
-}
 
 /// The organization editor: at once when its chunk is here, else a short status.
 #[component]

@@ -326,26 +326,32 @@ pub struct SectionProps {
     /// Starts open.
     #[prop_or(true)]
     pub open: bool,
-    /// Told whether the section is open each time it opens or closes.
+    /// The content is mounted the first time the section is open, and stays (content whose
+    /// code is fetched on demand: a folded section fetches nothing).
     #[prop_or_default]
-    pub on_toggle: Option<Callback<bool>>,
+    pub until_open: bool,
 }
 
 /// A collapsible section of a panel.
 #[component]
 pub fn Section(props: &SectionProps) -> Html {
-    let ontoggle = props.on_toggle.clone().map(|told| {
+    let shown = use_state_eq(|| props.open);
+    let ontoggle = props.until_open.then(|| {
+        let shown = shown.clone();
         Callback::from(move |e: Event| {
             // The `open` attribute is the state of a `<details>` element.
-            if let Some(details) = e.target_dyn_into::<web_sys::Element>() {
-                told.emit(details.has_attribute("open"));
+            if let Some(details) = e.target_dyn_into::<web_sys::Element>()
+                && details.has_attribute("open")
+            {
+                shown.set(true);
             }
         })
     });
+    let body = (!props.until_open || *shown || props.open).then(|| props.children.clone());
     html! {
         <details class="inspector-section" open={props.open} data-section={props.id.clone()} {ontoggle}>
             <summary>{ props.title.clone() }</summary>
-            <div class="section-body">{ props.children.clone() }</div>
+            <div class="section-body">{ for body }</div>
         </details>
     }
 }

@@ -16,6 +16,7 @@ mod group;
 mod guardrail;
 mod org_policy;
 mod policy;
+mod quotas;
 mod resource;
 mod role;
 mod root;
