@@ -548,7 +548,8 @@ pub struct Band {
     pub first: usize,
     /// How many rows.
     pub rows: usize,
-    /// Row-major decisions, one byte each (see [`decision_code`]).
+    /// Row-major decisions, one byte each (see [`decision_code`]), read as one byte string.
+    #[serde(with = "serde_bytes")]
     pub cells: Vec<u8>,
     /// The conditional cells: (row, column, sentence index), rows counted in the whole
     /// matrix, in row-major order.
