@@ -368,10 +368,14 @@ pub fn preload_for_address() {
     };
     for &part in parts {
         preload(part);
-        // A shared scenario's canvas has entities: its board is fetched with the view.
-        if matches!(part, Part::Workspace | Part::Canvas) && crate::page::is_embed() {
-            crate::components::workspace::canvas::preload_board();
-        }
+    }
+    // An embed's shared scenario has entities: the canvas's board is fetched with its view.
+    if crate::page::is_embed()
+        && parts
+            .iter()
+            .any(|p| matches!(p, Part::Workspace | Part::Canvas))
+    {
+        crate::components::workspace::canvas::preload_board();
     }
 }
 

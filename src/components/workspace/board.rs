@@ -2,8 +2,9 @@
 //! policies, the AWS-managed policies in use, resources) with the root user and the
 //! organization above them, and an SVG layer drawing membership and attachment links between
 //! the cards. The canvas (`canvas`) shows it for an account with entities; the release build
-//! fetches its code once the first view has rendered (an empty account is drawn without it). The lines are measured from the laid-out cards, so they follow any layout the
-//! stylesheet chooses; on phones the stylesheet hides them and the cards' chips say the same.
+//! fetches its code once the first view has rendered (an empty account is drawn without it).
+//! The lines are measured from the laid-out cards, so they follow any layout the stylesheet
+//! chooses; on phones the stylesheet hides them and the cards' chips say the same.
 //!
 //! A real account has thousands of roles: each lane is windowed (`lane_list`: only the cards in
 //! or near the viewport are mounted, plus the selected and the focused one), links are drawn

@@ -4,8 +4,8 @@
 //! search and grouping), a chunk of its own in the release build. An account with nothing but
 //! its root user, which every first visit opens, is drawn here with the first view's code
 //! ([`EmptyCanvas`]: the same frame, from `frame`, with the root user's card (`card::RootCard`),
-//! the empty lanes and their add buttons); the board's code is fetched once the first view has rendered, so it
-//! is here when the first entity is added. The two share the canvas's [`CanvasState`], so an
+//! the empty lanes and their add buttons); the board's code is fetched once the first view has
+//! rendered, so it is here when the first entity is added. The two share the canvas's [`CanvasState`], so an
 //! add form, a policy put on the canvas by the finder, or the status line carry over.
 
 use std::rc::Rc;

@@ -84,6 +84,11 @@ pub(super) fn display_name(scenario: &Scenario, card: &CardKey) -> String {
     }
 }
 
+/// The card's accessible name: its kind and the name it shows ("Root user Account 1234…").
+pub(super) fn title(card: &CardKey, display_name: &str) -> String {
+    format!("{} {display_name}", capitalise(card.kind()))
+}
+
 /// Whether the card's entity is the one selected.
 pub(super) fn is_selected(store: &StoreHandle, card: &CardKey) -> bool {
     card.target().is_some() && store.selection.target == card.target()

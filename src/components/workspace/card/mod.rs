@@ -33,7 +33,7 @@ use self::badges::Badges;
 use self::change_badge::ChangeBadge;
 use self::chips::Chips;
 use self::drop_target::use_drop_target;
-use self::head::{CardHead, display_name, is_selected};
+use self::head::{CardHead, display_name, is_selected, title};
 use self::pickers::CardActions;
 pub use self::root::RootCard;
 use self::state::{Mode, use_card_state};
@@ -42,7 +42,6 @@ use self::tools::{CardTool, Tool};
 use super::ctx::{CanvasCtx, select};
 use super::links::{CardKey, ChangeMark};
 use crate::store::use_store;
-use crate::text::capitalise;
 
 /// Properties of a card.
 #[derive(Properties, PartialEq)]
@@ -78,7 +77,7 @@ pub fn Card(props: &CardProps) -> Html {
     };
     let card = props.card.clone();
     let display_name = display_name(&store.scenario, &card);
-    let title = format!("{} {display_name}", capitalise(card.kind()));
+    let title = title(&card, &display_name);
     let selected = is_selected(&store, &card);
     let editable = matches!(
         card,

@@ -7,7 +7,7 @@
 use yew::prelude::*;
 
 use super::badges::Badges;
-use super::head::{CardHead, display_name, is_selected};
+use super::head::{CardHead, display_name, is_selected, title};
 use super::state::use_card_state;
 use crate::components::workspace::ctx::select;
 use crate::components::workspace::links::CardKey;
@@ -60,7 +60,7 @@ pub fn RootCard(props: &RootCardProps) -> Html {
     );
     html! {
         <article {class} data-card={card.dom_key()} tabindex="0"
-            aria-label={format!("Root user {display_name}")}
+            aria-label={title(&card, &display_name)}
             aria-current={selected.then_some("true")} draggable="false"
             {onclick} {onkeydown} onmouseenter={pointer(true)} onmouseleave={pointer(false)}
             onfocusin={focus(true)} onfocusout={focus(false)}>
